@@ -1,0 +1,86 @@
+package codec
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+
+	"google.golang.org/protobuf/proto"
+)
+
+// Codec marshals payloads. Unmarshal takes a pointer, as encoding/json does.
+type Codec interface {
+	// Name identifies the codec on the wire ("json", "proto").
+	Name() string
+	Marshal(v any) ([]byte, error)
+	Unmarshal(data []byte, v any) error
+}
+
+// JSON encodes with encoding/json.
+type JSON struct{}
+
+// Name returns "json".
+func (JSON) Name() string { return "json" }
+
+// Marshal encodes v as JSON.
+func (JSON) Marshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+// Unmarshal decodes JSON into v.
+func (JSON) Unmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
+
+// Proto encodes protobuf messages in binary form. It accepts a proto.Message,
+// or a pointer to a nil message pointer which Unmarshal allocates.
+type Proto struct{}
+
+// Name returns "proto".
+func (Proto) Name() string { return "proto" }
+
+// Marshal encodes a proto.Message (or a pointer to one).
+func (Proto) Marshal(v any) ([]byte, error) {
+	m, err := protoMessage(v, false)
+	if err != nil {
+		return nil, err
+	}
+	return proto.Marshal(m)
+}
+
+// Unmarshal decodes data into a proto.Message, or into *M where M is a
+// message pointer (allocating it).
+func (Proto) Unmarshal(data []byte, v any) error {
+	m, err := protoMessage(v, true)
+	if err != nil {
+		return err
+	}
+	return proto.Unmarshal(data, m)
+}
+
+func protoMessage(v any, alloc bool) (proto.Message, error) {
+	if m, ok := v.(proto.Message); ok {
+		return m, nil
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Pointer {
+		inner := rv.Elem()
+		if inner.IsNil() {
+			if !alloc {
+				return nil, fmt.Errorf("codec: cannot marshal a nil %s", inner.Type())
+			}
+			inner.Set(reflect.New(inner.Type().Elem()))
+		}
+		if m, ok := inner.Interface().(proto.Message); ok {
+			return m, nil
+		}
+	}
+	return nil, fmt.Errorf("codec: %T is not a protobuf message", v)
+}
+
+// ByName returns the codec with the given name, or nil.
+func ByName(name string) Codec {
+	switch name {
+	case "json", "":
+		return JSON{}
+	case "proto":
+		return Proto{}
+	}
+	return nil
+}

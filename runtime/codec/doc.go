@@ -1,0 +1,3 @@
+// Package codec encodes task and workflow payloads. Generated OpenAPI
+// packages use JSON; generated gRPC packages use protobuf binary encoding.
+package codec

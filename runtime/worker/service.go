@@ -1,0 +1,66 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/retry"
+)
+
+// HandlerFunc executes one task: it decodes input, calls the implementation
+// and encodes the output.
+type HandlerFunc func(ctx context.Context, input []byte) ([]byte, error)
+
+// Method is one method of a registered service.
+type Method struct {
+	// Name is the method name used by workflow stubs.
+	Name string
+	// Handler executes the method.
+	Handler HandlerFunc
+	// Retry overrides the service's retry policy for this method.
+	Retry *retry.Policy
+	// Timeout bounds one attempt (0: the service's timeout).
+	Timeout time.Duration
+}
+
+// Service is a service implementation, as generated Register functions
+// describe it.
+type Service struct {
+	// Name is the service name used by workflow stubs.
+	Name    string
+	Methods []Method
+}
+
+// Handle adapts a typed method to a HandlerFunc using codec c.
+func Handle[In, Out any](c codec.Codec, fn func(context.Context, *In) (*Out, error)) HandlerFunc {
+	return func(ctx context.Context, data []byte) ([]byte, error) {
+		in := new(In)
+		if len(data) > 0 {
+			if err := c.Unmarshal(data, in); err != nil {
+				return nil, &DecodeError{Err: err}
+			}
+		}
+		out, err := fn(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			return nil, nil
+		}
+		b, err := c.Marshal(out)
+		if err != nil {
+			return nil, fmt.Errorf("encode output: %w", err)
+		}
+		return b, nil
+	}
+}
+
+// DecodeError reports a task input that cannot be decoded; such a task is
+// not retried.
+type DecodeError struct{ Err error }
+
+func (e *DecodeError) Error() string   { return "decode task input: " + e.Err.Error() }
+func (e *DecodeError) Unwrap() error   { return e.Err }
+func (e *DecodeError) Retryable() bool { return false }

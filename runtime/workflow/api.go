@@ -1,0 +1,95 @@
+package workflow
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/infgen/infgen/runtime/codec"
+)
+
+// Context is what a workflow function receives. It is not a context.Context:
+// a workflow must not block on anything but the functions of this package.
+type Context interface {
+	// Info describes the running workflow.
+	Info() Info
+	// Logger returns a logger carrying the workflow's id; it is silent while
+	// the workflow replays history.
+	Logger() *slog.Logger
+	// IsReplaying reports whether the code currently runs through recorded history.
+	IsReplaying() bool
+
+	coroutine() *coroutine
+}
+
+// Info describes a workflow instance.
+type Info struct {
+	ID      string
+	Name    string
+	Version int
+	Tags    []string
+	// ParentID is the id of the parent workflow, for a child workflow.
+	ParentID string
+}
+
+// Awaitable is anything a workflow can wait for; every Deferred is one.
+type Awaitable interface {
+	ready() bool
+	failed() error
+}
+
+// Deferred is the result of an asynchronous step: a task, a timer, a child
+// workflow, a branch started with Go.
+type Deferred[T any] interface {
+	Awaitable
+	// Await blocks the workflow until the result is known and returns it.
+	Await(ctx Context) (T, error)
+	// Ready reports, without blocking, whether the result is known.
+	Ready() bool
+}
+
+// Call describes a service task; generated stubs fill it in.
+type Call struct {
+	Service string
+	Method  string
+	// Codec encodes Input and decodes the output (codec.JSON for OpenAPI
+	// services, codec.Proto for gRPC services).
+	Codec codec.Codec
+	Input any
+}
+
+// CallOption adjusts one task call.
+type CallOption func(*callOptions)
+
+type callOptions struct {
+	meta    map[string]string
+	timeout time.Duration
+}
+
+// WithMeta attaches metadata, seen by the service as service.Task.Meta.
+func WithMeta(key, value string) CallOption {
+	return func(o *callOptions) {
+		if o.meta == nil {
+			o.meta = map[string]string{}
+		}
+		o.meta[key] = value
+	}
+}
+
+// WithTimeout bounds each attempt of the task (the service's registered
+// timeout applies otherwise).
+func WithTimeout(d time.Duration) CallOption {
+	return func(o *callOptions) { o.timeout = d }
+}
+
+// ChildCall describes a child workflow.
+type ChildCall struct {
+	// Workflow is the registered name of the child workflow.
+	Workflow string
+	// ID is the child's workflow id; empty derives a deterministic one from the
+	// parent's id and the step.
+	ID string
+	// Input is encoded with JSON.
+	Input any
+	// Tags are added to the child.
+	Tags []string
+}
