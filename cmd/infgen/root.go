@@ -1,0 +1,35 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+// newRootCmd builds the infgen command tree.
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "infgen",
+		Short:         "Generate durable service workers and workflow stubs from API descriptions",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newGenerateCmd())
+	return root
+}
+
+// newGenerateCmd builds `infgen generate`. Each generator adds its own
+// subcommand from its own file: generate_openapi.go (newGenerateOpenAPICmd)
+// and generate_proto.go (newGenerateProtoCmds, owned by the proto
+// generator, which returns `generate proto` and `generate grpc-reflect`).
+func newGenerateCmd() *cobra.Command {
+	gen := &cobra.Command{
+		Use:   "generate",
+		Short: "Generate a Go package from an API description",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return cmd.Help()
+		},
+	}
+	gen.AddCommand(newGenerateOpenAPICmd())
+	gen.AddCommand(newGenerateProtoCmds()...)
+	return gen
+}

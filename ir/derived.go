@@ -1,0 +1,29 @@
+package ir
+
+// Names the generator derives from service and method names. They live here,
+// next to GoName, so that parsers can reserve them and nothing collides.
+
+// StubName is the workflow stub type of a service ("PetstoreStub").
+func StubName(service string) string { return service + "Stub" }
+
+// NewStubName is the stub constructor ("NewPetstoreStub").
+func NewStubName(service string) string { return "New" + service + "Stub" }
+
+// DispatchName is the asynchronous stub method of a method ("DispatchCreatePet").
+func DispatchName(method string) string { return "Dispatch" + method }
+
+// InputName is the input type of an OpenAPI method ("CreatePetInput").
+func InputName(method string) string { return method + "Input" }
+
+// OutputName is the output type of an OpenAPI method ("CreatePetOutput").
+func OutputName(method string) string { return method + "Output" }
+
+// FixedNames are the package-level identifiers every generated OpenAPI
+// package declares; a parser reserves them before naming schemas.
+func FixedNames() []string {
+	return []string{
+		"ServiceName", "Register", "HTTPClient", "NewHTTPClient", "HTTPOption",
+		"WithHTTPClient", "WithHeader", "WithUserAgent", "Date", "APIError",
+		"Union", "Nullable", "File",
+	}
+}

@@ -1,0 +1,36 @@
+package ir
+
+// StreamKind says which side of a gRPC method streams.
+type StreamKind string
+
+// gRPC streaming kinds.
+const (
+	StreamNone   StreamKind = "unary"
+	StreamServer StreamKind = "server"
+	StreamClient StreamKind = "client"
+	StreamBidi   StreamKind = "bidi"
+)
+
+// GRPCBinding describes how a method is called over gRPC.
+type GRPCBinding struct {
+	// FullMethod is the gRPC method path, "/pkg.Service/Method".
+	FullMethod string
+	// Streaming is the streaming kind; only unary and server-streaming
+	// methods become tasks.
+	Streaming StreamKind
+	// ProtoFile is the .proto file that declares the service.
+	ProtoFile string
+}
+
+// ProtoFiles carries what protogen needs to emit the .pb.go message types,
+// as plain data.
+type ProtoFiles struct {
+	// FileDescriptorSet is a serialized google.protobuf.FileDescriptorSet
+	// holding every file needed (dependencies before dependents).
+	FileDescriptorSet []byte
+	// Generate lists the proto file names (as in the descriptor set) whose
+	// Go code is generated into the output package, sorted.
+	Generate []string
+	// GoImportPath is the import path of the generated package, when known.
+	GoImportPath string
+}

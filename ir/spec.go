@@ -1,0 +1,95 @@
+package ir
+
+// Source tells which parser produced a Spec.
+type Source string
+
+// Sources of a Spec.
+const (
+	SourceOpenAPI Source = "openapi"
+	SourceProto   Source = "proto"
+)
+
+// Spec is one API description: the services it declares, the named types
+// their methods use (OpenAPI only; proto types are emitted by protogen) and
+// everything the generator needs to produce one Go package.
+type Spec struct {
+	// Source is the parser that produced the spec.
+	Source Source
+	// Package is the suggested Go package name (a valid identifier).
+	Package string
+	// Title, Version and Description come from the document's info.
+	Title       string
+	Version     string
+	Description string
+	// Files are the input files, in the order they were read (for doc.go).
+	Files []string
+	// Servers are the base URLs declared by the document, in document order.
+	Servers []string
+	// Services are sorted by Name.
+	Services []Service
+	// Types are the named Go types of the package, sorted by Name.
+	Types []Type
+	// SecuritySchemes are sorted by Name.
+	SecuritySchemes []SecurityScheme
+	// Proto carries the descriptors protogen needs (gRPC specs only).
+	Proto *ProtoFiles
+	// Warnings are constructs the parser could not map precisely; sorted by
+	// position.
+	Warnings []Warning
+}
+
+// Service is one service: an interface in the generated package.
+type Service struct {
+	// Name is the Go identifier of the interface (for example "Petstore").
+	Name string
+	// FullName is the name the runtime routes tasks by: the OpenAPI title
+	// made into an identifier, or the fully qualified proto service name
+	// ("pkg.Greeter").
+	FullName string
+	// Doc is the service's description.
+	Doc string
+	// Methods are sorted by Name.
+	Methods []Method
+}
+
+// Method is one operation of a service.
+type Method struct {
+	// Name is the Go identifier of the method, unique within its service.
+	Name string
+	// Doc is the summary and description of the operation.
+	Doc string
+	// Deprecated marks operations the spec deprecates.
+	Deprecated bool
+	// Pos is where the operation is declared.
+	Pos Pos
+	// Input and Output are the Go types the method takes and returns (both
+	// used as pointers). For OpenAPI they are types of the generated package
+	// (ImportPath empty); for gRPC the protoc-gen-go message types.
+	Input  GoIdent
+	Output GoIdent
+	// Exactly one of HTTP and GRPC is set.
+	HTTP *HTTPBinding
+	GRPC *GRPCBinding
+}
+
+// GoIdent names a Go identifier, as protogen.GoIdent does. An empty
+// ImportPath means the generated package itself.
+type GoIdent struct {
+	ImportPath string
+	Name       string
+}
+
+// Pos is a position in an input file. Line and Col start at 1; zero means
+// unknown.
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+// Warning is a construct that was generated loosely (for example as
+// json.RawMessage) or skipped.
+type Warning struct {
+	Pos     Pos
+	Message string
+}
