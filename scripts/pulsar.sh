@@ -1,0 +1,282 @@
+#!/usr/bin/env bash
+# scripts/pulsar.sh — run an Apache Pulsar 4.0.x LTS standalone broker for infgen's tests.
+#
+#   scripts/pulsar.sh start    download (first time only) and start; idempotent
+#   scripts/pulsar.sh stop     stop the broker started by this script
+#   scripts/pulsar.sh status   exit 0 when the broker answers, 1 otherwise
+#   scripts/pulsar.sh env      print the export line for INFGEN_PULSAR_URL / INFGEN_PULSAR_ADMIN_URL
+#   scripts/pulsar.sh logs     print the tail of the broker log
+#
+# Pulsar comes from Maven Central only, run with the machine's Java 17. First the server
+# distribution (org.apache.pulsar:pulsar-server-distribution:<v>:tar.gz:bin) is tried; when
+# Maven Central does not serve it, org.apache.pulsar:pulsar-broker and its dependencies are
+# resolved (org.apache.pulsar:pulsar:<v> imported as a BOM) and
+# org.apache.pulsar.PulsarStandaloneStarter is run with a minimal standalone.conf.
+#
+# Environment (all optional):
+#   INFGEN_PULSAR_VERSION        Pulsar version (default 4.0.7)
+#   INFGEN_CACHE                 cache root (default $HOME/.cache/infgen); jars live in $INFGEN_CACHE/pulsar
+#   INFGEN_PULSAR_DIR            run directory: data, conf, log, pid (default $INFGEN_CACHE/pulsar/run)
+#   INFGEN_PULSAR_START_TIMEOUT  seconds to wait for the broker (default 240)
+#   INFGEN_PULSAR_HEAP           JVM heap (default 1g)
+set -euo pipefail
+
+VERSION="${INFGEN_PULSAR_VERSION:-4.0.7}"
+CACHE="${INFGEN_CACHE:-$HOME/.cache/infgen}/pulsar"
+DIST_DIR="$CACHE/$VERSION"
+RUN_DIR="${INFGEN_PULSAR_DIR:-$CACHE/run}"
+LOG="$RUN_DIR/pulsar.log"
+PID_FILE="$RUN_DIR/pulsar.pid"
+TIMEOUT="${INFGEN_PULSAR_START_TIMEOUT:-240}"
+HEAP="${INFGEN_PULSAR_HEAP:-1g}"
+BROKER_URL="pulsar://127.0.0.1:6650"
+ADMIN_URL="http://127.0.0.1:8080"
+
+say() { echo "pulsar.sh: $*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+# answering succeeds when the public/default namespace answers on the admin API.
+answering() {
+  curl -fsS -m 3 -o /dev/null "$ADMIN_URL/admin/v2/namespaces/public/default" 2>/dev/null
+}
+
+running_pid() {
+  [[ -f "$PID_FILE" ]] || return 1
+  local pid
+  pid="$(cat "$PID_FILE")"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+show_log_tail() {
+  if [[ -f "$LOG" ]]; then
+    say "last lines of $LOG:"
+    tail -n 40 "$LOG" >&2
+  fi
+}
+
+# fetch_distribution tries the server distribution tarball from Maven Central.
+fetch_distribution() {
+  local tgz="$HOME/.m2/repository/org/apache/pulsar/pulsar-server-distribution/$VERSION/pulsar-server-distribution-$VERSION-bin.tar.gz"
+  if [[ ! -f "$tgz" ]]; then
+    say "trying org.apache.pulsar:pulsar-server-distribution:$VERSION:tar.gz:bin from Maven Central"
+    mvn -q -B dependency:get -Dtransitive=false \
+      -Dartifact="org.apache.pulsar:pulsar-server-distribution:$VERSION:tar.gz:bin" \
+      >"$CACHE/mvn-distribution.log" 2>&1 || return 1
+  fi
+  mkdir -p "$DIST_DIR/dist.tmp"
+  tar -xzf "$tgz" -C "$DIST_DIR/dist.tmp" --strip-components=1
+  mv "$DIST_DIR/dist.tmp" "$DIST_DIR/dist"
+}
+
+# fetch_jars resolves pulsar-broker with its dependencies into $DIST_DIR/lib.
+fetch_jars() {
+  local work="$DIST_DIR/resolve"
+  mkdir -p "$work"
+  cat >"$work/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>io.infgen</groupId>
+  <artifactId>pulsar-standalone</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencyManagement>
+    <dependencies>
+      <dependency>
+        <groupId>org.apache.pulsar</groupId>
+        <artifactId>pulsar</artifactId>
+        <version>$VERSION</version>
+        <type>pom</type>
+        <scope>import</scope>
+      </dependency>
+    </dependencies>
+  </dependencyManagement>
+  <dependencies>
+    <dependency><groupId>org.apache.pulsar</groupId><artifactId>pulsar-broker</artifactId><version>$VERSION</version></dependency>
+    <dependency><groupId>org.apache.pulsar</groupId><artifactId>pulsar-metadata</artifactId><version>$VERSION</version></dependency>
+    <dependency><groupId>org.apache.pulsar</groupId><artifactId>bouncy-castle-bc</artifactId><version>$VERSION</version><classifier>pkg</classifier></dependency>
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-api</artifactId></dependency>
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-core</artifactId></dependency>
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j2-impl</artifactId></dependency>
+  </dependencies>
+</project>
+EOF
+  say "resolving org.apache.pulsar:pulsar-broker:$VERSION and its dependencies from Maven Central (log: $CACHE/mvn-resolve.log)"
+  rm -rf "$DIST_DIR/lib.tmp"
+  if ! (cd "$work" && mvn -B dependency:copy-dependencies -DincludeScope=runtime \
+    -DoutputDirectory="$DIST_DIR/lib.tmp" >"$CACHE/mvn-resolve.log" 2>&1); then
+    grep -E "ERROR|Could not" "$CACHE/mvn-resolve.log" | head -n 20 >&2 || true
+    die "maven could not resolve org.apache.pulsar:pulsar-broker:$VERSION (full log: $CACHE/mvn-resolve.log)"
+  fi
+  rm -rf "$DIST_DIR/lib"
+  mv "$DIST_DIR/lib.tmp" "$DIST_DIR/lib"
+}
+
+fetch() {
+  mkdir -p "$CACHE" "$DIST_DIR"
+  [[ -x "$DIST_DIR/dist/bin/pulsar" || -d "$DIST_DIR/lib" ]] && return 0
+  command -v mvn >/dev/null || die "mvn not found: install Maven (apt-get install maven)"
+  command -v java >/dev/null || die "java not found: install OpenJDK 17 (apt-get install openjdk-17-jdk-headless)"
+  if fetch_distribution; then
+    say "using the server distribution in $DIST_DIR/dist"
+    return 0
+  fi
+  say "the server distribution is not served by Maven Central; falling back to pulsar-broker jars"
+  fetch_jars
+}
+
+write_conf() {
+  mkdir -p "$RUN_DIR/conf"
+  cat >"$RUN_DIR/conf/standalone.conf" <<'EOF'
+# Minimal single-node configuration written by scripts/pulsar.sh (infgen tests).
+clusterName=standalone
+advertisedAddress=127.0.0.1
+bindAddress=127.0.0.1
+brokerServicePort=6650
+webServicePort=8080
+managedLedgerDefaultEnsembleSize=1
+managedLedgerDefaultWriteQuorum=1
+managedLedgerDefaultAckQuorum=1
+managedLedgerCacheSizeMB=64
+delayedDeliveryEnabled=true
+delayedDeliveryTickTimeMillis=100
+allowAutoTopicCreation=true
+allowAutoTopicCreationType=non-partitioned
+functionsWorkerEnabled=false
+systemTopicEnabled=true
+topicLevelPoliciesEnabled=true
+brokerDeleteInactiveTopicsEnabled=false
+webSocketServiceEnabled=false
+authenticationEnabled=false
+authorizationEnabled=false
+# Bookie (the standalone broker embeds one): small caches, no fsync per entry on a test box.
+journalSyncData=false
+dbStorage_writeCacheMaxSizeMb=64
+dbStorage_readAheadCacheMaxSizeMb=32
+dbStorage_rocksDB_blockCacheSize=16777216
+numAddWorkerThreads=1
+numReadWorkerThreads=1
+numHighPriorityWorkerThreads=1
+numIOThreads=2
+numHttpServerThreads=4
+numExecutorThreadPoolSize=2
+numOrderedExecutorThreads=2
+bookkeeperClientNumWorkerThreads=2
+bookkeeperClientNumIoThreads=2
+managedLedgerNumSchedulerThreads=2
+EOF
+  cat >"$RUN_DIR/conf/log4j2.xml" <<'EOF'
+<Configuration status="warn">
+  <Appenders>
+    <Console name="Console" target="SYSTEM_OUT">
+      <PatternLayout pattern="%d{ISO8601} %-5level [%t] %c{1} - %msg%n"/>
+    </Console>
+  </Appenders>
+  <Loggers>
+    <Logger name="org.apache.pulsar" level="info"/>
+    <Logger name="org.apache.bookkeeper" level="warn"/>
+    <Logger name="org.apache.zookeeper" level="warn"/>
+    <Root level="warn"><AppenderRef ref="Console"/></Root>
+  </Loggers>
+</Configuration>
+EOF
+}
+
+start() {
+  if answering; then
+    say "already running ($ADMIN_URL answers)"
+    return 0
+  fi
+  fetch
+  mkdir -p "$RUN_DIR"
+  local pid
+  if pid="$(running_pid)"; then
+    say "process $pid is starting; waiting for it"
+  else
+    write_conf
+    local cp
+    if [[ -x "$DIST_DIR/dist/bin/pulsar" ]]; then
+      cp="$RUN_DIR/conf:$DIST_DIR/dist/lib/*"
+    else
+      cp="$RUN_DIR/conf:$DIST_DIR/lib/*"
+    fi
+    : >"$LOG"
+    (
+      cd "$RUN_DIR"
+      exec setsid java -cp "$cp" \
+        -Xms256m -Xmx"$HEAP" -XX:MaxDirectMemorySize=512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+        -XX:+ExitOnOutOfMemoryError \
+        -Dlog4j.configurationFile=log4j2.xml -Dlog4j2.is.webapp=false -Dlog4j.shutdownHookEnabled=false \
+        -Djute.maxbuffer=10485760 -Djava.net.preferIPv4Stack=true \
+        -Dio.netty.tryReflectionSetAccessible=true \
+        --add-opens java.base/java.io=ALL-UNNAMED --add-opens java.base/java.util.zip=ALL-UNNAMED \
+        --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/jdk.internal.misc=ALL-UNNAMED \
+        --add-opens java.base/sun.net=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED \
+        -Dzookeeper.4lw.commands.whitelist='*' -Dzookeeper.snapshot.trust.empty=true \
+        -Dbookkeeper.metadata.bookie.drivers=org.apache.pulsar.metadata.bookkeeper.PulsarMetadataBookieDriver \
+        -Dbookkeeper.metadata.client.drivers=org.apache.pulsar.metadata.bookkeeper.PulsarMetadataClientDriver \
+        -Dpulsar.log.dir="$RUN_DIR" \
+        org.apache.pulsar.PulsarStandaloneStarter --config "$RUN_DIR/conf/standalone.conf" \
+        --no-functions-worker --no-stream-storage
+    ) </dev/null >>"$LOG" 2>&1 &
+    pid=$!
+    echo "$pid" >"$PID_FILE"
+    say "started pid $pid (log: $LOG); waiting up to ${TIMEOUT}s for $ADMIN_URL"
+  fi
+  local deadline=$((SECONDS + TIMEOUT))
+  while ((SECONDS < deadline)); do
+    if answering; then
+      say "ready: $BROKER_URL, admin $ADMIN_URL"
+      return 0
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      show_log_tail
+      die "the broker (pid $pid) exited before answering on $ADMIN_URL"
+    fi
+    sleep 1
+  done
+  show_log_tail
+  die "the broker (pid $pid) did not answer on $ADMIN_URL/admin/v2/namespaces/public/default within ${TIMEOUT}s (raise INFGEN_PULSAR_START_TIMEOUT?)"
+}
+
+stop() {
+  local pid
+  if ! pid="$(running_pid)"; then
+    rm -f "$PID_FILE"
+    say "not running (no live pid in $PID_FILE)"
+    return 0
+  fi
+  kill "$pid"
+  for _ in $(seq 1 30); do
+    kill -0 "$pid" 2>/dev/null || { rm -f "$PID_FILE"; say "stopped pid $pid"; return 0; }
+    sleep 1
+  done
+  say "pid $pid did not stop within 30s; killing it"
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$PID_FILE"
+}
+
+status() {
+  if answering; then
+    echo "running: $BROKER_URL, admin $ADMIN_URL"
+    return 0
+  fi
+  local pid
+  if pid="$(running_pid)"; then
+    echo "starting or unhealthy: pid $pid, $ADMIN_URL does not answer yet"
+  else
+    echo "not running"
+  fi
+  return 1
+}
+
+case "${1:-}" in
+start) start ;;
+stop) stop ;;
+status) status ;;
+env) echo "export INFGEN_PULSAR_URL=$BROKER_URL INFGEN_PULSAR_ADMIN_URL=$ADMIN_URL" ;;
+logs) tail -n "${2:-100}" "$LOG" ;;
+*)
+  echo "usage: $0 start|stop|status|env|logs [lines]" >&2
+  exit 2
+  ;;
+esac
