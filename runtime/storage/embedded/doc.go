@@ -1,0 +1,20 @@
+// Package embedded is infgen's default storage: one local file, no server.
+//
+// It is built on bbolt (a copy-on-write B+tree in a single memory-mapped
+// file). Every write is committed with fsync before Put, Delete, AddTag or
+// RemoveTag returns, so a record acknowledged as written survives kill -9
+// and power loss. Concurrent writers are group-committed: a single committer
+// goroutine takes every write that is waiting, applies them in one bbolt
+// transaction and pays one fsync for all of them, so throughput grows with the
+// number of writers while a lone writer waits for nothing but its own fsync.
+// Reads run in parallel with writes on a consistent snapshot.
+//
+// The file is locked while open: a second process (or a second Open in the
+// same process) waiting longer than the lock timeout gets an error naming the
+// file. docs/benchmarks.md explains why bbolt was chosen over SQLite.
+//
+// Layout of the file: bucket "records" maps a record id to an 8-byte
+// big-endian version followed by the data; bucket "tags" holds one empty
+// value per (tag, id) pair under the key len(tag) (4 bytes, big-endian) ‖
+// tag ‖ id, so one tag's ids are contiguous and in byte order.
+package embedded

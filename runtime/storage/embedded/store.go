@@ -1,0 +1,244 @@
+package embedded
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/infgen/infgen/runtime/storage"
+)
+
+var (
+	bucketRecords = []byte("records")
+	bucketTags    = []byte("tags")
+)
+
+// Option configures Open.
+type Option func(*config)
+
+type config struct {
+	lockTimeout time.Duration
+	maxBatch    int
+	mode        os.FileMode
+}
+
+// WithLockTimeout sets how long Open waits for another process to release
+// the file lock before failing (default 1s).
+func WithLockTimeout(d time.Duration) Option { return func(c *config) { c.lockTimeout = d } }
+
+// WithMaxBatch caps how many waiting writes are committed in one transaction
+// (default 256).
+func WithMaxBatch(n int) Option { return func(c *config) { c.maxBatch = n } }
+
+// WithFileMode sets the permissions of a newly created file (default 0o600).
+func WithFileMode(m os.FileMode) Option { return func(c *config) { c.mode = m } }
+
+// Store is a storage.Storage kept in one local bbolt file. It is safe for
+// concurrent use.
+type Store struct {
+	db   *bolt.DB
+	path string
+
+	mu     sync.RWMutex // held for reading by every operation, for writing by Close
+	closed bool
+
+	writes   chan *write
+	stop     chan struct{}
+	done     chan struct{}
+	maxBatch int
+}
+
+var _ storage.Storage = (*Store)(nil)
+
+// Open opens (creating if needed) the storage file at path. The file's
+// directory must exist.
+func Open(path string, opts ...Option) (*Store, error) {
+	cfg := config{lockTimeout: time.Second, maxBatch: 256, mode: 0o600}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.maxBatch < 1 {
+		cfg.maxBatch = 1
+	}
+	db, err := bolt.Open(path, cfg.mode, &bolt.Options{
+		Timeout:        cfg.lockTimeout,
+		NoFreelistSync: true, // the freelist is rebuilt on open; commits stay fsynced
+		FreelistType:   bolt.FreelistMapType,
+	})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("embedded storage: %s is locked by another process (waited %s); stop it or use another file: %w",
+			path, cfg.lockTimeout, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("embedded storage: open %s: %w", path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketRecords, bucketTags} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("create bucket %s: %w", b, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("embedded storage: initialise %s: %w", path, err)
+	}
+	abs, _ := filepath.Abs(path)
+	s := &Store{
+		db:       db,
+		path:     abs,
+		writes:   make(chan *write),
+		stop:     make(chan struct{}),
+		done:     make(chan struct{}),
+		maxBatch: cfg.maxBatch,
+	}
+	go s.commitLoop()
+	return s, nil
+}
+
+// Path returns the absolute path of the storage file.
+func (s *Store) Path() string { return s.path }
+
+// Close waits for running operations, stops the committer and closes the
+// file. Operations after Close return storage.ErrClosed; closing twice is a
+// no-op.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	close(s.stop)
+	<-s.done
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("embedded storage: close %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// begin checks that the store is open and ctx is live, and holds the read
+// lock until the returned func is called.
+func (s *Store) begin(ctx context.Context, op, id string) (func(), error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("embedded storage: %s %q: %w", op, id, err)
+	}
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return nil, fmt.Errorf("embedded storage: %s %q: %w", op, id, storage.ErrClosed)
+	}
+	return s.mu.RUnlock, nil
+}
+
+// Get implements storage.Storage.
+func (s *Store) Get(ctx context.Context, p *storage.GetParams) (*storage.Record, error) {
+	end, err := s.begin(ctx, "get", p.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
+	var rec *storage.Record
+	err = s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketRecords).Get([]byte(p.ID))
+		if v == nil {
+			return nil
+		}
+		if len(v) < 8 {
+			return fmt.Errorf("record is %d bytes, shorter than its version header", len(v))
+		}
+		rec = &storage.Record{
+			ID:      p.ID,
+			Version: int64(binary.BigEndian.Uint64(v)),
+			Data:    append([]byte{}, v[8:]...),
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("embedded storage: get %q from %s: %w", p.ID, s.path, err)
+	}
+	if rec == nil {
+		return nil, fmt.Errorf("embedded storage: get %q: %w", p.ID, storage.ErrNotFound)
+	}
+	return rec, nil
+}
+
+// currentVersion returns the stored version of id (0 and false if absent).
+func currentVersion(b *bolt.Bucket, id []byte) (int64, bool) {
+	v := b.Get(id)
+	if len(v) < 8 {
+		return 0, v != nil
+	}
+	return int64(binary.BigEndian.Uint64(v)), true
+}
+
+// Put implements storage.Storage. The new version is p.Version+1.
+func (s *Store) Put(ctx context.Context, p *storage.PutParams) (int64, error) {
+	end, err := s.begin(ctx, "put", p.ID)
+	if err != nil {
+		return 0, err
+	}
+	defer end()
+	key := []byte(p.ID)
+	val := make([]byte, 8+len(p.Data))
+	binary.BigEndian.PutUint64(val, uint64(p.Version+1))
+	copy(val[8:], p.Data)
+	var conflict bool
+	err = s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketRecords)
+		cur, ok := currentVersion(b, key)
+		conflict = cur != p.Version || (!ok && p.Version != 0)
+		if conflict {
+			return nil
+		}
+		return b.Put(key, val)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("embedded storage: put %q in %s: %w", p.ID, s.path, err)
+	}
+	if conflict {
+		return 0, fmt.Errorf("embedded storage: put %q at version %d: %w", p.ID, p.Version, storage.ErrConflict)
+	}
+	return p.Version + 1, nil
+}
+
+// Delete implements storage.Storage.
+func (s *Store) Delete(ctx context.Context, p *storage.DeleteParams) error {
+	end, err := s.begin(ctx, "delete", p.ID)
+	if err != nil {
+		return err
+	}
+	defer end()
+	key := []byte(p.ID)
+	var outcome error
+	err = s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketRecords)
+		cur, ok := currentVersion(b, key)
+		switch {
+		case !ok:
+			outcome = storage.ErrNotFound
+		case cur != p.Version:
+			outcome = storage.ErrConflict
+		default:
+			outcome = nil
+			return b.Delete(key)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("embedded storage: delete %q in %s: %w", p.ID, s.path, err)
+	}
+	if outcome != nil {
+		return fmt.Errorf("embedded storage: delete %q at version %d: %w", p.ID, p.Version, outcome)
+	}
+	return nil
+}

@@ -1,0 +1,70 @@
+package embedded_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/infgen/infgen/runtime/storage"
+	"github.com/infgen/infgen/runtime/storage/embedded"
+	"github.com/infgen/infgen/runtime/storage/storagetest"
+)
+
+func openTemp(t *testing.T, opts ...embedded.Option) *embedded.Store {
+	t.Helper()
+	s, err := embedded.Open(filepath.Join(t.TempDir(), "state.db"), opts...)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	t.Parallel()
+	storagetest.Run(t, func(t *testing.T) storage.Storage { return openTemp(t) })
+}
+
+func TestConformanceNoBatching(t *testing.T) {
+	t.Parallel()
+	storagetest.Run(t, func(t *testing.T) storage.Storage { return openTemp(t, embedded.WithMaxBatch(1)) })
+}
+
+func TestReopenKeepsData(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "state.db")
+	s, err := embedded.Open(path)
+	require.NoError(t, err)
+	v, err := s.Put(ctx, &storage.PutParams{ID: "wf-1", Data: []byte("history")})
+	require.NoError(t, err)
+	require.NoError(t, s.AddTag(ctx, &storage.TagParams{Tag: "customer:7", ID: "wf-1"}))
+	require.NoError(t, s.Close())
+
+	s, err = embedded.Open(path)
+	require.NoError(t, err)
+	defer s.Close()
+	rec, err := s.Get(ctx, &storage.GetParams{ID: "wf-1"})
+	require.NoError(t, err)
+	require.Equal(t, v, rec.Version)
+	require.Equal(t, []byte("history"), rec.Data)
+	ids, err := s.ListTag(ctx, &storage.ListTagParams{Tag: "customer:7"})
+	require.NoError(t, err)
+	require.Equal(t, []string{"wf-1"}, ids)
+}
+
+func TestSecondOpenFailsWhileLocked(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	_, err := embedded.Open(s.Path(), embedded.WithLockTimeout(100*time.Millisecond))
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "locked by another process")
+	require.Contains(t, err.Error(), s.Path())
+}
+
+func TestOpenMissingDirectory(t *testing.T) {
+	t.Parallel()
+	_, err := embedded.Open(filepath.Join(t.TempDir(), "no", "such", "dir", "state.db"))
+	require.ErrorContains(t, err, "no such file or directory")
+}
