@@ -1,0 +1,191 @@
+package openapi
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/infgen/infgen/ir"
+)
+
+// body converts the request body.
+func (c *converter) body(o *operation) *ir.Body {
+	rb := o.op.RequestBody
+	if rb == nil || rb.Value == nil || len(rb.Value.Content) == 0 {
+		return nil
+	}
+	b := &ir.Body{GoName: "Body", Doc: rb.Value.Description, Required: rb.Value.Required}
+	at := c.pos(rb.Value.Origin, o.pos)
+	b.Contents = c.contents(rb.Value.Content, o.name+"Request", at)
+	return b
+}
+
+// contents converts the media types of a body, most preferred first. Only
+// the first is given a type from its schema; the generated client sends
+// and expects that one.
+func (c *converter) contents(content openapi3.Content, hint string, at ir.Pos) []ir.Content {
+	var out []ir.Content
+	for i, mt := range sortedContent(content) {
+		ct := ir.Content{MediaType: mt}
+		if i == 0 {
+			ct.Type = c.mediaType(mt, content[mt], hint, at)
+		} else {
+			ct.Type = ir.TypeRef{Kind: ir.KindBinary}
+		}
+		out = append(out, ct)
+	}
+	return out
+}
+
+// mediaType maps a media type's schema: JSON and forms by schema, text as
+// string, everything else as raw bytes.
+func (c *converter) mediaType(mt string, media *openapi3.MediaType, hint string, at ir.Pos) ir.TypeRef {
+	var schema *openapi3.SchemaRef
+	if media != nil {
+		schema = media.Schema
+	}
+	switch rank := mediaRank(mt); {
+	case rank <= 3:
+		return c.typeOf(schema, hint, at)
+	case rank == 4:
+		return ir.TypeRef{Kind: ir.KindString}
+	}
+	return ir.TypeRef{Kind: ir.KindBinary}
+}
+
+// statusRank orders statuses: exact codes, then ranges, then default.
+func statusRank(s string) (int, string) {
+	switch {
+	case s == "default":
+		return 2, s
+	case strings.ContainsAny(s, "xX"):
+		return 1, strings.ToUpper(s)
+	}
+	return 0, s
+}
+
+// responses converts the declared responses.
+func (c *converter) responses(o *operation) []ir.Response {
+	if o.op.Responses == nil {
+		return nil
+	}
+	m := o.op.Responses.Map()
+	keys := sortedKeys(m)
+	slices.SortStableFunc(keys, func(a, b string) int {
+		ra, sa := statusRank(a)
+		rb, sb := statusRank(b)
+		return cmp.Or(cmp.Compare(ra, rb), cmp.Compare(sa, sb))
+	})
+	hasSuccess := slices.ContainsFunc(keys, func(k string) bool { return strings.HasPrefix(k, "2") })
+	var out []ir.Response
+	for _, k := range keys {
+		rr := m[k]
+		if rr == nil || rr.Value == nil {
+			continue
+		}
+		status := k
+		if r, s := statusRank(k); r == 1 {
+			status = s
+		}
+		r := ir.Response{Status: status}
+		if rr.Value.Description != nil {
+			r.Doc = *rr.Value.Description
+		}
+		r.Error = strings.HasPrefix(status, "4") || strings.HasPrefix(status, "5") || (status == "default" && hasSuccess)
+		if r.Error {
+			r.ErrorType = o.name + "Error"
+		}
+		hint := o.name + "Response"
+		if status != "200" && status != "201" {
+			hint += ir.GoName(status)
+		}
+		if r.Error {
+			hint = o.name + "Error" + ir.GoName(status)
+		}
+		r.Contents = c.contents(rr.Value.Content, hint, c.pos(rr.Value.Origin, o.pos))
+		out = append(out, r)
+	}
+	return out
+}
+
+// security converts the operation's (or the document's) requirements.
+func (c *converter) security(op *openapi3.Operation) []ir.SecurityRequirement {
+	reqs := c.doc.Security
+	if op.Security != nil {
+		reqs = *op.Security
+	}
+	var out []ir.SecurityRequirement
+	for _, req := range reqs {
+		var sr ir.SecurityRequirement
+		for _, name := range sortedKeys(req) {
+			if !slices.ContainsFunc(c.spec.SecuritySchemes, func(s ir.SecurityScheme) bool { return s.Name == name }) {
+				continue
+			}
+			sr.Schemes = append(sr.Schemes, ir.SecurityUse{Name: name, Scopes: req[name]})
+		}
+		out = append(out, sr)
+	}
+	return out
+}
+
+// securitySchemes converts components.securitySchemes.
+func (c *converter) securitySchemes() {
+	if c.doc.Components == nil {
+		return
+	}
+	for _, key := range sortedKeys(c.doc.Components.SecuritySchemes) {
+		ref := c.doc.Components.SecuritySchemes[key]
+		if ref == nil || ref.Value == nil {
+			continue
+		}
+		v := ref.Value
+		opt := c.pkg.Unique("With" + ir.GoName(key))
+		s := ir.SecurityScheme{Name: key, GoName: strings.TrimPrefix(opt, "With"), Doc: v.Description}
+		at := c.pos(v.Origin, c.rootPos())
+		switch strings.ToLower(v.Type) {
+		case "apikey":
+			s.Kind, s.In, s.ParamName = ir.SecurityAPIKey, ir.ParamLocation(v.In), v.Name
+			if s.In != ir.InHeader && s.In != ir.InQuery && s.In != ir.InCookie {
+				c.warn(at, "API key security scheme "+key+" has unknown location "+v.In+"; not applied")
+				s.Kind = ir.SecurityUnsupported
+			}
+		case "http":
+			s.Scheme = v.Scheme
+			switch strings.ToLower(v.Scheme) {
+			case "bearer":
+				s.Kind = ir.SecurityBearer
+			case "basic":
+				s.Kind = ir.SecurityBasic
+			default:
+				s.Kind = ir.SecurityUnsupported
+				c.warn(at, "HTTP security scheme "+key+" uses unsupported scheme "+v.Scheme+"; configure it through the *http.Client")
+			}
+		case "oauth2":
+			s.Kind = ir.SecurityOAuth2
+			if f := v.Flows; f != nil {
+				for _, flow := range []*openapi3.OAuthFlow{f.ClientCredentials, f.AuthorizationCode, f.Password, f.Implicit} {
+					if flow == nil {
+						continue
+					}
+					if s.TokenURL == "" {
+						s.TokenURL = flow.TokenURL
+					}
+					for _, sc := range sortedKeys(flow.Scopes) {
+						if !slices.Contains(s.Scopes, sc) {
+							s.Scopes = append(s.Scopes, sc)
+						}
+					}
+				}
+				slices.Sort(s.Scopes)
+			}
+		case "openidconnect":
+			s.Kind = ir.SecurityOpenIDConnect
+		default:
+			s.Kind = ir.SecurityUnsupported
+			c.warn(at, "security scheme "+key+" of type "+v.Type+" is not supported; configure it through the *http.Client")
+		}
+		c.spec.SecuritySchemes = append(c.spec.SecuritySchemes, s)
+	}
+}

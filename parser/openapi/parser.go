@@ -1,0 +1,110 @@
+package openapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/infgen/infgen/ir"
+)
+
+// Error is a problem in the input document at a known position.
+type Error struct {
+	Pos ir.Pos
+	Msg string
+	Err error
+}
+
+// Error formats the error as "file:line:col: message".
+func (e *Error) Error() string {
+	msg := e.Pos.String() + ": " + e.Msg
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+// Unwrap returns the underlying error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Parse reads the OpenAPI document at path (and the files its $refs point
+// to) into an ir.Spec.
+func Parse(ctx context.Context, path string) (*ir.Spec, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read OpenAPI document: %w", err)
+	}
+	return ParseData(ctx, path, data)
+}
+
+// ParseData parses an OpenAPI document held in memory; path names it in
+// errors and anchors its relative $refs.
+func ParseData(ctx context.Context, path string, data []byte) (*ir.Spec, error) {
+	files := newFileSet(filepath.Dir(path))
+	root, err := files.add(path, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := files.checkRefs(root); err != nil {
+		return nil, err
+	}
+	if err := checkVersion(root); err != nil {
+		return nil, err
+	}
+	loader := openapi3.NewLoader()
+	loader.Context = ctx
+	loader.IsExternalRefsAllowed = true
+	loader.IncludeOrigin = true
+	loader.ReadFromURIFunc = files.readFromURI
+	doc, err := loadDocument(loader, root, data)
+	if err != nil {
+		return nil, err
+	}
+	c := newConverter(doc, files, root)
+	return c.convert()
+}
+
+// loadDocument runs kin-openapi's loader, turning its panics (it has a few
+// on hostile input) into errors.
+func loadDocument(loader *openapi3.Loader, f *sourceFile, data []byte) (doc *openapi3.T, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &Error{Pos: ir.Pos{File: f.name, Line: 1, Col: 1}, Msg: fmt.Sprintf("cannot load the document: %v", r)}
+		}
+	}()
+	doc, err = loader.LoadFromDataWithPath(data, f.url())
+	if err != nil {
+		return nil, &Error{Pos: ir.Pos{File: f.name, Line: 1, Col: 1}, Msg: "cannot load the document", Err: cleanLoadError(err)}
+	}
+	return doc, nil
+}
+
+// cleanLoadError strips the loader's noisy wrapping.
+func cleanLoadError(err error) error {
+	msg := err.Error()
+	if strings.Count(msg, ": ") > 6 {
+		return errors.New(msg[strings.LastIndex(msg, ": ")+2:])
+	}
+	return err
+}
+
+// checkVersion rejects Swagger 2.0 and documents without "openapi".
+func checkVersion(f *sourceFile) error {
+	top := f.root
+	if v := mapValue(top, "swagger"); v != nil {
+		return &Error{Pos: nodePos(f.name, v), Msg: "Swagger/OpenAPI 2.0 is not supported: convert the document to OpenAPI 3 first"}
+	}
+	v := mapValue(top, "openapi")
+	if v == nil {
+		return &Error{Pos: nodePos(f.name, top), Msg: `not an OpenAPI document: the "openapi" version field is missing`}
+	}
+	if !strings.HasPrefix(v.Value, "3.") {
+		return &Error{Pos: nodePos(f.name, v), Msg: fmt.Sprintf("unsupported OpenAPI version %q: want 3.0 or 3.1", v.Value)}
+	}
+	return nil
+}
