@@ -18,6 +18,9 @@ type Task struct {
 	Tags []string
 	// Meta is free-form metadata attached to the task by the workflow.
 	Meta map[string]string
+	// TraceParent is the W3C trace context of the task; generated HTTP and
+	// gRPC implementations forward it as the traceparent header.
+	TraceParent string
 }
 
 type taskKey struct{}

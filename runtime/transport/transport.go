@@ -68,6 +68,10 @@ type PublishParams struct {
 	Message Message
 	// DeliverAfter delays delivery; zero delivers at once.
 	DeliverAfter time.Duration
+	// Ephemeral messages are only for the subscriptions that exist when they
+	// are published, and may be dropped (notifications; Pulsar: a
+	// non-persistent topic). Ephemeral and DeliverAfter are not combined.
+	Ephemeral bool
 }
 
 // SubscribeParams are the parameters of Transport.Subscribe.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/internal/replay"
 )
 
 // Context is what a workflow function receives. It is not a context.Context:
@@ -18,7 +19,7 @@ type Context interface {
 	// IsReplaying reports whether the code currently runs through recorded history.
 	IsReplaying() bool
 
-	coroutine() *coroutine
+	coroutine() *replay.Coroutine
 }
 
 // Info describes a workflow instance.
@@ -33,8 +34,8 @@ type Info struct {
 
 // Awaitable is anything a workflow can wait for; every Deferred is one.
 type Awaitable interface {
-	ready() bool
-	failed() error
+	future() *replay.Future
+	err() error
 }
 
 // Deferred is the result of an asynchronous step: a task, a timer, a child

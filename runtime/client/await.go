@@ -1,0 +1,124 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/infgen/infgen/runtime/failure"
+	"github.com/infgen/infgen/runtime/internal/engine"
+	"github.com/infgen/infgen/runtime/internal/errconv"
+	"github.com/infgen/infgen/runtime/internal/history"
+	"github.com/infgen/infgen/runtime/storage"
+)
+
+// Status of a workflow.
+type Status = history.Status
+
+// Workflow statuses.
+const (
+	Running   = history.Running
+	Completed = history.Completed
+	Failed    = history.Failed
+	Canceled  = history.Canceled
+)
+
+// Outcome is a finished workflow's result.
+type Outcome struct {
+	ID     string
+	Status Status
+	// Output is the JSON-encoded output of a completed workflow.
+	Output json.RawMessage
+	// Err is a *failure.WorkflowError for a failed or canceled workflow.
+	Err error
+}
+
+// Await waits until the workflow finishes and returns its outcome. The
+// returned error is about waiting (context done, storage unreachable); the
+// workflow's own failure is in Outcome.Err.
+func (c *Client) Await(ctx context.Context, id string) (*Outcome, error) {
+	for {
+		ch := make(chan struct{})
+		c.mu.Lock()
+		c.waiters[id] = append(c.waiters[id], ch)
+		c.mu.Unlock()
+		st, _, err := engine.Load(ctx, c.st, id)
+		if errors.Is(err, storage.ErrNotFound) {
+			c.forget(id, ch)
+			return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
+		}
+		if err != nil {
+			c.forget(id, ch)
+			return nil, fmt.Errorf("client: await %s: %w", id, err)
+		}
+		if st.Status.Terminal() {
+			c.forget(id, ch)
+			return outcome(st), nil
+		}
+		t := time.NewTimer(c.poll)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			c.forget(id, ch)
+			return nil, ctx.Err()
+		case <-ch:
+		case <-t.C:
+			c.forget(id, ch)
+		}
+		t.Stop()
+	}
+}
+
+func (c *Client) forget(id string, ch chan struct{}) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ws := c.waiters[id]
+	for i, w := range ws {
+		if w == ch {
+			c.waiters[id] = append(ws[:i], ws[i+1:]...)
+			break
+		}
+	}
+	if len(c.waiters[id]) == 0 {
+		delete(c.waiters, id)
+	}
+}
+
+func outcome(st *history.State) *Outcome {
+	o := &Outcome{ID: st.ID, Status: st.Status, Output: st.Output}
+	if st.Status != history.Completed {
+		o.Err = &failure.WorkflowError{Workflow: st.Name, ID: st.ID, Cause: errconv.ToError(st.Error)}
+	}
+	return o
+}
+
+// Result waits for a workflow and decodes its output into Out; a failed
+// workflow returns its *failure.WorkflowError.
+func Result[Out any](ctx context.Context, c *Client, id string) (Out, error) {
+	var out Out
+	o, err := c.Await(ctx, id)
+	if err != nil {
+		return out, err
+	}
+	if o.Err != nil {
+		return out, o.Err
+	}
+	if len(o.Output) > 0 {
+		if err := json.Unmarshal(o.Output, &out); err != nil {
+			return out, fmt.Errorf("client: decode output of %s: %w", id, err)
+		}
+	}
+	return out, nil
+}
+
+// Execute starts a workflow and waits for its result.
+func Execute[Out any](ctx context.Context, c *Client, p StartParams) (Out, error) {
+	id, err := c.Start(ctx, p)
+	if err != nil {
+		var zero Out
+		return zero, err
+	}
+	return Result[Out](ctx, c, id)
+}

@@ -1,0 +1,170 @@
+package engine
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/infgen/infgen/runtime/internal/history"
+	"github.com/infgen/infgen/runtime/internal/message"
+	"github.com/infgen/infgen/runtime/internal/replay"
+)
+
+// advance applies events: it records them as a new batch, replays the
+// workflow and turns its new commands into messages. A workflow that cannot
+// be replayed on this code is parked with its events kept in the inbox.
+func (e *Engine) advance(st *history.State, events []history.Event, now time.Time, resume bool, out *outbox) {
+	if st.Parked != nil && !resume {
+		st.Inbox = events
+		return
+	}
+	for _, ev := range events {
+		switch ev.Kind {
+		case history.EventCancelRequested:
+			e.finish(st, history.Canceled, nil, &history.Error{Kind: "canceled", Message: "canceled by request"}, out)
+			return
+		case history.EventTimedOut:
+			e.finish(st, history.Failed, nil, &history.Error{Kind: "timeout", Message: "workflow timed out"}, out)
+			return
+		}
+	}
+	fn, version, ok := e.workflow(st.Name, st.Version)
+	if !ok {
+		e.park(st, events, now, fmt.Sprintf("version %d of workflow %q is not registered on this worker; deploy it to resume", st.Version, st.Name))
+		return
+	}
+	st.Version = version
+	st.Batches = append(st.Batches, history.Batch{Time: now, Events: events})
+	res := replay.Execute(fn, st)
+	if res.Nondeterminism != nil || res.Panic != nil {
+		st.Batches = st.Batches[:len(st.Batches)-1]
+		reason := res.Panic
+		if res.Nondeterminism != nil {
+			reason = res.Nondeterminism
+		}
+		e.park(st, events, now, reason.Error())
+		return
+	}
+	if st.Parked != nil {
+		e.log.Info("workflow resumed", "workflow", st.Name, "workflow_id", st.ID)
+		st.Parked = nil
+	}
+	for _, cmd := range res.Commands {
+		st.Commands = append(st.Commands, cmd)
+		e.schedule(st, cmd, now, out)
+	}
+	if res.Done {
+		if res.Err != nil {
+			e.finish(st, history.Failed, nil, res.Err, out)
+		} else {
+			e.finish(st, history.Completed, res.Output, nil, out)
+		}
+	}
+}
+
+func (e *Engine) park(st *history.State, events []history.Event, now time.Time, reason string) {
+	if st.Parked == nil || st.Parked.Reason != reason {
+		e.log.Error("workflow parked", "workflow", st.Name, "workflow_id", st.ID, "reason", reason)
+	}
+	st.Inbox = events
+	st.Parked = &history.Park{Reason: reason, Since: now}
+}
+
+// schedule turns a new command into pending work and messages.
+func (e *Engine) schedule(st *history.State, cmd history.Command, now time.Time, out *outbox) {
+	switch cmd.Kind {
+	case history.CommandTask:
+		if st.Tasks == nil {
+			st.Tasks = map[int]*history.PendingTask{}
+		}
+		st.Tasks[cmd.Seq] = &history.PendingTask{Attempt: 1}
+		e.executeTask(st, cmd, 1, out)
+	case history.CommandTimer:
+		if st.Timers == nil {
+			st.Timers = map[int]time.Time{}
+		}
+		st.Timers[cmd.Seq] = now.Add(cmd.Duration)
+		out.toSelf(st, cmd.Duration, &message.Envelope{Kind: message.Timer, Seq: cmd.Seq})
+	case history.CommandChild:
+		if st.Children == nil {
+			st.Children = map[int]string{}
+		}
+		st.Children[cmd.Seq] = cmd.ChildID
+		e.startChild(st, cmd, out)
+	}
+}
+
+func (e *Engine) executeTask(st *history.State, cmd history.Command, attempt int, out *outbox) {
+	service, method := splitName(cmd.Name)
+	out.add(message.ServiceTopic(service), st.ID, 0, &message.Envelope{
+		Kind: message.ExecuteTask, WorkflowID: st.ID, WorkflowName: st.Name, Seq: cmd.Seq,
+		TaskID: TaskID(st, cmd.Seq), Service: service, Method: method, Attempt: attempt,
+		Codec: cmd.Codec, Payload: cmd.Input, Meta: cmd.Meta, Tags: st.Tags, Timeout: cmd.Timeout,
+	})
+}
+
+func (e *Engine) startChild(st *history.State, cmd history.Command, out *outbox) {
+	out.add(message.WorkflowTopic(cmd.Name), cmd.ChildID, 0, &message.Envelope{
+		Kind: message.Start, WorkflowID: cmd.ChildID, WorkflowName: cmd.Name, Payload: cmd.Input, Tags: cmd.Tags,
+		Parent: &history.ParentRef{ID: st.ID, Name: st.Name, Seq: cmd.Seq},
+	})
+}
+
+func splitName(name string) (service, method string) {
+	for i := len(name) - 1; i >= 0; i-- {
+		if name[i] == '.' {
+			return name[:i], name[i+1:]
+		}
+	}
+	return name, ""
+}
+
+// finish ends the workflow.
+func (e *Engine) finish(st *history.State, status history.Status, output []byte, err *history.Error, out *outbox) {
+	st.Status, st.Output, st.Error = status, output, err
+	st.Parked = nil
+	st.Inbox = nil
+	e.cancelChildren(st, out)
+	st.Tasks, st.Timers, st.Children = nil, nil, nil
+	e.notify(st, out)
+	e.log.Info("workflow finished", "workflow", st.Name, "workflow_id", st.ID, "status", string(status))
+}
+
+// notify tells the parent and the clients about a finished workflow.
+func (e *Engine) notify(st *history.State, out *outbox) {
+	if p := st.Parent; p != nil {
+		env := &message.Envelope{Kind: message.ChildResult, WorkflowID: p.ID, WorkflowName: p.Name, Seq: p.Seq, Payload: st.Output}
+		if st.Status != history.Completed {
+			env.Error = &history.Error{Kind: "child", Message: st.Error.Message, Workflow: st.Name, ID: st.ID, Cause: st.Error}
+		}
+		out.add(message.WorkflowTopic(p.Name), p.ID, 0, env)
+	}
+	out.add(message.CompletedTopic, st.ID, 0, &message.Envelope{Kind: message.Completed, WorkflowID: st.ID, WorkflowName: st.Name, Status: st.Status})
+}
+
+func (e *Engine) cancelChildren(st *history.State, out *outbox) {
+	for seq, id := range st.Children {
+		name := st.Commands[seq].Name
+		out.add(message.WorkflowTopic(name), id, 0, &message.Envelope{Kind: message.Cancel, WorkflowID: id, WorkflowName: name})
+	}
+}
+
+// redrive re-sends the messages of all pending work: used after a crash of a
+// process whose transport lost its in-flight messages.
+func (e *Engine) redrive(st *history.State, now time.Time, out *outbox) {
+	for seq, t := range st.Tasks {
+		if t.RetryAt.IsZero() {
+			e.executeTask(st, st.Commands[seq], t.Attempt, out)
+			continue
+		}
+		out.toSelf(st, max(t.RetryAt.Sub(now), 0), &message.Envelope{Kind: message.Retry, Seq: seq, Attempt: t.Attempt + 1})
+	}
+	for seq, due := range st.Timers {
+		out.toSelf(st, max(due.Sub(now), 0), &message.Envelope{Kind: message.Timer, Seq: seq})
+	}
+	for seq := range st.Children {
+		e.startChild(st, st.Commands[seq], out)
+	}
+	if !st.Deadline.IsZero() {
+		out.toSelf(st, max(st.Deadline.Sub(now), 0), &message.Envelope{Kind: message.Timeout})
+	}
+}

@@ -1,0 +1,139 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/infgen/infgen/runtime/internal/replay"
+	"github.com/infgen/infgen/runtime/retry"
+	"github.com/infgen/infgen/runtime/storage"
+	"github.com/infgen/infgen/runtime/transport"
+)
+
+// Options configure an Engine.
+type Options struct {
+	Transport transport.Transport
+	Storage   storage.Storage
+	Logger    *slog.Logger
+	// MaxRedeliveries is how many times a message may fail before it is set
+	// aside as a dead letter (default 10).
+	MaxRedeliveries int
+}
+
+// Engine runs workflow instances and service tasks.
+type Engine struct {
+	tr              transport.Transport
+	store           storage.Storage
+	log             *slog.Logger
+	maxRedeliveries int
+
+	mu        sync.RWMutex
+	workflows map[string]map[int]replay.Func
+	services  map[string]*Service
+}
+
+// Service is a registered service with its methods and defaults.
+type Service struct {
+	Name    string
+	Methods map[string]*Method
+	Retry   retry.Policy
+	Timeout time.Duration
+}
+
+// Method is a registered service method.
+type Method struct {
+	Handler func(ctx context.Context, input []byte) ([]byte, error)
+	Retry   retry.Policy
+	Timeout time.Duration
+}
+
+// New returns an engine.
+func New(o Options) *Engine {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.MaxRedeliveries <= 0 {
+		o.MaxRedeliveries = 10
+	}
+	return &Engine{
+		tr: o.Transport, store: o.Storage, log: o.Logger, maxRedeliveries: o.MaxRedeliveries,
+		workflows: map[string]map[int]replay.Func{}, services: map[string]*Service{},
+	}
+}
+
+// RegisterWorkflow adds a version of a workflow.
+func (e *Engine) RegisterWorkflow(name string, version int, fn replay.Func) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	vs := e.workflows[name]
+	if vs == nil {
+		vs = map[int]replay.Func{}
+		e.workflows[name] = vs
+	}
+	if _, dup := vs[version]; dup {
+		return fmt.Errorf("workflow %q version %d is already registered", name, version)
+	}
+	vs[version] = fn
+	return nil
+}
+
+// RegisterService adds a service.
+func (e *Engine) RegisterService(s *Service) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, dup := e.services[s.Name]; dup {
+		return fmt.Errorf("service %q is already registered", s.Name)
+	}
+	e.services[s.Name] = s
+	return nil
+}
+
+// Workflows returns the registered workflow names, sorted.
+func (e *Engine) Workflows() []string {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	names := make([]string, 0, len(e.workflows))
+	for n := range e.workflows {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Services returns the registered service names, sorted.
+func (e *Engine) Services() []string {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	names := make([]string, 0, len(e.services))
+	for n := range e.services {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// workflow returns the function of a version; version 0 asks for the newest.
+func (e *Engine) workflow(name string, version int) (replay.Func, int, bool) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	vs := e.workflows[name]
+	if version == 0 {
+		for v := range vs {
+			if v > version {
+				version = v
+			}
+		}
+	}
+	fn, ok := vs[version]
+	return fn, version, ok
+}
+
+func (e *Engine) service(name string) *Service {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.services[name]
+}

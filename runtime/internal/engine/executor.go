@@ -1,0 +1,93 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/infgen/infgen/runtime/internal/history"
+	"github.com/infgen/infgen/runtime/internal/message"
+	"github.com/infgen/infgen/runtime/service"
+	"github.com/infgen/infgen/runtime/transport"
+)
+
+// DefaultTaskTimeout bounds one attempt of a task when nothing else does.
+const DefaultTaskTimeout = time.Minute
+
+// HandleTask is the transport handler of service topics: it executes one
+// attempt of a task and answers the workflow.
+func (e *Engine) HandleTask(ctx context.Context, d *transport.Delivery) error {
+	env, err := message.Decode(d.Payload)
+	if err == nil && env.Kind != message.ExecuteTask {
+		err = fmt.Errorf("unexpected %s message on a service topic", env.Kind)
+	}
+	if err != nil {
+		return e.deadLetter(ctx, d, err.Error())
+	}
+	if d.Redeliveries >= e.maxRedeliveries {
+		return e.deadLetter(ctx, d, fmt.Sprintf("handling failed %d times", d.Redeliveries))
+	}
+	log := e.log.With("workflow", env.WorkflowName, "workflow_id", env.WorkflowID, "task_id", env.TaskID,
+		"service", env.Service, "method", env.Method, "attempt", env.Attempt)
+	if tid := TraceID(d.Headers["traceparent"]); tid != "" {
+		log = log.With("trace_id", tid)
+	}
+	res := &message.Envelope{Kind: message.TaskResult, WorkflowID: env.WorkflowID, WorkflowName: env.WorkflowName,
+		Seq: env.Seq, TaskID: env.TaskID, Service: env.Service, Method: env.Method, Attempt: env.Attempt}
+
+	svc := e.service(env.Service)
+	var m *Method
+	if svc != nil {
+		m = svc.Methods[env.Method]
+	}
+	if m == nil {
+		res.Error = &history.Error{Kind: "task", Message: fmt.Sprintf("method %s.%s is not registered on this worker", env.Service, env.Method)}
+	} else {
+		start := time.Now()
+		out, err := e.runTask(ctx, svc, m, env, d.Headers["traceparent"])
+		if err != nil {
+			retry, after := m.Retry.Decide(env.Attempt, err)
+			res.Error = &history.Error{Kind: "service", Message: err.Error()}
+			if retry {
+				res.RetryAfter = max(after, time.Millisecond)
+			}
+			log.Warn("task attempt failed", "error", err, "retry", retry, "retry_after", after, "duration", time.Since(start))
+		} else {
+			res.Payload = out
+			log.Debug("task completed", "duration", time.Since(start))
+		}
+	}
+	o := &outbox{}
+	o.add(message.WorkflowTopic(env.WorkflowName), env.WorkflowID, 0, res)
+	return e.publish(ctx, o, d.Headers["traceparent"])
+}
+
+// runTask calls the method with the task in its context, under a timeout,
+// turning a panic into an error.
+func (e *Engine) runTask(ctx context.Context, svc *Service, m *Method, env *message.Envelope, traceparent string) (out []byte, err error) {
+	timeout := env.Timeout
+	if timeout <= 0 {
+		timeout = m.Timeout
+	}
+	if timeout <= 0 {
+		timeout = DefaultTaskTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	ctx = service.WithTask(ctx, service.Task{
+		ID: env.TaskID, WorkflowID: env.WorkflowID, WorkflowName: env.WorkflowName,
+		Service: env.Service, Method: env.Method, Attempt: env.Attempt, Tags: env.Tags, Meta: env.Meta,
+		TraceParent: traceparent,
+	})
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s.%s panicked: %v\n%s", svc.Name, env.Method, r, debug.Stack())
+		}
+	}()
+	out, err = m.Handler(ctx, env.Payload)
+	if err == nil && ctx.Err() != nil {
+		err = fmt.Errorf("%s.%s timed out after %s", svc.Name, env.Method, timeout)
+	}
+	return out, err
+}

@@ -1,0 +1,121 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/infgen/infgen/runtime/internal/history"
+	"github.com/infgen/infgen/runtime/internal/message"
+	"github.com/infgen/infgen/runtime/transport"
+)
+
+// outMsg is a message a step publishes once its state is saved.
+type outMsg struct {
+	Topic string            `json:"topic"`
+	Key   string            `json:"key"`
+	Delay time.Duration     `json:"delay,omitempty"`
+	Env   *message.Envelope `json:"env"`
+}
+
+// outbox collects the messages of one step.
+type outbox struct {
+	msgs []outMsg
+}
+
+func (o *outbox) add(topic, key string, delay time.Duration, env *message.Envelope) {
+	if env.ID == "" {
+		env.ID = NewID()
+	}
+	o.msgs = append(o.msgs, outMsg{Topic: topic, Key: key, Delay: delay, Env: env})
+}
+
+// toSelf queues a message to the workflow's own engine.
+func (o *outbox) toSelf(st *history.State, delay time.Duration, env *message.Envelope) {
+	env.WorkflowID, env.WorkflowName = st.ID, st.Name
+	o.add(message.WorkflowTopic(st.Name), st.ID, delay, env)
+}
+
+func (o *outbox) encode() ([]json.RawMessage, error) {
+	out := make([]json.RawMessage, 0, len(o.msgs))
+	for _, m := range o.msgs {
+		b, err := json.Marshal(m)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+func decodeOutbox(raw []json.RawMessage) (*outbox, error) {
+	o := &outbox{}
+	for _, r := range raw {
+		var m outMsg
+		if err := json.Unmarshal(r, &m); err != nil {
+			return nil, fmt.Errorf("decode outbox: %w", err)
+		}
+		o.msgs = append(o.msgs, m)
+	}
+	return o, nil
+}
+
+// publish sends every message of the outbox.
+func (e *Engine) publish(ctx context.Context, o *outbox, traceparent string) error {
+	for _, m := range o.msgs {
+		payload, err := message.Encode(m.Env)
+		if err != nil {
+			return fmt.Errorf("encode %s message: %w", m.Env.Kind, err)
+		}
+		headers := map[string]string{}
+		if tp := ChildSpan(traceparent); tp != "" {
+			headers["traceparent"] = tp
+		}
+		err = e.tr.Publish(ctx, &transport.PublishParams{
+			Topic:        m.Topic,
+			Message:      transport.Message{Key: m.Key, Payload: payload, Headers: headers},
+			DeliverAfter: m.Delay,
+			Ephemeral:    m.Topic == message.CompletedTopic,
+		})
+		if err != nil {
+			return fmt.Errorf("publish %s message to %s: %w", m.Env.Kind, m.Topic, err)
+		}
+	}
+	return nil
+}
+
+// NewID returns a random identifier (128 bits, hex).
+func NewID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// NewTraceParent returns a W3C traceparent for a new trace.
+func NewTraceParent() string {
+	var b [24]byte
+	_, _ = rand.Read(b[:])
+	return "00-" + hex.EncodeToString(b[:16]) + "-" + hex.EncodeToString(b[16:]) + "-01"
+}
+
+// ChildSpan returns a traceparent with the trace id of tp and a new span id,
+// or "" if tp is not a valid traceparent.
+func ChildSpan(tp string) string {
+	if len(tp) != 55 || tp[2] != '-' || tp[35] != '-' || tp[52] != '-' {
+		return ""
+	}
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return tp[:36] + hex.EncodeToString(b[:]) + tp[52:]
+}
+
+// TraceID returns the trace id of a traceparent, or "".
+func TraceID(tp string) string {
+	if len(tp) != 55 {
+		return ""
+	}
+	return tp[3:35]
+}

@@ -1,0 +1,72 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/infgen/infgen/runtime/internal/history"
+	"github.com/infgen/infgen/runtime/storage"
+)
+
+// Storage keys and tags used by the runtime.
+const (
+	// TagActive holds the ids of workflows that are not finished.
+	TagActive = "infgen:active"
+	// TagParked holds the ids of parked workflows.
+	TagParked = "infgen:parked"
+	// TagDeadLetters holds the ids of dead letters.
+	TagDeadLetters = "infgen:dead-letters"
+)
+
+// StateKey is the storage key of a workflow's state.
+func StateKey(id string) string { return "wf/" + id }
+
+// UserTag is the storage tag of a user-given workflow tag.
+func UserTag(tag string) string { return "tag/" + tag }
+
+// DeadLetterKey is the storage key of a dead letter.
+func DeadLetterKey(id string) string { return "dl/" + id }
+
+// Load reads a workflow state and its version.
+func Load(ctx context.Context, s storage.Storage, id string) (*history.State, int64, error) {
+	rec, err := s.Get(ctx, &storage.GetParams{ID: StateKey(id)})
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := history.Unmarshal(rec.Data)
+	if err != nil {
+		return nil, 0, fmt.Errorf("workflow %s: stored state is corrupt: %w", id, err)
+	}
+	return st, rec.Version, nil
+}
+
+// Save writes a workflow state if its version is still version.
+func Save(ctx context.Context, s storage.Storage, st *history.State, version int64) (int64, error) {
+	data, err := st.Marshal()
+	if err != nil {
+		return 0, fmt.Errorf("workflow %s: encode state: %w", st.ID, err)
+	}
+	return s.Put(ctx, &storage.PutParams{ID: StateKey(st.ID), Data: data, Version: version})
+}
+
+// Update applies fn to a workflow's state and saves it, retrying on
+// conflicts. fn may be called several times.
+func Update(ctx context.Context, s storage.Storage, id string, fn func(*history.State) error) (*history.State, error) {
+	for i := 0; ; i++ {
+		st, v, err := Load(ctx, s, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := fn(st); err != nil {
+			return nil, err
+		}
+		if _, err := Save(ctx, s, st, v); err != nil {
+			if errors.Is(err, storage.ErrConflict) && i < 50 {
+				continue
+			}
+			return nil, err
+		}
+		return st, nil
+	}
+}

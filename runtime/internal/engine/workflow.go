@@ -1,0 +1,162 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/infgen/infgen/runtime/internal/history"
+	"github.com/infgen/infgen/runtime/internal/message"
+	"github.com/infgen/infgen/runtime/storage"
+	"github.com/infgen/infgen/runtime/transport"
+)
+
+// HandleWorkflow is the transport handler of workflow topics.
+func (e *Engine) HandleWorkflow(ctx context.Context, d *transport.Delivery) error {
+	env, err := message.Decode(d.Payload)
+	if err != nil {
+		return e.deadLetter(ctx, d, err.Error())
+	}
+	if d.Redeliveries >= e.maxRedeliveries {
+		return e.deadLetter(ctx, d, fmt.Sprintf("handling failed %d times", d.Redeliveries))
+	}
+	for i := 0; ; i++ {
+		err = e.step(ctx, env, d.Headers["traceparent"])
+		if errors.Is(err, storage.ErrConflict) && i < 20 {
+			continue
+		}
+		break
+	}
+	if err != nil {
+		e.log.Error("workflow step failed; the message will be redelivered",
+			"workflow", env.WorkflowName, "workflow_id", env.WorkflowID, "message", env.Kind, "error", err)
+	}
+	return err
+}
+
+// step handles one message for one workflow instance.
+func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent string) error {
+	st, version, err := Load(ctx, e.store, env.WorkflowID)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		if env.Kind != message.Start {
+			e.log.Debug("message for an unknown workflow dropped", "workflow_id", env.WorkflowID, "message", env.Kind)
+			return nil
+		}
+		st = NewState(env.WorkflowID, env.WorkflowName, env.Payload, env.Tags, traceparent)
+		st.Parent = env.Parent
+		if err := e.activate(ctx, st); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	}
+	if st.Status.Terminal() {
+		return e.late(ctx, st, env)
+	}
+	if env.ID != "" && env.ID == st.LastTrigger {
+		// The previous handling of this message saved its state but may not
+		// have published its outbox before the process died.
+		o, err := decodeOutbox(st.Outbox)
+		if err != nil {
+			return err
+		}
+		return e.publish(ctx, o, st.TraceParent)
+	}
+	now := time.Now().UTC()
+	out := &outbox{}
+	events, changed := e.translate(st, env, now, out)
+	if env.Kind == message.Recover {
+		e.redrive(st, now, out)
+		changed = true
+	}
+	events = append(st.Inbox, events...)
+	st.Inbox = nil
+	if len(events) > 0 {
+		e.advance(st, events, now, env.Kind == message.Recover, out)
+		changed = true
+	}
+	if !changed {
+		return nil
+	}
+	return e.commit(ctx, st, version, env.ID, out)
+}
+
+// commit saves the state and publishes the step's messages.
+func (e *Engine) commit(ctx context.Context, st *history.State, version int64, trigger string, out *outbox) error {
+	st.Updated = time.Now().UTC()
+	st.LastTrigger = trigger
+	raw, err := out.encode()
+	if err != nil {
+		return err
+	}
+	st.Outbox = raw
+	if _, err := Save(ctx, e.store, st, version); err != nil {
+		return err
+	}
+	if err := e.publish(ctx, out, st.TraceParent); err != nil {
+		return err
+	}
+	if st.Status.Terminal() {
+		if err := e.store.RemoveTag(ctx, &storage.TagParams{Tag: TagActive, ID: st.ID}); err != nil {
+			return err
+		}
+	}
+	if st.Parked != nil {
+		return e.store.AddTag(ctx, &storage.TagParams{Tag: TagParked, ID: st.ID})
+	}
+	return e.store.RemoveTag(ctx, &storage.TagParams{Tag: TagParked, ID: st.ID})
+}
+
+// NewState returns the state of a workflow about to start.
+func NewState(id, name string, input []byte, tags []string, traceparent string) *history.State {
+	now := time.Now().UTC()
+	if traceparent == "" {
+		traceparent = NewTraceParent()
+	}
+	return &history.State{
+		ID: id, Name: name, RunID: NewID(), Status: history.Running, Tags: tags, Input: input,
+		TraceParent: traceparent, Created: now, Updated: now,
+		Inbox: []history.Event{{Kind: history.EventStarted}},
+	}
+}
+
+// activate indexes a new workflow before its state is first written, so that
+// a crash in between leaves nothing unfindable.
+func (e *Engine) activate(ctx context.Context, st *history.State) error {
+	return Activate(ctx, e.store, st)
+}
+
+// Activate adds the storage tags of a workflow about to be created.
+func Activate(ctx context.Context, s storage.Storage, st *history.State) error {
+	if err := s.AddTag(ctx, &storage.TagParams{Tag: TagActive, ID: st.ID}); err != nil {
+		return err
+	}
+	for _, t := range st.Tags {
+		if err := s.AddTag(ctx, &storage.TagParams{Tag: UserTag(t), ID: st.ID}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// late handles a message for a finished workflow.
+func (e *Engine) late(ctx context.Context, st *history.State, env *message.Envelope) error {
+	switch env.Kind {
+	case message.Start, message.Recover:
+		// A parent re-driving its child, or a recovery sweep: make sure the
+		// parent and the clients know the outcome.
+		if err := e.store.RemoveTag(ctx, &storage.TagParams{Tag: TagActive, ID: st.ID}); err != nil {
+			return err
+		}
+		out := &outbox{}
+		e.notify(st, out)
+		return e.publish(ctx, out, st.TraceParent)
+	case message.Cancel:
+		out := &outbox{}
+		e.cancelChildren(st, out)
+		return e.publish(ctx, out, st.TraceParent)
+	}
+	return nil
+}

@@ -1,0 +1,183 @@
+package history
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Status is the lifecycle stage of a workflow instance.
+type Status string
+
+// Statuses.
+const (
+	Running   Status = "running"
+	Completed Status = "completed"
+	Failed    Status = "failed"
+	Canceled  Status = "canceled"
+)
+
+// Terminal reports whether the status is final.
+func (s Status) Terminal() bool { return s == Completed || s == Failed || s == Canceled }
+
+// State is everything the runtime knows of one workflow instance.
+type State struct {
+	ID          string     `json:"id"`
+	Name        string     `json:"name"`
+	RunID       string     `json:"runId"`
+	Version     int        `json:"version,omitempty"`
+	Status      Status     `json:"status"`
+	Tags        []string   `json:"tags,omitempty"`
+	Input       []byte     `json:"input,omitempty"`
+	Output      []byte     `json:"output,omitempty"`
+	Error       *Error     `json:"error,omitempty"`
+	Parent      *ParentRef `json:"parent,omitempty"`
+	TraceParent string     `json:"traceparent,omitempty"`
+	Created     time.Time  `json:"created"`
+	Updated     time.Time  `json:"updated"`
+	// Deadline, when set, is when the workflow fails with a timeout.
+	Deadline time.Time `json:"deadline,omitzero"`
+
+	// Batches is the recorded history: each batch holds the events applied
+	// in one step of the engine, in order.
+	Batches []Batch `json:"batches"`
+	// Commands are the steps the workflow issued, indexed by sequence number.
+	Commands []Command `json:"commands"`
+	// Inbox holds events received but not yet applied (while parked, or
+	// written by a client).
+	Inbox []Event `json:"inbox,omitempty"`
+
+	// Tasks, Timers and Children describe work still pending, by sequence number.
+	Tasks    map[int]*PendingTask `json:"tasks,omitempty"`
+	Timers   map[int]time.Time    `json:"timers,omitempty"`
+	Children map[int]string       `json:"children,omitempty"`
+	// Parked is set when the instance cannot progress on the deployed code
+	// (non-deterministic replay, panic, unknown version).
+	Parked *Park `json:"parked,omitempty"`
+
+	// LastTrigger identifies the message that caused the last step, and
+	// Outbox the messages that step published: when the trigger is delivered
+	// again (the process died before acknowledging it), the outbox is
+	// published again.
+	LastTrigger string            `json:"lastTrigger,omitempty"`
+	Outbox      []json.RawMessage `json:"outbox,omitempty"`
+}
+
+// ParentRef points from a child workflow to the step of its parent that
+// waits for it.
+type ParentRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Seq  int    `json:"seq"`
+}
+
+// PendingTask is a task not yet completed.
+type PendingTask struct {
+	Attempt int       `json:"attempt"`
+	RetryAt time.Time `json:"retryAt,omitzero"`
+	LastErr string    `json:"lastError,omitempty"`
+}
+
+// Park says why an instance is parked.
+type Park struct {
+	Reason string    `json:"reason"`
+	Since  time.Time `json:"since"`
+}
+
+// Batch is the set of events applied in one engine step.
+type Batch struct {
+	Time   time.Time `json:"time"`
+	Events []Event   `json:"events"`
+}
+
+// EventKind names what happened.
+type EventKind string
+
+// Event kinds.
+const (
+	EventStarted         EventKind = "started"
+	EventTaskCompleted   EventKind = "taskCompleted"
+	EventTaskFailed      EventKind = "taskFailed"
+	EventTimerFired      EventKind = "timerFired"
+	EventChildCompleted  EventKind = "childCompleted"
+	EventChildFailed     EventKind = "childFailed"
+	EventSignal          EventKind = "signal"
+	EventCancelRequested EventKind = "cancelRequested"
+	EventTimedOut        EventKind = "timedOut"
+)
+
+// Event is something that happened to a workflow.
+type Event struct {
+	Kind EventKind `json:"kind"`
+	// Seq is the command the event answers (tasks, timers, children).
+	Seq int `json:"seq,omitempty"`
+	// Channel is the signal channel.
+	Channel string `json:"channel,omitempty"`
+	// Payload is the task/child output or the signal value.
+	Payload []byte `json:"payload,omitempty"`
+	Error   *Error `json:"error,omitempty"`
+	// ID deduplicates client-sent events (signals).
+	ID string `json:"id,omitempty"`
+}
+
+// CommandKind names a step a workflow takes.
+type CommandKind string
+
+// Command kinds.
+const (
+	CommandTask   CommandKind = "task"
+	CommandTimer  CommandKind = "timer"
+	CommandChild  CommandKind = "child"
+	CommandInline CommandKind = "inline"
+)
+
+// Command is a step the workflow issued.
+type Command struct {
+	Seq  int         `json:"seq"`
+	Kind CommandKind `json:"kind"`
+	// Name identifies the step: "service.method" for tasks, the workflow name
+	// for children, the duration for timers, the label for inline steps.
+	Name string `json:"name"`
+	// Input of a task or child.
+	Input []byte `json:"input,omitempty"`
+	// Codec of Input and of the result.
+	Codec string `json:"codec,omitempty"`
+	// Duration of a timer.
+	Duration time.Duration `json:"duration,omitempty"`
+	// ChildID of a child workflow.
+	ChildID string `json:"childId,omitempty"`
+	// Meta and Timeout of a task.
+	Meta    map[string]string `json:"meta,omitempty"`
+	Timeout time.Duration     `json:"timeout,omitempty"`
+	// Tags of a child.
+	Tags []string `json:"tags,omitempty"`
+	// Result of an inline step.
+	Result []byte `json:"result,omitempty"`
+	Error  *Error `json:"error,omitempty"`
+}
+
+// Error is a failure as recorded in history and sent on the wire.
+type Error struct {
+	// Kind classifies the error: "task", "child", "timeout", "canceled",
+	// "workflow", "panic", "nondeterminism".
+	Kind     string `json:"kind"`
+	Message  string `json:"message"`
+	Service  string `json:"service,omitempty"`
+	Method   string `json:"method,omitempty"`
+	TaskID   string `json:"taskId,omitempty"`
+	Attempts int    `json:"attempts,omitempty"`
+	Workflow string `json:"workflow,omitempty"`
+	ID       string `json:"id,omitempty"`
+	Cause    *Error `json:"cause,omitempty"`
+}
+
+// Marshal encodes the state.
+func (s *State) Marshal() ([]byte, error) { return json.Marshal(s) }
+
+// Unmarshal decodes a state.
+func Unmarshal(data []byte) (*State, error) {
+	s := &State{}
+	if err := json.Unmarshal(data, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}

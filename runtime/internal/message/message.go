@@ -1,0 +1,90 @@
+// Package message defines the messages the runtime exchanges over a
+// transport, their topics, and their encoding (JSON).
+package message
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/infgen/infgen/runtime/internal/history"
+)
+
+// Kind names a message.
+type Kind string
+
+// Message kinds. Workflow engines receive Start, Wake, TaskResult, Timer,
+// Retry, ChildResult, Cancel, Recover and Timeout; service executors receive
+// ExecuteTask; clients receive Completed.
+const (
+	Start       Kind = "start"
+	Wake        Kind = "wake"
+	TaskResult  Kind = "taskResult"
+	Timer       Kind = "timer"
+	Retry       Kind = "retry"
+	ChildResult Kind = "childResult"
+	Cancel      Kind = "cancel"
+	Recover     Kind = "recover"
+	Timeout     Kind = "timeout"
+	ExecuteTask Kind = "executeTask"
+	Completed   Kind = "completed"
+)
+
+// Envelope is every message; fields beyond Kind depend on the kind.
+type Envelope struct {
+	Kind Kind `json:"kind"`
+	// ID identifies the message (deduplication of redeliveries).
+	ID           string `json:"id"`
+	WorkflowID   string `json:"workflowId"`
+	WorkflowName string `json:"workflowName"`
+	Seq          int    `json:"seq,omitempty"`
+
+	// Task fields (ExecuteTask, TaskResult, Retry).
+	TaskID  string            `json:"taskId,omitempty"`
+	Service string            `json:"service,omitempty"`
+	Method  string            `json:"method,omitempty"`
+	Attempt int               `json:"attempt,omitempty"`
+	Codec   string            `json:"codec,omitempty"`
+	Payload []byte            `json:"payload,omitempty"`
+	Meta    map[string]string `json:"meta,omitempty"`
+	Tags    []string          `json:"tags,omitempty"`
+	Timeout time.Duration     `json:"timeout,omitempty"`
+	// Error of a failed task or child; RetryAfter > 0 asks for a retry.
+	Error      *history.Error `json:"error,omitempty"`
+	RetryAfter time.Duration  `json:"retryAfter,omitempty"`
+
+	// Start fields (child workflows).
+	Parent *history.ParentRef `json:"parent,omitempty"`
+	// Status of a Completed notification.
+	Status history.Status `json:"status,omitempty"`
+}
+
+// Encode marshals an envelope.
+func Encode(e *Envelope) ([]byte, error) { return json.Marshal(e) }
+
+// Decode unmarshals an envelope and checks it is usable.
+func Decode(data []byte) (*Envelope, error) {
+	e := &Envelope{}
+	if err := json.Unmarshal(data, e); err != nil {
+		return nil, fmt.Errorf("decode message: %w", err)
+	}
+	if e.Kind == "" {
+		return nil, fmt.Errorf("decode message: no kind")
+	}
+	if e.Kind != Completed && e.WorkflowID == "" {
+		return nil, fmt.Errorf("decode message %s: no workflow id", e.Kind)
+	}
+	return e, nil
+}
+
+// WorkflowTopic is the topic of a workflow's engine (KeyShared by workflow id).
+func WorkflowTopic(name string) string { return "workflow." + name }
+
+// ServiceTopic is the topic of a service's executors (Shared).
+func ServiceTopic(name string) string { return "service." + name }
+
+// CompletedTopic carries workflow completion notifications to clients.
+const CompletedTopic = "infgen.completed"
+
+// DeadLetterTopic receives messages set aside.
+const DeadLetterTopic = "infgen.dead-letters"

@@ -1,0 +1,59 @@
+package replay
+
+import (
+	"fmt"
+
+	"github.com/infgen/infgen/runtime/internal/history"
+)
+
+// Issue records a command: it must match the recorded one with the same
+// sequence number, if any; otherwise it is new and returned to the engine.
+// The coroutine unwinds if the command does not match.
+func (c *Coroutine) Issue(cmd history.Command) *Future {
+	s := c.s
+	cmd.Seq = s.nextSeq
+	s.nextSeq++
+	f := &Future{Seq: cmd.Seq}
+	s.futures[cmd.Seq] = f
+	if cmd.Seq < len(s.st.Commands) {
+		rec := s.st.Commands[cmd.Seq]
+		if rec.Kind != cmd.Kind || rec.Name != cmd.Name {
+			s.aborted = &NondeterminismError{Workflow: s.name, ID: s.st.ID, Seq: cmd.Seq, Expected: describe(rec), Found: describe(cmd)}
+			panic(abortSignal{s.aborted})
+		}
+		if rec.Kind == history.CommandInline {
+			f.Resolve(rec.Result, rec.Error)
+		}
+		return f
+	}
+	s.commands = append(s.commands, cmd)
+	return f
+}
+
+// Inline runs fn once, the first time the step is reached, and records its
+// result; replays return the recorded result without running fn.
+func (c *Coroutine) Inline(name string, fn func() ([]byte, *history.Error)) *Future {
+	f := c.Issue(history.Command{Kind: history.CommandInline, Name: name})
+	if f.Done() {
+		return f
+	}
+	out, err := fn()
+	last := &c.s.commands[len(c.s.commands)-1]
+	last.Result, last.Error = out, err
+	f.Resolve(out, err)
+	return f
+}
+
+func describe(c history.Command) string {
+	switch c.Kind {
+	case history.CommandTask:
+		return fmt.Sprintf("task %s", c.Name)
+	case history.CommandTimer:
+		return fmt.Sprintf("timer %s", c.Name)
+	case history.CommandChild:
+		return fmt.Sprintf("child workflow %s", c.Name)
+	case history.CommandInline:
+		return fmt.Sprintf("inline step %q", c.Name)
+	}
+	return string(c.Kind) + " " + c.Name
+}

@@ -1,0 +1,143 @@
+// Package memory is a Storage kept in process memory: for tests and for
+// throw-away runs. Nothing survives the process; use package embedded for
+// a durable single-file store.
+package memory
+
+import (
+	"bytes"
+	"context"
+	"sort"
+	"sync"
+
+	"github.com/infgen/infgen/runtime/storage"
+)
+
+// Store is an in-memory storage.Storage.
+type Store struct {
+	mu      sync.RWMutex
+	records map[string]*storage.Record
+	tags    map[string]map[string]struct{}
+	closed  bool
+}
+
+var _ storage.Storage = (*Store)(nil)
+
+// New returns an empty store.
+func New() *Store {
+	return &Store{records: map[string]*storage.Record{}, tags: map[string]map[string]struct{}{}}
+}
+
+// Get returns a copy of the record.
+func (s *Store) Get(_ context.Context, p *storage.GetParams) (*storage.Record, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return nil, storage.ErrClosed
+	}
+	r, ok := s.records[p.ID]
+	if !ok {
+		return nil, storage.ErrNotFound
+	}
+	return &storage.Record{ID: r.ID, Version: r.Version, Data: bytes.Clone(r.Data)}, nil
+}
+
+// Put writes the record if its version matches.
+func (s *Store) Put(_ context.Context, p *storage.PutParams) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return 0, storage.ErrClosed
+	}
+	r, ok := s.records[p.ID]
+	var cur int64
+	if ok {
+		cur = r.Version
+	}
+	if cur != p.Version {
+		return 0, storage.ErrConflict
+	}
+	s.records[p.ID] = &storage.Record{ID: p.ID, Version: cur + 1, Data: bytes.Clone(p.Data)}
+	return cur + 1, nil
+}
+
+// Delete removes the record if its version matches.
+func (s *Store) Delete(_ context.Context, p *storage.DeleteParams) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return storage.ErrClosed
+	}
+	r, ok := s.records[p.ID]
+	if !ok {
+		return storage.ErrNotFound
+	}
+	if r.Version != p.Version {
+		return storage.ErrConflict
+	}
+	delete(s.records, p.ID)
+	return nil
+}
+
+// AddTag adds id to the tag's set.
+func (s *Store) AddTag(_ context.Context, p *storage.TagParams) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return storage.ErrClosed
+	}
+	set := s.tags[p.Tag]
+	if set == nil {
+		set = map[string]struct{}{}
+		s.tags[p.Tag] = set
+	}
+	set[p.ID] = struct{}{}
+	return nil
+}
+
+// RemoveTag removes id from the tag's set.
+func (s *Store) RemoveTag(_ context.Context, p *storage.TagParams) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return storage.ErrClosed
+	}
+	if set := s.tags[p.Tag]; set != nil {
+		delete(set, p.ID)
+		if len(set) == 0 {
+			delete(s.tags, p.Tag)
+		}
+	}
+	return nil
+}
+
+// ListTag returns a page of the tag's ids in ascending order.
+func (s *Store) ListTag(_ context.Context, p *storage.ListTagParams) ([]string, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return nil, storage.ErrClosed
+	}
+	limit := p.Limit
+	if limit <= 0 {
+		limit = storage.DefaultListLimit
+	}
+	var ids []string
+	for id := range s.tags[p.Tag] {
+		if id > p.After {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	if len(ids) > limit {
+		ids = ids[:limit]
+	}
+	return ids, nil
+}
+
+// Close makes further calls fail with storage.ErrClosed.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	return nil
+}

@@ -1,0 +1,171 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/infgen/infgen/runtime/transport"
+)
+
+// defaultNackDelay is the redelivery delay after a handler error.
+const defaultNackDelay = time.Second
+
+// Transport is an in-memory transport.Transport.
+type Transport struct {
+	mu     sync.Mutex
+	topics map[string]*topic
+	closed bool
+	seq    atomic.Uint64
+	timers sync.WaitGroup
+}
+
+// New returns an empty in-memory transport.
+func New() *Transport {
+	return &Transport{topics: map[string]*topic{}}
+}
+
+var _ transport.Transport = (*Transport)(nil)
+
+// topic holds the subscriptions of one topic, and the messages published
+// before the first subscription existed.
+type topic struct {
+	subs    map[string]*group
+	backlog []*transport.Delivery
+}
+
+// Durable reports false: messages are lost when the process dies.
+func (t *Transport) Durable() bool { return false }
+
+// Publish delivers the message to every subscription of the topic, after
+// p.DeliverAfter.
+func (t *Transport) Publish(ctx context.Context, p *transport.PublishParams) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if p.Topic == "" {
+		return fmt.Errorf("memory: publish: empty topic")
+	}
+	d := &transport.Delivery{
+		Message:     p.Message,
+		Topic:       p.Topic,
+		ID:          strconv.FormatUint(t.seq.Add(1), 10),
+		PublishTime: time.Now(),
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return transport.ErrClosed
+	}
+	if p.DeliverAfter > 0 {
+		t.timers.Add(1)
+		time.AfterFunc(p.DeliverAfter, func() {
+			defer t.timers.Done()
+			t.mu.Lock()
+			defer t.mu.Unlock()
+			if !t.closed {
+				t.route(d)
+			}
+		})
+		return nil
+	}
+	if p.Ephemeral && len(t.topic(d.Topic).subs) == 0 {
+		return nil
+	}
+	t.route(d)
+	return nil
+}
+
+// route hands d to each subscription of its topic; t.mu is held.
+func (t *Transport) route(d *transport.Delivery) {
+	tp := t.topic(d.Topic)
+	if len(tp.subs) == 0 {
+		tp.backlog = append(tp.backlog, d)
+		return
+	}
+	first := true
+	for _, g := range tp.subs {
+		c := d
+		if !first {
+			cp := *d
+			c = &cp
+		}
+		first = false
+		g.push(c)
+	}
+}
+
+func (t *Transport) topic(name string) *topic {
+	tp := t.topics[name]
+	if tp == nil {
+		tp = &topic{subs: map[string]*group{}}
+		t.topics[name] = tp
+	}
+	return tp
+}
+
+// Subscribe starts p.Concurrency goroutines handling the topic's messages.
+func (t *Transport) Subscribe(ctx context.Context, p *transport.SubscribeParams) (transport.Subscription, error) {
+	if p.Topic == "" || p.Subscription == "" || p.Handler == nil {
+		return nil, fmt.Errorf("memory: subscribe: topic, subscription and handler are required")
+	}
+	n := p.Concurrency
+	if n < 1 {
+		n = 1
+	}
+	nack := p.NackDelay
+	if nack <= 0 {
+		nack = defaultNackDelay
+	}
+	t.mu.Lock()
+	if t.closed {
+		t.mu.Unlock()
+		return nil, transport.ErrClosed
+	}
+	tp := t.topic(p.Topic)
+	g := tp.subs[p.Subscription]
+	if g == nil {
+		g = newGroup(p.Mode)
+		tp.subs[p.Subscription] = g
+		for _, d := range tp.backlog {
+			g.push(d)
+		}
+		tp.backlog = nil
+	}
+	t.mu.Unlock()
+
+	s := &subscription{t: t, g: g, handler: p.Handler, nackDelay: nack, stop: make(chan struct{})}
+	s.ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	for range n {
+		s.wg.Add(1)
+		go s.loop()
+	}
+	g.mu.Lock()
+	g.consumers++
+	g.mu.Unlock()
+	return s, nil
+}
+
+// Close stops every subscription and rejects further publishes.
+func (t *Transport) Close() error {
+	t.mu.Lock()
+	if t.closed {
+		t.mu.Unlock()
+		return nil
+	}
+	t.closed = true
+	var groups []*group
+	for _, tp := range t.topics {
+		for _, g := range tp.subs {
+			groups = append(groups, g)
+		}
+	}
+	t.mu.Unlock()
+	for _, g := range groups {
+		g.close()
+	}
+	return nil
+}

@@ -1,0 +1,220 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/infgen/infgen/runtime/internal/engine"
+	"github.com/infgen/infgen/runtime/internal/message"
+	"github.com/infgen/infgen/runtime/retry"
+	"github.com/infgen/infgen/runtime/storage"
+	"github.com/infgen/infgen/runtime/transport"
+	"github.com/infgen/infgen/runtime/workflow"
+)
+
+// Options configure a Worker.
+type Options struct {
+	// Transport and Storage are required.
+	Transport transport.Transport
+	Storage   storage.Storage
+	// Logger receives structured logs (default slog.Default()).
+	Logger *slog.Logger
+	// WorkflowConcurrency bounds how many instances of one workflow name are
+	// handled at once by this worker (default 64).
+	WorkflowConcurrency int
+	// Recover re-drives the pending work of every unfinished workflow when the
+	// worker starts. RecoverAuto (the default) does it when the transport is
+	// not durable (the embedded default), where a crash loses in-flight
+	// messages; parked workflows are always retried on start.
+	Recover RecoverMode
+	// MaxRedeliveries is how many times a message may fail before it is set
+	// aside as a dead letter (default 10).
+	MaxRedeliveries int
+}
+
+// RecoverMode says when a worker re-drives unfinished workflows on start.
+type RecoverMode int
+
+// Recover modes.
+const (
+	RecoverAuto RecoverMode = iota
+	RecoverAlways
+	RecoverNever
+)
+
+// Worker hosts service executors and workflow engines over a transport and
+// a storage. Register services and workflows, then Start.
+type Worker struct {
+	opts   Options
+	engine *engine.Engine
+
+	mu       sync.Mutex
+	services []registeredService
+	started  bool
+	subs     []transport.Subscription
+}
+
+type registeredService struct {
+	name        string
+	concurrency int
+}
+
+// New returns a worker.
+func New(o Options) (*Worker, error) {
+	if o.Transport == nil || o.Storage == nil {
+		return nil, errors.New("worker: Options.Transport and Options.Storage are required")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.WorkflowConcurrency <= 0 {
+		o.WorkflowConcurrency = 64
+	}
+	e := engine.New(engine.Options{Transport: o.Transport, Storage: o.Storage, Logger: o.Logger, MaxRedeliveries: o.MaxRedeliveries})
+	return &Worker{opts: o, engine: e}, nil
+}
+
+// ServiceOption adjusts a registered service.
+type ServiceOption func(*serviceOptions)
+
+type serviceOptions struct {
+	concurrency int
+	retry       *retry.Policy
+	timeout     time.Duration
+}
+
+// WithConcurrency bounds how many tasks of the service run at once in this
+// worker (default 16).
+func WithConcurrency(n int) ServiceOption { return func(o *serviceOptions) { o.concurrency = n } }
+
+// WithRetry sets the retry policy of every method of the service that does
+// not set its own.
+func WithRetry(p retry.Policy) ServiceOption { return func(o *serviceOptions) { o.retry = &p } }
+
+// WithTimeout bounds each attempt of the service's tasks (default 1 minute).
+func WithTimeout(d time.Duration) ServiceOption { return func(o *serviceOptions) { o.timeout = d } }
+
+// RegisterService registers a service implementation, usually through the
+// Register function of a generated package.
+func (w *Worker) RegisterService(s Service, opts ...ServiceOption) error {
+	o := serviceOptions{concurrency: 16}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if s.Name == "" {
+		return errors.New("worker: service name is empty")
+	}
+	svc := &engine.Service{Name: s.Name, Methods: map[string]*engine.Method{}, Timeout: o.timeout}
+	svc.Retry = retry.Default()
+	if o.retry != nil {
+		svc.Retry = *o.retry
+	}
+	for _, m := range s.Methods {
+		if m.Handler == nil {
+			return fmt.Errorf("worker: service %s: method %q has no handler", s.Name, m.Name)
+		}
+		em := &engine.Method{Handler: m.Handler, Retry: svc.Retry, Timeout: m.Timeout}
+		if m.Retry != nil && o.retry == nil {
+			em.Retry = *m.Retry
+		}
+		if em.Timeout <= 0 {
+			em.Timeout = o.timeout
+		}
+		svc.Methods[m.Name] = em
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.started {
+		return errors.New("worker: register services before Start")
+	}
+	if err := w.engine.RegisterService(svc); err != nil {
+		return fmt.Errorf("worker: %w", err)
+	}
+	w.services = append(w.services, registeredService{name: s.Name, concurrency: max(o.concurrency, 1)})
+	return nil
+}
+
+// RegisterWorkflow registers workflow definitions (see workflow.Define).
+func (w *Worker) RegisterWorkflow(defs ...workflow.Definition) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.started {
+		return errors.New("worker: register workflows before Start")
+	}
+	for _, d := range defs {
+		if d.Name() == "" {
+			return errors.New("worker: workflow name is empty")
+		}
+		if err := w.engine.RegisterWorkflow(d.Name(), d.Version(), d.Entry(w.opts.Logger)); err != nil {
+			return fmt.Errorf("worker: %w", err)
+		}
+	}
+	return nil
+}
+
+// RegisterWorkflow is a shorthand for w.RegisterWorkflow(workflow.Define(name, fn, opts...)).
+func RegisterWorkflow[In, Out any](w *Worker, name string, fn func(workflow.Context, In) (Out, error), opts ...workflow.DefineOption) error {
+	return w.RegisterWorkflow(workflow.Define(name, fn, opts...))
+}
+
+// Start subscribes to the topics of the registered services and workflows
+// and, when needed, re-drives unfinished workflows.
+func (w *Worker) Start(ctx context.Context) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.started {
+		return errors.New("worker: already started")
+	}
+	for _, s := range w.services {
+		sub, err := w.opts.Transport.Subscribe(ctx, &transport.SubscribeParams{
+			Topic: message.ServiceTopic(s.name), Subscription: "executors", Mode: transport.Shared,
+			Handler: w.engine.HandleTask, Concurrency: s.concurrency,
+		})
+		if err != nil {
+			w.closeSubs()
+			return fmt.Errorf("worker: subscribe service %s: %w", s.name, err)
+		}
+		w.subs = append(w.subs, sub)
+	}
+	for _, name := range w.engine.Workflows() {
+		sub, err := w.opts.Transport.Subscribe(ctx, &transport.SubscribeParams{
+			Topic: message.WorkflowTopic(name), Subscription: "engines", Mode: transport.KeyShared,
+			Handler: w.engine.HandleWorkflow, Concurrency: w.opts.WorkflowConcurrency,
+		})
+		if err != nil {
+			w.closeSubs()
+			return fmt.Errorf("worker: subscribe workflow %s: %w", name, err)
+		}
+		w.subs = append(w.subs, sub)
+	}
+	w.started = true
+	mode := w.opts.Recover
+	all := mode == RecoverAlways || (mode == RecoverAuto && !w.opts.Transport.Durable())
+	if mode == RecoverNever {
+		return nil
+	}
+	if err := w.engine.Recover(ctx, all); err != nil {
+		return fmt.Errorf("worker: recover unfinished workflows: %w", err)
+	}
+	return nil
+}
+
+// Stop stops handling messages and waits for running handlers.
+func (w *Worker) Stop() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.closeSubs()
+	w.started = false
+	return nil
+}
+
+func (w *Worker) closeSubs() {
+	for _, s := range w.subs {
+		_ = s.Close()
+	}
+	w.subs = nil
+}

@@ -1,0 +1,52 @@
+package workflow
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/failure"
+	"github.com/infgen/infgen/runtime/internal/history"
+	"github.com/infgen/infgen/runtime/internal/replay"
+)
+
+// ExecuteChild starts a child workflow and returns at once; the Deferred
+// yields its output. A failed child yields a *ChildError. Canceling the
+// parent cancels the child.
+func ExecuteChild[Out any](ctx Context, call ChildCall) Deferred[Out] {
+	in, err := json.Marshal(call.Input)
+	if err != nil {
+		f := &replay.Future{}
+		f.ResolveLocal(nil, fmt.Errorf("workflow: encode input of child %s: %w", call.Workflow, err))
+		return &deferred[Out]{f: f}
+	}
+	s := ctx.coroutine().Scheduler()
+	id := call.ID
+	cmd := history.Command{Kind: history.CommandChild, Name: call.Workflow, Input: in, Codec: "json", Tags: call.Tags}
+	seq := s.NextSeq()
+	if id == "" {
+		id = s.State().ID + "/" + strconv.Itoa(seq)
+	}
+	cmd.ChildID = id
+	f := ctx.coroutine().Issue(cmd)
+	childID := id
+	if rec := s.State().Commands; f.Seq < len(rec) {
+		childID = rec[f.Seq].ChildID
+	}
+	return &deferred[Out]{f: f, decode: decoder[Out](codec.JSON{}), wrap: func(err error) error {
+		var ce *failure.ChildError
+		if asChild(err, &ce) {
+			return err
+		}
+		return &failure.ChildError{Workflow: call.Workflow, ID: childID, Cause: err}
+	}}
+}
+
+func asChild(err error, target **failure.ChildError) bool {
+	ce, ok := err.(*failure.ChildError)
+	if ok {
+		*target = ce
+	}
+	return ok
+}
