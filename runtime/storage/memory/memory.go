@@ -28,11 +28,14 @@ func New() *Store {
 }
 
 // Get returns a copy of the record.
-func (s *Store) Get(_ context.Context, p *storage.GetParams) (*storage.Record, error) {
+func (s *Store) Get(ctx context.Context, p *storage.GetParams) (*storage.Record, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
 		return nil, storage.ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	r, ok := s.records[p.ID]
 	if !ok {
@@ -42,11 +45,14 @@ func (s *Store) Get(_ context.Context, p *storage.GetParams) (*storage.Record, e
 }
 
 // Put writes the record if its version matches.
-func (s *Store) Put(_ context.Context, p *storage.PutParams) (int64, error) {
+func (s *Store) Put(ctx context.Context, p *storage.PutParams) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return 0, storage.ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
 	}
 	r, ok := s.records[p.ID]
 	var cur int64
@@ -61,11 +67,14 @@ func (s *Store) Put(_ context.Context, p *storage.PutParams) (int64, error) {
 }
 
 // Delete removes the record if its version matches.
-func (s *Store) Delete(_ context.Context, p *storage.DeleteParams) error {
+func (s *Store) Delete(ctx context.Context, p *storage.DeleteParams) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return storage.ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	r, ok := s.records[p.ID]
 	if !ok {
@@ -79,11 +88,14 @@ func (s *Store) Delete(_ context.Context, p *storage.DeleteParams) error {
 }
 
 // AddTag adds id to the tag's set.
-func (s *Store) AddTag(_ context.Context, p *storage.TagParams) error {
+func (s *Store) AddTag(ctx context.Context, p *storage.TagParams) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return storage.ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	set := s.tags[p.Tag]
 	if set == nil {
@@ -95,11 +107,14 @@ func (s *Store) AddTag(_ context.Context, p *storage.TagParams) error {
 }
 
 // RemoveTag removes id from the tag's set.
-func (s *Store) RemoveTag(_ context.Context, p *storage.TagParams) error {
+func (s *Store) RemoveTag(ctx context.Context, p *storage.TagParams) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return storage.ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	if set := s.tags[p.Tag]; set != nil {
 		delete(set, p.ID)
@@ -111,11 +126,14 @@ func (s *Store) RemoveTag(_ context.Context, p *storage.TagParams) error {
 }
 
 // ListTag returns a page of the tag's ids in ascending order.
-func (s *Store) ListTag(_ context.Context, p *storage.ListTagParams) ([]string, error) {
+func (s *Store) ListTag(ctx context.Context, p *storage.ListTagParams) ([]string, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
 		return nil, storage.ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	limit := p.Limit
 	if limit <= 0 {
