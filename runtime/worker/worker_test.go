@@ -229,3 +229,5 @@ func TestTimerAndAwaitAny(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "winner=1", got)
 }
+
+func itoa(i int) string { return fmt.Sprint(i) }
