@@ -1,0 +1,94 @@
+package generator
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/infgen/infgen/ir"
+)
+
+// workerFile declares, per service, the function registering an
+// implementation in a worker.
+func (g *grpcGen) workerFile(f *jen.File) {
+	for i, s := range g.services {
+		if i > 0 {
+			f.Line()
+		}
+		n := g.names(s)
+		f.Add(jen.Commentf("%s registers impl in w as the %s service: one task method per RPC", n.Register, n.ServiceName).Line().
+			Comment("(named as in the .proto), payloads in protobuf binary encoding. Pass").Line().
+			Commentf("%s(conn) as impl to forward tasks to the real server.", n.NewClient).Line().
+			Func().Id(n.Register).Params(
+			jen.Id("w").Op("*").Qual(grpcPathWorker, "Worker"),
+			jen.Id("impl").Id(s.Name),
+			jen.Id("opts").Op("...").Qual(grpcPathWorker, "ServiceOption"),
+		).Error().Block(
+			jen.Return(jen.Id("w").Dot("RegisterService").Call(
+				jen.Qual(grpcPathWorker, "Service").Values(grpcFields(
+					grpcField("Name", jen.Id(n.ServiceName)),
+					grpcField("Methods", jen.Index().Qual(grpcPathWorker, "Method").ValuesFunc(func(vg *jen.Group) {
+						for _, m := range s.Methods {
+							vg.Line().Values(grpcFields(
+								grpcField("Name", jen.Lit(grpcRPCName(m))),
+								grpcField("Handler", jen.Qual(grpcPathWorker, "Handle").Call(jen.Qual(grpcPathCodec, "Proto").Values(), jen.Id("impl").Dot(m.Name))),
+							)...)
+						}
+						vg.Line()
+					})),
+				)...),
+				jen.Id("opts").Op("..."),
+			)),
+		))
+	}
+}
+
+// stubFile declares, per service, the workflow stub.
+func (g *grpcGen) stubFile(f *jen.File) {
+	for i, s := range g.services {
+		if i > 0 {
+			f.Line()
+		}
+		n := g.names(s)
+		stub := ir.StubName(s.Name)
+		f.Add(jen.Commentf("%s calls %s from a workflow: each call is a task executed by a worker", stub, s.Name).Line().
+			Commentf("where %s is registered (see %s).", n.ServiceName, n.Register).Line().
+			Type().Id(stub).Struct(jen.Id("opts").Index().Qual(grpcPathWorkflow, "CallOption")))
+		f.Line()
+		f.Add(jen.Commentf("%s returns a stub whose calls carry opts (timeout, metadata).", ir.NewStubName(s.Name)).Line().
+			Func().Id(ir.NewStubName(s.Name)).Params(jen.Id("opts").Op("...").Qual(grpcPathWorkflow, "CallOption")).
+			Op("*").Id(stub).Block(jen.Return(jen.Op("&").Id(stub).Values(grpcFields(grpcField("opts", jen.Id("opts")))...))))
+		for _, m := range s.Methods {
+			f.Line()
+			g.stubMethods(f, s, n, m)
+		}
+	}
+}
+
+func (g *grpcGen) stubMethods(f *jen.File, s ir.Service, n ir.GRPCNames, m ir.Method) {
+	stub := ir.StubName(s.Name)
+	dispatch := ir.DispatchName(m.Name)
+	wctx := jen.Id("ctx").Qual(grpcPathWorkflow, "Context")
+	in := jen.Id("in").Op("*").Add(grpcIdent(m.Input))
+	out := jen.Op("*").Add(grpcIdent(m.Output))
+	f.Add(grpcDoc(fmt.Sprintf("%s runs %s as a task and waits for its result.", m.Name, m.GRPC.FullMethod), "", m.Deprecated).
+		Func().Params(jen.Id("s").Op("*").Id(stub)).Id(m.Name).Params(wctx, in).Params(out, jen.Error()).Block(
+		jen.Return(jen.Id("s").Dot(dispatch).Call(jen.Id("ctx"), jen.Id("in")).Dot("Await").Call(jen.Id("ctx"))),
+	))
+	f.Line()
+	f.Add(grpcDoc(fmt.Sprintf("%s starts %s as a task and returns at once; Await the result.", dispatch, m.GRPC.FullMethod), "", m.Deprecated).
+		Func().Params(jen.Id("s").Op("*").Id(stub)).Id(dispatch).
+		Params(jen.Id("ctx").Qual(grpcPathWorkflow, "Context"), jen.Id("in").Op("*").Add(grpcIdent(m.Input))).
+		Qual(grpcPathWorkflow, "Deferred").Types(jen.Op("*").Add(grpcIdent(m.Output))).Block(
+		jen.Return(jen.Qual(grpcPathWorkflow, "Dispatch").Types(jen.Op("*").Add(grpcIdent(m.Output))).Call(
+			jen.Id("ctx"),
+			jen.Qual(grpcPathWorkflow, "Call").Values(grpcFields(
+				grpcField("Service", jen.Id(n.ServiceName)),
+				grpcField("Method", jen.Lit(grpcRPCName(m))),
+				grpcField("Codec", jen.Qual(grpcPathCodec, "Proto").Values()),
+				grpcField("Input", jen.Id("in")),
+			)...),
+			jen.Id("s").Dot("opts").Op("..."),
+		)),
+	))
+}

@@ -1,0 +1,257 @@
+package proto
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+
+	"google.golang.org/protobuf/compiler/protogen"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/descriptorpb"
+
+	"github.com/infgen/infgen/generator/protogo"
+	"github.com/infgen/infgen/ir"
+)
+
+// BuildParams is what Build turns into a spec.
+type BuildParams struct {
+	// Files holds every file descriptor, dependencies before dependents.
+	Files []*descriptorpb.FileDescriptorProto
+	// Targets names the files whose services are generated.
+	Targets []string
+	// Services, when not empty, restricts generation to these fully
+	// qualified service names of the targets.
+	Services []string
+	// Package is the Go package name; empty derives one.
+	Package string
+	// GoImportPath is the import path of the output package, when known.
+	GoImportPath string
+	// Inputs name the inputs (proto file names, or the reflected server)
+	// for the spec's Files.
+	Inputs []string
+}
+
+// Build makes the spec of the services declared in p.Targets.
+func Build(p BuildParams) (*ir.Spec, error) {
+	byName := make(map[string]*descriptorpb.FileDescriptorProto, len(p.Files))
+	for _, f := range p.Files {
+		byName[f.GetName()] = f
+	}
+	for _, t := range p.Targets {
+		if byName[t] == nil {
+			return nil, fmt.Errorf("proto: no descriptor for requested file %q", t)
+		}
+	}
+	generate := generatedSet(byName, p.Targets)
+	files := closure(p.Files, byName, generate)
+	pkg := p.Package
+	if pkg == "" {
+		pkg = derivePackage(byName[p.Targets[0]])
+	}
+	pkg = ir.PackageName(pkg)
+
+	gen, err := protogo.NewPlugin(protogo.Params{Files: files, Generate: generate, ImportPath: p.GoImportPath, PackageName: pkg})
+	if err != nil {
+		return nil, fmt.Errorf("proto: %w", err)
+	}
+	b := &builder{gen: gen, scope: ir.NewScope(reservedNames(gen)...), fullNames: messageNames(files)}
+	b.scope.Reserve(ir.GRPCFixedNames()...)
+	services := b.services(p.Targets, p.Services)
+	if len(b.streams) > 0 {
+		files, generate = b.addStreamFiles(files, generate)
+		if gen, err = protogo.NewPlugin(protogo.Params{Files: files, Generate: generate, ImportPath: p.GoImportPath, PackageName: pkg}); err != nil {
+			return nil, fmt.Errorf("proto: stream wrapper messages: %w", err)
+		}
+		b.gen = gen
+	}
+	spec := &ir.Spec{
+		Source:   ir.SourceProto,
+		Package:  pkg,
+		Files:    slices.Clone(p.Inputs),
+		Warnings: ir.SortWarnings(b.warnings),
+	}
+	for _, s := range services {
+		spec.Services = append(spec.Services, b.service(s))
+	}
+	slices.SortFunc(spec.Services, func(a, b ir.Service) int { return cmp.Compare(a.Name, b.Name) })
+	set, err := proto.MarshalOptions{Deterministic: true}.Marshal(&descriptorpb.FileDescriptorSet{File: files})
+	if err != nil {
+		return nil, fmt.Errorf("proto: encode descriptors: %w", err)
+	}
+	spec.Proto = &ir.ProtoFiles{FileDescriptorSet: set, Generate: generate, GoImportPath: p.GoImportPath}
+	if len(spec.Services) == 0 {
+		return spec, errors.New("proto: the given files declare no service with a unary or server-streaming method; nothing to generate")
+	}
+	return spec, nil
+}
+
+// generatedSet returns, sorted, the targets plus every file they import
+// (transitively) that shares a target's go_package or has none.
+func generatedSet(byName map[string]*descriptorpb.FileDescriptorProto, targets []string) []string {
+	pkgs := map[string]bool{}
+	for _, t := range targets {
+		if gp := goImportPath(byName[t]); gp != "" {
+			pkgs[gp] = true
+		}
+	}
+	in := map[string]bool{}
+	var out []string
+	var walk func(name string, target bool)
+	walk = func(name string, target bool) {
+		f := byName[name]
+		if f == nil || in[name] {
+			return
+		}
+		gp := goImportPath(f)
+		if !target && gp != "" && !pkgs[gp] {
+			return
+		}
+		in[name] = true
+		out = append(out, name)
+		for _, d := range f.GetDependency() {
+			walk(d, false)
+		}
+	}
+	for _, t := range targets {
+		walk(t, true)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// closure keeps the files the generated ones need, in the original order.
+func closure(all []*descriptorpb.FileDescriptorProto, byName map[string]*descriptorpb.FileDescriptorProto, roots []string) []*descriptorpb.FileDescriptorProto {
+	need := map[string]bool{}
+	var walk func(string)
+	walk = func(name string) {
+		if need[name] || byName[name] == nil {
+			return
+		}
+		need[name] = true
+		for _, d := range byName[name].GetDependency() {
+			walk(d)
+		}
+	}
+	for _, r := range roots {
+		walk(r)
+	}
+	var out []*descriptorpb.FileDescriptorProto
+	for _, f := range all {
+		if need[f.GetName()] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// goImportPath is the import path part of a file's go_package option.
+func goImportPath(f *descriptorpb.FileDescriptorProto) string {
+	gp := f.GetOptions().GetGoPackage()
+	for i := range len(gp) {
+		if gp[i] == ';' {
+			return gp[:i]
+		}
+	}
+	return gp
+}
+
+// derivePackage picks a package name: the go_package name of the file, else
+// the last element of its import path, else of its proto package.
+func derivePackage(f *descriptorpb.FileDescriptorProto) string {
+	gp := f.GetOptions().GetGoPackage()
+	name := gp
+	for i := len(gp) - 1; i >= 0; i-- {
+		if gp[i] == ';' {
+			return gp[i+1:]
+		}
+		if gp[i] == '/' && name == gp {
+			name = gp[i+1:]
+		}
+	}
+	if name != "" {
+		return name
+	}
+	pkg := f.GetPackage()
+	for i := len(pkg) - 1; i >= 0; i-- {
+		if pkg[i] == '.' {
+			return pkg[i+1:]
+		}
+	}
+	if pkg == "" {
+		return "api"
+	}
+	return pkg
+}
+
+// reservedNames lists the package-level identifiers protoc-gen-go declares
+// in the output package, so that generated service names avoid them.
+func reservedNames(gen *protogen.Plugin) []string {
+	var names []string
+	var enum func(e *protogen.Enum)
+	enum = func(e *protogen.Enum) {
+		names = append(names, e.GoIdent.GoName, e.GoIdent.GoName+"_name", e.GoIdent.GoName+"_value")
+		for _, v := range e.Values {
+			names = append(names, v.GoIdent.GoName)
+		}
+	}
+	var message func(m *protogen.Message)
+	message = func(m *protogen.Message) {
+		names = append(names, m.GoIdent.GoName)
+		for _, f := range m.Fields {
+			if f.Oneof != nil {
+				names = append(names, f.GoIdent.GoName)
+			}
+			if f.Desc.HasDefault() {
+				names = append(names, "Default_"+m.GoIdent.GoName+"_"+f.GoName)
+			}
+		}
+		for _, e := range m.Enums {
+			enum(e)
+		}
+		for _, n := range m.Messages {
+			message(n)
+		}
+		for _, x := range m.Extensions {
+			names = append(names, x.GoIdent.GoName)
+		}
+	}
+	for _, f := range gen.Files {
+		if !f.Generate {
+			continue
+		}
+		names = append(names, f.GoDescriptorIdent.GoName)
+		for _, e := range f.Enums {
+			enum(e)
+		}
+		for _, m := range f.Messages {
+			message(m)
+		}
+		for _, x := range f.Extensions {
+			names = append(names, x.GoIdent.GoName)
+		}
+	}
+	return names
+}
+
+// messageNames lists the full names of all messages, to keep synthesized
+// ones unique.
+func messageNames(files []*descriptorpb.FileDescriptorProto) map[string]bool {
+	out := map[string]bool{}
+	var walk func(prefix string, ms []*descriptorpb.DescriptorProto)
+	walk = func(prefix string, ms []*descriptorpb.DescriptorProto) {
+		for _, m := range ms {
+			full := prefix + m.GetName()
+			out[full] = true
+			walk(full+".", m.GetNestedType())
+		}
+	}
+	for _, f := range files {
+		prefix := ""
+		if f.GetPackage() != "" {
+			prefix = f.GetPackage() + "."
+		}
+		walk(prefix, f.GetMessageType())
+	}
+	return out
+}

@@ -1,0 +1,16 @@
+// Package proto reads gRPC service definitions into an ir.Spec, either from
+// .proto source files (compiled in-process with bufbuild/protocompile, the
+// well-known google/protobuf/* files built in) or from a live server through
+// gRPC server reflection (jhump/protoreflect's grpcreflect client).
+//
+// Both paths end in the same place, Build: a set of file descriptors, the
+// names of the files the user asked for, and the Go package they go into.
+// The spec lists the services of those files (unary and server-streaming
+// methods; client- and bidi-streaming ones are skipped with a warning) and
+// carries the descriptors as plain data for the .pb.go generator.
+//
+// Which files are generated into the output package: the requested ones,
+// every imported file that shares the go_package of a requested one, and
+// every imported file that declares no go_package at all. Any other import
+// resolves to its go_package, as protoc-gen-go would resolve it.
+package proto

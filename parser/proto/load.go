@@ -1,0 +1,249 @@
+package proto
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/bufbuild/protocompile"
+	"github.com/bufbuild/protocompile/linker"
+	"github.com/bufbuild/protocompile/reporter"
+	"google.golang.org/protobuf/reflect/protodesc"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/descriptorpb"
+
+	"github.com/infgen/infgen/ir"
+)
+
+// maxReportedErrors bounds how many compile errors one failure lists.
+const maxReportedErrors = 20
+
+// Params describes .proto source files to read.
+type Params struct {
+	// ImportPaths are the directories imports are resolved against, in
+	// order (protoc's -I). When empty, the current directory is used.
+	ImportPaths []string
+	// Files are the .proto files to generate, as paths on disk or as names
+	// relative to an import path. A file outside every import path is
+	// found through its own directory.
+	Files []string
+	// Package is the Go package name of the output; empty derives it from
+	// the go_package of the first file, or from its proto package.
+	Package string
+	// GoImportPath is the import path of the output package, when known.
+	GoImportPath string
+}
+
+// Error is a problem in a .proto file, at a known position.
+type Error struct {
+	// Pos is the position, with File as the path on disk when known.
+	Pos ir.Pos
+	// Err is the underlying error.
+	Err error
+}
+
+// Error formats the problem as "file:line:col: message".
+func (e *Error) Error() string { return e.Pos.String() + ": " + e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Load compiles the files of p with their imports and returns the spec.
+func Load(ctx context.Context, p Params) (*ir.Spec, error) {
+	if len(p.Files) == 0 {
+		return nil, errors.New("proto: no .proto files given")
+	}
+	fds, names, err := Compile(ctx, p.ImportPaths, p.Files)
+	if err != nil {
+		return nil, err
+	}
+	return Build(BuildParams{
+		Files:        fds,
+		Targets:      names,
+		Package:      p.Package,
+		GoImportPath: p.GoImportPath,
+		Inputs:       names,
+	})
+}
+
+// Compile parses and links the given files and everything they import. It
+// returns every file descriptor, dependencies before dependents, and the
+// names (relative to the import paths) of the requested files.
+func Compile(ctx context.Context, importPaths, files []string) ([]*descriptorpb.FileDescriptorProto, []string, error) {
+	res := newResolver(importPaths)
+	names := make([]string, 0, len(files))
+	for _, f := range files {
+		name, err := res.nameOf(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	var (
+		mu   sync.Mutex
+		errs []error
+	)
+	rep := reporter.NewReporter(func(e reporter.ErrorWithPos) error {
+		mu.Lock()
+		defer mu.Unlock()
+		errs = append(errs, res.positioned(e))
+		if len(errs) >= maxReportedErrors {
+			return errors.Join(errs...)
+		}
+		return nil
+	}, nil)
+	c := protocompile.Compiler{
+		Resolver:       protocompile.WithStandardImports(res),
+		Reporter:       rep,
+		SourceInfoMode: protocompile.SourceInfoStandard,
+		MaxParallelism: 2,
+	}
+	linked, err := c.Compile(ctx, names...)
+	if err != nil {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(errs) > 0 {
+			slices.SortStableFunc(errs, comparePositioned)
+			return nil, nil, errors.Join(errs...)
+		}
+		return nil, nil, res.explain(err)
+	}
+	return flatten(linked), names, nil
+}
+
+func comparePositioned(a, b error) int {
+	var pa, pb *Error
+	if errors.As(a, &pa) && errors.As(b, &pb) {
+		return pa.Pos.Compare(pb.Pos)
+	}
+	return 0
+}
+
+// flatten lists the files and their imports, dependencies first.
+func flatten(files linker.Files) []*descriptorpb.FileDescriptorProto {
+	var (
+		out  []*descriptorpb.FileDescriptorProto
+		seen = map[string]bool{}
+		walk func(f protoreflect.FileDescriptor)
+	)
+	walk = func(f protoreflect.FileDescriptor) {
+		if seen[f.Path()] {
+			return
+		}
+		seen[f.Path()] = true
+		imports := f.Imports()
+		for i := range imports.Len() {
+			walk(imports.Get(i).FileDescriptor)
+		}
+		if r, ok := f.(linker.Result); ok {
+			out = append(out, r.FileDescriptorProto())
+			return
+		}
+		out = append(out, protodesc.ToFileDescriptorProto(f))
+	}
+	for _, f := range files {
+		walk(f)
+	}
+	return out
+}
+
+// resolver finds imports in the import paths and remembers where each file
+// came from, so that errors name the path on disk.
+type resolver struct {
+	dirs []string
+
+	mu    sync.Mutex
+	paths map[string]string // import name → path on disk
+}
+
+func newResolver(importPaths []string) *resolver {
+	dirs := slices.Clone(importPaths)
+	if len(dirs) == 0 {
+		dirs = []string{"."}
+	}
+	return &resolver{dirs: dirs, paths: map[string]string{}}
+}
+
+// nameOf turns a command-line file into its import name: the path relative
+// to the first import path containing it, the name itself when an import
+// path holds it, else its base name with its directory added to the paths.
+func (r *resolver) nameOf(file string) (string, error) {
+	abs, err := filepath.Abs(file)
+	if err == nil {
+		for _, dir := range r.dirs {
+			d, derr := filepath.Abs(dir)
+			if derr != nil {
+				continue
+			}
+			rel, rerr := filepath.Rel(d, abs)
+			if rerr == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				if _, serr := os.Stat(abs); serr == nil {
+					return filepath.ToSlash(rel), nil
+				}
+			}
+		}
+	}
+	if !filepath.IsAbs(file) {
+		for _, dir := range r.dirs {
+			if _, serr := os.Stat(filepath.Join(dir, file)); serr == nil {
+				return filepath.ToSlash(filepath.Clean(file)), nil
+			}
+		}
+	}
+	if _, serr := os.Stat(file); serr != nil {
+		return "", fmt.Errorf("proto: read %s: %w (give the file's path, or its name relative to an -I import path)", file, serr)
+	}
+	r.dirs = append(r.dirs, filepath.Dir(file))
+	return filepath.Base(file), nil
+}
+
+// FindFileByPath implements protocompile.Resolver.
+func (r *resolver) FindFileByPath(name string) (protocompile.SearchResult, error) {
+	for _, dir := range r.dirs {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		f, err := os.Open(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return protocompile.SearchResult{}, fmt.Errorf("open %s: %w", p, err)
+		}
+		r.mu.Lock()
+		r.paths[name] = p
+		r.mu.Unlock()
+		return protocompile.SearchResult{Source: f}, nil
+	}
+	return protocompile.SearchResult{}, fmt.Errorf("%q not found in import paths %s: %w", name, strings.Join(r.dirs, ", "), fs.ErrNotExist)
+}
+
+// positioned converts a compiler error to an *Error naming the disk path.
+func (r *resolver) positioned(e reporter.ErrorWithPos) error {
+	pos := e.GetPosition()
+	file := pos.Filename
+	r.mu.Lock()
+	if p, ok := r.paths[file]; ok {
+		file = p
+	}
+	r.mu.Unlock()
+	return &Error{Pos: ir.Pos{File: file, Line: pos.Line, Col: pos.Col}, Err: e.Unwrap()}
+}
+
+// explain words an error that has no position (a requested file missing).
+func (r *resolver) explain(err error) error {
+	var ep reporter.ErrorWithPos
+	if errors.As(err, &ep) {
+		return r.positioned(ep)
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("proto: %w (add the directory holding it with -I)", err)
+	}
+	return fmt.Errorf("proto: compile: %w", err)
+}
