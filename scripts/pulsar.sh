@@ -139,6 +139,7 @@ managedLedgerDefaultAckQuorum=1
 managedLedgerCacheSizeMB=64
 delayedDeliveryEnabled=true
 delayedDeliveryTickTimeMillis=100
+isDelayedDeliveryDeliverAtTimeStrict=true
 allowAutoTopicCreation=true
 allowAutoTopicCreationType=non-partitioned
 functionsWorkerEnabled=false
