@@ -55,6 +55,7 @@ func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent st
 	if st.Status.Terminal() {
 		return e.late(ctx, st, env)
 	}
+	wasParked := st.Parked != nil
 	if env.ID != "" && env.ID == st.LastTrigger {
 		// The previous handling of this message saved its state but may not
 		// have published its outbox before the process died.
@@ -80,11 +81,11 @@ func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent st
 	if !changed {
 		return nil
 	}
-	return e.commit(ctx, st, version, env.ID, out)
+	return e.commit(ctx, st, version, env.ID, wasParked, out)
 }
 
 // commit saves the state and publishes the step's messages.
-func (e *Engine) commit(ctx context.Context, st *history.State, version int64, trigger string, out *outbox) error {
+func (e *Engine) commit(ctx context.Context, st *history.State, version int64, trigger string, wasParked bool, out *outbox) error {
 	st.Updated = time.Now().UTC()
 	st.LastTrigger = trigger
 	raw, err := out.encode()
@@ -92,6 +93,13 @@ func (e *Engine) commit(ctx context.Context, st *history.State, version int64, t
 		return err
 	}
 	st.Outbox = raw
+	if st.Parked != nil && !wasParked {
+		// Tag first: a crash right after the save must not hide the instance
+		// from the sweep that resumes parked workflows.
+		if err := e.store.AddTag(ctx, &storage.TagParams{Tag: TagParked, ID: st.ID}); err != nil {
+			return err
+		}
+	}
 	if _, err := Save(ctx, e.store, st, version); err != nil {
 		return err
 	}
@@ -103,10 +111,10 @@ func (e *Engine) commit(ctx context.Context, st *history.State, version int64, t
 			return err
 		}
 	}
-	if st.Parked != nil {
-		return e.store.AddTag(ctx, &storage.TagParams{Tag: TagParked, ID: st.ID})
+	if st.Parked == nil && wasParked {
+		return e.store.RemoveTag(ctx, &storage.TagParams{Tag: TagParked, ID: st.ID})
 	}
-	return e.store.RemoveTag(ctx, &storage.TagParams{Tag: TagParked, ID: st.ID})
+	return nil
 }
 
 // NewState returns the state of a workflow about to start.
