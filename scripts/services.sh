@@ -6,6 +6,7 @@
 #   scripts/services.sh restart [postgres|redis|mysql]...   stop, then start
 #   scripts/services.sh status  [postgres|redis|mysql]...   exit 0 when every named server answers
 #   scripts/services.sh env                                 print the export line for the tests
+#   scripts/services.sh port    postgres|redis|mysql        print the port the script runs it on
 #
 # Without names, every command acts on all three servers. Typical use:
 #
@@ -284,5 +285,9 @@ case "$cmd" in
     ;;
   status) status "${services[@]}" ;;
   env) print_env ;;
-  *) die "usage: $0 start|stop|restart|status [postgres|redis|mysql]... | env" ;;
+  port)
+    ((${#services[@]} == 1)) || die "usage: $0 port postgres|redis|mysql"
+    case "${services[0]}" in postgres) echo "$PG_PORT" ;; redis) echo "$REDIS_PORT" ;; mysql) echo "$MYSQL_PORT" ;; esac
+    ;;
+  *) die "usage: $0 start|stop|restart|status [postgres|redis|mysql]... | env | port NAME" ;;
 esac
