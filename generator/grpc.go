@@ -128,7 +128,9 @@ func (g *grpcGen) render(name string, fn func(*jen.File)) ([]byte, error) {
 		return g.docFile(header)
 	}
 	f := jen.NewFile(g.opts.Package)
-	f.HeaderComment(header)
+	for _, l := range strings.Split(header, "\n") {
+		f.HeaderComment(l)
+	}
 	for _, pn := range g.pkgNames {
 		f.ImportName(pn[0], pn[1])
 	}
