@@ -1,9 +1,15 @@
 package main
 
 import (
-	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/infgen/infgen/generator"
+	"github.com/infgen/infgen/ir"
+	"github.com/infgen/infgen/parser/openapi"
 )
 
 // newGenerateOpenAPICmd builds `infgen generate openapi SPEC --out DIR`.
@@ -12,12 +18,56 @@ func newGenerateOpenAPICmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "openapi SPEC --out DIR [--package NAME]",
 		Short: "Generate a Go service package from an OpenAPI 3.0/3.1 document",
-		Args:  cobra.ExactArgs(1),
+		Long: `Generate a Go service package from an OpenAPI 3.0/3.1 document (YAML or JSON).
+
+The package holds the API's types, the service interface, an HTTP client
+implementing it, Register (worker registration) and the workflow stub.
+Warnings about constructs generated loosely are printed to stderr with
+their position. On any error the output directory is left untouched.
+
+Use it from go generate:
+
+  //go:generate go run github.com/infgen/infgen/cmd/infgen generate openapi api.yaml --out ./api`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("not implemented yet")
+			if out == "" {
+				return fmt.Errorf("missing --out DIR: say where to write the generated package")
+			}
+			spec, err := openapi.Parse(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			printWarnings(cmd, spec.Warnings)
+			if pkg == "" {
+				pkg = packageFromDir(out)
+			}
+			files, err := generator.Generate(spec, generator.Options{
+				Package: pkg,
+				Command: "infgen generate openapi",
+			})
+			if err != nil {
+				return err
+			}
+			return writeOutput(out, files)
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "output directory (required)")
-	cmd.Flags().StringVar(&pkg, "package", "", "Go package name (default: derived from --out)")
+	cmd.Flags().StringVar(&pkg, "package", "", "Go package name (default: the base name of --out)")
 	return cmd
+}
+
+// packageFromDir derives a package name from the output directory.
+func packageFromDir(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		abs = dir
+	}
+	return ir.PackageName(filepath.Base(abs))
+}
+
+// printWarnings writes warnings to stderr as file:line:col: warning: msg.
+func printWarnings(cmd *cobra.Command, ws []ir.Warning) {
+	for _, w := range ws {
+		fmt.Fprintln(cmd.ErrOrStderr(), w.Pos.String()+": warning: "+strings.TrimSpace(w.Message))
+	}
 }

@@ -1,0 +1,198 @@
+package generator
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/infgen/infgen/ir"
+)
+
+// mediaKind is how a media type is encoded.
+type mediaKind int
+
+const (
+	mediaJSON mediaKind = iota
+	mediaForm
+	mediaMultipart
+	mediaText
+	mediaRaw
+)
+
+func mediaKindOf(mt string) mediaKind {
+	mt = strings.ToLower(mt)
+	switch {
+	case strings.Contains(mt, "json"):
+		return mediaJSON
+	case mt == "application/x-www-form-urlencoded":
+		return mediaForm
+	case mt == "multipart/form-data":
+		return mediaMultipart
+	case strings.HasPrefix(mt, "text/"):
+		return mediaText
+	}
+	return mediaRaw
+}
+
+// requestBody encodes in.Body by its first media type.
+func (g *oapiGen) requestBody(bg *jen.Group, m ir.Method) {
+	b := m.HTTP.Body
+	if b == nil || len(b.Contents) == 0 {
+		return
+	}
+	ct := b.Contents[0]
+	field := jen.Id("in").Dot(b.GoName)
+	value := field.Clone()
+	if g.pointer(ct.Type, b.Required) {
+		value = jen.Op("*").Add(field.Clone())
+	}
+	fail := func(what string) jen.Code {
+		return jen.If(errNotNil()).Block(jen.Return(jen.Nil(), jen.Qual(pkgService, "Permanent").Call(
+			jen.Qual(pkgFmt, "Errorf").Call(jen.Lit(m.Name+": "+what+": %w"), jen.Err()))))
+	}
+	var stmts []jen.Code
+	kind := mediaKindOf(ct.MediaType)
+	if kind == mediaRaw && g.underlyingKind(ct.Type) != ir.KindBinary && g.underlyingKind(ct.Type) != ir.KindBytes {
+		kind = mediaJSON
+	}
+	switch kind {
+	case mediaJSON:
+		stmts = append(stmts,
+			jen.List(jen.Id("data"), jen.Err()).Op(":=").Qual(pkgJSON, "Marshal").Call(field.Clone()),
+			fail("encode request body"),
+			jen.Id("body").Op("=").Qual(pkgBytes, "NewReader").Call(jen.Id("data")),
+		)
+	case mediaForm:
+		stmts = append(stmts, jen.Id("body").Op("=").Qual(pkgStrings, "NewReader").Call(jen.Id("formBody").Call(field.Clone())))
+	case mediaMultipart:
+		stmts = append(stmts,
+			jen.Var().Err().Error(),
+			jen.List(jen.Id("body"), jen.Id("contentType"), jen.Err()).Op("=").Id("multipartBody").Call(field.Clone()),
+			fail("encode multipart body"),
+		)
+	case mediaText:
+		stmts = append(stmts, jen.Id("body").Op("=").Qual(pkgStrings, "NewReader").Call(jen.Id("paramString").Call(value)))
+	default:
+		stmts = append(stmts, jen.Id("body").Op("=").Qual(pkgBytes, "NewReader").Call(value))
+	}
+	if kind != mediaMultipart {
+		stmts = append(stmts, jen.Id("contentType").Op("=").Lit(ct.MediaType))
+	}
+	if g.pointer(ct.Type, b.Required) || g.nilable(ct.Type) {
+		bg.If(field.Clone().Op("!=").Nil()).Block(stmts...)
+		return
+	}
+	bg.Block(stmts...)
+}
+
+// statusCond is the switch case condition of a declared status, or nil for
+// "default" and unparsable statuses.
+func statusCond(status string) jen.Code {
+	code := jen.Id("resp").Dot("StatusCode")
+	if len(status) == 3 && strings.HasSuffix(status, "XX") && status[0] >= '1' && status[0] <= '5' {
+		return code.Op("/").Lit(100).Op("==").Lit(int(status[0] - '0'))
+	}
+	if n, err := strconv.Atoi(status); err == nil && n >= 100 && n <= 599 {
+		return code.Op("==").Lit(n)
+	}
+	return nil
+}
+
+// responseSwitch decodes the response by status: declared successes into
+// the output, declared errors into MethodError, the rest into APIError.
+func (g *oapiGen) responseSwitch(bg *jen.Group, m ir.Method) {
+	b := m.HTTP
+	okFields, okOf := bodyFields(b.Responses, false)
+	errFields, errOf := bodyFields(b.Responses, true)
+	okType, errType := map[string]ir.TypeRef{}, map[string]ir.TypeRef{}
+	for _, bf := range okFields {
+		okType[bf.name] = bf.typ
+	}
+	for _, bf := range errFields {
+		errType[bf.name] = bf.typ
+	}
+	errName := m.Name + "Error"
+	var cases []jen.Code
+	var deflt []jen.Code
+	for _, r := range b.Responses {
+		var body []jen.Code
+		if r.Error {
+			body = append(body, jen.Id("e").Op(":=").Op("&").Id(errName).Values(jen.Dict{
+				jen.Id("StatusCode"): jen.Id("resp").Dot("StatusCode"),
+				jen.Id("Header"):     jen.Id("resp").Dot("Header"),
+				jen.Id("Message"):    jen.Id("bodySnippet").Call(jen.Id("data")),
+			}))
+			if name, ok := errOf[r.Status]; ok {
+				body = append(body, g.decodeInto(m, r.Contents[0], "e", name, errType[name], true)...)
+			}
+			body = append(body, jen.Return(jen.Nil(), jen.Id("classify").Call(jen.Id("resp"), jen.Id("e"))))
+		} else {
+			if name, ok := okOf[r.Status]; ok {
+				body = append(body, g.decodeInto(m, r.Contents[0], "out", name, okType[name], false)...)
+			}
+			body = append(body, jen.Return(jen.Id("out"), jen.Nil()))
+		}
+		cond := statusCond(r.Status)
+		switch {
+		case cond != nil:
+			cases = append(cases, jen.Case(cond).Block(body...))
+		case r.Status == "default":
+			deflt = body
+		}
+	}
+	bg.Id("out").Op(":=").Op("&").Id(m.Output.Name).Values(jen.Dict{
+		jen.Id("StatusCode"): jen.Id("resp").Dot("StatusCode"),
+		jen.Id("Header"):     jen.Id("resp").Dot("Header"),
+	})
+	if len(cases) > 0 {
+		bg.Switch().Block(cases...)
+	}
+	if deflt != nil {
+		bg.Add(jen.Block(deflt...))
+		return
+	}
+	bg.If(jen.Id("resp").Dot("StatusCode").Op("<").Lit(300)).Block(jen.Return(jen.Id("out"), jen.Nil()))
+	bg.Return(jen.Nil(), jen.Id("classify").Call(jen.Id("resp"), jen.Op("&").Id("APIError").Values(jen.Dict{
+		jen.Id("Operation"):  jen.Lit(m.Name),
+		jen.Id("StatusCode"): jen.Id("resp").Dot("StatusCode"),
+		jen.Id("Header"):     jen.Id("resp").Dot("Header"),
+		jen.Id("Message"):    jen.Id("bodySnippet").Call(jen.Id("data")),
+	})))
+}
+
+// decodeInto decodes the response body into holder.field. Errors decoding
+// an error body are ignored (the error keeps its Message).
+func (g *oapiGen) decodeInto(m ir.Method, ct ir.Content, holder, field string, t ir.TypeRef, lenient bool) []jen.Code {
+	target := jen.Id(holder).Dot(field)
+	kind := mediaKindOf(ct.MediaType)
+	switch {
+	case kind == mediaText && g.underlyingKind(t) == ir.KindString:
+		if g.pointer(t, false) {
+			return []jen.Code{jen.Id("s").Op(":=").String().Call(jen.Id("data")), target.Op("=").Op("&").Id("s")}
+		}
+		return []jen.Code{target.Op("=").String().Call(jen.Id("data"))}
+	case g.underlyingKind(t) == ir.KindBinary || g.underlyingKind(t) == ir.KindBytes:
+		if kind != mediaJSON {
+			return []jen.Code{target.Op("=").Id("data")}
+		}
+	}
+	if kind != mediaJSON && kind != mediaForm && kind != mediaMultipart && kind != mediaText {
+		return nil
+	}
+	decode := func(v jen.Code) jen.Code {
+		call := jen.Id("decodeJSON").Call(jen.Lit(m.Name), jen.Id("data"), v)
+		if lenient {
+			return jen.Id("_").Op("=").Add(call)
+		}
+		return jen.If(jen.Err().Op(":=").Add(call), errNotNil()).Block(jen.Return(jen.Nil(), jen.Err()))
+	}
+	if g.pointer(t, false) {
+		return []jen.Code{
+			jen.Id("v").Op(":=").New(g.goType(t)),
+			decode(jen.Id("v")),
+			jen.If(jen.Len(jen.Id("data")).Op(">").Lit(0)).Block(target.Clone().Op("=").Id("v")),
+		}
+	}
+	return []jen.Code{decode(jen.Op("&").Add(target))}
+}

@@ -1,0 +1,167 @@
+package generator
+
+import (
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/infgen/infgen/ir"
+)
+
+// operationsFile declares HTTPClient's method per operation.
+func (g *oapiGen) operationsFile(f *jen.File) {
+	for _, m := range g.svc.Methods {
+		g.operation(f, m)
+	}
+}
+
+// operation declares one HTTPClient method.
+func (g *oapiGen) operation(f *jen.File, m ir.Method) {
+	b := m.HTTP
+	f.Comment(m.Name + " calls " + b.Method + " " + sanitize(b.Path) + ".")
+	f.Func().Params(jen.Id("c").Op("*").Id("HTTPClient")).Id(m.Name).Params(
+		jen.Id("ctx").Qual(pkgContext, "Context"), jen.Id("in").Op("*").Id(m.Input.Name),
+	).Params(jen.Op("*").Id(m.Output.Name), jen.Error()).BlockFunc(func(bg *jen.Group) {
+		bg.If(jen.Id("in").Op("==").Nil()).Block(jen.Id("in").Op("=").New(jen.Id(m.Input.Name)))
+		bg.Id("p").Op(":=").Add(g.pathExpr(b))
+		bg.Id("q").Op(":=").Qual(pkgURL, "Values").Values()
+		for _, p := range b.Params {
+			if p.In == ir.InQuery {
+				g.withParam(bg, p, func(v jen.Code) jen.Code {
+					return jen.Id("addQuery").Call(jen.Id("q"), jen.Lit(p.Style), jen.Lit(p.Explode), jen.Lit(p.Name), v)
+				})
+			}
+		}
+		bg.Id("u").Op(":=").Id("c").Dot("baseURL").Op("+").Id("p")
+		bg.If(jen.Len(jen.Id("q")).Op(">").Lit(0)).Block(jen.Id("u").Op("+=").Lit("?").Op("+").Id("q").Dot("Encode").Call())
+		bg.Var().Id("body").Qual(pkgIO, "Reader")
+		bg.Id("contentType").Op(":=").Lit("")
+		g.requestBody(bg, m)
+		bg.List(jen.Id("req"), jen.Err()).Op(":=").Qual(pkgHTTP, "NewRequestWithContext").Call(jen.Id("ctx"), jen.Lit(b.Method), jen.Id("u"), jen.Id("body"))
+		bg.If(errNotNil()).Block(jen.Return(jen.Nil(), jen.Qual(pkgService, "Permanent").Call(
+			jen.Qual(pkgFmt, "Errorf").Call(jen.Lit(m.Name+": build request: %w"), jen.Err()))))
+		bg.If(jen.Id("contentType").Op("!=").Lit("")).Block(jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit("Content-Type"), jen.Id("contentType")))
+		if accept := acceptHeader(b); accept != "" {
+			bg.Id("req").Dot("Header").Dot("Set").Call(jen.Lit("Accept"), jen.Lit(accept))
+		}
+		for _, p := range b.Params {
+			switch p.In {
+			case ir.InHeader:
+				g.withParam(bg, p, func(v jen.Code) jen.Code {
+					return jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit(p.Name), jen.Id("styleParam").Call(jen.Lit(p.Style), jen.Lit(p.Explode), jen.Lit(p.Name), v, jen.False()))
+				})
+			case ir.InCookie:
+				g.withParam(bg, p, func(v jen.Code) jen.Code {
+					return jen.Id("req").Dot("AddCookie").Call(jen.Op("&").Qual(pkgHTTP, "Cookie").Values(jen.Dict{
+						jen.Id("Name"): jen.Lit(p.Name), jen.Id("Value"): jen.Id("cookieParam").Call(v),
+					}))
+				})
+			}
+		}
+		if b.IdempotencyHeader != "" {
+			bg.If(jen.Id("key").Op(":=").Qual(pkgService, "IdempotencyKey").Call(jen.Id("ctx")), jen.Id("key").Op("!=").Lit("")).Block(
+				jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit(b.IdempotencyHeader), jen.Id("key")),
+			)
+		}
+		if alts := securityAlternatives(b); alts != nil {
+			bg.If(jen.Err().Op(":=").Id("c").Dot("authorize").Call(jen.Id("req"), alts), errNotNil()).Block(jen.Return(jen.Nil(), jen.Err()))
+		}
+		bg.List(jen.Id("resp"), jen.Id("data"), jen.Err()).Op(":=").Id("c").Dot("do").Call(jen.Id("req"))
+		bg.If(errNotNil()).Block(jen.Return(jen.Nil(), jen.Err()))
+		g.responseSwitch(bg, m)
+	})
+}
+
+// pathExpr builds the request path from the template and path parameters.
+func (g *oapiGen) pathExpr(b *ir.HTTPBinding) jen.Code {
+	var parts []jen.Code
+	rest := b.Path
+	for rest != "" {
+		open := strings.IndexByte(rest, '{')
+		end := strings.IndexByte(rest[max(open, 0):], '}')
+		if open < 0 || end < 0 {
+			parts = append(parts, jen.Lit(rest))
+			break
+		}
+		end += open
+		if open > 0 {
+			parts = append(parts, jen.Lit(rest[:open]))
+		}
+		name := rest[open+1 : end]
+		if p, ok := findParam(b, ir.InPath, name); ok {
+			parts = append(parts, jen.Id("styleParam").Call(jen.Lit(p.Style), jen.Lit(p.Explode), jen.Lit(p.Name), jen.Id("in").Dot(p.GoName), jen.True()))
+		} else {
+			parts = append(parts, jen.Lit(rest[open:end+1]))
+		}
+		rest = rest[end+1:]
+	}
+	if len(parts) == 0 {
+		return jen.Lit("")
+	}
+	expr := jen.Add(parts[0])
+	for _, p := range parts[1:] {
+		expr = expr.Op("+").Add(p)
+	}
+	return expr
+}
+
+func findParam(b *ir.HTTPBinding, in ir.ParamLocation, name string) (ir.Param, bool) {
+	for _, p := range b.Params {
+		if p.In == in && p.Name == name {
+			return p, true
+		}
+	}
+	return ir.Param{}, false
+}
+
+// withParam emits use(value) guarded by a nil check for optional values.
+func (g *oapiGen) withParam(bg *jen.Group, p ir.Param, use func(v jen.Code) jen.Code) {
+	field := jen.Id("in").Dot(p.GoName)
+	switch {
+	case g.pointer(p.Type, p.Required):
+		bg.If(field.Clone().Op("!=").Nil()).Block(use(jen.Op("*").Add(field.Clone())))
+	case g.nilable(p.Type):
+		bg.If(field.Clone().Op("!=").Nil()).Block(use(field.Clone()))
+	default:
+		bg.Add(use(field.Clone()))
+	}
+}
+
+// acceptHeader lists the media types of the declared responses.
+func acceptHeader(b *ir.HTTPBinding) string {
+	var types []string
+	for _, r := range b.Responses {
+		for _, c := range r.Contents {
+			if !contains(types, c.MediaType) && !strings.ContainsAny(c.MediaType, "\r\n") {
+				types = append(types, c.MediaType)
+			}
+		}
+	}
+	return strings.Join(types, ", ")
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// securityAlternatives is the [][]string literal of an operation's
+// security alternatives, or nil without security.
+func securityAlternatives(b *ir.HTTPBinding) jen.Code {
+	if len(b.Security) == 0 {
+		return nil
+	}
+	return jen.Index().Index().String().ValuesFunc(func(vg *jen.Group) {
+		for _, alt := range b.Security {
+			vg.Index().String().ValuesFunc(func(ag *jen.Group) {
+				for _, s := range alt.Schemes {
+					ag.Lit(s.Name)
+				}
+			})
+		}
+	})
+}

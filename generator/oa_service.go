@@ -1,0 +1,201 @@
+package generator
+
+import (
+	"reflect"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/infgen/infgen/ir"
+)
+
+// serviceFile declares ServiceName, the service interface and the input,
+// output and error types of its methods.
+func (g *oapiGen) serviceFile(f *jen.File) {
+	svc := g.svc
+	f.Comment("ServiceName is the name " + svc.Name + " is registered under in a worker and\n// addressed by in workflow stubs.")
+	f.Const().Id("ServiceName").Op("=").Lit(svc.FullName)
+
+	f.Add(docComment(svc.Name, "is the API as a Go interface: one method per operation.\nHTTPClient implements it over HTTP; Register hosts any implementation in a worker.", svc.Doc))
+	f.Type().Id(svc.Name).InterfaceFunc(func(ig *jen.Group) {
+		for _, m := range svc.Methods {
+			ig.Add(methodDoc(m))
+			ig.Id(m.Name).Params(jen.Id("ctx").Qual(pkgContext, "Context"), jen.Id("in").Op("*").Id(m.Input.Name)).
+				Params(jen.Op("*").Id(m.Output.Name), jen.Error())
+		}
+	})
+	for _, m := range svc.Methods {
+		g.inputType(f, m)
+		g.outputType(f, m)
+		g.errorType(f, m)
+	}
+	g.apiErrorType(f)
+}
+
+// methodDoc documents an interface method.
+func methodDoc(m ir.Method) jen.Code {
+	text := m.Doc
+	if b := m.HTTP; b != nil {
+		text = strings.TrimSpace(text + "\n\n" + b.Method + " " + b.Path)
+	}
+	if m.Deprecated {
+		text += "\n\nDeprecated: the operation is deprecated by the API."
+	}
+	return docComment(m.Name, "calls the operation.", text)
+}
+
+// inputType declares MethodInput: parameters and body.
+func (g *oapiGen) inputType(f *jen.File, m ir.Method) {
+	b := m.HTTP
+	f.Comment(m.Input.Name + " holds the parameters and body of " + m.Name + ".")
+	tags := inputTags(b)
+	f.Type().Id(m.Input.Name).StructFunc(func(sg *jen.Group) {
+		for i, p := range b.Params {
+			doc := strings.TrimSpace(p.Doc + "\n\n" + string(p.In) + " parameter " + p.Name)
+			if p.Deprecated {
+				doc += "\n\nDeprecated: the parameter is deprecated by the API."
+			}
+			sg.Add(comment(doc))
+			tag, _ := jsonTag(tags[i], !p.Required)
+			sg.Id(p.GoName).Add(g.fieldType(p.Type, p.Required)).Tag(tag)
+		}
+		if b.Body != nil && len(b.Body.Contents) > 0 {
+			sg.Add(comment(strings.TrimSpace(b.Body.Doc + "\n\nRequest body (" + b.Body.Contents[0].MediaType + ").")))
+			sg.Id(b.Body.GoName).Add(g.fieldType(b.Body.Contents[0].Type, b.Body.Required)).Tag(map[string]string{"json": "body,omitempty"})
+		}
+	})
+}
+
+// inputTags are the json names of input fields: the wire name when unique
+// and taggable, the Go name otherwise.
+func inputTags(b *ir.HTTPBinding) []string {
+	count := map[string]int{"body": 1}
+	for _, p := range b.Params {
+		count[p.Name]++
+	}
+	tags := make([]string, len(b.Params))
+	for i, p := range b.Params {
+		tags[i] = p.Name
+		if count[p.Name] > 1 || !validTagName(p.Name) {
+			tags[i] = p.GoName
+		}
+	}
+	return tags
+}
+
+// bodyField is a field of an output or error type holding a response body.
+type bodyField struct {
+	name string
+	typ  ir.TypeRef
+	// statuses are the responses decoded into this field.
+	statuses []string
+}
+
+// bodyFields groups responses (errors or not) by body type: one Body field
+// when all share a type, else BodyNNN per status.
+func bodyFields(rs []ir.Response, errors bool) ([]bodyField, map[string]string) {
+	var withBody []ir.Response
+	for _, r := range rs {
+		if r.Error == errors && len(r.Contents) > 0 {
+			withBody = append(withBody, r)
+		}
+	}
+	fieldOf := map[string]string{}
+	if len(withBody) == 0 {
+		return nil, fieldOf
+	}
+	same := true
+	for _, r := range withBody[1:] {
+		if !reflect.DeepEqual(r.Contents[0].Type, withBody[0].Contents[0].Type) {
+			same = false
+		}
+	}
+	if same {
+		bf := bodyField{name: "Body", typ: withBody[0].Contents[0].Type}
+		for _, r := range withBody {
+			bf.statuses = append(bf.statuses, r.Status)
+			fieldOf[r.Status] = "Body"
+		}
+		return []bodyField{bf}, fieldOf
+	}
+	var out []bodyField
+	for _, r := range withBody {
+		name := "Body" + ir.GoName(r.Status)
+		out = append(out, bodyField{name: name, typ: r.Contents[0].Type, statuses: []string{r.Status}})
+		fieldOf[r.Status] = name
+	}
+	return out, fieldOf
+}
+
+// outputType declares MethodOutput.
+func (g *oapiGen) outputType(f *jen.File, m ir.Method) {
+	fields, _ := bodyFields(m.HTTP.Responses, false)
+	f.Comment(m.Output.Name + " is the successful response of " + m.Name + ".")
+	f.Type().Id(m.Output.Name).StructFunc(func(sg *jen.Group) {
+		g.statusFields(sg)
+		for _, bf := range fields {
+			sg.Comment("Body of the " + strings.Join(bf.statuses, ", ") + " response.")
+			sg.Id(bf.name).Add(g.fieldType(bf.typ, false)).Tag(map[string]string{"json": ir.LowerGoName(bf.name) + ",omitempty"})
+		}
+	})
+}
+
+// statusFields are the status code and headers of outputs and errors.
+func (g *oapiGen) statusFields(sg *jen.Group) {
+	sg.Comment("StatusCode is the HTTP status of the response.")
+	sg.Id("StatusCode").Int().Tag(map[string]string{"json": "statusCode"})
+	sg.Comment("Header holds the response headers.")
+	sg.Id("Header").Qual(pkgHTTP, "Header").Tag(map[string]string{"json": "header,omitempty"})
+}
+
+// hasErrorType reports whether a method declares error responses.
+func hasErrorType(m ir.Method) bool {
+	for _, r := range m.HTTP.Responses {
+		if r.Error {
+			return true
+		}
+	}
+	return false
+}
+
+// errorType declares MethodError for declared error responses.
+func (g *oapiGen) errorType(f *jen.File, m ir.Method) {
+	if !hasErrorType(m) {
+		return
+	}
+	name := m.Name + "Error"
+	fields, _ := bodyFields(m.HTTP.Responses, true)
+	f.Comment(name + " is a declared error response of " + m.Name + ". Statuses 408, 425,\n// 429 and 5xx are retried by the runtime; other 4xx are not.")
+	f.Type().Id(name).StructFunc(func(sg *jen.Group) {
+		g.statusFields(sg)
+		sg.Comment("Message is the start of the response body.")
+		sg.Id("Message").String().Tag(map[string]string{"json": "message,omitempty"})
+		for _, bf := range fields {
+			sg.Comment("Body of the " + strings.Join(bf.statuses, ", ") + " response.")
+			sg.Id(bf.name).Add(g.fieldType(bf.typ, false)).Tag(map[string]string{"json": ir.LowerGoName(bf.name) + ",omitempty"})
+		}
+	})
+	f.Comment("Error describes the failed call.")
+	f.Func().Params(jen.Id("e").Op("*").Id(name)).Id("Error").Params().String().Block(
+		jen.Return(jen.Id("httpErrorMessage").Call(jen.Lit(m.Name), jen.Id("e").Dot("StatusCode"), jen.Id("e").Dot("Message"))),
+	)
+}
+
+// apiErrorType declares APIError, the error of undeclared statuses.
+func (g *oapiGen) apiErrorType(f *jen.File) {
+	f.Comment("APIError is a response with a status the operation does not declare.")
+	f.Type().Id("APIError").Struct(
+		jen.Comment("Operation is the method that failed."),
+		jen.Id("Operation").String().Tag(map[string]string{"json": "operation"}),
+		jen.Comment("StatusCode is the HTTP status of the response."),
+		jen.Id("StatusCode").Int().Tag(map[string]string{"json": "statusCode"}),
+		jen.Comment("Header holds the response headers."),
+		jen.Id("Header").Qual(pkgHTTP, "Header").Tag(map[string]string{"json": "header,omitempty"}),
+		jen.Comment("Message is the start of the response body."),
+		jen.Id("Message").String().Tag(map[string]string{"json": "message,omitempty"}),
+	)
+	f.Comment("Error describes the failed call.")
+	f.Func().Params(jen.Id("e").Op("*").Id("APIError")).Id("Error").Params().String().Block(
+		jen.Return(jen.Id("httpErrorMessage").Call(jen.Id("e").Dot("Operation"), jen.Id("e").Dot("StatusCode"), jen.Id("e").Dot("Message"))),
+	)
+}

@@ -1,0 +1,114 @@
+package generator
+
+import (
+	"github.com/dave/jennifer/jen"
+
+	"github.com/infgen/infgen/ir"
+)
+
+// typesFile declares the spec's schemas, and Date.
+func (g *oapiGen) typesFile(f *jen.File) {
+	g.dateType(f)
+	for i := range g.spec.Types {
+		t := &g.spec.Types[i]
+		switch t.Kind {
+		case ir.TypeStruct:
+			g.structType(f, t)
+		case ir.TypeEnum:
+			g.enumType(f, t)
+		case ir.TypeUnion:
+			g.unionType(f, t)
+		default:
+			g.aliasType(f, t)
+		}
+	}
+}
+
+// typeDoc is the doc comment of a schema type.
+func typeDoc(t *ir.Type, lead string) jen.Code {
+	text := t.Doc
+	if t.Deprecated {
+		text += "\n\nDeprecated: the schema is deprecated by the API."
+	}
+	return docComment(t.Name, lead, text)
+}
+
+// structType declares an object schema.
+func (g *oapiGen) structType(f *jen.File, t *ir.Type) {
+	f.Add(typeDoc(t, "is an object of the API."))
+	f.Type().Id(t.Name).StructFunc(func(sg *jen.Group) {
+		for _, fl := range t.Fields {
+			doc := fl.Doc
+			if fl.Deprecated {
+				doc += "\n\nDeprecated: the property is deprecated by the API."
+			}
+			tag, ok := jsonTag(fl.JSONName, !fl.Required)
+			if !ok {
+				doc += "\n\nProperty " + fl.JSONName + " cannot be named in a json tag: it is not encoded."
+			}
+			sg.Add(comment(doc))
+			sg.Id(fl.Name).Add(g.fieldType(fl.Type, fl.Required)).Tag(tag)
+		}
+	})
+}
+
+// enumType declares an enum as a defined type with constants.
+func (g *oapiGen) enumType(f *jen.File, t *ir.Type) {
+	f.Add(typeDoc(t, "is an enumeration of the API."))
+	f.Type().Id(t.Name).Add(g.goType(ir.TypeRef{Kind: t.Enum.Base}))
+	if len(t.Enum.Values) == 0 {
+		return
+	}
+	f.Comment("Values of " + t.Name + ".")
+	f.Const().DefsFunc(func(dg *jen.Group) {
+		for _, v := range t.Enum.Values {
+			dg.Id(v.Name).Id(t.Name).Op("=").Op(v.Literal)
+		}
+	})
+}
+
+// aliasType declares a schema that is another type: arrays and maps as
+// defined types (which may be recursive), everything else as an alias.
+func (g *oapiGen) aliasType(f *jen.File, t *ir.Type) {
+	f.Add(typeDoc(t, "is a type of the API."))
+	target := ir.TypeRef{Kind: ir.KindAny}
+	if t.Alias != nil {
+		target = *t.Alias
+	}
+	switch target.Kind {
+	case ir.KindArray, ir.KindMap:
+		f.Type().Id(t.Name).Add(g.goType(target))
+	default:
+		f.Type().Id(t.Name).Op("=").Add(g.goType(target))
+	}
+}
+
+// dateType declares Date, the Go type of format: date.
+func (g *oapiGen) dateType(f *jen.File) {
+	layout := jen.Lit("2006-01-02")
+	f.Comment(`Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".`)
+	f.Type().Id("Date").Struct(jen.Qual(pkgTime, "Time"))
+	f.Comment("String formats the date as 2006-01-02.")
+	f.Func().Params(jen.Id("d").Id("Date")).Id("String").Params().String().Block(
+		jen.Return(jen.Id("d").Dot("Format").Call(layout)),
+	)
+	f.Comment("MarshalJSON encodes the date as a JSON string.")
+	f.Func().Params(jen.Id("d").Id("Date")).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
+		jen.Return(jen.Qual(pkgJSON, "Marshal").Call(jen.Id("d").Dot("String").Call())),
+	)
+	f.Comment("UnmarshalJSON decodes a JSON string holding a date (or a date-time).")
+	f.Func().Params(jen.Id("d").Op("*").Id("Date")).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
+		jen.If(jen.String().Call(jen.Id("data")).Op("==").Lit("null")).Block(jen.Return(jen.Nil())),
+		jen.Var().Id("s").String(),
+		jen.If(jen.Err().Op(":=").Qual(pkgJSON, "Unmarshal").Call(jen.Id("data"), jen.Op("&").Id("s")), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Err()),
+		),
+		jen.If(jen.Len(jen.Id("s")).Op(">").Lit(10)).Block(
+			jen.Id("s").Op("=").Id("s").Index(jen.Empty(), jen.Lit(10)),
+		),
+		jen.List(jen.Id("t"), jen.Err()).Op(":=").Qual(pkgTime, "Parse").Call(layout, jen.Id("s")),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		jen.Id("d").Dot("Time").Op("=").Id("t"),
+		jen.Return(jen.Nil()),
+	)
+}
