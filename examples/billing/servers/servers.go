@@ -1,0 +1,170 @@
+package servers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/reflection"
+)
+
+// Config configures the example servers.
+type Config struct {
+	// Dir, when set, is where the servers keep their records (one JSON-lines
+	// file per server), so that a restarted process still knows the
+	// payments, invoices, emails and subscriptions it made. Empty keeps
+	// everything in memory.
+	Dir string
+	// FailRate (0..1) is the share of requests answered with a fault: 503 or
+	// UNAVAILABLE, no answer at all, or an answer lost after acting.
+	FailRate float64
+	// Declined reports whether a customer's card is declined for a month
+	// (the payment server answers 402). Nil declines nothing.
+	Declined func(customerID, month string) bool
+	// Logger receives server errors (default slog.Default()).
+	Logger *slog.Logger
+}
+
+// Servers are the running example servers.
+type Servers struct {
+	// ConsumptionURL, PaymentURL, InvoiceURL and EmailURL are the base URLs
+	// of the HTTP servers.
+	ConsumptionURL, PaymentURL, InvoiceURL, EmailURL string
+	// SubscriptionAddr is the host:port of the gRPC server.
+	SubscriptionAddr string
+
+	consumption  *consumptionServer
+	payment      *paymentServer
+	invoice      *invoiceServer
+	email        *emailServer
+	subscription *subscriptionServer
+	faults       *faults
+	https        []*http.Server
+	grpc         *grpc.Server
+}
+
+// Start starts every server on a free loopback port.
+func Start(cfg Config) (s *Servers, err error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Dir != "" {
+		if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+			return nil, fmt.Errorf("servers: create record directory: %w", err)
+		}
+	}
+	path := func(name string) string {
+		if cfg.Dir == "" {
+			return ""
+		}
+		return filepath.Join(cfg.Dir, name+".jsonl")
+	}
+	s = &Servers{consumption: &consumptionServer{}, faults: &faults{rate: cfg.FailRate}}
+	defer func() {
+		if err != nil {
+			_ = s.Close()
+		}
+	}()
+	charges, err := openLedger[Charge](path("payments"))
+	if err != nil {
+		return nil, fmt.Errorf("servers: payment records: %w", err)
+	}
+	s.payment = &paymentServer{charges: charges, declined: cfg.Declined}
+	invoices, err := openLedger[Invoice](path("invoices"))
+	if err != nil {
+		return nil, fmt.Errorf("servers: invoice records: %w", err)
+	}
+	s.invoice = &invoiceServer{invoices: invoices}
+	emails, err := openLedger[Email](path("emails"))
+	if err != nil {
+		return nil, fmt.Errorf("servers: email records: %w", err)
+	}
+	s.email = &emailServer{emails: emails}
+	if s.subscription, err = openSubscriptionServer(path("subscriptions")); err != nil {
+		return nil, fmt.Errorf("servers: subscription records: %w", err)
+	}
+	for _, h := range []struct {
+		url     *string
+		handler http.Handler
+	}{
+		{&s.ConsumptionURL, s.consumption.routes()},
+		{&s.PaymentURL, s.payment.routes()},
+		{&s.InvoiceURL, s.invoice.routes()},
+		{&s.EmailURL, s.email.routes()},
+	} {
+		if *h.url, err = s.serveHTTP(s.faults.middleware(h.handler), cfg.Logger); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.serveGRPC(cfg.Logger); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Servers) serveHTTP(h http.Handler, logger *slog.Logger) (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("servers: listen on loopback: %w", err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	s.https = append(s.https, srv)
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("example HTTP server stopped", "addr", ln.Addr().String(), "err", err)
+		}
+	}()
+	return "http://" + ln.Addr().String(), nil
+}
+
+func (s *Servers) serveGRPC(logger *slog.Logger) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("servers: listen on loopback: %w", err)
+	}
+	s.grpc = grpc.NewServer(grpc.UnaryInterceptor(s.faults.interceptor))
+	s.grpc.RegisterService(subscriptionServiceDesc(), s.subscription)
+	reflection.Register(s.grpc)
+	s.SubscriptionAddr = ln.Addr().String()
+	go func() {
+		if err := s.grpc.Serve(ln); err != nil {
+			logger.Error("example gRPC server stopped", "addr", s.SubscriptionAddr, "err", err)
+		}
+	}()
+	return nil
+}
+
+// Close stops the servers and closes their record files.
+func (s *Servers) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	var errs []error
+	for _, srv := range s.https {
+		if err := srv.Shutdown(ctx); err != nil {
+			errs = append(errs, srv.Close())
+		}
+	}
+	if s.grpc != nil {
+		s.grpc.Stop()
+	}
+	if s.payment != nil {
+		errs = append(errs, s.payment.charges.close())
+	}
+	if s.invoice != nil {
+		errs = append(errs, s.invoice.invoices.close())
+	}
+	if s.email != nil {
+		errs = append(errs, s.email.emails.close())
+	}
+	if s.subscription != nil {
+		errs = append(errs, s.subscription.journal.Close())
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,42 @@
+package servers
+
+// Stats is what the servers did, over every run that shared their record
+// directory.
+type Stats struct {
+	// Payments, Invoices and Emails count the distinct operations, their
+	// duplicates (must be 0) and the repeated requests answered from the
+	// records (retries of requests that had taken effect).
+	Payments, Invoices, Emails LedgerStats
+	// InvoiceEmails and FailureEmails split Emails.Records by kind.
+	InvoiceEmails, FailureEmails int
+	// ConsumptionRequests counts metering reads in this run.
+	ConsumptionRequests int64
+	// ActiveSubscriptions and CanceledSubscriptions count subscriptions.
+	ActiveSubscriptions, CanceledSubscriptions int
+	// FaultsInjected counts the requests answered with a fault in this run.
+	FaultsInjected int64
+}
+
+// Stats returns what the servers did so far.
+func (s *Servers) Stats() Stats {
+	st := Stats{
+		Payments: s.payment.charges.stats(), Invoices: s.invoice.invoices.stats(), Emails: s.email.emails.stats(),
+		ConsumptionRequests: s.consumption.requests.Load(), FaultsInjected: s.faults.injected.Load(),
+	}
+	s.email.emails.each(func(_ string, e Email) {
+		if e.Kind == "invoice" {
+			st.InvoiceEmails++
+		} else {
+			st.FailureEmails++
+		}
+	})
+	st.ActiveSubscriptions, st.CanceledSubscriptions = s.subscription.counts()
+	return st
+}
+
+// ChargesByCustomer returns how many months each customer was charged for.
+func (s *Servers) ChargesByCustomer() map[string]int {
+	out := map[string]int{}
+	s.payment.charges.each(func(_ string, c Charge) { out[c.CustomerID]++ })
+	return out
+}
