@@ -87,7 +87,7 @@ func (c *Client) forget(id string, ch chan struct{}) {
 }
 
 func outcome(st *history.State) *Outcome {
-	o := &Outcome{ID: st.ID, Status: st.Status, Output: st.Output}
+	o := &Outcome{ID: st.ID, Status: st.Status, Output: json.RawMessage(st.Output)}
 	if st.Status != history.Completed {
 		o.Err = &failure.WorkflowError{Workflow: st.Name, ID: st.ID, Cause: errconv.ToError(st.Error)}
 	}

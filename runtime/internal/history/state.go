@@ -27,8 +27,8 @@ type State struct {
 	Version     int        `json:"version,omitempty"`
 	Status      Status     `json:"status"`
 	Tags        []string   `json:"tags,omitempty"`
-	Input       []byte     `json:"input,omitempty"`
-	Output      []byte     `json:"output,omitempty"`
+	Input       Payload    `json:"input,omitempty"`
+	Output      Payload    `json:"output,omitempty"`
 	Error       *Error     `json:"error,omitempty"`
 	Parent      *ParentRef `json:"parent,omitempty"`
 	TraceParent string     `json:"traceparent,omitempty"`
@@ -113,8 +113,8 @@ type Event struct {
 	// Channel is the signal channel.
 	Channel string `json:"channel,omitempty"`
 	// Payload is the task/child output or the signal value.
-	Payload []byte `json:"payload,omitempty"`
-	Error   *Error `json:"error,omitempty"`
+	Payload Payload `json:"payload,omitempty"`
+	Error   *Error  `json:"error,omitempty"`
 	// ID deduplicates client-sent events (signals).
 	ID string `json:"id,omitempty"`
 }
@@ -138,7 +138,7 @@ type Command struct {
 	// for children, the duration for timers, the label for inline steps.
 	Name string `json:"name"`
 	// Input of a task or child.
-	Input []byte `json:"input,omitempty"`
+	Input Payload `json:"input,omitempty"`
 	// Codec of Input and of the result.
 	Codec string `json:"codec,omitempty"`
 	// Duration of a timer.
@@ -151,8 +151,8 @@ type Command struct {
 	// Tags of a child.
 	Tags []string `json:"tags,omitempty"`
 	// Result of an inline step.
-	Result []byte `json:"result,omitempty"`
-	Error  *Error `json:"error,omitempty"`
+	Result Payload `json:"result,omitempty"`
+	Error  *Error  `json:"error,omitempty"`
 }
 
 // Error is a failure as recorded in history and sent on the wire.

@@ -45,7 +45,7 @@ type Envelope struct {
 	Method  string            `json:"method,omitempty"`
 	Attempt int               `json:"attempt,omitempty"`
 	Codec   string            `json:"codec,omitempty"`
-	Payload []byte            `json:"payload,omitempty"`
+	Payload history.Payload   `json:"payload,omitempty"`
 	Meta    map[string]string `json:"meta,omitempty"`
 	Tags    []string          `json:"tags,omitempty"`
 	Timeout time.Duration     `json:"timeout,omitempty"`

@@ -1,0 +1,56 @@
+package workflowtest
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+
+	"github.com/infgen/infgen/runtime/internal/history"
+	"github.com/infgen/infgen/runtime/internal/replay"
+	"github.com/infgen/infgen/runtime/workflow"
+)
+
+// Replay replays a recorded state (as returned by client.State) with def's
+// code. It returns an error if the code issues other commands than the
+// recorded ones, panics, or — for a finished instance — ends differently.
+func Replay(def workflow.Definition, state []byte) error {
+	st, err := history.Unmarshal(state)
+	if err != nil {
+		return fmt.Errorf("workflowtest: decode state: %w", err)
+	}
+	if st.Name != def.Name() {
+		return fmt.Errorf("workflowtest: the state is of workflow %q, not %q", st.Name, def.Name())
+	}
+	if len(st.Batches) == 0 {
+		return fmt.Errorf("workflowtest: the state of %s has no history", st.ID)
+	}
+	quiet := slog.New(slog.DiscardHandler)
+	res := replay.Execute(def.Entry(quiet), st)
+	switch {
+	case res.Nondeterminism != nil:
+		return res.Nondeterminism
+	case res.Panic != nil:
+		return res.Panic
+	case len(res.Commands) > 0:
+		return fmt.Errorf("workflow %q (id %q): the code issues %d command(s) more than recorded, starting with %s %q at step %d",
+			st.Name, st.ID, len(res.Commands), res.Commands[0].Kind, res.Commands[0].Name, res.Commands[0].Seq)
+	}
+	switch st.Status {
+	case history.Completed:
+		if !res.Done || res.Err != nil {
+			return fmt.Errorf("workflow %q (id %q) completed in history but not on replay", st.Name, st.ID)
+		}
+		if !bytes.Equal(res.Output, st.Output) {
+			return fmt.Errorf("workflow %q (id %q): output differs: recorded %s, replayed %s", st.Name, st.ID, st.Output, res.Output)
+		}
+	case history.Failed:
+		if st.Error != nil && st.Error.Kind != "timeout" && (!res.Done || res.Err == nil) {
+			return fmt.Errorf("workflow %q (id %q) failed in history but not on replay", st.Name, st.ID)
+		}
+	case history.Running:
+		if res.Done {
+			return fmt.Errorf("workflow %q (id %q) is running in history but ends on replay", st.Name, st.ID)
+		}
+	}
+	return nil
+}
