@@ -18,21 +18,21 @@ type Config struct {
 	// pulsar+ssl://broker:6651.
 	URL string `yaml:"url" json:"url"`
 	// AdminURL is the broker's admin REST endpoint, e.g. http://127.0.0.1:8080.
-	AdminURL string `yaml:"adminURL" json:"adminURL"`
+	AdminURL string `yaml:"admin_url" json:"admin_url"`
 	// Tenant and Namespace hold every infgen topic; both are created when
 	// missing. Defaults: "infgen" and "default".
 	Tenant    string `yaml:"tenant" json:"tenant"`
 	Namespace string `yaml:"namespace" json:"namespace"`
 	// TopicPrefix is put before every logical topic name, so that several
 	// deployments can share a namespace.
-	TopicPrefix string `yaml:"topicPrefix" json:"topicPrefix"`
+	TopicPrefix string `yaml:"topic_prefix" json:"topic_prefix"`
 	// Token authenticates to the broker and the admin API (JWT token auth).
 	Token string `yaml:"token" json:"token"`
 	// TLSCAFile is a PEM file with the CA certificates trusted for TLS
 	// connections to the broker and the admin API.
-	TLSCAFile string `yaml:"tlsCAFile" json:"tlsCAFile"`
+	TLSCAFile string `yaml:"tls_ca_file" json:"tls_ca_file"`
 	// TLSInsecure accepts any server certificate (tests only).
-	TLSInsecure bool `yaml:"tlsInsecure" json:"tlsInsecure"`
+	TLSInsecure bool `yaml:"tls_insecure" json:"tls_insecure"`
 	// Partitions is the number of partitions of the topics infgen creates;
 	// 0 creates non-partitioned topics.
 	Partitions int `yaml:"partitions" json:"partitions"`
@@ -40,17 +40,17 @@ type Config struct {
 	// topic has any subscription, this long (default 1h).
 	Retention time.Duration `yaml:"retention" json:"retention"`
 	// RetentionMB bounds the retained size per topic (default 1024).
-	RetentionMB int `yaml:"retentionMB" json:"retentionMB"`
+	RetentionMB int `yaml:"retention_mb" json:"retention_mb"`
 	// Deduplication turns on broker-side message deduplication for the
 	// namespace. Off by default: infgen's tasks carry stable ids, so
 	// duplicates are harmless.
 	Deduplication bool `yaml:"deduplication" json:"deduplication"`
 	// SkipTopology leaves tenant, namespace, policies and topics alone, for
 	// deployments where an operator manages them; the admin API is then not used.
-	SkipTopology bool `yaml:"skipTopology" json:"skipTopology"`
+	SkipTopology bool `yaml:"skip_topology" json:"skip_topology"`
 	// OperationTimeout bounds connecting and each admin or broker operation
 	// (default 30s).
-	OperationTimeout time.Duration `yaml:"operationTimeout" json:"operationTimeout"`
+	OperationTimeout time.Duration `yaml:"operation_timeout" json:"operation_timeout"`
 	// Logger receives the transport's logs (default slog.Default()); the
 	// Pulsar client's own logs go there at warning level and above.
 	Logger *slog.Logger `yaml:"-" json:"-"`
