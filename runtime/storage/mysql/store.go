@@ -1,0 +1,237 @@
+package mysql
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	driver "github.com/go-sql-driver/mysql"
+
+	"github.com/infgen/infgen/runtime/storage"
+)
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	prefix   string
+	maxConns int
+}
+
+// WithTablePrefix sets the prefix of the tables (default "infgen_"); it must
+// be lower-case letters, digits and underscores.
+func WithTablePrefix(p string) Option { return func(o *options) { o.prefix = p } }
+
+// WithMaxConns caps the number of open connections (default 32).
+func WithMaxConns(n int) Option { return func(o *options) { o.maxConns = n } }
+
+var validPrefix = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+
+// MySQL error numbers the store interprets.
+const (
+	errDuplicateKey   = 1062 // ER_DUP_ENTRY
+	errPacketTooLarge = 1153 // ER_NET_PACKET_TOO_LARGE
+)
+
+// Store is a storage.Storage on MySQL or MariaDB. It is safe for concurrent
+// use.
+type Store struct {
+	db     *sql.DB
+	q      queries
+	closed atomic.Bool
+}
+
+var _ storage.Storage = (*Store)(nil)
+
+// Open connects to the database at dsn (go-sql-driver format,
+// user:password@tcp(host:port)/db), creates or migrates the schema, and
+// returns the store. Unless the DSN sets maxAllowedPacket, the driver uses
+// the server's max_allowed_packet.
+func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
+	o := options{prefix: "infgen_", maxConns: 32}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if !validPrefix.MatchString(o.prefix) {
+		return nil, fmt.Errorf("mysql storage: table prefix %q: want lower-case letters, digits and underscores", o.prefix)
+	}
+	cfg, err := driver.ParseDSN(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("mysql storage: parse DSN (want user:password@tcp(host:port)/db): %w", err)
+	}
+	if !strings.Contains(dsn, "maxAllowedPacket=") {
+		cfg.MaxAllowedPacket = 0 // ask the server
+	}
+	connector, err := driver.NewConnector(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("mysql storage: %w", err)
+	}
+	db := sql.OpenDB(connector)
+	db.SetMaxOpenConns(o.maxConns)
+	db.SetMaxIdleConns(o.maxConns)
+	db.SetConnMaxLifetime(30 * time.Minute)
+	if err := migrate(ctx, db, o.prefix); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("mysql storage: schema in %s/%s: %w", cfg.Addr, cfg.DBName, err)
+	}
+	return &Store{db: db, q: newQueries(o.prefix)}, nil
+}
+
+// Close closes the connection pool. Later calls return storage.ErrClosed.
+func (s *Store) Close() error {
+	if s.closed.CompareAndSwap(false, true) {
+		if err := s.db.Close(); err != nil {
+			return fmt.Errorf("mysql storage: close: %w", err)
+		}
+	}
+	return nil
+}
+
+// check fails fast on a closed store or a finished context.
+func (s *Store) check(ctx context.Context, op, id string) error {
+	if s.closed.Load() {
+		return fmt.Errorf("mysql storage: %s %q: %w", op, id, storage.ErrClosed)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("mysql storage: %s %q: %w", op, id, err)
+	}
+	return nil
+}
+
+// fail wraps a driver error with the operation and id.
+func (s *Store) fail(op, id string, err error) error {
+	if s.closed.Load() {
+		return fmt.Errorf("mysql storage: %s %q: %w", op, id, storage.ErrClosed)
+	}
+	var myErr *driver.MySQLError
+	if errors.Is(err, driver.ErrPktTooLarge) || (errors.As(err, &myErr) && myErr.Number == errPacketTooLarge) {
+		return fmt.Errorf("mysql storage: %s %q: the record exceeds the server's max_allowed_packet (raise it, or enable compression): %w", op, id, err)
+	}
+	return fmt.Errorf("mysql storage: %s %q: %w", op, id, err)
+}
+
+// Get implements storage.Storage.
+func (s *Store) Get(ctx context.Context, p *storage.GetParams) (*storage.Record, error) {
+	if err := s.check(ctx, "get", p.ID); err != nil {
+		return nil, err
+	}
+	rec := &storage.Record{ID: p.ID}
+	err := s.db.QueryRowContext(ctx, s.q.get, p.ID).Scan(&rec.Version, &rec.Data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("mysql storage: get %q: %w", p.ID, storage.ErrNotFound)
+	}
+	if err != nil {
+		return nil, s.fail("get", p.ID, err)
+	}
+	if rec.Data == nil {
+		rec.Data = []byte{}
+	}
+	return rec, nil
+}
+
+// Put implements storage.Storage. The new version is p.Version+1.
+func (s *Store) Put(ctx context.Context, p *storage.PutParams) (int64, error) {
+	if err := s.check(ctx, "put", p.ID); err != nil {
+		return 0, err
+	}
+	data := p.Data
+	if data == nil {
+		data = []byte{} // NULL is not allowed
+	}
+	if p.Version == 0 {
+		_, err := s.db.ExecContext(ctx, s.q.insert, p.ID, data)
+		var myErr *driver.MySQLError
+		if errors.As(err, &myErr) && myErr.Number == errDuplicateKey {
+			return 0, fmt.Errorf("mysql storage: put %q at version 0: %w", p.ID, storage.ErrConflict)
+		}
+		if err != nil {
+			return 0, s.fail("put", p.ID, err)
+		}
+		return 1, nil
+	}
+	res, err := s.db.ExecContext(ctx, s.q.update, data, p.ID, p.Version)
+	if err != nil {
+		return 0, s.fail("put", p.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return 0, fmt.Errorf("mysql storage: put %q at version %d: %w", p.ID, p.Version, storage.ErrConflict)
+	}
+	return p.Version + 1, nil
+}
+
+// Delete implements storage.Storage.
+func (s *Store) Delete(ctx context.Context, p *storage.DeleteParams) error {
+	if err := s.check(ctx, "delete", p.ID); err != nil {
+		return err
+	}
+	res, err := s.db.ExecContext(ctx, s.q.delete, p.ID, p.Version)
+	if err != nil {
+		return s.fail("delete", p.ID, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 1 {
+		return nil
+	}
+	var exists bool
+	if err := s.db.QueryRowContext(ctx, s.q.exists, p.ID).Scan(&exists); err != nil {
+		return s.fail("delete", p.ID, err)
+	}
+	if exists {
+		return fmt.Errorf("mysql storage: delete %q at version %d: %w", p.ID, p.Version, storage.ErrConflict)
+	}
+	return fmt.Errorf("mysql storage: delete %q: %w", p.ID, storage.ErrNotFound)
+}
+
+// AddTag implements storage.Storage.
+func (s *Store) AddTag(ctx context.Context, p *storage.TagParams) error {
+	if err := s.check(ctx, "add tag", p.Tag); err != nil {
+		return err
+	}
+	if _, err := s.db.ExecContext(ctx, s.q.addTag, p.Tag, p.ID); err != nil {
+		return s.fail("add tag", p.Tag, err)
+	}
+	return nil
+}
+
+// RemoveTag implements storage.Storage.
+func (s *Store) RemoveTag(ctx context.Context, p *storage.TagParams) error {
+	if err := s.check(ctx, "remove tag", p.Tag); err != nil {
+		return err
+	}
+	if _, err := s.db.ExecContext(ctx, s.q.removeTag, p.Tag, p.ID); err != nil {
+		return s.fail("remove tag", p.Tag, err)
+	}
+	return nil
+}
+
+// ListTag implements storage.Storage.
+func (s *Store) ListTag(ctx context.Context, p *storage.ListTagParams) ([]string, error) {
+	if err := s.check(ctx, "list tag", p.Tag); err != nil {
+		return nil, err
+	}
+	limit := p.Limit
+	if limit <= 0 {
+		limit = storage.DefaultListLimit
+	}
+	rows, err := s.db.QueryContext(ctx, s.q.listTag, p.Tag, p.After, limit)
+	if err != nil {
+		return nil, s.fail("list tag", p.Tag, err)
+	}
+	defer rows.Close()
+	ids := []string{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, s.fail("list tag", p.Tag, err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail("list tag", p.Tag, err)
+	}
+	return ids, nil
+}
