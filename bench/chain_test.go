@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestChainSmoke runs a small chain workload on the embedded default (memory
+// transport, durable file storage) and checks every task really ran.
+func TestChainSmoke(t *testing.T) {
+	t.Parallel()
+	cfg, err := parseChainFlags([]string{"-n", "20", "-k", "2", "-c", "4", "-warmup", "2", "-latency", "5", "-timeout", "20s"}, io.Discard)
+	require.NoError(t, err)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+
+	e, err := openInfgen(ctx, cfg, log)
+	require.NoError(t, err)
+	res, err := runChain(ctx, e, cfg, log)
+	calls := e.calls.Load()
+	require.NoError(t, e.Close())
+	require.NoError(t, err)
+
+	require.Equal(t, "infgen", res.Engine)
+	require.Equal(t, 20, res.Workflows)
+	require.Equal(t, 40, res.Tasks)
+	require.EqualValues(t, (2+5+20)*2, calls, "warm-up, latency and throughput workflows each run k tasks")
+	require.Positive(t, res.P50)
+	require.GreaterOrEqual(t, res.P99, res.P50)
+	require.Positive(t, res.TasksPerSecond())
+	require.InDelta(t, 2*res.WorkflowsPerSecond(), res.TasksPerSecond(), 1e-6)
+}
+
+// TestRunPrintsOneResultLine runs the command as main does and checks the
+// single line on stdout.
+func TestRunPrintsOneResultLine(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"chain", "-n", "6", "-k", "1", "-c", "2", "-warmup", "0", "-latency", "3", "-storage", "memory"}, &stdout, &stderr)
+	require.NoError(t, err, stderr.String())
+	line := regexp.MustCompile(`^RESULT engine=infgen workflows/s=[0-9.]+ tasks/s=[0-9.]+ p50=\S+ p99=\S+ n=6 k=1 c=2 .*transport=memory storage=memory\n$`)
+	require.Regexp(t, line, stdout.String())
+}
+
+func TestParseChainFlagsRejects(t *testing.T) {
+	t.Parallel()
+	for name, args := range map[string][]string{
+		"zero n":          {"-n", "0"},
+		"engine":          {"-engine", "cadence"},
+		"transport":       {"-transport", "kafka"},
+		"storage":         {"-storage", "sqlite"},
+		"db without file": {"-storage", "memory", "-db", "x.db"},
+		"extra argument":  {"extra"},
+		"negative":        {"-latency", "-1"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, err := parseChainFlags(args, io.Discard)
+			require.Error(t, err)
+		})
+	}
+}
+
+// TestUnavailableBackendsSayWhy checks that a missing server address is
+// named in the error (not parallel: it sets environment variables).
+func TestUnavailableBackendsSayWhy(t *testing.T) {
+	t.Setenv("INFGEN_PULSAR_URL", "")
+	t.Setenv("INFGEN_POSTGRES_DSN", "")
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for flags, want := range map[[2]string]string{
+		{"-transport", "pulsar"}: "INFGEN_PULSAR_URL",
+		{"-storage", "postgres"}: "INFGEN_POSTGRES_DSN",
+	} {
+		cfg, err := parseChainFlags(flags[:], io.Discard)
+		require.NoError(t, err)
+		_, err = openInfgen(context.Background(), cfg, log)
+		require.ErrorContains(t, err, want)
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	t.Parallel()
+	ms := func(ns ...int) []time.Duration {
+		ds := make([]time.Duration, len(ns))
+		for i, n := range ns {
+			ds[i] = time.Duration(n) * time.Millisecond
+		}
+		return ds
+	}
+	require.Zero(t, percentile(nil, 50))
+	require.Equal(t, 7*time.Millisecond, percentile(ms(7), 99))
+	hundred := make([]int, 100)
+	for i := range hundred {
+		hundred[99-i] = i + 1 // unsorted on purpose
+	}
+	require.Equal(t, 50*time.Millisecond, percentile(ms(hundred...), 50))
+	require.Equal(t, 99*time.Millisecond, percentile(ms(hundred...), 99))
+	require.Equal(t, 100*time.Millisecond, percentile(ms(hundred...), 100))
+	require.Equal(t, 2*time.Millisecond, percentile(ms(3, 1, 2), 50))
+}
+
+func TestResultLine(t *testing.T) {
+	t.Parallel()
+	r := chainResult{Engine: "x", Workflows: 10, Tasks: 30, Elapsed: 2 * time.Second,
+		P50: 1234567 * time.Nanosecond, P99: 350 * time.Millisecond, Extra: [][2]string{{"k", "3"}}}
+	require.Equal(t, "RESULT engine=x workflows/s=5.0 tasks/s=15.0 p50=1.23ms p99=350ms k=3", r.Line())
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// chainConfig is the parsed command line of the chain workload.
+type chainConfig struct {
+	// N workflows run with C in flight for the throughput phase.
+	N, C int
+	// K is the number of sequential tasks per workflow.
+	K int
+	// Warmup workflows run first and are not measured.
+	Warmup int
+	// Latency workflows run one at a time to measure p50 and p99.
+	Latency int
+	// Timeout bounds one workflow.
+	Timeout time.Duration
+
+	// Engine is "infgen" or "temporal".
+	Engine string
+	// Transport and Storage select the infgen backends.
+	Transport, Storage string
+	// DB is the embedded storage file; empty uses a file in a temporary directory.
+	DB string
+	// WorkflowConcurrency and TaskConcurrency bound the infgen worker
+	// (0: C, at least the worker's defaults).
+	WorkflowConcurrency, TaskConcurrency int
+
+	// Verbose logs the engines' own messages at info level, not only warnings.
+	Verbose bool
+
+	// TemporalAddr is the Temporal frontend, TemporalNamespace its namespace.
+	TemporalAddr, TemporalNamespace string
+}
+
+var (
+	engines    = []string{"infgen", "temporal"}
+	transports = []string{"memory", "pulsar"}
+	storages   = []string{"embedded", "memory", "postgres", "redis", "mysql"}
+)
+
+// parseChainFlags parses the arguments of "bench chain".
+func parseChainFlags(args []string, usage io.Writer) (chainConfig, error) {
+	var c chainConfig
+	fs := flag.NewFlagSet("chain", flag.ContinueOnError)
+	fs.SetOutput(usage)
+	fs.IntVar(&c.N, "n", 2000, "workflows in the throughput phase")
+	fs.IntVar(&c.K, "k", 3, "no-op tasks per workflow, called in sequence")
+	fs.IntVar(&c.C, "c", 100, "workflows in flight in the throughput phase")
+	fs.IntVar(&c.Warmup, "warmup", 20, "unmeasured workflows run first, one at a time")
+	fs.IntVar(&c.Latency, "latency", 200, "workflows run one at a time to measure p50/p99")
+	fs.DurationVar(&c.Timeout, "timeout", time.Minute, "maximum duration of one workflow")
+	fs.StringVar(&c.Engine, "engine", "infgen", "engine: "+strings.Join(engines, "|"))
+	fs.StringVar(&c.Transport, "transport", "memory", "infgen transport: "+strings.Join(transports, "|"))
+	fs.StringVar(&c.Storage, "storage", "embedded", "infgen storage: "+strings.Join(storages, "|"))
+	fs.StringVar(&c.DB, "db", "", "embedded storage file (default: a new file in a temporary directory)")
+	fs.IntVar(&c.WorkflowConcurrency, "workflow-concurrency", 0, "infgen workflow engine concurrency (default: max(c, 64))")
+	fs.IntVar(&c.TaskConcurrency, "task-concurrency", 0, "infgen service task concurrency (default: max(c, 16))")
+	fs.BoolVar(&c.Verbose, "v", false, "log the engine's info messages too (default: warnings only)")
+	fs.StringVar(&c.TemporalAddr, "temporal-addr", "127.0.0.1:7233", "Temporal frontend host:port")
+	fs.StringVar(&c.TemporalNamespace, "temporal-namespace", "default", "Temporal namespace")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("chain: unexpected arguments %q", fs.Args())
+	}
+	return c, c.validate()
+}
+
+func (c chainConfig) validate() error {
+	var errs []error
+	if c.N < 1 || c.K < 1 || c.C < 1 {
+		errs = append(errs, fmt.Errorf("-n, -k and -c must be at least 1 (got n=%d k=%d c=%d)", c.N, c.K, c.C))
+	}
+	if c.Warmup < 0 || c.Latency < 0 {
+		errs = append(errs, fmt.Errorf("-warmup and -latency must not be negative (got %d, %d)", c.Warmup, c.Latency))
+	}
+	if c.Timeout <= 0 {
+		errs = append(errs, fmt.Errorf("-timeout must be positive (got %s)", c.Timeout))
+	}
+	errs = append(errs, oneOf("engine", c.Engine, engines), oneOf("transport", c.Transport, transports), oneOf("storage", c.Storage, storages))
+	if c.DB != "" && c.Storage != "embedded" {
+		errs = append(errs, fmt.Errorf("-db is only used with -storage embedded (got -storage %s)", c.Storage))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("chain: %w", err)
+	}
+	return nil
+}
+
+func oneOf(flagName, v string, allowed []string) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return fmt.Errorf("-%s %q: want one of %s", flagName, v, strings.Join(allowed, ", "))
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+
+	"github.com/infgen/infgen/runtime/client"
+	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/worker"
+	"github.com/infgen/infgen/runtime/workflow"
+)
+
+// step is the input and output of the no-op task: the number of tasks
+// run so far in the chain.
+type step struct {
+	N int `json:"n"`
+}
+
+// infgenEngine is one infgen worker and one client in this process, over
+// the transport and storage the configuration names.
+type infgenEngine struct {
+	worker *worker.Worker
+	client *client.Client
+	closer func() error
+	extra  [][2]string
+	// calls counts executions of the no-op task.
+	calls atomic.Int64
+}
+
+// openInfgen opens the backends, registers the no-op service and the chain
+// workflow in a worker, starts it and opens a client.
+func openInfgen(ctx context.Context, cfg chainConfig, log *slog.Logger) (*infgenEngine, error) {
+	tr, trInfo, err := openTransport(ctx, cfg, log)
+	if err != nil {
+		return nil, fmt.Errorf("infgen: transport %s: %w", cfg.Transport, err)
+	}
+	st, stInfo, err := openStorage(ctx, cfg)
+	if err != nil {
+		_ = tr.Close()
+		return nil, fmt.Errorf("infgen: storage %s: %w", cfg.Storage, err)
+	}
+	e := &infgenEngine{extra: append(trInfo, stInfo.extra...)}
+	e.closer = func() error { return errors.Join(tr.Close(), st.Close(), stInfo.cleanup()) }
+
+	w, err := worker.New(worker.Options{
+		Transport: tr, Storage: st, Logger: log,
+		WorkflowConcurrency: max(cfg.WorkflowConcurrency, cfg.C, 64),
+		// Every run uses fresh workflow ids: leftovers of an interrupted run
+		// sharing a server must not load this one.
+		Recover: worker.RecoverNever,
+	})
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("infgen: %w", err), e.closer())
+	}
+	taskConcurrency := max(cfg.TaskConcurrency, cfg.C, 16)
+	err = errors.Join(
+		w.RegisterService(worker.Service{Name: "bench", Methods: []worker.Method{
+			{Name: "Noop", Handler: worker.Handle(codec.JSON{}, e.noop)},
+		}}, worker.WithConcurrency(taskConcurrency)),
+		worker.RegisterWorkflow(w, "chain", chainWorkflow),
+		w.Start(ctx),
+	)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("infgen: start worker: %w", err), e.closer())
+	}
+	e.worker = w
+	c, err := client.New(ctx, client.Options{Transport: tr, Storage: st, Logger: log})
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("infgen: %w", err), w.Stop(), e.closer())
+	}
+	e.client = c
+	return e, nil
+}
+
+// noop is the service task: it only counts.
+func (e *infgenEngine) noop(_ context.Context, in *step) (*step, error) {
+	e.calls.Add(1)
+	return &step{N: in.N + 1}, nil
+}
+
+// chainWorkflow calls bench.Noop k times, each call waiting for the
+// previous one, and returns the number of completed calls.
+func chainWorkflow(ctx workflow.Context, k int) (int, error) {
+	n := 0
+	for range k {
+		out, err := workflow.Dispatch[*step](ctx, workflow.Call{
+			Service: "bench", Method: "Noop", Codec: codec.JSON{}, Input: &step{N: n},
+		}).Await(ctx)
+		if err != nil {
+			return n, err
+		}
+		n = out.N
+	}
+	return n, nil
+}
+
+// Name implements chainEngine.
+func (e *infgenEngine) Name() string { return "infgen" }
+
+// Run implements chainEngine.
+func (e *infgenEngine) Run(ctx context.Context, id string, k int) error {
+	got, err := client.Execute[int](ctx, e.client, client.StartParams{Workflow: "chain", ID: id, Input: k})
+	if err != nil {
+		return err
+	}
+	if got != k {
+		return fmt.Errorf("chain of %d tasks returned %d", k, got)
+	}
+	return nil
+}
+
+// Extra implements chainEngine.
+func (e *infgenEngine) Extra() [][2]string { return e.extra }
+
+// Close implements chainEngine.
+func (e *infgenEngine) Close() error {
+	return errors.Join(e.client.Close(), e.worker.Stop(), e.closer())
+}
