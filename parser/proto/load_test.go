@@ -1,0 +1,183 @@
+package proto_test
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/infgen/infgen/ir"
+	protoparser "github.com/infgen/infgen/parser/proto"
+)
+
+// writeTree writes files (name → content) under a new temporary directory.
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+	}
+	return dir
+}
+
+func load(t *testing.T, dir string, files ...string) (*ir.Spec, error) {
+	t.Helper()
+	return protoparser.Load(context.Background(), protoparser.Params{ImportPaths: []string{dir}, Files: files})
+}
+
+const greeter = `syntax = "proto3";
+package demo.v1;
+option go_package = "example.com/demo/v1;demov1";
+import "google/protobuf/empty.proto";
+import "types.proto";
+// Greeter greets.
+service Greeter {
+  // SayHello says hello.
+  rpc SayHello(HelloRequest) returns (HelloReply);
+  rpc Ping(google.protobuf.Empty) returns (google.protobuf.Empty);
+  rpc Watch(HelloRequest) returns (stream HelloReply);
+  rpc Upload(stream HelloRequest) returns (HelloReply);
+  rpc Chat(stream HelloRequest) returns (stream HelloReply);
+}
+`
+
+const types = `syntax = "proto3";
+package demo.v1;
+option go_package = "example.com/demo/v1;demov1";
+import "ext/money.proto";
+message HelloRequest { string name = 1; ext.Money tip = 2; }
+message HelloReply { string message = 1; }
+`
+
+const money = `syntax = "proto3";
+package ext;
+option go_package = "example.com/ext;extpb";
+message Money { int64 units = 1; }
+`
+
+func TestLoadServicesMethodsAndGoIdents(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{"greeter.proto": greeter, "types.proto": types, "ext/money.proto": money})
+	spec, err := load(t, dir, filepath.Join(dir, "greeter.proto"))
+	require.NoError(t, err)
+	require.Equal(t, ir.SourceProto, spec.Source)
+	require.Equal(t, "demov1", spec.Package)
+	require.Equal(t, []string{"greeter.proto"}, spec.Files)
+	require.Len(t, spec.Services, 1)
+	s := spec.Services[0]
+	require.Equal(t, "Greeter", s.Name)
+	require.Equal(t, "demo.v1.Greeter", s.FullName)
+	require.Equal(t, "Greeter greets.", s.Doc)
+
+	var names []string
+	for _, m := range s.Methods {
+		names = append(names, m.Name)
+	}
+	require.Equal(t, []string{"Ping", "SayHello", "Watch"}, names, "sorted; client and bidi streaming skipped")
+	ping, say, watch := s.Methods[0], s.Methods[1], s.Methods[2]
+	require.Equal(t, ir.GoIdent{ImportPath: "google.golang.org/protobuf/types/known/emptypb", Name: "Empty"}, ping.Input)
+	require.Equal(t, ir.GoIdent{Name: "HelloRequest"}, say.Input, "types.proto shares the go_package: generated alongside")
+	require.Equal(t, ir.GoIdent{Name: "HelloReply"}, say.Output)
+	require.Equal(t, "SayHello says hello.", say.Doc)
+	require.Equal(t, ir.Pos{File: "greeter.proto", Line: 9, Col: 3}, say.Pos)
+	require.Equal(t, &ir.GRPCBinding{FullMethod: "/demo.v1.Greeter/SayHello", Streaming: ir.StreamNone, ProtoFile: "greeter.proto"}, say.GRPC)
+	require.Equal(t, ir.StreamServer, watch.GRPC.Streaming)
+	require.Equal(t, ir.GoIdent{Name: "WatchStream"}, watch.Output, "server streams are collected in a wrapper message")
+
+	require.Equal(t, []string{"greeter.proto", "greeter_stream.proto", "types.proto"}, spec.Proto.Generate,
+		"ext/money.proto has its own go_package and is imported, not generated")
+	require.Len(t, spec.Warnings, 2)
+	require.Equal(t, "greeter.proto:12:3: client-streaming method demo.v1.Greeter.Upload skipped: only unary and server-streaming methods become tasks", spec.Warnings[0].String())
+	require.Contains(t, spec.Warnings[1].Message, "bidi-streaming method demo.v1.Greeter.Chat skipped")
+}
+
+func TestLoadNamesAvoidProtoGoNames(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{
+		"svc.proto": `syntax = "proto3";
+package a;
+import "other.proto";
+service Thing { rpc Get(b.Thing) returns (b.ThingStub); rpc DispatchGet(b.Thing) returns (b.Thing); rpc get(b.Thing) returns (b.Thing); }
+`,
+		"other.proto": `syntax = "proto3";
+package b;
+message Thing {}
+message ThingStub {}
+`,
+	})
+	spec, err := load(t, dir, "svc.proto")
+	require.NoError(t, err)
+	require.Equal(t, "a", spec.Package)
+	s := spec.Services[0]
+	require.Equal(t, "Thing2", s.Name, "message Thing and its stub name ThingStub are taken")
+	var names []string
+	for _, m := range s.Methods {
+		names = append(names, m.Name)
+	}
+	require.Equal(t, []string{"DispatchGet2", "Get", "Get3"}, names, "Get2 would make DispatchGet2 twice")
+	require.Equal(t, []string{"other.proto", "svc.proto"}, spec.Proto.Generate, "files without go_package are generated into the output")
+}
+
+func TestLoadErrorsCarryPositions(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{
+		"syntax.proto":  "syntax = \"proto3\";\nmessage A {\n  string name = 1\n}\n",
+		"unknown.proto": "syntax = \"proto3\";\nmessage A {\n  Missing m = 1;\n}\n",
+		"import.proto":  "syntax = \"proto3\";\nimport \"nope/missing.proto\";\nmessage A {}\n",
+		"enum.proto":    "syntax = \"proto3\";\nenum E { E_ONE = 1; }\n",
+	})
+	cases := map[string]string{
+		"syntax.proto":  filepath.Join(dir, "syntax.proto") + ":4:1: syntax error",
+		"unknown.proto": filepath.Join(dir, "unknown.proto") + ":3:3: field A.m: unknown type Missing",
+		"import.proto":  filepath.Join(dir, "import.proto") + `:2:8: "nope/missing.proto" not found in import paths`,
+		"enum.proto":    filepath.Join(dir, "enum.proto") + ":2:18: enum E: proto3 requires that first value of enum have numeric value zero",
+	}
+	for file, want := range cases {
+		_, err := load(t, dir, file)
+		require.Error(t, err, file)
+		require.Contains(t, err.Error(), want)
+		var perr *protoparser.Error
+		require.ErrorAs(t, err, &perr)
+		require.NotZero(t, perr.Pos.Line)
+	}
+	_, err := load(t, dir, "import.proto")
+	require.True(t, errors.Is(err, fs.ErrNotExist))
+}
+
+func TestLoadMissingFileAndNoService(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{"msgs.proto": "syntax = \"proto3\";\nmessage A {}\n"})
+	_, err := load(t, dir, "absent.proto")
+	require.ErrorContains(t, err, "absent.proto")
+	require.ErrorContains(t, err, "-I")
+	_, err = load(t, dir, "msgs.proto")
+	require.ErrorContains(t, err, "declare no service")
+	_, err = protoparser.Load(context.Background(), protoparser.Params{})
+	require.ErrorContains(t, err, "no .proto files")
+}
+
+func TestLoadEditionsAndProto2(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{
+		"ed.proto": `edition = "2023";
+package ed;
+import "p2.proto";
+message Req { string id = 1; p2.Old old = 2; }
+service Svc { rpc Do(Req) returns (p2.Old); }
+`,
+		"p2.proto": `syntax = "proto2";
+package p2;
+message Old { required int32 n = 1 [default = 7]; extensions 10 to 20; }
+extend Old { optional string tag = 10; }
+`,
+	})
+	spec, err := load(t, dir, "ed.proto")
+	require.NoError(t, err)
+	require.Equal(t, ir.GoIdent{Name: "Old"}, spec.Services[0].Methods[0].Output)
+}
