@@ -3,9 +3,9 @@ package features_test
 import (
 	"context"
 	"strings"
-	"unicode"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
