@@ -149,6 +149,9 @@ func (g *oapiGen) responseSwitch(bg *jen.Group, m ir.Method) {
 		bg.Switch().Block(cases...)
 	}
 	if deflt != nil {
+		if hasErrorDefault(b) {
+			bg.If(jen.Id("resp").Dot("StatusCode").Op("<").Lit(300)).Block(jen.Return(jen.Id("out"), jen.Nil()))
+		}
 		bg.Add(jen.Block(deflt...))
 		return
 	}
@@ -195,4 +198,14 @@ func (g *oapiGen) decodeInto(m ir.Method, ct ir.Content, holder, field string, t
 		}
 	}
 	return []jen.Code{decode(jen.Op("&").Add(target))}
+}
+
+// hasErrorDefault reports a "default" response that is an error.
+func hasErrorDefault(b *ir.HTTPBinding) bool {
+	for _, r := range b.Responses {
+		if r.Status == "default" {
+			return r.Error
+		}
+	}
+	return false
 }

@@ -55,7 +55,11 @@ func (c *converter) convert() (*ir.Spec, error) {
 		s.Title, s.Version, s.Description = info.Title, info.Version, info.Description
 	}
 	for _, f := range c.files.order {
-		s.Files = append(s.Files, filepath.ToSlash(f.name))
+		name := f.name
+		if rel, err := filepath.Rel(filepath.Dir(c.root.name), f.name); err == nil {
+			name = rel
+		}
+		s.Files = append(s.Files, filepath.ToSlash(name))
 	}
 	for _, srv := range c.doc.Servers {
 		if srv != nil {
