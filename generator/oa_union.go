@@ -53,7 +53,7 @@ func (g *oapiGen) unionType(f *jen.File, t *ir.Type) {
 				)
 			}
 		}
-		bg.Return(jen.Qual(pkgFmt, "Errorf").Call(jen.Lit("decode "+t.Name+": the value matches none of its variants")))
+		bg.Return(jen.Qual(pkgFmt, "Errorf").Call(jen.Lit("decode " + t.Name + ": the value matches none of its variants")))
 	})
 }
 
