@@ -74,10 +74,14 @@ func TestParseChainFlagsRejects(t *testing.T) {
 func TestUnavailableBackendsSayWhy(t *testing.T) {
 	t.Setenv("INFGEN_PULSAR_URL", "")
 	t.Setenv("INFGEN_POSTGRES_DSN", "")
+	t.Setenv("INFGEN_REDIS_ADDR", "")
+	t.Setenv("INFGEN_MYSQL_DSN", "")
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	for flags, want := range map[[2]string]string{
 		{"-transport", "pulsar"}: "INFGEN_PULSAR_URL",
 		{"-storage", "postgres"}: "INFGEN_POSTGRES_DSN",
+		{"-storage", "redis"}:    "INFGEN_REDIS_ADDR",
+		{"-storage", "mysql"}:    "INFGEN_MYSQL_DSN",
 	} {
 		cfg, err := parseChainFlags(flags[:], io.Discard)
 		require.NoError(t, err)

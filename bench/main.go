@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 )
 
@@ -45,7 +46,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		progress := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 		engineLog := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: engineLevel}))
+		stopProfile, err := startCPUProfile(cfg.CPUProfile)
+		if err != nil {
+			return err
+		}
 		res, err := chain(ctx, cfg, progress, engineLog)
+		if perr := stopProfile(); perr != nil && err == nil {
+			err = perr
+		}
 		if err != nil {
 			return err
 		}
@@ -71,4 +79,27 @@ func chain(ctx context.Context, cfg chainConfig, log, engineLog *slog.Logger) (c
 		return res, fmt.Errorf("chain on %s: %w", e.Name(), err)
 	}
 	return res, nil
+}
+
+// startCPUProfile starts writing a CPU profile to path (nothing when path
+// is empty) and returns the function that stops it.
+func startCPUProfile(path string) (func() error, error) {
+	if path == "" {
+		return func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("cpu profile %s: %w", path, err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("cpu profile %s: %w", path, err)
+		}
+		return nil
+	}, nil
 }

@@ -2,13 +2,22 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
 
 	"github.com/infgen/infgen/runtime/storage"
+	"github.com/infgen/infgen/runtime/storage/mysql"
 )
 
-// openMySQLStorage will open the MySQL/MariaDB storage named by
-// INFGEN_MYSQL_DSN once runtime/storage/mysql lands.
-func openMySQLStorage(context.Context) (storage.Storage, storageInfo, error) {
-	return nil, storageInfo{}, errors.New("not available yet: runtime/storage/mysql is not part of this build; use -storage embedded, memory or postgres")
+// openMySQLStorage opens the MySQL (or MariaDB) storage named by
+// INFGEN_MYSQL_DSN (scripts/services.sh env prints it).
+func openMySQLStorage(ctx context.Context) (storage.Storage, storageInfo, error) {
+	cfg, err := mysql.ConfigFromEnv()
+	if err != nil {
+		return nil, storageInfo{}, err
+	}
+	st, err := cfg.Open(ctx)
+	if err != nil {
+		return nil, storageInfo{}, fmt.Errorf("open (start a server with scripts/services.sh start mysql): %w", err)
+	}
+	return st, storageInfo{extra: [][2]string{{"storage", "mysql"}}, cleanup: noCleanup}, nil
 }

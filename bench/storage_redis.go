@@ -2,13 +2,22 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
 
 	"github.com/infgen/infgen/runtime/storage"
+	"github.com/infgen/infgen/runtime/storage/redis"
 )
 
-// openRedisStorage will open the Redis storage named by INFGEN_REDIS_ADDR
-// once runtime/storage/redis lands.
-func openRedisStorage(context.Context) (storage.Storage, storageInfo, error) {
-	return nil, storageInfo{}, errors.New("not available yet: runtime/storage/redis is not part of this build; use -storage embedded, memory or postgres")
+// openRedisStorage opens the Redis storage named by
+// INFGEN_REDIS_ADDR (scripts/services.sh env prints it).
+func openRedisStorage(ctx context.Context) (storage.Storage, storageInfo, error) {
+	cfg, err := redis.ConfigFromEnv()
+	if err != nil {
+		return nil, storageInfo{}, err
+	}
+	st, err := cfg.Open(ctx)
+	if err != nil {
+		return nil, storageInfo{}, fmt.Errorf("open (start a server with scripts/services.sh start redis): %w", err)
+	}
+	return st, storageInfo{extra: [][2]string{{"storage", "redis"}}, cleanup: noCleanup}, nil
 }
