@@ -146,11 +146,14 @@ functionsWorkerEnabled=false
 systemTopicEnabled=true
 topicLevelPoliciesEnabled=true
 brokerDeleteInactiveTopicsEnabled=false
+# Latency: a caught-up cursor reads new entries at once instead of after 10 ms.
+managedLedgerNewEntriesCheckDelayInMillis=0
 webSocketServiceEnabled=false
 authenticationEnabled=false
 authorizationEnabled=false
 # Bookie (the standalone broker embeds one): small caches, no fsync per entry on a test box.
 journalSyncData=false
+journalFlushWhenQueueEmpty=true
 dbStorage_writeCacheMaxSizeMb=64
 dbStorage_readAheadCacheMaxSizeMb=32
 dbStorage_rocksDB_blockCacheSize=16777216
