@@ -12,7 +12,7 @@ func secField(s ir.SecurityScheme) string { return "sec" + s.GoName }
 // clientFile declares HTTPClient, its options and request plumbing.
 func (g *oapiGen) clientFile(f *jen.File) {
 	svc := g.svc
-	f.Comment("HTTPClient implements " + svc.Name + " by calling the API over HTTP. Credentials\n// come from its options (the worker's configuration), never from task input.")
+	f.Add(comment("HTTPClient implements " + svc.Name + " by calling the API over HTTP. Credentials\ncome from its options (the worker's configuration), never from task input."))
 	f.Type().Id("HTTPClient").StructFunc(func(sg *jen.Group) {
 		sg.Id("baseURL").String()
 		sg.Id("client").Op("*").Qual(pkgHTTP, "Client")
@@ -30,10 +30,10 @@ func (g *oapiGen) clientFile(f *jen.File) {
 	})
 	f.Var().Id("_").Id(svc.Name).Op("=").Parens(jen.Op("*").Id("HTTPClient")).Parens(jen.Nil())
 
-	f.Comment("HTTPOption configures an HTTPClient.")
+	f.Add(comment("HTTPOption configures an HTTPClient."))
 	f.Type().Id("HTTPOption").Func().Params(jen.Op("*").Id("HTTPClient"))
 
-	f.Comment("NewHTTPClient returns a client of the API at baseURL (for example\n// " + firstServer(g.spec) + ").")
+	f.Add(comment("NewHTTPClient returns a client of the API at baseURL (for example\n" + firstServer(g.spec) + ")."))
 	f.Func().Id("NewHTTPClient").Params(jen.Id("baseURL").String(), jen.Id("opts").Op("...").Id("HTTPOption")).Op("*").Id("HTTPClient").Block(
 		jen.Id("c").Op(":=").Op("&").Id("HTTPClient").Values(jen.Dict{
 			jen.Id("baseURL"): jen.Qual(pkgStrings, "TrimRight").Call(jen.Id("baseURL"), jen.Lit("/")),
@@ -44,7 +44,7 @@ func (g *oapiGen) clientFile(f *jen.File) {
 		jen.Return(jen.Id("c")),
 	)
 	option := func(name, doc string, params []jen.Code, body ...jen.Code) {
-		f.Comment(doc)
+		f.Add(comment(doc))
 		f.Func().Id(name).Params(params...).Id("HTTPOption").Block(
 			jen.Return(jen.Func().Params(jen.Id("c").Op("*").Id("HTTPClient")).Block(body...)),
 		)
@@ -90,7 +90,7 @@ func firstServer(s *ir.Spec) string {
 // doFunc declares HTTPClient.do, which sends a request and reads the
 // response, classifying transport failures as retryable.
 func (g *oapiGen) doFunc(f *jen.File) {
-	f.Comment("do sends req with the client's headers and returns the response and its\n// body. Transport failures are retryable.")
+	f.Add(comment("do sends req with the client's headers and returns the response and its\nbody. Transport failures are retryable."))
 	f.Func().Params(jen.Id("c").Op("*").Id("HTTPClient")).Id("do").Params(jen.Id("req").Op("*").Qual(pkgHTTP, "Request")).
 		Params(jen.Op("*").Qual(pkgHTTP, "Response"), jen.Index().Byte(), jen.Error()).Block(
 		jen.For(jen.List(jen.Id("k"), jen.Id("vs")).Op(":=").Range().Id("c").Dot("header")).Block(
@@ -117,7 +117,7 @@ func (g *oapiGen) doFunc(f *jen.File) {
 // an operation whose credentials are all configured is applied.
 func (g *oapiGen) authorizeFuncs(f *jen.File) {
 	c := jen.Id("c").Op("*").Id("HTTPClient")
-	f.Comment("authorize applies the first alternative of security schemes whose\n// credentials are all configured; with none configured it sends the request as is.")
+	f.Add(comment("authorize applies the first alternative of security schemes whose\ncredentials are all configured; with none configured it sends the request as is."))
 	f.Func().Params(c.Clone()).Id("authorize").Params(jen.Id("req").Op("*").Qual(pkgHTTP, "Request"), jen.Id("alternatives").Index().Index().String()).Error().Block(
 		jen.For(jen.List(jen.Id("_"), jen.Id("alt")).Op(":=").Range().Id("alternatives")).Block(
 			jen.If(jen.Op("!").Id("c").Dot("configured").Call(jen.Id("alt"))).Block(jen.Continue()),
@@ -128,7 +128,7 @@ func (g *oapiGen) authorizeFuncs(f *jen.File) {
 		),
 		jen.Return(jen.Nil()),
 	)
-	f.Comment("configured reports whether credentials of all the named schemes are set.")
+	f.Add(comment("configured reports whether credentials of all the named schemes are set."))
 	f.Func().Params(c.Clone()).Id("configured").Params(jen.Id("names").Index().String()).Bool().Block(
 		jen.For(jen.List(jen.Id("_"), jen.Id("name")).Op(":=").Range().Id("names")).Block(
 			jen.Switch(jen.Id("name")).BlockFunc(func(sg *jen.Group) {
@@ -150,7 +150,7 @@ func (g *oapiGen) authorizeFuncs(f *jen.File) {
 		),
 		jen.Return(jen.True()),
 	)
-	f.Comment("applyScheme adds the credentials of one scheme to req.")
+	f.Add(comment("applyScheme adds the credentials of one scheme to req."))
 	f.Func().Params(c.Clone()).Id("applyScheme").Params(jen.Id("req").Op("*").Qual(pkgHTTP, "Request"), jen.Id("name").String()).Error().Block(
 		jen.Switch(jen.Id("name")).BlockFunc(func(sg *jen.Group) {
 			for _, s := range g.spec.SecuritySchemes {

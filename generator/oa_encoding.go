@@ -28,19 +28,19 @@ func errNotNil() *jen.Statement { return jen.Err().Op("!=").Nil() }
 
 // errorHelpers: httpErrorMessage, classify, retryAfter, decodeStrict.
 func (g *oapiGen) errorHelpers(f *jen.File) {
-	f.Comment("httpErrorMessage formats the message of an HTTP error.")
+	f.Add(comment("httpErrorMessage formats the message of an HTTP error."))
 	f.Func().Id("httpErrorMessage").Params(id("op").String(), id("status").Int(), id("body").String()).String().Block(
 		id("msg").Op(":=").Qual(pkgFmt, "Sprintf").Call(jen.Lit("%s: HTTP %d %s"), id("op"), id("status"), jen.Qual(pkgHTTP, "StatusText").Call(id("status"))),
 		jen.If(id("body").Op("!=").Lit("")).Block(id("msg").Op("+=").Lit(": ").Op("+").Id("body")),
 		jen.Return(id("msg")),
 	)
-	f.Comment("bodySnippet is the start of a response body, for error messages.")
+	f.Add(comment("bodySnippet is the start of a response body, for error messages."))
 	f.Func().Id("bodySnippet").Params(id("data").Index().Byte()).String().Block(
 		jen.Const().Id("limit").Op("=").Lit(512),
 		jen.If(jen.Len(id("data")).Op(">").Id("limit")).Block(jen.Return(jen.String().Call(id("data").Index(jen.Empty(), id("limit"))).Op("+").Lit("…"))),
 		jen.Return(jen.String().Call(id("data"))),
 	)
-	f.Comment("classify marks err for the runtime: 408, 425, 429 and 5xx are retryable\n// (not before the Retry-After the server sent); other statuses are permanent.")
+	f.Add(comment("classify marks err for the runtime: 408, 425, 429 and 5xx are retryable\n(not before the Retry-After the server sent); other statuses are permanent."))
 	f.Func().Id("classify").Params(id("resp").Op("*").Qual(pkgHTTP, "Response"), id("err").Error()).Error().Block(
 		jen.Switch(id("code").Op(":=").Id("resp").Dot("StatusCode"), jen.Empty()).Block(
 			jen.Case(id("code").Op("==").Lit(408), id("code").Op("==").Lit(425), id("code").Op("==").Lit(429), id("code").Op(">=").Lit(500)).Block(
@@ -49,7 +49,7 @@ func (g *oapiGen) errorHelpers(f *jen.File) {
 		),
 		jen.Return(jen.Qual(pkgService, "Permanent").Call(id("err"))),
 	)
-	f.Comment("retryAfter parses a Retry-After header: delay-seconds or an HTTP date.")
+	f.Add(comment("retryAfter parses a Retry-After header: delay-seconds or an HTTP date."))
 	f.Func().Id("retryAfter").Params(id("v").String(), id("now").Qual(pkgTime, "Time")).Qual(pkgTime, "Duration").Block(
 		id("v").Op("=").Qual(pkgStrings, "TrimSpace").Call(id("v")),
 		jen.If(id("v").Op("==").Lit("")).Block(jen.Return(jen.Lit(0))),
@@ -62,13 +62,13 @@ func (g *oapiGen) errorHelpers(f *jen.File) {
 		),
 		jen.Return(jen.Lit(0)),
 	)
-	f.Comment("decodeStrict decodes JSON rejecting unknown object fields.")
+	f.Add(comment("decodeStrict decodes JSON rejecting unknown object fields."))
 	f.Func().Id("decodeStrict").Params(id("data").Index().Byte(), id("v").Any()).Error().Block(
 		id("dec").Op(":=").Qual(pkgJSON, "NewDecoder").Call(jen.Qual(pkgBytes, "NewReader").Call(id("data"))),
 		id("dec").Dot("DisallowUnknownFields").Call(),
 		jen.Return(id("dec").Dot("Decode").Call(id("v"))),
 	)
-	f.Comment("decodeJSON decodes a response body; an empty body leaves v alone.")
+	f.Add(comment("decodeJSON decodes a response body; an empty body leaves v alone."))
 	f.Func().Id("decodeJSON").Params(id("op").String(), id("data").Index().Byte(), id("v").Any()).Error().Block(
 		jen.If(jen.Len(jen.Qual(pkgBytes, "TrimSpace").Call(id("data"))).Op("==").Lit(0)).Block(jen.Return(jen.Nil())),
 		jen.If(jen.Err().Op(":=").Qual(pkgJSON, "Unmarshal").Call(id("data"), id("v")), errNotNil()).Block(
@@ -81,7 +81,7 @@ func (g *oapiGen) errorHelpers(f *jen.File) {
 // scalarHelpers: paramString and paramParts.
 func (g *oapiGen) scalarHelpers(f *jen.File) {
 	rv := id("rv")
-	f.Comment("paramString formats a scalar parameter value.")
+	f.Add(comment("paramString formats a scalar parameter value."))
 	f.Func().Id("paramString").Params(id("v").Any()).String().Block(
 		jen.Switch(id("x").Op(":=").Id("v").Assert(jen.Type())).Block(
 			jen.Case(jen.String()).Block(jen.Return(id("x"))),
@@ -112,7 +112,7 @@ func (g *oapiGen) scalarHelpers(f *jen.File) {
 		jen.Return(jen.String().Call(id("b"))),
 	)
 
-	f.Comment("paramParts splits an array value into its items, or an object value (a\n// struct or map) into key/value pairs sorted by key.")
+	f.Add(comment("paramParts splits an array value into its items, or an object value (a\nstruct or map) into key/value pairs sorted by key."))
 	f.Func().Id("paramParts").Params(id("v").Any()).Params(id("list").Index().String(), id("obj").Index().Index(jen.Lit(2)).String()).Block(
 		rv.Clone().Op(":=").Qual(pkgReflect, "ValueOf").Call(id("v")),
 		jen.For(rv.Clone().Dot("Kind").Call().Op("==").Qual(pkgReflect, "Pointer").Op("&&").Op("!").Add(rv.Clone()).Dot("IsNil").Call()).Block(

@@ -18,7 +18,7 @@ func (g *oapiGen) operationsFile(f *jen.File) {
 // operation declares one HTTPClient method.
 func (g *oapiGen) operation(f *jen.File, m ir.Method) {
 	b := m.HTTP
-	f.Comment(m.Name + " calls " + b.Method + " " + sanitize(b.Path) + ".")
+	f.Add(comment(m.Name + " calls " + b.Method + " " + sanitize(b.Path) + "."))
 	f.Func().Params(jen.Id("c").Op("*").Id("HTTPClient")).Id(m.Name).Params(
 		jen.Id("ctx").Qual(pkgContext, "Context"), jen.Id("in").Op("*").Id(m.Input.Name),
 	).Params(jen.Op("*").Id(m.Output.Name), jen.Error()).BlockFunc(func(bg *jen.Group) {

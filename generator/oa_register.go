@@ -9,7 +9,7 @@ import (
 // registerFile declares Register, which hosts an implementation in a worker.
 func (g *oapiGen) registerFile(f *jen.File) {
 	svc := g.svc
-	f.Comment("Register hosts impl (usually an *HTTPClient) in w under ServiceName, one\n// task handler per method, with payloads encoded as JSON.")
+	f.Add(comment("Register hosts impl (usually an *HTTPClient) in w under ServiceName, one\ntask handler per method, with payloads encoded as JSON."))
 	f.Func().Id("Register").Params(
 		jen.Id("w").Op("*").Qual(pkgWorker, "Worker"),
 		jen.Id("impl").Id(svc.Name),
@@ -40,22 +40,22 @@ func (g *oapiGen) registerFile(f *jen.File) {
 func (g *oapiGen) stubFile(f *jen.File) {
 	svc := g.svc
 	stub := ir.StubName(svc.Name)
-	f.Comment(stub + " calls " + svc.Name + " from a workflow: each method runs as a durable\n// task on a worker where the service is registered. Methods block the workflow\n// until the result is known; Dispatch… methods return at once with a Deferred.")
+	f.Add(comment(stub + " calls " + svc.Name + " from a workflow: each method runs as a durable\ntask on a worker where the service is registered. Methods block the workflow\nuntil the result is known; Dispatch… methods return at once with a Deferred."))
 	f.Type().Id(stub).Struct(jen.Id("opts").Index().Qual(pkgWorkflow, "CallOption"))
-	f.Comment(ir.NewStubName(svc.Name) + " returns a stub whose calls all use opts.")
+	f.Add(comment(ir.NewStubName(svc.Name) + " returns a stub whose calls all use opts."))
 	f.Func().Id(ir.NewStubName(svc.Name)).Params(jen.Id("opts").Op("...").Qual(pkgWorkflow, "CallOption")).Id(stub).Block(
 		jen.Return(jen.Id(stub).Values(jen.Dict{jen.Id("opts"): jen.Id("opts")})),
 	)
 	for _, m := range svc.Methods {
 		out := jen.Op("*").Id(m.Output.Name)
 		dispatch := ir.DispatchName(m.Name)
-		f.Comment(m.Name + " runs " + svc.Name + "." + m.Name + " as a task and waits for its result.")
+		f.Add(comment(m.Name + " runs " + svc.Name + "." + m.Name + " as a task and waits for its result."))
 		f.Func().Params(jen.Id("s").Id(stub)).Id(m.Name).Params(
 			jen.Id("ctx").Qual(pkgWorkflow, "Context"), jen.Id("in").Op("*").Id(m.Input.Name),
 		).Params(out.Clone(), jen.Error()).Block(
 			jen.Return(jen.Id("s").Dot(dispatch).Call(jen.Id("ctx"), jen.Id("in")).Dot("Await").Call(jen.Id("ctx"))),
 		)
-		f.Comment(dispatch + " starts " + svc.Name + "." + m.Name + " as a task and returns at once.")
+		f.Add(comment(dispatch + " starts " + svc.Name + "." + m.Name + " as a task and returns at once."))
 		f.Func().Params(jen.Id("s").Id(stub)).Id(dispatch).Params(
 			jen.Id("ctx").Qual(pkgWorkflow, "Context"), jen.Id("in").Op("*").Id(m.Input.Name),
 		).Qual(pkgWorkflow, "Deferred").Types(out.Clone()).Block(

@@ -13,7 +13,7 @@ import (
 // output and error types of its methods.
 func (g *oapiGen) serviceFile(f *jen.File) {
 	svc := g.svc
-	f.Comment("ServiceName is the name " + svc.Name + " is registered under in a worker and\n// addressed by in workflow stubs.")
+	f.Add(comment("ServiceName is the name " + svc.Name + " is registered under in a worker and\naddressed by in workflow stubs."))
 	f.Const().Id("ServiceName").Op("=").Lit(svc.FullName)
 
 	f.Add(docComment(svc.Name, "is the API as a Go interface: one method per operation.\nHTTPClient implements it over HTTP; Register hosts any implementation in a worker.", svc.Doc))
@@ -47,7 +47,7 @@ func methodDoc(m ir.Method) jen.Code {
 // inputType declares MethodInput: parameters and body.
 func (g *oapiGen) inputType(f *jen.File, m ir.Method) {
 	b := m.HTTP
-	f.Comment(m.Input.Name + " holds the parameters and body of " + m.Name + ".")
+	f.Add(comment(m.Input.Name + " holds the parameters and body of " + m.Name + "."))
 	tags := inputTags(b)
 	f.Type().Id(m.Input.Name).StructFunc(func(sg *jen.Group) {
 		for i, p := range b.Params {
@@ -130,7 +130,7 @@ func bodyFields(rs []ir.Response, errors bool) ([]bodyField, map[string]string) 
 // outputType declares MethodOutput.
 func (g *oapiGen) outputType(f *jen.File, m ir.Method) {
 	fields, _ := bodyFields(m.HTTP.Responses, false)
-	f.Comment(m.Output.Name + " is the successful response of " + m.Name + ".")
+	f.Add(comment(m.Output.Name + " is the successful response of " + m.Name + "."))
 	f.Type().Id(m.Output.Name).StructFunc(func(sg *jen.Group) {
 		g.statusFields(sg)
 		for _, bf := range fields {
@@ -165,7 +165,7 @@ func (g *oapiGen) errorType(f *jen.File, m ir.Method) {
 	}
 	name := m.Name + "Error"
 	fields, _ := bodyFields(m.HTTP.Responses, true)
-	f.Comment(name + " is a declared error response of " + m.Name + ". Statuses 408, 425,\n// 429 and 5xx are retried by the runtime; other 4xx are not.")
+	f.Add(comment(name + " is a declared error response of " + m.Name + ". Statuses 408, 425,\n429 and 5xx are retried by the runtime; other 4xx are not."))
 	f.Type().Id(name).StructFunc(func(sg *jen.Group) {
 		g.statusFields(sg)
 		sg.Comment("Message is the start of the response body.")
@@ -175,7 +175,7 @@ func (g *oapiGen) errorType(f *jen.File, m ir.Method) {
 			sg.Id(bf.name).Add(g.fieldType(bf.typ, false)).Tag(map[string]string{"json": ir.LowerGoName(bf.name) + ",omitempty"})
 		}
 	})
-	f.Comment("Error describes the failed call.")
+	f.Add(comment("Error describes the failed call."))
 	f.Func().Params(jen.Id("e").Op("*").Id(name)).Id("Error").Params().String().Block(
 		jen.Return(jen.Id("httpErrorMessage").Call(jen.Lit(m.Name), jen.Id("e").Dot("StatusCode"), jen.Id("e").Dot("Message"))),
 	)
@@ -183,7 +183,7 @@ func (g *oapiGen) errorType(f *jen.File, m ir.Method) {
 
 // apiErrorType declares APIError, the error of undeclared statuses.
 func (g *oapiGen) apiErrorType(f *jen.File) {
-	f.Comment("APIError is a response with a status the operation does not declare.")
+	f.Add(comment("APIError is a response with a status the operation does not declare."))
 	f.Type().Id("APIError").Struct(
 		jen.Comment("Operation is the method that failed."),
 		jen.Id("Operation").String().Tag(map[string]string{"json": "operation"}),
@@ -194,7 +194,7 @@ func (g *oapiGen) apiErrorType(f *jen.File) {
 		jen.Comment("Message is the start of the response body."),
 		jen.Id("Message").String().Tag(map[string]string{"json": "message,omitempty"}),
 	)
-	f.Comment("Error describes the failed call.")
+	f.Add(comment("Error describes the failed call."))
 	f.Func().Params(jen.Id("e").Op("*").Id("APIError")).Id("Error").Params().String().Block(
 		jen.Return(jen.Id("httpErrorMessage").Call(jen.Id("e").Dot("Operation"), jen.Id("e").Dot("StatusCode"), jen.Id("e").Dot("Message"))),
 	)

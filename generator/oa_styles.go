@@ -6,7 +6,7 @@ import (
 
 // styleHelpers: styleParam (path and header), addQuery, cookieParam.
 func (g *oapiGen) styleHelpers(f *jen.File) {
-	f.Comment("styleParam serializes a path or header parameter in style simple, label\n// or matrix; path values are escaped.")
+	f.Add(comment("styleParam serializes a path or header parameter in style simple, label\nor matrix; path values are escaped."))
 	f.Func().Id("styleParam").Params(id("style").String(), id("explode").Bool(), id("name").String(), id("v").Any(), id("path").Bool()).String().Block(
 		id("esc").Op(":=").Func().Params(id("s").String()).String().Block(
 			jen.If(id("path")).Block(jen.Return(jen.Qual(pkgURL, "PathEscape").Call(id("s")))),
@@ -51,7 +51,7 @@ func (g *oapiGen) styleHelpers(f *jen.File) {
 		jen.Return(jen.Qual(pkgStrings, "Join").Call(id("items"), jen.Lit(","))),
 	)
 
-	f.Comment("addQuery adds a query parameter in style form, spaceDelimited,\n// pipeDelimited or deepObject.")
+	f.Add(comment("addQuery adds a query parameter in style form, spaceDelimited,\npipeDelimited or deepObject."))
 	f.Func().Id("addQuery").Params(id("q").Qual(pkgURL, "Values"), id("style").String(), id("explode").Bool(), id("name").String(), id("v").Any()).Block(
 		jen.List(id("list"), id("obj")).Op(":=").Id("paramParts").Call(id("v")),
 		jen.Switch().Block(
@@ -86,7 +86,7 @@ func (g *oapiGen) styleHelpers(f *jen.File) {
 		),
 	)
 
-	f.Comment("cookieParam serializes a cookie parameter value (style form).")
+	f.Add(comment("cookieParam serializes a cookie parameter value (style form)."))
 	f.Func().Id("cookieParam").Params(id("v").Any()).String().Block(
 		jen.List(id("list"), id("obj")).Op(":=").Id("paramParts").Call(id("v")),
 		jen.Switch().Block(
@@ -105,7 +105,7 @@ func (g *oapiGen) styleHelpers(f *jen.File) {
 
 // bodyHelpers: formBody and multipartBody.
 func (g *oapiGen) bodyHelpers(f *jen.File) {
-	f.Comment("formBody encodes v as application/x-www-form-urlencoded: object\n// properties become fields, arrays repeat the field.")
+	f.Add(comment("formBody encodes v as application/x-www-form-urlencoded: object\nproperties become fields, arrays repeat the field."))
 	f.Func().Id("formBody").Params(id("v").Any()).String().Block(
 		id("q").Op(":=").Qual(pkgURL, "Values").Values(),
 		jen.List(jen.Id("_"), id("obj")).Op(":=").Id("paramParts").Call(id("v")),
@@ -120,7 +120,7 @@ func (g *oapiGen) bodyHelpers(f *jen.File) {
 		jen.Return(id("q").Dot("Encode").Call()),
 	)
 
-	f.Comment("multipartBody encodes a struct as multipart/form-data: []byte fields are\n// sent as files, other fields as values (objects as JSON).")
+	f.Add(comment("multipartBody encodes a struct as multipart/form-data: []byte fields are\nsent as files, other fields as values (objects as JSON)."))
 	f.Func().Id("multipartBody").Params(id("v").Any()).Params(jen.Qual(pkgIO, "Reader"), jen.String(), jen.Error()).Block(
 		jen.Var().Id("buf").Qual(pkgBytes, "Buffer"),
 		id("mw").Op(":=").Qual(pkgMultipart, "NewWriter").Call(jen.Op("&").Id("buf")),

@@ -59,7 +59,7 @@ func (g *oapiGen) enumType(f *jen.File, t *ir.Type) {
 	if len(t.Enum.Values) == 0 {
 		return
 	}
-	f.Comment("Values of " + t.Name + ".")
+	f.Add(comment("Values of " + t.Name + "."))
 	f.Const().DefsFunc(func(dg *jen.Group) {
 		for _, v := range t.Enum.Values {
 			dg.Id(v.Name).Id(t.Name).Op("=").Op(v.Literal)
@@ -86,17 +86,17 @@ func (g *oapiGen) aliasType(f *jen.File, t *ir.Type) {
 // dateType declares Date, the Go type of format: date.
 func (g *oapiGen) dateType(f *jen.File) {
 	layout := jen.Lit("2006-01-02")
-	f.Comment(`Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".`)
+	f.Add(comment(`Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".`))
 	f.Type().Id("Date").Struct(jen.Qual(pkgTime, "Time"))
-	f.Comment("String formats the date as 2006-01-02.")
+	f.Add(comment("String formats the date as 2006-01-02."))
 	f.Func().Params(jen.Id("d").Id("Date")).Id("String").Params().String().Block(
 		jen.Return(jen.Id("d").Dot("Format").Call(layout)),
 	)
-	f.Comment("MarshalJSON encodes the date as a JSON string.")
+	f.Add(comment("MarshalJSON encodes the date as a JSON string."))
 	f.Func().Params(jen.Id("d").Id("Date")).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
 		jen.Return(jen.Qual(pkgJSON, "Marshal").Call(jen.Id("d").Dot("String").Call())),
 	)
-	f.Comment("UnmarshalJSON decodes a JSON string holding a date (or a date-time).")
+	f.Add(comment("UnmarshalJSON decodes a JSON string holding a date (or a date-time)."))
 	f.Func().Params(jen.Id("d").Op("*").Id("Date")).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
 		jen.If(jen.String().Call(jen.Id("data")).Op("==").Lit("null")).Block(jen.Return(jen.Nil())),
 		jen.Var().Id("s").String(),

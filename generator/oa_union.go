@@ -24,7 +24,7 @@ func (g *oapiGen) unionType(f *jen.File, t *ir.Type) {
 	})
 
 	recv := jen.Id("u").Id(t.Name)
-	f.Comment("MarshalJSON encodes the variant that is set, or null.")
+	f.Add(comment("MarshalJSON encodes the variant that is set, or null."))
 	f.Func().Params(recv).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).BlockFunc(func(bg *jen.Group) {
 		for _, v := range u.Variants {
 			bg.If(jen.Id("u").Dot(v.Name).Op("!=").Nil()).Block(
@@ -34,7 +34,7 @@ func (g *oapiGen) unionType(f *jen.File, t *ir.Type) {
 		bg.Return(jen.Index().Byte().Call(jen.Lit("null")), jen.Nil())
 	})
 
-	f.Comment("UnmarshalJSON decodes data into the matching variant.")
+	f.Add(comment("UnmarshalJSON decodes data into the matching variant."))
 	f.Func().Params(jen.Id("u").Op("*").Id(t.Name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().BlockFunc(func(bg *jen.Group) {
 		bg.Op("*").Id("u").Op("=").Id(t.Name).Values()
 		bg.If(jen.String().Call(jen.Id("data")).Op("==").Lit("null")).Block(jen.Return(jen.Nil()))

@@ -92,6 +92,14 @@ func word(w string) string {
 	if isInitialism(up) {
 		return up
 	}
+	for _, sw := range specialWords {
+		if strings.EqualFold(w, sw.lower) {
+			return sw.word
+		}
+	}
+	if len(up) > 2 && strings.HasSuffix(w, "s") && isInitialism(up[:len(up)-1]) {
+		return up[:len(up)-1] + "s"
+	}
 	rs := []rune(w)
 	if strings.ToUpper(w) == w || strings.ToLower(w) == w {
 		rs = []rune(strings.ToLower(w))
@@ -100,12 +108,25 @@ func word(w string) string {
 	return string(rs)
 }
 
+// specialWords are spelled with inner capitals.
+var specialWords = []struct{ lower, word string }{{"oauth", "OAuth"}, {"oauth2", "OAuth2"}, {"graphql", "GraphQL"}}
+
 // GoName makes an exported Go identifier from a raw spec name, following Go
 // initialisms: "pet_id" → "PetID", "get /users/{id}" → "GetUsersID",
 // "x-rate-limit" → "XRateLimit". A name without letters or digits is spelled
 // out ("+" → "Plus"); a leading sign before a digit too ("-1" → "Minus1").
 // The result is never empty and always starts with an upper-case letter.
 func GoName(raw string) string {
+	name := GoNameSuffix(raw)
+	if first := []rune(name)[0]; !unicode.IsUpper(first) {
+		name = "X" + name
+	}
+	return name
+}
+
+// GoNameSuffix is GoName for a name that is appended to a prefix (an enum
+// constant after its type name): it may start with a digit ("1" → "1").
+func GoNameSuffix(raw string) string {
 	var b strings.Builder
 	rs := []rune(raw)
 	if len(rs) > 1 && (rs[0] == '-' || rs[0] == '+') && unicode.IsDigit(rs[1]) {
@@ -119,14 +140,10 @@ func GoName(raw string) string {
 			b.WriteString(symbolWord(r))
 		}
 	}
-	name := b.String()
-	if name == "" {
+	if b.Len() == 0 {
 		return "Empty"
 	}
-	if first := []rune(name)[0]; !unicode.IsUpper(first) {
-		name = "X" + name
-	}
-	return name
+	return b.String()
 }
 
 // LowerGoName makes an unexported Go identifier ("PetID" → "petID",

@@ -27,6 +27,9 @@ func TestGoName(t *testing.T) {
 		"v2_api":            "V2API",
 		"имя":               "Имя",
 		"uuid":              "UUID",
+		"ids":               "IDs",
+		"oauth":             "OAuth",
+		"user_urls":         "UserURLs",
 		"getURLForUser":     "GetURLForUser",
 		"createInvoice":     "CreateInvoice",
 		"application/json":  "ApplicationJSON",
@@ -37,6 +40,13 @@ func TestGoName(t *testing.T) {
 	for in, want := range cases {
 		require.Equal(t, want, ir.GoName(in), "GoName(%q)", in)
 	}
+}
+
+func TestGoNameSuffix(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "1", ir.GoNameSuffix("1"))
+	require.Equal(t, "Minus1", ir.GoNameSuffix("-1"))
+	require.Equal(t, "PastDue", ir.GoNameSuffix("past-due"))
 }
 
 func TestLowerGoName(t *testing.T) {

@@ -147,7 +147,7 @@ func (c *converter) enum(typeName string, s *openapi3.Schema) *ir.Enum {
 			continue
 		}
 		seen[lit] = true
-		e.Values = append(e.Values, ir.EnumValue{Name: c.pkg.Unique(typeName + ir.GoName(label)), Literal: lit})
+		e.Values = append(e.Values, ir.EnumValue{Name: c.pkg.Unique(typeName + ir.GoNameSuffix(label)), Literal: lit})
 	}
 	return e
 }

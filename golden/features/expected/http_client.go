@@ -11,10 +11,8 @@ import (
 	"strings"
 )
 
-/*
-HTTPClient implements Billing by calling the API over HTTP. Credentials
+// HTTPClient implements Billing by calling the API over HTTP. Credentials
 // come from its options (the worker's configuration), never from task input.
-*/
 type HTTPClient struct {
 	baseURL         string
 	client          *http.Client
@@ -24,7 +22,7 @@ type HTTPClient struct {
 	secAPIKeyQuery  string
 	secBasicAuth    [2]string
 	secBearerAuth   string
-	secOauth        oauth2.TokenSource
+	secOAuth        oauth2.TokenSource
 }
 
 var _ Billing = (*HTTPClient)(nil)
@@ -32,10 +30,8 @@ var _ Billing = (*HTTPClient)(nil)
 // HTTPOption configures an HTTPClient.
 type HTTPOption func(*HTTPClient)
 
-/*
-NewHTTPClient returns a client of the API at baseURL (for example
+// NewHTTPClient returns a client of the API at baseURL (for example
 // https://billing.example.com/v1).
-*/
 func NewHTTPClient(baseURL string, opts ...HTTPOption) *HTTPClient {
 	c := &HTTPClient{
 		baseURL: strings.TrimRight(baseURL, "/"),
@@ -48,10 +44,8 @@ func NewHTTPClient(baseURL string, opts ...HTTPOption) *HTTPClient {
 	return c
 }
 
-/*
-WithHTTPClient sets the *http.Client requests go through (timeouts, TLS,
-// proxies, transports).
-*/
+// WithHTTPClient sets the *http.Client requests go through (timeouts, TLS,
+// // proxies, transports).
 func WithHTTPClient(hc *http.Client) HTTPOption {
 	return func(c *HTTPClient) {
 		c.client = hc
@@ -65,71 +59,57 @@ func WithHeader(key, value string) HTTPOption {
 	}
 }
 
-/*
-WithAPIKeyCookie sets the credentials of security scheme apiKeyCookie:
-// an API key sent in cookie auth.
-*/
+// WithAPIKeyCookie sets the credentials of security scheme apiKeyCookie:
+// // an API key sent in cookie auth.
 func WithAPIKeyCookie(key string) HTTPOption {
 	return func(c *HTTPClient) {
 		c.secAPIKeyCookie = key
 	}
 }
 
-/*
-WithAPIKeyHeader sets the credentials of security scheme apiKeyHeader:
-// an API key sent in header X-API-Key.
-*/
+// WithAPIKeyHeader sets the credentials of security scheme apiKeyHeader:
+// // an API key sent in header X-API-Key.
 func WithAPIKeyHeader(key string) HTTPOption {
 	return func(c *HTTPClient) {
 		c.secAPIKeyHeader = key
 	}
 }
 
-/*
-WithAPIKeyQuery sets the credentials of security scheme apiKeyQuery:
-// an API key sent in query api_key.
-*/
+// WithAPIKeyQuery sets the credentials of security scheme apiKeyQuery:
+// // an API key sent in query api_key.
 func WithAPIKeyQuery(key string) HTTPOption {
 	return func(c *HTTPClient) {
 		c.secAPIKeyQuery = key
 	}
 }
 
-/*
-WithBasicAuth sets the credentials of security scheme basicAuth:
-// HTTP basic authentication.
-*/
+// WithBasicAuth sets the credentials of security scheme basicAuth:
+// // HTTP basic authentication.
 func WithBasicAuth(username, password string) HTTPOption {
 	return func(c *HTTPClient) {
 		c.secBasicAuth = [2]string{username, password}
 	}
 }
 
-/*
-WithBearerAuth sets the credentials of security scheme bearerAuth:
-// a bearer token sent in the Authorization header.
-*/
+// WithBearerAuth sets the credentials of security scheme bearerAuth:
+// // a bearer token sent in the Authorization header.
 func WithBearerAuth(token string) HTTPOption {
 	return func(c *HTTPClient) {
 		c.secBearerAuth = token
 	}
 }
 
-/*
-WithOauth sets the credentials of security scheme oauth:
-// OAuth2 access tokens from ts (for example a clientcredentials.Config's
-// TokenSource), sent as bearer tokens.
-*/
-func WithOauth(ts oauth2.TokenSource) HTTPOption {
+// WithOAuth sets the credentials of security scheme oauth:
+// // OAuth2 access tokens from ts (for example a clientcredentials.Config's
+// // TokenSource), sent as bearer tokens.
+func WithOAuth(ts oauth2.TokenSource) HTTPOption {
 	return func(c *HTTPClient) {
-		c.secOauth = ts
+		c.secOAuth = ts
 	}
 }
 
-/*
-do sends req with the client's headers and returns the response and its
+// do sends req with the client's headers and returns the response and its
 // body. Transport failures are retryable.
-*/
 func (c *HTTPClient) do(req *http.Request) (*http.Response, []byte, error) {
 	for k, vs := range c.header {
 		for _, v := range vs {
@@ -148,10 +128,8 @@ func (c *HTTPClient) do(req *http.Request) (*http.Response, []byte, error) {
 	return resp, data, nil
 }
 
-/*
-authorize applies the first alternative of security schemes whose
+// authorize applies the first alternative of security schemes whose
 // credentials are all configured; with none configured it sends the request as is.
-*/
 func (c *HTTPClient) authorize(req *http.Request, alternatives [][]string) error {
 	for _, alt := range alternatives {
 		if !c.configured(alt) {
@@ -192,7 +170,7 @@ func (c *HTTPClient) configured(names []string) bool {
 				return false
 			}
 		case "oauth":
-			if c.secOauth == nil {
+			if c.secOAuth == nil {
 				return false
 			}
 		}
@@ -219,7 +197,7 @@ func (c *HTTPClient) applyScheme(req *http.Request, name string) error {
 	case "bearerAuth":
 		req.Header.Set("Authorization", "Bearer "+c.secBearerAuth)
 	case "oauth":
-		tok, err := c.secOauth.Token()
+		tok, err := c.secOAuth.Token()
 		if err != nil {
 			return service.Retryable(fmt.Errorf("get OAuth2 token for oauth: %w", err), 0)
 		}

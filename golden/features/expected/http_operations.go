@@ -226,8 +226,8 @@ func (c *HTTPClient) ListInvoices(ctx context.Context, in *ListInvoicesInput) (*
 	if in.Filter != nil {
 		addQuery(q, "deepObject", true, "filter", *in.Filter)
 	}
-	if in.Ids != nil {
-		addQuery(q, "form", false, "ids", in.Ids)
+	if in.IDs != nil {
+		addQuery(q, "form", false, "ids", in.IDs)
 	}
 	addQuery(q, "form", true, "limit", in.Limit)
 	if in.Since != nil {

@@ -7,10 +7,8 @@ import (
 	"net/http"
 )
 
-/*
-ServiceName is the name Billing is registered under in a worker and
+// ServiceName is the name Billing is registered under in a worker and
 // addressed by in workflow stubs.
-*/
 const ServiceName = "Billing"
 
 // Billing is the API as a Go interface: one method per operation.
@@ -64,10 +62,8 @@ type CreateInvoiceOutput struct {
 	Body *Invoice `json:"body,omitempty"`
 }
 
-/*
-CreateInvoiceError is a declared error response of CreateInvoice. Statuses 408, 425,
+// CreateInvoiceError is a declared error response of CreateInvoice. Statuses 408, 425,
 // 429 and 5xx are retried by the runtime; other 4xx are not.
-*/
 type CreateInvoiceError struct {
 	// StatusCode is the HTTP status of the response.
 	StatusCode int `json:"statusCode"`
@@ -118,10 +114,8 @@ type GetInvoiceOutput struct {
 	Body *Invoice `json:"body,omitempty"`
 }
 
-/*
-GetInvoiceError is a declared error response of GetInvoice. Statuses 408, 425,
+// GetInvoiceError is a declared error response of GetInvoice. Statuses 408, 425,
 // 429 and 5xx are retried by the runtime; other 4xx are not.
-*/
 type GetInvoiceError struct {
 	// StatusCode is the HTTP status of the response.
 	StatusCode int `json:"statusCode"`
@@ -143,7 +137,7 @@ type ListInvoicesInput struct {
 	// query parameter filter
 	Filter *ListInvoicesFilter `json:"filter,omitempty"`
 	// query parameter ids
-	Ids []int64 `json:"ids,omitempty"`
+	IDs []int64 `json:"ids,omitempty"`
 	// query parameter limit
 	Limit int32 `json:"limit"`
 	// query parameter since
@@ -168,10 +162,8 @@ type ListInvoicesOutput struct {
 	Body []Invoice `json:"body,omitempty"`
 }
 
-/*
-ListInvoicesError is a declared error response of ListInvoices. Statuses 408, 425,
+// ListInvoicesError is a declared error response of ListInvoices. Statuses 408, 425,
 // 429 and 5xx are retried by the runtime; other 4xx are not.
-*/
 type ListInvoicesError struct {
 	// StatusCode is the HTTP status of the response.
 	StatusCode int `json:"statusCode"`
@@ -228,10 +220,8 @@ type UploadOutput struct {
 	Body []byte `json:"body,omitempty"`
 }
 
-/*
-UploadError is a declared error response of Upload. Statuses 408, 425,
+// UploadError is a declared error response of Upload. Statuses 408, 425,
 // 429 and 5xx are retried by the runtime; other 4xx are not.
-*/
 type UploadError struct {
 	// StatusCode is the HTTP status of the response.
 	StatusCode int `json:"statusCode"`

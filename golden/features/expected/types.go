@@ -99,9 +99,9 @@ type Priority int64
 
 // Values of Priority.
 const (
-	PriorityX1     Priority = 1
-	PriorityX2     Priority = 2
-	PriorityX3     Priority = 3
+	Priority1      Priority = 1
+	Priority2      Priority = 2
+	Priority3      Priority = 3
 	PriorityMinus1 Priority = -1
 )
 

@@ -7,10 +7,8 @@ import (
 	"net/http"
 )
 
-/*
-ServiceName is the name SwaggerPetstore is registered under in a worker and
+// ServiceName is the name SwaggerPetstore is registered under in a worker and
 // addressed by in workflow stubs.
-*/
 const ServiceName = "SwaggerPetstore"
 
 // SwaggerPetstore is the API as a Go interface: one method per operation.
@@ -47,10 +45,8 @@ type CreatePetsOutput struct {
 	Header http.Header `json:"header,omitempty"`
 }
 
-/*
-CreatePetsError is a declared error response of CreatePets. Statuses 408, 425,
+// CreatePetsError is a declared error response of CreatePets. Statuses 408, 425,
 // 429 and 5xx are retried by the runtime; other 4xx are not.
-*/
 type CreatePetsError struct {
 	// StatusCode is the HTTP status of the response.
 	StatusCode int `json:"statusCode"`
@@ -85,10 +81,8 @@ type ListPetsOutput struct {
 	Body Pets `json:"body,omitempty"`
 }
 
-/*
-ListPetsError is a declared error response of ListPets. Statuses 408, 425,
+// ListPetsError is a declared error response of ListPets. Statuses 408, 425,
 // 429 and 5xx are retried by the runtime; other 4xx are not.
-*/
 type ListPetsError struct {
 	// StatusCode is the HTTP status of the response.
 	StatusCode int `json:"statusCode"`
@@ -123,10 +117,8 @@ type ShowPetByIDOutput struct {
 	Body *Pet `json:"body,omitempty"`
 }
 
-/*
-ShowPetByIDError is a declared error response of ShowPetByID. Statuses 408, 425,
+// ShowPetByIDError is a declared error response of ShowPetByID. Statuses 408, 425,
 // 429 and 5xx are retried by the runtime; other 4xx are not.
-*/
 type ShowPetByIDError struct {
 	// StatusCode is the HTTP status of the response.
 	StatusCode int `json:"statusCode"`

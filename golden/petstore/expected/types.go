@@ -53,7 +53,7 @@ type ErrorCode int32
 
 // Values of ErrorCode.
 const (
-	ErrorCodeX400 ErrorCode = 400
+	ErrorCode400 ErrorCode = 400
 )
 
 // Pet is an object of the API.

@@ -7,10 +7,8 @@ import (
 	"net/http"
 )
 
-/*
-ServiceName is the name Type is registered under in a worker and
+// ServiceName is the name Type is registered under in a worker and
 // addressed by in workflow stubs.
-*/
 const ServiceName = "Type"
 
 // Type is the API as a Go interface: one method per operation.

@@ -275,6 +275,6 @@ type WeirdRatio float64
 
 // Values of WeirdRatio.
 const (
-	WeirdRatioX05 WeirdRatio = 0.5
-	WeirdRatioX15 WeirdRatio = 1.5
+	WeirdRatio05 WeirdRatio = 0.5
+	WeirdRatio15 WeirdRatio = 1.5
 )
