@@ -34,10 +34,13 @@ func brokerConfig(t *testing.T) Config {
 }
 
 // newBrokerTransport connects to the test broker and closes the transport
-// when the test ends.
-func newBrokerTransport(t *testing.T) *Transport {
+// when the test ends; adjust, when given, changes the configuration first.
+func newBrokerTransport(t *testing.T, adjust ...func(*Config)) *Transport {
 	t.Helper()
 	cfg := brokerConfig(t)
+	for _, f := range adjust {
+		f(&cfg)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	tr, err := New(ctx, cfg)
@@ -50,6 +53,19 @@ func TestConformance(t *testing.T) {
 	t.Parallel()
 	brokerConfig(t)
 	transporttest.Run(t, func(t *testing.T) transport.Transport { return newBrokerTransport(t) })
+}
+
+// TestConformancePartitioned runs the suite on partitioned topics (the delay
+// topic included), in a namespace of its own.
+func TestConformancePartitioned(t *testing.T) {
+	t.Parallel()
+	brokerConfig(t)
+	transporttest.Run(t, func(t *testing.T) transport.Transport {
+		return newBrokerTransport(t, func(c *Config) {
+			c.Namespace += "-partitioned"
+			c.Partitions = 3
+		})
+	})
 }
 
 // TestTimersFireOnTime publishes timers with random delays, in random order,
