@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -202,4 +204,40 @@ func TestUnreachableBroker(t *testing.T) {
 	_, err := New(ctx, Config{URL: "pulsar://127.0.0.1:1", AdminURL: "http://127.0.0.1:1", OperationTimeout: 3 * time.Second})
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "http://127.0.0.1:1")
+}
+
+// TestEphemeralTopicPolicies checks that a topic carrying ephemeral messages
+// gets no retention and a message TTL, and that subscribers still get them.
+func TestEphemeralTopicPolicies(t *testing.T) {
+	t.Parallel()
+	tr := newBrokerTransport(t)
+	topic := fmt.Sprintf("notify-%x", rand.Uint64())
+	got := make(chan string, 1)
+	sub, err := tr.Subscribe(t.Context(), &transport.SubscribeParams{
+		Topic: topic, Subscription: "client-1", Mode: transport.Shared, Concurrency: 1,
+		Handler: func(_ context.Context, d *transport.Delivery) error {
+			got <- string(d.Payload)
+			return nil
+		},
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = sub.Close() })
+	require.NoError(t, tr.Publish(t.Context(), &transport.PublishParams{
+		Topic: topic, Message: transport.Message{Payload: []byte("done")}, Ephemeral: true,
+	}))
+	select {
+	case p := <-got:
+		require.Equal(t, "done", p)
+	case <-time.After(30 * time.Second):
+		require.FailNow(t, "ephemeral message not delivered to an existing subscriber")
+	}
+	path := "/persistent/" + tr.cfg.Tenant + "/" + tr.cfg.Namespace + "/" + topic
+	require.Eventually(t, func() bool {
+		_, ttl, err := tr.admin.do(t.Context(), http.MethodGet, path+"/messageTTL", nil, http.StatusOK)
+		if err != nil || strings.TrimSpace(string(ttl)) != "300" {
+			return false
+		}
+		_, ret, err := tr.admin.do(t.Context(), http.MethodGet, path+"/retention", nil, http.StatusOK)
+		return err == nil && strings.Contains(string(ret), `"retentionTimeInMinutes":0`)
+	}, 30*time.Second, 100*time.Millisecond, "topic policies of the ephemeral topic not set")
 }

@@ -45,6 +45,7 @@ type Transport struct {
 	mu        sync.Mutex
 	producers map[string]*producerEntry // by full topic name
 	topics    map[string]*topicEntry    // topics known to exist, by full topic name
+	ephemeral map[string]struct{}       // topics given ephemeral policies, by full topic name
 	subs      map[*subscription]struct{}
 }
 
@@ -76,6 +77,7 @@ func New(ctx context.Context, cfg Config) (*Transport, error) {
 		log:       cfg.Logger.With("transport", "pulsar", "url", cfg.URL),
 		producers: map[string]*producerEntry{},
 		topics:    map[string]*topicEntry{},
+		ephemeral: map[string]struct{}{},
 		subs:      map[*subscription]struct{}{},
 	}
 	if !cfg.SkipTopology {
@@ -200,6 +202,9 @@ func (t *Transport) createProducer(ctx context.Context, topic, full string) (pc.
 // Publish sends a message. A message with DeliverAfter > 0 goes to the
 // Shared delay topic, naming its target in a property; a forwarder
 // republishes it to the target when it is due (see the package docs).
+// An Ephemeral message goes to the persistent topic like any other (its
+// subscribers cannot tell), and the topic is given ephemeral policies: no
+// retention and a message TTL (see markEphemeral).
 func (t *Transport) Publish(ctx context.Context, p *transport.PublishParams) error {
 	if t.closed.Load() {
 		return transport.ErrClosed
@@ -225,7 +230,14 @@ func (t *Transport) Publish(ctx context.Context, p *transport.PublishParams) err
 		msg.DeliverAt = due
 		topic = delayTopic
 	}
-	return t.send(ctx, topic, msg)
+	if err := t.send(ctx, topic, msg); err != nil {
+		return err
+	}
+	if p.Ephemeral && p.DeliverAfter == 0 {
+		full, _ := t.fullTopic(topic)
+		t.markEphemeral(topic, full)
+	}
+	return nil
 }
 
 // send publishes msg to a logical topic and waits for the broker's receipt.
