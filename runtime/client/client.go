@@ -122,10 +122,7 @@ func (c *Client) Start(ctx context.Context, p StartParams) (string, error) {
 	if p.Timeout > 0 {
 		st.Deadline = st.Created.Add(p.Timeout)
 	}
-	if err := engine.Activate(ctx, c.st, st); err != nil {
-		return "", fmt.Errorf("client: start %s: %w", p.ID, err)
-	}
-	if _, err := engine.Save(ctx, c.st, st, 0); err != nil {
+	if _, err := engine.Save(ctx, c.st, st, 0, engine.CreateTags(st), nil); err != nil {
 		if errors.Is(err, storage.ErrConflict) {
 			return p.ID, nil
 		}

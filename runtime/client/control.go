@@ -38,11 +38,11 @@ func (c *Client) ListByTag(ctx context.Context, tag string) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("client: list tag %q: %w", tag, err)
 		}
-		all = append(all, ids...)
+		all = append(all, engine.IDsFromKeys(ids)...)
 		if len(ids) < 1000 {
 			return all, nil
 		}
-		after = ids[len(ids)-1]
+		after = engine.StateKey(all[len(all)-1])
 	}
 }
 
@@ -107,6 +107,10 @@ func (c *Client) deliver(ctx context.Context, t Target, ev history.Event) (int, 
 // retried.
 func (c *Client) RetryTasks(ctx context.Context, id string) (int, error) {
 	n := 0
+	// Tag first: a crash after the update must leave the workflow findable.
+	if err := c.st.AddTag(ctx, &storage.TagParams{Tag: engine.TagActive, ID: engine.StateKey(id)}); err != nil {
+		return 0, err
+	}
 	st, err := engine.Update(ctx, c.st, id, func(st *history.State) error {
 		n = 0
 		if st.Status != history.Failed || len(st.Batches) == 0 {
@@ -137,9 +141,6 @@ func (c *Client) RetryTasks(ctx context.Context, id string) (int, error) {
 		return nil
 	})
 	if err != nil {
-		return 0, err
-	}
-	if err := engine.Activate(ctx, c.st, st); err != nil {
 		return 0, err
 	}
 	return n, c.wake(ctx, st, message.Recover, 0)

@@ -73,8 +73,8 @@ func (c *Client) DeadLetters(ctx context.Context) ([]DeadLetter, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, id := range ids {
-			rec, err := c.st.Get(ctx, &storage.GetParams{ID: engine.DeadLetterKey(id)})
+		for _, key := range ids {
+			rec, err := c.st.Get(ctx, &storage.GetParams{ID: key})
 			if errors.Is(err, storage.ErrNotFound) {
 				continue
 			}
@@ -83,7 +83,7 @@ func (c *Client) DeadLetters(ctx context.Context) ([]DeadLetter, error) {
 			}
 			var dl DeadLetter
 			if err := json.Unmarshal(rec.Data, &dl); err != nil {
-				return nil, fmt.Errorf("client: dead letter %s is corrupt: %w", id, err)
+				return nil, fmt.Errorf("client: dead letter %s is corrupt: %w", key, err)
 			}
 			out = append(out, dl)
 		}
@@ -111,5 +111,5 @@ func (c *Client) Redrive(ctx context.Context, id string) error {
 	if err := c.st.Delete(ctx, &storage.DeleteParams{ID: engine.DeadLetterKey(id), Version: rec.Version}); err != nil {
 		return err
 	}
-	return c.st.RemoveTag(ctx, &storage.TagParams{Tag: engine.TagDeadLetters, ID: id})
+	return c.st.RemoveTag(ctx, &storage.TagParams{Tag: engine.TagDeadLetters, ID: engine.DeadLetterKey(id)})
 }

@@ -32,6 +32,11 @@ type PutParams struct {
 	Data []byte
 	// Version is the version the caller read; 0 means the record must not exist.
 	Version int64
+	// AddTags and RemoveTags change tag sets (adding p.ID to, or removing it
+	// from, each tag) atomically with the write: all or nothing. They let a
+	// record and its indexes never disagree, in one round trip.
+	AddTags    []string
+	RemoveTags []string
 }
 
 // DeleteParams are the parameters of Storage.Delete.

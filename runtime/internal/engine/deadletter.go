@@ -31,10 +31,7 @@ func (e *Engine) deadLetter(ctx context.Context, d *transport.Delivery, reason s
 	if err != nil {
 		return err
 	}
-	if err := e.store.AddTag(ctx, &storage.TagParams{Tag: TagDeadLetters, ID: dl.ID}); err != nil {
-		return fmt.Errorf("store dead letter: %w", err)
-	}
-	if _, err := e.store.Put(ctx, &storage.PutParams{ID: DeadLetterKey(dl.ID), Data: data}); err != nil {
+	if _, err := e.store.Put(ctx, &storage.PutParams{ID: DeadLetterKey(dl.ID), Data: data, AddTags: []string{TagDeadLetters}}); err != nil {
 		return fmt.Errorf("store dead letter: %w", err)
 	}
 	e.log.Error("message set aside as a dead letter", "dead_letter_id", dl.ID, "topic", d.Topic, "key", d.Key, "reason", reason)

@@ -23,8 +23,8 @@ func (e *Engine) Recover(ctx context.Context, all bool) error {
 		if err != nil {
 			return err
 		}
-		for _, id := range ids {
-			if err := e.recoverOne(ctx, id); err != nil {
+		for _, key := range ids {
+			if err := e.recoverOne(ctx, key); err != nil {
 				return err
 			}
 		}
@@ -35,11 +35,13 @@ func (e *Engine) Recover(ctx context.Context, all bool) error {
 	}
 }
 
-func (e *Engine) recoverOne(ctx context.Context, id string) error {
+func (e *Engine) recoverOne(ctx context.Context, key string) error {
+	id := IDFromKey(key)
 	st, _, err := Load(ctx, e.store, id)
 	if errors.Is(err, storage.ErrNotFound) {
-		// Tagged before a crash prevented the state from being written.
-		return e.store.RemoveTag(ctx, &storage.TagParams{Tag: TagActive, ID: id})
+		// Tagged by an older release before a crash prevented the state
+		// from being written.
+		return e.store.RemoveTag(ctx, &storage.TagParams{Tag: TagActive, ID: key})
 	}
 	if err != nil {
 		e.log.Error("cannot recover workflow", "workflow_id", id, "error", err)

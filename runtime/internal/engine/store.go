@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/infgen/infgen/runtime/internal/history"
 	"github.com/infgen/infgen/runtime/storage"
@@ -19,8 +20,22 @@ const (
 	TagDeadLetters = "infgen:dead-letters"
 )
 
-// StateKey is the storage key of a workflow's state.
-func StateKey(id string) string { return "wf/" + id }
+// StateKey is the storage key of a workflow's state. Workflow tag sets hold
+// state keys; IDFromKey turns one back into a workflow id.
+func StateKey(id string) string { return statePrefix + id }
+
+const statePrefix = "wf/"
+
+// IDFromKey returns the workflow id of a state key.
+func IDFromKey(key string) string { return strings.TrimPrefix(key, statePrefix) }
+
+// IDsFromKeys maps state keys to workflow ids in place.
+func IDsFromKeys(keys []string) []string {
+	for i, k := range keys {
+		keys[i] = IDFromKey(k)
+	}
+	return keys
+}
 
 // UserTag is the storage tag of a user-given workflow tag.
 func UserTag(tag string) string { return "tag/" + tag }
@@ -41,13 +56,24 @@ func Load(ctx context.Context, s storage.Storage, id string) (*history.State, in
 	return st, rec.Version, nil
 }
 
-// Save writes a workflow state if its version is still version.
-func Save(ctx context.Context, s storage.Storage, st *history.State, version int64) (int64, error) {
+// Save writes a workflow state if its version is still version, changing
+// its tags atomically with the write.
+func Save(ctx context.Context, s storage.Storage, st *history.State, version int64, addTags, removeTags []string) (int64, error) {
 	data, err := st.Marshal()
 	if err != nil {
 		return 0, fmt.Errorf("workflow %s: encode state: %w", st.ID, err)
 	}
-	return s.Put(ctx, &storage.PutParams{ID: StateKey(st.ID), Data: data, Version: version})
+	return s.Put(ctx, &storage.PutParams{ID: StateKey(st.ID), Data: data, Version: version, AddTags: addTags, RemoveTags: removeTags})
+}
+
+// CreateTags returns the tags of a workflow being created: active, and its
+// user tags.
+func CreateTags(st *history.State) []string {
+	tags := []string{TagActive}
+	for _, t := range st.Tags {
+		tags = append(tags, UserTag(t))
+	}
+	return tags
 }
 
 // Update applies fn to a workflow's state and saves it, retrying on
@@ -61,7 +87,7 @@ func Update(ctx context.Context, s storage.Storage, id string, fn func(*history.
 		if err := fn(st); err != nil {
 			return nil, err
 		}
-		if _, err := Save(ctx, s, st, v); err != nil {
+		if _, err := Save(ctx, s, st, v, nil, nil); err != nil {
 			if errors.Is(err, storage.ErrConflict) && i < 50 {
 				continue
 			}

@@ -46,9 +46,7 @@ func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent st
 		}
 		st = NewState(env.WorkflowID, env.WorkflowName, env.Payload, env.Tags, traceparent)
 		st.Parent = env.Parent
-		if err := e.activate(ctx, st); err != nil {
-			return err
-		}
+		version = -1 // created by this step
 	case err != nil:
 		return err
 	}
@@ -93,28 +91,22 @@ func (e *Engine) commit(ctx context.Context, st *history.State, version int64, t
 		return err
 	}
 	st.Outbox = raw
-	if st.Parked != nil && !wasParked {
-		// Tag first: a crash right after the save must not hide the instance
-		// from the sweep that resumes parked workflows.
-		if err := e.store.AddTag(ctx, &storage.TagParams{Tag: TagParked, ID: st.ID}); err != nil {
-			return err
-		}
+	var add, remove []string
+	if version < 0 {
+		version, add = 0, CreateTags(st)
 	}
-	if _, err := Save(ctx, e.store, st, version); err != nil {
+	switch {
+	case st.Status.Terminal():
+		remove = append(remove, TagActive, TagParked)
+	case st.Parked != nil && !wasParked:
+		add = append(add, TagParked)
+	case st.Parked == nil && wasParked:
+		remove = append(remove, TagParked)
+	}
+	if _, err := Save(ctx, e.store, st, version, add, remove); err != nil {
 		return err
 	}
-	if err := e.publish(ctx, out, st.TraceParent); err != nil {
-		return err
-	}
-	if st.Status.Terminal() {
-		if err := e.store.RemoveTag(ctx, &storage.TagParams{Tag: TagActive, ID: st.ID}); err != nil {
-			return err
-		}
-	}
-	if st.Parked == nil && wasParked {
-		return e.store.RemoveTag(ctx, &storage.TagParams{Tag: TagParked, ID: st.ID})
-	}
-	return nil
+	return e.publish(ctx, out, st.TraceParent)
 }
 
 // NewState returns the state of a workflow about to start.
@@ -130,32 +122,13 @@ func NewState(id, name string, input []byte, tags []string, traceparent string) 
 	}
 }
 
-// activate indexes a new workflow before its state is first written, so that
-// a crash in between leaves nothing unfindable.
-func (e *Engine) activate(ctx context.Context, st *history.State) error {
-	return Activate(ctx, e.store, st)
-}
-
-// Activate adds the storage tags of a workflow about to be created.
-func Activate(ctx context.Context, s storage.Storage, st *history.State) error {
-	if err := s.AddTag(ctx, &storage.TagParams{Tag: TagActive, ID: st.ID}); err != nil {
-		return err
-	}
-	for _, t := range st.Tags {
-		if err := s.AddTag(ctx, &storage.TagParams{Tag: UserTag(t), ID: st.ID}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // late handles a message for a finished workflow.
 func (e *Engine) late(ctx context.Context, st *history.State, env *message.Envelope) error {
 	switch env.Kind {
 	case message.Start, message.Recover:
 		// A parent re-driving its child, or a recovery sweep: make sure the
 		// parent and the clients know the outcome.
-		if err := e.store.RemoveTag(ctx, &storage.TagParams{Tag: TagActive, ID: st.ID}); err != nil {
+		if err := e.store.RemoveTag(ctx, &storage.TagParams{Tag: TagActive, ID: StateKey(st.ID)}); err != nil {
 			return err
 		}
 		out := &outbox{}

@@ -200,7 +200,21 @@ func (s *Store) Put(ctx context.Context, p *storage.PutParams) (int64, error) {
 		if conflict {
 			return nil
 		}
-		return b.Put(key, val)
+		if err := b.Put(key, val); err != nil {
+			return err
+		}
+		tags := tx.Bucket(bucketTags)
+		for _, t := range p.AddTags {
+			if err := tags.Put(tagKey(t, p.ID), nil); err != nil {
+				return err
+			}
+		}
+		for _, t := range p.RemoveTags {
+			if err := tags.Delete(tagKey(t, p.ID)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("embedded storage: put %q in %s: %w", p.ID, s.path, err)

@@ -63,6 +63,12 @@ func (s *Store) Put(ctx context.Context, p *storage.PutParams) (int64, error) {
 		return 0, storage.ErrConflict
 	}
 	s.records[p.ID] = &storage.Record{ID: p.ID, Version: cur + 1, Data: bytes.Clone(p.Data)}
+	for _, t := range p.AddTags {
+		s.addTag(t, p.ID)
+	}
+	for _, t := range p.RemoveTags {
+		s.removeTag(t, p.ID)
+	}
 	return cur + 1, nil
 }
 
@@ -97,13 +103,26 @@ func (s *Store) AddTag(ctx context.Context, p *storage.TagParams) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	set := s.tags[p.Tag]
+	s.addTag(p.Tag, p.ID)
+	return nil
+}
+
+func (s *Store) addTag(tag, id string) {
+	set := s.tags[tag]
 	if set == nil {
 		set = map[string]struct{}{}
-		s.tags[p.Tag] = set
+		s.tags[tag] = set
 	}
-	set[p.ID] = struct{}{}
-	return nil
+	set[id] = struct{}{}
+}
+
+func (s *Store) removeTag(tag, id string) {
+	if set := s.tags[tag]; set != nil {
+		delete(set, id)
+		if len(set) == 0 {
+			delete(s.tags, tag)
+		}
+	}
 }
 
 // RemoveTag removes id from the tag's set.
@@ -116,12 +135,7 @@ func (s *Store) RemoveTag(ctx context.Context, p *storage.TagParams) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if set := s.tags[p.Tag]; set != nil {
-		delete(set, p.ID)
-		if len(set) == 0 {
-			delete(s.tags, p.Tag)
-		}
-	}
+	s.removeTag(p.Tag, p.ID)
 	return nil
 }
 

@@ -47,6 +47,7 @@ func Run(t *testing.T, factory Factory) {
 		{"TagsIsolated", testTagsIsolated},
 		{"TagByteOrder", testTagByteOrder},
 		{"TagPaging", testTagPaging},
+		{"PutWithTags", testPutWithTags},
 		{"CanceledContext", testCanceledContext},
 	}
 	for _, c := range cases {

@@ -1,0 +1,60 @@
+package local_test
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/infgen/infgen/runtime/client"
+	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/local"
+	"github.com/infgen/infgen/runtime/worker"
+	"github.com/infgen/infgen/runtime/workflow"
+)
+
+type noop struct{}
+
+// BenchmarkChain3 measures one workflow of three no-op tasks in sequence,
+// start to result, on the embedded default with a durable state file.
+func BenchmarkChain3(b *testing.B) {
+	ctx := context.Background()
+	rt, err := local.Open(benchPath(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rt.Close()
+	w, _ := rt.NewWorker(worker.Options{Logger: slog.New(slog.DiscardHandler)})
+	_ = w.RegisterService(worker.Service{Name: "noop", Methods: []worker.Method{{Name: "Do",
+		Handler: worker.Handle(codec.JSON{}, func(context.Context, *noop) (*noop, error) { return &noop{}, nil })}}})
+	_ = worker.RegisterWorkflow(w, "chain", func(ctx workflow.Context, k int) (int, error) {
+		for i := 0; i < k; i++ {
+			if _, err := workflow.Dispatch[*noop](ctx, workflow.Call{Service: "noop", Method: "Do", Input: &noop{}}).Await(ctx); err != nil {
+				return 0, err
+			}
+		}
+		return k, nil
+	})
+	if err := w.Start(ctx); err != nil {
+		b.Fatal(err)
+	}
+	defer w.Stop()
+	c, _ := rt.NewClient(ctx)
+	defer c.Close()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := client.Execute[int](ctx, c, client.StartParams{Workflow: "chain", Input: 3}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchPath returns a state file, or "" (memory) with INFGEN_BENCH_MEMORY=1
+// to separate CPU cost from fsync cost.
+func benchPath(b *testing.B) string {
+	if os.Getenv("INFGEN_BENCH_MEMORY") != "" {
+		return ""
+	}
+	return filepath.Join(b.TempDir(), "state.db")
+}
