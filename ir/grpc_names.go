@@ -37,8 +37,9 @@ func (n GRPCNames) List() []string {
 	return []string{n.ServiceName, n.Register, n.Client, n.NewClient}
 }
 
-// GRPCFixedNames are the package-level identifiers every generated gRPC
-// package declares besides the per-service ones.
+// GRPCFixedNames are the package-level identifiers a generated gRPC package
+// declares, besides the per-service ones, when it has server-streaming
+// methods.
 func GRPCFixedNames() []string {
-	return []string{"MaxStreamMessages", "MaxStreamBytes", "StreamError"}
+	return []string{"MaxStreamMessages", "MaxStreamBytes"}
 }

@@ -55,9 +55,15 @@ func Build(p BuildParams) (*ir.Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("proto: %w", err)
 	}
-	b := &builder{gen: gen, scope: ir.NewScope(reservedNames(gen)...), fullNames: messageNames(files)}
-	b.scope.Reserve(ir.GRPCFixedNames()...)
-	services := b.services(p.Targets, p.Services)
+	reserved, err := reservedNames(gen)
+	if err != nil {
+		return nil, err
+	}
+	b := &builder{gen: gen, scope: ir.NewScope(reserved...), fullNames: messageNames(files)}
+	services, err := b.services(p.Targets, p.Services)
+	if err != nil {
+		return nil, err
+	}
 	if len(b.streams) > 0 {
 		files, generate = b.addStreamFiles(files, generate)
 		if gen, err = protogo.NewPlugin(protogo.Params{Files: files, Generate: generate, ImportPath: p.GoImportPath, PackageName: pkg}); err != nil {
@@ -185,8 +191,10 @@ func derivePackage(f *descriptorpb.FileDescriptorProto) string {
 }
 
 // reservedNames lists the package-level identifiers protoc-gen-go declares
-// in the output package, so that generated service names avoid them.
-func reservedNames(gen *protogen.Plugin) []string {
+// in the output package, so that generated service names avoid them. Two
+// generated files declaring the same Go identifier (messages of different
+// proto packages with one name) cannot share a Go package: that is an error.
+func reservedNames(gen *protogen.Plugin) ([]string, error) {
 	var names []string
 	var enum func(e *protogen.Enum)
 	enum = func(e *protogen.Enum) {
@@ -216,10 +224,12 @@ func reservedNames(gen *protogen.Plugin) []string {
 			names = append(names, x.GoIdent.GoName)
 		}
 	}
+	owner := map[string]string{}
 	for _, f := range gen.Files {
 		if !f.Generate {
 			continue
 		}
+		start := len(names)
 		names = append(names, f.GoDescriptorIdent.GoName)
 		for _, e := range f.Enums {
 			enum(e)
@@ -230,8 +240,14 @@ func reservedNames(gen *protogen.Plugin) []string {
 		for _, x := range f.Extensions {
 			names = append(names, x.GoIdent.GoName)
 		}
+		for _, n := range names[start:] {
+			if other, ok := owner[n]; ok && other != f.Desc.Path() {
+				return nil, fmt.Errorf("proto: %s and %s both declare the Go identifier %s, and both are generated into the output package; generate them in separate runs (separate packages) or give them distinct go_package options", other, f.Desc.Path(), n)
+			}
+			owner[n] = f.Desc.Path()
+		}
 	}
-	return names
+	return names, nil
 }
 
 // messageNames lists the full names of all messages, to keep synthesized

@@ -181,3 +181,38 @@ extend Old { optional string tag = 10; }
 	require.NoError(t, err)
 	require.Equal(t, ir.GoIdent{Name: "Old"}, spec.Services[0].Methods[0].Output)
 }
+
+func TestLoadFixedNamesAndGoIdentifierClashes(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{
+		"register.proto": `syntax = "proto3";
+package r;
+message M {}
+service Register { rpc Do(M) returns (M); }
+`,
+		"taken.proto": `syntax = "proto3";
+package t;
+message Register {}
+service Svc { rpc Do(Register) returns (Register); }
+`,
+		"a.proto": `syntax = "proto3";
+package a;
+import "b.proto";
+message Request {}
+service A { rpc Do(Request) returns (b.Request); }
+`,
+		"b.proto": `syntax = "proto3";
+package b;
+message Request {}
+`,
+	})
+	spec, err := load(t, dir, "register.proto")
+	require.NoError(t, err)
+	require.Equal(t, "Register2", spec.Services[0].Name, "the single-service package declares func Register")
+
+	_, err = load(t, dir, "taken.proto")
+	require.ErrorContains(t, err, "Go name Register")
+
+	_, err = load(t, dir, "a.proto")
+	require.ErrorContains(t, err, "b.proto and a.proto both declare the Go identifier Request")
+}

@@ -42,7 +42,7 @@ type stream struct {
 }
 
 // services names the services of the target files, in file order.
-func (b *builder) services(targets, only []string) []pendingService {
+func (b *builder) services(targets, only []string) ([]pendingService, error) {
 	var eligible []*protogen.Service
 	for _, t := range targets {
 		f := b.gen.FilesByPath[t]
@@ -57,10 +57,18 @@ func (b *builder) services(targets, only []string) []pendingService {
 			}
 		}
 	}
+	if err := b.reserveFixed(eligible); err != nil {
+		return nil, err
+	}
+	single := len(eligible) == 1
 	var out []pendingService
 	for _, s := range eligible {
 		name := b.scope.UniqueWith(ir.GoName(string(s.Desc.Name())), func(c string) []string {
-			return append(ir.GRPCServiceNames(c, len(eligible)).List(), ir.StubName(c), ir.NewStubName(c))
+			derived := []string{ir.StubName(c), ir.NewStubName(c)}
+			if !single {
+				derived = append(derived, ir.GRPCServiceNames(c, len(eligible)).List()...)
+			}
+			return derived
 		})
 		ps := pendingService{name: name, fullName: string(s.Desc.FullName()), doc: comment(s.Comments.Leading)}
 		methods := ir.NewScope()
@@ -87,7 +95,30 @@ func (b *builder) services(targets, only []string) []pendingService {
 		}
 		out = append(out, ps)
 	}
-	return out
+	return out, nil
+}
+
+// reserveFixed reserves the package-level names that do not depend on a
+// service name, failing when a proto declaration already has one of them
+// (renaming the service cannot help then).
+func (b *builder) reserveFixed(eligible []*protogen.Service) error {
+	var fixed []string
+	if len(eligible) == 1 {
+		fixed = ir.GRPCServiceNames("", 1).List()
+	}
+	streams := slices.ContainsFunc(eligible, func(s *protogen.Service) bool {
+		return slices.ContainsFunc(s.Methods, func(m *protogen.Method) bool { return streamKind(m) == ir.StreamServer })
+	})
+	if streams {
+		fixed = append(fixed, ir.GRPCFixedNames()...)
+	}
+	for _, name := range fixed {
+		if b.scope.Has(name) {
+			return fmt.Errorf("proto: a declaration of the generated files has the Go name %s, which the generated service code needs; rename it, or generate the service into another package than that declaration", name)
+		}
+	}
+	b.scope.Reserve(fixed...)
+	return nil
 }
 
 func (b *builder) usable(s *protogen.Service) bool {
