@@ -68,3 +68,12 @@ func TestOpenMissingDirectory(t *testing.T) {
 	_, err := embedded.Open(filepath.Join(t.TempDir(), "no", "such", "dir", "state.db"))
 	require.ErrorContains(t, err, "no such file or directory")
 }
+
+// BenchmarkStorage measures the engine's write pattern (see
+// storagetest.Benchmark) on a file in a temporary directory.
+func BenchmarkStorage(b *testing.B) {
+	s, err := embedded.Open(filepath.Join(b.TempDir(), "state.db"))
+	require.NoError(b, err)
+	defer s.Close()
+	storagetest.Benchmark(b, s)
+}

@@ -7,7 +7,9 @@
 // bytewise, whatever the server's collation. Compare-and-set is one
 // statement: INSERT creates (version 1; a duplicate key is
 // storage.ErrConflict), UPDATE … WHERE id = ? AND version = ? updates
-// (version+1; zero rows affected is storage.ErrConflict).
+// (version+1; zero rows affected is storage.ErrConflict). Tag changes passed
+// with the Put (PutParams.AddTags, RemoveTags) run in one transaction with the
+// write and are rolled back with it on a conflict.
 //
 // Open creates or migrates the schema while holding the named lock
 // GET_LOCK('<database>.<prefix>schema'), so many workers may start at once;

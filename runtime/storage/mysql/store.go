@@ -143,25 +143,68 @@ func (s *Store) Put(ctx context.Context, p *storage.PutParams) (int64, error) {
 	if data == nil {
 		data = []byte{} // NULL is not allowed
 	}
-	if p.Version == 0 {
-		_, err := s.db.ExecContext(ctx, s.q.insert, p.ID, data)
-		var myErr *driver.MySQLError
-		if errors.As(err, &myErr) && myErr.Number == errDuplicateKey {
-			return 0, fmt.Errorf("mysql storage: put %q at version 0: %w", p.ID, storage.ErrConflict)
-		}
-		if err != nil {
-			return 0, s.fail("put", p.ID, err)
-		}
-		return 1, nil
-	}
-	res, err := s.db.ExecContext(ctx, s.q.update, data, p.ID, p.Version)
+	written, err := s.put(ctx, p, data)
 	if err != nil {
 		return 0, s.fail("put", p.ID, err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
+	if !written {
 		return 0, fmt.Errorf("mysql storage: put %q at version %d: %w", p.ID, p.Version, storage.ErrConflict)
 	}
 	return p.Version + 1, nil
+}
+
+// execer is what put needs of a *sql.DB or *sql.Tx.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// put runs the compare-and-set, in a transaction with the tag changes if
+// there are any, and reports whether the record was written.
+func (s *Store) put(ctx context.Context, p *storage.PutParams, data []byte) (bool, error) {
+	if len(p.AddTags) == 0 && len(p.RemoveTags) == 0 {
+		return s.write(ctx, s.db, p, data)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("begin: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	written, err := s.write(ctx, tx, p, data)
+	if err != nil || !written {
+		return false, err
+	}
+	for _, t := range p.AddTags {
+		if _, err := tx.ExecContext(ctx, s.q.addTag, t, p.ID); err != nil {
+			return false, fmt.Errorf("add tag %q: %w", t, err)
+		}
+	}
+	for _, t := range p.RemoveTags {
+		if _, err := tx.ExecContext(ctx, s.q.removeTag, t, p.ID); err != nil {
+			return false, fmt.Errorf("remove tag %q: %w", t, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("commit: %w", err)
+	}
+	return true, nil
+}
+
+// write inserts (version 0) or updates the record at the expected version.
+func (s *Store) write(ctx context.Context, e execer, p *storage.PutParams, data []byte) (bool, error) {
+	if p.Version == 0 {
+		_, err := e.ExecContext(ctx, s.q.insert, p.ID, data)
+		var myErr *driver.MySQLError
+		if errors.As(err, &myErr) && myErr.Number == errDuplicateKey {
+			return false, nil
+		}
+		return err == nil, err
+	}
+	res, err := e.ExecContext(ctx, s.q.update, data, p.ID, p.Version)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // Delete implements storage.Storage.

@@ -7,7 +7,9 @@
 // Compare-and-set is a single statement: INSERT … ON CONFLICT DO NOTHING
 // creates (version 1), UPDATE … WHERE id = $1 AND version = $2 updates
 // (version+1); zero rows affected means storage.ErrConflict. Each statement
-// is its own transaction, so a writer never leaves half a record behind.
+// is its own transaction, so a writer never leaves half a record behind. Tag
+// changes passed with the Put (PutParams.AddTags, RemoveTags) ride in the same
+// statement as data-modifying CTEs that act only when the write matched.
 //
 // Open creates or migrates the schema under a transaction-scoped advisory
 // lock, so many workers may start at once. The schema version is kept in

@@ -10,8 +10,9 @@ import (
 
 // queries are the statements of one table prefix.
 type queries struct {
-	get, insert, update, delete string
-	addTag, removeTag, listTag  string
+	get, insert, update, delete    string
+	insertWithTags, updateWithTags string
+	addTag, removeTag, listTag     string
 }
 
 func newQueries(prefix string) queries {
@@ -23,10 +24,27 @@ func newQueries(prefix string) queries {
 		// One round trip: delete at the version, and tell a conflict from a missing row.
 		delete: `WITH d AS (DELETE FROM ` + r + ` WHERE id = $1 AND version = $2 RETURNING 1)
 			SELECT EXISTS (SELECT 1 FROM d), EXISTS (SELECT 1 FROM ` + r + ` WHERE id = $1)`,
+		// A write and its tag changes in one statement (one snapshot, one
+		// transaction): the tag CTEs only act when the write matched a row.
+		insertWithTags: `WITH w AS (INSERT INTO ` + r + ` (id, version, data) VALUES ($1, 1, $2)
+				ON CONFLICT (id) DO NOTHING RETURNING id)` + tagCTEs(t, 3),
+		updateWithTags: `WITH w AS (UPDATE ` + r + ` SET version = version + 1, data = $2
+				WHERE id = $1 AND version = $3 RETURNING id)` + tagCTEs(t, 4),
 		addTag:    `INSERT INTO ` + t + ` (tag, id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
 		removeTag: `DELETE FROM ` + t + ` WHERE tag = $1 AND id = $2`,
 		listTag:   `SELECT id FROM ` + t + ` WHERE tag = $1 AND id > $2 ORDER BY id LIMIT $3`,
 	}
+}
+
+// tagCTEs adds the tags in parameter $n and removes those in $n+1 when the
+// write CTE w returned a row, and counts the rows w wrote.
+func tagCTEs(t string, n int) string {
+	add, remove := fmt.Sprintf("$%d::text[]", n), fmt.Sprintf("$%d::text[]", n+1)
+	return `,
+		a AS (INSERT INTO ` + t + ` (tag, id) SELECT tag, w.id FROM w, unnest(` + add + `) AS tag
+			ON CONFLICT DO NOTHING),
+		r AS (DELETE FROM ` + t + ` WHERE id = $1 AND tag = ANY(` + remove + `) AND EXISTS (SELECT 1 FROM w))
+		SELECT count(*) FROM w`
 }
 
 // migrations are applied in order; schema version n means migrations[:n]

@@ -125,18 +125,41 @@ func (s *Store) Put(ctx context.Context, p *storage.PutParams) (int64, error) {
 	if data == nil {
 		data = []byte{} // NULL is not allowed
 	}
-	sql, args := s.q.update, []any{p.ID, data, p.Version}
-	if p.Version == 0 {
-		sql, args = s.q.insert, []any{p.ID, data}
-	}
-	tag, err := s.pool.Exec(ctx, sql, args...)
+	written, err := s.put(ctx, p, data)
 	if err != nil {
 		return 0, s.fail("put", p.ID, err)
 	}
-	if tag.RowsAffected() != 1 {
+	if written != 1 {
 		return 0, fmt.Errorf("postgres storage: put %q at version %d: %w", p.ID, p.Version, storage.ErrConflict)
 	}
 	return p.Version + 1, nil
+}
+
+// put runs the compare-and-set (with the tag changes, if any) and returns
+// the number of records written.
+func (s *Store) put(ctx context.Context, p *storage.PutParams, data []byte) (int64, error) {
+	if len(p.AddTags) == 0 && len(p.RemoveTags) == 0 {
+		sql, args := s.q.update, []any{p.ID, data, p.Version}
+		if p.Version == 0 {
+			sql, args = s.q.insert, []any{p.ID, data}
+		}
+		tag, err := s.pool.Exec(ctx, sql, args...)
+		return tag.RowsAffected(), err
+	}
+	add, remove := p.AddTags, p.RemoveTags
+	if add == nil {
+		add = []string{}
+	}
+	if remove == nil {
+		remove = []string{}
+	}
+	sql, args := s.q.updateWithTags, []any{p.ID, data, p.Version, add, remove}
+	if p.Version == 0 {
+		sql, args = s.q.insertWithTags, []any{p.ID, data, add, remove}
+	}
+	var n int64
+	err := s.pool.QueryRow(ctx, sql, args...).Scan(&n)
+	return n, err
 }
 
 // Delete implements storage.Storage.

@@ -5,7 +5,11 @@
 // and d (the data). Compare-and-set runs as a Lua script, which Redis
 // executes atomically: the script reads v, compares it with the expected
 // version and writes v+1 and d only on a match, so a losing writer changes
-// nothing and gets storage.ErrConflict. Get reads both fields with one HMGET.
+// nothing and gets storage.ErrConflict. Tag changes passed with the Put
+// (PutParams.AddTags, RemoveTags) run in the same script, after the version
+// check, so they apply exactly when the write does. Get reads both fields
+// with one HMGET. The scripts touch several keys, so the store needs a single
+// Redis server (or a primary with replicas), not Redis Cluster.
 //
 // A tag is a sorted set at <prefix>t:<tag> whose members all have score 0;
 // Redis orders such members bytewise, and ListTag pages through them with

@@ -142,7 +142,15 @@ func (s *Store) Put(ctx context.Context, p *storage.PutParams) (int64, error) {
 	if data == nil {
 		data = []byte{}
 	}
-	v, err := putScript.Run(ctx, s.c, []string{s.recordKey(p.ID)}, p.Version, data).Int64()
+	keys := make([]string, 0, 1+len(p.AddTags)+len(p.RemoveTags))
+	keys = append(keys, s.recordKey(p.ID))
+	for _, t := range p.AddTags {
+		keys = append(keys, s.tagKey(t))
+	}
+	for _, t := range p.RemoveTags {
+		keys = append(keys, s.tagKey(t))
+	}
+	v, err := putScript.Run(ctx, s.c, keys, p.Version, data, len(p.AddTags), p.ID).Int64()
 	if err != nil {
 		return 0, s.fail("put", p.ID, err)
 	}
