@@ -17,6 +17,10 @@ func testPutWithTags(t *testing.T, s storage.Storage, ns namespace) {
 	require.NoError(t, err)
 	require.Equal(t, []string{id}, mustList(t, s, &storage.ListTagParams{Tag: active}), "tag added with the create")
 
+	_, err = s.Put(ctx(t), &storage.PutParams{ID: id, Data: []byte("dup"), AddTags: []string{done}})
+	require.ErrorIs(t, err, storage.ErrConflict, "create of an existing record")
+	require.Empty(t, mustList(t, s, &storage.ListTagParams{Tag: done}), "a conflicting create changes no tag")
+
 	_, err = s.Put(ctx(t), &storage.PutParams{ID: id, Data: []byte("x"), Version: v + 7, AddTags: []string{done}, RemoveTags: []string{active}})
 	require.ErrorIs(t, err, storage.ErrConflict)
 	require.Equal(t, []string{id}, mustList(t, s, &storage.ListTagParams{Tag: active}), "a conflicting write changes no tag")
