@@ -1,7 +1,6 @@
 package servers
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -141,15 +140,12 @@ func (s *Servers) serveGRPC(logger *slog.Logger) error {
 	return nil
 }
 
-// Close stops the servers and closes their record files.
+// Close stops the servers at once (requests in flight are cut off, as in a
+// crash: callers retry them) and closes their record files.
 func (s *Servers) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
 	var errs []error
 	for _, srv := range s.https {
-		if err := srv.Shutdown(ctx); err != nil {
-			errs = append(errs, srv.Close())
-		}
+		errs = append(errs, srv.Close())
 	}
 	if s.grpc != nil {
 		s.grpc.Stop()

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestKillNineAndResume builds the example, kills it with SIGKILL twice in
+// the middle of the billing (after some charges, then after more), and runs
+// it again on the same state file: every workflow completes, and every month
+// is charged exactly once although the process died between a charge and the
+// workflow recording it.
+func TestKillNineAndResume(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds and kills the example binary; skipped with -short")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "billing")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+
+	db := filepath.Join(dir, "state.db")
+	args := []string{"-db", db, "-customers", "8", "-months", "3", "-month", "400ms", "-fail-rate", "0.1", "-refresh", "50ms"}
+	payments := filepath.Join(recordsDir(db), "payments.jsonl")
+	for _, after := range []int{3, 10} {
+		cmd := exec.Command(bin, args...)
+		var stdout bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stdout
+		require.NoError(t, cmd.Start())
+		waitForLines(t, payments, after, 20*time.Second)
+		require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
+		err := cmd.Wait()
+		var exit *exec.ExitError
+		require.ErrorAs(t, err, &exit, stdout.String())
+		require.False(t, exit.Exited(), "the process should have been killed, it exited: %s", stdout.String())
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+	defer cancel()
+	final := exec.CommandContext(ctx, bin, append(args, "-json")...)
+	var stderr bytes.Buffer
+	final.Stderr = &stderr
+	stdout, err := final.Output()
+	require.NoError(t, err, "final run: %s\n%s", stdout, stderr.String())
+	sum := lastJSON(t, stdout)
+	require.Empty(t, sum.Problems)
+	require.Equal(t, 8, sum.Completed)
+	require.Zero(t, sum.DuplicateCharges)
+	require.Zero(t, sum.DuplicateInvoices)
+	require.Zero(t, sum.DuplicateEmails)
+	require.Equal(t, sum.MonthsBilled, sum.PaymentsCharged)
+	require.Equal(t, sum.MonthsBilled, sum.Invoices)
+}
+
+// waitForLines waits until the file has at least n lines.
+func waitForLines(t *testing.T, path string, n int, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if countLines(path) >= n {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s did not reach %d lines within %s", path, n, timeout)
+}
+
+func countLines(path string) int {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	n := 0
+	for s := bufio.NewScanner(f); s.Scan(); {
+		n++
+	}
+	return n
+}
+
+// lastJSON decodes the JSON summary at the end of the output.
+func lastJSON(t *testing.T, out []byte) summary {
+	t.Helper()
+	i := bytes.LastIndex(out, []byte("\n{"))
+	require.GreaterOrEqual(t, i, 0, "no JSON summary in: %s", out)
+	var s summary
+	require.NoError(t, json.Unmarshal(out[i+1:], &s), string(out))
+	return s
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/infgen/infgen/examples/billing/monthly"
+)
+
+// testConfig is a small, fast run.
+func testConfig(t *testing.T, args ...string) config {
+	t.Helper()
+	cfg, err := parseFlags(append([]string{"-refresh", "20ms", "-timeout", "40s"}, args...), &bytes.Buffer{})
+	require.NoError(t, err)
+	return cfg
+}
+
+func runForTest(t *testing.T, cfg config) (*summary, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
+	defer cancel()
+	var out bytes.Buffer
+	sum, err := run(ctx, cfg, &out, false)
+	require.NoError(t, err, out.String())
+	return sum, out.String()
+}
+
+// TestRunBillsEveryMonthOnce runs the example with every role present:
+// customers 1-3, 5, 6, 8, 9 stay, 4 unsubscribes, 7 is canceled elsewhere,
+// 10's card is declined in the second month.
+func TestRunBillsEveryMonthOnce(t *testing.T) {
+	t.Parallel()
+	sum, out := runForTest(t, testConfig(t, "-customers", "10", "-months", "3", "-month", "500ms"))
+	require.True(t, sum.OK(), out)
+	require.Equal(t, 10, sum.Completed, out)
+	require.Equal(t, map[string]int{
+		monthly.EndedCompleted: 7, monthly.EndedUnsubscribed: 1, monthly.EndedCanceled: 1, monthly.EndedPaymentFailed: 1,
+	}, sum.Ended, out)
+	// 7 customers × 3 months, plus the first month of the three who left.
+	require.Equal(t, 24, sum.MonthsBilled, out)
+	require.Equal(t, 24, sum.PaymentsCharged, out)
+	require.Equal(t, 24, sum.Invoices, out)
+	require.Equal(t, 25, sum.EmailsSent, out) // 24 invoices + 1 payment-failure notice
+	require.Equal(t, 1, sum.FailureNotices, out)
+	require.Zero(t, sum.DuplicateCharges, out)
+	require.Zero(t, sum.Retries, out)
+	require.Contains(t, out, "OK: every billed month was charged, invoiced and emailed exactly once")
+}
+
+// TestRunWithFaultsRetriesWithoutDuplicates makes the servers fail 30% of
+// requests (503, no answer, or an answer lost after the charge was made):
+// the summary shows retries, and still every month is charged once.
+func TestRunWithFaultsRetriesWithoutDuplicates(t *testing.T) {
+	t.Parallel()
+	sum, out := runForTest(t, testConfig(t, "-customers", "6", "-months", "3", "-month", "300ms", "-fail-rate", "0.3", "-churn=false"))
+	require.True(t, sum.OK(), out)
+	require.Equal(t, 6, sum.Completed, out)
+	require.Equal(t, 18, sum.MonthsBilled, out)
+	require.Equal(t, 18, sum.PaymentsCharged, out)
+	require.Equal(t, 18, sum.EmailsSent, out)
+	require.Zero(t, sum.DuplicateCharges+sum.DuplicateInvoices+sum.DuplicateEmails, out)
+	require.Positive(t, sum.FaultsInjected, out)
+	require.Positive(t, sum.Retries, out)
+}
+
+func TestParseFlagsRejectsBadValues(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"-customers", "0"}, {"-fail-rate", "1"}, {"-month", "-1s"}, {"-first-month", "2026-13"}, {"-nope"},
+	} {
+		_, err := parseFlags(args, &bytes.Buffer{})
+		require.Error(t, err, args)
+	}
+}

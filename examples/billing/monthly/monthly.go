@@ -1,0 +1,128 @@
+package monthly
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/infgen/infgen/examples/billing/gen/payment"
+	"github.com/infgen/infgen/examples/billing/gen/subscription"
+	"github.com/infgen/infgen/runtime/workflow"
+)
+
+// Name is the registered name of the workflow.
+const Name = "billing.monthly"
+
+// UnsubscribeSignal is the signal channel a customer's unsubscribe request
+// arrives on (client.Signal(ctx, client.Target{ID: customerID}, UnsubscribeSignal, Unsubscribe{…})).
+const UnsubscribeSignal = "unsubscribe"
+
+// Input starts the billing of one customer.
+type Input struct {
+	CustomerID string `json:"customerId"`
+	Email      string `json:"email"`
+	// FirstMonth is the first billed calendar month, as YYYY-MM.
+	FirstMonth string `json:"firstMonth"`
+	// Months bounds how many months this instance bills (and so the size of
+	// its history); a real deployment would continue as a new instance.
+	Months int `json:"months"`
+	// MonthLength is how long a month lasts: 720h in production, a second
+	// in the demo.
+	MonthLength time.Duration `json:"monthLength"`
+}
+
+// Unsubscribe is the value of the unsubscribe signal.
+type Unsubscribe struct {
+	Reason string `json:"reason"`
+}
+
+// How a billing workflow ended.
+const (
+	// EndedCompleted: every month of Input.Months was billed.
+	EndedCompleted = "completed"
+	// EndedUnsubscribed: the customer sent the unsubscribe signal.
+	EndedUnsubscribed = "unsubscribed"
+	// EndedCanceled: the subscription was canceled elsewhere.
+	EndedCanceled = "canceled"
+	// EndedPaymentFailed: a payment failed for good; the customer was told
+	// and the subscription canceled.
+	EndedPaymentFailed = "payment_failed"
+)
+
+// Result is the outcome of a billing workflow.
+type Result struct {
+	CustomerID string `json:"customerId"`
+	// Ended says why the workflow stopped (Ended… constants).
+	Ended string `json:"ended"`
+	// Months are the billed months, in order.
+	Months []string `json:"months"`
+	// Invoices are the invoice numbers, one per billed month.
+	Invoices []string `json:"invoices"`
+	// ChargedCents is the total charged.
+	ChargedCents int64 `json:"chargedCents"`
+	// FailedMonth is the month whose payment failed, for EndedPaymentFailed.
+	FailedMonth string `json:"failedMonth,omitempty"`
+}
+
+// Definition is the workflow, ready for worker.RegisterWorkflow.
+func Definition() workflow.Definition { return workflow.Define(Name, Billing) }
+
+// Billing bills a customer every month until they unsubscribe.
+func Billing(ctx workflow.Context, in Input) (Result, error) {
+	res := Result{CustomerID: in.CustomerID, Ended: EndedCompleted, Months: []string{}, Invoices: []string{}}
+	if err := in.validate(); err != nil {
+		return res, err
+	}
+	subs := subscription.NewSubscriptionServiceStub()
+	unsubscribe := workflow.SignalChannel[Unsubscribe](UnsubscribeSignal)
+	for i := range in.Months {
+		// Wait for the month to end, unless the customer leaves first.
+		req, left, err := unsubscribe.ReceiveTimeout(ctx, in.MonthLength)
+		if err != nil {
+			return res, err
+		}
+		if left {
+			res.Ended = EndedUnsubscribed
+			_, err := subs.CancelSubscription(ctx, &subscription.CancelSubscriptionRequest{CustomerId: in.CustomerID, Reason: "unsubscribed: " + req.Reason})
+			return res, err
+		}
+		sub, err := subs.GetSubscription(ctx, &subscription.GetSubscriptionRequest{CustomerId: in.CustomerID})
+		if err != nil {
+			return res, err
+		}
+		if !sub.GetActive() {
+			res.Ended = EndedCanceled
+			return res, nil
+		}
+		month := monthLabel(in.FirstMonth, i)
+		err = billMonth(ctx, in, month, &res)
+		var failed *workflow.TaskError
+		if errors.As(err, &failed) && failed.Service == payment.ServiceName {
+			res.Ended, res.FailedMonth = EndedPaymentFailed, month
+			return res, compensate(ctx, in, month, failed)
+		}
+		if err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+func (in Input) validate() error {
+	if in.CustomerID == "" || in.Email == "" {
+		return errors.New("monthly: Input.CustomerID and Input.Email are required")
+	}
+	if _, err := time.Parse("2006-01", in.FirstMonth); err != nil {
+		return fmt.Errorf("monthly: Input.FirstMonth %q is not YYYY-MM: %w", in.FirstMonth, err)
+	}
+	if in.Months <= 0 || in.MonthLength <= 0 {
+		return errors.New("monthly: Input.Months and Input.MonthLength must be positive")
+	}
+	return nil
+}
+
+// monthLabel returns the YYYY-MM label of the month i months after first.
+func monthLabel(first string, i int) string {
+	t, _ := time.Parse("2006-01", first) // validated
+	return t.AddDate(0, i, 0).Format("2006-01")
+}

@@ -1,0 +1,84 @@
+package monthly
+
+import (
+	"fmt"
+
+	"github.com/infgen/infgen/examples/billing/gen/consumption"
+	"github.com/infgen/infgen/examples/billing/gen/email"
+	"github.com/infgen/infgen/examples/billing/gen/invoice"
+	"github.com/infgen/infgen/examples/billing/gen/payment"
+	"github.com/infgen/infgen/examples/billing/gen/subscription"
+	"github.com/infgen/infgen/runtime/workflow"
+)
+
+// billMonth charges one month, issues its invoice and emails it. Each call
+// is a durable task: a crash between two calls resumes after the last one
+// that completed, and a retried call reuses its task id as Idempotency-Key.
+func billMonth(ctx workflow.Context, in Input, month string, res *Result) error {
+	used, err := consumption.NewConsumptionServiceStub().GetConsumption(ctx, &consumption.GetConsumptionInput{
+		CustomerID: in.CustomerID, Month: month,
+	})
+	if err != nil {
+		return err
+	}
+	c := used.Body
+	if c == nil {
+		return fmt.Errorf("consumption of %s for %s: empty response body", in.CustomerID, month)
+	}
+	paid, err := payment.NewPaymentServiceStub().RequestPayment(ctx, &payment.RequestPaymentInput{Body: &payment.PaymentRequest{
+		CustomerID: in.CustomerID, Month: month, AmountCents: c.AmountCents, Currency: c.Currency,
+	}})
+	if err != nil {
+		return err
+	}
+	if paid.Body == nil {
+		return fmt.Errorf("payment of %s for %s: empty response body", in.CustomerID, month)
+	}
+	inv, err := invoice.NewInvoiceServiceStub().CreateInvoice(ctx, &invoice.CreateInvoiceInput{Body: &invoice.InvoiceRequest{
+		CustomerID: in.CustomerID, Month: month, PaymentID: paid.Body.ID, Currency: c.Currency,
+		Lines: []invoice.InvoiceLine{{
+			Description: fmt.Sprintf("Metered usage, %s", month), Quantity: c.Units,
+			UnitPriceCents: c.UnitPriceCents, AmountCents: c.AmountCents,
+		}},
+	}})
+	if err != nil {
+		return err
+	}
+	if inv.Body == nil {
+		return fmt.Errorf("invoice of %s for %s: empty response body", in.CustomerID, month)
+	}
+	_, err = email.NewEmailServiceStub().SendEmail(ctx, &email.SendEmailInput{Body: &email.Email{
+		To: in.Email, Kind: email.EmailKindInvoice, InvoiceID: &inv.Body.ID,
+		Subject: fmt.Sprintf("Your invoice %s for %s", inv.Body.Number, month),
+		Body:    fmt.Sprintf("We charged %s for %s. Thank you!", money(paid.Body.AmountCents, paid.Body.Currency), month),
+	}})
+	if err != nil {
+		return err
+	}
+	res.Months = append(res.Months, month)
+	res.Invoices = append(res.Invoices, inv.Body.Number)
+	res.ChargedCents += paid.Body.AmountCents
+	return nil
+}
+
+// compensate undoes the subscription after a payment failed for good: it
+// tells the customer and cancels the subscription, both at once.
+func compensate(ctx workflow.Context, in Input, month string, failed *workflow.TaskError) error {
+	notice := email.NewEmailServiceStub().DispatchSendEmail(ctx, &email.SendEmailInput{Body: &email.Email{
+		To: in.Email, Kind: email.EmailKindPaymentFailed,
+		Subject: fmt.Sprintf("Payment for %s failed: subscription canceled", month),
+		Body:    fmt.Sprintf("We could not charge your card for %s (%v). Your subscription is canceled.", month, failed.Cause),
+	}})
+	cancel := subscription.NewSubscriptionServiceStub().DispatchCancelSubscription(ctx, &subscription.CancelSubscriptionRequest{
+		CustomerId: in.CustomerID, Reason: "payment failed for " + month,
+	})
+	if err := workflow.AwaitAll(ctx, notice, cancel); err != nil {
+		return fmt.Errorf("compensate failed payment of %s for %s: %w", in.CustomerID, month, err)
+	}
+	return nil
+}
+
+// money formats cents, e.g. 12.34 EUR.
+func money(cents int64, currency string) string {
+	return fmt.Sprintf("%d.%02d %s", cents/100, cents%100, currency)
+}

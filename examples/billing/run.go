@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/infgen/infgen/examples/billing/gen/subscription"
+	"github.com/infgen/infgen/examples/billing/monthly"
+	"github.com/infgen/infgen/runtime/client"
+)
+
+// run runs the example and returns its summary, printed on out. The error
+// is about running (a server that cannot start, an unreadable state file);
+// what went wrong in the billing itself is in the summary's Problems.
+func run(ctx context.Context, cfg config, out io.Writer, tty bool) (*summary, error) {
+	started := time.Now()
+	a, err := startApp(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = a.close() }()
+	ids := make([]string, cfg.customers)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(16)
+	for i := range ids {
+		ids[i] = customerID(i + 1)
+		g.Go(func() error { return a.subscribe(gctx, i+1) })
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	p := newProgress(out, tty, cfg)
+	waitErr := a.wait(ctx, ids, p)
+	p.finish()
+	sum, err := a.summarize(context.WithoutCancel(ctx), ids, time.Since(started))
+	if err != nil {
+		return nil, err
+	}
+	if waitErr != nil {
+		sum.Problems = append(sum.Problems, waitErr.Error())
+	}
+	if cfg.json {
+		err = sum.writeJSON(out)
+	} else {
+		err = sum.writeText(out)
+	}
+	return sum, err
+}
+
+// wait follows the workflows until all have finished, driving the churn
+// (unsubscribe signals, external cancellations) and refreshing progress.
+func (a *app) wait(ctx context.Context, ids []string, p *progress) error {
+	deadline := time.NewTimer(a.cfg.timeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(p.interval)
+	defer tick.Stop()
+	finished := map[string]bool{}
+	acted := map[string]bool{}
+	for {
+		for _, id := range ids {
+			if finished[id] {
+				continue
+			}
+			d, err := a.client.Describe(ctx, id)
+			if err != nil {
+				return fmt.Errorf("describe workflow %s: %w", id, err)
+			}
+			finished[id] = d.Status.Terminal()
+		}
+		if err := a.churn(ctx, ids, finished, acted); err != nil {
+			return err
+		}
+		p.update(a.snapshot(len(ids), countTrue(finished)))
+		if countTrue(finished) == len(ids) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return errors.New("interrupted before every workflow finished; run again with the same -db to resume")
+		case <-deadline.C:
+			return fmt.Errorf("gave up after -timeout %s with %d workflow(s) unfinished", a.cfg.timeout, len(ids)-countTrue(finished))
+		case <-tick.C:
+		}
+	}
+}
+
+// churn makes the customers with a leaving role leave once they have been
+// charged once. Acting twice (after a restart) is harmless.
+func (a *app) churn(ctx context.Context, ids []string, finished, acted map[string]bool) error {
+	charged := a.servers.ChargesByCustomer()
+	for _, id := range ids {
+		if finished[id] || acted[id] || charged[id] == 0 {
+			continue
+		}
+		switch customerRole(a.cfg, customerIndex(id)) {
+		case roleUnsubscribes:
+			_, err := a.client.Signal(ctx, client.Target{ID: id}, monthly.UnsubscribeSignal, monthly.Unsubscribe{Reason: "moving to another provider"})
+			if err != nil && !errors.Is(err, client.ErrFinished) {
+				return fmt.Errorf("signal %s: %w", id, err)
+			}
+		case roleCanceledElsewhere:
+			err := a.retryWebsite(ctx, func(ctx context.Context) error {
+				_, err := a.website.CancelSubscription(ctx, &subscription.CancelSubscriptionRequest{CustomerId: id, Reason: "canceled by phone"})
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("cancel subscription of %s: %w", id, err)
+			}
+		}
+		acted[id] = true
+	}
+	return nil
+}
+
+func countTrue(m map[string]bool) int {
+	n := 0
+	for _, v := range m {
+		if v {
+			n++
+		}
+	}
+	return n
+}

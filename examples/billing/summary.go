@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/infgen/infgen/examples/billing/monthly"
+	"github.com/infgen/infgen/runtime/client"
+)
+
+// summary is the outcome of a run, checked. Counts of what the servers did
+// cover every run that shared the state file; Retries and FaultsInjected
+// cover this run only.
+type summary struct {
+	Customers int `json:"customers"`
+	// Completed counts the workflows that completed (whatever way the
+	// customer left); the others are listed in Problems.
+	Completed int `json:"completed"`
+	// Ended counts completed workflows by how they ended.
+	Ended map[string]int `json:"ended"`
+	// MonthsBilled is the total of months the workflows report billed.
+	MonthsBilled int `json:"monthsBilled"`
+	// PaymentsCharged counts distinct charges at the payment server.
+	PaymentsCharged int   `json:"paymentsCharged"`
+	ChargedCents    int64 `json:"chargedCents"`
+	// DuplicateCharges counts customer-months charged more than once (must be 0).
+	DuplicateCharges int `json:"duplicateCharges"`
+	// DuplicateInvoices and DuplicateEmails likewise (must be 0).
+	DuplicateInvoices int `json:"duplicateInvoices"`
+	DuplicateEmails   int `json:"duplicateEmails"`
+	Invoices          int `json:"invoices"`
+	// EmailsSent counts invoice emails and payment-failure notices.
+	EmailsSent     int `json:"emailsSent"`
+	FailureNotices int `json:"failureNotices"`
+	// Retries counts service calls made on a task's second or later attempt.
+	Retries int64 `json:"retries"`
+	// IdempotentReplays counts requests the servers answered from their
+	// records because an earlier attempt had already taken effect.
+	IdempotentReplays int64 `json:"idempotentReplays"`
+	FaultsInjected    int64 `json:"faultsInjected"`
+	// Problems lists every failed check; empty means the run is correct.
+	Problems []string      `json:"problems"`
+	Elapsed  time.Duration `json:"elapsed"`
+}
+
+// OK reports whether every check passed.
+func (s *summary) OK() bool { return len(s.Problems) == 0 }
+
+func (s *summary) problemf(format string, args ...any) {
+	s.Problems = append(s.Problems, fmt.Sprintf(format, args...))
+}
+
+// summarize reads the workflows' results and the servers' records and
+// cross-checks them: every workflow completed, every billed month charged,
+// invoiced and emailed exactly once, nothing charged that was not billed.
+func (a *app) summarize(ctx context.Context, ids []string, elapsed time.Duration) (*summary, error) {
+	st := a.servers.Stats()
+	charges := a.servers.ChargesByCustomer()
+	s := &summary{
+		Customers: len(ids), Ended: map[string]int{}, Problems: []string{},
+		DuplicateCharges: st.Payments.Duplicates, DuplicateInvoices: st.Invoices.Duplicates, DuplicateEmails: st.Emails.Duplicates,
+		Invoices: st.Invoices.Records, EmailsSent: st.Emails.Records, FailureNotices: st.FailureEmails,
+		Retries:           a.attempts.retries.Load(),
+		IdempotentReplays: st.Payments.Replays + st.Invoices.Replays + st.Emails.Replays,
+		FaultsInjected:    st.FaultsInjected, Elapsed: elapsed.Round(time.Millisecond),
+	}
+	for _, id := range ids {
+		s.PaymentsCharged += charges[id]
+		actx, cancel := context.WithTimeout(ctx, time.Second)
+		o, err := a.client.Await(actx, id)
+		cancel()
+		if err != nil {
+			s.problemf("workflow %s has not finished", id)
+			continue
+		}
+		if o.Status != client.Completed {
+			s.problemf("workflow %s %s: %v", id, o.Status, o.Err)
+			continue
+		}
+		var r monthly.Result
+		if err := json.Unmarshal(o.Output, &r); err != nil {
+			return nil, fmt.Errorf("decode result of %s: %w", id, err)
+		}
+		s.Completed++
+		s.Ended[r.Ended]++
+		s.MonthsBilled += len(r.Months)
+		s.ChargedCents += r.ChargedCents
+		if charges[id] != len(r.Months) {
+			s.problemf("%s: billed %d month(s) but charged %d time(s)", id, len(r.Months), charges[id])
+		}
+	}
+	s.check(st.InvoiceEmails)
+	return s, nil
+}
+
+// check adds the problems visible in the totals.
+func (s *summary) check(invoiceEmails int) {
+	if s.DuplicateCharges+s.DuplicateInvoices+s.DuplicateEmails > 0 {
+		s.problemf("duplicates: %d charge(s), %d invoice(s), %d email(s)", s.DuplicateCharges, s.DuplicateInvoices, s.DuplicateEmails)
+	}
+	if s.Completed < s.Customers {
+		s.problemf("%d of %d workflows did not complete", s.Customers-s.Completed, s.Customers)
+	}
+	if s.Completed == s.Customers {
+		if s.Invoices != s.MonthsBilled || invoiceEmails != s.MonthsBilled {
+			s.problemf("%d month(s) billed but %d invoice(s) and %d invoice email(s)", s.MonthsBilled, s.Invoices, invoiceEmails)
+		}
+		if s.FailureNotices != s.Ended[monthly.EndedPaymentFailed] {
+			s.problemf("%d payment(s) failed but %d notice(s) sent", s.Ended[monthly.EndedPaymentFailed], s.FailureNotices)
+		}
+	}
+}
+
+func (s *summary) writeJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(s)
+}
+
+func (s *summary) writeText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nsummary (%s)\n", s.Elapsed)
+	row := func(name string, v any) { fmt.Fprintf(&b, "  %-22s %v\n", name, v) }
+	row("workflows completed", fmt.Sprintf("%d/%d (%s)", s.Completed, s.Customers, endedText(s.Ended)))
+	row("months billed", s.MonthsBilled)
+	row("payments charged", fmt.Sprintf("%d (%s)", s.PaymentsCharged, monthlyMoney(s.ChargedCents)))
+	row("duplicate charges", s.DuplicateCharges)
+	row("invoices", s.Invoices)
+	row("emails sent", fmt.Sprintf("%d (%d payment-failure notices)", s.EmailsSent, s.FailureNotices))
+	row("retries", fmt.Sprintf("%d (faults injected %d, idempotent replays %d)", s.Retries, s.FaultsInjected, s.IdempotentReplays))
+	if s.OK() {
+		b.WriteString("OK: every billed month was charged, invoiced and emailed exactly once\n")
+	} else {
+		b.WriteString("FAILED:\n")
+		for _, p := range s.Problems {
+			fmt.Fprintf(&b, "  - %s\n", p)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func endedText(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%d %s", m[k], strings.ReplaceAll(k, "_", " "))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func monthlyMoney(cents int64) string { return fmt.Sprintf("%d.%02d EUR", cents/100, cents%100) }
