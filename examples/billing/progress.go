@@ -25,7 +25,7 @@ func (a *app) snapshot(customers, finished int) snapshot {
 		charged: st.Payments.Records, expected: customers * a.cfg.months,
 		emails: st.Emails.Records, retries: a.attempts.retries.Load(),
 		duplicates: st.Payments.Duplicates + st.Invoices.Duplicates + st.Emails.Duplicates,
-		faults: st.FaultsInjected,
+		faults:     st.FaultsInjected,
 	}
 }
 
