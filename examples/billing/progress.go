@@ -10,7 +10,7 @@ import (
 // snapshot is the state shown on the progress line.
 type snapshot struct {
 	customers, finished int
-	charged, expected   int
+	charged             int
 	emails              int
 	retries             int64
 	duplicates          int
@@ -22,8 +22,8 @@ func (a *app) snapshot(customers, finished int) snapshot {
 	st := a.servers.Stats()
 	return snapshot{
 		customers: customers, finished: finished,
-		charged: st.Payments.Records, expected: customers * a.cfg.months,
-		emails: st.Emails.Records, retries: a.attempts.retries.Load(),
+		charged: st.Payments.Records,
+		emails:  st.Emails.Records, retries: a.attempts.retries.Load(),
 		duplicates: st.Payments.Duplicates + st.Invoices.Duplicates + st.Emails.Duplicates,
 		faults:     st.FaultsInjected,
 	}

@@ -7,6 +7,6 @@ It holds the API's types, the ConsumptionService service interface, HTTPClient (
 implementation over HTTP), Register (which hosts an implementation in a
 worker) and ConsumptionServiceStub (which workflows call, synchronously or with Dispatch…).
 
-Generated from ../api/consumption.yaml.
+Generated from consumption.yaml.
 */
 package consumption

@@ -37,10 +37,8 @@ func bodySnippet(data []byte) string {
 	return string(data)
 }
 
-/*
-classify marks err for the runtime: 408, 425, 429 and 5xx are retryable
+// classify marks err for the runtime: 408, 425, 429 and 5xx are retryable
 // (not before the Retry-After the server sent); other statuses are permanent.
-*/
 func classify(resp *http.Response, err error) error {
 	switch code := resp.StatusCode; {
 	case code == 408, code == 425, code == 429, code >= 500:
@@ -123,10 +121,8 @@ func paramString(v any) string {
 	return string(b)
 }
 
-/*
-paramParts splits an array value into its items, or an object value (a
+// paramParts splits an array value into its items, or an object value (a
 // struct or map) into key/value pairs sorted by key.
-*/
 func paramParts(v any) (list []string, obj [][2]string) {
 	rv := reflect.ValueOf(v)
 	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
@@ -172,10 +168,8 @@ func paramParts(v any) (list []string, obj [][2]string) {
 	return nil, nil
 }
 
-/*
-styleParam serializes a path or header parameter in style simple, label
+// styleParam serializes a path or header parameter in style simple, label
 // or matrix; path values are escaped.
-*/
 func styleParam(style string, explode bool, name string, v any, path bool) string {
 	esc := func(s string) string {
 		if path {
@@ -223,10 +217,8 @@ func styleParam(style string, explode bool, name string, v any, path bool) strin
 	return strings.Join(items, ",")
 }
 
-/*
-addQuery adds a query parameter in style form, spaceDelimited,
+// addQuery adds a query parameter in style form, spaceDelimited,
 // pipeDelimited or deepObject.
-*/
 func addQuery(q url.Values, style string, explode bool, name string, v any) {
 	list, obj := paramParts(v)
 	switch {
@@ -279,10 +271,8 @@ func cookieParam(v any) string {
 	return paramString(v)
 }
 
-/*
-formBody encodes v as application/x-www-form-urlencoded: object
+// formBody encodes v as application/x-www-form-urlencoded: object
 // properties become fields, arrays repeat the field.
-*/
 func formBody(v any) string {
 	q := url.Values{}
 	_, obj := paramParts(v)
@@ -299,10 +289,8 @@ func formBody(v any) string {
 	return q.Encode()
 }
 
-/*
-multipartBody encodes a struct as multipart/form-data: []byte fields are
+// multipartBody encodes a struct as multipart/form-data: []byte fields are
 // sent as files, other fields as values (objects as JSON).
-*/
 func multipartBody(v any) (io.Reader, string, error) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)

@@ -7,10 +7,8 @@ import (
 	"net/http"
 )
 
-/*
-ServiceName is the name ConsumptionService is registered under in a worker and
+// ServiceName is the name ConsumptionService is registered under in a worker and
 // addressed by in workflow stubs.
-*/
 const ServiceName = "ConsumptionService"
 
 // ConsumptionService is the API as a Go interface: one method per operation.
@@ -47,10 +45,8 @@ type GetConsumptionOutput struct {
 	Body *Consumption `json:"body,omitempty"`
 }
 
-/*
-GetConsumptionError is a declared error response of GetConsumption. Statuses 408, 425,
+// GetConsumptionError is a declared error response of GetConsumption. Statuses 408, 425,
 // 429 and 5xx are retried by the runtime; other 4xx are not.
-*/
 type GetConsumptionError struct {
 	// StatusCode is the HTTP status of the response.
 	StatusCode int `json:"statusCode"`

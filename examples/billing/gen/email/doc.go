@@ -7,6 +7,6 @@ It holds the API's types, the EmailService service interface, HTTPClient (its
 implementation over HTTP), Register (which hosts an implementation in a
 worker) and EmailServiceStub (which workflows call, synchronously or with Dispatch…).
 
-Generated from ../api/email.yaml.
+Generated from email.yaml.
 */
 package email

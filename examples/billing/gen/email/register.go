@@ -8,10 +8,8 @@ import (
 	"github.com/infgen/infgen/runtime/worker"
 )
 
-/*
-Register hosts impl (usually an *HTTPClient) in w under ServiceName, one
+// Register hosts impl (usually an *HTTPClient) in w under ServiceName, one
 // task handler per method, with payloads encoded as JSON.
-*/
 func Register(w *worker.Worker, impl EmailService, opts ...worker.ServiceOption) error {
 	if impl == nil {
 		return errors.New("register EmailService: nil implementation")

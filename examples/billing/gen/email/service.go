@@ -7,10 +7,8 @@ import (
 	"net/http"
 )
 
-/*
-ServiceName is the name EmailService is registered under in a worker and
+// ServiceName is the name EmailService is registered under in a worker and
 // addressed by in workflow stubs.
-*/
 const ServiceName = "EmailService"
 
 // EmailService is the API as a Go interface: one method per operation.
@@ -43,10 +41,8 @@ type SendEmailOutput struct {
 	Body *EmailReceipt `json:"body,omitempty"`
 }
 
-/*
-SendEmailError is a declared error response of SendEmail. Statuses 408, 425,
+// SendEmailError is a declared error response of SendEmail. Statuses 408, 425,
 // 429 and 5xx are retried by the runtime; other 4xx are not.
-*/
 type SendEmailError struct {
 	// StatusCode is the HTTP status of the response.
 	StatusCode int `json:"statusCode"`

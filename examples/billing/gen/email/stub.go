@@ -7,11 +7,9 @@ import (
 	"github.com/infgen/infgen/runtime/workflow"
 )
 
-/*
-EmailServiceStub calls EmailService from a workflow: each method runs as a durable
+// EmailServiceStub calls EmailService from a workflow: each method runs as a durable
 // task on a worker where the service is registered. Methods block the workflow
 // until the result is known; Dispatch… methods return at once with a Deferred.
-*/
 type EmailServiceStub struct {
 	opts []workflow.CallOption
 }

@@ -7,6 +7,6 @@ It holds the API's types, the InvoiceService service interface, HTTPClient (its
 implementation over HTTP), Register (which hosts an implementation in a
 worker) and InvoiceServiceStub (which workflows call, synchronously or with Dispatch…).
 
-Generated from ../api/invoice.yaml.
+Generated from invoice.yaml.
 */
 package invoice

@@ -10,10 +10,8 @@ import (
 	"strings"
 )
 
-/*
-HTTPClient implements InvoiceService by calling the API over HTTP. Credentials
+// HTTPClient implements InvoiceService by calling the API over HTTP. Credentials
 // come from its options (the worker's configuration), never from task input.
-*/
 type HTTPClient struct {
 	baseURL string
 	client  *http.Client
@@ -25,10 +23,8 @@ var _ InvoiceService = (*HTTPClient)(nil)
 // HTTPOption configures an HTTPClient.
 type HTTPOption func(*HTTPClient)
 
-/*
-NewHTTPClient returns a client of the API at baseURL (for example
+// NewHTTPClient returns a client of the API at baseURL (for example
 // http://127.0.0.1:8083).
-*/
 func NewHTTPClient(baseURL string, opts ...HTTPOption) *HTTPClient {
 	c := &HTTPClient{
 		baseURL: strings.TrimRight(baseURL, "/"),
@@ -41,10 +37,8 @@ func NewHTTPClient(baseURL string, opts ...HTTPOption) *HTTPClient {
 	return c
 }
 
-/*
-WithHTTPClient sets the *http.Client requests go through (timeouts, TLS,
-// proxies, transports).
-*/
+// WithHTTPClient sets the *http.Client requests go through (timeouts, TLS,
+// // proxies, transports).
 func WithHTTPClient(hc *http.Client) HTTPOption {
 	return func(c *HTTPClient) {
 		c.client = hc
@@ -58,10 +52,8 @@ func WithHeader(key, value string) HTTPOption {
 	}
 }
 
-/*
-do sends req with the client's headers and returns the response and its
+// do sends req with the client's headers and returns the response and its
 // body. Transport failures are retryable.
-*/
 func (c *HTTPClient) do(req *http.Request) (*http.Response, []byte, error) {
 	for k, vs := range c.header {
 		for _, v := range vs {

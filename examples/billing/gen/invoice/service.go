@@ -7,10 +7,8 @@ import (
 	"net/http"
 )
 
-/*
-ServiceName is the name InvoiceService is registered under in a worker and
+// ServiceName is the name InvoiceService is registered under in a worker and
 // addressed by in workflow stubs.
-*/
 const ServiceName = "InvoiceService"
 
 // InvoiceService is the API as a Go interface: one method per operation.
@@ -43,10 +41,8 @@ type CreateInvoiceOutput struct {
 	Body *Invoice `json:"body,omitempty"`
 }
 
-/*
-CreateInvoiceError is a declared error response of CreateInvoice. Statuses 408, 425,
+// CreateInvoiceError is a declared error response of CreateInvoice. Statuses 408, 425,
 // 429 and 5xx are retried by the runtime; other 4xx are not.
-*/
 type CreateInvoiceError struct {
 	// StatusCode is the HTTP status of the response.
 	StatusCode int `json:"statusCode"`

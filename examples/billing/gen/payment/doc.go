@@ -7,6 +7,6 @@ It holds the API's types, the PaymentService service interface, HTTPClient (its
 implementation over HTTP), Register (which hosts an implementation in a
 worker) and PaymentServiceStub (which workflows call, synchronously or with Dispatch…).
 
-Generated from ../api/payment.yaml.
+Generated from payment.yaml.
 */
 package payment

@@ -7,10 +7,8 @@ import (
 	"net/http"
 )
 
-/*
-ServiceName is the name PaymentService is registered under in a worker and
+// ServiceName is the name PaymentService is registered under in a worker and
 // addressed by in workflow stubs.
-*/
 const ServiceName = "PaymentService"
 
 // PaymentService is the API as a Go interface: one method per operation.
@@ -43,10 +41,8 @@ type RequestPaymentOutput struct {
 	Body *Payment `json:"body,omitempty"`
 }
 
-/*
-RequestPaymentError is a declared error response of RequestPayment. Statuses 408, 425,
+// RequestPaymentError is a declared error response of RequestPayment. Statuses 408, 425,
 // 429 and 5xx are retried by the runtime; other 4xx are not.
-*/
 type RequestPaymentError struct {
 	// StatusCode is the HTTP status of the response.
 	StatusCode int `json:"statusCode"`
