@@ -28,6 +28,8 @@ type converter struct {
 	// schemas of other files).
 	byRef    map[string]string
 	bySchema map[*openapi3.Schema]string
+	// byOrigin names schemas of other files by their position.
+	byOrigin map[string]string
 	// declared marks the type names already emitted (or being emitted).
 	declared map[string]bool
 	warnings []ir.Warning
@@ -42,6 +44,7 @@ func newConverter(doc *openapi3.T, files *fileSet, root *sourceFile) *converter 
 		pkg:      ir.NewScope(ir.FixedNames()...),
 		byRef:    map[string]string{},
 		bySchema: map[*openapi3.Schema]string{},
+		byOrigin: map[string]string{},
 		declared: map[string]bool{},
 	}
 }

@@ -96,7 +96,7 @@ func checkJSONSyntax(name string, data []byte) error {
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return &Error{Pos: offsetPos(name, data, int(se.Offset)), Msg: "invalid JSON: " + se.Error()}
+		return &Error{Pos: offsetPos(name, data, int(se.Offset)-1), Msg: "invalid JSON: " + se.Error()}
 	}
 	return &Error{Pos: offsetPos(name, data, len(data)), Msg: "invalid JSON", Err: err}
 }

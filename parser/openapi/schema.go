@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"fmt"
 	"path"
 	"strings"
 
@@ -40,9 +41,16 @@ func (c *converter) typeOf(ref *openapi3.SchemaRef, hint string, at ir.Pos) ir.T
 		if !ok {
 			name, ok = c.bySchema[s]
 		}
+		key := originKey(s)
+		if !ok && key != "" {
+			name, ok = c.byOrigin[key]
+		}
 		if !ok {
 			name = c.pkg.Unique(ir.GoName(refBaseName(ref.Ref)))
 			c.bySchema[s] = name
+			if key != "" {
+				c.byOrigin[key] = name
+			}
 		}
 		c.declare(name, s, at)
 		return ir.TypeRef{Kind: ir.KindNamed, Name: name, Nullable: nullable(s)}
@@ -329,4 +337,14 @@ func scalarKind(s *openapi3.Schema) ir.Kind {
 		return ir.KindBinary
 	}
 	return ir.KindString
+}
+
+// originKey identifies a schema by where it is written, so that one schema
+// reached through differently spelled $refs (across files) gets one type.
+func originKey(s *openapi3.Schema) string {
+	if s.Origin == nil || s.Origin.Key == nil || s.Origin.Key.Line == 0 {
+		return ""
+	}
+	k := s.Origin.Key
+	return fmt.Sprintf("%s:%d:%d", k.File, k.Line, k.Column)
 }

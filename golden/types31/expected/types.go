@@ -200,23 +200,9 @@ type Square struct {
 
 // Tree is an object of the API.
 type Tree struct {
-	Children []Tree2 `json:"children,omitempty"`
-	Parent   *Tree3  `json:"parent,omitempty"`
-	Value    string  `json:"value"`
-}
-
-// Tree2 is an object of the API.
-type Tree2 struct {
-	Children []Tree2 `json:"children,omitempty"`
-	Parent   *Tree2  `json:"parent,omitempty"`
-	Value    string  `json:"value"`
-}
-
-// Tree3 is an object of the API.
-type Tree3 struct {
-	Children []Tree3 `json:"children,omitempty"`
-	Parent   *Tree3  `json:"parent,omitempty"`
-	Value    string  `json:"value"`
+	Children []Tree `json:"children,omitempty"`
+	Parent   *Tree  `json:"parent,omitempty"`
+	Value    string `json:"value"`
 }
 
 // Weird is an object of the API.
