@@ -77,3 +77,24 @@ func BenchmarkStorage(b *testing.B) {
 	defer s.Close()
 	storagetest.Benchmark(b, s)
 }
+
+func TestConfig(t *testing.T) {
+	t.Setenv(embedded.EnvPath, "")
+	_, err := embedded.ConfigFromEnv()
+	require.ErrorContains(t, err, embedded.EnvPath)
+
+	path := filepath.Join(t.TempDir(), "state.db")
+	t.Setenv(embedded.EnvPath, path)
+	t.Setenv(embedded.EnvCompression, "zstd")
+	c, err := embedded.ConfigFromEnv()
+	require.NoError(t, err)
+	require.Equal(t, embedded.Config{Path: path, Compression: "zstd"}, c)
+	s, err := c.Open()
+	require.NoError(t, err)
+	defer s.Close()
+	_, err = s.Put(context.Background(), &storage.PutParams{ID: "a", Data: []byte("b")})
+	require.NoError(t, err)
+
+	_, err = embedded.Config{Path: filepath.Join(t.TempDir(), "x.db"), Compression: "brotli"}.Open()
+	require.ErrorContains(t, err, "brotli")
+}

@@ -25,7 +25,7 @@ type Config struct {
 	DSN string `json:"dsn" yaml:"dsn"`
 	// TablePrefix prefixes the table names (default "infgen_").
 	TablePrefix string `json:"table_prefix,omitempty" yaml:"table_prefix,omitempty"`
-	// MaxConns caps the connection pool (0: pgxpool's default).
+	// MaxConns caps the connection pool (0: pool_max_conns in the DSN, else 32).
 	MaxConns int `json:"max_conns,omitempty" yaml:"max_conns,omitempty"`
 	// Compression is the codec of record data: "", "none", "zstd" or "gzip"
 	// (see package compress). "" stores data as is, without a header.

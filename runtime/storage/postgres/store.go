@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
@@ -25,9 +26,12 @@ type options struct {
 // be lower-case letters, digits and underscores.
 func WithTablePrefix(p string) Option { return func(o *options) { o.prefix = p } }
 
-// WithMaxConns caps the connection pool (default: pgxpool's, the larger of 4
-// and the number of CPUs, or pool_max_conns in the DSN).
+// WithMaxConns caps the connection pool (default: pool_max_conns in the
+// DSN, else 32).
 func WithMaxConns(n int) Option { return func(o *options) { o.maxConns = int32(n) } }
+
+// defaultMaxConns is the pool size when neither the DSN nor an option sets one.
+const defaultMaxConns = 32
 
 var validPrefix = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 
@@ -54,8 +58,13 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres storage: parse DSN (want postgres://user:password@host:port/db): %w", err)
 	}
-	if o.maxConns > 0 {
+	switch {
+	case o.maxConns > 0:
 		cfg.MaxConns = o.maxConns
+	case !strings.Contains(dsn, "pool_max_conns"):
+		// pgxpool's default (max(4, CPUs)) serializes a busy worker's
+		// commits behind a handful of connections.
+		cfg.MaxConns = defaultMaxConns
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -164,4 +164,5 @@ var engines = []opener{
 	{"bbolt-update", func(p string) (engine, error) { return openBolt(p, false, 0) }},
 	{"sqlite-wal-full", func(p string) (engine, error) { return openSQLite(p, "FULL") }},
 	{"sqlite-wal-normal", func(p string) (engine, error) { return openSQLite(p, "NORMAL") }},
+	{"sqlite-wal-full-groupcommit", func(p string) (engine, error) { return openSQLiteGroup(p, "FULL") }},
 }
