@@ -55,33 +55,48 @@ func (e *Error) Error() string { return e.Pos.String() + ": " + e.Err.Error() }
 func (e *Error) Unwrap() error { return e.Err }
 
 // Load compiles the files of p with their imports and returns the spec.
+// Warnings name the files by their path on disk.
 func Load(ctx context.Context, p Params) (*ir.Spec, error) {
 	if len(p.Files) == 0 {
 		return nil, errors.New("proto: no .proto files given")
 	}
-	fds, names, err := Compile(ctx, p.ImportPaths, p.Files)
+	fds, names, res, err := compile(ctx, p.ImportPaths, p.Files)
 	if err != nil {
 		return nil, err
 	}
-	return Build(BuildParams{
+	spec, err := Build(BuildParams{
 		Files:        fds,
 		Targets:      names,
 		Package:      p.Package,
 		GoImportPath: p.GoImportPath,
 		Inputs:       names,
 	})
+	if spec != nil {
+		for i, w := range spec.Warnings {
+			spec.Warnings[i].Pos.File = res.diskPath(w.Pos.File)
+		}
+		spec.Warnings = ir.SortWarnings(spec.Warnings)
+	}
+	return spec, err
 }
 
 // Compile parses and links the given files and everything they import. It
 // returns every file descriptor, dependencies before dependents, and the
 // names (relative to the import paths) of the requested files.
 func Compile(ctx context.Context, importPaths, files []string) ([]*descriptorpb.FileDescriptorProto, []string, error) {
+	fds, names, _, err := compile(ctx, importPaths, files)
+	return fds, names, err
+}
+
+// compile is Compile, also returning the resolver that knows where each
+// file was found.
+func compile(ctx context.Context, importPaths, files []string) ([]*descriptorpb.FileDescriptorProto, []string, *resolver, error) {
 	res := newResolver(importPaths)
 	names := make([]string, 0, len(files))
 	for _, f := range files {
 		name, err := res.nameOf(f)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if !slices.Contains(names, name) {
 			names = append(names, name)
@@ -112,11 +127,11 @@ func Compile(ctx context.Context, importPaths, files []string) ([]*descriptorpb.
 		defer mu.Unlock()
 		if len(errs) > 0 {
 			slices.SortStableFunc(errs, comparePositioned)
-			return nil, nil, errors.Join(errs...)
+			return nil, nil, nil, errors.Join(errs...)
 		}
-		return nil, nil, res.explain(err)
+		return nil, nil, nil, res.explain(err)
 	}
-	return flatten(linked), names, nil
+	return flatten(linked), names, res, nil
 }
 
 func comparePositioned(a, b error) int {
@@ -224,16 +239,21 @@ func (r *resolver) FindFileByPath(name string) (protocompile.SearchResult, error
 	return protocompile.SearchResult{}, fmt.Errorf("%q not found in import paths %s: %w", name, strings.Join(r.dirs, ", "), fs.ErrNotExist)
 }
 
+// diskPath is where the file with the given import name was read, or the
+// name itself for built-in files.
+func (r *resolver) diskPath(name string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if p, ok := r.paths[name]; ok {
+		return p
+	}
+	return name
+}
+
 // positioned converts a compiler error to an *Error naming the disk path.
 func (r *resolver) positioned(e reporter.ErrorWithPos) error {
 	pos := e.GetPosition()
-	file := pos.Filename
-	r.mu.Lock()
-	if p, ok := r.paths[file]; ok {
-		file = p
-	}
-	r.mu.Unlock()
-	return &Error{Pos: ir.Pos{File: file, Line: pos.Line, Col: pos.Col}, Err: e.Unwrap()}
+	return &Error{Pos: ir.Pos{File: r.diskPath(pos.Filename), Line: pos.Line, Col: pos.Col}, Err: e.Unwrap()}
 }
 
 // explain words an error that has no position (a requested file missing).

@@ -93,7 +93,7 @@ func TestLoadServicesMethodsAndGoIdents(t *testing.T) {
 	require.Equal(t, []string{"greeter.proto", "greeter_stream.proto", "types.proto"}, spec.Proto.Generate,
 		"ext/money.proto has its own go_package and is imported, not generated")
 	require.Len(t, spec.Warnings, 2)
-	require.Equal(t, "greeter.proto:12:3: client-streaming method demo.v1.Greeter.Upload skipped: only unary and server-streaming methods become tasks", spec.Warnings[0].String())
+	require.Equal(t, filepath.Join(dir, "greeter.proto")+":12:3: client-streaming method demo.v1.Greeter.Upload skipped: only unary and server-streaming methods become tasks", spec.Warnings[0].String())
 	require.Contains(t, spec.Warnings[1].Message, "bidi-streaming method demo.v1.Greeter.Chat skipped")
 }
 
