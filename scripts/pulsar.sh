@@ -145,7 +145,11 @@ allowAutoTopicCreationType=non-partitioned
 functionsWorkerEnabled=false
 systemTopicEnabled=true
 topicLevelPoliciesEnabled=true
-brokerDeleteInactiveTopicsEnabled=false
+# Topics of finished test runs go away after an hour without traffic or backlog.
+brokerDeleteInactiveTopicsEnabled=true
+brokerDeleteInactiveTopicsMode=delete_when_subscriptions_caught_up
+brokerDeleteInactiveTopicsMaxInactiveDurationSeconds=3600
+brokerDeleteInactiveTopicsFrequencySeconds=600
 # Latency: a caught-up cursor reads new entries at once instead of after 10 ms.
 managedLedgerNewEntriesCheckDelayInMillis=0
 webSocketServiceEnabled=false
@@ -186,6 +190,7 @@ EOF
 }
 
 start() {
+  command -v curl >/dev/null || die "curl not found: install it (apt-get install curl)"
   if answering; then
     say "already running ($ADMIN_URL answers)"
     return 0

@@ -19,6 +19,9 @@ import (
 // SubscribeParams.NackDelay is zero.
 const defaultNackDelay = time.Second
 
+// laneBuffer is how many received messages may wait for one KeyShared lane.
+const laneBuffer = 8
+
 // rawHandler handles one Pulsar message; nil acknowledges it, an error
 // negatively acknowledges it.
 type rawHandler func(ctx context.Context, m pc.Message) error
@@ -128,7 +131,9 @@ func (s *subscription) start(mode transport.Mode, concurrency int) {
 	lanes := make([]chan pc.Message, concurrency)
 	if mode == transport.KeyShared {
 		for i := range lanes {
-			lanes[i] = make(chan pc.Message, 1)
+			// A little slack per lane, so that one busy key does not stall
+			// the receive loop, and with it every other lane, at once.
+			lanes[i] = make(chan pc.Message, laneBuffer)
 		}
 	} else {
 		shared := make(chan pc.Message, concurrency)
@@ -173,6 +178,7 @@ func (s *subscription) receive(ctx context.Context, mode transport.Mode, lanes [
 			}
 			var perr *pc.Error
 			if errors.As(err, &perr) && perr.Result() == pc.ConsumerClosed {
+				s.log.Error("pulsar: consumer closed by the client library; this subscription no longer receives messages", "err", err)
 				return
 			}
 			s.log.Warn("pulsar: receive failed; retrying", "err", err)
