@@ -134,8 +134,12 @@ func (g *grpcGen) render(name string, fn func(*jen.File)) ([]byte, error) {
 	for _, pn := range g.pkgNames {
 		f.ImportName(pn[0], pn[1])
 	}
-	f.ImportName(grpcPathGRPC, "grpc")
-	f.ImportName(grpcPathDetails, "errdetails")
+	for _, path := range []string{
+		grpcPathGRPC, grpcPathCodes, grpcPathStatus, grpcPathMetadata, grpcPathProto,
+		grpcPathDetails, grpcPathService, grpcPathCodec, grpcPathWorker, grpcPathWorkflow,
+	} {
+		f.ImportName(path, path[strings.LastIndex(path, "/")+1:])
+	}
 	fn(f)
 	var b strings.Builder
 	if err := f.Render(&b); err != nil {

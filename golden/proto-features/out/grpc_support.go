@@ -6,13 +6,13 @@ package v1
 import (
 	"context"
 	"errors"
-	service "github.com/infgen/infgen/runtime/service"
+	"github.com/infgen/infgen/runtime/service"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
-	codes "google.golang.org/grpc/codes"
-	metadata "google.golang.org/grpc/metadata"
-	status "google.golang.org/grpc/status"
-	proto "google.golang.org/protobuf/proto"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 	"io"
 	"time"
 )

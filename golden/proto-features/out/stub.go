@@ -4,8 +4,8 @@
 package v1
 
 import (
-	codec "github.com/infgen/infgen/runtime/codec"
-	workflow "github.com/infgen/infgen/runtime/workflow"
+	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/workflow"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 

@@ -4,8 +4,8 @@
 package v1
 
 import (
-	codec "github.com/infgen/infgen/runtime/codec"
-	worker "github.com/infgen/infgen/runtime/worker"
+	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/worker"
 )
 
 // RegisterAudit registers impl in w as the AuditServiceName service: one task method per RPC

@@ -5,8 +5,8 @@ package librarypb
 
 import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
-	codec "github.com/infgen/infgen/runtime/codec"
-	workflow "github.com/infgen/infgen/runtime/workflow"
+	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/workflow"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 

@@ -4,8 +4,8 @@
 package routeguide
 
 import (
-	codec "github.com/infgen/infgen/runtime/codec"
-	workflow "github.com/infgen/infgen/runtime/workflow"
+	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/workflow"
 )
 
 // RouteGuideStub calls RouteGuide from a workflow: each call is a task executed by a worker
