@@ -19,6 +19,10 @@ import (
 // the output package refers to the others without qualification.
 const DefaultImportPath = "infgen.invalid/generated"
 
+// unresolvedImportPath prefixes the import paths given to files that have
+// no go_package and are not generated (see NewPlugin).
+const unresolvedImportPath = "infgen.invalid/unresolved"
+
 // Params describes one generation run.
 type Params struct {
 	// Files holds every file descriptor involved, dependencies before
@@ -56,6 +60,16 @@ func NewPlugin(p Params) (*protogen.Plugin, error) {
 			return nil, fmt.Errorf("protogo: proto file name %q contains ',' or '=', which protoc plugin parameters cannot carry; rename the file", name)
 		}
 		params = append(params, "M"+name+"="+importPath+";"+p.PackageName)
+	}
+	// A file outside the output package that declares no go_package is
+	// only reached through another package's imports (the output never
+	// refers to it); protogen still needs an import path for it.
+	for _, f := range p.Files {
+		name := f.GetName()
+		if f.GetOptions().GetGoPackage() != "" || slices.Contains(p.Generate, name) || strings.ContainsAny(name, ",=") {
+			continue
+		}
+		params = append(params, "M"+name+"="+unresolvedImportPath+"/"+strings.TrimSuffix(name, ".proto"))
 	}
 	req := &pluginpb.CodeGeneratorRequest{
 		FileToGenerate: p.Generate,

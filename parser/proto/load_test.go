@@ -216,3 +216,28 @@ message Request {}
 	_, err = load(t, dir, "a.proto")
 	require.ErrorContains(t, err, "b.proto and a.proto both declare the Go identifier Request")
 }
+
+func TestLoadForeignPackageImportingFileWithoutGoPackage(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{
+		"t.proto": `syntax = "proto3";
+package t;
+import "a.proto";
+service S { rpc Do(a.A) returns (a.A); }
+`,
+		"a.proto": `syntax = "proto3";
+package a;
+option go_package = "example.com/a";
+import "c.proto";
+message A { c.C c = 1; }
+`,
+		"c.proto": `syntax = "proto3";
+package c;
+message C {}
+`,
+	})
+	spec, err := load(t, dir, "t.proto")
+	require.NoError(t, err)
+	require.Equal(t, []string{"t.proto"}, spec.Proto.Generate, "c.proto belongs to a's package, not to the output")
+	require.Equal(t, ir.GoIdent{ImportPath: "example.com/a", Name: "A"}, spec.Services[0].Methods[0].Input)
+}
