@@ -40,11 +40,20 @@ answering() {
   curl -fsS -m 3 -o /dev/null "$ADMIN_URL/admin/v2/namespaces/public/default" 2>/dev/null
 }
 
+# alive succeeds when pid is a live (not zombie) Pulsar standalone process.
+alive() {
+  local stat
+  stat="$(ps -o stat= -p "$1" 2>/dev/null)" || return 1
+  [[ -n "$stat" && "$stat" != Z* ]] || return 1
+  grep -q PulsarStandaloneStarter "/proc/$1/cmdline" 2>/dev/null
+}
+
+# running_pid prints the pid of the broker this script started, if it is alive.
 running_pid() {
   [[ -f "$PID_FILE" ]] || return 1
   local pid
   pid="$(cat "$PID_FILE")"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+  [[ -n "$pid" ]] && alive "$pid" && echo "$pid"
 }
 
 show_log_tail() {
@@ -237,7 +246,7 @@ start() {
       say "ready: $BROKER_URL, admin $ADMIN_URL"
       return 0
     fi
-    if ! kill -0 "$pid" 2>/dev/null; then
+    if ! alive "$pid"; then
       show_log_tail
       die "the broker (pid $pid) exited before answering on $ADMIN_URL"
     fi
@@ -256,7 +265,7 @@ stop() {
   fi
   kill "$pid"
   for _ in $(seq 1 30); do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$PID_FILE"; say "stopped pid $pid"; return 0; }
+    alive "$pid" || { rm -f "$PID_FILE"; say "stopped pid $pid"; return 0; }
     sleep 1
   done
   say "pid $pid did not stop within 30s; killing it"
