@@ -13,6 +13,7 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newGenerateCmd())
+	root.AddCommand(newInitCmd())
 	return root
 }
 

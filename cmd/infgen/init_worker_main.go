@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+)
+
+// Import paths used by a scaffolded worker.
+const (
+	scPkgWorker   = "github.com/infgen/infgen/runtime/worker"
+	scPkgRetry    = "github.com/infgen/infgen/runtime/retry"
+	scPkgLocal    = "github.com/infgen/infgen/runtime/local"
+	scPkgPulsar   = "github.com/infgen/infgen/runtime/transport/pulsar"
+	scPkgTrans    = "github.com/infgen/infgen/runtime/transport"
+	scPkgStorage  = "github.com/infgen/infgen/runtime/storage"
+	scPkgPostgres = "github.com/infgen/infgen/runtime/storage/postgres"
+	scPkgRedis    = "github.com/infgen/infgen/runtime/storage/redis"
+	scPkgMySQL    = "github.com/infgen/infgen/runtime/storage/mysql"
+	scPkgEmbedded = "github.com/infgen/infgen/runtime/storage/embedded"
+	scPkgYAML     = "go.yaml.in/yaml/v3"
+	scPkgGRPC     = "google.golang.org/grpc"
+	scPkgInsecure = "google.golang.org/grpc/credentials/insecure"
+)
+
+// mainFile builds the scaffolded main.go with jennifer: main and run (the
+// worker's life cycle), register (what it hosts), the configuration file
+// and the choice of transport and storage.
+func (w *scaffold) mainFile() ([]byte, error) {
+	f := jen.NewFile("main")
+	f.HeaderComment(fmt.Sprintf("Scaffolded by `%s`; edit it freely.", w.command))
+	f.ImportName(scPkgYAML, "yaml")
+	for _, s := range w.services {
+		f.ImportName(s.pkg.ImportPath, s.pkg.Name)
+	}
+	for _, wf := range w.workflows {
+		f.ImportName(wf.pkg.ImportPath, wf.pkg.Name)
+	}
+	for _, line := range strings.Split(w.packageDoc(), "\n") {
+		f.PackageComment(line)
+	}
+	for _, path := range []string{scPkgWorker, scPkgRetry, scPkgLocal, scPkgPulsar, scPkgTrans, scPkgStorage, scPkgPostgres, scPkgRedis, scPkgMySQL, scPkgEmbedded, scPkgGRPC, scPkgInsecure} {
+		f.ImportName(path, path[strings.LastIndex(path, "/")+1:])
+	}
+	w.mainFuncs(f)
+	w.registerFunc(f)
+	configDecls(f)
+	backendDecls(f)
+	var b bytes.Buffer
+	if err := f.Render(&b); err != nil {
+		return nil, fmt.Errorf("scaffold main.go: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+func (w *scaffold) packageDoc() string {
+	var hosts []string
+	for _, s := range w.services {
+		hosts = append(hosts, s.name)
+	}
+	for _, wf := range w.workflows {
+		hosts = append(hosts, "the workflow "+wf.pkg.Name+"."+wf.fn+"()")
+	}
+	return fmt.Sprintf("Command %s is an infgen worker hosting %s.\n\n"+
+		"It reads its configuration file (-config, default worker.yaml) and runs until\n"+
+		"SIGINT or SIGTERM. The transport and storage come from the environment: the\n"+
+		"embedded default when INFGEN_PULSAR_URL is unset, otherwise Pulsar with the\n"+
+		"storage named by INFGEN_POSTGRES_DSN, INFGEN_REDIS_ADDR or INFGEN_MYSQL_DSN.",
+		w.name, strings.Join(hosts, ", "))
+}
+
+func (w *scaffold) mainFuncs(f *jen.File) {
+	f.Func().Id("main").Params().Block(
+		jen.Id("configPath").Op(":=").Qual("flag", "String").Call(jen.Lit("config"), jen.Lit("worker.yaml"), jen.Lit("worker configuration file")),
+		jen.Qual("flag", "Parse").Call(),
+		jen.If(jen.Err().Op(":=").Id("run").Call(jen.Op("*").Id("configPath")), jen.Err().Op("!=").Nil()).Block(
+			jen.Qual("fmt", "Fprintln").Call(jen.Qual("os", "Stderr"), jen.Lit(w.name+":"), jen.Err()),
+			jen.Qual("os", "Exit").Call(jen.Lit(1)),
+		),
+	)
+	f.Line()
+	ifErrReturn := jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+	f.Comment("run starts the worker and blocks until SIGINT or SIGTERM.")
+	f.Func().Id("run").Params(jen.Id("configPath").String()).Error().Block(
+		jen.List(jen.Id("cfg"), jen.Err()).Op(":=").Id("loadConfig").Call(jen.Id("configPath")),
+		ifErrReturn,
+		jen.Id("logger").Op(":=").Qual("log/slog", "New").Call(jen.Qual("log/slog", "NewJSONHandler").Call(
+			jen.Qual("os", "Stderr"), jen.Op("&").Qual("log/slog", "HandlerOptions").Values(jen.Dict{jen.Id("Level"): jen.Id("cfg").Dot("level").Call()}))),
+		jen.List(jen.Id("ctx"), jen.Id("stop")).Op(":=").Qual("os/signal", "NotifyContext").Call(
+			jen.Qual("context", "Background").Call(), jen.Qual("os", "Interrupt"), jen.Qual("syscall", "SIGTERM")),
+		jen.Defer().Id("stop").Call(),
+		jen.List(jen.Id("tr"), jen.Id("st"), jen.Err()).Op(":=").Id("openBackends").Call(jen.Id("ctx"), jen.Id("logger")),
+		ifErrReturn,
+		jen.Defer().Func().Params().Block(
+			jen.Id("_").Op("=").Id("tr").Dot("Close").Call(),
+			jen.Id("_").Op("=").Id("st").Dot("Close").Call(),
+		).Call(),
+		jen.List(jen.Id("w"), jen.Err()).Op(":=").Qual(scPkgWorker, "New").Call(jen.Qual(scPkgWorker, "Options").Values(jen.Dict{
+			jen.Id("Transport"): jen.Id("tr"), jen.Id("Storage"): jen.Id("st"), jen.Id("Logger"): jen.Id("logger"),
+			jen.Id("WorkflowConcurrency"): jen.Id("cfg").Dot("WorkflowConcurrency"),
+		})),
+		ifErrReturn,
+		jen.List(jen.Id("closers"), jen.Err()).Op(":=").Id("register").Call(jen.Id("w"), jen.Id("cfg")),
+		jen.Defer().Func().Params().Block(
+			jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("closers")).Block(
+				jen.Id("_").Op("=").Id("c").Dot("Close").Call()),
+		).Call(),
+		ifErrReturn,
+		jen.If(jen.Err().Op(":=").Id("w").Dot("Start").Call(jen.Id("ctx")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		jen.Id("logger").Dot("Info").Call(jen.Lit("worker started"), jen.Lit("name"), jen.Lit(w.name)),
+		jen.Op("<-").Id("ctx").Dot("Done").Call(),
+		jen.Id("logger").Dot("Info").Call(jen.Lit("worker stopping"), jen.Lit("name"), jen.Lit(w.name)),
+		jen.Return(jen.Id("w").Dot("Stop").Call()),
+	)
+}
+
+// registerFunc declares register, which hosts every service and workflow.
+func (w *scaffold) registerFunc(f *jen.File) {
+	var body []jen.Code
+	body = append(body, jen.Var().Id("closers").Index().Qual("io", "Closer"))
+	fail := func(format string, args ...jen.Code) jen.Code {
+		return jen.Return(jen.Id("closers"), jen.Qual("fmt", "Errorf").Call(append([]jen.Code{jen.Lit(format)}, args...)...))
+	}
+	for _, s := range w.services {
+		cfg := s.key + "Cfg"
+		kind := "HTTP"
+		if s.grpc {
+			kind = "gRPC"
+		}
+		body = append(body,
+			jen.Line().Comment(fmt.Sprintf("%s over %s.", s.name, kind)),
+			jen.List(jen.Id(cfg), jen.Err()).Op(":=").Id("cfg").Dot("service").Call(jen.Lit(s.key), jen.Lit(s.envURL())),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("closers"), jen.Err())),
+		)
+		impl := jen.Qual(s.pkg.ImportPath, s.newClient).Call(jen.Id(cfg).Dot("URL"))
+		if s.grpc {
+			conn := s.key + "Conn"
+			body = append(body,
+				jen.List(jen.Id(conn), jen.Err()).Op(":=").Qual(scPkgGRPC, "NewClient").Call(jen.Id(cfg).Dot("URL"),
+					jen.Qual(scPkgGRPC, "WithTransportCredentials").Call(jen.Qual(scPkgInsecure, "NewCredentials").Call())),
+				jen.If(jen.Err().Op("!=").Nil()).Block(fail("connect to "+s.name+" at %s: %w", jen.Id(cfg).Dot("URL"), jen.Err())),
+				jen.Id("closers").Op("=").Append(jen.Id("closers"), jen.Id(conn)),
+			)
+			impl = jen.Qual(s.pkg.ImportPath, s.newClient).Call(jen.Id(conn))
+		}
+		body = append(body,
+			jen.If(jen.Err().Op(":=").Qual(s.pkg.ImportPath, s.register).Call(jen.Id("w"), impl, jen.Id(cfg).Dot("options").Call().Op("...")), jen.Err().Op("!=").Nil()).
+				Block(fail("register "+s.name+": %w", jen.Err())),
+		)
+	}
+	for _, wf := range w.workflows {
+		body = append(body,
+			jen.If(jen.Err().Op(":=").Id("w").Dot("RegisterWorkflow").Call(jen.Qual(wf.pkg.ImportPath, wf.fn).Call()), jen.Err().Op("!=").Nil()).
+				Block(fail("register workflow "+wf.spec+": %w", jen.Err())),
+		)
+	}
+	body = append(body, jen.Return(jen.Id("closers"), jen.Nil()))
+	f.Line()
+	comments(f, "register hosts the services and workflows in w and returns the connections",
+		"to close when the worker stops.")
+	f.Func().Id("register").Params(jen.Id("w").Op("*").Qual(scPkgWorker, "Worker"), jen.Id("cfg").Op("*").Id("config")).
+		Params(jen.Index().Qual("io", "Closer"), jen.Error()).Block(body...)
+}
+
+// comments adds one line comment per line: jennifer renders a comment
+// holding a newline as a /* */ block.
+func comments(f *jen.File, lines ...string) {
+	for _, l := range lines {
+		f.Comment(l)
+	}
+}
