@@ -95,7 +95,7 @@ func generateGRPC(spec *ir.Spec, opts Options) ([]File, error) {
 		{"service.go", g.serviceFile},
 		{"grpc_client.go", g.clientFile},
 		{"grpc_support.go", g.supportFile},
-		{"worker.go", g.workerFile},
+		{"register.go", g.workerFile},
 		{"stub.go", g.stubFile},
 	} {
 		content, err := g.render(part.name, part.fn)

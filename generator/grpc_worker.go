@@ -57,7 +57,7 @@ func (g *grpcGen) stubFile(f *jen.File) {
 		f.Line()
 		f.Add(jen.Commentf("%s returns a stub whose calls carry opts (timeout, metadata).", ir.NewStubName(s.Name)).Line().
 			Func().Id(ir.NewStubName(s.Name)).Params(jen.Id("opts").Op("...").Qual(grpcPathWorkflow, "CallOption")).
-			Op("*").Id(stub).Block(jen.Return(jen.Op("&").Id(stub).Values(grpcFields(grpcField("opts", jen.Id("opts")))...))))
+			Id(stub).Block(jen.Return(jen.Id(stub).Values(jen.Id("opts").Op(":").Id("opts")))))
 		for _, m := range s.Methods {
 			f.Line()
 			g.stubMethods(f, s, n, m)
@@ -72,12 +72,12 @@ func (g *grpcGen) stubMethods(f *jen.File, s ir.Service, n ir.GRPCNames, m ir.Me
 	in := jen.Id("in").Op("*").Add(grpcIdent(m.Input))
 	out := jen.Op("*").Add(grpcIdent(m.Output))
 	f.Add(grpcDoc(fmt.Sprintf("%s runs %s as a task and waits for its result.", m.Name, m.GRPC.FullMethod), "", m.Deprecated).
-		Func().Params(jen.Id("s").Op("*").Id(stub)).Id(m.Name).Params(wctx, in).Params(out, jen.Error()).Block(
+		Func().Params(jen.Id("s").Id(stub)).Id(m.Name).Params(wctx, in).Params(out, jen.Error()).Block(
 		jen.Return(jen.Id("s").Dot(dispatch).Call(jen.Id("ctx"), jen.Id("in")).Dot("Await").Call(jen.Id("ctx"))),
 	))
 	f.Line()
 	f.Add(grpcDoc(fmt.Sprintf("%s starts %s as a task and returns at once; Await the result.", dispatch, m.GRPC.FullMethod), "", m.Deprecated).
-		Func().Params(jen.Id("s").Op("*").Id(stub)).Id(dispatch).
+		Func().Params(jen.Id("s").Id(stub)).Id(dispatch).
 		Params(jen.Id("ctx").Qual(grpcPathWorkflow, "Context"), jen.Id("in").Op("*").Add(grpcIdent(m.Input))).
 		Qual(grpcPathWorkflow, "Deferred").Types(jen.Op("*").Add(grpcIdent(m.Output))).Block(
 		jen.Return(jen.Qual(grpcPathWorkflow, "Dispatch").Types(jen.Op("*").Add(grpcIdent(m.Output))).Call(

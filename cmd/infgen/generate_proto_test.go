@@ -28,7 +28,7 @@ func TestGenerateProtoWritesPackage(t *testing.T) {
 	input := filepath.Join("..", "..", "golden", "proto-routeguide", "input")
 	err := runInfgen(t, "generate", "proto", "-I", input, "--out", out, filepath.Join(input, "route_guide.proto"))
 	require.NoError(t, err)
-	for _, name := range []string{"route_guide.pb.go", "route_guide_stream.pb.go", "service.go", "grpc_client.go", "worker.go", "stub.go", "doc.go"} {
+	for _, name := range []string{"route_guide.pb.go", "route_guide_stream.pb.go", "service.go", "grpc_client.go", "register.go", "stub.go", "doc.go"} {
 		require.FileExists(t, filepath.Join(out, name))
 	}
 	src, err := os.ReadFile(filepath.Join(out, "service.go"))

@@ -55,7 +55,7 @@ func TestReflectionYieldsTheSameServices(t *testing.T) {
 	for _, f := range files {
 		names[f.Name] = true
 		switch f.Name {
-		case "grpc_client.go", "grpc_support.go", "worker.go", "stub.go":
+		case "grpc_client.go", "grpc_support.go", "register.go", "stub.go":
 			want, err := os.ReadFile(filepath.Join("out", f.Name))
 			require.NoError(t, err)
 			require.Equal(t, string(want), string(f.Content), f.Name)

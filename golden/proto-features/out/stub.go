@@ -16,19 +16,17 @@ type AuditStub struct {
 }
 
 // NewAuditStub returns a stub whose calls carry opts (timeout, metadata).
-func NewAuditStub(opts ...workflow.CallOption) *AuditStub {
-	return &AuditStub{
-		opts: opts,
-	}
+func NewAuditStub(opts ...workflow.CallOption) AuditStub {
+	return AuditStub{opts: opts}
 }
 
 // Record runs /infgen.test.inventory.v1.Audit/Record as a task and waits for its result.
-func (s *AuditStub) Record(ctx workflow.Context, in *Ack) (*emptypb.Empty, error) {
+func (s AuditStub) Record(ctx workflow.Context, in *Ack) (*emptypb.Empty, error) {
 	return s.DispatchRecord(ctx, in).Await(ctx)
 }
 
 // DispatchRecord starts /infgen.test.inventory.v1.Audit/Record as a task and returns at once; Await the result.
-func (s *AuditStub) DispatchRecord(ctx workflow.Context, in *Ack) workflow.Deferred[*emptypb.Empty] {
+func (s AuditStub) DispatchRecord(ctx workflow.Context, in *Ack) workflow.Deferred[*emptypb.Empty] {
 	return workflow.Dispatch[*emptypb.Empty](ctx, workflow.Call{
 		Service: AuditServiceName,
 		Method:  "Record",
@@ -44,19 +42,17 @@ type Inventory2Stub struct {
 }
 
 // NewInventory2Stub returns a stub whose calls carry opts (timeout, metadata).
-func NewInventory2Stub(opts ...workflow.CallOption) *Inventory2Stub {
-	return &Inventory2Stub{
-		opts: opts,
-	}
+func NewInventory2Stub(opts ...workflow.CallOption) Inventory2Stub {
+	return Inventory2Stub{opts: opts}
 }
 
 // DispatchGetItem2 runs /infgen.test.inventory.v1.Inventory/DispatchGetItem as a task and waits for its result.
-func (s *Inventory2Stub) DispatchGetItem2(ctx workflow.Context, in *GetItemRequest) (*Item, error) {
+func (s Inventory2Stub) DispatchGetItem2(ctx workflow.Context, in *GetItemRequest) (*Item, error) {
 	return s.DispatchDispatchGetItem2(ctx, in).Await(ctx)
 }
 
 // DispatchDispatchGetItem2 starts /infgen.test.inventory.v1.Inventory/DispatchGetItem as a task and returns at once; Await the result.
-func (s *Inventory2Stub) DispatchDispatchGetItem2(ctx workflow.Context, in *GetItemRequest) workflow.Deferred[*Item] {
+func (s Inventory2Stub) DispatchDispatchGetItem2(ctx workflow.Context, in *GetItemRequest) workflow.Deferred[*Item] {
 	return workflow.Dispatch[*Item](ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "DispatchGetItem",
@@ -66,12 +62,12 @@ func (s *Inventory2Stub) DispatchDispatchGetItem2(ctx workflow.Context, in *GetI
 }
 
 // GetItem runs /infgen.test.inventory.v1.Inventory/GetItem as a task and waits for its result.
-func (s *Inventory2Stub) GetItem(ctx workflow.Context, in *GetItemRequest) (*Item, error) {
+func (s Inventory2Stub) GetItem(ctx workflow.Context, in *GetItemRequest) (*Item, error) {
 	return s.DispatchGetItem(ctx, in).Await(ctx)
 }
 
 // DispatchGetItem starts /infgen.test.inventory.v1.Inventory/GetItem as a task and returns at once; Await the result.
-func (s *Inventory2Stub) DispatchGetItem(ctx workflow.Context, in *GetItemRequest) workflow.Deferred[*Item] {
+func (s Inventory2Stub) DispatchGetItem(ctx workflow.Context, in *GetItemRequest) workflow.Deferred[*Item] {
 	return workflow.Dispatch[*Item](ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "GetItem",
@@ -83,14 +79,14 @@ func (s *Inventory2Stub) DispatchGetItem(ctx workflow.Context, in *GetItemReques
 // Legacy runs /infgen.test.inventory.v1.Inventory/Legacy as a task and waits for its result.
 //
 // Deprecated: the proto method is marked deprecated.
-func (s *Inventory2Stub) Legacy(ctx workflow.Context, in *GetItemRequest) (*Item, error) {
+func (s Inventory2Stub) Legacy(ctx workflow.Context, in *GetItemRequest) (*Item, error) {
 	return s.DispatchLegacy(ctx, in).Await(ctx)
 }
 
 // DispatchLegacy starts /infgen.test.inventory.v1.Inventory/Legacy as a task and returns at once; Await the result.
 //
 // Deprecated: the proto method is marked deprecated.
-func (s *Inventory2Stub) DispatchLegacy(ctx workflow.Context, in *GetItemRequest) workflow.Deferred[*Item] {
+func (s Inventory2Stub) DispatchLegacy(ctx workflow.Context, in *GetItemRequest) workflow.Deferred[*Item] {
 	return workflow.Dispatch[*Item](ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "Legacy",
@@ -100,12 +96,12 @@ func (s *Inventory2Stub) DispatchLegacy(ctx workflow.Context, in *GetItemRequest
 }
 
 // ListItems runs /infgen.test.inventory.v1.Inventory/ListItems as a task and waits for its result.
-func (s *Inventory2Stub) ListItems(ctx workflow.Context, in *ListItemsRequest) (*ListItemsStream2, error) {
+func (s Inventory2Stub) ListItems(ctx workflow.Context, in *ListItemsRequest) (*ListItemsStream2, error) {
 	return s.DispatchListItems(ctx, in).Await(ctx)
 }
 
 // DispatchListItems starts /infgen.test.inventory.v1.Inventory/ListItems as a task and returns at once; Await the result.
-func (s *Inventory2Stub) DispatchListItems(ctx workflow.Context, in *ListItemsRequest) workflow.Deferred[*ListItemsStream2] {
+func (s Inventory2Stub) DispatchListItems(ctx workflow.Context, in *ListItemsRequest) workflow.Deferred[*ListItemsStream2] {
 	return workflow.Dispatch[*ListItemsStream2](ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "ListItems",
@@ -115,12 +111,12 @@ func (s *Inventory2Stub) DispatchListItems(ctx workflow.Context, in *ListItemsRe
 }
 
 // PutItem runs /infgen.test.inventory.v1.Inventory/PutItem as a task and waits for its result.
-func (s *Inventory2Stub) PutItem(ctx workflow.Context, in *PutItemRequest) (*Ack, error) {
+func (s Inventory2Stub) PutItem(ctx workflow.Context, in *PutItemRequest) (*Ack, error) {
 	return s.DispatchPutItem(ctx, in).Await(ctx)
 }
 
 // DispatchPutItem starts /infgen.test.inventory.v1.Inventory/PutItem as a task and returns at once; Await the result.
-func (s *Inventory2Stub) DispatchPutItem(ctx workflow.Context, in *PutItemRequest) workflow.Deferred[*Ack] {
+func (s Inventory2Stub) DispatchPutItem(ctx workflow.Context, in *PutItemRequest) workflow.Deferred[*Ack] {
 	return workflow.Dispatch[*Ack](ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "PutItem",
@@ -130,12 +126,12 @@ func (s *Inventory2Stub) DispatchPutItem(ctx workflow.Context, in *PutItemReques
 }
 
 // Reset runs /infgen.test.inventory.v1.Inventory/Reset as a task and waits for its result.
-func (s *Inventory2Stub) Reset(ctx workflow.Context, in *emptypb.Empty) (*emptypb.Empty, error) {
+func (s Inventory2Stub) Reset(ctx workflow.Context, in *emptypb.Empty) (*emptypb.Empty, error) {
 	return s.DispatchReset(ctx, in).Await(ctx)
 }
 
 // DispatchReset starts /infgen.test.inventory.v1.Inventory/Reset as a task and returns at once; Await the result.
-func (s *Inventory2Stub) DispatchReset(ctx workflow.Context, in *emptypb.Empty) workflow.Deferred[*emptypb.Empty] {
+func (s Inventory2Stub) DispatchReset(ctx workflow.Context, in *emptypb.Empty) workflow.Deferred[*emptypb.Empty] {
 	return workflow.Dispatch[*emptypb.Empty](ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "Reset",

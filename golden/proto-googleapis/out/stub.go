@@ -17,19 +17,17 @@ type LibraryStub struct {
 }
 
 // NewLibraryStub returns a stub whose calls carry opts (timeout, metadata).
-func NewLibraryStub(opts ...workflow.CallOption) *LibraryStub {
-	return &LibraryStub{
-		opts: opts,
-	}
+func NewLibraryStub(opts ...workflow.CallOption) LibraryStub {
+	return LibraryStub{opts: opts}
 }
 
 // DeleteBook runs /example.library.v1.Library/DeleteBook as a task and waits for its result.
-func (s *LibraryStub) DeleteBook(ctx workflow.Context, in *GetBookRequest) (*emptypb.Empty, error) {
+func (s LibraryStub) DeleteBook(ctx workflow.Context, in *GetBookRequest) (*emptypb.Empty, error) {
 	return s.DispatchDeleteBook(ctx, in).Await(ctx)
 }
 
 // DispatchDeleteBook starts /example.library.v1.Library/DeleteBook as a task and returns at once; Await the result.
-func (s *LibraryStub) DispatchDeleteBook(ctx workflow.Context, in *GetBookRequest) workflow.Deferred[*emptypb.Empty] {
+func (s LibraryStub) DispatchDeleteBook(ctx workflow.Context, in *GetBookRequest) workflow.Deferred[*emptypb.Empty] {
 	return workflow.Dispatch[*emptypb.Empty](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "DeleteBook",
@@ -39,12 +37,12 @@ func (s *LibraryStub) DispatchDeleteBook(ctx workflow.Context, in *GetBookReques
 }
 
 // ExportBooks runs /example.library.v1.Library/ExportBooks as a task and waits for its result.
-func (s *LibraryStub) ExportBooks(ctx workflow.Context, in *ExportBooksRequest) (*longrunningpb.Operation, error) {
+func (s LibraryStub) ExportBooks(ctx workflow.Context, in *ExportBooksRequest) (*longrunningpb.Operation, error) {
 	return s.DispatchExportBooks(ctx, in).Await(ctx)
 }
 
 // DispatchExportBooks starts /example.library.v1.Library/ExportBooks as a task and returns at once; Await the result.
-func (s *LibraryStub) DispatchExportBooks(ctx workflow.Context, in *ExportBooksRequest) workflow.Deferred[*longrunningpb.Operation] {
+func (s LibraryStub) DispatchExportBooks(ctx workflow.Context, in *ExportBooksRequest) workflow.Deferred[*longrunningpb.Operation] {
 	return workflow.Dispatch[*longrunningpb.Operation](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "ExportBooks",
@@ -54,12 +52,12 @@ func (s *LibraryStub) DispatchExportBooks(ctx workflow.Context, in *ExportBooksR
 }
 
 // GetBook runs /example.library.v1.Library/GetBook as a task and waits for its result.
-func (s *LibraryStub) GetBook(ctx workflow.Context, in *GetBookRequest) (*Book, error) {
+func (s LibraryStub) GetBook(ctx workflow.Context, in *GetBookRequest) (*Book, error) {
 	return s.DispatchGetBook(ctx, in).Await(ctx)
 }
 
 // DispatchGetBook starts /example.library.v1.Library/GetBook as a task and returns at once; Await the result.
-func (s *LibraryStub) DispatchGetBook(ctx workflow.Context, in *GetBookRequest) workflow.Deferred[*Book] {
+func (s LibraryStub) DispatchGetBook(ctx workflow.Context, in *GetBookRequest) workflow.Deferred[*Book] {
 	return workflow.Dispatch[*Book](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "GetBook",
@@ -69,12 +67,12 @@ func (s *LibraryStub) DispatchGetBook(ctx workflow.Context, in *GetBookRequest) 
 }
 
 // UpdateBook runs /example.library.v1.Library/UpdateBook as a task and waits for its result.
-func (s *LibraryStub) UpdateBook(ctx workflow.Context, in *UpdateBookRequest) (*Book, error) {
+func (s LibraryStub) UpdateBook(ctx workflow.Context, in *UpdateBookRequest) (*Book, error) {
 	return s.DispatchUpdateBook(ctx, in).Await(ctx)
 }
 
 // DispatchUpdateBook starts /example.library.v1.Library/UpdateBook as a task and returns at once; Await the result.
-func (s *LibraryStub) DispatchUpdateBook(ctx workflow.Context, in *UpdateBookRequest) workflow.Deferred[*Book] {
+func (s LibraryStub) DispatchUpdateBook(ctx workflow.Context, in *UpdateBookRequest) workflow.Deferred[*Book] {
 	return workflow.Dispatch[*Book](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "UpdateBook",
@@ -84,12 +82,12 @@ func (s *LibraryStub) DispatchUpdateBook(ctx workflow.Context, in *UpdateBookReq
 }
 
 // WatchOperations runs /example.library.v1.Library/WatchOperations as a task and waits for its result.
-func (s *LibraryStub) WatchOperations(ctx workflow.Context, in *WatchRequest) (*WatchOperationsStream, error) {
+func (s LibraryStub) WatchOperations(ctx workflow.Context, in *WatchRequest) (*WatchOperationsStream, error) {
 	return s.DispatchWatchOperations(ctx, in).Await(ctx)
 }
 
 // DispatchWatchOperations starts /example.library.v1.Library/WatchOperations as a task and returns at once; Await the result.
-func (s *LibraryStub) DispatchWatchOperations(ctx workflow.Context, in *WatchRequest) workflow.Deferred[*WatchOperationsStream] {
+func (s LibraryStub) DispatchWatchOperations(ctx workflow.Context, in *WatchRequest) workflow.Deferred[*WatchOperationsStream] {
 	return workflow.Dispatch[*WatchOperationsStream](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "WatchOperations",

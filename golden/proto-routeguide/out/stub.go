@@ -15,19 +15,17 @@ type RouteGuideStub struct {
 }
 
 // NewRouteGuideStub returns a stub whose calls carry opts (timeout, metadata).
-func NewRouteGuideStub(opts ...workflow.CallOption) *RouteGuideStub {
-	return &RouteGuideStub{
-		opts: opts,
-	}
+func NewRouteGuideStub(opts ...workflow.CallOption) RouteGuideStub {
+	return RouteGuideStub{opts: opts}
 }
 
 // GetFeature runs /routeguide.RouteGuide/GetFeature as a task and waits for its result.
-func (s *RouteGuideStub) GetFeature(ctx workflow.Context, in *Point) (*Feature, error) {
+func (s RouteGuideStub) GetFeature(ctx workflow.Context, in *Point) (*Feature, error) {
 	return s.DispatchGetFeature(ctx, in).Await(ctx)
 }
 
 // DispatchGetFeature starts /routeguide.RouteGuide/GetFeature as a task and returns at once; Await the result.
-func (s *RouteGuideStub) DispatchGetFeature(ctx workflow.Context, in *Point) workflow.Deferred[*Feature] {
+func (s RouteGuideStub) DispatchGetFeature(ctx workflow.Context, in *Point) workflow.Deferred[*Feature] {
 	return workflow.Dispatch[*Feature](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "GetFeature",
@@ -37,12 +35,12 @@ func (s *RouteGuideStub) DispatchGetFeature(ctx workflow.Context, in *Point) wor
 }
 
 // ListFeatures runs /routeguide.RouteGuide/ListFeatures as a task and waits for its result.
-func (s *RouteGuideStub) ListFeatures(ctx workflow.Context, in *Rectangle) (*ListFeaturesStream, error) {
+func (s RouteGuideStub) ListFeatures(ctx workflow.Context, in *Rectangle) (*ListFeaturesStream, error) {
 	return s.DispatchListFeatures(ctx, in).Await(ctx)
 }
 
 // DispatchListFeatures starts /routeguide.RouteGuide/ListFeatures as a task and returns at once; Await the result.
-func (s *RouteGuideStub) DispatchListFeatures(ctx workflow.Context, in *Rectangle) workflow.Deferred[*ListFeaturesStream] {
+func (s RouteGuideStub) DispatchListFeatures(ctx workflow.Context, in *Rectangle) workflow.Deferred[*ListFeaturesStream] {
 	return workflow.Dispatch[*ListFeaturesStream](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "ListFeatures",
