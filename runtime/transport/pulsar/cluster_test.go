@@ -106,6 +106,14 @@ func chain(ctx workflow.Context, n int) (int, error) {
 	return acc, nil
 }
 
+// sleeper sleeps ms milliseconds (a timer: a delayed message on the broker).
+func sleeper(ctx workflow.Context, ms int) (int, error) {
+	if err := workflow.Sleep(ctx, time.Duration(ms)*time.Millisecond); err != nil {
+		return 0, err
+	}
+	return ms, nil
+}
+
 // runWorkerChild hosts the chain workflow and service until SIGTERM; each
 // task execution appends "<pid> <workflow> <step> <task id>" to effects.log.
 func runWorkerChild(dir, prefix string) int {
@@ -139,6 +147,9 @@ func runWorkerChild(dir, prefix string) int {
 	}
 	if err == nil {
 		err = worker.RegisterWorkflow(w, "chain", chain)
+	}
+	if err == nil {
+		err = worker.RegisterWorkflow(w, "sleeper", sleeper)
 	}
 	if err == nil {
 		err = w.Start(ctx)
@@ -323,4 +334,41 @@ func TestUndecodableMessageIsDeadLettered(t *testing.T) {
 	got, err := client.Execute[int](ctx, c, client.StartParams{Workflow: "chain", ID: prefix + "after-poison", Input: 5})
 	require.NoError(t, err)
 	require.Equal(t, 5*chainSteps, got)
+}
+
+// TestWorkflowTimersOnTime runs workflows that sleep on a worker process and
+// checks that each finishes after its timer and within a second of it.
+func TestWorkflowTimersOnTime(t *testing.T) {
+	t.Parallel()
+	clusterEnv(t)
+	dir := t.TempDir()
+	prefix := fmt.Sprintf("s%x.", rand.Uint32())
+	startWorker(t, dir, prefix)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	tr, st, err := openRuntime(ctx, prefix, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = tr.Close(); _ = st.Close() })
+	c, err := client.New(ctx, client.Options{Transport: tr, Storage: st, PollInterval: 5 * time.Second})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+
+	var wg sync.WaitGroup
+	for i, ms := range []int{300, 1000, 2000, 1500, 700} {
+		wg.Go(func() {
+			start := time.Now()
+			got, err := client.Execute[int](ctx, c, client.StartParams{Workflow: "sleeper", ID: fmt.Sprintf("%ssleep-%d", prefix, i), Input: ms})
+			took := time.Since(start)
+			if err != nil || got != ms {
+				t.Errorf("sleeper %d ms: got %d, %v", ms, got, err)
+				return
+			}
+			due := time.Duration(ms) * time.Millisecond
+			if took < due || took > due+time.Second {
+				t.Errorf("a %s timer took %s, want within [%s, %s]", due, took, due, due+time.Second)
+			}
+			t.Logf("%s timer: workflow finished after %s", due, took)
+		})
+	}
+	wg.Wait()
 }
