@@ -77,7 +77,7 @@ func newGenerateProtoCmd() *cobra.Command {
 			return generateProto(spec, flags, "infgen generate proto "+strings.Join(cmd.Flags().Args(), " "))
 		},
 	}
-	cmd.Flags().StringArrayVarP(&importPaths, "proto_path", "I", nil, "directory to resolve imports in (repeatable; default: the current directory)")
+	cmd.Flags().StringArrayVarP(&importPaths, "proto_path", "I", nil, "directory to resolve imports in (repeatable; default: the files' directories, then the current directory)")
 	flags.register(cmd)
 	return cmd
 }

@@ -27,7 +27,8 @@ const maxReportedErrors = 20
 // Params describes .proto source files to read.
 type Params struct {
 	// ImportPaths are the directories imports are resolved against, in
-	// order (protoc's -I). When empty, the current directory is used.
+	// order (protoc's -I). When empty, the directories of the files are
+	// used, then the current directory.
 	ImportPaths []string
 	// Files are the .proto files to generate, as paths on disk or as names
 	// relative to an import path. A file outside every import path is
@@ -91,7 +92,7 @@ func Compile(ctx context.Context, importPaths, files []string) ([]*descriptorpb.
 // compile is Compile, also returning the resolver that knows where each
 // file was found.
 func compile(ctx context.Context, importPaths, files []string) ([]*descriptorpb.FileDescriptorProto, []string, *resolver, error) {
-	res := newResolver(importPaths)
+	res := newResolver(importPaths, files)
 	names := make([]string, 0, len(files))
 	for _, f := range files {
 		name, err := res.nameOf(f)
@@ -179,10 +180,19 @@ type resolver struct {
 	paths map[string]string // import name → path on disk
 }
 
-func newResolver(importPaths []string) *resolver {
+func newResolver(importPaths, files []string) *resolver {
 	dirs := slices.Clone(importPaths)
 	if len(dirs) == 0 {
-		dirs = []string{"."}
+		// Without -I: each file's own directory (so that sibling imports
+		// resolve), then the current directory.
+		for _, f := range files {
+			if d := filepath.Dir(f); !slices.Contains(dirs, d) {
+				dirs = append(dirs, d)
+			}
+		}
+		if !slices.Contains(dirs, ".") {
+			dirs = append(dirs, ".")
+		}
 	}
 	return &resolver{dirs: dirs, paths: map[string]string{}}
 }

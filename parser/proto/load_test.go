@@ -241,3 +241,11 @@ message C {}
 	require.Equal(t, []string{"t.proto"}, spec.Proto.Generate, "c.proto belongs to a's package, not to the output")
 	require.Equal(t, ir.GoIdent{ImportPath: "example.com/a", Name: "A"}, spec.Services[0].Methods[0].Input)
 }
+
+func TestLoadWithoutImportPathsUsesTheFilesDirectory(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{"api/greeter.proto": greeter, "api/types.proto": types, "api/ext/money.proto": money})
+	spec, err := protoparser.Load(context.Background(), protoparser.Params{Files: []string{filepath.Join(dir, "api", "greeter.proto")}})
+	require.NoError(t, err)
+	require.Equal(t, []string{"greeter.proto"}, spec.Files)
+}
