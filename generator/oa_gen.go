@@ -2,8 +2,10 @@ package generator
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/dave/jennifer/jen"
 
@@ -60,15 +62,26 @@ func generateOpenAPI(spec *ir.Spec, opts Options) ([]File, error) {
 		{"stub.go", g.stubFile},
 		{"types.go", g.typesFile},
 	}
-	files := make([]File, 0, len(builders))
-	for _, b := range builders {
-		f := g.newFile()
-		b.build(f)
-		var buf bytes.Buffer
-		if err := f.Render(&buf); err != nil {
-			return nil, fmt.Errorf("generate %s: %w", b.name, err)
-		}
-		files = append(files, File{Name: b.name, Content: buf.Bytes()})
+	// Files are rendered (and gofmt'd by jennifer) concurrently; each
+	// builder only reads g, and results land at fixed indexes.
+	files := make([]File, len(builders))
+	errs := make([]error, len(builders))
+	var wg sync.WaitGroup
+	for i, b := range builders {
+		wg.Go(func() {
+			f := g.newFile()
+			b.build(f)
+			var buf bytes.Buffer
+			if err := f.Render(&buf); err != nil {
+				errs[i] = fmt.Errorf("generate %s: %w", b.name, err)
+				return
+			}
+			files[i] = File{Name: b.name, Content: buf.Bytes()}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return files, nil
 }

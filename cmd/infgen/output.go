@@ -2,7 +2,8 @@ package main
 
 import (
 	"fmt"
-	"go/format"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,8 +12,10 @@ import (
 )
 
 // writeOutput writes files into dir atomically: everything is written into a
-// temporary directory next to dir, Go files are gofmt'd, and only when all
-// succeeded is dir replaced by it. On any error dir is left untouched.
+// temporary directory next to dir, and only when all succeeded is dir
+// replaced by it. On any error dir is left untouched. Go files must come
+// gofmt'd (generator.Generate formats with go/format); a Go file that does
+// not parse is an error rather than written.
 //
 // An existing dir is replaced only if it holds nothing but regular files (a
 // previous output); files in it that are not generated are removed.
@@ -42,13 +45,12 @@ func writeOutput(dir string, files []generator.File) error {
 	}
 	defer os.RemoveAll(tmp)
 	for _, f := range files {
-		data := f.Content
 		if strings.HasSuffix(f.Name, ".go") {
-			if data, err = format.Source(f.Content); err != nil {
-				return fmt.Errorf("gofmt generated %s: %w", f.Name, err)
+			if _, err := parser.ParseFile(token.NewFileSet(), f.Name, f.Content, parser.PackageClauseOnly); err != nil {
+				return fmt.Errorf("generated %s is not Go: %w", f.Name, err)
 			}
 		}
-		if err := os.WriteFile(filepath.Join(tmp, f.Name), data, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(tmp, f.Name), f.Content, 0o644); err != nil {
 			return fmt.Errorf("write %s: %w", f.Name, err)
 		}
 	}

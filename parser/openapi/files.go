@@ -39,8 +39,9 @@ func newFileSet(dir string) *fileSet {
 	return &fileSet{dir: dir, files: map[string]*sourceFile{}}
 }
 
-// add parses data as YAML or JSON, reporting syntax errors with positions.
-func (s *fileSet) add(name string, data []byte) (*sourceFile, error) {
+// addRaw registers a file's bytes without parsing it; JSON documents are
+// syntax-checked (cheaply) so their errors carry positions.
+func (s *fileSet) addRaw(name string, data []byte) (*sourceFile, error) {
 	abs, err := filepath.Abs(name)
 	if err != nil {
 		return nil, fmt.Errorf("resolve %s: %w", name, err)
@@ -51,27 +52,37 @@ func (s *fileSet) add(name string, data []byte) (*sourceFile, error) {
 	if err := checkJSONSyntax(name, data); err != nil {
 		return nil, err
 	}
+	f := &sourceFile{name: name, abs: abs, data: data}
+	s.files[abs] = f
+	s.order = append(s.order, f)
+	return f, nil
+}
+
+// parse builds the YAML node tree of a file (once), reporting syntax errors
+// with positions.
+func (s *fileSet) parse(f *sourceFile) error {
+	if f.root != nil {
+		return nil
+	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		pos := ir.Pos{File: name, Line: 1, Col: 1}
+	if err := yaml.Unmarshal(f.data, &doc); err != nil {
+		pos := ir.Pos{File: f.name, Line: 1, Col: 1}
 		var le *yaml.LoadError
 		if errors.As(err, &le) && le.Mark.Line > 0 {
 			pos.Line, pos.Col = le.Mark.Line, max(le.Mark.Column, 1)
-			return nil, &Error{Pos: pos, Msg: "invalid YAML: " + le.Message}
+			return &Error{Pos: pos, Msg: "invalid YAML: " + le.Message}
 		}
-		return nil, &Error{Pos: pos, Msg: "invalid YAML", Err: err}
+		return &Error{Pos: pos, Msg: "invalid YAML", Err: err}
 	}
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
 		root = root.Content[0]
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, &Error{Pos: nodePos(name, root), Msg: "not an OpenAPI document: the top level must be a mapping"}
+		return &Error{Pos: nodePos(f.name, root), Msg: "not an OpenAPI document: the top level must be a mapping"}
 	}
-	f := &sourceFile{name: name, abs: abs, data: data, root: root}
-	s.files[abs] = f
-	s.order = append(s.order, f)
-	return f, nil
+	f.root = root
+	return nil
 }
 
 // checkJSONSyntax validates documents that look like JSON with encoding/json,
@@ -82,6 +93,9 @@ func checkJSONSyntax(name string, data []byte) error {
 		return &Error{Pos: ir.Pos{File: name, Line: 1, Col: 1}, Msg: "empty document"}
 	}
 	if trimmed[0] != '{' && trimmed[0] != '[' {
+		return nil
+	}
+	if json.Valid(data) {
 		return nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -123,7 +137,7 @@ func (s *fileSet) load(name string) (*sourceFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.add(name, data)
+	return s.addRaw(name, data)
 }
 
 // readFromURI serves kin-openapi's loader from the files already read and

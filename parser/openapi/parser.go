@@ -44,16 +44,14 @@ func Parse(ctx context.Context, path string) (*ir.Spec, error) {
 
 // ParseData parses an OpenAPI document held in memory; path names it in
 // errors and anchors its relative $refs.
+//
+// The fast path lets kin-openapi load the document alone. Only when that
+// fails are the files parsed again into YAML node trees, to report the
+// problem (syntax error, unresolved $ref, wrong version) at its position.
 func ParseData(ctx context.Context, path string, data []byte) (*ir.Spec, error) {
 	files := newFileSet(filepath.Dir(path))
-	root, err := files.add(path, data)
+	root, err := files.addRaw(path, data)
 	if err != nil {
-		return nil, err
-	}
-	if err := files.checkRefs(root); err != nil {
-		return nil, err
-	}
-	if err := checkVersion(root); err != nil {
 		return nil, err
 	}
 	loader := openapi3.NewLoader()
@@ -61,12 +59,31 @@ func ParseData(ctx context.Context, path string, data []byte) (*ir.Spec, error) 
 	loader.IsExternalRefsAllowed = true
 	loader.IncludeOrigin = true
 	loader.ReadFromURIFunc = files.readFromURI
-	doc, err := loadDocument(loader, root, data)
-	if err != nil {
-		return nil, err
+	doc, loadErr := loadDocument(loader, root, data)
+	if loadErr != nil || !strings.HasPrefix(doc.OpenAPI, "3.") {
+		return nil, files.diagnose(root, loadErr)
 	}
 	c := newConverter(doc, files, root)
 	return c.convert()
+}
+
+// diagnose finds the position of what made loading fail: invalid syntax, a
+// missing "openapi" field or unsupported version, an unresolved $ref. It
+// falls back to the loader's own error at the top of the file.
+func (s *fileSet) diagnose(root *sourceFile, loadErr error) error {
+	if err := s.parse(root); err != nil {
+		return err
+	}
+	if err := checkVersion(root); err != nil {
+		return err
+	}
+	if err := s.checkRefs(root); err != nil {
+		return err
+	}
+	if loadErr == nil {
+		loadErr = errors.New("the document cannot be read as OpenAPI 3")
+	}
+	return loadErr
 }
 
 // loadDocument runs kin-openapi's loader, turning its panics (it has a few

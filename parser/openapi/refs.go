@@ -23,6 +23,9 @@ func (s *fileSet) checkRefs(root *sourceFile) error {
 			continue
 		}
 		seen[f] = true
+		if err := s.parse(f); err != nil {
+			return err
+		}
 		next, err := s.checkFileRefs(f)
 		if err != nil {
 			return err
@@ -90,6 +93,9 @@ func (s *fileSet) resolveRef(f *sourceFile, ref string) (*sourceFile, error) {
 			}
 			return nil, err
 		}
+	}
+	if err := s.parse(target); err != nil {
+		return nil, err
 	}
 	if frag == "" {
 		return target, nil
