@@ -5,11 +5,11 @@ package subscription
 
 import (
 	"context"
-	service "github.com/infgen/infgen/runtime/service"
+	"github.com/infgen/infgen/runtime/service"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	codes "google.golang.org/grpc/codes"
-	metadata "google.golang.org/grpc/metadata"
-	status "google.golang.org/grpc/status"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 	"time"
 )
 

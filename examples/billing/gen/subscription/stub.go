@@ -4,8 +4,8 @@
 package subscription
 
 import (
-	codec "github.com/infgen/infgen/runtime/codec"
-	workflow "github.com/infgen/infgen/runtime/workflow"
+	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/workflow"
 )
 
 // SubscriptionServiceStub calls SubscriptionService from a workflow: each call is a task executed by a worker
@@ -15,19 +15,17 @@ type SubscriptionServiceStub struct {
 }
 
 // NewSubscriptionServiceStub returns a stub whose calls carry opts (timeout, metadata).
-func NewSubscriptionServiceStub(opts ...workflow.CallOption) *SubscriptionServiceStub {
-	return &SubscriptionServiceStub{
-		opts: opts,
-	}
+func NewSubscriptionServiceStub(opts ...workflow.CallOption) SubscriptionServiceStub {
+	return SubscriptionServiceStub{opts: opts}
 }
 
 // CancelSubscription runs /billing.subscription.v1.SubscriptionService/CancelSubscription as a task and waits for its result.
-func (s *SubscriptionServiceStub) CancelSubscription(ctx workflow.Context, in *CancelSubscriptionRequest) (*Subscription, error) {
+func (s SubscriptionServiceStub) CancelSubscription(ctx workflow.Context, in *CancelSubscriptionRequest) (*Subscription, error) {
 	return s.DispatchCancelSubscription(ctx, in).Await(ctx)
 }
 
 // DispatchCancelSubscription starts /billing.subscription.v1.SubscriptionService/CancelSubscription as a task and returns at once; Await the result.
-func (s *SubscriptionServiceStub) DispatchCancelSubscription(ctx workflow.Context, in *CancelSubscriptionRequest) workflow.Deferred[*Subscription] {
+func (s SubscriptionServiceStub) DispatchCancelSubscription(ctx workflow.Context, in *CancelSubscriptionRequest) workflow.Deferred[*Subscription] {
 	return workflow.Dispatch[*Subscription](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "CancelSubscription",
@@ -37,12 +35,12 @@ func (s *SubscriptionServiceStub) DispatchCancelSubscription(ctx workflow.Contex
 }
 
 // GetSubscription runs /billing.subscription.v1.SubscriptionService/GetSubscription as a task and waits for its result.
-func (s *SubscriptionServiceStub) GetSubscription(ctx workflow.Context, in *GetSubscriptionRequest) (*Subscription, error) {
+func (s SubscriptionServiceStub) GetSubscription(ctx workflow.Context, in *GetSubscriptionRequest) (*Subscription, error) {
 	return s.DispatchGetSubscription(ctx, in).Await(ctx)
 }
 
 // DispatchGetSubscription starts /billing.subscription.v1.SubscriptionService/GetSubscription as a task and returns at once; Await the result.
-func (s *SubscriptionServiceStub) DispatchGetSubscription(ctx workflow.Context, in *GetSubscriptionRequest) workflow.Deferred[*Subscription] {
+func (s SubscriptionServiceStub) DispatchGetSubscription(ctx workflow.Context, in *GetSubscriptionRequest) workflow.Deferred[*Subscription] {
 	return workflow.Dispatch[*Subscription](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "GetSubscription",
@@ -52,12 +50,12 @@ func (s *SubscriptionServiceStub) DispatchGetSubscription(ctx workflow.Context, 
 }
 
 // Subscribe runs /billing.subscription.v1.SubscriptionService/Subscribe as a task and waits for its result.
-func (s *SubscriptionServiceStub) Subscribe(ctx workflow.Context, in *SubscribeRequest) (*Subscription, error) {
+func (s SubscriptionServiceStub) Subscribe(ctx workflow.Context, in *SubscribeRequest) (*Subscription, error) {
 	return s.DispatchSubscribe(ctx, in).Await(ctx)
 }
 
 // DispatchSubscribe starts /billing.subscription.v1.SubscriptionService/Subscribe as a task and returns at once; Await the result.
-func (s *SubscriptionServiceStub) DispatchSubscribe(ctx workflow.Context, in *SubscribeRequest) workflow.Deferred[*Subscription] {
+func (s SubscriptionServiceStub) DispatchSubscribe(ctx workflow.Context, in *SubscribeRequest) workflow.Deferred[*Subscription] {
 	return workflow.Dispatch[*Subscription](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "Subscribe",

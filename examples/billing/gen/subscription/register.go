@@ -4,8 +4,8 @@
 package subscription
 
 import (
-	codec "github.com/infgen/infgen/runtime/codec"
-	worker "github.com/infgen/infgen/runtime/worker"
+	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/worker"
 )
 
 // Register registers impl in w as the ServiceName service: one task method per RPC
