@@ -1,0 +1,106 @@
+package generator_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	expected "github.com/infgen/infgen/golden/features/expected"
+	"github.com/infgen/infgen/runtime/client"
+	"github.com/infgen/infgen/runtime/retry"
+	memstore "github.com/infgen/infgen/runtime/storage/memory"
+	"github.com/infgen/infgen/runtime/transport/memory"
+	"github.com/infgen/infgen/runtime/worker"
+	"github.com/infgen/infgen/runtime/workflow"
+)
+
+// billingAPI is a fake of the features spec's API: it fails the first
+// attempt of every invoice creation with 503 and remembers the idempotency
+// keys it saw; customer "reject" gets a 422.
+type billingAPI struct {
+	mu   sync.Mutex
+	keys []string
+}
+
+func (a *billingAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	key := r.Header.Get("Idempotency-Key")
+	a.keys = append(a.keys, key)
+	var in expected.NewInvoice
+	_ = json.NewDecoder(r.Body).Decode(&in)
+	w.Header().Set("Content-Type", "application/json")
+	switch {
+	case in.Customer == "reject":
+		w.WriteHeader(422)
+		_, _ = io.WriteString(w, `{"title":"customer rejected"}`)
+	case len(a.keys)%2 == 1:
+		w.Header().Set("Retry-After", "0")
+		w.WriteHeader(503)
+	default:
+		w.WriteHeader(201)
+		_ = json.NewEncoder(w).Encode(map[string]any{"id": "inv-" + key, "customer": in.Customer, "lines": []any{}, "status": "open", "createdAt": "2024-01-01T00:00:00Z"})
+	}
+}
+
+// TestEndToEndWorkflowThroughGeneratedStubAndWorker runs a workflow that
+// calls the generated stub; the task runs in a worker where the generated
+// HTTP client is registered, against a real HTTP server. A 503 is retried
+// with the same idempotency key; a 422 reaches the workflow as an error
+// without retries.
+func TestEndToEndWorkflowThroughGeneratedStubAndWorker(t *testing.T) {
+	t.Parallel()
+	api := &billingAPI{}
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+
+	tr, store := memory.New(), memstore.New()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	w, err := worker.New(worker.Options{Transport: tr, Storage: store, Logger: logger})
+	require.NoError(t, err)
+	fast := retry.Policy{MaxAttempts: 3, Initial: 5 * time.Millisecond, Multiplier: 2, Max: 50 * time.Millisecond}
+	require.NoError(t, expected.Register(w, expected.NewHTTPClient(srv.URL), worker.WithRetry(fast)))
+	billing := expected.NewBillingStub()
+	require.NoError(t, worker.RegisterWorkflow(w, "bill", func(ctx workflow.Context, customer string) (string, error) {
+		out, err := billing.CreateInvoice(ctx, &expected.CreateInvoiceInput{Body: &expected.NewInvoice{Customer: customer}})
+		if err != nil {
+			return "", err
+		}
+		return out.Body.ID, nil
+	}))
+	require.NoError(t, w.Start(context.Background()))
+	c, err := client.New(context.Background(), client.Options{Transport: tr, Storage: store, PollInterval: 20 * time.Millisecond})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_ = c.Close()
+		_ = w.Stop()
+		_ = tr.Close()
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+
+	id, err := client.Execute[string](ctx, c, client.StartParams{Workflow: "bill", Input: "acme"})
+	require.NoError(t, err)
+	api.mu.Lock()
+	keys := append([]string(nil), api.keys...)
+	api.mu.Unlock()
+	require.Len(t, keys, 2, "the 503 was retried once")
+	require.NotEmpty(t, keys[0])
+	require.Equal(t, keys[0], keys[1], "the task id is a stable idempotency key")
+	require.Equal(t, "inv-"+keys[0], id)
+
+	_, err = client.Execute[string](ctx, c, client.StartParams{Workflow: "bill", Input: "reject"})
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "422")
+	api.mu.Lock()
+	require.Len(t, api.keys, 3, "a 422 is not retried")
+	api.mu.Unlock()
+}
