@@ -54,6 +54,7 @@ type config struct {
 	timeout     time.Duration
 	refresh     time.Duration
 	json        bool
+	histories   string
 	verbose     bool
 }
 
@@ -72,6 +73,7 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	fs.DurationVar(&c.timeout, "timeout", 0, "give up waiting after this long (default: 3 × months × month + 1m)")
 	fs.DurationVar(&c.refresh, "refresh", 0, "progress refresh interval (default: 100ms on a terminal, 1s otherwise)")
 	fs.BoolVar(&c.json, "json", false, "print the summary as JSON")
+	fs.StringVar(&c.histories, "histories", "", "write each workflow's recorded history to DIR/<id>.json (for replay tests)")
 	fs.BoolVar(&c.verbose, "v", false, "log the runtime's info messages to stderr")
 	if err := fs.Parse(args); err != nil {
 		return c, err

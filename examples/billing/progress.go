@@ -36,7 +36,8 @@ type progress struct {
 	tty      bool
 	interval time.Duration
 	started  time.Time
-	last     string
+	last     string    // last line printed
+	printed  time.Time // when it was printed
 	shown    bool
 }
 
@@ -53,7 +54,12 @@ func newProgress(out io.Writer, tty bool, cfg config) *progress {
 	return p
 }
 
-func (p *progress) update(s snapshot) {
+// update shows s, at most once per interval unless final.
+func (p *progress) update(s snapshot, final bool) {
+	if !final && time.Since(p.printed) < p.interval {
+		return
+	}
+	p.printed = time.Now()
 	line := fmt.Sprintf("%s workflows %d/%d · charged %d · emails %d · retries %d · duplicates %d",
 		bar(s.finished, s.customers, 20), s.finished, s.customers, s.charged, s.emails, s.retries, s.duplicates)
 	if s.faults > 0 {

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -44,6 +48,11 @@ func run(ctx context.Context, cfg config, out io.Writer, tty bool) (*summary, er
 	if waitErr != nil {
 		sum.Problems = append(sum.Problems, waitErr.Error())
 	}
+	if cfg.histories != "" {
+		if err := a.saveHistories(ctx, ids, cfg.histories); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.json {
 		err = sum.writeJSON(out)
 	} else {
@@ -57,7 +66,9 @@ func run(ctx context.Context, cfg config, out io.Writer, tty bool) (*summary, er
 func (a *app) wait(ctx context.Context, ids []string, p *progress) error {
 	deadline := time.NewTimer(a.cfg.timeout)
 	defer deadline.Stop()
-	tick := time.NewTicker(p.interval)
+	// Poll faster than the display refreshes, so that churn reacts within
+	// a fraction of a month.
+	tick := time.NewTicker(min(p.interval, max(a.cfg.month/5, 10*time.Millisecond)))
 	defer tick.Stop()
 	finished := map[string]bool{}
 	acted := map[string]bool{}
@@ -75,8 +86,9 @@ func (a *app) wait(ctx context.Context, ids []string, p *progress) error {
 		if err := a.churn(ctx, ids, finished, acted); err != nil {
 			return err
 		}
-		p.update(a.snapshot(len(ids), countTrue(finished)))
-		if countTrue(finished) == len(ids) {
+		done := countTrue(finished) == len(ids)
+		p.update(a.snapshot(len(ids), countTrue(finished)), done)
+		if done {
 			return nil
 		}
 		select {
@@ -125,4 +137,27 @@ func countTrue(m map[string]bool) int {
 		}
 	}
 	return n
+}
+
+// saveHistories writes each workflow's state, history included, as
+// indented JSON: the input of workflowtest.Replay.
+func (a *app) saveHistories(ctx context.Context, ids []string, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create -histories directory: %w", err)
+	}
+	for _, id := range ids {
+		raw, err := a.client.State(ctx, id)
+		if err != nil {
+			return fmt.Errorf("read history of %s: %w", id, err)
+		}
+		var b bytes.Buffer
+		if err := json.Indent(&b, raw, "", "  "); err != nil {
+			return fmt.Errorf("indent history of %s: %w", id, err)
+		}
+		b.WriteByte('\n')
+		if err := os.WriteFile(filepath.Join(dir, id+".json"), b.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("write history of %s: %w", id, err)
+		}
+	}
+	return nil
 }
