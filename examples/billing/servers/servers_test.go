@@ -1,0 +1,151 @@
+package servers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/infgen/infgen/examples/billing/gen/subscription"
+	"github.com/infgen/infgen/runtime/service"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+)
+
+func startServers(t *testing.T, cfg Config) *Servers {
+	t.Helper()
+	s, err := Start(cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// pay posts a payment and returns the status code and decoded charge.
+func pay(t *testing.T, client *http.Client, base, key, customer, month string) (int, Charge) {
+	t.Helper()
+	body, _ := json.Marshal(paymentRequest{CustomerID: customer, Month: month, AmountCents: 1234, Currency: "EUR"})
+	req, err := http.NewRequest(http.MethodPost, base+"/payments", bytes.NewReader(body))
+	require.NoError(t, err)
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	resp, err := client.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var c Charge
+	_ = json.NewDecoder(resp.Body).Decode(&c)
+	return resp.StatusCode, c
+}
+
+func TestPaymentServerChargesOncePerKeyAndRevealsDuplicates(t *testing.T) {
+	t.Parallel()
+	s := startServers(t, Config{Declined: func(id, month string) bool { return id == "cus_bad" }})
+	code, first := pay(t, http.DefaultClient, s.PaymentURL, "k1", "cus_1", "2026-01")
+	require.Equal(t, http.StatusCreated, code)
+	code, again := pay(t, http.DefaultClient, s.PaymentURL, "k1", "cus_1", "2026-01")
+	require.Equal(t, http.StatusCreated, code)
+	require.Equal(t, first, again, "a repeated key returns the original charge")
+	require.Equal(t, LedgerStats{Records: 1, Replays: 1}, s.Stats().Payments)
+
+	// A second key for the same customer and month is a double charge.
+	code, _ = pay(t, http.DefaultClient, s.PaymentURL, "k2", "cus_1", "2026-01")
+	require.Equal(t, http.StatusCreated, code)
+	require.Equal(t, 1, s.Stats().Payments.Duplicates)
+	require.Equal(t, map[string]int{"cus_1": 2}, s.ChargesByCustomer())
+
+	code, _ = pay(t, http.DefaultClient, s.PaymentURL, "k3", "cus_bad", "2026-01")
+	require.Equal(t, http.StatusPaymentRequired, code)
+	code, _ = pay(t, http.DefaultClient, s.PaymentURL, "", "cus_1", "2026-02")
+	require.Equal(t, http.StatusBadRequest, code)
+	require.Equal(t, 2, s.Stats().Payments.Records)
+}
+
+func TestRecordsSurviveARestart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, err := Start(Config{Dir: dir})
+	require.NoError(t, err)
+	_, first := pay(t, http.DefaultClient, s.PaymentURL, "k1", "cus_1", "2026-01")
+	require.NoError(t, s.Close())
+
+	// A torn last line (the process died while writing it) is dropped.
+	f, err := os.OpenFile(filepath.Join(dir, "payments.jsonl"), os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString(`{"key":"k9","subj`)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+
+	s = startServers(t, Config{Dir: dir})
+	_, again := pay(t, http.DefaultClient, s.PaymentURL, "k1", "cus_1", "2026-01")
+	require.Equal(t, first.ID, again.ID, "the restarted server still knows the key")
+	require.Equal(t, LedgerStats{Records: 1, Replays: 1}, s.Stats().Payments)
+	_, next := pay(t, http.DefaultClient, s.PaymentURL, "k2", "cus_1", "2026-02")
+	require.Equal(t, "pay_000002", next.ID)
+}
+
+// TestFaultsHappenAtTheRate: with every request faulted, some are answered
+// 503 and some never; those whose reply was lost still charged, which is
+// what the idempotency key makes safe to retry.
+func TestFaultsHappenAtTheRate(t *testing.T) {
+	t.Parallel()
+	s := startServers(t, Config{FailRate: 1})
+	client := &http.Client{Timeout: 100 * time.Millisecond}
+	unavailable := 0
+	for i := range 40 {
+		body, _ := json.Marshal(paymentRequest{CustomerID: "cus_1", Month: "2026-01", AmountCents: 1, Currency: "EUR"})
+		req, _ := http.NewRequest(http.MethodPost, s.PaymentURL+"/payments", bytes.NewReader(body))
+		req.Header.Set("Idempotency-Key", "k"+string(rune('a'+i)))
+		resp, err := client.Do(req)
+		if err == nil {
+			require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+			_ = resp.Body.Close()
+			unavailable++
+		}
+	}
+	st := s.Stats()
+	require.Equal(t, int64(40), st.FaultsInjected)
+	require.Positive(t, unavailable)
+	require.Positive(t, st.Payments.Records, "lost replies acted before hanging")
+	require.Less(t, st.Payments.Records+unavailable, 40, "some requests timed out before acting")
+}
+
+func TestSubscriptionServerOverGRPC(t *testing.T) {
+	t.Parallel()
+	s := startServers(t, Config{})
+	conn, err := grpc.NewClient(s.SubscriptionAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = conn.Close() })
+	c := subscription.NewGRPCClient(conn)
+	ctx := context.Background()
+
+	_, err = c.GetSubscription(ctx, &subscription.GetSubscriptionRequest{CustomerId: "cus_1"})
+	require.Error(t, err)
+	require.False(t, service.IsRetryable(err), "NOT_FOUND is permanent")
+
+	sub, err := c.Subscribe(ctx, &subscription.SubscribeRequest{CustomerId: "cus_1", Plan: "metered", Email: "a@example.com"})
+	require.NoError(t, err)
+	require.True(t, sub.GetActive())
+	sub, err = c.CancelSubscription(ctx, &subscription.CancelSubscriptionRequest{CustomerId: "cus_1", Reason: "moving"})
+	require.NoError(t, err)
+	require.False(t, sub.GetActive())
+	sub, err = c.Subscribe(ctx, &subscription.SubscribeRequest{CustomerId: "cus_1", Plan: "metered", Email: "a@example.com"})
+	require.NoError(t, err)
+	require.False(t, sub.GetActive(), "subscribing again keeps a canceled subscription canceled")
+	require.Equal(t, "moving", sub.GetCancelReason())
+
+	flaky := startServers(t, Config{FailRate: 1})
+	fconn, err := grpc.NewClient(flaky.SubscriptionAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = fconn.Close() })
+	cctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	_, err = subscription.NewGRPCClient(fconn).GetSubscription(cctx, &subscription.GetSubscriptionRequest{CustomerId: "cus_1"})
+	require.Error(t, err)
+	require.True(t, service.IsRetryable(err), "UNAVAILABLE and DEADLINE_EXCEEDED are retried: %v", err)
+}
