@@ -26,5 +26,15 @@
 // with exactly one winner, tag sets (idempotent adds, removes, ascending byte
 // order, paging with After and Limit over thousands of ids), records of 1 MB
 // and 4 MB, binary data with zero bytes, copies rather than aliases of caller
-// buffers, canceled contexts, and storage.ErrClosed after Close.
+// buffers, canceled contexts, tag changes atomic with Put, and
+// storage.ErrClosed after Close.
+//
+// Beyond Run, for server-backed stores:
+//
+//   - Outage restarts the server while writers run read-modify-write loops
+//     that retry every error, and checks that no update is lost or applied
+//     twice; ScriptRestart gives it a restart function that calls
+//     scripts/services.sh.
+//   - Benchmark measures the engine's write pattern (2–10 KB read-modify-write
+//     with a version check) with one writer and with 100.
 package storagetest
