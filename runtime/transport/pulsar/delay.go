@@ -26,7 +26,7 @@ func (t *Transport) startForwarder(ctx context.Context) error {
 // the target property; the delayed message is acknowledged only after the
 // broker has the republished one, so a crash in between duplicates it
 // rather than losing it.
-func (t *Transport) forward(ctx context.Context, m pc.Message) error {
+func (t *Transport) forward(ctx context.Context, m pc.Message, _ int) error {
 	props := m.Properties()
 	target := props[propTarget]
 	if target == "" {

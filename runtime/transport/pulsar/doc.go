@@ -30,9 +30,17 @@
 // each message to one of Concurrency lanes chosen by the hash of its key;
 // a lane handles its messages one at a time, in order, so a key's messages
 // never overlap while different keys run in parallel. A handler's nil
-// acknowledges the message, an error (or panic) negatively acknowledges it
-// and the broker redelivers it after SubscribeParams.NackDelay (default 1 s),
-// with Delivery.Redeliveries taken from the broker's redelivery count.
+// acknowledges the message. On an error (or panic) the message holds back its
+// key: the lane tries it again after SubscribeParams.NackDelay (default 1 s)
+// with Delivery.Redeliveries one higher, the key's later messages wait
+// behind it in order, and other keys go on. (A broker Nack would let later
+// messages of the key overtake the failed one.) Held messages stay
+// unacknowledged, so if the process dies the broker redelivers them, in
+// order, to the consumer that takes over the key. Delivery.Redeliveries is
+// the broker's redelivery count plus the local retries.
+//
+// In Shared mode a failed message is negatively acknowledged and the broker
+// redelivers it after NackDelay, to any consumer.
 //
 // # Delayed messages
 //

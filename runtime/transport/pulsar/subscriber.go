@@ -22,24 +22,25 @@ const defaultNackDelay = time.Second
 // laneBuffer is how many received messages may wait for one KeyShared lane.
 const laneBuffer = 8
 
-// rawHandler handles one Pulsar message; nil acknowledges it, an error
-// negatively acknowledges it.
-type rawHandler func(ctx context.Context, m pc.Message) error
+// rawHandler handles one Pulsar message, delivered redeliveries times
+// before; nil acknowledges it, an error asks for a redelivery.
+type rawHandler func(ctx context.Context, m pc.Message, redeliveries int) error
 
 // subscription is one Pulsar consumer and the goroutines that feed its
 // handler: a receive loop dispatching to Concurrency lanes. In KeyShared mode
-// a message goes to the lane chosen by the hash of its key, and each lane
-// handles its messages one at a time, so a key's messages never overlap and
-// keep their order; in Shared mode all lanes take from one queue.
+// a message goes to the lane chosen by the hash of its key (see keyLane); in
+// Shared mode all lanes take from one queue and a failed message is
+// negatively acknowledged, for the broker to redeliver to any consumer.
 type subscription struct {
-	t        *Transport
-	consumer pc.Consumer
-	log      *slog.Logger
-	handler  rawHandler
-	hctx     context.Context // handlers' context: values of Subscribe's, never canceled
-	stop     context.CancelFunc
-	wg       sync.WaitGroup
-	once     sync.Once
+	t         *Transport
+	consumer  pc.Consumer
+	log       *slog.Logger
+	handler   rawHandler
+	hctx      context.Context // handlers' context: values of Subscribe's, never canceled
+	nackDelay time.Duration
+	stop      context.CancelFunc
+	wg        sync.WaitGroup
+	once      sync.Once
 }
 
 var _ transport.Subscription = (*subscription)(nil)
@@ -53,12 +54,12 @@ func (t *Transport) Subscribe(ctx context.Context, p *transport.SubscribeParams)
 		return nil, fmt.Errorf("pulsar: subscribe to %q: Handler is nil", p.Topic)
 	}
 	topic, handler := p.Topic, p.Handler
-	h := func(ctx context.Context, m pc.Message) error {
+	h := func(ctx context.Context, m pc.Message, redeliveries int) error {
 		d := &transport.Delivery{
 			Message:      transport.Message{Key: m.Key(), Payload: m.Payload(), Headers: m.Properties()},
 			Topic:        topic,
 			ID:           m.ID().String(),
-			Redeliveries: int(m.RedeliveryCount()),
+			Redeliveries: redeliveries,
 			PublishTime:  m.PublishTime(),
 		}
 		return handler(ctx, d)
@@ -106,11 +107,12 @@ func (t *Transport) subscribe(ctx context.Context, topic, name string, mode tran
 		return nil, fmt.Errorf("pulsar: subscribe %q to %s (%s) on %s: %w", name, full, mode, t.cfg.URL, err)
 	}
 	s := &subscription{
-		t:        t,
-		consumer: consumer,
-		log:      t.log.With("topic", full, "subscription", name),
-		handler:  h,
-		hctx:     context.WithoutCancel(ctx),
+		t:         t,
+		consumer:  consumer,
+		log:       t.log.With("topic", full, "subscription", name),
+		handler:   h,
+		hctx:      context.WithoutCancel(ctx),
+		nackDelay: nackDelay,
 	}
 	t.mu.Lock()
 	if t.closed.Load() {
@@ -156,13 +158,23 @@ func (s *subscription) start(mode transport.Mode, concurrency int) {
 		s.receive(recvCtx, mode, lanes)
 	}()
 	for _, lane := range lanes {
+		if mode == transport.KeyShared {
+			l := &keyLane{s: s, in: lane, held: map[string]*heldKey{}}
+			go func() {
+				defer s.wg.Done()
+				l.run(recvCtx)
+			}()
+			continue
+		}
 		go func() {
 			defer s.wg.Done()
 			for m := range lane {
 				if recvCtx.Err() != nil {
 					continue // closing: left unacknowledged, the broker redelivers it
 				}
-				s.handle(m)
+				if err := s.attempt(m, 0); err != nil {
+					s.consumer.Nack(m)
+				}
 			}
 		}()
 	}
@@ -208,30 +220,33 @@ func laneOf(key string, n int) int {
 	return int(h.Sum32() % uint32(n))
 }
 
-// handle runs the handler on one message, then acknowledges it or, on error
-// or panic, negatively acknowledges it.
-func (s *subscription) handle(m pc.Message) {
-	err := s.call(m)
+// attempt runs the handler on one message that this process already tried
+// local times, and acknowledges it on success. The handler sees the broker's
+// redelivery count plus local. On error (or panic) the message is left to
+// the caller, unacknowledged.
+func (s *subscription) attempt(m pc.Message, local int) error {
+	redeliveries := int(m.RedeliveryCount()) + local
+	err := s.call(m, redeliveries)
 	if err == nil {
 		if aerr := s.consumer.Ack(m); aerr != nil {
 			s.log.Warn("pulsar: acknowledge failed; the message will be redelivered", "id", m.ID().String(), "err", aerr)
 		}
-		return
+		return nil
 	}
-	s.log.Debug("pulsar: handler failed; negatively acknowledged", "id", m.ID().String(),
-		"redeliveries", m.RedeliveryCount(), "err", err)
-	s.consumer.Nack(m)
+	s.log.Debug("pulsar: handler failed; the message will be redelivered", "id", m.ID().String(),
+		"key", m.Key(), "redeliveries", redeliveries, "err", err)
+	return err
 }
 
 // call runs the handler, turning a panic into an error.
-func (s *subscription) call(m pc.Message) (err error) {
+func (s *subscription) call(m pc.Message, redeliveries int) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.log.Error("pulsar: handler panicked", "id", m.ID().String(), "panic", r, "stack", string(debug.Stack()))
 			err = fmt.Errorf("handler panicked: %v", r)
 		}
 	}()
-	return s.handler(s.hctx, m)
+	return s.handler(s.hctx, m, redeliveries)
 }
 
 // Close stops delivery, waits for running handlers to return and closes the

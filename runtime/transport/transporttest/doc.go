@@ -34,6 +34,8 @@
 //     delay, delivered within one second after it, and a delayed message does
 //     not hold back later undelayed messages of the same key;
 //   - a handler error redelivers the message with Redeliveries incremented;
+//     on a KeyShared subscription the failed message holds back the later
+//     messages of its key (they wait and keep their order), not other keys;
 //   - two subscriptions of one topic each get every message;
 //   - Subscription.Close waits for running handlers and stops delivery (and,
 //     for durable transports, leaves undelivered messages to the next

@@ -113,3 +113,48 @@ func testErrorRedelivers(t *testing.T, f Factory, mode transport.Mode) {
 	require.Equal(t, []int{0, 1, 2}, flaky, "Redeliveries of a message failed twice, then acknowledged")
 	require.Equal(t, 1, fine, "an acknowledged message is delivered once")
 }
+
+// testErrorHoldsKey fails the first message of a key once on a KeyShared
+// subscription: the key's later messages must wait for it and keep their
+// order, while another key goes ahead.
+func testErrorHoldsKey(t *testing.T, f Factory) {
+	tr := newTransport(t, f)
+	topic := uniqueName(t, "topic")
+	c := newCollector()
+	const nackDelay = 500 * time.Millisecond
+	subscribe(t, tr, &transport.SubscribeParams{
+		Topic: topic, Subscription: uniqueName(t, "sub"), Mode: transport.KeyShared, Concurrency: 4,
+		NackDelay: nackDelay,
+		Handler: func(_ context.Context, d *transport.Delivery) error {
+			c.add(received{d: copyDelivery(d), at: time.Now()})
+			if string(d.Payload) == "k/0" && d.Redeliveries == 0 {
+				return fmt.Errorf("induced failure")
+			}
+			return nil
+		},
+	})
+	for i := range 3 {
+		publish(t, tr, &transport.PublishParams{Topic: topic, Message: transport.Message{Key: "k", Payload: fmt.Appendf(nil, "k/%d", i)}})
+	}
+	publish(t, tr, &transport.PublishParams{Topic: topic, Message: transport.Message{Key: "other", Payload: []byte("other/0")}})
+	c.waitFor(t, 5)
+	time.Sleep(quietPeriod)
+	var order []string
+	var otherAt, retryAt time.Time
+	for _, r := range c.snapshot() {
+		p := string(r.d.Payload)
+		switch {
+		case p == "other/0":
+			otherAt = r.at
+		case p == "k/0" && r.d.Redeliveries == 1:
+			retryAt = r.at
+		}
+		if r.d.Key == "k" {
+			order = append(order, fmt.Sprintf("%s#%d", p, r.d.Redeliveries))
+		}
+	}
+	require.Equal(t, []string{"k/0#0", "k/0#1", "k/1#0", "k/2#0"}, order,
+		"a failed message holds back the later messages of its key")
+	require.False(t, otherAt.IsZero(), "the other key's message was not delivered")
+	require.True(t, otherAt.Before(retryAt), "another key waited for the failed one")
+}

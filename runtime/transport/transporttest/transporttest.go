@@ -45,6 +45,7 @@ func Run(t *testing.T, factory Factory) {
 		{"DelayedDoesNotBlockKey", testDelayedDoesNotBlockKey},
 		{"ErrorRedelivers", func(t *testing.T, f Factory) { testErrorRedelivers(t, f, transport.Shared) }},
 		{"ErrorRedeliversKeyShared", func(t *testing.T, f Factory) { testErrorRedelivers(t, f, transport.KeyShared) }},
+		{"ErrorHoldsKey", testErrorHoldsKey},
 		{"TwoSubscriptions", testTwoSubscriptions},
 		{"RetainedBeforeSubscribe", testRetainedBeforeSubscribe},
 		{"SubscriptionClose", testSubscriptionClose},
