@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -100,7 +101,7 @@ func TestFaultsHappenAtTheRate(t *testing.T) {
 	for i := range 40 {
 		body, _ := json.Marshal(paymentRequest{CustomerID: "cus_1", Month: "2026-01", AmountCents: 1, Currency: "EUR"})
 		req, _ := http.NewRequest(http.MethodPost, s.PaymentURL+"/payments", bytes.NewReader(body))
-		req.Header.Set("Idempotency-Key", "k"+string(rune('a'+i)))
+		req.Header.Set("Idempotency-Key", fmt.Sprintf("k%d", i))
 		resp, err := client.Do(req)
 		if err == nil {
 			require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
