@@ -16,7 +16,9 @@ type GRPCBinding struct {
 	// FullMethod is the gRPC method path, "/pkg.Service/Method".
 	FullMethod string
 	// Streaming is the streaming kind; only unary and server-streaming
-	// methods become tasks.
+	// methods become tasks. For a server-streaming method, Method.Output is
+	// a message the parser synthesizes to collect the stream, whose one
+	// repeated field is Messages.
 	Streaming StreamKind
 	// ProtoFile is the .proto file that declares the service.
 	ProtoFile string
