@@ -53,7 +53,7 @@ func (l *keyLane) run(ctx context.Context) {
 				h.queue = append(h.queue, m)
 				continue
 			}
-			l.process(m.Key(), []pc.Message{m}, 0)
+			l.process(ctx, m.Key(), []pc.Message{m}, 0)
 		case <-retry:
 			if ctx.Err() != nil {
 				return
@@ -62,7 +62,7 @@ func (l *keyLane) run(ctx context.Context) {
 			for key, h := range l.held {
 				if !h.due.After(now) {
 					delete(l.held, key)
-					l.process(key, append([]pc.Message{h.failed}, h.queue...), h.tries)
+					l.process(ctx, key, append([]pc.Message{h.failed}, h.queue...), h.tries)
 				}
 			}
 		case <-ctx.Done():
@@ -78,9 +78,13 @@ func (l *keyLane) run(ctx context.Context) {
 }
 
 // process handles a key's pending messages in order; the first was already
-// tried tries times here. On a failure the key is held with the rest.
-func (l *keyLane) process(key string, pending []pc.Message, tries int) {
+// tried tries times here. On a failure the key is held with the rest. When
+// the subscription closes, the rest stays unacknowledged for the broker.
+func (l *keyLane) process(ctx context.Context, key string, pending []pc.Message, tries int) {
 	for i, m := range pending {
+		if ctx.Err() != nil {
+			return
+		}
 		local := 0
 		if i == 0 {
 			local = tries
