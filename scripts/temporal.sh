@@ -4,6 +4,7 @@
 #   scripts/temporal.sh build    build the Temporal CLI when it is not cached yet, print its path
 #   scripts/temporal.sh start    build when needed, start `temporal server start-dev`, wait for the port
 #   scripts/temporal.sh stop     stop the server this script started
+#   scripts/temporal.sh reset    stop, delete the database file (a fresh server on the next start)
 #   scripts/temporal.sh status   exit 0 when the frontend port answers
 #
 # The CLI is built from the Go module proxy (no prebuilt download):
@@ -82,6 +83,15 @@ start() {
     sleep 1
     waited=$((waited + 1))
   done
+  # The port opens before the default namespace is registered: wait for it too.
+  until "$BIN" operator namespace describe --namespace default --address "127.0.0.1:$PORT" >/dev/null 2>&1; do
+    if ((waited >= TIMEOUT)); then
+      tail -n 30 "$LOG" >&2 || true
+      die "namespace default not ready after ${TIMEOUT}s"
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
   say "ready on 127.0.0.1:$PORT after ${waited}s"
 }
 
@@ -109,9 +119,14 @@ case "${1:-}" in
 build) build ;;
 start) start ;;
 stop) stop ;;
+reset)
+  stop
+  rm -f "$DB_FILE"
+  say "removed $DB_FILE"
+  ;;
 status) port_open ;;
 *)
-  echo "usage: $0 build|start|stop|status" >&2
+  echo "usage: $0 build|start|stop|reset|status" >&2
   exit 2
   ;;
 esac
