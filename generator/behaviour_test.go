@@ -188,9 +188,10 @@ func TestHTTPQueryStylesCookiesAndNoSecurity(t *testing.T) {
 		Limit:   5,
 		Since:   &expected.Date{Time: d},
 		Session: ptr("s1"),
+		Where:   &expected.ListInvoicesWhere{Total: ptr(int64(3))},
 	})
 	require.NoError(t, err)
-	require.Equal(t, "filter%5Bcustomer%5D=acme&filter%5BminTotal%5D=10.5&ids=1%2C2%2C3&limit=5&since=2024-01-02&status=open&status=paid&tags=a%7Cb&words=x+y", rec.query)
+	require.Equal(t, "filter%5Bcustomer%5D=acme&filter%5BminTotal%5D=10.5&ids=1%2C2%2C3&limit=5&since=2024-01-02&status=open&status=paid&tags=a%7Cb&where=%7B%22total%22%3A3%7D&words=x+y", rec.query)
 	require.Len(t, rec.cookies, 1)
 	require.Equal(t, "session", rec.cookies[0].Name)
 	require.Equal(t, "s1", rec.cookies[0].Value)

@@ -68,6 +68,11 @@ func (g *oapiGen) errorHelpers(f *jen.File) {
 		id("dec").Dot("DisallowUnknownFields").Call(),
 		jen.Return(id("dec").Dot("Decode").Call(id("v"))),
 	)
+	f.Add(comment("jsonParam is the JSON encoding of a parameter declared with content."))
+	f.Func().Id("jsonParam").Params(id("v").Any()).String().Block(
+		jen.List(id("b"), jen.Id("_")).Op(":=").Qual(pkgJSON, "Marshal").Call(id("v")),
+		jen.Return(jen.String().Call(id("b"))),
+	)
 	f.Add(comment("decodeJSON decodes a response body; an empty body leaves v alone."))
 	f.Func().Id("decodeJSON").Params(id("op").String(), id("data").Index().Byte(), id("v").Any()).Error().Block(
 		jen.If(jen.Len(jen.Qual(pkgBytes, "TrimSpace").Call(id("data"))).Op("==").Lit(0)).Block(jen.Return(jen.Nil())),

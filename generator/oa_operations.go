@@ -115,8 +115,15 @@ func findParam(b *ir.HTTPBinding, in ir.ParamLocation, name string) (ir.Param, b
 }
 
 // withParam emits use(value) guarded by a nil check for optional values.
+//
+// Parameters declared with content instead of a schema are sent as their
+// JSON encoding.
 func (g *oapiGen) withParam(bg *jen.Group, p ir.Param, use func(v jen.Code) jen.Code) {
 	field := jen.Id("in").Dot(p.GoName)
+	if p.ContentType != "" {
+		inner := use
+		use = func(v jen.Code) jen.Code { return inner(jen.Id("jsonParam").Call(v)) }
+	}
 	switch {
 	case g.pointer(p.Type, p.Required):
 		bg.If(field.Clone().Op("!=").Nil()).Block(use(jen.Op("*").Add(field.Clone())))

@@ -49,7 +49,14 @@ func (g *oapiGen) structType(f *jen.File, t *ir.Type) {
 			sg.Add(comment(doc))
 			sg.Id(fl.Name).Add(g.fieldType(fl.Type, fl.Required)).Tag(tag)
 		}
+		if t.Additional != nil {
+			sg.Comment(ir.AdditionalPropertiesField + " holds the properties not listed above.")
+			sg.Id(ir.AdditionalPropertiesField).Map(jen.String()).Add(g.elemType(*t.Additional)).Tag(map[string]string{"json": "-"})
+		}
 	})
+	if t.Additional != nil {
+		g.additionalMethods(f, t)
+	}
 }
 
 // enumType declares an enum as a defined type with constants.

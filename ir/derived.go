@@ -27,3 +27,7 @@ func FixedNames() []string {
 		"Union", "Nullable", "File",
 	}
 }
+
+// AdditionalPropertiesField is the struct field holding the
+// additionalProperties of an object that also has fixed properties.
+const AdditionalPropertiesField = "AdditionalProperties"

@@ -71,7 +71,8 @@ type Type struct {
 	// Fields of a TypeStruct, in document order.
 	Fields []Field
 	// Additional, when set, is the type of additionalProperties of a
-	// struct that also has fixed fields (captured in an extra map field).
+	// struct that also has fixed fields, captured in an extra map field
+	// named AdditionalPropertiesField.
 	Additional *TypeRef
 
 	// Enum describes a TypeEnum.

@@ -24,6 +24,10 @@ func (c *converter) declare(name string, s *openapi3.Schema, at ir.Pos) {
 	case shapeStruct:
 		t.Kind = ir.TypeStruct
 		t.Fields = c.fields(name, s, at)
+		if ap := s.AdditionalProperties.Schema; ap != nil && len(s.AllOf) == 0 {
+			extra := c.typeOf(ap, name+"Value", at)
+			t.Additional = &extra
+		}
 	case shapeEnum:
 		t.Kind = ir.TypeEnum
 		t.Enum = c.enum(name, s)
@@ -98,7 +102,7 @@ func (c *converter) fields(typeName string, s *openapi3.Schema, at ir.Pos) []ir.
 	var props []property
 	required := map[string]bool{}
 	c.objectProps(s, at, &props, required, 0)
-	scope := ir.NewScope()
+	scope := ir.NewScope(ir.AdditionalPropertiesField)
 	var out []ir.Field
 	for _, p := range props {
 		goName := scope.Unique(ir.GoName(p.name))

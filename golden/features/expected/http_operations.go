@@ -239,6 +239,9 @@ func (c *HTTPClient) ListInvoices(ctx context.Context, in *ListInvoicesInput) (*
 	if in.Tags != nil {
 		addQuery(q, "pipeDelimited", false, "tags", in.Tags)
 	}
+	if in.Where != nil {
+		addQuery(q, "form", true, "where", jsonParam(*in.Where))
+	}
 	if in.Words != nil {
 		addQuery(q, "spaceDelimited", false, "words", in.Words)
 	}

@@ -146,6 +146,8 @@ type ListInvoicesInput struct {
 	Status []InvoiceStatus `json:"status,omitempty"`
 	// query parameter tags
 	Tags []string `json:"tags,omitempty"`
+	// query parameter where
+	Where *ListInvoicesWhere `json:"where,omitempty"`
 	// query parameter words
 	Words []string `json:"words,omitempty"`
 	// cookie parameter session

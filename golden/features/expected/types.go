@@ -83,6 +83,11 @@ type ListInvoicesFilter struct {
 	MinTotal *float64 `json:"minTotal,omitempty"`
 }
 
+// ListInvoicesWhere is an object of the API.
+type ListInvoicesWhere struct {
+	Total *int64 `json:"total,omitempty"`
+}
+
 // NewInvoice is an object of the API.
 type NewInvoice struct {
 	Currency *string           `json:"currency,omitempty"`

@@ -118,6 +118,57 @@ type GetShapeInput2 struct {
 	X *int64 `json:"x,omitempty"`
 }
 
+// Labels is an object of the API.
+type Labels struct {
+	Kind string `json:"kind"`
+	// AdditionalProperties holds the properties not listed above.
+	AdditionalProperties map[string]int64 `json:"-"`
+}
+
+// MarshalJSON encodes the fixed properties and AdditionalProperties.
+func (v Labels) MarshalJSON() ([]byte, error) {
+	type plain Labels
+	data, err := json.Marshal(plain(v))
+	if err != nil || len(v.AdditionalProperties) == 0 {
+		return data, err
+	}
+	extra, err := json.Marshal(v.AdditionalProperties)
+	if err != nil {
+		return nil, err
+	}
+	if string(data) == "{}" {
+		return extra, nil
+	}
+	return append(append(data[:len(data)-1], ','), extra[1:]...), nil
+}
+
+// UnmarshalJSON decodes the fixed properties and collects the others in AdditionalProperties.
+func (v *Labels) UnmarshalJSON(data []byte) error {
+	type plain Labels
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(data, &all); err != nil {
+		return err
+	}
+	for _, k := range []string{"kind"} {
+		delete(all, k)
+	}
+	v.AdditionalProperties = nil
+	for k, raw := range all {
+		var x int64
+		if err := json.Unmarshal(raw, &x); err != nil {
+			return fmt.Errorf("decode Labels property %q: %w", k, err)
+		}
+		if v.AdditionalProperties == nil {
+			v.AdditionalProperties = map[string]int64{}
+		}
+		v.AdditionalProperties[k] = x
+	}
+	return nil
+}
+
 // Pet is an object of the API.
 type Pet struct {
 	Name string  `json:"name"`
