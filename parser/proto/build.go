@@ -34,6 +34,9 @@ type BuildParams struct {
 
 // Build makes the spec of the services declared in p.Targets.
 func Build(p BuildParams) (*ir.Spec, error) {
+	if len(p.Targets) == 0 {
+		return nil, errors.New("proto: no file to generate")
+	}
 	byName := make(map[string]*descriptorpb.FileDescriptorProto, len(p.Files))
 	for _, f := range p.Files {
 		byName[f.GetName()] = f
