@@ -2,52 +2,66 @@ package embedded
 
 import (
 	"fmt"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 )
 
-// write is one change waiting for the committer. fn applies it inside a
+// write is one change waiting to be committed. fn applies it inside a
 // transaction and records its own outcome (conflict, not found) in variables
 // it closes over; it returns an error only when the transaction must be
 // aborted. fn may run more than once, each time in a fresh transaction.
 type write struct {
 	fn   func(*bolt.Tx) error
-	done chan error
+	done chan error    // the commit's result
+	lead chan struct{} // this writer is to commit the queue
 }
 
-// update hands fn to the committer and waits until it is durable. The caller
-// holds s.mu for reading, so the committer is running.
+// update queues fn and returns once it is durable. The caller holds s.mu for
+// reading.
+//
+// Group commit without a goroutine of its own: the writer that finds no
+// commit running becomes the leader and commits everything queued, itself
+// included, in one transaction (one fsync); writers arriving meanwhile queue
+// up, and when the commit ends the leader hands leadership to the first of
+// them, who commits the next batch. A lone writer thus commits on its own
+// goroutine with no hand-off, and no writer leads more than one batch.
 func (s *Store) update(fn func(*bolt.Tx) error) error {
-	w := &write{fn: fn, done: make(chan error, 1)}
-	s.writes <- w
+	w := &write{fn: fn, done: make(chan error, 1), lead: make(chan struct{}, 1)}
+	s.qmu.Lock()
+	s.queue = append(s.queue, w)
+	leader := !s.committing
+	s.committing = true
+	s.qmu.Unlock()
+	if !leader {
+		select {
+		case err := <-w.done:
+			return err
+		case <-w.lead:
+		}
+	}
+	s.commitQueued()
 	return <-w.done
 }
 
-// commitLoop is the single writer: it takes every write that is waiting,
-// applies them in one transaction and commits (one fsync) before answering.
-// While it commits, new writes queue up and form the next batch, so a lone
-// writer pays one fsync and many writers share one.
-func (s *Store) commitLoop() {
-	defer close(s.done)
-	batch := make([]*write, 0, s.maxBatch)
-	for {
-		select {
-		case w := <-s.writes:
-			batch = append(batch[:0], w)
-		case <-s.stop:
-			return
-		}
-	collect:
-		for len(batch) < s.maxBatch {
-			select {
-			case w := <-s.writes:
-				batch = append(batch, w)
-			default:
-				break collect
-			}
-		}
-		s.commit(batch)
+// commitQueued commits the head of the queue (at most maxBatch writes; the
+// leader is always among them) and passes leadership on.
+func (s *Store) commitQueued() {
+	s.qmu.Lock()
+	n := min(len(s.queue), s.maxBatch)
+	batch := slices.Clone(s.queue[:n])
+	s.queue = slices.Delete(s.queue, 0, n)
+	s.qmu.Unlock()
+
+	s.commit(batch)
+
+	s.qmu.Lock()
+	if len(s.queue) > 0 {
+		s.queue[0].lead <- struct{}{}
+	} else {
+		s.committing = false
 	}
+	s.qmu.Unlock()
 }
 
 // commit applies a batch in one transaction. If the transaction fails, each

@@ -3,10 +3,11 @@
 // It is built on bbolt (a copy-on-write B+tree in a single memory-mapped
 // file). Every write is committed with fsync before Put, Delete, AddTag or
 // RemoveTag returns, so a record acknowledged as written survives kill -9
-// and power loss. Concurrent writers are group-committed: a single committer
-// goroutine takes every write that is waiting, applies them in one bbolt
-// transaction and pays one fsync for all of them, so throughput grows with the
-// number of writers while a lone writer waits for nothing but its own fsync.
+// and power loss. Concurrent writers are group-committed: the writer that
+// finds no commit running applies every write that is waiting in one bbolt
+// transaction and pays one commit for all of them, then hands over to a
+// writer that queued meanwhile; throughput grows with the number of writers
+// while a lone writer waits for nothing but its own commit.
 // Reads run in parallel with writes on a consistent snapshot.
 //
 // The file is locked while open: a second process (or a second Open in the

@@ -50,10 +50,10 @@ type Store struct {
 	mu     sync.RWMutex // held for reading by every operation, for writing by Close
 	closed bool
 
-	writes   chan *write
-	stop     chan struct{}
-	done     chan struct{}
-	maxBatch int
+	qmu        sync.Mutex // guards queue and committing
+	queue      []*write   // writes waiting for the next commit
+	committing bool       // a leader is committing (see update)
+	maxBatch   int
 }
 
 var _ storage.Storage = (*Store)(nil)
@@ -96,20 +96,15 @@ func Open(path string, opts ...Option) (*Store, error) {
 	s := &Store{
 		db:       db,
 		path:     abs,
-		writes:   make(chan *write),
-		stop:     make(chan struct{}),
-		done:     make(chan struct{}),
 		maxBatch: cfg.maxBatch,
 	}
-	go s.commitLoop()
 	return s, nil
 }
 
 // Path returns the absolute path of the storage file.
 func (s *Store) Path() string { return s.path }
 
-// Close waits for running operations, stops the committer and closes the
-// file. Operations after Close return storage.ErrClosed; closing twice is a
+// Close waits for running operations and closes the file. Operations after Close return storage.ErrClosed; closing twice is a
 // no-op.
 func (s *Store) Close() error {
 	s.mu.Lock()
@@ -118,8 +113,6 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
-	close(s.stop)
-	<-s.done
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("embedded storage: close %s: %w", s.path, err)
 	}
