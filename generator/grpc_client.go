@@ -1,8 +1,6 @@
 package generator
 
 import (
-	"fmt"
-
 	"github.com/dave/jennifer/jen"
 
 	"github.com/infgen/infgen/ir"
@@ -72,7 +70,7 @@ func (g *grpcGen) unaryMethod(n ir.GRPCNames, m ir.Method) *jen.Statement {
 
 // streamMethod opens a server stream and collects it into the wrapper.
 func (g *grpcGen) streamMethod(n ir.GRPCNames, m ir.Method) *jen.Statement {
-	return grpcDoc(grpcMethodDoc(m), fmt.Sprintf("The stream is bounded by MaxStreamMessages and MaxStreamBytes."), m.Deprecated).
+	return grpcDoc(grpcMethodDoc(m), "The stream is bounded by MaxStreamMessages and MaxStreamBytes.", m.Deprecated).
 		Add(g.clientSig(n, m)).Block(
 		jen.List(jen.Id("ctx"), jen.Id("cancel")).Op(":=").Qual(grpcPathContext, "WithCancel").Call(jen.Id("grpcOutgoing").Call(jen.Id("ctx"))),
 		jen.Defer().Id("cancel").Call(),
