@@ -33,7 +33,7 @@ func TestKillNineAndResume(t *testing.T) {
 
 	db := filepath.Join(dir, "state.db")
 	args := []string{"-db", db, "-customers", "8", "-months", "3", "-month", "400ms", "-fail-rate", "0.1", "-refresh", "50ms"}
-	payments := filepath.Join(recordsDir(db), "payments.jsonl")
+	payments := filepath.Join(recordsDir(config{db: db}), "payments.jsonl")
 	for _, after := range []int{3, 10} {
 		cmd := exec.Command(bin, args...)
 		var stdout bytes.Buffer

@@ -15,6 +15,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -31,6 +32,13 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if cfg.role == roleWork {
+		if err := work(ctx, cfg, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "billing:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	sum, err := run(ctx, cfg, os.Stdout, isTerminal(os.Stdout))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "billing:", err)
@@ -40,6 +48,18 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// Roles of a process (-role).
+const (
+	// roleAll runs everything in one process.
+	roleAll = "all"
+	// roleDrive runs the servers and the client (subscriptions, churn,
+	// progress, summary); the workers run in other processes.
+	roleDrive = "drive"
+	// roleWork runs the workers only, calling the servers of a drive
+	// process at -ports.
+	roleWork = "work"
+)
 
 // config is the command line.
 type config struct {
@@ -55,6 +75,10 @@ type config struct {
 	refresh     time.Duration
 	json        bool
 	histories   string
+	role        string
+	transport   string
+	ports       int
+	records     string
 	verbose     bool
 }
 
@@ -75,16 +99,14 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	fs.BoolVar(&c.json, "json", false, "print the summary as JSON")
 	fs.StringVar(&c.histories, "histories", "", "write each workflow's recorded history to DIR/<id>.json (for replay tests)")
 	fs.BoolVar(&c.verbose, "v", false, "log the runtime's info messages to stderr")
+	fs.StringVar(&c.role, "role", roleAll, "what this process runs: all, drive (servers and client; workers elsewhere) or work (workers only)")
+	fs.StringVar(&c.transport, "transport", "embedded", "embedded (in-process, -db file) or pulsar (INFGEN_PULSAR_URL and a shared storage: INFGEN_POSTGRES_DSN, INFGEN_REDIS_ADDR or INFGEN_MYSQL_DSN)")
+	fs.IntVar(&c.ports, "ports", 0, "fixed server ports: consumption, payment, invoice, email on N..N+3, subscription on N+4 (default: free ports)")
+	fs.StringVar(&c.records, "records", "", "directory of the servers' records (default: next to -db, else in memory)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
-	if c.customers <= 0 || c.months <= 0 || c.month <= 0 || c.failRate < 0 || c.failRate >= 1 {
-		err := fmt.Errorf("-customers, -months and -month must be positive and -fail-rate in [0, 1)")
-		fmt.Fprintln(errOut, "billing:", err)
-		return c, err
-	}
-	if _, err := time.Parse("2006-01", c.firstMonth); err != nil {
-		err = fmt.Errorf("-first-month %q is not YYYY-MM", c.firstMonth)
+	if err := c.validate(); err != nil {
 		fmt.Fprintln(errOut, "billing:", err)
 		return c, err
 	}
@@ -95,6 +117,27 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 		c.timeout = 3*time.Duration(c.months)*c.month + time.Minute
 	}
 	return c, nil
+}
+
+func (c *config) validate() error {
+	switch {
+	case c.customers <= 0 || c.months <= 0 || c.month <= 0 || c.failRate < 0 || c.failRate >= 1:
+		return errors.New("-customers, -months and -month must be positive and -fail-rate in [0, 1)")
+	case c.role != roleAll && c.role != roleDrive && c.role != roleWork:
+		return fmt.Errorf("-role %q: want all, drive or work", c.role)
+	case c.transport != "embedded" && c.transport != "pulsar":
+		return fmt.Errorf("-transport %q: want embedded or pulsar", c.transport)
+	case c.role != roleAll && c.transport != "pulsar":
+		return errors.New("-role drive and -role work run in separate processes: they need -transport pulsar")
+	case c.role != roleAll && c.ports <= 0:
+		return errors.New("-role drive and -role work need -ports, so that the workers find the servers")
+	case c.transport == "pulsar" && c.db != "":
+		return errors.New("-db is the embedded transport's state file; with -transport pulsar the state is in the shared storage")
+	}
+	if _, err := time.Parse("2006-01", c.firstMonth); err != nil {
+		return fmt.Errorf("-first-month %q is not YYYY-MM", c.firstMonth)
+	}
+	return nil
 }
 
 // isTerminal reports whether f is a character device (a terminal).

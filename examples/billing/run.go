@@ -38,6 +38,9 @@ func run(ctx context.Context, cfg config, out io.Writer, tty bool) (*summary, er
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	if cfg.role == roleDrive {
+		a.printWorkerEnv(out)
+	}
 	p := newProgress(out, tty, cfg)
 	waitErr := a.wait(ctx, ids, p)
 	p.finish()
@@ -160,4 +163,23 @@ func (a *app) saveHistories(ctx context.Context, ids []string, dir string) error
 		}
 	}
 	return nil
+}
+
+// work runs the workers of -role work until ctx is done.
+func work(ctx context.Context, cfg config, out io.Writer) error {
+	a, err := startApp(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "billing workers running on %s, calling the servers at ports %d-%d; stop with Ctrl-C\n", cfg.transport, cfg.ports, cfg.ports+4)
+	<-ctx.Done()
+	return a.close()
+}
+
+// printWorkerEnv prints the environment a scaffolded worker (infgen init
+// worker, see docs/deploy.md) needs to call this process's servers.
+func (a *app) printWorkerEnv(out io.Writer) {
+	e := a.endpoints()
+	fmt.Fprintf(out, "servers up; workers elsewhere need:\nexport INFGEN_CONSUMPTION_URL=%s INFGEN_PAYMENT_URL=%s INFGEN_INVOICE_URL=%s INFGEN_EMAIL_URL=%s INFGEN_SUBSCRIPTION_URL=%s\n",
+		e.consumption, e.payment, e.invoice, e.email, e.subscription)
 }

@@ -27,8 +27,20 @@ type Config struct {
 	// Declined reports whether a customer's card is declined for a month
 	// (the payment server answers 402). Nil declines nothing.
 	Declined func(customerID, month string) bool
+	// BasePort, when positive, fixes the ports: consumption, payment,
+	// invoice and email listen on BasePort to BasePort+3, subscription on
+	// BasePort+4. Zero picks free ports.
+	BasePort int
 	// Logger receives server errors (default slog.Default()).
 	Logger *slog.Logger
+}
+
+// addr returns the i-th listen address.
+func (c Config) addr(i int) string {
+	if c.BasePort <= 0 {
+		return "127.0.0.1:0"
+	}
+	return fmt.Sprintf("127.0.0.1:%d", c.BasePort+i)
 }
 
 // Servers are the running example servers.
@@ -89,7 +101,7 @@ func Start(cfg Config) (s *Servers, err error) {
 	if s.subscription, err = openSubscriptionServer(path("subscriptions")); err != nil {
 		return nil, fmt.Errorf("servers: subscription records: %w", err)
 	}
-	for _, h := range []struct {
+	for i, h := range []struct {
 		url     *string
 		handler http.Handler
 	}{
@@ -98,20 +110,20 @@ func Start(cfg Config) (s *Servers, err error) {
 		{&s.InvoiceURL, s.invoice.routes()},
 		{&s.EmailURL, s.email.routes()},
 	} {
-		if *h.url, err = s.serveHTTP(s.faults.middleware(h.handler), cfg.Logger); err != nil {
+		if *h.url, err = s.serveHTTP(cfg.addr(i), s.faults.middleware(h.handler), cfg.Logger); err != nil {
 			return nil, err
 		}
 	}
-	if err := s.serveGRPC(cfg.Logger); err != nil {
+	if err := s.serveGRPC(cfg.addr(4), cfg.Logger); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *Servers) serveHTTP(h http.Handler, logger *slog.Logger) (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func (s *Servers) serveHTTP(addr string, h http.Handler, logger *slog.Logger) (string, error) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return "", fmt.Errorf("servers: listen on loopback: %w", err)
+		return "", fmt.Errorf("servers: listen on %s: %w", addr, err)
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	s.https = append(s.https, srv)
@@ -123,10 +135,10 @@ func (s *Servers) serveHTTP(h http.Handler, logger *slog.Logger) (string, error)
 	return "http://" + ln.Addr().String(), nil
 }
 
-func (s *Servers) serveGRPC(logger *slog.Logger) error {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func (s *Servers) serveGRPC(addr string, logger *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("servers: listen on loopback: %w", err)
+		return fmt.Errorf("servers: listen on %s: %w", addr, err)
 	}
 	s.grpc = grpc.NewServer(grpc.UnaryInterceptor(s.faults.interceptor))
 	s.grpc.RegisterService(subscriptionServiceDesc(), s.subscription)
