@@ -199,8 +199,7 @@ func derivePackage(f *descriptorpb.FileDescriptorProto) string {
 // proto packages with one name) cannot share a Go package: that is an error.
 func reservedNames(gen *protogen.Plugin) ([]string, error) {
 	var names []string
-	var enum func(e *protogen.Enum)
-	enum = func(e *protogen.Enum) {
+	enum := func(e *protogen.Enum) {
 		names = append(names, e.GoIdent.GoName, e.GoIdent.GoName+"_name", e.GoIdent.GoName+"_value")
 		for _, v := range e.Values {
 			names = append(names, v.GoIdent.GoName)

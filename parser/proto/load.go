@@ -145,30 +145,37 @@ func comparePositioned(a, b error) int {
 
 // flatten lists the files and their imports, dependencies first.
 func flatten(files linker.Files) []*descriptorpb.FileDescriptorProto {
-	var (
-		out  []*descriptorpb.FileDescriptorProto
-		seen = map[string]bool{}
-		walk func(f protoreflect.FileDescriptor)
-	)
-	walk = func(f protoreflect.FileDescriptor) {
-		if seen[f.Path()] {
-			return
-		}
-		seen[f.Path()] = true
-		imports := f.Imports()
-		for i := range imports.Len() {
-			walk(imports.Get(i).FileDescriptor)
-		}
-		if r, ok := f.(linker.Result); ok {
-			out = append(out, r.FileDescriptorProto())
-			return
-		}
-		out = append(out, protodesc.ToFileDescriptorProto(f))
-	}
+	var fl flattener
 	for _, f := range files {
-		walk(f)
+		fl.add(f)
 	}
-	return out
+	return fl.out
+}
+
+// flattener collects file descriptors, each once, dependencies first.
+type flattener struct {
+	out  []*descriptorpb.FileDescriptorProto
+	seen map[string]bool
+}
+
+// add adds f after its imports.
+func (fl *flattener) add(f protoreflect.FileDescriptor) {
+	if fl.seen == nil {
+		fl.seen = map[string]bool{}
+	}
+	if fl.seen[f.Path()] {
+		return
+	}
+	fl.seen[f.Path()] = true
+	imports := f.Imports()
+	for i := range imports.Len() {
+		fl.add(imports.Get(i).FileDescriptor)
+	}
+	if r, ok := f.(linker.Result); ok {
+		fl.out = append(fl.out, r.FileDescriptorProto())
+		return
+	}
+	fl.out = append(fl.out, protodesc.ToFileDescriptorProto(f))
 }
 
 // resolver finds imports in the import paths and remembers where each file

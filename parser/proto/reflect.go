@@ -6,10 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/jhump/protoreflect/desc"
 	"github.com/jhump/protoreflect/grpcreflect"
 	"google.golang.org/grpc"
-	"google.golang.org/protobuf/types/descriptorpb"
 
 	"github.com/infgen/infgen/ir"
 )
@@ -65,33 +63,22 @@ func Reflect(ctx context.Context, p ReflectParams) (*ir.Spec, error) {
 		return nil, fmt.Errorf("proto: %s offers no service besides reflection", p.Addr)
 	}
 	var (
-		files   []*descriptorpb.FileDescriptorProto
-		seen    = map[string]bool{}
+		fl      flattener
 		targets []string
 	)
-	var walk func(fd *desc.FileDescriptor)
-	walk = func(fd *desc.FileDescriptor) {
-		if seen[fd.GetName()] {
-			return
-		}
-		seen[fd.GetName()] = true
-		for _, dep := range fd.GetDependencies() {
-			walk(dep)
-		}
-		files = append(files, fd.AsFileDescriptorProto())
-	}
 	for _, name := range services {
 		sd, err := client.ResolveService(name)
 		if err != nil {
 			return nil, fmt.Errorf("proto: resolve service %s through reflection at %s: %w", name, p.Addr, err)
 		}
-		walk(sd.GetFile())
-		if !slices.Contains(targets, sd.GetFile().GetName()) {
-			targets = append(targets, sd.GetFile().GetName())
+		file := sd.GetFile().UnwrapFile()
+		fl.add(file)
+		if !slices.Contains(targets, file.Path()) {
+			targets = append(targets, file.Path())
 		}
 	}
 	return Build(BuildParams{
-		Files:        files,
+		Files:        fl.out,
 		Targets:      targets,
 		Services:     services,
 		Package:      p.Package,
