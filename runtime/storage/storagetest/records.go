@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -134,6 +135,20 @@ func testLargeRecords(t *testing.T, s storage.Storage, ns namespace) {
 		require.Equal(t, v, rec.Version)
 		require.True(t, bytes.Equal(data, rec.Data), "update of %d bytes did not round-trip", size)
 	}
+}
+
+// testLongIDs uses ids and tags of 500 bytes, which every backend must hold
+// (the MySQL columns take 768).
+func testLongIDs(t *testing.T, s storage.Storage, ns namespace) {
+	id := ns.id(strings.Repeat("i", 500-len(ns.id(""))))
+	tag := ns.id(strings.Repeat("t", 500-len(ns.id(""))))
+	require.Len(t, id, 500)
+	v := mustPut(t, s, id, 0, []byte("long"))
+	rec := mustGet(t, s, id)
+	require.Equal(t, v, rec.Version)
+	mustAdd(t, s, tag, id)
+	require.Equal(t, []string{id}, mustList(t, s, &storage.ListTagParams{Tag: tag}))
+	require.NoError(t, s.Delete(ctx(t), &storage.DeleteParams{ID: id, Version: v}))
 }
 
 func testNoAliasing(t *testing.T, s storage.Storage, ns namespace) {

@@ -38,6 +38,7 @@ func Run(t *testing.T, factory Factory) {
 		{"BinaryData", testBinaryData},
 		{"LargeRecords", testLargeRecords},
 		{"NoAliasing", testNoAliasing},
+		{"LongIDs", testLongIDs},
 		{"ManyRecords", testManyRecords},
 		{"ConcurrentCounter", testConcurrentCounter},
 		{"TwoWritersOneWins", testTwoWriters},
