@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -26,11 +28,7 @@ func TestKillNineAndResume(t *testing.T) {
 		t.Skip("builds and kills the example binary; skipped with -short")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "billing")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
-
+	bin := buildExample(t)
 	db := filepath.Join(dir, "state.db")
 	args := []string{"-db", db, "-customers", "8", "-months", "3", "-month", "400ms", "-fail-rate", "0.1", "-refresh", "50ms"}
 	payments := filepath.Join(recordsDir(config{db: db}), "payments.jsonl")
@@ -62,6 +60,38 @@ func TestKillNineAndResume(t *testing.T) {
 	require.Zero(t, sum.DuplicateEmails)
 	require.Equal(t, sum.MonthsBilled, sum.PaymentsCharged)
 	require.Equal(t, sum.MonthsBilled, sum.Invoices)
+}
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+)
+
+// buildExample builds the example binary once for the tests that run it as
+// a separate process.
+func buildExample(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "billing-test-")
+		if buildErr != nil {
+			return
+		}
+		out, err := exec.Command("go", "build", "-o", filepath.Join(buildDir, "billing"), ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %w: %s", err, out)
+		}
+	})
+	require.NoError(t, buildErr)
+	return filepath.Join(buildDir, "billing")
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		_ = os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
 }
 
 // waitForLines waits until the file has at least n lines.
