@@ -29,6 +29,7 @@ const crashWriters = 8
 // TestKill9KeepsAcknowledgedWrites runs writers in a child process, kills it
 // with SIGKILL at a random moment, reopens the file and checks that every
 // write the child saw acknowledged is there, with its tag, several times over.
+// While the child runs, opening the file from this process must fail.
 func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "state.db")
@@ -43,10 +44,16 @@ func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
 
 		lines := bufio.NewScanner(out)
 		deadline := time.After(time.Duration(50+rand.IntN(250)) * time.Millisecond)
-		killed := false
+		killed, probed := false, false
 		for !killed && lines.Scan() {
 			if id, v, ok := parseAck(lines.Text()); ok && v > acked[id] {
 				acked[id] = v
+				if !probed {
+					// The child holds the file: a second process must be refused.
+					_, err := embedded.Open(path, embedded.WithLockTimeout(50*time.Millisecond))
+					require.ErrorContains(t, err, "locked by another process", "round %d", round)
+					probed = true
+				}
 			}
 			select {
 			case <-deadline:
