@@ -17,19 +17,24 @@ import (
 const LayoutVersion = 1
 
 // Option configures Open.
-type Option func(*goredis.Options, *string)
+type Option func(*options)
+
+type options struct {
+	client goredis.Options
+	prefix string
+}
 
 // WithKeyPrefix sets the prefix of every key (default "infgen:").
-func WithKeyPrefix(p string) Option { return func(_ *goredis.Options, prefix *string) { *prefix = p } }
+func WithKeyPrefix(p string) Option { return func(o *options) { o.prefix = p } }
 
 // WithPassword sets the password (AUTH).
-func WithPassword(pw string) Option { return func(o *goredis.Options, _ *string) { o.Password = pw } }
+func WithPassword(pw string) Option { return func(o *options) { o.client.Password = pw } }
 
 // WithDB selects the logical database.
-func WithDB(db int) Option { return func(o *goredis.Options, _ *string) { o.DB = db } }
+func WithDB(db int) Option { return func(o *options) { o.client.DB = db } }
 
 // WithPoolSize caps the connection pool (default: 10 per CPU).
-func WithPoolSize(n int) Option { return func(o *goredis.Options, _ *string) { o.PoolSize = n } }
+func WithPoolSize(n int) Option { return func(o *options) { o.client.PoolSize = n } }
 
 // Store is a storage.Storage on Redis. It is safe for concurrent use.
 type Store struct {
@@ -43,24 +48,24 @@ var _ storage.Storage = (*Store)(nil)
 // Open connects to the server at addr ("host:port", or a redis:// URL),
 // checks the key layout, and returns the store.
 func Open(ctx context.Context, addr string, opts ...Option) (*Store, error) {
-	o := &goredis.Options{Addr: addr}
+	o := options{client: goredis.Options{Addr: addr}, prefix: "infgen:"}
 	if strings.HasPrefix(addr, "redis://") || strings.HasPrefix(addr, "rediss://") {
-		var err error
-		if o, err = goredis.ParseURL(addr); err != nil {
+		parsed, err := goredis.ParseURL(addr)
+		if err != nil {
 			return nil, fmt.Errorf("redis storage: parse URL: %w", err)
 		}
+		o.client = *parsed
 	}
-	prefix := "infgen:"
 	for _, opt := range opts {
-		opt(o, &prefix)
+		opt(&o)
 	}
-	o.MaxRetries = -1 // see the package documentation
-	o.DisableIdentity = true
-	c := goredis.NewClient(o)
-	s := &Store{c: c, prefix: prefix}
+	o.client.MaxRetries = -1 // see the package documentation
+	o.client.DisableIdentity = true
+	c := goredis.NewClient(&o.client)
+	s := &Store{c: c, prefix: o.prefix}
 	if err := s.checkLayout(ctx); err != nil {
 		_ = c.Close()
-		return nil, fmt.Errorf("redis storage: %s: %w", o.Addr, err)
+		return nil, fmt.Errorf("redis storage: %s: %w", o.client.Addr, err)
 	}
 	return s, nil
 }
