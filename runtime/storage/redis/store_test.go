@@ -106,3 +106,17 @@ func TestServerRestart(t *testing.T) {
 		require.NotNil(t, errors.Unwrap(err), "error must wrap its cause: %v", err)
 	}
 }
+
+func TestOpenURL(t *testing.T) {
+	t.Parallel()
+	s, err := redis.Open(context.Background(), "redis://"+addr(t)+"/1", redis.WithKeyPrefix("infgen-test-url:"))
+	require.NoError(t, err)
+	defer s.Close()
+	id := t.Name() + strconv.Itoa(os.Getpid())
+	v, err := s.Put(context.Background(), &storage.PutParams{ID: id, Data: []byte("x")})
+	require.NoError(t, err)
+	require.NoError(t, s.Delete(context.Background(), &storage.DeleteParams{ID: id, Version: v}))
+
+	_, err = redis.Open(context.Background(), "redis://"+addr(t)+"/notanumber")
+	require.ErrorContains(t, err, "parse URL")
+}
