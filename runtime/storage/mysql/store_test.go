@@ -20,6 +20,7 @@ import (
 	"github.com/infgen/infgen/runtime/storage/compress"
 	"github.com/infgen/infgen/runtime/storage/mysql"
 	"github.com/infgen/infgen/runtime/storage/storagetest"
+	"github.com/infgen/infgen/runtime/storage/storagetest/enginetest"
 )
 
 // dsn returns INFGEN_MYSQL_DSN or skips the test.
@@ -145,4 +146,16 @@ func TestServerRestart(t *testing.T) {
 		require.True(t, strings.HasPrefix(err.Error(), "mysql storage: "), "unclear error: %v", err)
 		require.NotNil(t, errors.Unwrap(err), "error must wrap its cause: %v", err)
 	}
+}
+
+// TestServerRestartUnderWorkflows restarts MariaDB while chain workflows run
+// on a worker over the store: every workflow must still finish.
+func TestServerRestartUnderWorkflows(t *testing.T) {
+	cfg, err := driver.ParseDSN(dsn(t))
+	require.NoError(t, err)
+	_, port, err := net.SplitHostPort(cfg.Addr)
+	require.NoError(t, err)
+	p, _ := strconv.Atoi(port)
+	restart := storagetest.ScriptRestart(t, "mysql", p)
+	enginetest.RestartDuringWorkflows(t, open(t), enginetest.RestartParams{Restart: restart})
 }

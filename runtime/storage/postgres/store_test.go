@@ -16,6 +16,7 @@ import (
 	"github.com/infgen/infgen/runtime/storage/compress"
 	"github.com/infgen/infgen/runtime/storage/postgres"
 	"github.com/infgen/infgen/runtime/storage/storagetest"
+	"github.com/infgen/infgen/runtime/storage/storagetest/enginetest"
 )
 
 // dsn returns INFGEN_POSTGRES_DSN or skips the test.
@@ -157,4 +158,13 @@ func errorsUnwrap(err error) error {
 		return nil
 	}
 	return u.Unwrap()
+}
+
+// TestServerRestartUnderWorkflows restarts PostgreSQL while chain workflows
+// run on a worker over the store: every workflow must still finish.
+func TestServerRestartUnderWorkflows(t *testing.T) {
+	cfg, err := pgx.ParseConfig(dsn(t))
+	require.NoError(t, err)
+	restart := storagetest.ScriptRestart(t, "postgres", int(cfg.Port))
+	enginetest.RestartDuringWorkflows(t, open(t), enginetest.RestartParams{Restart: restart})
 }

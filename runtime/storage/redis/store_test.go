@@ -15,6 +15,7 @@ import (
 	"github.com/infgen/infgen/runtime/storage/compress"
 	"github.com/infgen/infgen/runtime/storage/redis"
 	"github.com/infgen/infgen/runtime/storage/storagetest"
+	"github.com/infgen/infgen/runtime/storage/storagetest/enginetest"
 )
 
 // addr returns INFGEN_REDIS_ADDR or skips the test.
@@ -119,4 +120,14 @@ func TestOpenURL(t *testing.T) {
 
 	_, err = redis.Open(context.Background(), "redis://"+addr(t)+"/notanumber")
 	require.ErrorContains(t, err, "parse URL")
+}
+
+// TestServerRestartUnderWorkflows restarts Redis while chain workflows run
+// on a worker over the store: every workflow must still finish.
+func TestServerRestartUnderWorkflows(t *testing.T) {
+	_, port, err := net.SplitHostPort(addr(t))
+	require.NoError(t, err)
+	p, _ := strconv.Atoi(port)
+	restart := storagetest.ScriptRestart(t, "redis", p)
+	enginetest.RestartDuringWorkflows(t, open(t), enginetest.RestartParams{Restart: restart})
 }

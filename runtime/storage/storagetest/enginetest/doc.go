@@ -1,0 +1,8 @@
+// Package enginetest checks a server-backed storage.Storage under the
+// workflow engine itself: chain workflows run on a worker (memory transport)
+// over the storage while the server restarts, and every workflow must finish
+// with the right result.
+//
+// It is separate from package storagetest so that the conformance suite does
+// not depend on the engine (whose own tests use storagetest).
+package enginetest
