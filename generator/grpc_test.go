@@ -2,6 +2,9 @@ package generator
 
 import (
 	"context"
+	"go/parser"
+	"go/token"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -11,7 +14,7 @@ import (
 	protoparser "github.com/infgen/infgen/parser/proto"
 )
 
-func TestGRPCGenerateRejectsIncompleteSpecs(t *testing.T) {
+func TestGRPCGenerateWithoutUsableServices(t *testing.T) {
 	t.Parallel()
 	_, err := Generate(&ir.Spec{Source: ir.SourceProto, Package: "x"}, Options{})
 	require.ErrorContains(t, err, "no descriptors")
@@ -21,14 +24,19 @@ func TestGRPCGenerateRejectsIncompleteSpecs(t *testing.T) {
 		Files:       []string{"route_guide.proto"},
 	})
 	require.NoError(t, err)
-	// Only the client- and bidi-streaming kinds left: nothing to generate.
+	// Only the client- and bidi-streaming kinds left: no service code.
 	for i := range spec.Services {
 		for j := range spec.Services[i].Methods {
 			spec.Services[i].Methods[j].GRPC.Streaming = ir.StreamBidi
 		}
 	}
-	_, err = Generate(spec, Options{})
-	require.ErrorContains(t, err, "no service with a unary or server-streaming")
+	files, err := Generate(spec, Options{})
+	require.NoError(t, err)
+	var names []string
+	for _, f := range files {
+		names = append(names, f.Name)
+	}
+	require.Equal(t, []string{"doc.go", "route_guide.pb.go", "route_guide_stream.pb.go"}, names, "message types only")
 }
 
 func TestGRPCGenerateHonoursPackageOption(t *testing.T) {
@@ -48,4 +56,31 @@ func TestGRPCGenerateHonoursPackageOption(t *testing.T) {
 		require.Regexp(t, `(?m)^package guide$`, string(f.Content), f.Name)
 	}
 	require.Equal(t, []string{"doc.go", "grpc_client.go", "grpc_support.go", "register.go", "route_guide.pb.go", "route_guide_stream.pb.go", "service.go", "stub.go"}, names)
+}
+
+func TestGRPCImportsNamedLikeLocalsAreAliased(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "x.proto"), []byte("syntax = \"proto3\";\npackage x;\noption go_package = \"example.com/in;in\";\nmessage Req {}\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "y.proto"), []byte("syntax = \"proto3\";\npackage y;\nimport \"x.proto\";\nservice S { rpc M(x.Req) returns (x.Req); }\n"), 0o644))
+	spec, err := protoparser.Load(context.Background(), protoparser.Params{ImportPaths: []string{dir}, Files: []string{"y.proto"}})
+	require.NoError(t, err)
+	files, err := Generate(spec, Options{})
+	require.NoError(t, err)
+	for _, f := range files {
+		if f.Name != "grpc_client.go" {
+			continue
+		}
+		parsed, err := parser.ParseFile(token.NewFileSet(), f.Name, f.Content, parser.ImportsOnly)
+		require.NoError(t, err)
+		aliases := map[string]string{}
+		for _, imp := range parsed.Imports {
+			if imp.Name != nil {
+				aliases[imp.Path.Value] = imp.Name.Name
+			}
+		}
+		require.Equal(t, "inpb", aliases[`"example.com/in"`], "the parameter in would shadow package in")
+		return
+	}
+	t.Fatal("no grpc_client.go generated")
 }

@@ -32,7 +32,9 @@ type BuildParams struct {
 	Inputs []string
 }
 
-// Build makes the spec of the services declared in p.Targets.
+// Build makes the spec of the services declared in p.Targets. Files that
+// declare no usable service still yield a spec (with a warning): its
+// package holds the message types only.
 func Build(p BuildParams) (*ir.Spec, error) {
 	if len(p.Targets) == 0 {
 		return nil, errors.New("proto: no file to generate")
@@ -90,7 +92,10 @@ func Build(p BuildParams) (*ir.Spec, error) {
 	}
 	spec.Proto = &ir.ProtoFiles{FileDescriptorSet: set, Generate: generate, GoImportPath: p.GoImportPath}
 	if len(spec.Services) == 0 {
-		return spec, errors.New("proto: the given files declare no service with a unary or server-streaming method; nothing to generate")
+		spec.Warnings = ir.SortWarnings(append(spec.Warnings, ir.Warning{
+			Pos:     ir.Pos{File: p.Targets[0]},
+			Message: "no service with a unary or server-streaming method: only the message types are generated",
+		}))
 	}
 	return spec, nil
 }
