@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"regexp"
 	"testing"
 	"time"
@@ -12,31 +13,65 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestChainSmoke runs a small chain workload on the embedded default (memory
-// transport, durable file storage) and checks every task really ran.
-func TestChainSmoke(t *testing.T) {
-	t.Parallel()
-	cfg, err := parseChainFlags([]string{"-n", "20", "-k", "2", "-c", "4", "-warmup", "2", "-latency", "5", "-timeout", "20s"}, io.Discard)
+// smoke runs a small chain workload (n=20, k=2, 4 in flight) with the
+// given extra flags, checks the result and returns the engine, closed.
+func smoke(t *testing.T, args ...string) chainEngine {
+	t.Helper()
+	args = append([]string{"-n", "20", "-k", "2", "-c", "4", "-warmup", "2", "-latency", "5", "-timeout", "20s"}, args...)
+	cfg, err := parseChainFlags(args, io.Discard)
 	require.NoError(t, err)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
-	e, err := openInfgen(ctx, cfg, log)
+	e, err := openEngine(ctx, cfg, log)
 	require.NoError(t, err)
 	res, err := runChain(ctx, e, cfg, log)
-	calls := e.calls.Load()
 	require.NoError(t, e.Close())
 	require.NoError(t, err)
 
-	require.Equal(t, "infgen", res.Engine)
+	require.Equal(t, cfg.Engine, res.Engine)
 	require.Equal(t, 20, res.Workflows)
 	require.Equal(t, 40, res.Tasks)
-	require.EqualValues(t, (2+5+20)*2, calls, "warm-up, latency and throughput workflows each run k tasks")
 	require.Positive(t, res.P50)
 	require.GreaterOrEqual(t, res.P99, res.P50)
 	require.Positive(t, res.TasksPerSecond())
 	require.InDelta(t, 2*res.WorkflowsPerSecond(), res.TasksPerSecond(), 1e-6)
+	return e
+}
+
+// TestChainSmoke runs a small chain workload on the embedded default (memory
+// transport, durable file storage) and checks every task really ran.
+func TestChainSmoke(t *testing.T) {
+	t.Parallel()
+	e := smoke(t)
+	require.EqualValues(t, (2+5+20)*2, e.(*infgenEngine).calls.Load(),
+		"warm-up, latency and throughput workflows each run k tasks")
+}
+
+// TestChainOnServers runs the small workload on each server-backed setup
+// whose environment variable is set (scripts/pulsar.sh env,
+// scripts/services.sh env, scripts/temporal.sh env print them).
+func TestChainOnServers(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, env string
+		args      []string
+	}{
+		{"pulsar", "INFGEN_PULSAR_URL", []string{"-transport", "pulsar"}},
+		{"postgres", "INFGEN_POSTGRES_DSN", []string{"-storage", "postgres"}},
+		{"redis", "INFGEN_REDIS_ADDR", []string{"-storage", "redis"}},
+		{"mysql", "INFGEN_MYSQL_DSN", []string{"-storage", "mysql"}},
+		{"temporal", EnvTemporalAddr, []string{"-engine", "temporal"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if os.Getenv(tc.env) == "" {
+				t.Skipf("%s is not set: no %s server to run the chain on", tc.env, tc.name)
+			}
+			smoke(t, tc.args...)
+		})
+	}
 }
 
 // TestRunPrintsOneResultLine runs the command as main does and checks the

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 )
@@ -28,8 +29,9 @@ type chainConfig struct {
 	Transport, Storage string
 	// DB is the embedded storage file; empty uses a file in a temporary directory.
 	DB string
-	// WorkflowConcurrency and TaskConcurrency bound the infgen worker
-	// (0: C, at least the worker's defaults).
+	// WorkflowConcurrency and TaskConcurrency bound how many workflow steps
+	// and tasks the worker (infgen or Temporal) runs at once; 0 picks a
+	// default from C (see the methods of the same names).
 	WorkflowConcurrency, TaskConcurrency int
 
 	// CPUProfile, when set, receives a CPU profile of the whole run.
@@ -40,6 +42,10 @@ type chainConfig struct {
 	// TemporalAddr is the Temporal frontend, TemporalNamespace its namespace.
 	TemporalAddr, TemporalNamespace string
 }
+
+// EnvTemporalAddr names the Temporal frontend (host:port) used by
+// -engine temporal and by the Temporal smoke test.
+const EnvTemporalAddr = "INFGEN_TEMPORAL_ADDR"
 
 var (
 	engines    = []string{"infgen", "temporal"}
@@ -85,6 +91,9 @@ func (c chainConfig) validate() error {
 	if c.Warmup < 0 || c.Latency < 0 {
 		errs = append(errs, fmt.Errorf("-warmup and -latency must not be negative (got %d, %d)", c.Warmup, c.Latency))
 	}
+	if c.WorkflowConcurrency < 0 || c.TaskConcurrency < 0 {
+		errs = append(errs, fmt.Errorf("-workflow-concurrency and -task-concurrency must not be negative (got %d, %d)", c.WorkflowConcurrency, c.TaskConcurrency))
+	}
 	if c.Timeout <= 0 {
 		errs = append(errs, fmt.Errorf("-timeout must be positive (got %s)", c.Timeout))
 	}
@@ -105,4 +114,19 @@ func oneOf(flagName, v string, allowed []string) error {
 		}
 	}
 	return fmt.Errorf("-%s %q: want one of %s", flagName, v, strings.Join(allowed, ", "))
+}
+
+// orDefault returns v when it is positive, else def.
+func orDefault(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
 }

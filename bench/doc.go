@@ -21,6 +21,11 @@
 // Engines: "infgen" (the default: memory transport and embedded single-file
 // storage in a temporary directory, the embedded default) with -transport
 // memory|pulsar and -storage embedded|memory|postgres|redis|mysql, and
-// "temporal", a Temporal server reached with the Temporal Go SDK (start a
-// dev server with scripts/temporal.sh start).
+// "temporal", a Temporal server reached with the Temporal Go SDK at
+// -temporal-addr (default $INFGEN_TEMPORAL_ADDR, else 127.0.0.1:7233; start
+// a dev server with scripts/temporal.sh start).
+//
+// go test ./bench runs a small chain on the embedded default, and on each
+// server whose variable is set: INFGEN_PULSAR_URL, INFGEN_POSTGRES_DSN,
+// INFGEN_REDIS_ADDR, INFGEN_MYSQL_DSN, INFGEN_TEMPORAL_ADDR.
 package main

@@ -47,7 +47,7 @@ func openInfgen(ctx context.Context, cfg chainConfig, log *slog.Logger) (*infgen
 
 	w, err := worker.New(worker.Options{
 		Transport: tr, Storage: st, Logger: log,
-		WorkflowConcurrency: max(cfg.WorkflowConcurrency, cfg.C, 64),
+		WorkflowConcurrency: orDefault(cfg.WorkflowConcurrency, max(cfg.C, 64)),
 		// Every run uses fresh workflow ids: leftovers of an interrupted run
 		// sharing a server must not load this one.
 		Recover: worker.RecoverNever,
@@ -55,7 +55,7 @@ func openInfgen(ctx context.Context, cfg chainConfig, log *slog.Logger) (*infgen
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("infgen: %w", err), e.closer())
 	}
-	taskConcurrency := max(cfg.TaskConcurrency, cfg.C, 16)
+	taskConcurrency := orDefault(cfg.TaskConcurrency, max(cfg.C, 16))
 	err = errors.Join(
 		w.RegisterService(worker.Service{Name: "bench", Methods: []worker.Method{
 			{Name: "Noop", Handler: worker.Handle(codec.JSON{}, e.noop)},

@@ -36,8 +36,8 @@ func openTemporal(ctx context.Context, cfg chainConfig, log *slog.Logger) (*temp
 	}
 	e := &temporalEngine{client: c, taskQueue: "infgen-bench-" + runID(), addr: cfg.TemporalAddr}
 	e.worker = tworker.New(c, e.taskQueue, tworker.Options{
-		MaxConcurrentActivityExecutionSize:     max(cfg.TaskConcurrency, cfg.C),
-		MaxConcurrentWorkflowTaskExecutionSize: max(cfg.WorkflowConcurrency, cfg.C),
+		MaxConcurrentActivityExecutionSize:     orDefault(cfg.TaskConcurrency, cfg.C),
+		MaxConcurrentWorkflowTaskExecutionSize: orDefault(cfg.WorkflowConcurrency, cfg.C),
 	})
 	e.worker.RegisterWorkflowWithOptions(temporalChain, tworkflow.RegisterOptions{Name: "chain"})
 	e.worker.RegisterActivityWithOptions(temporalNoop, activity.RegisterOptions{Name: "Noop"})

@@ -6,6 +6,7 @@
 #   scripts/temporal.sh stop     stop the server this script started
 #   scripts/temporal.sh reset    stop, delete the database file (a fresh server on the next start)
 #   scripts/temporal.sh status   exit 0 when the frontend port answers
+#   scripts/temporal.sh env      print the export line for the bench tests (INFGEN_TEMPORAL_ADDR)
 #
 # The CLI is built from the Go module proxy (no prebuilt download):
 #   GOBIN=$CACHE/temporal-$VERSION go install github.com/temporalio/cli/cmd/temporal@$VERSION
@@ -125,8 +126,9 @@ reset)
   say "removed $DB_FILE"
   ;;
 status) port_open ;;
+env) echo "export INFGEN_TEMPORAL_ADDR=127.0.0.1:$PORT" ;;
 *)
-  echo "usage: $0 build|start|stop|reset|status" >&2
+  echo "usage: $0 build|start|stop|reset|status|env" >&2
   exit 2
   ;;
 esac
