@@ -101,7 +101,7 @@ func word(w string) string {
 		return up[:len(up)-1] + "s"
 	}
 	rs := []rune(w)
-	if strings.ToUpper(w) == w || strings.ToLower(w) == w {
+	if isASCII(w) && (up == w || strings.ToLower(w) == w) {
 		rs = []rune(strings.ToLower(w))
 	}
 	rs[0] = unicode.ToUpper(rs[0])
@@ -261,4 +261,13 @@ func (s *Scope) UniqueWith(name string, derived func(string) []string) string {
 		s.Reserve(more...)
 		return cand
 	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

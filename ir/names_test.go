@@ -26,6 +26,7 @@ func TestGoName(t *testing.T) {
 		"":                  "Empty",
 		"v2_api":            "V2API",
 		"имя":               "Имя",
+		"获取ID":              "X获取ID",
 		"uuid":              "UUID",
 		"ids":               "IDs",
 		"oauth":             "OAuth",
