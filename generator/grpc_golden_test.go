@@ -129,7 +129,10 @@ func TestGRPCGeneratedPackagesVet(t *testing.T) {
 	require.NoError(t, os.MkdirAll("testdata", 0o755))
 	tmp, err := os.MkdirTemp("testdata", "vet-")
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = os.RemoveAll(tmp) })
+	t.Cleanup(func() {
+		_ = os.RemoveAll(tmp)
+		_ = os.Remove("testdata") // only when empty
+	})
 
 	pkgs := []string{}
 	for _, dir := range grpcGoldenCases(t) {
