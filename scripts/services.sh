@@ -119,6 +119,20 @@ ensure_installed() {
 
 pg_ready() { "$(pg_bindir)/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
 
+# pg_clear_stale_pid removes the lock files (postmaster.pid, the socket's .lock) of a
+# postmaster that is a zombie (killed, not yet reaped): PostgreSQL would take it for a live
+# server and refuse to start.
+pg_clear_stale_pid() {
+  local f pid
+  for f in "$PG_DIR/postmaster.pid" "$PG_DIR/.s.PGSQL.$PG_PORT.lock"; do
+    pid="$(head -n 1 "$f" 2>/dev/null)" || continue
+    if [[ -n "$pid" && "$(awk '/^State:/ {print $2}' "/proc/$pid/status" 2>/dev/null)" == Z ]]; then
+      say "postgres: removing $(basename "$f") of dead process $pid"
+      rm -f "$f"
+    fi
+  done
+}
+
 pg_start() {
   local bin
   bin="$(pg_bindir)" || die "PostgreSQL binaries not found under /usr/lib/postgresql"
@@ -136,6 +150,7 @@ pg_start() {
         { log_tail "$ROOT/postgres-initdb.log"; die "postgres initdb failed"; }
     fi
     touch "$PG_LOG" && { [[ "$(id -u)" != 0 ]] || chown postgres:postgres "$PG_LOG"; }
+    pg_clear_stale_pid
     say "postgres: starting on 127.0.0.1:$PG_PORT"
     as_user postgres "$bin/pg_ctl" -D "$PG_DIR" -l "$PG_LOG" -w -t "$TIMEOUT" \
       -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $PG_DIR -c max_connections=300" start >/dev/null ||
