@@ -1,16 +1,3 @@
-// Package deploy holds deployable workers for the billing example,
-// scaffolded by `infgen init worker` from the generated packages in ../gen
-// and the workflow in ../monthly (see docs/deploy.md):
-//
-//   - all-in-one hosts every service and the workflow in one binary: the way
-//     to run on the embedded default, whose transport is in-process;
-//   - consumption-worker, payment-worker, invoice-worker, email-worker and
-//     subscription-worker each host one service, workflow-worker the
-//     workflow: one binary per worker, for Pulsar with a shared storage.
-//
-// Scaffolds are meant to be edited; these are regenerated with
-//
-//	go generate ./examples/billing/deploy
 package deploy
 
 //go:generate go run github.com/infgen/infgen/cmd/infgen init worker --force --out all-in-one --package github.com/infgen/infgen/examples/billing/gen/consumption --package github.com/infgen/infgen/examples/billing/gen/payment --package github.com/infgen/infgen/examples/billing/gen/invoice --package github.com/infgen/infgen/examples/billing/gen/email --package github.com/infgen/infgen/examples/billing/gen/subscription --workflow github.com/infgen/infgen/examples/billing/monthly.Definition

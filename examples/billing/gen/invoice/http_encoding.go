@@ -74,6 +74,12 @@ func decodeStrict(data []byte, v any) error {
 	return dec.Decode(v)
 }
 
+// jsonParam is the JSON encoding of a parameter declared with content.
+func jsonParam(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
 // decodeJSON decodes a response body; an empty body leaves v alone.
 func decodeJSON(op string, data []byte, v any) error {
 	if len(bytes.TrimSpace(data)) == 0 {
