@@ -120,13 +120,15 @@ ensure_installed() {
 pg_ready() { "$(pg_bindir)/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
 
 # pg_clear_stale_pid removes the lock files (postmaster.pid, the socket's .lock) of a
-# postmaster that is a zombie (killed, not yet reaped): PostgreSQL would take it for a live
-# server and refuse to start.
+# postmaster that is gone, a zombie (killed, not yet reaped), or whose pid now belongs to
+# another program: PostgreSQL would take it for a live server and refuse to start.
 pg_clear_stale_pid() {
   local f pid
   for f in "$PG_DIR/postmaster.pid" "$PG_DIR/.s.PGSQL.$PG_PORT.lock"; do
     pid="$(head -n 1 "$f" 2>/dev/null)" || continue
-    if [[ -n "$pid" && "$(awk '/^State:/ {print $2}' "/proc/$pid/status" 2>/dev/null)" == Z ]]; then
+    [[ -n "$pid" ]] || continue
+    if [[ "$(awk '/^State:/ {print $2}' "/proc/$pid/status" 2>/dev/null)" == Z ||
+      "$(cat "/proc/$pid/comm" 2>/dev/null)" != postgres ]]; then
       say "postgres: removing $(basename "$f") of dead process $pid"
       rm -f "$f"
     fi
