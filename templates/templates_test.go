@@ -1,0 +1,63 @@
+package templates
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
+)
+
+func render(t *testing.T, w Worker) map[string]string {
+	t.Helper()
+	files, err := RenderWorker(w)
+	require.NoError(t, err)
+	out := map[string]string{}
+	for _, f := range files {
+		out[f.Name] = string(f.Content)
+	}
+	require.Len(t, out, 3)
+	return out
+}
+
+func TestWorkerConfigIsValidYAML(t *testing.T) {
+	t.Parallel()
+	files := render(t, Worker{
+		Name: "billing-worker", Dir: "cmd/billing-worker", GoVersion: "1.26", Command: "infgen init worker …",
+		Services: []Service{
+			{Key: "payment", Name: "PaymentService", ImportPath: "example.com/gen/payment", EnvURL: "INFGEN_PAYMENT_URL"},
+			{Key: "subscription", Name: "pkg.SubscriptionService", ImportPath: "example.com/gen/subscription", GRPC: true, EnvURL: "INFGEN_SUBSCRIPTION_URL"},
+		},
+		Workflows: []string{"example.com/monthly.Definition"},
+	})
+	var cfg struct {
+		LogLevel            string `yaml:"log_level"`
+		WorkflowConcurrency int    `yaml:"workflow_concurrency"`
+		Services            map[string]struct {
+			URL         string `yaml:"url"`
+			Concurrency int    `yaml:"concurrency"`
+			Timeout     string `yaml:"timeout"`
+			Retry       struct {
+				MaxAttempts int    `yaml:"max_attempts"`
+				Initial     string `yaml:"initial"`
+				Max         string `yaml:"max"`
+			} `yaml:"retry"`
+		} `yaml:"services"`
+	}
+	require.NoError(t, yaml.Unmarshal([]byte(files["worker.yaml"]), &cfg))
+	require.Equal(t, "info", cfg.LogLevel)
+	require.Len(t, cfg.Services, 2)
+	require.Equal(t, 5, cfg.Services["subscription"].Retry.MaxAttempts)
+	require.Equal(t, "30s", cfg.Services["payment"].Timeout)
+	require.Contains(t, files["worker.yaml"], "host:port of the gRPC server (env INFGEN_SUBSCRIPTION_URL)")
+	require.Contains(t, files["Dockerfile"], "RUN CGO_ENABLED=0 go build -trimpath -o /out/worker ./cmd/billing-worker\n")
+	require.Contains(t, files["Dockerfile"], "FROM golang:1.26 AS build\n")
+	require.Contains(t, files["README.md"], "- the workflow `example.com/monthly.Definition()`.")
+}
+
+func TestWorkflowOnlyWorkerHasEmptyServices(t *testing.T) {
+	t.Parallel()
+	files := render(t, Worker{Name: "wf", Dir: "wf", GoVersion: "1.26", Workflows: []string{"example.com/m.Definition"}})
+	var cfg map[string]any
+	require.NoError(t, yaml.Unmarshal([]byte(files["worker.yaml"]), &cfg))
+	require.Equal(t, map[string]any{}, cfg["services"])
+}
