@@ -63,7 +63,7 @@ func (g *oapiGen) operation(f *jen.File, m ir.Method) {
 				jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit(b.IdempotencyHeader), jen.Id("key")),
 			)
 		}
-		if alts := securityAlternatives(b); alts != nil {
+		if alts := securityAlternatives(b); alts != nil && len(g.spec.SecuritySchemes) > 0 {
 			bg.If(jen.Err().Op(":=").Id("c").Dot("authorize").Call(jen.Id("req"), alts), errNotNil()).Block(jen.Return(jen.Nil(), jen.Err()))
 		}
 		bg.List(jen.Id("resp"), jen.Id("data"), jen.Err()).Op(":=").Id("c").Dot("do").Call(jen.Id("req"))

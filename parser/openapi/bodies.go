@@ -110,22 +110,32 @@ func (c *converter) responses(o *operation) []ir.Response {
 	return out
 }
 
-// security converts the operation's (or the document's) requirements.
-func (c *converter) security(op *openapi3.Operation) []ir.SecurityRequirement {
+// security converts the operation's (or the document's) requirements. An
+// alternative naming an undeclared scheme cannot be satisfied and is
+// dropped with a warning; when only empty alternatives remain the
+// operation needs no authentication.
+func (c *converter) security(o *operation) []ir.SecurityRequirement {
 	reqs := c.doc.Security
-	if op.Security != nil {
-		reqs = *op.Security
+	if o.op.Security != nil {
+		reqs = *o.op.Security
 	}
 	var out []ir.SecurityRequirement
+	needsAuth := false
+alternatives:
 	for _, req := range reqs {
 		var sr ir.SecurityRequirement
 		for _, name := range sortedKeys(req) {
 			if !slices.ContainsFunc(c.spec.SecuritySchemes, func(s ir.SecurityScheme) bool { return s.Name == name }) {
-				continue
+				c.warn(o.pos, "security requirement names undeclared scheme "+name+"; that alternative is ignored")
+				continue alternatives
 			}
 			sr.Schemes = append(sr.Schemes, ir.SecurityUse{Name: name, Scopes: req[name]})
 		}
+		needsAuth = needsAuth || len(sr.Schemes) > 0
 		out = append(out, sr)
+	}
+	if !needsAuth {
+		return nil
 	}
 	return out
 }

@@ -120,7 +120,7 @@ func (c *converter) method(o *operation) ir.Method {
 	b.Params = c.params(o, fields, &b.IdempotencyHeader)
 	b.Body = c.body(o)
 	b.Responses = c.responses(o)
-	b.Security = c.security(op)
+	b.Security = c.security(o)
 	m.HTTP = b
 	return m
 }
