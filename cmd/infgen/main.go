@@ -1,5 +1,3 @@
-// Command infgen generates typed service packages, workers and workflow
-// stubs from OpenAPI documents and .proto files.
 package main
 
 import (
