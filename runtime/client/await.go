@@ -36,9 +36,11 @@ type Outcome struct {
 }
 
 // Await waits until the workflow finishes and returns its outcome. The
-// returned error is about waiting (context done, storage unreachable); the
-// workflow's own failure is in Outcome.Err.
+// returned error is about waiting (context done, unknown id); the
+// workflow's own failure is in Outcome.Err. Storage errors are retried until
+// ctx ends.
 func (c *Client) Await(ctx context.Context, id string) (*Outcome, error) {
+	var lastErr error
 	for {
 		ch := make(chan struct{})
 		c.mu.Lock()
@@ -50,10 +52,11 @@ func (c *Client) Await(ctx context.Context, id string) (*Outcome, error) {
 			return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
 		}
 		if err != nil {
-			c.forget(id, ch)
-			return nil, fmt.Errorf("client: await %s: %w", id, err)
+			// The storage may be restarting: keep waiting until ctx ends.
+			c.log.Warn("await: cannot read workflow state; retrying", "workflow_id", id, "error", err)
+			lastErr = err
 		}
-		if st.Status.Terminal() {
+		if err == nil && st.Status.Terminal() {
 			c.forget(id, ch)
 			return outcome(st), nil
 		}
@@ -62,6 +65,9 @@ func (c *Client) Await(ctx context.Context, id string) (*Outcome, error) {
 		case <-ctx.Done():
 			t.Stop()
 			c.forget(id, ch)
+			if lastErr != nil {
+				return nil, fmt.Errorf("client: await %s: %w (last storage error: %v)", id, ctx.Err(), lastErr)
+			}
 			return nil, ctx.Err()
 		case <-ch:
 		case <-t.C:
