@@ -93,12 +93,16 @@ func (a *app) retryWebsite(ctx context.Context, call func(ctx context.Context) e
 		actx, cancel := context.WithTimeout(ctx, a.cfg.taskTimeout)
 		err = call(actx)
 		cancel()
-		if err == nil || ctx.Err() != nil {
-			return err
+		if err == nil {
+			return nil
 		}
-		time.Sleep(20 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w (last error: %w)", ctx.Err(), err)
+		case <-time.After(20 * time.Millisecond):
+		}
 	}
-	return err
+	return fmt.Errorf("subscription server still failing after 50 attempts: %w", err)
 }
 
 // startParams returns the workflow start of a customer.

@@ -9,6 +9,11 @@
 //	go run ./examples/billing -db billing.db        # kill -9 it, run it again
 //	go run ./examples/billing -fail-rate 0.3        # flaky services
 //
+// With -transport pulsar the same binary runs across processes: -role drive
+// (servers and client) in one, -role work (the workers) in others, sharing a
+// Pulsar broker and a storage named by the environment.
+//
 // The exit status is 1 when a check fails (a duplicate charge, a workflow
-// not completed, a month charged but not invoiced, …).
+// not completed, a month charged but not invoiced, …). docs/billing.md walks
+// through the example.
 package main
