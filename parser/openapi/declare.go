@@ -102,7 +102,7 @@ func (c *converter) fields(typeName string, s *openapi3.Schema, at ir.Pos) []ir.
 	var props []property
 	required := map[string]bool{}
 	c.objectProps(s, at, &props, required, 0)
-	scope := ir.NewScope(ir.AdditionalPropertiesField)
+	scope := ir.NewScope(ir.AdditionalPropertiesField, "MarshalJSON", "UnmarshalJSON")
 	var out []ir.Field
 	for _, p := range props {
 		goName := scope.Unique(ir.GoName(p.name))
@@ -206,7 +206,7 @@ func (c *converter) union(typeName string, s *openapi3.Schema, at ir.Pos) *ir.Un
 			values[ref] = append(values[ref], v)
 		}
 	}
-	scope := ir.NewScope()
+	scope := ir.NewScope("MarshalJSON", "UnmarshalJSON")
 	for i, v := range variants(s) {
 		ref := c.typeOf(v, typeName+strconv.Itoa(i+1), at)
 		name := variantName(ref)

@@ -120,7 +120,9 @@ type GetShapeInput2 struct {
 
 // Labels is an object of the API.
 type Labels struct {
-	Kind string `json:"kind"`
+	// collides with a generated method
+	MarshalJSON2 *string `json:"MarshalJSON,omitempty"`
+	Kind         string  `json:"kind"`
 	// AdditionalProperties holds the properties not listed above.
 	AdditionalProperties map[string]int64 `json:"-"`
 }
@@ -152,7 +154,7 @@ func (v *Labels) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &all); err != nil {
 		return err
 	}
-	for _, k := range []string{"kind"} {
+	for _, k := range []string{"MarshalJSON", "kind"} {
 		delete(all, k)
 	}
 	v.AdditionalProperties = nil
