@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -176,8 +177,16 @@ func (w *scaffold) files(out string) ([]generator.File, error) {
 }
 
 // envURL is the environment variable overriding the service's URL.
+// "featuresAudit" gives INFGEN_FEATURES_AUDIT_URL.
 func (s scaffoldService) envURL() string {
-	return "INFGEN_" + strings.ToUpper(s.key) + "_URL"
+	var b strings.Builder
+	for i, r := range s.key {
+		if unicode.IsUpper(r) && i > 0 {
+			b.WriteByte('_')
+		}
+		b.WriteRune(unicode.ToUpper(r))
+	}
+	return "INFGEN_" + b.String() + "_URL"
 }
 
 // goMinor turns "1.26.8" into "1.26".

@@ -32,9 +32,10 @@ func inspectWorker(pkgs, workflows []string) (*scaffold, error) {
 			return nil, err
 		}
 		for _, s := range svcs {
-			s.key = p.Name
-			if keys[p.Name]++; keys[p.Name] > 1 {
-				s.key = p.Name + strconv.Itoa(keys[p.Name])
+			base := p.Name + s.register[len("Register"):] // "payment", or "featuresAudit" in a multi-service package
+			s.key = base
+			if keys[base]++; keys[base] > 1 {
+				s.key = base + strconv.Itoa(keys[base])
 			}
 			w.services = append(w.services, s)
 		}
