@@ -12,7 +12,7 @@ type snapshot struct {
 	customers, finished int
 	charged             int
 	emails              int
-	retries             int64
+	retries             int64 // -1: counted by other processes
 	duplicates          int
 	faults              int64
 }
@@ -20,10 +20,14 @@ type snapshot struct {
 // snapshot reads the counters.
 func (a *app) snapshot(customers, finished int) snapshot {
 	st := a.servers.Stats()
+	retries := a.attempts.retries.Load()
+	if a.cfg.role == roleDrive {
+		retries = -1
+	}
 	return snapshot{
 		customers: customers, finished: finished,
 		charged: st.Payments.Records,
-		emails:  st.Emails.Records, retries: a.attempts.retries.Load(),
+		emails:  st.Emails.Records, retries: retries,
 		duplicates: st.Payments.Duplicates + st.Invoices.Duplicates + st.Emails.Duplicates,
 		faults:     st.FaultsInjected,
 	}
@@ -60,8 +64,11 @@ func (p *progress) update(s snapshot, final bool) {
 		return
 	}
 	p.printed = time.Now()
-	line := fmt.Sprintf("%s workflows %d/%d · charged %d · emails %d · retries %d · duplicates %d",
-		bar(s.finished, s.customers, 20), s.finished, s.customers, s.charged, s.emails, s.retries, s.duplicates)
+	line := fmt.Sprintf("%s workflows %d/%d · charged %d · emails %d", bar(s.finished, s.customers, 20), s.finished, s.customers, s.charged, s.emails)
+	if s.retries >= 0 {
+		line += fmt.Sprintf(" · retries %d", s.retries)
+	}
+	line += fmt.Sprintf(" · duplicates %d", s.duplicates)
 	if s.faults > 0 {
 		line += fmt.Sprintf(" · faults %d", s.faults)
 	}

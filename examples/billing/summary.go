@@ -37,8 +37,10 @@ type summary struct {
 	// EmailsSent counts invoice emails and payment-failure notices.
 	EmailsSent     int `json:"emailsSent"`
 	FailureNotices int `json:"failureNotices"`
-	// Retries counts service calls made on a task's second or later attempt.
-	Retries int64 `json:"retries"`
+	// Retries counts service calls made on a task's second or later attempt,
+	// by the workers of this process (none with -role drive: RetriesElsewhere).
+	Retries          int64 `json:"retries"`
+	RetriesElsewhere bool  `json:"retriesElsewhere,omitempty"`
 	// IdempotentReplays counts requests the servers answered from their
 	// records because an earlier attempt had already taken effect.
 	IdempotentReplays int64 `json:"idempotentReplays"`
@@ -66,6 +68,7 @@ func (a *app) summarize(ctx context.Context, ids []string, elapsed time.Duration
 		DuplicateCharges: st.Payments.Duplicates, DuplicateInvoices: st.Invoices.Duplicates, DuplicateEmails: st.Emails.Duplicates,
 		Invoices: st.Invoices.Records, EmailsSent: st.Emails.Records, FailureNotices: st.FailureEmails,
 		Retries:           a.attempts.retries.Load(),
+		RetriesElsewhere:  a.cfg.role == roleDrive,
 		IdempotentReplays: st.Payments.Replays + st.Invoices.Replays + st.Emails.Replays,
 		FaultsInjected:    st.FaultsInjected, Elapsed: elapsed.Round(time.Millisecond),
 	}
@@ -132,7 +135,11 @@ func (s *summary) writeText(w io.Writer) error {
 	row("duplicate charges", s.DuplicateCharges)
 	row("invoices", s.Invoices)
 	row("emails sent", fmt.Sprintf("%d (%d payment-failure notices)", s.EmailsSent, s.FailureNotices))
-	row("retries", fmt.Sprintf("%d (faults injected %d, idempotent replays %d)", s.Retries, s.FaultsInjected, s.IdempotentReplays))
+	retries := fmt.Sprint(s.Retries)
+	if s.RetriesElsewhere {
+		retries = "counted by the worker processes"
+	}
+	row("retries", fmt.Sprintf("%s (faults injected %d, idempotent replays %d)", retries, s.FaultsInjected, s.IdempotentReplays))
 	if s.OK() {
 		b.WriteString("OK: every billed month was charged, invoiced and emailed exactly once\n")
 	} else {
