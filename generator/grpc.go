@@ -10,6 +10,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/descriptorpb"
 
 	"github.com/infgen/infgen/generator/protogo"
@@ -63,7 +64,11 @@ func generateGRPC(spec *ir.Spec, opts Options) ([]File, error) {
 		return nil, errors.New("generate: proto spec carries no descriptors (spec.Proto is nil)")
 	}
 	var set descriptorpb.FileDescriptorSet
-	if err := proto.Unmarshal(spec.Proto.FileDescriptorSet, &set); err != nil {
+	// Decode with no extension types, as protoc-gen-go does: custom options
+	// stay raw bytes and are re-emitted exactly as the compiler encoded them,
+	// whatever extensions (genproto's google.api.*) the binary links.
+	dec := proto.UnmarshalOptions{Resolver: (*protoregistry.Types)(nil)}
+	if err := dec.Unmarshal(spec.Proto.FileDescriptorSet, &set); err != nil {
 		return nil, fmt.Errorf("generate: decode proto descriptors: %w", err)
 	}
 	params := protogo.Params{

@@ -2,10 +2,8 @@ package generator
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -140,14 +138,10 @@ func TestGRPCGeneratedPackagesVet(t *testing.T) {
 	}
 	googleapis := filepath.Join(specs, "googleapis")
 	for i, file := range protoFiles {
+		// The folder is a subset of googleapis: imports missing from it
+		// (google/logging/type/log_severity.proto) come from the files
+		// linked into the parser.
 		spec, err := protoparser.Load(context.Background(), protoparser.Params{ImportPaths: []string{googleapis}, Files: []string{file}})
-		if errors.Is(err, fs.ErrNotExist) {
-			// The folder is a subset of googleapis: a file importing one
-			// that is not there cannot be compiled by any tool.
-			require.Regexp(t, `\.proto:\d+:\d+: `, err.Error())
-			t.Logf("skipped %s: %v", file, err)
-			continue
-		}
 		require.NoError(t, err, file)
 		files, err := Generate(spec, Options{})
 		require.NoError(t, err, file)

@@ -16,6 +16,7 @@ import (
 	"github.com/bufbuild/protocompile/reporter"
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/descriptorpb"
 
 	"github.com/infgen/infgen/ir"
@@ -117,7 +118,7 @@ func compile(ctx context.Context, importPaths, files []string) ([]*descriptorpb.
 		return nil
 	}, nil)
 	c := protocompile.Compiler{
-		Resolver:       protocompile.WithStandardImports(res),
+		Resolver:       importChain(res),
 		Reporter:       rep,
 		SourceInfoMode: protocompile.SourceInfoStandard,
 		MaxParallelism: 2,
@@ -133,6 +134,17 @@ func compile(ctx context.Context, importPaths, files []string) ([]*descriptorpb.
 		return nil, nil, nil, res.explain(err)
 	}
 	return flatten(linked), names, res, nil
+}
+
+// importChain resolves imports from the import paths first, then from the
+// well-known google/protobuf/* files, then from the common googleapis files
+// linked into the binary. When none has a file, the import-path resolver's
+// error (naming the paths searched) is the one reported.
+func importChain(res *resolver) protocompile.Resolver {
+	return protocompile.CompositeResolver{
+		protocompile.WithStandardImports(res),
+		linkedResolver{files: protoregistry.GlobalFiles},
+	}
 }
 
 func comparePositioned(a, b error) int {
