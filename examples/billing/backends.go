@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 
 	"github.com/infgen/infgen/runtime/local"
 	"github.com/infgen/infgen/runtime/storage"
@@ -20,19 +21,32 @@ import (
 type backends struct {
 	tr transport.Transport
 	st storage.Storage
+	// tmp is the temporary directory of the state file when -db is not
+	// given, removed on close.
+	tmp string
 }
 
 // openBackends opens the embedded default (in-process transport, the -db
-// file or memory), or with -transport pulsar the broker of INFGEN_PULSAR_URL
+// file or a temporary one), or with -transport pulsar the broker of INFGEN_PULSAR_URL
 // and the storage INFGEN_POSTGRES_DSN, INFGEN_REDIS_ADDR or INFGEN_MYSQL_DSN
 // names, shared by every process of the run.
 func openBackends(ctx context.Context, cfg config, logger *slog.Logger) (*backends, error) {
 	if cfg.transport == "embedded" {
-		rt, err := local.Open(cfg.db)
+		path, tmp := cfg.db, ""
+		if path == "" {
+			// The embedded default keeps state in a file; without -db it is a
+			// temporary one, so that the demo runs on the real storage.
+			dir, err := os.MkdirTemp("", "billing-")
+			if err != nil {
+				return nil, fmt.Errorf("create a temporary state directory: %w", err)
+			}
+			path, tmp = filepath.Join(dir, "state.db"), dir
+		}
+		rt, err := local.Open(path)
 		if err != nil {
 			return nil, err
 		}
-		return &backends{tr: rt.Transport, st: rt.Storage}, nil
+		return &backends{tr: rt.Transport, st: rt.Storage, tmp: tmp}, nil
 	}
 	pc, err := pulsar.ConfigFromEnv()
 	if err != nil {
@@ -77,5 +91,9 @@ func openSharedStorage(ctx context.Context) (storage.Storage, error) {
 }
 
 func (b *backends) close() error {
-	return errors.Join(b.tr.Close(), b.st.Close())
+	err := errors.Join(b.tr.Close(), b.st.Close())
+	if b.tmp != "" {
+		err = errors.Join(err, os.RemoveAll(b.tmp))
+	}
+	return err
 }

@@ -77,7 +77,7 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	fs.IntVar(&c.months, "months", 3, "months each customer is billed for")
 	fs.DurationVar(&c.month, "month", time.Second, "length of a compressed month")
 	fs.StringVar(&c.firstMonth, "first-month", "2026-01", "first billed month (YYYY-MM)")
-	fs.StringVar(&c.db, "db", "", "state file; kill the process and run again with the same file to resume (default: in memory)")
+	fs.StringVar(&c.db, "db", "", "state file; kill the process and run again with the same file to resume (default: a temporary file)")
 	fs.Float64Var(&c.failRate, "fail-rate", 0, "share (0..1) of requests the example servers fail (503, timeout, lost reply)")
 	fs.BoolVar(&c.churn, "churn", true, "let some customers unsubscribe, cancel elsewhere, or have their card declined")
 	fs.DurationVar(&c.taskTimeout, "task-timeout", 0, "timeout of one service call (default: half a month, at least 200ms)")
