@@ -180,8 +180,9 @@ func (g *oapiGen) decodeInto(m ir.Method, ct ir.Content, holder, field string, t
 			return []jen.Code{target.Op("=").Id("data")}
 		}
 	}
-	if kind != mediaJSON && kind != mediaForm && kind != mediaMultipart && kind != mediaText {
-		return nil
+	if kind == mediaRaw {
+		// A structured type under a wildcard media type is decoded as JSON.
+		kind = mediaJSON
 	}
 	decode := func(v jen.Code) jen.Code {
 		call := jen.Id("decodeJSON").Call(jen.Lit(m.Name), jen.Id("data"), v)

@@ -51,6 +51,11 @@ func (c *converter) mediaType(mt string, media *openapi3.MediaType, hint string,
 		return c.typeOf(schema, hint, at)
 	case rank == 4:
 		return ir.TypeRef{Kind: ir.KindString}
+	case (mt == "*/*" || mt == "application/*") && schema != nil && schema.Value != nil:
+		// A wildcard with a structured schema is, in practice, JSON.
+		if t := c.typeOf(schema, hint, at); t.Kind != ir.KindString {
+			return t
+		}
 	}
 	return ir.TypeRef{Kind: ir.KindBinary}
 }
