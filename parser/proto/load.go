@@ -265,8 +265,30 @@ func (r *resolver) FindFileByPath(name string) (protocompile.SearchResult, error
 		r.mu.Unlock()
 		return protocompile.SearchResult{Source: f}, nil
 	}
-	return protocompile.SearchResult{}, fmt.Errorf("%q not found in import paths %s: %w", name, strings.Join(r.dirs, ", "), fs.ErrNotExist)
+	return protocompile.SearchResult{}, &notFoundError{name: name, dirs: r.dirs, linkable: isLinkable(name)}
 }
+
+// notFoundError is the error for an import found nowhere: not in the
+// import paths and, for the googleapis directories served from the
+// descriptors linked into the binary, not among those either. It matches
+// fs.ErrNotExist.
+type notFoundError struct {
+	name     string
+	dirs     []string
+	linkable bool
+}
+
+// Error names the file, where it was looked for, and what to do.
+func (e *notFoundError) Error() string {
+	where := "import paths " + strings.Join(e.dirs, ", ")
+	if e.linkable {
+		where += " nor among the googleapis files built into infgen"
+	}
+	return fmt.Sprintf("%q not found in %s (add the directory holding it with -I)", e.name, where)
+}
+
+// Is reports whether target is fs.ErrNotExist.
+func (e *notFoundError) Is(target error) bool { return target == fs.ErrNotExist }
 
 // diskPath is where the file with the given import name was read, or the
 // name itself for built-in files.
@@ -290,6 +312,10 @@ func (r *resolver) explain(err error) error {
 	var ep reporter.ErrorWithPos
 	if errors.As(err, &ep) {
 		return r.positioned(ep)
+	}
+	var nf *notFoundError
+	if errors.As(err, &nf) {
+		return fmt.Errorf("proto: %w", err)
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("proto: %w (add the directory holding it with -I)", err)

@@ -1,0 +1,170 @@
+package proto_test
+
+import (
+	"context"
+	"errors"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/infgen/infgen/generator"
+	"github.com/infgen/infgen/ir"
+	protoparser "github.com/infgen/infgen/parser/proto"
+)
+
+// audit imports common googleapis files that are not on disk: they come
+// from the descriptors linked into the parser.
+const audit = `syntax = "proto3";
+package audit.v1;
+option go_package = "example.com/audit/v1;auditv1";
+import "google/api/annotations.proto";
+import "google/iam/v1/policy.proto";
+import "google/logging/type/log_severity.proto";
+import "google/longrunning/operations.proto";
+import "google/rpc/status.proto";
+import "google/type/money.proto";
+
+message Entry {
+  google.logging.type.LogSeverity severity = 1;
+  google.rpc.Status status = 2;
+  google.type.Money cost = 3;
+  google.iam.v1.Policy policy = 4;
+}
+
+service Audit {
+  rpc Record(Entry) returns (google.rpc.Status) {
+    option (google.api.http) = { post: "/v1/entries" body: "*" };
+  }
+  rpc Export(Entry) returns (google.longrunning.Operation);
+}
+`
+
+func TestLoadResolvesLinkedGoogleapisImports(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{"audit.proto": audit})
+	spec, err := protoparser.Load(context.Background(), protoparser.Params{Files: []string{filepath.Join(dir, "audit.proto")}})
+	require.NoError(t, err)
+	require.Equal(t, []string{"audit.proto"}, spec.Proto.Generate, "linked files are never generated into the output")
+	require.Len(t, spec.Services, 1)
+	methods := spec.Services[0].Methods
+	require.Len(t, methods, 2)
+	require.Equal(t, ir.GoIdent{ImportPath: "cloud.google.com/go/longrunning/autogen/longrunningpb", Name: "Operation"}, methods[0].Output)
+	require.Equal(t, ir.GoIdent{ImportPath: "google.golang.org/genproto/googleapis/rpc/status", Name: "Status"}, methods[1].Output)
+}
+
+func TestLoadPrefersImportPathsOverLinkedFiles(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{
+		"svc.proto": `syntax = "proto3";
+package svc;
+import "google/rpc/status.proto";
+service S { rpc Do(google.rpc.Status) returns (google.rpc.Status); }
+`,
+		"google/rpc/status.proto": `syntax = "proto3";
+package google.rpc;
+option go_package = "example.com/vendored/status;status";
+message Status { int32 code = 1; }
+`,
+	})
+	spec, err := load(t, dir, "svc.proto")
+	require.NoError(t, err)
+	require.Equal(t, ir.GoIdent{ImportPath: "example.com/vendored/status", Name: "Status"}, spec.Services[0].Methods[0].Input)
+}
+
+func TestLoadMissingImportFoundNowhere(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{
+		"linkable.proto":  "syntax = \"proto3\";\n\nimport \"google/type/no_such_type.proto\";\nmessage A {}\n",
+		"unlinked.proto":  "syntax = \"proto3\";\nimport \"google/api/expr/v1alpha1/syntax.proto\";\nmessage A {}\n",
+		"elsewhere.proto": "syntax = \"proto3\";\nimport \"acme/v1/thing.proto\";\nmessage A {}\n",
+	})
+	cases := map[string]string{
+		"linkable.proto":  ":3:8: \"google/type/no_such_type.proto\" not found in import paths " + dir + " nor among the googleapis files built into infgen (add the directory holding it with -I)",
+		"unlinked.proto":  ":2:8: \"google/api/expr/v1alpha1/syntax.proto\" not found in import paths " + dir + " nor among the googleapis files built into infgen (add the directory holding it with -I)",
+		"elsewhere.proto": ":2:8: \"acme/v1/thing.proto\" not found in import paths " + dir + " (add the directory holding it with -I)",
+	}
+	for file, want := range cases {
+		_, err := load(t, dir, file)
+		require.Error(t, err, file)
+		require.Equal(t, filepath.Join(dir, file)+want, err.Error())
+		require.True(t, errors.Is(err, fs.ErrNotExist), file)
+		var perr *protoparser.Error
+		require.ErrorAs(t, err, &perr)
+		require.Equal(t, filepath.Join(dir, file), perr.Pos.File)
+	}
+}
+
+func TestLinkedFiles(t *testing.T) {
+	t.Parallel()
+	files := protoparser.LinkedFiles()
+	for _, want := range []string{
+		"google/api/annotations.proto",
+		"google/api/field_behavior.proto",
+		"google/cloud/location/locations.proto",
+		"google/iam/v1/policy.proto",
+		"google/logging/type/log_severity.proto",
+		"google/longrunning/operations.proto",
+		"google/rpc/error_details.proto",
+		"google/rpc/status.proto",
+		"google/type/date.proto",
+	} {
+		require.Contains(t, files, want)
+	}
+	for _, f := range files {
+		require.True(t, strings.HasPrefix(f, "google/"), f)
+		require.False(t, strings.HasPrefix(f, "google/protobuf/"), "well-known types are resolved by protocompile: %s", f)
+	}
+}
+
+// TestLinkedImportsGenerateAndVet generates the package of a file whose
+// googleapis imports are not on disk and runs go vet on it: the linked
+// files' go_package import paths must be the real, buildable ones.
+func TestLinkedImportsGenerateAndVet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the generated package and the genproto packages it imports; skipped with -short")
+	}
+	t.Parallel()
+	src := writeTree(t, map[string]string{"audit.proto": audit})
+	spec, err := protoparser.Load(context.Background(), protoparser.Params{Files: []string{filepath.Join(src, "audit.proto")}})
+	require.NoError(t, err)
+	files, err := generator.Generate(spec, generator.Options{})
+	require.NoError(t, err)
+
+	// Inside the module, so that go vet resolves the genproto imports
+	// through its go.mod.
+	require.NoError(t, os.MkdirAll("testdata", 0o755))
+	out, err := os.MkdirTemp("testdata", "vet-")
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_ = os.RemoveAll(out)
+		_ = os.Remove("testdata") // only when empty
+	})
+	for _, f := range files {
+		require.NoError(t, os.WriteFile(filepath.Join(out, f.Name), f.Content, 0o644))
+	}
+	pb, err := parser.ParseFile(token.NewFileSet(), filepath.Join(out, "audit.pb.go"), nil, parser.ImportsOnly)
+	require.NoError(t, err)
+	var imports []string
+	for _, imp := range pb.Imports {
+		imports = append(imports, strings.Trim(imp.Path.Value, `"`))
+	}
+	require.Subset(t, imports, []string{
+		"cloud.google.com/go/iam/apiv1/iampb",
+		"google.golang.org/genproto/googleapis/logging/type",
+		"google.golang.org/genproto/googleapis/rpc/status",
+		"google.golang.org/genproto/googleapis/type/money",
+	})
+
+	goTool, err := exec.LookPath("go")
+	require.NoError(t, err)
+	cmd := exec.Command(goTool, "vet", "./"+filepath.ToSlash(out))
+	vet, err := cmd.CombinedOutput()
+	require.NoError(t, err, "go vet of the generated package failed:\n%s", vet)
+}
