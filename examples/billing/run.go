@@ -28,6 +28,10 @@ func run(ctx context.Context, cfg config, out io.Writer, tty bool) (*summary, er
 		return nil, err
 	}
 	defer func() { _ = a.close() }()
+	if cfg.role == roleDrive {
+		a.printWorkerEnv(out)
+	}
+	p := newProgress(out, tty, cfg)
 	ids := make([]string, cfg.customers)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(16)
@@ -38,10 +42,6 @@ func run(ctx context.Context, cfg config, out io.Writer, tty bool) (*summary, er
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	if cfg.role == roleDrive {
-		a.printWorkerEnv(out)
-	}
-	p := newProgress(out, tty, cfg)
 	waitErr := a.wait(ctx, ids, p)
 	p.finish()
 	sum, err := a.summarize(context.WithoutCancel(ctx), ids, time.Since(started))
@@ -96,6 +96,9 @@ func (a *app) wait(ctx context.Context, ids []string, p *progress) error {
 		}
 		select {
 		case <-ctx.Done():
+			if a.cfg.db == "" {
+				return errors.New("interrupted before every workflow finished (with -db FILE a rerun resumes them)")
+			}
 			return errors.New("interrupted before every workflow finished; run again with the same -db to resume")
 		case <-deadline.C:
 			return fmt.Errorf("gave up after -timeout %s with %d workflow(s) unfinished", a.cfg.timeout, len(ids)-countTrue(finished))

@@ -25,9 +25,13 @@ type summary struct {
 	Ended map[string]int `json:"ended"`
 	// MonthsBilled is the total of months the workflows report billed.
 	MonthsBilled int `json:"monthsBilled"`
-	// PaymentsCharged counts distinct charges at the payment server.
+	// PaymentsCharged counts distinct charges at the payment server, and
+	// ChargedCents their total.
 	PaymentsCharged int   `json:"paymentsCharged"`
 	ChargedCents    int64 `json:"chargedCents"`
+	// BilledCents is the total the workflows report charged; it equals
+	// ChargedCents once all have completed.
+	BilledCents int64 `json:"billedCents"`
 	// DuplicateCharges counts customer-months charged more than once (must be 0).
 	DuplicateCharges int `json:"duplicateCharges"`
 	// DuplicateInvoices and DuplicateEmails likewise (must be 0).
@@ -71,15 +75,21 @@ func (a *app) summarize(ctx context.Context, ids []string, elapsed time.Duration
 		RetriesElsewhere:  a.cfg.role == roleDrive,
 		IdempotentReplays: st.Payments.Replays + st.Invoices.Replays + st.Emails.Replays,
 		FaultsInjected:    st.FaultsInjected, Elapsed: elapsed.Round(time.Millisecond),
+		ChargedCents: a.servers.ChargedCents(ids),
 	}
 	for _, id := range ids {
 		s.PaymentsCharged += charges[id]
-		actx, cancel := context.WithTimeout(ctx, time.Second)
-		o, err := a.client.Await(actx, id)
-		cancel()
+		d, err := a.client.Describe(ctx, id)
 		if err != nil {
-			s.problemf("workflow %s has not finished", id)
+			return nil, fmt.Errorf("describe workflow %s: %w", id, err)
+		}
+		if !d.Status.Terminal() {
+			s.problemf("workflow %s is still %s", id, d.Status)
 			continue
+		}
+		o, err := a.client.Await(ctx, id) // finished: returns at once
+		if err != nil {
+			return nil, fmt.Errorf("read the outcome of %s: %w", id, err)
 		}
 		if o.Status != client.Completed {
 			s.problemf("workflow %s %s: %v", id, o.Status, o.Err)
@@ -92,7 +102,7 @@ func (a *app) summarize(ctx context.Context, ids []string, elapsed time.Duration
 		s.Completed++
 		s.Ended[r.Ended]++
 		s.MonthsBilled += len(r.Months)
-		s.ChargedCents += r.ChargedCents
+		s.BilledCents += r.ChargedCents
 		if charges[id] != len(r.Months) {
 			s.problemf("%s: billed %d month(s) but charged %d time(s)", id, len(r.Months), charges[id])
 		}
@@ -112,6 +122,9 @@ func (s *summary) check(invoiceEmails int) {
 	if s.Completed == s.Customers {
 		if s.Invoices != s.MonthsBilled || invoiceEmails != s.MonthsBilled {
 			s.problemf("%d month(s) billed but %d invoice(s) and %d invoice email(s)", s.MonthsBilled, s.Invoices, invoiceEmails)
+		}
+		if s.BilledCents != s.ChargedCents {
+			s.problemf("the workflows billed %s but the payment server charged %s", monthlyMoney(s.BilledCents), monthlyMoney(s.ChargedCents))
 		}
 		if s.FailureNotices != s.Ended[monthly.EndedPaymentFailed] {
 			s.problemf("%d payment(s) failed but %d notice(s) sent", s.Ended[monthly.EndedPaymentFailed], s.FailureNotices)

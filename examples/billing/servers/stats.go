@@ -40,3 +40,18 @@ func (s *Servers) ChargesByCustomer() map[string]int {
 	s.payment.charges.each(func(_ string, c Charge) { out[c.CustomerID]++ })
 	return out
 }
+
+// ChargedCents returns the total charged to the given customers.
+func (s *Servers) ChargedCents(customers []string) int64 {
+	want := make(map[string]bool, len(customers))
+	for _, c := range customers {
+		want[c] = true
+	}
+	var total int64
+	s.payment.charges.each(func(_ string, c Charge) {
+		if want[c.CustomerID] {
+			total += c.AmountCents
+		}
+	})
+	return total
+}
