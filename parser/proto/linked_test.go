@@ -86,8 +86,8 @@ func TestLoadMissingImportFoundNowhere(t *testing.T) {
 		"elsewhere.proto": "syntax = \"proto3\";\nimport \"acme/v1/thing.proto\";\nmessage A {}\n",
 	})
 	cases := map[string]string{
-		"linkable.proto":  ":3:8: \"google/type/no_such_type.proto\" not found in import paths " + dir + " nor among the googleapis files built into infgen (add the directory holding it with -I)",
-		"unlinked.proto":  ":2:8: \"google/api/expr/v1alpha1/syntax.proto\" not found in import paths " + dir + " nor among the googleapis files built into infgen (add the directory holding it with -I)",
+		"linkable.proto":  ":3:8: \"google/type/no_such_type.proto\" not found in import paths " + dir + " or among the googleapis files built into infgen (add the directory holding it with -I)",
+		"unlinked.proto":  ":2:8: \"google/api/expr/v1alpha1/syntax.proto\" not found in import paths " + dir + " or among the googleapis files built into infgen (add the directory holding it with -I)",
 		"elsewhere.proto": ":2:8: \"acme/v1/thing.proto\" not found in import paths " + dir + " (add the directory holding it with -I)",
 	}
 	for file, want := range cases {

@@ -282,7 +282,7 @@ type notFoundError struct {
 func (e *notFoundError) Error() string {
 	where := "import paths " + strings.Join(e.dirs, ", ")
 	if e.linkable {
-		where += " nor among the googleapis files built into infgen"
+		where += " or among the googleapis files built into infgen"
 	}
 	return fmt.Sprintf("%q not found in %s (add the directory holding it with -I)", e.name, where)
 }
