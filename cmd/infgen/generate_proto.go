@@ -60,7 +60,9 @@ func newGenerateProtoCmd() *cobra.Command {
 		Long: "Compiles the .proto files in-process, emits the protoc-gen-go message code\n" +
 			"and, for every gRPC service they declare, the service interface, a gRPC client,\n" +
 			"worker registration and workflow stubs. Imports are resolved against the -I\n" +
-			"directories; google/protobuf/* is built in.",
+			"directories first; google/protobuf/* and the common googleapis files\n" +
+			"(google/api, rpc, type, logging/type, longrunning, iam/v1, cloud/location)\n" +
+			"are built in.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := validatePackage(flags.pkg); err != nil {

@@ -3,6 +3,13 @@
 // well-known google/protobuf/* files built in) or from a live server through
 // gRPC server reflection (jhump/protoreflect's grpcreflect client).
 //
+// Imports are looked up in the import paths first, then among the
+// well-known files, then among the common googleapis files (google/api,
+// google/rpc, google/type, google/logging/type, google/longrunning,
+// google/iam/v1, google/cloud/location) whose Go packages this package
+// links: their descriptors come from the protobuf Go registry, and they
+// resolve to their own go_package. LinkedFiles lists them.
+//
 // Both paths end in the same place, Build: a set of file descriptors, the
 // names of the files the user asked for, and the Go package they go into.
 // The spec lists the services of those files (unary and server-streaming
