@@ -10,7 +10,7 @@ import (
 // initialisms are the words Go spells in upper case (from golint, plus a few
 // common in HTTP APIs).
 var initialisms = []string{
-	"ACL", "API", "ASCII", "CPU", "CSS", "CSV", "DNS", "EOF", "GUID", "HTML", "HTTP",
+	"ACL", "AI", "API", "ASCII", "CPU", "CSS", "CSV", "DNS", "EOF", "GUID", "HTML", "HTTP",
 	"HTTPS", "ID", "IP", "JSON", "JWT", "LHS", "OS", "QPS", "RAM", "RHS", "RPC", "SDK",
 	"SLA", "SMTP", "SQL", "SSH", "SSO", "TCP", "TLS", "TTL", "UDP", "UI", "UID",
 	"URI", "URL", "UTF8", "UUID", "VM", "XML", "XMPP", "XSRF", "XSS",

@@ -29,6 +29,7 @@ func TestGoName(t *testing.T) {
 		"获取ID":              "X获取ID",
 		"uuid":              "UUID",
 		"ids":               "IDs",
+		"OpenAI API":        "OpenAIAPI",
 		"oauth":             "OAuth",
 		"user_urls":         "UserURLs",
 		"getURLForUser":     "GetURLForUser",
