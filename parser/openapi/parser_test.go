@@ -182,3 +182,59 @@ components:
 	require.True(t, get.Responses[1].Error, "default next to a 2xx is an error")
 	require.Equal(t, "GetPetsPetIDInput2", spec.Types[0].Name, "schemas yield to generated names")
 }
+
+func TestParseErrorInReferencedFileNamesThatFile(t *testing.T) {
+	t.Parallel()
+	path := write(t, "api.yaml", header+`paths: {}
+components:
+  schemas:
+    A: {$ref: 'defs/a.yaml#/A'}
+`, "defs/a.yaml", "A:\n  type: object\n  properties: [\n")
+	pe := parseErr(t, path)
+	require.Equal(t, filepath.Join(filepath.Dir(path), "defs", "a.yaml"), pe.Pos.File)
+	require.Equal(t, 4, pe.Pos.Line, pe.Error())
+	require.Contains(t, pe.Error(), "invalid YAML")
+}
+
+func TestParseOpenAPI31AndDocumentIdempotencyExtension(t *testing.T) {
+	t.Parallel()
+	path := write(t, "api.yaml", `openapi: 3.1.0
+info: {title: T, version: '1'}
+x-infgen-idempotency-key: X-Dedup
+paths:
+  /a:
+    post:
+      operationId: doIt
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [mode, count]
+              properties:
+                mode: {const: fast}
+                count: {type: [integer, "null"]}
+                tags: {type: array, items: {type: string}}
+      responses: {"204": {description: done}}
+`)
+	spec, err := openapi.Parse(context.Background(), path)
+	require.NoError(t, err)
+	m := spec.Services[0].Methods[0]
+	require.Equal(t, "X-Dedup", m.HTTP.IdempotencyHeader)
+	body := m.HTTP.Body.Contents[0].Type
+	require.Equal(t, ir.KindNamed, body.Kind)
+	var req ir.Type
+	for _, typ := range spec.Types {
+		if typ.Name == body.Name {
+			req = typ
+		}
+	}
+	require.Equal(t, "DoItRequest", req.Name)
+	require.Len(t, req.Fields, 3)
+	count, mode := req.Fields[0], req.Fields[1]
+	require.Equal(t, "Count", count.Name)
+	require.True(t, count.Required)
+	require.True(t, count.Type.Nullable)
+	require.Equal(t, ir.KindInt64, count.Type.Kind)
+	require.Equal(t, ir.KindNamed, mode.Type.Kind, "const becomes a one-value enum")
+}

@@ -46,6 +46,11 @@ func (s *fileSet) checkFileRefs(f *sourceFile) ([]*sourceFile, error) {
 				k, v := n.Content[i], n.Content[i+1]
 				if k.Value == "$ref" && v.Kind == yaml.ScalarNode {
 					target, err := s.resolveRef(f, v.Value)
+					var inner *Error
+					if errors.As(err, &inner) {
+						// The referenced file itself is broken: point into it.
+						return inner
+					}
 					if err != nil {
 						return &Error{Pos: nodePos(f.name, v), Msg: fmt.Sprintf("unresolved $ref %q", v.Value), Err: err}
 					}
