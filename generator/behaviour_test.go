@@ -279,3 +279,24 @@ func TestHTTPOutputRoundTripsThroughJSON(t *testing.T) {
 	require.Equal(t, out.Body, back.Body)
 	require.Equal(t, "t1", back.Header.Get("X-Trace"))
 }
+
+func TestHTTPTypedResponseHeaders(t *testing.T) {
+	t.Parallel()
+	srv, _ := serve(t, 201, map[string]string{
+		"Location":               "/invoices/7",
+		"X-Rate-Limit-Remaining": "41",
+		"X-Warnings":             "late, partial",
+	}, `{"id":"7"}`)
+	out, err := expected.NewHTTPClient(srv.URL).CreateInvoice(context.Background(), &expected.CreateInvoiceInput{Body: &expected.NewInvoice{}})
+	require.NoError(t, err)
+	require.Equal(t, "/invoices/7", *out.Location)
+	require.Equal(t, int64(41), *out.XRateLimitRemaining)
+	require.Equal(t, []string{"late", "partial"}, out.XWarnings)
+
+	srv2, _ := serve(t, 201, map[string]string{"X-Rate-Limit-Remaining": "many"}, `{}`)
+	out, err = expected.NewHTTPClient(srv2.URL).CreateInvoice(context.Background(), &expected.CreateInvoiceInput{Body: &expected.NewInvoice{}})
+	require.NoError(t, err)
+	require.Nil(t, out.XRateLimitRemaining, "an unparsable header is left unset")
+	require.Nil(t, out.Location)
+	require.Equal(t, "many", out.Header.Get("X-Rate-Limit-Remaining"))
+}

@@ -145,6 +145,17 @@ func (g *oapiGen) responseSwitch(bg *jen.Group, m ir.Method) {
 		jen.Id("StatusCode"): jen.Id("resp").Dot("StatusCode"),
 		jen.Id("Header"):     jen.Id("resp").Dot("Header"),
 	})
+	for _, h := range responseHeaders(b) {
+		target := jen.Id("out").Dot(h.GoName)
+		assign := target.Clone().Op("=").Id("x")
+		if g.pointer(h.Type, false) {
+			assign = target.Clone().Op("=").Op("&").Id("x")
+		}
+		bg.If(jen.Id("v").Op(":=").Id("resp").Dot("Header").Dot("Get").Call(jen.Lit(h.Name)), jen.Id("v").Op("!=").Lit("")).Block(
+			jen.Var().Id("x").Add(g.goType(h.Type)),
+			jen.If(jen.Id("headerValue").Call(jen.Id("v"), jen.Op("&").Id("x")).Op("==").Nil()).Block(assign),
+		)
+	}
 	if len(cases) > 0 {
 		bg.Switch().Block(cases...)
 	}

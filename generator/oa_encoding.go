@@ -20,6 +20,46 @@ func (g *oapiGen) encodingFile(f *jen.File) {
 	g.scalarHelpers(f)
 	g.styleHelpers(f)
 	g.bodyHelpers(f)
+	if g.usesResponseHeaders() {
+		g.headerValueFunc(f)
+	}
+}
+
+// usesResponseHeaders reports whether any operation declares typed
+// response headers (headerValue is emitted only then).
+func (g *oapiGen) usesResponseHeaders() bool {
+	for _, m := range g.svc.Methods {
+		if len(responseHeaders(m.HTTP)) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// headerValueFunc declares headerValue.
+func (g *oapiGen) headerValueFunc(f *jen.File) {
+	f.Add(comment("headerValue parses a response header into v (a pointer): strings as they\nare, lists split at commas, other values as JSON."))
+	f.Func().Id("headerValue").Params(id("s").String(), id("v").Any()).Error().Block(
+		id("rv").Op(":=").Qual(pkgReflect, "ValueOf").Call(id("v")).Dot("Elem").Call(),
+		jen.Switch().Block(
+			jen.Case(id("rv").Dot("Kind").Call().Op("==").Qual(pkgReflect, "String")).Block(
+				id("rv").Dot("SetString").Call(id("s")),
+				jen.Return(jen.Nil()),
+			),
+			jen.Case(id("rv").Dot("Kind").Call().Op("==").Qual(pkgReflect, "Slice").Op("&&").Id("rv").Dot("Type").Call().Dot("Elem").Call().Dot("Kind").Call().Op("!=").Qual(pkgReflect, "Uint8")).Block(
+				id("parts").Op(":=").Qual(pkgStrings, "Split").Call(id("s"), jen.Lit(",")),
+				id("list").Op(":=").Qual(pkgReflect, "MakeSlice").Call(id("rv").Dot("Type").Call(), jen.Len(id("parts")), jen.Len(id("parts"))),
+				jen.For(jen.List(id("i"), id("p")).Op(":=").Range().Id("parts")).Block(
+					jen.If(jen.Err().Op(":=").Id("headerValue").Call(jen.Qual(pkgStrings, "TrimSpace").Call(id("p")), id("list").Dot("Index").Call(id("i")).Dot("Addr").Call().Dot("Interface").Call()), errNotNil()).Block(jen.Return(jen.Err())),
+				),
+				id("rv").Dot("Set").Call(id("list")),
+				jen.Return(jen.Nil()),
+			),
+		),
+		jen.If(jen.Qual(pkgJSON, "Unmarshal").Call(jen.Index().Byte().Call(id("s")), id("v")).Op("==").Nil()).Block(jen.Return(jen.Nil())),
+		jen.List(id("quoted"), jen.Id("_")).Op(":=").Qual(pkgJSON, "Marshal").Call(id("s")),
+		jen.Return(jen.Qual(pkgJSON, "Unmarshal").Call(id("quoted"), id("v"))),
+	)
 }
 
 func id(s string) *jen.Statement { return jen.Id(s) }

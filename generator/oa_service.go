@@ -2,6 +2,7 @@ package generator
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -137,7 +138,29 @@ func (g *oapiGen) outputType(f *jen.File, m ir.Method) {
 			sg.Comment("Body of the " + strings.Join(bf.statuses, ", ") + " response.")
 			sg.Id(bf.name).Add(g.fieldType(bf.typ, false)).Tag(map[string]string{"json": ir.LowerGoName(bf.name) + ",omitempty"})
 		}
+		for _, h := range responseHeaders(m.HTTP) {
+			sg.Add(comment(strings.TrimSpace(h.Doc + "\n\nResponse header " + h.Name + ".")))
+			sg.Id(h.GoName).Add(g.fieldType(h.Type, false)).Tag(map[string]string{"json": ir.LowerGoName(h.GoName) + ",omitempty"})
+		}
 	})
+}
+
+// responseHeaders lists the declared headers of the success responses, one
+// per output field, in field order.
+func responseHeaders(b *ir.HTTPBinding) []ir.Param {
+	var out []ir.Param
+	for _, r := range b.Responses {
+		if r.Error {
+			continue
+		}
+		for _, h := range r.Headers {
+			if !slices.ContainsFunc(out, func(p ir.Param) bool { return p.GoName == h.GoName }) {
+				out = append(out, h)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b ir.Param) int { return strings.Compare(a.GoName, b.GoName) })
+	return out
 }
 
 // statusFields are the status code and headers of outputs and errors.

@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"cmp"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -84,6 +85,14 @@ func (c *converter) responses(o *operation) []ir.Response {
 		return cmp.Or(cmp.Compare(ra, rb), cmp.Compare(sa, sb))
 	})
 	hasSuccess := slices.ContainsFunc(keys, func(k string) bool { return strings.HasPrefix(k, "2") })
+	// Output fields: the fixed ones, one body field per status, then the
+	// declared headers of success responses (one field per header name).
+	outFields := ir.NewScope("StatusCode", "Header", "Body")
+	for _, k := range keys {
+		_, s := statusRank(k)
+		outFields.Reserve("Body" + ir.GoName(s))
+	}
+	headerNames := map[string]string{}
 	var out []ir.Response
 	for _, k := range keys {
 		rr := m[k]
@@ -110,7 +119,38 @@ func (c *converter) responses(o *operation) []ir.Response {
 			hint = o.name + "Error" + ir.GoName(status)
 		}
 		r.Contents = c.contents(rr.Value.Content, hint, c.pos(rr.Value.Origin, o.pos))
+		if !r.Error {
+			r.Headers = c.responseHeaders(o, rr.Value, outFields, headerNames)
+		}
 		out = append(out, r)
+	}
+	return out
+}
+
+// responseHeaders converts the declared headers of a success response.
+// Fields are named once per header (names compared case-insensitively), so
+// every response declaring a header fills the same output field.
+func (c *converter) responseHeaders(o *operation, r *openapi3.Response, fields *ir.Scope, names map[string]string) []ir.Param {
+	var out []ir.Param
+	for _, name := range sortedKeys(r.Headers) {
+		hr := r.Headers[name]
+		if hr == nil || hr.Value == nil || strings.EqualFold(name, "Content-Type") {
+			continue
+		}
+		h := hr.Value
+		key := http.CanonicalHeaderKey(name)
+		goName, ok := names[key]
+		if !ok {
+			goName = fields.Unique(ir.GoName(name))
+			names[key] = goName
+		}
+		p := ir.Param{Name: name, GoName: goName, In: ir.InHeader, Doc: h.Description, Required: h.Required, Style: "simple"}
+		if h.Schema != nil {
+			p.Type = c.typeOf(h.Schema, o.name+goName, c.pos(h.Origin, o.pos))
+		} else {
+			p.Type = ir.TypeRef{Kind: ir.KindString}
+		}
+		out = append(out, p)
 	}
 	return out
 }

@@ -60,6 +60,24 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
 	}
+	if v := resp.Header.Get("Location"); v != "" {
+		var x string
+		if headerValue(v, &x) == nil {
+			out.Location = &x
+		}
+	}
+	if v := resp.Header.Get("X-Rate-Limit-Remaining"); v != "" {
+		var x int64
+		if headerValue(v, &x) == nil {
+			out.XRateLimitRemaining = &x
+		}
+	}
+	if v := resp.Header.Get("X-Warnings"); v != "" {
+		var x []string
+		if headerValue(v, &x) == nil {
+			out.XWarnings = x
+		}
+	}
 	switch {
 	case resp.StatusCode == 201:
 		v := new(Invoice)

@@ -60,6 +60,14 @@ type CreateInvoiceOutput struct {
 	Header http.Header `json:"header,omitempty"`
 	// Body of the 201 response.
 	Body *Invoice `json:"body,omitempty"`
+	// URL of the new invoice
+	//
+	// Response header Location.
+	Location *string `json:"location,omitempty"`
+	// Response header X-Rate-Limit-Remaining.
+	XRateLimitRemaining *int64 `json:"xRateLimitRemaining,omitempty"`
+	// Response header X-Warnings.
+	XWarnings []string `json:"xWarnings,omitempty"`
 }
 
 // CreateInvoiceError is a declared error response of CreateInvoice. Statuses 408, 425,

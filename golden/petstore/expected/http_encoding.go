@@ -333,3 +333,29 @@ func multipartBody(v any) (io.Reader, string, error) {
 	}
 	return &buf, mw.FormDataContentType(), nil
 }
+
+// headerValue parses a response header into v (a pointer): strings as they
+// are, lists split at commas, other values as JSON.
+func headerValue(s string, v any) error {
+	rv := reflect.ValueOf(v).Elem()
+	switch {
+	case rv.Kind() == reflect.String:
+		rv.SetString(s)
+		return nil
+	case rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() != reflect.Uint8:
+		parts := strings.Split(s, ",")
+		list := reflect.MakeSlice(rv.Type(), len(parts), len(parts))
+		for i, p := range parts {
+			if err := headerValue(strings.TrimSpace(p), list.Index(i).Addr().Interface()); err != nil {
+				return err
+			}
+		}
+		rv.Set(list)
+		return nil
+	}
+	if json.Unmarshal([]byte(s), v) == nil {
+		return nil
+	}
+	quoted, _ := json.Marshal(s)
+	return json.Unmarshal(quoted, v)
+}

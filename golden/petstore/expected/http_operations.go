@@ -94,6 +94,12 @@ func (c *HTTPClient) ListPets(ctx context.Context, in *ListPetsInput) (*ListPets
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
 	}
+	if v := resp.Header.Get("x-next"); v != "" {
+		var x string
+		if headerValue(v, &x) == nil {
+			out.XNext = &x
+		}
+	}
 	switch {
 	case resp.StatusCode == 200:
 		if err := decodeJSON("ListPets", data, &out.Body); err != nil {

@@ -79,6 +79,10 @@ type ListPetsOutput struct {
 	Header http.Header `json:"header,omitempty"`
 	// Body of the 200 response.
 	Body Pets `json:"body,omitempty"`
+	// A link to the next page of responses
+	//
+	// Response header x-next.
+	XNext *string `json:"xNext,omitempty"`
 }
 
 // ListPetsError is a declared error response of ListPets. Statuses 408, 425,
