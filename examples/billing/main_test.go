@@ -70,8 +70,15 @@ func TestParseFlagsRejectsBadValues(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{
 		{"-customers", "0"}, {"-fail-rate", "1"}, {"-month", "-1s"}, {"-first-month", "2026-13"}, {"-nope"},
+		{"-role", "boss"}, {"-transport", "kafka"}, {"-role", "drive", "-ports", "18000"},
+		{"-role", "work", "-transport", "pulsar"}, {"-transport", "pulsar", "-db", "x.db"},
 	} {
-		_, err := parseFlags(args, &bytes.Buffer{})
+		var msg bytes.Buffer
+		_, err := parseFlags(args, &msg)
 		require.Error(t, err, args)
+		require.NotEmpty(t, msg.String(), "%v explains itself", args)
 	}
+	cfg, err := parseFlags([]string{"-role", "drive", "-transport", "pulsar", "-ports", "18000"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	require.Equal(t, 500*time.Millisecond, cfg.taskTimeout, "half a month by default")
 }
