@@ -1,0 +1,129 @@
+package monthly_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/infgen/infgen/examples/billing/gen/consumption"
+	"github.com/infgen/infgen/examples/billing/gen/email"
+	"github.com/infgen/infgen/examples/billing/gen/invoice"
+	"github.com/infgen/infgen/examples/billing/gen/payment"
+	"github.com/infgen/infgen/examples/billing/gen/subscription"
+	"github.com/infgen/infgen/examples/billing/monthly"
+	"github.com/infgen/infgen/runtime/client"
+	"github.com/infgen/infgen/runtime/local"
+	"github.com/infgen/infgen/runtime/retry"
+	"github.com/infgen/infgen/runtime/service"
+	"github.com/infgen/infgen/runtime/worker"
+)
+
+// company implements the five generated service interfaces in memory, the
+// way a test replaces the real APIs: Register accepts any implementation.
+type company struct {
+	mu        sync.Mutex
+	declined  bool              // RequestPayment fails for good
+	canceled  bool              // GetSubscription reports the subscription canceled
+	charges   map[string]string // idempotency key → month
+	emails    []string          // kinds
+	cancelled []string          // reasons
+}
+
+func newCompany() *company { return &company{charges: map[string]string{}} }
+
+func (c *company) GetConsumption(_ context.Context, in *consumption.GetConsumptionInput) (*consumption.GetConsumptionOutput, error) {
+	return &consumption.GetConsumptionOutput{StatusCode: 200, Body: &consumption.Consumption{
+		CustomerID: in.CustomerID, Month: in.Month, Units: 10, UnitPriceCents: 12, AmountCents: 120, Currency: "EUR",
+	}}, nil
+}
+
+func (c *company) RequestPayment(ctx context.Context, in *payment.RequestPaymentInput) (*payment.RequestPaymentOutput, error) {
+	if c.declined {
+		return nil, service.Permanent(errors.New("card declined"))
+	}
+	key := service.IdempotencyKey(ctx)
+	if key == "" {
+		return nil, service.Permanent(errors.New("no idempotency key"))
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.charges[key] = in.Body.Month
+	return &payment.RequestPaymentOutput{StatusCode: 201, Body: &payment.Payment{
+		ID: "pay_" + in.Body.Month, CustomerID: in.Body.CustomerID, Month: in.Body.Month,
+		AmountCents: in.Body.AmountCents, Currency: in.Body.Currency, Status: payment.PaymentStatusSucceeded,
+	}}, nil
+}
+
+func (c *company) CreateInvoice(_ context.Context, in *invoice.CreateInvoiceInput) (*invoice.CreateInvoiceOutput, error) {
+	return &invoice.CreateInvoiceOutput{StatusCode: 201, Body: &invoice.Invoice{
+		ID: "inv_" + in.Body.Month, Number: "INV-" + in.Body.Month, CustomerID: in.Body.CustomerID, Month: in.Body.Month,
+		PaymentID: in.Body.PaymentID, TotalCents: in.Body.Lines[0].AmountCents, Currency: in.Body.Currency,
+	}}, nil
+}
+
+func (c *company) SendEmail(_ context.Context, in *email.SendEmailInput) (*email.SendEmailOutput, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.emails = append(c.emails, string(in.Body.Kind))
+	return &email.SendEmailOutput{StatusCode: 202, Body: &email.EmailReceipt{ID: fmt.Sprint("eml_", len(c.emails))}}, nil
+}
+
+func (c *company) Subscribe(_ context.Context, in *subscription.SubscribeRequest) (*subscription.Subscription, error) {
+	return &subscription.Subscription{CustomerId: in.GetCustomerId(), Active: true}, nil
+}
+
+func (c *company) GetSubscription(_ context.Context, in *subscription.GetSubscriptionRequest) (*subscription.Subscription, error) {
+	return &subscription.Subscription{CustomerId: in.GetCustomerId(), Active: !c.canceled}, nil
+}
+
+func (c *company) CancelSubscription(_ context.Context, in *subscription.CancelSubscriptionRequest) (*subscription.Subscription, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.cancelled = append(c.cancelled, in.GetReason())
+	return &subscription.Subscription{CustomerId: in.GetCustomerId(), CancelReason: in.GetReason()}, nil
+}
+
+// start runs the workflow for one customer on an in-memory runtime hosting
+// c, and returns the client and the workflow id.
+func start(t *testing.T, c *company, months int, month time.Duration) (*client.Client, string) {
+	t.Helper()
+	rt, err := local.Open("")
+	require.NoError(t, err)
+	w, err := rt.NewWorker(worker.Options{})
+	require.NoError(t, err)
+	fast := worker.WithRetry(retry.Policy{MaxAttempts: 2, Initial: time.Millisecond})
+	require.NoError(t, consumption.Register(w, c, fast))
+	require.NoError(t, payment.Register(w, c, fast))
+	require.NoError(t, invoice.Register(w, c, fast))
+	require.NoError(t, email.Register(w, c, fast))
+	require.NoError(t, subscription.Register(w, c, fast))
+	require.NoError(t, w.RegisterWorkflow(monthly.Definition()))
+	ctx := context.Background()
+	require.NoError(t, w.Start(ctx))
+	cl, err := rt.NewClient(ctx, func(o *client.Options) { o.PollInterval = 20 * time.Millisecond })
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_ = cl.Close()
+		_ = w.Stop()
+		_ = rt.Close()
+	})
+	id, err := cl.Start(ctx, client.StartParams{Workflow: monthly.Name, ID: "cus_1", Input: monthly.Input{
+		CustomerID: "cus_1", Email: "cus_1@example.com", FirstMonth: "2026-11", Months: months, MonthLength: month,
+	}})
+	require.NoError(t, err)
+	return cl, id
+}
+
+func result(t *testing.T, cl *client.Client, id string) monthly.Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	res, err := client.Result[monthly.Result](ctx, cl, id)
+	require.NoError(t, err)
+	return res
+}
