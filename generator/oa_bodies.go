@@ -112,7 +112,7 @@ func (g *oapiGen) responseSwitch(bg *jen.Group, m ir.Method) {
 	for _, bf := range errFields {
 		errType[bf.name] = bf.typ
 	}
-	errName := m.Name + "Error"
+	errName := ir.ErrorName(m.Name)
 	var cases []jen.Code
 	var deflt []jen.Code
 	for _, r := range b.Responses {

@@ -55,20 +55,20 @@ func (g *oapiGen) clientFile(f *jen.File) {
 		jen.Id("c").Dot("header").Dot("Add").Call(jen.Id("key"), jen.Id("value")))
 	for _, s := range g.spec.SecuritySchemes {
 		field := jen.Id("c").Dot(secField(s))
-		doc := "With" + s.GoName + " sets the credentials of security scheme " + s.Name
+		doc := ir.OptionName(s.GoName) + " sets the credentials of security scheme " + s.Name
 		switch s.Kind {
 		case ir.SecurityAPIKey:
-			option("With"+s.GoName, doc+":\n// an API key sent in "+string(s.In)+" "+s.ParamName+".",
+			option(ir.OptionName(s.GoName), doc+":\n// an API key sent in "+string(s.In)+" "+s.ParamName+".",
 				[]jen.Code{jen.Id("key").String()}, field.Op("=").Id("key"))
 		case ir.SecurityBearer:
-			option("With"+s.GoName, doc+":\n// a bearer token sent in the Authorization header.",
+			option(ir.OptionName(s.GoName), doc+":\n// a bearer token sent in the Authorization header.",
 				[]jen.Code{jen.Id("token").String()}, field.Op("=").Id("token"))
 		case ir.SecurityBasic:
-			option("With"+s.GoName, doc+":\n// HTTP basic authentication.",
+			option(ir.OptionName(s.GoName), doc+":\n// HTTP basic authentication.",
 				[]jen.Code{jen.Id("username"), jen.Id("password").String()},
 				field.Op("=").Index(jen.Lit(2)).String().Values(jen.Id("username"), jen.Id("password")))
 		case ir.SecurityOAuth2, ir.SecurityOpenIDConnect:
-			option("With"+s.GoName, doc+":\n// OAuth2 access tokens from ts (for example a clientcredentials.Config's\n// TokenSource), sent as bearer tokens.",
+			option(ir.OptionName(s.GoName), doc+":\n// OAuth2 access tokens from ts (for example a clientcredentials.Config's\n// TokenSource), sent as bearer tokens.",
 				[]jen.Code{jen.Id("ts").Qual(pkgOAuth2, "TokenSource")}, field.Op("=").Id("ts"))
 		}
 	}

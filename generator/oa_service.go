@@ -186,7 +186,7 @@ func (g *oapiGen) errorType(f *jen.File, m ir.Method) {
 	if !hasErrorType(m) {
 		return
 	}
-	name := m.Name + "Error"
+	name := ir.ErrorName(m.Name)
 	fields, _ := bodyFields(m.HTTP.Responses, true)
 	f.Add(comment(name + " is a declared error response of " + m.Name + ". Statuses 408, 425,\n429 and 5xx are retried by the runtime; other 4xx are not."))
 	f.Type().Id(name).StructFunc(func(sg *jen.Group) {

@@ -31,3 +31,11 @@ func FixedNames() []string {
 // AdditionalPropertiesField is the struct field holding the
 // additionalProperties of an object that also has fixed properties.
 const AdditionalPropertiesField = "AdditionalProperties"
+
+// ErrorName is the typed error of an OpenAPI method's declared error
+// responses ("CreatePetError").
+func ErrorName(method string) string { return method + "Error" }
+
+// OptionName is the HTTPClient option that sets a security scheme's
+// credentials ("WithAPIKey" for the scheme whose GoName is "APIKey").
+func OptionName(scheme string) string { return "With" + scheme }

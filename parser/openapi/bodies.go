@@ -109,14 +109,14 @@ func (c *converter) responses(o *operation) []ir.Response {
 		}
 		r.Error = strings.HasPrefix(status, "4") || strings.HasPrefix(status, "5") || (status == "default" && hasSuccess)
 		if r.Error {
-			r.ErrorType = o.name + "Error"
+			r.ErrorType = ir.ErrorName(o.name)
 		}
 		hint := o.name + "Response"
 		if status != "200" && status != "201" {
 			hint += ir.GoName(status)
 		}
 		if r.Error {
-			hint = o.name + "Error" + ir.GoName(status)
+			hint = ir.ErrorName(o.name) + ir.GoName(status)
 		}
 		r.Contents = c.contents(rr.Value.Content, hint, c.pos(rr.Value.Origin, o.pos))
 		if !r.Error {
@@ -196,8 +196,8 @@ func (c *converter) securitySchemes() {
 			continue
 		}
 		v := ref.Value
-		opt := c.pkg.Unique("With" + ir.GoName(key))
-		s := ir.SecurityScheme{Name: key, GoName: strings.TrimPrefix(opt, "With"), Doc: v.Description}
+		opt := c.pkg.Unique(ir.OptionName(ir.GoName(key)))
+		s := ir.SecurityScheme{Name: key, GoName: strings.TrimPrefix(opt, ir.OptionName("")), Doc: v.Description}
 		at := c.pos(v.Origin, c.rootPos())
 		switch strings.ToLower(v.Type) {
 		case "apikey":

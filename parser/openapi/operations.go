@@ -84,7 +84,7 @@ func (c *converter) methodName(methods *ir.Scope, base string) string {
 		if i > 1 {
 			cand = fmt.Sprintf("%s%d", base, i)
 		}
-		derived := []string{ir.InputName(cand), ir.OutputName(cand), cand + "Error"}
+		derived := []string{ir.InputName(cand), ir.OutputName(cand), ir.ErrorName(cand)}
 		if methods.Has(cand) || methods.Has(ir.DispatchName(cand)) || anyTaken(c.pkg, derived) {
 			continue
 		}
