@@ -229,6 +229,9 @@ func (c *converter) shapeOf(s *openapi3.Schema) shape {
 			return shapeEnum
 		}
 		return shapeScalar
+	case "file":
+		// Swagger 2.0's file type, left behind by converters.
+		return shapeScalar
 	}
 	return shapeAny
 }
@@ -303,6 +306,8 @@ func scalarKind(s *openapi3.Schema) ir.Kind {
 		}
 	}
 	switch t {
+	case "file":
+		return ir.KindBinary
 	case "boolean":
 		return ir.KindBool
 	case "integer":
