@@ -68,7 +68,8 @@ type Type struct {
 	Pos        Pos
 	Deprecated bool
 
-	// Fields of a TypeStruct, in document order.
+	// Fields of a TypeStruct: properties of allOf members first, then the
+	// schema's own, each group sorted by property name.
 	Fields []Field
 	// Additional, when set, is the type of additionalProperties of a
 	// struct that also has fixed fields, captured in an extra map field
