@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -24,24 +25,63 @@ import (
 // INFGEN_POSTGRES_DSN, INFGEN_REDIS_ADDR or INFGEN_MYSQL_DSN.
 func TestPulsarDriveAndWorkProcesses(t *testing.T) {
 	t.Parallel()
+	requirePulsar(t)
+	bin := buildExample(t)
+	runSplit(t, func(env []string, ports int) *exec.Cmd {
+		cmd := exec.Command(bin, "-role", "work", "-transport", "pulsar", "-ports", fmt.Sprint(ports), "-month", splitMonth)
+		cmd.Env = env
+		return cmd
+	})
+}
+
+// TestPulsarScaffoldedWorker does the same with the worker binary that
+// `infgen init worker` scaffolded (examples/billing/deploy/all-in-one),
+// configured by its worker.yaml and the environment as docs/deploy.md shows.
+func TestPulsarScaffoldedWorker(t *testing.T) {
+	t.Parallel()
+	requirePulsar(t)
+	bin := filepath.Join(t.TempDir(), "all-in-one")
+	out, err := exec.Command("go", "build", "-o", bin, "./deploy/all-in-one").CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+	runSplit(t, func(env []string, ports int) *exec.Cmd {
+		cmd := exec.Command(bin, "-config", filepath.Join("deploy", "all-in-one", "worker.yaml"))
+		cmd.Env = append(env, "INFGEN_LOG_LEVEL=error",
+			fmt.Sprintf("INFGEN_CONSUMPTION_URL=http://127.0.0.1:%d", ports), fmt.Sprintf("INFGEN_PAYMENT_URL=http://127.0.0.1:%d", ports+1),
+			fmt.Sprintf("INFGEN_INVOICE_URL=http://127.0.0.1:%d", ports+2), fmt.Sprintf("INFGEN_EMAIL_URL=http://127.0.0.1:%d", ports+3),
+			fmt.Sprintf("INFGEN_SUBSCRIPTION_URL=127.0.0.1:%d", ports+4))
+		return cmd
+	})
+}
+
+// splitMonth is the month of the split runs: long enough for the worker
+// process to be killed and replaced in the middle.
+const splitMonth = "700ms"
+
+func requirePulsar(t *testing.T) {
+	t.Helper()
 	if os.Getenv("INFGEN_PULSAR_URL") == "" {
 		t.Skip("INFGEN_PULSAR_URL is not set (scripts/pulsar.sh start && eval \"$(scripts/pulsar.sh env)\")")
 	}
 	if os.Getenv("INFGEN_POSTGRES_DSN") == "" && os.Getenv("INFGEN_REDIS_ADDR") == "" && os.Getenv("INFGEN_MYSQL_DSN") == "" {
 		t.Skip("INFGEN_POSTGRES_DSN (or INFGEN_REDIS_ADDR, INFGEN_MYSQL_DSN) is not set (scripts/services.sh start && eval \"$(scripts/services.sh env)\")")
 	}
+}
+
+// runSplit runs -role drive for 6 customers against workers made by
+// workerCmd (given the environment and the servers' base port), kills the
+// workers with SIGKILL after 4 charges, starts them again and checks the
+// summary. Each run has its own topics and tables.
+func runSplit(t *testing.T, workerCmd func(env []string, ports int) *exec.Cmd) {
+	t.Helper()
 	bin := buildExample(t)
 	run := fmt.Sprintf("billingtest%d", rand.Uint32())
 	env := append(os.Environ(), "INFGEN_PULSAR_TOPIC_PREFIX="+run+"-", "INFGEN_POSTGRES_TABLE_PREFIX="+run+"_",
 		"INFGEN_MYSQL_TABLE_PREFIX="+run+"_", "INFGEN_REDIS_KEY_PREFIX="+run+":")
 	ports := freePorts(t)
-	common := []string{"-transport", "pulsar", "-ports", fmt.Sprint(ports), "-months", "3", "-month", "700ms"}
-	records := t.TempDir()
-
+	var logs lockedBuffer
 	startWorkers := func() *exec.Cmd {
-		cmd := exec.Command(bin, append([]string{"-role", "work"}, common...)...)
-		cmd.Env = env
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		cmd := workerCmd(env, ports)
+		cmd.Stdout, cmd.Stderr = &logs, &logs
 		require.NoError(t, cmd.Start())
 		return cmd
 	}
@@ -49,7 +89,9 @@ func TestPulsarDriveAndWorkProcesses(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	drive := exec.CommandContext(ctx, bin, append([]string{"-role", "drive", "-customers", "6", "-records", records, "-json"}, common...)...)
+	records := t.TempDir()
+	drive := exec.CommandContext(ctx, bin, "-role", "drive", "-transport", "pulsar", "-ports", fmt.Sprint(ports),
+		"-customers", "6", "-months", "3", "-month", splitMonth, "-records", records, "-json")
 	drive.Env = env
 	var out bytes.Buffer
 	drive.Stdout, drive.Stderr = &out, &out
@@ -64,7 +106,7 @@ func TestPulsarDriveAndWorkProcesses(t *testing.T) {
 		_ = workers.Wait()
 	}()
 
-	require.NoError(t, drive.Wait(), out.String())
+	require.NoError(t, drive.Wait(), "%s\nworkers:\n%s", out.String(), logs.String())
 	sum := lastJSON(t, out.Bytes())
 	require.Empty(t, sum.Problems, out.String())
 	require.Equal(t, 6, sum.Completed)
@@ -92,4 +134,23 @@ func freePorts(t *testing.T) int {
 	}
 	t.Fatal("no five consecutive free ports")
 	return 0
+}
+
+// lockedBuffer collects the output of processes that may write while it is
+// read.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
