@@ -49,7 +49,7 @@ func (g *oapiGen) clientFile(f *jen.File) {
 			jen.Return(jen.Func().Params(jen.Id("c").Op("*").Id("HTTPClient")).Block(body...)),
 		)
 	}
-	option("WithHTTPClient", "WithHTTPClient sets the *http.Client requests go through (timeouts, TLS,\n// proxies, transports).", []jen.Code{jen.Id("hc").Op("*").Qual(pkgHTTP, "Client")},
+	option("WithHTTPClient", "WithHTTPClient sets the *http.Client requests go through (timeouts, TLS,\nproxies, transports).", []jen.Code{jen.Id("hc").Op("*").Qual(pkgHTTP, "Client")},
 		jen.Id("c").Dot("client").Op("=").Id("hc"))
 	option("WithHeader", "WithHeader adds a header to every request.", []jen.Code{jen.Id("key"), jen.Id("value").String()},
 		jen.Id("c").Dot("header").Dot("Add").Call(jen.Id("key"), jen.Id("value")))
@@ -58,17 +58,17 @@ func (g *oapiGen) clientFile(f *jen.File) {
 		doc := ir.OptionName(s.GoName) + " sets the credentials of security scheme " + s.Name
 		switch s.Kind {
 		case ir.SecurityAPIKey:
-			option(ir.OptionName(s.GoName), doc+":\n// an API key sent in "+string(s.In)+" "+s.ParamName+".",
+			option(ir.OptionName(s.GoName), doc+":\nan API key sent in "+string(s.In)+" "+s.ParamName+".",
 				[]jen.Code{jen.Id("key").String()}, field.Op("=").Id("key"))
 		case ir.SecurityBearer:
-			option(ir.OptionName(s.GoName), doc+":\n// a bearer token sent in the Authorization header.",
+			option(ir.OptionName(s.GoName), doc+":\na bearer token sent in the Authorization header.",
 				[]jen.Code{jen.Id("token").String()}, field.Op("=").Id("token"))
 		case ir.SecurityBasic:
-			option(ir.OptionName(s.GoName), doc+":\n// HTTP basic authentication.",
+			option(ir.OptionName(s.GoName), doc+":\nHTTP basic authentication.",
 				[]jen.Code{jen.Id("username"), jen.Id("password").String()},
 				field.Op("=").Index(jen.Lit(2)).String().Values(jen.Id("username"), jen.Id("password")))
 		case ir.SecurityOAuth2, ir.SecurityOpenIDConnect:
-			option(ir.OptionName(s.GoName), doc+":\n// OAuth2 access tokens from ts (for example a clientcredentials.Config's\n// TokenSource), sent as bearer tokens.",
+			option(ir.OptionName(s.GoName), doc+":\nOAuth2 access tokens from ts (for example a clientcredentials.Config's\nTokenSource), sent as bearer tokens.",
 				[]jen.Code{jen.Id("ts").Qual(pkgOAuth2, "TokenSource")}, field.Op("=").Id("ts"))
 		}
 	}

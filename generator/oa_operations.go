@@ -22,25 +22,34 @@ func (g *oapiGen) operation(f *jen.File, m ir.Method) {
 	f.Func().Params(jen.Id("c").Op("*").Id("HTTPClient")).Id(m.Name).Params(
 		jen.Id("ctx").Qual(pkgContext, "Context"), jen.Id("in").Op("*").Id(m.Input.Name),
 	).Params(jen.Op("*").Id(m.Output.Name), jen.Error()).BlockFunc(func(bg *jen.Group) {
-		bg.If(jen.Id("in").Op("==").Nil()).Block(jen.Id("in").Op("=").New(jen.Id(m.Input.Name)))
-		bg.Id("p").Op(":=").Add(g.pathExpr(b))
-		bg.Id("q").Op(":=").Qual(pkgURL, "Values").Values()
-		for _, p := range b.Params {
-			if p.In == ir.InQuery {
-				g.withParam(bg, p, func(v jen.Code) jen.Code {
-					return jen.Id("addQuery").Call(jen.Id("q"), jen.Lit(p.Style), jen.Lit(p.Explode), jen.Lit(p.Name), v)
-				})
-			}
+		if len(b.Params) > 0 || b.Body != nil {
+			bg.If(jen.Id("in").Op("==").Nil()).Block(jen.Id("in").Op("=").New(jen.Id(m.Input.Name)))
 		}
-		bg.Id("u").Op(":=").Id("c").Dot("baseURL").Op("+").Id("p")
-		bg.If(jen.Len(jen.Id("q")).Op(">").Lit(0)).Block(jen.Id("u").Op("+=").Lit("?").Op("+").Id("q").Dot("Encode").Call())
-		bg.Var().Id("body").Qual(pkgIO, "Reader")
-		bg.Id("contentType").Op(":=").Lit("")
-		g.requestBody(bg, m)
-		bg.List(jen.Id("req"), jen.Err()).Op(":=").Qual(pkgHTTP, "NewRequestWithContext").Call(jen.Id("ctx"), jen.Lit(b.Method), jen.Id("u"), jen.Id("body"))
+		bg.Id("u").Op(":=").Id("c").Dot("baseURL").Op("+").Add(g.pathExpr(b))
+		if hasLocation(b, ir.InQuery) {
+			bg.Id("q").Op(":=").Qual(pkgURL, "Values").Values()
+			for _, p := range b.Params {
+				if p.In == ir.InQuery {
+					g.withParam(bg, p, func(v jen.Code) jen.Code {
+						return jen.Id("addQuery").Call(jen.Id("q"), jen.Lit(p.Style), jen.Lit(p.Explode), jen.Lit(p.Name), v)
+					})
+				}
+			}
+			bg.If(jen.Len(jen.Id("q")).Op(">").Lit(0)).Block(jen.Id("u").Op("+=").Lit("?").Op("+").Id("q").Dot("Encode").Call())
+		}
+		body := jen.Nil()
+		if b.Body != nil && len(b.Body.Contents) > 0 {
+			bg.Var().Id("body").Qual(pkgIO, "Reader")
+			bg.Id("contentType").Op(":=").Lit("")
+			g.requestBody(bg, m)
+			body = jen.Id("body")
+		}
+		bg.List(jen.Id("req"), jen.Err()).Op(":=").Qual(pkgHTTP, "NewRequestWithContext").Call(jen.Id("ctx"), jen.Lit(b.Method), jen.Id("u"), body)
 		bg.If(errNotNil()).Block(jen.Return(jen.Nil(), jen.Qual(pkgService, "Permanent").Call(
 			jen.Qual(pkgFmt, "Errorf").Call(jen.Lit(m.Name+": build request: %w"), jen.Err()))))
-		bg.If(jen.Id("contentType").Op("!=").Lit("")).Block(jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit("Content-Type"), jen.Id("contentType")))
+		if b.Body != nil && len(b.Body.Contents) > 0 {
+			bg.If(jen.Id("contentType").Op("!=").Lit("")).Block(jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit("Content-Type"), jen.Id("contentType")))
+		}
 		if accept := acceptHeader(b); accept != "" {
 			bg.Id("req").Dot("Header").Dot("Set").Call(jen.Lit("Accept"), jen.Lit(accept))
 		}
@@ -105,6 +114,16 @@ func (g *oapiGen) pathExpr(b *ir.HTTPBinding) jen.Code {
 	return expr
 }
 
+// hasLocation reports whether any parameter travels in location in.
+func hasLocation(b *ir.HTTPBinding, in ir.ParamLocation) bool {
+	for _, p := range b.Params {
+		if p.In == in {
+			return true
+		}
+	}
+	return false
+}
+
 func findParam(b *ir.HTTPBinding, in ir.ParamLocation, name string) (ir.Param, bool) {
 	for _, p := range b.Params {
 		if p.In == in && p.Name == name {
@@ -164,7 +183,7 @@ func securityAlternatives(b *ir.HTTPBinding) jen.Code {
 	}
 	return jen.Index().Index().String().ValuesFunc(func(vg *jen.Group) {
 		for _, alt := range b.Security {
-			vg.Index().String().ValuesFunc(func(ag *jen.Group) {
+			vg.ValuesFunc(func(ag *jen.Group) {
 				for _, s := range alt.Schemes {
 					ag.Lit(s.Name)
 				}

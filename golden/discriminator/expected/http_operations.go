@@ -6,30 +6,15 @@ import (
 	"context"
 	"fmt"
 	"github.com/infgen/infgen/runtime/service"
-	"io"
 	"net/http"
-	"net/url"
 )
 
 // GetFoo calls GET /foo.
 func (c *HTTPClient) GetFoo(ctx context.Context, in *GetFooInput) (*GetFooOutput, error) {
-	if in == nil {
-		in = new(GetFooInput)
-	}
-	p := "/foo"
-	q := url.Values{}
-	u := c.baseURL + p
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	var body io.Reader
-	contentType := ""
-	req, err := http.NewRequestWithContext(ctx, "GET", u, body)
+	u := c.baseURL + "/foo"
+	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("GetFoo: build request: %w", err))
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", "*/*")
 	resp, data, err := c.do(req)

@@ -45,7 +45,7 @@ func NewHTTPClient(baseURL string, opts ...HTTPOption) *HTTPClient {
 }
 
 // WithHTTPClient sets the *http.Client requests go through (timeouts, TLS,
-// // proxies, transports).
+// proxies, transports).
 func WithHTTPClient(hc *http.Client) HTTPOption {
 	return func(c *HTTPClient) {
 		c.client = hc
@@ -60,7 +60,7 @@ func WithHeader(key, value string) HTTPOption {
 }
 
 // WithAPIKeyCookie sets the credentials of security scheme apiKeyCookie:
-// // an API key sent in cookie auth.
+// an API key sent in cookie auth.
 func WithAPIKeyCookie(key string) HTTPOption {
 	return func(c *HTTPClient) {
 		c.secAPIKeyCookie = key
@@ -68,7 +68,7 @@ func WithAPIKeyCookie(key string) HTTPOption {
 }
 
 // WithAPIKeyHeader sets the credentials of security scheme apiKeyHeader:
-// // an API key sent in header X-API-Key.
+// an API key sent in header X-API-Key.
 func WithAPIKeyHeader(key string) HTTPOption {
 	return func(c *HTTPClient) {
 		c.secAPIKeyHeader = key
@@ -76,7 +76,7 @@ func WithAPIKeyHeader(key string) HTTPOption {
 }
 
 // WithAPIKeyQuery sets the credentials of security scheme apiKeyQuery:
-// // an API key sent in query api_key.
+// an API key sent in query api_key.
 func WithAPIKeyQuery(key string) HTTPOption {
 	return func(c *HTTPClient) {
 		c.secAPIKeyQuery = key
@@ -84,7 +84,7 @@ func WithAPIKeyQuery(key string) HTTPOption {
 }
 
 // WithBasicAuth sets the credentials of security scheme basicAuth:
-// // HTTP basic authentication.
+// HTTP basic authentication.
 func WithBasicAuth(username, password string) HTTPOption {
 	return func(c *HTTPClient) {
 		c.secBasicAuth = [2]string{username, password}
@@ -92,7 +92,7 @@ func WithBasicAuth(username, password string) HTTPOption {
 }
 
 // WithBearerAuth sets the credentials of security scheme bearerAuth:
-// // a bearer token sent in the Authorization header.
+// a bearer token sent in the Authorization header.
 func WithBearerAuth(token string) HTTPOption {
 	return func(c *HTTPClient) {
 		c.secBearerAuth = token
@@ -100,8 +100,8 @@ func WithBearerAuth(token string) HTTPOption {
 }
 
 // WithOAuth sets the credentials of security scheme oauth:
-// // OAuth2 access tokens from ts (for example a clientcredentials.Config's
-// // TokenSource), sent as bearer tokens.
+// OAuth2 access tokens from ts (for example a clientcredentials.Config's
+// TokenSource), sent as bearer tokens.
 func WithOAuth(ts oauth2.TokenSource) HTTPOption {
 	return func(c *HTTPClient) {
 		c.secOAuth = ts

@@ -19,12 +19,7 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 	if in == nil {
 		in = new(CreateInvoiceInput)
 	}
-	p := "/invoices"
-	q := url.Values{}
-	u := c.baseURL + p
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
+	u := c.baseURL + "/invoices"
 	var body io.Reader
 	contentType := ""
 	if in.Body != nil {
@@ -49,7 +44,7 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 	if key := service.IdempotencyKey(ctx); key != "" {
 		req.Header.Set("Idempotency-Key", key)
 	}
-	if err := c.authorize(req, [][]string{[]string{"apiKeyHeader"}, []string{"bearerAuth"}}); err != nil {
+	if err := c.authorize(req, [][]string{{"apiKeyHeader"}, {"bearerAuth"}}); err != nil {
 		return nil, err
 	}
 	resp, data, err := c.do(req)
@@ -124,22 +119,12 @@ func (c *HTTPClient) DeleteInvoicesID(ctx context.Context, in *DeleteInvoicesIDI
 	if in == nil {
 		in = new(DeleteInvoicesIDInput)
 	}
-	p := "/invoices/" + styleParam("simple", false, "id", in.ID, true)
-	q := url.Values{}
-	u := c.baseURL + p
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	var body io.Reader
-	contentType := ""
-	req, err := http.NewRequestWithContext(ctx, "DELETE", u, body)
+	u := c.baseURL + "/invoices/" + styleParam("simple", false, "id", in.ID, true)
+	req, err := http.NewRequestWithContext(ctx, "DELETE", u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("DeleteInvoicesID: build request: %w", err))
 	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if err := c.authorize(req, [][]string{[]string{"oauth"}}); err != nil {
+	if err := c.authorize(req, [][]string{{"oauth"}}); err != nil {
 		return nil, err
 	}
 	resp, data, err := c.do(req)
@@ -170,26 +155,20 @@ func (c *HTTPClient) GetInvoice(ctx context.Context, in *GetInvoiceInput) (*GetI
 	if in == nil {
 		in = new(GetInvoiceInput)
 	}
-	p := "/invoices/" + styleParam("simple", false, "id", in.ID, true)
+	u := c.baseURL + "/invoices/" + styleParam("simple", false, "id", in.ID, true)
 	q := url.Values{}
 	if in.QueryID != nil {
 		addQuery(q, "form", true, "id", *in.QueryID)
 	}
-	u := c.baseURL + p
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	var body io.Reader
-	contentType := ""
-	req, err := http.NewRequestWithContext(ctx, "GET", u, body)
+	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("GetInvoice: build request: %w", err))
 	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
 	req.Header.Set("Accept", "application/json")
-	if err := c.authorize(req, [][]string{[]string{"basicAuth"}}); err != nil {
+	if err := c.authorize(req, [][]string{{"basicAuth"}}); err != nil {
 		return nil, err
 	}
 	resp, data, err := c.do(req)
@@ -239,7 +218,7 @@ func (c *HTTPClient) ListInvoices(ctx context.Context, in *ListInvoicesInput) (*
 	if in == nil {
 		in = new(ListInvoicesInput)
 	}
-	p := "/invoices"
+	u := c.baseURL + "/invoices"
 	q := url.Values{}
 	if in.Filter != nil {
 		addQuery(q, "deepObject", true, "filter", *in.Filter)
@@ -263,18 +242,12 @@ func (c *HTTPClient) ListInvoices(ctx context.Context, in *ListInvoicesInput) (*
 	if in.Words != nil {
 		addQuery(q, "spaceDelimited", false, "words", in.Words)
 	}
-	u := c.baseURL + p
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	var body io.Reader
-	contentType := ""
-	req, err := http.NewRequestWithContext(ctx, "GET", u, body)
+	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("ListInvoices: build request: %w", err))
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", "application/json")
 	if in.Session != nil {
@@ -321,12 +294,7 @@ func (c *HTTPClient) PutLines(ctx context.Context, in *PutLinesInput) (*PutLines
 	if in == nil {
 		in = new(PutLinesInput)
 	}
-	p := "/invoices/" + styleParam("simple", false, "id", in.ID, true) + "/lines" + styleParam("label", false, "coords", in.Coords, true) + styleParam("matrix", false, "matrix", in.Matrix, true)
-	q := url.Values{}
-	u := c.baseURL + p
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
+	u := c.baseURL + "/invoices/" + styleParam("simple", false, "id", in.ID, true) + "/lines" + styleParam("label", false, "coords", in.Coords, true) + styleParam("matrix", false, "matrix", in.Matrix, true)
 	var body io.Reader
 	contentType := ""
 	if in.Body != nil {
@@ -347,7 +315,7 @@ func (c *HTTPClient) PutLines(ctx context.Context, in *PutLinesInput) (*PutLines
 	if key := service.IdempotencyKey(ctx); key != "" {
 		req.Header.Set("X-Dedup", key)
 	}
-	if err := c.authorize(req, [][]string{[]string{"apiKeyHeader"}, []string{"bearerAuth"}}); err != nil {
+	if err := c.authorize(req, [][]string{{"apiKeyHeader"}, {"bearerAuth"}}); err != nil {
 		return nil, err
 	}
 	resp, data, err := c.do(req)
@@ -380,12 +348,7 @@ func (c *HTTPClient) Upload(ctx context.Context, in *UploadInput) (*UploadOutput
 	if in == nil {
 		in = new(UploadInput)
 	}
-	p := "/uploads"
-	q := url.Values{}
-	u := c.baseURL + p
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
+	u := c.baseURL + "/uploads"
 	var body io.Reader
 	contentType := ""
 	if in.Body != nil {
@@ -403,7 +366,7 @@ func (c *HTTPClient) Upload(ctx context.Context, in *UploadInput) (*UploadOutput
 		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", "application/octet-stream")
-	if err := c.authorize(req, [][]string{[]string{"apiKeyCookie", "apiKeyQuery"}}); err != nil {
+	if err := c.authorize(req, [][]string{{"apiKeyCookie", "apiKeyQuery"}}); err != nil {
 		return nil, err
 	}
 	resp, data, err := c.do(req)

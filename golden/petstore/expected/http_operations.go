@@ -6,30 +6,16 @@ import (
 	"context"
 	"fmt"
 	"github.com/infgen/infgen/runtime/service"
-	"io"
 	"net/http"
 	"net/url"
 )
 
 // CreatePets calls POST /pets.
 func (c *HTTPClient) CreatePets(ctx context.Context, in *CreatePetsInput) (*CreatePetsOutput, error) {
-	if in == nil {
-		in = new(CreatePetsInput)
-	}
-	p := "/pets"
-	q := url.Values{}
-	u := c.baseURL + p
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	var body io.Reader
-	contentType := ""
-	req, err := http.NewRequestWithContext(ctx, "POST", u, body)
+	u := c.baseURL + "/pets"
+	req, err := http.NewRequestWithContext(ctx, "POST", u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("CreatePets: build request: %w", err))
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, data, err := c.do(req)
@@ -67,23 +53,17 @@ func (c *HTTPClient) ListPets(ctx context.Context, in *ListPetsInput) (*ListPets
 	if in == nil {
 		in = new(ListPetsInput)
 	}
-	p := "/pets"
+	u := c.baseURL + "/pets"
 	q := url.Values{}
 	if in.Limit != nil {
 		addQuery(q, "form", true, "limit", *in.Limit)
 	}
-	u := c.baseURL + p
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	var body io.Reader
-	contentType := ""
-	req, err := http.NewRequestWithContext(ctx, "GET", u, body)
+	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("ListPets: build request: %w", err))
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, data, err := c.do(req)
@@ -130,20 +110,10 @@ func (c *HTTPClient) ShowPetByID(ctx context.Context, in *ShowPetByIDInput) (*Sh
 	if in == nil {
 		in = new(ShowPetByIDInput)
 	}
-	p := "/pets/" + styleParam("simple", false, "petId", in.PetID, true)
-	q := url.Values{}
-	u := c.baseURL + p
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	var body io.Reader
-	contentType := ""
-	req, err := http.NewRequestWithContext(ctx, "GET", u, body)
+	u := c.baseURL + "/pets/" + styleParam("simple", false, "petId", in.PetID, true)
+	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("ShowPetByID: build request: %w", err))
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, data, err := c.do(req)

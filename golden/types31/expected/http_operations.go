@@ -10,7 +10,6 @@ import (
 	"github.com/infgen/infgen/runtime/service"
 	"io"
 	"net/http"
-	"net/url"
 )
 
 // GetShape calls GET /shapes/{id}.
@@ -18,20 +17,10 @@ func (c *HTTPClient) GetShape(ctx context.Context, in *GetShapeInput) (*GetShape
 	if in == nil {
 		in = new(GetShapeInput)
 	}
-	p := "/shapes/" + styleParam("simple", false, "id", in.ID, true)
-	q := url.Values{}
-	u := c.baseURL + p
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	var body io.Reader
-	contentType := ""
-	req, err := http.NewRequestWithContext(ctx, "GET", u, body)
+	u := c.baseURL + "/shapes/" + styleParam("simple", false, "id", in.ID, true)
+	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("GetShape: build request: %w", err))
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, data, err := c.do(req)
@@ -69,20 +58,10 @@ func (c *HTTPClient) GetShape2(ctx context.Context, in *GetShape2Input) (*GetSha
 	if in == nil {
 		in = new(GetShape2Input)
 	}
-	p := "/shapes/" + styleParam("simple", false, "id", in.ID, true)
-	q := url.Values{}
-	u := c.baseURL + p
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	var body io.Reader
-	contentType := ""
-	req, err := http.NewRequestWithContext(ctx, "POST", u, body)
+	u := c.baseURL + "/shapes/" + styleParam("simple", false, "id", in.ID, true)
+	req, err := http.NewRequestWithContext(ctx, "POST", u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("GetShape2: build request: %w", err))
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, data, err := c.do(req)
@@ -120,12 +99,7 @@ func (c *HTTPClient) PostShapes(ctx context.Context, in *PostShapesInput) (*Post
 	if in == nil {
 		in = new(PostShapesInput)
 	}
-	p := "/shapes"
-	q := url.Values{}
-	u := c.baseURL + p
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
+	u := c.baseURL + "/shapes"
 	var body io.Reader
 	contentType := ""
 	if in.Body != nil {
