@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"github.com/infgen/infgen/runtime/service"
-	"io"
 	"net/http"
 	"net/url"
 )
@@ -16,21 +15,15 @@ func (c *HTTPClient) GetConsumption(ctx context.Context, in *GetConsumptionInput
 	if in == nil {
 		in = new(GetConsumptionInput)
 	}
-	p := "/customers/" + styleParam("simple", false, "customerId", in.CustomerID, true) + "/consumption"
+	u := c.baseURL + "/customers/" + styleParam("simple", false, "customerId", in.CustomerID, true) + "/consumption"
 	q := url.Values{}
 	addQuery(q, "form", true, "month", in.Month)
-	u := c.baseURL + p
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	var body io.Reader
-	contentType := ""
-	req, err := http.NewRequestWithContext(ctx, "GET", u, body)
+	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("GetConsumption: build request: %w", err))
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, data, err := c.do(req)

@@ -38,7 +38,7 @@ func NewHTTPClient(baseURL string, opts ...HTTPOption) *HTTPClient {
 }
 
 // WithHTTPClient sets the *http.Client requests go through (timeouts, TLS,
-// // proxies, transports).
+// proxies, transports).
 func WithHTTPClient(hc *http.Client) HTTPOption {
 	return func(c *HTTPClient) {
 		c.client = hc

@@ -10,7 +10,6 @@ import (
 	"github.com/infgen/infgen/runtime/service"
 	"io"
 	"net/http"
-	"net/url"
 )
 
 // SendEmail calls POST /emails.
@@ -18,12 +17,7 @@ func (c *HTTPClient) SendEmail(ctx context.Context, in *SendEmailInput) (*SendEm
 	if in == nil {
 		in = new(SendEmailInput)
 	}
-	p := "/emails"
-	q := url.Values{}
-	u := c.baseURL + p
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
+	u := c.baseURL + "/emails"
 	var body io.Reader
 	contentType := ""
 	if in.Body != nil {

@@ -10,7 +10,6 @@ import (
 	"github.com/infgen/infgen/runtime/service"
 	"io"
 	"net/http"
-	"net/url"
 )
 
 // CreateInvoice calls POST /invoices.
@@ -18,12 +17,7 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 	if in == nil {
 		in = new(CreateInvoiceInput)
 	}
-	p := "/invoices"
-	q := url.Values{}
-	u := c.baseURL + p
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
+	u := c.baseURL + "/invoices"
 	var body io.Reader
 	contentType := ""
 	if in.Body != nil {

@@ -10,7 +10,6 @@ import (
 	"github.com/infgen/infgen/runtime/service"
 	"io"
 	"net/http"
-	"net/url"
 )
 
 // RequestPayment calls POST /payments.
@@ -18,12 +17,7 @@ func (c *HTTPClient) RequestPayment(ctx context.Context, in *RequestPaymentInput
 	if in == nil {
 		in = new(RequestPaymentInput)
 	}
-	p := "/payments"
-	q := url.Values{}
-	u := c.baseURL + p
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
+	u := c.baseURL + "/payments"
 	var body io.Reader
 	contentType := ""
 	if in.Body != nil {
