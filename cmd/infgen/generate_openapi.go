@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"go/token"
 	"path/filepath"
 	"strings"
 
@@ -32,6 +33,9 @@ Use it from go generate:
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return fmt.Errorf("missing --out DIR: say where to write the generated package")
+			}
+			if pkg != "" && (!token.IsIdentifier(pkg) || token.IsKeyword(pkg)) {
+				return fmt.Errorf("invalid --package %q: want a Go package name such as billing", pkg)
 			}
 			spec, err := openapi.Parse(cmd.Context(), args[0])
 			if err != nil {

@@ -111,6 +111,7 @@ func TestGenerateOpenAPIBadInputLeavesOutputUntouched(t *testing.T) {
 		{[]string{"generate", "openapi", filepath.Join(dir, "missing.yaml"), "--out", out}, "no such file"},
 		{[]string{"generate", "openapi", broken, "--out", out, "--bogus"}, "unknown flag: --bogus"},
 		{[]string{"generate", "openapi", broken}, "missing --out"},
+		{[]string{"generate", "openapi", broken, "--out", out, "--package", "my-pkg"}, `invalid --package "my-pkg"`},
 		{[]string{"generate", "openapi"}, "accepts 1 arg"},
 	}
 	for _, tc := range cases {
