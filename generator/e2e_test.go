@@ -104,3 +104,44 @@ func TestEndToEndWorkflowThroughGeneratedStubAndWorker(t *testing.T) {
 	require.Len(t, api.keys, 3, "a 422 is not retried")
 	api.mu.Unlock()
 }
+
+// TestRegisterCarriesTaskOptions checks that x-infgen-timeout and
+// x-infgen-retry of the features spec reach the registered methods: the
+// worker stops retrying CreateInvoice after its 7 attempts, not the
+// default 5.
+func TestRegisterCarriesTaskOptions(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		w.WriteHeader(503)
+	}))
+	t.Cleanup(srv.Close)
+	tr, store := memory.New(), memstore.New()
+	w, err := worker.New(worker.Options{Transport: tr, Storage: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	require.NoError(t, expected.Register(w, expected.NewHTTPClient(srv.URL)))
+	billing := expected.NewBillingStub()
+	require.NoError(t, worker.RegisterWorkflow(w, "bill", func(ctx workflow.Context, _ string) (string, error) {
+		_, err := billing.CreateInvoice(ctx, &expected.CreateInvoiceInput{Body: &expected.NewInvoice{}})
+		return "", err
+	}))
+	require.NoError(t, w.Start(context.Background()))
+	c, err := client.New(context.Background(), client.Options{Transport: tr, Storage: store, PollInterval: 20 * time.Millisecond})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_ = c.Close()
+		_ = w.Stop()
+		_ = tr.Close()
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	_, err = client.Execute[string](ctx, c, client.StartParams{Workflow: "bill"})
+	require.Error(t, err)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Equal(t, 7, calls, "maxAttempts from x-infgen-retry")
+}

@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"time"
+
 	"github.com/dave/jennifer/jen"
 
 	"github.com/infgen/infgen/ir"
@@ -23,10 +25,17 @@ func (g *oapiGen) registerFile(f *jen.File) {
 				jen.Id("Name"): jen.Id("ServiceName"),
 				jen.Id("Methods"): jen.Index().Qual(pkgWorker, "Method").ValuesFunc(func(vg *jen.Group) {
 					for _, m := range svc.Methods {
-						vg.Line().Values(jen.Dict{
+						fields := jen.Dict{
 							jen.Id("Name"):    jen.Lit(m.Name),
 							jen.Id("Handler"): jen.Qual(pkgWorker, "Handle").Call(jen.Qual(pkgCodec, "JSON").Values(), jen.Id("impl").Dot(m.Name)),
-						})
+						}
+						if m.Timeout > 0 {
+							fields[jen.Id("Timeout")] = durationLit(m.Timeout)
+						}
+						if m.Retry != nil {
+							fields[jen.Id("Retry")] = retryPolicyLit(*m.Retry)
+						}
+						vg.Line().Values(fields)
 					}
 					vg.Line()
 				}),
@@ -71,4 +80,38 @@ func (g *oapiGen) stubFile(f *jen.File) {
 			)),
 		)
 	}
+}
+
+// durationLit renders a duration as readable Go (30 * time.Second).
+func durationLit(d time.Duration) jen.Code {
+	for _, u := range []struct {
+		unit time.Duration
+		name string
+	}{{time.Hour, "Hour"}, {time.Minute, "Minute"}, {time.Second, "Second"}, {time.Millisecond, "Millisecond"}} {
+		if d%u.unit == 0 {
+			return jen.Lit(int(d/u.unit)).Op("*").Qual(pkgTime, u.name)
+		}
+	}
+	return jen.Qual(pkgTime, "Duration").Call(jen.Lit(int64(d)))
+}
+
+// retryPolicyLit renders &retry.Policy{…} with the fields that are set.
+func retryPolicyLit(p ir.RetryPolicy) jen.Code {
+	fields := jen.Dict{}
+	if p.MaxAttempts > 0 {
+		fields[jen.Id("MaxAttempts")] = jen.Lit(p.MaxAttempts)
+	}
+	if p.Initial > 0 {
+		fields[jen.Id("Initial")] = durationLit(p.Initial)
+	}
+	if p.Multiplier > 0 {
+		fields[jen.Id("Multiplier")] = jen.Lit(p.Multiplier)
+	}
+	if p.Max > 0 {
+		fields[jen.Id("Max")] = durationLit(p.Max)
+	}
+	if p.Jitter > 0 {
+		fields[jen.Id("Jitter")] = jen.Lit(p.Jitter)
+	}
+	return jen.Op("&").Qual(pkgRetry, "Policy").Values(fields)
 }

@@ -1,5 +1,7 @@
 package ir
 
+import "time"
+
 // Source tells which parser produced a Spec.
 type Source string
 
@@ -70,6 +72,22 @@ type Method struct {
 	// Exactly one of HTTP and GRPC is set.
 	HTTP *HTTPBinding
 	GRPC *GRPCBinding
+	// Timeout bounds one attempt of the method's task (0: the worker's
+	// default), from x-infgen-timeout.
+	Timeout time.Duration
+	// Retry overrides the worker's retry policy for the method (nil: the
+	// worker's), from x-infgen-retry.
+	Retry *RetryPolicy
+}
+
+// RetryPolicy mirrors runtime/retry.Policy as plain data: zero fields keep
+// the runtime's defaults.
+type RetryPolicy struct {
+	MaxAttempts int
+	Initial     time.Duration
+	Multiplier  float64
+	Max         time.Duration
+	Jitter      float64
 }
 
 // GoIdent names a Go identifier, as protogen.GoIdent does. An empty

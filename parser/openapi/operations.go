@@ -122,6 +122,7 @@ func (c *converter) method(o *operation) ir.Method {
 	b.Responses = c.responses(o)
 	b.Security = c.security(o)
 	m.HTTP = b
+	c.taskOptions(o, &m)
 	return m
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -237,4 +238,34 @@ paths:
 	require.True(t, count.Type.Nullable)
 	require.Equal(t, ir.KindInt64, count.Type.Kind)
 	require.Equal(t, ir.KindNamed, mode.Type.Kind, "const becomes a one-value enum")
+}
+
+func TestParseTaskOptionExtensions(t *testing.T) {
+	t.Parallel()
+	path := write(t, "api.yaml", header+`x-infgen-timeout: 10s
+paths:
+  /a:
+    get:
+      operationId: a
+      x-infgen-retry: {maxAttempts: 3, initial: 1s, bogus: 1}
+      responses: {"200": {description: ok}}
+    post:
+      operationId: b
+      x-infgen-timeout: soon
+      responses: {"200": {description: ok}}
+`)
+	spec, err := openapi.Parse(context.Background(), path)
+	require.NoError(t, err)
+	a, b := spec.Services[0].Methods[0], spec.Services[0].Methods[1]
+	require.Equal(t, 10*time.Second, a.Timeout, "document default")
+	require.Equal(t, &ir.RetryPolicy{MaxAttempts: 3, Initial: time.Second}, a.Retry)
+	require.Zero(t, b.Timeout, "a malformed value is ignored")
+	require.Nil(t, b.Retry)
+	var msgs []string
+	for _, w := range spec.Warnings {
+		msgs = append(msgs, w.Message)
+	}
+	require.Len(t, msgs, 2)
+	require.Contains(t, msgs[0], "x-infgen-retry.bogus: unknown field")
+	require.Contains(t, msgs[1], `x-infgen-timeout: want a duration such as "30s", got soon`)
 }

@@ -5,7 +5,9 @@ package features
 import (
 	"errors"
 	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/retry"
 	"github.com/infgen/infgen/runtime/worker"
+	"time"
 )
 
 // Register hosts impl (usually an *HTTPClient) in w under ServiceName, one
@@ -19,6 +21,14 @@ func Register(w *worker.Worker, impl Billing, opts ...worker.ServiceOption) erro
 			{
 				Handler: worker.Handle(codec.JSON{}, impl.CreateInvoice),
 				Name:    "CreateInvoice",
+				Retry: &retry.Policy{
+					Initial:     10 * time.Millisecond,
+					Jitter:      0.1,
+					Max:         2 * time.Minute,
+					MaxAttempts: 7,
+					Multiplier:  1.5,
+				},
+				Timeout: 45 * time.Second,
 			},
 			{
 				Handler: worker.Handle(codec.JSON{}, impl.DeleteInvoicesID),
