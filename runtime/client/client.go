@@ -109,11 +109,6 @@ func (c *Client) Start(ctx context.Context, p StartParams) (string, error) {
 	if p.ID == "" {
 		p.ID = engine.NewID()
 	}
-	if _, _, err := engine.Load(ctx, c.st, p.ID); err == nil {
-		return p.ID, nil
-	} else if !errors.Is(err, storage.ErrNotFound) {
-		return "", fmt.Errorf("client: start %s: %w", p.ID, err)
-	}
 	in, err := json.Marshal(p.Input)
 	if err != nil {
 		return "", fmt.Errorf("client: encode input of %s: %w", p.Workflow, err)
@@ -124,7 +119,7 @@ func (c *Client) Start(ctx context.Context, p StartParams) (string, error) {
 	}
 	if _, err := engine.Save(ctx, c.st, st, 0, engine.CreateTags(st), nil); err != nil {
 		if errors.Is(err, storage.ErrConflict) {
-			return p.ID, nil
+			return p.ID, nil // it exists: starting is idempotent
 		}
 		return "", fmt.Errorf("client: start %s: %w", p.ID, err)
 	}
