@@ -13,7 +13,10 @@ import (
 func (g *oapiGen) unionType(f *jen.File, t *ir.Type) {
 	u := t.Union
 	lead := "holds exactly one of its variants (oneOf)."
-	if !u.OneOf {
+	switch {
+	case u.Fallback != "":
+		lead = "holds one of the schemas extending it (allOf), selected by its\n" + u.Discriminator + " property; " + u.Fallback + " holds values of other kinds."
+	case !u.OneOf:
 		lead = "holds one of its variants (anyOf)."
 	}
 	f.Add(typeDoc(t, lead))
@@ -40,6 +43,13 @@ func (g *oapiGen) unionType(f *jen.File, t *ir.Type) {
 		bg.If(jen.String().Call(jen.Id("data")).Op("==").Lit("null")).Block(jen.Return(jen.Nil()))
 		if u.Discriminator != "" {
 			g.discriminatorSwitch(bg, u)
+		}
+		if fb := fallbackVariant(u); fb != nil {
+			bg.Id("v").Op(":=").New(g.goType(fb.Type))
+			bg.If(jen.Err().Op(":=").Qual(pkgJSON, "Unmarshal").Call(jen.Id("data"), jen.Id("v")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+			bg.Id("u").Dot(fb.Name).Op("=").Add(g.variantValue(fb.Type))
+			bg.Return(jen.Nil())
+			return
 		}
 		for _, strict := range []bool{true, false} {
 			decode := jen.Qual(pkgJSON, "Unmarshal")
@@ -98,4 +108,15 @@ func (g *oapiGen) discriminatorSwitch(bg *jen.Group, u *ir.Union) {
 		ig.Id("_").Op("=").Qual(pkgJSON, "Unmarshal").Call(jen.Id("probe").Index(jen.Lit(u.Discriminator)), jen.Op("&").Id("kind"))
 		ig.Switch(jen.Id("kind")).Block(cases...)
 	})
+}
+
+// fallbackVariant is the variant decoding values no discriminator value
+// selects, or nil.
+func fallbackVariant(u *ir.Union) *ir.Variant {
+	for i := range u.Variants {
+		if u.Fallback != "" && u.Variants[i].Name == u.Fallback {
+			return &u.Variants[i]
+		}
+	}
+	return nil
 }

@@ -89,3 +89,20 @@ func TestRecursiveAndRenamedTypes(t *testing.T) {
 	require.JSONEq(t, `[1]`, string(w.Mixed))
 	require.Equal(t, "inner", *w.Self.Type)
 }
+
+func TestAllOfHierarchyWithDiscriminator(t *testing.T) {
+	t.Parallel()
+	var zoo types31.Zoo
+	require.NoError(t, json.Unmarshal([]byte(`{"animals":[
+		{"animalType":"doggo","name":"rex","bark":true},
+		{"animalType":"Cat","name":"tom","lives":9},
+		{"animalType":"snake","name":"kaa"}]}`), &zoo))
+	require.Len(t, zoo.Animals, 3)
+	require.True(t, *zoo.Animals[0].Dog.Bark)
+	require.Equal(t, "rex", zoo.Animals[0].Dog.Name)
+	require.Equal(t, int64(9), *zoo.Animals[1].Cat.Lives)
+	require.Equal(t, "kaa", zoo.Animals[2].Base.Name, "unknown discriminator values keep the common properties")
+	out, err := json.Marshal(zoo.Animals[1])
+	require.NoError(t, err)
+	require.JSONEq(t, `{"animalType":"Cat","name":"tom","lives":9}`, string(out))
+}

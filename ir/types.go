@@ -125,6 +125,10 @@ type Union struct {
 	Discriminator string
 	// Variants are in document order.
 	Variants []Variant
+	// Fallback, when set, names the variant that receives values whose
+	// discriminator matches no variant (the base object of an allOf
+	// hierarchy).
+	Fallback string
 }
 
 // Variant is one alternative of a union.

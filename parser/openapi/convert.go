@@ -30,6 +30,8 @@ type converter struct {
 	bySchema map[*openapi3.Schema]string
 	// byOrigin names schemas of other files by their position.
 	byOrigin map[string]string
+	// compKey is the components.schemas key of each component schema.
+	compKey map[*openapi3.Schema]string
 	// declared marks the type names already emitted (or being emitted).
 	declared map[string]bool
 	warnings []ir.Warning
@@ -45,6 +47,7 @@ func newConverter(doc *openapi3.T, files *fileSet, root *sourceFile) *converter 
 		byRef:    map[string]string{},
 		bySchema: map[*openapi3.Schema]string{},
 		byOrigin: map[string]string{},
+		compKey:  map[*openapi3.Schema]string{},
 		declared: map[string]bool{},
 	}
 }
@@ -142,6 +145,7 @@ func (c *converter) nameComponents() {
 		if ref.Ref == "" && ref.Value != nil {
 			if _, ok := c.bySchema[ref.Value]; !ok {
 				c.bySchema[ref.Value] = name
+				c.compKey[ref.Value] = key
 			}
 		}
 	}

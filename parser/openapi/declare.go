@@ -22,6 +22,11 @@ func (c *converter) declare(name string, s *openapi3.Schema, at ir.Pos) {
 	t := ir.Type{Name: name, Doc: schemaDoc(s), Pos: at, Deprecated: s.Deprecated}
 	switch c.shapeOf(s) {
 	case shapeStruct:
+		if subs := c.subtypes(s); len(subs) > 0 {
+			t.Kind = ir.TypeUnion
+			t.Union = c.hierarchy(name, s, subs, at)
+			break
+		}
 		t.Kind = ir.TypeStruct
 		t.Fields = c.fields(name, s, at)
 		if ap := s.AdditionalProperties.Schema; ap != nil && len(s.AllOf) == 0 {

@@ -53,10 +53,58 @@ type FooTopLevel struct {
 	Data *Foo `json:"data"`
 }
 
-// JSONAPIResource is an object of the API.
+// JSONAPIResource holds one of the schemas extending it (allOf), selected by its
+// type property; Base holds values of other kinds.
 //
 // A related resource.
 type JSONAPIResource struct {
+	Foo  *Foo
+	Base *JSONAPIResourceBase
+}
+
+// MarshalJSON encodes the variant that is set, or null.
+func (u JSONAPIResource) MarshalJSON() ([]byte, error) {
+	if u.Foo != nil {
+		return json.Marshal(u.Foo)
+	}
+	if u.Base != nil {
+		return json.Marshal(u.Base)
+	}
+	return []byte("null"), nil
+}
+
+// UnmarshalJSON decodes data into the matching variant.
+func (u *JSONAPIResource) UnmarshalJSON(data []byte) error {
+	*u = JSONAPIResource{}
+	if string(data) == "null" {
+		return nil
+	}
+	var probe map[string]json.RawMessage
+	if json.Unmarshal(data, &probe) == nil {
+		var kind string
+		_ = json.Unmarshal(probe["type"], &kind)
+		switch kind {
+		case "Foo":
+			v := new(Foo)
+			if err := json.Unmarshal(data, v); err != nil {
+				return err
+			}
+			u.Foo = v
+			return nil
+		}
+	}
+	v := new(JSONAPIResourceBase)
+	if err := json.Unmarshal(data, v); err != nil {
+		return err
+	}
+	u.Base = v
+	return nil
+}
+
+// JSONAPIResourceBase is an object of the API.
+//
+// The properties common to every JSONAPIResource.
+type JSONAPIResourceBase struct {
 	// The type of object this resource represents.
 	Type string `json:"type"`
 }

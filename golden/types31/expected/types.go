@@ -43,6 +43,71 @@ func (d *Date) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// Animal holds one of the schemas extending it (allOf), selected by its
+// animalType property; Base holds values of other kinds.
+type Animal struct {
+	Dog  *Dog
+	Cat  *Cat
+	Base *AnimalBase
+}
+
+// MarshalJSON encodes the variant that is set, or null.
+func (u Animal) MarshalJSON() ([]byte, error) {
+	if u.Dog != nil {
+		return json.Marshal(u.Dog)
+	}
+	if u.Cat != nil {
+		return json.Marshal(u.Cat)
+	}
+	if u.Base != nil {
+		return json.Marshal(u.Base)
+	}
+	return []byte("null"), nil
+}
+
+// UnmarshalJSON decodes data into the matching variant.
+func (u *Animal) UnmarshalJSON(data []byte) error {
+	*u = Animal{}
+	if string(data) == "null" {
+		return nil
+	}
+	var probe map[string]json.RawMessage
+	if json.Unmarshal(data, &probe) == nil {
+		var kind string
+		_ = json.Unmarshal(probe["animalType"], &kind)
+		switch kind {
+		case "doggo":
+			v := new(Dog)
+			if err := json.Unmarshal(data, v); err != nil {
+				return err
+			}
+			u.Dog = v
+			return nil
+		case "Cat":
+			v := new(Cat)
+			if err := json.Unmarshal(data, v); err != nil {
+				return err
+			}
+			u.Cat = v
+			return nil
+		}
+	}
+	v := new(AnimalBase)
+	if err := json.Unmarshal(data, v); err != nil {
+		return err
+	}
+	u.Base = v
+	return nil
+}
+
+// AnimalBase is an object of the API.
+//
+// The properties common to every Animal.
+type AnimalBase struct {
+	AnimalType string `json:"animalType"`
+	Name       string `json:"name"`
+}
+
 // AnyValue holds one of its variants (anyOf).
 type AnyValue struct {
 	String      *string
@@ -97,6 +162,13 @@ func (u *AnyValue) UnmarshalJSON(data []byte) error {
 	return fmt.Errorf("decode AnyValue: the value matches none of its variants")
 }
 
+// Cat is an object of the API.
+type Cat struct {
+	AnimalType string `json:"animalType"`
+	Name       string `json:"name"`
+	Lives      *int64 `json:"lives,omitempty"`
+}
+
 // Circle is an object of the API.
 type Circle struct {
 	Kind   CircleKind `json:"kind"`
@@ -110,6 +182,13 @@ type CircleKind string
 const (
 	CircleKindCircle CircleKind = "circle"
 )
+
+// Dog is an object of the API.
+type Dog struct {
+	AnimalType string `json:"animalType"`
+	Name       string `json:"name"`
+	Bark       *bool  `json:"bark,omitempty"`
+}
 
 // GetShapeInput2 is an object of the API.
 //
@@ -317,3 +396,8 @@ const (
 	WeirdRatio05 WeirdRatio = 0.5
 	WeirdRatio15 WeirdRatio = 1.5
 )
+
+// Zoo is an object of the API.
+type Zoo struct {
+	Animals []Animal `json:"animals,omitempty"`
+}
