@@ -15,9 +15,9 @@ import (
 
 // newGenerateOpenAPICmd builds `infgen generate openapi SPEC --out DIR`.
 func newGenerateOpenAPICmd() *cobra.Command {
-	var out, pkg string
+	var out, pkg, service string
 	cmd := &cobra.Command{
-		Use:   "openapi SPEC --out DIR [--package NAME]",
+		Use:   "openapi SPEC --out DIR [--package NAME] [--service NAME]",
 		Short: "Generate a Go service package from an OpenAPI 3.0/3.1 document",
 		Long: `Generate a Go service package from an OpenAPI 3.0/3.1 document (YAML or JSON).
 
@@ -37,7 +37,11 @@ Use it from go generate:
 			if pkg != "" && (!token.IsIdentifier(pkg) || token.IsKeyword(pkg)) {
 				return fmt.Errorf("invalid --package %q: want a Go package name such as billing", pkg)
 			}
-			spec, err := openapi.Parse(cmd.Context(), args[0])
+			var opts []openapi.Option
+			if service != "" {
+				opts = append(opts, openapi.WithServiceName(service))
+			}
+			spec, err := openapi.Parse(cmd.Context(), args[0], opts...)
 			if err != nil {
 				return err
 			}
@@ -57,6 +61,7 @@ Use it from go generate:
 	}
 	cmd.Flags().StringVar(&out, "out", "", "output directory (required)")
 	cmd.Flags().StringVar(&pkg, "package", "", "Go package name (default: the base name of --out)")
+	cmd.Flags().StringVar(&service, "service", "", "service name (default: derived from info.title)")
 	return cmd
 }
 

@@ -35,6 +35,7 @@ type converter struct {
 	// declared marks the type names already emitted (or being emitted).
 	declared map[string]bool
 	warnings []ir.Warning
+	opts     options
 }
 
 func newConverter(doc *openapi3.T, files *fileSet, root *sourceFile) *converter {
@@ -75,6 +76,9 @@ func (c *converter) convert() (*ir.Spec, error) {
 	title := s.Title
 	if title == "" {
 		title = strings.TrimSuffix(filepath.Base(c.root.name), filepath.Ext(c.root.name))
+	}
+	if c.opts.service != "" {
+		title = c.opts.service
 	}
 	s.Package = ir.PackageName(title)
 	svcName := c.pkg.UniqueWith(ir.GoName(title), func(n string) []string {

@@ -34,12 +34,12 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Parse reads the OpenAPI document at path (and the files its $refs point
 // to) into an ir.Spec.
-func Parse(ctx context.Context, path string) (*ir.Spec, error) {
+func Parse(ctx context.Context, path string, opts ...Option) (*ir.Spec, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read OpenAPI document: %w", err)
 	}
-	return ParseData(ctx, path, data)
+	return ParseData(ctx, path, data, opts...)
 }
 
 // ParseData parses an OpenAPI document held in memory; path names it in
@@ -48,7 +48,7 @@ func Parse(ctx context.Context, path string) (*ir.Spec, error) {
 // The fast path lets kin-openapi load the document alone. Only when that
 // fails are the files parsed again into YAML node trees, to report the
 // problem (syntax error, unresolved $ref, wrong version) at its position.
-func ParseData(ctx context.Context, path string, data []byte) (*ir.Spec, error) {
+func ParseData(ctx context.Context, path string, data []byte, opts ...Option) (*ir.Spec, error) {
 	files := newFileSet(filepath.Dir(path))
 	root, err := files.addRaw(path, data)
 	if err != nil {
@@ -64,6 +64,9 @@ func ParseData(ctx context.Context, path string, data []byte) (*ir.Spec, error) 
 		return nil, files.diagnose(root, loadErr)
 	}
 	c := newConverter(doc, files, root)
+	for _, o := range opts {
+		o(&c.opts)
+	}
 	return c.convert()
 }
 
@@ -124,4 +127,18 @@ func checkVersion(f *sourceFile) error {
 		return &Error{Pos: nodePos(f.name, v), Msg: fmt.Sprintf("unsupported OpenAPI version %q: want 3.0 or 3.1", v.Value)}
 	}
 	return nil
+}
+
+// Option adjusts parsing.
+type Option func(*options)
+
+type options struct {
+	service string
+}
+
+// WithServiceName names the service (and so the interface, the stub and
+// ServiceName) instead of deriving the name from info.title. It may be any
+// string: "payments" gives the interface Payments.
+func WithServiceName(name string) Option {
+	return func(o *options) { o.service = name }
 }
