@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -84,10 +85,24 @@ func (s *fileSet) diagnose(root *sourceFile, loadErr error) error {
 		return err
 	}
 	if loadErr == nil {
-		loadErr = errors.New("the document cannot be read as OpenAPI 3")
+		return &Error{Pos: ir.Pos{File: root.name, Line: 1, Col: 1}, Msg: "the document cannot be read as OpenAPI 3"}
+	}
+	// The loader names the reference it could not follow; point at it.
+	if m := loaderRef.FindStringSubmatch(loadErr.Error()); m != nil {
+		if pos, ok := s.findRef(m[1]); ok {
+			cause := loadErr
+			var le *Error
+			if errors.As(loadErr, &le) && le.Err != nil {
+				cause = le.Err
+			}
+			return &Error{Pos: pos, Msg: fmt.Sprintf("cannot resolve $ref %q", m[1]), Err: cause}
+		}
 	}
 	return loadErr
 }
+
+// loaderRef finds the reference in kin-openapi's resolution errors.
+var loaderRef = regexp.MustCompile(`reference "([^"]+)"`)
 
 // loadDocument runs kin-openapi's loader, turning its panics (it has a few
 // on hostile input) into errors.

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v4"
+
+	"github.com/infgen/infgen/ir"
 )
 
 // checkRefs walks every $ref reachable from root (following relative files)
@@ -112,4 +114,40 @@ func (s *fileSet) resolveRef(f *sourceFile, ref string) (*sourceFile, error) {
 		return nil, fmt.Errorf("%s has nothing at #%s", target.name, frag)
 	}
 	return target, nil
+}
+
+// findRef returns the position of the first $ref with the given value in
+// the files parsed so far.
+func (s *fileSet) findRef(ref string) (ir.Pos, bool) {
+	for _, f := range s.order {
+		if f.root == nil {
+			continue
+		}
+		if n := findRefNode(f.root, ref); n != nil {
+			return nodePos(f.name, n), true
+		}
+	}
+	return ir.Pos{}, false
+}
+
+func findRefNode(n *yaml.Node, ref string) *yaml.Node {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Value == "$ref" && v.Kind == yaml.ScalarNode && v.Value == ref {
+				return v
+			}
+			if found := findRefNode(v, ref); found != nil {
+				return found
+			}
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			if found := findRefNode(c, ref); found != nil {
+				return found
+			}
+		}
+	}
+	return nil
 }
