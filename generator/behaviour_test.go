@@ -300,3 +300,12 @@ func TestHTTPTypedResponseHeaders(t *testing.T) {
 	require.Nil(t, out.Location)
 	require.Equal(t, "many", out.Header.Get("X-Rate-Limit-Remaining"))
 }
+
+func TestHTTPEmptyPathParameterIsRefused(t *testing.T) {
+	t.Parallel()
+	srv, rec := serve(t, 204, nil, ``)
+	_, err := expected.NewHTTPClient(srv.URL).DeleteInvoicesID(context.Background(), &expected.DeleteInvoicesIDInput{})
+	require.ErrorContains(t, err, "path parameter id is empty")
+	require.False(t, service.IsRetryable(err))
+	require.Empty(t, rec.method, "no request was sent")
+}

@@ -168,7 +168,7 @@ func (g *oapiGen) docFile(f *jen.File) {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		b.WriteString(line)
+		b.WriteString(strings.TrimRight("// "+line, " "))
 	}
 	f.PackageComment(b.String())
 }

@@ -25,6 +25,18 @@ func (g *oapiGen) operation(f *jen.File, m ir.Method) {
 		if len(b.Params) > 0 || b.Body != nil {
 			bg.If(jen.Id("in").Op("==").Nil()).Block(jen.Id("in").Op("=").New(jen.Id(m.Input.Name)))
 		}
+		for _, p := range b.Params {
+			// An empty path segment would address another resource
+			// (DELETE /invoices/ instead of /invoices/{id}): refuse it.
+			if kind := g.underlyingKind(p.Type); p.In == ir.InPath && p.Style == "simple" && (kind == ir.KindString || kind == ir.KindUUID) {
+				field := jen.Id("in").Dot(p.GoName)
+				if g.pointer(p.Type, p.Required) {
+					field = jen.Op("*").Add(field)
+				}
+				bg.If(field.Clone().Op("==").Lit("")).Block(jen.Return(jen.Nil(), jen.Qual(pkgService, "Permanentf").Call(
+					jen.Lit(m.Name+": path parameter "+p.Name+" is empty"))))
+			}
+		}
 		bg.Id("u").Op(":=").Id("c").Dot("baseURL").Op("+").Add(g.pathExpr(b))
 		if hasLocation(b, ir.InQuery) {
 			bg.Id("q").Op(":=").Qual(pkgURL, "Values").Values()

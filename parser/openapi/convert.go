@@ -63,7 +63,7 @@ func (c *converter) convert() (*ir.Spec, error) {
 	}
 	for _, f := range c.files.order {
 		name := f.name
-		if rel, err := filepath.Rel(filepath.Dir(c.root.name), f.name); err == nil {
+		if rel, err := filepath.Rel(filepath.Dir(c.root.abs), f.abs); err == nil {
 			name = rel
 		}
 		s.Files = append(s.Files, filepath.ToSlash(name))

@@ -39,6 +39,21 @@ func newFileSet(dir string) *fileSet {
 	return &fileSet{dir: dir, files: map[string]*sourceFile{}}
 }
 
+// displayName names a file the way the user named the root document: a
+// path the loader hands over as absolute becomes relative to the root's
+// directory, as given ("api/schemas/pet.yaml").
+func (s *fileSet) displayName(abs string) string {
+	absDir, err := filepath.Abs(s.dir)
+	if err != nil {
+		return abs
+	}
+	rel, err := filepath.Rel(absDir, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return abs
+	}
+	return filepath.Join(s.dir, rel)
+}
+
 // addRaw registers a file's bytes without parsing it; JSON documents are
 // syntax-checked (cheaply) so their errors carry positions.
 func (s *fileSet) addRaw(name string, data []byte) (*sourceFile, error) {
@@ -150,7 +165,7 @@ func (s *fileSet) readFromURI(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
 	if f, ok := s.files[p]; ok {
 		return f.data, nil
 	}
-	f, err := s.load(p)
+	f, err := s.load(s.displayName(p))
 	if err != nil {
 		return nil, err
 	}

@@ -119,6 +119,9 @@ func (c *HTTPClient) DeleteInvoicesID(ctx context.Context, in *DeleteInvoicesIDI
 	if in == nil {
 		in = new(DeleteInvoicesIDInput)
 	}
+	if in.ID == "" {
+		return nil, service.Permanentf("DeleteInvoicesID: path parameter id is empty")
+	}
 	u := c.baseURL + "/invoices/" + styleParam("simple", false, "id", in.ID, true)
 	req, err := http.NewRequestWithContext(ctx, "DELETE", u, nil)
 	if err != nil {
@@ -154,6 +157,9 @@ func (c *HTTPClient) DeleteInvoicesID(ctx context.Context, in *DeleteInvoicesIDI
 func (c *HTTPClient) GetInvoice(ctx context.Context, in *GetInvoiceInput) (*GetInvoiceOutput, error) {
 	if in == nil {
 		in = new(GetInvoiceInput)
+	}
+	if in.ID == "" {
+		return nil, service.Permanentf("GetInvoice: path parameter id is empty")
 	}
 	u := c.baseURL + "/invoices/" + styleParam("simple", false, "id", in.ID, true)
 	q := url.Values{}
@@ -293,6 +299,9 @@ func (c *HTTPClient) ListInvoices(ctx context.Context, in *ListInvoicesInput) (*
 func (c *HTTPClient) PutLines(ctx context.Context, in *PutLinesInput) (*PutLinesOutput, error) {
 	if in == nil {
 		in = new(PutLinesInput)
+	}
+	if in.ID == "" {
+		return nil, service.Permanentf("PutLines: path parameter id is empty")
 	}
 	u := c.baseURL + "/invoices/" + styleParam("simple", false, "id", in.ID, true) + "/lines" + styleParam("label", false, "coords", in.Coords, true) + styleParam("matrix", false, "matrix", in.Matrix, true)
 	var body io.Reader

@@ -110,6 +110,9 @@ func (c *HTTPClient) ShowPetByID(ctx context.Context, in *ShowPetByIDInput) (*Sh
 	if in == nil {
 		in = new(ShowPetByIDInput)
 	}
+	if in.PetID == "" {
+		return nil, service.Permanentf("ShowPetByID: path parameter petId is empty")
+	}
 	u := c.baseURL + "/pets/" + styleParam("simple", false, "petId", in.PetID, true)
 	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
 	if err != nil {
