@@ -15,6 +15,9 @@ func (c *HTTPClient) GetConsumption(ctx context.Context, in *GetConsumptionInput
 	if in == nil {
 		in = new(GetConsumptionInput)
 	}
+	if in.CustomerID == "" {
+		return nil, service.Permanentf("GetConsumption: path parameter customerId is empty")
+	}
 	u := c.baseURL + "/customers/" + styleParam("simple", false, "customerId", in.CustomerID, true) + "/consumption"
 	q := url.Values{}
 	addQuery(q, "form", true, "month", in.Month)
