@@ -23,8 +23,7 @@ func OutputName(method string) string { return method + "Output" }
 func FixedNames() []string {
 	return []string{
 		"ServiceName", "Register", "HTTPClient", "NewHTTPClient", "HTTPOption",
-		"WithHTTPClient", "WithHeader", "WithUserAgent", "Date", "APIError",
-		"Union", "Nullable", "File",
+		"WithHTTPClient", "WithHeader", "Date", "APIError",
 	}
 }
 
