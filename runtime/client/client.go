@@ -58,7 +58,7 @@ func New(ctx context.Context, o Options) (*Client, error) {
 	c := &Client{tr: o.Transport, st: o.Storage, log: o.Logger, poll: o.PollInterval, waiters: map[string][]chan struct{}{}}
 	sub, err := o.Transport.Subscribe(ctx, &transport.SubscribeParams{
 		Topic: message.CompletedTopic, Subscription: "client-" + engine.NewID(), Mode: transport.Shared,
-		Handler: c.onCompleted, Concurrency: 1,
+		Handler: c.onCompleted, Concurrency: 1, Ephemeral: true,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("client: subscribe to completions: %w", err)

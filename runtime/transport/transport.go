@@ -90,6 +90,11 @@ type SubscribeParams struct {
 	// NackDelay is how long a negatively acknowledged message waits before it is
 	// delivered again; zero means the transport's default (about one second).
 	NackDelay time.Duration
+	// Ephemeral subscriptions belong to one process: they receive the
+	// messages published while they exist and vanish when closed, leaving no
+	// backlog behind (client notifications; Pulsar: a non-durable
+	// subscription starting at the latest message).
+	Ephemeral bool
 }
 
 // Subscription is an active subscriber; Close stops it and waits for running

@@ -138,6 +138,9 @@ func (t *Transport) Subscribe(ctx context.Context, p *transport.SubscribeParams)
 	t.mu.Unlock()
 
 	s := &subscription{t: t, g: g, handler: p.Handler, nackDelay: nack, stop: make(chan struct{})}
+	if p.Ephemeral {
+		s.drop = func() { t.dropGroup(p.Topic, p.Subscription, g) }
+	}
 	s.ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	for range n {
 		s.wg.Add(1)
@@ -147,6 +150,17 @@ func (t *Transport) Subscribe(ctx context.Context, p *transport.SubscribeParams)
 	g.consumers++
 	g.mu.Unlock()
 	return s, nil
+}
+
+// dropGroup forgets an ephemeral subscription, so that no message piles up
+// for it once it is closed.
+func (t *Transport) dropGroup(topic, name string, g *group) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if tp := t.topics[topic]; tp != nil && tp.subs[name] == g {
+		delete(tp.subs, name)
+	}
+	g.close()
 }
 
 // Close stops every subscription and rejects further publishes.
@@ -168,4 +182,25 @@ func (t *Transport) Close() error {
 		g.close()
 	}
 	return nil
+}
+
+// Subscriptions returns how many subscriptions the topic has (for tests and
+// diagnostics).
+func (t *Transport) Subscriptions(topic string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if tp := t.topics[topic]; tp != nil {
+		return len(tp.subs)
+	}
+	return 0
+}
+
+// Backlog returns how many messages wait for the topic's first subscription.
+func (t *Transport) Backlog(topic string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if tp := t.topics[topic]; tp != nil {
+		return len(tp.backlog)
+	}
+	return 0
 }

@@ -21,6 +21,7 @@ type subscription struct {
 	stop      chan struct{}
 	once      sync.Once
 	wg        sync.WaitGroup
+	drop      func() // set for ephemeral subscriptions
 }
 
 func (s *subscription) loop() {
@@ -63,6 +64,9 @@ func (s *subscription) Close() error {
 		s.g.mu.Lock()
 		s.g.consumers--
 		s.g.mu.Unlock()
+		if s.drop != nil {
+			s.drop()
+		}
 	})
 	return nil
 }

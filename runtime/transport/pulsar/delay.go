@@ -15,7 +15,8 @@ import (
 // runs one, on one Shared subscription, so delayed messages are forwarded as
 // long as any infgen process is up, and each is forwarded by one of them.
 func (t *Transport) startForwarder(ctx context.Context) error {
-	_, err := t.subscribe(ctx, delayTopic, delaySubscription, transport.Shared, forwarderConcurrency, defaultNackDelay, t.forward)
+	_, err := t.subscribe(ctx, subOptions{topic: delayTopic, name: delaySubscription, mode: transport.Shared,
+		concurrency: forwarderConcurrency, nackDelay: defaultNackDelay}, t.forward)
 	if err != nil {
 		return fmt.Errorf("pulsar: start the delayed-message forwarder: %w", err)
 	}

@@ -64,11 +64,21 @@ func (t *Transport) Subscribe(ctx context.Context, p *transport.SubscribeParams)
 		}
 		return handler(ctx, d)
 	}
-	return t.subscribe(ctx, p.Topic, p.Subscription, p.Mode, p.Concurrency, p.NackDelay, h)
+	return t.subscribe(ctx, subOptions{topic: p.Topic, name: p.Subscription, mode: p.Mode, concurrency: p.Concurrency,
+		nackDelay: p.NackDelay, ephemeral: p.Ephemeral}, h)
 }
 
-func (t *Transport) subscribe(ctx context.Context, topic, name string, mode transport.Mode, concurrency int,
-	nackDelay time.Duration, h rawHandler) (*subscription, error) {
+// subOptions are the settings of one consumer.
+type subOptions struct {
+	topic, name string
+	mode        transport.Mode
+	concurrency int
+	nackDelay   time.Duration
+	ephemeral   bool
+}
+
+func (t *Transport) subscribe(ctx context.Context, o subOptions, h rawHandler) (*subscription, error) {
+	topic, name, mode, concurrency, nackDelay := o.topic, o.name, o.mode, o.concurrency, o.nackDelay
 	if t.closed.Load() {
 		return nil, transport.ErrClosed
 	}
@@ -101,6 +111,10 @@ func (t *Transport) subscribe(ctx context.Context, topic, name string, mode tran
 	}
 	if mode == transport.KeyShared {
 		opts.Type = pc.KeyShared
+	}
+	if o.ephemeral {
+		opts.SubscriptionMode = pc.NonDurable
+		opts.SubscriptionInitialPosition = pc.SubscriptionPositionLatest
 	}
 	consumer, err := t.client.Subscribe(opts)
 	if err != nil {
