@@ -1,0 +1,9 @@
+// Package grpcapi holds the helpers used by generated gRPC clients:
+// outgoing metadata carrying the task's idempotency key, classification of
+// status codes for the runtime's retry policy (honouring
+// google.rpc.RetryInfo), and bounded collection of server streams.
+//
+// Generated packages call it instead of carrying their own copy; its
+// exported API is part of the contract between infgen's generator and the
+// runtime and changes only together with the generator.
+package grpcapi
