@@ -61,7 +61,6 @@ paths:
 	// Pets GetPet GetPetInput GetPetOutput
 	// doc.go
 	// http_client.go
-	// http_encoding.go
 	// http_operations.go
 	// register.go
 	// service.go

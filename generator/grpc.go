@@ -21,12 +21,9 @@ import (
 const (
 	grpcPathContext  = "context"
 	grpcPathGRPC     = "google.golang.org/grpc"
-	grpcPathCodes    = "google.golang.org/grpc/codes"
-	grpcPathStatus   = "google.golang.org/grpc/status"
-	grpcPathMetadata = "google.golang.org/grpc/metadata"
 	grpcPathProto    = "google.golang.org/protobuf/proto"
-	grpcPathDetails  = "google.golang.org/genproto/googleapis/rpc/errdetails"
 	grpcPathService  = "github.com/infgen/infgen/runtime/service"
+	grpcPathAPI      = "github.com/infgen/infgen/runtime/grpcapi"
 	grpcPathCodec    = "github.com/infgen/infgen/runtime/codec"
 	grpcPathWorker   = "github.com/infgen/infgen/runtime/worker"
 	grpcPathWorkflow = "github.com/infgen/infgen/runtime/workflow"
@@ -110,7 +107,6 @@ func generateGRPC(spec *ir.Spec, opts Options) ([]File, error) {
 		parts = append(parts,
 			part{"service.go", g.serviceFile},
 			part{"grpc_client.go", g.clientFile},
-			part{"grpc_support.go", g.supportFile},
 			part{"register.go", g.workerFile},
 			part{"stub.go", g.stubFile},
 		)
@@ -159,17 +155,13 @@ func (g *grpcGen) render(name string, fn func(*jen.File)) ([]byte, error) {
 		f.ImportName(pn[0], pn[1])
 	}
 	for _, path := range []string{
-		grpcPathGRPC, grpcPathCodes, grpcPathStatus, grpcPathMetadata, grpcPathProto,
-		grpcPathDetails, grpcPathService, grpcPathCodec, grpcPathWorker, grpcPathWorkflow,
+		grpcPathGRPC, grpcPathProto,
+		grpcPathService, grpcPathAPI, grpcPathCodec, grpcPathWorker, grpcPathWorkflow,
 	} {
 		f.ImportName(path, path[strings.LastIndex(path, "/")+1:])
 	}
 	fn(f)
-	var b strings.Builder
-	if err := f.Render(&b); err != nil {
-		return nil, fmt.Errorf("generate: render %s: %w", name, err)
-	}
-	return []byte(b.String()), nil
+	return render(name, f)
 }
 
 // docFile renders doc.go: the header and the package comment, as // lines

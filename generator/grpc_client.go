@@ -59,11 +59,11 @@ func (g *grpcGen) unaryMethod(n ir.GRPCNames, m ir.Method) *jen.Statement {
 		jen.Id("out").Op(":=").New(grpcIdent(m.Output)),
 		jen.If(
 			jen.Err().Op(":=").Id("c").Dot("conn").Dot("Invoke").Call(
-				jen.Id("grpcOutgoing").Call(jen.Id("ctx")), jen.Lit(m.GRPC.FullMethod),
+				jen.Qual(grpcPathAPI, "OutgoingContext").Call(jen.Id("ctx")), jen.Lit(m.GRPC.FullMethod),
 				jen.Id("in"), jen.Id("out"), jen.Id("c").Dot("opts").Op("..."),
 			),
 			jen.Err().Op("!=").Nil(),
-		).Block(jen.Return(jen.Nil(), jen.Id("grpcError").Call(jen.Err()))),
+		).Block(jen.Return(jen.Nil(), jen.Qual(grpcPathAPI, "Classify").Call(jen.Err()))),
 		jen.Return(jen.Id("out"), jen.Nil()),
 	)
 }
@@ -72,7 +72,7 @@ func (g *grpcGen) unaryMethod(n ir.GRPCNames, m ir.Method) *jen.Statement {
 func (g *grpcGen) streamMethod(n ir.GRPCNames, m ir.Method) *jen.Statement {
 	return grpcDoc(grpcMethodDoc(m), "The stream is bounded by MaxStreamMessages and MaxStreamBytes.", m.Deprecated).
 		Add(g.clientSig(n, m)).Block(
-		jen.List(jen.Id("ctx"), jen.Id("cancel")).Op(":=").Qual(grpcPathContext, "WithCancel").Call(jen.Id("grpcOutgoing").Call(jen.Id("ctx"))),
+		jen.List(jen.Id("ctx"), jen.Id("cancel")).Op(":=").Qual(grpcPathContext, "WithCancel").Call(jen.Qual(grpcPathAPI, "OutgoingContext").Call(jen.Id("ctx"))),
 		jen.Defer().Id("cancel").Call(),
 		jen.Id("desc").Op(":=").Op("&").Qual(grpcPathGRPC, "StreamDesc").Values(grpcFields(
 			grpcField("StreamName", jen.Lit(grpcRPCName(m))),
@@ -81,10 +81,12 @@ func (g *grpcGen) streamMethod(n ir.GRPCNames, m ir.Method) *jen.Statement {
 		jen.List(jen.Id("stream"), jen.Err()).Op(":=").Id("c").Dot("conn").Dot("NewStream").Call(
 			jen.Id("ctx"), jen.Id("desc"), jen.Lit(m.GRPC.FullMethod), jen.Id("c").Dot("opts").Op("..."),
 		),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Id("grpcError").Call(jen.Err()))),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual(grpcPathAPI, "Classify").Call(jen.Err()))),
 		jen.Id("out").Op(":=").New(grpcIdent(m.Output)),
 		jen.If(
-			jen.Err().Op(":=").Id("grpcCollect").Call(jen.Id("stream"), jen.Id("in"), jen.Op("&").Id("out").Dot("Messages")),
+			jen.Err().Op(":=").Qual(grpcPathAPI, "Collect").Call(
+				jen.Id("stream"), jen.Id("in"), jen.Op("&").Id("out").Dot("Messages"), jen.Id("MaxStreamMessages"), jen.Id("MaxStreamBytes"),
+			),
 			jen.Err().Op("!=").Nil(),
 		).Block(jen.Return(jen.Nil(), jen.Err())),
 		jen.Return(jen.Id("out"), jen.Nil()),

@@ -64,15 +64,15 @@ func (g *oapiGen) requestBody(bg *jen.Group, m ir.Method) {
 			jen.Id("body").Op("=").Qual(pkgBytes, "NewReader").Call(jen.Id("data")),
 		)
 	case mediaForm:
-		stmts = append(stmts, jen.Id("body").Op("=").Qual(pkgStrings, "NewReader").Call(jen.Id("formBody").Call(field.Clone())))
+		stmts = append(stmts, jen.Id("body").Op("=").Qual(pkgStrings, "NewReader").Call(jen.Qual(pkgHTTPAPI, "FormBody").Call(field.Clone())))
 	case mediaMultipart:
 		stmts = append(stmts,
 			jen.Var().Err().Error(),
-			jen.List(jen.Id("body"), jen.Id("contentType"), jen.Err()).Op("=").Id("multipartBody").Call(field.Clone()),
+			jen.List(jen.Id("body"), jen.Id("contentType"), jen.Err()).Op("=").Qual(pkgHTTPAPI, "MultipartBody").Call(field.Clone()),
 			fail("encode multipart body"),
 		)
 	case mediaText:
-		stmts = append(stmts, jen.Id("body").Op("=").Qual(pkgStrings, "NewReader").Call(jen.Id("paramString").Call(value)))
+		stmts = append(stmts, jen.Id("body").Op("=").Qual(pkgStrings, "NewReader").Call(jen.Qual(pkgHTTPAPI, "ParamString").Call(value)))
 	default:
 		stmts = append(stmts, jen.Id("body").Op("=").Qual(pkgBytes, "NewReader").Call(value))
 	}
@@ -121,12 +121,12 @@ func (g *oapiGen) responseSwitch(bg *jen.Group, m ir.Method) {
 			body = append(body, jen.Id("e").Op(":=").Op("&").Id(errName).Values(jen.Dict{
 				jen.Id("StatusCode"): jen.Id("resp").Dot("StatusCode"),
 				jen.Id("Header"):     jen.Id("resp").Dot("Header"),
-				jen.Id("Message"):    jen.Id("bodySnippet").Call(jen.Id("data")),
+				jen.Id("Message"):    jen.Qual(pkgHTTPAPI, "BodySnippet").Call(jen.Id("data")),
 			}))
 			if name, ok := errOf[r.Status]; ok {
 				body = append(body, g.decodeInto(m, r.Contents[0], "e", name, errType[name], true)...)
 			}
-			body = append(body, jen.Return(jen.Nil(), jen.Id("classify").Call(jen.Id("resp"), jen.Id("e"))))
+			body = append(body, jen.Return(jen.Nil(), jen.Qual(pkgHTTPAPI, "Classify").Call(jen.Id("resp"), jen.Id("e"))))
 		} else {
 			if name, ok := okOf[r.Status]; ok {
 				body = append(body, g.decodeInto(m, r.Contents[0], "out", name, okType[name], false)...)
@@ -153,7 +153,7 @@ func (g *oapiGen) responseSwitch(bg *jen.Group, m ir.Method) {
 		}
 		bg.If(jen.Id("v").Op(":=").Id("resp").Dot("Header").Dot("Get").Call(jen.Lit(h.Name)), jen.Id("v").Op("!=").Lit("")).Block(
 			jen.Var().Id("x").Add(g.goType(h.Type)),
-			jen.If(jen.Id("headerValue").Call(jen.Id("v"), jen.Op("&").Id("x")).Op("==").Nil()).Block(assign),
+			jen.If(jen.Qual(pkgHTTPAPI, "ParseHeader").Call(jen.Id("v"), jen.Op("&").Id("x")).Op("==").Nil()).Block(assign),
 		)
 	}
 	if len(cases) > 0 {
@@ -167,11 +167,11 @@ func (g *oapiGen) responseSwitch(bg *jen.Group, m ir.Method) {
 		return
 	}
 	bg.If(jen.Id("resp").Dot("StatusCode").Op("<").Lit(300)).Block(jen.Return(jen.Id("out"), jen.Nil()))
-	bg.Return(jen.Nil(), jen.Id("classify").Call(jen.Id("resp"), jen.Op("&").Id("APIError").Values(jen.Dict{
+	bg.Return(jen.Nil(), jen.Qual(pkgHTTPAPI, "Classify").Call(jen.Id("resp"), jen.Op("&").Id("APIError").Values(jen.Dict{
 		jen.Id("Operation"):  jen.Lit(m.Name),
 		jen.Id("StatusCode"): jen.Id("resp").Dot("StatusCode"),
 		jen.Id("Header"):     jen.Id("resp").Dot("Header"),
-		jen.Id("Message"):    jen.Id("bodySnippet").Call(jen.Id("data")),
+		jen.Id("Message"):    jen.Qual(pkgHTTPAPI, "BodySnippet").Call(jen.Id("data")),
 	})))
 }
 
@@ -196,7 +196,7 @@ func (g *oapiGen) decodeInto(m ir.Method, ct ir.Content, holder, field string, t
 		kind = mediaJSON
 	}
 	decode := func(v jen.Code) jen.Code {
-		call := jen.Id("decodeJSON").Call(jen.Lit(m.Name), jen.Id("data"), v)
+		call := jen.Qual(pkgHTTPAPI, "DecodeJSON").Call(jen.Lit(m.Name), jen.Id("data"), v)
 		if lenient {
 			return jen.Id("_").Op("=").Add(call)
 		}

@@ -72,7 +72,6 @@ func (g *oapiGen) clientFile(f *jen.File) {
 				[]jen.Code{jen.Id("ts").Qual(pkgOAuth2, "TokenSource")}, field.Op("=").Id("ts"))
 		}
 	}
-	g.doFunc(f)
 	if len(g.spec.SecuritySchemes) > 0 {
 		g.authorizeFuncs(f)
 	}
@@ -85,32 +84,6 @@ func firstServer(s *ir.Spec) string {
 		}
 	}
 	return "https://api.example.com"
-}
-
-// doFunc declares HTTPClient.do, which sends a request and reads the
-// response, classifying transport failures as retryable.
-func (g *oapiGen) doFunc(f *jen.File) {
-	f.Add(comment("do sends req with the client's headers and returns the response and its\nbody. Transport failures are retryable."))
-	f.Func().Params(jen.Id("c").Op("*").Id("HTTPClient")).Id("do").Params(jen.Id("req").Op("*").Qual(pkgHTTP, "Request")).
-		Params(jen.Op("*").Qual(pkgHTTP, "Response"), jen.Index().Byte(), jen.Error()).Block(
-		jen.For(jen.List(jen.Id("k"), jen.Id("vs")).Op(":=").Range().Id("c").Dot("header")).Block(
-			jen.For(jen.List(jen.Id("_"), jen.Id("v")).Op(":=").Range().Id("vs")).Block(
-				jen.Id("req").Dot("Header").Dot("Add").Call(jen.Id("k"), jen.Id("v")),
-			),
-		),
-		jen.List(jen.Id("resp"), jen.Err()).Op(":=").Id("c").Dot("client").Dot("Do").Call(jen.Id("req")),
-		jen.If(jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Nil(), jen.Nil(), jen.Qual(pkgService, "Retryable").Call(
-				jen.Qual(pkgFmt, "Errorf").Call(jen.Lit("%s %s: %w"), jen.Id("req").Dot("Method"), jen.Id("req").Dot("URL").Dot("Path"), jen.Err()), jen.Lit(0))),
-		),
-		jen.Defer().Id("resp").Dot("Body").Dot("Close").Call(),
-		jen.List(jen.Id("data"), jen.Err()).Op(":=").Qual(pkgIO, "ReadAll").Call(jen.Id("resp").Dot("Body")),
-		jen.If(jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Nil(), jen.Nil(), jen.Qual(pkgService, "Retryable").Call(
-				jen.Qual(pkgFmt, "Errorf").Call(jen.Lit("%s %s: read response: %w"), jen.Id("req").Dot("Method"), jen.Id("req").Dot("URL").Dot("Path"), jen.Err()), jen.Lit(0))),
-		),
-		jen.Return(jen.Id("resp"), jen.Id("data"), jen.Nil()),
-	)
 }
 
 // authorizeFuncs declares the security plumbing: the first alternative of

@@ -1,7 +1,6 @@
 package generator
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -23,6 +22,8 @@ const (
 	pkgStrings   = "strings"
 	pkgContext   = "context"
 	pkgErrors    = "errors"
+	pkgBytes     = "bytes"
+	pkgHTTPAPI   = "github.com/infgen/infgen/runtime/httpapi"
 	pkgService   = "github.com/infgen/infgen/runtime/service"
 	pkgWorker    = "github.com/infgen/infgen/runtime/worker"
 	pkgWorkflow  = "github.com/infgen/infgen/runtime/workflow"
@@ -56,14 +57,13 @@ func generateOpenAPI(spec *ir.Spec, opts Options) ([]File, error) {
 	}{
 		{"doc.go", g.docFile},
 		{"http_client.go", g.clientFile},
-		{"http_encoding.go", g.encodingFile},
 		{"http_operations.go", g.operationsFile},
 		{"register.go", g.registerFile},
 		{"service.go", g.serviceFile},
 		{"stub.go", g.stubFile},
 		{"types.go", g.typesFile},
 	}
-	// Files are rendered (and gofmt'd by jennifer) concurrently; each
+	// Files are rendered (gofmt'd, imports grouped) concurrently; each
 	// builder only reads g, and results land at fixed indexes.
 	files := make([]File, len(builders))
 	errs := make([]error, len(builders))
@@ -72,12 +72,12 @@ func generateOpenAPI(spec *ir.Spec, opts Options) ([]File, error) {
 		wg.Go(func() {
 			f := g.newFile()
 			b.build(f)
-			var buf bytes.Buffer
-			if err := f.Render(&buf); err != nil {
-				errs[i] = fmt.Errorf("generate %s: %w", b.name, err)
+			content, err := render(b.name, f)
+			if err != nil {
+				errs[i] = err
 				return
 			}
-			files[i] = File{Name: b.name, Content: buf.Bytes()}
+			files[i] = File{Name: b.name, Content: content}
 		})
 	}
 	wg.Wait()
@@ -97,10 +97,27 @@ func (g *oapiGen) newFile() *jen.File {
 	f.HeaderComment(header)
 	f.ImportNames(map[string]string{
 		pkgService: "service", pkgWorker: "worker", pkgWorkflow: "workflow",
-		pkgCodec: "codec", pkgOAuth2: "oauth2", pkgRetry: "retry",
+		pkgCodec: "codec", pkgOAuth2: "oauth2", pkgRetry: "retry", pkgHTTPAPI: "httpapi",
 	})
 	return f
 }
+
+// styleCode is the httpapi.Style of an OpenAPI parameter style: its
+// constant, or a literal for a style httpapi does not name (serialized like
+// simple and form).
+func styleCode(style string) jen.Code {
+	switch style {
+	case "simple", "label", "matrix", "form", "spaceDelimited", "pipeDelimited", "deepObject":
+		return jen.Qual(pkgHTTPAPI, "Style"+strings.ToUpper(style[:1])+style[1:])
+	}
+	return jen.Lit(style)
+}
+
+// id is jen.Id, short for the many identifiers generated code refers to.
+func id(s string) *jen.Statement { return jen.Id(s) }
+
+// errNotNil is the condition err != nil.
+func errNotNil() *jen.Statement { return jen.Err().Op("!=").Nil() }
 
 // comment renders text as // lines (never a /* */ block, which a "*/" in
 // a description would break), or nothing for empty text.

@@ -43,7 +43,7 @@ func (g *oapiGen) operation(f *jen.File, m ir.Method) {
 			for _, p := range b.Params {
 				if p.In == ir.InQuery {
 					g.withParam(bg, p, func(v jen.Code) jen.Code {
-						return jen.Id("addQuery").Call(jen.Id("q"), jen.Lit(p.Style), jen.Lit(p.Explode), jen.Lit(p.Name), v)
+						return jen.Qual(pkgHTTPAPI, "AddQuery").Call(jen.Id("q"), styleCode(p.Style), jen.Lit(p.Explode), jen.Lit(p.Name), v)
 					})
 				}
 			}
@@ -69,12 +69,12 @@ func (g *oapiGen) operation(f *jen.File, m ir.Method) {
 			switch p.In {
 			case ir.InHeader:
 				g.withParam(bg, p, func(v jen.Code) jen.Code {
-					return jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit(p.Name), jen.Id("styleParam").Call(jen.Lit(p.Style), jen.Lit(p.Explode), jen.Lit(p.Name), v, jen.False()))
+					return jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit(p.Name), jen.Qual(pkgHTTPAPI, "HeaderParam").Call(styleCode(p.Style), jen.Lit(p.Explode), jen.Lit(p.Name), v))
 				})
 			case ir.InCookie:
 				g.withParam(bg, p, func(v jen.Code) jen.Code {
 					return jen.Id("req").Dot("AddCookie").Call(jen.Op("&").Qual(pkgHTTP, "Cookie").Values(jen.Dict{
-						jen.Id("Name"): jen.Lit(p.Name), jen.Id("Value"): jen.Id("cookieParam").Call(v),
+						jen.Id("Name"): jen.Lit(p.Name), jen.Id("Value"): jen.Qual(pkgHTTPAPI, "CookieValue").Call(v),
 					}))
 				})
 			}
@@ -87,7 +87,7 @@ func (g *oapiGen) operation(f *jen.File, m ir.Method) {
 		if alts := securityAlternatives(b); alts != nil && len(g.spec.SecuritySchemes) > 0 {
 			bg.If(jen.Err().Op(":=").Id("c").Dot("authorize").Call(jen.Id("req"), alts), errNotNil()).Block(jen.Return(jen.Nil(), jen.Err()))
 		}
-		bg.List(jen.Id("resp"), jen.Id("data"), jen.Err()).Op(":=").Id("c").Dot("do").Call(jen.Id("req"))
+		bg.List(jen.Id("resp"), jen.Id("data"), jen.Err()).Op(":=").Qual(pkgHTTPAPI, "Do").Call(jen.Id("c").Dot("client"), jen.Id("req"), jen.Id("c").Dot("header"))
 		bg.If(errNotNil()).Block(jen.Return(jen.Nil(), jen.Err()))
 		g.responseSwitch(bg, m)
 	})
@@ -110,7 +110,7 @@ func (g *oapiGen) pathExpr(b *ir.HTTPBinding) jen.Code {
 		}
 		name := rest[open+1 : end]
 		if p, ok := findParam(b, ir.InPath, name); ok {
-			parts = append(parts, jen.Id("styleParam").Call(jen.Lit(p.Style), jen.Lit(p.Explode), jen.Lit(p.Name), jen.Id("in").Dot(p.GoName), jen.True()))
+			parts = append(parts, jen.Qual(pkgHTTPAPI, "PathParam").Call(styleCode(p.Style), jen.Lit(p.Explode), jen.Lit(p.Name), jen.Id("in").Dot(p.GoName)))
 		} else {
 			parts = append(parts, jen.Lit(rest[open:end+1]))
 		}
@@ -153,7 +153,7 @@ func (g *oapiGen) withParam(bg *jen.Group, p ir.Param, use func(v jen.Code) jen.
 	field := jen.Id("in").Dot(p.GoName)
 	if p.ContentType != "" {
 		inner := use
-		use = func(v jen.Code) jen.Code { return inner(jen.Id("jsonParam").Call(v)) }
+		use = func(v jen.Code) jen.Code { return inner(jen.Qual(pkgHTTPAPI, "JSONParam").Call(v)) }
 	}
 	switch {
 	case g.pointer(p.Type, p.Required):

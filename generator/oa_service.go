@@ -200,7 +200,7 @@ func (g *oapiGen) errorType(f *jen.File, m ir.Method) {
 	})
 	f.Add(comment("Error describes the failed call."))
 	f.Func().Params(jen.Id("e").Op("*").Id(name)).Id("Error").Params().String().Block(
-		jen.Return(jen.Id("httpErrorMessage").Call(jen.Lit(m.Name), jen.Id("e").Dot("StatusCode"), jen.Id("e").Dot("Message"))),
+		jen.Return(jen.Qual(pkgHTTPAPI, "ErrorMessage").Call(jen.Lit(m.Name), jen.Id("e").Dot("StatusCode"), jen.Id("e").Dot("Message"))),
 	)
 }
 
@@ -219,6 +219,6 @@ func (g *oapiGen) apiErrorType(f *jen.File) {
 	)
 	f.Add(comment("Error describes the failed call."))
 	f.Func().Params(jen.Id("e").Op("*").Id("APIError")).Id("Error").Params().String().Block(
-		jen.Return(jen.Id("httpErrorMessage").Call(jen.Id("e").Dot("Operation"), jen.Id("e").Dot("StatusCode"), jen.Id("e").Dot("Message"))),
+		jen.Return(jen.Qual(pkgHTTPAPI, "ErrorMessage").Call(jen.Id("e").Dot("Operation"), jen.Id("e").Dot("StatusCode"), jen.Id("e").Dot("Message"))),
 	)
 }

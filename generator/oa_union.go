@@ -54,7 +54,7 @@ func (g *oapiGen) unionType(f *jen.File, t *ir.Type) {
 		for _, strict := range []bool{true, false} {
 			decode := jen.Qual(pkgJSON, "Unmarshal")
 			if strict {
-				decode = jen.Id("decodeStrict")
+				decode = jen.Qual(pkgHTTPAPI, "DecodeStrict")
 			}
 			for _, v := range u.Variants {
 				bg.If(jen.Id("v").Op(":=").New(g.goType(v.Type)), decode.Clone().Call(jen.Id("data"), jen.Id("v")).Op("==").Nil()).Block(

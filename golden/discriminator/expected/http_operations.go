@@ -5,8 +5,10 @@ package discriminator
 import (
 	"context"
 	"fmt"
-	"github.com/infgen/infgen/runtime/service"
 	"net/http"
+
+	"github.com/infgen/infgen/runtime/httpapi"
+	"github.com/infgen/infgen/runtime/service"
 )
 
 // GetFoo calls GET /foo.
@@ -17,7 +19,7 @@ func (c *HTTPClient) GetFoo(ctx context.Context, in *GetFooInput) (*GetFooOutput
 		return nil, service.Permanent(fmt.Errorf("GetFoo: build request: %w", err))
 	}
 	req.Header.Set("Accept", "*/*")
-	resp, data, err := c.do(req)
+	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
 	}
@@ -28,7 +30,7 @@ func (c *HTTPClient) GetFoo(ctx context.Context, in *GetFooInput) (*GetFooOutput
 	switch {
 	case resp.StatusCode == 200:
 		v := new(FooTopLevel)
-		if err := decodeJSON("GetFoo", data, v); err != nil {
+		if err := httpapi.DecodeJSON("GetFoo", data, v); err != nil {
 			return nil, err
 		}
 		if len(data) > 0 {
@@ -39,9 +41,9 @@ func (c *HTTPClient) GetFoo(ctx context.Context, in *GetFooInput) (*GetFooOutput
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, classify(resp, &APIError{
+	return nil, httpapi.Classify(resp, &APIError{
 		Header:     resp.Header,
-		Message:    bodySnippet(data),
+		Message:    httpapi.BodySnippet(data),
 		Operation:  "GetFoo",
 		StatusCode: resp.StatusCode,
 	})

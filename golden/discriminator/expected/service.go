@@ -5,6 +5,8 @@ package discriminator
 import (
 	"context"
 	"net/http"
+
+	"github.com/infgen/infgen/runtime/httpapi"
 )
 
 // ServiceName is the name BrokenRedocDiscriminator is registered under in a worker and
@@ -47,5 +49,5 @@ type APIError struct {
 
 // Error describes the failed call.
 func (e *APIError) Error() string {
-	return httpErrorMessage(e.Operation, e.StatusCode, e.Message)
+	return httpapi.ErrorMessage(e.Operation, e.StatusCode, e.Message)
 }

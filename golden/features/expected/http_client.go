@@ -4,11 +4,11 @@ package features
 
 import (
 	"fmt"
-	"github.com/infgen/infgen/runtime/service"
-	"golang.org/x/oauth2"
-	"io"
 	"net/http"
 	"strings"
+
+	"github.com/infgen/infgen/runtime/service"
+	"golang.org/x/oauth2"
 )
 
 // HTTPClient implements Billing by calling the API over HTTP. Credentials
@@ -106,26 +106,6 @@ func WithOAuth(ts oauth2.TokenSource) HTTPOption {
 	return func(c *HTTPClient) {
 		c.secOAuth = ts
 	}
-}
-
-// do sends req with the client's headers and returns the response and its
-// body. Transport failures are retryable.
-func (c *HTTPClient) do(req *http.Request) (*http.Response, []byte, error) {
-	for k, vs := range c.header {
-		for _, v := range vs {
-			req.Header.Add(k, v)
-		}
-	}
-	resp, err := c.client.Do(req)
-	if err != nil {
-		return nil, nil, service.Retryable(fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, err), 0)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, nil, service.Retryable(fmt.Errorf("%s %s: read response: %w", req.Method, req.URL.Path, err), 0)
-	}
-	return resp, data, nil
 }
 
 // authorize applies the first alternative of security schemes whose

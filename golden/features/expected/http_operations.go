@@ -7,11 +7,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/infgen/infgen/runtime/service"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/infgen/infgen/runtime/httpapi"
+	"github.com/infgen/infgen/runtime/service"
 )
 
 // CreateInvoice calls POST /invoices.
@@ -39,7 +41,7 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 	}
 	req.Header.Set("Accept", "application/json")
 	if in.XRequestID != nil {
-		req.Header.Set("X-Request-ID", styleParam("simple", false, "X-Request-ID", *in.XRequestID, false))
+		req.Header.Set("X-Request-ID", httpapi.HeaderParam(httpapi.StyleSimple, false, "X-Request-ID", *in.XRequestID))
 	}
 	if key := service.IdempotencyKey(ctx); key != "" {
 		req.Header.Set("Idempotency-Key", key)
@@ -47,7 +49,7 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 	if err := c.authorize(req, [][]string{{"apiKeyHeader"}, {"bearerAuth"}}); err != nil {
 		return nil, err
 	}
-	resp, data, err := c.do(req)
+	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
 	}
@@ -57,26 +59,26 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 	}
 	if v := resp.Header.Get("Location"); v != "" {
 		var x string
-		if headerValue(v, &x) == nil {
+		if httpapi.ParseHeader(v, &x) == nil {
 			out.Location = &x
 		}
 	}
 	if v := resp.Header.Get("X-Rate-Limit-Remaining"); v != "" {
 		var x int64
-		if headerValue(v, &x) == nil {
+		if httpapi.ParseHeader(v, &x) == nil {
 			out.XRateLimitRemaining = &x
 		}
 	}
 	if v := resp.Header.Get("X-Warnings"); v != "" {
 		var x []string
-		if headerValue(v, &x) == nil {
+		if httpapi.ParseHeader(v, &x) == nil {
 			out.XWarnings = x
 		}
 	}
 	switch {
 	case resp.StatusCode == 201:
 		v := new(Invoice)
-		if err := decodeJSON("CreateInvoice", data, v); err != nil {
+		if err := httpapi.DecodeJSON("CreateInvoice", data, v); err != nil {
 			return nil, err
 		}
 		if len(data) > 0 {
@@ -86,29 +88,29 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 	case resp.StatusCode == 503:
 		e := &CreateInvoiceError{
 			Header:     resp.Header,
-			Message:    bodySnippet(data),
+			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		return nil, classify(resp, e)
+		return nil, httpapi.Classify(resp, e)
 	case resp.StatusCode/100 == 4:
 		e := &CreateInvoiceError{
 			Header:     resp.Header,
-			Message:    bodySnippet(data),
+			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Problem)
-		_ = decodeJSON("CreateInvoice", data, v)
+		_ = httpapi.DecodeJSON("CreateInvoice", data, v)
 		if len(data) > 0 {
 			e.Body = v
 		}
-		return nil, classify(resp, e)
+		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, classify(resp, &APIError{
+	return nil, httpapi.Classify(resp, &APIError{
 		Header:     resp.Header,
-		Message:    bodySnippet(data),
+		Message:    httpapi.BodySnippet(data),
 		Operation:  "CreateInvoice",
 		StatusCode: resp.StatusCode,
 	})
@@ -122,7 +124,7 @@ func (c *HTTPClient) DeleteInvoicesID(ctx context.Context, in *DeleteInvoicesIDI
 	if in.ID == "" {
 		return nil, service.Permanentf("DeleteInvoicesID: path parameter id is empty")
 	}
-	u := c.baseURL + "/invoices/" + styleParam("simple", false, "id", in.ID, true)
+	u := c.baseURL + "/invoices/" + httpapi.PathParam(httpapi.StyleSimple, false, "id", in.ID)
 	req, err := http.NewRequestWithContext(ctx, "DELETE", u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("DeleteInvoicesID: build request: %w", err))
@@ -130,7 +132,7 @@ func (c *HTTPClient) DeleteInvoicesID(ctx context.Context, in *DeleteInvoicesIDI
 	if err := c.authorize(req, [][]string{{"oauth"}}); err != nil {
 		return nil, err
 	}
-	resp, data, err := c.do(req)
+	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
 	}
@@ -145,9 +147,9 @@ func (c *HTTPClient) DeleteInvoicesID(ctx context.Context, in *DeleteInvoicesIDI
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, classify(resp, &APIError{
+	return nil, httpapi.Classify(resp, &APIError{
 		Header:     resp.Header,
-		Message:    bodySnippet(data),
+		Message:    httpapi.BodySnippet(data),
 		Operation:  "DeleteInvoicesID",
 		StatusCode: resp.StatusCode,
 	})
@@ -161,10 +163,10 @@ func (c *HTTPClient) GetInvoice(ctx context.Context, in *GetInvoiceInput) (*GetI
 	if in.ID == "" {
 		return nil, service.Permanentf("GetInvoice: path parameter id is empty")
 	}
-	u := c.baseURL + "/invoices/" + styleParam("simple", false, "id", in.ID, true)
+	u := c.baseURL + "/invoices/" + httpapi.PathParam(httpapi.StyleSimple, false, "id", in.ID)
 	q := url.Values{}
 	if in.QueryID != nil {
-		addQuery(q, "form", true, "id", *in.QueryID)
+		httpapi.AddQuery(q, httpapi.StyleForm, true, "id", *in.QueryID)
 	}
 	if len(q) > 0 {
 		u += "?" + q.Encode()
@@ -177,7 +179,7 @@ func (c *HTTPClient) GetInvoice(ctx context.Context, in *GetInvoiceInput) (*GetI
 	if err := c.authorize(req, [][]string{{"basicAuth"}}); err != nil {
 		return nil, err
 	}
-	resp, data, err := c.do(req)
+	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +190,7 @@ func (c *HTTPClient) GetInvoice(ctx context.Context, in *GetInvoiceInput) (*GetI
 	switch {
 	case resp.StatusCode == 200:
 		v := new(Invoice)
-		if err := decodeJSON("GetInvoice", data, v); err != nil {
+		if err := httpapi.DecodeJSON("GetInvoice", data, v); err != nil {
 			return nil, err
 		}
 		if len(data) > 0 {
@@ -198,22 +200,22 @@ func (c *HTTPClient) GetInvoice(ctx context.Context, in *GetInvoiceInput) (*GetI
 	case resp.StatusCode == 404:
 		e := &GetInvoiceError{
 			Header:     resp.Header,
-			Message:    bodySnippet(data),
+			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Problem)
-		_ = decodeJSON("GetInvoice", data, v)
+		_ = httpapi.DecodeJSON("GetInvoice", data, v)
 		if len(data) > 0 {
 			e.Body = v
 		}
-		return nil, classify(resp, e)
+		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, classify(resp, &APIError{
+	return nil, httpapi.Classify(resp, &APIError{
 		Header:     resp.Header,
-		Message:    bodySnippet(data),
+		Message:    httpapi.BodySnippet(data),
 		Operation:  "GetInvoice",
 		StatusCode: resp.StatusCode,
 	})
@@ -227,26 +229,26 @@ func (c *HTTPClient) ListInvoices(ctx context.Context, in *ListInvoicesInput) (*
 	u := c.baseURL + "/invoices"
 	q := url.Values{}
 	if in.Filter != nil {
-		addQuery(q, "deepObject", true, "filter", *in.Filter)
+		httpapi.AddQuery(q, httpapi.StyleDeepObject, true, "filter", *in.Filter)
 	}
 	if in.IDs != nil {
-		addQuery(q, "form", false, "ids", in.IDs)
+		httpapi.AddQuery(q, httpapi.StyleForm, false, "ids", in.IDs)
 	}
-	addQuery(q, "form", true, "limit", in.Limit)
+	httpapi.AddQuery(q, httpapi.StyleForm, true, "limit", in.Limit)
 	if in.Since != nil {
-		addQuery(q, "form", true, "since", *in.Since)
+		httpapi.AddQuery(q, httpapi.StyleForm, true, "since", *in.Since)
 	}
 	if in.Status != nil {
-		addQuery(q, "form", true, "status", in.Status)
+		httpapi.AddQuery(q, httpapi.StyleForm, true, "status", in.Status)
 	}
 	if in.Tags != nil {
-		addQuery(q, "pipeDelimited", false, "tags", in.Tags)
+		httpapi.AddQuery(q, httpapi.StylePipeDelimited, false, "tags", in.Tags)
 	}
 	if in.Where != nil {
-		addQuery(q, "form", true, "where", jsonParam(*in.Where))
+		httpapi.AddQuery(q, httpapi.StyleForm, true, "where", httpapi.JSONParam(*in.Where))
 	}
 	if in.Words != nil {
-		addQuery(q, "spaceDelimited", false, "words", in.Words)
+		httpapi.AddQuery(q, httpapi.StyleSpaceDelimited, false, "words", in.Words)
 	}
 	if len(q) > 0 {
 		u += "?" + q.Encode()
@@ -259,10 +261,10 @@ func (c *HTTPClient) ListInvoices(ctx context.Context, in *ListInvoicesInput) (*
 	if in.Session != nil {
 		req.AddCookie(&http.Cookie{
 			Name:  "session",
-			Value: cookieParam(*in.Session),
+			Value: httpapi.CookieValue(*in.Session),
 		})
 	}
-	resp, data, err := c.do(req)
+	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
 	}
@@ -272,7 +274,7 @@ func (c *HTTPClient) ListInvoices(ctx context.Context, in *ListInvoicesInput) (*
 	}
 	switch {
 	case resp.StatusCode == 200:
-		if err := decodeJSON("ListInvoices", data, &out.Body); err != nil {
+		if err := httpapi.DecodeJSON("ListInvoices", data, &out.Body); err != nil {
 			return nil, err
 		}
 		return out, nil
@@ -283,15 +285,15 @@ func (c *HTTPClient) ListInvoices(ctx context.Context, in *ListInvoicesInput) (*
 	{
 		e := &ListInvoicesError{
 			Header:     resp.Header,
-			Message:    bodySnippet(data),
+			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Problem)
-		_ = decodeJSON("ListInvoices", data, v)
+		_ = httpapi.DecodeJSON("ListInvoices", data, v)
 		if len(data) > 0 {
 			e.Body = v
 		}
-		return nil, classify(resp, e)
+		return nil, httpapi.Classify(resp, e)
 	}
 }
 
@@ -303,11 +305,11 @@ func (c *HTTPClient) PutLines(ctx context.Context, in *PutLinesInput) (*PutLines
 	if in.ID == "" {
 		return nil, service.Permanentf("PutLines: path parameter id is empty")
 	}
-	u := c.baseURL + "/invoices/" + styleParam("simple", false, "id", in.ID, true) + "/lines" + styleParam("label", false, "coords", in.Coords, true) + styleParam("matrix", false, "matrix", in.Matrix, true)
+	u := c.baseURL + "/invoices/" + httpapi.PathParam(httpapi.StyleSimple, false, "id", in.ID) + "/lines" + httpapi.PathParam(httpapi.StyleLabel, false, "coords", in.Coords) + httpapi.PathParam(httpapi.StyleMatrix, false, "matrix", in.Matrix)
 	var body io.Reader
 	contentType := ""
 	if in.Body != nil {
-		body = strings.NewReader(formBody(in.Body))
+		body = strings.NewReader(httpapi.FormBody(in.Body))
 		contentType = "application/x-www-form-urlencoded"
 	}
 	req, err := http.NewRequestWithContext(ctx, "PUT", u, body)
@@ -319,7 +321,7 @@ func (c *HTTPClient) PutLines(ctx context.Context, in *PutLinesInput) (*PutLines
 	}
 	req.Header.Set("Accept", "text/plain")
 	if in.XFlags != nil {
-		req.Header.Set("X-Flags", styleParam("simple", false, "X-Flags", in.XFlags, false))
+		req.Header.Set("X-Flags", httpapi.HeaderParam(httpapi.StyleSimple, false, "X-Flags", in.XFlags))
 	}
 	if key := service.IdempotencyKey(ctx); key != "" {
 		req.Header.Set("X-Dedup", key)
@@ -327,7 +329,7 @@ func (c *HTTPClient) PutLines(ctx context.Context, in *PutLinesInput) (*PutLines
 	if err := c.authorize(req, [][]string{{"apiKeyHeader"}, {"bearerAuth"}}); err != nil {
 		return nil, err
 	}
-	resp, data, err := c.do(req)
+	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
 	}
@@ -344,9 +346,9 @@ func (c *HTTPClient) PutLines(ctx context.Context, in *PutLinesInput) (*PutLines
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, classify(resp, &APIError{
+	return nil, httpapi.Classify(resp, &APIError{
 		Header:     resp.Header,
-		Message:    bodySnippet(data),
+		Message:    httpapi.BodySnippet(data),
 		Operation:  "PutLines",
 		StatusCode: resp.StatusCode,
 	})
@@ -362,7 +364,7 @@ func (c *HTTPClient) Upload(ctx context.Context, in *UploadInput) (*UploadOutput
 	contentType := ""
 	if in.Body != nil {
 		var err error
-		body, contentType, err = multipartBody(in.Body)
+		body, contentType, err = httpapi.MultipartBody(in.Body)
 		if err != nil {
 			return nil, service.Permanent(fmt.Errorf("Upload: encode multipart body: %w", err))
 		}
@@ -378,7 +380,7 @@ func (c *HTTPClient) Upload(ctx context.Context, in *UploadInput) (*UploadOutput
 	if err := c.authorize(req, [][]string{{"apiKeyCookie", "apiKeyQuery"}}); err != nil {
 		return nil, err
 	}
-	resp, data, err := c.do(req)
+	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
 	}
@@ -393,17 +395,17 @@ func (c *HTTPClient) Upload(ctx context.Context, in *UploadInput) (*UploadOutput
 	case resp.StatusCode == 429:
 		e := &UploadError{
 			Header:     resp.Header,
-			Message:    bodySnippet(data),
+			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		return nil, classify(resp, e)
+		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, classify(resp, &APIError{
+	return nil, httpapi.Classify(resp, &APIError{
 		Header:     resp.Header,
-		Message:    bodySnippet(data),
+		Message:    httpapi.BodySnippet(data),
 		Operation:  "Upload",
 		StatusCode: resp.StatusCode,
 	})

@@ -4,10 +4,11 @@ package features
 
 import (
 	"errors"
+	"time"
+
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/retry"
 	"github.com/infgen/infgen/runtime/worker"
-	"time"
 )
 
 // Register hosts impl (usually an *HTTPClient) in w under ServiceName, one

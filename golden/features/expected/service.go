@@ -5,6 +5,8 @@ package features
 import (
 	"context"
 	"net/http"
+
+	"github.com/infgen/infgen/runtime/httpapi"
 )
 
 // ServiceName is the name Billing is registered under in a worker and
@@ -85,7 +87,7 @@ type CreateInvoiceError struct {
 
 // Error describes the failed call.
 func (e *CreateInvoiceError) Error() string {
-	return httpErrorMessage("CreateInvoice", e.StatusCode, e.Message)
+	return httpapi.ErrorMessage("CreateInvoice", e.StatusCode, e.Message)
 }
 
 // DeleteInvoicesIDInput holds the parameters and body of DeleteInvoicesID.
@@ -137,7 +139,7 @@ type GetInvoiceError struct {
 
 // Error describes the failed call.
 func (e *GetInvoiceError) Error() string {
-	return httpErrorMessage("GetInvoice", e.StatusCode, e.Message)
+	return httpapi.ErrorMessage("GetInvoice", e.StatusCode, e.Message)
 }
 
 // ListInvoicesInput holds the parameters and body of ListInvoices.
@@ -187,7 +189,7 @@ type ListInvoicesError struct {
 
 // Error describes the failed call.
 func (e *ListInvoicesError) Error() string {
-	return httpErrorMessage("ListInvoices", e.StatusCode, e.Message)
+	return httpapi.ErrorMessage("ListInvoices", e.StatusCode, e.Message)
 }
 
 // PutLinesInput holds the parameters and body of PutLines.
@@ -243,7 +245,7 @@ type UploadError struct {
 
 // Error describes the failed call.
 func (e *UploadError) Error() string {
-	return httpErrorMessage("Upload", e.StatusCode, e.Message)
+	return httpapi.ErrorMessage("Upload", e.StatusCode, e.Message)
 }
 
 // APIError is a response with a status the operation does not declare.
@@ -260,5 +262,5 @@ type APIError struct {
 
 // Error describes the failed call.
 func (e *APIError) Error() string {
-	return httpErrorMessage(e.Operation, e.StatusCode, e.Message)
+	return httpapi.ErrorMessage(e.Operation, e.StatusCode, e.Message)
 }

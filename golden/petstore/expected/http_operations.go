@@ -5,9 +5,11 @@ package petstore
 import (
 	"context"
 	"fmt"
-	"github.com/infgen/infgen/runtime/service"
 	"net/http"
 	"net/url"
+
+	"github.com/infgen/infgen/runtime/httpapi"
+	"github.com/infgen/infgen/runtime/service"
 )
 
 // CreatePets calls POST /pets.
@@ -18,7 +20,7 @@ func (c *HTTPClient) CreatePets(ctx context.Context, in *CreatePetsInput) (*Crea
 		return nil, service.Permanent(fmt.Errorf("CreatePets: build request: %w", err))
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, data, err := c.do(req)
+	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
 	}
@@ -36,15 +38,15 @@ func (c *HTTPClient) CreatePets(ctx context.Context, in *CreatePetsInput) (*Crea
 	{
 		e := &CreatePetsError{
 			Header:     resp.Header,
-			Message:    bodySnippet(data),
+			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Error)
-		_ = decodeJSON("CreatePets", data, v)
+		_ = httpapi.DecodeJSON("CreatePets", data, v)
 		if len(data) > 0 {
 			e.Body = v
 		}
-		return nil, classify(resp, e)
+		return nil, httpapi.Classify(resp, e)
 	}
 }
 
@@ -56,7 +58,7 @@ func (c *HTTPClient) ListPets(ctx context.Context, in *ListPetsInput) (*ListPets
 	u := c.baseURL + "/pets"
 	q := url.Values{}
 	if in.Limit != nil {
-		addQuery(q, "form", true, "limit", *in.Limit)
+		httpapi.AddQuery(q, httpapi.StyleForm, true, "limit", *in.Limit)
 	}
 	if len(q) > 0 {
 		u += "?" + q.Encode()
@@ -66,7 +68,7 @@ func (c *HTTPClient) ListPets(ctx context.Context, in *ListPetsInput) (*ListPets
 		return nil, service.Permanent(fmt.Errorf("ListPets: build request: %w", err))
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, data, err := c.do(req)
+	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
 	}
@@ -76,13 +78,13 @@ func (c *HTTPClient) ListPets(ctx context.Context, in *ListPetsInput) (*ListPets
 	}
 	if v := resp.Header.Get("x-next"); v != "" {
 		var x string
-		if headerValue(v, &x) == nil {
+		if httpapi.ParseHeader(v, &x) == nil {
 			out.XNext = &x
 		}
 	}
 	switch {
 	case resp.StatusCode == 200:
-		if err := decodeJSON("ListPets", data, &out.Body); err != nil {
+		if err := httpapi.DecodeJSON("ListPets", data, &out.Body); err != nil {
 			return nil, err
 		}
 		return out, nil
@@ -93,15 +95,15 @@ func (c *HTTPClient) ListPets(ctx context.Context, in *ListPetsInput) (*ListPets
 	{
 		e := &ListPetsError{
 			Header:     resp.Header,
-			Message:    bodySnippet(data),
+			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Error)
-		_ = decodeJSON("ListPets", data, v)
+		_ = httpapi.DecodeJSON("ListPets", data, v)
 		if len(data) > 0 {
 			e.Body = v
 		}
-		return nil, classify(resp, e)
+		return nil, httpapi.Classify(resp, e)
 	}
 }
 
@@ -113,13 +115,13 @@ func (c *HTTPClient) ShowPetByID(ctx context.Context, in *ShowPetByIDInput) (*Sh
 	if in.PetID == "" {
 		return nil, service.Permanentf("ShowPetByID: path parameter petId is empty")
 	}
-	u := c.baseURL + "/pets/" + styleParam("simple", false, "petId", in.PetID, true)
+	u := c.baseURL + "/pets/" + httpapi.PathParam(httpapi.StyleSimple, false, "petId", in.PetID)
 	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("ShowPetByID: build request: %w", err))
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, data, err := c.do(req)
+	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +132,7 @@ func (c *HTTPClient) ShowPetByID(ctx context.Context, in *ShowPetByIDInput) (*Sh
 	switch {
 	case resp.StatusCode == 200:
 		v := new(Pet)
-		if err := decodeJSON("ShowPetByID", data, v); err != nil {
+		if err := httpapi.DecodeJSON("ShowPetByID", data, v); err != nil {
 			return nil, err
 		}
 		if len(data) > 0 {
@@ -144,14 +146,14 @@ func (c *HTTPClient) ShowPetByID(ctx context.Context, in *ShowPetByIDInput) (*Sh
 	{
 		e := &ShowPetByIDError{
 			Header:     resp.Header,
-			Message:    bodySnippet(data),
+			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Error)
-		_ = decodeJSON("ShowPetByID", data, v)
+		_ = httpapi.DecodeJSON("ShowPetByID", data, v)
 		if len(data) > 0 {
 			e.Body = v
 		}
-		return nil, classify(resp, e)
+		return nil, httpapi.Classify(resp, e)
 	}
 }

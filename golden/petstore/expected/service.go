@@ -5,6 +5,8 @@ package petstore
 import (
 	"context"
 	"net/http"
+
+	"github.com/infgen/infgen/runtime/httpapi"
 )
 
 // ServiceName is the name SwaggerPetstore is registered under in a worker and
@@ -60,7 +62,7 @@ type CreatePetsError struct {
 
 // Error describes the failed call.
 func (e *CreatePetsError) Error() string {
-	return httpErrorMessage("CreatePets", e.StatusCode, e.Message)
+	return httpapi.ErrorMessage("CreatePets", e.StatusCode, e.Message)
 }
 
 // ListPetsInput holds the parameters and body of ListPets.
@@ -100,7 +102,7 @@ type ListPetsError struct {
 
 // Error describes the failed call.
 func (e *ListPetsError) Error() string {
-	return httpErrorMessage("ListPets", e.StatusCode, e.Message)
+	return httpapi.ErrorMessage("ListPets", e.StatusCode, e.Message)
 }
 
 // ShowPetByIDInput holds the parameters and body of ShowPetByID.
@@ -136,7 +138,7 @@ type ShowPetByIDError struct {
 
 // Error describes the failed call.
 func (e *ShowPetByIDError) Error() string {
-	return httpErrorMessage("ShowPetByID", e.StatusCode, e.Message)
+	return httpapi.ErrorMessage("ShowPetByID", e.StatusCode, e.Message)
 }
 
 // APIError is a response with a status the operation does not declare.
@@ -153,5 +155,5 @@ type APIError struct {
 
 // Error describes the failed call.
 func (e *APIError) Error() string {
-	return httpErrorMessage(e.Operation, e.StatusCode, e.Message)
+	return httpapi.ErrorMessage(e.Operation, e.StatusCode, e.Message)
 }

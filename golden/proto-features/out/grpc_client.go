@@ -5,6 +5,8 @@ package v1
 
 import (
 	"context"
+
+	"github.com/infgen/infgen/runtime/grpcapi"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
@@ -35,8 +37,8 @@ var _ Audit = (*AuditGRPCClient)(nil)
 // Record calls the RPC /infgen.test.inventory.v1.Audit/Record.
 func (c *AuditGRPCClient) Record(ctx context.Context, in *Ack) (*emptypb.Empty, error) {
 	out := new(emptypb.Empty)
-	if err := c.conn.Invoke(grpcOutgoing(ctx), "/infgen.test.inventory.v1.Audit/Record", in, out, c.opts...); err != nil {
-		return nil, grpcError(err)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/infgen.test.inventory.v1.Audit/Record", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
 }
@@ -67,8 +69,8 @@ var _ Inventory2 = (*Inventory2GRPCClient)(nil)
 // DispatchGetItem2 calls the RPC /infgen.test.inventory.v1.Inventory/DispatchGetItem.
 func (c *Inventory2GRPCClient) DispatchGetItem2(ctx context.Context, in *GetItemRequest) (*Item, error) {
 	out := new(Item)
-	if err := c.conn.Invoke(grpcOutgoing(ctx), "/infgen.test.inventory.v1.Inventory/DispatchGetItem", in, out, c.opts...); err != nil {
-		return nil, grpcError(err)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/infgen.test.inventory.v1.Inventory/DispatchGetItem", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
 }
@@ -76,8 +78,8 @@ func (c *Inventory2GRPCClient) DispatchGetItem2(ctx context.Context, in *GetItem
 // GetItem calls the RPC /infgen.test.inventory.v1.Inventory/GetItem.
 func (c *Inventory2GRPCClient) GetItem(ctx context.Context, in *GetItemRequest) (*Item, error) {
 	out := new(Item)
-	if err := c.conn.Invoke(grpcOutgoing(ctx), "/infgen.test.inventory.v1.Inventory/GetItem", in, out, c.opts...); err != nil {
-		return nil, grpcError(err)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/infgen.test.inventory.v1.Inventory/GetItem", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
 }
@@ -87,8 +89,8 @@ func (c *Inventory2GRPCClient) GetItem(ctx context.Context, in *GetItemRequest) 
 // Deprecated: the proto method is marked deprecated.
 func (c *Inventory2GRPCClient) Legacy(ctx context.Context, in *GetItemRequest) (*Item, error) {
 	out := new(Item)
-	if err := c.conn.Invoke(grpcOutgoing(ctx), "/infgen.test.inventory.v1.Inventory/Legacy", in, out, c.opts...); err != nil {
-		return nil, grpcError(err)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/infgen.test.inventory.v1.Inventory/Legacy", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
 }
@@ -97,7 +99,7 @@ func (c *Inventory2GRPCClient) Legacy(ctx context.Context, in *GetItemRequest) (
 //
 // The stream is bounded by MaxStreamMessages and MaxStreamBytes.
 func (c *Inventory2GRPCClient) ListItems(ctx context.Context, in *ListItemsRequest) (*ListItemsStream2, error) {
-	ctx, cancel := context.WithCancel(grpcOutgoing(ctx))
+	ctx, cancel := context.WithCancel(grpcapi.OutgoingContext(ctx))
 	defer cancel()
 	desc := &grpc.StreamDesc{
 		StreamName:    "ListItems",
@@ -105,10 +107,10 @@ func (c *Inventory2GRPCClient) ListItems(ctx context.Context, in *ListItemsReque
 	}
 	stream, err := c.conn.NewStream(ctx, desc, "/infgen.test.inventory.v1.Inventory/ListItems", c.opts...)
 	if err != nil {
-		return nil, grpcError(err)
+		return nil, grpcapi.Classify(err)
 	}
 	out := new(ListItemsStream2)
-	if err := grpcCollect(stream, in, &out.Messages); err != nil {
+	if err := grpcapi.Collect(stream, in, &out.Messages, MaxStreamMessages, MaxStreamBytes); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -117,8 +119,8 @@ func (c *Inventory2GRPCClient) ListItems(ctx context.Context, in *ListItemsReque
 // PutItem calls the RPC /infgen.test.inventory.v1.Inventory/PutItem.
 func (c *Inventory2GRPCClient) PutItem(ctx context.Context, in *PutItemRequest) (*Ack, error) {
 	out := new(Ack)
-	if err := c.conn.Invoke(grpcOutgoing(ctx), "/infgen.test.inventory.v1.Inventory/PutItem", in, out, c.opts...); err != nil {
-		return nil, grpcError(err)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/infgen.test.inventory.v1.Inventory/PutItem", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
 }
@@ -126,8 +128,8 @@ func (c *Inventory2GRPCClient) PutItem(ctx context.Context, in *PutItemRequest) 
 // Reset calls the RPC /infgen.test.inventory.v1.Inventory/Reset.
 func (c *Inventory2GRPCClient) Reset(ctx context.Context, in *emptypb.Empty) (*emptypb.Empty, error) {
 	out := new(emptypb.Empty)
-	if err := c.conn.Invoke(grpcOutgoing(ctx), "/infgen.test.inventory.v1.Inventory/Reset", in, out, c.opts...); err != nil {
-		return nil, grpcError(err)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/infgen.test.inventory.v1.Inventory/Reset", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
 }

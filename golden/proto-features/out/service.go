@@ -5,6 +5,7 @@ package v1
 
 import (
 	"context"
+
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 

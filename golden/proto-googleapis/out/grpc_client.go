@@ -4,8 +4,10 @@
 package librarypb
 
 import (
-	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"context"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/infgen/infgen/runtime/grpcapi"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
@@ -36,8 +38,8 @@ var _ Library = (*GRPCClient)(nil)
 // DeleteBook calls the RPC /example.library.v1.Library/DeleteBook.
 func (c *GRPCClient) DeleteBook(ctx context.Context, in *GetBookRequest) (*emptypb.Empty, error) {
 	out := new(emptypb.Empty)
-	if err := c.conn.Invoke(grpcOutgoing(ctx), "/example.library.v1.Library/DeleteBook", in, out, c.opts...); err != nil {
-		return nil, grpcError(err)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/example.library.v1.Library/DeleteBook", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
 }
@@ -45,8 +47,8 @@ func (c *GRPCClient) DeleteBook(ctx context.Context, in *GetBookRequest) (*empty
 // ExportBooks calls the RPC /example.library.v1.Library/ExportBooks.
 func (c *GRPCClient) ExportBooks(ctx context.Context, in *ExportBooksRequest) (*longrunningpb.Operation, error) {
 	out := new(longrunningpb.Operation)
-	if err := c.conn.Invoke(grpcOutgoing(ctx), "/example.library.v1.Library/ExportBooks", in, out, c.opts...); err != nil {
-		return nil, grpcError(err)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/example.library.v1.Library/ExportBooks", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
 }
@@ -54,8 +56,8 @@ func (c *GRPCClient) ExportBooks(ctx context.Context, in *ExportBooksRequest) (*
 // GetBook calls the RPC /example.library.v1.Library/GetBook.
 func (c *GRPCClient) GetBook(ctx context.Context, in *GetBookRequest) (*Book, error) {
 	out := new(Book)
-	if err := c.conn.Invoke(grpcOutgoing(ctx), "/example.library.v1.Library/GetBook", in, out, c.opts...); err != nil {
-		return nil, grpcError(err)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/example.library.v1.Library/GetBook", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
 }
@@ -63,8 +65,8 @@ func (c *GRPCClient) GetBook(ctx context.Context, in *GetBookRequest) (*Book, er
 // UpdateBook calls the RPC /example.library.v1.Library/UpdateBook.
 func (c *GRPCClient) UpdateBook(ctx context.Context, in *UpdateBookRequest) (*Book, error) {
 	out := new(Book)
-	if err := c.conn.Invoke(grpcOutgoing(ctx), "/example.library.v1.Library/UpdateBook", in, out, c.opts...); err != nil {
-		return nil, grpcError(err)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/example.library.v1.Library/UpdateBook", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
 }
@@ -73,7 +75,7 @@ func (c *GRPCClient) UpdateBook(ctx context.Context, in *UpdateBookRequest) (*Bo
 //
 // The stream is bounded by MaxStreamMessages and MaxStreamBytes.
 func (c *GRPCClient) WatchOperations(ctx context.Context, in *WatchRequest) (*WatchOperationsStream, error) {
-	ctx, cancel := context.WithCancel(grpcOutgoing(ctx))
+	ctx, cancel := context.WithCancel(grpcapi.OutgoingContext(ctx))
 	defer cancel()
 	desc := &grpc.StreamDesc{
 		StreamName:    "WatchOperations",
@@ -81,10 +83,10 @@ func (c *GRPCClient) WatchOperations(ctx context.Context, in *WatchRequest) (*Wa
 	}
 	stream, err := c.conn.NewStream(ctx, desc, "/example.library.v1.Library/WatchOperations", c.opts...)
 	if err != nil {
-		return nil, grpcError(err)
+		return nil, grpcapi.Classify(err)
 	}
 	out := new(WatchOperationsStream)
-	if err := grpcCollect(stream, in, &out.Messages); err != nil {
+	if err := grpcapi.Collect(stream, in, &out.Messages, MaxStreamMessages, MaxStreamBytes); err != nil {
 		return nil, err
 	}
 	return out, nil

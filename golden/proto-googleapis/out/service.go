@@ -4,8 +4,9 @@
 package librarypb
 
 import (
-	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"context"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 

@@ -5,6 +5,8 @@ package api
 
 import (
 	"context"
+
+	"github.com/infgen/infgen/runtime/grpcapi"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
@@ -35,8 +37,8 @@ var _ MyService = (*MyServiceGRPCClient)(nil)
 // GetThing calls the RPC /my_service/get_thing.
 func (c *MyServiceGRPCClient) GetThing(ctx context.Context, in *FooBar) (*Outer_Inner, error) {
 	out := new(Outer_Inner)
-	if err := c.conn.Invoke(grpcOutgoing(ctx), "/my_service/get_thing", in, out, c.opts...); err != nil {
-		return nil, grpcError(err)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/my_service/get_thing", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
 }
@@ -45,7 +47,7 @@ func (c *MyServiceGRPCClient) GetThing(ctx context.Context, in *FooBar) (*Outer_
 //
 // The stream is bounded by MaxStreamMessages and MaxStreamBytes.
 func (c *MyServiceGRPCClient) GetThing2(ctx context.Context, in *Outer_Inner) (*GetThing2Stream, error) {
-	ctx, cancel := context.WithCancel(grpcOutgoing(ctx))
+	ctx, cancel := context.WithCancel(grpcapi.OutgoingContext(ctx))
 	defer cancel()
 	desc := &grpc.StreamDesc{
 		StreamName:    "GetThing",
@@ -53,10 +55,10 @@ func (c *MyServiceGRPCClient) GetThing2(ctx context.Context, in *Outer_Inner) (*
 	}
 	stream, err := c.conn.NewStream(ctx, desc, "/my_service/GetThing", c.opts...)
 	if err != nil {
-		return nil, grpcError(err)
+		return nil, grpcapi.Classify(err)
 	}
 	out := new(GetThing2Stream)
-	if err := grpcCollect(stream, in, &out.Messages); err != nil {
+	if err := grpcapi.Collect(stream, in, &out.Messages, MaxStreamMessages, MaxStreamBytes); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -65,8 +67,8 @@ func (c *MyServiceGRPCClient) GetThing2(ctx context.Context, in *Outer_Inner) (*
 // New calls the RPC /my_service/New.
 func (c *MyServiceGRPCClient) New(ctx context.Context, in *Outer) (*Outer, error) {
 	out := new(Outer)
-	if err := c.conn.Invoke(grpcOutgoing(ctx), "/my_service/New", in, out, c.opts...); err != nil {
-		return nil, grpcError(err)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/my_service/New", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
 }
@@ -74,8 +76,8 @@ func (c *MyServiceGRPCClient) New(ctx context.Context, in *Outer) (*Outer, error
 // Register calls the RPC /my_service/Register.
 func (c *MyServiceGRPCClient) Register(ctx context.Context, in *emptypb.Empty) (*emptypb.Empty, error) {
 	out := new(emptypb.Empty)
-	if err := c.conn.Invoke(grpcOutgoing(ctx), "/my_service/Register", in, out, c.opts...); err != nil {
-		return nil, grpcError(err)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/my_service/Register", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
 }
@@ -84,7 +86,7 @@ func (c *MyServiceGRPCClient) Register(ctx context.Context, in *emptypb.Empty) (
 //
 // The stream is bounded by MaxStreamMessages and MaxStreamBytes.
 func (c *MyServiceGRPCClient) ServiceName(ctx context.Context, in *emptypb.Empty) (*ServiceNameStream, error) {
-	ctx, cancel := context.WithCancel(grpcOutgoing(ctx))
+	ctx, cancel := context.WithCancel(grpcapi.OutgoingContext(ctx))
 	defer cancel()
 	desc := &grpc.StreamDesc{
 		StreamName:    "ServiceName",
@@ -92,10 +94,10 @@ func (c *MyServiceGRPCClient) ServiceName(ctx context.Context, in *emptypb.Empty
 	}
 	stream, err := c.conn.NewStream(ctx, desc, "/my_service/ServiceName", c.opts...)
 	if err != nil {
-		return nil, grpcError(err)
+		return nil, grpcapi.Classify(err)
 	}
 	out := new(ServiceNameStream)
-	if err := grpcCollect(stream, in, &out.Messages); err != nil {
+	if err := grpcapi.Collect(stream, in, &out.Messages, MaxStreamMessages, MaxStreamBytes); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -104,8 +106,8 @@ func (c *MyServiceGRPCClient) ServiceName(ctx context.Context, in *emptypb.Empty
 // String calls the RPC /my_service/String.
 func (c *MyServiceGRPCClient) String(ctx context.Context, in *Outer) (*Outer, error) {
 	out := new(Outer)
-	if err := c.conn.Invoke(grpcOutgoing(ctx), "/my_service/String", in, out, c.opts...); err != nil {
-		return nil, grpcError(err)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/my_service/String", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
 }
@@ -136,8 +138,8 @@ var _ Other = (*OtherGRPCClient)(nil)
 // X calls the RPC /other/x.
 func (c *OtherGRPCClient) X(ctx context.Context, in *Outer) (*Outer, error) {
 	out := new(Outer)
-	if err := c.conn.Invoke(grpcOutgoing(ctx), "/other/x", in, out, c.opts...); err != nil {
-		return nil, grpcError(err)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/other/x", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
 }

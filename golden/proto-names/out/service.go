@@ -5,6 +5,7 @@ package api
 
 import (
 	"context"
+
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 

@@ -5,6 +5,8 @@ package routeguide
 
 import (
 	"context"
+
+	"github.com/infgen/infgen/runtime/grpcapi"
 	"google.golang.org/grpc"
 )
 
@@ -34,8 +36,8 @@ var _ RouteGuide = (*GRPCClient)(nil)
 // GetFeature calls the RPC /routeguide.RouteGuide/GetFeature.
 func (c *GRPCClient) GetFeature(ctx context.Context, in *Point) (*Feature, error) {
 	out := new(Feature)
-	if err := c.conn.Invoke(grpcOutgoing(ctx), "/routeguide.RouteGuide/GetFeature", in, out, c.opts...); err != nil {
-		return nil, grpcError(err)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/routeguide.RouteGuide/GetFeature", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
 }
@@ -44,7 +46,7 @@ func (c *GRPCClient) GetFeature(ctx context.Context, in *Point) (*Feature, error
 //
 // The stream is bounded by MaxStreamMessages and MaxStreamBytes.
 func (c *GRPCClient) ListFeatures(ctx context.Context, in *Rectangle) (*ListFeaturesStream, error) {
-	ctx, cancel := context.WithCancel(grpcOutgoing(ctx))
+	ctx, cancel := context.WithCancel(grpcapi.OutgoingContext(ctx))
 	defer cancel()
 	desc := &grpc.StreamDesc{
 		StreamName:    "ListFeatures",
@@ -52,10 +54,10 @@ func (c *GRPCClient) ListFeatures(ctx context.Context, in *Rectangle) (*ListFeat
 	}
 	stream, err := c.conn.NewStream(ctx, desc, "/routeguide.RouteGuide/ListFeatures", c.opts...)
 	if err != nil {
-		return nil, grpcError(err)
+		return nil, grpcapi.Classify(err)
 	}
 	out := new(ListFeaturesStream)
-	if err := grpcCollect(stream, in, &out.Messages); err != nil {
+	if err := grpcapi.Collect(stream, in, &out.Messages, MaxStreamMessages, MaxStreamBytes); err != nil {
 		return nil, err
 	}
 	return out, nil

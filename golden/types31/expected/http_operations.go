@@ -7,9 +7,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/infgen/infgen/runtime/service"
 	"io"
 	"net/http"
+
+	"github.com/infgen/infgen/runtime/httpapi"
+	"github.com/infgen/infgen/runtime/service"
 )
 
 // GetShape calls GET /shapes/{id}.
@@ -17,13 +19,13 @@ func (c *HTTPClient) GetShape(ctx context.Context, in *GetShapeInput) (*GetShape
 	if in == nil {
 		in = new(GetShapeInput)
 	}
-	u := c.baseURL + "/shapes/" + styleParam("simple", false, "id", in.ID, true)
+	u := c.baseURL + "/shapes/" + httpapi.PathParam(httpapi.StyleSimple, false, "id", in.ID)
 	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("GetShape: build request: %w", err))
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, data, err := c.do(req)
+	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +36,7 @@ func (c *HTTPClient) GetShape(ctx context.Context, in *GetShapeInput) (*GetShape
 	switch {
 	case resp.StatusCode == 200:
 		v := new(Tree)
-		if err := decodeJSON("GetShape", data, v); err != nil {
+		if err := httpapi.DecodeJSON("GetShape", data, v); err != nil {
 			return nil, err
 		}
 		if len(data) > 0 {
@@ -45,9 +47,9 @@ func (c *HTTPClient) GetShape(ctx context.Context, in *GetShapeInput) (*GetShape
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, classify(resp, &APIError{
+	return nil, httpapi.Classify(resp, &APIError{
 		Header:     resp.Header,
-		Message:    bodySnippet(data),
+		Message:    httpapi.BodySnippet(data),
 		Operation:  "GetShape",
 		StatusCode: resp.StatusCode,
 	})
@@ -58,13 +60,13 @@ func (c *HTTPClient) GetShape2(ctx context.Context, in *GetShape2Input) (*GetSha
 	if in == nil {
 		in = new(GetShape2Input)
 	}
-	u := c.baseURL + "/shapes/" + styleParam("simple", false, "id", in.ID, true)
+	u := c.baseURL + "/shapes/" + httpapi.PathParam(httpapi.StyleSimple, false, "id", in.ID)
 	req, err := http.NewRequestWithContext(ctx, "POST", u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("GetShape2: build request: %w", err))
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, data, err := c.do(req)
+	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +77,7 @@ func (c *HTTPClient) GetShape2(ctx context.Context, in *GetShape2Input) (*GetSha
 	switch {
 	case resp.StatusCode == 200:
 		v := new(Weird)
-		if err := decodeJSON("GetShape2", data, v); err != nil {
+		if err := httpapi.DecodeJSON("GetShape2", data, v); err != nil {
 			return nil, err
 		}
 		if len(data) > 0 {
@@ -86,9 +88,9 @@ func (c *HTTPClient) GetShape2(ctx context.Context, in *GetShape2Input) (*GetSha
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, classify(resp, &APIError{
+	return nil, httpapi.Classify(resp, &APIError{
 		Header:     resp.Header,
-		Message:    bodySnippet(data),
+		Message:    httpapi.BodySnippet(data),
 		Operation:  "GetShape2",
 		StatusCode: resp.StatusCode,
 	})
@@ -118,7 +120,7 @@ func (c *HTTPClient) PostShapes(ctx context.Context, in *PostShapesInput) (*Post
 		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, data, err := c.do(req)
+	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +131,7 @@ func (c *HTTPClient) PostShapes(ctx context.Context, in *PostShapesInput) (*Post
 	switch {
 	case resp.StatusCode == 200:
 		v := new(Shape)
-		if err := decodeJSON("PostShapes", data, v); err != nil {
+		if err := httpapi.DecodeJSON("PostShapes", data, v); err != nil {
 			return nil, err
 		}
 		if len(data) > 0 {
@@ -140,9 +142,9 @@ func (c *HTTPClient) PostShapes(ctx context.Context, in *PostShapesInput) (*Post
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, classify(resp, &APIError{
+	return nil, httpapi.Classify(resp, &APIError{
 		Header:     resp.Header,
-		Message:    bodySnippet(data),
+		Message:    httpapi.BodySnippet(data),
 		Operation:  "PostShapes",
 		StatusCode: resp.StatusCode,
 	})

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/infgen/infgen/runtime/httpapi"
 )
 
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
@@ -135,15 +137,15 @@ func (u *AnyValue) UnmarshalJSON(data []byte) error {
 	if string(data) == "null" {
 		return nil
 	}
-	if v := new(string); decodeStrict(data, v) == nil {
+	if v := new(string); httpapi.DecodeStrict(data, v) == nil {
 		u.String = v
 		return nil
 	}
-	if v := new(int64); decodeStrict(data, v) == nil {
+	if v := new(int64); httpapi.DecodeStrict(data, v) == nil {
 		u.Int64 = v
 		return nil
 	}
-	if v := new([]string); decodeStrict(data, v) == nil {
+	if v := new([]string); httpapi.DecodeStrict(data, v) == nil {
 		u.StringArray = *v
 		return nil
 	}
@@ -305,11 +307,11 @@ func (u *Shape) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	if v := new(Circle); decodeStrict(data, v) == nil {
+	if v := new(Circle); httpapi.DecodeStrict(data, v) == nil {
 		u.Circle = v
 		return nil
 	}
-	if v := new(Square); decodeStrict(data, v) == nil {
+	if v := new(Square); httpapi.DecodeStrict(data, v) == nil {
 		u.Square = v
 		return nil
 	}

@@ -5,9 +5,11 @@ package consumption
 import (
 	"context"
 	"fmt"
-	"github.com/infgen/infgen/runtime/service"
 	"net/http"
 	"net/url"
+
+	"github.com/infgen/infgen/runtime/httpapi"
+	"github.com/infgen/infgen/runtime/service"
 )
 
 // GetConsumption calls GET /customers/{customerId}/consumption.
@@ -18,9 +20,9 @@ func (c *HTTPClient) GetConsumption(ctx context.Context, in *GetConsumptionInput
 	if in.CustomerID == "" {
 		return nil, service.Permanentf("GetConsumption: path parameter customerId is empty")
 	}
-	u := c.baseURL + "/customers/" + styleParam("simple", false, "customerId", in.CustomerID, true) + "/consumption"
+	u := c.baseURL + "/customers/" + httpapi.PathParam(httpapi.StyleSimple, false, "customerId", in.CustomerID) + "/consumption"
 	q := url.Values{}
-	addQuery(q, "form", true, "month", in.Month)
+	httpapi.AddQuery(q, httpapi.StyleForm, true, "month", in.Month)
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
@@ -29,7 +31,7 @@ func (c *HTTPClient) GetConsumption(ctx context.Context, in *GetConsumptionInput
 		return nil, service.Permanent(fmt.Errorf("GetConsumption: build request: %w", err))
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, data, err := c.do(req)
+	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +42,7 @@ func (c *HTTPClient) GetConsumption(ctx context.Context, in *GetConsumptionInput
 	switch {
 	case resp.StatusCode == 200:
 		v := new(Consumption)
-		if err := decodeJSON("GetConsumption", data, v); err != nil {
+		if err := httpapi.DecodeJSON("GetConsumption", data, v); err != nil {
 			return nil, err
 		}
 		if len(data) > 0 {
@@ -50,34 +52,34 @@ func (c *HTTPClient) GetConsumption(ctx context.Context, in *GetConsumptionInput
 	case resp.StatusCode == 404:
 		e := &GetConsumptionError{
 			Header:     resp.Header,
-			Message:    bodySnippet(data),
+			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Problem)
-		_ = decodeJSON("GetConsumption", data, v)
+		_ = httpapi.DecodeJSON("GetConsumption", data, v)
 		if len(data) > 0 {
 			e.Body = v
 		}
-		return nil, classify(resp, e)
+		return nil, httpapi.Classify(resp, e)
 	case resp.StatusCode == 503:
 		e := &GetConsumptionError{
 			Header:     resp.Header,
-			Message:    bodySnippet(data),
+			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Problem)
-		_ = decodeJSON("GetConsumption", data, v)
+		_ = httpapi.DecodeJSON("GetConsumption", data, v)
 		if len(data) > 0 {
 			e.Body = v
 		}
-		return nil, classify(resp, e)
+		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, classify(resp, &APIError{
+	return nil, httpapi.Classify(resp, &APIError{
 		Header:     resp.Header,
-		Message:    bodySnippet(data),
+		Message:    httpapi.BodySnippet(data),
 		Operation:  "GetConsumption",
 		StatusCode: resp.StatusCode,
 	})

@@ -5,6 +5,8 @@ package consumption
 import (
 	"context"
 	"net/http"
+
+	"github.com/infgen/infgen/runtime/httpapi"
 )
 
 // ServiceName is the name ConsumptionService is registered under in a worker and
@@ -60,7 +62,7 @@ type GetConsumptionError struct {
 
 // Error describes the failed call.
 func (e *GetConsumptionError) Error() string {
-	return httpErrorMessage("GetConsumption", e.StatusCode, e.Message)
+	return httpapi.ErrorMessage("GetConsumption", e.StatusCode, e.Message)
 }
 
 // APIError is a response with a status the operation does not declare.
@@ -77,5 +79,5 @@ type APIError struct {
 
 // Error describes the failed call.
 func (e *APIError) Error() string {
-	return httpErrorMessage(e.Operation, e.StatusCode, e.Message)
+	return httpapi.ErrorMessage(e.Operation, e.StatusCode, e.Message)
 }

@@ -3,9 +3,6 @@
 package email
 
 import (
-	"fmt"
-	"github.com/infgen/infgen/runtime/service"
-	"io"
 	"net/http"
 	"strings"
 )
@@ -50,24 +47,4 @@ func WithHeader(key, value string) HTTPOption {
 	return func(c *HTTPClient) {
 		c.header.Add(key, value)
 	}
-}
-
-// do sends req with the client's headers and returns the response and its
-// body. Transport failures are retryable.
-func (c *HTTPClient) do(req *http.Request) (*http.Response, []byte, error) {
-	for k, vs := range c.header {
-		for _, v := range vs {
-			req.Header.Add(k, v)
-		}
-	}
-	resp, err := c.client.Do(req)
-	if err != nil {
-		return nil, nil, service.Retryable(fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, err), 0)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, nil, service.Retryable(fmt.Errorf("%s %s: read response: %w", req.Method, req.URL.Path, err), 0)
-	}
-	return resp, data, nil
 }

@@ -7,9 +7,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/infgen/infgen/runtime/service"
 	"io"
 	"net/http"
+
+	"github.com/infgen/infgen/runtime/httpapi"
+	"github.com/infgen/infgen/runtime/service"
 )
 
 // SendEmail calls POST /emails.
@@ -39,7 +41,7 @@ func (c *HTTPClient) SendEmail(ctx context.Context, in *SendEmailInput) (*SendEm
 	if key := service.IdempotencyKey(ctx); key != "" {
 		req.Header.Set("Idempotency-Key", key)
 	}
-	resp, data, err := c.do(req)
+	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +52,7 @@ func (c *HTTPClient) SendEmail(ctx context.Context, in *SendEmailInput) (*SendEm
 	switch {
 	case resp.StatusCode == 202:
 		v := new(EmailReceipt)
-		if err := decodeJSON("SendEmail", data, v); err != nil {
+		if err := httpapi.DecodeJSON("SendEmail", data, v); err != nil {
 			return nil, err
 		}
 		if len(data) > 0 {
@@ -60,34 +62,34 @@ func (c *HTTPClient) SendEmail(ctx context.Context, in *SendEmailInput) (*SendEm
 	case resp.StatusCode == 422:
 		e := &SendEmailError{
 			Header:     resp.Header,
-			Message:    bodySnippet(data),
+			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Problem)
-		_ = decodeJSON("SendEmail", data, v)
+		_ = httpapi.DecodeJSON("SendEmail", data, v)
 		if len(data) > 0 {
 			e.Body = v
 		}
-		return nil, classify(resp, e)
+		return nil, httpapi.Classify(resp, e)
 	case resp.StatusCode == 503:
 		e := &SendEmailError{
 			Header:     resp.Header,
-			Message:    bodySnippet(data),
+			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Problem)
-		_ = decodeJSON("SendEmail", data, v)
+		_ = httpapi.DecodeJSON("SendEmail", data, v)
 		if len(data) > 0 {
 			e.Body = v
 		}
-		return nil, classify(resp, e)
+		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, classify(resp, &APIError{
+	return nil, httpapi.Classify(resp, &APIError{
 		Header:     resp.Header,
-		Message:    bodySnippet(data),
+		Message:    httpapi.BodySnippet(data),
 		Operation:  "SendEmail",
 		StatusCode: resp.StatusCode,
 	})

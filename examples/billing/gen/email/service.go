@@ -5,6 +5,8 @@ package email
 import (
 	"context"
 	"net/http"
+
+	"github.com/infgen/infgen/runtime/httpapi"
 )
 
 // ServiceName is the name EmailService is registered under in a worker and
@@ -56,7 +58,7 @@ type SendEmailError struct {
 
 // Error describes the failed call.
 func (e *SendEmailError) Error() string {
-	return httpErrorMessage("SendEmail", e.StatusCode, e.Message)
+	return httpapi.ErrorMessage("SendEmail", e.StatusCode, e.Message)
 }
 
 // APIError is a response with a status the operation does not declare.
@@ -73,5 +75,5 @@ type APIError struct {
 
 // Error describes the failed call.
 func (e *APIError) Error() string {
-	return httpErrorMessage(e.Operation, e.StatusCode, e.Message)
+	return httpapi.ErrorMessage(e.Operation, e.StatusCode, e.Message)
 }

@@ -5,6 +5,8 @@ package invoice
 import (
 	"context"
 	"net/http"
+
+	"github.com/infgen/infgen/runtime/httpapi"
 )
 
 // ServiceName is the name InvoiceService is registered under in a worker and
@@ -56,7 +58,7 @@ type CreateInvoiceError struct {
 
 // Error describes the failed call.
 func (e *CreateInvoiceError) Error() string {
-	return httpErrorMessage("CreateInvoice", e.StatusCode, e.Message)
+	return httpapi.ErrorMessage("CreateInvoice", e.StatusCode, e.Message)
 }
 
 // APIError is a response with a status the operation does not declare.
@@ -73,5 +75,5 @@ type APIError struct {
 
 // Error describes the failed call.
 func (e *APIError) Error() string {
-	return httpErrorMessage(e.Operation, e.StatusCode, e.Message)
+	return httpapi.ErrorMessage(e.Operation, e.StatusCode, e.Message)
 }

@@ -7,9 +7,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/infgen/infgen/runtime/service"
 	"io"
 	"net/http"
+
+	"github.com/infgen/infgen/runtime/httpapi"
+	"github.com/infgen/infgen/runtime/service"
 )
 
 // RequestPayment calls POST /payments.
@@ -39,7 +41,7 @@ func (c *HTTPClient) RequestPayment(ctx context.Context, in *RequestPaymentInput
 	if key := service.IdempotencyKey(ctx); key != "" {
 		req.Header.Set("Idempotency-Key", key)
 	}
-	resp, data, err := c.do(req)
+	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +52,7 @@ func (c *HTTPClient) RequestPayment(ctx context.Context, in *RequestPaymentInput
 	switch {
 	case resp.StatusCode == 201:
 		v := new(Payment)
-		if err := decodeJSON("RequestPayment", data, v); err != nil {
+		if err := httpapi.DecodeJSON("RequestPayment", data, v); err != nil {
 			return nil, err
 		}
 		if len(data) > 0 {
@@ -60,46 +62,46 @@ func (c *HTTPClient) RequestPayment(ctx context.Context, in *RequestPaymentInput
 	case resp.StatusCode == 402:
 		e := &RequestPaymentError{
 			Header:     resp.Header,
-			Message:    bodySnippet(data),
+			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Problem)
-		_ = decodeJSON("RequestPayment", data, v)
+		_ = httpapi.DecodeJSON("RequestPayment", data, v)
 		if len(data) > 0 {
 			e.Body = v
 		}
-		return nil, classify(resp, e)
+		return nil, httpapi.Classify(resp, e)
 	case resp.StatusCode == 422:
 		e := &RequestPaymentError{
 			Header:     resp.Header,
-			Message:    bodySnippet(data),
+			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Problem)
-		_ = decodeJSON("RequestPayment", data, v)
+		_ = httpapi.DecodeJSON("RequestPayment", data, v)
 		if len(data) > 0 {
 			e.Body = v
 		}
-		return nil, classify(resp, e)
+		return nil, httpapi.Classify(resp, e)
 	case resp.StatusCode == 503:
 		e := &RequestPaymentError{
 			Header:     resp.Header,
-			Message:    bodySnippet(data),
+			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Problem)
-		_ = decodeJSON("RequestPayment", data, v)
+		_ = httpapi.DecodeJSON("RequestPayment", data, v)
 		if len(data) > 0 {
 			e.Body = v
 		}
-		return nil, classify(resp, e)
+		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, classify(resp, &APIError{
+	return nil, httpapi.Classify(resp, &APIError{
 		Header:     resp.Header,
-		Message:    bodySnippet(data),
+		Message:    httpapi.BodySnippet(data),
 		Operation:  "RequestPayment",
 		StatusCode: resp.StatusCode,
 	})

@@ -4,6 +4,7 @@ package payment
 
 import (
 	"errors"
+
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/worker"
 )

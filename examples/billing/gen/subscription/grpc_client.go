@@ -5,6 +5,8 @@ package subscription
 
 import (
 	"context"
+
+	"github.com/infgen/infgen/runtime/grpcapi"
 	"google.golang.org/grpc"
 )
 
@@ -34,8 +36,8 @@ var _ SubscriptionService = (*GRPCClient)(nil)
 // CancelSubscription calls the RPC /billing.subscription.v1.SubscriptionService/CancelSubscription.
 func (c *GRPCClient) CancelSubscription(ctx context.Context, in *CancelSubscriptionRequest) (*Subscription, error) {
 	out := new(Subscription)
-	if err := c.conn.Invoke(grpcOutgoing(ctx), "/billing.subscription.v1.SubscriptionService/CancelSubscription", in, out, c.opts...); err != nil {
-		return nil, grpcError(err)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/billing.subscription.v1.SubscriptionService/CancelSubscription", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
 }
@@ -43,8 +45,8 @@ func (c *GRPCClient) CancelSubscription(ctx context.Context, in *CancelSubscript
 // GetSubscription calls the RPC /billing.subscription.v1.SubscriptionService/GetSubscription.
 func (c *GRPCClient) GetSubscription(ctx context.Context, in *GetSubscriptionRequest) (*Subscription, error) {
 	out := new(Subscription)
-	if err := c.conn.Invoke(grpcOutgoing(ctx), "/billing.subscription.v1.SubscriptionService/GetSubscription", in, out, c.opts...); err != nil {
-		return nil, grpcError(err)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/billing.subscription.v1.SubscriptionService/GetSubscription", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
 }
@@ -52,8 +54,8 @@ func (c *GRPCClient) GetSubscription(ctx context.Context, in *GetSubscriptionReq
 // Subscribe calls the RPC /billing.subscription.v1.SubscriptionService/Subscribe.
 func (c *GRPCClient) Subscribe(ctx context.Context, in *SubscribeRequest) (*Subscription, error) {
 	out := new(Subscription)
-	if err := c.conn.Invoke(grpcOutgoing(ctx), "/billing.subscription.v1.SubscriptionService/Subscribe", in, out, c.opts...); err != nil {
-		return nil, grpcError(err)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/billing.subscription.v1.SubscriptionService/Subscribe", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
 }
