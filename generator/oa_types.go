@@ -90,32 +90,9 @@ func (g *oapiGen) aliasType(f *jen.File, t *ir.Type) {
 	}
 }
 
-// dateType declares Date, the Go type of format: date.
+// dateType declares Date, the Go type of format: date, as an alias of
+// httpapi.Date (encoding, parsing and parameter serialization live there).
 func (g *oapiGen) dateType(f *jen.File) {
-	layout := jen.Lit("2006-01-02")
 	f.Add(comment(`Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".`))
-	f.Type().Id("Date").Struct(jen.Qual(pkgTime, "Time"))
-	f.Add(comment("String formats the date as 2006-01-02."))
-	f.Func().Params(jen.Id("d").Id("Date")).Id("String").Params().String().Block(
-		jen.Return(jen.Id("d").Dot("Format").Call(layout)),
-	)
-	f.Add(comment("MarshalJSON encodes the date as a JSON string."))
-	f.Func().Params(jen.Id("d").Id("Date")).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
-		jen.Return(jen.Qual(pkgJSON, "Marshal").Call(jen.Id("d").Dot("String").Call())),
-	)
-	f.Add(comment("UnmarshalJSON decodes a JSON string holding a date (or a date-time)."))
-	f.Func().Params(jen.Id("d").Op("*").Id("Date")).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
-		jen.If(jen.String().Call(jen.Id("data")).Op("==").Lit("null")).Block(jen.Return(jen.Nil())),
-		jen.Var().Id("s").String(),
-		jen.If(jen.Err().Op(":=").Qual(pkgJSON, "Unmarshal").Call(jen.Id("data"), jen.Op("&").Id("s")), jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Err()),
-		),
-		jen.If(jen.Len(jen.Id("s")).Op(">").Lit(10)).Block(
-			jen.Id("s").Op("=").Id("s").Index(jen.Empty(), jen.Lit(10)),
-		),
-		jen.List(jen.Id("t"), jen.Err()).Op(":=").Qual(pkgTime, "Parse").Call(layout, jen.Id("s")),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-		jen.Id("d").Dot("Time").Op("=").Id("t"),
-		jen.Return(jen.Nil()),
-	)
+	f.Type().Id("Date").Op("=").Qual(pkgHTTPAPI, "Date")
 }

@@ -3,44 +3,13 @@
 package features
 
 import (
-	"encoding/json"
 	"time"
+
+	"github.com/infgen/infgen/runtime/httpapi"
 )
 
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
-type Date struct {
-	time.Time
-}
-
-// String formats the date as 2006-01-02.
-func (d Date) String() string {
-	return d.Format("2006-01-02")
-}
-
-// MarshalJSON encodes the date as a JSON string.
-func (d Date) MarshalJSON() ([]byte, error) {
-	return json.Marshal(d.String())
-}
-
-// UnmarshalJSON decodes a JSON string holding a date (or a date-time).
-func (d *Date) UnmarshalJSON(data []byte) error {
-	if string(data) == "null" {
-		return nil
-	}
-	var s string
-	if err := json.Unmarshal(data, &s); err != nil {
-		return err
-	}
-	if len(s) > 10 {
-		s = s[:10]
-	}
-	t, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		return err
-	}
-	d.Time = t
-	return nil
-}
+type Date = httpapi.Date
 
 // Invoice is an object of the API.
 type Invoice struct {
