@@ -22,8 +22,8 @@ func (g *grpcGen) clientFile(f *jen.File) {
 			jen.Id("opts").Index().Qual(grpcPathGRPC, "CallOption"),
 		))
 		f.Line()
-		f.Add(jen.Commentf("%s returns a %s calling the server behind conn; opts apply to", n.NewClient, s.Name).Line().
-			Comment("every call.").Line().
+		f.Add(jen.Commentf("%s returns a client of %s calling the server behind conn; opts", n.NewClient, s.Name).Line().
+			Comment("apply to every call.").Line().
 			Func().Id(n.NewClient).Params(
 			jen.Id("conn").Qual(grpcPathGRPC, "ClientConnInterface"),
 			jen.Id("opts").Op("...").Qual(grpcPathGRPC, "CallOption"),

@@ -23,8 +23,8 @@ type AuditGRPCClient struct {
 	opts []grpc.CallOption
 }
 
-// NewAuditGRPCClient returns a Audit calling the server behind conn; opts apply to
-// every call.
+// NewAuditGRPCClient returns a client of Audit calling the server behind conn; opts
+// apply to every call.
 func NewAuditGRPCClient(conn grpc.ClientConnInterface, opts ...grpc.CallOption) *AuditGRPCClient {
 	return &AuditGRPCClient{
 		conn: conn,
@@ -55,8 +55,8 @@ type Inventory2GRPCClient struct {
 	opts []grpc.CallOption
 }
 
-// NewInventory2GRPCClient returns a Inventory2 calling the server behind conn; opts apply to
-// every call.
+// NewInventory2GRPCClient returns a client of Inventory2 calling the server behind conn; opts
+// apply to every call.
 func NewInventory2GRPCClient(conn grpc.ClientConnInterface, opts ...grpc.CallOption) *Inventory2GRPCClient {
 	return &Inventory2GRPCClient{
 		conn: conn,

@@ -24,8 +24,8 @@ type GRPCClient struct {
 	opts []grpc.CallOption
 }
 
-// NewGRPCClient returns a Library calling the server behind conn; opts apply to
-// every call.
+// NewGRPCClient returns a client of Library calling the server behind conn; opts
+// apply to every call.
 func NewGRPCClient(conn grpc.ClientConnInterface, opts ...grpc.CallOption) *GRPCClient {
 	return &GRPCClient{
 		conn: conn,

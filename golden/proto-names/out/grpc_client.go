@@ -23,8 +23,8 @@ type MyServiceGRPCClient struct {
 	opts []grpc.CallOption
 }
 
-// NewMyServiceGRPCClient returns a MyService calling the server behind conn; opts apply to
-// every call.
+// NewMyServiceGRPCClient returns a client of MyService calling the server behind conn; opts
+// apply to every call.
 func NewMyServiceGRPCClient(conn grpc.ClientConnInterface, opts ...grpc.CallOption) *MyServiceGRPCClient {
 	return &MyServiceGRPCClient{
 		conn: conn,
@@ -124,8 +124,8 @@ type OtherGRPCClient struct {
 	opts []grpc.CallOption
 }
 
-// NewOtherGRPCClient returns a Other calling the server behind conn; opts apply to
-// every call.
+// NewOtherGRPCClient returns a client of Other calling the server behind conn; opts
+// apply to every call.
 func NewOtherGRPCClient(conn grpc.ClientConnInterface, opts ...grpc.CallOption) *OtherGRPCClient {
 	return &OtherGRPCClient{
 		conn: conn,

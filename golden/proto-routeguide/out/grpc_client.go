@@ -22,8 +22,8 @@ type GRPCClient struct {
 	opts []grpc.CallOption
 }
 
-// NewGRPCClient returns a RouteGuide calling the server behind conn; opts apply to
-// every call.
+// NewGRPCClient returns a client of RouteGuide calling the server behind conn; opts
+// apply to every call.
 func NewGRPCClient(conn grpc.ClientConnInterface, opts ...grpc.CallOption) *GRPCClient {
 	return &GRPCClient{
 		conn: conn,
