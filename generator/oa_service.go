@@ -35,14 +35,15 @@ func (g *oapiGen) serviceFile(f *jen.File) {
 
 // methodDoc documents an interface method.
 func methodDoc(m ir.Method) jen.Code {
-	text := m.Doc
+	lead := "calls the operation."
 	if b := m.HTTP; b != nil {
-		text = strings.TrimSpace(text + "\n\n" + b.Method + " " + b.Path)
+		lead = "calls " + b.Method + " " + b.Path + "."
 	}
+	text := m.Doc
 	if m.Deprecated {
-		text += "\n\nDeprecated: the operation is deprecated by the API."
+		text = strings.TrimSpace(text + "\n\nDeprecated: the operation is deprecated by the API.")
 	}
-	return docComment(m.Name, "calls the operation.", text)
+	return docComment(m.Name, lead, text)
 }
 
 // inputType declares MethodInput: parameters and body.

@@ -16,9 +16,7 @@ const ServiceName = "BrokenRedocDiscriminator"
 // BrokenRedocDiscriminator is the API as a Go interface: one method per operation.
 // HTTPClient implements it over HTTP; Register hosts any implementation in a worker.
 type BrokenRedocDiscriminator interface {
-	// GetFoo calls the operation.
-	//
-	// GET /foo
+	// GetFoo calls GET /foo.
 	GetFoo(ctx context.Context, in *GetFooInput) (*GetFooOutput, error)
 }
 

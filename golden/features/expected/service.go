@@ -18,31 +18,19 @@ const ServiceName = "Billing"
 //
 // A billing API exercising parameters, bodies, security and errors.
 type Billing interface {
-	// CreateInvoice calls the operation.
+	// CreateInvoice calls POST /invoices.
 	//
 	// Create an invoice.
-	//
-	// POST /invoices
 	CreateInvoice(ctx context.Context, in *CreateInvoiceInput) (*CreateInvoiceOutput, error)
-	// DeleteInvoicesID calls the operation.
-	//
-	// DELETE /invoices/{id}
+	// DeleteInvoicesID calls DELETE /invoices/{id}.
 	DeleteInvoicesID(ctx context.Context, in *DeleteInvoicesIDInput) (*DeleteInvoicesIDOutput, error)
-	// GetInvoice calls the operation.
-	//
-	// GET /invoices/{id}
+	// GetInvoice calls GET /invoices/{id}.
 	GetInvoice(ctx context.Context, in *GetInvoiceInput) (*GetInvoiceOutput, error)
-	// ListInvoices calls the operation.
-	//
-	// GET /invoices
+	// ListInvoices calls GET /invoices.
 	ListInvoices(ctx context.Context, in *ListInvoicesInput) (*ListInvoicesOutput, error)
-	// PutLines calls the operation.
-	//
-	// PUT /invoices/{id}/lines{coords}{matrix}
+	// PutLines calls PUT /invoices/{id}/lines{coords}{matrix}.
 	PutLines(ctx context.Context, in *PutLinesInput) (*PutLinesOutput, error)
-	// Upload calls the operation.
-	//
-	// POST /uploads
+	// Upload calls POST /uploads.
 	Upload(ctx context.Context, in *UploadInput) (*UploadOutput, error)
 }
 

@@ -16,23 +16,17 @@ const ServiceName = "SwaggerPetstore"
 // SwaggerPetstore is the API as a Go interface: one method per operation.
 // HTTPClient implements it over HTTP; Register hosts any implementation in a worker.
 type SwaggerPetstore interface {
-	// CreatePets calls the operation.
+	// CreatePets calls POST /pets.
 	//
-	// # Create a pet
-	//
-	// POST /pets
+	// Create a pet
 	CreatePets(ctx context.Context, in *CreatePetsInput) (*CreatePetsOutput, error)
-	// ListPets calls the operation.
+	// ListPets calls GET /pets.
 	//
-	// # List all pets
-	//
-	// GET /pets
+	// List all pets
 	ListPets(ctx context.Context, in *ListPetsInput) (*ListPetsOutput, error)
-	// ShowPetByID calls the operation.
+	// ShowPetByID calls GET /pets/{petId}.
 	//
-	// # Info for a specific pet
-	//
-	// GET /pets/{petId}
+	// Info for a specific pet
 	ShowPetByID(ctx context.Context, in *ShowPetByIDInput) (*ShowPetByIDOutput, error)
 }
 

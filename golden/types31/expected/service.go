@@ -16,17 +16,11 @@ const ServiceName = "Type"
 // Type is the API as a Go interface: one method per operation.
 // HTTPClient implements it over HTTP; Register hosts any implementation in a worker.
 type Type interface {
-	// GetShape calls the operation.
-	//
-	// GET /shapes/{id}
+	// GetShape calls GET /shapes/{id}.
 	GetShape(ctx context.Context, in *GetShapeInput) (*GetShapeOutput, error)
-	// GetShape2 calls the operation.
-	//
-	// POST /shapes/{id}
+	// GetShape2 calls POST /shapes/{id}.
 	GetShape2(ctx context.Context, in *GetShape2Input) (*GetShape2Output, error)
-	// PostShapes calls the operation.
-	//
-	// POST /shapes
+	// PostShapes calls POST /shapes.
 	PostShapes(ctx context.Context, in *PostShapesInput) (*PostShapesOutput, error)
 }
 

@@ -19,11 +19,9 @@ const ServiceName = "ConsumptionService"
 // Metering: how much a customer consumed in a calendar month, and what it
 // costs. Stands for the company's existing usage API.
 type ConsumptionService interface {
-	// GetConsumption calls the operation.
+	// GetConsumption calls GET /customers/{customerId}/consumption.
 	//
-	// # Get a customer's consumption for a month
-	//
-	// GET /customers/{customerId}/consumption
+	// Get a customer's consumption for a month
 	GetConsumption(ctx context.Context, in *GetConsumptionInput) (*GetConsumptionOutput, error)
 }
 

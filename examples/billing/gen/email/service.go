@@ -19,11 +19,9 @@ const ServiceName = "EmailService"
 // Outgoing email. A request carrying an Idempotency-Key that was already
 // seen is not sent again.
 type EmailService interface {
-	// SendEmail calls the operation.
+	// SendEmail calls POST /emails.
 	//
-	// # Send an email
-	//
-	// POST /emails
+	// Send an email
 	SendEmail(ctx context.Context, in *SendEmailInput) (*SendEmailOutput, error)
 }
 

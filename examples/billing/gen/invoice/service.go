@@ -19,11 +19,9 @@ const ServiceName = "InvoiceService"
 // Invoicing. A request carrying an Idempotency-Key that was already seen
 // returns the original invoice instead of issuing a new number.
 type InvoiceService interface {
-	// CreateInvoice calls the operation.
+	// CreateInvoice calls POST /invoices.
 	//
-	// # Issue an invoice for a paid month
-	//
-	// POST /invoices
+	// Issue an invoice for a paid month
 	CreateInvoice(ctx context.Context, in *CreateInvoiceInput) (*CreateInvoiceOutput, error)
 }
 

@@ -19,11 +19,9 @@ const ServiceName = "PaymentService"
 // Card payments. A request carrying an Idempotency-Key that was already
 // seen returns the original payment instead of charging again.
 type PaymentService interface {
-	// RequestPayment calls the operation.
+	// RequestPayment calls POST /payments.
 	//
-	// # Charge a customer's card
-	//
-	// POST /payments
+	// Charge a customer's card
 	RequestPayment(ctx context.Context, in *RequestPaymentInput) (*RequestPaymentOutput, error)
 }
 
