@@ -151,7 +151,17 @@ func (g *oapiGen) responseSwitch(bg *jen.Group, m ir.Method) {
 		if g.pointer(h.Type, false) {
 			assign = target.Clone().Op("=").Op("&").Id("x")
 		}
-		bg.If(jen.Id("v").Op(":=").Id("resp").Dot("Header").Dot("Get").Call(jen.Lit(h.Name)), jen.Id("v").Op("!=").Lit("")).Block(
+		get := jen.Id("v").Op(":=").Id("resp").Dot("Header").Dot("Get").Call(jen.Lit(h.Name))
+		if h.Type.Kind == ir.KindString {
+			// A plain string needs no parsing.
+			value := jen.Id("v")
+			if g.pointer(h.Type, false) {
+				value = jen.Op("&").Id("v")
+			}
+			bg.If(get, jen.Id("v").Op("!=").Lit("")).Block(target.Clone().Op("=").Add(value))
+			continue
+		}
+		bg.If(get, jen.Id("v").Op("!=").Lit("")).Block(
 			jen.Var().Id("x").Add(g.goType(h.Type)),
 			jen.If(jen.Qual(pkgHTTPAPI, "ParseHeader").Call(jen.Id("v"), jen.Op("&").Id("x")).Op("==").Nil()).Block(assign),
 		)

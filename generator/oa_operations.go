@@ -56,7 +56,7 @@ func (g *oapiGen) operation(f *jen.File, m ir.Method) {
 			g.requestBody(bg, m)
 			body = jen.Id("body")
 		}
-		bg.List(jen.Id("req"), jen.Err()).Op(":=").Qual(pkgHTTP, "NewRequestWithContext").Call(jen.Id("ctx"), jen.Lit(b.Method), jen.Id("u"), body)
+		bg.List(jen.Id("req"), jen.Err()).Op(":=").Qual(pkgHTTP, "NewRequestWithContext").Call(jen.Id("ctx"), httpMethod(b.Method), jen.Id("u"), body)
 		bg.If(errNotNil()).Block(jen.Return(jen.Nil(), jen.Qual(pkgService, "Permanent").Call(
 			jen.Qual(pkgFmt, "Errorf").Call(jen.Lit(m.Name+": build request: %w"), jen.Err()))))
 		if b.Body != nil && len(b.Body.Contents) > 0 {
@@ -91,6 +91,16 @@ func (g *oapiGen) operation(f *jen.File, m ir.Method) {
 		bg.If(errNotNil()).Block(jen.Return(jen.Nil(), jen.Err()))
 		g.responseSwitch(bg, m)
 	})
+}
+
+// httpMethod is net/http's constant for an HTTP method (http.MethodGet), or
+// a literal for a method net/http does not name.
+func httpMethod(method string) jen.Code {
+	switch method {
+	case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE":
+		return jen.Qual(pkgHTTP, "Method"+method[:1]+strings.ToLower(method[1:]))
+	}
+	return jen.Lit(method)
 }
 
 // pathExpr builds the request path from the template and path parameters.

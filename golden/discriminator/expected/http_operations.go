@@ -14,7 +14,7 @@ import (
 // GetFoo calls GET /foo.
 func (c *HTTPClient) GetFoo(ctx context.Context, in *GetFooInput) (*GetFooOutput, error) {
 	u := c.baseURL + "/foo"
-	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("GetFoo: build request: %w", err))
 	}

@@ -32,7 +32,7 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 		body = bytes.NewReader(data)
 		contentType = "application/json"
 	}
-	req, err := http.NewRequestWithContext(ctx, "POST", u, body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, body)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("CreateInvoice: build request: %w", err))
 	}
@@ -58,10 +58,7 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 		StatusCode: resp.StatusCode,
 	}
 	if v := resp.Header.Get("Location"); v != "" {
-		var x string
-		if httpapi.ParseHeader(v, &x) == nil {
-			out.Location = &x
-		}
+		out.Location = &v
 	}
 	if v := resp.Header.Get("X-Rate-Limit-Remaining"); v != "" {
 		var x int64
@@ -125,7 +122,7 @@ func (c *HTTPClient) DeleteInvoicesID(ctx context.Context, in *DeleteInvoicesIDI
 		return nil, service.Permanentf("DeleteInvoicesID: path parameter id is empty")
 	}
 	u := c.baseURL + "/invoices/" + httpapi.PathParam(httpapi.StyleSimple, false, "id", in.ID)
-	req, err := http.NewRequestWithContext(ctx, "DELETE", u, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("DeleteInvoicesID: build request: %w", err))
 	}
@@ -171,7 +168,7 @@ func (c *HTTPClient) GetInvoice(ctx context.Context, in *GetInvoiceInput) (*GetI
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("GetInvoice: build request: %w", err))
 	}
@@ -253,7 +250,7 @@ func (c *HTTPClient) ListInvoices(ctx context.Context, in *ListInvoicesInput) (*
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("ListInvoices: build request: %w", err))
 	}
@@ -312,7 +309,7 @@ func (c *HTTPClient) PutLines(ctx context.Context, in *PutLinesInput) (*PutLines
 		body = strings.NewReader(httpapi.FormBody(in.Body))
 		contentType = "application/x-www-form-urlencoded"
 	}
-	req, err := http.NewRequestWithContext(ctx, "PUT", u, body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u, body)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("PutLines: build request: %w", err))
 	}
@@ -369,7 +366,7 @@ func (c *HTTPClient) Upload(ctx context.Context, in *UploadInput) (*UploadOutput
 			return nil, service.Permanent(fmt.Errorf("Upload: encode multipart body: %w", err))
 		}
 	}
-	req, err := http.NewRequestWithContext(ctx, "POST", u, body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, body)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("Upload: build request: %w", err))
 	}

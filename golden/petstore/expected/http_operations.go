@@ -15,7 +15,7 @@ import (
 // CreatePets calls POST /pets.
 func (c *HTTPClient) CreatePets(ctx context.Context, in *CreatePetsInput) (*CreatePetsOutput, error) {
 	u := c.baseURL + "/pets"
-	req, err := http.NewRequestWithContext(ctx, "POST", u, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("CreatePets: build request: %w", err))
 	}
@@ -63,7 +63,7 @@ func (c *HTTPClient) ListPets(ctx context.Context, in *ListPetsInput) (*ListPets
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("ListPets: build request: %w", err))
 	}
@@ -77,10 +77,7 @@ func (c *HTTPClient) ListPets(ctx context.Context, in *ListPetsInput) (*ListPets
 		StatusCode: resp.StatusCode,
 	}
 	if v := resp.Header.Get("x-next"); v != "" {
-		var x string
-		if httpapi.ParseHeader(v, &x) == nil {
-			out.XNext = &x
-		}
+		out.XNext = &v
 	}
 	switch {
 	case resp.StatusCode == 200:
@@ -116,7 +113,7 @@ func (c *HTTPClient) ShowPetByID(ctx context.Context, in *ShowPetByIDInput) (*Sh
 		return nil, service.Permanentf("ShowPetByID: path parameter petId is empty")
 	}
 	u := c.baseURL + "/pets/" + httpapi.PathParam(httpapi.StyleSimple, false, "petId", in.PetID)
-	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("ShowPetByID: build request: %w", err))
 	}

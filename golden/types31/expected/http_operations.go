@@ -20,7 +20,7 @@ func (c *HTTPClient) GetShape(ctx context.Context, in *GetShapeInput) (*GetShape
 		in = new(GetShapeInput)
 	}
 	u := c.baseURL + "/shapes/" + httpapi.PathParam(httpapi.StyleSimple, false, "id", in.ID)
-	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("GetShape: build request: %w", err))
 	}
@@ -61,7 +61,7 @@ func (c *HTTPClient) GetShape2(ctx context.Context, in *GetShape2Input) (*GetSha
 		in = new(GetShape2Input)
 	}
 	u := c.baseURL + "/shapes/" + httpapi.PathParam(httpapi.StyleSimple, false, "id", in.ID)
-	req, err := http.NewRequestWithContext(ctx, "POST", u, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("GetShape2: build request: %w", err))
 	}
@@ -112,7 +112,7 @@ func (c *HTTPClient) PostShapes(ctx context.Context, in *PostShapesInput) (*Post
 		body = bytes.NewReader(data)
 		contentType = "application/json"
 	}
-	req, err := http.NewRequestWithContext(ctx, "POST", u, body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, body)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("PostShapes: build request: %w", err))
 	}

@@ -26,7 +26,7 @@ func (c *HTTPClient) GetConsumption(ctx context.Context, in *GetConsumptionInput
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("GetConsumption: build request: %w", err))
 	}
