@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dave/jennifer/jen"
+	"golang.org/x/tools/imports"
 )
 
 // Import paths used by a scaffolded worker.
@@ -52,7 +53,13 @@ func (w *scaffold) mainFile() ([]byte, error) {
 	if err := f.Render(&b); err != nil {
 		return nil, fmt.Errorf("scaffold main.go: %w", err)
 	}
-	return b.Bytes(), nil
+	// Group the imports as goimports does (standard library first), like
+	// the generated packages; nothing is resolved, added or removed.
+	src, err := imports.Process("main.go", b.Bytes(), &imports.Options{FormatOnly: true, Comments: true, TabIndent: true, TabWidth: 8})
+	if err != nil {
+		return nil, fmt.Errorf("scaffold main.go: group imports: %w", err)
+	}
+	return src, nil
 }
 
 func (w *scaffold) packageDoc() string {

@@ -15,6 +15,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
 	"github.com/infgen/infgen/examples/billing/gen/consumption"
 	"github.com/infgen/infgen/examples/billing/gen/email"
 	"github.com/infgen/infgen/examples/billing/gen/invoice"
@@ -34,12 +41,6 @@ import (
 	"go.yaml.in/yaml/v3"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
-	"io"
-	"log/slog"
-	"os"
-	"os/signal"
-	"syscall"
-	"time"
 )
 
 func main() {

@@ -15,6 +15,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
 	"github.com/infgen/infgen/examples/billing/gen/invoice"
 	"github.com/infgen/infgen/runtime/local"
 	"github.com/infgen/infgen/runtime/retry"
@@ -27,12 +34,6 @@ import (
 	"github.com/infgen/infgen/runtime/transport/pulsar"
 	"github.com/infgen/infgen/runtime/worker"
 	"go.yaml.in/yaml/v3"
-	"io"
-	"log/slog"
-	"os"
-	"os/signal"
-	"syscall"
-	"time"
 )
 
 func main() {

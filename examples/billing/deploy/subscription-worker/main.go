@@ -15,6 +15,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
 	"github.com/infgen/infgen/examples/billing/gen/subscription"
 	"github.com/infgen/infgen/runtime/local"
 	"github.com/infgen/infgen/runtime/retry"
@@ -29,12 +36,6 @@ import (
 	"go.yaml.in/yaml/v3"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
-	"io"
-	"log/slog"
-	"os"
-	"os/signal"
-	"syscall"
-	"time"
 )
 
 func main() {
