@@ -87,22 +87,48 @@ func (g *oapiGen) requestBody(bg *jen.Group, m ir.Method) {
 }
 
 // statusCond is the switch case condition of a declared status, or nil for
-// "default" and unparsable statuses.
-func statusCond(status string) jen.Code {
+// "default" and unparsable statuses. exact is set for a single status code,
+// which a switch on the status code can match by value (cond is then the
+// code's literal).
+func statusCond(status string, tagged bool) (cond jen.Code, exact bool) {
 	code := jen.Id("resp").Dot("StatusCode")
 	if len(status) == 3 && strings.HasSuffix(status, "XX") && status[0] >= '1' && status[0] <= '5' {
-		return code.Op("/").Lit(100).Op("==").Lit(int(status[0] - '0'))
+		return code.Op("/").Lit(100).Op("==").Lit(int(status[0] - '0')), false
 	}
 	if n, err := strconv.Atoi(status); err == nil && n >= 100 && n <= 599 {
-		return code.Op("==").Lit(n)
+		if tagged {
+			return jen.Lit(n), true
+		}
+		return code.Op("==").Lit(n), true
 	}
-	return nil
+	return nil, false
+}
+
+// exactStatuses reports whether every declared status with a case is a
+// single code, so that the response switch can switch on the code.
+// Two spellings of one code ("200", "0200") keep the tagless switch, where
+// a repeated condition is legal.
+func exactStatuses(rs []ir.Response) bool {
+	seen := make(map[int]bool, len(rs))
+	for _, r := range rs {
+		cond, exact := statusCond(r.Status, true)
+		if cond == nil {
+			continue
+		}
+		n, _ := strconv.Atoi(r.Status)
+		if !exact || seen[n] {
+			return false
+		}
+		seen[n] = true
+	}
+	return true
 }
 
 // responseSwitch decodes the response by status: declared successes into
 // the output, declared errors into MethodError, the rest into APIError.
 func (g *oapiGen) responseSwitch(bg *jen.Group, m ir.Method) {
 	b := m.HTTP
+	tagged := exactStatuses(b.Responses)
 	okFields, okOf := bodyFields(b.Responses, false)
 	errFields, errOf := bodyFields(b.Responses, true)
 	okType, errType := map[string]ir.TypeRef{}, map[string]ir.TypeRef{}
@@ -133,7 +159,7 @@ func (g *oapiGen) responseSwitch(bg *jen.Group, m ir.Method) {
 			}
 			body = append(body, jen.Return(jen.Id("out"), jen.Nil()))
 		}
-		cond := statusCond(r.Status)
+		cond, _ := statusCond(r.Status, tagged)
 		switch {
 		case cond != nil:
 			cases = append(cases, jen.Case(cond).Block(body...))
@@ -167,13 +193,20 @@ func (g *oapiGen) responseSwitch(bg *jen.Group, m ir.Method) {
 		)
 	}
 	if len(cases) > 0 {
-		bg.Switch().Block(cases...)
+		if tagged {
+			bg.Switch(jen.Id("resp").Dot("StatusCode")).Block(cases...)
+		} else {
+			bg.Switch().Block(cases...)
+		}
 	}
 	if deflt != nil {
 		if hasErrorDefault(b) {
 			bg.If(jen.Id("resp").Dot("StatusCode").Op("<").Lit(300)).Block(jen.Return(jen.Id("out"), jen.Nil()))
 		}
-		bg.Add(jen.Block(deflt...))
+		// The last statements of the method: no block needed around them.
+		for _, s := range deflt {
+			bg.Add(s)
+		}
 		return
 	}
 	bg.If(jen.Id("resp").Dot("StatusCode").Op("<").Lit(300)).Block(jen.Return(jen.Id("out"), jen.Nil()))

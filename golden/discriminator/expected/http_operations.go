@@ -27,8 +27,8 @@ func (c *HTTPClient) GetFoo(ctx context.Context, in *GetFooInput) (*GetFooOutput
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
 	}
-	switch {
-	case resp.StatusCode == 200:
+	switch resp.StatusCode {
+	case 200:
 		v := new(FooTopLevel)
 		if err := httpapi.DecodeJSON("GetFoo", data, v); err != nil {
 			return nil, err

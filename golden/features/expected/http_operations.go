@@ -137,8 +137,8 @@ func (c *HTTPClient) DeleteInvoicesID(ctx context.Context, in *DeleteInvoicesIDI
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
 	}
-	switch {
-	case resp.StatusCode == 204:
+	switch resp.StatusCode {
+	case 204:
 		return out, nil
 	}
 	if resp.StatusCode < 300 {
@@ -184,8 +184,8 @@ func (c *HTTPClient) GetInvoice(ctx context.Context, in *GetInvoiceInput) (*GetI
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
 	}
-	switch {
-	case resp.StatusCode == 200:
+	switch resp.StatusCode {
+	case 200:
 		v := new(Invoice)
 		if err := httpapi.DecodeJSON("GetInvoice", data, v); err != nil {
 			return nil, err
@@ -194,7 +194,7 @@ func (c *HTTPClient) GetInvoice(ctx context.Context, in *GetInvoiceInput) (*GetI
 			out.Body = v
 		}
 		return out, nil
-	case resp.StatusCode == 404:
+	case 404:
 		e := &GetInvoiceError{
 			Header:     resp.Header,
 			Message:    httpapi.BodySnippet(data),
@@ -269,8 +269,8 @@ func (c *HTTPClient) ListInvoices(ctx context.Context, in *ListInvoicesInput) (*
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
 	}
-	switch {
-	case resp.StatusCode == 200:
+	switch resp.StatusCode {
+	case 200:
 		if err := httpapi.DecodeJSON("ListInvoices", data, &out.Body); err != nil {
 			return nil, err
 		}
@@ -279,19 +279,17 @@ func (c *HTTPClient) ListInvoices(ctx context.Context, in *ListInvoicesInput) (*
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	{
-		e := &ListInvoicesError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		v := new(Problem)
-		_ = httpapi.DecodeJSON("ListInvoices", data, v)
-		if len(data) > 0 {
-			e.Body = v
-		}
-		return nil, httpapi.Classify(resp, e)
+	e := &ListInvoicesError{
+		Header:     resp.Header,
+		Message:    httpapi.BodySnippet(data),
+		StatusCode: resp.StatusCode,
 	}
+	v := new(Problem)
+	_ = httpapi.DecodeJSON("ListInvoices", data, v)
+	if len(data) > 0 {
+		e.Body = v
+	}
+	return nil, httpapi.Classify(resp, e)
 }
 
 // PutLines calls PUT /invoices/{id}/lines{coords}{matrix}.
@@ -334,8 +332,8 @@ func (c *HTTPClient) PutLines(ctx context.Context, in *PutLinesInput) (*PutLines
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
 	}
-	switch {
-	case resp.StatusCode == 200:
+	switch resp.StatusCode {
+	case 200:
 		s := string(data)
 		out.Body = &s
 		return out, nil
@@ -385,11 +383,11 @@ func (c *HTTPClient) Upload(ctx context.Context, in *UploadInput) (*UploadOutput
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
 	}
-	switch {
-	case resp.StatusCode == 200:
+	switch resp.StatusCode {
+	case 200:
 		out.Body = data
 		return out, nil
-	case resp.StatusCode == 429:
+	case 429:
 		e := &UploadError{
 			Header:     resp.Header,
 			Message:    httpapi.BodySnippet(data),

@@ -28,26 +28,24 @@ func (c *HTTPClient) CreatePets(ctx context.Context, in *CreatePetsInput) (*Crea
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
 	}
-	switch {
-	case resp.StatusCode == 201:
+	switch resp.StatusCode {
+	case 201:
 		return out, nil
 	}
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	{
-		e := &CreatePetsError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		v := new(Error)
-		_ = httpapi.DecodeJSON("CreatePets", data, v)
-		if len(data) > 0 {
-			e.Body = v
-		}
-		return nil, httpapi.Classify(resp, e)
+	e := &CreatePetsError{
+		Header:     resp.Header,
+		Message:    httpapi.BodySnippet(data),
+		StatusCode: resp.StatusCode,
 	}
+	v := new(Error)
+	_ = httpapi.DecodeJSON("CreatePets", data, v)
+	if len(data) > 0 {
+		e.Body = v
+	}
+	return nil, httpapi.Classify(resp, e)
 }
 
 // ListPets calls GET /pets.
@@ -79,8 +77,8 @@ func (c *HTTPClient) ListPets(ctx context.Context, in *ListPetsInput) (*ListPets
 	if v := resp.Header.Get("x-next"); v != "" {
 		out.XNext = &v
 	}
-	switch {
-	case resp.StatusCode == 200:
+	switch resp.StatusCode {
+	case 200:
 		if err := httpapi.DecodeJSON("ListPets", data, &out.Body); err != nil {
 			return nil, err
 		}
@@ -89,19 +87,17 @@ func (c *HTTPClient) ListPets(ctx context.Context, in *ListPetsInput) (*ListPets
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	{
-		e := &ListPetsError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		v := new(Error)
-		_ = httpapi.DecodeJSON("ListPets", data, v)
-		if len(data) > 0 {
-			e.Body = v
-		}
-		return nil, httpapi.Classify(resp, e)
+	e := &ListPetsError{
+		Header:     resp.Header,
+		Message:    httpapi.BodySnippet(data),
+		StatusCode: resp.StatusCode,
 	}
+	v := new(Error)
+	_ = httpapi.DecodeJSON("ListPets", data, v)
+	if len(data) > 0 {
+		e.Body = v
+	}
+	return nil, httpapi.Classify(resp, e)
 }
 
 // ShowPetByID calls GET /pets/{petId}.
@@ -126,8 +122,8 @@ func (c *HTTPClient) ShowPetByID(ctx context.Context, in *ShowPetByIDInput) (*Sh
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
 	}
-	switch {
-	case resp.StatusCode == 200:
+	switch resp.StatusCode {
+	case 200:
 		v := new(Pet)
 		if err := httpapi.DecodeJSON("ShowPetByID", data, v); err != nil {
 			return nil, err
@@ -140,17 +136,15 @@ func (c *HTTPClient) ShowPetByID(ctx context.Context, in *ShowPetByIDInput) (*Sh
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	{
-		e := &ShowPetByIDError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		v := new(Error)
-		_ = httpapi.DecodeJSON("ShowPetByID", data, v)
-		if len(data) > 0 {
-			e.Body = v
-		}
-		return nil, httpapi.Classify(resp, e)
+	e := &ShowPetByIDError{
+		Header:     resp.Header,
+		Message:    httpapi.BodySnippet(data),
+		StatusCode: resp.StatusCode,
 	}
+	v := new(Error)
+	_ = httpapi.DecodeJSON("ShowPetByID", data, v)
+	if len(data) > 0 {
+		e.Body = v
+	}
+	return nil, httpapi.Classify(resp, e)
 }

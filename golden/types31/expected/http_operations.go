@@ -33,8 +33,8 @@ func (c *HTTPClient) GetShape(ctx context.Context, in *GetShapeInput) (*GetShape
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
 	}
-	switch {
-	case resp.StatusCode == 200:
+	switch resp.StatusCode {
+	case 200:
 		v := new(Tree)
 		if err := httpapi.DecodeJSON("GetShape", data, v); err != nil {
 			return nil, err
@@ -74,8 +74,8 @@ func (c *HTTPClient) GetShape2(ctx context.Context, in *GetShape2Input) (*GetSha
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
 	}
-	switch {
-	case resp.StatusCode == 200:
+	switch resp.StatusCode {
+	case 200:
 		v := new(Weird)
 		if err := httpapi.DecodeJSON("GetShape2", data, v); err != nil {
 			return nil, err
@@ -128,8 +128,8 @@ func (c *HTTPClient) PostShapes(ctx context.Context, in *PostShapesInput) (*Post
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
 	}
-	switch {
-	case resp.StatusCode == 200:
+	switch resp.StatusCode {
+	case 200:
 		v := new(Shape)
 		if err := httpapi.DecodeJSON("PostShapes", data, v); err != nil {
 			return nil, err

@@ -39,8 +39,8 @@ func (c *HTTPClient) GetConsumption(ctx context.Context, in *GetConsumptionInput
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
 	}
-	switch {
-	case resp.StatusCode == 200:
+	switch resp.StatusCode {
+	case 200:
 		v := new(Consumption)
 		if err := httpapi.DecodeJSON("GetConsumption", data, v); err != nil {
 			return nil, err
@@ -49,7 +49,7 @@ func (c *HTTPClient) GetConsumption(ctx context.Context, in *GetConsumptionInput
 			out.Body = v
 		}
 		return out, nil
-	case resp.StatusCode == 404:
+	case 404:
 		e := &GetConsumptionError{
 			Header:     resp.Header,
 			Message:    httpapi.BodySnippet(data),
@@ -61,7 +61,7 @@ func (c *HTTPClient) GetConsumption(ctx context.Context, in *GetConsumptionInput
 			e.Body = v
 		}
 		return nil, httpapi.Classify(resp, e)
-	case resp.StatusCode == 503:
+	case 503:
 		e := &GetConsumptionError{
 			Header:     resp.Header,
 			Message:    httpapi.BodySnippet(data),

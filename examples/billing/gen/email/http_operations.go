@@ -49,8 +49,8 @@ func (c *HTTPClient) SendEmail(ctx context.Context, in *SendEmailInput) (*SendEm
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
 	}
-	switch {
-	case resp.StatusCode == 202:
+	switch resp.StatusCode {
+	case 202:
 		v := new(EmailReceipt)
 		if err := httpapi.DecodeJSON("SendEmail", data, v); err != nil {
 			return nil, err
@@ -59,7 +59,7 @@ func (c *HTTPClient) SendEmail(ctx context.Context, in *SendEmailInput) (*SendEm
 			out.Body = v
 		}
 		return out, nil
-	case resp.StatusCode == 422:
+	case 422:
 		e := &SendEmailError{
 			Header:     resp.Header,
 			Message:    httpapi.BodySnippet(data),
@@ -71,7 +71,7 @@ func (c *HTTPClient) SendEmail(ctx context.Context, in *SendEmailInput) (*SendEm
 			e.Body = v
 		}
 		return nil, httpapi.Classify(resp, e)
-	case resp.StatusCode == 503:
+	case 503:
 		e := &SendEmailError{
 			Header:     resp.Header,
 			Message:    httpapi.BodySnippet(data),

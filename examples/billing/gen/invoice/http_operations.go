@@ -49,8 +49,8 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
 	}
-	switch {
-	case resp.StatusCode == 201:
+	switch resp.StatusCode {
+	case 201:
 		v := new(Invoice)
 		if err := httpapi.DecodeJSON("CreateInvoice", data, v); err != nil {
 			return nil, err
@@ -59,7 +59,7 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 			out.Body = v
 		}
 		return out, nil
-	case resp.StatusCode == 422:
+	case 422:
 		e := &CreateInvoiceError{
 			Header:     resp.Header,
 			Message:    httpapi.BodySnippet(data),
@@ -71,7 +71,7 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 			e.Body = v
 		}
 		return nil, httpapi.Classify(resp, e)
-	case resp.StatusCode == 503:
+	case 503:
 		e := &CreateInvoiceError{
 			Header:     resp.Header,
 			Message:    httpapi.BodySnippet(data),

@@ -49,8 +49,8 @@ func (c *HTTPClient) RequestPayment(ctx context.Context, in *RequestPaymentInput
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
 	}
-	switch {
-	case resp.StatusCode == 201:
+	switch resp.StatusCode {
+	case 201:
 		v := new(Payment)
 		if err := httpapi.DecodeJSON("RequestPayment", data, v); err != nil {
 			return nil, err
@@ -59,7 +59,7 @@ func (c *HTTPClient) RequestPayment(ctx context.Context, in *RequestPaymentInput
 			out.Body = v
 		}
 		return out, nil
-	case resp.StatusCode == 402:
+	case 402:
 		e := &RequestPaymentError{
 			Header:     resp.Header,
 			Message:    httpapi.BodySnippet(data),
@@ -71,7 +71,7 @@ func (c *HTTPClient) RequestPayment(ctx context.Context, in *RequestPaymentInput
 			e.Body = v
 		}
 		return nil, httpapi.Classify(resp, e)
-	case resp.StatusCode == 422:
+	case 422:
 		e := &RequestPaymentError{
 			Header:     resp.Header,
 			Message:    httpapi.BodySnippet(data),
@@ -83,7 +83,7 @@ func (c *HTTPClient) RequestPayment(ctx context.Context, in *RequestPaymentInput
 			e.Body = v
 		}
 		return nil, httpapi.Classify(resp, e)
-	case resp.StatusCode == 503:
+	case 503:
 		e := &RequestPaymentError{
 			Header:     resp.Header,
 			Message:    httpapi.BodySnippet(data),
