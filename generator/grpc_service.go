@@ -34,7 +34,7 @@ func (g *grpcGen) serviceFile(f *jen.File) {
 		f.Add(jen.Comment("MaxStreamBytes bounds the encoded size of the messages the task of a").Line().
 			Comment("server-streaming RPC collects (it must fit in one task result); a larger").Line().
 			Comment("stream fails the task permanently.").Line().
-			Const().Id("MaxStreamBytes").Op("=").Lit(4 << 20))
+			Const().Id("MaxStreamBytes").Op("=").Lit(4).Op("<<").Lit(20))
 	}
 }
 

@@ -40,4 +40,4 @@ const MaxStreamMessages = 10000
 // MaxStreamBytes bounds the encoded size of the messages the task of a
 // server-streaming RPC collects (it must fit in one task result); a larger
 // stream fails the task permanently.
-const MaxStreamBytes = 4194304
+const MaxStreamBytes = 4 << 20
