@@ -133,6 +133,13 @@ func joinDoc(parts ...string) string {
 			out = append(out, p)
 		}
 	}
+	// A one-line summary without final punctuation, followed by more text,
+	// would read as a heading to gofmt: end it as a sentence.
+	for i := 0; i < len(out)-1; i++ {
+		if !strings.Contains(out[i], "\n") && !strings.ContainsAny(out[i][len(out[i])-1:], ".!?:") {
+			out[i] += "."
+		}
+	}
 	return strings.Join(out, "\n\n")
 }
 
