@@ -1,0 +1,78 @@
+package config_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/infgen/infgen/runtime/config"
+)
+
+const sample = `
+log_level: warn
+workflow_concurrency: 8
+services:
+  email:
+    url: http://127.0.0.1:1
+    concurrency: 4
+    timeout: 5s
+    retry:
+      max_attempts: 3
+      initial: 100ms
+      max: 2s
+`
+
+func TestParse(t *testing.T) {
+	c, err := config.Parse("worker.yaml", []byte(sample))
+	require.NoError(t, err)
+	require.Equal(t, 8, c.WorkflowConcurrency)
+	s, err := c.Service("email", "INFGEN_TEST_EMAIL_URL")
+	require.NoError(t, err)
+	require.Equal(t, "http://127.0.0.1:1", s.URL)
+	require.Equal(t, 5*time.Second, s.Timeout)
+	require.Len(t, s.Options(), 3)
+	require.NotNil(t, c.Logger())
+
+	t.Setenv("INFGEN_TEST_EMAIL_URL", "http://override")
+	s, err = c.Service("email", "INFGEN_TEST_EMAIL_URL")
+	require.NoError(t, err)
+	require.Equal(t, "http://override", s.URL, "the environment overrides the file")
+
+	_, err = c.Service("payment", "INFGEN_TEST_PAYMENT_URL")
+	require.ErrorContains(t, err, "services.payment.url is empty: set it in the configuration file or in INFGEN_TEST_PAYMENT_URL")
+}
+
+func TestParseErrorsSayWhere(t *testing.T) {
+	_, err := config.Parse("worker.yaml", []byte("log_level: info\nservices:\n  email:\n    ulr: x\n"))
+	require.ErrorContains(t, err, "worker.yaml")
+	require.ErrorContains(t, err, "line 4")
+	require.ErrorContains(t, err, "ulr")
+
+	_, err = config.Parse("worker.yaml", []byte("log_level: loud\n"))
+	require.ErrorContains(t, err, `log_level: "loud" is not debug, info, warn or error`)
+
+	_, err = config.Load(filepath.Join(t.TempDir(), "missing.yaml"))
+	require.ErrorContains(t, err, "set -config")
+}
+
+func TestOpenBackendsEmbeddedDefault(t *testing.T) {
+	t.Setenv("INFGEN_PULSAR_URL", "")
+	t.Setenv("INFGEN_EMBEDDED_PATH", filepath.Join(t.TempDir(), "state.db"))
+	b, err := config.OpenBackends(context.Background(), nil)
+	require.NoError(t, err)
+	require.Contains(t, b.Description, "embedded default")
+	require.False(t, b.Transport.Durable())
+	require.NoError(t, b.Close())
+}
+
+func TestPulsarWithoutSharedStorageIsAClearError(t *testing.T) {
+	t.Setenv("INFGEN_PULSAR_URL", "pulsar://127.0.0.1:1")
+	t.Setenv("INFGEN_POSTGRES_DSN", "")
+	t.Setenv("INFGEN_REDIS_ADDR", "")
+	t.Setenv("INFGEN_MYSQL_DSN", "")
+	_, err := config.OpenBackends(context.Background(), nil)
+	require.ErrorContains(t, err, "no shared storage is: set INFGEN_POSTGRES_DSN, INFGEN_REDIS_ADDR or INFGEN_MYSQL_DSN")
+}

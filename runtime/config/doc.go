@@ -1,0 +1,18 @@
+// Package config reads a worker's configuration file and opens the
+// transport and storage its environment selects, so that a deployable
+// worker's main (as `infgen init worker` scaffolds it) is only the
+// registration of its services and workflows.
+//
+// The file (worker.yaml) holds what differs per worker: log level, workflow
+// concurrency, and per service its URL, concurrency, timeout and retry
+// policy. The backends come from the environment, so that one file serves
+// every environment:
+//
+//	(none set)            the embedded default: in-process transport and the
+//	                      single-file storage INFGEN_EMBEDDED_PATH (default infgen.db)
+//	INFGEN_PULSAR_URL     Apache Pulsar (see runtime/transport/pulsar for the rest),
+//	                      with one shared storage:
+//	INFGEN_POSTGRES_DSN   PostgreSQL
+//	INFGEN_REDIS_ADDR     Redis
+//	INFGEN_MYSQL_DSN      MySQL / MariaDB
+package config
