@@ -2,9 +2,11 @@ package templates
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
-	"go.yaml.in/yaml/v3"
+
+	"github.com/infgen/infgen/runtime/config"
 )
 
 func render(t *testing.T, w Worker) map[string]string {
@@ -29,25 +31,15 @@ func TestWorkerConfigIsValidYAML(t *testing.T) {
 		},
 		Workflows: []string{"example.com/monthly.Definition"},
 	})
-	var cfg struct {
-		LogLevel            string `yaml:"log_level"`
-		WorkflowConcurrency int    `yaml:"workflow_concurrency"`
-		Services            map[string]struct {
-			URL         string `yaml:"url"`
-			Concurrency int    `yaml:"concurrency"`
-			Timeout     string `yaml:"timeout"`
-			Retry       struct {
-				MaxAttempts int    `yaml:"max_attempts"`
-				Initial     string `yaml:"initial"`
-				Max         string `yaml:"max"`
-			} `yaml:"retry"`
-		} `yaml:"services"`
-	}
-	require.NoError(t, yaml.Unmarshal([]byte(files["worker.yaml"]), &cfg))
+	// The file parses with the scaffold's schema (unknown keys are errors).
+	cfg, err := config.Parse("worker.yaml", []byte(files["worker.yaml"]))
+	require.NoError(t, err)
 	require.Equal(t, "info", cfg.LogLevel)
+	require.Equal(t, 64, cfg.WorkflowConcurrency)
 	require.Len(t, cfg.Services, 2)
 	require.Equal(t, 5, cfg.Services["subscription"].Retry.MaxAttempts)
-	require.Equal(t, "30s", cfg.Services["payment"].Timeout)
+	require.Equal(t, 30*time.Second, cfg.Services["payment"].Timeout)
+	require.Len(t, cfg.Services["payment"].Options(), 3, "concurrency, timeout and retry")
 	require.Contains(t, files["worker.yaml"], "host:port of the gRPC server (env INFGEN_SUBSCRIPTION_URL)")
 	require.Contains(t, files["Dockerfile"], "RUN CGO_ENABLED=0 go build -trimpath -o /out/worker ./cmd/billing-worker\n")
 	require.Contains(t, files["Dockerfile"], "FROM golang:1.26 AS build\n")
@@ -57,7 +49,7 @@ func TestWorkerConfigIsValidYAML(t *testing.T) {
 func TestWorkflowOnlyWorkerHasEmptyServices(t *testing.T) {
 	t.Parallel()
 	files := render(t, Worker{Name: "wf", Dir: "wf", GoVersion: "1.26", Workflows: []string{"example.com/m.Definition"}})
-	var cfg map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(files["worker.yaml"]), &cfg))
-	require.Equal(t, map[string]any{}, cfg["services"])
+	cfg, err := config.Parse("worker.yaml", []byte(files["worker.yaml"]))
+	require.NoError(t, err)
+	require.Empty(t, cfg.Services)
 }

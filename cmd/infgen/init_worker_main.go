@@ -12,27 +12,17 @@ import (
 // Import paths used by a scaffolded worker.
 const (
 	scPkgWorker   = "github.com/infgen/infgen/runtime/worker"
-	scPkgRetry    = "github.com/infgen/infgen/runtime/retry"
-	scPkgLocal    = "github.com/infgen/infgen/runtime/local"
-	scPkgPulsar   = "github.com/infgen/infgen/runtime/transport/pulsar"
-	scPkgTrans    = "github.com/infgen/infgen/runtime/transport"
-	scPkgStorage  = "github.com/infgen/infgen/runtime/storage"
-	scPkgPostgres = "github.com/infgen/infgen/runtime/storage/postgres"
-	scPkgRedis    = "github.com/infgen/infgen/runtime/storage/redis"
-	scPkgMySQL    = "github.com/infgen/infgen/runtime/storage/mysql"
-	scPkgEmbedded = "github.com/infgen/infgen/runtime/storage/embedded"
-	scPkgYAML     = "go.yaml.in/yaml/v3"
+	scPkgConfig   = "github.com/infgen/infgen/runtime/config"
 	scPkgGRPC     = "google.golang.org/grpc"
 	scPkgInsecure = "google.golang.org/grpc/credentials/insecure"
 )
 
 // mainFile builds the scaffolded main.go with jennifer: main and run (the
-// worker's life cycle), register (what it hosts), the configuration file
-// and the choice of transport and storage.
+// worker's life cycle, on runtime/config's configuration file and
+// environment-selected backends) and register (what it hosts).
 func (w *scaffold) mainFile() ([]byte, error) {
 	f := jen.NewFile("main")
 	f.HeaderComment(fmt.Sprintf("Scaffolded by `%s`; edit it freely.", w.command))
-	f.ImportName(scPkgYAML, "yaml")
 	for _, s := range w.services {
 		f.ImportName(s.pkg.ImportPath, s.pkg.Name)
 	}
@@ -42,13 +32,11 @@ func (w *scaffold) mainFile() ([]byte, error) {
 	for _, line := range strings.Split(w.packageDoc(), "\n") {
 		f.PackageComment(line)
 	}
-	for _, path := range []string{scPkgWorker, scPkgRetry, scPkgLocal, scPkgPulsar, scPkgTrans, scPkgStorage, scPkgPostgres, scPkgRedis, scPkgMySQL, scPkgEmbedded, scPkgGRPC, scPkgInsecure} {
+	for _, path := range []string{scPkgWorker, scPkgConfig, scPkgGRPC, scPkgInsecure} {
 		f.ImportName(path, path[strings.LastIndex(path, "/")+1:])
 	}
 	w.mainFuncs(f)
 	w.registerFunc(f)
-	configDecls(f)
-	backendDecls(f)
 	var b bytes.Buffer
 	if err := f.Render(&b); err != nil {
 		return nil, fmt.Errorf("scaffold main.go: %w", err)
@@ -91,22 +79,18 @@ func (w *scaffold) mainFuncs(f *jen.File) {
 	ifErrReturn := jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
 	f.Comment("run starts the worker and blocks until SIGINT or SIGTERM.")
 	f.Func().Id("run").Params(jen.Id("configPath").String()).Error().Block(
-		jen.List(jen.Id("cfg"), jen.Err()).Op(":=").Id("loadConfig").Call(jen.Id("configPath")),
+		jen.List(jen.Id("cfg"), jen.Err()).Op(":=").Qual(scPkgConfig, "Load").Call(jen.Id("configPath")),
 		ifErrReturn,
-		jen.Id("logger").Op(":=").Qual("log/slog", "New").Call(jen.Qual("log/slog", "NewJSONHandler").Call(
-			jen.Qual("os", "Stderr"), jen.Op("&").Qual("log/slog", "HandlerOptions").Values(jen.Dict{jen.Id("Level"): jen.Id("cfg").Dot("level").Call()}))),
+		jen.Id("logger").Op(":=").Id("cfg").Dot("Logger").Call(),
 		jen.List(jen.Id("ctx"), jen.Id("stop")).Op(":=").Qual("os/signal", "NotifyContext").Call(
 			jen.Qual("context", "Background").Call(), jen.Qual("os", "Interrupt"), jen.Qual("syscall", "SIGTERM")),
 		jen.Defer().Id("stop").Call(),
-		jen.List(jen.Id("tr"), jen.Id("st"), jen.Err()).Op(":=").Id("openBackends").Call(jen.Id("ctx"), jen.Id("logger")),
+		jen.List(jen.Id("backends"), jen.Err()).Op(":=").Qual(scPkgConfig, "OpenBackends").Call(jen.Id("ctx"), jen.Id("logger")),
 		ifErrReturn,
-		jen.Defer().Func().Params().Block(
-			jen.Id("_").Op("=").Id("tr").Dot("Close").Call(),
-			jen.Id("_").Op("=").Id("st").Dot("Close").Call(),
-		).Call(),
+		jen.Defer().Func().Params().Block(jen.Id("_").Op("=").Id("backends").Dot("Close").Call()).Call(),
 		jen.List(jen.Id("w"), jen.Err()).Op(":=").Qual(scPkgWorker, "New").Call(jen.Qual(scPkgWorker, "Options").Values(jen.Dict{
-			jen.Id("Transport"): jen.Id("tr"), jen.Id("Storage"): jen.Id("st"), jen.Id("Logger"): jen.Id("logger"),
-			jen.Id("WorkflowConcurrency"): jen.Id("cfg").Dot("WorkflowConcurrency"),
+			jen.Id("Transport"): jen.Id("backends").Dot("Transport"), jen.Id("Storage"): jen.Id("backends").Dot("Storage"),
+			jen.Id("Logger"): jen.Id("logger"), jen.Id("WorkflowConcurrency"): jen.Id("cfg").Dot("WorkflowConcurrency"),
 		})),
 		ifErrReturn,
 		jen.List(jen.Id("closers"), jen.Err()).Op(":=").Id("register").Call(jen.Id("w"), jen.Id("cfg")),
@@ -116,7 +100,7 @@ func (w *scaffold) mainFuncs(f *jen.File) {
 		).Call(),
 		ifErrReturn,
 		jen.If(jen.Err().Op(":=").Id("w").Dot("Start").Call(jen.Id("ctx")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-		jen.Id("logger").Dot("Info").Call(jen.Lit("worker started"), jen.Lit("name"), jen.Lit(w.name)),
+		jen.Id("logger").Dot("Info").Call(jen.Lit("worker started"), jen.Lit("name"), jen.Lit(w.name), jen.Lit("backends"), jen.Id("backends").Dot("Description")),
 		jen.Op("<-").Id("ctx").Dot("Done").Call(),
 		jen.Id("logger").Dot("Info").Call(jen.Lit("worker stopping"), jen.Lit("name"), jen.Lit(w.name)),
 		jen.Return(jen.Id("w").Dot("Stop").Call()),
@@ -138,7 +122,7 @@ func (w *scaffold) registerFunc(f *jen.File) {
 		}
 		body = append(body,
 			jen.Line().Comment(fmt.Sprintf("%s over %s.", s.name, kind)),
-			jen.List(jen.Id(cfg), jen.Err()).Op(":=").Id("cfg").Dot("service").Call(jen.Lit(s.key), jen.Lit(s.envURL())),
+			jen.List(jen.Id(cfg), jen.Err()).Op(":=").Id("cfg").Dot("Service").Call(jen.Lit(s.key), jen.Lit(s.envURL())),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("closers"), jen.Err())),
 		)
 		impl := jen.Qual(s.pkg.ImportPath, s.newClient).Call(jen.Id(cfg).Dot("URL"))
@@ -153,7 +137,7 @@ func (w *scaffold) registerFunc(f *jen.File) {
 			impl = jen.Qual(s.pkg.ImportPath, s.newClient).Call(jen.Id(conn))
 		}
 		body = append(body,
-			jen.If(jen.Err().Op(":=").Qual(s.pkg.ImportPath, s.register).Call(jen.Id("w"), impl, jen.Id(cfg).Dot("options").Call().Op("...")), jen.Err().Op("!=").Nil()).
+			jen.If(jen.Err().Op(":=").Qual(s.pkg.ImportPath, s.register).Call(jen.Id("w"), impl, jen.Id(cfg).Dot("Options").Call().Op("...")), jen.Err().Op("!=").Nil()).
 				Block(fail("register "+s.name+": %w", jen.Err())),
 		)
 	}
@@ -167,7 +151,7 @@ func (w *scaffold) registerFunc(f *jen.File) {
 	f.Line()
 	comments(f, "register hosts the services and workflows in w and returns the connections",
 		"to close when the worker stops.")
-	f.Func().Id("register").Params(jen.Id("w").Op("*").Qual(scPkgWorker, "Worker"), jen.Id("cfg").Op("*").Id("config")).
+	f.Func().Id("register").Params(jen.Id("w").Op("*").Qual(scPkgWorker, "Worker"), jen.Id("cfg").Op("*").Qual(scPkgConfig, "Config")).
 		Params(jen.Index().Qual("io", "Closer"), jen.Error()).Block(body...)
 }
 

@@ -8,11 +8,9 @@ import (
 	"os"
 	"path/filepath"
 
+	runtimeconfig "github.com/infgen/infgen/runtime/config"
 	"github.com/infgen/infgen/runtime/local"
 	"github.com/infgen/infgen/runtime/storage"
-	"github.com/infgen/infgen/runtime/storage/mysql"
-	"github.com/infgen/infgen/runtime/storage/postgres"
-	"github.com/infgen/infgen/runtime/storage/redis"
 	"github.com/infgen/infgen/runtime/transport"
 	"github.com/infgen/infgen/runtime/transport/pulsar"
 )
@@ -53,7 +51,7 @@ func openBackends(ctx context.Context, cfg config, logger *slog.Logger) (*backen
 		return nil, err
 	}
 	pc.Logger = logger
-	st, err := openSharedStorage(ctx)
+	st, _, err := runtimeconfig.OpenSharedStorage(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -63,31 +61,6 @@ func openBackends(ctx context.Context, cfg config, logger *slog.Logger) (*backen
 		return nil, fmt.Errorf("connect to Pulsar at %s: %w", pc.URL, err)
 	}
 	return &backends{tr: tr, st: st}, nil
-}
-
-// openSharedStorage opens the storage the environment names.
-func openSharedStorage(ctx context.Context) (storage.Storage, error) {
-	switch {
-	case os.Getenv(postgres.EnvDSN) != "":
-		c, err := postgres.ConfigFromEnv()
-		if err != nil {
-			return nil, err
-		}
-		return c.Open(ctx)
-	case os.Getenv(redis.EnvAddr) != "":
-		c, err := redis.ConfigFromEnv()
-		if err != nil {
-			return nil, err
-		}
-		return c.Open(ctx)
-	case os.Getenv(mysql.EnvDSN) != "":
-		c, err := mysql.ConfigFromEnv()
-		if err != nil {
-			return nil, err
-		}
-		return c.Open(ctx)
-	}
-	return nil, errors.New("-transport pulsar needs a shared storage: set INFGEN_POSTGRES_DSN, INFGEN_REDIS_ADDR or INFGEN_MYSQL_DSN")
 }
 
 func (b *backends) close() error {
