@@ -36,3 +36,8 @@ echo "test.sh: go vet" >&2
 go vet "${pkgs[@]}"
 echo "test.sh: go test" >&2
 go test -count=1 -timeout 25m "${pkgs[@]}"
+if [[ $# -eq 0 ]]; then
+  # The engine's concurrency, once more under the race detector.
+  echo "test.sh: go test -race (runtime core)" >&2
+  go test -race -count=1 -timeout 10m ./runtime/internal/... ./runtime/worker ./runtime/local ./runtime/transport/memory ./runtime/storage/embedded
+fi
