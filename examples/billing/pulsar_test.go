@@ -19,9 +19,9 @@ import (
 
 // TestPulsarDriveAndWorkProcesses runs the example across processes on
 // Apache Pulsar and a shared storage: one process runs the servers and the
-// client (-role drive), another the workers (-role work). The work process
-// is killed with SIGKILL mid-run and replaced; every month is still charged
-// exactly once. Needs INFGEN_PULSAR_URL (and INFGEN_PULSAR_ADMIN_URL) plus
+// client (-role drive), two others the workers (-role work), sharing the
+// load. One work process is killed with SIGKILL mid-run and replaced; every
+// month is still charged exactly once. Needs INFGEN_PULSAR_URL (and INFGEN_PULSAR_ADMIN_URL) plus
 // INFGEN_POSTGRES_DSN, INFGEN_REDIS_ADDR or INFGEN_MYSQL_DSN.
 func TestPulsarDriveAndWorkProcesses(t *testing.T) {
 	t.Parallel()
@@ -85,7 +85,13 @@ func runSplit(t *testing.T, workerCmd func(env []string, ports int) *exec.Cmd) {
 		require.NoError(t, cmd.Start())
 		return cmd
 	}
+	// Two worker processes share the load; one is killed mid-run.
 	workers := startWorkers()
+	other := startWorkers()
+	defer func() {
+		_ = other.Process.Signal(syscall.SIGTERM)
+		_ = other.Wait()
+	}()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
