@@ -70,41 +70,13 @@ func (w *scaffold) mainFuncs(f *jen.File) {
 	f.Func().Id("main").Params().Block(
 		jen.Id("configPath").Op(":=").Qual("flag", "String").Call(jen.Lit("config"), jen.Lit("worker.yaml"), jen.Lit("worker configuration file")),
 		jen.Qual("flag", "Parse").Call(),
-		jen.If(jen.Err().Op(":=").Id("run").Call(jen.Op("*").Id("configPath")), jen.Err().Op("!=").Nil()).Block(
+		jen.Comment("Run blocks until SIGINT or SIGTERM."),
+		jen.If(jen.Err().Op(":=").Qual(scPkgConfig, "Run").Call(jen.Lit(w.name), jen.Op("*").Id("configPath"), jen.Id("register")), jen.Err().Op("!=").Nil()).Block(
 			jen.Qual("fmt", "Fprintln").Call(jen.Qual("os", "Stderr"), jen.Lit(w.name+":"), jen.Err()),
 			jen.Qual("os", "Exit").Call(jen.Lit(1)),
 		),
 	)
 	f.Line()
-	ifErrReturn := jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
-	f.Comment("run starts the worker and blocks until SIGINT or SIGTERM.")
-	f.Func().Id("run").Params(jen.Id("configPath").String()).Error().Block(
-		jen.List(jen.Id("cfg"), jen.Err()).Op(":=").Qual(scPkgConfig, "Load").Call(jen.Id("configPath")),
-		ifErrReturn,
-		jen.Id("logger").Op(":=").Id("cfg").Dot("Logger").Call(),
-		jen.List(jen.Id("ctx"), jen.Id("stop")).Op(":=").Qual("os/signal", "NotifyContext").Call(
-			jen.Qual("context", "Background").Call(), jen.Qual("os", "Interrupt"), jen.Qual("syscall", "SIGTERM")),
-		jen.Defer().Id("stop").Call(),
-		jen.List(jen.Id("backends"), jen.Err()).Op(":=").Qual(scPkgConfig, "OpenBackends").Call(jen.Id("ctx"), jen.Id("logger")),
-		ifErrReturn,
-		jen.Defer().Func().Params().Block(jen.Id("_").Op("=").Id("backends").Dot("Close").Call()).Call(),
-		jen.List(jen.Id("w"), jen.Err()).Op(":=").Qual(scPkgWorker, "New").Call(jen.Qual(scPkgWorker, "Options").Values(jen.Dict{
-			jen.Id("Transport"): jen.Id("backends").Dot("Transport"), jen.Id("Storage"): jen.Id("backends").Dot("Storage"),
-			jen.Id("Logger"): jen.Id("logger"), jen.Id("WorkflowConcurrency"): jen.Id("cfg").Dot("WorkflowConcurrency"),
-		})),
-		ifErrReturn,
-		jen.List(jen.Id("closers"), jen.Err()).Op(":=").Id("register").Call(jen.Id("w"), jen.Id("cfg")),
-		jen.Defer().Func().Params().Block(
-			jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("closers")).Block(
-				jen.Id("_").Op("=").Id("c").Dot("Close").Call()),
-		).Call(),
-		ifErrReturn,
-		jen.If(jen.Err().Op(":=").Id("w").Dot("Start").Call(jen.Id("ctx")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-		jen.Id("logger").Dot("Info").Call(jen.Lit("worker started"), jen.Lit("name"), jen.Lit(w.name), jen.Lit("backends"), jen.Id("backends").Dot("Description")),
-		jen.Op("<-").Id("ctx").Dot("Done").Call(),
-		jen.Id("logger").Dot("Info").Call(jen.Lit("worker stopping"), jen.Lit("name"), jen.Lit(w.name)),
-		jen.Return(jen.Id("w").Dot("Stop").Call()),
-	)
 }
 
 // registerFunc declares register, which hosts every service and workflow.

@@ -9,13 +9,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/infgen/infgen/examples/billing/gen/subscription"
 	"github.com/infgen/infgen/runtime/config"
@@ -27,53 +24,11 @@ import (
 func main() {
 	configPath := flag.String("config", "worker.yaml", "worker configuration file")
 	flag.Parse()
-	if err := run(*configPath); err != nil {
+	// Run blocks until SIGINT or SIGTERM.
+	if err := config.Run("subscription-worker", *configPath, register); err != nil {
 		fmt.Fprintln(os.Stderr, "subscription-worker:", err)
 		os.Exit(1)
 	}
-}
-
-// run starts the worker and blocks until SIGINT or SIGTERM.
-func run(configPath string) error {
-	cfg, err := config.Load(configPath)
-	if err != nil {
-		return err
-	}
-	logger := cfg.Logger()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	backends, err := config.OpenBackends(ctx, logger)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		_ = backends.Close()
-	}()
-	w, err := worker.New(worker.Options{
-		Logger:              logger,
-		Storage:             backends.Storage,
-		Transport:           backends.Transport,
-		WorkflowConcurrency: cfg.WorkflowConcurrency,
-	})
-	if err != nil {
-		return err
-	}
-	closers, err := register(w, cfg)
-	defer func() {
-		for _, c := range closers {
-			_ = c.Close()
-		}
-	}()
-	if err != nil {
-		return err
-	}
-	if err := w.Start(ctx); err != nil {
-		return err
-	}
-	logger.Info("worker started", "name", "subscription-worker", "backends", backends.Description)
-	<-ctx.Done()
-	logger.Info("worker stopping", "name", "subscription-worker")
-	return w.Stop()
 }
 
 // register hosts the services and workflows in w and returns the connections
