@@ -62,6 +62,15 @@ type ListTagParams struct {
 	Limit int
 }
 
+// PageSize returns the page size to use: Limit, or DefaultListLimit when
+// Limit is not positive.
+func (p *ListTagParams) PageSize() int {
+	if p.Limit <= 0 {
+		return DefaultListLimit
+	}
+	return p.Limit
+}
+
 // Storage keeps versioned records and tag sets. Implementations are safe for
 // concurrent use.
 type Storage interface {

@@ -57,10 +57,7 @@ func (s *Store) ListTag(ctx context.Context, p *storage.ListTagParams) ([]string
 		return nil, err
 	}
 	defer end()
-	limit := p.Limit
-	if limit <= 0 {
-		limit = storage.DefaultListLimit
-	}
+	limit := p.PageSize()
 	prefix := tagPrefix(p.Tag, 0)
 	start := tagKey(p.Tag, p.After)
 	ids := []string{}

@@ -146,10 +146,7 @@ func (s *Store) ListTag(ctx context.Context, p *storage.ListTagParams) ([]string
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	limit := p.Limit
-	if limit <= 0 {
-		limit = storage.DefaultListLimit
-	}
+	limit := p.PageSize()
 	var ids []string
 	for id := range s.tags[p.Tag] {
 		if id > p.After {

@@ -218,10 +218,7 @@ func (s *Store) ListTag(ctx context.Context, p *storage.ListTagParams) ([]string
 	if err := s.check(ctx, "list tag", p.Tag); err != nil {
 		return nil, err
 	}
-	limit := p.Limit
-	if limit <= 0 {
-		limit = storage.DefaultListLimit
-	}
+	limit := p.PageSize()
 	rows, err := s.pool.Query(ctx, s.q.listTag, p.Tag, p.After, limit)
 	if err != nil {
 		return nil, s.fail("list tag", p.Tag, err)

@@ -211,10 +211,7 @@ func (s *Store) ListTag(ctx context.Context, p *storage.ListTagParams) ([]string
 	if err := s.check(ctx, "list tag", p.Tag); err != nil {
 		return nil, err
 	}
-	limit := p.Limit
-	if limit <= 0 {
-		limit = storage.DefaultListLimit
-	}
+	limit := p.PageSize()
 	start := "-"
 	if p.After != "" {
 		start = "(" + p.After
