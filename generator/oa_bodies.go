@@ -59,9 +59,9 @@ func (g *oapiGen) requestBody(bg *jen.Group, m ir.Method) {
 	switch kind {
 	case mediaJSON:
 		stmts = append(stmts,
-			jen.List(jen.Id("data"), jen.Err()).Op(":=").Qual(pkgJSON, "Marshal").Call(field.Clone()),
-			fail("encode request body"),
-			jen.Id("body").Op("=").Qual(pkgBytes, "NewReader").Call(jen.Id("data")),
+			jen.Var().Err().Error(),
+			jen.List(jen.Id("body"), jen.Err()).Op("=").Qual(pkgHTTPAPI, "JSONBody").Call(jen.Lit(m.Name), field.Clone()),
+			jen.If(errNotNil()).Block(jen.Return(jen.Nil(), jen.Err())),
 		)
 	case mediaForm:
 		stmts = append(stmts, jen.Id("body").Op("=").Qual(pkgStrings, "NewReader").Call(jen.Qual(pkgHTTPAPI, "FormBody").Call(field.Clone())))

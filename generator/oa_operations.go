@@ -49,22 +49,16 @@ func (g *oapiGen) operation(f *jen.File, m ir.Method) {
 			}
 			bg.If(jen.Len(jen.Id("q")).Op(">").Lit(0)).Block(jen.Id("u").Op("+=").Lit("?").Op("+").Id("q").Dot("Encode").Call())
 		}
-		body := jen.Nil()
+		body, contentType := jen.Nil(), jen.Lit("")
 		if b.Body != nil && len(b.Body.Contents) > 0 {
 			bg.Var().Id("body").Qual(pkgIO, "Reader")
 			bg.Id("contentType").Op(":=").Lit("")
 			g.requestBody(bg, m)
-			body = jen.Id("body")
+			body, contentType = jen.Id("body"), jen.Id("contentType")
 		}
-		bg.List(jen.Id("req"), jen.Err()).Op(":=").Qual(pkgHTTP, "NewRequestWithContext").Call(jen.Id("ctx"), httpMethod(b.Method), jen.Id("u"), body)
-		bg.If(errNotNil()).Block(jen.Return(jen.Nil(), jen.Qual(pkgService, "Permanent").Call(
-			jen.Qual(pkgFmt, "Errorf").Call(jen.Lit(m.Name+": build request: %w"), jen.Err()))))
-		if b.Body != nil && len(b.Body.Contents) > 0 {
-			bg.If(jen.Id("contentType").Op("!=").Lit("")).Block(jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit("Content-Type"), jen.Id("contentType")))
-		}
-		if accept := acceptHeader(b); accept != "" {
-			bg.Id("req").Dot("Header").Dot("Set").Call(jen.Lit("Accept"), jen.Lit(accept))
-		}
+		bg.List(jen.Id("req"), jen.Err()).Op(":=").Qual(pkgHTTPAPI, "NewRequest").Call(jen.Id("ctx"), jen.Lit(m.Name),
+			httpMethod(b.Method), jen.Id("u"), body, contentType, jen.Lit(acceptHeader(b)))
+		bg.If(errNotNil()).Block(jen.Return(jen.Nil(), jen.Err()))
 		for _, p := range b.Params {
 			switch p.In {
 			case ir.InHeader:

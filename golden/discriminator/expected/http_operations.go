@@ -4,21 +4,18 @@ package discriminator
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
 	"github.com/infgen/infgen/runtime/httpapi"
-	"github.com/infgen/infgen/runtime/service"
 )
 
 // GetFoo calls GET /foo.
 func (c *HTTPClient) GetFoo(ctx context.Context, in *GetFooInput) (*GetFooOutput, error) {
 	u := c.baseURL + "/foo"
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	req, err := httpapi.NewRequest(ctx, "GetFoo", http.MethodGet, u, nil, "", "*/*")
 	if err != nil {
-		return nil, service.Permanent(fmt.Errorf("GetFoo: build request: %w", err))
+		return nil, err
 	}
-	req.Header.Set("Accept", "*/*")
 	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err

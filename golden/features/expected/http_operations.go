@@ -3,9 +3,7 @@
 package features
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -25,21 +23,17 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 	var body io.Reader
 	contentType := ""
 	if in.Body != nil {
-		data, err := json.Marshal(in.Body)
+		var err error
+		body, err = httpapi.JSONBody("CreateInvoice", in.Body)
 		if err != nil {
-			return nil, service.Permanent(fmt.Errorf("CreateInvoice: encode request body: %w", err))
+			return nil, err
 		}
-		body = bytes.NewReader(data)
 		contentType = "application/json"
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, body)
+	req, err := httpapi.NewRequest(ctx, "CreateInvoice", http.MethodPost, u, body, contentType, "application/json")
 	if err != nil {
-		return nil, service.Permanent(fmt.Errorf("CreateInvoice: build request: %w", err))
+		return nil, err
 	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	req.Header.Set("Accept", "application/json")
 	if in.XRequestID != nil {
 		req.Header.Set("X-Request-ID", httpapi.HeaderParam(httpapi.StyleSimple, false, "X-Request-ID", *in.XRequestID))
 	}
@@ -122,9 +116,9 @@ func (c *HTTPClient) DeleteInvoicesID(ctx context.Context, in *DeleteInvoicesIDI
 		return nil, service.Permanentf("DeleteInvoicesID: path parameter id is empty")
 	}
 	u := c.baseURL + "/invoices/" + httpapi.PathParam(httpapi.StyleSimple, false, "id", in.ID)
-	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u, nil)
+	req, err := httpapi.NewRequest(ctx, "DeleteInvoicesID", http.MethodDelete, u, nil, "", "")
 	if err != nil {
-		return nil, service.Permanent(fmt.Errorf("DeleteInvoicesID: build request: %w", err))
+		return nil, err
 	}
 	if err := c.authorize(req, [][]string{{"oauth"}}); err != nil {
 		return nil, err
@@ -168,11 +162,10 @@ func (c *HTTPClient) GetInvoice(ctx context.Context, in *GetInvoiceInput) (*GetI
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	req, err := httpapi.NewRequest(ctx, "GetInvoice", http.MethodGet, u, nil, "", "application/json")
 	if err != nil {
-		return nil, service.Permanent(fmt.Errorf("GetInvoice: build request: %w", err))
+		return nil, err
 	}
-	req.Header.Set("Accept", "application/json")
 	if err := c.authorize(req, [][]string{{"basicAuth"}}); err != nil {
 		return nil, err
 	}
@@ -250,11 +243,10 @@ func (c *HTTPClient) ListInvoices(ctx context.Context, in *ListInvoicesInput) (*
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	req, err := httpapi.NewRequest(ctx, "ListInvoices", http.MethodGet, u, nil, "", "application/json")
 	if err != nil {
-		return nil, service.Permanent(fmt.Errorf("ListInvoices: build request: %w", err))
+		return nil, err
 	}
-	req.Header.Set("Accept", "application/json")
 	if in.Session != nil {
 		req.AddCookie(&http.Cookie{
 			Name:  "session",
@@ -307,14 +299,10 @@ func (c *HTTPClient) PutLines(ctx context.Context, in *PutLinesInput) (*PutLines
 		body = strings.NewReader(httpapi.FormBody(in.Body))
 		contentType = "application/x-www-form-urlencoded"
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u, body)
+	req, err := httpapi.NewRequest(ctx, "PutLines", http.MethodPut, u, body, contentType, "text/plain")
 	if err != nil {
-		return nil, service.Permanent(fmt.Errorf("PutLines: build request: %w", err))
+		return nil, err
 	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	req.Header.Set("Accept", "text/plain")
 	if in.XFlags != nil {
 		req.Header.Set("X-Flags", httpapi.HeaderParam(httpapi.StyleSimple, false, "X-Flags", in.XFlags))
 	}
@@ -364,14 +352,10 @@ func (c *HTTPClient) Upload(ctx context.Context, in *UploadInput) (*UploadOutput
 			return nil, service.Permanent(fmt.Errorf("Upload: encode multipart body: %w", err))
 		}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, body)
+	req, err := httpapi.NewRequest(ctx, "Upload", http.MethodPost, u, body, contentType, "application/octet-stream")
 	if err != nil {
-		return nil, service.Permanent(fmt.Errorf("Upload: build request: %w", err))
+		return nil, err
 	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	req.Header.Set("Accept", "application/octet-stream")
 	if err := c.authorize(req, [][]string{{"apiKeyCookie", "apiKeyQuery"}}); err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ package petstore
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 
@@ -15,11 +14,10 @@ import (
 // CreatePets calls POST /pets.
 func (c *HTTPClient) CreatePets(ctx context.Context, in *CreatePetsInput) (*CreatePetsOutput, error) {
 	u := c.baseURL + "/pets"
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, nil)
+	req, err := httpapi.NewRequest(ctx, "CreatePets", http.MethodPost, u, nil, "", "application/json")
 	if err != nil {
-		return nil, service.Permanent(fmt.Errorf("CreatePets: build request: %w", err))
+		return nil, err
 	}
-	req.Header.Set("Accept", "application/json")
 	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
@@ -61,11 +59,10 @@ func (c *HTTPClient) ListPets(ctx context.Context, in *ListPetsInput) (*ListPets
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	req, err := httpapi.NewRequest(ctx, "ListPets", http.MethodGet, u, nil, "", "application/json")
 	if err != nil {
-		return nil, service.Permanent(fmt.Errorf("ListPets: build request: %w", err))
+		return nil, err
 	}
-	req.Header.Set("Accept", "application/json")
 	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
@@ -109,11 +106,10 @@ func (c *HTTPClient) ShowPetByID(ctx context.Context, in *ShowPetByIDInput) (*Sh
 		return nil, service.Permanentf("ShowPetByID: path parameter petId is empty")
 	}
 	u := c.baseURL + "/pets/" + httpapi.PathParam(httpapi.StyleSimple, false, "petId", in.PetID)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	req, err := httpapi.NewRequest(ctx, "ShowPetByID", http.MethodGet, u, nil, "", "application/json")
 	if err != nil {
-		return nil, service.Permanent(fmt.Errorf("ShowPetByID: build request: %w", err))
+		return nil, err
 	}
-	req.Header.Set("Accept", "application/json")
 	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err

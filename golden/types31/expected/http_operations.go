@@ -3,15 +3,11 @@
 package types31
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 
 	"github.com/infgen/infgen/runtime/httpapi"
-	"github.com/infgen/infgen/runtime/service"
 )
 
 // GetShape calls GET /shapes/{id}.
@@ -20,11 +16,10 @@ func (c *HTTPClient) GetShape(ctx context.Context, in *GetShapeInput) (*GetShape
 		in = new(GetShapeInput)
 	}
 	u := c.baseURL + "/shapes/" + httpapi.PathParam(httpapi.StyleSimple, false, "id", in.ID)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	req, err := httpapi.NewRequest(ctx, "GetShape", http.MethodGet, u, nil, "", "application/json")
 	if err != nil {
-		return nil, service.Permanent(fmt.Errorf("GetShape: build request: %w", err))
+		return nil, err
 	}
-	req.Header.Set("Accept", "application/json")
 	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
@@ -61,11 +56,10 @@ func (c *HTTPClient) GetShape2(ctx context.Context, in *GetShape2Input) (*GetSha
 		in = new(GetShape2Input)
 	}
 	u := c.baseURL + "/shapes/" + httpapi.PathParam(httpapi.StyleSimple, false, "id", in.ID)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, nil)
+	req, err := httpapi.NewRequest(ctx, "GetShape2", http.MethodPost, u, nil, "", "application/json")
 	if err != nil {
-		return nil, service.Permanent(fmt.Errorf("GetShape2: build request: %w", err))
+		return nil, err
 	}
-	req.Header.Set("Accept", "application/json")
 	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
@@ -105,21 +99,17 @@ func (c *HTTPClient) PostShapes(ctx context.Context, in *PostShapesInput) (*Post
 	var body io.Reader
 	contentType := ""
 	if in.Body != nil {
-		data, err := json.Marshal(in.Body)
+		var err error
+		body, err = httpapi.JSONBody("PostShapes", in.Body)
 		if err != nil {
-			return nil, service.Permanent(fmt.Errorf("PostShapes: encode request body: %w", err))
+			return nil, err
 		}
-		body = bytes.NewReader(data)
 		contentType = "application/json"
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, body)
+	req, err := httpapi.NewRequest(ctx, "PostShapes", http.MethodPost, u, body, contentType, "application/json")
 	if err != nil {
-		return nil, service.Permanent(fmt.Errorf("PostShapes: build request: %w", err))
+		return nil, err
 	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	req.Header.Set("Accept", "application/json")
 	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err

@@ -4,7 +4,6 @@ package consumption
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 
@@ -26,11 +25,10 @@ func (c *HTTPClient) GetConsumption(ctx context.Context, in *GetConsumptionInput
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	req, err := httpapi.NewRequest(ctx, "GetConsumption", http.MethodGet, u, nil, "", "application/json")
 	if err != nil {
-		return nil, service.Permanent(fmt.Errorf("GetConsumption: build request: %w", err))
+		return nil, err
 	}
-	req.Header.Set("Accept", "application/json")
 	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err

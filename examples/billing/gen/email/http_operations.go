@@ -3,10 +3,7 @@
 package email
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 
@@ -23,21 +20,17 @@ func (c *HTTPClient) SendEmail(ctx context.Context, in *SendEmailInput) (*SendEm
 	var body io.Reader
 	contentType := ""
 	if in.Body != nil {
-		data, err := json.Marshal(in.Body)
+		var err error
+		body, err = httpapi.JSONBody("SendEmail", in.Body)
 		if err != nil {
-			return nil, service.Permanent(fmt.Errorf("SendEmail: encode request body: %w", err))
+			return nil, err
 		}
-		body = bytes.NewReader(data)
 		contentType = "application/json"
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, body)
+	req, err := httpapi.NewRequest(ctx, "SendEmail", http.MethodPost, u, body, contentType, "application/json")
 	if err != nil {
-		return nil, service.Permanent(fmt.Errorf("SendEmail: build request: %w", err))
+		return nil, err
 	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	req.Header.Set("Accept", "application/json")
 	if key := service.IdempotencyKey(ctx); key != "" {
 		req.Header.Set("Idempotency-Key", key)
 	}
