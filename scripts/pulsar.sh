@@ -19,6 +19,9 @@
 #   INFGEN_PULSAR_DIR            run directory: data, conf, log, pid (default $INFGEN_CACHE/pulsar/run)
 #   INFGEN_PULSAR_START_TIMEOUT  seconds to wait for the broker (default 240)
 #   INFGEN_PULSAR_HEAP           JVM heap (default 1g)
+#   INFGEN_PULSAR_KEEP_DATA      1 keeps the broker's data from the previous start; by default each
+#                                start begins on an empty data directory, so topics and ledgers of
+#                                earlier runs (or of a broker killed mid-write) never weigh on a test run
 set -euo pipefail
 
 VERSION="${INFGEN_PULSAR_VERSION:-4.0.7}"
@@ -38,6 +41,32 @@ die() { say "error: $*"; exit 1; }
 # answering succeeds when the public/default namespace answers on the admin API.
 answering() {
   curl -fsS -m 3 -o /dev/null "$ADMIN_URL/admin/v2/namespaces/public/default" 2>/dev/null
+}
+
+# writable succeeds when the broker can create a persistent topic, which opens a ledger on the
+# embedded bookie: the namespace answers long before the bookie takes writes, and a bookie that
+# is read-only (full disk) or quarantined fails here instead of in the tests.
+writable() {
+  local probe="$ADMIN_URL/admin/v2/persistent/public/default/infgen-ready-probe"
+  local code
+  code="$(curl -sS -m 10 -o /dev/null -w '%{http_code}' -X PUT "$probe" 2>/dev/null)" || return 1
+  [[ "$code" == 204 || "$code" == 409 ]] || return 1
+  curl -sS -m 10 -o /dev/null -X DELETE "$probe?force=true" 2>/dev/null || true
+}
+
+# ready succeeds when the broker answers and takes writes.
+ready() {
+  answering && writable
+}
+
+# check_disk warns when the run directory's file system is nearly full: the bookie turns
+# read-only when it crosses its threshold, and every write then fails.
+check_disk() {
+  local avail_kb
+  avail_kb="$(df -Pk "$RUN_DIR" | awk 'NR==2 {print $4}')"
+  if [[ -n "$avail_kb" ]] && ((avail_kb < 2 * 1024 * 1024)); then
+    say "warning: only $((avail_kb / 1024)) MiB free under $RUN_DIR; the broker needs about 1 GiB for its data"
+  fi
 }
 
 # alive succeeds when pid is a live (not zombie) Pulsar standalone process.
@@ -164,6 +193,13 @@ managedLedgerNewEntriesCheckDelayInMillis=0
 webSocketServiceEnabled=false
 authenticationEnabled=false
 authorizationEnabled=false
+# One bookie: never quarantine it after a burst of errors (the default health check would take
+# the only bookie out for 30 minutes: "Not enough non-faulty bookies available"), and let it
+# write until the disk is really full instead of turning read-only at 95 %.
+bookkeeperClientHealthCheckEnabled=false
+diskUsageThreshold=0.995
+diskUsageWarnThreshold=0.99
+diskUsageLwmThreshold=0.99
 # Bookie (the standalone broker embeds one): small caches, no fsync per entry on a test box.
 journalSyncData=false
 journalFlushWhenQueueEmpty=true
@@ -190,6 +226,8 @@ EOF
   </Appenders>
   <Loggers>
     <Logger name="org.apache.pulsar" level="info"/>
+    <!-- one line per topic on every namespace policy change: thousands per test run -->
+    <Logger name="org.apache.pulsar.broker.service.persistent.PersistentTopic" level="warn"/>
     <Logger name="org.apache.bookkeeper" level="warn"/>
     <Logger name="org.apache.zookeeper" level="warn"/>
     <Root level="warn"><AppenderRef ref="Console"/></Root>
@@ -201,23 +239,31 @@ EOF
 start() {
   command -v curl >/dev/null || die "curl not found: install it (apt-get install curl)"
   if answering; then
-    say "already running ($ADMIN_URL answers)"
-    return 0
+    if wait_writable 60; then
+      say "already running ($ADMIN_URL answers)"
+      return 0
+    fi
+    die "a broker answers on $ADMIN_URL but cannot create topics (bookie read-only or down?); stop it (scripts/pulsar.sh stop) and start again"
   fi
   fetch
   mkdir -p "$RUN_DIR"
+  check_disk
   local pid
   if pid="$(running_pid)"; then
     say "process $pid is starting; waiting for it"
   else
     write_conf
+    if [[ "${INFGEN_PULSAR_KEEP_DATA:-0}" != 1 && -d "$RUN_DIR/data" ]]; then
+      say "starting on an empty data directory (INFGEN_PULSAR_KEEP_DATA=1 keeps it)"
+      rm -rf "$RUN_DIR/data"
+    fi
+    [[ -f "$LOG" ]] && mv -f "$LOG" "$LOG.1"
     local cp
     if [[ -x "$DIST_DIR/dist/bin/pulsar" ]]; then
       cp="$RUN_DIR/conf:$DIST_DIR/dist/lib/*"
     else
       cp="$RUN_DIR/conf:$DIST_DIR/lib/*"
     fi
-    : >"$LOG"
     (
       cd "$RUN_DIR"
       exec setsid java -cp "$cp" \
@@ -242,7 +288,7 @@ start() {
   fi
   local deadline=$((SECONDS + TIMEOUT))
   while ((SECONDS < deadline)); do
-    if answering; then
+    if ready; then
       say "ready: $BROKER_URL, admin $ADMIN_URL"
       return 0
     fi
@@ -253,7 +299,17 @@ start() {
     sleep 1
   done
   show_log_tail
-  die "the broker (pid $pid) did not answer on $ADMIN_URL/admin/v2/namespaces/public/default within ${TIMEOUT}s (raise INFGEN_PULSAR_START_TIMEOUT?)"
+  die "the broker (pid $pid) did not take writes (create a topic in public/default through $ADMIN_URL) within ${TIMEOUT}s (raise INFGEN_PULSAR_START_TIMEOUT?)"
+}
+
+# wait_writable waits up to $1 seconds for a running broker to take writes.
+wait_writable() {
+  local deadline=$((SECONDS + $1))
+  while ((SECONDS < deadline)); do
+    writable && return 0
+    sleep 1
+  done
+  return 1
 }
 
 stop() {
@@ -274,9 +330,13 @@ stop() {
 }
 
 status() {
-  if answering; then
+  if ready; then
     echo "running: $BROKER_URL, admin $ADMIN_URL"
     return 0
+  fi
+  if answering; then
+    echo "unhealthy: $ADMIN_URL answers but a topic cannot be created (see scripts/pulsar.sh logs)"
+    return 1
   fi
   local pid
   if pid="$(running_pid)"; then

@@ -35,7 +35,14 @@ fi
 echo "test.sh: go vet" >&2
 go vet "${pkgs[@]}"
 echo "test.sh: go test" >&2
-go test -count=1 -timeout 25m "${pkgs[@]}"
+if ! go test -count=1 -timeout 25m "${pkgs[@]}"; then
+  if [[ -z "${INFGEN_SKIP_SERVERS:-}" ]]; then
+    # The broker's side of a failure: its warnings and errors, and whether it still takes writes.
+    echo "test.sh: tests failed; broker status: $(scripts/pulsar.sh status 2>&1 || true)" >&2
+    scripts/pulsar.sh logs 2000 | grep -E " (WARN|ERROR) " | tail -n 30 >&2 || true
+  fi
+  exit 1
+fi
 if [[ $# -eq 0 ]]; then
   # The engine's concurrency, once more under the race detector.
   echo "test.sh: go test -race (runtime core)" >&2

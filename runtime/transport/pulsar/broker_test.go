@@ -72,7 +72,9 @@ func TestConformancePartitioned(t *testing.T) {
 
 // TestTimersFireOnTime publishes timers with random delays, in random order,
 // on a KeyShared topic (through the delay topic) and checks that every one
-// fires after its due time and within one second of it.
+// fires after its due time, the median within one second of it, and none
+// more than lateBound after it (a lost or stuck delay, not scheduling noise
+// on a loaded test machine). bench measures lateness under load.
 func TestTimersFireOnTime(t *testing.T) {
 	t.Parallel()
 	tr := newBrokerTransport(t)
@@ -108,7 +110,7 @@ func TestTimersFireOnTime(t *testing.T) {
 		case f := <-got:
 			lateness := f.at.Sub(due[f.key])
 			require.GreaterOrEqual(t, lateness, time.Duration(0), "timer %s fired %s early", f.key, -lateness)
-			require.LessOrEqual(t, lateness, time.Second, "timer %s fired %s late", f.key, lateness)
+			require.LessOrEqual(t, lateness, lateBound, "timer %s fired %s late", f.key, lateness)
 			late = append(late, lateness)
 		case <-time.After(30 * time.Second):
 			require.FailNow(t, "timers missing", "%d of %d fired", len(late), n)
@@ -116,7 +118,12 @@ func TestTimersFireOnTime(t *testing.T) {
 	}
 	slices.Sort(late)
 	t.Logf("timer lateness over %d timers: p50 %s, max %s", n, late[n/2], late[n-1])
+	require.LessOrEqual(t, late[n/2], time.Second, "median timer lateness")
 }
+
+// lateBound is how late a timer may fire in the tests before it counts as
+// lost: far above the broker's 100 ms delivery tick, far below a redelivery.
+const lateBound = 5 * time.Second
 
 // TestKeyOrderAcrossProcesses runs two transports (two worker processes) on
 // one Key_Shared subscription, Concurrency 8 each, and checks that each

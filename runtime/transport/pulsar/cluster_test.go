@@ -337,7 +337,7 @@ func TestUndecodableMessageIsDeadLettered(t *testing.T) {
 }
 
 // TestWorkflowTimersOnTime runs workflows that sleep on a worker process and
-// checks that each finishes after its timer and within a second of it.
+// checks that each finishes after its timer and within timerLateBound of it.
 func TestWorkflowTimersOnTime(t *testing.T) {
 	t.Parallel()
 	clusterEnv(t)
@@ -364,11 +364,15 @@ func TestWorkflowTimersOnTime(t *testing.T) {
 				return
 			}
 			due := time.Duration(ms) * time.Millisecond
-			if took < due || took > due+time.Second {
-				t.Errorf("a %s timer took %s, want within [%s, %s]", due, took, due, due+time.Second)
+			if took < due || took > due+timerLateBound {
+				t.Errorf("a %s timer took %s, want within [%s, %s]", due, took, due, due+timerLateBound)
 			}
 			t.Logf("%s timer: workflow finished after %s", due, took)
 		})
 	}
 	wg.Wait()
 }
+
+// timerLateBound is how late a workflow timer may finish before it counts as
+// lost rather than delayed by a loaded test machine.
+const timerLateBound = 5 * time.Second
