@@ -84,8 +84,8 @@ func TestRecursiveAndRenamedTypes(t *testing.T) {
 	require.Equal(t, "t", *w.Type)
 	require.True(t, *w.Func)
 	require.Equal(t, "i", *w.ID)
-	require.Equal(t, int64(1), *w.XRateLimit2)
-	require.Equal(t, int64(2), *w.XRateLimit)
+	require.Equal(t, int64(1), *w.XRateLimit, "the first in the document keeps the plain name")
+	require.Equal(t, int64(2), *w.XRateLimit2)
 	require.JSONEq(t, `[1]`, string(w.Mixed))
 	require.Equal(t, "inner", *w.Self.Type)
 }

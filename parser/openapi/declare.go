@@ -89,7 +89,7 @@ func (c *converter) objectProps(s *openapi3.Schema, at ir.Pos, props *[]property
 	if len(s.OneOf)+len(s.AnyOf) > 0 && len(s.Properties) > 0 {
 		c.warn(at, "oneOf/anyOf next to properties is ignored; only the properties are generated")
 	}
-	for _, key := range sortedKeys(s.Properties) {
+	for _, key := range propertyOrder(s.Properties) {
 		i := slices.IndexFunc(*props, func(p property) bool { return p.name == key })
 		if i >= 0 {
 			(*props)[i].ref = s.Properties[key]
@@ -100,6 +100,42 @@ func (c *converter) objectProps(s *openapi3.Schema, at ir.Pos, props *[]property
 	for _, r := range s.Required {
 		required[r] = true
 	}
+}
+
+// propertyOrder lists the names of props in document order: by the position
+// of each property's key, names without a recorded position last and sorted,
+// so the generated struct reads like the schema it comes from.
+func propertyOrder(props openapi3.Schemas) []string {
+	keys := sortedKeys(props)
+	slices.SortStableFunc(keys, func(a, b string) int {
+		la, lb := propertyKey(props[a]), propertyKey(props[b])
+		switch {
+		case la == nil && lb == nil:
+			return 0
+		case la == nil:
+			return 1
+		case lb == nil:
+			return -1
+		case la.Line != lb.Line:
+			return la.Line - lb.Line
+		}
+		return la.Column - lb.Column
+	})
+	return keys
+}
+
+// propertyKey is the location of a property's key: on the reference object
+// for a $ref, on the inline schema otherwise.
+func propertyKey(ref *openapi3.SchemaRef) *openapi3.Location {
+	switch {
+	case ref == nil:
+		return nil
+	case ref.Ref != "" && ref.Origin != nil && ref.Origin.Key != nil && ref.Origin.Key.Line > 0:
+		return ref.Origin.Key
+	case ref.Ref == "" && ref.Value != nil && ref.Value.Origin != nil && ref.Value.Origin.Key != nil && ref.Value.Origin.Key.Line > 0:
+		return ref.Value.Origin.Key
+	}
+	return nil
 }
 
 // fields builds the fields of a struct type.

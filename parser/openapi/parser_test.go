@@ -232,7 +232,7 @@ paths:
 	}
 	require.Equal(t, "DoItRequest", req.Name)
 	require.Len(t, req.Fields, 3)
-	count, mode := req.Fields[0], req.Fields[1]
+	mode, count := req.Fields[0], req.Fields[1] // document order
 	require.Equal(t, "Count", count.Name)
 	require.True(t, count.Required)
 	require.True(t, count.Type.Nullable)

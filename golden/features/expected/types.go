@@ -13,17 +13,17 @@ type Date = httpapi.Date
 
 // Invoice is an object of the API.
 type Invoice struct {
-	Currency  *string           `json:"currency,omitempty"`
 	Customer  string            `json:"customer"`
+	Currency  *string           `json:"currency,omitempty"`
 	DueDate   *Date             `json:"dueDate,omitempty"`
 	Lines     []Line            `json:"lines"`
+	Priority  *Priority         `json:"priority,omitempty"`
 	Memo      *string           `json:"memo,omitempty"`
 	Metadata  map[string]string `json:"metadata,omitempty"`
-	Priority  *Priority         `json:"priority,omitempty"`
-	CreatedAt time.Time         `json:"createdAt"`
 	ID        string            `json:"id"`
-	Pdf       []byte            `json:"pdf,omitempty"`
 	Status    InvoiceStatus     `json:"status"`
+	CreatedAt time.Time         `json:"createdAt"`
+	Pdf       []byte            `json:"pdf,omitempty"`
 }
 
 // InvoiceStatus is an enumeration of the API.
@@ -41,8 +41,8 @@ const (
 
 // Line is an object of the API.
 type Line struct {
-	Amount      int64    `json:"amount"`
 	Description string   `json:"description"`
+	Amount      int64    `json:"amount"`
 	TaxRate     *float32 `json:"taxRate,omitempty"`
 }
 
@@ -59,13 +59,13 @@ type ListInvoicesWhere struct {
 
 // NewInvoice is an object of the API.
 type NewInvoice struct {
-	Currency *string           `json:"currency,omitempty"`
 	Customer string            `json:"customer"`
+	Currency *string           `json:"currency,omitempty"`
 	DueDate  *Date             `json:"dueDate,omitempty"`
 	Lines    []Line            `json:"lines"`
+	Priority *Priority         `json:"priority,omitempty"`
 	Memo     *string           `json:"memo,omitempty"`
 	Metadata map[string]string `json:"metadata,omitempty"`
-	Priority *Priority         `json:"priority,omitempty"`
 }
 
 // Priority is an enumeration of the API.
@@ -81,17 +81,17 @@ const (
 
 // Problem is an object of the API.
 type Problem struct {
-	Detail *string `json:"detail,omitempty"`
-	Status *int64  `json:"status,omitempty"`
-	Title  *string `json:"title,omitempty"`
 	Type   *string `json:"type,omitempty"`
+	Title  *string `json:"title,omitempty"`
+	Status *int64  `json:"status,omitempty"`
+	Detail *string `json:"detail,omitempty"`
 }
 
 // PutLinesRequest is an object of the API.
 type PutLinesRequest struct {
-	Labels []string `json:"labels,omitempty"`
 	Note   *string  `json:"note,omitempty"`
 	Qty    *int64   `json:"qty,omitempty"`
+	Labels []string `json:"labels,omitempty"`
 }
 
 // UploadRequest is an object of the API.

@@ -169,9 +169,9 @@ type GetShapeInput2 struct {
 
 // Labels is an object of the API.
 type Labels struct {
+	Kind string `json:"kind"`
 	// collides with a generated method
 	MarshalJSON2 *string `json:"MarshalJSON,omitempty"`
-	Kind         string  `json:"kind"`
 	// AdditionalProperties holds the properties not listed above.
 	AdditionalProperties map[string]int64 `json:"-"`
 }
@@ -203,7 +203,7 @@ func (v *Labels) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &all); err != nil {
 		return err
 	}
-	for _, k := range []string{"MarshalJSON", "kind"} {
+	for _, k := range []string{"kind", "MarshalJSON"} {
 		delete(all, k)
 	}
 	v.AdditionalProperties = nil
@@ -302,31 +302,31 @@ type Square struct {
 
 // Tree is an object of the API.
 type Tree struct {
+	Value    string `json:"value"`
 	Children []Tree `json:"children,omitempty"`
 	Parent   *Tree  `json:"parent,omitempty"`
-	Value    string `json:"value"`
 }
 
 // Weird is an object of the API.
 type Weird struct {
+	Type        *string `json:"type,omitempty"`
+	Func        *bool   `json:"func,omitempty"`
+	ID          *string `json:"@id,omitempty"`
+	XRateLimit  *int64  `json:"x-rate-limit,omitempty"`
+	XRateLimit2 *int64  `json:"X-Rate-Limit,omitempty"`
 	// Property  cannot be named in a json tag: it is not encoded.
-	Empty       *string                    `json:"-"`
-	X123        *string                    `json:"123,omitempty"`
-	ID          *string                    `json:"@id,omitempty"`
-	XRateLimit  *int64                     `json:"X-Rate-Limit,omitempty"`
-	Flag        *WeirdFlag                 `json:"flag,omitempty"`
-	Free        map[string]json.RawMessage `json:"free,omitempty"`
-	Func        *bool                      `json:"func,omitempty"`
-	List        []Weird                    `json:"list,omitempty"`
-	Mixed       json.RawMessage            `json:"mixed,omitempty"`
-	Nested      *WeirdNested               `json:"nested,omitempty"`
-	Nothing     json.RawMessage            `json:"nothing,omitempty"`
-	Ratio       *WeirdRatio                `json:"ratio,omitempty"`
-	Self        *Weird                     `json:"self,omitempty"`
-	Size        *uint64                    `json:"size,omitempty"`
-	Type        *string                    `json:"type,omitempty"`
-	When        *time.Time                 `json:"when,omitempty"`
-	XRateLimit2 *int64                     `json:"x-rate-limit,omitempty"`
+	Empty   *string                    `json:"-"`
+	X123    *string                    `json:"123,omitempty"`
+	Mixed   json.RawMessage            `json:"mixed,omitempty"`
+	Nothing json.RawMessage            `json:"nothing,omitempty"`
+	Free    map[string]json.RawMessage `json:"free,omitempty"`
+	Nested  *WeirdNested               `json:"nested,omitempty"`
+	Self    *Weird                     `json:"self,omitempty"`
+	List    []Weird                    `json:"list,omitempty"`
+	When    *time.Time                 `json:"when,omitempty"`
+	Size    *uint64                    `json:"size,omitempty"`
+	Ratio   *WeirdRatio                `json:"ratio,omitempty"`
+	Flag    *WeirdFlag                 `json:"flag,omitempty"`
 }
 
 // WeirdFlag is an enumeration of the API.

@@ -9,22 +9,22 @@ type Date = httpapi.Date
 
 // Consumption is an object of the API.
 type Consumption struct {
+	CustomerID string `json:"customerId"`
+	// The calendar month, as YYYY-MM.
+	Month string `json:"month"`
+	// Metered units used in the month.
+	Units          int64 `json:"units"`
+	UnitPriceCents int64 `json:"unitPriceCents"`
 	// units × unitPriceCents.
 	AmountCents int64  `json:"amountCents"`
 	Currency    string `json:"currency"`
-	CustomerID  string `json:"customerId"`
-	// The calendar month, as YYYY-MM.
-	Month          string `json:"month"`
-	UnitPriceCents int64  `json:"unitPriceCents"`
-	// Metered units used in the month.
-	Units int64 `json:"units"`
 }
 
 // Problem is an object of the API.
 //
 // An RFC 9457 problem detail.
 type Problem struct {
-	Detail *string `json:"detail,omitempty"`
-	Status int64   `json:"status"`
 	Title  string  `json:"title"`
+	Status int64   `json:"status"`
+	Detail *string `json:"detail,omitempty"`
 }

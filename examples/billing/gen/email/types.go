@@ -13,11 +13,11 @@ type Date = httpapi.Date
 
 // Email is an object of the API.
 type Email struct {
+	To        string    `json:"to"`
+	Subject   string    `json:"subject"`
+	Kind      EmailKind `json:"kind"`
 	Body      string    `json:"body"`
 	InvoiceID *string   `json:"invoiceId,omitempty"`
-	Kind      EmailKind `json:"kind"`
-	Subject   string    `json:"subject"`
-	To        string    `json:"to"`
 }
 
 // EmailKind is an enumeration of the API.
@@ -31,15 +31,15 @@ const (
 
 // EmailReceipt is an object of the API.
 type EmailReceipt struct {
-	AcceptedAt time.Time `json:"acceptedAt"`
 	ID         string    `json:"id"`
+	AcceptedAt time.Time `json:"acceptedAt"`
 }
 
 // Problem is an object of the API.
 //
 // An RFC 9457 problem detail.
 type Problem struct {
-	Detail *string `json:"detail,omitempty"`
-	Status int64   `json:"status"`
 	Title  string  `json:"title"`
+	Status int64   `json:"status"`
+	Detail *string `json:"detail,omitempty"`
 }

@@ -13,39 +13,39 @@ type Date = httpapi.Date
 
 // Invoice is an object of the API.
 type Invoice struct {
-	Currency   string    `json:"currency"`
-	CustomerID string    `json:"customerId"`
-	ID         string    `json:"id"`
-	IssuedAt   time.Time `json:"issuedAt"`
-	Month      string    `json:"month"`
+	ID string `json:"id"`
 	// The sequential invoice number, e.g. INV-000042.
-	Number     string `json:"number"`
-	PaymentID  string `json:"paymentId"`
-	TotalCents int64  `json:"totalCents"`
+	Number     string    `json:"number"`
+	CustomerID string    `json:"customerId"`
+	Month      string    `json:"month"`
+	PaymentID  string    `json:"paymentId"`
+	TotalCents int64     `json:"totalCents"`
+	Currency   string    `json:"currency"`
+	IssuedAt   time.Time `json:"issuedAt"`
 }
 
 // InvoiceLine is an object of the API.
 type InvoiceLine struct {
-	AmountCents    int64  `json:"amountCents"`
 	Description    string `json:"description"`
 	Quantity       int64  `json:"quantity"`
 	UnitPriceCents int64  `json:"unitPriceCents"`
+	AmountCents    int64  `json:"amountCents"`
 }
 
 // InvoiceRequest is an object of the API.
 type InvoiceRequest struct {
-	Currency   string        `json:"currency"`
 	CustomerID string        `json:"customerId"`
-	Lines      []InvoiceLine `json:"lines"`
 	Month      string        `json:"month"`
 	PaymentID  string        `json:"paymentId"`
+	Currency   string        `json:"currency"`
+	Lines      []InvoiceLine `json:"lines"`
 }
 
 // Problem is an object of the API.
 //
 // An RFC 9457 problem detail.
 type Problem struct {
-	Detail *string `json:"detail,omitempty"`
-	Status int64   `json:"status"`
 	Title  string  `json:"title"`
+	Status int64   `json:"status"`
+	Detail *string `json:"detail,omitempty"`
 }

@@ -13,23 +13,23 @@ type Date = httpapi.Date
 
 // Payment is an object of the API.
 type Payment struct {
-	AmountCents int64         `json:"amountCents"`
-	CreatedAt   time.Time     `json:"createdAt"`
-	Currency    string        `json:"currency"`
-	CustomerID  string        `json:"customerId"`
 	ID          string        `json:"id"`
+	CustomerID  string        `json:"customerId"`
 	Month       string        `json:"month"`
+	AmountCents int64         `json:"amountCents"`
+	Currency    string        `json:"currency"`
 	Status      PaymentStatus `json:"status"`
+	CreatedAt   time.Time     `json:"createdAt"`
 }
 
 // PaymentRequest is an object of the API.
 type PaymentRequest struct {
+	CustomerID string `json:"customerId"`
+	// The billed calendar month, as YYYY-MM.
+	Month       string  `json:"month"`
 	AmountCents int64   `json:"amountCents"`
 	Currency    string  `json:"currency"`
-	CustomerID  string  `json:"customerId"`
 	Description *string `json:"description,omitempty"`
-	// The billed calendar month, as YYYY-MM.
-	Month string `json:"month"`
 }
 
 // PaymentStatus is an enumeration of the API.
@@ -44,7 +44,7 @@ const (
 //
 // An RFC 9457 problem detail.
 type Problem struct {
-	Detail *string `json:"detail,omitempty"`
-	Status int64   `json:"status"`
 	Title  string  `json:"title"`
+	Status int64   `json:"status"`
+	Detail *string `json:"detail,omitempty"`
 }
