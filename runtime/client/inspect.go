@@ -27,8 +27,10 @@ type Description struct {
 	PendingTasks    int `json:"pendingTasks"`
 	PendingTimers   int `json:"pendingTimers"`
 	PendingChildren int `json:"pendingChildren"`
-	// Steps is the number of commands the workflow issued.
+	// Steps is the number of commands the current run issued.
 	Steps int `json:"steps"`
+	// Run is 1 for the first run, one more after each ContinueAsNew.
+	Run int `json:"run"`
 }
 
 // Describe returns a summary of a workflow.
@@ -42,7 +44,7 @@ func (c *Client) Describe(ctx context.Context, id string) (*Description, error) 
 	}
 	d := &Description{ID: st.ID, Name: st.Name, Version: st.Version, Status: st.Status, Tags: st.Tags,
 		Created: st.Created, Updated: st.Updated, PendingTasks: len(st.Tasks), PendingTimers: len(st.Timers),
-		PendingChildren: len(st.Children), Steps: len(st.Commands)}
+		PendingChildren: len(st.Children), Steps: len(st.Commands), Run: max(st.Run, 1)}
 	if st.Parked != nil {
 		d.Parked = st.Parked.Reason
 	}

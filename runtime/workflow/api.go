@@ -27,7 +27,10 @@ type Info struct {
 	ID      string
 	Name    string
 	Version int
-	Tags    []string
+	// Run is 1 for the first run of the instance, one more after each
+	// ContinueAsNew.
+	Run  int
+	Tags []string
 	// ParentID is the id of the parent workflow, for a child workflow.
 	ParentID string
 }

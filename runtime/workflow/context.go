@@ -17,7 +17,7 @@ func (c *wctx) coroutine() *replay.Coroutine { return c.co }
 
 func (c *wctx) Info() Info {
 	st := c.co.Scheduler().State()
-	info := Info{ID: st.ID, Name: st.Name, Version: st.Version, Tags: append([]string(nil), st.Tags...)}
+	info := Info{ID: st.ID, Name: st.Name, Version: st.Version, Run: max(st.Run, 1), Tags: append([]string(nil), st.Tags...)}
 	if st.Parent != nil {
 		info.ParentID = st.Parent.ID
 	}

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -50,6 +51,10 @@ func Define[In, Out any](name string, fn func(ctx Context, in In) (Out, error), 
 			st := co.Scheduler().State()
 			l := logger.With("workflow", name, "workflow_id", st.ID)
 			out, err := fn(&wctx{co: co, logger: l}, in)
+			var next *ContinueAsNewError
+			if errors.As(err, &next) {
+				return next.Input, &history.Error{Kind: history.ErrorKindContinueAsNew, Message: next.Error()}
+			}
 			if err != nil {
 				return nil, errconv.FromError(err)
 			}

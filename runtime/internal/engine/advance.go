@@ -53,6 +53,10 @@ func (e *Engine) advance(st *history.State, events []history.Event, now time.Tim
 		e.schedule(st, cmd, now, out)
 	}
 	if res.Done {
+		if res.Err != nil && res.Err.Kind == history.ErrorKindContinueAsNew {
+			e.continueAsNew(st, res.Output, res.Unread, now, out)
+			return
+		}
 		if res.Err != nil {
 			e.finish(st, history.Failed, nil, res.Err, out)
 		} else {
@@ -96,7 +100,7 @@ func (e *Engine) schedule(st *history.State, cmd history.Command, now time.Time,
 func (e *Engine) executeTask(st *history.State, cmd history.Command, attempt int, out *outbox) {
 	service, method := splitName(cmd.Name)
 	out.add(message.ServiceTopic(service), st.ID, 0, &message.Envelope{
-		Kind: message.ExecuteTask, WorkflowID: st.ID, WorkflowName: st.Name, Seq: cmd.Seq,
+		Kind: message.ExecuteTask, WorkflowID: st.ID, WorkflowName: st.Name, Seq: cmd.Seq, RunID: st.RunID,
 		TaskID: TaskID(st, cmd.Seq), Service: service, Method: method, Attempt: attempt,
 		Codec: cmd.Codec, Payload: cmd.Input, Meta: cmd.Meta, Tags: st.Tags, Timeout: cmd.Timeout,
 	})
@@ -105,7 +109,7 @@ func (e *Engine) executeTask(st *history.State, cmd history.Command, attempt int
 func (e *Engine) startChild(st *history.State, cmd history.Command, out *outbox) {
 	out.add(message.WorkflowTopic(cmd.Name), cmd.ChildID, 0, &message.Envelope{
 		Kind: message.Start, WorkflowID: cmd.ChildID, WorkflowName: cmd.Name, Payload: cmd.Input, Tags: cmd.Tags,
-		Parent: &history.ParentRef{ID: st.ID, Name: st.Name, Seq: cmd.Seq},
+		Parent: &history.ParentRef{ID: st.ID, Name: st.Name, Seq: cmd.Seq, RunID: st.RunID},
 	})
 }
 
@@ -132,7 +136,7 @@ func (e *Engine) finish(st *history.State, status history.Status, output []byte,
 // notify tells the parent and the clients about a finished workflow.
 func (e *Engine) notify(st *history.State, out *outbox) {
 	if p := st.Parent; p != nil {
-		env := &message.Envelope{Kind: message.ChildResult, WorkflowID: p.ID, WorkflowName: p.Name, Seq: p.Seq, Payload: st.Output}
+		env := &message.Envelope{Kind: message.ChildResult, WorkflowID: p.ID, WorkflowName: p.Name, Seq: p.Seq, RunID: p.RunID, Payload: st.Output}
 		if st.Status != history.Completed {
 			env.Error = &history.Error{Kind: "child", Message: st.Error.Message, Workflow: st.Name, ID: st.ID, Cause: st.Error}
 		}

@@ -11,6 +11,9 @@ import (
 // messages that change pending work without running the workflow (retries).
 // changed reports whether the state changed even if no event resulted.
 func (e *Engine) translate(st *history.State, env *message.Envelope, now time.Time, out *outbox) (events []history.Event, changed bool) {
+	if env.RunID != "" && env.RunID != st.RunID {
+		return nil, false // for an earlier run, which continued as new
+	}
 	switch env.Kind {
 	case message.TaskResult:
 		t := st.Tasks[env.Seq]

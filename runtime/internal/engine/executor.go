@@ -34,7 +34,7 @@ func (e *Engine) HandleTask(ctx context.Context, d *transport.Delivery) error {
 		log = log.With("trace_id", tid)
 	}
 	res := &message.Envelope{Kind: message.TaskResult, WorkflowID: env.WorkflowID, WorkflowName: env.WorkflowName,
-		Seq: env.Seq, TaskID: env.TaskID, Service: env.Service, Method: env.Method, Attempt: env.Attempt}
+		Seq: env.Seq, RunID: env.RunID, TaskID: env.TaskID, Service: env.Service, Method: env.Method, Attempt: env.Attempt}
 
 	svc := e.service(env.Service)
 	var m *Method

@@ -36,6 +36,9 @@ func (o *outbox) add(topic, key string, delay time.Duration, env *message.Envelo
 // toSelf queues a message to the workflow's own engine.
 func (o *outbox) toSelf(st *history.State, delay time.Duration, env *message.Envelope) {
 	env.WorkflowID, env.WorkflowName = st.ID, st.Name
+	if env.Kind != message.Timeout && env.Kind != message.Wake {
+		env.RunID = st.RunID // the deadline spans runs; timers and retries do not
+	}
 	o.add(message.WorkflowTopic(st.Name), st.ID, delay, env)
 }
 

@@ -116,7 +116,7 @@ func NewState(id, name string, input []byte, tags []string, traceparent string) 
 		traceparent = NewTraceParent()
 	}
 	return &history.State{
-		ID: id, Name: name, RunID: NewID(), Status: history.Running, Tags: tags, Input: input,
+		ID: id, Name: name, RunID: NewID(), Run: 1, Status: history.Running, Tags: tags, Input: input,
 		TraceParent: traceparent, Created: now, Updated: now,
 		Inbox: []history.Event{{Kind: history.EventStarted}},
 	}

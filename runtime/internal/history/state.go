@@ -21,9 +21,12 @@ func (s Status) Terminal() bool { return s == Completed || s == Failed || s == C
 
 // State is everything the runtime knows of one workflow instance.
 type State struct {
-	ID          string     `json:"id"`
-	Name        string     `json:"name"`
-	RunID       string     `json:"runId"`
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	RunID string `json:"runId"`
+	// Run counts the runs of the instance: 1, then one more each time the
+	// workflow continues as new.
+	Run         int        `json:"run,omitempty"`
 	Version     int        `json:"version,omitempty"`
 	Status      Status     `json:"status"`
 	Tags        []string   `json:"tags,omitempty"`
@@ -68,6 +71,9 @@ type ParentRef struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
 	Seq  int    `json:"seq"`
+	// RunID is the parent's run that waits: a result for an earlier run
+	// (the parent continued as new meanwhile) is dropped.
+	RunID string `json:"runId,omitempty"`
 }
 
 // PendingTask is a task not yet completed.
@@ -154,6 +160,10 @@ type Command struct {
 	Result Payload `json:"result,omitempty"`
 	Error  *Error  `json:"error,omitempty"`
 }
+
+// ErrorKindContinueAsNew marks the outcome of a workflow function that asked
+// to continue as new; the function's output is then the next run's input.
+const ErrorKindContinueAsNew = "continueAsNew"
 
 // Error is a failure as recorded in history and sent on the wire.
 type Error struct {

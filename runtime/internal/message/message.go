@@ -36,6 +36,10 @@ type Envelope struct {
 	WorkflowID   string `json:"workflowId"`
 	WorkflowName string `json:"workflowName"`
 	Seq          int    `json:"seq,omitempty"`
+	// RunID scopes a message to one run of the workflow (tasks, timers,
+	// retries, child results): a message of an earlier run, which continued
+	// as new, is dropped instead of being matched to the new run's steps.
+	RunID string `json:"runId,omitempty"`
 
 	// Task fields (ExecuteTask, TaskResult, Retry).
 	TaskID  string            `json:"taskId,omitempty"`

@@ -25,6 +25,9 @@ type Result struct {
 	Nondeterminism error
 	// Panic is set when the workflow code panicked.
 	Panic error
+	// Unread are the signal events the workflow received but did not read,
+	// in arrival order (set when Done).
+	Unread []history.Event
 }
 
 // NondeterminismError reports a replay whose commands differ from history.
@@ -98,8 +101,45 @@ func Execute(fn Func, st *history.State) Result {
 	res := Result{Commands: s.commands, Nondeterminism: s.aborted, Panic: s.panicked}
 	if s.aborted == nil && s.panicked == nil && s.mainDone {
 		res.Done, res.Output, res.Err = true, s.output, s.outErr
+		res.Unread = s.unread()
 	}
 	return res
+}
+
+// unread returns the signal events of the history that the workflow did not
+// read: the last len(queue) signals of each channel, in arrival order.
+func (s *Scheduler) unread() []history.Event {
+	left := map[string]int{}
+	total := 0
+	for ch, q := range s.signals {
+		left[ch] = len(q)
+		total += len(q)
+	}
+	if total == 0 {
+		return nil
+	}
+	seen := map[string]int{}
+	count := map[string]int{}
+	for _, b := range s.st.Batches {
+		for _, e := range b.Events {
+			if e.Kind == history.EventSignal {
+				count[e.Channel]++
+			}
+		}
+	}
+	var out []history.Event
+	for _, b := range s.st.Batches {
+		for _, e := range b.Events {
+			if e.Kind != history.EventSignal {
+				continue
+			}
+			seen[e.Channel]++
+			if seen[e.Channel] > count[e.Channel]-left[e.Channel] {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
 }
 
 // apply resolves futures and queues signals from a batch of events.

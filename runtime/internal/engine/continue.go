@@ -1,0 +1,32 @@
+package engine
+
+import (
+	"time"
+
+	"github.com/infgen/infgen/runtime/internal/history"
+	"github.com/infgen/infgen/runtime/internal/message"
+)
+
+// continueAsNew ends the current run of st and starts the next one in place:
+// same id, name, tags, parent and deadline; input replaced; history, commands
+// and pending work cleared; the newest registered version. The signals the
+// ending run did not read go to the new run's inbox, in arrival order, and a
+// wake-up to self runs it in a step of its own (a workflow that continues as
+// new at once cannot spin inside one step). Children of the ending run are
+// canceled; results of its tasks, timers and children still in flight carry
+// its run id and are dropped when they arrive.
+func (e *Engine) continueAsNew(st *history.State, input []byte, unread []history.Event, now time.Time, out *outbox) {
+	e.cancelChildren(st, out)
+	prev := st.RunID
+	st.Run = max(st.Run, 1) + 1
+	st.RunID = NewID()
+	st.Version = 0
+	st.Input = input
+	st.Output, st.Error, st.Parked = nil, nil, nil
+	st.Batches, st.Commands = nil, nil
+	st.Tasks, st.Timers, st.Children = nil, nil, nil
+	st.Inbox = append([]history.Event{{Kind: history.EventStarted}}, unread...)
+	out.toSelf(st, 0, &message.Envelope{Kind: message.Wake})
+	e.log.Info("workflow continued as new", "workflow", st.Name, "workflow_id", st.ID,
+		"run", st.Run, "previous_run_id", prev, "signals_carried", len(unread))
+}
