@@ -89,8 +89,8 @@ func (c *company) CancelSubscription(_ context.Context, in *subscription.CancelS
 }
 
 // start runs the workflow for one customer on an in-memory runtime hosting
-// c, and returns the client and the workflow id.
-func start(t *testing.T, c *company, months int, month time.Duration) (*client.Client, string) {
+// c, and returns the client and the workflow id. opts adjust the input.
+func start(t *testing.T, c *company, months int, month time.Duration, opts ...func(*monthly.Input)) (*client.Client, string) {
 	t.Helper()
 	rt, err := local.Open("")
 	require.NoError(t, err)
@@ -112,9 +112,11 @@ func start(t *testing.T, c *company, months int, month time.Duration) (*client.C
 		_ = w.Stop()
 		_ = rt.Close()
 	})
-	id, err := cl.Start(ctx, client.StartParams{Workflow: monthly.Name, ID: "cus_1", Input: monthly.Input{
-		CustomerID: "cus_1", Email: "cus_1@example.com", FirstMonth: "2026-11", Months: months, MonthLength: month,
-	}})
+	in := monthly.Input{CustomerID: "cus_1", Email: "cus_1@example.com", FirstMonth: "2026-11", Months: months, MonthLength: month}
+	for _, o := range opts {
+		o(&in)
+	}
+	id, err := cl.Start(ctx, client.StartParams{Workflow: monthly.Name, ID: "cus_1", Input: in})
 	require.NoError(t, err)
 	return cl, id
 }

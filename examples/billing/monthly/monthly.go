@@ -23,9 +23,15 @@ type Input struct {
 	Email      string `json:"email"`
 	// FirstMonth is the first billed calendar month, as YYYY-MM.
 	FirstMonth string `json:"firstMonth"`
-	// Months bounds how many months this instance bills (and so the size of
-	// its history); a real deployment would continue as a new instance.
+	// Months is how many months the instance bills in all.
 	Months int `json:"months"`
+	// MonthsPerRun is how many months one run bills before the workflow
+	// continues as new, with an empty history, so that a subscription of
+	// many years replays no more than a year of history (default 12).
+	MonthsPerRun int `json:"monthsPerRun,omitempty"`
+	// Billed is what the earlier runs billed: the workflow sets it when it
+	// continues as new; callers leave it empty.
+	Billed *Result `json:"billed,omitempty"`
 	// MonthLength is how long a month lasts: 720h in production, a second
 	// in the demo.
 	MonthLength time.Duration `json:"monthLength"`
@@ -70,12 +76,27 @@ func Definition() workflow.Definition { return workflow.Define(Name, Billing) }
 // Billing bills a customer every month until they unsubscribe.
 func Billing(ctx workflow.Context, in Input) (Result, error) {
 	res := Result{CustomerID: in.CustomerID, Ended: EndedCompleted, Months: []string{}, Invoices: []string{}}
+	if in.Billed != nil {
+		res = *in.Billed
+	}
 	if err := in.validate(); err != nil {
 		return res, err
 	}
+	perRun := in.MonthsPerRun
+	if perRun <= 0 {
+		perRun = 12
+	}
 	subs := subscription.NewSubscriptionServiceStub()
 	unsubscribe := workflow.SignalChannel[Unsubscribe](UnsubscribeSignal)
-	for i := range in.Months {
+	first := len(res.Months)
+	for i := first; i < in.Months; i++ {
+		if i-first == perRun {
+			// Keep the history of one run bounded: start over, carrying
+			// what was billed (and any unread unsubscribe signal).
+			next := in
+			next.Billed = &res
+			return Result{}, workflow.ContinueAsNew(ctx, next)
+		}
 		// Wait for the month to end, unless the customer leaves first.
 		req, left, err := unsubscribe.ReceiveTimeout(ctx, in.MonthLength)
 		if err != nil {

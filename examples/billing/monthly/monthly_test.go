@@ -26,6 +26,23 @@ func TestBillingChargesEveryMonthOnce(t *testing.T) {
 	require.Empty(t, c.cancelled)
 }
 
+// TestBillingContinuesAsNew bills five months two per run: three runs, one
+// result covering all five months, each month charged once, and the last
+// run's history holding only its own month.
+func TestBillingContinuesAsNew(t *testing.T) {
+	t.Parallel()
+	c := newCompany()
+	cl, id := start(t, c, 5, 10*time.Millisecond, func(in *monthly.Input) { in.MonthsPerRun = 2 })
+	res := result(t, cl, id)
+	require.Equal(t, []string{"2026-11", "2026-12", "2027-01", "2027-02", "2027-03"}, res.Months)
+	require.Equal(t, int64(600), res.ChargedCents)
+	require.Len(t, c.charges, 5, "one idempotency key per month, across runs")
+	d, err := cl.Describe(context.Background(), id)
+	require.NoError(t, err)
+	require.Equal(t, 3, d.Run)
+	require.Less(t, d.Steps, 10, "the last run recorded one month's steps, not five")
+}
+
 func TestBillingCompensatesAFailedPayment(t *testing.T) {
 	t.Parallel()
 	c := newCompany()
