@@ -218,6 +218,25 @@ func (g *oapiGen) responseSwitch(bg *jen.Group, m ir.Method) {
 	})))
 }
 
+// readsBody reports whether responseSwitch reads the response body: to
+// decode a declared body, to keep the start of an error body, or in the
+// APIError of undeclared statuses (any operation without a default).
+func readsBody(b *ir.HTTPBinding) bool {
+	_, okOf := bodyFields(b.Responses, false)
+	hasDefault := false
+	for _, r := range b.Responses {
+		cond, _ := statusCond(r.Status, false)
+		if cond == nil && r.Status != "default" {
+			continue
+		}
+		hasDefault = hasDefault || r.Status == "default"
+		if _, decoded := okOf[r.Status]; r.Error || decoded {
+			return true
+		}
+	}
+	return !hasDefault
+}
+
 // decodeInto decodes the response body into holder.field. Errors decoding
 // an error body are ignored (the error keeps its Message).
 func (g *oapiGen) decodeInto(m ir.Method, ct ir.Content, holder, field string, t ir.TypeRef, lenient bool) []jen.Code {

@@ -81,7 +81,11 @@ func (g *oapiGen) operation(f *jen.File, m ir.Method) {
 		if alts := securityAlternatives(b); alts != nil && len(g.spec.SecuritySchemes) > 0 {
 			bg.If(jen.Err().Op(":=").Id("c").Dot("authorize").Call(jen.Id("req"), alts), errNotNil()).Block(jen.Return(jen.Nil(), jen.Err()))
 		}
-		bg.List(jen.Id("resp"), jen.Id("data"), jen.Err()).Op(":=").Qual(pkgHTTPAPI, "Do").Call(jen.Id("c").Dot("client"), jen.Id("req"), jen.Id("c").Dot("header"))
+		data := jen.Id("data")
+		if !readsBody(b) {
+			data = jen.Id("_")
+		}
+		bg.List(jen.Id("resp"), data, jen.Err()).Op(":=").Qual(pkgHTTPAPI, "Do").Call(jen.Id("c").Dot("client"), jen.Id("req"), jen.Id("c").Dot("header"))
 		bg.If(errNotNil()).Block(jen.Return(jen.Nil(), jen.Err()))
 		g.responseSwitch(bg, m)
 	})
