@@ -109,6 +109,6 @@ func (a *app) retryWebsite(ctx context.Context, call func(ctx context.Context) e
 func startParams(cfg config, id, addr string) client.StartParams {
 	return client.StartParams{
 		Workflow: monthly.Name, ID: id, Tags: []string{"billing"},
-		Input: monthly.Input{CustomerID: id, Email: addr, FirstMonth: cfg.firstMonth, Months: cfg.months, MonthLength: cfg.month},
+		Input: monthly.Input{CustomerID: id, Email: addr, FirstMonth: cfg.firstMonth, Months: cfg.months, MonthsPerRun: cfg.perRun, MonthLength: cfg.month},
 	}
 }

@@ -21,7 +21,8 @@ import (
 // the middle of the billing (after some charges, then after more), and runs
 // it again on the same state file: every workflow completes, and every month
 // is charged exactly once although the process died between a charge and the
-// workflow recording it.
+// workflow recording it. Two months per run: the kills also fall around runs
+// continuing as new.
 func TestKillNineAndResume(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
@@ -30,7 +31,7 @@ func TestKillNineAndResume(t *testing.T) {
 	dir := t.TempDir()
 	bin := buildExample(t)
 	db := filepath.Join(dir, "state.db")
-	args := []string{"-db", db, "-customers", "8", "-months", "3", "-month", "400ms", "-fail-rate", "0.1", "-refresh", "50ms"}
+	args := []string{"-db", db, "-customers", "8", "-months", "4", "-months-per-run", "2", "-month", "400ms", "-fail-rate", "0.1", "-refresh", "50ms"}
 	payments := filepath.Join(recordsDir(config{db: db}), "payments.jsonl")
 	for _, after := range []int{3, 10} {
 		cmd := exec.Command(bin, args...)

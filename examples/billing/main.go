@@ -52,6 +52,7 @@ const (
 type config struct {
 	customers   int
 	months      int
+	perRun      int
 	month       time.Duration
 	firstMonth  string
 	db          string
@@ -75,6 +76,7 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	fs.SetOutput(errOut)
 	fs.IntVar(&c.customers, "customers", 20, "number of customers to subscribe")
 	fs.IntVar(&c.months, "months", 3, "months each customer is billed for")
+	fs.IntVar(&c.perRun, "months-per-run", 12, "months one workflow run bills before it continues as new (empty history)")
 	fs.DurationVar(&c.month, "month", time.Second, "length of a compressed month")
 	fs.StringVar(&c.firstMonth, "first-month", "2026-01", "first billed month (YYYY-MM)")
 	fs.StringVar(&c.db, "db", "", "state file; kill the process and run again with the same file to resume (default: a temporary file)")
@@ -108,8 +110,8 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 
 func (c *config) validate() error {
 	switch {
-	case c.customers <= 0 || c.months <= 0 || c.month <= 0 || c.failRate < 0 || c.failRate >= 1:
-		return errors.New("-customers, -months and -month must be positive and -fail-rate in [0, 1)")
+	case c.customers <= 0 || c.months <= 0 || c.perRun <= 0 || c.month <= 0 || c.failRate < 0 || c.failRate >= 1:
+		return errors.New("-customers, -months, -months-per-run and -month must be positive and -fail-rate in [0, 1)")
 	case c.role != roleAll && c.role != roleDrive && c.role != roleWork:
 		return fmt.Errorf("-role %q: want all, drive or work", c.role)
 	case c.transport != "embedded" && c.transport != "pulsar":
