@@ -97,7 +97,7 @@ func runSplit(t *testing.T, workerCmd func(env []string, ports int) *exec.Cmd) {
 	defer cancel()
 	records := t.TempDir()
 	drive := exec.CommandContext(ctx, bin, "-role", "drive", "-transport", "pulsar", "-ports", fmt.Sprint(ports),
-		"-customers", "6", "-months", "3", "-month", splitMonth, "-records", records, "-json")
+		"-customers", "6", "-months", "3", "-months-per-run", "2", "-month", splitMonth, "-records", records, "-json")
 	drive.Env = env
 	var out bytes.Buffer
 	drive.Stdout, drive.Stderr = &out, &out
