@@ -44,12 +44,12 @@ func recordsDir(cfg config) string {
 }
 
 // startApp starts what the role asks for.
-func startApp(ctx context.Context, cfg config) (a *app, err error) {
+func startApp(ctx context.Context, cfg config) (_ *app, err error) {
 	level := slog.LevelError
 	if cfg.verbose {
 		level = slog.LevelInfo
 	}
-	a = &app{cfg: cfg, attempts: &attempts{}, logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))}
+	a := &app{cfg: cfg, attempts: &attempts{}, logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))}
 	defer func() {
 		if err != nil {
 			_ = a.close()
@@ -80,7 +80,10 @@ func startApp(ctx context.Context, cfg config) (a *app, err error) {
 	}
 	a.website = subscription.NewGRPCClient(conn)
 	a.client, err = client.New(ctx, client.Options{Transport: a.backends.tr, Storage: a.backends.st, Logger: a.logger, PollInterval: 200 * time.Millisecond})
-	return a, err
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // endpoints are the addresses the service workers call: the servers of

@@ -82,3 +82,22 @@ func TestParseFlagsRejectsBadValues(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 500*time.Millisecond, cfg.taskTimeout, "half a month by default")
 }
+
+// TestUnreachableBrokerIsAClearError starts against a Pulsar broker nobody
+// listens on: run returns an error naming the address (no panic, no hang).
+func TestUnreachableBrokerIsAClearError(t *testing.T) {
+	t.Setenv("INFGEN_PULSAR_URL", "pulsar://127.0.0.1:1")
+	t.Setenv("INFGEN_PULSAR_ADMIN_URL", "http://127.0.0.1:2")
+	t.Setenv("INFGEN_POSTGRES_DSN", "")
+	t.Setenv("INFGEN_REDIS_ADDR", "")
+	t.Setenv("INFGEN_MYSQL_DSN", "")
+	cfg, err := parseFlags([]string{"-transport", "pulsar", "-customers", "1"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	_, err = run(t.Context(), cfg, &bytes.Buffer{}, false)
+	require.ErrorContains(t, err, "INFGEN_POSTGRES_DSN", "no shared storage configured")
+
+	t.Setenv("INFGEN_REDIS_ADDR", "127.0.0.1:1")
+	_, err = run(t.Context(), cfg, &bytes.Buffer{}, false)
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "127.0.0.1:", "the error names the unreachable server")
+}
