@@ -58,11 +58,12 @@ type Servers struct {
 	subscription *subscriptionServer
 	faults       *faults
 	https        []*http.Server
+	listeners    []net.Listener
 	grpc         *grpc.Server
 }
 
 // Start starts every server on a free loopback port.
-func Start(cfg Config) (s *Servers, err error) {
+func Start(cfg Config) (_ *Servers, err error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -77,7 +78,7 @@ func Start(cfg Config) (s *Servers, err error) {
 		}
 		return filepath.Join(cfg.Dir, name+".jsonl")
 	}
-	s = &Servers{consumption: &consumptionServer{}, faults: &faults{rate: cfg.FailRate}}
+	s := &Servers{consumption: &consumptionServer{}, faults: &faults{rate: cfg.FailRate}}
 	defer func() {
 		if err != nil {
 			_ = s.Close()
@@ -114,7 +115,7 @@ func Start(cfg Config) (s *Servers, err error) {
 			return nil, err
 		}
 	}
-	if err := s.serveGRPC(cfg.addr(4), cfg.Logger); err != nil {
+	if err = s.serveGRPC(cfg.addr(4), cfg.Logger); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -127,6 +128,7 @@ func (s *Servers) serveHTTP(addr string, h http.Handler, logger *slog.Logger) (s
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	s.https = append(s.https, srv)
+	s.listeners = append(s.listeners, ln)
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			logger.Error("example HTTP server stopped", "addr", ln.Addr().String(), "err", err)
@@ -158,6 +160,13 @@ func (s *Servers) Close() error {
 	var errs []error
 	for _, srv := range s.https {
 		errs = append(errs, srv.Close())
+	}
+	// A server closed before its goroutine called Serve has not taken its
+	// listener yet: close it here, so the port is free when Close returns.
+	for _, ln := range s.listeners {
+		if err := ln.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			errs = append(errs, err)
+		}
 	}
 	if s.grpc != nil {
 		s.grpc.Stop()

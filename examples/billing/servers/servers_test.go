@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -149,4 +150,24 @@ func TestSubscriptionServerOverGRPC(t *testing.T) {
 	_, err = subscription.NewGRPCClient(fconn).GetSubscription(cctx, &subscription.GetSubscriptionRequest{CustomerId: "cus_1"})
 	require.Error(t, err)
 	require.True(t, service.IsRetryable(err), "UNAVAILABLE and DEADLINE_EXCEEDED are retried: %v", err)
+}
+
+// TestStartOnABusyPortFails takes one server's port first: Start reports the
+// port in use and closes the servers it had started (no panic, no leak).
+func TestStartOnABusyPortFails(t *testing.T) {
+	t.Parallel()
+	for _, busy := range []int{0, 4} { // the first HTTP server, the gRPC server
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		port := ln.Addr().(*net.TCPAddr).Port
+		_, err = Start(Config{BasePort: port - busy})
+		require.Error(t, err)
+		require.Contains(t, err.Error(), fmt.Sprint(port))
+		require.NoError(t, ln.Close())
+		for i := range busy {
+			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port-busy+i))
+			require.NoError(t, err, "server %d was left listening", i)
+			require.NoError(t, l.Close())
+		}
+	}
 }
