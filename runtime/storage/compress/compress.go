@@ -77,6 +77,22 @@ func Wrap(s storage.Storage, codec string, opts ...Option) (*Store, error) {
 	return c, nil
 }
 
+// Apply is what a backend's configured Open does with its compression
+// setting: s unchanged when codec is "" (data stored as is, without a
+// header), else Wrap(s, codec). When the codec is unknown it closes s and
+// says which codecs there are.
+func Apply(s storage.Storage, codec string) (storage.Storage, error) {
+	if codec == "" {
+		return s, nil
+	}
+	w, err := Wrap(s, codec)
+	if err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
 // Codec returns the codec new writes use.
 func (c *Store) Codec() string { return c.codec }
 

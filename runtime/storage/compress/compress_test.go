@@ -11,6 +11,7 @@ import (
 	"github.com/infgen/infgen/runtime/storage"
 	"github.com/infgen/infgen/runtime/storage/compress"
 	"github.com/infgen/infgen/runtime/storage/embedded"
+	"github.com/infgen/infgen/runtime/storage/memory"
 	"github.com/infgen/infgen/runtime/storage/storagetest"
 )
 
@@ -126,4 +127,28 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, stored []byte) {
 		_, _ = c.Decode(stored) // must not panic
 	})
+}
+
+// closeCounter counts Close calls on the store it wraps.
+type closeCounter struct {
+	storage.Storage
+	closed int
+}
+
+func (c *closeCounter) Close() error { c.closed++; return c.Storage.Close() }
+
+func TestApply(t *testing.T) {
+	t.Parallel()
+	base := &closeCounter{Storage: memory.New()}
+	same, err := compress.Apply(base, "")
+	require.NoError(t, err)
+	require.Same(t, storage.Storage(base), same, "no codec: stored as is")
+
+	wrapped, err := compress.Apply(base, compress.Zstd)
+	require.NoError(t, err)
+	require.IsType(t, &compress.Store{}, wrapped)
+
+	_, err = compress.Apply(base, "lz4")
+	require.ErrorContains(t, err, `unknown codec "lz4"`)
+	require.Equal(t, 1, base.closed, "the store is closed when its codec is unknown")
 }

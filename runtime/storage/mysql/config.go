@@ -68,12 +68,8 @@ func (c Config) Open(ctx context.Context) (storage.Storage, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.Compression == "" {
-		return s, nil
-	}
-	w, err := compress.Wrap(s, c.Compression)
+	w, err := compress.Apply(s, c.Compression)
 	if err != nil {
-		_ = s.Close()
 		return nil, fmt.Errorf("mysql storage: %w", err)
 	}
 	return w, nil
