@@ -74,6 +74,7 @@ func Load(ctx context.Context, p Params) (*ir.Spec, error) {
 		Inputs:       names,
 	})
 	if spec != nil {
+		spec.Warnings = append(spec.Warnings, res.shadowWarnings()...)
 		for i, w := range spec.Warnings {
 			spec.Warnings[i].Pos.File = res.diskPath(w.Pos.File)
 		}
@@ -136,13 +137,14 @@ func compile(ctx context.Context, importPaths, files []string) ([]*descriptorpb.
 	return flatten(linked), names, res, nil
 }
 
-// importChain resolves imports from the import paths first, then from the
-// well-known google/protobuf/* files, then from the common googleapis files
-// linked into the binary. When none has a file, the import-path resolver's
+// importChain resolves the standard google/protobuf/* files from the
+// descriptors built into infgen (copies on the import paths are ignored, see
+// standardResolver), other imports from the import paths first, then from
+// the common googleapis files linked into the binary. When none has a file, the import-path resolver's
 // error (naming the paths searched) is the one reported.
 func importChain(res *resolver) protocompile.Resolver {
 	return protocompile.CompositeResolver{
-		protocompile.WithStandardImports(res),
+		newStandardResolver(res),
 		linkedResolver{files: protoregistry.GlobalFiles},
 	}
 }
@@ -195,8 +197,9 @@ func (fl *flattener) add(f protoreflect.FileDescriptor) {
 type resolver struct {
 	dirs []string
 
-	mu    sync.Mutex
-	paths map[string]string // import name → path on disk
+	mu       sync.Mutex
+	paths    map[string]string // import name → path on disk
+	shadowed []shadowedFile    // ignored copies of standard files, on disk
 }
 
 func newResolver(importPaths, files []string) *resolver {
