@@ -8,12 +8,14 @@ import (
 func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "infgen",
-		Short:         "Generate durable service workers and workflow stubs from API descriptions",
+		Short:         "Generate durable workers and workflow stubs from API descriptions, and operate their workflows",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.AddCommand(newGenerateCmd())
 	root.AddCommand(newInitCmd())
+	root.AddCommand(newWorkflowCmd())
+	root.AddCommand(newDeadLettersCmd())
 	return root
 }
 

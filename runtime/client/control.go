@@ -31,12 +31,28 @@ func (c *Client) ids(ctx context.Context, t Target) ([]string, error) {
 
 // ListByTag returns the ids of the workflows carrying tag.
 func (c *Client) ListByTag(ctx context.Context, tag string) ([]string, error) {
+	return c.list(ctx, engine.UserTag(tag), "tag "+tag)
+}
+
+// ListRunning returns the ids of the workflows not finished yet.
+func (c *Client) ListRunning(ctx context.Context) ([]string, error) {
+	return c.list(ctx, engine.TagActive, "running workflows")
+}
+
+// ListParked returns the ids of the workflows parked because the deployed
+// code cannot replay them (Describe says why).
+func (c *Client) ListParked(ctx context.Context) ([]string, error) {
+	return c.list(ctx, engine.TagParked, "parked workflows")
+}
+
+// list returns the workflow ids under a storage tag, in id order.
+func (c *Client) list(ctx context.Context, tag, what string) ([]string, error) {
 	var all []string
 	after := ""
 	for {
-		ids, err := c.st.ListTag(ctx, &storage.ListTagParams{Tag: engine.UserTag(tag), After: after, Limit: 1000})
+		ids, err := c.st.ListTag(ctx, &storage.ListTagParams{Tag: tag, After: after, Limit: 1000})
 		if err != nil {
-			return nil, fmt.Errorf("client: list tag %q: %w", tag, err)
+			return nil, fmt.Errorf("client: list %s: %w", what, err)
 		}
 		all = append(all, engine.IDsFromKeys(ids)...)
 		if len(ids) < 1000 {

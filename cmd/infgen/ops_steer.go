@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/infgen/infgen/runtime/client"
+)
+
+// targetFlags pick workflows by id (the argument) or by --tag.
+type targetFlags struct {
+	tag string
+}
+
+func (f *targetFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.tag, "tag", "", "act on every running workflow carrying this tag instead of one id")
+}
+
+// target reads the id from args[0] unless --tag is set; it returns the
+// arguments left.
+func (f *targetFlags) target(args []string) (client.Target, []string, error) {
+	if f.tag != "" {
+		return client.Target{Tag: f.tag}, args, nil
+	}
+	if len(args) == 0 || args[0] == "" {
+		return client.Target{}, nil, errors.New("name the workflow: pass its id, or --tag TAG")
+	}
+	return client.Target{ID: args[0]}, args[1:], nil
+}
+
+// applied says when what was written takes effect.
+func applied(r *opsRuntime) string {
+	if r.offline {
+		return "stored in the state file; a worker applies it when it starts on the file"
+	}
+	return "delivered"
+}
+
+func newWorkflowSignalCmd(flags *opsFlags) *cobra.Command {
+	var tf targetFlags
+	cmd := &cobra.Command{
+		Use:   "signal (ID | --tag TAG) CHANNEL [JSON]",
+		Short: "Send a signal (a JSON value, default null) on a workflow's signal channel",
+		Example: `  infgen workflow signal cus_42 unsubscribe '{"reason":"moving abroad"}'
+  infgen workflow signal --tag plan:trial unsubscribe '{"reason":"trial ended"}'`,
+		Args: cobra.RangeArgs(1, 3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			t, rest, err := tf.target(args)
+			if err != nil {
+				return err
+			}
+			if len(rest) == 0 || len(rest) > 2 {
+				return errors.New("want the signal's channel and, optionally, its JSON value")
+			}
+			value := json.RawMessage("null")
+			if len(rest) == 2 {
+				if !json.Valid([]byte(rest[1])) {
+					return fmt.Errorf("the signal value %q is not JSON (quote strings: '\"text\"')", rest[1])
+				}
+				value = json.RawMessage(rest[1])
+			}
+			return flags.withRuntime(cmd, func(ctx context.Context, r *opsRuntime) error {
+				n, err := r.client.Signal(ctx, t, rest[0], value)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "signal %q sent to %d workflow(s): %s\n", rest[0], n, applied(r))
+				return nil
+			})
+		},
+	}
+	tf.register(cmd)
+	return cmd
+}
+
+func newWorkflowCancelCmd(flags *opsFlags) *cobra.Command {
+	var tf targetFlags
+	cmd := &cobra.Command{
+		Use:   "cancel (ID | --tag TAG)",
+		Short: "Cancel workflows: their children are canceled and their pending tasks abandoned",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			t, rest, err := tf.target(args)
+			if err != nil {
+				return err
+			}
+			if len(rest) > 0 {
+				return errors.New("pass either an id or --tag, not both")
+			}
+			return flags.withRuntime(cmd, func(ctx context.Context, r *opsRuntime) error {
+				n, err := r.client.Cancel(ctx, t)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "cancellation sent to %d workflow(s): %s\n", n, applied(r))
+				return nil
+			})
+		},
+	}
+	tf.register(cmd)
+	return cmd
+}
+
+func newWorkflowRetryCmd(flags *opsFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "retry ID",
+		Short: "Run again the tasks whose final failure failed a workflow; it goes on as if they had not failed",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return flags.withRuntime(cmd, func(ctx context.Context, r *opsRuntime) error {
+				n, err := r.client.RetryTasks(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%d task(s) retried: %s\n", n, applied(r))
+				return nil
+			})
+		},
+	}
+}
