@@ -5,10 +5,15 @@
 //	infgen generate proto [-I DIR]... --out DIR [--package NAME] FILE.proto...
 //	infgen generate grpc-reflect ADDR --out DIR
 //	infgen init worker --out DIR --package IMPORTPATH...
+//	infgen workflow list|describe|state|signal|cancel|retry ...
+//	infgen dead-letters list|redrive ...
 //
 // Each generated package holds the API's types, a service interface, its
 // HTTP or gRPC implementation, registration into a runtime worker and a
 // workflow stub. Errors in the input are reported as file:line:col and make
 // the command exit with status 1 without touching the output directory.
 // See docs/generate-openapi.md and docs/generate-proto.md.
+//
+// The workflow and dead-letters commands operate the workflows those
+// workers run, on the backends the environment selects (docs/operations.md).
 package main
