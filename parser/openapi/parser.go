@@ -55,20 +55,38 @@ func ParseData(ctx context.Context, path string, data []byte, opts ...Option) (*
 	if err != nil {
 		return nil, err
 	}
-	loader := openapi3.NewLoader()
-	loader.Context = ctx
-	loader.IsExternalRefsAllowed = true
-	loader.IncludeOrigin = true
-	loader.ReadFromURIFunc = files.readFromURI
-	doc, loadErr := loadDocument(loader, root, data)
+	doc, loadErr := loadDocument(files.loader(ctx), root, data)
+	// Values the decoder rejects but that are unambiguous or carry no
+	// meaning for the generated code are rewritten in place and loaded
+	// again (each round fixes every problem the decoder reported).
+	var repaired []ir.Warning
+	for round := 0; loadErr != nil && round < 4; round++ {
+		warnings, ok := files.repair(loadErr)
+		if !ok {
+			break
+		}
+		repaired = append(repaired, warnings...)
+		doc, loadErr = loadDocument(files.loader(ctx), root, root.data)
+	}
 	if loadErr != nil || !strings.HasPrefix(doc.OpenAPI, "3.") {
 		return nil, files.diagnose(root, loadErr)
 	}
 	c := newConverter(doc, files, root)
+	c.warnings = append(c.warnings, repaired...)
 	for _, o := range opts {
 		o(&c.opts)
 	}
 	return c.convert()
+}
+
+// loader is a kin-openapi loader reading the files of s.
+func (s *fileSet) loader(ctx context.Context) *openapi3.Loader {
+	loader := openapi3.NewLoader()
+	loader.Context = ctx
+	loader.IsExternalRefsAllowed = true
+	loader.IncludeOrigin = true
+	loader.ReadFromURIFunc = s.readFromURI
+	return loader
 }
 
 // diagnose finds the position of what made loading fail: invalid syntax, a
@@ -87,6 +105,20 @@ func (s *fileSet) diagnose(root *sourceFile, loadErr error) error {
 	if loadErr == nil {
 		return &Error{Pos: ir.Pos{File: root.name, Line: 1, Col: 1}, Msg: "the document cannot be read as OpenAPI 3"}
 	}
+	// A value of the wrong type: point at it.
+	for _, p := range decodeProblems(loadErr) {
+		pos := ir.Pos{File: root.name, Line: max(p.line, 1), Col: 1}
+		if f, _, value := s.findEntry(p); f != nil {
+			pos = nodePos(f.name, value)
+		}
+		return &Error{Pos: pos, Msg: "invalid document: " + p.describe()}
+	}
+	// A reference to an object of the wrong kind: point at the reference.
+	if m := loaderBadData.FindStringSubmatch(loadErr.Error()); m != nil {
+		if pos, ok := s.findRef(m[1]); ok {
+			return &Error{Pos: pos, Msg: fmt.Sprintf("$ref %q points at the wrong kind of object: %s", m[1], m[2])}
+		}
+	}
 	// The loader names the reference it could not follow; point at it.
 	if m := loaderRef.FindStringSubmatch(loadErr.Error()); m != nil {
 		if pos, ok := s.findRef(m[1]); ok {
@@ -103,6 +135,9 @@ func (s *fileSet) diagnose(root *sourceFile, loadErr error) error {
 
 // loaderRef finds the reference in kin-openapi's resolution errors.
 var loaderRef = regexp.MustCompile(`reference "([^"]+)"`)
+
+// loaderBadData finds the reference in kin-openapi's "bad data" errors.
+var loaderBadData = regexp.MustCompile(`bad data in "([^"]+)" \((expecting [^)]*)\)`)
 
 // loadDocument runs kin-openapi's loader, turning its panics (it has a few
 // on hostile input) into errors.
