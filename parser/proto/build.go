@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 
-	"google.golang.org/protobuf/compiler/protogen"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/descriptorpb"
 
@@ -60,11 +59,11 @@ func Build(p BuildParams) (*ir.Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("proto: %w", err)
 	}
-	reserved, err := reservedNames(gen)
+	reserved, declaredAt, err := reservedNames(gen)
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{gen: gen, scope: ir.NewScope(reserved...), fullNames: messageNames(files)}
+	b := &builder{gen: gen, scope: ir.NewScope(reserved...), declaredAt: declaredAt, fullNames: messageNames(files)}
 	services, err := b.services(p.Targets, p.Services)
 	if err != nil {
 		return nil, err
@@ -196,65 +195,6 @@ func derivePackage(f *descriptorpb.FileDescriptorProto) string {
 		return "api"
 	}
 	return pkg
-}
-
-// reservedNames lists the package-level identifiers protoc-gen-go declares
-// in the output package, so that generated service names avoid them. Two
-// generated files declaring the same Go identifier (messages of different
-// proto packages with one name) cannot share a Go package: that is an error.
-func reservedNames(gen *protogen.Plugin) ([]string, error) {
-	var names []string
-	enum := func(e *protogen.Enum) {
-		names = append(names, e.GoIdent.GoName, e.GoIdent.GoName+"_name", e.GoIdent.GoName+"_value")
-		for _, v := range e.Values {
-			names = append(names, v.GoIdent.GoName)
-		}
-	}
-	var message func(m *protogen.Message)
-	message = func(m *protogen.Message) {
-		names = append(names, m.GoIdent.GoName)
-		for _, f := range m.Fields {
-			if f.Oneof != nil {
-				names = append(names, f.GoIdent.GoName)
-			}
-			if f.Desc.HasDefault() {
-				names = append(names, "Default_"+m.GoIdent.GoName+"_"+f.GoName)
-			}
-		}
-		for _, e := range m.Enums {
-			enum(e)
-		}
-		for _, n := range m.Messages {
-			message(n)
-		}
-		for _, x := range m.Extensions {
-			names = append(names, x.GoIdent.GoName)
-		}
-	}
-	owner := map[string]string{}
-	for _, f := range gen.Files {
-		if !f.Generate {
-			continue
-		}
-		start := len(names)
-		names = append(names, f.GoDescriptorIdent.GoName)
-		for _, e := range f.Enums {
-			enum(e)
-		}
-		for _, m := range f.Messages {
-			message(m)
-		}
-		for _, x := range f.Extensions {
-			names = append(names, x.GoIdent.GoName)
-		}
-		for _, n := range names[start:] {
-			if other, ok := owner[n]; ok && other != f.Desc.Path() {
-				return nil, fmt.Errorf("proto: %s and %s both declare the Go identifier %s, and both are generated into the output package; generate them in separate runs (separate packages) or give them distinct go_package options", other, f.Desc.Path(), n)
-			}
-			owner[n] = f.Desc.Path()
-		}
-	}
-	return names, nil
 }
 
 // messageNames lists the full names of all messages, to keep synthesized

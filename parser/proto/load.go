@@ -73,6 +73,10 @@ func Load(ctx context.Context, p Params) (*ir.Spec, error) {
 		GoImportPath: p.GoImportPath,
 		Inputs:       names,
 	})
+	var perr *Error
+	if errors.As(err, &perr) {
+		perr.Pos.File = res.diskPath(perr.Pos.File)
+	}
 	if spec != nil {
 		spec.Warnings = append(spec.Warnings, res.shadowWarnings()...)
 		for i, w := range spec.Warnings {

@@ -215,10 +215,13 @@ message Request {}
 	require.Equal(t, "Register2", spec.Services[0].Name, "the single-service package declares func Register")
 
 	_, err = load(t, dir, "taken.proto")
-	require.ErrorContains(t, err, "Go name Register")
+	require.ErrorContains(t, err, "taken.proto:3:1: t.Register has the Go name Register")
 
 	_, err = load(t, dir, "a.proto")
-	require.ErrorContains(t, err, "b.proto and a.proto both declare the Go identifier Request")
+	var perr *protoparser.Error
+	require.ErrorAs(t, err, &perr)
+	require.Equal(t, ir.Pos{File: filepath.Join(dir, "a.proto"), Line: 4, Col: 1}, perr.Pos)
+	require.ErrorContains(t, err, "a.Request and b.Request (b.proto:3:1) both become the Go identifier Request")
 }
 
 func TestLoadForeignPackageImportingFileWithoutGoPackage(t *testing.T) {

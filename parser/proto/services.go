@@ -16,11 +16,14 @@ import (
 // builder assigns Go names to services and methods and synthesizes the
 // wrapper messages of server-streaming methods.
 type builder struct {
-	gen       *protogen.Plugin
-	scope     *ir.Scope
-	fullNames map[string]bool
-	streams   []stream
-	warnings  []ir.Warning
+	gen   *protogen.Plugin
+	scope *ir.Scope
+	// declaredAt maps the Go identifiers of the generated message code to
+	// the proto declarations they come from.
+	declaredAt map[string]protoreflect.Descriptor
+	fullNames  map[string]bool
+	streams    []stream
+	warnings   []ir.Warning
 }
 
 // pendingService is a service named but not yet resolved to Go types.
@@ -113,9 +116,14 @@ func (b *builder) reserveFixed(eligible []*protogen.Service) error {
 		fixed = append(fixed, ir.GRPCFixedNames()...)
 	}
 	for _, name := range fixed {
-		if b.scope.Has(name) {
-			return fmt.Errorf("proto: a declaration of the generated files has the Go name %s, which the generated service code needs; rename it, or generate the service into another package than that declaration", name)
+		if !b.scope.Has(name) {
+			continue
 		}
+		err := fmt.Errorf("proto: a declaration of the generated files has the Go name %s, which the generated service code needs; rename it, or generate the service into another package than that declaration", name)
+		if d, ok := b.declaredAt[name]; ok {
+			return &Error{Pos: declPos(d), Err: fmt.Errorf("%s has the Go name %s, which the generated service code needs; rename it, or generate the service into another package than that declaration", d.FullName(), name)}
+		}
+		return err
 	}
 	b.scope.Reserve(fixed...)
 	return nil
@@ -297,14 +305,7 @@ func (b *builder) goIdent(m *protogen.Message) ir.GoIdent {
 }
 
 // pos is where a declaration is in its file (proto file name, 1-based).
-func (b *builder) pos(d protoreflect.Descriptor) ir.Pos {
-	file := d.ParentFile()
-	p := ir.Pos{File: file.Path()}
-	if loc := file.SourceLocations().ByDescriptor(d); loc.Path != nil {
-		p.Line, p.Col = loc.StartLine+1, loc.StartColumn+1
-	}
-	return p
-}
+func (b *builder) pos(d protoreflect.Descriptor) ir.Pos { return declPos(d) }
 
 func (b *builder) warn(d protoreflect.Descriptor, msg string) {
 	b.warnings = append(b.warnings, ir.Warning{Pos: b.pos(d), Message: msg})
