@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/infgen/infgen/ir"
 )
@@ -112,6 +113,14 @@ func (s *fileSet) diagnose(root *sourceFile, loadErr error) error {
 			pos = nodePos(f.name, value)
 		}
 		return &Error{Pos: pos, Msg: "invalid document: " + p.describe()}
+	}
+	// A parameter with both schema and content: point at the parameter.
+	if strings.Contains(loadErr.Error(), "both schema and content") {
+		if pos, ok := s.findMapping(func(m *yaml.Node) bool {
+			return mapValue(m, "in") != nil && mapValue(m, "schema") != nil && mapValue(m, "content") != nil
+		}); ok {
+			return &Error{Pos: pos, Msg: "a parameter has both schema and content: keep one of them"}
+		}
 	}
 	// A reference to an object of the wrong kind: point at the reference.
 	if m := loaderBadData.FindStringSubmatch(loadErr.Error()); m != nil {

@@ -151,3 +151,29 @@ func findRefNode(n *yaml.Node, ref string) *yaml.Node {
 	}
 	return nil
 }
+
+// findMapping returns the position of the first mapping node (in file
+// order) that match accepts.
+func (s *fileSet) findMapping(match func(*yaml.Node) bool) (ir.Pos, bool) {
+	for _, f := range s.order {
+		if f.root == nil {
+			continue
+		}
+		if n := findNode(f.root, match); n != nil {
+			return nodePos(f.name, n), true
+		}
+	}
+	return ir.Pos{}, false
+}
+
+func findNode(n *yaml.Node, match func(*yaml.Node) bool) *yaml.Node {
+	if n.Kind == yaml.MappingNode && match(n) {
+		return n
+	}
+	for _, c := range n.Content {
+		if found := findNode(c, match); found != nil {
+			return found
+		}
+	}
+	return nil
+}

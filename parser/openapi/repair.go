@@ -29,7 +29,7 @@ type decodeProblem struct {
 // there are several: "line 3: cannot unmarshal !!float into string field
 // "version" in /info", "cannot construct !!seq into openapi3.Schema in
 // /components/schemas/A/items".
-var decodeProblemRE = regexp.MustCompile(`(?:line (\d+): )?cannot (?:construct|unmarshal) (!!\w+) into (.+?)(?: field "([^"]*)")?(?: in (/[^;]*))?(?:; |$)`)
+var decodeProblemRE = regexp.MustCompile(`(?:line (\d+): )?cannot (?:construct|unmarshal) (!!\w+)(?: \x60[^\x60]*\x60)? into (.+?)(?: field "([^"]*)")?(?: in (/[^;]*))?(?:; |$)`)
 
 // decodeProblems extracts the decoder's reports from a load error.
 func decodeProblems(err error) []decodeProblem {

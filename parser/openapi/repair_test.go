@@ -102,6 +102,25 @@ func TestParseWrongTypesArePositioned(t *testing.T) {
 			file: "defs.yaml", line: 5, col: 11, contains: "found an object where a string is expected",
 		},
 		{
+			name:  "string where a schema is expected",
+			files: []string{"api.yaml", header + "paths: {}\ncomponents:\n  schemas:\n    A:\n      properties:\n        example: John Doe\n"},
+			file:  "api.yaml", line: 8, col: 18, contains: "found a string where a schema is expected",
+		},
+		{
+			name: "parameter with schema and content",
+			files: []string{"api.yaml", header + `paths:
+  /a:
+    get:
+      parameters:
+        - name: q
+          in: query
+          schema: {type: string}
+          content: {application/json: {schema: {type: string}}}
+      responses: {"200": {description: ok}}
+`},
+			file: "api.yaml", line: 7, col: 11, contains: "both schema and content",
+		},
+		{
 			name: "reference to the wrong kind of object",
 			files: []string{"api.yaml", header + `paths:
   /a:
