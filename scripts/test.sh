@@ -43,6 +43,11 @@ if ! go test -count=1 -timeout 25m "${pkgs[@]}"; then
   fi
   exit 1
 fi
+if [[ $# -eq 0 && -z "${INFGEN_SKIP_SERVERS:-}" ]]; then
+  # Last, alone on the broker: restart it in the middle of running workflows.
+  echo "test.sh: go test (Pulsar broker restart)" >&2
+  INFGEN_PULSAR_RESTART=1 go test -count=1 -timeout 5m -run '^TestBrokerRestartLosesNothing$' ./runtime/transport/pulsar
+fi
 if [[ $# -eq 0 ]]; then
   # The engine's concurrency, once more under the race detector.
   echo "test.sh: go test -race (runtime core)" >&2

@@ -114,6 +114,24 @@ func sleeper(ctx workflow.Context, ms int) (int, error) {
 	return ms, nil
 }
 
+// ticker runs n rounds of a 300 ms timer followed by a chain task, so that
+// it has work in flight for n × 300 ms and more.
+func ticker(ctx workflow.Context, n int) (int, error) {
+	acc := 0
+	for i := range n {
+		if err := workflow.Sleep(ctx, 300*time.Millisecond); err != nil {
+			return 0, err
+		}
+		out, err := workflow.Dispatch[*stepOut](ctx, workflow.Call{Service: "chain", Method: "Step", Codec: codec.JSON{},
+			Input: &stepIn{Workflow: ctx.Info().ID, Step: i, Acc: acc, N: 1}}).Await(ctx)
+		if err != nil {
+			return 0, err
+		}
+		acc = out.Acc
+	}
+	return acc, nil
+}
+
 // runWorkerChild hosts the chain workflow and service until SIGTERM; each
 // task execution appends "<pid> <workflow> <step> <task id>" to effects.log.
 func runWorkerChild(dir, prefix string) int {
@@ -150,6 +168,9 @@ func runWorkerChild(dir, prefix string) int {
 	}
 	if err == nil {
 		err = worker.RegisterWorkflow(w, "sleeper", sleeper)
+	}
+	if err == nil {
+		err = worker.RegisterWorkflow(w, "ticker", ticker)
 	}
 	if err == nil {
 		err = w.Start(ctx)
