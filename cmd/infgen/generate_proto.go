@@ -51,8 +51,9 @@ func (f *protoFlags) packageName() string {
 // newGenerateProtoCmd builds `infgen generate proto [-I DIR]... --out DIR FILE.proto...`.
 func newGenerateProtoCmd() *cobra.Command {
 	var (
-		flags       protoFlags
-		importPaths []string
+		flags           protoFlags
+		importPaths     []string
+		generateImports bool
 	)
 	cmd := &cobra.Command{
 		Use:   "proto [-I DIR]... --out DIR [--package NAME] FILE.proto...",
@@ -69,9 +70,11 @@ func newGenerateProtoCmd() *cobra.Command {
 				return err
 			}
 			spec, err := protoparser.Load(cmd.Context(), protoparser.Params{
-				ImportPaths: importPaths,
-				Files:       args,
-				Package:     flags.packageName(),
+				ImportPaths:     importPaths,
+				Files:           args,
+				Package:         flags.packageName(),
+				GoImportPath:    outputImportPath(flags.out),
+				GenerateImports: generateImports,
 			})
 			if err != nil {
 				return err
@@ -80,6 +83,7 @@ func newGenerateProtoCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringArrayVarP(&importPaths, "proto_path", "I", nil, "directory to resolve imports in (repeatable; default: the files' directories, then the current directory)")
+	cmd.Flags().BoolVar(&generateImports, "generate-imports", false, "also generate the imported files into the output package (for imports whose go_package cannot be imported), except Google's published ones (google.golang.org/..., cloud.google.com/go/...)")
 	flags.register(cmd)
 	return cmd
 }

@@ -29,6 +29,12 @@ type BuildParams struct {
 	// Inputs name the inputs (proto file names, or the reflected server)
 	// for the spec's Files.
 	Inputs []string
+	// GenerateImports generates the imported files into the output package
+	// too, except those whose go_package is a published Go package of
+	// Google's (see publishedGoPackage). It is for imports whose own Go
+	// package does not exist or cannot be imported (an internal package
+	// of another module, test data that was never generated).
+	GenerateImports bool
 }
 
 // Build makes the spec of the services declared in p.Targets. Files that
@@ -47,7 +53,10 @@ func Build(p BuildParams) (*ir.Spec, error) {
 			return nil, fmt.Errorf("proto: no descriptor for requested file %q", t)
 		}
 	}
-	generate := generatedSet(byName, p.Targets)
+	generate := generatedSet(byName, p)
+	if err := checkImportable(byName, generate, p.GoImportPath); err != nil {
+		return nil, err
+	}
 	files := closure(p.Files, byName, generate)
 	pkg := p.Package
 	if pkg == "" {
@@ -97,40 +106,6 @@ func Build(p BuildParams) (*ir.Spec, error) {
 		}))
 	}
 	return spec, nil
-}
-
-// generatedSet returns, sorted, the targets plus every file they import
-// (transitively) that shares a target's go_package or has none.
-func generatedSet(byName map[string]*descriptorpb.FileDescriptorProto, targets []string) []string {
-	pkgs := map[string]bool{}
-	for _, t := range targets {
-		if gp := goImportPath(byName[t]); gp != "" {
-			pkgs[gp] = true
-		}
-	}
-	in := map[string]bool{}
-	var out []string
-	var walk func(name string, target bool)
-	walk = func(name string, target bool) {
-		f := byName[name]
-		if f == nil || in[name] {
-			return
-		}
-		gp := goImportPath(f)
-		if !target && gp != "" && !pkgs[gp] {
-			return
-		}
-		in[name] = true
-		out = append(out, name)
-		for _, d := range f.GetDependency() {
-			walk(d, false)
-		}
-	}
-	for _, t := range targets {
-		walk(t, true)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // closure keeps the files the generated ones need, in the original order.

@@ -40,6 +40,9 @@ type Params struct {
 	Package string
 	// GoImportPath is the import path of the output package, when known.
 	GoImportPath string
+	// GenerateImports generates the imported files into the output
+	// package too (see BuildParams.GenerateImports).
+	GenerateImports bool
 }
 
 // Error is a problem in a .proto file, at a known position.
@@ -67,18 +70,19 @@ func Load(ctx context.Context, p Params) (*ir.Spec, error) {
 		return nil, err
 	}
 	spec, err := Build(BuildParams{
-		Files:        fds,
-		Targets:      names,
-		Package:      p.Package,
-		GoImportPath: p.GoImportPath,
-		Inputs:       names,
+		Files:           fds,
+		Targets:         names,
+		Package:         p.Package,
+		GoImportPath:    p.GoImportPath,
+		Inputs:          names,
+		GenerateImports: p.GenerateImports,
 	})
 	var perr *Error
 	if errors.As(err, &perr) {
 		perr.Pos.File = res.diskPath(perr.Pos.File)
 	}
 	if spec != nil {
-		spec.Warnings = append(spec.Warnings, res.shadowWarnings()...)
+		spec.Warnings = append(spec.Warnings, res.shadowed...)
 		for i, w := range spec.Warnings {
 			spec.Warnings[i].Pos.File = res.diskPath(w.Pos.File)
 		}
@@ -138,17 +142,17 @@ func compile(ctx context.Context, importPaths, files []string) ([]*descriptorpb.
 		}
 		return nil, nil, nil, res.explain(err)
 	}
-	return flatten(linked), names, res, nil
+	return standardGoPackages(flatten(linked), res), names, res, nil
 }
 
-// importChain resolves the standard google/protobuf/* files from the
-// descriptors built into infgen (copies on the import paths are ignored, see
-// standardResolver), other imports from the import paths first, then from
-// the common googleapis files linked into the binary. When none has a file, the import-path resolver's
+// importChain resolves imports from the import paths first, then from the
+// standard google/protobuf/* files, then from the common googleapis files
+// linked into the binary (standardGoPackages then fixes the go_package of
+// standard files read from the import paths). When none has a file, the import-path resolver's
 // error (naming the paths searched) is the one reported.
 func importChain(res *resolver) protocompile.Resolver {
 	return protocompile.CompositeResolver{
-		newStandardResolver(res),
+		protocompile.WithStandardImports(res),
 		linkedResolver{files: protoregistry.GlobalFiles},
 	}
 }
@@ -203,7 +207,7 @@ type resolver struct {
 
 	mu       sync.Mutex
 	paths    map[string]string // import name → path on disk
-	shadowed []shadowedFile    // ignored copies of standard files, on disk
+	shadowed []ir.Warning      // standard files on disk whose go_package was replaced    // ignored copies of standard files, on disk
 }
 
 func newResolver(importPaths, files []string) *resolver {

@@ -27,10 +27,10 @@ message Req {}
 service Routed { rpc Get(Req) returns (Req) { option (route) = "/get"; } }
 `
 
-// TestStandardFilesWinOverVendoredCopies checks that a copy of a standard
-// google/protobuf file on the import paths is ignored with a warning
-// naming it, so that the built-in one (with its real go_package) is used.
-func TestStandardFilesWinOverVendoredCopies(t *testing.T) {
+// TestStandardFileCopiesGetTheRealGoPackage checks that a copy of a
+// standard google/protobuf file on the import paths keeps its content but
+// takes the go_package of the built-in file, with a warning at the copy.
+func TestStandardFileCopiesGetTheRealGoPackage(t *testing.T) {
 	t.Parallel()
 	dir := writeTree(t, map[string]string{
 		"routed.proto":                     withOptions,
@@ -49,6 +49,7 @@ func TestStandardFilesWinOverVendoredCopies(t *testing.T) {
 		}
 	}
 	require.Equal(t, "google.golang.org/protobuf/types/descriptorpb", goPackage)
+	require.NotContains(t, spec.Proto.Generate, "google/protobuf/descriptor.proto")
 
 	require.Len(t, spec.Warnings, 1)
 	require.Equal(t, filepath.Join(dir, "google", "protobuf", "descriptor.proto"), spec.Warnings[0].Pos.File)
@@ -70,4 +71,31 @@ message MethodOptions { extensions 1000 to max; }
 	spec, err := load(t, dir, filepath.Join(dir, "routed.proto"))
 	require.NoError(t, err)
 	require.Empty(t, spec.Warnings)
+}
+
+// TestExtendedDescriptorProtoIsUsed checks that a project's own
+// descriptor.proto (here without go_package, adding a field to
+// EnumOptions, as protocompile's test data does) is compiled as protoc
+// would, while the Go code still refers to descriptorpb.
+func TestExtendedDescriptorProtoIsUsed(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{
+		"google/protobuf/descriptor.proto": `syntax = "proto2";
+package google.protobuf;
+message EnumOptions { optional string foo = 100; extensions 1000 to max; }
+message MethodOptions { extensions 1000 to max; }
+`,
+		"e.proto": `syntax = "proto2";
+package e;
+import "google/protobuf/descriptor.proto";
+enum Color { option foo = "x"; RED = 0; }
+message M { optional Color c = 1; }
+service S { rpc Get(M) returns (M); }
+`,
+	})
+	spec, err := load(t, dir, "e.proto")
+	require.NoError(t, err)
+	require.Equal(t, []string{"e.proto"}, spec.Proto.Generate)
+	require.Len(t, spec.Warnings, 1)
+	require.Contains(t, spec.Warnings[0].Message, "descriptorpb")
 }

@@ -1,0 +1,96 @@
+package proto
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/infgen/infgen/ir"
+)
+
+func TestInternalAllowed(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		path, from string
+		want       bool
+	}{
+		{"example.com/m/api", "", true},
+		{"example.com/m/internal/x", "", false},
+		{"example.com/m/internal/x", "example.com/m", true},
+		{"example.com/m/internal/x", "example.com/m/gen/api", true},
+		{"example.com/m/internal/x", "example.com/mx/gen", false},
+		{"example.com/m/internal/x", "example.com/other", false},
+		{"example.com/m/a/internal", "example.com/m/a/b", true},
+		{"example.com/m/a/internal", "example.com/m/b", false},
+		{"example.com/m/internal/a/internal/b", "example.com/m/internal/a", true},
+		{"example.com/m/internal/a/internal/b", "example.com/m/c", false},
+		{"internal/x", "example.com/m", false},
+		{"example.com/internals/x", "example.com/other", true},
+	} {
+		require.Equal(t, c.want, internalAllowed(c.path, c.from), "%s from %q", c.path, c.from)
+	}
+}
+
+const (
+	internalDep = `syntax = "proto3";
+package dep;
+option go_package = "example.com/m/internal/dep";
+message Item { string id = 1; }
+`
+	usesInternal = `syntax = "proto3";
+package api;
+option go_package = "example.com/app/api";
+import "google/type/date.proto";
+import "dep/dep.proto";
+service Items { rpc Get(dep.Item) returns (dep.Item); rpc Day(google.type.Date) returns (google.type.Date); }
+`
+)
+
+// TestImportOfInternalGoPackage checks that an import whose go_package is
+// an internal package of another module is a positioned error naming the
+// remedy, that it is accepted from inside that module, and that
+// GenerateImports generates it into the output package (but never a
+// published googleapis file).
+func TestImportOfInternalGoPackage(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"api.proto": usesInternal, "dep/dep.proto": internalDep})
+	load := func(p Params) (*ir.Spec, error) {
+		p.ImportPaths, p.Files = []string{dir}, []string{"api.proto"}
+		return Load(context.Background(), p)
+	}
+
+	_, err := load(Params{GoImportPath: "example.com/app/gen"})
+	var perr *Error
+	require.ErrorAs(t, err, &perr)
+	require.Equal(t, ir.Pos{File: filepath.Join(dir, "api.proto"), Line: 5, Col: 1}, perr.Pos)
+	require.ErrorContains(t, err, `dep/dep.proto has go_package "example.com/m/internal/dep", an internal Go package that example.com/app/gen cannot import`)
+	require.ErrorContains(t, err, "--generate-imports")
+
+	_, err = load(Params{})
+	require.ErrorContains(t, err, "output package whose import path is unknown")
+
+	spec, err := load(Params{GoImportPath: "example.com/m/gen"})
+	require.NoError(t, err)
+	require.Equal(t, []string{"api.proto"}, spec.Proto.Generate)
+	require.Equal(t, "example.com/m/internal/dep", spec.Services[0].Methods[1].Input.ImportPath)
+
+	spec, err = load(Params{GenerateImports: true})
+	require.NoError(t, err)
+	require.Equal(t, []string{"api.proto", "dep/dep.proto"}, spec.Proto.Generate)
+	require.Equal(t, ir.GoIdent{Name: "Item"}, spec.Services[0].Methods[1].Input)
+	require.Equal(t, "google.golang.org/genproto/googleapis/type/date", spec.Services[0].Methods[0].Input.ImportPath)
+}
+
+// writeFiles writes files (name → content) under dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+	}
+}
