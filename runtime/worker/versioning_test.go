@@ -2,6 +2,7 @@ package worker_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -132,6 +133,11 @@ func TestUndecodableMessageBecomesDeadLetter(t *testing.T) {
 		require.NoError(t, worker.RegisterWorkflow(w, "chain", chain))
 	})
 	ctx := ctxT(t)
+	published := make(chan transport.Message, 4)
+	sub, err := e.tr.Subscribe(ctx, &transport.SubscribeParams{Topic: "infgen.dead-letters", Subscription: "watch", Mode: transport.Shared,
+		Handler: func(_ context.Context, d *transport.Delivery) error { published <- d.Message; return nil }})
+	require.NoError(t, err)
+	defer sub.Close()
 	for _, topic := range []string{"workflow.chain", "service.math"} {
 		require.NoError(t, e.tr.Publish(ctx, &transport.PublishParams{Topic: topic, Message: transport.Message{Key: "k", Payload: []byte("{not json")}}))
 	}
@@ -144,6 +150,15 @@ func TestUndecodableMessageBecomesDeadLetter(t *testing.T) {
 	for _, dl := range dls {
 		require.Contains(t, dl.Reason, "decode message")
 		require.Equal(t, "{not json", string(dl.Payload))
+		select { // a copy on the dead-letter topic, for watchers
+		case m := <-published:
+			var copied client.DeadLetter
+			require.NoError(t, json.Unmarshal(m.Payload, &copied))
+			require.Contains(t, []string{dls[0].ID, dls[1].ID}, copied.ID)
+			require.Equal(t, copied.Reason, m.Headers["reason"])
+		case <-time.After(5 * time.Second):
+			require.FailNow(t, "no copy of the dead letter on infgen.dead-letters")
+		}
 	}
 	// The worker is alive and well.
 	got, err := client.Execute[int](ctx, e.client, client.StartParams{Workflow: "chain", Input: 2})

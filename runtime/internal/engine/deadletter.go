@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/infgen/infgen/runtime/internal/message"
 	"github.com/infgen/infgen/runtime/storage"
 	"github.com/infgen/infgen/runtime/transport"
 )
@@ -23,7 +25,11 @@ type DeadLetter struct {
 }
 
 // deadLetter stores the delivery with the reason and acknowledges it, so
-// that a poisonous message never blocks or kills a worker.
+// that a poisonous message never blocks or kills a worker. The stored record
+// is the one to inspect and re-drive (client.DeadLetters, client.Redrive);
+// a copy is also published on the dead-letter topic for whoever watches it
+// (an alert, an archive). That copy is best effort: when it cannot be
+// published, the stored record is still there.
 func (e *Engine) deadLetter(ctx context.Context, d *transport.Delivery, reason string) error {
 	dl := DeadLetter{ID: NewID(), Topic: d.Topic, Key: d.Key, Payload: d.Payload, Headers: d.Headers,
 		Reason: reason, Redeliveries: d.Redeliveries, Time: time.Now().UTC()}
@@ -35,5 +41,19 @@ func (e *Engine) deadLetter(ctx context.Context, d *transport.Delivery, reason s
 		return fmt.Errorf("store dead letter: %w", err)
 	}
 	e.log.Error("message set aside as a dead letter", "dead_letter_id", dl.ID, "topic", d.Topic, "key", d.Key, "reason", reason)
+	err = e.tr.Publish(ctx, &transport.PublishParams{Topic: message.DeadLetterTopic,
+		Message: transport.Message{Key: dl.ID, Payload: data, Headers: map[string]string{"reason": oneLine(reason)}}})
+	if err != nil {
+		e.log.Warn("dead letter stored but not published on the dead-letter topic", "dead_letter_id", dl.ID, "error", err)
+	}
 	return nil
+}
+
+// oneLine makes a reason fit a message header.
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 512 {
+		s = string(r[:512])
+	}
+	return s
 }

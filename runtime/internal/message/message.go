@@ -88,5 +88,7 @@ func ServiceTopic(name string) string { return "service." + name }
 // CompletedTopic carries workflow completion notifications to clients.
 const CompletedTopic = "infgen.completed"
 
-// DeadLetterTopic receives messages set aside.
+// DeadLetterTopic receives a copy of each dead letter: the engine's
+// DeadLetter record as JSON, keyed by its id, with the reason in the
+// "reason" header.
 const DeadLetterTopic = "infgen.dead-letters"
