@@ -58,3 +58,54 @@ func benchPath(b *testing.B) string {
 	}
 	return filepath.Join(b.TempDir(), "state.db")
 }
+
+// loop is the input of the long-loop workflow: Steps tasks in all, a new run
+// every PerRun tasks (0: never).
+type loop struct{ Steps, Done, PerRun int }
+
+// BenchmarkLongLoop measures one workflow of 500 tasks in sequence, start
+// to result, with its whole history in one run and continuing as new every
+// 50 tasks: each step replays the run's history, so one run costs O(n²)
+// while runs of 50 cost O(n).
+func BenchmarkLongLoop(b *testing.B) {
+	for _, perRun := range []int{0, 50} {
+		name := "one-run"
+		if perRun > 0 {
+			name = "new-run-every-50"
+		}
+		b.Run(name, func(b *testing.B) {
+			ctx := context.Background()
+			rt, err := local.Open(benchPath(b))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer rt.Close()
+			w, _ := rt.NewWorker(worker.Options{Logger: slog.New(slog.DiscardHandler)})
+			_ = w.RegisterService(worker.Service{Name: "noop", Methods: []worker.Method{{Name: "Do",
+				Handler: worker.Handle(codec.JSON{}, func(context.Context, *noop) (*noop, error) { return &noop{}, nil })}}})
+			_ = worker.RegisterWorkflow(w, "loop", func(ctx workflow.Context, in loop) (int, error) {
+				for i := 0; in.Done < in.Steps; i++ {
+					if in.PerRun > 0 && i == in.PerRun {
+						return 0, workflow.ContinueAsNew(ctx, in)
+					}
+					if _, err := workflow.Dispatch[*noop](ctx, workflow.Call{Service: "noop", Method: "Do", Input: &noop{}}).Await(ctx); err != nil {
+						return 0, err
+					}
+					in.Done++
+				}
+				return in.Done, nil
+			})
+			if err := w.Start(ctx); err != nil {
+				b.Fatal(err)
+			}
+			defer w.Stop()
+			c, _ := rt.NewClient(ctx)
+			defer c.Close()
+			for b.Loop() {
+				if _, err := client.Execute[int](ctx, c, client.StartParams{Workflow: "loop", Input: loop{Steps: 500, PerRun: perRun}}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
