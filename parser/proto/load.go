@@ -142,7 +142,9 @@ func compile(ctx context.Context, importPaths, files []string) ([]*descriptorpb.
 		}
 		return nil, nil, nil, res.explain(err)
 	}
-	return standardGoPackages(flatten(linked), res), names, res, nil
+	fds := standardGoPackages(flatten(linked), res)
+	canonicalUnknown(fds)
+	return fds, names, res, nil
 }
 
 // importChain resolves imports from the import paths first, then from the
