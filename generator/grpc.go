@@ -248,7 +248,7 @@ func grpcRPCName(m ir.Method) string {
 }
 
 // grpcDoc adds a Go doc comment: the first line, then the proto comment
-// and a deprecation notice.
+// and a deprecation notice unless the comment has one.
 func grpcDoc(first, doc string, deprecated bool) *jen.Statement {
 	s := jen.Comment(first)
 	if doc != "" {
@@ -257,8 +257,21 @@ func grpcDoc(first, doc string, deprecated bool) *jen.Statement {
 			s.Line().Comment(strings.TrimRight(l, " \t"))
 		}
 	}
-	if deprecated {
+	if deprecated && !grpcHasDeprecatedParagraph(doc) {
 		s.Line().Comment("").Line().Comment("Deprecated: the proto method is marked deprecated.")
 	}
 	return s.Line()
+}
+
+// grpcHasDeprecatedParagraph reports whether a proto comment already says
+// "Deprecated: …" in a paragraph of its own, as Go doc comments do.
+func grpcHasDeprecatedParagraph(doc string) bool {
+	prev := ""
+	for _, l := range strings.Split(doc, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "Deprecated: ") && strings.TrimSpace(prev) == "" {
+			return true
+		}
+		prev = l
+	}
+	return false
 }

@@ -84,3 +84,37 @@ func TestGRPCImportsNamedLikeLocalsAreAliased(t *testing.T) {
 	}
 	t.Fatal("no grpc_client.go generated")
 }
+
+// TestGRPCDeprecatedNoticeOnce checks that a deprecated RPC whose comment
+// already has a "Deprecated:" paragraph gets no second one, and that one
+// without gets the generated notice.
+func TestGRPCDeprecatedNoticeOnce(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "d.proto"), []byte(`syntax = "proto3";
+package d;
+message M {}
+service S {
+  // Old does things.
+  //
+  // Deprecated: use New.
+  rpc Old(M) returns (M) { option deprecated = true; }
+  // Older does things.
+  rpc Older(M) returns (M) { option deprecated = true; }
+}
+`), 0o644))
+	spec, err := protoparser.Load(context.Background(), protoparser.Params{ImportPaths: []string{dir}, Files: []string{"d.proto"}})
+	require.NoError(t, err)
+	files, err := Generate(spec, Options{})
+	require.NoError(t, err)
+	for _, f := range files {
+		if f.Name != "service.go" {
+			continue
+		}
+		src := string(f.Content)
+		require.Contains(t, src, "\t// Old does things.\n\t//\n\t// Deprecated: use New.\n\tOld(")
+		require.Contains(t, src, "\t// Older does things.\n\t//\n\t// Deprecated: the proto method is marked deprecated.\n\tOlder(")
+		return
+	}
+	t.Fatal("no service.go generated")
+}
