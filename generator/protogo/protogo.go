@@ -122,7 +122,8 @@ func Generate(p Params) ([]File, error) {
 
 // OutputNames maps each proto file name to the name of its .pb.go file in
 // the flat output directory: the base name when it is unique, else the whole
-// path with '/' replaced by '_'.
+// path with '/' replaced by '_', changed where the Go tool would skip the
+// file or build it on one platform only (see buildableName).
 func OutputNames(protoFiles []string) map[string]string {
 	count := make(map[string]int, len(protoFiles))
 	for _, name := range protoFiles {
@@ -134,7 +135,7 @@ func OutputNames(protoFiles []string) map[string]string {
 		if count[b] > 1 {
 			b = strings.ReplaceAll(strings.TrimSuffix(name, ".proto"), "/", "_")
 		}
-		out[name] = b + ".pb.go"
+		out[name] = buildableName(b) + ".pb.go"
 	}
 	return out
 }

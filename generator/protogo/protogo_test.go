@@ -2,6 +2,7 @@ package protogo_test
 
 import (
 	"context"
+	"go/build"
 	"io"
 	"os"
 	"os/exec"
@@ -94,4 +95,38 @@ func TestGenerateErrors(t *testing.T) {
 	require.ErrorContains(t, err, "package name")
 	_, err = protogo.Generate(protogo.Params{Generate: []string{"x.proto"}, PackageName: "x"})
 	require.ErrorContains(t, err, "x.proto")
+}
+
+// TestOutputNamesBuildEverywhere checks that no output file name is one
+// the Go tool ignores or builds on one platform only.
+func TestOutputNamesBuildEverywhere(t *testing.T) {
+	t.Parallel()
+	got := protogo.OutputNames([]string{
+		"_hidden.proto", "x/.dot.proto", "api_windows.proto", "x_linux_amd64.proto",
+		"y_arm64_test.proto", "z_darwin.v2.proto", "linux.proto", "my_service_test.proto", "windows_x.proto",
+	})
+	require.Equal(t, map[string]string{
+		"_hidden.proto":         "proto_hidden.pb.go",
+		"x/.dot.proto":          "proto.dot.pb.go",
+		"api_windows.proto":     "api_windows_proto.pb.go",
+		"x_linux_amd64.proto":   "x_linux_amd64_proto.pb.go",
+		"y_arm64_test.proto":    "y_arm64_test_proto.pb.go",
+		"z_darwin.v2.proto":     "z_darwin_proto.v2.pb.go",
+		"linux.proto":           "linux.pb.go",
+		"my_service_test.proto": "my_service_test.pb.go",
+		"windows_x.proto":       "windows_x.pb.go",
+	}, got)
+	dir := t.TempDir()
+	for _, name := range got {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("package x\n"), 0o644))
+		for _, goos := range []string{"linux", "windows", "darwin"} {
+			for _, goarch := range []string{"amd64", "arm64"} {
+				ctx := build.Default
+				ctx.GOOS, ctx.GOARCH = goos, goarch
+				ok, err := ctx.MatchFile(dir, name)
+				require.NoError(t, err)
+				require.True(t, ok, "%s must build on %s/%s", name, goos, goarch)
+			}
+		}
+	}
 }
