@@ -30,6 +30,9 @@ type Options struct {
 	// PollInterval is how often Await re-reads the state in case a
 	// completion notification was missed (default 1s).
 	PollInterval time.Duration
+	// Now is the clock of start times and workflow deadlines (default
+	// time.Now; a test environment passes a virtual clock).
+	Now func() time.Time
 }
 
 // Client talks to workflows.
@@ -38,6 +41,7 @@ type Client struct {
 	st   storage.Storage
 	log  *slog.Logger
 	poll time.Duration
+	now  func() time.Time
 
 	mu      sync.Mutex
 	waiters map[string][]chan struct{}
@@ -55,7 +59,10 @@ func New(ctx context.Context, o Options) (*Client, error) {
 	if o.PollInterval <= 0 {
 		o.PollInterval = time.Second
 	}
-	c := &Client{tr: o.Transport, st: o.Storage, log: o.Logger, poll: o.PollInterval, waiters: map[string][]chan struct{}{}}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	c := &Client{tr: o.Transport, st: o.Storage, log: o.Logger, poll: o.PollInterval, now: o.Now, waiters: map[string][]chan struct{}{}}
 	sub, err := o.Transport.Subscribe(ctx, &transport.SubscribeParams{
 		Topic: message.CompletedTopic, Subscription: "client-" + engine.NewID(), Mode: transport.Shared,
 		Handler: c.onCompleted, Concurrency: 1, Ephemeral: true,
@@ -113,7 +120,7 @@ func (c *Client) Start(ctx context.Context, p StartParams) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("client: encode input of %s: %w", p.Workflow, err)
 	}
-	st := engine.NewState(p.ID, p.Workflow, in, p.Tags, "")
+	st := engine.NewState(p.ID, p.Workflow, in, p.Tags, "", c.now())
 	if p.Timeout > 0 {
 		st.Deadline = st.Created.Add(p.Timeout)
 	}

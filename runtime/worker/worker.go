@@ -34,6 +34,10 @@ type Options struct {
 	// MaxRedeliveries is how many times a message may fail before it is set
 	// aside as a dead letter (default 10).
 	MaxRedeliveries int
+	// Now is the clock of workflow time (workflow.Now, timers, deadlines):
+	// time.Now unless a test environment (workflowtest.Env) passes a
+	// virtual one.
+	Now func() time.Time
 }
 
 // RecoverMode says when a worker re-drives unfinished workflows on start.
@@ -74,7 +78,7 @@ func New(o Options) (*Worker, error) {
 	if o.WorkflowConcurrency <= 0 {
 		o.WorkflowConcurrency = 64
 	}
-	e := engine.New(engine.Options{Transport: o.Transport, Storage: o.Storage, Logger: o.Logger, MaxRedeliveries: o.MaxRedeliveries})
+	e := engine.New(engine.Options{Transport: o.Transport, Storage: o.Storage, Logger: o.Logger, MaxRedeliveries: o.MaxRedeliveries, Now: o.Now})
 	return &Worker{opts: o, engine: e}, nil
 }
 

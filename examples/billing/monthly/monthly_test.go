@@ -2,13 +2,21 @@ package monthly_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/infgen/infgen/examples/billing/gen/consumption"
+	"github.com/infgen/infgen/examples/billing/gen/email"
+	"github.com/infgen/infgen/examples/billing/gen/invoice"
+	"github.com/infgen/infgen/examples/billing/gen/payment"
+	"github.com/infgen/infgen/examples/billing/gen/subscription"
 	"github.com/infgen/infgen/examples/billing/monthly"
 	"github.com/infgen/infgen/runtime/client"
+	"github.com/infgen/infgen/runtime/worker"
+	"github.com/infgen/infgen/runtime/workflowtest"
 )
 
 func TestBillingChargesEveryMonthOnce(t *testing.T) {
@@ -84,4 +92,28 @@ func TestBillingRejectsBadInput(t *testing.T) {
 	cl, id := start(t, c, 0, time.Millisecond)
 	_, err := client.Result[monthly.Result](context.Background(), cl, id)
 	require.ErrorContains(t, err, "Input.Months and Input.MonthLength must be positive")
+}
+
+// TestBillingOverRealMonths runs fourteen real 30-day months on the virtual
+// clock of workflowtest.Env: a year and two months of billing, continuing as
+// new after twelve, in well under a second.
+func TestBillingOverRealMonths(t *testing.T) {
+	t.Parallel()
+	c := newCompany()
+	env := workflowtest.NewEnv(t, func(w *worker.Worker) error {
+		return errors.Join(consumption.Register(w, c), payment.Register(w, c), invoice.Register(w, c),
+			email.Register(w, c), subscription.Register(w, c), w.RegisterWorkflow(monthly.Definition()))
+	}, workflowtest.WithStartTime(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)))
+	start := env.Now()
+	res, err := workflowtest.Execute[monthly.Result](env, client.StartParams{Workflow: monthly.Name, ID: "cus_1", Input: monthly.Input{
+		CustomerID: "cus_1", Email: "cus_1@example.com", FirstMonth: "2026-11", Months: 14, MonthLength: 30 * 24 * time.Hour,
+	}})
+	require.NoError(t, err)
+	require.Len(t, res.Months, 14)
+	require.Equal(t, "2027-12", res.Months[13])
+	require.Len(t, c.charges, 14, "one charge per month")
+	require.GreaterOrEqual(t, env.Now().Sub(start), 14*30*24*time.Hour)
+	d, err := env.Client.Describe(context.Background(), "cus_1")
+	require.NoError(t, err)
+	require.Equal(t, 2, d.Run, "continued as new after twelve months")
 }

@@ -22,6 +22,9 @@ type Options struct {
 	// MaxRedeliveries is how many times a message may fail before it is set
 	// aside as a dead letter (default 10).
 	MaxRedeliveries int
+	// Now is the engine's clock: workflow.Now, timer due times, deadlines
+	// (default time.Now; a test environment passes a virtual clock).
+	Now func() time.Time
 }
 
 // Engine runs workflow instances and service tasks.
@@ -30,6 +33,7 @@ type Engine struct {
 	store           storage.Storage
 	log             *slog.Logger
 	maxRedeliveries int
+	clock           func() time.Time
 
 	mu        sync.RWMutex
 	workflows map[string]map[int]replay.Func
@@ -59,11 +63,17 @@ func New(o Options) *Engine {
 	if o.MaxRedeliveries <= 0 {
 		o.MaxRedeliveries = 10
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	return &Engine{
-		tr: o.Transport, store: o.Storage, log: o.Logger, maxRedeliveries: o.MaxRedeliveries,
+		tr: o.Transport, store: o.Storage, log: o.Logger, maxRedeliveries: o.MaxRedeliveries, clock: o.Now,
 		workflows: map[string]map[int]replay.Func{}, services: map[string]*Service{},
 	}
 }
+
+// now is the engine's current time, in UTC.
+func (e *Engine) now() time.Time { return e.clock().UTC() }
 
 // RegisterWorkflow adds a version of a workflow.
 func (e *Engine) RegisterWorkflow(name string, version int, fn replay.Func) error {

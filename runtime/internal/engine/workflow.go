@@ -44,7 +44,7 @@ func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent st
 			e.log.Debug("message for an unknown workflow dropped", "workflow_id", env.WorkflowID, "message", env.Kind)
 			return nil
 		}
-		st = NewState(env.WorkflowID, env.WorkflowName, env.Payload, env.Tags, traceparent)
+		st = NewState(env.WorkflowID, env.WorkflowName, env.Payload, env.Tags, traceparent, e.now())
 		st.Parent = env.Parent
 		version = -1 // created by this step
 	case err != nil:
@@ -63,7 +63,7 @@ func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent st
 		}
 		return e.publish(ctx, o, st.TraceParent)
 	}
-	now := time.Now().UTC()
+	now := e.now()
 	out := &outbox{}
 	events, changed := e.translate(st, env, now, out)
 	if env.Kind == message.Recover {
@@ -84,7 +84,7 @@ func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent st
 
 // commit saves the state and publishes the step's messages.
 func (e *Engine) commit(ctx context.Context, st *history.State, version int64, trigger string, wasParked bool, out *outbox) error {
-	st.Updated = time.Now().UTC()
+	st.Updated = e.now()
 	st.LastTrigger = trigger
 	raw, err := out.encode()
 	if err != nil {
@@ -110,8 +110,8 @@ func (e *Engine) commit(ctx context.Context, st *history.State, version int64, t
 }
 
 // NewState returns the state of a workflow about to start.
-func NewState(id, name string, input []byte, tags []string, traceparent string) *history.State {
-	now := time.Now().UTC()
+func NewState(id, name string, input []byte, tags []string, traceparent string, now time.Time) *history.State {
+	now = now.UTC()
 	if traceparent == "" {
 		traceparent = NewTraceParent()
 	}

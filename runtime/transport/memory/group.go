@@ -20,6 +20,8 @@ type group struct {
 	shared    []*transport.Delivery // Shared mode queue
 	consumers int
 	closed    bool
+	handling  int // deliveries handed out and not yet acknowledged or put back
+	nacked    int // deliveries waiting for their redelivery delay
 }
 
 type keyQueue struct {
@@ -83,6 +85,7 @@ func (g *group) next(stop <-chan struct{}) *transport.Delivery {
 				d := g.shared[0]
 				g.shared[0] = nil
 				g.shared = g.shared[1:]
+				g.handling++
 				return d
 			}
 		} else if len(g.ready) > 0 {
@@ -94,6 +97,7 @@ func (g *group) next(stop <-chan struct{}) *transport.Delivery {
 			q.msgs[0] = nil
 			q.msgs = q.msgs[1:]
 			q.locked = true
+			g.handling++
 			return d
 		}
 		g.cond.Wait()
@@ -102,11 +106,12 @@ func (g *group) next(stop <-chan struct{}) *transport.Delivery {
 
 // done releases the key of a handled (acknowledged) delivery.
 func (g *group) done(d *transport.Delivery) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.handling--
 	if g.mode != transport.KeyShared {
 		return
 	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
 	q := g.keys[d.Key]
 	q.locked = false
 	if len(q.msgs) == 0 {
@@ -116,11 +121,20 @@ func (g *group) done(d *transport.Delivery) {
 	g.markReady(d.Key, q)
 }
 
+// nack records that a handed-out delivery failed and waits for redeliver.
+func (g *group) nack() {
+	g.mu.Lock()
+	g.handling--
+	g.nacked++
+	g.mu.Unlock()
+}
+
 // redeliver puts a negatively acknowledged delivery back, at the head of its
 // key so that ordering holds.
 func (g *group) redeliver(d *transport.Delivery) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.nacked--
 	if g.closed {
 		return
 	}
@@ -134,6 +148,21 @@ func (g *group) redeliver(d *transport.Delivery) {
 	q.msgs = append([]*transport.Delivery{d}, q.msgs...)
 	q.locked = false
 	g.markReady(d.Key, q)
+}
+
+// busy counts the deliveries queued, being handled or waiting for
+// redelivery; a closed group has none.
+func (g *group) busy() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return 0
+	}
+	n := len(g.shared) + g.handling + g.nacked
+	for _, q := range g.keys {
+		n += len(q.msgs)
+	}
+	return n
 }
 
 // wake makes every waiting consumer re-check its stop channel.

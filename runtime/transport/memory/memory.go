@@ -16,16 +16,44 @@ const defaultNackDelay = time.Second
 
 // Transport is an in-memory transport.Transport.
 type Transport struct {
-	mu     sync.Mutex
-	topics map[string]*topic
-	closed bool
-	seq    atomic.Uint64
-	timers sync.WaitGroup
+	mu       sync.Mutex
+	topics   map[string]*topic
+	closed   bool
+	seq      atomic.Uint64
+	timers   sync.WaitGroup
+	clock    Clock
+	activity atomic.Uint64 // counts hand-outs, acknowledgements and redeliveries
 }
 
+// Clock schedules the delivery of delayed messages (PublishParams.DeliverAfter).
+type Clock interface {
+	// Now is the current time.
+	Now() time.Time
+	// AfterFunc calls f in its own goroutine after d.
+	AfterFunc(d time.Duration, f func())
+}
+
+// wallClock is the real clock.
+type wallClock struct{}
+
+func (wallClock) Now() time.Time                      { return time.Now() }
+func (wallClock) AfterFunc(d time.Duration, f func()) { time.AfterFunc(d, f) }
+
+// Option configures New.
+type Option func(*Transport)
+
+// WithClock delivers delayed messages on c instead of the wall clock: a test
+// environment passes a virtual clock that it advances when the system is
+// idle (see workflowtest.Env).
+func WithClock(c Clock) Option { return func(t *Transport) { t.clock = c } }
+
 // New returns an empty in-memory transport.
-func New() *Transport {
-	return &Transport{topics: map[string]*topic{}}
+func New(opts ...Option) *Transport {
+	t := &Transport{topics: map[string]*topic{}, clock: wallClock{}}
+	for _, o := range opts {
+		o(t)
+	}
+	return t
 }
 
 var _ transport.Transport = (*Transport)(nil)
@@ -53,7 +81,7 @@ func (t *Transport) Publish(ctx context.Context, p *transport.PublishParams) err
 		Message:     p.Message,
 		Topic:       p.Topic,
 		ID:          strconv.FormatUint(t.seq.Add(1), 10),
-		PublishTime: time.Now(),
+		PublishTime: t.clock.Now(),
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -62,7 +90,7 @@ func (t *Transport) Publish(ctx context.Context, p *transport.PublishParams) err
 	}
 	if p.DeliverAfter > 0 {
 		t.timers.Add(1)
-		time.AfterFunc(p.DeliverAfter, func() {
+		t.clock.AfterFunc(p.DeliverAfter, func() {
 			defer t.timers.Done()
 			t.mu.Lock()
 			defer t.mu.Unlock()
@@ -203,4 +231,21 @@ func (t *Transport) Backlog(topic string) int {
 		return len(tp.backlog)
 	}
 	return 0
+}
+
+// Busy reports how many messages are queued, being handled, or waiting for
+// redelivery after a failure, over all subscriptions (messages published
+// before any subscription, and delayed messages not yet due, are not
+// counted), and a counter that moves each time a message is handed out,
+// acknowledged or put back. A test environment reads both to tell when the
+// system has settled: no work left, and none done between two looks.
+func (t *Transport) Busy() (messages int, activity uint64) {
+	t.mu.Lock()
+	for _, tp := range t.topics {
+		for _, g := range tp.subs {
+			messages += g.busy()
+		}
+	}
+	t.mu.Unlock()
+	return messages, t.activity.Load()
 }

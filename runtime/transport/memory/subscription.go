@@ -31,15 +31,19 @@ func (s *subscription) loop() {
 		if d == nil {
 			return
 		}
+		s.t.activity.Add(1)
 		if err := s.handle(d); err != nil {
+			s.g.nack()
 			s.t.timers.Add(1)
 			time.AfterFunc(s.nackDelay, func() {
 				defer s.t.timers.Done()
 				s.g.redeliver(d)
+				s.t.activity.Add(1)
 			})
 			continue
 		}
 		s.g.done(d)
+		s.t.activity.Add(1)
 	}
 }
 
