@@ -233,6 +233,9 @@ func newResolver(importPaths, files []string) *resolver {
 // to the first import path containing it, the name itself when an import
 // path holds it, else its base name with its directory added to the paths.
 func (r *resolver) nameOf(file string) (string, error) {
+	if st, err := os.Stat(file); err == nil && st.IsDir() {
+		return "", fmt.Errorf("proto: %s is a directory: give the .proto files to generate (such as %s)", file, filepath.Join(file, "*.proto"))
+	}
 	abs, err := filepath.Abs(file)
 	if err == nil {
 		for _, dir := range r.dirs {
@@ -293,7 +296,14 @@ type notFoundError struct {
 
 // Error names the file, where it was looked for, and what to do.
 func (e *notFoundError) Error() string {
-	where := "import paths " + strings.Join(e.dirs, ", ")
+	dirs := make([]string, len(e.dirs))
+	for i, d := range e.dirs {
+		dirs[i] = d
+		if _, err := os.Stat(d); err != nil {
+			dirs[i] += " (which does not exist)"
+		}
+	}
+	where := "import paths " + strings.Join(dirs, ", ")
 	if e.linkable {
 		where += " or among the googleapis files built into infgen"
 	}

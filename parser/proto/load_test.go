@@ -256,3 +256,16 @@ func TestLoadWithoutImportPathsUsesTheFilesDirectory(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"greeter.proto"}, spec.Files)
 }
+
+// TestLoadInputMistakesAreExplained checks the errors for a directory given
+// as a file and for an import path that does not exist.
+func TestLoadInputMistakesAreExplained(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{"c.proto": "syntax = \"proto3\";\nimport \"missing/x.proto\";\nmessage C {}\n"})
+	_, err := load(t, dir, dir)
+	require.ErrorContains(t, err, dir+" is a directory: give the .proto files to generate")
+
+	missing := filepath.Join(dir, "nope")
+	_, err = protoparser.Load(context.Background(), protoparser.Params{ImportPaths: []string{missing, dir}, Files: []string{"c.proto"}})
+	require.ErrorContains(t, err, "c.proto:2:8: \"missing/x.proto\" not found in import paths "+missing+" (which does not exist), "+dir+" (add the directory holding it with -I)")
+}
