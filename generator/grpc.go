@@ -161,7 +161,18 @@ func (g *grpcGen) render(name string, fn func(*jen.File)) ([]byte, error) {
 		f.ImportName(path, path[strings.LastIndex(path, "/")+1:])
 	}
 	fn(f)
-	return render(name, f)
+	out, err := render(name, f)
+	if err != nil {
+		return nil, err
+	}
+	// jennifer formats the file once, before its comments are attached to
+	// their declarations: a proto comment with a list ("  - item") only
+	// gets its gofmt doc comment form in a second pass.
+	out, err = format.Source(out)
+	if err != nil {
+		return nil, fmt.Errorf("generate %s: format: %w", name, err)
+	}
+	return out, nil
 }
 
 // docFile renders doc.go: the header and the package comment, as // lines

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"context"
+	"go/format"
 	"go/parser"
 	"go/token"
 	"os"
@@ -117,4 +118,37 @@ service S {
 		return
 	}
 	t.Fatal("no service.go generated")
+}
+
+// TestGRPCOutputIsGofmtStable checks that proto comments with lists and
+// indented lines come out as gofmt leaves them (gofmt reformats doc
+// comments), so that gofmt -l is silent on generated packages.
+func TestGRPCOutputIsGofmtStable(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "l.proto"), []byte(`syntax = "proto3";
+package l;
+message M {}
+// Log keeps entries in two modes:
+//  - For a normal log, new leaf entries are queued up for subsequent
+//    inclusion in the log.
+//  - For a pre-ordered log, entries are integrated in order.
+// Example:
+//     curl -X POST /v1/entries
+service Log {
+  // Add adds:
+  //  * one entry
+  //  * or none
+  rpc Add(M) returns (M);
+}
+`), 0o644))
+	spec, err := protoparser.Load(context.Background(), protoparser.Params{ImportPaths: []string{dir}, Files: []string{"l.proto"}})
+	require.NoError(t, err)
+	files, err := Generate(spec, Options{})
+	require.NoError(t, err)
+	for _, f := range files {
+		formatted, err := format.Source(f.Content)
+		require.NoError(t, err, f.Name)
+		require.Equal(t, string(formatted), string(f.Content), "%s is not gofmt-stable", f.Name)
+	}
 }
