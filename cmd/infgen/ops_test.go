@@ -104,17 +104,28 @@ func TestWorkflowCommandsOnAStateFile(t *testing.T) {
 	_, err = infgen(t, "workflow", "describe", "--db", filepath.Join(t.TempDir(), "none.db"), "w-1")
 	require.ErrorContains(t, err, "no state file at")
 
+	out, err = infgen(t, "workflow", "start", "--db", db, "--id", "w-3", "--tag", "batch", "waiter", "{}")
+	require.NoError(t, err)
+	require.Contains(t, out, "workflow w-3: stored in the state file")
+	_, err = infgen(t, "workflow", "result", "--db", db, "w-3")
+	require.ErrorContains(t, err, "w-3 is still running")
+
 	out, err = infgen(t, "workflow", "signal", "--db", db, "--tag", "batch", "go", `"hello"`)
 	require.NoError(t, err)
-	require.Contains(t, out, "sent to 2 workflow(s)")
+	require.Contains(t, out, "sent to 3 workflow(s)")
 
 	_, c, stop = openState(t, db)
-	defer stop()
-	for _, id := range []string{"w-1", "w-2"} {
+	for _, id := range []string{"w-1", "w-2", "w-3"} {
 		got, err := client.Result[string](t.Context(), c, id)
 		require.NoError(t, err, id)
 		require.Equal(t, "hello", got, id)
 	}
+	stop()
+	out, err = infgen(t, "workflow", "result", "--db", db, "w-3")
+	require.NoError(t, err)
+	require.Equal(t, "\"hello\"\n", out)
+	_, _, stop = openState(t, db)
+	defer stop()
 	out, err = infgen(t, "workflow", "list", "--db", db)
 	require.ErrorContains(t, err, "locked", "a worker owns the file: %s", out)
 }
@@ -165,6 +176,14 @@ func TestWorkflowCommandsOnPulsar(t *testing.T) {
 		again, err := c.DeadLetters(ctx)
 		return err == nil && len(again) == 1 && again[0].ID != first[0].ID
 	}, 20*time.Second, 50*time.Millisecond)
+
+	go func() {
+		time.Sleep(500 * time.Millisecond)
+		_, _ = c.Signal(ctx, client.Target{ID: "w2-" + suffix}, "go", "second")
+	}()
+	out, err = infgen(t, "workflow", "start", "waiter", "--id", "w2-"+suffix, "--wait", "20s")
+	require.NoError(t, err)
+	require.Contains(t, out, `"second"`, "started, waited for, printed")
 
 	out, err = infgen(t, "workflow", "signal", "w-"+suffix, "go", `"live"`)
 	require.NoError(t, err)

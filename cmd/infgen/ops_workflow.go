@@ -22,7 +22,7 @@ func newWorkflowCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "workflow",
 		Aliases: []string{"wf"},
-		Short:   "Inspect and steer workflows (list, describe, state, signal, cancel, retry)",
+		Short:   "Start, inspect and steer workflows (start, result, list, describe, state, signal, cancel, retry)",
 		Long: `Inspect and steer workflows on the runtime the environment selects, as a worker would:
 Pulsar with a shared storage when INFGEN_PULSAR_URL is set, else the embedded state file
 (--db). On the embedded default the state file has one owner at a time: stop the worker
@@ -31,7 +31,8 @@ first; signals, cancellations and retries written here are applied when it start
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	flags.register(cmd)
-	cmd.AddCommand(newWorkflowListCmd(&flags), newWorkflowDescribeCmd(&flags), newWorkflowStateCmd(&flags),
+	cmd.AddCommand(newWorkflowStartCmd(&flags), newWorkflowResultCmd(&flags),
+		newWorkflowListCmd(&flags), newWorkflowDescribeCmd(&flags), newWorkflowStateCmd(&flags),
 		newWorkflowSignalCmd(&flags), newWorkflowCancelCmd(&flags), newWorkflowRetryCmd(&flags))
 	return cmd
 }

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/infgen/infgen/runtime/client"
+)
+
+func newWorkflowStartCmd(flags *opsFlags) *cobra.Command {
+	var p client.StartParams
+	var input string
+	var wait time.Duration
+	cmd := &cobra.Command{
+		Use:   "start WORKFLOW [JSON]",
+		Short: "Start a workflow with a JSON input (an existing --id is found, not started twice)",
+		Example: `  infgen workflow start billing.monthly --id cus_42 --tag billing \
+    '{"customerId":"cus_42","email":"ada@example.com","firstMonth":"2026-12","months":12,"monthLength":2592000000000000}'`,
+		Args: cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p.Workflow = args[0]
+			if len(args) == 2 {
+				input = args[1]
+			}
+			if input != "" {
+				if !json.Valid([]byte(input)) {
+					return fmt.Errorf("the input %q is not JSON", input)
+				}
+				p.Input = json.RawMessage(input)
+			}
+			return flags.withRuntime(cmd, func(ctx context.Context, r *opsRuntime) error {
+				id, err := r.client.Start(ctx, p)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "workflow %s: %s\n", id, applied(r))
+				if wait <= 0 {
+					return nil
+				}
+				if r.offline {
+					return errors.New("--wait needs running workers: on the embedded default they start on the state file after this command")
+				}
+				return printResult(ctx, cmd, r, id, wait)
+			})
+		},
+	}
+	cmd.Flags().StringVar(&p.ID, "id", "", "workflow id (default: a new random id)")
+	cmd.Flags().StringSliceVar(&p.Tags, "tag", nil, "tag the workflow (repeat or comma-separate)")
+	cmd.Flags().DurationVar(&p.Timeout, "timeout", 0, "fail the workflow if it has not finished after this long")
+	cmd.Flags().DurationVar(&wait, "wait", 0, "wait this long for the result and print it")
+	return cmd
+}
+
+func newWorkflowResultCmd(flags *opsFlags) *cobra.Command {
+	var wait time.Duration
+	cmd := &cobra.Command{
+		Use:   "result ID",
+		Short: "Print a finished workflow's output as JSON (or its error), waiting up to --wait",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return flags.withRuntime(cmd, func(ctx context.Context, r *opsRuntime) error {
+				return printResult(ctx, cmd, r, args[0], wait)
+			})
+		},
+	}
+	cmd.Flags().DurationVar(&wait, "wait", 0, "wait this long for a running workflow to finish (default: do not wait)")
+	return cmd
+}
+
+// printResult prints the output of a finished workflow, or returns its
+// failure; a workflow still running after wait is an error saying so.
+func printResult(ctx context.Context, cmd *cobra.Command, r *opsRuntime, id string, wait time.Duration) error {
+	if wait <= 0 { // look once
+		d, err := r.client.Describe(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !d.Status.Terminal() {
+			return fmt.Errorf("workflow %s is still running (infgen workflow describe %s; --wait to wait for it)", id, id)
+		}
+		wait = time.Minute // it is finished: Await returns at once
+	}
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	out, err := r.client.Await(ctx, id)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("workflow %s is still running (infgen workflow describe %s; --wait longer)", id, id)
+	}
+	if err != nil {
+		return err
+	}
+	if out.Err != nil {
+		return fmt.Errorf("workflow %s %s: %w", id, out.Status, out.Err)
+	}
+	return printJSON(cmd.OutOrStdout(), out.Output)
+}
