@@ -1,10 +1,12 @@
 package pulsar
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -192,4 +194,31 @@ func TestAdminErrorsSayWhatAndWhere(t *testing.T) {
 	require.ErrorContains(t, err, a.base+"/namespaces/acme/billing/retention")
 	require.ErrorContains(t, err, "HTTP 403")
 	require.ErrorContains(t, err, "induced")
+}
+
+// TestReconnectErrorsAreWarnings checks the client log filter: a failed
+// reconnection attempt (a broker restarting) is a warning, other errors stay
+// errors, info is dropped.
+func TestReconnectErrorsAreWarnings(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		level slog.Level
+		want  string
+	}{
+		{slog.LevelWarn, "level=WARN msg=\"Failed to create consumer at reconnect\"\nlevel=ERROR msg=\"producer closed\"\n"},
+		{slog.LevelError, "level=ERROR msg=\"producer closed\"\n"},
+	} {
+		var buf bytes.Buffer
+		inner := slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: tc.level, ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		}})
+		log := slog.New(minLevel{inner, slog.LevelWarn})
+		log.Info("connected")
+		log.Error("Failed to create consumer at reconnect")
+		log.Error("producer closed")
+		require.Equal(t, tc.want, buf.String(), "inner level %s", tc.level)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -297,6 +298,19 @@ type minLevel struct {
 
 func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+// Handle logs the client's failed reconnection attempts as warnings: the
+// client keeps trying with back-off while a broker restarts, and a restart
+// is not an error of the worker.
+func (h minLevel) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level == slog.LevelError && strings.Contains(r.Message, "at reconnect") {
+		r.Level = slog.LevelWarn
+		if r.Level < h.min || !h.Handler.Enabled(ctx, r.Level) {
+			return nil
+		}
+	}
+	return h.Handler.Handle(ctx, r)
 }
 
 func (h minLevel) WithAttrs(as []slog.Attr) slog.Handler {
