@@ -20,14 +20,7 @@ type noop struct{}
 // start to result, on the embedded default with a durable state file.
 func BenchmarkChain3(b *testing.B) {
 	ctx := context.Background()
-	rt, err := local.Open(benchPath(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer rt.Close()
-	w, _ := rt.NewWorker(worker.Options{Logger: slog.New(slog.DiscardHandler)})
-	_ = w.RegisterService(worker.Service{Name: "noop", Methods: []worker.Method{{Name: "Do",
-		Handler: worker.Handle(codec.JSON{}, func(context.Context, *noop) (*noop, error) { return &noop{}, nil })}}})
+	rt, w := noopRuntime(b)
 	_ = worker.RegisterWorkflow(w, "chain", func(ctx workflow.Context, k int) (int, error) {
 		for i := 0; i < k; i++ {
 			if _, err := workflow.Dispatch[*noop](ctx, workflow.Call{Service: "noop", Method: "Do", Input: &noop{}}).Await(ctx); err != nil {
@@ -48,6 +41,26 @@ func BenchmarkChain3(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// noopRuntime opens a runtime (closed when b ends) and a worker hosting the
+// no-op service noop.Do.
+func noopRuntime(b *testing.B) (*local.Runtime, *worker.Worker) {
+	rt, err := local.Open(benchPath(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = rt.Close() })
+	w, err := rt.NewWorker(worker.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	err = w.RegisterService(worker.Service{Name: "noop", Methods: []worker.Method{{Name: "Do",
+		Handler: worker.Handle(codec.JSON{}, func(context.Context, *noop) (*noop, error) { return &noop{}, nil })}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return rt, w
 }
 
 // benchPath returns a state file, or "" (memory) with INFGEN_BENCH_MEMORY=1
@@ -75,14 +88,7 @@ func BenchmarkLongLoop(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			ctx := context.Background()
-			rt, err := local.Open(benchPath(b))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer rt.Close()
-			w, _ := rt.NewWorker(worker.Options{Logger: slog.New(slog.DiscardHandler)})
-			_ = w.RegisterService(worker.Service{Name: "noop", Methods: []worker.Method{{Name: "Do",
-				Handler: worker.Handle(codec.JSON{}, func(context.Context, *noop) (*noop, error) { return &noop{}, nil })}}})
+			rt, w := noopRuntime(b)
 			_ = worker.RegisterWorkflow(w, "loop", func(ctx workflow.Context, in loop) (int, error) {
 				for i := 0; in.Done < in.Steps; i++ {
 					if in.PerRun > 0 && i == in.PerRun {
