@@ -242,7 +242,7 @@ func (g *grpcGen) hasStreams() bool {
 
 // names returns the package-level names of service s.
 func (g *grpcGen) names(s ir.Service) ir.GRPCNames {
-	return ir.GRPCServiceNames(s.Name, len(g.spec.Services))
+	return ir.GRPCNamesOf(g.spec, s.Name)
 }
 
 // grpcIdent refers to a Go identifier of the IR.

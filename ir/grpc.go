@@ -35,4 +35,8 @@ type ProtoFiles struct {
 	Generate []string
 	// GoImportPath is the import path of the generated package, when known.
 	GoImportPath string
+	// QualifiedNames makes a package with one service use the per-service
+	// names (GRPCQualifiedNames), because a declaration of the message code
+	// already has one of the single-service names (a message Register).
+	QualifiedNames bool
 }

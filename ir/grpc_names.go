@@ -24,6 +24,21 @@ func GRPCServiceNames(service string, services int) GRPCNames {
 	if services == 1 {
 		return GRPCNames{ServiceName: "ServiceName", Register: "Register", Client: "GRPCClient", NewClient: "NewGRPCClient"}
 	}
+	return GRPCQualifiedNames(service)
+}
+
+// GRPCNamesOf returns the names generated for service in spec: qualified
+// when the spec has several services or ProtoFiles.QualifiedNames says so.
+func GRPCNamesOf(spec *Spec, service string) GRPCNames {
+	if spec.Proto != nil && spec.Proto.QualifiedNames {
+		return GRPCQualifiedNames(service)
+	}
+	return GRPCServiceNames(service, len(spec.Services))
+}
+
+// GRPCQualifiedNames returns the names of service prefixed (or suffixed)
+// with its Name, as used when one package holds several services.
+func GRPCQualifiedNames(service string) GRPCNames {
 	return GRPCNames{
 		ServiceName: service + "ServiceName",
 		Register:    "Register" + service,

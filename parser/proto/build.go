@@ -98,7 +98,7 @@ func Build(p BuildParams) (*ir.Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("proto: encode descriptors: %w", err)
 	}
-	spec.Proto = &ir.ProtoFiles{FileDescriptorSet: set, Generate: generate, GoImportPath: p.GoImportPath}
+	spec.Proto = &ir.ProtoFiles{FileDescriptorSet: set, Generate: generate, GoImportPath: p.GoImportPath, QualifiedNames: b.qualified && len(spec.Services) == 1}
 	if len(spec.Services) == 0 {
 		spec.Warnings = ir.SortWarnings(append(spec.Warnings, ir.Warning{
 			Pos:     ir.Pos{File: p.Targets[0]},

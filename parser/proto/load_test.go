@@ -199,6 +199,11 @@ package t;
 message Register {}
 service Svc { rpc Do(Register) returns (Register); }
 `,
+		"bounds.proto": `syntax = "proto3";
+package t;
+message MaxStreamMessages {}
+service Svc { rpc Do(MaxStreamMessages) returns (stream MaxStreamMessages); }
+`,
 		"a.proto": `syntax = "proto3";
 package a;
 import "b.proto";
@@ -214,8 +219,13 @@ message Request {}
 	require.NoError(t, err)
 	require.Equal(t, "Register2", spec.Services[0].Name, "the single-service package declares func Register")
 
-	_, err = load(t, dir, "taken.proto")
-	require.ErrorContains(t, err, "taken.proto:3:1: t.Register has the Go name Register")
+	spec, err = load(t, dir, "taken.proto")
+	require.NoError(t, err, "a message Register makes the single service use per-service names")
+	require.True(t, spec.Proto.QualifiedNames)
+	require.Equal(t, "RegisterSvc", ir.GRPCNamesOf(spec, spec.Services[0].Name).Register)
+
+	_, err = load(t, dir, "bounds.proto")
+	require.ErrorContains(t, err, "bounds.proto:3:1: t.MaxStreamMessages has the Go name MaxStreamMessages")
 
 	_, err = load(t, dir, "a.proto")
 	var perr *protoparser.Error

@@ -24,6 +24,8 @@ type builder struct {
 	fullNames  map[string]bool
 	streams    []stream
 	warnings   []ir.Warning
+	// qualified is set when services get per-service Go names.
+	qualified bool
 }
 
 // pendingService is a service named but not yet resolved to Go types.
@@ -60,16 +62,18 @@ func (b *builder) services(targets, only []string) ([]pendingService, error) {
 			}
 		}
 	}
+	// One service gets the short names (ServiceName, Register, …) unless a
+	// declaration has one of them: then the per-service ones, as for several.
+	b.qualified = len(eligible) > 1 || len(eligible) == 1 && slices.ContainsFunc(ir.GRPCServiceNames("", 1).List(), b.scope.Has)
 	if err := b.reserveFixed(eligible); err != nil {
 		return nil, err
 	}
-	single := len(eligible) == 1
 	var out []pendingService
 	for _, s := range eligible {
 		name := b.scope.UniqueWith(ir.GoName(string(s.Desc.Name())), func(c string) []string {
 			derived := []string{ir.StubName(c), ir.NewStubName(c)}
-			if !single {
-				derived = append(derived, ir.GRPCServiceNames(c, len(eligible)).List()...)
+			if b.qualified {
+				derived = append(derived, ir.GRPCQualifiedNames(c).List()...)
 			}
 			return derived
 		})
@@ -102,11 +106,12 @@ func (b *builder) services(targets, only []string) ([]pendingService, error) {
 }
 
 // reserveFixed reserves the package-level names that do not depend on a
-// service name, failing when a proto declaration already has one of them
-// (renaming the service cannot help then).
+// service name (the stream bounds; the short names of a single service
+// unless b.qualified), failing when a proto declaration already has one of
+// them (renaming the service cannot help then).
 func (b *builder) reserveFixed(eligible []*protogen.Service) error {
 	var fixed []string
-	if len(eligible) == 1 {
+	if len(eligible) == 1 && !b.qualified {
 		fixed = ir.GRPCServiceNames("", 1).List()
 	}
 	streams := slices.ContainsFunc(eligible, func(s *protogen.Service) bool {
