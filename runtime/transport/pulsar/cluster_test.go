@@ -3,6 +3,7 @@ package pulsar_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -331,6 +332,19 @@ func TestUndecodableMessageIsDeadLettered(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
 
+	copies := make(chan client.DeadLetter, 4)
+	watch, err := tr.Subscribe(ctx, &transport.SubscribeParams{Topic: "infgen.dead-letters", Subscription: "watch", Mode: transport.Shared,
+		Handler: func(_ context.Context, d *transport.Delivery) error {
+			var dl client.DeadLetter
+			if err := json.Unmarshal(d.Payload, &dl); err != nil {
+				return err
+			}
+			copies <- dl
+			return nil
+		}})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = watch.Close() })
+
 	garbage := fmt.Sprintf("{not json %s", prefix)
 	require.NoError(t, tr.Publish(ctx, &transport.PublishParams{
 		Topic: "workflow.chain", Message: transport.Message{Key: "poison", Payload: []byte(garbage)},
@@ -351,6 +365,13 @@ func TestUndecodableMessageIsDeadLettered(t *testing.T) {
 	}, 30*time.Second, 50*time.Millisecond, "the undecodable message was not dead-lettered")
 	require.Equal(t, "workflow.chain", found.Topic)
 	require.Contains(t, found.Reason, "decode")
+	select { // and a copy landed on the dead-letter topic
+	case dl := <-copies:
+		require.Equal(t, found.ID, dl.ID)
+		require.Equal(t, garbage, string(dl.Payload))
+	case <-ctx.Done():
+		require.FailNow(t, "no copy on the dead-letter topic")
+	}
 	// The worker survived it.
 	got, err := client.Execute[int](ctx, c, client.StartParams{Workflow: "chain", ID: prefix + "after-poison", Input: 5})
 	require.NoError(t, err)
