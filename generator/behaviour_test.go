@@ -118,6 +118,19 @@ func TestHTTPDeclaredErrorIsTypedAndPermanent(t *testing.T) {
 	require.Contains(t, err.Error(), "CreateInvoice: HTTP 422")
 }
 
+// TestHTTPUndeclaredErrorBodyLeavesBodyNil answers a declared error status
+// with an HTML page (a proxy's): the typed error has no Body, and its
+// message keeps the start of the page.
+func TestHTTPUndeclaredErrorBodyLeavesBodyNil(t *testing.T) {
+	t.Parallel()
+	srv, _ := serve(t, 422, nil, `<html><body>Bad gateway config</body></html>`)
+	_, err := expected.NewHTTPClient(srv.URL).CreateInvoice(context.Background(), &expected.CreateInvoiceInput{Body: &expected.NewInvoice{}})
+	var typed *expected.CreateInvoiceError
+	require.ErrorAs(t, err, &typed)
+	require.Nil(t, typed.Body, "not the declared problem document")
+	require.Contains(t, typed.Message, "Bad gateway config")
+}
+
 func TestHTTPRetryClassification(t *testing.T) {
 	t.Parallel()
 	cases := []struct {

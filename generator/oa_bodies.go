@@ -265,6 +265,15 @@ func (g *oapiGen) decodeInto(m ir.Method, ct ir.Content, holder, field string, t
 		return jen.If(jen.Err().Op(":=").Add(call), errNotNil()).Block(jen.Return(jen.Nil(), jen.Err()))
 	}
 	if g.pointer(t, false) {
+		if lenient {
+			// An error body that is not the declared one (an HTML page from
+			// a proxy, say) leaves Body nil; Message keeps its start.
+			call := jen.Qual(pkgHTTPAPI, "DecodeJSON").Call(jen.Lit(m.Name), jen.Id("data"), jen.Id("v"))
+			return []jen.Code{
+				jen.Id("v").Op(":=").New(g.goType(t)),
+				jen.If(jen.Len(jen.Id("data")).Op(">").Lit(0).Op("&&").Add(call).Op("==").Nil()).Block(target.Clone().Op("=").Id("v")),
+			}
+		}
 		return []jen.Code{
 			jen.Id("v").Op(":=").New(g.goType(t)),
 			decode(jen.Id("v")),

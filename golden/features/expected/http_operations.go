@@ -90,8 +90,7 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Problem)
-		_ = httpapi.DecodeJSON("CreateInvoice", data, v)
-		if len(data) > 0 {
+		if len(data) > 0 && httpapi.DecodeJSON("CreateInvoice", data, v) == nil {
 			e.Body = v
 		}
 		return nil, httpapi.Classify(resp, e)
@@ -194,8 +193,7 @@ func (c *HTTPClient) GetInvoice(ctx context.Context, in *GetInvoiceInput) (*GetI
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Problem)
-		_ = httpapi.DecodeJSON("GetInvoice", data, v)
-		if len(data) > 0 {
+		if len(data) > 0 && httpapi.DecodeJSON("GetInvoice", data, v) == nil {
 			e.Body = v
 		}
 		return nil, httpapi.Classify(resp, e)
@@ -277,8 +275,7 @@ func (c *HTTPClient) ListInvoices(ctx context.Context, in *ListInvoicesInput) (*
 		StatusCode: resp.StatusCode,
 	}
 	v := new(Problem)
-	_ = httpapi.DecodeJSON("ListInvoices", data, v)
-	if len(data) > 0 {
+	if len(data) > 0 && httpapi.DecodeJSON("ListInvoices", data, v) == nil {
 		e.Body = v
 	}
 	return nil, httpapi.Classify(resp, e)

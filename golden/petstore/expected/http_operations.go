@@ -39,8 +39,7 @@ func (c *HTTPClient) CreatePets(ctx context.Context, in *CreatePetsInput) (*Crea
 		StatusCode: resp.StatusCode,
 	}
 	v := new(Error)
-	_ = httpapi.DecodeJSON("CreatePets", data, v)
-	if len(data) > 0 {
+	if len(data) > 0 && httpapi.DecodeJSON("CreatePets", data, v) == nil {
 		e.Body = v
 	}
 	return nil, httpapi.Classify(resp, e)
@@ -90,8 +89,7 @@ func (c *HTTPClient) ListPets(ctx context.Context, in *ListPetsInput) (*ListPets
 		StatusCode: resp.StatusCode,
 	}
 	v := new(Error)
-	_ = httpapi.DecodeJSON("ListPets", data, v)
-	if len(data) > 0 {
+	if len(data) > 0 && httpapi.DecodeJSON("ListPets", data, v) == nil {
 		e.Body = v
 	}
 	return nil, httpapi.Classify(resp, e)
@@ -138,8 +136,7 @@ func (c *HTTPClient) ShowPetByID(ctx context.Context, in *ShowPetByIDInput) (*Sh
 		StatusCode: resp.StatusCode,
 	}
 	v := new(Error)
-	_ = httpapi.DecodeJSON("ShowPetByID", data, v)
-	if len(data) > 0 {
+	if len(data) > 0 && httpapi.DecodeJSON("ShowPetByID", data, v) == nil {
 		e.Body = v
 	}
 	return nil, httpapi.Classify(resp, e)

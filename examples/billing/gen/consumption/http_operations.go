@@ -54,8 +54,7 @@ func (c *HTTPClient) GetConsumption(ctx context.Context, in *GetConsumptionInput
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Problem)
-		_ = httpapi.DecodeJSON("GetConsumption", data, v)
-		if len(data) > 0 {
+		if len(data) > 0 && httpapi.DecodeJSON("GetConsumption", data, v) == nil {
 			e.Body = v
 		}
 		return nil, httpapi.Classify(resp, e)
@@ -66,8 +65,7 @@ func (c *HTTPClient) GetConsumption(ctx context.Context, in *GetConsumptionInput
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Problem)
-		_ = httpapi.DecodeJSON("GetConsumption", data, v)
-		if len(data) > 0 {
+		if len(data) > 0 && httpapi.DecodeJSON("GetConsumption", data, v) == nil {
 			e.Body = v
 		}
 		return nil, httpapi.Classify(resp, e)

@@ -59,8 +59,7 @@ func (c *HTTPClient) SendEmail(ctx context.Context, in *SendEmailInput) (*SendEm
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Problem)
-		_ = httpapi.DecodeJSON("SendEmail", data, v)
-		if len(data) > 0 {
+		if len(data) > 0 && httpapi.DecodeJSON("SendEmail", data, v) == nil {
 			e.Body = v
 		}
 		return nil, httpapi.Classify(resp, e)
@@ -71,8 +70,7 @@ func (c *HTTPClient) SendEmail(ctx context.Context, in *SendEmailInput) (*SendEm
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Problem)
-		_ = httpapi.DecodeJSON("SendEmail", data, v)
-		if len(data) > 0 {
+		if len(data) > 0 && httpapi.DecodeJSON("SendEmail", data, v) == nil {
 			e.Body = v
 		}
 		return nil, httpapi.Classify(resp, e)

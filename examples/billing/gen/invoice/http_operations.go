@@ -59,8 +59,7 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Problem)
-		_ = httpapi.DecodeJSON("CreateInvoice", data, v)
-		if len(data) > 0 {
+		if len(data) > 0 && httpapi.DecodeJSON("CreateInvoice", data, v) == nil {
 			e.Body = v
 		}
 		return nil, httpapi.Classify(resp, e)
@@ -71,8 +70,7 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Problem)
-		_ = httpapi.DecodeJSON("CreateInvoice", data, v)
-		if len(data) > 0 {
+		if len(data) > 0 && httpapi.DecodeJSON("CreateInvoice", data, v) == nil {
 			e.Body = v
 		}
 		return nil, httpapi.Classify(resp, e)

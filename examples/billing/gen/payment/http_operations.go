@@ -59,8 +59,7 @@ func (c *HTTPClient) RequestPayment(ctx context.Context, in *RequestPaymentInput
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Problem)
-		_ = httpapi.DecodeJSON("RequestPayment", data, v)
-		if len(data) > 0 {
+		if len(data) > 0 && httpapi.DecodeJSON("RequestPayment", data, v) == nil {
 			e.Body = v
 		}
 		return nil, httpapi.Classify(resp, e)
@@ -71,8 +70,7 @@ func (c *HTTPClient) RequestPayment(ctx context.Context, in *RequestPaymentInput
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Problem)
-		_ = httpapi.DecodeJSON("RequestPayment", data, v)
-		if len(data) > 0 {
+		if len(data) > 0 && httpapi.DecodeJSON("RequestPayment", data, v) == nil {
 			e.Body = v
 		}
 		return nil, httpapi.Classify(resp, e)
@@ -83,8 +81,7 @@ func (c *HTTPClient) RequestPayment(ctx context.Context, in *RequestPaymentInput
 			StatusCode: resp.StatusCode,
 		}
 		v := new(Problem)
-		_ = httpapi.DecodeJSON("RequestPayment", data, v)
-		if len(data) > 0 {
+		if len(data) > 0 && httpapi.DecodeJSON("RequestPayment", data, v) == nil {
 			e.Body = v
 		}
 		return nil, httpapi.Classify(resp, e)
