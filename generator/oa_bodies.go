@@ -104,6 +104,15 @@ func statusCond(status string, tagged bool) (cond jen.Code, exact bool) {
 	return nil, false
 }
 
+// is2xx reports a success status: 2XX or a code from 200 to 299.
+func is2xx(status string) bool {
+	if status == "2XX" {
+		return true
+	}
+	n, err := strconv.Atoi(status)
+	return err == nil && n >= 200 && n <= 299
+}
+
 // exactStatuses reports whether every declared status with a case is a
 // single code, so that the response switch can switch on the code.
 // Two spellings of one code ("200", "0200") keep the tagless switch, where
@@ -139,9 +148,21 @@ func (g *oapiGen) responseSwitch(bg *jen.Group, m ir.Method) {
 		errType[bf.name] = bf.typ
 	}
 	errName := ir.ErrorName(m.Name)
+	// When no 2xx response has a body to decode, the final "< 300" check
+	// answers them all: no case that only returns out.
+	bare2xx := true
+	for _, r := range b.Responses {
+		_, decoded := okOf[r.Status]
+		if is2xx(r.Status) && (decoded || r.Error) || r.Status == "default" && !r.Error {
+			bare2xx = false // a body to decode, or a success default that would take them
+		}
+	}
 	var cases []jen.Code
 	var deflt []jen.Code
 	for _, r := range b.Responses {
+		if bare2xx && is2xx(r.Status) {
+			continue
+		}
 		var body []jen.Code
 		if r.Error {
 			body = append(body, jen.Id("e").Op(":=").Op("&").Id(errName).Values(jen.Dict{

@@ -130,10 +130,6 @@ func (c *HTTPClient) DeleteInvoicesID(ctx context.Context, in *DeleteInvoicesIDI
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
 	}
-	switch resp.StatusCode {
-	case 204:
-		return out, nil
-	}
 	if resp.StatusCode < 300 {
 		return out, nil
 	}

@@ -26,10 +26,6 @@ func (c *HTTPClient) CreatePets(ctx context.Context, in *CreatePetsInput) (*Crea
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
 	}
-	switch resp.StatusCode {
-	case 201:
-		return out, nil
-	}
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
