@@ -54,9 +54,10 @@ func newGenerateProtoCmd() *cobra.Command {
 		flags           protoFlags
 		importPaths     []string
 		generateImports bool
+		goPackages      []string
 	)
 	cmd := &cobra.Command{
-		Use:   "proto [-I DIR]... --out DIR [--package NAME] FILE.proto...",
+		Use:   "proto [-I DIR]... --out DIR [--package NAME] [--go-package FILE=PATH]... [--generate-imports] FILE.proto...",
 		Short: "Generate a Go service package from .proto files (no protoc needed)",
 		Long: "Compiles the .proto files in-process, emits the protoc-gen-go message code\n" +
 			"and, for every gRPC service they declare, the service interface, a gRPC client,\n" +
@@ -69,12 +70,17 @@ func newGenerateProtoCmd() *cobra.Command {
 			if err := validatePackage(flags.pkg); err != nil {
 				return err
 			}
+			mapping, err := parseGoPackages(goPackages)
+			if err != nil {
+				return err
+			}
 			spec, err := protoparser.Load(cmd.Context(), protoparser.Params{
 				ImportPaths:     importPaths,
 				Files:           args,
 				Package:         flags.packageName(),
 				GoImportPath:    outputImportPath(flags.out),
 				GenerateImports: generateImports,
+				GoPackages:      mapping,
 			})
 			if err != nil {
 				return err
@@ -83,6 +89,7 @@ func newGenerateProtoCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringArrayVarP(&importPaths, "proto_path", "I", nil, "directory to resolve imports in (repeatable; default: the files' directories, then the current directory)")
+	cmd.Flags().StringArrayVar(&goPackages, "go-package", nil, "FILE=IMPORT_PATH[;NAME]: take the imported FILE (as imported) to declare this go_package, like protoc-gen-go's M option (repeatable)")
 	cmd.Flags().BoolVar(&generateImports, "generate-imports", false, "also generate the imported files into the output package (for imports whose go_package cannot be imported), except Google's published ones (google.golang.org/..., cloud.google.com/go/...)")
 	flags.register(cmd)
 	return cmd
@@ -127,6 +134,19 @@ func newGenerateGRPCReflectCmd() *cobra.Command {
 	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Second, "how long to wait for the server")
 	flags.register(cmd)
 	return cmd
+}
+
+// parseGoPackages parses --go-package FILE=IMPORT_PATH values.
+func parseGoPackages(values []string) (map[string]string, error) {
+	out := make(map[string]string, len(values))
+	for _, v := range values {
+		file, goPackage, ok := strings.Cut(v, "=")
+		if !ok || file == "" || goPackage == "" {
+			return nil, fmt.Errorf("--go-package %q: want FILE=IMPORT_PATH (such as errorpb.proto=github.com/pingcap/kvproto/pkg/errorpb)", v)
+		}
+		out[file] = goPackage
+	}
+	return out, nil
 }
 
 // validatePackage rejects a --package that is not a Go package name.

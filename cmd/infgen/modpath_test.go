@@ -48,3 +48,14 @@ func TestGenerateProtoInternalImport(t *testing.T) {
 	require.FileExists(t, filepath.Join(out, "dep.pb.go"))
 	require.FileExists(t, filepath.Join(out, "grpc_client.go"))
 }
+
+func TestParseGoPackages(t *testing.T) {
+	t.Parallel()
+	got, err := parseGoPackages([]string{"a/errorpb.proto=example.com/kv/pkg/errorpb", "b.proto=example.com/b;bpb"})
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"a/errorpb.proto": "example.com/kv/pkg/errorpb", "b.proto": "example.com/b;bpb"}, got)
+	for _, bad := range []string{"errorpb.proto", "=example.com/x", "x.proto="} {
+		_, err := parseGoPackages([]string{bad})
+		require.ErrorContains(t, err, "want FILE=IMPORT_PATH", bad)
+	}
+}

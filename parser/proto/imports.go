@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/descriptorpb"
 
 	"github.com/infgen/infgen/ir"
@@ -129,4 +130,27 @@ func importPos(f *descriptorpb.FileDescriptorProto, i int) ir.Pos {
 		}
 	}
 	return p
+}
+
+// mapGoPackages returns files with the go_package of each file named in
+// goPackages replaced (on a copy of its descriptor).
+func mapGoPackages(files []*descriptorpb.FileDescriptorProto, goPackages map[string]string) []*descriptorpb.FileDescriptorProto {
+	if len(goPackages) == 0 {
+		return files
+	}
+	out := make([]*descriptorpb.FileDescriptorProto, len(files))
+	for i, f := range files {
+		out[i] = f
+		gp, ok := goPackages[f.GetName()]
+		if !ok {
+			continue
+		}
+		c := proto.CloneOf(f)
+		if c.Options == nil {
+			c.Options = &descriptorpb.FileOptions{}
+		}
+		c.Options.GoPackage = &gp
+		out[i] = c
+	}
+	return out
 }

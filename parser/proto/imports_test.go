@@ -94,3 +94,31 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
 	}
 }
+
+// TestGoPackagesMapFilesWithoutGoPackage checks that two imported files
+// without go_package whose declarations clash are an error that names
+// them and the remedy, and that mapping them to Go packages (protoc's M
+// option) makes the output import them instead.
+func TestGoPackagesMapFilesWithoutGoPackage(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"errorpb.proto": "syntax = \"proto3\";\npackage errorpb;\nmessage Error { string msg = 1; }\n",
+		"rm.proto":      "syntax = \"proto3\";\npackage rm;\nimport \"errorpb.proto\";\nmessage Error { errorpb.Error inner = 1; }\n",
+		"svc.proto":     "syntax = \"proto3\";\npackage svc;\nimport \"rm.proto\";\nservice S { rpc Get(rm.Error) returns (rm.Error); }\n",
+	})
+	load := func(goPackages map[string]string) (*ir.Spec, error) {
+		return Load(context.Background(), Params{ImportPaths: []string{dir}, Files: []string{"svc.proto"}, GoPackages: goPackages})
+	}
+	_, err := load(nil)
+	var perr *Error
+	require.ErrorAs(t, err, &perr)
+	require.Equal(t, ir.Pos{File: filepath.Join(dir, "rm.proto"), Line: 4, Col: 1}, perr.Pos)
+	require.ErrorContains(t, err, "rm.proto and errorpb.proto declare no go_package, so they are generated into the output package")
+	require.ErrorContains(t, err, "--go-package FILE=IMPORT_PATH")
+
+	spec, err := load(map[string]string{"rm.proto": "example.com/kv/pkg/rm", "errorpb.proto": "example.com/kv/pkg/errorpb;errorpb"})
+	require.NoError(t, err)
+	require.Equal(t, []string{"svc.proto"}, spec.Proto.Generate)
+	require.Equal(t, ir.GoIdent{ImportPath: "example.com/kv/pkg/rm", Name: "Error"}, spec.Services[0].Methods[0].Input)
+}

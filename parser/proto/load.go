@@ -43,6 +43,11 @@ type Params struct {
 	// GenerateImports generates the imported files into the output
 	// package too (see BuildParams.GenerateImports).
 	GenerateImports bool
+	// GoPackages maps proto file names (as imported) to the go_package
+	// they are taken to declare ("example.com/x/pb" or
+	// "example.com/x/pb;pb"), overriding theirs: protoc-gen-go's M option,
+	// for files that declare none and are generated elsewhere.
+	GoPackages map[string]string
 }
 
 // Error is a problem in a .proto file, at a known position.
@@ -69,6 +74,7 @@ func Load(ctx context.Context, p Params) (*ir.Spec, error) {
 	if err != nil {
 		return nil, err
 	}
+	fds = mapGoPackages(fds, p.GoPackages)
 	spec, err := Build(BuildParams{
 		Files:           fds,
 		Targets:         names,

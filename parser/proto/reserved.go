@@ -2,6 +2,7 @@ package proto
 
 import (
 	"fmt"
+	"strings"
 
 	"google.golang.org/protobuf/compiler/protogen"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -32,9 +33,8 @@ func reservedNames(gen *protogen.Plugin) ([]string, map[string]protoreflect.Desc
 		for _, d := range fileDeclarations(f) {
 			if first, ok := owner[d.name]; ok && first.ParentFile().Path() != f.Desc.Path() {
 				return nil, nil, &Error{Pos: declPos(d.desc), Err: fmt.Errorf(
-					"%s and %s (%s) both become the Go identifier %s, and both files are generated into the output package; "+
-						"generate them in separate runs (separate packages), or leave one file out of the run so that the output imports its go_package",
-					d.desc.FullName(), first.FullName(), declPos(first), d.name)}
+					"%s and %s (%s) both become the Go identifier %s, and both files are generated into the output package; %s",
+					d.desc.FullName(), first.FullName(), declPos(first), d.name, clashAdvice(gen, f.Desc.Path(), first.ParentFile().Path()))}
 			}
 			owner[d.name] = d.desc
 			names = append(names, d.name)
@@ -94,4 +94,23 @@ func declPos(d protoreflect.Descriptor) ir.Pos {
 		p.Line, p.Col = loc.StartLine+1, loc.StartColumn+1
 	}
 	return p
+}
+
+// clashAdvice says how to keep two generated files from sharing the
+// output package: a file without go_package is only there because it has
+// none, so mapping it to its Go package is the fix.
+func clashAdvice(gen *protogen.Plugin, files ...string) string {
+	var unmapped []string
+	for _, name := range files {
+		if f := gen.FilesByPath[name]; f != nil && f.Proto.GetOptions().GetGoPackage() == "" {
+			unmapped = append(unmapped, name)
+		}
+	}
+	switch len(unmapped) {
+	case 1:
+		return fmt.Sprintf("%s declares no go_package, so it is generated into the output package: give it the import path of its Go package with --go-package %s=IMPORT_PATH", unmapped[0], unmapped[0])
+	case 2:
+		return fmt.Sprintf("%s declare no go_package, so they are generated into the output package: give each the import path of its Go package with --go-package FILE=IMPORT_PATH", strings.Join(unmapped, " and "))
+	}
+	return "generate them in separate runs (separate packages), or leave one file out of the run so that the output imports its go_package"
 }
