@@ -12,9 +12,22 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/protoadapt"
 
 	"github.com/infgen/infgen/runtime/service"
 )
+
+// messageSize is the encoded size of a message of either protobuf Go API,
+// or 0 for a value that is no message (gRPC's codec rejects those first).
+func messageSize(v any) int {
+	switch m := v.(type) {
+	case proto.Message:
+		return proto.Size(m)
+	case protoadapt.MessageV1:
+		return proto.Size(protoadapt.MessageV2Of(m))
+	}
+	return 0
+}
 
 // IdempotencyKeyHeader is the metadata key the task id travels in.
 const IdempotencyKeyHeader = "idempotency-key"
@@ -71,10 +84,11 @@ func RetryDelay(st *status.Status) time.Duration {
 // Receiving more than maxMessages messages, or more than maxBytes bytes of
 // encoded messages, fails permanently: the task's result must fit one
 // payload. Stream errors are classified like [Classify].
-func Collect[T any, P interface {
-	*T
-	proto.Message
-}](stream grpc.ClientStream, in proto.Message, dst *[]P, maxMessages, maxBytes int) error {
+//
+// The messages may be of the current protobuf Go API or of the legacy one
+// (APIv1, gogo/protobuf): services importing message types from an older
+// generated package still compile, as gRPC's codec accepts both.
+func Collect[T any, P interface{ *T }](stream grpc.ClientStream, in any, dst *[]P, maxMessages, maxBytes int) error {
 	if err := stream.SendMsg(in); err != nil && !errors.Is(err, io.EOF) {
 		return Classify(err)
 	}
@@ -91,7 +105,7 @@ func Collect[T any, P interface {
 		if err != nil {
 			return Classify(err)
 		}
-		size += proto.Size(m)
+		size += messageSize(m)
 		if len(*dst) >= maxMessages || size > maxBytes {
 			return service.Permanentf("server stream exceeds %d messages or %d bytes (MaxStreamMessages, MaxStreamBytes)", maxMessages, maxBytes)
 		}

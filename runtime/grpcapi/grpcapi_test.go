@@ -108,7 +108,12 @@ func (s *fakeStream) RecvMsg(m any) error {
 	if len(s.replies) == 0 {
 		return io.EOF
 	}
-	m.(*wrapperspb.StringValue).Value = s.replies[0]
+	switch m := m.(type) {
+	case *wrapperspb.StringValue:
+		m.Value = s.replies[0]
+	case *legacyString:
+		m.Value = s.replies[0]
+	}
 	s.replies = s.replies[1:]
 	return nil
 }
@@ -146,5 +151,30 @@ func TestCollectClassifiesStreamErrors(t *testing.T) {
 	err := Collect(stream, wrapperspb.String(""), &got, 10, 1<<20)
 	require.Equal(t, codes.Unavailable, status.Code(err))
 	require.True(t, service.IsRetryable(err))
+	require.Len(t, got, 1)
+}
+
+// legacyString is a message of the legacy protobuf Go API (APIv1, as
+// gogo/protobuf generates): no ProtoReflect method.
+type legacyString struct {
+	Value string `protobuf:"bytes,1,opt,name=value,proto3" json:"value,omitempty"`
+}
+
+func (m *legacyString) Reset()         { *m = legacyString{} }
+func (m *legacyString) String() string { return m.Value }
+func (*legacyString) ProtoMessage()    {}
+
+// TestCollectLegacyMessages checks that messages of the legacy Go API are
+// collected and counted against the byte bound too.
+func TestCollectLegacyMessages(t *testing.T) {
+	t.Parallel()
+	var got []*legacyString
+	require.NoError(t, Collect(&fakeStream{replies: []string{"a", "b"}, failAt: -1}, &legacyString{Value: "q"}, &got, 10, 1<<20))
+	require.Len(t, got, 2)
+	require.Equal(t, "b", got[1].Value)
+
+	got = nil
+	err := Collect(&fakeStream{replies: []string{"0123456789", "0123456789"}, failAt: -1}, &legacyString{}, &got, 10, 15)
+	require.ErrorContains(t, err, "15 bytes")
 	require.Len(t, got, 1)
 }
