@@ -77,13 +77,29 @@ func (g *oapiGen) requestBody(bg *jen.Group, m ir.Method) {
 		stmts = append(stmts, jen.Id("body").Op("=").Qual(pkgBytes, "NewReader").Call(value))
 	}
 	if kind != mediaMultipart {
-		stmts = append(stmts, jen.Id("contentType").Op("=").Lit(ct.MediaType))
+		stmts = append(stmts, jen.Id("contentType").Op("=").Lit(sentMediaType(ct.MediaType, kind)))
 	}
 	if g.pointer(ct.Type, b.Required) || g.nilable(ct.Type) {
 		bg.If(field.Clone().Op("!=").Nil()).Block(stmts...)
 		return
 	}
 	bg.Block(stmts...)
+}
+
+// sentMediaType is the Content-Type of a request body: the declared media
+// type, or for a wildcard ("*/*", "application/*") the type of the
+// encoding used.
+func sentMediaType(mt string, kind mediaKind) string {
+	if !strings.Contains(mt, "*") {
+		return mt
+	}
+	switch kind {
+	case mediaJSON:
+		return "application/json"
+	case mediaText:
+		return "text/plain"
+	}
+	return "application/octet-stream"
 }
 
 // statusCond is the switch case condition of a declared status, or nil for

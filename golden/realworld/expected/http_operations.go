@@ -4,6 +4,7 @@ package realworld
 
 import (
 	"context"
+	"io"
 	"net/http"
 
 	"github.com/infgen/infgen/runtime/httpapi"
@@ -25,4 +26,43 @@ func (c *HTTPClient) Logout(ctx context.Context, in *LogoutInput) (*LogoutOutput
 		StatusCode: resp.StatusCode,
 	}
 	return out, nil
+}
+
+// PutAnything calls PUT /anything.
+func (c *HTTPClient) PutAnything(ctx context.Context, in *PutAnythingInput) (*PutAnythingOutput, error) {
+	if in == nil {
+		in = new(PutAnythingInput)
+	}
+	u := c.baseURL + "/anything"
+	var body io.Reader
+	contentType := ""
+	if in.Body != nil {
+		var err error
+		body, err = httpapi.JSONBody("PutAnything", in.Body)
+		if err != nil {
+			return nil, err
+		}
+		contentType = "application/json"
+	}
+	req, err := httpapi.NewRequest(ctx, "PutAnything", http.MethodPut, u, body, contentType, "")
+	if err != nil {
+		return nil, err
+	}
+	resp, data, err := httpapi.Do(c.client, req, c.header)
+	if err != nil {
+		return nil, err
+	}
+	out := &PutAnythingOutput{
+		Header:     resp.Header,
+		StatusCode: resp.StatusCode,
+	}
+	if resp.StatusCode < 300 {
+		return out, nil
+	}
+	return nil, httpapi.Classify(resp, &APIError{
+		Header:     resp.Header,
+		Message:    httpapi.BodySnippet(data),
+		Operation:  "PutAnything",
+		StatusCode: resp.StatusCode,
+	})
 }

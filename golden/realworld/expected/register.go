@@ -21,6 +21,10 @@ func Register(w *worker.Worker, impl RealWorld, opts ...worker.ServiceOption) er
 				Handler: worker.Handle(codec.JSON{}, impl.Logout),
 				Name:    "Logout",
 			},
+			{
+				Handler: worker.Handle(codec.JSON{}, impl.PutAnything),
+				Name:    "PutAnything",
+			},
 		},
 		Name: ServiceName,
 	}, opts...)

@@ -22,6 +22,10 @@ type RealWorld interface {
 	//
 	// Only a default response without content (the body is never read).
 	Logout(ctx context.Context, in *LogoutInput) (*LogoutOutput, error)
+	// PutAnything calls PUT /anything.
+	//
+	// A structured body under a wildcard media type is sent as application/json.
+	PutAnything(ctx context.Context, in *PutAnythingInput) (*PutAnythingOutput, error)
 }
 
 // LogoutInput holds the parameters and body of Logout.
@@ -29,6 +33,20 @@ type LogoutInput struct{}
 
 // LogoutOutput is the successful response of Logout.
 type LogoutOutput struct {
+	// StatusCode is the HTTP status of the response.
+	StatusCode int `json:"statusCode"`
+	// Header holds the response headers.
+	Header http.Header `json:"header,omitempty"`
+}
+
+// PutAnythingInput holds the parameters and body of PutAnything.
+type PutAnythingInput struct {
+	// Request body (*/*).
+	Body *PutAnythingRequest `json:"body,omitempty"`
+}
+
+// PutAnythingOutput is the successful response of PutAnything.
+type PutAnythingOutput struct {
 	// StatusCode is the HTTP status of the response.
 	StatusCode int `json:"statusCode"`
 	// Header holds the response headers.

@@ -33,3 +33,18 @@ func (s RealWorldStub) DispatchLogout(ctx workflow.Context, in *LogoutInput) wor
 		Service: ServiceName,
 	}, s.opts...)
 }
+
+// PutAnything runs RealWorld.PutAnything as a task and waits for its result.
+func (s RealWorldStub) PutAnything(ctx workflow.Context, in *PutAnythingInput) (*PutAnythingOutput, error) {
+	return s.DispatchPutAnything(ctx, in).Await(ctx)
+}
+
+// DispatchPutAnything starts RealWorld.PutAnything as a task and returns at once.
+func (s RealWorldStub) DispatchPutAnything(ctx workflow.Context, in *PutAnythingInput) workflow.Deferred[*PutAnythingOutput] {
+	return workflow.Dispatch[*PutAnythingOutput](ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Input:   in,
+		Method:  "PutAnything",
+		Service: ServiceName,
+	}, s.opts...)
+}

@@ -6,3 +6,8 @@ import "github.com/infgen/infgen/runtime/httpapi"
 
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
+
+// PutAnythingRequest is an object of the API.
+type PutAnythingRequest struct {
+	Name *string `json:"name,omitempty"`
+}
