@@ -19,7 +19,8 @@ func newGenerateOpenAPICmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "openapi SPEC --out DIR [--package NAME] [--service NAME]",
 		Short: "Generate a Go service package from an OpenAPI 3.0/3.1 document",
-		Long: `Generate a Go service package from an OpenAPI 3.0/3.1 document (YAML or JSON).
+		Long: `Generate a Go service package from an OpenAPI 3.0/3.1 document (YAML or JSON);
+Swagger 2.0 documents are converted to OpenAPI 3.0 first.
 
 The package holds the API's types, the service interface, an HTTP client
 implementing it, Register (worker registration) and the workflow stub.

@@ -70,7 +70,14 @@ func ParseData(ctx context.Context, path string, data []byte, opts ...Option) (*
 		doc, loadErr = loadDocument(files.loader(ctx), root, root.data)
 	}
 	if loadErr != nil || !strings.HasPrefix(doc.OpenAPI, "3.") {
-		return nil, files.diagnose(root, loadErr)
+		if files.parse(root) != nil || mapValue(root.root, "swagger") == nil {
+			return nil, files.diagnose(root, loadErr)
+		}
+		// Swagger 2.0: converted to OpenAPI 3.0.
+		var err error
+		if doc, err = files.convertSwagger2(ctx, root); err != nil {
+			return nil, err
+		}
 	}
 	c := newConverter(doc, files, root)
 	c.warnings = append(c.warnings, repaired...)
@@ -172,12 +179,10 @@ func cleanLoadError(err error) error {
 	return err
 }
 
-// checkVersion rejects Swagger 2.0 and documents without "openapi".
+// checkVersion rejects documents without "openapi" or of another major
+// version (Swagger 2.0 documents never get here: they are converted).
 func checkVersion(f *sourceFile) error {
 	top := f.root
-	if v := mapValue(top, "swagger"); v != nil {
-		return &Error{Pos: nodePos(f.name, v), Msg: "Swagger/OpenAPI 2.0 is not supported: convert the document to OpenAPI 3 first"}
-	}
 	v := mapValue(top, "openapi")
 	if v == nil {
 		return &Error{Pos: nodePos(f.name, top), Msg: `not an OpenAPI document: the "openapi" version field is missing`}

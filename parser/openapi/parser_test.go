@@ -106,9 +106,9 @@ components:
 			file: "api.yaml", line: 10, col: 7, contains: `duplicate operationId "getThing"`,
 		},
 		{
-			name:  "swagger 2",
-			files: []string{"api.yaml", "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n"},
-			file:  "api.yaml", line: 1, col: 10, contains: "2.0 is not supported",
+			name:  "swagger 1.2",
+			files: []string{"api.yaml", "swagger: '1.2'\ninfo: {title: T, version: '1'}\npaths: {}\n"},
+			file:  "api.yaml", line: 1, col: 10, contains: `unsupported Swagger version "1.2"`,
 		},
 		{
 			name:  "not a mapping",

@@ -1,0 +1,93 @@
+package openapi_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/infgen/infgen/ir"
+	"github.com/infgen/infgen/parser/openapi"
+)
+
+// A Swagger 2.0 document is converted to OpenAPI 3.0; definitions and
+// operations keep their positions in the 2.0 file, and response codes
+// written as YAML integers, extensions among the paths and the base path
+// survive the conversion.
+func TestParseSwagger2(t *testing.T) {
+	t.Parallel()
+	path := write(t, "api.yaml", `swagger: "2.0"
+info: {title: Shop, version: "1"}
+host: shop.example.com
+basePath: /v1
+paths:
+  x-note: not a path
+  /orders:
+    post:
+      operationId: createOrder
+      parameters:
+        - {name: body, in: body, required: true, schema: {$ref: '#/definitions/Order'}}
+        - {name: trace, in: header, type: string}
+      responses:
+        201: {description: created, schema: {$ref: '#/definitions/Order'}}
+    get:
+      parameters:
+        - {name: status, in: head, type: string}
+      responses:
+        200: {description: ok}
+definitions:
+  Order:
+    type: object
+    properties:
+      total: {type: number}
+      id: {type: string}
+`)
+	spec, err := openapi.Parse(context.Background(), path)
+	require.NoError(t, err)
+	require.Equal(t, []string{"https://shop.example.com/v1"}, spec.Servers)
+	require.Len(t, spec.Types, 1)
+	order := spec.Types[0]
+	require.Equal(t, ir.Pos{File: path, Line: 21, Col: 3}, order.Pos)
+	require.Equal(t, "Total", order.Fields[0].Name, "properties keep document order")
+	methods := spec.Services[0].Methods
+	require.Len(t, methods, 2)
+	create := methods[0]
+	require.Equal(t, "CreateOrder", create.Name)
+	require.Equal(t, ir.Pos{File: path, Line: 8, Col: 5}, create.Pos)
+	require.NotNil(t, create.HTTP.Body)
+	require.Equal(t, "*/*", create.HTTP.Body.Contents[0].MediaType, "2.0 without consumes accepts anything")
+	require.Equal(t, ir.KindNamed, create.HTTP.Body.Contents[0].Type.Kind)
+	require.Equal(t, "201", create.HTTP.Responses[0].Status)
+	require.Len(t, spec.Warnings, 1)
+	require.Equal(t, 15, spec.Warnings[0].Pos.Line, spec.Warnings[0].Message)
+}
+
+func TestParseSwagger2ErrorsCarryPositions(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, doc string
+		line, col int
+		contains  string
+	}{
+		{
+			name: "unresolved definition",
+			doc: "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n" +
+				"      responses:\n        200: {description: ok, schema: {$ref: '#/definitions/Missing'}}\n",
+			line: 7, col: 47, contains: `unresolved $ref "#/definitions/Missing"`,
+		},
+		{
+			name: "host with a path",
+			doc:  "swagger: '2.0'\ninfo: {title: T, version: '1'}\nhost: example.com/api\npaths: {}\n",
+			line: 3, col: 7, contains: "host",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			pe := parseErr(t, write(t, "api.yaml", tc.doc))
+			require.Equal(t, tc.line, pe.Pos.Line, pe.Error())
+			require.Equal(t, tc.col, pe.Pos.Col, pe.Error())
+			require.Contains(t, pe.Error(), tc.contains)
+		})
+	}
+}
