@@ -156,7 +156,7 @@ func (g *grpcGen) render(name string, fn func(*jen.File)) ([]byte, error) {
 	}
 	for _, path := range []string{
 		grpcPathGRPC, grpcPathProto,
-		grpcPathService, grpcPathAPI, grpcPathCodec, grpcPathWorker, grpcPathWorkflow,
+		grpcPathService, grpcPathAPI, grpcPathCodec, grpcPathWorker, grpcPathWorkflow, pkgRetry,
 	} {
 		f.ImportName(path, path[strings.LastIndex(path, "/")+1:])
 	}

@@ -44,6 +44,12 @@ func grpcGoldenCases(t *testing.T) []string {
 	return dirs
 }
 
+// fileExists reports whether path names a file.
+func fileExists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && !st.IsDir()
+}
+
 // grpcGenerateCase generates the package of one golden case.
 func grpcGenerateCase(t *testing.T, dir string) []File {
 	t.Helper()
@@ -53,6 +59,10 @@ func grpcGenerateCase(t *testing.T, dir string) []File {
 	require.NotEmpty(t, targets)
 	spec, err := protoparser.Load(context.Background(), protoparser.Params{ImportPaths: []string{input}, Files: targets})
 	require.NoError(t, err)
+	// A case may carry a gRPC service config (--service-config).
+	if cfg := filepath.Join(input, "service_config.json"); fileExists(cfg) {
+		require.NoError(t, protoparser.ApplyServiceConfig(spec, cfg))
+	}
 	var rel []string
 	for _, f := range targets {
 		rel = append(rel, filepath.Join("input", filepath.Base(f)))

@@ -29,10 +29,17 @@ func (g *grpcGen) workerFile(f *jen.File) {
 					grpcField("Name", jen.Id(n.ServiceName)),
 					grpcField("Methods", jen.Index().Qual(grpcPathWorker, "Method").ValuesFunc(func(vg *jen.Group) {
 						for _, m := range s.Methods {
-							vg.Line().Values(grpcFields(
+							fields := []jen.Code{
 								grpcField("Name", jen.Lit(grpcRPCName(m))),
 								grpcField("Handler", jen.Qual(grpcPathWorker, "Handle").Call(jen.Qual(grpcPathCodec, "Proto").Values(), jen.Id("impl").Dot(m.Name))),
-							)...)
+							}
+							if m.Timeout > 0 { // from the gRPC service config
+								fields = append(fields, grpcField("Timeout", durationLit(m.Timeout)))
+							}
+							if m.Retry != nil {
+								fields = append(fields, grpcField("Retry", retryPolicyLit(*m.Retry)))
+							}
+							vg.Line().Values(grpcFields(fields...)...)
 						}
 						vg.Line()
 					})),

@@ -27,12 +27,15 @@ func newGenerateProtoCmds() []*cobra.Command {
 
 // protoFlags are the output flags both proto subcommands share.
 type protoFlags struct {
-	out, pkg string
+	out, pkg      string
+	serviceConfig string
 }
 
 func (f *protoFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.out, "out", "", "output directory (required)")
 	cmd.Flags().StringVar(&f.pkg, "package", "", "Go package name (default: derived from --out)")
+	cmd.Flags().StringVar(&f.serviceConfig, "service-config", "",
+		"gRPC service config JSON: its methodConfig timeouts and retryPolicy become the methods' task timeout and retry policy")
 	_ = cmd.MarkFlagRequired("out")
 }
 
@@ -159,6 +162,11 @@ func validatePackage(pkg string) error {
 
 // generateProto logs the spec's warnings, generates and writes atomically.
 func generateProto(spec *ir.Spec, flags protoFlags, command string) error {
+	if flags.serviceConfig != "" {
+		if err := protoparser.ApplyServiceConfig(spec, flags.serviceConfig); err != nil {
+			return err
+		}
+	}
 	for _, w := range spec.Warnings {
 		slog.Warn(w.Message, "pos", w.Pos.String())
 	}

@@ -47,6 +47,29 @@ func TestGenerateProtoWritesPackage(t *testing.T) {
 	require.Equal(t, `"routeguide.RouteGuide"`, consts["ServiceName"])
 }
 
+// TestGenerateProtoServiceConfig applies a gRPC service config: its timeout
+// and retry policy land in Register; a bad one fails at its file:line:col
+// and writes nothing.
+func TestGenerateProtoServiceConfig(t *testing.T) {
+	t.Parallel()
+	input := filepath.Join("..", "..", "golden", "proto-routeguide", "input")
+	proto := filepath.Join(input, "route_guide.proto")
+	out := filepath.Join(t.TempDir(), "routeguide")
+	require.NoError(t, runInfgen(t, "generate", "proto", "-I", input, "--out", out,
+		"--service-config", filepath.Join(input, "service_config.json"), proto))
+	src, err := os.ReadFile(filepath.Join(out, "register.go"))
+	require.NoError(t, err)
+	require.Contains(t, string(src), "Timeout: 2 * time.Second")
+	require.Contains(t, string(src), "MaxAttempts: 4")
+
+	bad := filepath.Join(t.TempDir(), "config.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"methodConfig": [{"name": [{}], "timeout": "soon"}]}`), 0o644))
+	out2 := filepath.Join(t.TempDir(), "out")
+	err = runInfgen(t, "generate", "proto", "-I", input, "--out", out2, "--service-config", bad, proto)
+	require.ErrorContains(t, err, bad+`:1:45: duration "soon"`)
+	require.NoDirExists(t, out2)
+}
+
 func TestGenerateProtoBadInputLeavesNothing(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()

@@ -4,7 +4,10 @@
 package routeguide
 
 import (
+	"time"
+
 	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/retry"
 	"github.com/infgen/infgen/runtime/worker"
 )
 
@@ -18,10 +21,18 @@ func Register(w *worker.Worker, impl RouteGuide, opts ...worker.ServiceOption) e
 			{
 				Name:    "GetFeature",
 				Handler: worker.Handle(codec.Proto{}, impl.GetFeature),
+				Timeout: 2 * time.Second,
+				Retry: &retry.Policy{
+					Initial:     200 * time.Millisecond,
+					Max:         5 * time.Second,
+					MaxAttempts: 4,
+					Multiplier:  2.0,
+				},
 			},
 			{
 				Name:    "ListFeatures",
 				Handler: worker.Handle(codec.Proto{}, impl.ListFeatures),
+				Timeout: 30 * time.Second,
 			},
 		},
 	}, opts...)
