@@ -110,12 +110,17 @@ type configReader struct {
 	warnings []ir.Warning
 }
 
-func (r *configReader) pos(n *yaml.Node) ir.Pos { return ir.Pos{File: r.file, Line: n.Line, Col: n.Column} }
+// pos is the position of n in the config file.
+func (r *configReader) pos(n *yaml.Node) ir.Pos {
+	return ir.Pos{File: r.file, Line: n.Line, Col: n.Column}
+}
 
+// errorf is a positioned error at n.
 func (r *configReader) errorf(n *yaml.Node, format string, args ...any) error {
 	return &Error{Pos: r.pos(n), Err: fmt.Errorf(format, args...)}
 }
 
+// warn records a positioned warning at n.
 func (r *configReader) warn(n *yaml.Node, msg string) {
 	r.warnings = append(r.warnings, ir.Warning{Pos: r.pos(n), Message: msg})
 }
