@@ -222,7 +222,7 @@ func (r *configReader) retryPolicy(n *yaml.Node) (*ir.RetryPolicy, error) {
 	}
 	if v := field(n, "backoffMultiplier"); v != nil {
 		m, err := strconv.ParseFloat(v.Value, 64)
-		if err != nil || m < 1 || math.IsInf(m, 0) {
+		if err != nil || !(m >= 1) || math.IsInf(m, 0) { // !(m >= 1) also rejects NaN
 			return nil, r.errorf(v, "backoffMultiplier %q: want a number of at least 1", v.Value)
 		}
 		p.Multiplier = m
@@ -237,7 +237,7 @@ func (r *configReader) retryPolicy(n *yaml.Node) (*ir.RetryPolicy, error) {
 func (r *configReader) duration(n *yaml.Node) (time.Duration, error) {
 	s, ok := strings.CutSuffix(n.Value, "s")
 	secs, err := strconv.ParseFloat(s, 64)
-	if !ok || err != nil || secs <= 0 || secs > math.MaxInt64/float64(time.Second) {
+	if !ok || err != nil || !(secs > 0) || secs > math.MaxInt64/float64(time.Second) { // !(secs > 0) also rejects NaN
 		return 0, r.errorf(n, "duration %q: want positive seconds with an s suffix, like \"1.5s\"", n.Value)
 	}
 	return time.Duration(secs * float64(time.Second)), nil

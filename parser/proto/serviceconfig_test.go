@@ -70,6 +70,8 @@ func TestServiceConfigErrorsArePositioned(t *testing.T) {
 		{`{"methodConfig": [{"name": [{"method": "X"}]}]}`, `:1:29: the name has a method ("X") but no service`},
 		{`{"loadBalancingConfig": []}`, `:1:1: no "methodConfig" list`},
 		{`{"methodConfig": [`, `gRPC service config is not JSON`},
+		{`{"methodConfig": [{"name": [{}], "timeout": "NaNs"}]}`, `duration "NaNs"`},
+		{`{"methodConfig": [{"name": [{}], "retryPolicy": {"backoffMultiplier": "NaN"}}]}`, `backoffMultiplier "NaN"`},
 	} {
 		path := filepath.Join(t.TempDir(), "config.json")
 		require.NoError(t, os.WriteFile(path, []byte(tc.doc), 0o644))
