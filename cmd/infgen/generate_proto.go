@@ -105,6 +105,7 @@ func newGenerateGRPCReflectCmd() *cobra.Command {
 		services []string
 		useTLS   bool
 		timeout  time.Duration
+		genImps  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "grpc-reflect ADDR --out DIR [--package NAME] [--service NAME]...",
@@ -121,10 +122,12 @@ func newGenerateGRPCReflectCmd() *cobra.Command {
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 			defer cancel()
 			spec, err := protoparser.Reflect(ctx, protoparser.ReflectParams{
-				Addr:        args[0],
-				DialOptions: []grpc.DialOption{grpc.WithTransportCredentials(creds)},
-				Services:    services,
-				Package:     flags.packageName(),
+				Addr:            args[0],
+				DialOptions:     []grpc.DialOption{grpc.WithTransportCredentials(creds)},
+				Services:        services,
+				Package:         flags.packageName(),
+				GoImportPath:    outputImportPath(flags.out),
+				GenerateImports: genImps,
 			})
 			if err != nil {
 				return err
@@ -133,6 +136,7 @@ func newGenerateGRPCReflectCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringArrayVar(&services, "service", nil, "fully qualified service to generate (repeatable; default: all but reflection)")
+	cmd.Flags().BoolVar(&genImps, "generate-imports", false, "also generate the files the services import into the output package (for imports whose go_package cannot be imported), except Google's published ones")
 	cmd.Flags().BoolVar(&useTLS, "tls", false, "connect with TLS (system roots) instead of plaintext")
 	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Second, "how long to wait for the server")
 	flags.register(cmd)

@@ -148,7 +148,8 @@ func compile(ctx context.Context, importPaths, files []string) ([]*descriptorpb.
 		}
 		return nil, nil, nil, res.explain(err)
 	}
-	fds := standardGoPackages(flatten(linked), res)
+	fds, warnings := standardGoPackages(flatten(linked))
+	res.shadowed = warnings
 	canonicalUnknown(fds)
 	return fds, names, res, nil
 }

@@ -29,6 +29,9 @@ type ReflectParams struct {
 	Package string
 	// GoImportPath is the import path of the output package, when known.
 	GoImportPath string
+	// GenerateImports generates the imported files into the output package
+	// too (see BuildParams.GenerateImports).
+	GenerateImports bool
 }
 
 // Reflect asks a server for its services through gRPC server reflection
@@ -77,12 +80,19 @@ func Reflect(ctx context.Context, p ReflectParams) (*ir.Spec, error) {
 			targets = append(targets, file.Path())
 		}
 	}
-	return Build(BuildParams{
-		Files:        fl.out,
-		Targets:      targets,
-		Services:     services,
-		Package:      p.Package,
-		GoImportPath: p.GoImportPath,
-		Inputs:       []string{"grpc-reflect " + p.Addr},
+	files, warnings := standardGoPackages(fl.out)
+	canonicalUnknown(files)
+	spec, err := Build(BuildParams{
+		Files:           files,
+		Targets:         targets,
+		Services:        services,
+		Package:         p.Package,
+		GoImportPath:    p.GoImportPath,
+		Inputs:          []string{"grpc-reflect " + p.Addr},
+		GenerateImports: p.GenerateImports,
 	})
+	if spec != nil {
+		spec.Warnings = ir.SortWarnings(append(spec.Warnings, warnings...))
+	}
+	return spec, err
 }

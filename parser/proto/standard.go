@@ -20,8 +20,10 @@ import (
 // vendor old copies with a go_package protoc-gen-go rejects or that is not
 // google.golang.org/protobuf (gogo's descriptor.proto says "descriptor"):
 // generated code must still import the real package. Each replaced
-// go_package is a warning at the copy.
-func standardGoPackages(files []*descriptorpb.FileDescriptorProto, res *resolver) []*descriptorpb.FileDescriptorProto {
+// go_package is a warning at the copy (named by its proto file name).
+// Descriptors a server sends through reflection get the same treatment.
+func standardGoPackages(files []*descriptorpb.FileDescriptorProto) ([]*descriptorpb.FileDescriptorProto, []ir.Warning) {
+	var warnings []ir.Warning
 	std := protocompile.WithStandardImports(noFiles{})
 	out := make([]*descriptorpb.FileDescriptorProto, len(files))
 	for i, f := range files {
@@ -34,7 +36,7 @@ func standardGoPackages(files []*descriptorpb.FileDescriptorProto, res *resolver
 		if want == "" || f.GetOptions().GetGoPackage() == want {
 			continue
 		}
-		res.shadowed = append(res.shadowed, ir.Warning{
+		warnings = append(warnings, ir.Warning{
 			Pos: ir.Pos{File: f.GetName()},
 			Message: fmt.Sprintf("the go_package of this copy of %s is taken as %q, the Go package protoc-gen-go maps the standard file to",
 				f.GetName(), want),
@@ -46,7 +48,7 @@ func standardGoPackages(files []*descriptorpb.FileDescriptorProto, res *resolver
 		c.Options.GoPackage = &want
 		out[i] = c
 	}
-	return out
+	return out, warnings
 }
 
 // noFiles is a resolver that finds nothing.
