@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"go.yaml.in/yaml/v4"
 
 	"github.com/infgen/infgen/ir"
 )
@@ -74,10 +73,12 @@ func ParseData(ctx context.Context, path string, data []byte, opts ...Option) (*
 			return nil, files.diagnose(root, loadErr)
 		}
 		// Swagger 2.0: converted to OpenAPI 3.0.
-		var err error
-		if doc, err = files.convertSwagger2(ctx, root); err != nil {
+		converted, warnings, err := files.convertSwagger2(ctx, root)
+		if err != nil {
 			return nil, err
 		}
+		doc = converted
+		repaired = append(repaired, warnings...)
 	}
 	c := newConverter(doc, files, root)
 	c.warnings = append(c.warnings, repaired...)
@@ -113,27 +114,8 @@ func (s *fileSet) diagnose(root *sourceFile, loadErr error) error {
 	if loadErr == nil {
 		return &Error{Pos: ir.Pos{File: root.name, Line: 1, Col: 1}, Msg: "the document cannot be read as OpenAPI 3"}
 	}
-	// A value of the wrong type: point at it.
-	for _, p := range decodeProblems(loadErr) {
-		pos := ir.Pos{File: root.name, Line: max(p.line, 1), Col: 1}
-		if f, _, value := s.findEntry(p); f != nil {
-			pos = nodePos(f.name, value)
-		}
-		return &Error{Pos: pos, Msg: "invalid document: " + p.describe()}
-	}
-	// A parameter with both schema and content: point at the parameter.
-	if strings.Contains(loadErr.Error(), "both schema and content") {
-		if pos, ok := s.findMapping(func(m *yaml.Node) bool {
-			return mapValue(m, "in") != nil && mapValue(m, "schema") != nil && mapValue(m, "content") != nil
-		}); ok {
-			return &Error{Pos: pos, Msg: "a parameter has both schema and content: keep one of them"}
-		}
-	}
-	// A reference to an object of the wrong kind: point at the reference.
-	if m := loaderBadData.FindStringSubmatch(loadErr.Error()); m != nil {
-		if pos, ok := s.findRef(m[1]); ok {
-			return &Error{Pos: pos, Msg: fmt.Sprintf("$ref %q points at the wrong kind of object: %s", m[1], m[2])}
-		}
+	if err := s.locate(root, loadErr, nil); err != nil {
+		return err
 	}
 	// The loader names the reference it could not follow; point at it.
 	if m := loaderRef.FindStringSubmatch(loadErr.Error()); m != nil {
@@ -151,9 +133,6 @@ func (s *fileSet) diagnose(root *sourceFile, loadErr error) error {
 
 // loaderRef finds the reference in kin-openapi's resolution errors.
 var loaderRef = regexp.MustCompile(`reference "([^"]+)"`)
-
-// loaderBadData finds the reference in kin-openapi's "bad data" errors.
-var loaderBadData = regexp.MustCompile(`bad data in "([^"]+)" \((expecting [^)]*)\)`)
 
 // loadDocument runs kin-openapi's loader, turning its panics (it has a few
 // on hostile input) into errors.

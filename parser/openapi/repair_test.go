@@ -121,6 +121,11 @@ func TestParseWrongTypesArePositioned(t *testing.T) {
 			file: "api.yaml", line: 7, col: 11, contains: "both schema and content",
 		},
 		{
+			name:  "empty property schema",
+			files: []string{"api.yaml", header + "paths: {}\ncomponents:\n  schemas:\n    A:\n      properties:\n        x:\n"},
+			file:  "api.yaml", line: 8, col: 9, contains: "a schema is empty",
+		},
+		{
 			name: "reference to the wrong kind of object",
 			files: []string{"api.yaml", header + `paths:
   /a:

@@ -19,15 +19,16 @@ import (
 // the positions of definitions (and their properties) and of operations
 // are carried over from the 2.0 document; everything else is reported at
 // the top of the file.
-func (s *fileSet) convertSwagger2(ctx context.Context, root *sourceFile) (*openapi3.T, error) {
+func (s *fileSet) convertSwagger2(ctx context.Context, root *sourceFile) (*openapi3.T, []ir.Warning, error) {
 	top := ir.Pos{File: root.name, Line: 1, Col: 1}
 	if v := mapValue(root.root, "swagger"); v.Value != "2.0" {
-		return nil, &Error{Pos: nodePos(root.name, v), Msg: fmt.Sprintf("unsupported Swagger version %q: want 2.0, or OpenAPI 3.0 or 3.1", v.Value)}
+		return nil, nil, &Error{Pos: nodePos(root.name, v), Msg: fmt.Sprintf("unsupported Swagger version %q: want 2.0, or OpenAPI 3.0 or 3.1", v.Value)}
 	}
 	if err := s.checkRefs(root); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	value := jsonValue(root.root, 0)
+	r := &v2Reader{file: root.name}
+	value := r.value(root.root, 0)
 	// Extensions among the paths are not path items for the 2.0 decoder.
 	if top, ok := value.(map[string]any); ok {
 		if paths, ok := top["paths"].(map[string]any); ok {
@@ -40,22 +41,41 @@ func (s *fileSet) convertSwagger2(ctx context.Context, root *sourceFile) (*opena
 	}
 	data, err := json.Marshal(value)
 	if err != nil {
-		return nil, &Error{Pos: top, Msg: "cannot read the Swagger 2.0 document", Err: err}
+		return nil, nil, &Error{Pos: top, Msg: "cannot read the Swagger 2.0 document", Err: err}
 	}
 	var doc2 openapi2.T
 	if err := json.Unmarshal(data, &doc2); err != nil {
-		return nil, &Error{Pos: top, Msg: "cannot read the Swagger 2.0 document", Err: err}
+		return nil, nil, &Error{Pos: top, Msg: "cannot read the Swagger 2.0 document", Err: err}
 	}
 	doc, err := convertV2(s.loader(ctx), &doc2, root)
 	if err != nil {
+		if located := s.locate(root, err, v2Ref); located != nil {
+			return nil, nil, located
+		}
 		pos := top
 		if h := mapValue(root.root, "host"); h != nil && strings.Contains(err.Error(), "host") {
 			pos = nodePos(root.name, h)
 		}
-		return nil, &Error{Pos: pos, Msg: "cannot convert the Swagger 2.0 document to OpenAPI 3", Err: err}
+		return nil, nil, &Error{Pos: pos, Msg: "cannot convert the Swagger 2.0 document to OpenAPI 3", Err: err}
 	}
 	attachOrigins(doc, root.root)
-	return doc, nil
+	return doc, r.warnings, nil
+}
+
+// v2Ref maps a reference of the converted document back to the one
+// written in the 2.0 document.
+func v2Ref(ref string) string {
+	for _, p := range [][2]string{
+		{"#/components/schemas/", "#/definitions/"},
+		{"#/components/parameters/", "#/parameters/"},
+		{"#/components/requestBodies/", "#/parameters/"},
+		{"#/components/responses/", "#/responses/"},
+	} {
+		if rest, ok := strings.CutPrefix(ref, p[0]); ok {
+			return p[1] + rest
+		}
+	}
+	return ref
 }
 
 // convertV2 runs the converter, turning its panics (it has a few on
@@ -69,9 +89,17 @@ func convertV2(loader *openapi3.Loader, doc2 *openapi2.T, root *sourceFile) (doc
 	return openapi2conv.ToV3WithLoader(doc2, loader, root.url())
 }
 
-// jsonValue converts a YAML node tree into values encoding/json accepts:
-// every mapping key becomes a string (YAML reads `200:` as a number).
-func jsonValue(n *yaml.Node, depth int) any {
+// v2Reader converts a 2.0 document's node tree into values encoding/json
+// accepts, noting what it leaves out.
+type v2Reader struct {
+	file     string
+	warnings []ir.Warning
+}
+
+// value converts a node: every mapping key becomes a string (YAML reads
+// `200:` as a number); a schema's items written as a list (the tuple form
+// the 2.0 decoder rejects) is left out with a warning.
+func (r *v2Reader) value(n *yaml.Node, depth int) any {
 	if n == nil || depth > 512 {
 		return nil
 	}
@@ -80,15 +108,15 @@ func jsonValue(n *yaml.Node, depth int) any {
 		if len(n.Content) == 0 {
 			return nil
 		}
-		return jsonValue(n.Content[0], depth+1)
+		return r.value(n.Content[0], depth+1)
 	case yaml.AliasNode:
-		return jsonValue(n.Alias, depth+1)
+		return r.value(n.Alias, depth+1)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
 			if k.Value == "<<" && k.Tag == "!!merge" {
-				if merged, ok := jsonValue(n.Content[i+1], depth+1).(map[string]any); ok {
+				if merged, ok := r.value(n.Content[i+1], depth+1).(map[string]any); ok {
 					for mk, mv := range merged {
 						if _, set := m[mk]; !set {
 							m[mk] = mv
@@ -97,13 +125,17 @@ func jsonValue(n *yaml.Node, depth int) any {
 				}
 				continue
 			}
-			m[k.Value] = jsonValue(n.Content[i+1], depth+1)
+			if k.Value == "items" && n.Content[i+1].Kind == yaml.SequenceNode {
+				r.warnings = append(r.warnings, ir.Warning{Pos: nodePos(r.file, k), Message: "items given as a list (tuple form) is not supported; the elements are generated as json.RawMessage"})
+				continue
+			}
+			m[k.Value] = r.value(n.Content[i+1], depth+1)
 		}
 		return m
 	case yaml.SequenceNode:
 		out := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {
-			out = append(out, jsonValue(c, depth+1))
+			out = append(out, r.value(c, depth+1))
 		}
 		return out
 	}

@@ -41,6 +41,7 @@ definitions:
     properties:
       total: {type: number}
       id: {type: string}
+      lines: {type: array, items: [{type: string}, {type: integer}]}
 `)
 	spec, err := openapi.Parse(context.Background(), path)
 	require.NoError(t, err)
@@ -58,8 +59,10 @@ definitions:
 	require.Equal(t, "*/*", create.HTTP.Body.Contents[0].MediaType, "2.0 without consumes accepts anything")
 	require.Equal(t, ir.KindNamed, create.HTTP.Body.Contents[0].Type.Kind)
 	require.Equal(t, "201", create.HTTP.Responses[0].Status)
-	require.Len(t, spec.Warnings, 1)
+	require.Len(t, spec.Warnings, 2)
 	require.Equal(t, 15, spec.Warnings[0].Pos.Line, spec.Warnings[0].Message)
+	require.Equal(t, 26, spec.Warnings[1].Pos.Line, spec.Warnings[1].Message)
+	require.Contains(t, spec.Warnings[1].Message, "tuple form")
 }
 
 func TestParseSwagger2ErrorsCarryPositions(t *testing.T) {
@@ -74,6 +77,24 @@ func TestParseSwagger2ErrorsCarryPositions(t *testing.T) {
 			doc: "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n" +
 				"      responses:\n        200: {description: ok, schema: {$ref: '#/definitions/Missing'}}\n",
 			line: 7, col: 47, contains: `unresolved $ref "#/definitions/Missing"`,
+		},
+		{
+			name: "empty response",
+			doc:  "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200:\n",
+			line: 7, col: 9, contains: "a response is empty",
+		},
+		{
+			name: "body and formData parameters",
+			doc: "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    post:\n      parameters:\n" +
+				"        - {name: b, in: body, schema: {type: string}}\n        - {name: f, in: formData, type: string}\n" +
+				"      responses: {200: {description: ok}}\n",
+			line: 6, col: 7, contains: "both a body parameter and formData parameters",
+		},
+		{
+			name: "parameter referring to a definition",
+			doc: "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n" +
+				"        - $ref: '#/definitions/D'\n      responses: {200: {description: ok}}\ndefinitions:\n  D: {type: string}\n",
+			line: 7, col: 17, contains: `$ref "#/definitions/D" points at the wrong kind of object`,
 		},
 		{
 			name: "host with a path",
