@@ -29,8 +29,8 @@ type operation struct {
 	name   string
 }
 
-// collectOperations lists the operations in path then method order,
-// rejects duplicate operationIds and names every method.
+// collectOperations lists the operations in path then method order and
+// names every method; a duplicate operationId is a warning.
 func (c *converter) collectOperations() ([]*operation, error) {
 	var ops []*operation
 	if c.doc.Paths == nil {
@@ -38,6 +38,11 @@ func (c *converter) collectOperations() ([]*operation, error) {
 	}
 	paths := c.doc.Paths.Map()
 	seen := map[string]*operation{}
+	type duplicate struct {
+		op, first *operation
+		at        ir.Pos
+	}
+	var dups []duplicate
 	for _, p := range sortedKeys(paths) {
 		item := paths[p]
 		if item == nil {
@@ -58,9 +63,10 @@ func (c *converter) collectOperations() ([]*operation, error) {
 							at = ir.Pos{File: c.fileName(loc.File), Line: loc.Line, Col: loc.Column}
 						}
 					}
-					return nil, &Error{Pos: at, Msg: fmt.Sprintf("duplicate operationId %q (first used by %s %s at %s): operationIds must be unique", id, prev.method, prev.path, prev.pos)}
+					dups = append(dups, duplicate{op: o, first: prev, at: at})
+				} else {
+					seen[id] = o
 				}
-				seen[id] = o
 			}
 			ops = append(ops, o)
 		}
@@ -72,6 +78,11 @@ func (c *converter) collectOperations() ([]*operation, error) {
 			base = strings.ToLower(o.method) + " " + o.path
 		}
 		o.name = c.methodName(methods, ir.GoName(base))
+	}
+	// operationIds must be unique; a repeated one names the later
+	// operation with a numbered suffix rather than failing.
+	for _, d := range dups {
+		c.warn(d.at, fmt.Sprintf("duplicate operationId %q (first used by %s %s at %s): this operation is generated as %s", d.op.op.OperationID, d.first.method, d.first.path, d.first.pos, d.op.name))
 	}
 	return ops, nil
 }

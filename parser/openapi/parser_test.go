@@ -92,20 +92,6 @@ components:
 			file: "api.yaml", line: 6, col: 15, contains: "has nothing at #/Nope",
 		},
 		{
-			name: "duplicate operationId",
-			files: []string{"api.yaml", header + `paths:
-  /a:
-    get:
-      operationId: getThing
-      responses: {"200": {description: ok}}
-  /b:
-    get:
-      operationId: getThing
-      responses: {"200": {description: ok}}
-`},
-			file: "api.yaml", line: 10, col: 7, contains: `duplicate operationId "getThing"`,
-		},
-		{
 			name:  "swagger 1.2",
 			files: []string{"api.yaml", "swagger: '1.2'\ninfo: {title: T, version: '1'}\npaths: {}\n"},
 			file:  "api.yaml", line: 1, col: 10, contains: `unsupported Swagger version "1.2"`,
@@ -144,6 +130,33 @@ func TestParseWarningsCarryPositions(t *testing.T) {
 	require.Contains(t, w.Message, "json.RawMessage")
 	require.Equal(t, ir.TypeAlias, spec.Types[0].Kind)
 	require.Equal(t, ir.KindAny, spec.Types[0].Alias.Kind)
+}
+
+// A repeated operationId is a warning at the second use; that operation
+// gets a numbered name.
+func TestParseDuplicateOperationIDIsAWarning(t *testing.T) {
+	t.Parallel()
+	path := write(t, "api.yaml", header+`paths:
+  /a:
+    get:
+      operationId: getThing
+      responses: {"200": {description: ok}}
+  /b:
+    get:
+      operationId: getThing
+      responses: {"200": {description: ok}}
+`)
+	spec, err := openapi.Parse(context.Background(), path)
+	require.NoError(t, err)
+	methods := spec.Services[0].Methods
+	require.Len(t, methods, 2)
+	require.Equal(t, "GetThing", methods[0].Name)
+	require.Equal(t, "/a", methods[0].HTTP.Path)
+	require.Equal(t, "GetThing2", methods[1].Name)
+	require.Len(t, spec.Warnings, 1)
+	require.Equal(t, ir.Pos{File: path, Line: 10, Col: 7}, spec.Warnings[0].Pos)
+	require.Contains(t, spec.Warnings[0].Message, `duplicate operationId "getThing"`)
+	require.Contains(t, spec.Warnings[0].Message, "generated as GetThing2")
 }
 
 func TestParseNamesAndBindings(t *testing.T) {
