@@ -9,8 +9,8 @@ import (
 
 // outputImportPath is the Go import path a package written to dir will
 // have: the module path of the nearest go.mod above dir joined with dir's
-// path inside that module. It is "" when no go.mod is found or the module
-// line cannot be read.
+// path inside that module. It is "" when no go.mod is found, its module
+// line cannot be read, or the result is no valid import path.
 func outputImportPath(dir string) string {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -24,10 +24,14 @@ func outputImportPath(dir string) string {
 			if mod == "" || rerr != nil {
 				return ""
 			}
-			if rel == "." {
-				return mod
+			path := mod
+			if rel != "." {
+				path += "/" + filepath.ToSlash(rel)
 			}
-			return mod + "/" + filepath.ToSlash(rel)
+			if !validImportPath(path) {
+				return ""
+			}
+			return path
 		}
 		if filepath.Dir(root) == root {
 			return ""
@@ -53,4 +57,22 @@ func modulePath(gomod string) string {
 		return rest
 	}
 	return ""
+}
+
+// validImportPath reports whether path only has the characters Go allows
+// in import paths of modules (so that it can also be passed on to
+// protoc-gen-go's options, where ',', '=' and ';' are separators).
+func validImportPath(path string) bool {
+	if path == "" {
+		return false
+	}
+	for _, r := range path {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case strings.ContainsRune("-._~/+", r):
+		default:
+			return false
+		}
+	}
+	return true
 }

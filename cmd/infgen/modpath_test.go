@@ -14,6 +14,7 @@ func TestOutputImportPath(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(root, "go.mod"), []byte("// comment\nmodule \"example.com/app\" // trailing\n\ngo 1.26\n"), 0o644))
 	require.Equal(t, "example.com/app", outputImportPath(root))
 	require.Equal(t, "example.com/app/gen/api", outputImportPath(filepath.Join(root, "gen", "api")), "the directory need not exist yet")
+	require.Empty(t, outputImportPath(filepath.Join(root, "gen", "a,b=c")), "no import path with protoc option separators")
 
 	nested := filepath.Join(root, "tools")
 	require.NoError(t, os.MkdirAll(nested, 0o755))
