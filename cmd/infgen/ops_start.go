@@ -52,6 +52,7 @@ func newWorkflowStartCmd(flags *opsFlags) *cobra.Command {
 	cmd.Flags().StringVar(&p.ID, "id", "", "workflow id (default: a new random id)")
 	cmd.Flags().StringSliceVar(&p.Tags, "tag", nil, "tag the workflow (repeat or comma-separate)")
 	cmd.Flags().DurationVar(&p.Timeout, "timeout", 0, "fail the workflow if it has not finished after this long")
+	cmd.Flags().BoolVar(&p.RestartIfFinished, "restart-if-finished", false, "when --id names a finished workflow, start a new run of it (default: return the finished one)")
 	cmd.Flags().DurationVar(&wait, "wait", 0, "wait this long for the result and print it")
 	return cmd
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"log/slog"
 	"sync"
 	"time"
@@ -105,6 +106,12 @@ type StartParams struct {
 	Tags []string
 	// Timeout, when positive, fails the workflow if it has not finished by then.
 	Timeout time.Duration
+	// RestartIfFinished starts a new run when an instance with ID exists but
+	// has finished (completed, failed or canceled): a customer who comes
+	// back, a job run again. The finished run's state and history are
+	// replaced (keep them with State first if they matter); Describe counts
+	// the run. A running instance is returned as it is, as without it.
+	RestartIfFinished bool
 }
 
 // Start starts a workflow (or finds the existing one with the same id) and
@@ -125,10 +132,19 @@ func (c *Client) Start(ctx context.Context, p StartParams) (string, error) {
 		st.Deadline = st.Created.Add(p.Timeout)
 	}
 	if _, err := engine.Save(ctx, c.st, st, 0, engine.CreateTags(st), nil); err != nil {
-		if errors.Is(err, storage.ErrConflict) {
-			return p.ID, nil // it exists: starting is idempotent
+		if !errors.Is(err, storage.ErrConflict) {
+			return "", fmt.Errorf("client: start %s: %w", p.ID, err)
 		}
-		return "", fmt.Errorf("client: start %s: %w", p.ID, err)
+		// It exists: starting is idempotent, unless a finished one restarts.
+		restarted := false
+		if p.RestartIfFinished {
+			if restarted, err = c.restart(ctx, st); err != nil {
+				return "", err
+			}
+		}
+		if !restarted {
+			return p.ID, nil
+		}
 	}
 	if err := c.wake(ctx, st, message.Wake, 0); err != nil {
 		return p.ID, err
@@ -139,6 +155,40 @@ func (c *Client) Start(ctx context.Context, p StartParams) (string, error) {
 		}
 	}
 	return p.ID, nil
+}
+
+// restart replaces a finished instance with st, a new run; it reports false
+// when the instance is running.
+func (c *Client) restart(ctx context.Context, st *history.State) (bool, error) {
+	for i := 0; ; i++ {
+		old, version, err := engine.Load(ctx, c.st, st.ID)
+		if errors.Is(err, storage.ErrNotFound) { // deleted meanwhile: create
+			version, old = 0, &history.State{}
+		} else if err != nil {
+			return false, fmt.Errorf("client: restart %s: %w", st.ID, err)
+		}
+		if version > 0 && !old.Status.Terminal() {
+			return false, nil
+		}
+		st.Run = max(old.Run, 1) + 1
+		if version == 0 {
+			st.Run = 1
+		}
+		var remove []string
+		for _, t := range old.Tags {
+			if !slices.Contains(st.Tags, t) {
+				remove = append(remove, engine.UserTag(t))
+			}
+		}
+		_, err = engine.Save(ctx, c.st, st, version, engine.CreateTags(st), remove)
+		switch {
+		case err == nil:
+			return true, nil
+		case errors.Is(err, storage.ErrConflict) && i < 20:
+			continue // changed meanwhile: look again
+		}
+		return false, fmt.Errorf("client: restart %s: %w", st.ID, err)
+	}
 }
 
 // wake publishes a message to a workflow's engine.
