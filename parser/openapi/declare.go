@@ -66,11 +66,15 @@ func schemaDoc(s *openapi3.Schema) string {
 type property struct {
 	name string
 	ref  *openapi3.SchemaRef
+	// owner names the component schema the property is written in (empty
+	// for the schema being declared), so that its inline types are named
+	// after that component whichever schema reaches it first.
+	owner string
 }
 
 // objectProps collects the properties and required names of s, merging
 // allOf members (later definitions of a property win).
-func (c *converter) objectProps(s *openapi3.Schema, at ir.Pos, props *[]property, required map[string]bool, depth int) {
+func (c *converter) objectProps(s *openapi3.Schema, owner string, at ir.Pos, props *[]property, required map[string]bool, depth int) {
 	if depth > 32 {
 		c.warn(at, "allOf nesting too deep; remaining members ignored")
 		return
@@ -84,7 +88,11 @@ func (c *converter) objectProps(s *openapi3.Schema, at ir.Pos, props *[]property
 			c.warn(c.pos(p.Origin, at), "oneOf/anyOf inside allOf cannot be merged into a struct; its properties are not generated")
 			continue
 		}
-		c.objectProps(p, at, props, required, depth+1)
+		partOwner := owner
+		if name, ok := c.byRef[part.Ref]; ok {
+			partOwner = name
+		}
+		c.objectProps(p, partOwner, at, props, required, depth+1)
 	}
 	if len(s.OneOf)+len(s.AnyOf) > 0 && len(s.Properties) > 0 {
 		c.warn(at, "oneOf/anyOf next to properties is ignored; only the properties are generated")
@@ -92,10 +100,10 @@ func (c *converter) objectProps(s *openapi3.Schema, at ir.Pos, props *[]property
 	for _, key := range propertyOrder(s.Properties) {
 		i := slices.IndexFunc(*props, func(p property) bool { return p.name == key })
 		if i >= 0 {
-			(*props)[i].ref = s.Properties[key]
+			(*props)[i].ref, (*props)[i].owner = s.Properties[key], owner
 			continue
 		}
-		*props = append(*props, property{name: key, ref: s.Properties[key]})
+		*props = append(*props, property{name: key, ref: s.Properties[key], owner: owner})
 	}
 	for _, r := range s.Required {
 		required[r] = true
@@ -142,7 +150,7 @@ func propertyKey(ref *openapi3.SchemaRef) *openapi3.Location {
 func (c *converter) fields(typeName string, s *openapi3.Schema, at ir.Pos) []ir.Field {
 	var props []property
 	required := map[string]bool{}
-	c.objectProps(s, at, &props, required, 0)
+	c.objectProps(s, "", at, &props, required, 0)
 	scope := ir.NewScope(ir.AdditionalPropertiesField, "MarshalJSON", "UnmarshalJSON")
 	var out []ir.Field
 	for _, p := range props {
@@ -157,7 +165,11 @@ func (c *converter) fields(typeName string, s *openapi3.Schema, at ir.Pos) []ir.
 			f.Doc = schemaDoc(v)
 			f.Deprecated, f.ReadOnly, f.WriteOnly = v.Deprecated, v.ReadOnly, v.WriteOnly
 		}
-		f.Type = c.typeOf(p.ref, typeName+goName, at)
+		owner := typeName
+		if p.owner != "" {
+			owner = p.owner
+		}
+		f.Type = c.typeOf(p.ref, owner+goName, at)
 		out = append(out, f)
 	}
 	return out

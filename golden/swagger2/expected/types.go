@@ -19,28 +19,28 @@ type Error struct {
 
 // Item is an object of the API.
 type Item struct {
-	Name    string     `json:"name"`
-	Price   *float64   `json:"price,omitempty"`
-	Kind    *ItemKind  `json:"kind,omitempty"`
-	ID      string     `json:"id"`
-	Created *time.Time `json:"created,omitempty"`
+	Name    string       `json:"name"`
+	Price   *float64     `json:"price,omitempty"`
+	Kind    *NewItemKind `json:"kind,omitempty"`
+	ID      string       `json:"id"`
+	Created *time.Time   `json:"created,omitempty"`
 }
-
-// ItemKind is an enumeration of the API.
-type ItemKind string
-
-// Values of ItemKind.
-const (
-	ItemKindTool ItemKind = "tool"
-	ItemKindPart ItemKind = "part"
-)
 
 // NewItem is an object of the API.
 type NewItem struct {
-	Name  string    `json:"name"`
-	Price *float64  `json:"price,omitempty"`
-	Kind  *ItemKind `json:"kind,omitempty"`
+	Name  string       `json:"name"`
+	Price *float64     `json:"price,omitempty"`
+	Kind  *NewItemKind `json:"kind,omitempty"`
 }
+
+// NewItemKind is an enumeration of the API.
+type NewItemKind string
+
+// Values of NewItemKind.
+const (
+	NewItemKindTool NewItemKind = "tool"
+	NewItemKindPart NewItemKind = "part"
+)
 
 // UploadPhotoRequest is an object of the API.
 type UploadPhotoRequest struct {
