@@ -55,30 +55,32 @@ func ParseData(ctx context.Context, path string, data []byte, opts ...Option) (*
 	if err != nil {
 		return nil, err
 	}
-	doc, loadErr := loadDocument(files.loader(ctx), root, data)
-	// Values the decoder rejects but that are unambiguous or carry no
-	// meaning for the generated code are rewritten in place and loaded
-	// again (each round fixes every problem the decoder reported).
+	var doc *openapi3.T
 	var repaired []ir.Warning
-	for round := 0; loadErr != nil && round < 4; round++ {
-		warnings, ok := files.repair(loadErr)
-		if !ok {
-			break
-		}
-		repaired = append(repaired, warnings...)
-		doc, loadErr = loadDocument(files.loader(ctx), root, root.data)
-	}
-	if loadErr != nil || !strings.HasPrefix(doc.OpenAPI, "3.") {
-		if files.parse(root) != nil || mapValue(root.root, "swagger") == nil {
-			return nil, files.diagnose(root, loadErr)
-		}
+	if files.isSwagger2(root, data) {
 		// Swagger 2.0: converted to OpenAPI 3.0.
 		converted, warnings, err := files.convertSwagger2(ctx, root)
 		if err != nil {
 			return nil, err
 		}
-		doc = converted
-		repaired = append(repaired, warnings...)
+		doc, repaired = converted, warnings
+	} else {
+		var loadErr error
+		doc, loadErr = loadDocument(files.loader(ctx), root, data)
+		// Values the decoder rejects but that are unambiguous or carry no
+		// meaning for the generated code are rewritten in place and loaded
+		// again (each round fixes every problem the decoder reported).
+		for round := 0; loadErr != nil && round < 4; round++ {
+			warnings, ok := files.repair(loadErr)
+			if !ok {
+				break
+			}
+			repaired = append(repaired, warnings...)
+			doc, loadErr = loadDocument(files.loader(ctx), root, root.data)
+		}
+		if loadErr != nil || !strings.HasPrefix(doc.OpenAPI, "3.") {
+			return nil, files.diagnose(root, loadErr)
+		}
 	}
 	c := newConverter(doc, files, root)
 	c.warnings = append(c.warnings, repaired...)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi2"
@@ -13,6 +14,19 @@ import (
 
 	"github.com/infgen/infgen/ir"
 )
+
+// swaggerKey finds a "swagger" key at the start of a line (YAML) or
+// anywhere quoted (JSON): documents without one are not parsed twice.
+var swaggerKey = regexp.MustCompile(`(?m)^["']?swagger["']?\s*:|"swagger"\s*:`)
+
+// isSwagger2 reports a document with a top-level "swagger" field (any
+// version: convertSwagger2 rejects the others with their position).
+func (s *fileSet) isSwagger2(root *sourceFile, data []byte) bool {
+	if !swaggerKey.Match(data) || s.parse(root) != nil {
+		return false
+	}
+	return mapValue(root.root, "swagger") != nil && mapValue(root.root, "openapi") == nil
+}
 
 // convertSwagger2 reads a Swagger 2.0 document and converts it to OpenAPI
 // 3.0 with kin-openapi's openapi2conv. The converter loses positions, so
@@ -89,6 +103,12 @@ func convertV2(loader *openapi3.Loader, doc2 *openapi2.T, root *sourceFile) (doc
 	return openapi2conv.ToV3WithLoader(doc2, loader, root.url())
 }
 
+// stringFields are fields of a 2.0 document that only hold strings.
+var stringFields = map[string]bool{
+	"swagger": true, "version": true, "title": true, "description": true, "summary": true,
+	"operationId": true, "host": true, "basePath": true,
+}
+
 // v2Reader converts a 2.0 document's node tree into values encoding/json
 // accepts, noting what it leaves out.
 type v2Reader struct {
@@ -127,6 +147,12 @@ func (r *v2Reader) value(n *yaml.Node, depth int) any {
 			}
 			if k.Value == "items" && n.Content[i+1].Kind == yaml.SequenceNode {
 				r.warnings = append(r.warnings, ir.Warning{Pos: nodePos(r.file, k), Message: "items given as a list (tuple form) is not supported; the elements are generated as json.RawMessage"})
+				continue
+			}
+			if v := n.Content[i+1]; v.Kind == yaml.ScalarNode && v.Tag != "!!str" && v.Tag != "!!null" && stringFields[k.Value] {
+				// `version: 1.0`: the field is a string; read it as written.
+				r.warnings = append(r.warnings, ir.Warning{Pos: nodePos(r.file, v), Message: fmt.Sprintf("%s should be a string; read as %q", k.Value, v.Value)})
+				m[k.Value] = v.Value
 				continue
 			}
 			m[k.Value] = r.value(n.Content[i+1], depth+1)

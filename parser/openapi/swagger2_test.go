@@ -17,7 +17,7 @@ import (
 func TestParseSwagger2(t *testing.T) {
 	t.Parallel()
 	path := write(t, "api.yaml", `swagger: "2.0"
-info: {title: Shop, version: "1"}
+info: {title: Shop, version: 1.0}
 host: shop.example.com
 basePath: /v1
 paths:
@@ -59,10 +59,13 @@ definitions:
 	require.Equal(t, "*/*", create.HTTP.Body.Contents[0].MediaType, "2.0 without consumes accepts anything")
 	require.Equal(t, ir.KindNamed, create.HTTP.Body.Contents[0].Type.Kind)
 	require.Equal(t, "201", create.HTTP.Responses[0].Status)
-	require.Len(t, spec.Warnings, 2)
-	require.Equal(t, 15, spec.Warnings[0].Pos.Line, spec.Warnings[0].Message)
-	require.Equal(t, 26, spec.Warnings[1].Pos.Line, spec.Warnings[1].Message)
-	require.Contains(t, spec.Warnings[1].Message, "tuple form")
+	require.Equal(t, "1.0", spec.Version)
+	require.Len(t, spec.Warnings, 3)
+	require.Equal(t, ir.Pos{File: path, Line: 2, Col: 30}, spec.Warnings[0].Pos, spec.Warnings[0].Message)
+	require.Contains(t, spec.Warnings[0].Message, `version should be a string; read as "1.0"`)
+	require.Equal(t, 15, spec.Warnings[1].Pos.Line, spec.Warnings[1].Message)
+	require.Equal(t, 26, spec.Warnings[2].Pos.Line, spec.Warnings[2].Message)
+	require.Contains(t, spec.Warnings[2].Message, "tuple form")
 }
 
 func TestParseSwagger2ErrorsCarryPositions(t *testing.T) {
