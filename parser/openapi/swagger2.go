@@ -43,6 +43,9 @@ func (s *fileSet) convertSwagger2(ctx context.Context, root *sourceFile) (*opena
 	}
 	r := &v2Reader{file: root.name}
 	value := r.value(root.root, 0)
+	if r.nodes > maxV2Nodes {
+		return nil, nil, &Error{Pos: top, Msg: fmt.Sprintf("the document expands to more than %d values (YAML aliases?)", maxV2Nodes)}
+	}
 	// Extensions among the paths are not path items for the 2.0 decoder.
 	if top, ok := value.(map[string]any); ok {
 		if paths, ok := top["paths"].(map[string]any); ok {
@@ -114,13 +117,20 @@ var stringFields = map[string]bool{
 type v2Reader struct {
 	file     string
 	warnings []ir.Warning
+	// nodes counts the nodes visited, aliases expanded: a document that
+	// expands beyond maxV2Nodes (an alias bomb) is rejected.
+	nodes int
 }
+
+// maxV2Nodes bounds the expanded size of a 2.0 document.
+const maxV2Nodes = 4_000_000
 
 // value converts a node: every mapping key becomes a string (YAML reads
 // `200:` as a number); a schema's items written as a list (the tuple form
 // the 2.0 decoder rejects) is left out with a warning.
 func (r *v2Reader) value(n *yaml.Node, depth int) any {
-	if n == nil || depth > 512 {
+	r.nodes++
+	if n == nil || depth > 512 || r.nodes > maxV2Nodes {
 		return nil
 	}
 	switch n.Kind {

@@ -100,6 +100,14 @@ func TestParseSwagger2ErrorsCarryPositions(t *testing.T) {
 			line: 7, col: 17, contains: `$ref "#/definitions/D" points at the wrong kind of object`,
 		},
 		{
+			name: "alias bomb",
+			doc: "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\nx-a: &a [x,x,x,x,x,x,x,x,x,x]\n" +
+				"x-b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nx-c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n" +
+				"x-d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\nx-e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n" +
+				"x-f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\nx-g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n",
+			line: 1, col: 1, contains: "expands to more than",
+		},
+		{
 			name: "host with a path",
 			doc:  "swagger: '2.0'\ninfo: {title: T, version: '1'}\nhost: example.com/api\npaths: {}\n",
 			line: 3, col: 7, contains: "host",
