@@ -3,6 +3,7 @@ package openapi
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
@@ -80,7 +81,27 @@ func (s *fileSet) locate(root *sourceFile, loadErr error, v2Ref func(string) str
 			return &Error{Pos: pos, Msg: fmt.Sprintf("$ref %q points at the wrong kind of object: %s", ref, m[2])}
 		}
 	}
+	// Any other YAML construction error names its line: point at it.
+	if m := loaderYAMLLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &Error{Pos: linePos(root, line), Msg: "invalid document: " + m[2]}
+	}
 	return nil
+}
+
+// loaderYAMLLine finds the first problem of a YAML construction error.
+var loaderYAMLLine = regexp.MustCompile(`construct errors: line (\d+): ([^;]+)`)
+
+// linePos is the position of the first non-blank character of a line of
+// the root file.
+func linePos(f *sourceFile, line int) ir.Pos {
+	pos := ir.Pos{File: f.name, Line: max(line, 1), Col: 1}
+	lines := strings.SplitN(string(f.data), "\n", line+1)
+	if line >= 1 && line <= len(lines) {
+		text := lines[line-1]
+		pos.Col = len(text) - len(strings.TrimLeft(text, " \t")) + 1
+	}
+	return pos
 }
 
 // hasParamIn reports an operation whose parameters include one in location in.

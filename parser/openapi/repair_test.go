@@ -126,6 +126,11 @@ func TestParseWrongTypesArePositioned(t *testing.T) {
 			file:  "api.yaml", line: 8, col: 9, contains: "a schema is empty",
 		},
 		{
+			name:  "duplicate key",
+			files: []string{"api.yaml", header + "paths: {}\ncomponents:\n  schemas:\n    A:\n      description: a\n      description: b\n"},
+			file:  "api.yaml", line: 8, col: 7, contains: `mapping key "description" already defined`,
+		},
+		{
 			name: "reference to the wrong kind of object",
 			files: []string{"api.yaml", header + `paths:
   /a:
