@@ -16,6 +16,7 @@ import (
 // newGenerateOpenAPICmd builds `infgen generate openapi SPEC --out DIR`.
 func newGenerateOpenAPICmd() *cobra.Command {
 	var out, pkg, service string
+	var allowDuplicateIDs bool
 	cmd := &cobra.Command{
 		Use:   "openapi SPEC --out DIR [--package NAME] [--service NAME]",
 		Short: "Generate a Go service package from an OpenAPI 3.0/3.1 document",
@@ -42,6 +43,9 @@ Use it from go generate:
 			if service != "" {
 				opts = append(opts, openapi.WithServiceName(service))
 			}
+			if allowDuplicateIDs {
+				opts = append(opts, openapi.AllowDuplicateOperationIDs())
+			}
 			spec, err := openapi.Parse(cmd.Context(), args[0], opts...)
 			if err != nil {
 				return err
@@ -63,6 +67,8 @@ Use it from go generate:
 	cmd.Flags().StringVar(&out, "out", "", "output directory (required)")
 	cmd.Flags().StringVar(&pkg, "package", "", "Go package name (default: the base name of --out)")
 	cmd.Flags().StringVar(&service, "service", "", "service name (default: derived from info.title)")
+	cmd.Flags().BoolVar(&allowDuplicateIDs, "allow-duplicate-operation-ids", false,
+		"accept repeated operationIds (invalid OpenAPI) with a warning: the later operation gets a numbered method name")
 	return cmd
 }
 

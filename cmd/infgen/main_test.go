@@ -105,12 +105,16 @@ func TestGenerateOpenAPIBadInputLeavesOutputUntouched(t *testing.T) {
 	keep := writeFile(t, out, "keep.go", "package out\n")
 	broken := writeFile(t, dir, "broken.yaml", "openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths:\n  /a: {get: [}\n")
 	dangling := writeFile(t, dir, "dangling.yaml", "openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n")
+	dupIDs := writeFile(t, dir, "dup.yaml", "openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths:\n"+
+		"  /a: {get: {operationId: get, responses: {'200': {description: ok}}}}\n"+
+		"  /b: {get: {operationId: get, responses: {'200': {description: ok}}}}\n")
 	cases := []struct {
 		args []string
 		want string
 	}{
 		{[]string{"generate", "openapi", broken, "--out", out}, broken + ":4:"},
 		{[]string{"generate", "openapi", dangling, "--out", out}, dangling + ":6:15: unresolved $ref"},
+		{[]string{"generate", "openapi", dupIDs, "--out", out}, dupIDs + `:5:14: duplicate operationId "get"`},
 		{[]string{"generate", "openapi", filepath.Join(dir, "missing.yaml"), "--out", out}, "no such file"},
 		{[]string{"generate", "openapi", broken, "--out", out, "--bogus"}, "unknown flag: --bogus"},
 		{[]string{"generate", "openapi", broken}, "missing --out"},
@@ -128,6 +132,11 @@ func TestGenerateOpenAPIBadInputLeavesOutputUntouched(t *testing.T) {
 	leftovers, err := filepath.Glob(filepath.Join(dir, ".*"))
 	require.NoError(t, err)
 	require.Empty(t, leftovers)
+
+	// Repeated operationIds are accepted on request, with a warning.
+	stderr, code := runMain(t, "generate", "openapi", dupIDs, "--out", filepath.Join(dir, "dup"), "--allow-duplicate-operation-ids")
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stderr, "generated as Get2")
 }
 
 func TestWriteOutputRefusesDirectoriesWithSubdirectories(t *testing.T) {

@@ -30,7 +30,8 @@ type operation struct {
 }
 
 // collectOperations lists the operations in path then method order and
-// names every method; a duplicate operationId is a warning.
+// names every method. A duplicate operationId is an error, or a warning
+// with AllowDuplicateOperationIDs.
 func (c *converter) collectOperations() ([]*operation, error) {
 	var ops []*operation
 	if c.doc.Paths == nil {
@@ -63,6 +64,10 @@ func (c *converter) collectOperations() ([]*operation, error) {
 							at = ir.Pos{File: c.fileName(loc.File), Line: loc.Line, Col: loc.Column}
 						}
 					}
+					if !c.opts.duplicatedIDs {
+						return nil, &Error{Pos: at, Msg: fmt.Sprintf("duplicate operationId %q (first used by %s %s at %s): operationIds must be unique; "+
+							"rename one, or pass --allow-duplicate-operation-ids to number the later one", id, prev.method, prev.path, prev.pos)}
+					}
 					dups = append(dups, duplicate{op: o, first: prev, at: at})
 				} else {
 					seen[id] = o
@@ -79,8 +84,7 @@ func (c *converter) collectOperations() ([]*operation, error) {
 		}
 		o.name = c.methodName(methods, ir.GoName(base))
 	}
-	// operationIds must be unique; a repeated one names the later
-	// operation with a numbered suffix rather than failing.
+	// Allowed repeats: the later operation got a numbered name.
 	for _, d := range dups {
 		c.warn(d.at, fmt.Sprintf("duplicate operationId %q (first used by %s %s at %s): this operation is generated as %s", d.op.op.OperationID, d.first.method, d.first.path, d.first.pos, d.op.name))
 	}

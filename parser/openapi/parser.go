@@ -178,7 +178,16 @@ func checkVersion(f *sourceFile) error {
 type Option func(*options)
 
 type options struct {
-	service string
+	service       string
+	duplicatedIDs bool
+}
+
+// AllowDuplicateOperationIDs accepts a document whose operationIds repeat
+// (OpenAPI requires them unique): each repeat becomes a warning and its
+// operation a numbered method name (GetThing2). Without it a repeat is an
+// error at its position.
+func AllowDuplicateOperationIDs() Option {
+	return func(o *options) { o.duplicatedIDs = true }
 }
 
 // WithServiceName names the service (and so the interface, the stub and

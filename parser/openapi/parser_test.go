@@ -132,9 +132,10 @@ func TestParseWarningsCarryPositions(t *testing.T) {
 	require.Equal(t, ir.KindAny, spec.Types[0].Alias.Kind)
 }
 
-// A repeated operationId is a warning at the second use; that operation
-// gets a numbered name.
-func TestParseDuplicateOperationIDIsAWarning(t *testing.T) {
+// A repeated operationId is an error at the second use (OpenAPI requires
+// them unique); with AllowDuplicateOperationIDs it is a warning there and
+// that operation gets a numbered name.
+func TestParseDuplicateOperationID(t *testing.T) {
 	t.Parallel()
 	path := write(t, "api.yaml", header+`paths:
   /a:
@@ -146,7 +147,14 @@ func TestParseDuplicateOperationIDIsAWarning(t *testing.T) {
       operationId: getThing
       responses: {"200": {description: ok}}
 `)
-	spec, err := openapi.Parse(context.Background(), path)
+	_, err := openapi.Parse(context.Background(), path)
+	var perr *openapi.Error
+	require.ErrorAs(t, err, &perr)
+	require.Equal(t, ir.Pos{File: path, Line: 10, Col: 7}, perr.Pos)
+	require.ErrorContains(t, err, `duplicate operationId "getThing" (first used by GET /a at `)
+	require.ErrorContains(t, err, "--allow-duplicate-operation-ids")
+
+	spec, err := openapi.Parse(context.Background(), path, openapi.AllowDuplicateOperationIDs())
 	require.NoError(t, err)
 	methods := spec.Services[0].Methods
 	require.Len(t, methods, 2)
