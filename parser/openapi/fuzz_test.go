@@ -23,6 +23,8 @@ func FuzzParseData(f *testing.F) {
 	}
 	f.Add([]byte(header + "paths: {}\n"))
 	f.Add([]byte(`{"openapi":"3.1.0","info":{"title":"x","version":"1"},"components":{"schemas":{"A":{"type":["null"]}}}}`))
+	f.Add([]byte("openapi: 3.0\ninfo: {title: T, version: 1.0}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: array, items: [{type: string}], examples: {a: 1}}\n"))
+	f.Add([]byte("swagger: '2.0'\ninfo: {title: T, version: 1}\npaths:\n  /a:\n    get:\n      responses:\n        200: {description: ok, schema: {type: array, items: [{type: string}]}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		spec, err := openapi.ParseData(context.Background(), filepath.Join(t.TempDir(), "fuzz.yaml"), data)
 		if err != nil {
