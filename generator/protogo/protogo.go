@@ -61,12 +61,15 @@ func NewPlugin(p Params) (*protogen.Plugin, error) {
 		}
 		params = append(params, "M"+name+"="+importPath+";"+p.PackageName)
 	}
-	// A file outside the output package that declares no go_package is
-	// only reached through another package's imports (the output never
-	// refers to it); protogen still needs an import path for it.
+	// A file outside the output package that declares no go_package, or
+	// one Go code cannot import (see CheckGoPackage), is only reached
+	// through another package's imports (the output never refers to it:
+	// callers reject direct imports of such files); protogen still needs a
+	// valid import path for it.
 	for _, f := range p.Files {
 		name := f.GetName()
-		if f.GetOptions().GetGoPackage() != "" || slices.Contains(p.Generate, name) || strings.ContainsAny(name, ",=") {
+		gp := f.GetOptions().GetGoPackage()
+		if path, _, _ := strings.Cut(gp, ";"); path != "" && CheckGoPackage(gp) == nil || slices.Contains(p.Generate, name) || strings.ContainsAny(name, ",=") {
 			continue
 		}
 		params = append(params, "M"+name+"="+unresolvedImportPath+"/"+strings.TrimSuffix(name, ".proto"))

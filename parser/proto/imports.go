@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/descriptorpb"
 
+	"github.com/infgen/infgen/generator/protogo"
 	"github.com/infgen/infgen/ir"
 )
 
@@ -60,11 +61,12 @@ func publishedGoPackage(importPath string) bool {
 	return strings.HasPrefix(importPath, "google.golang.org/") || strings.HasPrefix(importPath, "cloud.google.com/go/")
 }
 
-// checkImportable fails, at the import statement, when a generated file
-// imports a file whose Go package the output package could not import:
-// an internal package of another module (Go's internal rule, judged
-// against outputPath, the output's import path; "" when unknown, which
-// allows no internal package).
+// checkImportable fails when a generated file imports a file whose Go
+// package the output package could not import: a go_package that is no
+// Go import path (at that option, see protogo.CheckGoPackage), or, at the
+// import statement, an internal package of another module (Go's internal
+// rule, judged against outputPath, the output's import path; "" when
+// unknown, which allows no internal package).
 func checkImportable(byName map[string]*descriptorpb.FileDescriptorProto, generate []string, outputPath string) error {
 	for _, name := range generate {
 		f := byName[name]
@@ -72,6 +74,11 @@ func checkImportable(byName map[string]*descriptorpb.FileDescriptorProto, genera
 			d := byName[dep]
 			if d == nil || slices.Contains(generate, dep) || slices.Contains(f.GetWeakDependency(), int32(i)) {
 				continue
+			}
+			if err := protogo.CheckGoPackage(d.GetOptions().GetGoPackage()); err != nil {
+				return &Error{Pos: goPackagePos(d), Err: fmt.Errorf(
+					"%s (imported at %s), so the generated code cannot import it; map %s to its Go package with --go-package %s=IMPORT_PATH, or generate it into the output package too (--generate-imports)",
+					err, importPos(f, i), dep, dep)}
 			}
 			gp := goImportPath(d)
 			if internalAllowed(gp, outputPath) {
@@ -153,4 +160,16 @@ func mapGoPackages(files []*descriptorpb.FileDescriptorProto, goPackages map[str
 		out[i] = c
 	}
 	return out
+}
+
+// goPackagePos is where the go_package option of f is, or the file alone.
+func goPackagePos(f *descriptorpb.FileDescriptorProto) ir.Pos {
+	p := ir.Pos{File: f.GetName()}
+	for _, loc := range f.GetSourceCodeInfo().GetLocation() {
+		if path := loc.GetPath(); len(path) == 2 && path[0] == 8 && path[1] == 11 && len(loc.GetSpan()) >= 2 {
+			p.Line, p.Col = int(loc.GetSpan()[0])+1, int(loc.GetSpan()[1])+1
+			return p
+		}
+	}
+	return p
 }

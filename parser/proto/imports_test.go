@@ -122,3 +122,42 @@ func TestGoPackagesMapFilesWithoutGoPackage(t *testing.T) {
 	require.Equal(t, []string{"svc.proto"}, spec.Proto.Generate)
 	require.Equal(t, ir.GoIdent{ImportPath: "example.com/kv/pkg/rm", Name: "Error"}, spec.Services[0].Methods[0].Input)
 }
+
+// TestImportWithInvalidGoPackage checks that a direct import whose
+// go_package Go code cannot import ("pb") is an error at that option
+// naming both remedies, that both remedies work, and that the same file
+// imported only indirectly is no obstacle.
+func TestImportWithInvalidGoPackage(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"dep.proto":  "syntax = \"proto3\";\npackage dep;\noption go_package = \"pb\";\nmessage D {}\n",
+		"svc.proto":  "syntax = \"proto3\";\npackage svc;\nimport \"dep.proto\";\nservice S { rpc Get(dep.D) returns (dep.D); }\n",
+		"mid.proto":  "syntax = \"proto3\";\npackage mid;\noption go_package = \"example.com/mid\";\nimport \"dep.proto\";\nmessage M { dep.D d = 1; }\n",
+		"svc2.proto": "syntax = \"proto3\";\npackage svc2;\nimport \"mid.proto\";\nservice S { rpc Get(mid.M) returns (mid.M); }\n",
+	})
+	load := func(file string, p Params) (*ir.Spec, error) {
+		p.ImportPaths, p.Files = []string{dir}, []string{file}
+		return Load(context.Background(), p)
+	}
+	_, err := load("svc.proto", Params{})
+	var perr *Error
+	require.ErrorAs(t, err, &perr)
+	require.Equal(t, ir.Pos{File: filepath.Join(dir, "dep.proto"), Line: 3, Col: 1}, perr.Pos)
+	require.ErrorContains(t, err, `go_package "pb" is no Go import path`)
+	require.ErrorContains(t, err, "(imported at svc.proto:3:1)")
+	require.ErrorContains(t, err, "--go-package dep.proto=IMPORT_PATH")
+	require.ErrorContains(t, err, "--generate-imports")
+
+	spec, err := load("svc.proto", Params{GoPackages: map[string]string{"dep.proto": "example.com/dep;pb"}})
+	require.NoError(t, err)
+	require.Equal(t, "example.com/dep", spec.Services[0].Methods[0].Input.ImportPath)
+
+	spec, err = load("svc.proto", Params{GenerateImports: true})
+	require.NoError(t, err)
+	require.Equal(t, []string{"dep.proto", "svc.proto"}, spec.Proto.Generate)
+
+	spec, err = load("svc2.proto", Params{})
+	require.NoError(t, err, "an indirect import's go_package never reaches the output")
+	require.Equal(t, "example.com/mid", spec.Services[0].Methods[0].Input.ImportPath)
+}

@@ -1,0 +1,38 @@
+package protogo_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/infgen/infgen/generator/protogo"
+)
+
+func TestCheckGoPackage(t *testing.T) {
+	t.Parallel()
+	for gp, want := range map[string]string{
+		"":                         "",
+		";":                        "",
+		";pb":                      "",
+		"example.com/x":            "",
+		"example.com/x-y.v2;xy":    "",
+		"github.com/foo/bar;":      "",
+		"pb":                       "no Go import path",
+		"proto;proto":              "no Go import path",
+		"./local/pkg":              "relative or absolute file path",
+		"/abs/pkg":                 "relative or absolute file path",
+		"example.com/x y":          "characters Go import paths cannot hold",
+		"example.com/x;go":         "a Go keyword",
+		"example.com/x;1abc":       "no Go identifier",
+		"example.com/x;with-dash":  "no Go identifier",
+		"example.com/v1;v1":        "",
+		"example.com/internal/x;x": "",
+	} {
+		err := protogo.CheckGoPackage(gp)
+		if want == "" {
+			require.NoError(t, err, gp)
+			continue
+		}
+		require.ErrorContains(t, err, want, gp)
+	}
+}
