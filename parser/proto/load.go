@@ -314,6 +314,9 @@ func (e *notFoundError) Error() string {
 	if e.linkable {
 		where += " or among the googleapis files built into infgen"
 	}
+	if hint := importHint(e.name); hint != "" {
+		return fmt.Sprintf("%q not found in %s (%s)", e.name, where, hint)
+	}
 	return fmt.Sprintf("%q not found in %s (add the directory holding it with -I)", e.name, where)
 }
 

@@ -279,3 +279,13 @@ func TestLoadInputMistakesAreExplained(t *testing.T) {
 	_, err = protoparser.Load(context.Background(), protoparser.Params{ImportPaths: []string{missing, dir}, Files: []string{"c.proto"}})
 	require.ErrorContains(t, err, "c.proto:2:8: \"missing/x.proto\" not found in import paths "+missing+" (which does not exist), "+dir+" (add the directory holding it with -I)")
 }
+
+// TestLoadMissingOptionsImportNamesItsModule checks that a missing import
+// of a well-known third-party options file says which module ships it.
+func TestLoadMissingOptionsImportNamesItsModule(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{"g.proto": "syntax = \"proto3\";\nimport \"gogoproto/gogo.proto\";\nmessage G {}\n"})
+	_, err := load(t, dir, "g.proto")
+	require.ErrorContains(t, err, "g.proto:2:8: \"gogoproto/gogo.proto\" not found in import paths "+dir+" (it is shipped by github.com/gogo/protobuf")
+	require.ErrorContains(t, err, "go mod download -json MODULE")
+}
