@@ -122,7 +122,7 @@ func bodyFields(rs []ir.Response, errors bool) ([]bodyField, map[string]string) 
 	}
 	var out []bodyField
 	for _, r := range withBody {
-		name := "Body" + ir.GoName(r.Status)
+		name := "Body" + ir.StatusName(r.Status)
 		out = append(out, bodyField{name: name, typ: r.Contents[0].Type, statuses: []string{r.Status}})
 		fieldOf[r.Status] = name
 	}

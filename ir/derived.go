@@ -1,5 +1,7 @@
 package ir
 
+import "strings"
+
 // Names the generator derives from service and method names. They live here,
 // next to GoName, so that parsers can reserve them and nothing collides.
 
@@ -38,3 +40,13 @@ func ErrorName(method string) string { return method + "Error" }
 // OptionName is the HTTPClient option that sets a security scheme's
 // credentials ("WithAPIKey" for the scheme whose GoName is "APIKey").
 func OptionName(scheme string) string { return "With" + scheme }
+
+// StatusName spells a response status inside an identifier: codes and
+// ranges as written ("404", "2XX"), anything else as a Go name ("default"
+// → "Default"), so that "Body" + StatusName("404") is "Body404".
+func StatusName(status string) string {
+	if status != "" && strings.Trim(strings.ToUpper(status), "0123456789X") == "" {
+		return strings.ToUpper(status)
+	}
+	return GoNameSuffix(status)
+}

@@ -83,3 +83,11 @@ func TestScope(t *testing.T) {
 		return dispatch(n)
 	}))
 }
+
+func TestStatusName(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "404", ir.StatusName("404"))
+	require.Equal(t, "2XX", ir.StatusName("2xx"))
+	require.Equal(t, "Default", ir.StatusName("default"))
+	require.Equal(t, "Body404", "Body"+ir.StatusName("404"), "no X before a leading digit")
+}

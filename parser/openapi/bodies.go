@@ -90,7 +90,7 @@ func (c *converter) responses(o *operation) []ir.Response {
 	outFields := ir.NewScope("StatusCode", "Header", "Body")
 	for _, k := range keys {
 		_, s := statusRank(k)
-		outFields.Reserve("Body" + ir.GoName(s))
+		outFields.Reserve("Body" + ir.StatusName(s))
 	}
 	headerNames := map[string]string{}
 	var out []ir.Response
@@ -113,10 +113,10 @@ func (c *converter) responses(o *operation) []ir.Response {
 		}
 		hint := o.name + "Response"
 		if status != "200" && status != "201" {
-			hint += ir.GoName(status)
+			hint += ir.StatusName(status)
 		}
 		if r.Error {
-			hint = ir.ErrorName(o.name) + ir.GoName(status)
+			hint = ir.ErrorName(o.name) + ir.StatusName(status)
 		}
 		r.Contents = c.contents(rr.Value.Content, hint, c.pos(rr.Value.Origin, o.pos))
 		if !r.Error {

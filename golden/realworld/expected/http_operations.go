@@ -10,6 +10,74 @@ import (
 	"github.com/infgen/infgen/runtime/httpapi"
 )
 
+// GetStatuses calls GET /statuses.
+func (c *HTTPClient) GetStatuses(ctx context.Context, in *GetStatusesInput) (*GetStatusesOutput, error) {
+	u := c.baseURL + "/statuses"
+	req, err := httpapi.NewRequest(ctx, "GetStatuses", http.MethodGet, u, nil, "", "application/json")
+	if err != nil {
+		return nil, err
+	}
+	resp, data, err := httpapi.Do(c.client, req, c.header)
+	if err != nil {
+		return nil, err
+	}
+	out := &GetStatusesOutput{
+		Header:     resp.Header,
+		StatusCode: resp.StatusCode,
+	}
+	switch {
+	case resp.StatusCode == 200:
+		v := new(GetStatusesResponse)
+		if err := httpapi.DecodeJSON("GetStatuses", data, v); err != nil {
+			return nil, err
+		}
+		if len(data) > 0 {
+			out.Body200 = v
+		}
+		return out, nil
+	case resp.StatusCode == 202:
+		v := new(GetStatusesResponse202)
+		if err := httpapi.DecodeJSON("GetStatuses", data, v); err != nil {
+			return nil, err
+		}
+		if len(data) > 0 {
+			out.Body202 = v
+		}
+		return out, nil
+	case resp.StatusCode == 404:
+		e := &GetStatusesError{
+			Header:     resp.Header,
+			Message:    httpapi.BodySnippet(data),
+			StatusCode: resp.StatusCode,
+		}
+		v := new(GetStatusesError404)
+		if len(data) > 0 && httpapi.DecodeJSON("GetStatuses", data, v) == nil {
+			e.Body404 = v
+		}
+		return nil, httpapi.Classify(resp, e)
+	case resp.StatusCode/100 == 4:
+		e := &GetStatusesError{
+			Header:     resp.Header,
+			Message:    httpapi.BodySnippet(data),
+			StatusCode: resp.StatusCode,
+		}
+		v := new(GetStatusesError4Xx)
+		if len(data) > 0 && httpapi.DecodeJSON("GetStatuses", data, v) == nil {
+			e.Body4XX = v
+		}
+		return nil, httpapi.Classify(resp, e)
+	}
+	if resp.StatusCode < 300 {
+		return out, nil
+	}
+	return nil, httpapi.Classify(resp, &APIError{
+		Header:     resp.Header,
+		Message:    httpapi.BodySnippet(data),
+		Operation:  "GetStatuses",
+		StatusCode: resp.StatusCode,
+	})
+}
+
 // Logout calls GET /logout.
 func (c *HTTPClient) Logout(ctx context.Context, in *LogoutInput) (*LogoutOutput, error) {
 	u := c.baseURL + "/logout"

@@ -18,6 +18,10 @@ func Register(w *worker.Worker, impl RealWorld, opts ...worker.ServiceOption) er
 	return w.RegisterService(worker.Service{
 		Methods: []worker.Method{
 			{
+				Handler: worker.Handle(codec.JSON{}, impl.GetStatuses),
+				Name:    "GetStatuses",
+			},
+			{
 				Handler: worker.Handle(codec.JSON{}, impl.Logout),
 				Name:    "Logout",
 			},

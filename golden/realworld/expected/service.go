@@ -18,6 +18,10 @@ const ServiceName = "RealWorld"
 //
 // Minimal reproductions of constructs found in real-world OpenAPI documents that once broke generation; each operation or schema names its case.
 type RealWorld interface {
+	// GetStatuses calls GET /statuses.
+	//
+	// Inline bodies per status are named after the status without an X (Body404, GetStatusesError404).
+	GetStatuses(ctx context.Context, in *GetStatusesInput) (*GetStatusesOutput, error)
 	// Logout calls GET /logout.
 	//
 	// Only a default response without content (the body is never read).
@@ -26,6 +30,41 @@ type RealWorld interface {
 	//
 	// A structured body under a wildcard media type is sent as application/json.
 	PutAnything(ctx context.Context, in *PutAnythingInput) (*PutAnythingOutput, error)
+}
+
+// GetStatusesInput holds the parameters and body of GetStatuses.
+type GetStatusesInput struct{}
+
+// GetStatusesOutput is the successful response of GetStatuses.
+type GetStatusesOutput struct {
+	// StatusCode is the HTTP status of the response.
+	StatusCode int `json:"statusCode"`
+	// Header holds the response headers.
+	Header http.Header `json:"header,omitempty"`
+	// Body of the 200 response.
+	Body200 *GetStatusesResponse `json:"body200,omitempty"`
+	// Body of the 202 response.
+	Body202 *GetStatusesResponse202 `json:"body202,omitempty"`
+}
+
+// GetStatusesError is a declared error response of GetStatuses. Statuses 408, 425,
+// 429 and 5xx are retried by the runtime; other 4xx are not.
+type GetStatusesError struct {
+	// StatusCode is the HTTP status of the response.
+	StatusCode int `json:"statusCode"`
+	// Header holds the response headers.
+	Header http.Header `json:"header,omitempty"`
+	// Message is the start of the response body.
+	Message string `json:"message,omitempty"`
+	// Body of the 404 response.
+	Body404 *GetStatusesError404 `json:"body404,omitempty"`
+	// Body of the 4XX response.
+	Body4XX *GetStatusesError4Xx `json:"body4Xx,omitempty"`
+}
+
+// Error describes the failed call.
+func (e *GetStatusesError) Error() string {
+	return httpapi.ErrorMessage("GetStatuses", e.StatusCode, e.Message)
 }
 
 // LogoutInput holds the parameters and body of Logout.

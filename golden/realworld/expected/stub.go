@@ -19,6 +19,21 @@ func NewRealWorldStub(opts ...workflow.CallOption) RealWorldStub {
 	return RealWorldStub{opts: opts}
 }
 
+// GetStatuses runs RealWorld.GetStatuses as a task and waits for its result.
+func (s RealWorldStub) GetStatuses(ctx workflow.Context, in *GetStatusesInput) (*GetStatusesOutput, error) {
+	return s.DispatchGetStatuses(ctx, in).Await(ctx)
+}
+
+// DispatchGetStatuses starts RealWorld.GetStatuses as a task and returns at once.
+func (s RealWorldStub) DispatchGetStatuses(ctx workflow.Context, in *GetStatusesInput) workflow.Deferred[*GetStatusesOutput] {
+	return workflow.Dispatch[*GetStatusesOutput](ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Input:   in,
+		Method:  "GetStatuses",
+		Service: ServiceName,
+	}, s.opts...)
+}
+
 // Logout runs RealWorld.Logout as a task and waits for its result.
 func (s RealWorldStub) Logout(ctx workflow.Context, in *LogoutInput) (*LogoutOutput, error) {
 	return s.DispatchLogout(ctx, in).Await(ctx)
