@@ -64,6 +64,9 @@ func (s *fileSet) addRaw(name string, data []byte) (*sourceFile, error) {
 	if f, ok := s.files[abs]; ok {
 		return f, nil
 	}
+	// A byte order mark (Windows editors write one) is not part of the
+	// document; neither decoder wants it.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if err := checkJSONSyntax(name, data); err != nil {
 		return nil, err
 	}

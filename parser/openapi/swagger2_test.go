@@ -68,6 +68,15 @@ definitions:
 	require.Contains(t, spec.Warnings[2].Message, "tuple form")
 }
 
+// A byte order mark does not hide the version field.
+func TestParseSwagger2WithByteOrderMark(t *testing.T) {
+	t.Parallel()
+	path := write(t, "api.yaml", "\ufeffswagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n")
+	spec, err := openapi.Parse(context.Background(), path)
+	require.NoError(t, err)
+	require.Equal(t, "T", spec.Title)
+}
+
 func TestParseSwagger2ErrorsCarryPositions(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
