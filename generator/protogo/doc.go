@@ -8,5 +8,9 @@
 // Every file listed in Params.Generate is placed in one output Go package;
 // every other file resolves to the package named by its go_package option
 // (google/protobuf/* to google.golang.org/protobuf/types/known/..., google/api/*
-// to google.golang.org/genproto/googleapis/api/..., and so on).
+// to google.golang.org/genproto/googleapis/api/..., and so on). Two
+// deliberate differences from protoc-gen-go: an output file name the Go tool
+// would skip or build on one platform only is changed (OutputNames), and
+// a file the output never imports directly may have a go_package Go cannot
+// import (CheckGoPackage) without failing the run.
 package protogo

@@ -17,7 +17,16 @@
 // carries the descriptors as plain data for the .pb.go generator.
 //
 // Which files are generated into the output package: the requested ones,
-// every imported file that shares the go_package of a requested one, and
-// every imported file that declares no go_package at all. Any other import
-// resolves to its go_package, as protoc-gen-go would resolve it.
+// every imported file that shares the go_package of a requested one (or
+// the output's import path), and every imported file that declares no
+// go_package at all (Params.GoPackages, protoc's M option, gives such a
+// file one). Any other import resolves to its go_package, as protoc-gen-go
+// would resolve it, unless Params.GenerateImports asks for it to be
+// generated too. A standard google/protobuf file read from the import
+// paths always takes the go_package of the built-in one.
+//
+// Real-world files that protoc-gen-go would turn into code that does not
+// compile are errors at their position instead: an import whose Go package
+// is an internal package of another module or no Go import path at all
+// ("pb"), and two generated files declaring one Go identifier.
 package proto
