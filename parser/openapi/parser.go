@@ -57,7 +57,7 @@ func ParseData(ctx context.Context, path string, data []byte, opts ...Option) (*
 	}
 	var doc *openapi3.T
 	var repaired []ir.Warning
-	if files.isSwagger2(root, data) {
+	if files.isSwagger2(root, root.data) {
 		// Swagger 2.0: converted to OpenAPI 3.0.
 		converted, warnings, err := files.convertSwagger2(ctx, root)
 		if err != nil {
@@ -66,7 +66,7 @@ func ParseData(ctx context.Context, path string, data []byte, opts ...Option) (*
 		doc, repaired = converted, warnings
 	} else {
 		var loadErr error
-		doc, loadErr = loadDocument(files.loader(ctx), root, data)
+		doc, loadErr = loadDocument(files.loader(ctx), root, root.data)
 		// Values the decoder rejects but that are unambiguous or carry no
 		// meaning for the generated code are rewritten in place and loaded
 		// again (each round fixes every problem the decoder reported).
