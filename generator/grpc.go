@@ -261,6 +261,11 @@ func grpcRPCName(m ir.Method) string {
 // grpcDoc adds a Go doc comment: the first line, then the proto comment
 // and a deprecation notice unless the comment has one.
 func grpcDoc(first, doc string, deprecated bool) *jen.Statement {
+	return grpcDocNotice(first, doc, deprecated, "Deprecated: the proto method is marked deprecated.")
+}
+
+// grpcDocNotice is grpcDoc with the deprecation notice to add.
+func grpcDocNotice(first, doc string, deprecated bool, notice string) *jen.Statement {
 	s := jen.Comment(first)
 	if doc != "" {
 		s.Line().Comment("")
@@ -269,7 +274,7 @@ func grpcDoc(first, doc string, deprecated bool) *jen.Statement {
 		}
 	}
 	if deprecated && !grpcHasDeprecatedParagraph(doc) {
-		s.Line().Comment("").Line().Comment("Deprecated: the proto method is marked deprecated.")
+		s.Line().Comment("").Line().Comment(notice)
 	}
 	return s.Line()
 }

@@ -17,7 +17,7 @@ func (g *grpcGen) serviceFile(f *jen.File) {
 			Const().Id(n.ServiceName).Op("=").Lit(s.FullName))
 		f.Line()
 		doc := fmt.Sprintf("%s is the gRPC service %s.", s.Name, s.FullName)
-		f.Add(grpcDoc(doc, s.Doc, false).Type().Id(s.Name).InterfaceFunc(func(ig *jen.Group) {
+		f.Add(grpcDocNotice(doc, s.Doc, s.Deprecated, "Deprecated: the proto service is marked deprecated.").Type().Id(s.Name).InterfaceFunc(func(ig *jen.Group) {
 			for _, m := range s.Methods {
 				ig.Add(grpcDoc(grpcMethodDoc(m), m.Doc, m.Deprecated).Id(m.Name).
 					Params(jen.Id("ctx").Qual(grpcPathContext, "Context"), jen.Id("in").Op("*").Add(grpcIdent(m.Input))).

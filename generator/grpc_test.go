@@ -152,3 +152,31 @@ service Log {
 		require.Equal(t, string(formatted), string(f.Content), "%s is not gofmt-stable", f.Name)
 	}
 }
+
+// TestGRPCDeprecatedService checks that a service marked deprecated gets
+// the notice on its interface.
+func TestGRPCDeprecatedService(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "s.proto"), []byte(`syntax = "proto3";
+package s;
+message M {}
+// Legacy serves the old API.
+service Legacy {
+  option deprecated = true;
+  rpc Get(M) returns (M);
+}
+`), 0o644))
+	spec, err := protoparser.Load(context.Background(), protoparser.Params{ImportPaths: []string{dir}, Files: []string{"s.proto"}})
+	require.NoError(t, err)
+	require.True(t, spec.Services[0].Deprecated)
+	files, err := Generate(spec, Options{})
+	require.NoError(t, err)
+	for _, f := range files {
+		if f.Name == "service.go" {
+			require.Contains(t, string(f.Content), "// Legacy serves the old API.\n//\n// Deprecated: the proto service is marked deprecated.\ntype Legacy interface")
+			return
+		}
+	}
+	t.Fatal("no service.go generated")
+}

@@ -50,6 +50,9 @@ type Service struct {
 	FullName string
 	// Doc is the service's description.
 	Doc string
+	// Deprecated is set when the service as a whole is marked deprecated
+	// (proto: option deprecated = true on the service).
+	Deprecated bool
 	// Methods are sorted by Name.
 	Methods []Method
 }

@@ -31,6 +31,7 @@ type builder struct {
 // pendingService is a service named but not yet resolved to Go types.
 type pendingService struct {
 	name, fullName, doc string
+	deprecated          bool
 	methods             []pendingMethod
 }
 
@@ -77,7 +78,12 @@ func (b *builder) services(targets, only []string) ([]pendingService, error) {
 			}
 			return derived
 		})
-		ps := pendingService{name: name, fullName: string(s.Desc.FullName()), doc: comment(s.Comments.Leading)}
+		ps := pendingService{
+			name:       name,
+			fullName:   string(s.Desc.FullName()),
+			doc:        comment(s.Comments.Leading),
+			deprecated: s.Desc.Options().(*descriptorpb.ServiceOptions).GetDeprecated(),
+		}
 		methods := ir.NewScope()
 		for _, m := range s.Methods {
 			kind := streamKind(m)
@@ -260,7 +266,7 @@ func (b *builder) addStreamFiles(files []*descriptorpb.FileDescriptorProto, gene
 // service resolves a pending service against the (final) plugin.
 func (b *builder) service(ps pendingService) ir.Service {
 	msgs := messagesByName(b.gen)
-	s := ir.Service{Name: ps.name, FullName: ps.fullName, Doc: ps.doc}
+	s := ir.Service{Name: ps.name, FullName: ps.fullName, Doc: ps.doc, Deprecated: ps.deprecated}
 	for _, pm := range ps.methods {
 		s.Methods = append(s.Methods, ir.Method{
 			Name:       pm.name,
