@@ -24,14 +24,19 @@ func New() *Store {
 	return &Store{records: map[string]*storage.Record{}, tags: map[string]map[string]struct{}{}}
 }
 
+// usable fails on a closed store or a finished context; s.mu is held.
+func (s *Store) usable(ctx context.Context) error {
+	if s.closed {
+		return storage.ErrClosed
+	}
+	return ctx.Err()
+}
+
 // Get returns a copy of the record.
 func (s *Store) Get(ctx context.Context, p *storage.GetParams) (*storage.Record, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if s.closed {
-		return nil, storage.ErrClosed
-	}
-	if err := ctx.Err(); err != nil {
+	if err := s.usable(ctx); err != nil {
 		return nil, err
 	}
 	r, ok := s.records[p.ID]
@@ -45,10 +50,7 @@ func (s *Store) Get(ctx context.Context, p *storage.GetParams) (*storage.Record,
 func (s *Store) Put(ctx context.Context, p *storage.PutParams) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return 0, storage.ErrClosed
-	}
-	if err := ctx.Err(); err != nil {
+	if err := s.usable(ctx); err != nil {
 		return 0, err
 	}
 	r, ok := s.records[p.ID]
@@ -73,10 +75,7 @@ func (s *Store) Put(ctx context.Context, p *storage.PutParams) (int64, error) {
 func (s *Store) Delete(ctx context.Context, p *storage.DeleteParams) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return storage.ErrClosed
-	}
-	if err := ctx.Err(); err != nil {
+	if err := s.usable(ctx); err != nil {
 		return err
 	}
 	r, ok := s.records[p.ID]
@@ -94,10 +93,7 @@ func (s *Store) Delete(ctx context.Context, p *storage.DeleteParams) error {
 func (s *Store) AddTag(ctx context.Context, p *storage.TagParams) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return storage.ErrClosed
-	}
-	if err := ctx.Err(); err != nil {
+	if err := s.usable(ctx); err != nil {
 		return err
 	}
 	s.addTag(p.Tag, p.ID)
@@ -126,10 +122,7 @@ func (s *Store) removeTag(tag, id string) {
 func (s *Store) RemoveTag(ctx context.Context, p *storage.TagParams) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return storage.ErrClosed
-	}
-	if err := ctx.Err(); err != nil {
+	if err := s.usable(ctx); err != nil {
 		return err
 	}
 	s.removeTag(p.Tag, p.ID)
@@ -140,10 +133,7 @@ func (s *Store) RemoveTag(ctx context.Context, p *storage.TagParams) error {
 func (s *Store) ListTag(ctx context.Context, p *storage.ListTagParams) ([]string, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if s.closed {
-		return nil, storage.ErrClosed
-	}
-	if err := ctx.Err(); err != nil {
+	if err := s.usable(ctx); err != nil {
 		return nil, err
 	}
 	limit := p.PageSize()
