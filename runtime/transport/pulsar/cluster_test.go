@@ -84,6 +84,24 @@ func openRuntime(ctx context.Context, prefix string, log *slog.Logger) (*pulsar.
 	return tr, st, nil
 }
 
+// testClient connects a transport (topics under prefix), the shared store
+// and a client polling every poll, all closed when t ends. quiet drops the
+// transport's logs; otherwise its errors go to stderr.
+func testClient(t *testing.T, ctx context.Context, prefix string, poll time.Duration, quiet bool) (*pulsar.Transport, *client.Client) {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	if quiet {
+		log = slog.New(slog.DiscardHandler)
+	}
+	tr, st, err := openRuntime(ctx, prefix, log)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = tr.Close(); _ = st.Close() })
+	c, err := client.New(ctx, client.Options{Transport: tr, Storage: st, PollInterval: poll})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	return tr, c
+}
+
 type stepIn struct {
 	Workflow string
 	Step     int
@@ -258,12 +276,7 @@ func TestTwoWorkersShareChainAndSurviveKill9(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	tr, st, err := openRuntime(ctx, prefix, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = tr.Close(); _ = st.Close() })
-	c, err := client.New(ctx, client.Options{Transport: tr, Storage: st, PollInterval: 500 * time.Millisecond})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
+	_, c := testClient(t, ctx, prefix, 500*time.Millisecond, false)
 
 	const n = 120
 	// Kill one worker mid-run, as soon as a tenth of the tasks ran.
@@ -325,12 +338,7 @@ func TestUndecodableMessageIsDeadLettered(t *testing.T) {
 	startWorker(t, dir, prefix)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	tr, st, err := openRuntime(ctx, prefix, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = tr.Close(); _ = st.Close() })
-	c, err := client.New(ctx, client.Options{Transport: tr, Storage: st})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
+	tr, c := testClient(t, ctx, prefix, time.Second, false)
 
 	copies := make(chan client.DeadLetter, 4)
 	watch, err := tr.Subscribe(ctx, &transport.SubscribeParams{Topic: "infgen.dead-letters", Subscription: "watch", Mode: transport.Shared,
@@ -388,12 +396,7 @@ func TestWorkflowTimersOnTime(t *testing.T) {
 	startWorker(t, dir, prefix)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	tr, st, err := openRuntime(ctx, prefix, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = tr.Close(); _ = st.Close() })
-	c, err := client.New(ctx, client.Options{Transport: tr, Storage: st, PollInterval: 5 * time.Second})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
+	_, c := testClient(t, ctx, prefix, 5*time.Second, false)
 
 	var wg sync.WaitGroup
 	for i, ms := range []int{300, 1000, 2000, 1500, 700} {

@@ -3,7 +3,6 @@ package pulsar_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -39,12 +38,7 @@ func TestBrokerRestartLosesNothing(t *testing.T) {
 	startWorker(t, dir, prefix)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	tr, st, err := openRuntime(ctx, prefix, slog.New(slog.DiscardHandler)) // the worker process logs the reconnects
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = tr.Close(); _ = st.Close() })
-	c, err := client.New(ctx, client.Options{Transport: tr, Storage: st, PollInterval: time.Second})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
+	_, c := testClient(t, ctx, prefix, time.Second, true)
 
 	const tickers, rounds, sleepers = 40, 40, 10
 	for i := range tickers {
