@@ -6,6 +6,7 @@ import (
 	"reflect"
 
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/protoadapt"
 )
 
 // Codec marshals payloads. Unmarshal takes a pointer, as encoding/json does.
@@ -55,7 +56,7 @@ func (Proto) Unmarshal(data []byte, v any) error {
 }
 
 func protoMessage(v any, alloc bool) (proto.Message, error) {
-	if m, ok := v.(proto.Message); ok {
+	if m, ok := asMessage(v); ok {
 		return m, nil
 	}
 	rv := reflect.ValueOf(v)
@@ -67,11 +68,24 @@ func protoMessage(v any, alloc bool) (proto.Message, error) {
 			}
 			inner.Set(reflect.New(inner.Type().Elem()))
 		}
-		if m, ok := inner.Interface().(proto.Message); ok {
+		if m, ok := asMessage(inner.Interface()); ok {
 			return m, nil
 		}
 	}
 	return nil, fmt.Errorf("codec: %T is not a protobuf message", v)
+}
+
+// asMessage returns v as a message of the current protobuf API, adapting a
+// message of the legacy API (gogo/protobuf and old protoc-gen-go output,
+// which only have Reset, String and ProtoMessage).
+func asMessage(v any) (proto.Message, bool) {
+	switch m := v.(type) {
+	case proto.Message:
+		return m, true
+	case protoadapt.MessageV1:
+		return protoadapt.MessageV2Of(m), true
+	}
+	return nil, false
 }
 
 // ByName returns the codec with the given name, or nil.

@@ -32,3 +32,29 @@ func TestJSONAndByName(t *testing.T) {
 	require.Equal(t, "proto", codec.ByName("proto").Name())
 	require.Nil(t, codec.ByName("xml"))
 }
+
+// legacyNote is a message of the legacy protobuf API, as gogo/protobuf and
+// old protoc-gen-go generate them: struct tags, Reset, String and
+// ProtoMessage, no ProtoReflect.
+type legacyNote struct {
+	Text  string `protobuf:"bytes,1,opt,name=text,proto3" json:"text,omitempty"`
+	Count int64  `protobuf:"varint,2,opt,name=count,proto3" json:"count,omitempty"`
+}
+
+func (m *legacyNote) Reset()         { *m = legacyNote{} }
+func (m *legacyNote) String() string { return m.Text }
+func (*legacyNote) ProtoMessage()    {}
+
+// TestProtoAdaptsLegacyMessages round-trips a legacy-API message through
+// the proto codec, as a task whose input is a gogo type does.
+func TestProtoAdaptsLegacyMessages(t *testing.T) {
+	t.Parallel()
+	c := codec.Proto{}
+	data, err := c.Marshal(&legacyNote{Text: "hi", Count: 3})
+	require.NoError(t, err)
+	require.Equal(t, []byte{0x0a, 0x02, 'h', 'i', 0x10, 0x03}, data, "the standard wire encoding")
+
+	var back *legacyNote
+	require.NoError(t, c.Unmarshal(data, &back), "allocated through the pointer, as worker.Handle decodes")
+	require.Equal(t, &legacyNote{Text: "hi", Count: 3}, back)
+}
