@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -53,7 +54,11 @@ func (g *oapiGen) inputType(f *jen.File, m ir.Method) {
 	tags := inputTags(b)
 	f.Type().Id(m.Input.Name).StructFunc(func(sg *jen.Group) {
 		for i, p := range b.Params {
-			doc := strings.TrimSpace(p.Doc + "\n\n" + string(p.In) + " parameter " + p.Name)
+			where := fmt.Sprintf("%q %s parameter", p.Name, p.In)
+			doc := p.GoName + " is the " + where + "."
+			if p.Doc != "" {
+				doc = p.Doc + "\n\nThe " + where + "."
+			}
 			if p.Deprecated {
 				doc += "\n\nDeprecated: the parameter is deprecated by the API."
 			}

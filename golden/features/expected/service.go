@@ -36,7 +36,7 @@ type Billing interface {
 
 // CreateInvoiceInput holds the parameters and body of CreateInvoice.
 type CreateInvoiceInput struct {
-	// header parameter X-Request-ID
+	// XRequestID is the "X-Request-ID" header parameter.
 	XRequestID *string `json:"X-Request-ID,omitempty"`
 	// Request body (application/json).
 	Body *NewInvoice `json:"body,omitempty"`
@@ -80,7 +80,7 @@ func (e *CreateInvoiceError) Error() string {
 
 // DeleteInvoicesIDInput holds the parameters and body of DeleteInvoicesID.
 type DeleteInvoicesIDInput struct {
-	// path parameter id
+	// ID is the "id" path parameter.
 	ID string `json:"id"`
 }
 
@@ -94,11 +94,11 @@ type DeleteInvoicesIDOutput struct {
 
 // GetInvoiceInput holds the parameters and body of GetInvoice.
 type GetInvoiceInput struct {
-	// path parameter id
+	// ID is the "id" path parameter.
 	ID string `json:"ID"`
 	// same name as the path parameter, other location
 	//
-	// query parameter id
+	// The "id" query parameter.
 	QueryID *string `json:"QueryID,omitempty"`
 }
 
@@ -132,23 +132,23 @@ func (e *GetInvoiceError) Error() string {
 
 // ListInvoicesInput holds the parameters and body of ListInvoices.
 type ListInvoicesInput struct {
-	// query parameter filter
+	// Filter is the "filter" query parameter.
 	Filter *ListInvoicesFilter `json:"filter,omitempty"`
-	// query parameter ids
+	// IDs is the "ids" query parameter.
 	IDs []int64 `json:"ids,omitempty"`
-	// query parameter limit
+	// Limit is the "limit" query parameter.
 	Limit int32 `json:"limit"`
-	// query parameter since
+	// Since is the "since" query parameter.
 	Since *Date `json:"since,omitempty"`
-	// query parameter status
+	// Status is the "status" query parameter.
 	Status []InvoiceStatus `json:"status,omitempty"`
-	// query parameter tags
+	// Tags is the "tags" query parameter.
 	Tags []string `json:"tags,omitempty"`
-	// query parameter where
+	// Where is the "where" query parameter.
 	Where *ListInvoicesWhere `json:"where,omitempty"`
-	// query parameter words
+	// Words is the "words" query parameter.
 	Words []string `json:"words,omitempty"`
-	// cookie parameter session
+	// Session is the "session" cookie parameter.
 	Session *string `json:"session,omitempty"`
 }
 
@@ -182,13 +182,13 @@ func (e *ListInvoicesError) Error() string {
 
 // PutLinesInput holds the parameters and body of PutLines.
 type PutLinesInput struct {
-	// path parameter coords
+	// Coords is the "coords" path parameter.
 	Coords []int64 `json:"coords"`
-	// path parameter id
+	// ID is the "id" path parameter.
 	ID string `json:"id"`
-	// path parameter matrix
+	// Matrix is the "matrix" path parameter.
 	Matrix string `json:"matrix"`
-	// header parameter X-Flags
+	// XFlags is the "X-Flags" header parameter.
 	XFlags []string `json:"X-Flags,omitempty"`
 	// Request body (application/x-www-form-urlencoded).
 	Body *PutLinesRequest `json:"body,omitempty"`

@@ -63,7 +63,7 @@ func (e *CreatePetsError) Error() string {
 type ListPetsInput struct {
 	// How many items to return at one time (max 100)
 	//
-	// query parameter limit
+	// The "limit" query parameter.
 	Limit *int32 `json:"limit,omitempty"`
 }
 
@@ -103,7 +103,7 @@ func (e *ListPetsError) Error() string {
 type ShowPetByIDInput struct {
 	// The id of the pet to retrieve
 	//
-	// path parameter petId
+	// The "petId" path parameter.
 	PetID string `json:"petId"`
 }
 

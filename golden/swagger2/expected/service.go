@@ -46,9 +46,9 @@ type CreateItemOutput struct {
 
 // ListItemsInput holds the parameters and body of ListItems.
 type ListItemsInput struct {
-	// query parameter limit
+	// Limit is the "limit" query parameter.
 	Limit *int32 `json:"limit,omitempty"`
-	// query parameter tags
+	// Tags is the "tags" query parameter.
 	Tags []string `json:"tags,omitempty"`
 }
 
@@ -82,7 +82,7 @@ func (e *ListItemsError) Error() string {
 
 // UploadPhotoInput holds the parameters and body of UploadPhoto.
 type UploadPhotoInput struct {
-	// path parameter itemId
+	// ItemID is the "itemId" path parameter.
 	ItemID string `json:"itemId"`
 	// Request body (multipart/form-data).
 	Body *UploadPhotoRequest `json:"body,omitempty"`

@@ -26,7 +26,7 @@ type Type interface {
 
 // GetShapeInput holds the parameters and body of GetShape.
 type GetShapeInput struct {
-	// path parameter id
+	// ID is the "id" path parameter.
 	ID int64 `json:"id"`
 }
 
@@ -42,7 +42,7 @@ type GetShapeOutput struct {
 
 // GetShape2Input holds the parameters and body of GetShape2.
 type GetShape2Input struct {
-	// path parameter id
+	// ID is the "id" path parameter.
 	ID int64 `json:"id"`
 }
 

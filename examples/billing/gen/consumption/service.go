@@ -27,11 +27,11 @@ type ConsumptionService interface {
 
 // GetConsumptionInput holds the parameters and body of GetConsumption.
 type GetConsumptionInput struct {
-	// path parameter customerId
+	// CustomerID is the "customerId" path parameter.
 	CustomerID string `json:"customerId"`
 	// The calendar month, as YYYY-MM.
 	//
-	// query parameter month
+	// The "month" query parameter.
 	Month string `json:"month"`
 }
 
