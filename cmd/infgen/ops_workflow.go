@@ -23,10 +23,10 @@ func newWorkflowCmd() *cobra.Command {
 		Use:     "workflow",
 		Aliases: []string{"wf"},
 		Short:   "Start, inspect and steer workflows (start, result, list, describe, state, signal, cancel, retry)",
-		Long: `Inspect and steer workflows on the runtime the environment selects, as a worker would:
+		Long: `Start, inspect and steer workflows on the runtime the environment selects, as a worker would:
 Pulsar with a shared storage when INFGEN_PULSAR_URL is set, else the embedded state file
 (--db). On the embedded default the state file has one owner at a time: stop the worker
-first; signals, cancellations and retries written here are applied when it starts again.`,
+first; starts, signals, cancellations and retries written here are applied when it starts again.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
