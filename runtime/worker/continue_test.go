@@ -192,3 +192,21 @@ func TestRestartIfFinished(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 1, d.Run, "a running instance is not replaced")
 }
+
+// TestChildContinuingAsNewAnswersItsParent runs a child that continues as
+// new three times: the parent waits through the child's runs and gets the
+// last run's result.
+func TestChildContinuingAsNewAnswersItsParent(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(w *worker.Worker) {
+		registerMath(w, &mathService{})
+		require.NoError(t, w.RegisterWorkflow(workflow.Define("count", countInRuns)))
+		require.NoError(t, worker.RegisterWorkflow(w, "parent", func(ctx workflow.Context, n int) (counting, error) {
+			return workflow.ExecuteChild[counting](ctx, workflow.ChildCall{Workflow: "count", Input: counting{Left: n, PerRun: 2}}).Await(ctx)
+		}))
+	})
+	got, err := client.Execute[counting](ctxT(t), e.client, client.StartParams{Workflow: "parent", Input: 7})
+	require.NoError(t, err)
+	require.Equal(t, 7, got.Total)
+	require.Equal(t, []int{1, 2, 3, 4}, got.Runs)
+}
