@@ -117,44 +117,111 @@ type StartParams struct {
 // Start starts a workflow (or finds the existing one with the same id) and
 // returns its id at once.
 func (c *Client) Start(ctx context.Context, p StartParams) (string, error) {
+	st, err := c.newState(&p)
+	if err != nil {
+		return "", err
+	}
+	if err := c.create(ctx, st, p); err != nil {
+		if errors.Is(err, errExists) {
+			return p.ID, nil // starting is idempotent
+		}
+		return "", err
+	}
+	return p.ID, c.launch(ctx, st, p)
+}
+
+// SignalWithStart sends value on a workflow's signal channel, starting the
+// workflow first (p's input and tags) when no instance with p.ID exists:
+// the signal travels in the same write as the start, so it is never lost
+// between the two. An instance that has finished is an ErrFinished error,
+// unless p.RestartIfFinished starts a new run with the signal waiting.
+// It is the way to feed events to one workflow per entity (a customer, an
+// order) without knowing whether it runs yet.
+func (c *Client) SignalWithStart(ctx context.Context, p StartParams, channel string, value any) (string, error) {
+	if p.ID == "" {
+		return "", errors.New("client: SignalWithStart needs StartParams.ID (the workflow to signal)")
+	}
+	payload, err := json.Marshal(value)
+	if err != nil {
+		return "", fmt.Errorf("client: encode signal %q: %w", channel, err)
+	}
+	ev := history.Event{Kind: history.EventSignal, Channel: channel, Payload: payload, ID: engine.NewID()}
+	st, err := c.newState(&p)
+	if err != nil {
+		return "", err
+	}
+	st.Inbox = append(st.Inbox, ev)
+	for i := 0; ; i++ {
+		err := c.create(ctx, st, p)
+		if err == nil {
+			return p.ID, c.launch(ctx, st, p)
+		}
+		if !errors.Is(err, errExists) {
+			return "", err
+		}
+		// It exists (and did not restart): signal it where it is.
+		_, err = c.deliver(ctx, Target{ID: p.ID}, ev)
+		if errors.Is(err, ErrNotFound) && i < 3 {
+			continue // deleted meanwhile: create it
+		}
+		return p.ID, err
+	}
+}
+
+// errExists reports, from create, an instance that exists and was kept.
+var errExists = errors.New("client: the workflow exists")
+
+// newState checks p, fills in a missing id, and returns the state of the
+// workflow it starts.
+func (c *Client) newState(p *StartParams) (*history.State, error) {
 	if p.Workflow == "" {
-		return "", errors.New("client: StartParams.Workflow is empty")
+		return nil, errors.New("client: StartParams.Workflow is empty")
 	}
 	if p.ID == "" {
 		p.ID = engine.NewID()
 	}
 	in, err := json.Marshal(p.Input)
 	if err != nil {
-		return "", fmt.Errorf("client: encode input of %s: %w", p.Workflow, err)
+		return nil, fmt.Errorf("client: encode input of %s: %w", p.Workflow, err)
 	}
 	st := engine.NewState(p.ID, p.Workflow, in, p.Tags, "", c.now())
 	if p.Timeout > 0 {
 		st.Deadline = st.Created.Add(p.Timeout)
 	}
-	if _, err := engine.Save(ctx, c.st, st, 0, engine.CreateTags(st), nil); err != nil {
-		if !errors.Is(err, storage.ErrConflict) {
-			return "", fmt.Errorf("client: start %s: %w", p.ID, err)
-		}
-		// It exists: starting is idempotent, unless a finished one restarts.
-		restarted := false
-		if p.RestartIfFinished {
-			if restarted, err = c.restart(ctx, st); err != nil {
-				return "", err
-			}
-		}
-		if !restarted {
-			return p.ID, nil
-		}
+	return st, nil
+}
+
+// create writes st as a new instance, or as a new run of a finished one
+// with p.RestartIfFinished; errExists when an instance is kept instead.
+func (c *Client) create(ctx context.Context, st *history.State, p StartParams) error {
+	_, err := engine.Save(ctx, c.st, st, 0, engine.CreateTags(st), nil)
+	switch {
+	case err == nil:
+		return nil
+	case !errors.Is(err, storage.ErrConflict):
+		return fmt.Errorf("client: start %s: %w", p.ID, err)
+	case !p.RestartIfFinished:
+		return errExists
 	}
+	restarted, err := c.restart(ctx, st)
+	switch {
+	case err != nil:
+		return err
+	case !restarted:
+		return errExists
+	}
+	return nil
+}
+
+// launch wakes a created workflow's engine, and schedules its timeout.
+func (c *Client) launch(ctx context.Context, st *history.State, p StartParams) error {
 	if err := c.wake(ctx, st, message.Wake, 0); err != nil {
-		return p.ID, err
+		return err
 	}
 	if p.Timeout > 0 {
-		if err := c.wake(ctx, st, message.Timeout, p.Timeout); err != nil {
-			return p.ID, err
-		}
+		return c.wake(ctx, st, message.Timeout, p.Timeout)
 	}
-	return p.ID, nil
+	return nil
 }
 
 // restart replaces a finished instance with st, a new run; it reports false

@@ -210,3 +210,51 @@ func TestChildContinuingAsNewAnswersItsParent(t *testing.T) {
 	require.Equal(t, 7, got.Total)
 	require.Equal(t, []int{1, 2, 3, 4}, got.Runs)
 }
+
+// collect gathers "event" signals until "done".
+func collect(ctx workflow.Context, _ struct{}) ([]string, error) {
+	var got []string
+	ch := workflow.SignalChannel[string]("event")
+	for {
+		v, err := ch.Receive(ctx)
+		if err != nil || v == "done" {
+			return got, err
+		}
+		got = append(got, v)
+	}
+}
+
+// TestSignalWithStart feeds events to one workflow per entity: the first
+// signal starts it, later ones reach the running instance, a finished one
+// refuses them unless RestartIfFinished starts a new run with the signal.
+func TestSignalWithStart(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(w *worker.Worker) {
+		require.NoError(t, worker.RegisterWorkflow(w, "collect", collect))
+	})
+	ctx := ctxT(t)
+	p := client.StartParams{Workflow: "collect", ID: "order-1"}
+	for _, v := range []string{"a", "b", "done"} {
+		id, err := e.client.SignalWithStart(ctx, p, "event", v)
+		require.NoError(t, err)
+		require.Equal(t, "order-1", id)
+	}
+	got, err := client.Result[[]string](ctx, e.client, "order-1")
+	require.NoError(t, err)
+	require.Equal(t, []string{"a", "b"}, got, "the first signal was not lost to the start")
+
+	_, err = e.client.SignalWithStart(ctx, p, "event", "late")
+	require.ErrorIs(t, err, client.ErrFinished)
+
+	p.RestartIfFinished = true
+	for _, v := range []string{"c", "done"} {
+		_, err := e.client.SignalWithStart(ctx, p, "event", v)
+		require.NoError(t, err)
+	}
+	got, err = client.Result[[]string](ctx, e.client, "order-1")
+	require.NoError(t, err)
+	require.Equal(t, []string{"c"}, got, "a new run, started with its signal")
+
+	_, err = e.client.SignalWithStart(ctx, client.StartParams{Workflow: "collect"}, "event", "x")
+	require.ErrorContains(t, err, "needs StartParams.ID")
+}
