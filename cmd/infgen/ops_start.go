@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -28,10 +27,10 @@ func newWorkflowStartCmd(flags *opsFlags) *cobra.Command {
 				input = args[1]
 			}
 			if input != "" {
-				if !json.Valid([]byte(input)) {
-					return fmt.Errorf("the input %q is not JSON", input)
+				var err error
+				if p.Input, err = jsonArg("input", input); err != nil {
+					return err
 				}
-				p.Input = json.RawMessage(input)
 			}
 			return flags.withRuntime(cmd, func(ctx context.Context, r *opsRuntime) error {
 				id, err := r.client.Start(ctx, p)

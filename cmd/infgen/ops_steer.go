@@ -42,11 +42,14 @@ func applied(r *opsRuntime) string {
 
 func newWorkflowSignalCmd(flags *opsFlags) *cobra.Command {
 	var tf targetFlags
+	var start client.StartParams
+	var input string
 	cmd := &cobra.Command{
 		Use:   "signal (ID | --tag TAG) CHANNEL [JSON]",
 		Short: "Send a signal (a JSON value, default null) on a workflow's signal channel",
 		Example: `  infgen workflow signal cus_42 unsubscribe '{"reason":"moving abroad"}'
-  infgen workflow signal --tag plan:trial unsubscribe '{"reason":"trial ended"}'`,
+  infgen workflow signal --tag plan:trial unsubscribe '{"reason":"trial ended"}'
+  infgen workflow signal order-7 event '{"paid":true}' --start order --input '{"id":"order-7"}'`,
 		Args: cobra.RangeArgs(1, 3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t, rest, err := tf.target(args)
@@ -58,12 +61,29 @@ func newWorkflowSignalCmd(flags *opsFlags) *cobra.Command {
 			}
 			value := json.RawMessage("null")
 			if len(rest) == 2 {
-				if !json.Valid([]byte(rest[1])) {
-					return fmt.Errorf("the signal value %q is not JSON (quote strings: '\"text\"')", rest[1])
+				if value, err = jsonArg("signal value", rest[1]); err != nil {
+					return err
 				}
-				value = json.RawMessage(rest[1])
+			}
+			if start.Workflow != "" {
+				if t.ID == "" {
+					return errors.New("--start needs the workflow's id, not --tag")
+				}
+				start.ID = t.ID
+				if input != "" {
+					if start.Input, err = jsonArg("--input", input); err != nil {
+						return err
+					}
+				}
 			}
 			return flags.withRuntime(cmd, func(ctx context.Context, r *opsRuntime) error {
+				if start.Workflow != "" {
+					if _, err := r.client.SignalWithStart(ctx, start, rest[0], value); err != nil {
+						return err
+					}
+					fmt.Fprintf(cmd.OutOrStdout(), "signal %q sent to %s (started if it did not exist): %s\n", rest[0], t.ID, applied(r))
+					return nil
+				}
 				n, err := r.client.Signal(ctx, t, rest[0], value)
 				if err != nil {
 					return err
@@ -74,7 +94,18 @@ func newWorkflowSignalCmd(flags *opsFlags) *cobra.Command {
 		},
 	}
 	tf.register(cmd)
+	cmd.Flags().StringVar(&start.Workflow, "start", "", "start this workflow with the id first when it does not exist (signal-with-start)")
+	cmd.Flags().StringVar(&input, "input", "", "with --start: the workflow's JSON input")
+	cmd.Flags().BoolVar(&start.RestartIfFinished, "restart-if-finished", false, "with --start: start a new run when the workflow has finished")
 	return cmd
+}
+
+// jsonArg checks that a command-line argument is JSON.
+func jsonArg(what, arg string) (json.RawMessage, error) {
+	if !json.Valid([]byte(arg)) {
+		return nil, fmt.Errorf("the %s %q is not JSON (quote strings: '\"text\"')", what, arg)
+	}
+	return json.RawMessage(arg), nil
 }
 
 func newWorkflowCancelCmd(flags *opsFlags) *cobra.Command {

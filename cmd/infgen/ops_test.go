@@ -110,6 +110,12 @@ func TestWorkflowCommandsOnAStateFile(t *testing.T) {
 	_, err = infgen(t, "workflow", "result", "--db", db, "w-3")
 	require.ErrorContains(t, err, "w-3 is still running")
 
+	out, err = infgen(t, "workflow", "signal", "--db", db, "w-4", "go", `"started by its signal"`, "--start", "waiter", "--input", "{}")
+	require.NoError(t, err)
+	require.Contains(t, out, "sent to w-4 (started if it did not exist)")
+	_, err = infgen(t, "workflow", "signal", "--db", db, "--tag", "batch", "go", "1", "--start", "waiter")
+	require.ErrorContains(t, err, "--start needs the workflow's id")
+
 	out, err = infgen(t, "workflow", "signal", "--db", db, "--tag", "batch", "go", `"hello"`)
 	require.NoError(t, err)
 	require.Contains(t, out, "sent to 3 workflow(s)")
@@ -120,6 +126,9 @@ func TestWorkflowCommandsOnAStateFile(t *testing.T) {
 		require.NoError(t, err, id)
 		require.Equal(t, "hello", got, id)
 	}
+	got, err := client.Result[string](t.Context(), c, "w-4")
+	require.NoError(t, err)
+	require.Equal(t, "started by its signal", got)
 	stop()
 	out, err = infgen(t, "workflow", "result", "--db", db, "w-3")
 	require.NoError(t, err)
