@@ -132,7 +132,12 @@ func GoNameSuffix(raw string) string {
 	if len(rs) > 1 && (rs[0] == '-' || rs[0] == '+') && unicode.IsDigit(rs[1]) {
 		b.WriteString(symbolWord(rs[0]))
 	}
-	for _, w := range Words(raw) {
+	ws := Words(raw)
+	for i, w := range ws {
+		if statusClass(ws, i) {
+			b.WriteString(strings.ToUpper(w)) // "4XX", not "4Xx"
+			continue
+		}
 		b.WriteString(word(w))
 	}
 	if b.Len() == 0 {
@@ -144,6 +149,21 @@ func GoNameSuffix(raw string) string {
 		return "Empty"
 	}
 	return b.String()
+}
+
+// statusClass reports whether word i of ws spells the "XX" of an HTTP status
+// class: "4XX" in one word, or "XX" right after a word ending in 1 to 5.
+func statusClass(ws []string, i int) bool {
+	w := strings.ToUpper(ws[i])
+	if len(w) == 3 && w[0] >= '1' && w[0] <= '5' && w[1:] == "XX" {
+		return true
+	}
+	if w != "XX" || i == 0 {
+		return false
+	}
+	prev := ws[i-1]
+	last := prev[len(prev)-1]
+	return last >= '1' && last <= '5'
 }
 
 // LowerGoName makes an unexported Go identifier ("PetID" → "petID",

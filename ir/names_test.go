@@ -91,3 +91,18 @@ func TestStatusName(t *testing.T) {
 	require.Equal(t, "Default", ir.StatusName("default"))
 	require.Equal(t, "Body404", "Body"+ir.StatusName("404"), "no X before a leading digit")
 }
+
+func TestGoNameKeepsStatusClasses(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]string{
+		"GetStatusesError4XX": "GetStatusesError4XX",
+		"error 5xx":           "Error5XX",
+		"4XX":                 "X4XX",
+		"Body4XX":             "Body4XX",
+		"max":                 "Max",
+		"Error6XX":            "Error6Xx", // not a status class
+	} {
+		require.Equal(t, want, ir.GoName(raw), raw)
+	}
+	require.Equal(t, "body4XX", ir.LowerGoName("Body4XX"))
+}

@@ -61,7 +61,7 @@ func (c *HTTPClient) GetStatuses(ctx context.Context, in *GetStatusesInput) (*Ge
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(GetStatusesError4Xx)
+		v := new(GetStatusesError4XX)
 		if len(data) > 0 && httpapi.DecodeJSON("GetStatuses", data, v) == nil {
 			e.Body4XX = v
 		}

@@ -59,7 +59,7 @@ type GetStatusesError struct {
 	// Body of the 404 response.
 	Body404 *GetStatusesError404 `json:"body404,omitempty"`
 	// Body of the 4XX response.
-	Body4XX *GetStatusesError4Xx `json:"body4Xx,omitempty"`
+	Body4XX *GetStatusesError4XX `json:"body4XX,omitempty"`
 }
 
 // Error describes the failed call.

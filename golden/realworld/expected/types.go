@@ -12,8 +12,8 @@ type GetStatusesError404 struct {
 	Missing *string `json:"missing,omitempty"`
 }
 
-// GetStatusesError4Xx is an object of the API.
-type GetStatusesError4Xx struct {
+// GetStatusesError4XX is an object of the API.
+type GetStatusesError4XX struct {
 	Reason *string `json:"reason,omitempty"`
 }
 
