@@ -60,7 +60,7 @@ func newGenerateProtoCmd() *cobra.Command {
 		goPackages      []string
 	)
 	cmd := &cobra.Command{
-		Use:   "proto [-I DIR]... --out DIR [--package NAME] [--go-package FILE=PATH]... [--generate-imports] FILE.proto...",
+		Use:   "proto [-I DIR]... --out DIR [--package NAME] [--go-package FILE=PATH]... [--generate-imports] [--service-config FILE] FILE.proto...",
 		Short: "Generate a Go service package from .proto files (no protoc needed)",
 		Long: "Compiles the .proto files in-process, emits the protoc-gen-go message code\n" +
 			"and, for every gRPC service they declare, the service interface, a gRPC client,\n" +
@@ -108,7 +108,7 @@ func newGenerateGRPCReflectCmd() *cobra.Command {
 		genImps  bool
 	)
 	cmd := &cobra.Command{
-		Use:   "grpc-reflect ADDR --out DIR [--package NAME] [--service NAME]...",
+		Use:   "grpc-reflect ADDR --out DIR [--package NAME] [--service NAME]... [--service-config FILE]",
 		Short: "Generate a Go service package from a live gRPC server's reflection service",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
