@@ -17,7 +17,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/infgen/infgen/runtime/storage"
-	"github.com/infgen/infgen/runtime/storage/compress"
 	"github.com/infgen/infgen/runtime/storage/mysql"
 	"github.com/infgen/infgen/runtime/storage/storagetest"
 	"github.com/infgen/infgen/runtime/storage/storagetest/enginetest"
@@ -48,11 +47,7 @@ func TestConformance(t *testing.T) {
 
 func TestConformanceCompressed(t *testing.T) {
 	t.Parallel()
-	storagetest.Run(t, func(t *testing.T) storage.Storage {
-		c, err := compress.Wrap(open(t, mysql.WithMaxConns(8)), compress.Zstd)
-		require.NoError(t, err)
-		return c
-	})
+	storagetest.RunCompressed(t, func(t *testing.T) storage.Storage { return open(t, mysql.WithMaxConns(8)) })
 }
 
 // TestConcurrentMigration starts many stores on an empty schema at once:

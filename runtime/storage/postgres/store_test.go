@@ -44,11 +44,7 @@ func TestConformance(t *testing.T) {
 
 func TestConformanceCompressed(t *testing.T) {
 	t.Parallel()
-	storagetest.Run(t, func(t *testing.T) storage.Storage {
-		c, err := compress.Wrap(open(t, postgres.WithMaxConns(8)), compress.Zstd)
-		require.NoError(t, err)
-		return c
-	})
+	storagetest.RunCompressed(t, func(t *testing.T) storage.Storage { return open(t, postgres.WithMaxConns(8)) })
 }
 
 // TestConcurrentMigration starts many stores on an empty schema at once:

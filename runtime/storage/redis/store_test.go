@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/infgen/infgen/runtime/storage"
-	"github.com/infgen/infgen/runtime/storage/compress"
 	"github.com/infgen/infgen/runtime/storage/redis"
 	"github.com/infgen/infgen/runtime/storage/storagetest"
 	"github.com/infgen/infgen/runtime/storage/storagetest/enginetest"
@@ -43,11 +42,7 @@ func TestConformance(t *testing.T) {
 
 func TestConformanceCompressed(t *testing.T) {
 	t.Parallel()
-	storagetest.Run(t, func(t *testing.T) storage.Storage {
-		c, err := compress.Wrap(open(t), compress.Zstd)
-		require.NoError(t, err)
-		return c
-	})
+	storagetest.RunCompressed(t, func(t *testing.T) storage.Storage { return open(t) })
 }
 
 // TestKeyPrefixIsolates checks that two prefixes on one server are two

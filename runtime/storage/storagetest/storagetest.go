@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/infgen/infgen/runtime/storage"
+	"github.com/infgen/infgen/runtime/storage/compress"
 )
 
 // Factory returns a Storage for one subtest. See the package documentation.
@@ -20,6 +21,18 @@ type Factory func(t *testing.T) storage.Storage
 // testTimeout bounds every subtest, so a hung backend fails instead of
 // blocking the whole test binary.
 const testTimeout = 2 * time.Minute
+
+// RunCompressed runs the conformance suite against the factory's storages
+// wrapped by the zstd compression layer (package compress), as a backend
+// configured with compression: zstd serves its records.
+func RunCompressed(t *testing.T, factory Factory) {
+	t.Helper()
+	Run(t, func(t *testing.T) storage.Storage {
+		c, err := compress.Wrap(factory(t), compress.Zstd)
+		require.NoError(t, err)
+		return c
+	})
+}
 
 // Run runs the conformance suite against the storages the factory returns.
 func Run(t *testing.T, factory Factory) {
