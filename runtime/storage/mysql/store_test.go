@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,14 +22,7 @@ import (
 )
 
 // dsn returns INFGEN_MYSQL_DSN or skips the test.
-func dsn(t *testing.T) string {
-	t.Helper()
-	d := os.Getenv(mysql.EnvDSN)
-	if d == "" {
-		t.Skip(mysql.EnvDSN + " is not set: run scripts/services.sh start && eval \"$(scripts/services.sh env)\"")
-	}
-	return d
-}
+func dsn(t *testing.T) string { return storagetest.ServerEnv(t, mysql.EnvDSN) }
 
 func open(t *testing.T, opts ...mysql.Option) *mysql.Store {
 	t.Helper()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -20,14 +19,7 @@ import (
 )
 
 // dsn returns INFGEN_POSTGRES_DSN or skips the test.
-func dsn(t *testing.T) string {
-	t.Helper()
-	d := os.Getenv(postgres.EnvDSN)
-	if d == "" {
-		t.Skip(postgres.EnvDSN + " is not set: run scripts/services.sh start && eval \"$(scripts/services.sh env)\"")
-	}
-	return d
-}
+func dsn(t *testing.T) string { return storagetest.ServerEnv(t, postgres.EnvDSN) }
 
 func open(t *testing.T, opts ...postgres.Option) *postgres.Store {
 	t.Helper()

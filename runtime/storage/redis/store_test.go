@@ -18,14 +18,7 @@ import (
 )
 
 // addr returns INFGEN_REDIS_ADDR or skips the test.
-func addr(t *testing.T) string {
-	t.Helper()
-	a := os.Getenv(redis.EnvAddr)
-	if a == "" {
-		t.Skip(redis.EnvAddr + " is not set: run scripts/services.sh start && eval \"$(scripts/services.sh env)\"")
-	}
-	return a
-}
+func addr(t *testing.T) string { return storagetest.ServerEnv(t, redis.EnvAddr) }
 
 func open(t *testing.T, opts ...redis.Option) *redis.Store {
 	t.Helper()

@@ -13,6 +13,17 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// ServerEnv returns the environment variable name (a server's address or
+// DSN), or skips the test with how to start the servers when it is unset.
+func ServerEnv(t testing.TB, name string) string {
+	t.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		t.Skip(name + " is not set: run scripts/services.sh start && eval \"$(scripts/services.sh env)\"")
+	}
+	return v
+}
+
 // servicesScript returns the path of scripts/services.sh in the module that
 // holds the working directory, or "" if there is none.
 func servicesScript() string {
