@@ -237,9 +237,9 @@ func (c *Client) restart(ctx context.Context, st *history.State) (bool, error) {
 		if version > 0 && !old.Status.Terminal() {
 			return false, nil
 		}
-		st.Run = max(old.Run, 1) + 1
-		if version == 0 {
-			st.Run = 1
+		st.Run = 1
+		if version > 0 {
+			st.Run = max(old.Run, 1) + 1
 		}
 		var remove []string
 		for _, t := range old.Tags {
