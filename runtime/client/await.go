@@ -7,33 +7,22 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/infgen/infgen/runtime/failure"
 	"github.com/infgen/infgen/runtime/internal/engine"
-	"github.com/infgen/infgen/runtime/internal/errconv"
-	"github.com/infgen/infgen/runtime/internal/history"
-	"github.com/infgen/infgen/runtime/storage"
 )
 
 // Status of a workflow.
-type Status = history.Status
+type Status = engine.Status
 
 // Workflow statuses.
 const (
-	Running   = history.Running
-	Completed = history.Completed
-	Failed    = history.Failed
-	Canceled  = history.Canceled
+	Running   = engine.Running
+	Completed = engine.Completed
+	Failed    = engine.Failed
+	Canceled  = engine.Canceled
 )
 
 // Outcome is a finished workflow's result.
-type Outcome struct {
-	ID     string
-	Status Status
-	// Output is the JSON-encoded output of a completed workflow.
-	Output json.RawMessage
-	// Err is a *failure.WorkflowError for a failed or canceled workflow.
-	Err error
-}
+type Outcome = engine.Outcome
 
 // Await waits until the workflow finishes and returns its outcome. The
 // returned error is about waiting (context done, unknown id); the
@@ -46,19 +35,19 @@ func (c *Client) Await(ctx context.Context, id string) (*Outcome, error) {
 		c.mu.Lock()
 		c.waiters[id] = append(c.waiters[id], ch)
 		c.mu.Unlock()
-		st, _, err := engine.Load(ctx, c.st, id)
-		if errors.Is(err, storage.ErrNotFound) {
+		o, err := c.e.Outcome(ctx, id)
+		if errors.Is(err, ErrNotFound) {
 			c.forget(id, ch)
-			return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
+			return nil, fmt.Errorf("client: %w", err)
 		}
 		if err != nil {
 			// The storage may be restarting: keep waiting until ctx ends.
 			c.log.Warn("await: cannot read workflow state; retrying", "workflow_id", id, "error", err)
 			lastErr = err
 		}
-		if err == nil && st.Status.Terminal() {
+		if o != nil {
 			c.forget(id, ch)
-			return outcome(st), nil
+			return o, nil
 		}
 		t := time.NewTimer(c.poll)
 		select {
@@ -90,14 +79,6 @@ func (c *Client) forget(id string, ch chan struct{}) {
 	if len(c.waiters[id]) == 0 {
 		delete(c.waiters, id)
 	}
-}
-
-func outcome(st *history.State) *Outcome {
-	o := &Outcome{ID: st.ID, Status: st.Status, Output: json.RawMessage(st.Output)}
-	if st.Status != history.Completed {
-		o.Err = &failure.WorkflowError{Workflow: st.Name, ID: st.ID, Cause: errconv.ToError(st.Error)}
-	}
-	return o
 }
 
 // Result waits for a workflow and decodes its output into Out; a failed

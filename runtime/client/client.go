@@ -6,22 +6,34 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"sync"
 	"time"
 
 	"github.com/infgen/infgen/runtime/internal/engine"
-	"github.com/infgen/infgen/runtime/internal/history"
 	"github.com/infgen/infgen/runtime/internal/message"
 	"github.com/infgen/infgen/runtime/storage"
 	"github.com/infgen/infgen/runtime/transport"
 )
 
-// ErrFinished is returned when signaling or canceling a finished workflow.
-var ErrFinished = errors.New("client: workflow already finished")
+var (
+	// ErrFinished is returned when signaling or canceling a finished workflow.
+	ErrFinished = engine.ErrFinished
+	// ErrNotFound is returned for an unknown workflow id.
+	ErrNotFound = engine.ErrNotFound
+	// ErrNotFailed is returned by RetryTasks for a workflow that did not
+	// fail on a task.
+	ErrNotFailed = engine.ErrNotFailed
+	// ErrUnknownWorkflow is matched by the error of starting a workflow
+	// name that no worker has registered on the store.
+	ErrUnknownWorkflow = engine.ErrUnknownWorkflow
+	// ErrNoDeadLetter is returned by Redrive for an unknown dead letter id.
+	ErrNoDeadLetter = engine.ErrNoDeadLetter
+)
 
-// ErrNotFound is returned for an unknown workflow id.
-var ErrNotFound = errors.New("client: workflow not found")
+// UnknownWorkflowError is the error of starting a workflow name that no
+// worker has registered on the store; Suggestions are the closest
+// registered names.
+type UnknownWorkflowError = engine.UnknownWorkflowError
 
 // Options configure a Client.
 type Options struct {
@@ -38,11 +50,10 @@ type Options struct {
 
 // Client talks to workflows.
 type Client struct {
+	e    *engine.Engine
 	tr   transport.Transport
-	st   storage.Storage
 	log  *slog.Logger
 	poll time.Duration
-	now  func() time.Time
 
 	mu      sync.Mutex
 	waiters map[string][]chan struct{}
@@ -63,7 +74,8 @@ func New(ctx context.Context, o Options) (*Client, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	c := &Client{tr: o.Transport, st: o.Storage, log: o.Logger, poll: o.PollInterval, now: o.Now, waiters: map[string][]chan struct{}{}}
+	e := engine.New(engine.Options{Transport: o.Transport, Storage: o.Storage, Logger: o.Logger, Now: o.Now})
+	c := &Client{e: e, tr: o.Transport, log: o.Logger, poll: o.PollInterval, waiters: map[string][]chan struct{}{}}
 	sub, err := o.Transport.Subscribe(ctx, &transport.SubscribeParams{
 		Topic: message.CompletedTopic, Subscription: "client-" + engine.NewID(), Mode: transport.Shared,
 		Handler: c.onCompleted, Concurrency: 1, Ephemeral: true,
@@ -112,22 +124,28 @@ type StartParams struct {
 	// replaced (keep them with State first if they matter); Describe counts
 	// the run. A running instance is returned as it is, as without it.
 	RestartIfFinished bool
+	// AllowUnregistered starts the workflow even though no worker has ever
+	// registered its name on this store (it waits until one does); without
+	// it such a start fails with ErrUnknownWorkflow, as a misspelt name
+	// would otherwise wait forever.
+	AllowUnregistered bool
 }
 
 // Start starts a workflow (or finds the existing one with the same id) and
-// returns its id at once.
+// returns its id at once. A workflow name that no worker has ever
+// registered on this store is an *UnknownWorkflowError (errors.Is
+// ErrUnknownWorkflow) naming the closest registered names, unless
+// p.AllowUnregistered is set.
 func (c *Client) Start(ctx context.Context, p StartParams) (string, error) {
-	st, err := c.newState(&p)
+	cmd, err := p.command()
 	if err != nil {
 		return "", err
 	}
-	if err := c.create(ctx, st, p); err != nil {
-		if errors.Is(err, errExists) {
-			return p.ID, nil // starting is idempotent
-		}
-		return "", err
+	res, err := c.e.Start(ctx, cmd)
+	if err != nil {
+		return "", fmt.Errorf("client: %w", err)
 	}
-	return p.ID, c.launch(ctx, st, p)
+	return res.ID, nil
 }
 
 // SignalWithStart sends value on a workflow's signal channel, starting the
@@ -141,140 +159,31 @@ func (c *Client) SignalWithStart(ctx context.Context, p StartParams, channel str
 	if p.ID == "" {
 		return "", errors.New("client: SignalWithStart needs StartParams.ID (the workflow to signal)")
 	}
+	cmd, err := p.command()
+	if err != nil {
+		return "", err
+	}
 	payload, err := json.Marshal(value)
 	if err != nil {
 		return "", fmt.Errorf("client: encode signal %q: %w", channel, err)
 	}
-	ev := history.Event{Kind: history.EventSignal, Channel: channel, Payload: payload, ID: engine.NewID()}
-	st, err := c.newState(&p)
+	cmd.Signal = &engine.Signal{Channel: channel, Payload: payload}
+	res, err := c.e.Start(ctx, cmd)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("client: %w", err)
 	}
-	st.Inbox = append(st.Inbox, ev)
-	for i := 0; ; i++ {
-		err := c.create(ctx, st, p)
-		if err == nil {
-			return p.ID, c.launch(ctx, st, p)
-		}
-		if !errors.Is(err, errExists) {
-			return "", err
-		}
-		// It exists (and did not restart): signal it where it is.
-		_, err = c.deliver(ctx, Target{ID: p.ID}, ev)
-		if errors.Is(err, ErrNotFound) && i < 3 {
-			continue // deleted meanwhile: create it
-		}
-		return p.ID, err
-	}
+	return res.ID, nil
 }
 
-// errExists reports, from create, an instance that exists and was kept.
-var errExists = errors.New("client: the workflow exists")
-
-// newState checks p, fills in a missing id, and returns the state of the
-// workflow it starts.
-func (c *Client) newState(p *StartParams) (*history.State, error) {
+// command checks p and returns the engine's start command.
+func (p *StartParams) command() (*engine.StartCommand, error) {
 	if p.Workflow == "" {
 		return nil, errors.New("client: StartParams.Workflow is empty")
-	}
-	if p.ID == "" {
-		p.ID = engine.NewID()
 	}
 	in, err := json.Marshal(p.Input)
 	if err != nil {
 		return nil, fmt.Errorf("client: encode input of %s: %w", p.Workflow, err)
 	}
-	st := engine.NewState(p.ID, p.Workflow, in, p.Tags, "", c.now())
-	if p.Timeout > 0 {
-		st.Deadline = st.Created.Add(p.Timeout)
-	}
-	return st, nil
-}
-
-// create writes st as a new instance, or as a new run of a finished one
-// with p.RestartIfFinished; errExists when an instance is kept instead.
-func (c *Client) create(ctx context.Context, st *history.State, p StartParams) error {
-	_, err := engine.Save(ctx, c.st, st, 0, engine.CreateTags(st), nil)
-	switch {
-	case err == nil:
-		return nil
-	case !errors.Is(err, storage.ErrConflict):
-		return fmt.Errorf("client: start %s: %w", p.ID, err)
-	case !p.RestartIfFinished:
-		return errExists
-	}
-	restarted, err := c.restart(ctx, st)
-	switch {
-	case err != nil:
-		return err
-	case !restarted:
-		return errExists
-	}
-	return nil
-}
-
-// launch wakes a created workflow's engine, and schedules its timeout.
-func (c *Client) launch(ctx context.Context, st *history.State, p StartParams) error {
-	if err := c.wake(ctx, st, message.Wake, 0); err != nil {
-		return err
-	}
-	if p.Timeout > 0 {
-		return c.wake(ctx, st, message.Timeout, p.Timeout)
-	}
-	return nil
-}
-
-// restart replaces a finished instance with st, a new run; it reports false
-// when the instance is running.
-func (c *Client) restart(ctx context.Context, st *history.State) (bool, error) {
-	for i := 0; ; i++ {
-		old, version, err := engine.Load(ctx, c.st, st.ID)
-		if errors.Is(err, storage.ErrNotFound) { // deleted meanwhile: create
-			version, old = 0, &history.State{}
-		} else if err != nil {
-			return false, fmt.Errorf("client: restart %s: %w", st.ID, err)
-		}
-		if version > 0 && !old.Status.Terminal() {
-			return false, nil
-		}
-		st.Run = 1
-		if version > 0 {
-			st.Run = max(old.Run, 1) + 1
-		}
-		var remove []string
-		for _, t := range old.Tags {
-			if !slices.Contains(st.Tags, t) {
-				remove = append(remove, engine.UserTag(t))
-			}
-		}
-		_, err = engine.Save(ctx, c.st, st, version, engine.CreateTags(st), remove)
-		switch {
-		case err == nil:
-			return true, nil
-		case errors.Is(err, storage.ErrConflict) && i < 20:
-			continue // changed meanwhile: look again
-		}
-		return false, fmt.Errorf("client: restart %s: %w", st.ID, err)
-	}
-}
-
-// wake publishes a message to a workflow's engine.
-func (c *Client) wake(ctx context.Context, st *history.State, kind message.Kind, delay time.Duration) error {
-	payload, err := message.Encode(&message.Envelope{Kind: kind, ID: engine.NewID(), WorkflowID: st.ID, WorkflowName: st.Name})
-	if err != nil {
-		return err
-	}
-	headers := map[string]string{}
-	if tp := engine.ChildSpan(st.TraceParent); tp != "" {
-		headers["traceparent"] = tp
-	}
-	err = c.tr.Publish(ctx, &transport.PublishParams{
-		Topic:        message.WorkflowTopic(st.Name),
-		Message:      transport.Message{Key: st.ID, Payload: payload, Headers: headers},
-		DeliverAfter: delay,
-	})
-	if err != nil {
-		return fmt.Errorf("client: notify workflow %s (its request is stored and a worker restart will pick it up): %w", st.ID, err)
-	}
-	return nil
+	return &engine.StartCommand{Workflow: p.Workflow, ID: p.ID, Input: in, Tags: p.Tags, Timeout: p.Timeout,
+		RestartIfFinished: p.RestartIfFinished, AllowUnregistered: p.AllowUnregistered}, nil
 }

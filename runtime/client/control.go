@@ -7,26 +7,12 @@ import (
 	"fmt"
 
 	"github.com/infgen/infgen/runtime/internal/engine"
-	"github.com/infgen/infgen/runtime/internal/history"
-	"github.com/infgen/infgen/runtime/internal/message"
-	"github.com/infgen/infgen/runtime/storage"
 )
 
 // Target selects workflows by id, or by tag (all workflows carrying it).
 type Target struct {
 	ID  string
 	Tag string
-}
-
-// ids resolves a target to workflow ids.
-func (c *Client) ids(ctx context.Context, t Target) ([]string, error) {
-	if t.ID != "" {
-		return []string{t.ID}, nil
-	}
-	if t.Tag == "" {
-		return nil, errors.New("client: target needs an ID or a Tag")
-	}
-	return c.ListByTag(ctx, t.Tag)
 }
 
 // ListByTag returns the ids of the workflows carrying tag.
@@ -45,21 +31,12 @@ func (c *Client) ListParked(ctx context.Context) ([]string, error) {
 	return c.list(ctx, engine.TagParked, "parked workflows")
 }
 
-// list returns the workflow ids under a storage tag, in id order.
 func (c *Client) list(ctx context.Context, tag, what string) ([]string, error) {
-	var all []string
-	after := ""
-	for {
-		ids, err := c.st.ListTag(ctx, &storage.ListTagParams{Tag: tag, After: after, Limit: 1000})
-		if err != nil {
-			return nil, fmt.Errorf("client: list %s: %w", what, err)
-		}
-		all = append(all, engine.IDsFromKeys(ids)...)
-		if len(ids) < 1000 {
-			return all, nil
-		}
-		after = engine.StateKey(all[len(all)-1])
+	ids, err := c.e.List(ctx, tag)
+	if err != nil {
+		return nil, fmt.Errorf("client: list %s: %w", what, err)
 	}
+	return ids, nil
 }
 
 // Signal sends value (JSON-encoded) on a workflow's signal channel. The
@@ -70,47 +47,40 @@ func (c *Client) Signal(ctx context.Context, t Target, channel string, value any
 	if err != nil {
 		return 0, fmt.Errorf("client: encode signal %q: %w", channel, err)
 	}
-	ev := history.Event{Kind: history.EventSignal, Channel: channel, Payload: payload, ID: engine.NewID()}
-	return c.deliver(ctx, t, ev)
+	s := engine.Signal{Channel: channel, Payload: payload}
+	return c.each(ctx, t, func(id string) error { return c.e.Signal(ctx, id, s) })
 }
 
 // Cancel cancels workflows; their pending tasks are abandoned and their
 // children canceled.
 func (c *Client) Cancel(ctx context.Context, t Target) (int, error) {
-	return c.deliver(ctx, t, history.Event{Kind: history.EventCancelRequested})
+	return c.each(ctx, t, func(id string) error { return c.e.Cancel(ctx, id) })
 }
 
-// deliver appends an event to the inbox of each target workflow and wakes it.
-func (c *Client) deliver(ctx context.Context, t Target, ev history.Event) (int, error) {
-	ids, err := c.ids(ctx, t)
+// each applies a command to the target's workflows. With a tag, the
+// workflows that finished or vanished meanwhile are skipped.
+func (c *Client) each(ctx context.Context, t Target, cmd func(id string) error) (int, error) {
+	if t.ID != "" {
+		if err := cmd(t.ID); err != nil {
+			return 0, fmt.Errorf("client: %w", err)
+		}
+		return 1, nil
+	}
+	if t.Tag == "" {
+		return 0, errors.New("client: target needs an ID or a Tag")
+	}
+	ids, err := c.ListByTag(ctx, t.Tag)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, id := range ids {
-		st, err := engine.Update(ctx, c.st, id, func(st *history.State) error {
-			if st.Status.Terminal() {
-				return ErrFinished
-			}
-			st.Inbox = append(st.Inbox, ev)
-			return nil
-		})
+		err := cmd(id)
 		switch {
-		case errors.Is(err, storage.ErrNotFound):
-			if t.ID != "" {
-				return 0, fmt.Errorf("%w: %s", ErrNotFound, id)
-			}
-			continue
-		case errors.Is(err, ErrFinished):
-			if t.ID != "" {
-				return 0, fmt.Errorf("%w: %s", ErrFinished, id)
-			}
+		case errors.Is(err, ErrNotFound), errors.Is(err, ErrFinished):
 			continue
 		case err != nil:
-			return n, fmt.Errorf("client: %s to %s: %w", ev.Kind, id, err)
-		}
-		if err := c.wake(ctx, st, message.Wake, 0); err != nil {
-			return n, err
+			return n, fmt.Errorf("client: %w", err)
 		}
 		n++
 	}
@@ -120,44 +90,12 @@ func (c *Client) deliver(ctx context.Context, t Target, ev history.Event) (int, 
 // RetryTasks retries the tasks whose final failure made a workflow fail: the
 // failures are removed from its history and the tasks run again, so the
 // workflow goes on as if they had not failed. It returns how many tasks were
-// retried.
+// retried. A workflow that did not fail on a task is an ErrNotFailed error,
+// and is left as it was.
 func (c *Client) RetryTasks(ctx context.Context, id string) (int, error) {
-	n := 0
-	// Tag first: a crash after the update must leave the workflow findable.
-	if err := c.st.AddTag(ctx, &storage.TagParams{Tag: engine.TagActive, ID: engine.StateKey(id)}); err != nil {
-		return 0, err
-	}
-	st, err := engine.Update(ctx, c.st, id, func(st *history.State) error {
-		n = 0
-		if st.Status != history.Failed || len(st.Batches) == 0 {
-			return fmt.Errorf("client: retry tasks of %s: the workflow is %s, not failed", id, st.Status)
-		}
-		last := &st.Batches[len(st.Batches)-1]
-		kept := last.Events[:0:0]
-		for _, ev := range last.Events {
-			if ev.Kind != history.EventTaskFailed {
-				kept = append(kept, ev)
-				continue
-			}
-			if st.Tasks == nil {
-				st.Tasks = map[int]*history.PendingTask{}
-			}
-			st.Tasks[ev.Seq] = &history.PendingTask{Attempt: 1}
-			n++
-		}
-		if n == 0 {
-			return fmt.Errorf("client: retry tasks of %s: it did not fail on a task", id)
-		}
-		if len(kept) == 0 {
-			st.Batches = st.Batches[:len(st.Batches)-1]
-		} else {
-			last.Events = kept
-		}
-		st.Status, st.Error, st.Output = history.Running, nil, nil
-		return nil
-	})
+	n, err := c.e.RetryTasks(ctx, id)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("client: %w", err)
 	}
-	return n, c.wake(ctx, st, message.Recover, 0)
+	return n, nil
 }

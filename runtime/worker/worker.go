@@ -34,6 +34,13 @@ type Options struct {
 	// MaxRedeliveries is how many times a message may fail before it is set
 	// aside as a dead letter (default 10).
 	MaxRedeliveries int
+	// Heartbeat is how often the worker refreshes its record in the worker
+	// registry (default 10s); a worker not seen for three heartbeats is
+	// shown as stale.
+	Heartbeat time.Duration
+	// Admin is the address of the worker's admin API, recorded in the
+	// registry so that the ops CLI can reach it ("" when it has none).
+	Admin string
 	// Now is the clock of workflow time (workflow.Now, timers, deadlines):
 	// time.Now unless a test environment (workflowtest.Env) passes a
 	// virtual one.
@@ -60,6 +67,10 @@ type Worker struct {
 	services []registeredService
 	started  bool
 	subs     []transport.Subscription
+	// info is the worker's registry record; stopBeat ends its heartbeat.
+	info     *engine.WorkerInfo
+	stopBeat context.CancelFunc
+	beatDone chan struct{}
 }
 
 type registeredService struct {
@@ -74,6 +85,9 @@ func New(o Options) (*Worker, error) {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.Heartbeat <= 0 {
+		o.Heartbeat = 10 * time.Second
 	}
 	if o.WorkflowConcurrency <= 0 {
 		o.WorkflowConcurrency = 64
@@ -195,6 +209,10 @@ func (w *Worker) Start(ctx context.Context) error {
 		}
 		w.subs = append(w.subs, sub)
 	}
+	if err := w.announce(ctx); err != nil {
+		w.closeSubs()
+		return err
+	}
 	w.started = true
 	mode := w.opts.Recover
 	all := mode == RecoverAlways || (mode == RecoverAuto && !w.opts.Transport.Durable())
@@ -212,6 +230,9 @@ func (w *Worker) Stop() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.closeSubs()
+	if w.started {
+		w.retire()
+	}
 	w.started = false
 	return nil
 }

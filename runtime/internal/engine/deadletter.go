@@ -22,6 +22,9 @@ type DeadLetter struct {
 	Reason       string            `json:"reason"`
 	Redeliveries int               `json:"redeliveries"`
 	Time         time.Time         `json:"time"`
+	// Redriven is when the message was published again (client.Redrive);
+	// such a record is no longer listed.
+	Redriven time.Time `json:"redriven,omitzero"`
 }
 
 // deadLetter stores the delivery with the reason and acknowledges it, so

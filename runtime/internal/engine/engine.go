@@ -38,6 +38,8 @@ type Engine struct {
 	mu        sync.RWMutex
 	workflows map[string]map[int]replay.Func
 	services  map[string]*Service
+	// known caches the workflow names the registry holds (never removed).
+	known map[string]bool
 }
 
 // Service is a registered service with its methods and defaults.
@@ -68,7 +70,7 @@ func New(o Options) *Engine {
 	}
 	return &Engine{
 		tr: o.Transport, store: o.Storage, log: o.Logger, maxRedeliveries: o.MaxRedeliveries, clock: o.Now,
-		workflows: map[string]map[int]replay.Func{}, services: map[string]*Service{},
+		workflows: map[string]map[int]replay.Func{}, services: map[string]*Service{}, known: map[string]bool{},
 	}
 }
 

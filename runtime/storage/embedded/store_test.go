@@ -11,6 +11,7 @@ import (
 	"github.com/infgen/infgen/runtime/storage"
 	"github.com/infgen/infgen/runtime/storage/embedded"
 	"github.com/infgen/infgen/runtime/storage/storagetest"
+	"github.com/infgen/infgen/runtime/storage/storagetest/enginetest"
 )
 
 func openTemp(t *testing.T, opts ...embedded.Option) *embedded.Store {
@@ -97,4 +98,11 @@ func TestConfig(t *testing.T) {
 
 	_, err = embedded.Config{Path: filepath.Join(t.TempDir(), "x.db"), Compression: "brotli"}.Open()
 	require.ErrorContains(t, err, "brotli")
+}
+
+// TestWorkerRegistry: workers record what they serve; unknown workflow
+// names are refused with a suggestion.
+func TestWorkerRegistry(t *testing.T) {
+	t.Parallel()
+	enginetest.WorkerRegistry(t, openTemp(t), nil)
 }

@@ -146,3 +146,10 @@ func TestServerRestartUnderWorkflows(t *testing.T) {
 	restart := storagetest.ScriptRestart(t, "mysql", p)
 	enginetest.RestartDuringWorkflows(t, open(t), enginetest.RestartParams{Restart: restart})
 }
+
+// TestWorkerRegistry: workers record what they serve; unknown workflow
+// names are refused with a suggestion.
+func TestWorkerRegistry(t *testing.T) {
+	t.Parallel()
+	enginetest.WorkerRegistry(t, open(t), nil)
+}

@@ -1,0 +1,190 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/infgen/infgen/runtime/failure"
+	"github.com/infgen/infgen/runtime/internal/errconv"
+	"github.com/infgen/infgen/runtime/internal/history"
+	"github.com/infgen/infgen/runtime/storage"
+	"github.com/infgen/infgen/runtime/transport"
+)
+
+// The engine's read API: what package client shows of workflows and dead
+// letters. Reads change nothing.
+
+// Status of a workflow.
+type Status = history.Status
+
+// Workflow statuses.
+const (
+	Running   = history.Running
+	Completed = history.Completed
+	Failed    = history.Failed
+	Canceled  = history.Canceled
+)
+
+// Description summarizes a workflow.
+type Description struct {
+	ID      string    `json:"id"`
+	Name    string    `json:"name"`
+	Version int       `json:"version"`
+	Status  Status    `json:"status"`
+	Tags    []string  `json:"tags,omitempty"`
+	Created time.Time `json:"created"`
+	Updated time.Time `json:"updated"`
+	// Parked explains why the workflow cannot progress on the deployed code.
+	Parked string `json:"parked,omitempty"`
+	// PendingTasks, PendingTimers and PendingChildren count waiting work.
+	PendingTasks    int `json:"pendingTasks"`
+	PendingTimers   int `json:"pendingTimers"`
+	PendingChildren int `json:"pendingChildren"`
+	// Steps is the number of commands the current run issued.
+	Steps int `json:"steps"`
+	// Run is 1 for the first run, one more after each ContinueAsNew.
+	Run int `json:"run"`
+}
+
+// Describe returns a summary of a workflow.
+func (e *Engine) Describe(ctx context.Context, id string) (*Description, error) {
+	st, _, err := e.loadRecord(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	d := &Description{ID: st.ID, Name: st.Name, Version: st.Version, Status: st.Status, Tags: st.Tags,
+		Created: st.Created, Updated: st.Updated, PendingTasks: len(st.Tasks), PendingTimers: len(st.Timers),
+		PendingChildren: len(st.Children), Steps: len(st.Commands), Run: max(st.Run, 1)}
+	if st.Parked != nil {
+		d.Parked = st.Parked.Reason
+	}
+	return d, nil
+}
+
+// Outcome is a finished workflow's result.
+type Outcome struct {
+	ID     string
+	Status Status
+	// Output is the JSON-encoded output of a completed workflow.
+	Output json.RawMessage
+	// Err is a *failure.WorkflowError for a failed or canceled workflow.
+	Err error
+}
+
+// Outcome returns a workflow's outcome, or nil while it runs.
+func (e *Engine) Outcome(ctx context.Context, id string) (*Outcome, error) {
+	st, _, err := e.loadRecord(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	if err != nil || !st.Status.Terminal() {
+		return nil, err
+	}
+	o := &Outcome{ID: st.ID, Status: st.Status, Output: json.RawMessage(st.Output)}
+	if st.Status != history.Completed {
+		o.Err = &failure.WorkflowError{Workflow: st.Name, ID: st.ID, Cause: errconv.ToError(st.Error)}
+	}
+	return o, nil
+}
+
+// StateJSON returns a workflow's full state, history included, as JSON.
+func (e *Engine) StateJSON(ctx context.Context, id string) (json.RawMessage, error) {
+	rec, err := e.store.Get(ctx, &storage.GetParams{ID: StateKey(id)})
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rec.Data, nil
+}
+
+// List returns the ids of the workflows under a storage tag (TagActive,
+// TagParked, UserTag(t)), in id order.
+func (e *Engine) List(ctx context.Context, tag string) ([]string, error) {
+	var all []string
+	after := ""
+	for {
+		ids, err := e.store.ListTag(ctx, &storage.ListTagParams{Tag: tag, After: after, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, IDsFromKeys(ids)...)
+		if len(ids) < 1000 {
+			return all, nil
+		}
+		after = StateKey(all[len(all)-1])
+	}
+}
+
+// DeadLetters lists the dead letters.
+func (e *Engine) DeadLetters(ctx context.Context) ([]DeadLetter, error) {
+	var out []DeadLetter
+	after := ""
+	for {
+		ids, err := e.store.ListTag(ctx, &storage.ListTagParams{Tag: TagDeadLetters, After: after, Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		for _, key := range ids {
+			rec, err := e.store.Get(ctx, &storage.GetParams{ID: key})
+			if errors.Is(err, storage.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			var dl DeadLetter
+			if err := json.Unmarshal(rec.Data, &dl); err != nil {
+				return nil, fmt.Errorf("dead letter %s is corrupt: %w", key, err)
+			}
+			out = append(out, dl)
+		}
+		if len(ids) < 500 {
+			return out, nil
+		}
+		after = ids[len(ids)-1]
+	}
+}
+
+// ErrNoDeadLetter is returned for an unknown dead letter id.
+var ErrNoDeadLetter = errors.New("dead letter not found")
+
+// Redrive publishes a dead letter again on its topic, then removes it. A
+// failed publish changes nothing.
+func (e *Engine) Redrive(ctx context.Context, id string) error {
+	key := DeadLetterKey(id)
+	rec, err := e.store.Get(ctx, &storage.GetParams{ID: key})
+	if errors.Is(err, storage.ErrNotFound) {
+		return fmt.Errorf("%w: %s", ErrNoDeadLetter, id)
+	}
+	if err != nil {
+		return fmt.Errorf("redrive %s: %w", id, err)
+	}
+	var dl DeadLetter
+	if err := json.Unmarshal(rec.Data, &dl); err != nil {
+		return fmt.Errorf("redrive %s: the dead letter is corrupt: %w", id, err)
+	}
+	err = e.tr.Publish(ctx, &transport.PublishParams{Topic: dl.Topic, Message: transport.Message{Key: dl.Key, Payload: dl.Payload, Headers: dl.Headers}})
+	if err != nil {
+		return fmt.Errorf("redrive %s: publish to %s, nothing was changed: %w", id, dl.Topic, err)
+	}
+	// One write takes it off the list and keeps the record, marked, as a
+	// trace of what was re-driven.
+	dl.Redriven = e.now()
+	data, err := json.Marshal(dl)
+	if err != nil {
+		return err
+	}
+	_, err = e.store.Put(ctx, &storage.PutParams{ID: key, Data: data, Version: rec.Version, RemoveTags: []string{TagDeadLetters}})
+	if err != nil {
+		return fmt.Errorf("redrive %s: the message was published again but the dead letter could not be taken off the list (it may be handled twice): %w", id, err)
+	}
+	return nil
+}
