@@ -1,13 +1,12 @@
 package main
 
 import (
-	"fmt"
 	"os"
 )
 
 func main() {
 	if err := newRootCmd().Execute(); err != nil {
-		fmt.Fprintln(os.Stderr, "infgen:", err)
+		printError(os.Stderr, err)
 		os.Exit(1)
 	}
 }

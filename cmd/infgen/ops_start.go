@@ -33,16 +33,23 @@ func newWorkflowStartCmd(flags *opsFlags) *cobra.Command {
 				}
 			}
 			return flags.withRuntime(cmd, func(ctx context.Context, r *opsRuntime) error {
+				if wait > 0 && r.offline { // refuse before anything is stored
+					return withHint(errors.New("--wait needs a running worker: none holds the state file"),
+						"start the worker first (its admin API serves this command), or drop --wait and read the result later with infgen workflow result")
+				}
 				id, err := r.client.Start(ctx, p)
+				if errors.Is(err, client.ErrUnknownWorkflow) {
+					return withHint(err, "check the name with infgen workers list; --allow-unregistered starts it anyway, to wait for a worker not deployed yet")
+				}
 				if err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "workflow %s: %s\n", id, applied(r))
+				if err := warnNoWorker(ctx, cmd, r, p.Workflow); err != nil {
+					return err
+				}
 				if wait <= 0 {
 					return nil
-				}
-				if r.offline {
-					return errors.New("--wait needs running workers: on the embedded default they start on the state file after this command")
 				}
 				return printResult(ctx, cmd, r, id, wait)
 			})
@@ -53,6 +60,7 @@ func newWorkflowStartCmd(flags *opsFlags) *cobra.Command {
 	cmd.Flags().DurationVar(&p.Timeout, "timeout", 0, "fail the workflow if it has not finished after this long")
 	cmd.Flags().BoolVar(&p.RestartIfFinished, "restart-if-finished", false, "when --id names a finished workflow, start a new run of it (default: return the finished one)")
 	cmd.Flags().DurationVar(&wait, "wait", 0, "wait this long for the result and print it")
+	cmd.Flags().BoolVar(&p.AllowUnregistered, "allow-unregistered", false, "start even though no worker has registered the workflow on this store yet (it waits for one)")
 	return cmd
 }
 

@@ -25,8 +25,10 @@ func newWorkflowCmd() *cobra.Command {
 		Short:   "Start, inspect and steer workflows (start, result, list, describe, state, signal, cancel, retry)",
 		Long: `Start, inspect and steer workflows on the runtime the environment selects, as a worker would:
 Pulsar with a shared storage when INFGEN_PULSAR_URL is set, else the embedded state file
-(--db). On the embedded default the state file has one owner at a time: stop the worker
-first; starts, signals, cancellations and retries written here are applied when it starts again.`,
+(--db). On the embedded default the worker holding the state file serves these commands
+through its admin API, whose address it records beside the file (FILE.admin); with no worker
+running, the file is opened here and what is written is applied when a worker next starts.
+--admin ADDR (or INFGEN_ADMIN_ADDR) names a worker's admin API explicitly.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}

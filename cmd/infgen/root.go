@@ -16,6 +16,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newInitCmd())
 	root.AddCommand(newWorkflowCmd())
 	root.AddCommand(newDeadLettersCmd())
+	root.AddCommand(newWorkersCmd())
 	return root
 }
 

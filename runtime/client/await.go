@@ -38,7 +38,7 @@ func (c *Client) Await(ctx context.Context, id string) (*Outcome, error) {
 		o, err := c.e.Outcome(ctx, id)
 		if errors.Is(err, ErrNotFound) {
 			c.forget(id, ch)
-			return nil, fmt.Errorf("client: %w", err)
+			return nil, err
 		}
 		if err != nil {
 			// The storage may be restarting: keep waiting until ctx ends.

@@ -143,7 +143,7 @@ func (c *Client) Start(ctx context.Context, p StartParams) (string, error) {
 	}
 	res, err := c.e.Start(ctx, cmd)
 	if err != nil {
-		return "", fmt.Errorf("client: %w", err)
+		return "", err
 	}
 	return res.ID, nil
 }
@@ -170,7 +170,7 @@ func (c *Client) SignalWithStart(ctx context.Context, p StartParams, channel str
 	cmd.Signal = &engine.Signal{Channel: channel, Payload: payload}
 	res, err := c.e.Start(ctx, cmd)
 	if err != nil {
-		return "", fmt.Errorf("client: %w", err)
+		return "", err
 	}
 	return res.ID, nil
 }

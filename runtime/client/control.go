@@ -62,7 +62,7 @@ func (c *Client) Cancel(ctx context.Context, t Target) (int, error) {
 func (c *Client) each(ctx context.Context, t Target, cmd func(id string) error) (int, error) {
 	if t.ID != "" {
 		if err := cmd(t.ID); err != nil {
-			return 0, fmt.Errorf("client: %w", err)
+			return 0, err
 		}
 		return 1, nil
 	}
@@ -80,7 +80,7 @@ func (c *Client) each(ctx context.Context, t Target, cmd func(id string) error) 
 		case errors.Is(err, ErrNotFound), errors.Is(err, ErrFinished):
 			continue
 		case err != nil:
-			return n, fmt.Errorf("client: %w", err)
+			return n, err
 		}
 		n++
 	}
@@ -93,9 +93,5 @@ func (c *Client) each(ctx context.Context, t Target, cmd func(id string) error) 
 // retried. A workflow that did not fail on a task is an ErrNotFailed error,
 // and is left as it was.
 func (c *Client) RetryTasks(ctx context.Context, id string) (int, error) {
-	n, err := c.e.RetryTasks(ctx, id)
-	if err != nil {
-		return 0, fmt.Errorf("client: %w", err)
-	}
-	return n, nil
+	return c.e.RetryTasks(ctx, id)
 }

@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"github.com/infgen/infgen/runtime/internal/engine"
 )
@@ -13,20 +12,12 @@ type Description = engine.Description
 
 // Describe returns a summary of a workflow.
 func (c *Client) Describe(ctx context.Context, id string) (*Description, error) {
-	d, err := c.e.Describe(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("client: %w", err)
-	}
-	return d, nil
+	return c.e.Describe(ctx, id)
 }
 
 // State returns a workflow's full state, history included, as JSON.
 func (c *Client) State(ctx context.Context, id string) (json.RawMessage, error) {
-	s, err := c.e.StateJSON(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("client: %w", err)
-	}
-	return s, nil
+	return c.e.StateJSON(ctx, id)
 }
 
 // DeadLetter is a message set aside because it could not be handled.
@@ -34,19 +25,12 @@ type DeadLetter = engine.DeadLetter
 
 // DeadLetters lists the dead letters.
 func (c *Client) DeadLetters(ctx context.Context) ([]DeadLetter, error) {
-	dls, err := c.e.DeadLetters(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("client: %w", err)
-	}
-	return dls, nil
+	return c.e.DeadLetters(ctx)
 }
 
 // Redrive publishes a dead letter again on its topic and removes it.
 func (c *Client) Redrive(ctx context.Context, id string) error {
-	if err := c.e.Redrive(ctx, id); err != nil {
-		return fmt.Errorf("client: %w", err)
-	}
-	return nil
+	return c.e.Redrive(ctx, id)
 }
 
 // WorkerInfo is a worker's record in the registry: what it serves, where it
@@ -61,9 +45,5 @@ type (
 
 // Workers returns the worker registry of the store, live and stale.
 func (c *Client) Workers(ctx context.Context) ([]WorkerInfo, error) {
-	ws, err := c.e.Workers(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("client: %w", err)
-	}
-	return ws, nil
+	return c.e.Workers(ctx)
 }

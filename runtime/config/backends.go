@@ -24,6 +24,8 @@ type Backends struct {
 	Storage   storage.Storage
 	// Description says what was opened, for a start-up log line.
 	Description string
+	// StatePath is the embedded default's state file ("" on Pulsar).
+	StatePath string
 }
 
 // Close closes the transport, then the storage.
@@ -44,7 +46,7 @@ func OpenBackends(ctx context.Context, logger *slog.Logger) (*Backends, error) {
 			return nil, err
 		}
 		return &Backends{Transport: rt.Transport, Storage: rt.Storage,
-			Description: "embedded default: in-process transport, single-file storage " + path}, nil
+			Description: "embedded default: in-process transport, single-file storage " + path, StatePath: path}, nil
 	}
 	pc, err := pulsar.ConfigFromEnv()
 	if err != nil {

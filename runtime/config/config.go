@@ -26,6 +26,10 @@ type Config struct {
 	WorkflowConcurrency int `yaml:"workflow_concurrency"`
 	// Services configures the hosted services, by key.
 	Services map[string]Service `yaml:"services"`
+	// AdminAddr is where the worker's admin API listens (default a free
+	// port on 127.0.0.1; "off" disables it); $INFGEN_ADMIN_ADDR overrides it.
+	// Any address other than loopback needs $INFGEN_ADMIN_TOKEN.
+	AdminAddr string `yaml:"admin_addr"`
 }
 
 // Service configures one hosted service.

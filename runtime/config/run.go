@@ -1,13 +1,17 @@
 package config
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
 
+	"github.com/infgen/infgen/runtime/admin"
+	"github.com/infgen/infgen/runtime/client"
 	"github.com/infgen/infgen/runtime/worker"
 )
 
@@ -32,9 +36,14 @@ func Run(name, configPath string, register RegisterFunc) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, backends.Close()) }()
+	adminAddr, closeAdmin, err := serveAdmin(ctx, backends, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, closeAdmin()) }()
 	w, err := worker.New(worker.Options{
 		Transport: backends.Transport, Storage: backends.Storage,
-		Logger: logger, WorkflowConcurrency: cfg.WorkflowConcurrency,
+		Logger: logger, WorkflowConcurrency: cfg.WorkflowConcurrency, Admin: adminAddr,
 	})
 	if err != nil {
 		return err
@@ -51,8 +60,29 @@ func Run(name, configPath string, register RegisterFunc) (err error) {
 	if err := w.Start(ctx); err != nil {
 		return err
 	}
-	logger.Info("worker started", "backends", backends.Description)
+	logger.Info("worker started", "backends", backends.Description, "admin", adminAddr)
 	<-ctx.Done()
 	logger.Info("worker stopping")
 	return w.Stop()
+}
+
+// serveAdmin starts the worker's admin API: on cfg.AdminAddr or
+// $INFGEN_ADMIN_ADDR (default a free port on 127.0.0.1; "off" disables it),
+// with the bearer token $INFGEN_ADMIN_TOKEN. It returns the address ("" when
+// off) and what stops it.
+func serveAdmin(ctx context.Context, b *Backends, cfg *Config, logger *slog.Logger) (string, func() error, error) {
+	addr := cmp.Or(os.Getenv(admin.EnvAddr), cfg.AdminAddr)
+	if addr == "off" {
+		return "", func() error { return nil }, nil
+	}
+	c, err := client.New(ctx, client.Options{Transport: b.Transport, Storage: b.Storage, Logger: logger})
+	if err != nil {
+		return "", nil, err
+	}
+	srv, err := admin.Serve(c, admin.Options{Addr: addr, Token: os.Getenv(admin.EnvToken), Logger: logger, StatePath: b.StatePath})
+	if err != nil {
+		_ = c.Close()
+		return "", nil, err
+	}
+	return srv.Addr(), func() error { return errors.Join(srv.Close(), c.Close()) }, nil
 }

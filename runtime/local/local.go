@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/infgen/infgen/runtime/admin"
 	"github.com/infgen/infgen/runtime/client"
 	"github.com/infgen/infgen/runtime/storage"
 	"github.com/infgen/infgen/runtime/storage/embedded"
@@ -17,6 +18,10 @@ import (
 type Runtime struct {
 	Transport *memory.Transport
 	Storage   storage.Storage
+
+	path        string
+	admin       *admin.Server
+	adminClient *client.Client
 }
 
 // Open opens (or creates) the state file at path. An empty path keeps state
@@ -32,7 +37,30 @@ func Open(path string) (*Runtime, error) {
 		}
 		st = s
 	}
-	return &Runtime{Transport: memory.New(), Storage: st}, nil
+	return &Runtime{Transport: memory.New(), Storage: st, path: path}, nil
+}
+
+// ServeAdmin serves the admin API on this runtime (o.Addr, default a free
+// port on 127.0.0.1) until Close, and records its address beside the state
+// file, where the ops CLI finds it: with a worker holding the file, infgen
+// workflow … and infgen dead-letters … go through it. Pass the returned
+// address as worker.Options.Admin so that the registry shows it too.
+func (r *Runtime) ServeAdmin(ctx context.Context, o admin.Options) (string, error) {
+	if r.admin != nil {
+		return r.admin.Addr(), nil
+	}
+	c, err := r.NewClient(ctx, func(co *client.Options) { co.Logger = o.Logger })
+	if err != nil {
+		return "", err
+	}
+	o.StatePath = r.path
+	srv, err := admin.Serve(c, o)
+	if err != nil {
+		_ = c.Close()
+		return "", err
+	}
+	r.admin, r.adminClient = srv, c
+	return srv.Addr(), nil
 }
 
 // NewWorker returns a worker on this runtime; Transport and Storage of o are
@@ -53,5 +81,9 @@ func (r *Runtime) NewClient(ctx context.Context, opts ...func(*client.Options)) 
 
 // Close closes the transport, then the storage. Stop workers first.
 func (r *Runtime) Close() error {
-	return errors.Join(r.Transport.Close(), r.Storage.Close())
+	var errs []error
+	if r.admin != nil {
+		errs = append(errs, r.admin.Close(), r.adminClient.Close())
+	}
+	return errors.Join(append(errs, r.Transport.Close(), r.Storage.Close())...)
 }

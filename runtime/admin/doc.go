@@ -1,0 +1,15 @@
+// Package admin is a worker's admin API: an HTTP endpoint through which the
+// ops CLI (infgen workflow …, infgen dead-letters …, infgen workers …)
+// reads and steers workflows while the worker runs. On the embedded default
+// the worker holds the state file's lock, so the CLI cannot open the file
+// itself; it finds the worker's admin address in a file beside the state
+// file (AddrFile) and talks to it instead.
+//
+// The API binds to 127.0.0.1 by default. Any other address needs a bearer
+// token (Options.Token, usually from $INFGEN_ADMIN_TOKEN), compared in
+// constant time; with a token set, every request must carry it.
+//
+// It owns the HTTP protocol (Server, Client) and the address file. It uses
+// package client for every operation and must not import storage, transport
+// or the engine.
+package admin
