@@ -1,13 +1,14 @@
 // Command bench runs side-by-side benchmarks of infgen's runtime and of
-// other workflow engines. It is not run in CI; results are written down in
-// docs/benchmarks.md.
+// other workflow engines. The benchmarks are not run in CI (only the small
+// smoke tests of this package are, from scripts/test.sh); results are written
+// down in docs/benchmarks.md.
 //
 // The "chain" workload starts N workflows, each calling K no-op service
 // tasks one after the other, with C workflows in flight:
 //
-//	go run ./bench chain -n 2000 -k 3 -c 100
-//	go run ./bench chain -n 200 -k 3 -c 20 -engine temporal
-//	go run ./bench chain -transport pulsar -storage postgres
+//	go -C bench run . chain -n 2000 -k 3 -c 100
+//	go -C bench run . chain -n 200 -k 3 -c 20 -engine temporal
+//	go -C bench run . chain -transport pulsar -storage postgres
 //
 // It prints exactly one line on standard output:
 //
@@ -25,7 +26,14 @@
 // -temporal-addr (default $INFGEN_TEMPORAL_ADDR, else 127.0.0.1:7233; start
 // a dev server with scripts/temporal.sh start).
 //
-// go test ./bench runs a small chain on the embedded default, and on each
+// go -C bench test . runs a small chain on the embedded default, and on each
 // server whose variable is set: INFGEN_PULSAR_URL, INFGEN_POSTGRES_DSN,
 // INFGEN_REDIS_ADDR, INFGEN_MYSQL_DSN, INFGEN_TEMPORAL_ADDR.
+//
+// bench is a Go module of its own (github.com/infgen/infgen/bench, with a
+// replace directive pointing at the repository root), so that the Temporal
+// SDK and the other engines compared here stay out of the runtime's module
+// graph: users of github.com/infgen/infgen never download them. Run the
+// commands above from the repository root (go -C bench …) or from bench/
+// (go run . chain …).
 package main

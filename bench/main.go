@@ -26,7 +26,7 @@ func main() {
 	}
 }
 
-const usage = `usage: go run ./bench chain [flags]   (go run ./bench chain -h lists the flags)`
+const usage = `usage: go -C bench run . chain [flags]   (go -C bench run . chain -h lists the flags)`
 
 // run executes one benchmark command: the RESULT line goes to stdout,
 // progress and logs to stderr.

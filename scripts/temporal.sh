@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/temporal.sh — a Temporal dev server for the chain benchmark (go run ./bench chain -engine temporal).
+# scripts/temporal.sh — a Temporal dev server for the chain benchmark (go -C bench run . chain -engine temporal).
 #
 #   scripts/temporal.sh build    build the Temporal CLI when it is not cached yet, print its path
 #   scripts/temporal.sh start    build when needed, start `temporal server start-dev`, wait for the port

@@ -7,11 +7,33 @@
 # INFGEN_MYSQL_DSN, INFGEN_PULSAR_URL, INFGEN_PULSAR_ADMIN_URL), then runs
 # go vet and go test on every package.
 #
+# The repository holds two Go modules: the root (github.com/infgen/infgen)
+# and bench/ (github.com/infgen/infgen/bench, the peer comparisons and their
+# dependencies, such as the Temporal SDK). Both must be tidy: the run starts
+# with go mod tidy -diff in each and fails when either would change. A full
+# run also vets and tests the bench module (its server-backed smoke tests
+# skip themselves like the others when their variable is unset).
+#
 #   scripts/test.sh                 everything
 #   INFGEN_SKIP_SERVERS=1 scripts/test.sh   unit tests only: server-backed tests skip themselves
-#   scripts/test.sh ./runtime/...   only these packages (servers still started)
+#   scripts/test.sh ./runtime/...   only these packages of the root module (servers still started)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Both modules tidy: go.mod and go.sum exactly as go mod tidy would write them.
+untidy=()
+for dir in . bench; do
+  echo "test.sh: go mod tidy -diff ($dir)" >&2
+  if ! go -C "$dir" mod tidy -diff; then
+    untidy+=("$dir")
+  fi
+done
+if [[ ${#untidy[@]} -gt 0 ]]; then
+  for dir in "${untidy[@]}"; do
+    echo "test.sh: the module in $dir/ is not tidy: run go -C $dir mod tidy and commit $dir/go.mod and $dir/go.sum" >&2
+  done
+  exit 1
+fi
 
 pkgs=("$@")
 if [[ ${#pkgs[@]} -eq 0 ]]; then
@@ -32,16 +54,34 @@ if [[ -z "${INFGEN_SKIP_SERVERS:-}" ]]; then
   export INFGEN_POSTGRES_DSN INFGEN_REDIS_ADDR INFGEN_MYSQL_DSN INFGEN_PULSAR_URL INFGEN_PULSAR_ADMIN_URL
 fi
 
-echo "test.sh: go vet" >&2
-go vet "${pkgs[@]}"
-echo "test.sh: go test" >&2
-if ! go test -count=1 -timeout 25m "${pkgs[@]}"; then
+# broker_report prints the broker's side of a test failure: its warnings and
+# errors, and whether it still takes writes.
+broker_report() {
   if [[ -z "${INFGEN_SKIP_SERVERS:-}" ]]; then
-    # The broker's side of a failure: its warnings and errors, and whether it still takes writes.
     echo "test.sh: tests failed; broker status: $(scripts/pulsar.sh status 2>&1 || true)" >&2
     scripts/pulsar.sh logs 2000 | grep -E " (WARN|ERROR) " | tail -n 30 >&2 || true
   fi
+}
+
+echo "test.sh: go vet" >&2
+go vet "${pkgs[@]}"
+if [[ $# -eq 0 ]]; then
+  echo "test.sh: go vet (bench module)" >&2
+  go -C bench vet ./...
+fi
+echo "test.sh: go test" >&2
+if ! go test -count=1 -timeout 25m "${pkgs[@]}"; then
+  broker_report
   exit 1
+fi
+if [[ $# -eq 0 ]]; then
+  # The bench module's smoke tests: a small chain on the embedded default, and
+  # on each server whose variable is set (Temporal only with INFGEN_TEMPORAL_ADDR).
+  echo "test.sh: go test (bench module)" >&2
+  if ! go -C bench test -count=1 -timeout 5m ./...; then
+    broker_report
+    exit 1
+  fi
 fi
 if [[ $# -eq 0 && -z "${INFGEN_SKIP_SERVERS:-}" ]]; then
   # Last, alone on the broker: restart it in the middle of running workflows.

@@ -9,7 +9,7 @@ import (
 	"os"
 	"time"
 
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/infgen/infgen/runtime/retry"
 	"github.com/infgen/infgen/runtime/worker"

@@ -7,7 +7,7 @@
 // The benchmarks are behind the enginebench build tag so that plain go test
 // does not compile SQLite:
 //
-//	go test -tags enginebench -run '^$' -bench . -benchtime 2000x ./runtime/storage/embedded/enginebench
+//	go -C bench test -tags enginebench -run '^$' -bench . -benchtime 2000x ./enginebench
 //
 // Results and the reasoning are in docs/benchmarks.md (## Storage).
 package enginebench
