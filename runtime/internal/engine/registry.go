@@ -83,11 +83,7 @@ type UnknownWorkflowError struct {
 func (e *UnknownWorkflowError) Error() string {
 	switch {
 	case len(e.Suggestions) > 0:
-		q := make([]string, len(e.Suggestions))
-		for i, s := range e.Suggestions {
-			q[i] = fmt.Sprintf("%q", s)
-		}
-		return fmt.Sprintf("unknown workflow %q — did you mean %s?", e.Name, strings.Join(q, " or "))
+		return fmt.Sprintf("unknown workflow %q — did you mean %s?", e.Name, quoteOr(e.Suggestions))
 	case e.Known == 0:
 		return fmt.Sprintf("unknown workflow %q: no worker has registered a workflow on this store yet", e.Name)
 	}
@@ -156,14 +152,24 @@ func (e *Engine) Workers(ctx context.Context) ([]WorkerInfo, error) {
 	}
 }
 
-// remember adds a worker's workflow names to the known ones.
+// remember adds a worker's workflow names and service methods to the
+// known ones.
 func (e *Engine) remember(w *WorkerInfo) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, wf := range w.Workflows {
 		e.known[wf.Name] = true
 	}
+	for _, s := range w.Services {
+		for _, m := range s.Methods {
+			e.known[methodKey(s.Name, m)] = true
+		}
+	}
 }
+
+// methodKey is the key of a service method among the known names; it
+// cannot collide with a workflow name.
+func methodKey(service, method string) string { return "method " + service + "." + method }
 
 // CheckWorkflow returns an *UnknownWorkflowError unless a worker has
 // registered the workflow name on this store (or on this engine). Known
@@ -181,10 +187,78 @@ func (e *Engine) CheckWorkflow(ctx context.Context, name string) error {
 	e.mu.RLock()
 	names := make([]string, 0, len(e.known))
 	for n := range e.known {
-		names = append(names, n)
+		if !strings.HasPrefix(n, "method ") {
+			names = append(names, n)
+		}
+	}
+	for n := range e.workflows {
+		if !e.known[n] {
+			names = append(names, n)
+		}
 	}
 	e.mu.RUnlock()
 	return &UnknownWorkflowError{Name: name, Suggestions: closest(name, names), Known: len(names)}
+}
+
+// CheckMethod returns an *UnknownMethodError unless a worker has registered
+// the service method on this store (or on this engine).
+func (e *Engine) CheckMethod(ctx context.Context, service, method string) error {
+	if e.isMethodKnown(service, method) {
+		return nil
+	}
+	if _, err := e.Workers(ctx); err != nil {
+		return err
+	}
+	if e.isMethodKnown(service, method) {
+		return nil
+	}
+	e.mu.RLock()
+	var names []string
+	for k := range e.known {
+		if m, ok := strings.CutPrefix(k, "method "); ok {
+			names = append(names, m)
+		}
+	}
+	for _, s := range e.services {
+		for m := range s.Methods {
+			names = append(names, s.Name+"."+m)
+		}
+	}
+	e.mu.RUnlock()
+	full := service + "." + method
+	return &UnknownMethodError{Name: full, Suggestions: closest(full, names)}
+}
+
+func (e *Engine) isMethodKnown(service, method string) bool {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if s := e.services[service]; s != nil && s.Methods[method] != nil {
+		return true
+	}
+	return e.known[methodKey(service, method)]
+}
+
+// UnknownMethodError reports a task for a service method that no worker
+// has ever registered on the store.
+type UnknownMethodError struct {
+	// Name is "service.method".
+	Name        string
+	Suggestions []string
+}
+
+func (e *UnknownMethodError) Error() string {
+	if len(e.Suggestions) > 0 {
+		return fmt.Sprintf("unknown service method %q — did you mean %s?", e.Name, quoteOr(e.Suggestions))
+	}
+	return fmt.Sprintf("unknown service method %q: no worker on this store has registered it", e.Name)
+}
+
+func quoteOr(names []string) string {
+	q := make([]string, len(names))
+	for i, s := range names {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, " or ")
 }
 
 func (e *Engine) isKnown(name string) bool {
@@ -265,6 +339,8 @@ func closest(name string, names []string) []string {
 	}
 	limit := max(2, len(name)/3)
 	var cs []cand
+	sort.Strings(names)
+	names = slices.Compact(names)
 	for _, n := range names {
 		d := distance(strings.ToLower(name), strings.ToLower(n))
 		if d <= limit || strings.Contains(strings.ToLower(n), strings.ToLower(name)) {

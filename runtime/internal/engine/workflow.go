@@ -79,6 +79,9 @@ func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent st
 	if !changed {
 		return nil
 	}
+	if err := e.checkTargets(ctx, st, out); err != nil {
+		return err
+	}
 	return e.commit(ctx, st, version, env.ID, wasParked, out)
 }
 
