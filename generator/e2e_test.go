@@ -3,10 +3,13 @@ package generator_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -144,4 +147,94 @@ func TestRegisterCarriesTaskOptions(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	require.Equal(t, 7, calls, "maxAttempts from x-infgen-retry")
+}
+
+// TestDeclaredErrorReachesTheWorkflowTyped answers CreateInvoice with a 402
+// problem body from a real HTTP server. The generated client decodes it into
+// *CreateInvoiceError; the service runs in one worker (generated Register)
+// and the workflow in another that never calls Register, and errors.As on
+// the generated type matches in the workflow, with the status, headers and
+// decoded problem body, after a single attempt.
+func TestDeclaredErrorReachesTheWorkflowTyped(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.Header().Set("X-Decline-Code", "insufficient_funds")
+		w.WriteHeader(http.StatusPaymentRequired)
+		_, _ = io.WriteString(w, `{"type":"https://example.com/declined","title":"Card declined","status":402,"detail":"insufficient funds"}`)
+	}))
+	t.Cleanup(srv.Close)
+
+	tr, store := memory.New(), memstore.New()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	services, err := worker.New(worker.Options{Transport: tr, Storage: store, Logger: logger})
+	require.NoError(t, err)
+	require.NoError(t, expected.Register(services, expected.NewHTTPClient(srv.URL)))
+	workflows, err := worker.New(worker.Options{Transport: tr, Storage: store, Logger: logger})
+	require.NoError(t, err)
+	billing := expected.NewBillingStub()
+	require.NoError(t, worker.RegisterWorkflow(workflows, "bill", func(ctx workflow.Context, customer string) (string, error) {
+		_, err := billing.CreateInvoice(ctx, &expected.CreateInvoiceInput{Body: &expected.NewInvoice{Customer: customer}})
+		var declined *expected.CreateInvoiceError
+		if !errors.As(err, &declined) {
+			return "", fmt.Errorf("not a *CreateInvoiceError: %T %w", err, err)
+		}
+		var te *workflow.TaskError
+		if !errors.As(err, &te) {
+			return "", errors.New("not a *TaskError")
+		}
+		return fmt.Sprintf("%d %s: %s (code %s, %d attempt)", declined.StatusCode, *declined.Body.Title, *declined.Body.Detail,
+			declined.Header.Get("X-Decline-Code"), te.Attempts), nil
+	}))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	require.NoError(t, services.Start(ctx))
+	require.NoError(t, workflows.Start(ctx))
+	c, err := client.New(ctx, client.Options{Transport: tr, Storage: store, PollInterval: 20 * time.Millisecond})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_ = c.Close()
+		_ = workflows.Stop()
+		_ = services.Stop()
+		_ = tr.Close()
+	})
+	got, err := client.Execute[string](ctx, c, client.StartParams{Workflow: "bill", Input: "acme"})
+	require.NoError(t, err)
+	require.Equal(t, "402 Card declined: insufficient funds (code insufficient_funds, 1 attempt)", got)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Equal(t, 1, calls, "a 402 is not retried")
+}
+
+// TestErrorTypesRoundTrip checks the generated ErrorTypes: every declared
+// error and APIError is named after the service and encodes to JSON and
+// back without loss.
+func TestErrorTypesRoundTrip(t *testing.T) {
+	t.Parallel()
+	title := "bad"
+	for _, e := range []error{
+		&expected.CreateInvoiceError{StatusCode: 402, Header: http.Header{"X-A": {"1"}}, Message: "m", Body: &expected.Problem{Title: &title}},
+		&expected.APIError{Operation: "GetInvoice", StatusCode: 418, Message: "teapot"},
+	} {
+		var found bool
+		for _, et := range expected.ErrorTypes() {
+			if !et.Match(e) {
+				continue
+			}
+			require.False(t, found, "one type matches %T", e)
+			found = true
+			require.Equal(t, expected.ServiceName+"."+reflect.TypeOf(e).Elem().Name(), et.Name)
+			b, err := et.Marshal(e)
+			require.NoError(t, err)
+			back, err := et.Unmarshal(b)
+			require.NoError(t, err)
+			require.Equal(t, e, back)
+		}
+		require.True(t, found, "no error type for %T", e)
+	}
 }

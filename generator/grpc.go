@@ -27,6 +27,7 @@ const (
 	grpcPathCodec    = "github.com/infgen/infgen/runtime/codec"
 	grpcPathWorker   = "github.com/infgen/infgen/runtime/worker"
 	grpcPathWorkflow = "github.com/infgen/infgen/runtime/workflow"
+	grpcPathFailure  = "github.com/infgen/infgen/runtime/failure"
 )
 
 // grpcLocalName reports whether name is a parameter, receiver or local
@@ -156,7 +157,7 @@ func (g *grpcGen) render(name string, fn func(*jen.File)) ([]byte, error) {
 	}
 	for _, path := range []string{
 		grpcPathGRPC, grpcPathProto,
-		grpcPathService, grpcPathAPI, grpcPathCodec, grpcPathWorker, grpcPathWorkflow, pkgRetry,
+		grpcPathService, grpcPathAPI, grpcPathCodec, grpcPathWorker, grpcPathWorkflow, pkgRetry, grpcPathFailure,
 	} {
 		f.ImportName(path, path[strings.LastIndex(path, "/")+1:])
 	}

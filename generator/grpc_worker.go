@@ -27,6 +27,7 @@ func (g *grpcGen) workerFile(f *jen.File) {
 			jen.Return(jen.Id("w").Dot("RegisterService").Call(
 				jen.Qual(grpcPathWorker, "Service").Values(grpcFields(
 					grpcField("Name", jen.Id(n.ServiceName)),
+					grpcField("Errors", grpcErrorTypes()),
 					grpcField("Methods", jen.Index().Qual(grpcPathWorker, "Method").ValuesFunc(func(vg *jen.Group) {
 						for _, m := range s.Methods {
 							fields := []jen.Code{
@@ -48,6 +49,12 @@ func (g *grpcGen) workerFile(f *jen.File) {
 			)),
 		))
 	}
+}
+
+// grpcErrorTypes are the error types of a gRPC service: its status errors,
+// which reach the workflow as *grpcapi.StatusError.
+func grpcErrorTypes() jen.Code {
+	return jen.Index().Qual(grpcPathFailure, "ErrorType").Values(jen.Qual(grpcPathAPI, "StatusErrorType").Call())
 }
 
 // stubFile declares, per service, the workflow stub.
@@ -94,6 +101,7 @@ func (g *grpcGen) stubMethods(f *jen.File, s ir.Service, n ir.GRPCNames, m ir.Me
 				grpcField("Method", jen.Lit(grpcRPCName(m))),
 				grpcField("Codec", jen.Qual(grpcPathCodec, "Proto").Values()),
 				grpcField("Input", jen.Id("in")),
+				grpcField("Errors", grpcErrorTypes()),
 			)...),
 			jen.Id("s").Dot("opts").Op("..."),
 		)),

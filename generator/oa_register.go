@@ -11,7 +11,7 @@ import (
 // registerFile declares Register, which hosts an implementation in a worker.
 func (g *oapiGen) registerFile(f *jen.File) {
 	svc := g.svc
-	f.Add(comment("Register hosts impl (usually an *HTTPClient) in w under ServiceName, one\ntask handler per method, with payloads encoded as JSON."))
+	f.Add(comment("Register hosts impl (usually an *HTTPClient) in w under ServiceName, one\ntask handler per method, with payloads encoded as JSON and failures of the\nErrorTypes recorded with their type."))
 	f.Func().Id("Register").Params(
 		jen.Id("w").Op("*").Qual(pkgWorker, "Worker"),
 		jen.Id("impl").Id(svc.Name),
@@ -22,7 +22,8 @@ func (g *oapiGen) registerFile(f *jen.File) {
 		),
 		jen.Return(jen.Id("w").Dot("RegisterService").Call(
 			jen.Qual(pkgWorker, "Service").Values(jen.Dict{
-				jen.Id("Name"): jen.Id("ServiceName"),
+				jen.Id("Name"):   jen.Id("ServiceName"),
+				jen.Id("Errors"): jen.Id("ErrorTypes").Call(),
 				jen.Id("Methods"): jen.Index().Qual(pkgWorker, "Method").ValuesFunc(func(vg *jen.Group) {
 					for _, m := range svc.Methods {
 						fields := jen.Dict{
@@ -75,6 +76,7 @@ func (g *oapiGen) stubFile(f *jen.File) {
 					jen.Id("Method"):  jen.Lit(m.Name),
 					jen.Id("Codec"):   jen.Qual(pkgCodec, "JSON").Values(),
 					jen.Id("Input"):   jen.Id("in"),
+					jen.Id("Errors"):  jen.Id("ErrorTypes").Call(),
 				}),
 				jen.Id("s").Dot("opts").Op("..."),
 			)),

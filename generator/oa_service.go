@@ -32,6 +32,7 @@ func (g *oapiGen) serviceFile(f *jen.File) {
 		g.errorType(f, m)
 	}
 	g.apiErrorType(f)
+	g.errorTypesFunc(f)
 }
 
 // methodDoc documents an interface method.
@@ -207,6 +208,35 @@ func (g *oapiGen) errorType(f *jen.File, m ir.Method) {
 	f.Add(comment("Error describes the failed call."))
 	f.Func().Params(jen.Id("e").Op("*").Id(name)).Id("Error").Params().String().Block(
 		jen.Return(jen.Qual(pkgHTTPAPI, "ErrorMessage").Call(jen.Lit(m.Name), jen.Id("e").Dot("StatusCode"), jen.Id("e").Dot("Message"))),
+	)
+}
+
+// errorTypesFunc declares ErrorTypes, the package's error types as they
+// cross processes: the method errors, then APIError, each named
+// "<service name>.<type>". Register hands them to the worker (which
+// records a failure's type and payload) and the stub to every call (so
+// that the workflow decodes the failure into its type). A function, not a
+// variable: generated packages hold no mutable state.
+func (g *oapiGen) errorTypesFunc(f *jen.File) {
+	var names []string
+	for _, m := range g.svc.Methods {
+		if hasErrorType(m) {
+			names = append(names, ir.ErrorName(m.Name))
+		}
+	}
+	names = append(names, "APIError")
+	f.Add(comment("ErrorTypes lists the error types of " + g.svc.Name + " that reach a workflow typed:\n" +
+		"a task failing with one of them is recorded with the type's name and JSON\n" +
+		"encoding, and errors.As matches it in the workflow, in any process and on\n" +
+		"replay. Register and the stub pass them on; pass them yourself in\n" +
+		"workflow.ChildCall.Errors to match them in a child's failure."))
+	f.Func().Id("ErrorTypes").Params().Index().Qual(pkgFailure, "ErrorType").Block(
+		jen.Return(jen.Index().Qual(pkgFailure, "ErrorType").ValuesFunc(func(vg *jen.Group) {
+			for _, n := range names {
+				vg.Line().Qual(pkgFailure, "JSONType").Types(jen.Id(n)).Call(jen.Id("ServiceName").Op("+").Lit("." + n))
+			}
+			vg.Line()
+		})),
 	)
 }
 

@@ -25,7 +25,7 @@ func OutputName(method string) string { return method + "Output" }
 func FixedNames() []string {
 	return []string{
 		"ServiceName", "Register", "HTTPClient", "NewHTTPClient", "HTTPOption",
-		"WithHTTPClient", "WithHeader", "Date", "APIError",
+		"WithHTTPClient", "WithHeader", "Date", "APIError", "ErrorTypes",
 	}
 }
 

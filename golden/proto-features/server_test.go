@@ -75,8 +75,10 @@ func (s *inventoryServer) last() seen {
 	return s.calls[len(s.calls)-1]
 }
 
-// failure turns an item id such as "code:UNAVAILABLE" or
-// "retryinfo:RESOURCE_EXHAUSTED:3s" into the status the server answers.
+// failure turns an item id such as "code:UNAVAILABLE",
+// "retryinfo:RESOURCE_EXHAUSTED:3s" or "badrequest:INVALID_ARGUMENT:id"
+// (with a google.rpc.BadRequest naming the field) into the status the
+// server answers.
 func failure(id string) error {
 	parts := strings.Split(id, ":")
 	if len(parts) < 2 {
@@ -93,6 +95,15 @@ func failure(id string) error {
 			return status.Errorf(codes.Internal, "bad delay %q", parts[2])
 		}
 		withDetails, err := st.WithDetails(&errdetails.RetryInfo{RetryDelay: durationpb.New(d)})
+		if err != nil {
+			return err
+		}
+		st = withDetails
+	}
+	if parts[0] == "badrequest" && len(parts) == 3 {
+		withDetails, err := st.WithDetails(&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{
+			{Field: parts[2], Description: "not allowed"},
+		}})
 		if err != nil {
 			return err
 		}

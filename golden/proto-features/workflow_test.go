@@ -2,14 +2,19 @@ package features_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/status"
 
 	inv "github.com/infgen/infgen/golden/proto-features/out"
 	"github.com/infgen/infgen/runtime/client"
+	"github.com/infgen/infgen/runtime/grpcapi"
 	"github.com/infgen/infgen/runtime/retry"
 	memstore "github.com/infgen/infgen/runtime/storage/memory"
 	"github.com/infgen/infgen/runtime/transport/memory"
@@ -100,4 +105,50 @@ func TestWorkflowCallsGRPCServiceThroughWorker(t *testing.T) {
 	_, err = client.Execute[string](ctx, c, client.StartParams{Workflow: "lookup", Input: "code:NOT_FOUND"})
 	require.ErrorContains(t, err, "NotFound")
 	require.Len(t, srv.keys("GetItem"), len(keys)+1, "a permanent error is not retried")
+}
+
+// inspect looks into a failed call's status: code, message and details.
+func inspect(ctx workflow.Context, id string) (string, error) {
+	_, err := inv.NewInventory2Stub().GetItem(ctx, &inv.GetItemRequest{Id: id})
+	var st *grpcapi.StatusError
+	if !errors.As(err, &st) {
+		return "", fmt.Errorf("not a *grpcapi.StatusError: %w", err)
+	}
+	out := fmt.Sprintf("%s %q", st.Code(), st.Message())
+	for _, d := range st.Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok {
+			out += " bad field " + br.GetFieldViolations()[0].GetField()
+		}
+	}
+	return out + " / status.Code " + status.Code(err).String(), nil
+}
+
+// TestStatusWithDetailsReachesTheWorkflow has the server fail with a status
+// carrying a google.rpc.BadRequest: the workflow, in a worker that does not
+// host the service, inspects the code, message and details.
+func TestStatusWithDetailsReachesTheWorkflow(t *testing.T) {
+	t.Parallel()
+	_, conn := startServer(t)
+	tr, store := memory.New(), memstore.New()
+	services, err := worker.New(worker.Options{Transport: tr, Storage: store, Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	require.NoError(t, inv.RegisterInventory2(services, inv.NewInventory2GRPCClient(conn)))
+	workflows, err := worker.New(worker.Options{Transport: tr, Storage: store, Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	require.NoError(t, worker.RegisterWorkflow(workflows, "inspect", inspect))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	require.NoError(t, services.Start(ctx))
+	require.NoError(t, workflows.Start(ctx))
+	c, err := client.New(ctx, client.Options{Transport: tr, Storage: store, PollInterval: 20 * time.Millisecond})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_ = c.Close()
+		_ = workflows.Stop()
+		_ = services.Stop()
+		_ = tr.Close()
+	})
+	got, err := client.Execute[string](ctx, c, client.StartParams{Workflow: "inspect", Input: "badrequest:INVALID_ARGUMENT:id"})
+	require.NoError(t, err)
+	require.Equal(t, `InvalidArgument "failing as asked: badrequest:INVALID_ARGUMENT:id" bad field id / status.Code InvalidArgument`, got)
 }

@@ -53,9 +53,18 @@ func (e *WorkflowError) Error() string {
 func (e *WorkflowError) Unwrap() error { return e.Cause }
 
 // RemoteError is an error that happened in another process or an earlier
-// run, known by its message.
+// run and that the workflow cannot decode into a Go type: known by its
+// message and, when the service named its type (see [ErrorType]), by that
+// type's name and encoded value. A workflow whose calls name the type (as
+// generated stubs do) receives the typed error instead.
 type RemoteError struct {
 	Message string
+	// Type is the registered name of the error's type ("PaymentService.RequestPaymentError"),
+	// or empty for an error of no registered type.
+	Type string
+	// Payload is the error encoded by its type (JSON for generated OpenAPI
+	// errors), when Type is set.
+	Payload []byte
 }
 
 func (e *RemoteError) Error() string { return e.Message }

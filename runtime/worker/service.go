@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/failure"
 	"github.com/infgen/infgen/runtime/retry"
 )
 
@@ -31,6 +32,11 @@ type Service struct {
 	// Name is the service name used by workflow stubs.
 	Name    string
 	Methods []Method
+	// Errors are the error types the methods fail with (generated packages
+	// pass their ErrorTypes()): such a failure crosses to the workflow as
+	// the type's name and payload, and a workflow whose call names the type
+	// receives it typed.
+	Errors []failure.ErrorType
 }
 
 // Handle adapts a typed method to a HandlerFunc using codec c.

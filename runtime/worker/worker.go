@@ -126,7 +126,7 @@ func (w *Worker) RegisterService(s Service, opts ...ServiceOption) error {
 	if s.Name == "" {
 		return errors.New("worker: service name is empty")
 	}
-	svc := &engine.Service{Name: s.Name, Methods: map[string]*engine.Method{}, Timeout: o.timeout}
+	svc := &engine.Service{Name: s.Name, Methods: map[string]*engine.Method{}, Timeout: o.timeout, Errors: s.Errors}
 	svc.Retry = retry.Default()
 	if o.retry != nil {
 		svc.Retry = *o.retry

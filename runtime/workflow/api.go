@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/failure"
 	"github.com/infgen/infgen/runtime/internal/replay"
 )
 
@@ -59,6 +60,11 @@ type Call struct {
 	// services, codec.Proto for gRPC services).
 	Codec codec.Codec
 	Input any
+	// Errors are the error types the service may fail with (generated
+	// stubs pass their package's ErrorTypes()): a failure of one of them
+	// reaches the workflow as that type, so errors.As matches it, in any
+	// process and on replay. Other failures are *RemoteError.
+	Errors []failure.ErrorType
 }
 
 // CallOption adjusts one task call.
@@ -96,4 +102,8 @@ type ChildCall struct {
 	Input any
 	// Tags are added to the child.
 	Tags []string
+	// Errors are error types the child may fail with (for example the
+	// ErrorTypes() of a generated package whose stub the child calls), to
+	// decode in the ChildError's causes as with Call.Errors.
+	Errors []failure.ErrorType
 }

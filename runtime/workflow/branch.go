@@ -6,7 +6,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/infgen/infgen/runtime/internal/errconv"
 	"github.com/infgen/infgen/runtime/internal/history"
 	"github.com/infgen/infgen/runtime/internal/replay"
 )
@@ -33,20 +32,21 @@ func Go[T any](ctx Context, fn func(ctx Context) (T, error)) Deferred[T] {
 // round-trip through JSON.
 func Inline[T any](ctx Context, name string, fn func() (T, error)) (T, error) {
 	var zero T
+	types := ctx.coroutine().Scheduler().ErrorTypes()
 	f := ctx.coroutine().Inline(name, func() ([]byte, *history.Error) {
 		v, err := fn()
 		if err != nil {
-			return nil, errconv.FromError(err)
+			return nil, types.FromError(err)
 		}
 		b, err := json.Marshal(v)
 		if err != nil {
-			return nil, errconv.FromError(fmt.Errorf("workflow: encode result of inline step %q: %w", name, err))
+			return nil, types.FromError(fmt.Errorf("workflow: encode result of inline step %q: %w", name, err))
 		}
 		return b, nil
 	})
 	raw, rec := f.Value()
 	if rec != nil {
-		return zero, errconv.ToError(rec)
+		return zero, types.ToError(rec)
 	}
 	var v T
 	if len(raw) > 0 {

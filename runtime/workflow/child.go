@@ -22,6 +22,8 @@ func ExecuteChild[Out any](ctx Context, call ChildCall) Deferred[Out] {
 		return &deferred[Out]{f: f}
 	}
 	s := ctx.coroutine().Scheduler()
+	types := s.ErrorTypes()
+	types.Add(call.Errors...)
 	id := call.ID
 	cmd := history.Command{Kind: history.CommandChild, Name: call.Workflow, Input: in, Codec: "json", Tags: call.Tags}
 	seq := s.NextSeq()
@@ -34,7 +36,7 @@ func ExecuteChild[Out any](ctx Context, call ChildCall) Deferred[Out] {
 	if rec := s.State().Commands; f.Seq < len(rec) {
 		childID = rec[f.Seq].ChildID
 	}
-	return &deferred[Out]{f: f, decode: decoder[Out](codec.JSON{}), wrap: func(err error) error {
+	return &deferred[Out]{f: f, decode: decoder[Out](codec.JSON{}), types: types, wrap: func(err error) error {
 		var ce *failure.ChildError
 		if asChild(err, &ce) {
 			return err

@@ -10,6 +10,9 @@ type deferred[T any] struct {
 	f      *replay.Future
 	decode func([]byte) (T, error)
 	wrap   func(error) error // adds context to a recorded error (task, child)
+	// types decode recorded errors: the error types of the workflow
+	// execution (nil: none).
+	types *errconv.Types
 }
 
 func (d *deferred[T]) future() *replay.Future { return d.f }
@@ -33,7 +36,11 @@ func (d *deferred[T]) result() (T, error) {
 	}
 	raw, rec := d.f.Value()
 	if rec != nil {
-		err := errconv.ToError(rec)
+		var types errconv.Types
+		if d.types != nil {
+			types = *d.types
+		}
+		err := types.ToError(rec)
 		if d.wrap != nil {
 			err = d.wrap(err)
 		}

@@ -56,7 +56,9 @@ func Define[In, Out any](name string, fn func(ctx Context, in In) (Out, error), 
 				return next.Input, &history.Error{Kind: history.ErrorKindContinueAsNew, Message: next.Error()}
 			}
 			if err != nil {
-				return nil, errconv.FromError(err)
+				// Errors of the types the workflow's calls named keep
+				// their type and payload for the parent or the client.
+				return nil, co.Scheduler().ErrorTypes().FromError(err)
 			}
 			b, err := json.Marshal(out)
 			if err != nil {

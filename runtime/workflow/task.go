@@ -28,11 +28,13 @@ func Dispatch[Out any](ctx Context, call Call, opts ...CallOption) Deferred[Out]
 		f.ResolveLocal(nil, fmt.Errorf("workflow: encode input of %s: %w", name, err))
 		return &deferred[Out]{f: f}
 	}
+	types := ctx.coroutine().Scheduler().ErrorTypes()
+	types.Add(call.Errors...)
 	f := ctx.coroutine().Issue(history.Command{
 		Kind: history.CommandTask, Name: name, Input: in, Codec: c.Name(),
 		Meta: o.meta, Timeout: o.timeout,
 	})
-	return &deferred[Out]{f: f, decode: decoder[Out](c)}
+	return &deferred[Out]{f: f, decode: decoder[Out](c), types: types}
 }
 
 func encodeInput(c codec.Codec, in any) ([]byte, error) {
@@ -62,7 +64,8 @@ type TaskError = failure.TaskError
 // ChildError is returned when a child workflow failed; see failure.ChildError.
 type ChildError = failure.ChildError
 
-// RemoteError is an error known by its message; see failure.RemoteError.
+// RemoteError is an error known by its message (and the name and payload
+// of a type the workflow does not know); see failure.RemoteError.
 type RemoteError = failure.RemoteError
 
 // TimeoutError reports a timeout; see failure.TimeoutError.

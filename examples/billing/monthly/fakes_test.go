@@ -27,10 +27,12 @@ import (
 // way a test replaces the real APIs: Register accepts any implementation.
 type company struct {
 	mu        sync.Mutex
-	declined  bool              // RequestPayment fails for good
+	declined  bool              // RequestPayment answers 402: card declined
+	invalid   bool              // RequestPayment answers 422: invalid request
 	canceled  bool              // GetSubscription reports the subscription canceled
 	charges   map[string]string // idempotency key → month
 	emails    []string          // kinds
+	notices   []string          // bodies of the payment-failure emails
 	cancelled []string          // reasons
 }
 
@@ -43,8 +45,16 @@ func (c *company) GetConsumption(_ context.Context, in *consumption.GetConsumpti
 }
 
 func (c *company) RequestPayment(ctx context.Context, in *payment.RequestPaymentInput) (*payment.RequestPaymentOutput, error) {
+	// Failures as the generated HTTP client reports them: the declared
+	// error type with the decoded problem body, marked permanent.
 	if c.declined {
-		return nil, service.Permanent(errors.New("card declined"))
+		detail := "the card of " + in.Body.CustomerID + " was declined for " + in.Body.Month
+		return nil, service.Permanent(&payment.RequestPaymentError{StatusCode: 402, Message: "card declined",
+			Body: &payment.Problem{Title: "Card declined", Status: 402, Detail: &detail}})
+	}
+	if c.invalid {
+		return nil, service.Permanent(&payment.RequestPaymentError{StatusCode: 422, Message: "invalid payment",
+			Body: &payment.Problem{Title: "Invalid payment", Status: 422}})
 	}
 	key := service.IdempotencyKey(ctx)
 	if key == "" {
@@ -70,6 +80,9 @@ func (c *company) SendEmail(_ context.Context, in *email.SendEmailInput) (*email
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.emails = append(c.emails, string(in.Body.Kind))
+	if in.Body.Kind == email.EmailKindPaymentFailed {
+		c.notices = append(c.notices, in.Body.Body)
+	}
 	return &email.SendEmailOutput{StatusCode: 202, Body: &email.EmailReceipt{ID: fmt.Sprint("eml_", len(c.emails))}}, nil
 }
 

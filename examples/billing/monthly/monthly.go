@@ -3,6 +3,7 @@ package monthly
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/infgen/infgen/examples/billing/gen/payment"
@@ -50,8 +51,11 @@ const (
 	EndedUnsubscribed = "unsubscribed"
 	// EndedCanceled: the subscription was canceled elsewhere.
 	EndedCanceled = "canceled"
-	// EndedPaymentFailed: a payment failed for good; the customer was told
-	// and the subscription canceled.
+	// EndedPaymentFailed: the card was declined (the payment API's 402);
+	// the customer was told and the subscription canceled. Any other
+	// payment failure (an invalid request, the API still down after the
+	// last retry) is no reason to drop the customer: the workflow fails,
+	// for an operator to retry its tasks once the cause is fixed.
 	EndedPaymentFailed = "payment_failed"
 )
 
@@ -66,7 +70,7 @@ type Result struct {
 	Invoices []string `json:"invoices"`
 	// ChargedCents is the total charged.
 	ChargedCents int64 `json:"chargedCents"`
-	// FailedMonth is the month whose payment failed, for EndedPaymentFailed.
+	// FailedMonth is the month whose card was declined, for EndedPaymentFailed.
 	FailedMonth string `json:"failedMonth,omitempty"`
 }
 
@@ -117,10 +121,13 @@ func Billing(ctx workflow.Context, in Input) (Result, error) {
 		}
 		month := monthLabel(in.FirstMonth, i)
 		err = billMonth(ctx, in, month, &res)
-		var failed *workflow.TaskError
-		if errors.As(err, &failed) && failed.Service == payment.ServiceName {
+		// The payment API's declared 402 reaches the workflow as the
+		// generated *payment.RequestPaymentError, problem body included,
+		// whichever process ran the payment and after any restart.
+		var declined *payment.RequestPaymentError
+		if errors.As(err, &declined) && declined.StatusCode == http.StatusPaymentRequired {
 			res.Ended, res.FailedMonth = EndedPaymentFailed, month
-			return res, compensate(ctx, in, month, failed)
+			return res, compensate(ctx, in, month, declined)
 		}
 		if err != nil {
 			return res, err

@@ -15,6 +15,7 @@ import (
 	"github.com/infgen/infgen/examples/billing/gen/subscription"
 	"github.com/infgen/infgen/examples/billing/monthly"
 	"github.com/infgen/infgen/runtime/client"
+	"github.com/infgen/infgen/runtime/failure"
 	"github.com/infgen/infgen/runtime/worker"
 	"github.com/infgen/infgen/runtime/workflowtest"
 )
@@ -61,7 +62,28 @@ func TestBillingCompensatesAFailedPayment(t *testing.T) {
 	require.Equal(t, "2026-11", res.FailedMonth)
 	require.Empty(t, res.Months)
 	require.Equal(t, []string{"payment_failed"}, c.emails, "the customer is told")
+	require.Equal(t, []string{"We could not charge your card for 2026-11 (the card of cus_1 was declined for 2026-11). Your subscription is canceled."},
+		c.notices, "why, from the 402's problem body")
 	require.Equal(t, []string{"payment failed for 2026-11"}, c.cancelled, "and the subscription canceled")
+}
+
+// TestBillingFailsOnOtherPaymentErrors has the payment API reject the
+// request (422): not the customer's fault, so no compensation; the workflow
+// fails with the typed error for an operator to look at.
+func TestBillingFailsOnOtherPaymentErrors(t *testing.T) {
+	t.Parallel()
+	c := newCompany()
+	c.invalid = true
+	cl, id := start(t, c, 3, 10*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_, err := client.Result[monthly.Result](ctx, cl, id)
+	var te *failure.TaskError
+	require.ErrorAs(t, err, &te)
+	require.Equal(t, payment.ServiceName, te.Service)
+	require.ErrorContains(t, err, "422")
+	require.Empty(t, c.emails)
+	require.Empty(t, c.cancelled, "the subscription stays")
 }
 
 func TestBillingStopsWhenCanceledElsewhere(t *testing.T) {

@@ -65,3 +65,15 @@ func TestReplayDetectsAChangedWorkflow(t *testing.T) {
 		require.Contains(t, err.Error(), "GetSubscription", name)
 	}
 }
+
+// TestReplayRejectsADeclineRecordedUntyped replays payment_failed_untyped,
+// recorded before task errors carried their type: its 402 decodes as a
+// RemoteError, the current code does not take the compensation branch, and
+// Replay reports the difference. Changing what a workflow branches on is a
+// change of its code like any other: instances started before it finish on
+// the old version (workflow.Version), and this check is what tells.
+func TestReplayRejectsADeclineRecordedUntyped(t *testing.T) {
+	t.Parallel()
+	err := workflowtest.Replay(monthly.Definition(), readHistory(t, "payment_failed_untyped"))
+	require.ErrorContains(t, err, "not deterministic at step 10: history has task EmailService.SendEmail")
+}

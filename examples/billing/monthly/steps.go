@@ -61,13 +61,14 @@ func billMonth(ctx workflow.Context, in Input, month string, res *Result) error 
 	return nil
 }
 
-// compensate undoes the subscription after a payment failed for good: it
-// tells the customer and cancels the subscription, both at once.
-func compensate(ctx workflow.Context, in Input, month string, failed *workflow.TaskError) error {
+// compensate undoes the subscription after the card was declined: it tells
+// the customer why, from the payment API's problem body, and cancels the
+// subscription, both at once.
+func compensate(ctx workflow.Context, in Input, month string, declined *payment.RequestPaymentError) error {
 	notice := email.NewEmailServiceStub().DispatchSendEmail(ctx, &email.SendEmailInput{Body: &email.Email{
 		To: in.Email, Kind: email.EmailKindPaymentFailed,
 		Subject: fmt.Sprintf("Payment for %s failed: subscription canceled", month),
-		Body:    fmt.Sprintf("We could not charge your card for %s (%v). Your subscription is canceled.", month, failed.Cause),
+		Body:    fmt.Sprintf("We could not charge your card for %s (%s). Your subscription is canceled.", month, declineReason(declined)),
 	}})
 	cancel := subscription.NewSubscriptionServiceStub().DispatchCancelSubscription(ctx, &subscription.CancelSubscriptionRequest{
 		CustomerId: in.CustomerID, Reason: "payment failed for " + month,
@@ -76,6 +77,18 @@ func compensate(ctx workflow.Context, in Input, month string, failed *workflow.T
 		return fmt.Errorf("compensate failed payment of %s for %s: %w", in.CustomerID, month, err)
 	}
 	return nil
+}
+
+// declineReason is the problem detail of a declined payment, or its title,
+// or the start of the response body when it had no problem body.
+func declineReason(declined *payment.RequestPaymentError) string {
+	switch b := declined.Body; {
+	case b != nil && b.Detail != nil && *b.Detail != "":
+		return *b.Detail
+	case b != nil && b.Title != "":
+		return b.Title
+	}
+	return declined.Message
 }
 
 // money formats cents, e.g. 12.34 EUR.

@@ -28,6 +28,7 @@ func (s BrokenRedocDiscriminatorStub) GetFoo(ctx workflow.Context, in *GetFooInp
 func (s BrokenRedocDiscriminatorStub) DispatchGetFoo(ctx workflow.Context, in *GetFooInput) workflow.Deferred[*GetFooOutput] {
 	return workflow.Dispatch[*GetFooOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetFoo",
 		Service: ServiceName,

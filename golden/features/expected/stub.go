@@ -28,6 +28,7 @@ func (s BillingStub) CreateInvoice(ctx workflow.Context, in *CreateInvoiceInput)
 func (s BillingStub) DispatchCreateInvoice(ctx workflow.Context, in *CreateInvoiceInput) workflow.Deferred[*CreateInvoiceOutput] {
 	return workflow.Dispatch[*CreateInvoiceOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreateInvoice",
 		Service: ServiceName,
@@ -43,6 +44,7 @@ func (s BillingStub) DeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesID
 func (s BillingStub) DispatchDeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesIDInput) workflow.Deferred[*DeleteInvoicesIDOutput] {
 	return workflow.Dispatch[*DeleteInvoicesIDOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "DeleteInvoicesID",
 		Service: ServiceName,
@@ -58,6 +60,7 @@ func (s BillingStub) GetInvoice(ctx workflow.Context, in *GetInvoiceInput) (*Get
 func (s BillingStub) DispatchGetInvoice(ctx workflow.Context, in *GetInvoiceInput) workflow.Deferred[*GetInvoiceOutput] {
 	return workflow.Dispatch[*GetInvoiceOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetInvoice",
 		Service: ServiceName,
@@ -73,6 +76,7 @@ func (s BillingStub) ListInvoices(ctx workflow.Context, in *ListInvoicesInput) (
 func (s BillingStub) DispatchListInvoices(ctx workflow.Context, in *ListInvoicesInput) workflow.Deferred[*ListInvoicesOutput] {
 	return workflow.Dispatch[*ListInvoicesOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "ListInvoices",
 		Service: ServiceName,
@@ -88,6 +92,7 @@ func (s BillingStub) PutLines(ctx workflow.Context, in *PutLinesInput) (*PutLine
 func (s BillingStub) DispatchPutLines(ctx workflow.Context, in *PutLinesInput) workflow.Deferred[*PutLinesOutput] {
 	return workflow.Dispatch[*PutLinesOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "PutLines",
 		Service: ServiceName,
@@ -103,6 +108,7 @@ func (s BillingStub) Upload(ctx workflow.Context, in *UploadInput) (*UploadOutpu
 func (s BillingStub) DispatchUpload(ctx workflow.Context, in *UploadInput) workflow.Deferred[*UploadOutput] {
 	return workflow.Dispatch[*UploadOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "Upload",
 		Service: ServiceName,

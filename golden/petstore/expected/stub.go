@@ -28,6 +28,7 @@ func (s SwaggerPetstoreStub) CreatePets(ctx workflow.Context, in *CreatePetsInpu
 func (s SwaggerPetstoreStub) DispatchCreatePets(ctx workflow.Context, in *CreatePetsInput) workflow.Deferred[*CreatePetsOutput] {
 	return workflow.Dispatch[*CreatePetsOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreatePets",
 		Service: ServiceName,
@@ -43,6 +44,7 @@ func (s SwaggerPetstoreStub) ListPets(ctx workflow.Context, in *ListPetsInput) (
 func (s SwaggerPetstoreStub) DispatchListPets(ctx workflow.Context, in *ListPetsInput) workflow.Deferred[*ListPetsOutput] {
 	return workflow.Dispatch[*ListPetsOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "ListPets",
 		Service: ServiceName,
@@ -58,6 +60,7 @@ func (s SwaggerPetstoreStub) ShowPetByID(ctx workflow.Context, in *ShowPetByIDIn
 func (s SwaggerPetstoreStub) DispatchShowPetByID(ctx workflow.Context, in *ShowPetByIDInput) workflow.Deferred[*ShowPetByIDOutput] {
 	return workflow.Dispatch[*ShowPetByIDOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "ShowPetByID",
 		Service: ServiceName,

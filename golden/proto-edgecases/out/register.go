@@ -5,6 +5,8 @@ package edgev1
 
 import (
 	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/failure"
+	"github.com/infgen/infgen/runtime/grpcapi"
 	"github.com/infgen/infgen/runtime/worker"
 )
 
@@ -13,7 +15,8 @@ import (
 // NewAccountsGRPCClient(conn) as impl to forward tasks to the real server.
 func RegisterAccounts(w *worker.Worker, impl Accounts, opts ...worker.ServiceOption) error {
 	return w.RegisterService(worker.Service{
-		Name: AccountsServiceName,
+		Name:   AccountsServiceName,
+		Errors: []failure.ErrorType{grpcapi.StatusErrorType()},
 		Methods: []worker.Method{
 			{
 				Name:    "Rename",

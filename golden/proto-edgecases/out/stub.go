@@ -5,6 +5,8 @@ package edgev1
 
 import (
 	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/failure"
+	"github.com/infgen/infgen/runtime/grpcapi"
 	"github.com/infgen/infgen/runtime/workflow"
 )
 
@@ -35,6 +37,7 @@ func (s AccountsStub) DispatchRename(ctx workflow.Context, in *ServiceName) work
 		Method:  "Rename",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
 
@@ -50,6 +53,7 @@ func (s AccountsStub) DispatchSignup(ctx workflow.Context, in *Register) workflo
 		Method:  "Signup",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
 
@@ -65,5 +69,6 @@ func (s AccountsStub) DispatchWatch(ctx workflow.Context, in *Register) workflow
 		Method:  "Watch",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }

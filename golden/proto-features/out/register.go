@@ -5,6 +5,8 @@ package v1
 
 import (
 	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/failure"
+	"github.com/infgen/infgen/runtime/grpcapi"
 	"github.com/infgen/infgen/runtime/worker"
 )
 
@@ -13,7 +15,8 @@ import (
 // NewAuditGRPCClient(conn) as impl to forward tasks to the real server.
 func RegisterAudit(w *worker.Worker, impl Audit, opts ...worker.ServiceOption) error {
 	return w.RegisterService(worker.Service{
-		Name: AuditServiceName,
+		Name:   AuditServiceName,
+		Errors: []failure.ErrorType{grpcapi.StatusErrorType()},
 		Methods: []worker.Method{
 			{
 				Name:    "Record",
@@ -28,7 +31,8 @@ func RegisterAudit(w *worker.Worker, impl Audit, opts ...worker.ServiceOption) e
 // NewInventory2GRPCClient(conn) as impl to forward tasks to the real server.
 func RegisterInventory2(w *worker.Worker, impl Inventory2, opts ...worker.ServiceOption) error {
 	return w.RegisterService(worker.Service{
-		Name: Inventory2ServiceName,
+		Name:   Inventory2ServiceName,
+		Errors: []failure.ErrorType{grpcapi.StatusErrorType()},
 		Methods: []worker.Method{
 			{
 				Name:    "DispatchGetItem",

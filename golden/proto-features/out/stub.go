@@ -5,6 +5,8 @@ package v1
 
 import (
 	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/failure"
+	"github.com/infgen/infgen/runtime/grpcapi"
 	"github.com/infgen/infgen/runtime/workflow"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
@@ -32,6 +34,7 @@ func (s AuditStub) DispatchRecord(ctx workflow.Context, in *Ack) workflow.Deferr
 		Method:  "Record",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
 
@@ -58,6 +61,7 @@ func (s Inventory2Stub) DispatchDispatchGetItem2(ctx workflow.Context, in *GetIt
 		Method:  "DispatchGetItem",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
 
@@ -73,6 +77,7 @@ func (s Inventory2Stub) DispatchGetItem(ctx workflow.Context, in *GetItemRequest
 		Method:  "GetItem",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
 
@@ -92,6 +97,7 @@ func (s Inventory2Stub) DispatchLegacy(ctx workflow.Context, in *GetItemRequest)
 		Method:  "Legacy",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
 
@@ -107,6 +113,7 @@ func (s Inventory2Stub) DispatchListItems(ctx workflow.Context, in *ListItemsReq
 		Method:  "ListItems",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
 
@@ -122,6 +129,7 @@ func (s Inventory2Stub) DispatchPutItem(ctx workflow.Context, in *PutItemRequest
 		Method:  "PutItem",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
 
@@ -137,5 +145,6 @@ func (s Inventory2Stub) DispatchReset(ctx workflow.Context, in *emptypb.Empty) w
 		Method:  "Reset",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }

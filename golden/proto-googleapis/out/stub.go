@@ -6,6 +6,8 @@ package librarypb
 import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/failure"
+	"github.com/infgen/infgen/runtime/grpcapi"
 	"github.com/infgen/infgen/runtime/workflow"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
@@ -33,6 +35,7 @@ func (s LibraryStub) DispatchDeleteBook(ctx workflow.Context, in *GetBookRequest
 		Method:  "DeleteBook",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
 
@@ -48,6 +51,7 @@ func (s LibraryStub) DispatchExportBooks(ctx workflow.Context, in *ExportBooksRe
 		Method:  "ExportBooks",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
 
@@ -63,6 +67,7 @@ func (s LibraryStub) DispatchGetBook(ctx workflow.Context, in *GetBookRequest) w
 		Method:  "GetBook",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
 
@@ -78,6 +83,7 @@ func (s LibraryStub) DispatchUpdateBook(ctx workflow.Context, in *UpdateBookRequ
 		Method:  "UpdateBook",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
 
@@ -93,5 +99,6 @@ func (s LibraryStub) DispatchWatchOperations(ctx workflow.Context, in *WatchRequ
 		Method:  "WatchOperations",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }

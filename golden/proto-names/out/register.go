@@ -5,6 +5,8 @@ package api
 
 import (
 	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/failure"
+	"github.com/infgen/infgen/runtime/grpcapi"
 	"github.com/infgen/infgen/runtime/worker"
 )
 
@@ -13,7 +15,8 @@ import (
 // NewMyServiceGRPCClient(conn) as impl to forward tasks to the real server.
 func RegisterMyService(w *worker.Worker, impl MyService, opts ...worker.ServiceOption) error {
 	return w.RegisterService(worker.Service{
-		Name: MyServiceServiceName,
+		Name:   MyServiceServiceName,
+		Errors: []failure.ErrorType{grpcapi.StatusErrorType()},
 		Methods: []worker.Method{
 			{
 				Name:    "get_thing",
@@ -48,7 +51,8 @@ func RegisterMyService(w *worker.Worker, impl MyService, opts ...worker.ServiceO
 // NewOtherGRPCClient(conn) as impl to forward tasks to the real server.
 func RegisterOther(w *worker.Worker, impl Other, opts ...worker.ServiceOption) error {
 	return w.RegisterService(worker.Service{
-		Name: OtherServiceName,
+		Name:   OtherServiceName,
+		Errors: []failure.ErrorType{grpcapi.StatusErrorType()},
 		Methods: []worker.Method{
 			{
 				Name:    "x",

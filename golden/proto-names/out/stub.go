@@ -5,6 +5,8 @@ package api
 
 import (
 	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/failure"
+	"github.com/infgen/infgen/runtime/grpcapi"
 	"github.com/infgen/infgen/runtime/workflow"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
@@ -32,6 +34,7 @@ func (s MyServiceStub) DispatchGetThing(ctx workflow.Context, in *FooBar) workfl
 		Method:  "get_thing",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
 
@@ -47,6 +50,7 @@ func (s MyServiceStub) DispatchGetThing2(ctx workflow.Context, in *Outer_Inner) 
 		Method:  "GetThing",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
 
@@ -62,6 +66,7 @@ func (s MyServiceStub) DispatchNew(ctx workflow.Context, in *Outer) workflow.Def
 		Method:  "New",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
 
@@ -77,6 +82,7 @@ func (s MyServiceStub) DispatchRegister(ctx workflow.Context, in *emptypb.Empty)
 		Method:  "Register",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
 
@@ -92,6 +98,7 @@ func (s MyServiceStub) DispatchServiceName(ctx workflow.Context, in *emptypb.Emp
 		Method:  "ServiceName",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
 
@@ -107,6 +114,7 @@ func (s MyServiceStub) DispatchString(ctx workflow.Context, in *Outer) workflow.
 		Method:  "String",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
 
@@ -133,5 +141,6 @@ func (s OtherStub) DispatchX(ctx workflow.Context, in *Outer) workflow.Deferred[
 		Method:  "x",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }

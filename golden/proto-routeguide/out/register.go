@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/failure"
+	"github.com/infgen/infgen/runtime/grpcapi"
 	"github.com/infgen/infgen/runtime/retry"
 	"github.com/infgen/infgen/runtime/worker"
 )
@@ -16,7 +18,8 @@ import (
 // NewGRPCClient(conn) as impl to forward tasks to the real server.
 func Register(w *worker.Worker, impl RouteGuide, opts ...worker.ServiceOption) error {
 	return w.RegisterService(worker.Service{
-		Name: ServiceName,
+		Name:   ServiceName,
+		Errors: []failure.ErrorType{grpcapi.StatusErrorType()},
 		Methods: []worker.Method{
 			{
 				Name:    "GetFeature",

@@ -5,6 +5,8 @@ package routeguide
 
 import (
 	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/failure"
+	"github.com/infgen/infgen/runtime/grpcapi"
 	"github.com/infgen/infgen/runtime/workflow"
 )
 
@@ -31,6 +33,7 @@ func (s RouteGuideStub) DispatchGetFeature(ctx workflow.Context, in *Point) work
 		Method:  "GetFeature",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
 
@@ -46,5 +49,6 @@ func (s RouteGuideStub) DispatchListFeatures(ctx workflow.Context, in *Rectangle
 		Method:  "ListFeatures",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }

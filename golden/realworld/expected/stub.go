@@ -28,6 +28,7 @@ func (s RealWorldStub) GetStatuses(ctx workflow.Context, in *GetStatusesInput) (
 func (s RealWorldStub) DispatchGetStatuses(ctx workflow.Context, in *GetStatusesInput) workflow.Deferred[*GetStatusesOutput] {
 	return workflow.Dispatch[*GetStatusesOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetStatuses",
 		Service: ServiceName,
@@ -43,6 +44,7 @@ func (s RealWorldStub) Logout(ctx workflow.Context, in *LogoutInput) (*LogoutOut
 func (s RealWorldStub) DispatchLogout(ctx workflow.Context, in *LogoutInput) workflow.Deferred[*LogoutOutput] {
 	return workflow.Dispatch[*LogoutOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "Logout",
 		Service: ServiceName,
@@ -58,6 +60,7 @@ func (s RealWorldStub) PutAnything(ctx workflow.Context, in *PutAnythingInput) (
 func (s RealWorldStub) DispatchPutAnything(ctx workflow.Context, in *PutAnythingInput) workflow.Deferred[*PutAnythingOutput] {
 	return workflow.Dispatch[*PutAnythingOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "PutAnything",
 		Service: ServiceName,

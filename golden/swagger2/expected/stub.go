@@ -28,6 +28,7 @@ func (s InventoryStub) CreateItem(ctx workflow.Context, in *CreateItemInput) (*C
 func (s InventoryStub) DispatchCreateItem(ctx workflow.Context, in *CreateItemInput) workflow.Deferred[*CreateItemOutput] {
 	return workflow.Dispatch[*CreateItemOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreateItem",
 		Service: ServiceName,
@@ -43,6 +44,7 @@ func (s InventoryStub) ListItems(ctx workflow.Context, in *ListItemsInput) (*Lis
 func (s InventoryStub) DispatchListItems(ctx workflow.Context, in *ListItemsInput) workflow.Deferred[*ListItemsOutput] {
 	return workflow.Dispatch[*ListItemsOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "ListItems",
 		Service: ServiceName,
@@ -58,6 +60,7 @@ func (s InventoryStub) UploadPhoto(ctx workflow.Context, in *UploadPhotoInput) (
 func (s InventoryStub) DispatchUploadPhoto(ctx workflow.Context, in *UploadPhotoInput) workflow.Deferred[*UploadPhotoOutput] {
 	return workflow.Dispatch[*UploadPhotoOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "UploadPhoto",
 		Service: ServiceName,

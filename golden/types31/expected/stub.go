@@ -28,6 +28,7 @@ func (s TypeStub) GetShape(ctx workflow.Context, in *GetShapeInput) (*GetShapeOu
 func (s TypeStub) DispatchGetShape(ctx workflow.Context, in *GetShapeInput) workflow.Deferred[*GetShapeOutput] {
 	return workflow.Dispatch[*GetShapeOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetShape",
 		Service: ServiceName,
@@ -43,6 +44,7 @@ func (s TypeStub) GetShape2(ctx workflow.Context, in *GetShape2Input) (*GetShape
 func (s TypeStub) DispatchGetShape2(ctx workflow.Context, in *GetShape2Input) workflow.Deferred[*GetShape2Output] {
 	return workflow.Dispatch[*GetShape2Output](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetShape2",
 		Service: ServiceName,
@@ -58,6 +60,7 @@ func (s TypeStub) PostShapes(ctx workflow.Context, in *PostShapesInput) (*PostSh
 func (s TypeStub) DispatchPostShapes(ctx workflow.Context, in *PostShapesInput) workflow.Deferred[*PostShapesOutput] {
 	return workflow.Dispatch[*PostShapesOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "PostShapes",
 		Service: ServiceName,

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/infgen/infgen/runtime/failure"
 	"github.com/infgen/infgen/runtime/internal/replay"
 	"github.com/infgen/infgen/runtime/retry"
 	"github.com/infgen/infgen/runtime/storage"
@@ -48,6 +49,9 @@ type Service struct {
 	Methods map[string]*Method
 	Retry   retry.Policy
 	Timeout time.Duration
+	// Errors are the error types the service's failures are recorded with
+	// (type name and payload), so that workflows knowing them decode them.
+	Errors []failure.ErrorType
 }
 
 // Method is a registered service method.

@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/infgen/infgen/runtime/internal/errconv"
 	"github.com/infgen/infgen/runtime/internal/history"
 	"github.com/infgen/infgen/runtime/internal/message"
 	"github.com/infgen/infgen/runtime/service"
@@ -48,7 +49,7 @@ func (e *Engine) HandleTask(ctx context.Context, d *transport.Delivery) error {
 		out, err := e.runTask(ctx, svc, m, env, d.Headers["traceparent"])
 		if err != nil {
 			retry, after := m.Retry.Decide(env.Attempt, err)
-			res.Error = &history.Error{Kind: "service", Message: err.Error()}
+			res.Error = errconv.Types(svc.Errors).FromService(err)
 			if retry {
 				res.RetryAfter = max(after, time.Millisecond)
 			}

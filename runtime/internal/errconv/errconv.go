@@ -1,20 +1,75 @@
 package errconv
 
 import (
+	"bytes"
 	"errors"
 
 	"github.com/infgen/infgen/runtime/failure"
 	"github.com/infgen/infgen/runtime/internal/history"
 )
 
-// ToError turns a recorded error into a typed Go error.
-func ToError(r *history.Error) error {
+// Types are the error types known to one side of the wire: a service's
+// (which it encodes) or a workflow execution's (which it decodes), in the
+// order they were added. The zero value knows none.
+type Types []failure.ErrorType
+
+// Add adds types whose name is not known yet; incomplete types (no name or
+// no functions) are ignored.
+func (t *Types) Add(types ...failure.ErrorType) {
+	for _, et := range types {
+		if et.Name == "" || et.Match == nil || et.Marshal == nil || et.Unmarshal == nil {
+			continue
+		}
+		if _, ok := t.lookup(et.Name); !ok {
+			*t = append(*t, et)
+		}
+	}
+}
+
+func (t Types) lookup(name string) (failure.ErrorType, bool) {
+	for _, et := range t {
+		if et.Name == name {
+			return et, true
+		}
+	}
+	return failure.ErrorType{}, false
+}
+
+// encode records the type and payload of err itself (not of an error it
+// wraps) on rec, when err is of a known type. It reports whether it did.
+func (t Types) encode(err error, rec *history.Error) bool {
+	for _, et := range t {
+		if !et.Match(err) {
+			continue
+		}
+		payload, merr := et.Marshal(err)
+		if merr != nil {
+			return false
+		}
+		rec.Type, rec.Payload = et.Name, payload
+		return true
+	}
+	return false
+}
+
+// ToError turns a recorded error into a Go error knowing no error types:
+// typed errors stay *failure.RemoteError.
+func ToError(r *history.Error) error { return Types(nil).ToError(r) }
+
+// FromError records a Go error knowing no error types.
+func FromError(err error) *history.Error { return Types(nil).FromError(err) }
+
+// ToError turns a recorded error into a typed Go error. An error recorded
+// with a type in t is decoded into that type; one with an unknown type, or
+// whose payload does not decode, is a *failure.RemoteError carrying the
+// type name and payload.
+func (t Types) ToError(r *history.Error) error {
 	if r == nil {
 		return nil
 	}
 	var cause error
 	if r.Cause != nil {
-		cause = ToError(r.Cause)
+		cause = t.ToError(r.Cause)
 	}
 	switch r.Kind {
 	case "task":
@@ -29,37 +84,83 @@ func ToError(r *history.Error) error {
 	case "canceled":
 		return &failure.CanceledError{Reason: r.Message}
 	}
+	if r.Type != "" {
+		if et, ok := t.lookup(r.Type); ok {
+			if err, derr := et.Unmarshal(r.Payload); derr == nil && err != nil {
+				return err
+			}
+		}
+		return &failure.RemoteError{Message: r.Message, Type: r.Type, Payload: bytes.Clone(r.Payload)}
+	}
 	if cause != nil {
 		return &wrapped{msg: r.Message, cause: cause}
 	}
 	return &failure.RemoteError{Message: r.Message}
 }
 
-// FromError records a Go error, keeping the structure of typed errors.
-func FromError(err error) *history.Error {
+// FromError records a Go error, keeping the structure of the errors of
+// package failure and the type and payload of errors of a type in t (and
+// of remote errors that carry them).
+func (t Types) FromError(err error) *history.Error {
 	if err == nil {
 		return nil
 	}
-	var te *failure.TaskError
-	var ce *failure.ChildError
-	var to *failure.TimeoutError
-	var ca *failure.CanceledError
-	switch {
-	case errors.As(err, &te) && te == err:
-		return &history.Error{Kind: "task", Message: err.Error(), Service: te.Service, Method: te.Method,
-			TaskID: te.TaskID, Attempts: te.Attempts, Cause: FromError(te.Cause)}
-	case errors.As(err, &ce) && ce == err:
-		return &history.Error{Kind: "child", Message: err.Error(), Workflow: ce.Workflow, ID: ce.ID, Cause: FromError(ce.Cause)}
-	case errors.As(err, &to) && to == err:
+	switch e := err.(type) {
+	case *failure.TaskError:
+		return &history.Error{Kind: "task", Message: err.Error(), Service: e.Service, Method: e.Method,
+			TaskID: e.TaskID, Attempts: e.Attempts, Cause: t.FromError(e.Cause)}
+	case *failure.ChildError:
+		return &history.Error{Kind: "child", Message: err.Error(), Workflow: e.Workflow, ID: e.ID, Cause: t.FromError(e.Cause)}
+	case *failure.TimeoutError:
 		return &history.Error{Kind: "timeout", Message: err.Error()}
-	case errors.As(err, &ca) && ca == err:
-		return &history.Error{Kind: "canceled", Message: ca.Reason}
+	case *failure.CanceledError:
+		return &history.Error{Kind: "canceled", Message: e.Reason}
+	case *failure.RemoteError:
+		return &history.Error{Kind: "workflow", Message: e.Message, Type: e.Type, Payload: e.Payload}
 	}
 	rec := &history.Error{Kind: "workflow", Message: err.Error()}
+	if t.encode(err, rec) {
+		return rec
+	}
 	if inner := errors.Unwrap(err); inner != nil {
-		rec.Cause = FromError(inner)
+		rec.Cause = t.FromError(inner)
 	}
 	return rec
+}
+
+// FromService records the error of a task attempt: its message and, when
+// an error of a type in t is in its chain (the first one, in the order
+// errors.As looks), that error's type and payload.
+func (t Types) FromService(err error) *history.Error {
+	rec := &history.Error{Kind: "service", Message: err.Error()}
+	if len(t) > 0 {
+		walk(err, func(e error) bool { return t.encode(e, rec) })
+	}
+	return rec
+}
+
+// walk calls visit on err and the errors of its chain, depth first as
+// errors.As does, until visit returns true.
+func walk(err error, visit func(error) bool) bool {
+	for err != nil {
+		if visit(err) {
+			return true
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if walk(e, visit) {
+					return true
+				}
+			}
+			return false
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // wrapped is an error with a message and a typed cause.

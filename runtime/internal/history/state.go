@@ -177,7 +177,12 @@ type Error struct {
 	Attempts int    `json:"attempts,omitempty"`
 	Workflow string `json:"workflow,omitempty"`
 	ID       string `json:"id,omitempty"`
-	Cause    *Error `json:"cause,omitempty"`
+	// Type is the registered name of the error's Go type (failure.ErrorType)
+	// and Payload the error encoded by that type, for errors of a
+	// registered type; a workflow that knows the type decodes them.
+	Type    string  `json:"type,omitempty"`
+	Payload Payload `json:"payload,omitempty"`
+	Cause   *Error  `json:"cause,omitempty"`
 }
 
 // Marshal encodes the state.

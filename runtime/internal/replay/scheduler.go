@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/infgen/infgen/runtime/internal/errconv"
 	"github.com/infgen/infgen/runtime/internal/history"
 )
 
@@ -58,6 +59,9 @@ type Scheduler struct {
 	now      time.Time
 	replay   bool
 	rng      *rand.Rand
+	// errTypes are the error types the calls of this replay named so far;
+	// recorded errors of those types decode into them.
+	errTypes errconv.Types
 
 	aborted  error
 	panicked error
@@ -206,6 +210,11 @@ func (s *Scheduler) Replaying() bool { return s.replay }
 
 // Rand returns the run's deterministic random source.
 func (s *Scheduler) Rand() *rand.Rand { return s.rng }
+
+// ErrorTypes returns the error types this replay knows: those named by the
+// calls the workflow made so far. Being filled by the workflow's own code,
+// in its order, they are the same on every replay and in every process.
+func (s *Scheduler) ErrorTypes() *errconv.Types { return &s.errTypes }
 
 // State returns the replayed state (read only).
 func (s *Scheduler) State() *history.State { return s.st }

@@ -183,6 +183,9 @@ func runWorkerChild(dir, prefix string) int {
 		}}, worker.WithConcurrency(8), worker.WithRetry(retry.Policy{MaxAttempts: 10, Initial: 10 * time.Millisecond, Max: 100 * time.Millisecond}))
 	}
 	if err == nil {
+		err = registerCards(w)
+	}
+	if err == nil {
 		err = worker.RegisterWorkflow(w, "chain", chain)
 	}
 	if err == nil {

@@ -10,12 +10,14 @@ import (
 )
 
 // Register hosts impl (usually an *HTTPClient) in w under ServiceName, one
-// task handler per method, with payloads encoded as JSON.
+// task handler per method, with payloads encoded as JSON and failures of the
+// ErrorTypes recorded with their type.
 func Register(w *worker.Worker, impl ConsumptionService, opts ...worker.ServiceOption) error {
 	if impl == nil {
 		return errors.New("register ConsumptionService: nil implementation")
 	}
 	return w.RegisterService(worker.Service{
+		Errors: ErrorTypes(),
 		Methods: []worker.Method{
 			{
 				Handler: worker.Handle(codec.JSON{}, impl.GetConsumption),

@@ -28,6 +28,7 @@ func (s ConsumptionServiceStub) GetConsumption(ctx workflow.Context, in *GetCons
 func (s ConsumptionServiceStub) DispatchGetConsumption(ctx workflow.Context, in *GetConsumptionInput) workflow.Deferred[*GetConsumptionOutput] {
 	return workflow.Dispatch[*GetConsumptionOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetConsumption",
 		Service: ServiceName,

@@ -6,6 +6,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/infgen/infgen/runtime/failure"
 	"github.com/infgen/infgen/runtime/httpapi"
 )
 
@@ -74,4 +75,16 @@ type APIError struct {
 // Error describes the failed call.
 func (e *APIError) Error() string {
 	return httpapi.ErrorMessage(e.Operation, e.StatusCode, e.Message)
+}
+
+// ErrorTypes lists the error types of EmailService that reach a workflow typed:
+// a task failing with one of them is recorded with the type's name and JSON
+// encoding, and errors.As matches it in the workflow, in any process and on
+// replay. Register and the stub pass them on; pass them yourself in
+// workflow.ChildCall.Errors to match them in a child's failure.
+func ErrorTypes() []failure.ErrorType {
+	return []failure.ErrorType{
+		failure.JSONType[SendEmailError](ServiceName + ".SendEmailError"),
+		failure.JSONType[APIError](ServiceName + ".APIError"),
+	}
 }

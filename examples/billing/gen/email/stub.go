@@ -28,6 +28,7 @@ func (s EmailServiceStub) SendEmail(ctx workflow.Context, in *SendEmailInput) (*
 func (s EmailServiceStub) DispatchSendEmail(ctx workflow.Context, in *SendEmailInput) workflow.Deferred[*SendEmailOutput] {
 	return workflow.Dispatch[*SendEmailOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "SendEmail",
 		Service: ServiceName,

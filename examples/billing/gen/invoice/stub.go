@@ -28,6 +28,7 @@ func (s InvoiceServiceStub) CreateInvoice(ctx workflow.Context, in *CreateInvoic
 func (s InvoiceServiceStub) DispatchCreateInvoice(ctx workflow.Context, in *CreateInvoiceInput) workflow.Deferred[*CreateInvoiceOutput] {
 	return workflow.Dispatch[*CreateInvoiceOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreateInvoice",
 		Service: ServiceName,

@@ -28,6 +28,7 @@ func (s PaymentServiceStub) RequestPayment(ctx workflow.Context, in *RequestPaym
 func (s PaymentServiceStub) DispatchRequestPayment(ctx workflow.Context, in *RequestPaymentInput) workflow.Deferred[*RequestPaymentOutput] {
 	return workflow.Dispatch[*RequestPaymentOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "RequestPayment",
 		Service: ServiceName,

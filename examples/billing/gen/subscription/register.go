@@ -5,6 +5,8 @@ package subscription
 
 import (
 	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/failure"
+	"github.com/infgen/infgen/runtime/grpcapi"
 	"github.com/infgen/infgen/runtime/worker"
 )
 
@@ -13,7 +15,8 @@ import (
 // NewGRPCClient(conn) as impl to forward tasks to the real server.
 func Register(w *worker.Worker, impl SubscriptionService, opts ...worker.ServiceOption) error {
 	return w.RegisterService(worker.Service{
-		Name: ServiceName,
+		Name:   ServiceName,
+		Errors: []failure.ErrorType{grpcapi.StatusErrorType()},
 		Methods: []worker.Method{
 			{
 				Name:    "CancelSubscription",

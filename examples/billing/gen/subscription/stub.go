@@ -5,6 +5,8 @@ package subscription
 
 import (
 	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/failure"
+	"github.com/infgen/infgen/runtime/grpcapi"
 	"github.com/infgen/infgen/runtime/workflow"
 )
 
@@ -31,6 +33,7 @@ func (s SubscriptionServiceStub) DispatchCancelSubscription(ctx workflow.Context
 		Method:  "CancelSubscription",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
 
@@ -46,6 +49,7 @@ func (s SubscriptionServiceStub) DispatchGetSubscription(ctx workflow.Context, i
 		Method:  "GetSubscription",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
 
@@ -61,5 +65,6 @@ func (s SubscriptionServiceStub) DispatchSubscribe(ctx workflow.Context, in *Sub
 		Method:  "Subscribe",
 		Codec:   codec.Proto{},
 		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 	}, s.opts...)
 }
