@@ -266,7 +266,11 @@ func grpcDoc(first, doc string, deprecated bool) *jen.Statement {
 
 // grpcDocNotice is grpcDoc with the deprecation notice to add.
 func grpcDocNotice(first, doc string, deprecated bool, notice string) *jen.Statement {
-	s := jen.Comment(first)
+	lines := strings.Split(first, "\n")
+	s := jen.Comment(lines[0])
+	for _, l := range lines[1:] {
+		s.Line().Comment(l)
+	}
 	if doc != "" {
 		s.Line().Comment("")
 		for _, l := range strings.Split(doc, "\n") {
