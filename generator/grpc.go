@@ -218,8 +218,9 @@ func (g *grpcGen) packageDoc() string {
 	b.WriteString("):\n\n")
 	b.WriteString("  - the service interface, one method per unary or server-streaming RPC;\n")
 	b.WriteString("  - a gRPC client implementing it over a grpc.ClientConnInterface, which sends\n")
-	b.WriteString("    the task id as the \"idempotency-key\" metadata and classifies status codes\n")
-	b.WriteString("    for the runtime's retries;\n")
+	b.WriteString("    the task's idempotency key (its id unless the call sets one) as the\n")
+	b.WriteString("    \"idempotency-key\" metadata and classifies status codes for the runtime's\n")
+	b.WriteString("    retries;\n")
 	b.WriteString("  - registration of an implementation into a worker (protobuf binary payloads);\n")
 	b.WriteString("  - a workflow stub calling the service as tasks, synchronously or with Dispatch.")
 	if g.hasStreams() {
