@@ -41,7 +41,7 @@ func TestRecordedHistoriesReplay(t *testing.T) {
 	for _, name := range histories {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			require.NoError(t, workflowtest.Replay(monthly.Definition(), readHistory(t, name)))
+			require.NoError(t, workflowtest.Replay(monthly.Workflow, readHistory(t, name)))
 		})
 	}
 }
