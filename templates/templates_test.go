@@ -30,7 +30,7 @@ func TestWorkerConfigIsValidYAML(t *testing.T) {
 			{Key: "payment", Name: "PaymentService", ImportPath: "example.com/gen/payment", EnvURL: "INFGEN_PAYMENT_URL"},
 			{Key: "subscription", Name: "pkg.SubscriptionService", ImportPath: "example.com/gen/subscription", GRPC: true, EnvURL: "INFGEN_SUBSCRIPTION_URL"},
 		},
-		Workflows: []string{"example.com/monthly.Definition"},
+		Workflows: []string{"example.com/monthly.Definition()"},
 	})
 	// The file parses with the scaffold's schema (unknown keys are errors).
 	cfg, err := config.Parse("worker.yaml", []byte(files["worker.yaml"]))
