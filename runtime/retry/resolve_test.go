@@ -15,7 +15,9 @@ import (
 // every adjacent pair is checked, and the first case is the full chain.
 func TestResolvePrecedence(t *testing.T) {
 	t.Parallel()
-	policy := func(n int) *retry.Policy { return &retry.Policy{MaxAttempts: n, Initial: time.Duration(n) * time.Millisecond} }
+	policy := func(n int) *retry.Policy {
+		return &retry.Policy{MaxAttempts: n, Initial: time.Duration(n) * time.Millisecond}
+	}
 	all := retry.Layers{
 		Call:          retry.Settings{Policy: policy(2), Timeout: 2 * time.Second},
 		MethodConfig:  retry.Settings{Policy: policy(3), Timeout: 3 * time.Second},

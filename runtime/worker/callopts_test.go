@@ -108,7 +108,6 @@ func TestCallOptionsReachTheTask(t *testing.T) {
 	}
 }
 
-
 // TestCallTimeoutIsEnforced: an attempt that outlives the call's timeout is
 // canceled and reported as timed out.
 func TestCallTimeoutIsEnforced(t *testing.T) {
