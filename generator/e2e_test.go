@@ -238,3 +238,63 @@ func TestErrorTypesRoundTrip(t *testing.T) {
 		require.True(t, found, "no error type for %T", e)
 	}
 }
+
+// TestGeneratedStubTakesCallOptions calls the generated stub with per-call
+// options against an API that always answers 503, on a worker whose
+// service configuration allows 9 attempts: the spec's 7 attempts
+// (x-infgen-retry) win over the service configuration, the call's 2 win
+// over both, and the call's idempotency key is the header the API sees.
+func TestGeneratedStubTakesCallOptions(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var keys []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		keys = append(keys, r.Header.Get("Idempotency-Key"))
+		mu.Unlock()
+		w.WriteHeader(503)
+	}))
+	t.Cleanup(srv.Close)
+	tr, store := memory.New(), memstore.New()
+	w, err := worker.New(worker.Options{Transport: tr, Storage: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	nine := retry.Policy{MaxAttempts: 9, Initial: time.Millisecond}
+	require.NoError(t, expected.Register(w, expected.NewHTTPClient(srv.URL), worker.WithRetry(nine)))
+	billing := expected.NewBillingStub()
+	require.NoError(t, worker.RegisterWorkflow(w, "bill", func(ctx workflow.Context, withOptions bool) (string, error) {
+		var opts []workflow.CallOption
+		if withOptions {
+			opts = append(opts, workflow.WithRetry(retry.Policy{MaxAttempts: 2, Initial: time.Millisecond}),
+				workflow.WithIdempotencyKey("invoice-42"))
+		}
+		_, err := billing.CreateInvoice(ctx, &expected.CreateInvoiceInput{Body: &expected.NewInvoice{}}, opts...)
+		return "", err
+	}))
+	require.NoError(t, w.Start(context.Background()))
+	c, err := client.New(context.Background(), client.Options{Transport: tr, Storage: store, PollInterval: 20 * time.Millisecond})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_ = c.Close()
+		_ = w.Stop()
+		_ = tr.Close()
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	take := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		got := keys
+		keys = nil
+		return got
+	}
+
+	_, err = client.Execute[string](ctx, c, client.StartParams{Workflow: "bill", Input: true})
+	var failed *workflow.TaskError
+	require.ErrorAs(t, err, &failed)
+	require.Equal(t, []string{"invoice-42", "invoice-42"}, take(), "the call's 2 attempts, with the call's key")
+
+	_, err = client.Execute[string](ctx, c, client.StartParams{Workflow: "bill", Input: false})
+	require.ErrorAs(t, err, &failed)
+	require.Len(t, take(), 7, "the spec's 7 attempts, not the service configuration's 9")
+	require.Equal(t, 7, failed.Attempts)
+}

@@ -219,8 +219,9 @@ func (g *grpcGen) packageDoc() string {
 	b.WriteString("):\n\n")
 	b.WriteString("  - the service interface, one method per unary or server-streaming RPC;\n")
 	b.WriteString("  - a gRPC client implementing it over a grpc.ClientConnInterface, which sends\n")
-	b.WriteString("    the task id as the \"idempotency-key\" metadata and classifies status codes\n")
-	b.WriteString("    for the runtime's retries;\n")
+	b.WriteString("    the task's idempotency key (its id unless the call sets one) as the\n")
+	b.WriteString("    \"idempotency-key\" metadata and classifies status codes for the runtime's\n")
+	b.WriteString("    retries;\n")
 	b.WriteString("  - registration of an implementation into a worker (protobuf binary payloads);\n")
 	b.WriteString("  - a workflow stub calling the service as tasks, synchronously or with Dispatch.")
 	if g.hasStreams() {
@@ -267,7 +268,11 @@ func grpcDoc(first, doc string, deprecated bool) *jen.Statement {
 
 // grpcDocNotice is grpcDoc with the deprecation notice to add.
 func grpcDocNotice(first, doc string, deprecated bool, notice string) *jen.Statement {
-	s := jen.Comment(first)
+	lines := strings.Split(first, "\n")
+	s := jen.Comment(lines[0])
+	for _, l := range lines[1:] {
+		s.Line().Comment(l)
+	}
 	if doc != "" {
 		s.Line().Comment("")
 		for _, l := range strings.Split(doc, "\n") {

@@ -11,8 +11,9 @@ func (g *grpcGen) clientFile(f *jen.File) {
 	for _, s := range g.services {
 		n := g.names(s)
 		f.Add(jen.Commentf("%s implements %s by calling the real gRPC server. The task's", n.Client, s.Name).Line().
-			Comment("deadline (its timeout) travels as the call's deadline, the task id as the").Line().
-			Comment("\"idempotency-key\" metadata, and errors are classified by status code for").Line().
+			Comment("deadline (its timeout) travels as the call's deadline, its idempotency key").Line().
+			Comment("(the task id, unless the workflow's call set one) as the \"idempotency-key\"").Line().
+			Comment("metadata, and errors are classified by status code for").Line().
 			Comment("the runtime: UNAVAILABLE, RESOURCE_EXHAUSTED, ABORTED and DEADLINE_EXCEEDED are").Line().
 			Comment("retried (after google.rpc.RetryInfo's delay when the server sends one);").Line().
 			Comment("INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, PERMISSION_DENIED,").Line().

@@ -69,7 +69,8 @@ func (g *grpcGen) stubFile(f *jen.File) {
 			Commentf("where %s is registered (see %s).", n.ServiceName, n.Register).Line().
 			Type().Id(stub).Struct(jen.Id("opts").Index().Qual(grpcPathWorkflow, "CallOption")))
 		f.Line()
-		f.Add(jen.Commentf("%s returns a stub whose calls carry opts (timeout, metadata).", ir.NewStubName(s.Name)).Line().
+		f.Add(jen.Commentf("%s returns a stub whose calls all use opts; a call's own options", ir.NewStubName(s.Name)).Line().
+			Comment("come after them, so they win.").Line().
 			Func().Id(ir.NewStubName(s.Name)).Params(jen.Id("opts").Op("...").Qual(grpcPathWorkflow, "CallOption")).
 			Id(stub).Block(jen.Return(jen.Id(stub).Values(jen.Id("opts").Op(":").Id("opts")))))
 		for _, m := range s.Methods {
@@ -85,14 +86,15 @@ func (g *grpcGen) stubMethods(f *jen.File, s ir.Service, n ir.GRPCNames, m ir.Me
 	wctx := jen.Id("ctx").Qual(grpcPathWorkflow, "Context")
 	in := jen.Id("in").Op("*").Add(grpcIdent(m.Input))
 	out := jen.Op("*").Add(grpcIdent(m.Output))
-	f.Add(grpcDoc(fmt.Sprintf("%s runs %s as a task and waits for its result.", m.Name, m.GRPC.FullMethod), "", m.Deprecated).
-		Func().Params(jen.Id("s").Id(stub)).Id(m.Name).Params(wctx, in).Params(out, jen.Error()).Block(
-		jen.Return(jen.Id("s").Dot(dispatch).Call(jen.Id("ctx"), jen.Id("in")).Dot("Await").Call(jen.Id("ctx"))),
+	opts := jen.Id("opts").Op("...").Qual(grpcPathWorkflow, "CallOption")
+	f.Add(grpcDoc(fmt.Sprintf("%s runs %s as a task and waits for its result.\n%s", m.Name, m.GRPC.FullMethod, callOptionsDoc), "", m.Deprecated).
+		Func().Params(jen.Id("s").Id(stub)).Id(m.Name).Params(wctx, in, opts).Params(out, jen.Error()).Block(
+		jen.Return(jen.Id("s").Dot(dispatch).Call(jen.Id("ctx"), jen.Id("in"), jen.Id("opts").Op("...")).Dot("Await").Call(jen.Id("ctx"))),
 	))
 	f.Line()
-	f.Add(grpcDoc(fmt.Sprintf("%s starts %s as a task and returns at once; Await the result.", dispatch, m.GRPC.FullMethod), "", m.Deprecated).
+	f.Add(grpcDoc(fmt.Sprintf("%s starts %s as a task and returns at once; Await the result.\nopts apply to this call as for %s.", dispatch, m.GRPC.FullMethod, m.Name), "", m.Deprecated).
 		Func().Params(jen.Id("s").Id(stub)).Id(dispatch).
-		Params(jen.Id("ctx").Qual(grpcPathWorkflow, "Context"), jen.Id("in").Op("*").Add(grpcIdent(m.Input))).
+		Params(jen.Id("ctx").Qual(grpcPathWorkflow, "Context"), jen.Id("in").Op("*").Add(grpcIdent(m.Input)), opts.Clone()).
 		Qual(grpcPathWorkflow, "Deferred").Types(jen.Op("*").Add(grpcIdent(m.Output))).Block(
 		jen.Return(jen.Qual(grpcPathWorkflow, "Dispatch").Types(jen.Op("*").Add(grpcIdent(m.Output))).Call(
 			jen.Id("ctx"),
@@ -103,7 +105,7 @@ func (g *grpcGen) stubMethods(f *jen.File, s ir.Service, n ir.GRPCNames, m ir.Me
 				grpcField("Input", jen.Id("in")),
 				grpcField("Errors", grpcErrorTypes()),
 			)...),
-			jen.Id("s").Dot("opts").Op("..."),
+			stubOptions(),
 		)),
 	))
 }

@@ -52,22 +52,24 @@ func (g *oapiGen) stubFile(f *jen.File) {
 	stub := ir.StubName(svc.Name)
 	f.Add(comment(stub + " calls " + svc.Name + " from a workflow: each method runs as a durable\ntask on a worker where the service is registered. Methods block the workflow\nuntil the result is known; Dispatch… methods return at once with a Deferred."))
 	f.Type().Id(stub).Struct(jen.Id("opts").Index().Qual(pkgWorkflow, "CallOption"))
-	f.Add(comment(ir.NewStubName(svc.Name) + " returns a stub whose calls all use opts."))
+	f.Add(comment(ir.NewStubName(svc.Name) + " returns a stub whose calls all use opts; a call's own options\ncome after them, so they win."))
 	f.Func().Id(ir.NewStubName(svc.Name)).Params(jen.Id("opts").Op("...").Qual(pkgWorkflow, "CallOption")).Id(stub).Block(
 		jen.Return(jen.Id(stub).Values(jen.Dict{jen.Id("opts"): jen.Id("opts")})),
 	)
 	for _, m := range svc.Methods {
 		out := jen.Op("*").Id(m.Output.Name)
 		dispatch := ir.DispatchName(m.Name)
-		f.Add(comment(m.Name + " runs " + svc.Name + "." + m.Name + " as a task and waits for its result."))
+		f.Add(comment(m.Name + " runs " + svc.Name + "." + m.Name + " as a task and waits for its result.\n" + callOptionsDoc))
 		f.Func().Params(jen.Id("s").Id(stub)).Id(m.Name).Params(
 			jen.Id("ctx").Qual(pkgWorkflow, "Context"), jen.Id("in").Op("*").Id(m.Input.Name),
+			jen.Id("opts").Op("...").Qual(pkgWorkflow, "CallOption"),
 		).Params(out.Clone(), jen.Error()).Block(
-			jen.Return(jen.Id("s").Dot(dispatch).Call(jen.Id("ctx"), jen.Id("in")).Dot("Await").Call(jen.Id("ctx"))),
+			jen.Return(jen.Id("s").Dot(dispatch).Call(jen.Id("ctx"), jen.Id("in"), jen.Id("opts").Op("...")).Dot("Await").Call(jen.Id("ctx"))),
 		)
-		f.Add(comment(dispatch + " starts " + svc.Name + "." + m.Name + " as a task and returns at once."))
+		f.Add(comment(dispatch + " starts " + svc.Name + "." + m.Name + " as a task and returns at once;\nopts apply to this call as for " + m.Name + "."))
 		f.Func().Params(jen.Id("s").Id(stub)).Id(dispatch).Params(
 			jen.Id("ctx").Qual(pkgWorkflow, "Context"), jen.Id("in").Op("*").Id(m.Input.Name),
+			jen.Id("opts").Op("...").Qual(pkgWorkflow, "CallOption"),
 		).Qual(pkgWorkflow, "Deferred").Types(out.Clone()).Block(
 			jen.Return(jen.Qual(pkgWorkflow, "Dispatch").Types(out.Clone()).Call(
 				jen.Id("ctx"),
@@ -78,10 +80,18 @@ func (g *oapiGen) stubFile(f *jen.File) {
 					jen.Id("Input"):   jen.Id("in"),
 					jen.Id("Errors"):  jen.Id("ErrorTypes").Call(),
 				}),
-				jen.Id("s").Dot("opts").Op("..."),
+				stubOptions(),
 			)),
 		)
 	}
+}
+
+// callOptionsDoc documents the opts of a stub method.
+const callOptionsDoc = "opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,\nWithTags) apply to this call only, over the worker's and the spec's\nsettings, and are recorded with the task."
+
+// stubOptions is the options of one stub call: the stub's, then the call's.
+func stubOptions() jen.Code {
+	return jen.Qual("slices", "Concat").Call(jen.Id("s").Dot("opts"), jen.Id("opts")).Op("...")
 }
 
 // durationLit renders a duration as readable Go (30 * time.Second).

@@ -30,8 +30,9 @@ type Worker struct {
 	Command string
 	// Services are the hosted services, in registration order.
 	Services []Service
-	// Workflows are the registered workflow definitions, as
-	// "import/path.Func".
+	// Workflows are the registered workflow definitions, as Go
+	// expressions: "import/path.Var" (a workflow.Ref) or
+	// "import/path.Func()".
 	Workflows []string
 }
 

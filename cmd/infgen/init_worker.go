@@ -36,7 +36,7 @@ func newInitWorkerCmd() *cobra.Command {
 		force           bool
 	)
 	cmd := &cobra.Command{
-		Use:   "worker --package IMPORT_PATH... [--workflow IMPORT_PATH.Func]... --out DIR",
+		Use:   "worker --package IMPORT_PATH... [--workflow IMPORT_PATH.Name]... --out DIR",
 		Short: "Scaffold a deployable worker (main.go, worker.yaml, Dockerfile) for generated packages",
 		Long: `Scaffold a deployable worker hosting the services of generated packages
 (infgen generate openapi|proto) and, optionally, workflows.
@@ -47,8 +47,9 @@ storage come from environment variables: none set runs the embedded default,
 INFGEN_PULSAR_URL plus INFGEN_POSTGRES_DSN, INFGEN_REDIS_ADDR or
 INFGEN_MYSQL_DSN runs on Pulsar with that storage (see docs/deploy.md).
 
---workflow names a function returning a workflow.Definition, e.g.
-github.com/acme/billing/monthly.Definition. Run it inside the Go module
+--workflow names a workflow's typed reference, a package-level variable
+declared with workflow.Define (e.g. github.com/acme/billing/monthly.Workflow),
+or a function returning a workflow.Definition. Run it inside the Go module
 that holds the packages. An existing non-empty DIR is replaced only with --force.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -82,7 +83,7 @@ that holds the packages. An existing non-empty DIR is replaced only with --force
 		},
 	}
 	cmd.Flags().StringArrayVar(&pkgs, "package", nil, "import path of a generated package whose services the worker hosts (repeatable)")
-	cmd.Flags().StringArrayVar(&workflows, "workflow", nil, "IMPORT_PATH.Func returning a workflow.Definition to register (repeatable)")
+	cmd.Flags().StringArrayVar(&workflows, "workflow", nil, "IMPORT_PATH.Name of a workflow.Ref variable (or of a func returning a workflow.Definition) to register (repeatable)")
 	cmd.Flags().StringVar(&out, "out", "", "output directory (required)")
 	cmd.Flags().StringVar(&name, "name", "", "binary name (default: base name of --out)")
 	cmd.Flags().BoolVar(&force, "force", false, "replace an existing non-empty output directory")
@@ -133,11 +134,22 @@ type scaffoldService struct {
 	grpc      bool
 }
 
-// scaffoldWorkflow is a function returning a workflow.Definition.
+// scaffoldWorkflow is a workflow.Ref variable, or a function returning a
+// workflow.Definition.
 type scaffoldWorkflow struct {
-	pkg  goPackage
-	fn   string
-	spec string // as given on the command line
+	pkg   goPackage
+	name  string
+	isVar bool
+	spec  string // as given on the command line
+}
+
+// expr is the Go expression of the definition, relative to its package
+// ("Workflow", "Definition()").
+func (wf scaffoldWorkflow) expr() string {
+	if wf.isVar {
+		return wf.name
+	}
+	return wf.name + "()"
 }
 
 type goPackage struct{ ImportPath, Name, Dir string }
@@ -163,7 +175,7 @@ func (w *scaffold) files(out string) ([]generator.File, error) {
 		data.Services = append(data.Services, templates.Service{Key: s.key, Name: s.name, ImportPath: s.pkg.ImportPath, GRPC: s.grpc, EnvURL: s.envURL()})
 	}
 	for _, wf := range w.workflows {
-		data.Workflows = append(data.Workflows, wf.spec)
+		data.Workflows = append(data.Workflows, wf.pkg.ImportPath+"."+wf.expr())
 	}
 	rendered, err := templates.RenderWorker(data)
 	if err != nil {

@@ -43,16 +43,17 @@ func inspectWorker(pkgs, workflows []string) (*scaffold, error) {
 	for _, spec := range workflows {
 		i := strings.LastIndex(spec, ".")
 		if i <= 0 || strings.HasSuffix(spec[:i], "/") {
-			return nil, fmt.Errorf("--workflow %q: want IMPORT_PATH.Func, e.g. github.com/acme/billing/monthly.Definition", spec)
+			return nil, fmt.Errorf("--workflow %q: want IMPORT_PATH.Name, e.g. github.com/acme/billing/monthly.Workflow", spec)
 		}
 		p, err := listPackage(spec[:i])
 		if err != nil {
 			return nil, err
 		}
-		if err := findDefinitionFunc(p, spec[i+1:]); err != nil {
+		isVar, err := findDefinition(p, spec[i+1:])
+		if err != nil {
 			return nil, fmt.Errorf("--workflow %s: %w", spec, err)
 		}
-		w.workflows = append(w.workflows, scaffoldWorkflow{pkg: p, fn: spec[i+1:], spec: spec})
+		w.workflows = append(w.workflows, scaffoldWorkflow{pkg: p, name: spec[i+1:], isVar: isVar, spec: spec})
 	}
 	return w, nil
 }
@@ -181,23 +182,38 @@ func collectStringConsts(d *ast.GenDecl, into map[string]string) {
 	}
 }
 
-// findDefinitionFunc checks that p declares func fn() with one result.
-func findDefinitionFunc(p goPackage, fn string) error {
+// findDefinition checks that p declares name as a package-level variable
+// (a workflow.Ref: var Workflow = workflow.Define(…)) or as func name()
+// with one result (returning a workflow.Definition), and reports which.
+func findDefinition(p goPackage, name string) (isVar bool, err error) {
 	files, err := parsePackage(p)
 	if err != nil {
-		return err
+		return false, err
 	}
 	for _, f := range files {
 		for _, d := range f.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Recv != nil || fd.Name.Name != fn {
-				continue
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv != nil || d.Name.Name != name {
+					continue
+				}
+				if d.Type.Params.NumFields() != 0 || d.Type.Results.NumFields() != 1 {
+					return false, fmt.Errorf("%s must take no arguments and return a workflow.Definition", name)
+				}
+				return false, nil
+			case *ast.GenDecl:
+				if d.Tok != token.VAR {
+					continue
+				}
+				for _, s := range d.Specs {
+					for _, n := range s.(*ast.ValueSpec).Names {
+						if n.Name == name {
+							return true, nil
+						}
+					}
+				}
 			}
-			if fd.Type.Params.NumFields() != 0 || fd.Type.Results.NumFields() != 1 {
-				return fmt.Errorf("%s must take no arguments and return a workflow.Definition", fn)
-			}
-			return nil
 		}
 	}
-	return fmt.Errorf("package %s has no function %s", p.ImportPath, fn)
+	return false, fmt.Errorf("package %s has no variable or function %s (want a workflow.Ref variable, var %s = workflow.Define(…))", p.ImportPath, name, name)
 }

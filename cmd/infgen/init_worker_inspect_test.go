@@ -58,3 +58,31 @@ func TestFindServicesInHTTPPackage(t *testing.T) {
 	_, err = findServices(goPackage{ImportPath: "example.com/pets", Name: "pets", Dir: dir})
 	require.ErrorContains(t, err, "has no ServiceName constant")
 }
+
+// TestFindDefinition: --workflow names a workflow.Ref variable or a function
+// returning a workflow.Definition; the scaffold registers each as it must.
+func TestFindDefinition(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src := `package monthly
+
+var Workflow, other = define(), 1
+
+func Definition() any { return nil }
+func WithArgs(x int) any { return nil }
+`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "monthly.go"), []byte(src), 0o644))
+	p := goPackage{ImportPath: "example.com/monthly", Name: "monthly", Dir: dir}
+	isVar, err := findDefinition(p, "Workflow")
+	require.NoError(t, err)
+	require.True(t, isVar)
+	require.Equal(t, "Workflow", scaffoldWorkflow{name: "Workflow", isVar: true}.expr())
+	isVar, err = findDefinition(p, "Definition")
+	require.NoError(t, err)
+	require.False(t, isVar)
+	require.Equal(t, "Definition()", scaffoldWorkflow{name: "Definition"}.expr())
+	_, err = findDefinition(p, "WithArgs")
+	require.ErrorContains(t, err, "must take no arguments")
+	_, err = findDefinition(p, "Missing")
+	require.ErrorContains(t, err, "has no variable or function Missing")
+}

@@ -56,7 +56,7 @@ func (w *scaffold) packageDoc() string {
 		hosts = append(hosts, s.name)
 	}
 	for _, wf := range w.workflows {
-		hosts = append(hosts, "the workflow "+wf.pkg.Name+"."+wf.fn+"()")
+		hosts = append(hosts, "the workflow "+wf.pkg.Name+"."+wf.expr())
 	}
 	return fmt.Sprintf("Command %s is an infgen worker hosting %s.\n\n"+
 		"It reads its configuration file (-config, default worker.yaml) and runs until\n"+
@@ -114,8 +114,12 @@ func (w *scaffold) registerFunc(f *jen.File) {
 		)
 	}
 	for _, wf := range w.workflows {
+		def := jen.Qual(wf.pkg.ImportPath, wf.name)
+		if !wf.isVar {
+			def = def.Call()
+		}
 		body = append(body,
-			jen.If(jen.Err().Op(":=").Id("w").Dot("RegisterWorkflow").Call(jen.Qual(wf.pkg.ImportPath, wf.fn).Call()), jen.Err().Op("!=").Nil()).
+			jen.If(jen.Err().Op(":=").Id("w").Dot("RegisterWorkflow").Call(def), jen.Err().Op("!=").Nil()).
 				Block(fail("register workflow "+wf.spec+": %w", jen.Err())),
 		)
 	}

@@ -18,7 +18,7 @@ import (
 
 const (
 	billingGen      = "github.com/infgen/infgen/examples/billing/gen/"
-	billingWorkflow = "github.com/infgen/infgen/examples/billing/monthly.Definition"
+	billingWorkflow = "github.com/infgen/infgen/examples/billing/monthly.Workflow"
 )
 
 // runInit runs `infgen init …` in-process.
@@ -122,8 +122,8 @@ func TestInitWorkerRejectsBadInput(t *testing.T) {
 		{[]string{"worker", "--package", billingGen + "payment"}, `required flag(s) "out" not set`},
 		{[]string{"worker", "--out", out, "--package", "github.com/infgen/infgen/runtime/retry"}, "has no generated service"},
 		{[]string{"worker", "--out", out, "--package", "github.com/infgen/infgen/no/such/package"}, "go list"},
-		{[]string{"worker", "--out", out, "--workflow", "Definition"}, "want IMPORT_PATH.Func"},
-		{[]string{"worker", "--out", out, "--workflow", billingGen + "payment.Nope"}, "has no function Nope"},
+		{[]string{"worker", "--out", out, "--workflow", "Definition"}, "want IMPORT_PATH.Name"},
+		{[]string{"worker", "--out", out, "--workflow", billingGen + "payment.Nope"}, "has no variable or function Nope"},
 		{[]string{"worker", "--out", out, "--workflow", billingGen + "payment.NewHTTPClient"}, "must take no arguments"},
 		{[]string{"worker", "--out", t.TempDir(), "--package", billingGen + "payment"}, "outside the module"},
 	}

@@ -79,7 +79,7 @@ func (a *app) subscribe(ctx context.Context, i int) error {
 	if err != nil {
 		return fmt.Errorf("subscribe %s: %w", id, err)
 	}
-	_, err = a.client.Start(ctx, startParams(a.cfg, id, addr))
+	_, err = client.StartRef(ctx, a.client, monthly.Workflow, billingInput(a.cfg, id, addr), client.StartParams{ID: id, Tags: []string{"billing"}})
 	if err != nil {
 		return fmt.Errorf("start billing of %s: %w", id, err)
 	}
@@ -105,10 +105,7 @@ func (a *app) retryWebsite(ctx context.Context, call func(ctx context.Context) e
 	return fmt.Errorf("subscription server still failing after 50 attempts: %w", err)
 }
 
-// startParams returns the workflow start of a customer.
-func startParams(cfg config, id, addr string) client.StartParams {
-	return client.StartParams{
-		Workflow: monthly.Name, ID: id, Tags: []string{"billing"},
-		Input: monthly.Input{CustomerID: id, Email: addr, FirstMonth: cfg.firstMonth, Months: cfg.months, MonthsPerRun: cfg.perRun, MonthLength: cfg.month},
-	}
+// billingInput returns the input of a customer's billing workflow.
+func billingInput(cfg config, id, addr string) monthly.Input {
+	return monthly.Input{CustomerID: id, Email: addr, FirstMonth: cfg.firstMonth, Months: cfg.months, MonthsPerRun: cfg.perRun, MonthLength: cfg.month}
 }

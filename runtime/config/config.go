@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
+	"slices"
 	"time"
 
 	"go.yaml.in/yaml/v4"
@@ -32,23 +34,49 @@ type Config struct {
 	AdminAddr string `yaml:"admin_addr"`
 }
 
-// Service configures one hosted service.
+// Service configures one hosted service. Timeouts and retry policies set
+// here take their place in the one precedence of the runtime (see
+// retry.Layer): a per-call option in the workflow > Methods > the default
+// the spec declares for a method > the service's Timeout and Retry > the
+// runtime's default. Leave unset what the spec or the runtime should decide.
 type Service struct {
 	// URL is the API's base URL (HTTP) or the server's host:port (gRPC).
 	URL string `yaml:"url"`
 	// Concurrency bounds the tasks of this service run at once by the worker.
 	Concurrency int `yaml:"concurrency"`
-	// Timeout bounds one attempt of a task.
+	// Timeout bounds one attempt of a task of any method for which neither
+	// the call, Methods nor the spec sets one.
 	Timeout time.Duration `yaml:"timeout"`
-	// Retry is an exponential back-off with jitter.
+	// Retry is an exponential back-off with jitter, for the methods for
+	// which neither the call, Methods nor the spec sets a policy.
+	Retry Retry `yaml:"retry"`
+	// Methods configures single methods by name (the generated interface's
+	// method name for HTTP services, the RPC name for gRPC services); it
+	// wins over the spec's defaults.
+	Methods map[string]Method `yaml:"methods"`
+}
+
+// Method configures one method of a service.
+type Method struct {
+	// Timeout bounds one attempt of the method's tasks.
+	Timeout time.Duration `yaml:"timeout"`
+	// Retry is the method's retry policy.
 	Retry Retry `yaml:"retry"`
 }
 
-// Retry configures a retry.Policy.
+// Retry configures a retry.Policy; unset fields take retry.Default's values.
 type Retry struct {
 	MaxAttempts int           `yaml:"max_attempts"`
 	Initial     time.Duration `yaml:"initial"`
 	Max         time.Duration `yaml:"max"`
+}
+
+// policy returns the retry policy r configures, or nil when r is empty.
+func (r Retry) policy() *retry.Policy {
+	if r == (Retry{}) {
+		return nil
+	}
+	return &retry.Policy{MaxAttempts: r.MaxAttempts, Initial: r.Initial, Max: r.Max, Multiplier: 2, Jitter: 0.2}
 }
 
 // Load reads a configuration file; unknown keys are errors, reported with
@@ -109,7 +137,9 @@ func (c *Config) Service(key, env string) (Service, error) {
 	return s, nil
 }
 
-// Options turns a service's configuration into worker options.
+// Options turns a service's configuration into worker options: only what
+// is set, so that what is not stays with the spec's and the runtime's
+// defaults.
 func (s Service) Options() []worker.ServiceOption {
 	var opts []worker.ServiceOption
 	if s.Concurrency > 0 {
@@ -118,11 +148,17 @@ func (s Service) Options() []worker.ServiceOption {
 	if s.Timeout > 0 {
 		opts = append(opts, worker.WithTimeout(s.Timeout))
 	}
-	if s.Retry != (Retry{}) {
-		opts = append(opts, worker.WithRetry(retry.Policy{
-			MaxAttempts: s.Retry.MaxAttempts, Initial: s.Retry.Initial, Max: s.Retry.Max,
-			Multiplier: 2, Jitter: 0.2,
-		}))
+	if p := s.Retry.policy(); p != nil {
+		opts = append(opts, worker.WithRetry(*p))
+	}
+	for _, name := range slices.Sorted(maps.Keys(s.Methods)) {
+		m := s.Methods[name]
+		if m.Timeout > 0 {
+			opts = append(opts, worker.WithMethodTimeout(name, m.Timeout))
+		}
+		if p := m.Retry.policy(); p != nil {
+			opts = append(opts, worker.WithMethodRetry(name, *p))
+		}
 	}
 	return opts
 }

@@ -5,7 +5,10 @@
 //
 // The file (worker.yaml) holds what differs per worker: log level, workflow
 // concurrency, and per service its URL, concurrency, timeout and retry
-// policy. The backends come from the environment, so that one file serves
+// policy, and per method of a service its timeout and retry policy. Those
+// take their place in the runtime's one precedence (see retry.Layer): a
+// per-call option > per-method config > the spec's default > per-service
+// config > the runtime's default; unset values set nothing. The backends come from the environment, so that one file serves
 // every environment:
 //
 //	(none set)            the embedded default: in-process transport and the

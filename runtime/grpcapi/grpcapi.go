@@ -29,12 +29,14 @@ func messageSize(v any) int {
 	return 0
 }
 
-// IdempotencyKeyHeader is the metadata key the task id travels in.
+// IdempotencyKeyHeader is the metadata key the task's idempotency key
+// travels in.
 const IdempotencyKeyHeader = "idempotency-key"
 
-// OutgoingContext adds the id of the task ctx carries to ctx's outgoing
-// metadata as "idempotency-key", so that the server can make retried calls
-// take effect once. Outside a task it returns ctx unchanged.
+// OutgoingContext adds the idempotency key of the task ctx carries
+// (service.IdempotencyKey: the task id unless the workflow's call set one) to
+// ctx's outgoing metadata as "idempotency-key", so that the server can make
+// retried calls take effect once. Outside a task it returns ctx unchanged.
 func OutgoingContext(ctx context.Context) context.Context {
 	if key := service.IdempotencyKey(ctx); key != "" {
 		return metadata.AppendToOutgoingContext(ctx, IdempotencyKeyHeader, key)

@@ -8,20 +8,21 @@ import (
 	"github.com/infgen/infgen/runtime/service"
 )
 
-// Policy says how a failed task is retried.
+// Policy says how a failed task is retried. Its JSON form is how a per-call
+// policy is recorded in a workflow's history and sent with the task.
 type Policy struct {
 	// MaxAttempts is the total number of attempts, the first included
 	// (1 disables retries; 0 means Default().MaxAttempts).
-	MaxAttempts int
+	MaxAttempts int `json:"maxAttempts,omitempty"`
 	// Initial is the delay before the second attempt.
-	Initial time.Duration
+	Initial time.Duration `json:"initial,omitempty"`
 	// Multiplier grows the delay after each attempt (2 doubles it).
-	Multiplier float64
+	Multiplier float64 `json:"multiplier,omitempty"`
 	// Max caps the delay.
-	Max time.Duration
+	Max time.Duration `json:"max,omitempty"`
 	// Jitter is the fraction (0..1) of the delay that is randomized, so that
 	// many failing tasks do not retry in lockstep.
-	Jitter float64
+	Jitter float64 `json:"jitter,omitempty"`
 }
 
 // Default returns the policy used when none is given: 5 attempts, 1s, 2s,

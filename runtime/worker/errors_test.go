@@ -72,7 +72,7 @@ func registerCards(w *worker.Worker, c *cardService) {
 
 // charge calls cards.Charge the way a generated stub does: with the
 // package's error types, or none (known=false).
-func charge(ctx workflow.Context, in *ChargeInput, known bool) error {
+func chargeTyped(ctx workflow.Context, in *ChargeInput, known bool) error {
 	call := workflow.Call{Service: "cards", Method: "Charge", Codec: codec.JSON{}, Input: in}
 	if known {
 		call.Errors = cardErrors()
@@ -98,7 +98,7 @@ func TestTypedErrorReachesTheWorkflow(t *testing.T) {
 	e := newEnv(t, func(w *worker.Worker) {
 		registerCards(w, cards)
 		require.NoError(t, worker.RegisterWorkflow(w, "bill", func(ctx workflow.Context, in ChargeInput) (string, error) {
-			return describeDeclined(charge(ctx, &in, true)), nil
+			return describeDeclined(chargeTyped(ctx, &in, true)), nil
 		}))
 	})
 	ctx := ctxT(t)
@@ -121,7 +121,7 @@ func TestUnknownErrorTypeStaysRemoteError(t *testing.T) {
 	e := newEnv(t, func(w *worker.Worker) {
 		registerCards(w, &cardService{})
 		require.NoError(t, worker.RegisterWorkflow(w, "bill", func(ctx workflow.Context, in ChargeInput) (string, error) {
-			err := charge(ctx, &in, false)
+			err := chargeTyped(ctx, &in, false)
 			var declined *DeclinedError
 			if errors.As(err, &declined) {
 				return "typed", nil
@@ -147,7 +147,7 @@ func TestTypedErrorThroughChildAndToTheClient(t *testing.T) {
 	e := newEnv(t, func(w *worker.Worker) {
 		registerCards(w, &cardService{})
 		require.NoError(t, worker.RegisterWorkflow(w, "bill", func(ctx workflow.Context, in ChargeInput) (string, error) {
-			return "", fmt.Errorf("bill %s: %w", in.Customer, charge(ctx, &in, true))
+			return "", fmt.Errorf("bill %s: %w", in.Customer, chargeTyped(ctx, &in, true))
 		}))
 		require.NoError(t, worker.RegisterWorkflow(w, "parent", func(ctx workflow.Context, in ChargeInput) (string, error) {
 			_, err := workflow.ExecuteChild[string](ctx, workflow.ChildCall{Workflow: "bill", Input: in, Errors: cardErrors()}).Await(ctx)
@@ -182,7 +182,7 @@ func TestInlineTypedErrorReplays(t *testing.T) {
 	e := newEnv(t, func(w *worker.Worker) {
 		registerCards(w, &cardService{})
 		require.NoError(t, worker.RegisterWorkflow(w, "inline", func(ctx workflow.Context, in ChargeInput) (string, error) {
-			first := describeDeclined(charge(ctx, &in, true)) // names the types
+			first := describeDeclined(chargeTyped(ctx, &in, true)) // names the types
 			_, err := workflow.Inline(ctx, "check", func() (int, error) {
 				return 0, &DeclinedError{StatusCode: 402, Message: "inline", Body: &Problem{Title: "Inline"}}
 			})

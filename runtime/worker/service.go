@@ -20,9 +20,13 @@ type Method struct {
 	Name string
 	// Handler executes the method.
 	Handler HandlerFunc
-	// Retry overrides the service's retry policy for this method.
+	// Retry is the method's retry policy derived from the spec (generated
+	// Register functions set it from x-infgen-retry or the gRPC service
+	// config); nil leaves it to the service's (WithRetry) or the runtime's.
+	// A per-call workflow.WithRetry and WithMethodRetry win over it.
 	Retry *retry.Policy
-	// Timeout bounds one attempt (0: the service's timeout).
+	// Timeout bounds one attempt, derived from the spec like Retry (0: the
+	// service's WithTimeout, else retry.DefaultTimeout).
 	Timeout time.Duration
 }
 

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -103,21 +106,55 @@ type serviceOptions struct {
 	concurrency int
 	retry       *retry.Policy
 	timeout     time.Duration
+	methods     map[string]*retry.Settings
+}
+
+// method returns the per-method settings of name, created on first use.
+func (o *serviceOptions) method(name string) *retry.Settings {
+	if o.methods == nil {
+		o.methods = map[string]*retry.Settings{}
+	}
+	if o.methods[name] == nil {
+		o.methods[name] = &retry.Settings{}
+	}
+	return o.methods[name]
 }
 
 // WithConcurrency bounds how many tasks of the service run at once in this
 // worker (default 16).
 func WithConcurrency(n int) ServiceOption { return func(o *serviceOptions) { o.concurrency = n } }
 
-// WithRetry sets the retry policy of every method of the service that does
-// not set its own.
+// WithRetry sets the service's retry policy (per-service configuration): it
+// applies to the methods for which neither the call, the method's
+// configuration (WithMethodRetry) nor the spec (worker.Method.Retry) sets
+// one. See retry.Layer for the precedence.
 func WithRetry(p retry.Policy) ServiceOption { return func(o *serviceOptions) { o.retry = &p } }
 
-// WithTimeout bounds each attempt of the service's tasks (default 1 minute).
+// WithTimeout bounds each attempt of the service's tasks (per-service
+// configuration), with the same precedence as WithRetry; without any
+// timeout set, retry.DefaultTimeout applies.
 func WithTimeout(d time.Duration) ServiceOption { return func(o *serviceOptions) { o.timeout = d } }
 
+// WithMethodRetry sets the retry policy of one method (per-method
+// configuration): it wins over the spec-derived default and the service's
+// policy, and yields only to a workflow.WithRetry on the call. method is
+// the name tasks are routed by (worker.Method.Name).
+func WithMethodRetry(method string, p retry.Policy) ServiceOption {
+	return func(o *serviceOptions) { o.method(method).Policy = &p }
+}
+
+// WithMethodTimeout bounds each attempt of one method's tasks (per-method
+// configuration), with the same precedence as WithMethodRetry.
+func WithMethodTimeout(method string, d time.Duration) ServiceOption {
+	return func(o *serviceOptions) { o.method(method).Timeout = d }
+}
+
 // RegisterService registers a service implementation, usually through the
-// Register function of a generated package.
+// Register function of a generated package. Each method's retry policy and
+// attempt timeout are resolved per task by retry.Layers.Resolve: the call's
+// options, then WithMethodRetry/WithMethodTimeout, then the method's own
+// (spec-derived) Retry and Timeout, then WithRetry/WithTimeout, then the
+// runtime's defaults.
 func (w *Worker) RegisterService(s Service, opts ...ServiceOption) error {
 	o := serviceOptions{concurrency: 16}
 	for _, opt := range opts {
@@ -126,23 +163,26 @@ func (w *Worker) RegisterService(s Service, opts ...ServiceOption) error {
 	if s.Name == "" {
 		return errors.New("worker: service name is empty")
 	}
-	svc := &engine.Service{Name: s.Name, Methods: map[string]*engine.Method{}, Timeout: o.timeout, Errors: s.Errors}
-	svc.Retry = retry.Default()
-	if o.retry != nil {
-		svc.Retry = *o.retry
-	}
+	svc := &engine.Service{Name: s.Name, Methods: map[string]*engine.Method{}, Errors: s.Errors}
+	serviceLayer := retry.Settings{Policy: o.retry, Timeout: o.timeout}
 	for _, m := range s.Methods {
 		if m.Handler == nil {
 			return fmt.Errorf("worker: service %s: method %q has no handler", s.Name, m.Name)
 		}
-		em := &engine.Method{Handler: m.Handler, Retry: svc.Retry, Timeout: m.Timeout}
-		if m.Retry != nil && o.retry == nil {
-			em.Retry = *m.Retry
-		}
-		if em.Timeout <= 0 {
-			em.Timeout = o.timeout
+		em := &engine.Method{Handler: m.Handler, Layers: retry.Layers{
+			Spec:          retry.Settings{Policy: m.Retry, Timeout: m.Timeout},
+			ServiceConfig: serviceLayer,
+		}}
+		if mc := o.methods[m.Name]; mc != nil {
+			em.Layers.MethodConfig = *mc
 		}
 		svc.Methods[m.Name] = em
+	}
+	for _, name := range slices.Sorted(maps.Keys(o.methods)) {
+		if svc.Methods[name] == nil {
+			return fmt.Errorf("worker: service %s: per-method retry or timeout configured for %q, which is not a method of it (methods: %s)",
+				s.Name, name, strings.Join(slices.Sorted(maps.Keys(svc.Methods)), ", "))
+		}
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()

@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"log/slog"
-	"time"
 
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/failure"
@@ -65,30 +64,6 @@ type Call struct {
 	// reaches the workflow as that type, so errors.As matches it, in any
 	// process and on replay. Other failures are *RemoteError.
 	Errors []failure.ErrorType
-}
-
-// CallOption adjusts one task call.
-type CallOption func(*callOptions)
-
-type callOptions struct {
-	meta    map[string]string
-	timeout time.Duration
-}
-
-// WithMeta attaches metadata, seen by the service as service.Task.Meta.
-func WithMeta(key, value string) CallOption {
-	return func(o *callOptions) {
-		if o.meta == nil {
-			o.meta = map[string]string{}
-		}
-		o.meta[key] = value
-	}
-}
-
-// WithTimeout bounds each attempt of the task (the service's registered
-// timeout applies otherwise).
-func WithTimeout(d time.Duration) CallOption {
-	return func(o *callOptions) { o.timeout = d }
 }
 
 // ChildCall describes a child workflow.

@@ -11,9 +11,11 @@ import (
 	"github.com/infgen/infgen/runtime/internal/replay"
 )
 
-// ExecuteChild starts a child workflow and returns at once; the Deferred
-// yields its output. A failed child yields a *ChildError. Canceling the
-// parent cancels the child.
+// ExecuteChild starts a child workflow by name and returns at once; the
+// Deferred yields its output. A failed child yields a *ChildError. Canceling
+// the parent cancels the child. Prefer a typed reference (Ref.Run,
+// Ref.Dispatch), which names the workflow and checks its types at compile
+// time; ExecuteChild is for names known only at run time.
 func ExecuteChild[Out any](ctx Context, call ChildCall) Deferred[Out] {
 	in, err := json.Marshal(call.Input)
 	if err != nil {

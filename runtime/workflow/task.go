@@ -11,12 +11,10 @@ import (
 
 // Dispatch asks a service to execute a task and returns at once; the
 // returned Deferred yields the decoded output (Out is usually a pointer
-// type). Generated stubs call it; a workflow calls the stubs.
+// type). opts are recorded with the task (see CallOption). Generated stubs
+// call it; a workflow calls the stubs.
 func Dispatch[Out any](ctx Context, call Call, opts ...CallOption) Deferred[Out] {
-	var o callOptions
-	for _, opt := range opts {
-		opt(&o)
-	}
+	o := collectCallOptions(opts)
 	c := call.Codec
 	if c == nil {
 		c = codec.JSON{}
@@ -32,7 +30,7 @@ func Dispatch[Out any](ctx Context, call Call, opts ...CallOption) Deferred[Out]
 	types.Add(call.Errors...)
 	f := ctx.coroutine().Issue(history.Command{
 		Kind: history.CommandTask, Name: name, Input: in, Codec: c.Name(),
-		Meta: o.meta, Timeout: o.timeout,
+		Meta: o.meta, Timeout: o.timeout, Retry: o.retry, IdempotencyKey: o.idempotencyKey, Tags: o.tags,
 	})
 	return &deferred[Out]{f: f, decode: decoder[Out](c), types: types}
 }

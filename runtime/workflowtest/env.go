@@ -12,6 +12,7 @@ import (
 	memstore "github.com/infgen/infgen/runtime/storage/memory"
 	"github.com/infgen/infgen/runtime/transport/memory"
 	"github.com/infgen/infgen/runtime/worker"
+	"github.com/infgen/infgen/runtime/workflow"
 )
 
 // Env runs services and workflows in memory on a virtual clock, for tests of
@@ -143,6 +144,24 @@ func (e *Env) Sleep(d time.Duration) {
 func Execute[Out any](e *Env, p client.StartParams) (Out, error) {
 	e.t.Helper()
 	return Result[Out](e, e.Start(p))
+}
+
+// StartRef starts the workflow ref refers to with input in (the test fails if
+// it cannot) and returns its id, as client.StartRef does. Time does not move.
+func StartRef[In, Out any](e *Env, ref workflow.Ref[In, Out], in In, p client.StartParams) string {
+	e.t.Helper()
+	id, err := client.StartRef(context.Background(), e.Client, ref, in, p)
+	if err != nil {
+		e.t.Fatalf("workflowtest: %v", err)
+	}
+	return id
+}
+
+// ExecuteRef starts the workflow ref refers to with input in and returns its
+// result, skipping the time it waits for.
+func ExecuteRef[In, Out any](e *Env, ref workflow.Ref[In, Out], in In, p client.StartParams) (Out, error) {
+	e.t.Helper()
+	return Result[Out](e, StartRef(e, ref, in, p))
 }
 
 // Result returns the result of a workflow, moving the virtual clock to each

@@ -115,7 +115,7 @@ func start(t *testing.T, c *company, months int, month time.Duration, opts ...fu
 	require.NoError(t, invoice.Register(w, c, fast))
 	require.NoError(t, email.Register(w, c, fast))
 	require.NoError(t, subscription.Register(w, c, fast))
-	require.NoError(t, w.RegisterWorkflow(monthly.Definition()))
+	require.NoError(t, w.RegisterWorkflow(monthly.Workflow))
 	ctx := context.Background()
 	require.NoError(t, w.Start(ctx))
 	cl, err := rt.NewClient(ctx, func(o *client.Options) { o.PollInterval = 20 * time.Millisecond })
@@ -129,7 +129,7 @@ func start(t *testing.T, c *company, months int, month time.Duration, opts ...fu
 	for _, o := range opts {
 		o(&in)
 	}
-	id, err := cl.Start(ctx, client.StartParams{Workflow: monthly.Name, ID: "cus_1", Input: in})
+	id, err := client.StartRef(ctx, cl, monthly.Workflow, in, client.StartParams{ID: "cus_1"})
 	require.NoError(t, err)
 	return cl, id
 }

@@ -74,8 +74,12 @@ type Result struct {
 	FailedMonth string `json:"failedMonth,omitempty"`
 }
 
-// Definition is the workflow, ready for worker.RegisterWorkflow.
-func Definition() workflow.Definition { return workflow.Define(Name, Billing) }
+// Workflow is the typed reference to the billing workflow: register it
+// (w.RegisterWorkflow(monthly.Workflow)), start it from a client
+// (client.StartRef(ctx, c, monthly.Workflow, in, client.StartParams{ID: customerID}))
+// or from another workflow (monthly.Workflow.Run(ctx, in)) without writing
+// its name or its types again.
+var Workflow = workflow.Define(Name, Billing)
 
 // Billing bills a customer every month until they unsubscribe.
 func Billing(ctx workflow.Context, in Input) (Result, error) {

@@ -124,12 +124,12 @@ func TestBillingOverRealMonths(t *testing.T) {
 	c := newCompany()
 	env := workflowtest.NewEnv(t, func(w *worker.Worker) error {
 		return errors.Join(consumption.Register(w, c), payment.Register(w, c), invoice.Register(w, c),
-			email.Register(w, c), subscription.Register(w, c), w.RegisterWorkflow(monthly.Definition()))
+			email.Register(w, c), subscription.Register(w, c), w.RegisterWorkflow(monthly.Workflow))
 	}, workflowtest.WithStartTime(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)))
 	start := env.Now()
-	res, err := workflowtest.Execute[monthly.Result](env, client.StartParams{Workflow: monthly.Name, ID: "cus_1", Input: monthly.Input{
+	res, err := workflowtest.ExecuteRef(env, monthly.Workflow, monthly.Input{
 		CustomerID: "cus_1", Email: "cus_1@example.com", FirstMonth: "2026-11", Months: 14, MonthLength: 30 * 24 * time.Hour,
-	}})
+	}, client.StartParams{ID: "cus_1"})
 	require.NoError(t, err)
 	require.Len(t, res.Months, 14)
 	require.Equal(t, "2027-12", res.Months[13])

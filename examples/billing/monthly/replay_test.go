@@ -41,7 +41,7 @@ func TestRecordedHistoriesReplay(t *testing.T) {
 	for _, name := range histories {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			require.NoError(t, workflowtest.Replay(monthly.Definition(), readHistory(t, name)))
+			require.NoError(t, workflowtest.Replay(monthly.Workflow, readHistory(t, name)))
 		})
 	}
 }
@@ -74,6 +74,6 @@ func TestReplayDetectsAChangedWorkflow(t *testing.T) {
 // the old version (workflow.Version), and this check is what tells.
 func TestReplayRejectsADeclineRecordedUntyped(t *testing.T) {
 	t.Parallel()
-	err := workflowtest.Replay(monthly.Definition(), readHistory(t, "payment_failed_untyped"))
+	err := workflowtest.Replay(monthly.Workflow, readHistory(t, "payment_failed_untyped"))
 	require.ErrorContains(t, err, "not deterministic at step 10: history has task EmailService.SendEmail")
 }

@@ -14,6 +14,9 @@ import (
 // billMonth charges one month, issues its invoice and emails it. Each call
 // is a durable task: a crash between two calls resumes after the last one
 // that completed, and a retried call reuses its task id as Idempotency-Key.
+// The payment carries a key of its own, the customer and the month: a month
+// is charged once even by another run of the workflow (a customer who comes
+// back, restarted with RestartIfFinished), whose task ids are new.
 func billMonth(ctx workflow.Context, in Input, month string, res *Result) error {
 	used, err := consumption.NewConsumptionServiceStub().GetConsumption(ctx, &consumption.GetConsumptionInput{
 		CustomerID: in.CustomerID, Month: month,
@@ -27,7 +30,7 @@ func billMonth(ctx workflow.Context, in Input, month string, res *Result) error 
 	}
 	paid, err := payment.NewPaymentServiceStub().RequestPayment(ctx, &payment.RequestPaymentInput{Body: &payment.PaymentRequest{
 		CustomerID: in.CustomerID, Month: month, AmountCents: c.AmountCents, Currency: c.Currency,
-	}})
+	}}, workflow.WithIdempotencyKey(PaymentKey(in.CustomerID, month)))
 	if err != nil {
 		return err
 	}
@@ -90,6 +93,9 @@ func declineReason(declined *payment.RequestPaymentError) string {
 	}
 	return declined.Message
 }
+
+// PaymentKey is the idempotency key of the payment of a customer's month.
+func PaymentKey(customerID, month string) string { return "payment/" + customerID + "/" + month }
 
 // money formats cents, e.g. 12.34 EUR.
 func money(cents int64, currency string) string {

@@ -3,6 +3,8 @@
 package discriminator
 
 import (
+	"slices"
+
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/workflow"
 )
@@ -14,23 +16,28 @@ type BrokenRedocDiscriminatorStub struct {
 	opts []workflow.CallOption
 }
 
-// NewBrokenRedocDiscriminatorStub returns a stub whose calls all use opts.
+// NewBrokenRedocDiscriminatorStub returns a stub whose calls all use opts; a call's own options
+// come after them, so they win.
 func NewBrokenRedocDiscriminatorStub(opts ...workflow.CallOption) BrokenRedocDiscriminatorStub {
 	return BrokenRedocDiscriminatorStub{opts: opts}
 }
 
 // GetFoo runs BrokenRedocDiscriminator.GetFoo as a task and waits for its result.
-func (s BrokenRedocDiscriminatorStub) GetFoo(ctx workflow.Context, in *GetFooInput) (*GetFooOutput, error) {
-	return s.DispatchGetFoo(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s BrokenRedocDiscriminatorStub) GetFoo(ctx workflow.Context, in *GetFooInput, opts ...workflow.CallOption) (*GetFooOutput, error) {
+	return s.DispatchGetFoo(ctx, in, opts...).Await(ctx)
 }
 
-// DispatchGetFoo starts BrokenRedocDiscriminator.GetFoo as a task and returns at once.
-func (s BrokenRedocDiscriminatorStub) DispatchGetFoo(ctx workflow.Context, in *GetFooInput) workflow.Deferred[*GetFooOutput] {
+// DispatchGetFoo starts BrokenRedocDiscriminator.GetFoo as a task and returns at once;
+// opts apply to this call as for GetFoo.
+func (s BrokenRedocDiscriminatorStub) DispatchGetFoo(ctx workflow.Context, in *GetFooInput, opts ...workflow.CallOption) workflow.Deferred[*GetFooOutput] {
 	return workflow.Dispatch[*GetFooOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetFoo",
 		Service: ServiceName,
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }

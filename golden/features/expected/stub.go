@@ -3,6 +3,8 @@
 package features
 
 import (
+	"slices"
+
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/workflow"
 )
@@ -14,103 +16,128 @@ type BillingStub struct {
 	opts []workflow.CallOption
 }
 
-// NewBillingStub returns a stub whose calls all use opts.
+// NewBillingStub returns a stub whose calls all use opts; a call's own options
+// come after them, so they win.
 func NewBillingStub(opts ...workflow.CallOption) BillingStub {
 	return BillingStub{opts: opts}
 }
 
 // CreateInvoice runs Billing.CreateInvoice as a task and waits for its result.
-func (s BillingStub) CreateInvoice(ctx workflow.Context, in *CreateInvoiceInput) (*CreateInvoiceOutput, error) {
-	return s.DispatchCreateInvoice(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s BillingStub) CreateInvoice(ctx workflow.Context, in *CreateInvoiceInput, opts ...workflow.CallOption) (*CreateInvoiceOutput, error) {
+	return s.DispatchCreateInvoice(ctx, in, opts...).Await(ctx)
 }
 
-// DispatchCreateInvoice starts Billing.CreateInvoice as a task and returns at once.
-func (s BillingStub) DispatchCreateInvoice(ctx workflow.Context, in *CreateInvoiceInput) workflow.Deferred[*CreateInvoiceOutput] {
+// DispatchCreateInvoice starts Billing.CreateInvoice as a task and returns at once;
+// opts apply to this call as for CreateInvoice.
+func (s BillingStub) DispatchCreateInvoice(ctx workflow.Context, in *CreateInvoiceInput, opts ...workflow.CallOption) workflow.Deferred[*CreateInvoiceOutput] {
 	return workflow.Dispatch[*CreateInvoiceOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreateInvoice",
 		Service: ServiceName,
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }
 
 // DeleteInvoicesID runs Billing.DeleteInvoicesID as a task and waits for its result.
-func (s BillingStub) DeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesIDInput) (*DeleteInvoicesIDOutput, error) {
-	return s.DispatchDeleteInvoicesID(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s BillingStub) DeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesIDInput, opts ...workflow.CallOption) (*DeleteInvoicesIDOutput, error) {
+	return s.DispatchDeleteInvoicesID(ctx, in, opts...).Await(ctx)
 }
 
-// DispatchDeleteInvoicesID starts Billing.DeleteInvoicesID as a task and returns at once.
-func (s BillingStub) DispatchDeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesIDInput) workflow.Deferred[*DeleteInvoicesIDOutput] {
+// DispatchDeleteInvoicesID starts Billing.DeleteInvoicesID as a task and returns at once;
+// opts apply to this call as for DeleteInvoicesID.
+func (s BillingStub) DispatchDeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesIDInput, opts ...workflow.CallOption) workflow.Deferred[*DeleteInvoicesIDOutput] {
 	return workflow.Dispatch[*DeleteInvoicesIDOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "DeleteInvoicesID",
 		Service: ServiceName,
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }
 
 // GetInvoice runs Billing.GetInvoice as a task and waits for its result.
-func (s BillingStub) GetInvoice(ctx workflow.Context, in *GetInvoiceInput) (*GetInvoiceOutput, error) {
-	return s.DispatchGetInvoice(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s BillingStub) GetInvoice(ctx workflow.Context, in *GetInvoiceInput, opts ...workflow.CallOption) (*GetInvoiceOutput, error) {
+	return s.DispatchGetInvoice(ctx, in, opts...).Await(ctx)
 }
 
-// DispatchGetInvoice starts Billing.GetInvoice as a task and returns at once.
-func (s BillingStub) DispatchGetInvoice(ctx workflow.Context, in *GetInvoiceInput) workflow.Deferred[*GetInvoiceOutput] {
+// DispatchGetInvoice starts Billing.GetInvoice as a task and returns at once;
+// opts apply to this call as for GetInvoice.
+func (s BillingStub) DispatchGetInvoice(ctx workflow.Context, in *GetInvoiceInput, opts ...workflow.CallOption) workflow.Deferred[*GetInvoiceOutput] {
 	return workflow.Dispatch[*GetInvoiceOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetInvoice",
 		Service: ServiceName,
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }
 
 // ListInvoices runs Billing.ListInvoices as a task and waits for its result.
-func (s BillingStub) ListInvoices(ctx workflow.Context, in *ListInvoicesInput) (*ListInvoicesOutput, error) {
-	return s.DispatchListInvoices(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s BillingStub) ListInvoices(ctx workflow.Context, in *ListInvoicesInput, opts ...workflow.CallOption) (*ListInvoicesOutput, error) {
+	return s.DispatchListInvoices(ctx, in, opts...).Await(ctx)
 }
 
-// DispatchListInvoices starts Billing.ListInvoices as a task and returns at once.
-func (s BillingStub) DispatchListInvoices(ctx workflow.Context, in *ListInvoicesInput) workflow.Deferred[*ListInvoicesOutput] {
+// DispatchListInvoices starts Billing.ListInvoices as a task and returns at once;
+// opts apply to this call as for ListInvoices.
+func (s BillingStub) DispatchListInvoices(ctx workflow.Context, in *ListInvoicesInput, opts ...workflow.CallOption) workflow.Deferred[*ListInvoicesOutput] {
 	return workflow.Dispatch[*ListInvoicesOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "ListInvoices",
 		Service: ServiceName,
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }
 
 // PutLines runs Billing.PutLines as a task and waits for its result.
-func (s BillingStub) PutLines(ctx workflow.Context, in *PutLinesInput) (*PutLinesOutput, error) {
-	return s.DispatchPutLines(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s BillingStub) PutLines(ctx workflow.Context, in *PutLinesInput, opts ...workflow.CallOption) (*PutLinesOutput, error) {
+	return s.DispatchPutLines(ctx, in, opts...).Await(ctx)
 }
 
-// DispatchPutLines starts Billing.PutLines as a task and returns at once.
-func (s BillingStub) DispatchPutLines(ctx workflow.Context, in *PutLinesInput) workflow.Deferred[*PutLinesOutput] {
+// DispatchPutLines starts Billing.PutLines as a task and returns at once;
+// opts apply to this call as for PutLines.
+func (s BillingStub) DispatchPutLines(ctx workflow.Context, in *PutLinesInput, opts ...workflow.CallOption) workflow.Deferred[*PutLinesOutput] {
 	return workflow.Dispatch[*PutLinesOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "PutLines",
 		Service: ServiceName,
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }
 
 // Upload runs Billing.Upload as a task and waits for its result.
-func (s BillingStub) Upload(ctx workflow.Context, in *UploadInput) (*UploadOutput, error) {
-	return s.DispatchUpload(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s BillingStub) Upload(ctx workflow.Context, in *UploadInput, opts ...workflow.CallOption) (*UploadOutput, error) {
+	return s.DispatchUpload(ctx, in, opts...).Await(ctx)
 }
 
-// DispatchUpload starts Billing.Upload as a task and returns at once.
-func (s BillingStub) DispatchUpload(ctx workflow.Context, in *UploadInput) workflow.Deferred[*UploadOutput] {
+// DispatchUpload starts Billing.Upload as a task and returns at once;
+// opts apply to this call as for Upload.
+func (s BillingStub) DispatchUpload(ctx workflow.Context, in *UploadInput, opts ...workflow.CallOption) workflow.Deferred[*UploadOutput] {
 	return workflow.Dispatch[*UploadOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "Upload",
 		Service: ServiceName,
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }

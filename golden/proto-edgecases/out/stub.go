@@ -4,6 +4,8 @@
 package edgev1
 
 import (
+	"slices"
+
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/failure"
 	"github.com/infgen/infgen/runtime/grpcapi"
@@ -16,59 +18,72 @@ type AccountsStub struct {
 	opts []workflow.CallOption
 }
 
-// NewAccountsStub returns a stub whose calls carry opts (timeout, metadata).
+// NewAccountsStub returns a stub whose calls all use opts; a call's own options
+// come after them, so they win.
 func NewAccountsStub(opts ...workflow.CallOption) AccountsStub {
 	return AccountsStub{opts: opts}
 }
 
 // Rename runs /edge.v1.Accounts/Rename as a task and waits for its result.
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
 //
 // Deprecated: the proto method is marked deprecated.
-func (s AccountsStub) Rename(ctx workflow.Context, in *ServiceName) (*Account, error) {
-	return s.DispatchRename(ctx, in).Await(ctx)
+func (s AccountsStub) Rename(ctx workflow.Context, in *ServiceName, opts ...workflow.CallOption) (*Account, error) {
+	return s.DispatchRename(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchRename starts /edge.v1.Accounts/Rename as a task and returns at once; Await the result.
+// opts apply to this call as for Rename.
 //
 // Deprecated: the proto method is marked deprecated.
-func (s AccountsStub) DispatchRename(ctx workflow.Context, in *ServiceName) workflow.Deferred[*Account] {
+func (s AccountsStub) DispatchRename(ctx workflow.Context, in *ServiceName, opts ...workflow.CallOption) workflow.Deferred[*Account] {
 	return workflow.Dispatch[*Account](ctx, workflow.Call{
 		Service: AccountsServiceName,
 		Method:  "Rename",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }
 
 // Signup runs /edge.v1.Accounts/Signup as a task and waits for its result.
-func (s AccountsStub) Signup(ctx workflow.Context, in *Register) (*Account, error) {
-	return s.DispatchSignup(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s AccountsStub) Signup(ctx workflow.Context, in *Register, opts ...workflow.CallOption) (*Account, error) {
+	return s.DispatchSignup(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchSignup starts /edge.v1.Accounts/Signup as a task and returns at once; Await the result.
-func (s AccountsStub) DispatchSignup(ctx workflow.Context, in *Register) workflow.Deferred[*Account] {
+// opts apply to this call as for Signup.
+func (s AccountsStub) DispatchSignup(ctx workflow.Context, in *Register, opts ...workflow.CallOption) workflow.Deferred[*Account] {
 	return workflow.Dispatch[*Account](ctx, workflow.Call{
 		Service: AccountsServiceName,
 		Method:  "Signup",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }
 
 // Watch runs /edge.v1.Accounts/Watch as a task and waits for its result.
-func (s AccountsStub) Watch(ctx workflow.Context, in *Register) (*WatchStream, error) {
-	return s.DispatchWatch(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s AccountsStub) Watch(ctx workflow.Context, in *Register, opts ...workflow.CallOption) (*WatchStream, error) {
+	return s.DispatchWatch(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchWatch starts /edge.v1.Accounts/Watch as a task and returns at once; Await the result.
-func (s AccountsStub) DispatchWatch(ctx workflow.Context, in *Register) workflow.Deferred[*WatchStream] {
+// opts apply to this call as for Watch.
+func (s AccountsStub) DispatchWatch(ctx workflow.Context, in *Register, opts ...workflow.CallOption) workflow.Deferred[*WatchStream] {
 	return workflow.Dispatch[*WatchStream](ctx, workflow.Call{
 		Service: AccountsServiceName,
 		Method:  "Watch",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }

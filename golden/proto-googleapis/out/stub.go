@@ -4,6 +4,8 @@
 package librarypb
 
 import (
+	"slices"
+
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/failure"
@@ -18,87 +20,108 @@ type LibraryStub struct {
 	opts []workflow.CallOption
 }
 
-// NewLibraryStub returns a stub whose calls carry opts (timeout, metadata).
+// NewLibraryStub returns a stub whose calls all use opts; a call's own options
+// come after them, so they win.
 func NewLibraryStub(opts ...workflow.CallOption) LibraryStub {
 	return LibraryStub{opts: opts}
 }
 
 // DeleteBook runs /example.library.v1.Library/DeleteBook as a task and waits for its result.
-func (s LibraryStub) DeleteBook(ctx workflow.Context, in *GetBookRequest) (*emptypb.Empty, error) {
-	return s.DispatchDeleteBook(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s LibraryStub) DeleteBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) (*emptypb.Empty, error) {
+	return s.DispatchDeleteBook(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchDeleteBook starts /example.library.v1.Library/DeleteBook as a task and returns at once; Await the result.
-func (s LibraryStub) DispatchDeleteBook(ctx workflow.Context, in *GetBookRequest) workflow.Deferred[*emptypb.Empty] {
+// opts apply to this call as for DeleteBook.
+func (s LibraryStub) DispatchDeleteBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) workflow.Deferred[*emptypb.Empty] {
 	return workflow.Dispatch[*emptypb.Empty](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "DeleteBook",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }
 
 // ExportBooks runs /example.library.v1.Library/ExportBooks as a task and waits for its result.
-func (s LibraryStub) ExportBooks(ctx workflow.Context, in *ExportBooksRequest) (*longrunningpb.Operation, error) {
-	return s.DispatchExportBooks(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s LibraryStub) ExportBooks(ctx workflow.Context, in *ExportBooksRequest, opts ...workflow.CallOption) (*longrunningpb.Operation, error) {
+	return s.DispatchExportBooks(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchExportBooks starts /example.library.v1.Library/ExportBooks as a task and returns at once; Await the result.
-func (s LibraryStub) DispatchExportBooks(ctx workflow.Context, in *ExportBooksRequest) workflow.Deferred[*longrunningpb.Operation] {
+// opts apply to this call as for ExportBooks.
+func (s LibraryStub) DispatchExportBooks(ctx workflow.Context, in *ExportBooksRequest, opts ...workflow.CallOption) workflow.Deferred[*longrunningpb.Operation] {
 	return workflow.Dispatch[*longrunningpb.Operation](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "ExportBooks",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }
 
 // GetBook runs /example.library.v1.Library/GetBook as a task and waits for its result.
-func (s LibraryStub) GetBook(ctx workflow.Context, in *GetBookRequest) (*Book, error) {
-	return s.DispatchGetBook(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s LibraryStub) GetBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) (*Book, error) {
+	return s.DispatchGetBook(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchGetBook starts /example.library.v1.Library/GetBook as a task and returns at once; Await the result.
-func (s LibraryStub) DispatchGetBook(ctx workflow.Context, in *GetBookRequest) workflow.Deferred[*Book] {
+// opts apply to this call as for GetBook.
+func (s LibraryStub) DispatchGetBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) workflow.Deferred[*Book] {
 	return workflow.Dispatch[*Book](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "GetBook",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }
 
 // UpdateBook runs /example.library.v1.Library/UpdateBook as a task and waits for its result.
-func (s LibraryStub) UpdateBook(ctx workflow.Context, in *UpdateBookRequest) (*Book, error) {
-	return s.DispatchUpdateBook(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s LibraryStub) UpdateBook(ctx workflow.Context, in *UpdateBookRequest, opts ...workflow.CallOption) (*Book, error) {
+	return s.DispatchUpdateBook(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchUpdateBook starts /example.library.v1.Library/UpdateBook as a task and returns at once; Await the result.
-func (s LibraryStub) DispatchUpdateBook(ctx workflow.Context, in *UpdateBookRequest) workflow.Deferred[*Book] {
+// opts apply to this call as for UpdateBook.
+func (s LibraryStub) DispatchUpdateBook(ctx workflow.Context, in *UpdateBookRequest, opts ...workflow.CallOption) workflow.Deferred[*Book] {
 	return workflow.Dispatch[*Book](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "UpdateBook",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }
 
 // WatchOperations runs /example.library.v1.Library/WatchOperations as a task and waits for its result.
-func (s LibraryStub) WatchOperations(ctx workflow.Context, in *WatchRequest) (*WatchOperationsStream, error) {
-	return s.DispatchWatchOperations(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s LibraryStub) WatchOperations(ctx workflow.Context, in *WatchRequest, opts ...workflow.CallOption) (*WatchOperationsStream, error) {
+	return s.DispatchWatchOperations(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchWatchOperations starts /example.library.v1.Library/WatchOperations as a task and returns at once; Await the result.
-func (s LibraryStub) DispatchWatchOperations(ctx workflow.Context, in *WatchRequest) workflow.Deferred[*WatchOperationsStream] {
+// opts apply to this call as for WatchOperations.
+func (s LibraryStub) DispatchWatchOperations(ctx workflow.Context, in *WatchRequest, opts ...workflow.CallOption) workflow.Deferred[*WatchOperationsStream] {
 	return workflow.Dispatch[*WatchOperationsStream](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "WatchOperations",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }

@@ -8,8 +8,9 @@
 //
 //   - the service interface, one method per unary or server-streaming RPC;
 //   - a gRPC client implementing it over a grpc.ClientConnInterface, which sends
-//     the task id as the "idempotency-key" metadata and classifies status codes
-//     for the runtime's retries;
+//     the task's idempotency key (its id unless the call sets one) as the
+//     "idempotency-key" metadata and classifies status codes for the runtime's
+//     retries;
 //   - registration of an implementation into a worker (protobuf binary payloads);
 //   - a workflow stub calling the service as tasks, synchronously or with Dispatch.
 //

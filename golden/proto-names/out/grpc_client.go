@@ -12,8 +12,9 @@ import (
 )
 
 // MyServiceGRPCClient implements MyService by calling the real gRPC server. The task's
-// deadline (its timeout) travels as the call's deadline, the task id as the
-// "idempotency-key" metadata, and errors are classified by status code for
+// deadline (its timeout) travels as the call's deadline, its idempotency key
+// (the task id, unless the workflow's call set one) as the "idempotency-key"
+// metadata, and errors are classified by status code for
 // the runtime: UNAVAILABLE, RESOURCE_EXHAUSTED, ABORTED and DEADLINE_EXCEEDED are
 // retried (after google.rpc.RetryInfo's delay when the server sends one);
 // INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, PERMISSION_DENIED,
@@ -113,8 +114,9 @@ func (c *MyServiceGRPCClient) String(ctx context.Context, in *Outer) (*Outer, er
 }
 
 // OtherGRPCClient implements Other by calling the real gRPC server. The task's
-// deadline (its timeout) travels as the call's deadline, the task id as the
-// "idempotency-key" metadata, and errors are classified by status code for
+// deadline (its timeout) travels as the call's deadline, its idempotency key
+// (the task id, unless the workflow's call set one) as the "idempotency-key"
+// metadata, and errors are classified by status code for
 // the runtime: UNAVAILABLE, RESOURCE_EXHAUSTED, ABORTED and DEADLINE_EXCEEDED are
 // retried (after google.rpc.RetryInfo's delay when the server sends one);
 // INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, PERMISSION_DENIED,

@@ -4,6 +4,8 @@
 package routeguide
 
 import (
+	"slices"
+
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/failure"
 	"github.com/infgen/infgen/runtime/grpcapi"
@@ -16,39 +18,48 @@ type RouteGuideStub struct {
 	opts []workflow.CallOption
 }
 
-// NewRouteGuideStub returns a stub whose calls carry opts (timeout, metadata).
+// NewRouteGuideStub returns a stub whose calls all use opts; a call's own options
+// come after them, so they win.
 func NewRouteGuideStub(opts ...workflow.CallOption) RouteGuideStub {
 	return RouteGuideStub{opts: opts}
 }
 
 // GetFeature runs /routeguide.RouteGuide/GetFeature as a task and waits for its result.
-func (s RouteGuideStub) GetFeature(ctx workflow.Context, in *Point) (*Feature, error) {
-	return s.DispatchGetFeature(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s RouteGuideStub) GetFeature(ctx workflow.Context, in *Point, opts ...workflow.CallOption) (*Feature, error) {
+	return s.DispatchGetFeature(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchGetFeature starts /routeguide.RouteGuide/GetFeature as a task and returns at once; Await the result.
-func (s RouteGuideStub) DispatchGetFeature(ctx workflow.Context, in *Point) workflow.Deferred[*Feature] {
+// opts apply to this call as for GetFeature.
+func (s RouteGuideStub) DispatchGetFeature(ctx workflow.Context, in *Point, opts ...workflow.CallOption) workflow.Deferred[*Feature] {
 	return workflow.Dispatch[*Feature](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "GetFeature",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }
 
 // ListFeatures runs /routeguide.RouteGuide/ListFeatures as a task and waits for its result.
-func (s RouteGuideStub) ListFeatures(ctx workflow.Context, in *Rectangle) (*ListFeaturesStream, error) {
-	return s.DispatchListFeatures(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s RouteGuideStub) ListFeatures(ctx workflow.Context, in *Rectangle, opts ...workflow.CallOption) (*ListFeaturesStream, error) {
+	return s.DispatchListFeatures(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchListFeatures starts /routeguide.RouteGuide/ListFeatures as a task and returns at once; Await the result.
-func (s RouteGuideStub) DispatchListFeatures(ctx workflow.Context, in *Rectangle) workflow.Deferred[*ListFeaturesStream] {
+// opts apply to this call as for ListFeatures.
+func (s RouteGuideStub) DispatchListFeatures(ctx workflow.Context, in *Rectangle, opts ...workflow.CallOption) workflow.Deferred[*ListFeaturesStream] {
 	return workflow.Dispatch[*ListFeaturesStream](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "ListFeatures",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }

@@ -3,6 +3,8 @@
 package swagger2
 
 import (
+	"slices"
+
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/workflow"
 )
@@ -14,55 +16,68 @@ type InventoryStub struct {
 	opts []workflow.CallOption
 }
 
-// NewInventoryStub returns a stub whose calls all use opts.
+// NewInventoryStub returns a stub whose calls all use opts; a call's own options
+// come after them, so they win.
 func NewInventoryStub(opts ...workflow.CallOption) InventoryStub {
 	return InventoryStub{opts: opts}
 }
 
 // CreateItem runs Inventory.CreateItem as a task and waits for its result.
-func (s InventoryStub) CreateItem(ctx workflow.Context, in *CreateItemInput) (*CreateItemOutput, error) {
-	return s.DispatchCreateItem(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s InventoryStub) CreateItem(ctx workflow.Context, in *CreateItemInput, opts ...workflow.CallOption) (*CreateItemOutput, error) {
+	return s.DispatchCreateItem(ctx, in, opts...).Await(ctx)
 }
 
-// DispatchCreateItem starts Inventory.CreateItem as a task and returns at once.
-func (s InventoryStub) DispatchCreateItem(ctx workflow.Context, in *CreateItemInput) workflow.Deferred[*CreateItemOutput] {
+// DispatchCreateItem starts Inventory.CreateItem as a task and returns at once;
+// opts apply to this call as for CreateItem.
+func (s InventoryStub) DispatchCreateItem(ctx workflow.Context, in *CreateItemInput, opts ...workflow.CallOption) workflow.Deferred[*CreateItemOutput] {
 	return workflow.Dispatch[*CreateItemOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreateItem",
 		Service: ServiceName,
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }
 
 // ListItems runs Inventory.ListItems as a task and waits for its result.
-func (s InventoryStub) ListItems(ctx workflow.Context, in *ListItemsInput) (*ListItemsOutput, error) {
-	return s.DispatchListItems(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s InventoryStub) ListItems(ctx workflow.Context, in *ListItemsInput, opts ...workflow.CallOption) (*ListItemsOutput, error) {
+	return s.DispatchListItems(ctx, in, opts...).Await(ctx)
 }
 
-// DispatchListItems starts Inventory.ListItems as a task and returns at once.
-func (s InventoryStub) DispatchListItems(ctx workflow.Context, in *ListItemsInput) workflow.Deferred[*ListItemsOutput] {
+// DispatchListItems starts Inventory.ListItems as a task and returns at once;
+// opts apply to this call as for ListItems.
+func (s InventoryStub) DispatchListItems(ctx workflow.Context, in *ListItemsInput, opts ...workflow.CallOption) workflow.Deferred[*ListItemsOutput] {
 	return workflow.Dispatch[*ListItemsOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "ListItems",
 		Service: ServiceName,
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }
 
 // UploadPhoto runs Inventory.UploadPhoto as a task and waits for its result.
-func (s InventoryStub) UploadPhoto(ctx workflow.Context, in *UploadPhotoInput) (*UploadPhotoOutput, error) {
-	return s.DispatchUploadPhoto(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s InventoryStub) UploadPhoto(ctx workflow.Context, in *UploadPhotoInput, opts ...workflow.CallOption) (*UploadPhotoOutput, error) {
+	return s.DispatchUploadPhoto(ctx, in, opts...).Await(ctx)
 }
 
-// DispatchUploadPhoto starts Inventory.UploadPhoto as a task and returns at once.
-func (s InventoryStub) DispatchUploadPhoto(ctx workflow.Context, in *UploadPhotoInput) workflow.Deferred[*UploadPhotoOutput] {
+// DispatchUploadPhoto starts Inventory.UploadPhoto as a task and returns at once;
+// opts apply to this call as for UploadPhoto.
+func (s InventoryStub) DispatchUploadPhoto(ctx workflow.Context, in *UploadPhotoInput, opts ...workflow.CallOption) workflow.Deferred[*UploadPhotoOutput] {
 	return workflow.Dispatch[*UploadPhotoOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "UploadPhoto",
 		Service: ServiceName,
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }

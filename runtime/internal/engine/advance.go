@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/infgen/infgen/runtime/internal/history"
@@ -99,10 +100,15 @@ func (e *Engine) schedule(st *history.State, cmd history.Command, now time.Time,
 
 func (e *Engine) executeTask(st *history.State, cmd history.Command, attempt int, out *outbox) {
 	service, method := splitName(cmd.Name)
+	tags := st.Tags
+	if len(cmd.Tags) > 0 {
+		tags = append(slices.Clip(st.Tags), cmd.Tags...)
+	}
 	out.add(message.ServiceTopic(service), st.ID, 0, &message.Envelope{
 		Kind: message.ExecuteTask, WorkflowID: st.ID, WorkflowName: st.Name, Seq: cmd.Seq, RunID: st.RunID,
 		TaskID: TaskID(st, cmd.Seq), Service: service, Method: method, Attempt: attempt,
-		Codec: cmd.Codec, Payload: cmd.Input, Meta: cmd.Meta, Tags: st.Tags, Timeout: cmd.Timeout,
+		Codec: cmd.Codec, Payload: cmd.Input, Meta: cmd.Meta, Tags: tags,
+		Timeout: cmd.Timeout, Retry: cmd.Retry, IdempotencyKey: cmd.IdempotencyKey,
 	})
 }
 

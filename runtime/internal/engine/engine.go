@@ -43,12 +43,10 @@ type Engine struct {
 	known map[string]bool
 }
 
-// Service is a registered service with its methods and defaults.
+// Service is a registered service with its methods.
 type Service struct {
 	Name    string
 	Methods map[string]*Method
-	Retry   retry.Policy
-	Timeout time.Duration
 	// Errors are the error types the service's failures are recorded with
 	// (type name and payload), so that workflows knowing them decode them.
 	Errors []failure.ErrorType
@@ -57,8 +55,10 @@ type Service struct {
 // Method is a registered service method.
 type Method struct {
 	Handler func(ctx context.Context, input []byte) ([]byte, error)
-	Retry   retry.Policy
-	Timeout time.Duration
+	// Layers are the method's retry and timeout settings below the call's;
+	// each task attempt resolves them with the call's options (see
+	// retry.Layers.Resolve).
+	Layers retry.Layers
 }
 
 // New returns an engine.

@@ -9,12 +9,10 @@ import (
 	"github.com/infgen/infgen/runtime/internal/errconv"
 	"github.com/infgen/infgen/runtime/internal/history"
 	"github.com/infgen/infgen/runtime/internal/message"
+	"github.com/infgen/infgen/runtime/retry"
 	"github.com/infgen/infgen/runtime/service"
 	"github.com/infgen/infgen/runtime/transport"
 )
-
-// DefaultTaskTimeout bounds one attempt of a task when nothing else does.
-const DefaultTaskTimeout = time.Minute
 
 // HandleTask is the transport handler of service topics: it executes one
 // attempt of a task and answers the workflow.
@@ -45,15 +43,19 @@ func (e *Engine) HandleTask(ctx context.Context, d *transport.Delivery) error {
 	if m == nil {
 		res.Error = &history.Error{Kind: "task", Message: fmt.Sprintf("method %s.%s is not registered on this worker", env.Service, env.Method)}
 	} else {
+		layers := m.Layers
+		layers.Call = retry.Settings{Policy: env.Retry, Timeout: env.Timeout}
+		r := layers.Resolve()
 		start := time.Now()
-		out, err := e.runTask(ctx, svc, m, env, d.Headers["traceparent"])
+		out, err := e.runTask(ctx, svc, m, env, r.Timeout, d.Headers["traceparent"])
 		if err != nil {
-			retry, after := m.Retry.Decide(env.Attempt, err)
+			again, after := r.Policy.Decide(env.Attempt, err)
 			res.Error = errconv.Types(svc.Errors).FromService(err)
-			if retry {
+			if again {
 				res.RetryAfter = max(after, time.Millisecond)
 			}
-			log.Warn("task attempt failed", "error", err, "retry", retry, "retry_after", after, "duration", time.Since(start))
+			log.Warn("task attempt failed", "error", err, "retry", again, "retry_after", after, "duration", time.Since(start),
+				"max_attempts", r.Policy.MaxAttempts, "policy_from", r.PolicyFrom.String())
 		} else {
 			res.Payload = out
 			log.Debug("task completed", "duration", time.Since(start))
@@ -64,22 +66,15 @@ func (e *Engine) HandleTask(ctx context.Context, d *transport.Delivery) error {
 	return e.publish(ctx, o, d.Headers["traceparent"])
 }
 
-// runTask calls the method with the task in its context, under a timeout,
+// runTask calls the method with the task in its context, under timeout,
 // turning a panic into an error.
-func (e *Engine) runTask(ctx context.Context, svc *Service, m *Method, env *message.Envelope, traceparent string) (out []byte, err error) {
-	timeout := env.Timeout
-	if timeout <= 0 {
-		timeout = m.Timeout
-	}
-	if timeout <= 0 {
-		timeout = DefaultTaskTimeout
-	}
+func (e *Engine) runTask(ctx context.Context, svc *Service, m *Method, env *message.Envelope, timeout time.Duration, traceparent string) (out []byte, err error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	ctx = service.WithTask(ctx, service.Task{
 		ID: env.TaskID, WorkflowID: env.WorkflowID, WorkflowName: env.WorkflowName,
 		Service: env.Service, Method: env.Method, Attempt: env.Attempt, Tags: env.Tags, Meta: env.Meta,
-		TraceParent: traceparent,
+		IdempotencyKey: env.IdempotencyKey, TraceParent: traceparent,
 	})
 	defer func() {
 		if r := recover(); r != nil {

@@ -3,6 +3,8 @@ package history
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/infgen/infgen/runtime/retry"
 )
 
 // Status is the lifecycle stage of a workflow instance.
@@ -151,10 +153,14 @@ type Command struct {
 	Duration time.Duration `json:"duration,omitempty"`
 	// ChildID of a child workflow.
 	ChildID string `json:"childId,omitempty"`
-	// Meta and Timeout of a task.
-	Meta    map[string]string `json:"meta,omitempty"`
-	Timeout time.Duration     `json:"timeout,omitempty"`
-	// Tags of a child.
+	// Meta, Timeout, Retry and IdempotencyKey of a task: the options of the
+	// call, recorded so that every attempt, retry and redrive of the task
+	// runs with them (nil and zero: the worker's settings).
+	Meta           map[string]string `json:"meta,omitempty"`
+	Timeout        time.Duration     `json:"timeout,omitempty"`
+	Retry          *retry.Policy     `json:"retry,omitempty"`
+	IdempotencyKey string            `json:"idempotencyKey,omitempty"`
+	// Tags of a child; of a task, the tags the call adds to the workflow's.
 	Tags []string `json:"tags,omitempty"`
 	// Result of an inline step.
 	Result Payload `json:"result,omitempty"`

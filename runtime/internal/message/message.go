@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/infgen/infgen/runtime/internal/history"
+	"github.com/infgen/infgen/runtime/retry"
 )
 
 // Kind names a message.
@@ -51,6 +52,10 @@ type Envelope struct {
 	Meta    map[string]string `json:"meta,omitempty"`
 	Tags    []string          `json:"tags,omitempty"`
 	Timeout time.Duration     `json:"timeout,omitempty"`
+	// Retry and IdempotencyKey are a task's per-call options (nil and empty:
+	// the worker's settings, the task id).
+	Retry          *retry.Policy `json:"retry,omitempty"`
+	IdempotencyKey string        `json:"idempotencyKey,omitempty"`
 	// Error of a failed task or child; RetryAfter > 0 asks for a retry.
 	Error      *history.Error `json:"error,omitempty"`
 	RetryAfter time.Duration  `json:"retryAfter,omitempty"`

@@ -1,6 +1,6 @@
-// Scaffolded by `infgen init worker --package github.com/infgen/infgen/examples/billing/gen/consumption --package github.com/infgen/infgen/examples/billing/gen/payment --package github.com/infgen/infgen/examples/billing/gen/invoice --package github.com/infgen/infgen/examples/billing/gen/email --package github.com/infgen/infgen/examples/billing/gen/subscription --workflow github.com/infgen/infgen/examples/billing/monthly.Definition`; edit it freely.
+// Scaffolded by `infgen init worker --package github.com/infgen/infgen/examples/billing/gen/consumption --package github.com/infgen/infgen/examples/billing/gen/payment --package github.com/infgen/infgen/examples/billing/gen/invoice --package github.com/infgen/infgen/examples/billing/gen/email --package github.com/infgen/infgen/examples/billing/gen/subscription --workflow github.com/infgen/infgen/examples/billing/monthly.Workflow`; edit it freely.
 
-// Command all-in-one is an infgen worker hosting ConsumptionService, PaymentService, InvoiceService, EmailService, billing.subscription.v1.SubscriptionService, the workflow monthly.Definition().
+// Command all-in-one is an infgen worker hosting ConsumptionService, PaymentService, InvoiceService, EmailService, billing.subscription.v1.SubscriptionService, the workflow monthly.Workflow.
 //
 // It reads its configuration file (-config, default worker.yaml) and runs until
 // SIGINT or SIGTERM. The transport and storage come from the environment: the
@@ -90,8 +90,8 @@ func register(w *worker.Worker, cfg *config.Config) ([]io.Closer, error) {
 	if err := subscription.Register(w, subscription.NewGRPCClient(subscriptionConn), subscriptionCfg.Options()...); err != nil {
 		return closers, fmt.Errorf("register billing.subscription.v1.SubscriptionService: %w", err)
 	}
-	if err := w.RegisterWorkflow(monthly.Definition()); err != nil {
-		return closers, fmt.Errorf("register workflow github.com/infgen/infgen/examples/billing/monthly.Definition: %w", err)
+	if err := w.RegisterWorkflow(monthly.Workflow); err != nil {
+		return closers, fmt.Errorf("register workflow github.com/infgen/infgen/examples/billing/monthly.Workflow: %w", err)
 	}
 	return closers, nil
 }

@@ -1,6 +1,6 @@
-// Scaffolded by `infgen init worker --workflow github.com/infgen/infgen/examples/billing/monthly.Definition`; edit it freely.
+// Scaffolded by `infgen init worker --workflow github.com/infgen/infgen/examples/billing/monthly.Workflow`; edit it freely.
 
-// Command workflow-worker is an infgen worker hosting the workflow monthly.Definition().
+// Command workflow-worker is an infgen worker hosting the workflow monthly.Workflow.
 //
 // It reads its configuration file (-config, default worker.yaml) and runs until
 // SIGINT or SIGTERM. The transport and storage come from the environment: the
@@ -33,8 +33,8 @@ func main() {
 // to close when the worker stops.
 func register(w *worker.Worker, cfg *config.Config) ([]io.Closer, error) {
 	var closers []io.Closer
-	if err := w.RegisterWorkflow(monthly.Definition()); err != nil {
-		return closers, fmt.Errorf("register workflow github.com/infgen/infgen/examples/billing/monthly.Definition: %w", err)
+	if err := w.RegisterWorkflow(monthly.Workflow); err != nil {
+		return closers, fmt.Errorf("register workflow github.com/infgen/infgen/examples/billing/monthly.Workflow: %w", err)
 	}
 	return closers, nil
 }

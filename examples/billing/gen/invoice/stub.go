@@ -3,6 +3,8 @@
 package invoice
 
 import (
+	"slices"
+
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/workflow"
 )
@@ -14,23 +16,28 @@ type InvoiceServiceStub struct {
 	opts []workflow.CallOption
 }
 
-// NewInvoiceServiceStub returns a stub whose calls all use opts.
+// NewInvoiceServiceStub returns a stub whose calls all use opts; a call's own options
+// come after them, so they win.
 func NewInvoiceServiceStub(opts ...workflow.CallOption) InvoiceServiceStub {
 	return InvoiceServiceStub{opts: opts}
 }
 
 // CreateInvoice runs InvoiceService.CreateInvoice as a task and waits for its result.
-func (s InvoiceServiceStub) CreateInvoice(ctx workflow.Context, in *CreateInvoiceInput) (*CreateInvoiceOutput, error) {
-	return s.DispatchCreateInvoice(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s InvoiceServiceStub) CreateInvoice(ctx workflow.Context, in *CreateInvoiceInput, opts ...workflow.CallOption) (*CreateInvoiceOutput, error) {
+	return s.DispatchCreateInvoice(ctx, in, opts...).Await(ctx)
 }
 
-// DispatchCreateInvoice starts InvoiceService.CreateInvoice as a task and returns at once.
-func (s InvoiceServiceStub) DispatchCreateInvoice(ctx workflow.Context, in *CreateInvoiceInput) workflow.Deferred[*CreateInvoiceOutput] {
+// DispatchCreateInvoice starts InvoiceService.CreateInvoice as a task and returns at once;
+// opts apply to this call as for CreateInvoice.
+func (s InvoiceServiceStub) DispatchCreateInvoice(ctx workflow.Context, in *CreateInvoiceInput, opts ...workflow.CallOption) workflow.Deferred[*CreateInvoiceOutput] {
 	return workflow.Dispatch[*CreateInvoiceOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreateInvoice",
 		Service: ServiceName,
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }

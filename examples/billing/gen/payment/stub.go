@@ -3,6 +3,8 @@
 package payment
 
 import (
+	"slices"
+
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/workflow"
 )
@@ -14,23 +16,28 @@ type PaymentServiceStub struct {
 	opts []workflow.CallOption
 }
 
-// NewPaymentServiceStub returns a stub whose calls all use opts.
+// NewPaymentServiceStub returns a stub whose calls all use opts; a call's own options
+// come after them, so they win.
 func NewPaymentServiceStub(opts ...workflow.CallOption) PaymentServiceStub {
 	return PaymentServiceStub{opts: opts}
 }
 
 // RequestPayment runs PaymentService.RequestPayment as a task and waits for its result.
-func (s PaymentServiceStub) RequestPayment(ctx workflow.Context, in *RequestPaymentInput) (*RequestPaymentOutput, error) {
-	return s.DispatchRequestPayment(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s PaymentServiceStub) RequestPayment(ctx workflow.Context, in *RequestPaymentInput, opts ...workflow.CallOption) (*RequestPaymentOutput, error) {
+	return s.DispatchRequestPayment(ctx, in, opts...).Await(ctx)
 }
 
-// DispatchRequestPayment starts PaymentService.RequestPayment as a task and returns at once.
-func (s PaymentServiceStub) DispatchRequestPayment(ctx workflow.Context, in *RequestPaymentInput) workflow.Deferred[*RequestPaymentOutput] {
+// DispatchRequestPayment starts PaymentService.RequestPayment as a task and returns at once;
+// opts apply to this call as for RequestPayment.
+func (s PaymentServiceStub) DispatchRequestPayment(ctx workflow.Context, in *RequestPaymentInput, opts ...workflow.CallOption) workflow.Deferred[*RequestPaymentOutput] {
 	return workflow.Dispatch[*RequestPaymentOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "RequestPayment",
 		Service: ServiceName,
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }

@@ -4,6 +4,8 @@
 package subscription
 
 import (
+	"slices"
+
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/failure"
 	"github.com/infgen/infgen/runtime/grpcapi"
@@ -16,55 +18,68 @@ type SubscriptionServiceStub struct {
 	opts []workflow.CallOption
 }
 
-// NewSubscriptionServiceStub returns a stub whose calls carry opts (timeout, metadata).
+// NewSubscriptionServiceStub returns a stub whose calls all use opts; a call's own options
+// come after them, so they win.
 func NewSubscriptionServiceStub(opts ...workflow.CallOption) SubscriptionServiceStub {
 	return SubscriptionServiceStub{opts: opts}
 }
 
 // CancelSubscription runs /billing.subscription.v1.SubscriptionService/CancelSubscription as a task and waits for its result.
-func (s SubscriptionServiceStub) CancelSubscription(ctx workflow.Context, in *CancelSubscriptionRequest) (*Subscription, error) {
-	return s.DispatchCancelSubscription(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s SubscriptionServiceStub) CancelSubscription(ctx workflow.Context, in *CancelSubscriptionRequest, opts ...workflow.CallOption) (*Subscription, error) {
+	return s.DispatchCancelSubscription(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchCancelSubscription starts /billing.subscription.v1.SubscriptionService/CancelSubscription as a task and returns at once; Await the result.
-func (s SubscriptionServiceStub) DispatchCancelSubscription(ctx workflow.Context, in *CancelSubscriptionRequest) workflow.Deferred[*Subscription] {
+// opts apply to this call as for CancelSubscription.
+func (s SubscriptionServiceStub) DispatchCancelSubscription(ctx workflow.Context, in *CancelSubscriptionRequest, opts ...workflow.CallOption) workflow.Deferred[*Subscription] {
 	return workflow.Dispatch[*Subscription](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "CancelSubscription",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }
 
 // GetSubscription runs /billing.subscription.v1.SubscriptionService/GetSubscription as a task and waits for its result.
-func (s SubscriptionServiceStub) GetSubscription(ctx workflow.Context, in *GetSubscriptionRequest) (*Subscription, error) {
-	return s.DispatchGetSubscription(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s SubscriptionServiceStub) GetSubscription(ctx workflow.Context, in *GetSubscriptionRequest, opts ...workflow.CallOption) (*Subscription, error) {
+	return s.DispatchGetSubscription(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchGetSubscription starts /billing.subscription.v1.SubscriptionService/GetSubscription as a task and returns at once; Await the result.
-func (s SubscriptionServiceStub) DispatchGetSubscription(ctx workflow.Context, in *GetSubscriptionRequest) workflow.Deferred[*Subscription] {
+// opts apply to this call as for GetSubscription.
+func (s SubscriptionServiceStub) DispatchGetSubscription(ctx workflow.Context, in *GetSubscriptionRequest, opts ...workflow.CallOption) workflow.Deferred[*Subscription] {
 	return workflow.Dispatch[*Subscription](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "GetSubscription",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }
 
 // Subscribe runs /billing.subscription.v1.SubscriptionService/Subscribe as a task and waits for its result.
-func (s SubscriptionServiceStub) Subscribe(ctx workflow.Context, in *SubscribeRequest) (*Subscription, error) {
-	return s.DispatchSubscribe(ctx, in).Await(ctx)
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s SubscriptionServiceStub) Subscribe(ctx workflow.Context, in *SubscribeRequest, opts ...workflow.CallOption) (*Subscription, error) {
+	return s.DispatchSubscribe(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchSubscribe starts /billing.subscription.v1.SubscriptionService/Subscribe as a task and returns at once; Await the result.
-func (s SubscriptionServiceStub) DispatchSubscribe(ctx workflow.Context, in *SubscribeRequest) workflow.Deferred[*Subscription] {
+// opts apply to this call as for Subscribe.
+func (s SubscriptionServiceStub) DispatchSubscribe(ctx workflow.Context, in *SubscribeRequest, opts ...workflow.CallOption) workflow.Deferred[*Subscription] {
 	return workflow.Dispatch[*Subscription](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "Subscribe",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, s.opts...)
+	}, slices.Concat(s.opts, opts)...)
 }
