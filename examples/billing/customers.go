@@ -79,7 +79,12 @@ func (a *app) subscribe(ctx context.Context, i int) error {
 	if err != nil {
 		return fmt.Errorf("subscribe %s: %w", id, err)
 	}
-	_, err = client.StartRef(ctx, a.client, monthly.Workflow, billingInput(a.cfg, id, addr), client.StartParams{ID: id, Tags: []string{"billing"}})
+	// A drive process may start before any worker has registered the
+	// workflow on a fresh store (workers run elsewhere and may still be
+	// starting): the typed reference rules out a misspelt name, so the
+	// start is allowed to wait for them.
+	_, err = client.StartRef(ctx, a.client, monthly.Workflow, billingInput(a.cfg, id, addr),
+		client.StartParams{ID: id, Tags: []string{"billing"}, AllowUnregistered: a.cfg.role == roleDrive})
 	if err != nil {
 		return fmt.Errorf("start billing of %s: %w", id, err)
 	}
