@@ -113,7 +113,7 @@ func (a *app) dial(addr string) (*grpc.ClientConn, error) {
 
 // newWorker returns a worker on the run's backends.
 func (a *app) newWorker(recover worker.RecoverMode) (*worker.Worker, error) {
-	return worker.New(worker.Options{Transport: a.backends.tr, Storage: a.backends.st, Logger: a.logger, Recover: recover})
+	return worker.New(worker.Options{Transport: a.backends.tr, Storage: a.backends.st, Logger: a.logger, Recover: recover, Admin: a.backends.admin})
 }
 
 // httpClient is the client of the generated HTTP implementations.

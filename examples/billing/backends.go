@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/infgen/infgen/runtime/admin"
 	runtimeconfig "github.com/infgen/infgen/runtime/config"
 	"github.com/infgen/infgen/runtime/local"
 	"github.com/infgen/infgen/runtime/storage"
@@ -22,6 +23,10 @@ type backends struct {
 	// tmp is the temporary directory of the state file when -db is not
 	// given, removed on close.
 	tmp string
+	// rt is the embedded runtime; admin the address of its admin API,
+	// through which the ops CLI reaches the example while it runs.
+	rt    *local.Runtime
+	admin string
 }
 
 // openBackends opens the embedded default (in-process transport, the -db
@@ -44,7 +49,12 @@ func openBackends(ctx context.Context, cfg config, logger *slog.Logger) (*backen
 		if err != nil {
 			return nil, err
 		}
-		return &backends{tr: rt.Transport, st: rt.Storage, tmp: tmp}, nil
+		addr, err := rt.ServeAdmin(ctx, admin.Options{Logger: logger})
+		if err != nil {
+			_ = rt.Close()
+			return nil, err
+		}
+		return &backends{tr: rt.Transport, st: rt.Storage, tmp: tmp, rt: rt, admin: addr}, nil
 	}
 	pc, err := pulsar.ConfigFromEnv()
 	if err != nil {
@@ -64,7 +74,12 @@ func openBackends(ctx context.Context, cfg config, logger *slog.Logger) (*backen
 }
 
 func (b *backends) close() error {
-	err := errors.Join(b.tr.Close(), b.st.Close())
+	var err error
+	if b.rt != nil {
+		err = b.rt.Close()
+	} else {
+		err = errors.Join(b.tr.Close(), b.st.Close())
+	}
 	if b.tmp != "" {
 		err = errors.Join(err, os.RemoveAll(b.tmp))
 	}
