@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -186,9 +187,13 @@ func TestWorkflowCommandsOnPulsar(t *testing.T) {
 		return err == nil && len(again) == 1 && again[0].ID != first[0].ID
 	}, 20*time.Second, 50*time.Millisecond)
 
-	go func() {
-		time.Sleep(500 * time.Millisecond)
-		_, _ = c.Signal(ctx, client.Target{ID: "w2-" + suffix}, "go", "second")
+	go func() { // once the CLI has started it
+		for ctx.Err() == nil {
+			if _, err := c.Signal(ctx, client.Target{ID: "w2-" + suffix}, "go", "second"); !errors.Is(err, client.ErrNotFound) {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
 	}()
 	out, err = infgen(t, "workflow", "start", "waiter", "--id", "w2-"+suffix, "--wait", "20s")
 	require.NoError(t, err)
