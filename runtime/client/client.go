@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/infgen/infgen/runtime/internal/engine"
-	"github.com/infgen/infgen/runtime/internal/message"
 	"github.com/infgen/infgen/runtime/storage"
 	"github.com/infgen/infgen/runtime/transport"
 )
@@ -76,10 +75,7 @@ func New(ctx context.Context, o Options) (*Client, error) {
 	}
 	e := engine.New(engine.Options{Transport: o.Transport, Storage: o.Storage, Logger: o.Logger, Now: o.Now})
 	c := &Client{e: e, tr: o.Transport, log: o.Logger, poll: o.PollInterval, waiters: map[string][]chan struct{}{}}
-	sub, err := o.Transport.Subscribe(ctx, &transport.SubscribeParams{
-		Topic: message.CompletedTopic, Subscription: "client-" + engine.NewID(), Mode: transport.Shared,
-		Handler: c.onCompleted, Concurrency: 1, Ephemeral: true,
-	})
+	sub, err := e.WatchCompletions(ctx, c.onCompleted)
 	if err != nil {
 		return nil, fmt.Errorf("client: subscribe to completions: %w", err)
 	}
@@ -90,19 +86,15 @@ func New(ctx context.Context, o Options) (*Client, error) {
 // Close stops the client's subscription.
 func (c *Client) Close() error { return c.sub.Close() }
 
-func (c *Client) onCompleted(_ context.Context, d *transport.Delivery) error {
-	env, err := message.Decode(d.Payload)
-	if err != nil {
-		return nil // not ours to dead-letter: notifications are best effort
-	}
+// onCompleted wakes the Await calls waiting for a workflow.
+func (c *Client) onCompleted(id string) {
 	c.mu.Lock()
-	ws := c.waiters[env.WorkflowID]
-	delete(c.waiters, env.WorkflowID)
+	ws := c.waiters[id]
+	delete(c.waiters, id)
 	c.mu.Unlock()
 	for _, w := range ws {
 		close(w)
 	}
-	return nil
 }
 
 // StartParams describe a workflow to start.

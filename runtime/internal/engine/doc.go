@@ -1,6 +1,14 @@
-// Package engine is the heart of the runtime: it handles the messages of
-// workflow instances (loading state, replaying the workflow, saving state
-// with optimistic concurrency, publishing commands) and executes service
-// tasks. Package worker is its public face; package client uses its store
-// helpers.
+// Package engine is the heart of the runtime and the only code that changes
+// workflow state. It handles the messages of workflow instances (loading
+// state, replaying the workflow, saving state with optimistic concurrency,
+// publishing commands), executes service tasks, and serves the commands
+// that come from outside a workflow (commands.go: start, signal, cancel,
+// retry; each validated, then written once, then woken, and undone when
+// the wake-up cannot be sent), the read API (inspect.go) and the worker
+// registry (registry.go).
+//
+// Package worker is its public face for hosting workflows and services;
+// package client for commands and reads. It depends on storage and
+// transport through their interfaces only, and must not import package
+// client, worker or any storage or transport implementation.
 package engine

@@ -10,6 +10,7 @@ import (
 	"github.com/infgen/infgen/runtime/failure"
 	"github.com/infgen/infgen/runtime/internal/errconv"
 	"github.com/infgen/infgen/runtime/internal/history"
+	"github.com/infgen/infgen/runtime/internal/message"
 	"github.com/infgen/infgen/runtime/storage"
 	"github.com/infgen/infgen/runtime/transport"
 )
@@ -187,4 +188,18 @@ func (e *Engine) Redrive(ctx context.Context, id string) error {
 		return fmt.Errorf("redrive %s: the message was published again but the dead letter could not be taken off the list (it may be handled twice): %w", id, err)
 	}
 	return nil
+}
+
+// WatchCompletions calls fn with the id of each workflow that finishes, as
+// workers announce it; notifications are best effort (a client polls too).
+func (e *Engine) WatchCompletions(ctx context.Context, fn func(workflowID string)) (transport.Subscription, error) {
+	return e.tr.Subscribe(ctx, &transport.SubscribeParams{
+		Topic: message.CompletedTopic, Subscription: "client-" + NewID(), Mode: transport.Shared, Concurrency: 1, Ephemeral: true,
+		Handler: func(_ context.Context, d *transport.Delivery) error {
+			if env, err := message.Decode(d.Payload); err == nil {
+				fn(env.WorkflowID)
+			}
+			return nil // not ours to dead-letter: notifications are best effort
+		},
+	})
 }
