@@ -64,7 +64,7 @@ func (f *opsFlags) open(ctx context.Context) (*opsRuntime, error) {
 	if addr := cmp.Or(f.admin, os.Getenv(admin.EnvAddr)); addr != "" {
 		c := admin.Dial(addr, token)
 		if err := c.Ping(ctx); err != nil {
-			return nil, fmt.Errorf("no worker answers at %s: %w", addr, err)
+			return nil, withHint(err, "is the worker running? --admin or $%s names its admin API (host:port), $%s its token", admin.EnvAddr, admin.EnvToken)
 		}
 		return &opsRuntime{client: c, where: "worker at " + addr}, nil
 	}

@@ -64,8 +64,8 @@ func newDeadLettersRedriveCmd(flags *opsFlags) *cobra.Command {
 			}
 			return flags.withRuntime(cmd, func(ctx context.Context, r *opsRuntime) error {
 				if r.offline {
-					return errors.New("on the embedded default the workers' transport lives in their process: " +
-						"re-drive from that process (client.Redrive), or run the workers on Pulsar")
+					return withHint(errors.New("no worker runs on the state file: a message re-driven from here would be lost with this process"),
+						"start the worker and run this again: it goes through the worker's admin API")
 				}
 				ids := args
 				if all {

@@ -99,7 +99,7 @@ func TestWorkflowCommandsOnAStateFile(t *testing.T) {
 	require.Contains(t, out, "not a message")
 
 	_, err = infgen(t, "dead-letters", "redrive", "--all", "--db", db)
-	require.ErrorContains(t, err, "embedded default", "a re-drive would be lost without the workers' transport")
+	require.ErrorContains(t, err, "no worker runs on the state file", "a re-drive would be lost without the workers' transport")
 	_, err = infgen(t, "workflow", "signal", "--db", db, "w-1", "go", "{bad")
 	require.ErrorContains(t, err, "not JSON")
 	_, err = infgen(t, "workflow", "describe", "--db", filepath.Join(t.TempDir(), "none.db"), "w-1")

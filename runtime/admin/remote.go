@@ -72,6 +72,10 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the cause, without the request line
+		}
 		return fmt.Errorf("admin API at %s: %w", c.base, err)
 	}
 	defer resp.Body.Close()
