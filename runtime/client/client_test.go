@@ -3,7 +3,10 @@ package client_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"math/rand/v2"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -13,7 +16,11 @@ import (
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/internal/message"
 	"github.com/infgen/infgen/runtime/retry"
+	"github.com/infgen/infgen/runtime/storage"
+	"github.com/infgen/infgen/runtime/storage/embedded"
 	memstore "github.com/infgen/infgen/runtime/storage/memory"
+	"github.com/infgen/infgen/runtime/storage/postgres"
+	"github.com/infgen/infgen/runtime/storage/storagetest"
 	"github.com/infgen/infgen/runtime/transport"
 	"github.com/infgen/infgen/runtime/transport/memory"
 	"github.com/infgen/infgen/runtime/worker"
@@ -58,11 +65,33 @@ func register(t *testing.T, w *worker.Worker) {
 	}))
 }
 
-func newEnv(t *testing.T) *env {
+// stores are the storages the steering tests run on: memory and the
+// embedded file always, PostgreSQL when INFGEN_POSTGRES_DSN is set.
+var stores = []struct {
+	name string
+	open func(t *testing.T) storage.Storage
+}{
+	{"memory", func(*testing.T) storage.Storage { return memstore.New() }},
+	{"embedded", func(t *testing.T) storage.Storage {
+		s, err := embedded.Open(filepath.Join(t.TempDir(), "state.db"))
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	}},
+	{"postgres", func(t *testing.T) storage.Storage {
+		dsn := storagetest.ServerEnv(t, "INFGEN_POSTGRES_DSN")
+		s, err := postgres.Open(context.Background(), dsn, postgres.WithTablePrefix(fmt.Sprintf("steer%x_", rand.Uint32())), postgres.WithMaxConns(4))
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	}},
+}
+
+func newEnv(t *testing.T, open func(t *testing.T) storage.Storage) *env {
 	t.Helper()
 	ctx := context.Background()
 	mt := memory.New()
-	e := &env{store: newFaultStore(memstore.New()), tr: &faultTransport{Transport: mt}}
+	e := &env{store: newFaultStore(open(t)), tr: &faultTransport{Transport: mt}}
 	w, err := worker.New(worker.Options{Transport: e.tr, Storage: e.store, Logger: quiet()})
 	require.NoError(t, err)
 	register(t, w)
@@ -142,26 +171,30 @@ var steering = []struct {
 // succeeds.
 func TestFailedWriteChangesNothing(t *testing.T) {
 	t.Parallel()
-	for _, tc := range steering {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx := context.Background()
-			for n := 1; ; n++ {
-				require.Less(t, n, 10, "the operation never succeeded")
-				e := newEnv(t)
-				before := e.store.snapshot(t)
-				e.store.arm(n)
-				err := tc.op(ctx, e)
-				fired := e.store.fired
-				e.store.arm(0)
-				if !fired {
-					require.NoError(t, err, "write %d", n)
-					require.NotEqual(t, before, e.store.snapshot(t), "the operation succeeded but stored nothing")
-					return
-				}
-				require.ErrorIs(t, err, errInjected, "write %d failed", n)
-				require.Equal(t, before, e.store.snapshot(t), "write %d failed but the store changed", n)
-			}
-		})
+	for _, st := range stores {
+		for _, tc := range steering {
+			t.Run(st.name+"/"+tc.name, func(t *testing.T) { failEachWrite(t, st.open, tc.op) })
+		}
+	}
+}
+
+func failEachWrite(t *testing.T, open func(t *testing.T) storage.Storage, op func(context.Context, *env) error) {
+	ctx := context.Background()
+	for n := 1; ; n++ {
+		require.Less(t, n, 10, "the operation never succeeded")
+		e := newEnv(t, open)
+		before := e.store.snapshot(t)
+		e.store.arm(n)
+		err := op(ctx, e)
+		fired := e.store.fired
+		e.store.arm(0)
+		if !fired {
+			require.NoError(t, err, "write %d", n)
+			require.NotEqual(t, before, e.store.snapshot(t), "the operation succeeded but stored nothing")
+			return
+		}
+		require.ErrorIs(t, err, errInjected, "write %d failed", n)
+		require.Equal(t, before, e.store.snapshot(t), "write %d failed but the store changed", n)
 	}
 }
 
@@ -169,18 +202,22 @@ func TestFailedWriteChangesNothing(t *testing.T) {
 // the operations whose write must be followed by a wake-up undo it.
 func TestFailedWakeChangesNothing(t *testing.T) {
 	t.Parallel()
-	for _, tc := range steering {
-		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t)
-			before := e.store.snapshot(t)
-			e.tr.setFailing(true)
-			err := tc.op(context.Background(), e)
-			e.tr.setFailing(false)
-			require.ErrorIs(t, err, errInjected)
-			require.ErrorContains(t, err, "nothing was changed")
-			require.Equal(t, before, e.store.snapshot(t))
-		})
+	for _, st := range stores {
+		for _, tc := range steering {
+			t.Run(st.name+"/"+tc.name, func(t *testing.T) { failWake(t, st.open, tc.op) })
+		}
 	}
+}
+
+func failWake(t *testing.T, open func(t *testing.T) storage.Storage, op func(context.Context, *env) error) {
+	e := newEnv(t, open)
+	before := e.store.snapshot(t)
+	e.tr.setFailing(true)
+	err := op(context.Background(), e)
+	e.tr.setFailing(false)
+	require.ErrorIs(t, err, errInjected)
+	require.ErrorContains(t, err, "nothing was changed")
+	require.Equal(t, before, e.store.snapshot(t))
 }
 
 // TestInvalidRequestChangesNothing: requests refused by validation leave
@@ -189,7 +226,7 @@ func TestFailedWakeChangesNothing(t *testing.T) {
 func TestInvalidRequestChangesNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	e := newEnv(t)
+	e := newEnv(t, stores[0].open)
 	before := e.store.snapshot(t)
 	for _, tc := range []struct {
 		name string

@@ -1,0 +1,67 @@
+// Scaffolded by `infgen init worker --package github.com/infgen/infgen/examples/billing/gen/payment --package github.com/infgen/infgen/examples/billing/gen/subscription --workflow github.com/infgen/infgen/examples/billing/monthly.Workflow`; edit it freely.
+
+// Command billing-worker is an infgen worker hosting PaymentService, billing.subscription.v1.SubscriptionService, the workflow monthly.Workflow.
+//
+// It reads its configuration file (-config, default worker.yaml) and runs until
+// SIGINT or SIGTERM. The transport and storage come from the environment: the
+// embedded default when INFGEN_PULSAR_URL is unset, otherwise Pulsar with the
+// storage named by INFGEN_POSTGRES_DSN, INFGEN_REDIS_ADDR or INFGEN_MYSQL_DSN.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/infgen/infgen/examples/billing/gen/payment"
+	"github.com/infgen/infgen/examples/billing/gen/subscription"
+	"github.com/infgen/infgen/examples/billing/monthly"
+	"github.com/infgen/infgen/runtime/config"
+	"github.com/infgen/infgen/runtime/worker"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+)
+
+func main() {
+	configPath := flag.String("config", "worker.yaml", "worker configuration file")
+	flag.Parse()
+	// Run blocks until SIGINT or SIGTERM.
+	if err := config.Run("billing-worker", *configPath, register); err != nil {
+		fmt.Fprintln(os.Stderr, "billing-worker:", err)
+		os.Exit(1)
+	}
+}
+
+// register hosts the services and workflows in w and returns the connections
+// to close when the worker stops.
+func register(w *worker.Worker, cfg *config.Config) ([]io.Closer, error) {
+	var closers []io.Closer
+
+	// PaymentService over HTTP.
+	paymentCfg, err := cfg.Service("payment", "INFGEN_PAYMENT_URL")
+	if err != nil {
+		return closers, err
+	}
+	if err := payment.Register(w, payment.NewHTTPClient(paymentCfg.URL), paymentCfg.Options()...); err != nil {
+		return closers, fmt.Errorf("register PaymentService: %w", err)
+	}
+
+	// billing.subscription.v1.SubscriptionService over gRPC.
+	subscriptionCfg, err := cfg.Service("subscription", "INFGEN_SUBSCRIPTION_URL")
+	if err != nil {
+		return closers, err
+	}
+	subscriptionConn, err := grpc.NewClient(subscriptionCfg.URL, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return closers, fmt.Errorf("connect to billing.subscription.v1.SubscriptionService at %s: %w", subscriptionCfg.URL, err)
+	}
+	closers = append(closers, subscriptionConn)
+	if err := subscription.Register(w, subscription.NewGRPCClient(subscriptionConn), subscriptionCfg.Options()...); err != nil {
+		return closers, fmt.Errorf("register billing.subscription.v1.SubscriptionService: %w", err)
+	}
+	if err := w.RegisterWorkflow(monthly.Workflow); err != nil {
+		return closers, fmt.Errorf("register workflow github.com/infgen/infgen/examples/billing/monthly.Workflow: %w", err)
+	}
+	return closers, nil
+}
