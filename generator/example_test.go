@@ -59,6 +59,7 @@ paths:
 	}
 	// Output:
 	// Pets GetPet GetPetInput GetPetOutput
+	// descriptor.go
 	// doc.go
 	// http_client.go
 	// http_operations.go

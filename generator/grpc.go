@@ -106,6 +106,7 @@ func generateGRPC(spec *ir.Spec, opts Options) ([]File, error) {
 	parts := []part{{"doc.go", nil}}
 	if len(g.services) > 0 {
 		parts = append(parts,
+			part{"descriptor.go", g.descriptorFile},
 			part{"service.go", g.serviceFile},
 			part{"grpc_client.go", g.clientFile},
 			part{"register.go", g.workerFile},

@@ -56,6 +56,7 @@ func generateOpenAPI(spec *ir.Spec, opts Options) ([]File, error) {
 		name  string
 		build func(f *jen.File)
 	}{
+		{"descriptor.go", g.descriptorFile},
 		{"doc.go", g.docFile},
 		{"http_client.go", g.clientFile},
 		{"http_operations.go", g.operationsFile},

@@ -25,9 +25,13 @@ func OutputName(method string) string { return method + "Output" }
 func FixedNames() []string {
 	return []string{
 		"ServiceName", "Register", "HTTPClient", "NewHTTPClient", "HTTPOption",
-		"WithHTTPClient", "WithHeader", "Date", "APIError", "ErrorTypes",
+		"WithHTTPClient", "WithHeader", "Date", "APIError", "ErrorTypes", DescriptorName,
 	}
 }
+
+// DescriptorName is the variable every generated package declares to
+// describe itself to tools (a service.PackageDescriptor).
+const DescriptorName = "InfgenDescriptor"
 
 // AdditionalPropertiesField is the struct field holding the
 // additionalProperties of an object that also has fixed properties.

@@ -160,4 +160,3 @@ func TestDocSnippetsMatchTheirSource(t *testing.T) {
 	}
 	require.NotZero(t, checked)
 }
-

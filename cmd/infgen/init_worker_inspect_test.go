@@ -6,57 +6,28 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/infgen/infgen/runtime/service"
 )
 
-// TestFindServicesInMultiServicePackage: a proto package with several
-// services prefixes every name with the service; each service is found
-// with its own client constructor and routed name, and functions that only
-// look like registrations are ignored.
-func TestFindServicesInMultiServicePackage(t *testing.T) {
+// TestServicesFromDescriptor: the scaffold takes each service of a
+// generated package from its descriptor, gRPC or HTTP.
+func TestServicesFromDescriptor(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	src := `package features
-
-const AuditServiceName = "infgen.test.v1.Audit"
-const (
-	Inventory2ServiceName = "infgen.test.v1.Inventory"
-	other                 = 3
-)
-
-func RegisterAudit(w, impl any) error          { return nil }
-func NewAuditGRPCClient(conn any) any          { return nil }
-func RegisterInventory2(w, impl any) error     { return nil }
-func NewInventory2GRPCClient(conn any) any     { return nil }
-func RegisterHelpers()                         {}
-`
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "features.go"), []byte(src), 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "features_test.go"), []byte("package features\nfunc RegisterFake() {}\n"), 0o644))
-	p := goPackage{ImportPath: "example.com/features", Name: "features", Dir: dir}
-	svcs, err := findServices(p)
+	p := goPackage{ImportPath: "example.com/features", Name: "features"}
+	svcs, err := servicesOf(p, service.PackageDescriptor{Services: []service.ServiceDescriptor{
+		{Name: "infgen.test.v1.Audit", Binding: "grpc", Register: "RegisterAudit", NewClient: "NewAuditGRPCClient"},
+		{Name: "Pets", Binding: "http", Register: "Register", NewClient: "NewHTTPClient"},
+	}})
 	require.NoError(t, err)
-	require.Len(t, svcs, 2)
-	require.Equal(t, scaffoldService{pkg: p, name: "infgen.test.v1.Audit", register: "RegisterAudit", newClient: "NewAuditGRPCClient", grpc: true}, svcs[0])
-	require.Equal(t, "infgen.test.v1.Inventory", svcs[1].name)
-
+	require.Equal(t, []scaffoldService{
+		{pkg: p, name: "infgen.test.v1.Audit", register: "RegisterAudit", newClient: "NewAuditGRPCClient", grpc: true},
+		{pkg: p, name: "Pets", register: "Register", newClient: "NewHTTPClient"},
+	}, svcs)
 	svcs[0].key = "featuresAudit"
 	require.Equal(t, "INFGEN_FEATURES_AUDIT_URL", svcs[0].envURL())
-}
-
-func TestFindServicesInHTTPPackage(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	src := "package pets\n\nconst ServiceName = \"Pets\"\n\nfunc Register(w, impl any) error { return nil }\nfunc NewHTTPClient(base string) any { return nil }\n"
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "pets.go"), []byte(src), 0o644))
-	svcs, err := findServices(goPackage{ImportPath: "example.com/pets", Name: "pets", Dir: dir})
-	require.NoError(t, err)
-	require.Len(t, svcs, 1)
-	require.Equal(t, "Pets", svcs[0].name)
-	require.Equal(t, "NewHTTPClient", svcs[0].newClient)
-	require.False(t, svcs[0].grpc)
-
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "pets.go"), []byte("package pets\n\nfunc Register(w, impl any) error { return nil }\nfunc NewHTTPClient(base string) any { return nil }\n"), 0o644))
-	_, err = findServices(goPackage{ImportPath: "example.com/pets", Name: "pets", Dir: dir})
-	require.ErrorContains(t, err, "has no ServiceName constant")
+	_, err = servicesOf(p, service.PackageDescriptor{})
+	require.ErrorContains(t, err, "has no generated service")
 }
 
 // TestFindDefinition: --workflow names a workflow.Ref variable or a function

@@ -1,0 +1,50 @@
+package service
+
+// SupportPackageIsVersion1 is referenced by every package infgen generates
+// (const _ = service.SupportPackageIsVersion1). A runtime that can no longer
+// run packages generated for it renames the constant, so that such a
+// package fails to compile with a message naming the constant ("undefined:
+// service.SupportPackageIsVersion1": regenerate the package with the infgen
+// of this runtime) instead of misbehaving at run time.
+const SupportPackageIsVersion1 = true
+
+// PackageDescriptor describes what a generated package offers. Each
+// generated package exports one, InfgenDescriptor, which tools (infgen init
+// worker) read instead of parsing the generated code.
+type PackageDescriptor struct {
+	// Spec is the API description the package was generated from.
+	Spec SpecInfo `json:"spec"`
+	// Generator is the infgen version that generated the package.
+	Generator string `json:"generator"`
+	// Services are the package's services, in the generated order.
+	Services []ServiceDescriptor `json:"services"`
+}
+
+// SpecInfo identifies an API description.
+type SpecInfo struct {
+	// Kind is "openapi" or "proto".
+	Kind    string `json:"kind"`
+	Title   string `json:"title,omitempty"`
+	Version string `json:"version,omitempty"`
+	// Files are the input files, as given to infgen generate.
+	Files []string `json:"files,omitempty"`
+}
+
+// ServiceDescriptor describes one generated service.
+type ServiceDescriptor struct {
+	// Name is the routed service name (the ServiceName constant).
+	Name string `json:"name"`
+	// Binding is "http" or "grpc": what the generated client calls.
+	Binding string `json:"binding"`
+	// Register is the name of the function that hosts an implementation in
+	// a worker; NewClient the constructor of the generated client that
+	// calls the real API (its argument is a base URL for HTTP, a
+	// *grpc.ClientConn for gRPC).
+	Register  string `json:"register"`
+	NewClient string `json:"newClient"`
+	// Stub is the workflow stub's type and NewStub its constructor.
+	Stub    string `json:"stub"`
+	NewStub string `json:"newStub"`
+	// Methods are the routed method names, in the generated order.
+	Methods []string `json:"methods"`
+}
