@@ -36,6 +36,9 @@ type converter struct {
 	declared map[string]bool
 	warnings []ir.Warning
 	opts     options
+	// emptyRef is set when a $ref was left without a value, which is how
+	// kin-openapi leaves a cycle of plain $refs (see refCycle).
+	emptyRef bool
 }
 
 func newConverter(doc *openapi3.T, files *fileSet, root *sourceFile) *converter {
@@ -95,6 +98,11 @@ func (c *converter) convert() (*ir.Spec, error) {
 		svc.Methods = append(svc.Methods, c.method(op))
 	}
 	c.declareComponents()
+	if c.emptyRef {
+		if err := c.files.refCycle(c.root); err != nil {
+			return nil, err
+		}
+	}
 	slices.SortFunc(svc.Methods, func(a, b ir.Method) int { return cmp.Compare(a.Name, b.Name) })
 	s.Services = []ir.Service{svc}
 	slices.SortFunc(s.Types, func(a, b ir.Type) int { return cmp.Compare(a.Name, b.Name) })
