@@ -36,6 +36,11 @@ type converter struct {
 	declared map[string]bool
 	warnings []ir.Warning
 	opts     options
+	// credentials marks the credential parameters warned about, by
+	// location and wire name; credentialNames holds the GoName of those
+	// that are not a security scheme's.
+	credentials     map[string]bool
+	credentialNames map[string]string
 	// emptyRef is set when a $ref was left without a value, which is how
 	// kin-openapi leaves a cycle of plain $refs (see refCycle).
 	emptyRef bool
@@ -53,6 +58,9 @@ func newConverter(doc *openapi3.T, files *fileSet, root *sourceFile) *converter 
 		byOrigin: map[string]string{},
 		compKey:  map[*openapi3.Schema]string{},
 		declared: map[string]bool{},
+
+		credentials:     map[string]bool{},
+		credentialNames: map[string]string{},
 	}
 }
 
