@@ -119,7 +119,7 @@ func readMeta(b []byte) (meta, string) {
 // used twice. Values are not read, only their bounds checked, so the cost
 // is one read per page of the trees (bbolt's Open walks the same pages).
 // The error is a *DamagedError.
-func checkFile(r io.ReaderAt, path string, size int64) error {
+func checkFile(r source, path string, size int64) error {
 	damaged := func(format string, args ...any) error {
 		return &DamagedError{Path: path, Problem: fmt.Sprintf(format, args...)}
 	}
@@ -132,14 +132,21 @@ func checkFile(r io.ReaderAt, path string, size int64) error {
 
 	// The page size, as bbolt's getPageSize finds it: from the first meta
 	// page, else from the second one at each possible page size.
-	buf := make([]byte, 0x1000)
-	n, err := r.ReadAt(buf, 0)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("embedded storage: read %s: %w", path, err)
+	// upTo reads at most 4 KiB at off, fewer at the end of the file.
+	upTo := func(off int64) ([]byte, error) {
+		b, err := r.at(uint64(off), uint64(min(0x1000, size-off)))
+		if err != nil {
+			return nil, fmt.Errorf("embedded storage: read %s: %w", path, err)
+		}
+		return b, nil
 	}
-	first, problem0 := readMeta(buf[:n])
+	buf, err := upTo(0)
+	if err != nil {
+		return err
+	}
+	first, problem0 := readMeta(buf)
 	var pageSize uint64
-	canRead := n == len(buf)
+	canRead := len(buf) == 0x1000
 	if canRead && problem0 == "" {
 		pageSize = first.pageSize
 	} else {
@@ -148,13 +155,14 @@ func checkFile(r io.ReaderAt, path string, size int64) error {
 			if pos >= size-1024 {
 				break
 			}
-			n, err := r.ReadAt(buf, pos)
-			if (err == nil && n == len(buf)) || (errors.Is(err, io.EOF) && int64(n) == size-pos) {
-				canRead = true
-				if m, p := readMeta(buf[:n]); p == "" {
-					pageSize = m.pageSize
-					break
-				}
+			buf, err := upTo(pos)
+			if err != nil {
+				return err
+			}
+			canRead = true
+			if m, p := readMeta(buf); p == "" {
+				pageSize = m.pageSize
+				break
 			}
 		}
 		if pageSize == 0 && canRead {
@@ -178,8 +186,8 @@ func checkFile(r io.ReaderAt, path string, size int64) error {
 	metas := make([]meta, 2)
 	problems := make([]string, 2)
 	for i := range metas {
-		b := make([]byte, pageHeaderSize+metaSize)
-		if _, err := r.ReadAt(b, int64(uint64(i)*pageSize)); err != nil {
+		b, err := r.at(uint64(i)*pageSize, pageHeaderSize+metaSize)
+		if err != nil {
 			return fmt.Errorf("embedded storage: read %s: %w", path, err)
 		}
 		metas[i], problems[i] = readMeta(b)
@@ -241,9 +249,36 @@ func checkFile(r io.ReaderAt, path string, size int64) error {
 	return nil
 }
 
+// source gives the checker the bytes of the file.
+type source interface {
+	// at returns n bytes at offset off, or an error if the file has fewer.
+	at(off, n uint64) ([]byte, error)
+}
+
+// readerSource reads the file with ReadAt, one call per page.
+type readerSource struct{ r io.ReaderAt }
+
+func (s readerSource) at(off, n uint64) ([]byte, error) {
+	b := make([]byte, n)
+	if _, err := s.r.ReadAt(b, int64(off)); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// bytesSource is the file in memory (mapped: see check_mmap.go).
+type bytesSource []byte
+
+func (s bytesSource) at(off, n uint64) ([]byte, error) {
+	if off > uint64(len(s)) || n > uint64(len(s))-off {
+		return nil, io.ErrUnexpectedEOF
+	}
+	return s[off : off+n : off+n], nil
+}
+
 // checker walks the pages of one meta's trees.
 type checker struct {
-	r        io.ReaderAt
+	r        source
 	pageSize uint64
 	hwm      uint64
 	used     []uint64 // bit set of the pages met so far
@@ -291,8 +326,8 @@ func (p *page) bytes(off, n uint64) ([]byte, error) {
 	if off+n <= uint64(len(p.first)) {
 		return p.first[off : off+n], nil
 	}
-	b := make([]byte, n)
-	if _, err := p.c.r.ReadAt(b, int64(p.id*p.c.pageSize+off)); err != nil {
+	b, err := p.c.r.at(p.id*p.c.pageSize+off, n)
+	if err != nil {
 		return nil, fmt.Errorf("page %d: read: %w", p.id, err)
 	}
 	return b, nil
@@ -303,8 +338,8 @@ func (c *checker) read(id uint64, what string) (*page, error) {
 	if id < 2 || id >= c.hwm {
 		return nil, fmt.Errorf("%s refers to page %d, outside the file's pages 2..%d", what, id, c.hwm-1)
 	}
-	b := make([]byte, c.pageSize)
-	if _, err := c.r.ReadAt(b, int64(id*c.pageSize)); err != nil {
+	b, err := c.r.at(id*c.pageSize, c.pageSize)
+	if err != nil {
 		return nil, fmt.Errorf("page %d: read: %w", id, err)
 	}
 	p := &page{

@@ -128,7 +128,7 @@ func lockedError(path string, cfg config, err error) error {
 }
 
 // check checks an existing file under a shared lock, so that no writer
-// changes it meanwhile: bbolt opens it read-only first, which maps no page
+// changes it meanwhile: bbolt opens it read-only first, which reads no page
 // but the two meta pages.
 func check(path, abs string, size int64, cfg config) error {
 	if size == 0 {
@@ -157,7 +157,9 @@ func check(path, abs string, size int64, cfg config) error {
 	if ferr != nil {
 		return fmt.Errorf("embedded storage: open %s: %w", abs, ferr)
 	}
-	if cerr := checkFile(f, abs, st.Size()); cerr != nil {
+	src, release := mapFile(f, st.Size())
+	defer release()
+	if cerr := checkGuarded(src, abs, st.Size()); cerr != nil {
 		return cerr
 	}
 	if err != nil {
@@ -165,6 +167,18 @@ func check(path, abs string, size int64, cfg config) error {
 		return &DamagedError{Path: abs, Problem: err.Error()}
 	}
 	return nil
+}
+
+// checkGuarded runs checkFile, turning a fault on the mapped file (another
+// program truncated it meanwhile) into an error.
+func checkGuarded(src source, abs string, size int64) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = &DamagedError{Path: abs, Problem: fmt.Sprintf("reading it failed: %v (did another program change it?)", r)}
+		}
+	}()
+	return checkFile(src, abs, size)
 }
 
 // openBolt opens the file with bbolt, turning a panic inside bbolt (on a
