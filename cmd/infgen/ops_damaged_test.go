@@ -62,18 +62,3 @@ func TestWorkflowCommandsOnADamagedStateFile(t *testing.T) {
 	require.NoError(t, err, "the intact file still works")
 	require.Contains(t, out, "w-aa")
 }
-
-// TestWorkflowRetryOfAnUnknownID: retrying an id that names no workflow says
-// so, rather than printing a storage error.
-func TestWorkflowRetryOfAnUnknownID(t *testing.T) {
-	t.Setenv("INFGEN_PULSAR_URL", "")
-	t.Setenv(admin.EnvAddr, "")
-	db := filepath.Join(t.TempDir(), "state.db")
-	_, _, stop := openState(t, db)
-	stop()
-	_, err := infgen(t, "workflow", "retry", "nope", "--db", db)
-	require.ErrorIs(t, err, client.ErrNotFound)
-	var buf bytes.Buffer
-	printError(&buf, err)
-	require.Equal(t, "infgen: workflow not found: nope\n", buf.String())
-}
