@@ -1,6 +1,10 @@
 package generator
 
 import (
+	"fmt"
+	"slices"
+	"strings"
+
 	"github.com/dave/jennifer/jen"
 
 	"github.com/infgen/infgen/ir"
@@ -8,6 +12,62 @@ import (
 
 // secField is the HTTPClient field holding a scheme's credentials.
 func secField(s ir.SecurityScheme) string { return "sec" + s.GoName }
+
+// credField is the HTTPClient field holding a credential parameter's value
+// (one that is not a security scheme's).
+func credField(c ir.Credential) string { return "cred" + c.GoName }
+
+// credential is the expression of a credential's configured value: its
+// scheme's key, or its own field.
+func (g *oapiGen) credential(c ir.Credential) *jen.Statement {
+	if c.Scheme != "" {
+		for _, s := range g.spec.SecuritySchemes {
+			if s.Name == c.Scheme {
+				return jen.Id("c").Dot(secField(s))
+			}
+		}
+	}
+	return jen.Id("c").Dot(credField(c))
+}
+
+// credentialOption is a credential parameter that gives the client an
+// option, with the operations declaring it.
+type credentialOption struct {
+	cred    ir.Credential
+	methods []string
+}
+
+// listNames lists names in a comment, at most five.
+func listNames(names []string) string {
+	if len(names) > 5 {
+		return strings.Join(names[:5], ", ") + fmt.Sprintf(" and %d more", len(names)-5)
+	}
+	return strings.Join(names, ", ")
+}
+
+// credentialOptions lists the credential parameters of the service that are
+// not a security scheme's, once each, sorted by GoName.
+func (g *oapiGen) credentialOptions() []credentialOption {
+	var out []credentialOption
+	for _, m := range g.svc.Methods {
+		if m.HTTP == nil {
+			continue
+		}
+		for _, c := range m.HTTP.Credentials {
+			if c.Scheme != "" {
+				continue
+			}
+			i := slices.IndexFunc(out, func(o credentialOption) bool { return o.cred.GoName == c.GoName })
+			if i < 0 {
+				out = append(out, credentialOption{cred: c})
+				i = len(out) - 1
+			}
+			out[i].methods = append(out[i].methods, m.Name)
+		}
+	}
+	slices.SortFunc(out, func(a, b credentialOption) int { return strings.Compare(a.cred.GoName, b.cred.GoName) })
+	return out
+}
 
 // clientFile declares HTTPClient, its options and request plumbing.
 func (g *oapiGen) clientFile(f *jen.File) {
@@ -26,6 +86,9 @@ func (g *oapiGen) clientFile(f *jen.File) {
 			case ir.SecurityOAuth2, ir.SecurityOpenIDConnect:
 				sg.Id(secField(s)).Qual(pkgOAuth2, "TokenSource")
 			}
+		}
+		for _, o := range g.credentialOptions() {
+			sg.Id(credField(o.cred)).String()
 		}
 	})
 	f.Var().Id("_").Id(svc.Name).Op("=").Parens(jen.Op("*").Id("HTTPClient")).Parens(jen.Nil())
@@ -71,6 +134,16 @@ func (g *oapiGen) clientFile(f *jen.File) {
 			option(ir.OptionName(s.GoName), doc+":\nOAuth2 access tokens from ts (for example a clientcredentials.Config's\nTokenSource), sent as bearer tokens.",
 				[]jen.Code{jen.Id("ts").Qual(pkgOAuth2, "TokenSource")}, field.Op("=").Id("ts"))
 		}
+	}
+	for _, o := range g.credentialOptions() {
+		c := o.cred
+		doc := ir.OptionName(c.GoName) + " sets the value of the " + string(c.In) + " parameter " + sanitize(c.Name) +
+			",\nsent by " + listNames(o.methods) + ". The parameter carries a credential,\n" +
+			"so it is configured here rather than in task inputs, which are stored in workflow\nhistory in clear."
+		if c.Doc != "" {
+			doc += "\n\n" + sanitize(c.Doc)
+		}
+		option(ir.OptionName(c.GoName), doc, []jen.Code{jen.Id("value").String()}, jen.Id("c").Dot(credField(c)).Op("=").Id("value"))
 	}
 	if len(g.spec.SecuritySchemes) > 0 {
 		g.authorizeFuncs(f)

@@ -25,6 +25,13 @@ func (g *oapiGen) operation(f *jen.File, m ir.Method) {
 		if len(b.Params) > 0 || b.Body != nil {
 			bg.If(jen.Id("in").Op("==").Nil()).Block(jen.Id("in").Op("=").New(jen.Id(m.Input.Name)))
 		}
+		for _, cr := range b.Credentials {
+			if cr.Required {
+				bg.If(g.credential(cr).Op("==").Lit("")).Block(jen.Return(jen.Nil(), jen.Qual(pkgService, "Permanentf").Call(
+					jen.Lit("%s: credential %s (%s) is not configured: pass %s to NewHTTPClient"),
+					jen.Lit(m.Name), jen.Lit(cr.Name), jen.Lit(string(cr.In)), jen.Lit(ir.OptionName(cr.GoName)))))
+			}
+		}
 		for _, p := range b.Params {
 			// An empty path segment would address another resource
 			// (DELETE /invoices/ instead of /invoices/{id}): refuse it.
@@ -38,7 +45,7 @@ func (g *oapiGen) operation(f *jen.File, m ir.Method) {
 			}
 		}
 		bg.Id("u").Op(":=").Id("c").Dot("baseURL").Op("+").Add(g.pathExpr(b))
-		if hasLocation(b, ir.InQuery) {
+		if hasLocation(b, ir.InQuery) || hasCredential(b, ir.InQuery) {
 			bg.Id("q").Op(":=").Qual(pkgURL, "Values").Values()
 			for _, p := range b.Params {
 				if p.In == ir.InQuery {
@@ -47,6 +54,9 @@ func (g *oapiGen) operation(f *jen.File, m ir.Method) {
 					})
 				}
 			}
+			g.withCredentials(bg, b, ir.InQuery, func(cr ir.Credential) jen.Code {
+				return jen.Id("q").Dot("Set").Call(jen.Lit(cr.Name), jen.Id("v"))
+			})
 			bg.If(jen.Len(jen.Id("q")).Op(">").Lit(0)).Block(jen.Id("u").Op("+=").Lit("?").Op("+").Id("q").Dot("Encode").Call())
 		}
 		body, contentType := jen.Nil(), jen.Lit("")
@@ -73,6 +83,9 @@ func (g *oapiGen) operation(f *jen.File, m ir.Method) {
 				})
 			}
 		}
+		g.withCredentials(bg, b, ir.InHeader, func(cr ir.Credential) jen.Code {
+			return jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit(cr.Name), jen.Id("v"))
+		})
 		if b.IdempotencyHeader != "" {
 			bg.If(jen.Id("key").Op(":=").Qual(pkgService, "IdempotencyKey").Call(jen.Id("ctx")), jen.Id("key").Op("!=").Lit("")).Block(
 				jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit(b.IdempotencyHeader), jen.Id("key")),
@@ -81,6 +94,13 @@ func (g *oapiGen) operation(f *jen.File, m ir.Method) {
 		if alts := securityAlternatives(b); alts != nil && len(g.spec.SecuritySchemes) > 0 {
 			bg.If(jen.Err().Op(":=").Id("c").Dot("authorize").Call(jen.Id("req"), alts), errNotNil()).Block(jen.Return(jen.Nil(), jen.Err()))
 		}
+		// After authorize, which may have sent a scheme's cookie already.
+		g.withCredentials(bg, b, ir.InCookie, func(cr ir.Credential) jen.Code {
+			return jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("req").Dot("Cookie").Call(jen.Lit(cr.Name)), errNotNil()).Block(
+				jen.Id("req").Dot("AddCookie").Call(jen.Op("&").Qual(pkgHTTP, "Cookie").Values(jen.Dict{
+					jen.Id("Name"): jen.Lit(cr.Name), jen.Id("Value"): jen.Id("v"),
+				})))
+		})
 		data := jen.Id("data")
 		if !readsBody(b) {
 			data = jen.Id("_")
@@ -132,6 +152,26 @@ func (g *oapiGen) pathExpr(b *ir.HTTPBinding) jen.Code {
 		expr = expr.Op("+").Add(p)
 	}
 	return expr
+}
+
+// hasCredential reports whether any credential travels in location in.
+func hasCredential(b *ir.HTTPBinding, in ir.ParamLocation) bool {
+	for _, c := range b.Credentials {
+		if c.In == in {
+			return true
+		}
+	}
+	return false
+}
+
+// withCredentials emits, for each credential in location in, use(cred)
+// run with v, the configured value, when it is set.
+func (g *oapiGen) withCredentials(bg *jen.Group, b *ir.HTTPBinding, in ir.ParamLocation, use func(ir.Credential) jen.Code) {
+	for _, cr := range b.Credentials {
+		if cr.In == in {
+			bg.If(jen.Id("v").Op(":=").Add(g.credential(cr)), jen.Id("v").Op("!=").Lit("")).Block(use(cr))
+		}
+	}
 }
 
 // hasLocation reports whether any parameter travels in location in.

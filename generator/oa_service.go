@@ -51,7 +51,11 @@ func methodDoc(m ir.Method) jen.Code {
 // inputType declares MethodInput: parameters and body.
 func (g *oapiGen) inputType(f *jen.File, m ir.Method) {
 	b := m.HTTP
-	f.Add(comment(m.Input.Name + " holds the parameters and body of " + m.Name + "."))
+	doc := m.Input.Name + " holds the parameters and body of " + m.Name + "."
+	for _, c := range b.Credentials {
+		doc += "\n\nThe " + string(c.In) + " parameter " + sanitize(c.Name) + " is not a field: it is a credential, which\nthe HTTP client sends from its configuration (" + ir.OptionName(c.GoName) + ")."
+	}
+	f.Add(comment(doc))
 	tags := inputTags(b)
 	f.Type().Id(m.Input.Name).StructFunc(func(sg *jen.Group) {
 		for i, p := range b.Params {

@@ -21,6 +21,33 @@ type HTTPBinding struct {
 	// IdempotencyHeader is the header that carries the task id as an
 	// idempotency key ("Idempotency-Key"), or empty.
 	IdempotencyHeader string
+	// Credentials are the parameters that carry a secret (an API key, a
+	// token, a password) without being a security scheme, sorted like
+	// Params. They are not in Params and so not fields of the input: a task
+	// input is stored in workflow history in clear. The HTTP client is
+	// configured with their values instead, as with security schemes.
+	Credentials []Credential
+}
+
+// Credential is a header, query or cookie parameter whose value is a
+// secret, sent by the HTTP client from its configuration rather than taken
+// from the task input.
+type Credential struct {
+	// Name is the wire name ("X-Api-Key").
+	Name string
+	In   ParamLocation
+	Doc  string
+	// Required credentials must be configured: without one the request is
+	// not sent.
+	Required bool
+	// Scheme is the apiKey security scheme declaring the same parameter
+	// (SecurityScheme.Name), whose credentials are sent; empty for a
+	// parameter that is only named like a credential.
+	Scheme string
+	// GoName names the client's option (With<GoName>) when Scheme is empty,
+	// else it is the scheme's GoName. Every operation declaring the same
+	// parameter shares it.
+	GoName string
 }
 
 // ParamLocation is where a parameter travels.

@@ -36,6 +36,10 @@ func TestErrorMessages(t *testing.T) {
 	require.NoError(t, w.Start(t.Context()))
 	require.NoError(t, w.Stop())
 	require.NoError(t, rt.Close())
+	// (A truncated file's message holds sizes that depend on the page size:
+	// TestWorkflowCommandsOnADamagedStateFile checks it.)
+	empty := filepath.Join(dir, "empty.db")
+	require.NoError(t, os.WriteFile(empty, nil, 0o600))
 	spec := filepath.Join(dir, "bad.yaml")
 	require.NoError(t, os.WriteFile(spec, []byte("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: {200: {$ref: '#/components/responses/Nope'}}\n"), 0o644))
 
@@ -49,6 +53,7 @@ func TestErrorMessages(t *testing.T) {
 		{"signal value not JSON", []string{"workflow", "signal", "cus_1", "go", "paid", "--db", db}},
 		{"wait without a worker", []string{"workflow", "start", "billing.monthly", "--wait", "5s", "--db", db}},
 		{"no state file", []string{"workflow", "list", "--db", filepath.Join(dir, "missing.db")}},
+		{"empty state file", []string{"workflow", "list", "--db", empty}},
 		{"redrive without a worker", []string{"dead-letters", "redrive", "--all", "--db", db}},
 		{"no admin API answers", []string{"workflow", "list", "--admin", "127.0.0.1:1"}},
 		{"unresolved $ref", []string{"generate", "openapi", spec, "--out", filepath.Join(dir, "out")}},

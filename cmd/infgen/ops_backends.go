@@ -92,6 +92,9 @@ func (f *opsFlags) open(ctx context.Context) (*opsRuntime, error) {
 		// A worker that died without removing its record: the file is free.
 	}
 	rt, err := local.Open(path) // fails within a second, saying so, while another process holds the file
+	if errors.Is(err, embedded.ErrDamaged) {
+		return nil, err // the error says what to do
+	}
 	if err != nil {
 		return nil, withHint(err, "a worker holding the file serves the CLI through its admin API: config.Run starts one; in your own main call local.Runtime.ServeAdmin")
 	}

@@ -36,6 +36,14 @@ type converter struct {
 	declared map[string]bool
 	warnings []ir.Warning
 	opts     options
+	// credentials marks the credential parameters warned about, by
+	// location and wire name; credentialNames holds the GoName of those
+	// that are not a security scheme's.
+	credentials     map[string]bool
+	credentialNames map[string]string
+	// emptyRef is set when a $ref was left without a value, which is how
+	// kin-openapi leaves a cycle of plain $refs (see refCycle).
+	emptyRef bool
 }
 
 func newConverter(doc *openapi3.T, files *fileSet, root *sourceFile) *converter {
@@ -50,6 +58,9 @@ func newConverter(doc *openapi3.T, files *fileSet, root *sourceFile) *converter 
 		byOrigin: map[string]string{},
 		compKey:  map[*openapi3.Schema]string{},
 		declared: map[string]bool{},
+
+		credentials:     map[string]bool{},
+		credentialNames: map[string]string{},
 	}
 }
 
@@ -95,6 +106,11 @@ func (c *converter) convert() (*ir.Spec, error) {
 		svc.Methods = append(svc.Methods, c.method(op))
 	}
 	c.declareComponents()
+	if c.emptyRef {
+		if err := c.files.refCycle(c.root); err != nil {
+			return nil, err
+		}
+	}
 	slices.SortFunc(svc.Methods, func(a, b ir.Method) int { return cmp.Compare(a.Name, b.Name) })
 	s.Services = []ir.Service{svc}
 	slices.SortFunc(s.Types, func(a, b ir.Type) int { return cmp.Compare(a.Name, b.Name) })

@@ -132,7 +132,7 @@ func (c *converter) method(o *operation) ir.Method {
 	b := &ir.HTTPBinding{Method: o.method, Path: o.path}
 	b.IdempotencyHeader = c.idempotencyHeader(op)
 	fields := ir.NewScope("Body")
-	b.Params = c.params(o, fields, &b.IdempotencyHeader)
+	b.Params, b.Credentials = c.params(o, fields, &b.IdempotencyHeader)
 	b.Body = c.body(o)
 	b.Responses = c.responses(o)
 	b.Security = c.security(o)
@@ -170,8 +170,9 @@ func (c *converter) idempotencyHeader(op *openapi3.Operation) string {
 
 // params merges path-item and operation parameters (the operation's win)
 // and converts them. A header named Idempotency-Key is not an input field:
-// it carries the task id.
-func (c *converter) params(o *operation, fields *ir.Scope, idem *string) []ir.Param {
+// it carries the task id; nor are credentials (see credentialOf), which are
+// returned apart.
+func (c *converter) params(o *operation, fields *ir.Scope, idem *string) ([]ir.Param, []ir.Credential) {
 	var list []*openapi3.Parameter
 	add := func(ps openapi3.Parameters) {
 		for _, pr := range ps {
@@ -193,6 +194,7 @@ func (c *converter) params(o *operation, fields *ir.Scope, idem *string) []ir.Pa
 		return cmp.Or(cmp.Compare(ir.ParamLocation(a.In).Order(), ir.ParamLocation(b.In).Order()), cmp.Compare(a.Name, b.Name))
 	})
 	var out []ir.Param
+	var creds []ir.Credential
 	for _, p := range list {
 		in := ir.ParamLocation(p.In)
 		at := c.pos(p.Origin, o.pos)
@@ -207,6 +209,10 @@ func (c *converter) params(o *operation, fields *ir.Scope, idem *string) []ir.Pa
 			continue
 		}
 		if in == ir.InHeader && (strings.EqualFold(p.Name, "Content-Type") || strings.EqualFold(p.Name, "Accept") || strings.EqualFold(p.Name, "Authorization")) {
+			continue
+		}
+		if cred, why := c.credentialOf(p, in, at); why != "" {
+			creds = append(creds, c.credential(cred, why, at))
 			continue
 		}
 		goName := ir.GoName(p.Name)
@@ -233,7 +239,7 @@ func (c *converter) params(o *operation, fields *ir.Scope, idem *string) []ir.Pa
 		}
 		out = append(out, ip)
 	}
-	return out
+	return out, creds
 }
 
 // paramStyle returns the style and explode flag with the spec's defaults.

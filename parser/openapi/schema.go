@@ -32,6 +32,7 @@ const (
 // may have to declare; at is the closest known position.
 func (c *converter) typeOf(ref *openapi3.SchemaRef, hint string, at ir.Pos) ir.TypeRef {
 	if ref == nil || ref.Value == nil {
+		c.emptyRef = c.emptyRef || ref != nil && ref.Ref != ""
 		return ir.TypeRef{Kind: ir.KindAny}
 	}
 	s := ref.Value

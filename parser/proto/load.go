@@ -119,6 +119,39 @@ func compile(ctx context.Context, importPaths, files []string) ([]*descriptorpb.
 			names = append(names, name)
 		}
 	}
+	linked, errs, err := link(ctx, importChain(res), res, names)
+	var un *unshadowing
+	if err != nil && slices.ContainsFunc(errs, shadowedError) {
+		// A method's type named like a method of its service: link again
+		// with those methods renamed (see unshadowing).
+		// When that fails too, the first errors (protoc's) are reported.
+		un = &unshadowing{res: res}
+		if l, _, err2 := link(ctx, importChain(un), res, names); err2 == nil {
+			linked, errs, err = l, nil, nil
+		}
+	}
+	if err != nil {
+		if len(errs) > 0 {
+			slices.SortStableFunc(errs, comparePositioned)
+			return nil, nil, nil, errors.Join(errs...)
+		}
+		return nil, nil, nil, res.explain(err)
+	}
+	flat := flatten(linked)
+	if un != nil {
+		un.restore(flat)
+		res.shadowed = append(res.shadowed, un.warnings...)
+	}
+	fds, warnings := standardGoPackages(flat)
+	res.shadowed = append(res.shadowed, warnings...)
+	canonicalUnknown(fds)
+	return fds, names, res, nil
+}
+
+// link compiles the named files through resolver and returns the linked
+// files, or the positioned errors (at most maxReportedErrors) and the
+// compiler's error.
+func link(ctx context.Context, resolver protocompile.Resolver, res *resolver, names []string) (linker.Files, []error, error) {
 	var (
 		mu   sync.Mutex
 		errs []error
@@ -133,25 +166,15 @@ func compile(ctx context.Context, importPaths, files []string) ([]*descriptorpb.
 		return nil
 	}, nil)
 	c := protocompile.Compiler{
-		Resolver:       importChain(res),
+		Resolver:       resolver,
 		Reporter:       rep,
 		SourceInfoMode: protocompile.SourceInfoStandard,
 		MaxParallelism: 2,
 	}
 	linked, err := c.Compile(ctx, names...)
-	if err != nil {
-		mu.Lock()
-		defer mu.Unlock()
-		if len(errs) > 0 {
-			slices.SortStableFunc(errs, comparePositioned)
-			return nil, nil, nil, errors.Join(errs...)
-		}
-		return nil, nil, nil, res.explain(err)
-	}
-	fds, warnings := standardGoPackages(flatten(linked))
-	res.shadowed = warnings
-	canonicalUnknown(fds)
-	return fds, names, res, nil
+	mu.Lock()
+	defer mu.Unlock()
+	return linked, errs, err
 }
 
 // importChain resolves imports from the import paths first, then from the
@@ -159,9 +182,9 @@ func compile(ctx context.Context, importPaths, files []string) ([]*descriptorpb.
 // linked into the binary (standardGoPackages then fixes the go_package of
 // standard files read from the import paths). When none has a file, the import-path resolver's
 // error (naming the paths searched) is the one reported.
-func importChain(res *resolver) protocompile.Resolver {
+func importChain(files protocompile.Resolver) protocompile.Resolver {
 	return protocompile.CompositeResolver{
-		protocompile.WithStandardImports(res),
+		protocompile.WithStandardImports(files),
 		linkedResolver{files: protoregistry.GlobalFiles},
 	}
 }

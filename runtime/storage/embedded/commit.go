@@ -1,6 +1,7 @@
 package embedded
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -67,22 +68,24 @@ func (s *Store) commitQueued() {
 // commit applies a batch in one transaction. If the transaction fails, each
 // write is retried alone so that one bad write cannot fail the others.
 func (s *Store) commit(batch []*write) {
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		for _, w := range batch {
-			if err := w.fn(tx); err != nil {
-				return err
+	err := s.guard(func() error {
+		return s.db.Update(func(tx *bolt.Tx) error {
+			for _, w := range batch {
+				if err := w.fn(tx); err != nil {
+					return err
+				}
 			}
-		}
-		return nil
+			return nil
+		})
 	})
-	if err == nil || len(batch) == 1 {
+	if err == nil || len(batch) == 1 || errors.Is(err, ErrDamaged) {
 		for _, w := range batch {
 			w.done <- wrapCommit(err)
 		}
 		return
 	}
 	for _, w := range batch {
-		w.done <- wrapCommit(s.db.Update(w.fn))
+		w.done <- wrapCommit(s.guard(func() error { return s.db.Update(w.fn) }))
 	}
 }
 

@@ -10,6 +10,14 @@
 // while a lone writer waits for nothing but its own commit.
 // Reads run in parallel with writes on a consistent snapshot.
 //
+// Open creates the file only when it does not exist. An existing file is
+// checked before bbolt maps it — header pages, the file's length against
+// the pages its last transaction uses, and every page of the bucket trees —
+// so that an empty, truncated, corrupt or foreign file is refused with a
+// *DamagedError naming it, instead of a panic or a silently new store. A
+// page damaged after Open fails the operation that meets it with the same
+// error (see ErrDamaged), not the process.
+//
 // The file is locked while open: a second process (or a second Open in the
 // same process) waiting longer than the lock timeout gets an error naming the
 // file. docs/benchmarks.md explains why bbolt was chosen over SQLite.

@@ -5,9 +5,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -49,6 +52,7 @@ type Store struct {
 
 	mu     sync.RWMutex // held for reading by every operation, for writing by Close
 	closed bool
+	broken atomic.Pointer[DamagedError] // set when bbolt panicked on the file
 
 	qmu        sync.Mutex // guards queue and committing
 	queue      []*write   // writes waiting for the next commit
@@ -58,8 +62,14 @@ type Store struct {
 
 var _ storage.Storage = (*Store)(nil)
 
-// Open opens (creating if needed) the storage file at path. The file's
-// directory must exist.
+// Open opens the storage file at path, creating it when it does not exist.
+// The file's directory must exist.
+//
+// A file that exists is checked before bbolt maps it: an empty file, a
+// truncated or corrupt one, or one that is not an infgen state file is
+// refused with a *DamagedError (errors.Is(err, ErrDamaged)) naming the file
+// and the problem, never replaced and never a panic. The check reads every
+// page of the file's trees once (not the values), as bbolt's own Open does.
 func Open(path string, opts ...Option) (*Store, error) {
 	cfg := config{lockTimeout: time.Second, maxBatch: 256, mode: 0o600}
 	for _, o := range opts {
@@ -68,37 +78,155 @@ func Open(path string, opts ...Option) (*Store, error) {
 	if cfg.maxBatch < 1 {
 		cfg.maxBatch = 1
 	}
-	db, err := bolt.Open(path, cfg.mode, &bolt.Options{
-		Timeout:        cfg.lockTimeout,
-		NoFreelistSync: true, // the freelist is rebuilt on open; commits stay fsynced
-		FreelistType:   bolt.FreelistMapType,
-	})
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("embedded storage: %s is locked by another process (waited %s); stop it or use another file: %w",
-			path, cfg.lockTimeout, err)
-	}
+	abs, err := filepath.Abs(path)
 	if err != nil {
-		return nil, fmt.Errorf("embedded storage: open %s: %w", path, err)
+		abs = path
 	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketRecords, bucketTags} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return fmt.Errorf("create bucket %s: %w", b, err)
-			}
+	switch st, err := os.Stat(path); {
+	case errors.Is(err, fs.ErrNotExist):
+		// Created below.
+	case err != nil:
+		return nil, fmt.Errorf("embedded storage: open %s: %w", abs, err)
+	case !st.Mode().IsRegular():
+		return nil, &DamagedError{Path: abs, Problem: "it is not a regular file", NotStateFile: true}
+	default:
+		if err := check(path, abs, st.Size(), cfg); err != nil {
+			return nil, err
 		}
-		return nil
-	})
-	if err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("embedded storage: initialise %s: %w", path, err)
 	}
-	abs, _ := filepath.Abs(path)
+	db, err := openBolt(path, abs, cfg)
+	if err != nil {
+		return nil, err
+	}
 	s := &Store{
 		db:       db,
 		path:     abs,
 		maxBatch: cfg.maxBatch,
 	}
+	err = s.guard(func() error {
+		return db.Update(func(tx *bolt.Tx) error {
+			for _, b := range [][]byte{bucketRecords, bucketTags} {
+				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+					return fmt.Errorf("create bucket %s: %w", b, err)
+				}
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("embedded storage: initialise %s: %w", abs, err)
+	}
 	return s, nil
+}
+
+// lockedError is the error for a file another process holds, named as the
+// caller named it.
+func lockedError(path string, cfg config, err error) error {
+	return fmt.Errorf("embedded storage: %s is locked by another process (waited %s); stop it or use another file: %w",
+		path, cfg.lockTimeout, err)
+}
+
+// check checks an existing file under a shared lock, so that no writer
+// changes it meanwhile: bbolt opens it read-only first, which reads no page
+// but the two meta pages.
+func check(path, abs string, size int64, cfg config) error {
+	if size == 0 {
+		return checkFile(nil, abs, 0)
+	}
+	ro, err := func() (db *bolt.DB, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				db, err = nil, fmt.Errorf("bbolt cannot open it: %v", r)
+			}
+		}()
+		return bolt.Open(path, cfg.mode, &bolt.Options{Timeout: cfg.lockTimeout, ReadOnly: true})
+	}()
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return lockedError(path, cfg, err)
+	}
+	if ro != nil {
+		defer ro.Close()
+	}
+	f, ferr := os.Open(path)
+	if ferr != nil {
+		return fmt.Errorf("embedded storage: open %s: %w", abs, ferr)
+	}
+	defer f.Close()
+	st, ferr := f.Stat()
+	if ferr != nil {
+		return fmt.Errorf("embedded storage: open %s: %w", abs, ferr)
+	}
+	src, release := mapFile(f, st.Size())
+	defer release()
+	if cerr := checkGuarded(src, abs, st.Size()); cerr != nil {
+		return cerr
+	}
+	if err != nil {
+		// bbolt refused a file the check accepts: still damaged.
+		return &DamagedError{Path: abs, Problem: err.Error()}
+	}
+	return nil
+}
+
+// checkGuarded runs checkFile, turning a fault on the mapped file (another
+// program truncated it meanwhile) into an error.
+func checkGuarded(src source, abs string, size int64) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = &DamagedError{Path: abs, Problem: fmt.Sprintf("reading it failed: %v (did another program change it?)", r)}
+		}
+	}()
+	return checkFile(src, abs, size)
+}
+
+// openBolt opens the file with bbolt, turning a panic inside bbolt (on a
+// damage the check missed) into an error.
+func openBolt(path, abs string, cfg config) (db *bolt.DB, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			db, err = nil, &DamagedError{Path: abs, Problem: fmt.Sprintf("bbolt cannot open it: %v", r)}
+		}
+	}()
+	db, err = bolt.Open(path, cfg.mode, &bolt.Options{
+		Timeout:        cfg.lockTimeout,
+		NoFreelistSync: true, // the freelist is rebuilt on open; commits stay fsynced
+		FreelistType:   bolt.FreelistMapType,
+	})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, lockedError(path, cfg, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("embedded storage: open %s: %w", abs, err)
+	}
+	return db, nil
+}
+
+// view runs fn in a read transaction under guard.
+func (s *Store) view(fn func(*bolt.Tx) error) error {
+	return s.guard(func() error { return s.db.View(fn) })
+}
+
+// guard runs fn, which uses the bbolt file, turning a panic inside bbolt
+// into a *DamagedError naming the file: a corrupt page met after Open (bbolt
+// asserts on those), or a fault reading the mapped file after something
+// truncated it (SetPanicOnFault makes that a panic rather than a crash).
+// The store then refuses every later operation with the same error, rather
+// than keep writing into a damaged file.
+func (s *Store) guard(fn func() error) (err error) {
+	if d := s.broken.Load(); d != nil {
+		return d
+	}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			d := &DamagedError{Path: s.path, Problem: fmt.Sprintf("bbolt failed on it: %v", r)}
+			s.broken.CompareAndSwap(nil, d)
+			err = s.broken.Load()
+		}
+	}()
+	return fn()
 }
 
 // Path returns the absolute path of the storage file.
@@ -141,7 +269,7 @@ func (s *Store) Get(ctx context.Context, p *storage.GetParams) (*storage.Record,
 	}
 	defer end()
 	var rec *storage.Record
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketRecords).Get([]byte(p.ID))
 		if v == nil {
 			return nil

@@ -61,7 +61,7 @@ func (s *Store) ListTag(ctx context.Context, p *storage.ListTagParams) ([]string
 	prefix := tagPrefix(p.Tag, 0)
 	start := tagKey(p.Tag, p.After)
 	ids := []string{}
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketTags).Cursor()
 		k, _ := c.Seek(start)
 		if k != nil && bytes.Equal(k, start) {
