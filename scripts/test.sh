@@ -84,7 +84,12 @@ if [[ $# -eq 0 ]]; then
   fi
 fi
 if [[ $# -eq 0 && -z "${INFGEN_SKIP_SERVERS:-}" ]]; then
-  # Last, alone on the broker: restart it in the middle of running workflows.
+  # Last, alone on their servers: restart PostgreSQL, Redis and MariaDB (one
+  # package each, in parallel: different servers), then the broker, in the
+  # middle of running workflows. Any other test using a server meanwhile
+  # would fail, so these skip themselves in the run above.
+  echo "test.sh: go test (database server restarts)" >&2
+  INFGEN_SERVER_RESTART=1 go test -count=1 -timeout 8m -run '^TestServerRestart' ./runtime/storage/postgres ./runtime/storage/redis ./runtime/storage/mysql
   echo "test.sh: go test (Pulsar broker restart)" >&2
   INFGEN_PULSAR_RESTART=1 go test -count=1 -timeout 5m -run '^TestBrokerRestartLosesNothing$' ./runtime/transport/pulsar
 fi

@@ -47,12 +47,21 @@ func servicesScript() string {
 	}
 }
 
+// EnvServerRestart must be set for ScriptRestart to restart a server: the
+// tests that do run alone (scripts/test.sh), since every other test using
+// the server would fail meanwhile.
+const EnvServerRestart = "INFGEN_SERVER_RESTART"
+
 // ScriptRestart returns a restart function for Outage that runs
-// scripts/services.sh restart <service>. It skips the test when the script
-// is missing or does not manage the server on port (the tests then point at
-// a server someone else runs, which they must not restart).
+// scripts/services.sh restart <service>. It skips the test unless
+// EnvServerRestart is set, and when the script is missing or does not
+// manage the server on port (the tests then point at a server someone else
+// runs, which they must not restart).
 func ScriptRestart(t *testing.T, service string, port int) func(t *testing.T) {
 	t.Helper()
+	if os.Getenv(EnvServerRestart) == "" {
+		t.Skipf("%s is not set: restarting the %s server would break the other tests using it; scripts/test.sh runs this test alone, after them", EnvServerRestart, service)
+	}
 	script := servicesScript()
 	if script == "" {
 		t.Skip("scripts/services.sh not found: cannot restart the " + service + " server")
