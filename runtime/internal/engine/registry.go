@@ -337,7 +337,7 @@ func closest(name string, names []string) []string {
 		name string
 		d    int
 	}
-	limit := max(2, len(name)/3)
+	limit := max(2, len(name)/6) // a typo or two, more in a long name
 	var cs []cand
 	sort.Strings(names)
 	names = slices.Compact(names)

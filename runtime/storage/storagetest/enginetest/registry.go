@@ -33,7 +33,9 @@ func WorkerRegistry(t *testing.T, st storage.Storage, tr transport.Transport) {
 		tr = mt
 	}
 	log := slog.New(slog.DiscardHandler)
-	name := "registry-" + randomID() + ".monthly"
+	// Random first, so that the names of other runs on a shared store are
+	// too far from these to be suggested.
+	name := randomID() + "-registry.monthly"
 	svc := "registry-" + randomID()
 
 	w, err := worker.New(worker.Options{Transport: tr, Storage: st, Logger: log})
@@ -74,7 +76,7 @@ func WorkerRegistry(t *testing.T, st storage.Storage, tr transport.Transport) {
 	require.NoError(t, err)
 	require.Equal(t, 42, out)
 
-	early := "registry-" + randomID() + ".later"
+	early := randomID() + "-registry.later"
 	id, err := c.Start(ctx, client.StartParams{Workflow: early, AllowUnregistered: true})
 	require.NoError(t, err)
 	d, err := c.Describe(ctx, id)
