@@ -157,10 +157,8 @@ func TestSubscriptionServerOverGRPC(t *testing.T) {
 func TestStartOnABusyPortFails(t *testing.T) {
 	t.Parallel()
 	for _, busy := range []int{0, 4} { // the first HTTP server, the gRPC server
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		port := ln.Addr().(*net.TCPAddr).Port
-		_, err = Start(Config{BasePort: port - busy})
+		ln, port := listenAfterFreePorts(t, busy)
+		_, err := Start(Config{BasePort: port - busy})
 		require.Error(t, err)
 		require.Contains(t, err.Error(), fmt.Sprint(port))
 		require.NoError(t, ln.Close())
@@ -170,4 +168,31 @@ func TestStartOnABusyPortFails(t *testing.T) {
 			require.NoError(t, l.Close())
 		}
 	}
+}
+
+// listenAfterFreePorts listens on a free port whose free ports lie just
+// below it, so that the servers before the busy one can start (other
+// processes take ports meanwhile: it looks again when one is taken).
+func listenAfterFreePorts(t *testing.T, free int) (net.Listener, int) {
+	t.Helper()
+	for range 50 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		port := ln.Addr().(*net.TCPAddr).Port
+		ok := port-free > 1024
+		for i := 0; ok && i < free; i++ {
+			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port-free+i))
+			if err != nil {
+				ok = false
+				break
+			}
+			_ = l.Close()
+		}
+		if ok {
+			return ln, port
+		}
+		_ = ln.Close()
+	}
+	t.Fatal("no free run of ports found")
+	return nil, 0
 }
