@@ -45,7 +45,7 @@ func Replay(def workflow.Definition, state []byte) error {
 			return fmt.Errorf("workflow %q (id %q): output differs: recorded %s, replayed %s", st.Name, st.ID, st.Output, res.Output)
 		}
 	case history.Failed:
-		if st.Error != nil && st.Error.Kind != "timeout" && (!res.Done || res.Err == nil) {
+		if st.Error != nil && st.Error.Kind != history.ErrorKindTimeout && (!res.Done || res.Err == nil) {
 			return fmt.Errorf("workflow %q (id %q) failed in history but not on replay", st.Name, st.ID)
 		}
 	case history.Running:

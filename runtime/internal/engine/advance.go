@@ -21,10 +21,10 @@ func (e *Engine) advance(st *history.State, events []history.Event, now time.Tim
 	for _, ev := range events {
 		switch ev.Kind {
 		case history.EventCancelRequested:
-			e.finish(st, history.Canceled, nil, &history.Error{Kind: "canceled", Message: "canceled by request"}, out)
+			e.finish(st, history.Canceled, nil, &history.Error{Kind: history.ErrorKindCanceled, Message: "canceled by request"}, out)
 			return
 		case history.EventTimedOut:
-			e.finish(st, history.Failed, nil, &history.Error{Kind: "timeout", Message: "workflow timed out"}, out)
+			e.finish(st, history.Failed, nil, &history.Error{Kind: history.ErrorKindTimeout, Message: "workflow timed out"}, out)
 			return
 		}
 	}
@@ -144,7 +144,7 @@ func (e *Engine) notify(st *history.State, out *outbox) {
 	if p := st.Parent; p != nil {
 		env := &message.Envelope{Kind: message.ChildResult, WorkflowID: p.ID, WorkflowName: p.Name, Seq: p.Seq, RunID: p.RunID, Payload: st.Output}
 		if st.Status != history.Completed {
-			env.Error = &history.Error{Kind: "child", Message: st.Error.Message, Workflow: st.Name, ID: st.ID, Cause: st.Error}
+			env.Error = &history.Error{Kind: history.ErrorKindChild, Message: st.Error.Message, Workflow: st.Name, ID: st.ID, Cause: st.Error}
 		}
 		out.add(message.WorkflowTopic(p.Name), p.ID, 0, env)
 	}

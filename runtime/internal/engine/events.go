@@ -31,7 +31,7 @@ func (e *Engine) translate(st *history.State, env *message.Envelope, now time.Ti
 			return nil, true
 		default:
 			delete(st.Tasks, env.Seq)
-			rec := &history.Error{Kind: "task", Message: env.Error.Message, Service: env.Service, Method: env.Method,
+			rec := &history.Error{Kind: history.ErrorKindTask, Message: env.Error.Message, Service: env.Service, Method: env.Method,
 				TaskID: TaskID(st, env.Seq), Attempts: env.Attempt, Cause: env.Error}
 			return []history.Event{{Kind: history.EventTaskFailed, Seq: env.Seq, Error: rec}}, true
 		}

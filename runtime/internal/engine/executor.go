@@ -41,7 +41,7 @@ func (e *Engine) HandleTask(ctx context.Context, d *transport.Delivery) error {
 		m = svc.Methods[env.Method]
 	}
 	if m == nil {
-		res.Error = &history.Error{Kind: "task", Message: fmt.Sprintf("method %s.%s is not registered on this worker", env.Service, env.Method)}
+		res.Error = &history.Error{Kind: history.ErrorKindTask, Message: fmt.Sprintf("method %s.%s is not registered on this worker", env.Service, env.Method)}
 	} else {
 		layers := m.Layers
 		layers.Call = retry.Settings{Policy: env.Retry, Timeout: env.Timeout}

@@ -31,8 +31,8 @@ func (e *Engine) checkTargets(ctx context.Context, st *history.State, out *outbo
 			unknown = u
 			*m = outMsg{Topic: message.WorkflowTopic(st.Name), Key: st.ID, Env: &message.Envelope{
 				Kind: message.ChildResult, ID: NewID(), WorkflowID: st.ID, WorkflowName: st.Name, RunID: st.RunID, Seq: env.Parent.Seq,
-				Error: &history.Error{Kind: "child", Message: unknown.Error(), Workflow: env.WorkflowName, ID: env.WorkflowID,
-					Cause: &history.Error{Kind: "workflow", Message: unknown.Error()}},
+				Error: &history.Error{Kind: history.ErrorKindChild, Message: unknown.Error(), Workflow: env.WorkflowName, ID: env.WorkflowID,
+					Cause: &history.Error{Kind: history.ErrorKindWorkflow, Message: unknown.Error()}},
 			}}
 		case env.Kind == message.ExecuteTask:
 			err := e.CheckMethod(ctx, env.Service, env.Method)
@@ -47,7 +47,7 @@ func (e *Engine) checkTargets(ctx context.Context, st *history.State, out *outbo
 			*m = outMsg{Topic: message.WorkflowTopic(st.Name), Key: st.ID, Env: &message.Envelope{
 				Kind: message.TaskResult, ID: NewID(), WorkflowID: st.ID, WorkflowName: st.Name, RunID: st.RunID, Seq: env.Seq,
 				TaskID: env.TaskID, Service: env.Service, Method: env.Method, Attempt: env.Attempt,
-				Error: &history.Error{Kind: "service", Message: unknown.Error()},
+				Error: &history.Error{Kind: history.ErrorKindService, Message: unknown.Error()},
 			}}
 		default:
 			continue

@@ -72,16 +72,16 @@ func (t Types) ToError(r *history.Error) error {
 		cause = t.ToError(r.Cause)
 	}
 	switch r.Kind {
-	case "task":
+	case history.ErrorKindTask:
 		if cause == nil {
 			cause = &failure.RemoteError{Message: r.Message}
 		}
 		return &failure.TaskError{Service: r.Service, Method: r.Method, TaskID: r.TaskID, Attempts: r.Attempts, Cause: cause}
-	case "child":
+	case history.ErrorKindChild:
 		return &failure.ChildError{Workflow: r.Workflow, ID: r.ID, Cause: cause}
-	case "timeout":
+	case history.ErrorKindTimeout:
 		return &failure.TimeoutError{}
-	case "canceled":
+	case history.ErrorKindCanceled:
 		return &failure.CanceledError{Reason: r.Message}
 	}
 	if r.Type != "" {
@@ -107,18 +107,18 @@ func (t Types) FromError(err error) *history.Error {
 	}
 	switch e := err.(type) {
 	case *failure.TaskError:
-		return &history.Error{Kind: "task", Message: err.Error(), Service: e.Service, Method: e.Method,
+		return &history.Error{Kind: history.ErrorKindTask, Message: err.Error(), Service: e.Service, Method: e.Method,
 			TaskID: e.TaskID, Attempts: e.Attempts, Cause: t.FromError(e.Cause)}
 	case *failure.ChildError:
-		return &history.Error{Kind: "child", Message: err.Error(), Workflow: e.Workflow, ID: e.ID, Cause: t.FromError(e.Cause)}
+		return &history.Error{Kind: history.ErrorKindChild, Message: err.Error(), Workflow: e.Workflow, ID: e.ID, Cause: t.FromError(e.Cause)}
 	case *failure.TimeoutError:
-		return &history.Error{Kind: "timeout", Message: err.Error()}
+		return &history.Error{Kind: history.ErrorKindTimeout, Message: err.Error()}
 	case *failure.CanceledError:
-		return &history.Error{Kind: "canceled", Message: e.Reason}
+		return &history.Error{Kind: history.ErrorKindCanceled, Message: e.Reason}
 	case *failure.RemoteError:
-		return &history.Error{Kind: "workflow", Message: e.Message, Type: e.Type, Payload: e.Payload}
+		return &history.Error{Kind: history.ErrorKindWorkflow, Message: e.Message, Type: e.Type, Payload: e.Payload}
 	}
-	rec := &history.Error{Kind: "workflow", Message: err.Error()}
+	rec := &history.Error{Kind: history.ErrorKindWorkflow, Message: err.Error()}
 	if t.encode(err, rec) {
 		return rec
 	}
@@ -132,7 +132,7 @@ func (t Types) FromError(err error) *history.Error {
 // an error of a type in t is in its chain (the first one, in the order
 // errors.As looks), that error's type and payload.
 func (t Types) FromService(err error) *history.Error {
-	rec := &history.Error{Kind: "service", Message: err.Error()}
+	rec := &history.Error{Kind: history.ErrorKindService, Message: err.Error()}
 	if len(t) > 0 {
 		walk(err, func(e error) bool { return t.encode(e, rec) })
 	}

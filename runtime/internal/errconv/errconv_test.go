@@ -45,7 +45,7 @@ func TestServiceErrorRoundTripsTyped(t *testing.T) {
 	t.Parallel()
 	err := service.Permanent(fmt.Errorf("charge: %w", &declinedError{StatusCode: 402, Reason: "insufficient funds"}))
 	rec := wire(t, types().FromService(err))
-	require.Equal(t, "service", rec.Kind)
+	require.Equal(t, history.ErrorKindService, rec.Kind)
 	require.Equal(t, "cards.DeclinedError", rec.Type)
 	require.JSONEq(t, `{"statusCode":402,"reason":"insufficient funds"}`, string(rec.Payload))
 	require.Equal(t, err.Error(), rec.Message)

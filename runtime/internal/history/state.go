@@ -167,22 +167,47 @@ type Command struct {
 	Error  *Error  `json:"error,omitempty"`
 }
 
-// ErrorKindContinueAsNew marks the outcome of a workflow function that asked
-// to continue as new; the function's output is then the next run's input.
-const ErrorKindContinueAsNew = "continueAsNew"
+// ErrorKind classifies a recorded error. Its values are stored as the
+// strings below, so that histories recorded before the type existed keep
+// their meaning: never change a value, only add new ones.
+type ErrorKind string
+
+// Error kinds.
+const (
+	// ErrorKindTask is a task that failed for good (after its last attempt,
+	// or at once for a permanent error); its Cause is the service's error.
+	ErrorKindTask ErrorKind = "task"
+	// ErrorKindService is the error of one attempt of a task, as the service
+	// returned it (message, and type and payload of a registered type).
+	ErrorKindService ErrorKind = "service"
+	// ErrorKindChild is a child workflow that failed or was canceled; its
+	// Cause is the child's own error.
+	ErrorKindChild ErrorKind = "child"
+	// ErrorKindTimeout is a workflow that exceeded its timeout.
+	ErrorKindTimeout ErrorKind = "timeout"
+	// ErrorKindCanceled is a cancellation (of a workflow, or of a step of
+	// one by a canceled scope).
+	ErrorKindCanceled ErrorKind = "canceled"
+	// ErrorKindWorkflow is an error returned by workflow code (or by an
+	// update handler, or a validator's rejection).
+	ErrorKindWorkflow ErrorKind = "workflow"
+	// ErrorKindContinueAsNew marks the outcome of a workflow function that
+	// asked to continue as new; the function's output is then the next run's
+	// input.
+	ErrorKindContinueAsNew ErrorKind = "continueAsNew"
+)
 
 // Error is a failure as recorded in history and sent on the wire.
 type Error struct {
-	// Kind classifies the error: "task", "child", "timeout", "canceled",
-	// "workflow", "panic", "nondeterminism".
-	Kind     string `json:"kind"`
-	Message  string `json:"message"`
-	Service  string `json:"service,omitempty"`
-	Method   string `json:"method,omitempty"`
-	TaskID   string `json:"taskId,omitempty"`
-	Attempts int    `json:"attempts,omitempty"`
-	Workflow string `json:"workflow,omitempty"`
-	ID       string `json:"id,omitempty"`
+	// Kind classifies the error.
+	Kind     ErrorKind `json:"kind"`
+	Message  string    `json:"message"`
+	Service  string    `json:"service,omitempty"`
+	Method   string    `json:"method,omitempty"`
+	TaskID   string    `json:"taskId,omitempty"`
+	Attempts int       `json:"attempts,omitempty"`
+	Workflow string    `json:"workflow,omitempty"`
+	ID       string    `json:"id,omitempty"`
 	// Type is the registered name of the error's Go type (failure.ErrorType)
 	// and Payload the error encoded by that type, for errors of a
 	// registered type; a workflow that knows the type decodes them.
