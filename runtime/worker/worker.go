@@ -13,6 +13,7 @@ import (
 
 	"github.com/infgen/infgen/runtime/internal/engine"
 	"github.com/infgen/infgen/runtime/internal/message"
+	"github.com/infgen/infgen/runtime/internal/workflowdef"
 	"github.com/infgen/infgen/runtime/retry"
 	"github.com/infgen/infgen/runtime/storage"
 	"github.com/infgen/infgen/runtime/transport"
@@ -207,7 +208,11 @@ func (w *Worker) RegisterWorkflow(defs ...workflow.Definition) error {
 		if d.Name() == "" {
 			return errors.New("worker: workflow name is empty")
 		}
-		if err := w.engine.RegisterWorkflow(d.Name(), d.Version(), d.Entry(w.opts.Logger)); err != nil {
+		fn := workflowdef.Entry(d, w.opts.Logger)
+		if fn == nil {
+			return fmt.Errorf("worker: workflow %q has no function: declare it with workflow.Define(name, fn)", d.Name())
+		}
+		if err := w.engine.RegisterWorkflow(d.Name(), d.Version(), fn); err != nil {
 			return fmt.Errorf("worker: %w", err)
 		}
 	}

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -10,6 +11,23 @@ import (
 	"github.com/infgen/infgen/runtime/internal/history"
 	"github.com/infgen/infgen/runtime/internal/replay"
 )
+
+// ChildCall describes a child workflow.
+type ChildCall struct {
+	// Workflow is the registered name of the child workflow.
+	Workflow string
+	// ID is the child's workflow id; empty derives a deterministic one from the
+	// parent's id and the step.
+	ID string
+	// Input is encoded with JSON.
+	Input any
+	// Tags are added to the child.
+	Tags []string
+	// Errors are error types the child may fail with (for example the
+	// ErrorTypes() of a generated package whose stub the child calls), to
+	// decode in the ChildError's causes as with Call.Errors.
+	Errors []failure.ErrorType
+}
 
 // ExecuteChild starts a child workflow by name and returns at once; the
 // Deferred yields its output. A failed child yields a *ChildError. Canceling
@@ -53,4 +71,24 @@ func asChild(err error, target **failure.ChildError) bool {
 		*target = ce
 	}
 	return ok
+}
+
+// Dispatch starts the workflow as a child of the calling workflow and
+// returns at once; the Deferred yields its output, or a *ChildError. It is
+// ExecuteChild with the name and types of the reference.
+func (r Ref[In, Out]) Dispatch(ctx Context, in In, opts ...ChildOption) Deferred[Out] {
+	if r.name == "" {
+		return failed[Out](errors.New("workflow: start a child through a zero Ref: declare the child with workflow.Define"))
+	}
+	var o childOptions
+	for _, opt := range opts {
+		opt.applyChild(&o)
+	}
+	return ExecuteChild[Out](ctx, ChildCall{Workflow: r.name, ID: o.id, Input: in, Tags: o.tags})
+}
+
+// Run starts the workflow as a child of the calling workflow and waits for
+// its result.
+func (r Ref[In, Out]) Run(ctx Context, in In, opts ...ChildOption) (Out, error) {
+	return r.Dispatch(ctx, in, opts...).Await(ctx)
 }

@@ -1,11 +1,37 @@
 package workflow
 
 import (
-	"context"
 	"log/slog"
 
 	"github.com/infgen/infgen/runtime/internal/replay"
 )
+
+// Context is what a workflow function receives. It is not a context.Context:
+// a workflow must not block on anything but the functions of this package.
+type Context interface {
+	// Info describes the running workflow.
+	Info() Info
+	// Logger returns a logger carrying the workflow's id; it is silent while
+	// the workflow replays history.
+	Logger() *slog.Logger
+	// IsReplaying reports whether the code currently runs through recorded history.
+	IsReplaying() bool
+
+	coroutine() *replay.Coroutine
+}
+
+// Info describes a workflow instance.
+type Info struct {
+	ID      string
+	Name    string
+	Version int
+	// Run is 1 for the first run of the instance, one more after each
+	// ContinueAsNew.
+	Run  int
+	Tags []string
+	// ParentID is the id of the parent workflow, for a child workflow.
+	ParentID string
+}
 
 // wctx implements Context over a coroutine.
 type wctx struct {
@@ -28,27 +54,4 @@ func (c *wctx) IsReplaying() bool { return c.co.Scheduler().Replaying() }
 
 func (c *wctx) Logger() *slog.Logger {
 	return slog.New(&replayHandler{inner: c.logger.Handler(), ctx: c})
-}
-
-// replayHandler drops records while the workflow replays recorded history,
-// so that each line is logged once.
-type replayHandler struct {
-	inner slog.Handler
-	ctx   *wctx
-}
-
-func (h *replayHandler) Enabled(ctx context.Context, l slog.Level) bool {
-	return !h.ctx.IsReplaying() && h.inner.Enabled(ctx, l)
-}
-
-func (h *replayHandler) Handle(ctx context.Context, r slog.Record) error {
-	return h.inner.Handle(ctx, r)
-}
-
-func (h *replayHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return &replayHandler{inner: h.inner.WithAttrs(attrs), ctx: h.ctx}
-}
-
-func (h *replayHandler) WithGroup(name string) slog.Handler {
-	return &replayHandler{inner: h.inner.WithGroup(name), ctx: h.ctx}
 }

@@ -9,8 +9,8 @@ import (
 // and start a new run of the same instance with Input. Create it with
 // ContinueAsNew and return it from the workflow function.
 type ContinueAsNewError struct {
-	// Input is the next run's input, encoded as JSON.
-	Input json.RawMessage
+	// input is the next run's input, encoded as JSON.
+	input json.RawMessage
 }
 
 func (e *ContinueAsNewError) Error() string {
@@ -39,5 +39,5 @@ func ContinueAsNew[In any](ctx Context, input In) error {
 	if err != nil {
 		return fmt.Errorf("workflow %s: continue as new: encode input: %w", ctx.Info().Name, err)
 	}
-	return &ContinueAsNewError{Input: b}
+	return &ContinueAsNewError{input: b}
 }

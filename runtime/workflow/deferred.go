@@ -5,6 +5,22 @@ import (
 	"github.com/infgen/infgen/runtime/internal/replay"
 )
 
+// Awaitable is anything a workflow can wait for; every Deferred is one.
+type Awaitable interface {
+	future() *replay.Future
+	err() error
+}
+
+// Deferred is the result of an asynchronous step: a task, a timer, a child
+// workflow, a branch started with Go.
+type Deferred[T any] interface {
+	Awaitable
+	// Await blocks the workflow until the result is known and returns it.
+	Await(ctx Context) (T, error)
+	// Ready reports, without blocking, whether the result is known.
+	Ready() bool
+}
+
 // deferred is the Deferred implementation over a replay future.
 type deferred[T any] struct {
 	f      *replay.Future
@@ -52,50 +68,16 @@ func (d *deferred[T]) result() (T, error) {
 	return d.decode(raw)
 }
 
-// Await waits for d and returns its result; it is d.Await(ctx).
-func Await[T any](ctx Context, d Deferred[T]) (T, error) { return d.Await(ctx) }
-
-// AwaitAll waits until every awaitable is ready and returns the first error,
-// in argument order.
-func AwaitAll(ctx Context, ds ...Awaitable) error {
-	ctx.coroutine().Block(func() bool {
-		for _, d := range ds {
-			if !d.future().Done() {
-				return false
-			}
-		}
-		return true
-	})
-	for _, d := range ds {
-		if err := d.err(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// AwaitAny waits until at least one awaitable is ready and returns the index
-// of the first ready one (in argument order) and its error.
-func AwaitAny(ctx Context, ds ...Awaitable) (int, error) {
-	if len(ds) == 0 {
-		return -1, nil
-	}
-	idx := -1
-	ctx.coroutine().Block(func() bool {
-		for i, d := range ds {
-			if d.future().Done() {
-				idx = i
-				return true
-			}
-		}
-		return false
-	})
-	return idx, ds[idx].err()
-}
-
 // Ready returns a Deferred that is already resolved with v.
 func Ready[T any](v T) Deferred[T] {
 	f := &replay.Future{}
 	f.ResolveLocal(nil, nil)
 	return &deferred[T]{f: f, decode: func([]byte) (T, error) { return v, nil }}
+}
+
+// failed returns a Deferred that is already resolved with err.
+func failed[T any](err error) Deferred[T] {
+	f := &replay.Future{}
+	f.ResolveLocal(nil, err)
+	return &deferred[T]{f: f}
 }

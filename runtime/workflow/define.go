@@ -1,13 +1,8 @@
 package workflow
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
 	"log/slog"
 
-	"github.com/infgen/infgen/runtime/internal/errconv"
-	"github.com/infgen/infgen/runtime/internal/history"
 	"github.com/infgen/infgen/runtime/internal/replay"
 )
 
@@ -18,9 +13,10 @@ type Definition interface {
 	Name() string
 	// Version returns the definition's version (1 unless set).
 	Version() int
-	// Entry returns the function the engine replays. It is meant for the
-	// runtime's worker, not for workflow code.
-	Entry(logger *slog.Logger) replay.Func
+
+	// entry returns the function the engine replays (the worker reaches
+	// it through package internal/workflowdef).
+	entry(logger *slog.Logger) replay.Func
 }
 
 // DefineOption adjusts a definition.
@@ -66,67 +62,3 @@ func (r Ref[In, Out]) Name() string { return r.name }
 
 // Version returns the definition's version (1 unless set with Version).
 func (r Ref[In, Out]) Version() int { return r.version }
-
-// Entry returns the function the engine replays. It is meant for the
-// runtime's worker, not for workflow code.
-func (r Ref[In, Out]) Entry(logger *slog.Logger) replay.Func {
-	if logger == nil {
-		logger = slog.Default()
-	}
-	name, fn := r.name, r.fn
-	if fn == nil {
-		return nil
-	}
-	return func(co *replay.Coroutine, input []byte) ([]byte, *history.Error) {
-		var in In
-		if len(input) > 0 {
-			if err := json.Unmarshal(input, &in); err != nil {
-				return nil, errconv.FromError(fmt.Errorf("decode input of workflow %s: %w", name, err))
-			}
-		}
-		st := co.Scheduler().State()
-		l := logger.With("workflow", name, "workflow_id", st.ID)
-		out, err := fn(&wctx{co: co, logger: l}, in)
-		var next *ContinueAsNewError
-		if errors.As(err, &next) {
-			return next.Input, &history.Error{Kind: history.ErrorKindContinueAsNew, Message: next.Error()}
-		}
-		if err != nil {
-			// Errors of the types the workflow's calls named keep their
-			// type and payload for the parent or the client.
-			return nil, co.Scheduler().ErrorTypes().FromError(err)
-		}
-		b, err := json.Marshal(out)
-		if err != nil {
-			return nil, errconv.FromError(fmt.Errorf("encode output of workflow %s: %w", name, err))
-		}
-		return b, nil
-	}
-}
-
-// Dispatch starts the workflow as a child of the calling workflow and
-// returns at once; the Deferred yields its output, or a *ChildError. It is
-// ExecuteChild with the name and types of the reference.
-func (r Ref[In, Out]) Dispatch(ctx Context, in In, opts ...ChildOption) Deferred[Out] {
-	if r.name == "" {
-		return failed[Out](errors.New("workflow: start a child through a zero Ref: declare the child with workflow.Define"))
-	}
-	var o childOptions
-	for _, opt := range opts {
-		opt.applyChild(&o)
-	}
-	return ExecuteChild[Out](ctx, ChildCall{Workflow: r.name, ID: o.id, Input: in, Tags: o.tags})
-}
-
-// Run starts the workflow as a child of the calling workflow and waits for
-// its result.
-func (r Ref[In, Out]) Run(ctx Context, in In, opts ...ChildOption) (Out, error) {
-	return r.Dispatch(ctx, in, opts...).Await(ctx)
-}
-
-// failed returns a Deferred that is already resolved with err.
-func failed[T any](err error) Deferred[T] {
-	f := &replay.Future{}
-	f.ResolveLocal(nil, err)
-	return &deferred[T]{f: f}
-}

@@ -9,6 +9,21 @@ import (
 	"github.com/infgen/infgen/runtime/internal/replay"
 )
 
+// Call describes a service task; generated stubs fill it in.
+type Call struct {
+	Service string
+	Method  string
+	// Codec encodes Input and decodes the output (codec.JSON for OpenAPI
+	// services, codec.Proto for gRPC services).
+	Codec codec.Codec
+	Input any
+	// Errors are the error types the service may fail with (generated
+	// stubs pass their package's ErrorTypes()): a failure of one of them
+	// reaches the workflow as that type, so errors.As matches it, in any
+	// process and on replay. Other failures are *RemoteError.
+	Errors []failure.ErrorType
+}
+
 // Dispatch asks a service to execute a task and returns at once; the
 // returned Deferred yields the decoded output (Out is usually a pointer
 // type). opts are recorded with the task (see CallOption). Generated stubs
@@ -55,19 +70,3 @@ func decoder[Out any](c codec.Codec) func([]byte) (Out, error) {
 		return out, nil
 	}
 }
-
-// TaskError is returned when a task failed for good; see failure.TaskError.
-type TaskError = failure.TaskError
-
-// ChildError is returned when a child workflow failed; see failure.ChildError.
-type ChildError = failure.ChildError
-
-// RemoteError is an error known by its message (and the name and payload
-// of a type the workflow does not know); see failure.RemoteError.
-type RemoteError = failure.RemoteError
-
-// TimeoutError reports a timeout; see failure.TimeoutError.
-type TimeoutError = failure.TimeoutError
-
-// CanceledError reports a cancellation; see failure.CanceledError.
-type CanceledError = failure.CanceledError

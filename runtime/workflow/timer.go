@@ -19,7 +19,3 @@ func Sleep(ctx Context, d time.Duration) error {
 	_, err := Timer(ctx, d).Await(ctx)
 	return err
 }
-
-// Now returns the current time in a replay-safe way: the time at which the
-// current step of the workflow first ran.
-func Now(ctx Context) time.Time { return ctx.coroutine().Scheduler().Now() }

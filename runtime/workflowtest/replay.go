@@ -8,6 +8,7 @@ import (
 
 	"github.com/infgen/infgen/runtime/internal/history"
 	"github.com/infgen/infgen/runtime/internal/replay"
+	"github.com/infgen/infgen/runtime/internal/workflowdef"
 	"github.com/infgen/infgen/runtime/workflow"
 )
 
@@ -25,8 +26,11 @@ func Replay(def workflow.Definition, state []byte) error {
 	if len(st.Batches) == 0 {
 		return fmt.Errorf("workflowtest: the state of %s has no history", st.ID)
 	}
-	quiet := slog.New(slog.DiscardHandler)
-	res := replay.Execute(def.Entry(quiet), st)
+	fn := workflowdef.Entry(def, slog.New(slog.DiscardHandler))
+	if fn == nil {
+		return fmt.Errorf("workflowtest: workflow %q has no function: declare it with workflow.Define(name, fn)", def.Name())
+	}
+	res := replay.Execute(fn, st)
 	switch {
 	case res.Nondeterminism != nil:
 		return res.Nondeterminism

@@ -1,0 +1,32 @@
+// Package workflowdef gives the runtime (the worker, workflowtest) the
+// function a workflow definition replays, which package workflow keeps out
+// of its public API: a workflow author sees a definition's name and version
+// only.
+package workflowdef
+
+import (
+	"log/slog"
+
+	"github.com/infgen/infgen/runtime/internal/replay"
+)
+
+// Definition is what package workflow's Definition shows here.
+type Definition interface {
+	Name() string
+	Version() int
+}
+
+var entry func(def Definition, logger *slog.Logger) replay.Func
+
+// SetEntry is called by package workflow, when it is initialized, with the
+// function that returns a definition's replay function.
+func SetEntry(f func(def Definition, logger *slog.Logger) replay.Func) { entry = f }
+
+// Entry returns the function the engine replays for def, logging with
+// logger; nil when def is not a definition made by package workflow.
+func Entry(def Definition, logger *slog.Logger) replay.Func {
+	if entry == nil || def == nil {
+		return nil
+	}
+	return entry(def, logger)
+}
