@@ -55,6 +55,11 @@ type State struct {
 	Tasks    map[int]*PendingTask `json:"tasks,omitempty"`
 	Timers   map[int]time.Time    `json:"timers,omitempty"`
 	Children map[int]string       `json:"children,omitempty"`
+	// Updates are the update requests sent to the instance, by request id:
+	// where each stands and, once answered, its answer, which the client
+	// that sent it reads here. Answered requests are kept for the run they
+	// were answered in and the next one.
+	Updates map[string]*Update `json:"updates,omitempty"`
 	// Parked is set when the instance cannot progress on the deployed code
 	// (non-deterministic replay, panic, unknown version).
 	Parked *Park `json:"parked,omitempty"`
@@ -85,6 +90,43 @@ type PendingTask struct {
 	LastErr string    `json:"lastError,omitempty"`
 }
 
+// UpdateStatus is where an update request stands.
+type UpdateStatus string
+
+// Update statuses.
+const (
+	// UpdateRequested: stored, not yet seen by the workflow.
+	UpdateRequested UpdateStatus = "requested"
+	// UpdateAccepted: validated and recorded in history; its handler runs.
+	UpdateAccepted UpdateStatus = "accepted"
+	// UpdateRejected: the validator (or the absence of a handler) refused
+	// it; it is not in history.
+	UpdateRejected UpdateStatus = "rejected"
+	// UpdateCompleted: the handler returned Output.
+	UpdateCompleted UpdateStatus = "completed"
+	// UpdateFailed: the handler returned Error, or the run ended before
+	// it did.
+	UpdateFailed UpdateStatus = "failed"
+)
+
+// Answered reports whether the request has its answer.
+func (s UpdateStatus) Answered() bool {
+	return s == UpdateRejected || s == UpdateCompleted || s == UpdateFailed
+}
+
+// Update is an update request sent to a workflow.
+type Update struct {
+	// Name is the update's handler.
+	Name   string       `json:"name"`
+	Status UpdateStatus `json:"status"`
+	// Output is the handler's JSON-encoded result, Error its error or
+	// the reason of a rejection.
+	Output Payload `json:"output,omitempty"`
+	Error  *Error  `json:"error,omitempty"`
+	// Run is the run of the instance in which it was answered.
+	Run int `json:"run,omitempty"`
+}
+
 // Park says why an instance is parked.
 type Park struct {
 	Reason string    `json:"reason"`
@@ -111,6 +153,10 @@ const (
 	EventSignal          EventKind = "signal"
 	EventCancelRequested EventKind = "cancelRequested"
 	EventTimedOut        EventKind = "timedOut"
+	// EventUpdate is an update request (Update names the handler, ID
+	// identifies the request). Only accepted requests stay in history: the
+	// engine drops a rejected one from the batch it arrived in.
+	EventUpdate EventKind = "update"
 )
 
 // Event is something that happened to a workflow.
@@ -120,10 +166,13 @@ type Event struct {
 	Seq int `json:"seq,omitempty"`
 	// Channel is the signal channel.
 	Channel string `json:"channel,omitempty"`
+	// Update is the name of an update's handler.
+	Update string `json:"update,omitempty"`
 	// Payload is the task/child output or the signal value.
 	Payload Payload `json:"payload,omitempty"`
 	Error   *Error  `json:"error,omitempty"`
-	// ID deduplicates client-sent events (signals).
+	// ID deduplicates client-sent events (signals); it identifies an
+	// update request.
 	ID string `json:"id,omitempty"`
 }
 
@@ -136,6 +185,10 @@ const (
 	CommandTimer  CommandKind = "timer"
 	CommandChild  CommandKind = "child"
 	CommandInline CommandKind = "inline"
+	// CommandCancel cancels the pending step Target (a timer, a task, a
+	// child workflow): the workflow canceled it, or the scope it was started
+	// in. Name is the canceled step's name.
+	CommandCancel CommandKind = "cancel"
 )
 
 // Command is a step the workflow issued.
@@ -153,6 +206,8 @@ type Command struct {
 	Duration time.Duration `json:"duration,omitempty"`
 	// ChildID of a child workflow.
 	ChildID string `json:"childId,omitempty"`
+	// Target is the step a cancel command cancels.
+	Target int `json:"target,omitempty"`
 	// Meta, Timeout, Retry and IdempotencyKey of a task: the options of the
 	// call, recorded so that every attempt, retry and redrive of the task
 	// runs with them (nil and zero: the worker's settings).

@@ -30,6 +30,9 @@ func (c *Coroutine) Scheduler() *Scheduler { return c.s }
 // Block suspends the coroutine until cond returns true. cond is evaluated by
 // the scheduler between steps; it must only read workflow state.
 func (c *Coroutine) Block(cond func() bool) {
+	if c.s.closing { // a deferred call of a coroutine being torn down
+		panic(exitSignal{})
+	}
 	if c.s.aborted != nil {
 		panic(abortSignal{c.s.aborted})
 	}

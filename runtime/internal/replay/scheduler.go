@@ -29,6 +29,37 @@ type Result struct {
 	// Unread are the signal events the workflow received but did not read,
 	// in arrival order (set when Done).
 	Unread []history.Event
+	// Updates are the update requests of the history, in the order the
+	// workflow decided them: accepted (with the handler's answer once it
+	// returned) or, in the new batch only, rejected.
+	Updates []UpdateResult
+	// Undecided are the update requests of the last batch that the
+	// workflow had not decided when it returned, in arrival order (set
+	// when Done).
+	Undecided []history.Event
+}
+
+// UpdateResult is what became of an update request in a replay.
+type UpdateResult struct {
+	ID   string
+	Name string
+	// Rejected is why the workflow refused the request: it is not to be
+	// recorded (the engine drops it from the new batch).
+	Rejected *history.Error
+	// Done is set when the handler returned Output or Err.
+	Done   bool
+	Output []byte
+	Err    *history.Error
+}
+
+// UpdateHandler is how a workflow handles the update requests of one name.
+type UpdateHandler struct {
+	// Validate decides whether to accept a request (nil: accept). It runs
+	// once, when the request arrives, and must not change anything: a
+	// rejected request is not recorded, so its validation is not replayed.
+	Validate func(payload []byte) *history.Error
+	// Run handles an accepted request, in a coroutine of its own.
+	Run func(co *Coroutine, payload []byte) ([]byte, *history.Error)
 }
 
 // NondeterminismError reports a replay whose commands differ from history.
@@ -48,12 +79,23 @@ func (e *NondeterminismError) Error() string {
 
 // Scheduler is one replay of one workflow instance.
 type Scheduler struct {
-	name     string
-	st       *history.State
-	coros    []*Coroutine
-	nextSeq  int
-	futures  map[int]*Future
-	signals  map[string][][]byte
+	name    string
+	st      *history.State
+	coros   []*Coroutine
+	nextSeq int
+	futures map[int]*Future
+	signals map[string][]signal
+	// tick counts the events applied and the futures resolved, giving
+	// each its place in the run's order (see Future.Order).
+	tick uint64
+	// updates: the handlers the workflow registered, the requests of the
+	// batch being applied that wait for a decision, and the decisions.
+	handlers  map[string]UpdateHandler
+	undecided []history.Event
+	updates   []*UpdateResult
+	// validate is set when the last batch is new: its update requests are
+	// validated (recorded ones were accepted when they arrived).
+	validate bool
 	waiters  int
 	commands []history.Command
 	now      time.Time
@@ -63,6 +105,8 @@ type Scheduler struct {
 	// recorded errors of those types decode into them.
 	errTypes errconv.Types
 
+	// closing is set while the coroutines are torn down.
+	closing  bool
 	aborted  error
 	panicked error
 	mainDone bool
@@ -70,18 +114,33 @@ type Scheduler struct {
 	outErr   *history.Error
 }
 
+// signal is an unread signal and its place in the run's order.
+type signal struct {
+	payload []byte
+	order   uint64
+}
+
 // Execute replays st with fn: it applies each recorded batch in order and
-// runs the workflow until it blocks after the last one.
-func Execute(fn Func, st *history.State) Result {
+// runs the workflow until it blocks after the last one. The last batch is
+// the new one, which the engine is about to record: its update requests are
+// validated, and those rejected are reported in Result.Updates.
+func Execute(fn Func, st *history.State) Result { return execute(fn, st, true) }
+
+// Replay replays a recorded history with fn as Execute does, every batch
+// being recorded: no update request is validated again.
+func Replay(fn Func, st *history.State) Result { return execute(fn, st, false) }
+
+func execute(fn Func, st *history.State, validateLast bool) Result {
 	h := fnv.New64a()
 	h.Write([]byte(st.RunID))
 	seed := h.Sum64()
 	s := &Scheduler{
-		name:    st.Name,
-		st:      st,
-		futures: map[int]*Future{},
-		signals: map[string][][]byte{},
-		rng:     rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		name:     st.Name,
+		st:       st,
+		futures:  map[int]*Future{},
+		signals:  map[string][]signal{},
+		handlers: map[string]UpdateHandler{},
+		rng:      rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 	}
 	s.spawn("main", func(co *Coroutine) {
 		s.output, s.outErr = fn(co, st.Input)
@@ -90,9 +149,14 @@ func Execute(fn Func, st *history.State) Result {
 	for i, b := range st.Batches {
 		s.now = b.Time
 		s.replay = i < len(st.Batches)-1
+		s.validate = validateLast && !s.replay
 		s.apply(b.Events)
 		s.dispatch()
-		if s.aborted != nil || s.panicked != nil || s.mainDone {
+		if s.stopped() {
+			break
+		}
+		s.decideUpdates()
+		if s.stopped() {
 			break
 		}
 	}
@@ -103,11 +167,67 @@ func Execute(fn Func, st *history.State) Result {
 	}
 	s.teardown()
 	res := Result{Commands: s.commands, Nondeterminism: s.aborted, Panic: s.panicked}
+	for _, u := range s.updates {
+		res.Updates = append(res.Updates, *u)
+	}
 	if s.aborted == nil && s.panicked == nil && s.mainDone {
 		res.Done, res.Output, res.Err = true, s.output, s.outErr
 		res.Unread = s.unread()
+		res.Undecided = s.undecided
 	}
 	return res
+}
+
+// stopped reports whether the run cannot go on: the code is not
+// deterministic, panicked or returned.
+func (s *Scheduler) stopped() bool { return s.aborted != nil || s.panicked != nil || s.mainDone }
+
+// decideUpdates decides the update requests of the batch just applied, in
+// arrival order, once the workflow has run as far as that batch lets it:
+// a request for which the workflow has no handler, or that its validator
+// refuses, is rejected (in the new batch; a recorded one was accepted and
+// must be again); an accepted one runs its handler in a new coroutine.
+func (s *Scheduler) decideUpdates() {
+	if len(s.undecided) == 0 {
+		return
+	}
+	requests := s.undecided
+	s.undecided = nil
+	for _, ev := range requests {
+		r := &UpdateResult{ID: ev.ID, Name: ev.Update}
+		h, ok := s.handlers[ev.Update]
+		switch {
+		case !ok && !s.validate:
+			s.aborted = &NondeterminismError{Workflow: s.name, ID: s.st.ID, Seq: s.nextSeq,
+				Expected: fmt.Sprintf("update %q accepted", ev.Update), Found: "no handler for it"}
+			return
+		case !ok:
+			r.Rejected = &history.Error{Kind: history.ErrorKindWorkflow,
+				Message: fmt.Sprintf("workflow %s has no handler for update %q", s.name, ev.Update)}
+		case s.validate && h.Validate != nil:
+			r.Rejected = validate(h.Validate, ev.Payload)
+		}
+		s.updates = append(s.updates, r)
+		if r.Rejected != nil {
+			continue
+		}
+		payload, run := ev.Payload, h.Run
+		s.spawn("update "+ev.Update, func(co *Coroutine) {
+			out, err := run(co, payload)
+			r.Done, r.Output, r.Err = true, out, err
+		})
+	}
+	s.dispatch()
+}
+
+// validate runs a validator, turning a panic into a rejection.
+func validate(fn func([]byte) *history.Error, payload []byte) (rejected *history.Error) {
+	defer func() {
+		if r := recover(); r != nil {
+			rejected = &history.Error{Kind: history.ErrorKindWorkflow, Message: fmt.Sprintf("the validator panicked: %v", r)}
+		}
+	}()
+	return fn(payload)
 }
 
 // unread returns the signal events of the history that the workflow did not
@@ -159,7 +279,10 @@ func (s *Scheduler) apply(events []history.Event) {
 				f.Resolve(nil, e.Error)
 			}
 		case history.EventSignal:
-			s.signals[e.Channel] = append(s.signals[e.Channel], e.Payload)
+			s.tick++
+			s.signals[e.Channel] = append(s.signals[e.Channel], signal{payload: e.Payload, order: s.tick})
+		case history.EventUpdate:
+			s.undecided = append(s.undecided, e)
 		}
 	}
 }
@@ -185,7 +308,11 @@ func (s *Scheduler) dispatch() {
 	}
 }
 
+// teardown unwinds the coroutines that have not returned. Their deferred
+// calls run (a deferred cancel of a scope is common): from then on, a
+// command or a wait unwinds further instead of being recorded.
 func (s *Scheduler) teardown() {
+	s.closing = true
 	for _, c := range s.coros {
 		c.exit()
 	}
@@ -226,8 +353,26 @@ func (s *Scheduler) PopSignal(channel string) ([]byte, bool) {
 		return nil, false
 	}
 	s.signals[channel] = q[1:]
-	return q[0], true
+	return q[0].payload, true
 }
+
+// SignalOrder returns the place in the run's order (see Future.Order) of
+// the oldest unread signal of a channel, if there is one.
+func (s *Scheduler) SignalOrder(channel string) (uint64, bool) {
+	q := s.signals[channel]
+	if len(q) == 0 {
+		return 0, false
+	}
+	return q[0].order, true
+}
+
+// NewFuture returns a future resolved by the workflow's code (a branch, a
+// canceled scope), ordered with the others.
+func (s *Scheduler) NewFuture() *Future { return &Future{Seq: -1, clock: &s.tick} }
+
+// HandleUpdate sets the handler of the update requests named name; a
+// later call for the same name replaces it.
+func (s *Scheduler) HandleUpdate(name string, h UpdateHandler) { s.handlers[name] = h }
 
 // HasSignal reports whether a channel has an unread signal.
 func (s *Scheduler) HasSignal(channel string) bool { return len(s.signals[channel]) > 0 }
