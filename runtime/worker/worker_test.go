@@ -213,7 +213,7 @@ func TestTimerAndAwaitAny(t *testing.T) {
 			if err := workflow.Sleep(ctx, 50*time.Millisecond); err != nil {
 				return "", err
 			}
-			slow := workflow.Timer(ctx, time.Hour)
+			slow := workflow.NewTimer(ctx, time.Hour)
 			fast := add(ctx, 1, 1)
 			i, err := workflow.AwaitAny(ctx, slow, fast)
 			if err != nil {

@@ -31,7 +31,7 @@ type ChildCall struct {
 
 // ExecuteChild starts a child workflow by name and returns at once; the
 // Deferred yields its output. A failed child yields a *ChildError. Canceling
-// the parent cancels the child. Prefer a typed reference (Ref.Run,
+// the parent, or ctx's scope (see WithCancel), cancels the child. Prefer a typed reference (Ref.Run,
 // Ref.Dispatch), which names the workflow and checks its types at compile
 // time; ExecuteChild is for names known only at run time.
 func ExecuteChild[Out any](ctx Context, call ChildCall) Deferred[Out] {
@@ -51,9 +51,10 @@ func ExecuteChild[Out any](ctx Context, call ChildCall) Deferred[Out] {
 		id = s.State().ID + "/" + strconv.Itoa(seq)
 	}
 	cmd.ChildID = id
-	f := ctx.coroutine().Issue(cmd)
+	issued := false
+	f := start(ctx, func() *replay.Future { issued = true; return ctx.coroutine().Issue(cmd) })
 	childID := id
-	if rec := s.State().Commands; f.Seq < len(rec) {
+	if rec := s.State().Commands; issued && f.Seq < len(rec) {
 		childID = rec[f.Seq].ChildID
 	}
 	return &deferred[Out]{f: f, decode: decoder[Out](codec.JSON{}), types: types, wrap: func(err error) error {

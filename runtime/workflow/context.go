@@ -16,8 +16,17 @@ type Context interface {
 	Logger() *slog.Logger
 	// IsReplaying reports whether the code currently runs through recorded history.
 	IsReplaying() bool
+	// Done is ready once the context's scope is canceled (see WithCancel),
+	// with the *CanceledError Err returns; wait for it with Select or
+	// AwaitAny next to the work it interrupts. The workflow's own context
+	// is never canceled this way: client.Cancel ends the workflow at once.
+	Done() Deferred[struct{}]
+	// Err is nil while the context's scope runs and a *CanceledError once
+	// it is canceled.
+	Err() error
 
 	coroutine() *replay.Coroutine
+	cancelScope() *scope
 }
 
 // Info describes a workflow instance.
@@ -33,13 +42,30 @@ type Info struct {
 	ParentID string
 }
 
-// wctx implements Context over a coroutine.
+// wctx implements Context over a coroutine, in a cancellation scope.
 type wctx struct {
 	co     *replay.Coroutine
 	logger *slog.Logger
+	scope  *scope
 }
 
+// newContext returns the root context of a run, in coroutine co.
+func newContext(co *replay.Coroutine, logger *slog.Logger) *wctx {
+	return &wctx{co: co, logger: logger, scope: newScope(co.Scheduler(), nil)}
+}
+
+// in returns the context of coroutine co in the same scope as c.
+func (c *wctx) in(co *replay.Coroutine) *wctx { return &wctx{co: co, logger: c.logger, scope: c.scope} }
+
 func (c *wctx) coroutine() *replay.Coroutine { return c.co }
+
+func (c *wctx) cancelScope() *scope { return c.scope }
+
+func (c *wctx) Done() Deferred[struct{}] {
+	return &deferred[struct{}]{f: c.scope.done}
+}
+
+func (c *wctx) Err() error { return c.scope.err }
 
 func (c *wctx) Info() Info {
 	st := c.co.Scheduler().State()

@@ -41,7 +41,7 @@ func (r Ref[In, Out]) entry(logger *slog.Logger) replay.Func {
 		}
 		st := co.Scheduler().State()
 		l := logger.With("workflow", name, "workflow_id", st.ID)
-		out, err := fn(&wctx{co: co, logger: l}, in)
+		out, err := fn(newContext(co, l), in)
 		var next *ContinueAsNewError
 		if errors.As(err, &next) {
 			return next.input, &history.Error{Kind: history.ErrorKindContinueAsNew, Message: next.Error()}

@@ -18,22 +18,32 @@ func SignalChannel[T any](name string) Channel[T] { return Channel[T]{name: name
 // Name returns the channel's name.
 func (c Channel[T]) Name() string { return c.name }
 
-// Receive blocks until a signal arrives on the channel and returns it.
+// Receive blocks until a signal arrives on the channel and returns it. In
+// a canceled scope (see WithCancel) it returns a *CanceledError instead,
+// leaving the signals where they are.
 func (c Channel[T]) Receive(ctx Context) (T, error) {
 	s := ctx.coroutine().Scheduler()
-	ctx.coroutine().Block(func() bool { return s.HasSignal(c.name) })
+	ctx.coroutine().Block(func() bool { return ctx.Err() != nil || s.HasSignal(c.name) })
+	if err := ctx.Err(); err != nil {
+		var zero T
+		return zero, err
+	}
 	return c.pop(ctx)
 }
 
-// ReceiveTimeout waits at most d for a signal. ok is false on timeout.
+// ReceiveTimeout waits at most d for a signal. ok is false on timeout. In a
+// canceled scope it returns a *CanceledError, as Receive does.
 func (c Channel[T]) ReceiveTimeout(ctx Context, d time.Duration) (v T, ok bool, err error) {
 	s := ctx.coroutine().Scheduler()
 	if !s.HasSignal(c.name) {
-		t := Timer(ctx, d)
-		ctx.coroutine().Block(func() bool { return s.HasSignal(c.name) || t.Ready() })
-		if !s.HasSignal(c.name) {
-			return v, false, nil
-		}
+		t := NewTimer(ctx, d)
+		ctx.coroutine().Block(func() bool { return ctx.Err() != nil || s.HasSignal(c.name) || t.Ready() })
+	}
+	if err := ctx.Err(); err != nil {
+		return v, false, err
+	}
+	if !s.HasSignal(c.name) {
+		return v, false, nil
 	}
 	v, err = c.pop(ctx)
 	return v, err == nil, err

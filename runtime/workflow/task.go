@@ -27,7 +27,8 @@ type Call struct {
 // Dispatch asks a service to execute a task and returns at once; the
 // returned Deferred yields the decoded output (Out is usually a pointer
 // type). opts are recorded with the task (see CallOption). Generated stubs
-// call it; a workflow calls the stubs.
+// call it; a workflow calls the stubs. Canceling ctx's scope abandons the
+// task (see WithCancel).
 func Dispatch[Out any](ctx Context, call Call, opts ...CallOption) Deferred[Out] {
 	o := collectCallOptions(opts)
 	c := call.Codec
@@ -43,9 +44,11 @@ func Dispatch[Out any](ctx Context, call Call, opts ...CallOption) Deferred[Out]
 	}
 	types := ctx.coroutine().Scheduler().ErrorTypes()
 	types.Add(call.Errors...)
-	f := ctx.coroutine().Issue(history.Command{
-		Kind: history.CommandTask, Name: name, Input: in, Codec: c.Name(),
-		Meta: o.meta, Timeout: o.timeout, Retry: o.retry, IdempotencyKey: o.idempotencyKey, Tags: o.tags,
+	f := start(ctx, func() *replay.Future {
+		return ctx.coroutine().Issue(history.Command{
+			Kind: history.CommandTask, Name: name, Input: in, Codec: c.Name(),
+			Meta: o.meta, Timeout: o.timeout, Retry: o.retry, IdempotencyKey: o.idempotencyKey, Tags: o.tags,
+		})
 	})
 	return &deferred[Out]{f: f, decode: decoder[Out](c), types: types}
 }

@@ -95,6 +95,17 @@ func (e *Engine) schedule(st *history.State, cmd history.Command, now time.Time,
 		}
 		st.Children[cmd.Seq] = cmd.ChildID
 		e.startChild(st, cmd, out)
+	case history.CommandCancel:
+		// The workflow canceled a pending step: its timer never fires, its
+		// task is not retried and its result is dropped, its child is
+		// canceled (and its result dropped).
+		delete(st.Timers, cmd.Target)
+		delete(st.Tasks, cmd.Target)
+		if id, ok := st.Children[cmd.Target]; ok {
+			delete(st.Children, cmd.Target)
+			name := st.Commands[cmd.Target].Name
+			out.add(message.WorkflowTopic(name), id, 0, &message.Envelope{Kind: message.Cancel, WorkflowID: id, WorkflowName: name})
+		}
 	}
 }
 
