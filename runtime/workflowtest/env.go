@@ -1,10 +1,14 @@
 package workflowtest
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,6 +33,7 @@ type Env struct {
 	clock   *virtualClock
 	tr      *memory.Transport
 	timeout time.Duration
+	updates atomic.Uint64 // numbers the update requests of Update
 	// Worker hosts the services and workflows registered by NewEnv's register.
 	Worker *worker.Worker
 	// Client talks to the workflows (Describe, State, Signal, Cancel…).
@@ -216,4 +221,62 @@ func (e *Env) settle(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// Update sends an update request to a workflow (the test fails if it cannot
+// be stored) and returns the handler's answer decoded into Out, moving the
+// virtual clock to each next timer while the workflow works on it, as
+// Result does. A rejected update is an error matching
+// client.ErrUpdateRejected.
+func Update[Out any](e *Env, id, name string, in any) (Out, error) {
+	e.t.Helper()
+	var zero Out
+	ctx, cancel := context.WithTimeout(context.Background(), e.timeout)
+	defer cancel()
+	type answer struct {
+		out Out
+		err error
+	}
+	uid := "workflowtest-" + strconv.FormatUint(e.updates.Add(1), 10)
+	answers := make(chan answer, 1)
+	go func() {
+		raw, err := e.Client.Update(ctx, client.UpdateParams{ID: id, Update: name, Input: in, UpdateID: uid})
+		var out Out
+		if err == nil && len(raw) > 0 {
+			if derr := json.Unmarshal(raw, &out); derr != nil {
+				err = fmt.Errorf("workflowtest: decode the result of update %q: %w", name, derr)
+			}
+		}
+		answers <- answer{out, err}
+	}()
+	// Time stands still until the request is stored.
+	for {
+		select {
+		case a := <-answers: // refused at once (finished, unknown id)
+			return a.out, a.err
+		case <-ctx.Done():
+			return zero, fmt.Errorf("workflowtest: update %q of %s was not stored in time", name, id)
+		case <-time.After(time.Millisecond):
+		}
+		raw, err := e.Client.State(ctx, id)
+		if err == nil && bytes.Contains(raw, []byte(strconv.Quote(uid))) {
+			break
+		}
+	}
+	for {
+		if err := e.settle(ctx); err != nil {
+			return zero, fmt.Errorf("workflowtest: update %q of %s: %w", name, id, err)
+		}
+		select {
+		case a := <-answers:
+			return a.out, a.err
+		default:
+		}
+		due, ok := e.clock.next()
+		if !ok {
+			a := <-answers // no timer will move: the answer is on its way, or ctx ends
+			return a.out, a.err
+		}
+		e.clock.advanceTo(due)
+	}
 }

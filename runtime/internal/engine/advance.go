@@ -53,9 +53,10 @@ func (e *Engine) advance(st *history.State, events []history.Event, now time.Tim
 		st.Commands = append(st.Commands, cmd)
 		e.schedule(st, cmd, now, out)
 	}
+	e.recordUpdates(st, res.Updates, out)
 	if res.Done {
 		if res.Err != nil && res.Err.Kind == history.ErrorKindContinueAsNew {
-			e.continueAsNew(st, res.Output, res.Unread, now, out)
+			e.continueAsNew(st, res.Output, res.Unread, res.Undecided, now, out)
 			return
 		}
 		if res.Err != nil {
@@ -144,6 +145,7 @@ func (e *Engine) finish(st *history.State, status history.Status, output []byte,
 	st.Status, st.Output, st.Error = status, output, err
 	st.Parked = nil
 	st.Inbox = nil
+	e.failUpdates(st, fmt.Sprintf("the workflow ended (%s) before answering the update", status), nil, out)
 	e.cancelChildren(st, out)
 	st.Tasks, st.Timers, st.Children = nil, nil, nil
 	e.notify(st, out)

@@ -14,8 +14,16 @@ import (
 // wake-up to self runs it in a step of its own (a workflow that continues as
 // new at once cannot spin inside one step). Children of the ending run are
 // canceled; results of its tasks, timers and children still in flight carry
-// its run id and are dropped when they arrive.
-func (e *Engine) continueAsNew(st *history.State, input []byte, unread []history.Event, now time.Time, out *outbox) {
+// its run id and are dropped when they arrive. Update requests the ending
+// run had not decided on (undecided) go to the new run too; those it
+// accepted but did not answer fail.
+func (e *Engine) continueAsNew(st *history.State, input []byte, unread, undecided []history.Event, now time.Time, out *outbox) {
+	keep := map[string]bool{}
+	for _, ev := range undecided {
+		keep[ev.ID] = true
+	}
+	e.failUpdates(st, "the workflow continued as new before answering the update", keep, out)
+	pruneUpdates(st)
 	e.cancelChildren(st, out)
 	prev := st.RunID
 	st.Run = max(st.Run, 1) + 1
@@ -25,7 +33,7 @@ func (e *Engine) continueAsNew(st *history.State, input []byte, unread []history
 	st.Output, st.Error, st.Parked = nil, nil, nil
 	st.Batches, st.Commands = nil, nil
 	st.Tasks, st.Timers, st.Children = nil, nil, nil
-	st.Inbox = append([]history.Event{{Kind: history.EventStarted}}, unread...)
+	st.Inbox = append(append([]history.Event{{Kind: history.EventStarted}}, unread...), undecided...)
 	out.toSelf(st, 0, &message.Envelope{Kind: message.Wake})
 	e.log.Info("workflow continued as new", "workflow", st.Name, "workflow_id", st.ID,
 		"run", st.Run, "previous_run_id", prev, "signals_carried", len(unread))

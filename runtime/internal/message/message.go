@@ -14,7 +14,7 @@ type Kind string
 
 // Message kinds. Workflow engines receive Start, Wake, TaskResult, Timer,
 // Retry, ChildResult, Cancel, Recover and Timeout; service executors receive
-// ExecuteTask; clients receive Completed.
+// ExecuteTask; clients receive Completed and UpdateDone.
 const (
 	Start       Kind = "start"
 	Wake        Kind = "wake"
@@ -27,6 +27,9 @@ const (
 	Timeout     Kind = "timeout"
 	ExecuteTask Kind = "executeTask"
 	Completed   Kind = "completed"
+	// UpdateDone tells clients that a workflow answered the update
+	// request UpdateID.
+	UpdateDone Kind = "updateDone"
 )
 
 // Envelope is every message; fields beyond Kind depend on the kind.
@@ -64,6 +67,8 @@ type Envelope struct {
 	Parent *history.ParentRef `json:"parent,omitempty"`
 	// Status of a Completed notification.
 	Status history.Status `json:"status,omitempty"`
+	// UpdateID is the update request an UpdateDone notification answers.
+	UpdateID string `json:"updateId,omitempty"`
 }
 
 // Encode marshals an envelope.
