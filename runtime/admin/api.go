@@ -17,6 +17,7 @@ type API interface {
 	SignalWithStart(ctx context.Context, p client.StartParams, channel string, value any) (string, error)
 	Signal(ctx context.Context, t client.Target, channel string, value any) (int, error)
 	Cancel(ctx context.Context, t client.Target) (int, error)
+	Update(ctx context.Context, p client.UpdateParams) (json.RawMessage, error)
 	RetryTasks(ctx context.Context, id string) (int, error)
 	Describe(ctx context.Context, id string) (*client.Description, error)
 	State(ctx context.Context, id string) (json.RawMessage, error)
@@ -50,6 +51,14 @@ type signalRequest struct {
 	Target  client.Target   `json:"target"`
 	Channel string          `json:"channel"`
 	Value   json.RawMessage `json:"value,omitempty"`
+}
+
+// updateRequest is the body of POST /v1/workflows/{id}/update; the answer
+// is the handler's JSON-encoded result.
+type updateRequest struct {
+	Update   string          `json:"update"`
+	Input    json.RawMessage `json:"input,omitempty"`
+	UpdateID string          `json:"updateId,omitempty"`
 }
 
 // outcome is a finished workflow's outcome on the wire.
@@ -87,6 +96,9 @@ var codes = []struct {
 	{"finished", client.ErrFinished, 409},
 	{"not_failed", client.ErrNotFailed, 409},
 	{"unknown_workflow", client.ErrUnknownWorkflow, 422},
+	{"update_rejected", client.ErrUpdateRejected, 409},
+	{"update_failed", client.ErrUpdateFailed, 422},
+	{"update_not_found", client.ErrUpdateNotFound, 404},
 }
 
 // codeOf returns the code and HTTP status of err.

@@ -158,6 +158,22 @@ func (c *Client) Cancel(ctx context.Context, t client.Target) (int, error) {
 	return res.Count, err
 }
 
+// Update implements API: the request lasts until the workflow answers or
+// ctx ends.
+func (c *Client) Update(ctx context.Context, p client.UpdateParams) (json.RawMessage, error) {
+	in, err := json.Marshal(p.Input)
+	if err != nil {
+		return nil, fmt.Errorf("encode the input of update %q: %w", p.Update, err)
+	}
+	var raw json.RawMessage
+	err = c.do(ctx, http.MethodPost, "/v1/workflows/"+url.PathEscape(p.ID)+"/update",
+		updateRequest{Update: p.Update, Input: in, UpdateID: p.UpdateID}, &raw)
+	if err != nil {
+		return nil, err
+	}
+	return raw, nil
+}
+
 // RetryTasks implements API.
 func (c *Client) RetryTasks(ctx context.Context, id string) (int, error) {
 	var res countResponse

@@ -120,6 +120,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/workflows/{id}/state", s.state)
 	mux.HandleFunc("GET /v1/workflows/{id}/outcome", s.outcome)
 	mux.HandleFunc("POST /v1/workflows/{id}/retry", s.retry)
+	mux.HandleFunc("POST /v1/workflows/{id}/update", s.update)
 	mux.HandleFunc("POST /v1/signal", s.signal)
 	mux.HandleFunc("POST /v1/cancel", s.cancel)
 	mux.HandleFunc("GET /v1/dead-letters", s.deadLetters)
@@ -243,6 +244,21 @@ func stillRunning(w http.ResponseWriter) {
 func (s *Server) retry(w http.ResponseWriter, r *http.Request) {
 	n, err := s.api.RetryTasks(r.Context(), r.PathValue("id"))
 	s.result(w, countResponse{Count: n}, err)
+}
+
+// update sends an update and waits for its answer (as long as the request
+// lasts).
+func (s *Server) update(w http.ResponseWriter, r *http.Request) {
+	var req updateRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	raw, err := s.api.Update(r.Context(), client.UpdateParams{ID: r.PathValue("id"), Update: req.Update,
+		Input: rawOrNull(req.Input), UpdateID: req.UpdateID})
+	if err == nil && len(raw) == 0 {
+		raw = json.RawMessage("null")
+	}
+	s.result(w, raw, err)
 }
 
 func (s *Server) signal(w http.ResponseWriter, r *http.Request) {

@@ -15,6 +15,10 @@ var (
 	// workflow rejected: its validator refused the input, or it has no
 	// handler of that name. A rejected update changed nothing.
 	ErrUpdateRejected = engine.ErrUpdateRejected
+	// ErrUpdateFailed is matched by the error of an update whose handler
+	// returned an error, or that the workflow ended (or continued as new)
+	// before answering; the handler's error is the cause.
+	ErrUpdateFailed = engine.ErrUpdateFailed
 	// ErrUpdateNotFound is returned when waiting for an update id the
 	// workflow does not have.
 	ErrUpdateNotFound = engine.ErrUpdateNotFound
@@ -22,7 +26,8 @@ var (
 
 // UpdateError is the error of an update that the workflow rejected
 // (Rejected, and errors.Is(err, ErrUpdateRejected)) or whose handler
-// failed; Cause is the validator's or the handler's error.
+// failed (errors.Is(err, ErrUpdateFailed)); Cause is the validator's or the
+// handler's error.
 type UpdateError = engine.UpdateError
 
 // UpdateParams describe an update request.
@@ -43,8 +48,9 @@ type UpdateParams struct {
 // answer: the JSON-encoded result of the workflow's handler. The request
 // is stored before the workflow sees it, so it survives a restart of the
 // workers; the wait ends with ctx (send the same UpdateID again to wait
-// anew). A rejected request is an *UpdateError matching ErrUpdateRejected;
-// a finished workflow is ErrFinished.
+// anew). A rejected request is an *UpdateError matching ErrUpdateRejected,
+// a failed one an *UpdateError matching ErrUpdateFailed; a finished
+// workflow is ErrFinished.
 func (c *Client) Update(ctx context.Context, p UpdateParams) (json.RawMessage, error) {
 	if p.ID == "" || p.Update == "" {
 		return nil, errors.New("client: UpdateParams.ID and UpdateParams.Update are required")

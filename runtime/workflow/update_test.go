@@ -76,6 +76,7 @@ func TestUpdateIsValidatedAcceptedAndAnswered(t *testing.T) {
 	require.ErrorAs(t, err, &ue)
 	require.False(t, ue.Rejected)
 	require.NotErrorIs(t, err, client.ErrUpdateRejected)
+	require.ErrorIs(t, err, client.ErrUpdateFailed)
 	require.ErrorContains(t, err, "deposits above 1000 need a review")
 
 	env.Signal(id, "close", struct{}{})

@@ -28,6 +28,10 @@ var (
 	// ErrUpdateRejected is matched by the error of an update the workflow
 	// rejected (its validator refused it, or it has no handler for it).
 	ErrUpdateRejected = errors.New("update rejected")
+	// ErrUpdateFailed is matched by the error of an update whose handler
+	// failed, or that the workflow ended (or continued as new) before
+	// answering.
+	ErrUpdateFailed = errors.New("update failed")
 	// ErrUpdateNotFound is returned for an update id the workflow never
 	// received (or answered two runs ago).
 	ErrUpdateNotFound = errors.New("update not found")
@@ -102,7 +106,8 @@ type UpdateOutcome struct {
 }
 
 // UpdateError is the error of an update request that the workflow rejected
-// (Rejected; errors.Is(err, ErrUpdateRejected)) or whose handler failed.
+// (Rejected; errors.Is(err, ErrUpdateRejected)) or whose handler failed
+// (errors.Is(err, ErrUpdateFailed)).
 type UpdateError struct {
 	Workflow string
 	ID       string
@@ -125,8 +130,14 @@ func (e *UpdateError) Error() string {
 // Unwrap returns the cause.
 func (e *UpdateError) Unwrap() error { return e.Cause }
 
-// Is matches ErrUpdateRejected for a rejected update.
-func (e *UpdateError) Is(target error) bool { return e.Rejected && target == ErrUpdateRejected }
+// Is matches ErrUpdateRejected for a rejected update, ErrUpdateFailed for
+// one that failed.
+func (e *UpdateError) Is(target error) bool {
+	if e.Rejected {
+		return target == ErrUpdateRejected
+	}
+	return target == ErrUpdateFailed
+}
 
 // UpdateOutcome returns the answer to an update request, or nil while the
 // workflow has not answered it.
