@@ -1,6 +1,7 @@
 // Package client starts workflows and talks to them: await their result,
-// send signals, cancel, retry failed tasks, read their state and history,
-// inspect and re-drive dead letters, read the worker registry. A client
+// send signals, send updates and get their answers, cancel, retry failed
+// tasks, read their state and history, inspect and re-drive dead letters,
+// read the worker registry. A client
 // needs the same transport and storage as the workers; it may live in the
 // same process or another.
 //

@@ -3,9 +3,9 @@
 // state, replaying the workflow, saving state with optimistic concurrency,
 // publishing commands), executes service tasks, and serves the commands
 // that come from outside a workflow (commands.go: start, signal, cancel,
-// retry; each validated, then written once, then woken, and undone when
-// the wake-up cannot be sent), the read API (inspect.go) and the worker
-// registry (registry.go).
+// retry; update.go: update; each validated, then written once, then
+// woken, and undone when the wake-up cannot be sent), the read API
+// (inspect.go) and the worker registry (registry.go).
 //
 // Package worker is its public face for hosting workflows and services;
 // package client for commands and reads. It depends on storage and
