@@ -105,8 +105,8 @@ func TestRejectedUpdateLeavesStateUnchanged(t *testing.T) {
 	require.NoError(t, err)
 
 	for name, in := range map[string]any{
-		"deposit": -5,         // the validator refuses it
-		"withdraw": 5,         // no handler
+		"deposit":  -5,       // the validator refuses it
+		"withdraw": 5,        // no handler
 		"balance":  "not {}", // the input does not decode
 	} {
 		_, err := workflowtest.Update[int](env, id, name, in)
