@@ -95,8 +95,8 @@ func TestBlockedCoroutinesDoNotLeak(t *testing.T) {
 func TestDeferredCallsOfTornDownCoroutinesRecordNothing(t *testing.T) {
 	t.Parallel()
 	fn := func(co *Coroutine, _ []byte) ([]byte, *history.Error) {
-		defer co.Issue(history.Command{Kind: history.CommandTimer, Name: "deferred"})
 		defer co.Block(func() bool { return false })
+		defer co.Issue(history.Command{Kind: history.CommandTimer, Name: "deferred"})
 		co.Block(func() bool { return false })
 		return nil, nil
 	}
