@@ -1,9 +1,11 @@
 package workflow_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
@@ -136,7 +138,7 @@ func TestUpdateSurvivesAWorkerRestartOnTheEmbeddedStore(t *testing.T) {
 	// worker stops, and a deposit is sent while no worker runs.
 	rt, err := local.Open(path)
 	require.NoError(t, err)
-	w, err := rt.NewWorker(worker.Options{})
+	w, err := rt.NewWorker(worker.Options{Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	require.NoError(t, w.RegisterWorkflow(Account))
 	require.NoError(t, w.Start(ctx))
@@ -170,7 +172,7 @@ func TestUpdateSurvivesAWorkerRestartOnTheEmbeddedStore(t *testing.T) {
 	rt, err = local.Open(path)
 	require.NoError(t, err)
 	defer rt.Close()
-	w, err = rt.NewWorker(worker.Options{})
+	w, err = rt.NewWorker(worker.Options{Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	require.NoError(t, w.RegisterWorkflow(Account))
 	require.NoError(t, w.Start(ctx))
@@ -207,4 +209,109 @@ func waitFor(t *testing.T, cond func() bool) {
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
+}
+
+// TestUpdateUnansweredWhenTheWorkflowEndsFails: an accepted update whose
+// handler still waits when the workflow returns fails, with the reason.
+func TestUpdateUnansweredWhenTheWorkflowEndsFails(t *testing.T) {
+	t.Parallel()
+	def := workflow.Define("update.ends", func(ctx workflow.Context, _ struct{}) (string, error) {
+		workflow.HandleUpdate(ctx, "slow", func(ctx workflow.Context, _ struct{}) (string, error) {
+			return "late", workflow.Sleep(ctx, time.Hour)
+		})
+		_, err := workflow.SignalChannel[struct{}]("stop").Receive(ctx)
+		return "stopped", err
+	})
+	env := workflowtest.NewEnv(t, func(w *worker.Worker) error { return w.RegisterWorkflow(def) })
+	id := workflowtest.StartRef(env, def, struct{}{}, client.StartParams{ID: "ends"})
+	answer := make(chan error, 1)
+	go func() {
+		_, err := env.Client.Update(ctxT(t), client.UpdateParams{ID: id, Update: "slow", Input: struct{}{}, UpdateID: "u1"})
+		answer <- err
+	}()
+	waitFor(t, func() bool {
+		raw, err := env.Client.State(ctxT(t), id)
+		return err == nil && updateStatus(raw, "u1") == "accepted"
+	})
+	env.Signal(id, "stop", struct{}{})
+	out, err := workflowtest.Result[string](env, id)
+	require.NoError(t, err)
+	require.Equal(t, "stopped", out)
+	err = <-answer
+	require.ErrorIs(t, err, client.ErrUpdateFailed)
+	require.ErrorContains(t, err, "the workflow ended (completed) before answering the update")
+}
+
+// TestUndecidedUpdateGoesToTheNextRun: a request that arrives with the
+// signal on which the workflow continues as new, before it could look at
+// it, is answered by the next run.
+func TestUndecidedUpdateGoesToTheNextRun(t *testing.T) {
+	t.Parallel()
+	def := workflow.Define("update.continues", func(ctx workflow.Context, run int) (int, error) {
+		workflow.HandleUpdate(ctx, "run", func(ctx workflow.Context, _ struct{}) (int, error) { return run, nil })
+		if _, err := workflow.SignalChannel[struct{}]("next").Receive(ctx); err != nil {
+			return 0, err
+		}
+		if run == 1 {
+			return 0, workflow.ContinueAsNew(ctx, run+1)
+		}
+		return run, nil
+	})
+	ctx := ctxT(t)
+	rt, err := local.Open("")
+	require.NoError(t, err)
+	defer rt.Close()
+	start := func() *worker.Worker {
+		w, err := rt.NewWorker(worker.Options{Recover: worker.RecoverAlways, Logger: slog.New(slog.DiscardHandler)})
+		require.NoError(t, err)
+		require.NoError(t, w.RegisterWorkflow(def))
+		require.NoError(t, w.Start(ctx))
+		return w
+	}
+	w := start()
+	c, err := rt.NewClient(ctx)
+	require.NoError(t, err)
+	defer c.Close()
+	id, err := client.StartRef(ctx, c, def, 1, client.StartParams{ID: "continues"})
+	require.NoError(t, err)
+	got, err := client.Update[int](ctx, c, id, "run", struct{}{})
+	require.NoError(t, err)
+	require.Equal(t, 1, got)
+
+	// With no worker, the signal and the update wait in one inbox: the
+	// first run reads the signal and continues as new before deciding on
+	// the update.
+	require.NoError(t, w.Stop())
+	_, err = c.Signal(ctx, client.Target{ID: id}, "next", struct{}{})
+	require.NoError(t, err)
+	answer := make(chan int, 1)
+	go func() {
+		n, err := client.Update[int](ctx, c, id, "run", struct{}{})
+		if err != nil {
+			n = -1
+		}
+		answer <- n
+	}()
+	waitFor(t, func() bool {
+		raw, err := c.State(ctx, id)
+		return err == nil && bytes.Count(raw, []byte(`"requested"`)) == 1
+	})
+	w = start()
+	defer w.Stop()
+	require.Equal(t, 2, <-answer, "the second run answers")
+	d, err := c.Describe(ctx, id)
+	require.NoError(t, err)
+	require.Equal(t, 2, d.Run)
+}
+
+func updateStatus(state []byte, updateID string) string {
+	var st struct {
+		Updates map[string]struct {
+			Status string `json:"status"`
+		} `json:"updates"`
+	}
+	if json.Unmarshal(state, &st) != nil {
+		return ""
+	}
+	return st.Updates[updateID].Status
 }
