@@ -108,7 +108,7 @@ func (s *Selector) Ready() bool { return s.pick() >= 0 }
 // live reports whether a case may still be chosen.
 func (s *Selector) live() bool {
 	for i, c := range s.cases {
-		if !c.once || !s.chosen[i] {
+		if c.ready != nil && (!c.once || !s.chosen[i]) {
 			return true
 		}
 	}
@@ -120,7 +120,7 @@ func (s *Selector) pick() int {
 	sched := s.ctx.coroutine().Scheduler()
 	best, bestOrder := -1, uint64(0)
 	for i, c := range s.cases {
-		if c.once && s.chosen[i] {
+		if c.ready == nil || (c.once && s.chosen[i]) { // a zero SelectCase is never ready
 			continue
 		}
 		order, ok := c.ready(sched)

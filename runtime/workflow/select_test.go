@@ -109,11 +109,11 @@ func TestSelectChoosesWhatHappenedFirstAndReplays(t *testing.T) {
 func TestSelectReturnsMinusOneWhenNothingIsLeft(t *testing.T) {
 	t.Parallel()
 	def := workflow.Define("select.drain", func(ctx workflow.Context, _ struct{}) (string, error) {
-		sel := workflow.NewSelector(ctx, workflow.OnReady(workflow.Ready(1), nil), workflow.OnReady(workflow.Ready(2), nil))
+		sel := workflow.NewSelector(ctx, workflow.OnReady(workflow.Ready(1), nil), workflow.SelectCase{}, workflow.OnReady(workflow.Ready(2), nil))
 		return fmt.Sprint(sel.Ready(), sel.Select(), sel.Select(), sel.Ready(), sel.Select()), nil
 	})
 	env := workflowtest.NewEnv(t, func(w *worker.Worker) error { return w.RegisterWorkflow(def) })
 	got, err := workflowtest.ExecuteRef(env, def, struct{}{}, client.StartParams{})
 	require.NoError(t, err)
-	require.Equal(t, "true 0 1 false -1", got)
+	require.Equal(t, "true 0 2 false -1", got)
 }
