@@ -30,7 +30,7 @@ func Replay(def workflow.Definition, state []byte) error {
 	if fn == nil {
 		return fmt.Errorf("workflowtest: workflow %q has no function: declare it with workflow.Define(name, fn)", def.Name())
 	}
-	res := replay.Execute(fn, st)
+	res := replay.Replay(fn, st) // every batch is recorded: no update is validated again
 	switch {
 	case res.Nondeterminism != nil:
 		return res.Nondeterminism
