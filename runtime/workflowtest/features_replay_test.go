@@ -105,3 +105,43 @@ func recordFeatures(t *testing.T, def workflow.Definition) {
 	require.NoError(t, json.Indent(&pretty, state, "", "  "))
 	require.NoError(t, os.WriteFile(recordedFeatures, pretty.Bytes(), 0o644))
 }
+
+// remind schedules a reminder per update; strict refuses every request in
+// its validator.
+func remind(strict bool) func(ctx workflow.Context, _ struct{}) (string, error) {
+	return func(ctx workflow.Context, _ struct{}) (string, error) {
+		workflow.HandleUpdate(ctx, "remind", func(ctx workflow.Context, what string) (string, error) {
+			return what, workflow.Sleep(ctx, time.Hour)
+		}, workflow.WithValidator(func(string) error {
+			if strict {
+				return errors.New("no more reminders")
+			}
+			return nil
+		}))
+		_, err := workflow.SignalChannel[struct{}]("stop").Receive(ctx)
+		return "stopped", err
+	}
+}
+
+// TestReplayDoesNotValidateRecordedUpdates: a validator's decision is
+// recorded, not replayed: a history where an update was accepted replays
+// with code whose validator would now refuse it, even when that update is
+// in the last batch.
+func TestReplayDoesNotValidateRecordedUpdates(t *testing.T) {
+	t.Parallel()
+	def := workflow.Define("remind", remind(false))
+	env := workflowtest.NewEnv(t, func(w *worker.Worker) error { return w.RegisterWorkflow(def) })
+	id := workflowtest.StartRef(env, def, struct{}{}, client.StartParams{ID: "remind"})
+	go func() { // answered in an hour, which never comes here
+		_, _ = env.Client.Update(t.Context(), client.UpdateParams{ID: id, Update: "remind", Input: "call", UpdateID: "u1"})
+	}()
+	var state []byte
+	for !bytes.Contains(state, []byte(`"status":"accepted"`)) {
+		var err error
+		state, err = env.Client.State(t.Context(), id)
+		require.NoError(t, err)
+		time.Sleep(time.Millisecond)
+	}
+	require.NoError(t, workflowtest.Replay(def, state))
+	require.NoError(t, workflowtest.Replay(workflow.Define("remind", remind(true)), state))
+}
