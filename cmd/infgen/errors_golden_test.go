@@ -54,6 +54,7 @@ func TestErrorMessages(t *testing.T) {
 		{"wait without a worker", []string{"workflow", "start", "billing.monthly", "--wait", "5s", "--db", db}},
 		{"no state file", []string{"workflow", "list", "--db", filepath.Join(dir, "missing.db")}},
 		{"empty state file", []string{"workflow", "list", "--db", empty}},
+		{"update without a worker", []string{"workflow", "update", "cus_1", "change-plan", "{}", "--db", db}},
 		{"redrive without a worker", []string{"dead-letters", "redrive", "--all", "--db", db}},
 		{"no admin API answers", []string{"workflow", "list", "--admin", "127.0.0.1:1"}},
 		{"unresolved $ref", []string{"generate", "openapi", spec, "--out", filepath.Join(dir, "out")}},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/infgen/infgen/runtime/client"
 	"github.com/infgen/infgen/runtime/local"
 	"github.com/infgen/infgen/runtime/worker"
+	"github.com/infgen/infgen/runtime/workflow"
 )
 
 // TestWorkflowCommandsBesideARunningWorker runs the ops CLI on a state file
@@ -30,6 +32,7 @@ func TestWorkflowCommandsBesideARunningWorker(t *testing.T) {
 	w, err := rt.NewWorker(worker.Options{Logger: slog.New(slog.DiscardHandler), Admin: addr})
 	require.NoError(t, err)
 	require.NoError(t, worker.RegisterWorkflow(w, "billing.monthly", waiter))
+	require.NoError(t, worker.RegisterWorkflow(w, "counter", counter))
 	require.NoError(t, w.Start(t.Context()))
 	defer func() { _ = w.Stop(); _ = rt.Close() }()
 
@@ -48,7 +51,7 @@ func TestWorkflowCommandsBesideARunningWorker(t *testing.T) {
 	require.Contains(t, out, "billing.monthly")
 	out, err = infgen(t, "workers", "list", "--db", db)
 	require.NoError(t, err)
-	require.Regexp(t, `(?m)^\S+\s+live\s+.*`+addr+`\s+billing\.monthly\s`, out)
+	require.Regexp(t, `(?m)^\S+\s+live\s+.*`+addr+`\s+billing\.monthly,counter\s`, out)
 
 	out, err = infgen(t, "workflow", "signal", "a", "go", `"paid"`, "--db", db)
 	require.NoError(t, err, out)
@@ -64,6 +67,18 @@ func TestWorkflowCommandsBesideARunningWorker(t *testing.T) {
 	require.NotContains(t, out, "billing.monthly")
 	_, err = infgen(t, "workflow", "signal", "a", "go", `"again"`, "--db", db)
 	require.ErrorIs(t, err, client.ErrFinished)
+
+	// An update is answered through the admin API; a rejected one is refused.
+	_, err = infgen(t, "workflow", "start", "counter", "--id", "c", "--db", db)
+	require.NoError(t, err)
+	out, err = infgen(t, "workflow", "update", "c", "add", "2", "--db", db)
+	require.NoError(t, err, out)
+	require.Equal(t, "2\n", out)
+	out, err = infgen(t, "workflow", "update", "c", "add", "3", "--db", db)
+	require.NoError(t, err, out)
+	require.Equal(t, "5\n", out)
+	_, err = infgen(t, "workflow", "update", "c", "add", "--db", db, "--", "-1")
+	require.ErrorIs(t, err, client.ErrUpdateRejected)
 
 	// Starting a name no worker registered, on purpose.
 	out, err = infgen(t, "workflow", "start", "billing.yearly", "--allow-unregistered", "--id", "y", "--db", db)
@@ -96,3 +111,20 @@ func TestWorkflowCommandsOnALockedFileWithoutAdmin(t *testing.T) {
 }
 
 type stringsBuilder = bytes.Buffer
+
+// counter adds the numbers sent to its "add" update (positive ones only)
+// and answers the running sum, until it is canceled.
+func counter(ctx workflow.Context, _ struct{}) (int, error) {
+	sum := 0
+	workflow.HandleUpdate(ctx, "add", func(ctx workflow.Context, n int) (int, error) {
+		sum += n
+		return sum, nil
+	}, workflow.WithValidator(func(n int) error {
+		if n <= 0 {
+			return errors.New("add a positive number")
+		}
+		return nil
+	}))
+	_, err := workflow.SignalChannel[struct{}]("stop").Receive(ctx)
+	return sum, err
+}

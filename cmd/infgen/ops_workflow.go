@@ -22,7 +22,7 @@ func newWorkflowCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "workflow",
 		Aliases: []string{"wf"},
-		Short:   "Start, inspect and steer workflows (start, result, list, describe, state, signal, cancel, retry)",
+		Short:   "Start, inspect and steer workflows (start, result, list, describe, state, signal, update, cancel, retry)",
 		Long: `Start, inspect and steer workflows on the runtime the environment selects, as a worker would:
 Pulsar with a shared storage when INFGEN_PULSAR_URL is set, else the embedded state file
 (--db). On the embedded default the worker holding the state file serves these commands
@@ -35,7 +35,7 @@ running, the file is opened here and what is written is applied when a worker ne
 	flags.register(cmd)
 	cmd.AddCommand(newWorkflowStartCmd(&flags), newWorkflowResultCmd(&flags),
 		newWorkflowListCmd(&flags), newWorkflowDescribeCmd(&flags), newWorkflowStateCmd(&flags),
-		newWorkflowSignalCmd(&flags), newWorkflowCancelCmd(&flags), newWorkflowRetryCmd(&flags))
+		newWorkflowSignalCmd(&flags), newWorkflowUpdateCmd(&flags), newWorkflowCancelCmd(&flags), newWorkflowRetryCmd(&flags))
 	return cmd
 }
 
