@@ -82,9 +82,14 @@ func Open(path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		abs = path
 	}
-	switch st, err := os.Stat(path); {
-	case errors.Is(err, fs.ErrNotExist):
-		// Created below.
+	st, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := create(path, abs, cfg); err != nil {
+			return nil, err
+		}
+		st, err = os.Stat(path)
+	}
+	switch {
 	case err != nil:
 		return nil, fmt.Errorf("embedded storage: open %s: %w", abs, err)
 	case !st.Mode().IsRegular():
@@ -118,6 +123,57 @@ func Open(path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("embedded storage: initialise %s: %w", abs, err)
 	}
 	return s, nil
+}
+
+// create makes a new, empty state file at path, atomically: it is built
+// beside it under a temporary name (meta pages and buckets, fsynced), then
+// linked into place, so that a crash at any moment leaves either no file
+// at path or a complete one, never an empty or half-made one (which Open
+// refuses). When another process creates path meanwhile, its file is kept.
+func create(path, abs string, cfg config) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".new-*")
+	if err != nil {
+		return fmt.Errorf("embedded storage: create %s: %w", abs, err)
+	}
+	tmp := f.Name()
+	_ = f.Close()
+	defer os.Remove(tmp)
+	if err := os.Remove(tmp); err != nil { // bbolt initialises only a missing or empty file
+		return fmt.Errorf("embedded storage: create %s: %w", abs, err)
+	}
+	db, err := openBolt(tmp, abs, cfg)
+	if err != nil {
+		return err
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketRecords, bucketTags} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("create bucket %s: %w", b, err)
+			}
+		}
+		return nil
+	})
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("embedded storage: initialise %s: %w", abs, err)
+	}
+	if err := os.Chmod(tmp, cfg.mode); err != nil {
+		return fmt.Errorf("embedded storage: create %s: %w", abs, err)
+	}
+	if err := os.Link(tmp, path); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("embedded storage: create %s: %w", abs, err)
+	}
+	if d, err := os.Open(dir); err == nil { // make the new name durable
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return nil
 }
 
 // lockedError is the error for a file another process holds, named as the
