@@ -46,9 +46,6 @@ func grpcLocalName(name string) bool {
 type grpcGen struct {
 	spec *ir.Spec
 	opts Options
-	// pkgNames maps import paths of proto Go packages to their names, so
-	// that imports are spelled as protoc-gen-go spells them.
-	pkgNames [][2]string
 	// services are the services that have at least one method to generate.
 	services []ir.Service
 }
@@ -69,26 +66,17 @@ func generateGRPC(spec *ir.Spec, opts Options) ([]File, error) {
 	if err := dec.Unmarshal(spec.Proto.FileDescriptorSet, &set); err != nil {
 		return nil, fmt.Errorf("generate: decode proto descriptors: %w", err)
 	}
-	params := protogo.Params{
+	pbFiles, err := protogo.Generate(protogo.Params{
 		Files:       set.File,
 		Generate:    spec.Proto.Generate,
 		ImportPath:  cmp.Or(opts.ImportPath, spec.Proto.GoImportPath),
 		PackageName: opts.Package,
-	}
-	pbFiles, err := protogo.Generate(params)
-	if err != nil {
-		return nil, fmt.Errorf("generate: %w", err)
-	}
-	plugin, err := protogo.NewPlugin(params)
+		GoPackages:  spec.Proto.GoPackages,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("generate: %w", err)
 	}
 	g := &grpcGen{spec: spec, opts: opts}
-	for _, f := range plugin.Files {
-		if !f.Generate {
-			g.pkgNames = append(g.pkgNames, [2]string{string(f.GoImportPath), string(f.GoPackageName)})
-		}
-	}
 	for _, s := range spec.Services {
 		s.Methods = slices.DeleteFunc(slices.Clone(s.Methods), func(m ir.Method) bool { return !grpcGeneratable(m) })
 		if len(s.Methods) > 0 {
@@ -147,14 +135,15 @@ func (g *grpcGen) render(name string, fn func(*jen.File)) ([]byte, error) {
 	for _, l := range strings.Split(header, "\n") {
 		f.HeaderComment(l)
 	}
-	for _, pn := range g.pkgNames {
-		if grpcLocalName(pn[1]) {
+	// Imports are spelled as protoc-gen-go spells them.
+	for _, gp := range g.spec.Proto.GoPackages {
+		if grpcLocalName(gp.Name) {
 			// A package named like a local variable of the generated
 			// code ("in", "out", …) would be shadowed by it.
-			f.ImportAlias(pn[0], pn[1]+"pb")
+			f.ImportAlias(gp.ImportPath, gp.Name+"pb")
 			continue
 		}
-		f.ImportName(pn[0], pn[1])
+		f.ImportName(gp.ImportPath, gp.Name)
 	}
 	for _, path := range []string{
 		grpcPathGRPC, grpcPathProto,

@@ -8,9 +8,10 @@
 // Every file listed in Params.Generate is placed in one output Go package;
 // every other file resolves to the package named by its go_package option
 // (google/protobuf/* to google.golang.org/protobuf/types/known/..., google/api/*
-// to google.golang.org/genproto/googleapis/api/..., and so on). Two
-// deliberate differences from protoc-gen-go: an output file name the Go tool
-// would skip or build on one platform only is changed (OutputNames), and
-// a file the output never imports directly may have a go_package Go cannot
-// import (CheckGoPackage) without failing the run.
+// to google.golang.org/genproto/googleapis/api/..., and so on) unless
+// Params.GoPackages maps it elsewhere: the parser resolves every file's Go
+// package and the IR carries the result (ir.ProtoFiles.GoPackages), so the
+// message code and the identifiers in the IR always agree. One deliberate
+// difference from protoc-gen-go: an output file name the Go tool would skip
+// or build on one platform only is changed (OutputNames).
 package protogo

@@ -12,16 +12,14 @@ import (
 	"google.golang.org/protobuf/compiler/protogen"
 	"google.golang.org/protobuf/types/descriptorpb"
 	"google.golang.org/protobuf/types/pluginpb"
+
+	"github.com/infgen/infgen/ir"
 )
 
 // DefaultImportPath is the import path given to the output package when the
 // caller does not know it. It never appears in generated code: every file of
 // the output package refers to the others without qualification.
 const DefaultImportPath = "infgen.invalid/generated"
-
-// unresolvedImportPath prefixes the import paths given to files that have
-// no go_package and are not generated (see NewPlugin).
-const unresolvedImportPath = "infgen.invalid/unresolved"
 
 // Params describes one generation run.
 type Params struct {
@@ -36,6 +34,10 @@ type Params struct {
 	ImportPath string
 	// PackageName is the Go package name of the output package.
 	PackageName string
+	// GoPackages map other files to their Go packages (protoc's M
+	// option), overriding their go_package options; a file not listed
+	// keeps its go_package.
+	GoPackages []ir.ProtoGoPackage
 }
 
 // File is one generated Go source file.
@@ -46,10 +48,8 @@ type File struct {
 	Content []byte
 }
 
-// NewPlugin builds the protogen plugin for p without generating anything.
-// Callers use it to learn the Go identifiers protoc-gen-go gives to messages
-// and enums (protogen is the authority on those names).
-func NewPlugin(p Params) (*protogen.Plugin, error) {
+// newPlugin builds the protogen plugin protoc-gen-go runs for p.
+func newPlugin(p Params) (*protogen.Plugin, error) {
 	if p.PackageName == "" {
 		return nil, errors.New("protogo: no Go package name given for the output package")
 	}
@@ -61,18 +61,11 @@ func NewPlugin(p Params) (*protogen.Plugin, error) {
 		}
 		params = append(params, "M"+name+"="+importPath+";"+p.PackageName)
 	}
-	// A file outside the output package that declares no go_package, or
-	// one Go code cannot import (see CheckGoPackage), is only reached
-	// through another package's imports (the output never refers to it:
-	// callers reject direct imports of such files); protogen still needs a
-	// valid import path for it.
-	for _, f := range p.Files {
-		name := f.GetName()
-		gp := f.GetOptions().GetGoPackage()
-		if path, _, _ := strings.Cut(gp, ";"); path != "" && CheckGoPackage(gp) == nil || slices.Contains(p.Generate, name) || strings.ContainsAny(name, ",=") {
-			continue
+	for _, gp := range p.GoPackages {
+		if slices.Contains(p.Generate, gp.File) || strings.ContainsAny(gp.File, ",=") {
+			continue // a name protoc parameters cannot carry keeps its go_package
 		}
-		params = append(params, "M"+name+"="+unresolvedImportPath+"/"+strings.TrimSuffix(name, ".proto"))
+		params = append(params, "M"+gp.File+"="+gp.ImportPath+";"+gp.Name)
 	}
 	req := &pluginpb.CodeGeneratorRequest{
 		FileToGenerate: p.Generate,
@@ -91,7 +84,7 @@ func NewPlugin(p Params) (*protogen.Plugin, error) {
 // generated files share a base name, their directory is folded into the
 // name ("a_b_resources.pb.go") so that they can live side by side.
 func Generate(p Params) ([]File, error) {
-	gen, err := NewPlugin(p)
+	gen, err := newPlugin(p)
 	if err != nil {
 		return nil, err
 	}

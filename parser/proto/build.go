@@ -9,7 +9,6 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/descriptorpb"
 
-	"github.com/infgen/infgen/generator/protogo"
 	"github.com/infgen/infgen/ir"
 )
 
@@ -64,7 +63,7 @@ func Build(p BuildParams) (*ir.Spec, error) {
 	}
 	pkg = ir.PackageName(pkg)
 
-	gen, err := protogo.NewPlugin(protogo.Params{Files: files, Generate: generate, ImportPath: p.GoImportPath, PackageName: pkg})
+	gen, err := newPlugin(files, generate, p.GoImportPath, pkg)
 	if err != nil {
 		return nil, fmt.Errorf("proto: %w", err)
 	}
@@ -79,7 +78,7 @@ func Build(p BuildParams) (*ir.Spec, error) {
 	}
 	if len(b.streams) > 0 {
 		files, generate = b.addStreamFiles(files, generate)
-		if gen, err = protogo.NewPlugin(protogo.Params{Files: files, Generate: generate, ImportPath: p.GoImportPath, PackageName: pkg}); err != nil {
+		if gen, err = newPlugin(files, generate, p.GoImportPath, pkg); err != nil {
 			return nil, fmt.Errorf("proto: stream wrapper messages: %w", err)
 		}
 		b.gen = gen
@@ -98,7 +97,13 @@ func Build(p BuildParams) (*ir.Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("proto: encode descriptors: %w", err)
 	}
-	spec.Proto = &ir.ProtoFiles{FileDescriptorSet: set, Generate: generate, GoImportPath: p.GoImportPath, QualifiedNames: b.qualified && len(spec.Services) == 1}
+	spec.Proto = &ir.ProtoFiles{
+		FileDescriptorSet: set,
+		Generate:          generate,
+		GoImportPath:      p.GoImportPath,
+		GoPackages:        goPackages(b.gen),
+		QualifiedNames:    b.qualified && len(spec.Services) == 1,
+	}
 	if len(spec.Services) == 0 {
 		spec.Warnings = ir.SortWarnings(append(spec.Warnings, ir.Warning{
 			Pos:     ir.Pos{File: p.Targets[0]},

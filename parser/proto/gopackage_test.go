@@ -1,11 +1,9 @@
-package protogo_test
+package proto
 
 import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/infgen/infgen/generator/protogo"
 )
 
 func TestCheckGoPackage(t *testing.T) {
@@ -28,11 +26,17 @@ func TestCheckGoPackage(t *testing.T) {
 		"example.com/v1;v1":        "",
 		"example.com/internal/x;x": "",
 	} {
-		err := protogo.CheckGoPackage(gp)
+		err := checkGoPackage(gp)
 		if want == "" {
 			require.NoError(t, err, gp)
 			continue
 		}
 		require.ErrorContains(t, err, want, gp)
 	}
+}
+
+func TestNewPluginNeedsAPackageName(t *testing.T) {
+	t.Parallel()
+	_, err := newPlugin(nil, []string{"x.proto"}, "", "")
+	require.ErrorContains(t, err, "package name")
 }
