@@ -52,7 +52,7 @@ func goVet(t *testing.T, pkgs ...string) {
 // TestGRPCGeneratedPackagesVet generates a package for every service file
 // under /work/shared/specs/proto (googleapis/ as the import root) and vets
 // them in one go vet run (the golden packages are vetted by the golden
-// harness, generator.TestGoldenCompiles).
+// harness, generator.TestGolden).
 func TestGRPCGeneratedPackagesVet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles and vets ~25 generated packages; skipped with -short")

@@ -18,7 +18,7 @@ import (
 )
 
 // These tests run the committed golden package golden/features/expected
-// (kept current by TestGoldenOpenAPI) against a real net/http server.
+// (kept current by generator.TestGolden) against a real net/http server.
 
 // recorded is what the test server saw of a request.
 type recorded struct {

@@ -38,7 +38,7 @@ func sharedOpenAPISpecs(t testing.TB) []string {
 // TestGeneratedOpenAPICompiles generates every shared OpenAPI spec into a
 // temporary directory inside the module and builds and vets those packages
 // in one go vet run (the golden packages are vetted by the golden harness,
-// generator.TestGoldenCompiles).
+// generator.TestGolden).
 func TestGeneratedOpenAPICompiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds generated packages; skipped with -short")

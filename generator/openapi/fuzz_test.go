@@ -16,7 +16,7 @@ import (
 // FuzzGenerate checks that whatever the parser accepts generates without
 // panicking, into Go that parses.
 func FuzzGenerate(f *testing.F) {
-	seeds, _ := filepath.Glob(filepath.Join("..", "..", "golden", "*", "spec.*"))
+	seeds, _ := filepath.Glob(filepath.Join("..", "..", "golden", "*", "input", "spec.*"))
 	for _, s := range seeds {
 		if data, err := os.ReadFile(s); err == nil {
 			f.Add(data)

@@ -16,7 +16,7 @@ import (
 // credentials, each warned about once, at its first declaration.
 func TestParseCredentialParameters(t *testing.T) {
 	t.Parallel()
-	spec, err := openapi.Parse(context.Background(), filepath.Join("..", "..", "golden", "credentials", "spec.yaml"))
+	spec, err := openapi.Parse(context.Background(), filepath.Join("..", "..", "golden", "credentials", "input", "spec.yaml"))
 	require.NoError(t, err)
 	methods := map[string]ir.Method{}
 	for _, m := range spec.Services[0].Methods {

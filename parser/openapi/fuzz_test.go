@@ -13,7 +13,7 @@ import (
 // generator's FuzzGenerate, in generator/openapi, goes on to generate
 // whatever parses).
 func FuzzParseData(f *testing.F) {
-	seeds, _ := filepath.Glob(filepath.Join("..", "..", "golden", "*", "spec.*"))
+	seeds, _ := filepath.Glob(filepath.Join("..", "..", "golden", "*", "input", "spec.*"))
 	for _, s := range seeds {
 		if data, err := os.ReadFile(s); err == nil {
 			f.Add(data)
