@@ -185,11 +185,18 @@ alternatives:
 	return out
 }
 
-// securitySchemes converts components.securitySchemes.
+// securitySchemes converts components.securitySchemes, in document order
+// (named in key order, so that an option keeps its name whatever the order
+// of the document).
 func (c *converter) securitySchemes() {
 	if c.doc.Components == nil {
 		return
 	}
+	type positioned struct {
+		scheme ir.SecurityScheme
+		pos    ir.Pos
+	}
+	var schemes []positioned
 	for _, key := range sortedKeys(c.doc.Components.SecuritySchemes) {
 		ref := c.doc.Components.SecuritySchemes[key]
 		if ref == nil || ref.Value == nil {
@@ -241,6 +248,10 @@ func (c *converter) securitySchemes() {
 			s.Kind = ir.SecurityUnsupported
 			c.warn(at, "security scheme "+key+" of type "+v.Type+" is not supported; configure it through the *http.Client")
 		}
-		c.spec.SecuritySchemes = append(c.spec.SecuritySchemes, s)
+		schemes = append(schemes, positioned{s, at})
+	}
+	slices.SortStableFunc(schemes, func(a, b positioned) int { return c.compareDocPos(a.pos, b.pos) })
+	for _, s := range schemes {
+		c.spec.SecuritySchemes = append(c.spec.SecuritySchemes, s.scheme)
 	}
 }

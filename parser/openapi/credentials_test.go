@@ -27,7 +27,7 @@ func TestParseCredentialParameters(t *testing.T) {
 	for _, p := range get.Params {
 		params = append(params, p.Name)
 	}
-	require.Equal(t, []string{"name", "keyId", "pageToken"}, params)
+	require.Equal(t, []string{"name", "pageToken", "keyId"}, params, "document order")
 	require.Equal(t, []ir.Credential{
 		{Name: "access_token", In: ir.InQuery, GoName: "AccessToken"},
 		{Name: "X-Api-Key", In: ir.InHeader, Doc: "The account's API key.", Required: true, GoName: "XAPIKey"},

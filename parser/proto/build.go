@@ -1,7 +1,6 @@
 package proto
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -92,7 +91,7 @@ func Build(p BuildParams) (*ir.Spec, error) {
 	for _, s := range services {
 		spec.Services = append(spec.Services, b.service(s))
 	}
-	slices.SortFunc(spec.Services, func(a, b ir.Service) int { return cmp.Compare(a.Name, b.Name) })
+	// Services stay in declaration order (files in the order given).
 	set, err := proto.MarshalOptions{Deterministic: true}.Marshal(&descriptorpb.FileDescriptorSet{File: files})
 	if err != nil {
 		return nil, fmt.Errorf("proto: encode descriptors: %w", err)

@@ -50,8 +50,8 @@ func TestLoadResolvesLinkedGoogleapisImports(t *testing.T) {
 	require.Len(t, spec.Services, 1)
 	methods := spec.Services[0].Methods
 	require.Len(t, methods, 2)
-	require.Equal(t, ir.GoIdent{ImportPath: "cloud.google.com/go/longrunning/autogen/longrunningpb", Name: "Operation"}, methods[0].Output)
-	require.Equal(t, ir.GoIdent{ImportPath: "google.golang.org/genproto/googleapis/rpc/status", Name: "Status"}, methods[1].Output)
+	require.Equal(t, ir.GoIdent{ImportPath: "cloud.google.com/go/longrunning/autogen/longrunningpb", Name: "Operation"}, methods[1].Output)
+	require.Equal(t, ir.GoIdent{ImportPath: "google.golang.org/genproto/googleapis/rpc/status", Name: "Status"}, methods[0].Output)
 }
 
 func TestLoadPrefersImportPathsOverLinkedFiles(t *testing.T) {

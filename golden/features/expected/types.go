@@ -11,19 +11,28 @@ import (
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
-// Invoice is an object of the API.
-type Invoice struct {
-	Customer  string            `json:"customer"`
-	Currency  *string           `json:"currency,omitempty"`
-	DueDate   *Date             `json:"dueDate,omitempty"`
-	Lines     []Line            `json:"lines"`
-	Priority  *Priority         `json:"priority,omitempty"`
-	Memo      *string           `json:"memo,omitempty"`
-	Metadata  map[string]string `json:"metadata,omitempty"`
-	ID        string            `json:"id"`
-	Status    InvoiceStatus     `json:"status"`
-	CreatedAt time.Time         `json:"createdAt"`
-	Pdf       []byte            `json:"pdf,omitempty"`
+// ListInvoicesFilter is an object of the API.
+type ListInvoicesFilter struct {
+	Customer *string  `json:"customer,omitempty"`
+	MinTotal *float64 `json:"minTotal,omitempty"`
+}
+
+// ListInvoicesWhere is an object of the API.
+type ListInvoicesWhere struct {
+	Total *int64 `json:"total,omitempty"`
+}
+
+// PutLinesRequest is an object of the API.
+type PutLinesRequest struct {
+	Note   *string  `json:"note,omitempty"`
+	Qty    *int64   `json:"qty,omitempty"`
+	Labels []string `json:"labels,omitempty"`
+}
+
+// UploadRequest is an object of the API.
+type UploadRequest struct {
+	File  []byte  `json:"file"`
+	Title *string `json:"title,omitempty"`
 }
 
 // InvoiceStatus is an enumeration of the API.
@@ -39,23 +48,16 @@ const (
 	InvoiceStatusPastDue InvoiceStatus = "past-due"
 )
 
-// Line is an object of the API.
-type Line struct {
-	Description string   `json:"description"`
-	Amount      int64    `json:"amount"`
-	TaxRate     *float32 `json:"taxRate,omitempty"`
-}
+// Priority is an enumeration of the API.
+type Priority int64
 
-// ListInvoicesFilter is an object of the API.
-type ListInvoicesFilter struct {
-	Customer *string  `json:"customer,omitempty"`
-	MinTotal *float64 `json:"minTotal,omitempty"`
-}
-
-// ListInvoicesWhere is an object of the API.
-type ListInvoicesWhere struct {
-	Total *int64 `json:"total,omitempty"`
-}
+// Values of Priority.
+const (
+	Priority1      Priority = 1
+	Priority2      Priority = 2
+	Priority3      Priority = 3
+	PriorityMinus1 Priority = -1
+)
 
 // NewInvoice is an object of the API.
 type NewInvoice struct {
@@ -68,16 +70,27 @@ type NewInvoice struct {
 	Metadata map[string]string `json:"metadata,omitempty"`
 }
 
-// Priority is an enumeration of the API.
-type Priority int64
+// Line is an object of the API.
+type Line struct {
+	Description string   `json:"description"`
+	Amount      int64    `json:"amount"`
+	TaxRate     *float32 `json:"taxRate,omitempty"`
+}
 
-// Values of Priority.
-const (
-	Priority1      Priority = 1
-	Priority2      Priority = 2
-	Priority3      Priority = 3
-	PriorityMinus1 Priority = -1
-)
+// Invoice is an object of the API.
+type Invoice struct {
+	Customer  string            `json:"customer"`
+	Currency  *string           `json:"currency,omitempty"`
+	DueDate   *Date             `json:"dueDate,omitempty"`
+	Lines     []Line            `json:"lines"`
+	Priority  *Priority         `json:"priority,omitempty"`
+	Memo      *string           `json:"memo,omitempty"`
+	Metadata  map[string]string `json:"metadata,omitempty"`
+	ID        string            `json:"id"`
+	Status    InvoiceStatus     `json:"status"`
+	CreatedAt time.Time         `json:"createdAt"`
+	Pdf       []byte            `json:"pdf,omitempty"`
+}
 
 // Problem is an object of the API.
 type Problem struct {
@@ -85,17 +98,4 @@ type Problem struct {
 	Title  *string `json:"title,omitempty"`
 	Status *int64  `json:"status,omitempty"`
 	Detail *string `json:"detail,omitempty"`
-}
-
-// PutLinesRequest is an object of the API.
-type PutLinesRequest struct {
-	Note   *string  `json:"note,omitempty"`
-	Qty    *int64   `json:"qty,omitempty"`
-	Labels []string `json:"labels,omitempty"`
-}
-
-// UploadRequest is an object of the API.
-type UploadRequest struct {
-	File  []byte  `json:"file"`
-	Title *string `json:"title,omitempty"`
 }

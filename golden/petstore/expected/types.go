@@ -7,6 +7,16 @@ import "github.com/infgen/infgen/runtime/httpapi"
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
+// Pet is an object of the API.
+type Pet struct {
+	ID   int64   `json:"id"`
+	Name string  `json:"name"`
+	Tag  *string `json:"tag,omitempty"`
+}
+
+// Pets is a type of the API.
+type Pets []Pet
+
 // Error is an object of the API.
 type Error struct {
 	Code    ErrorCode `json:"code"`
@@ -20,13 +30,3 @@ type ErrorCode int32
 const (
 	ErrorCode400 ErrorCode = 400
 )
-
-// Pet is an object of the API.
-type Pet struct {
-	ID   int64   `json:"id"`
-	Name string  `json:"name"`
-	Tag  *string `json:"tag,omitempty"`
-}
-
-// Pets is a type of the API.
-type Pets []Pet

@@ -24,7 +24,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 			NewClient: "NewAccountsGRPCClient",
 			Stub:      "AccountsStub",
 			NewStub:   "NewAccountsStub",
-			Methods:   []string{"Rename", "Signup", "Watch"},
+			Methods:   []string{"Signup", "Rename", "Watch"},
 		},
 	},
 }

@@ -34,21 +34,21 @@ func NewAccountsGRPCClient(conn grpc.ClientConnInterface, opts ...grpc.CallOptio
 
 var _ Accounts = (*AccountsGRPCClient)(nil)
 
+// Signup calls the RPC /edge.v1.Accounts/Signup.
+func (c *AccountsGRPCClient) Signup(ctx context.Context, in *Register) (*Account, error) {
+	out := new(Account)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/edge.v1.Accounts/Signup", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
+	}
+	return out, nil
+}
+
 // Rename calls the RPC /edge.v1.Accounts/Rename.
 //
 // Deprecated: the proto method is marked deprecated.
 func (c *AccountsGRPCClient) Rename(ctx context.Context, in *ServiceName) (*Account, error) {
 	out := new(Account)
 	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/edge.v1.Accounts/Rename", in, out, c.opts...); err != nil {
-		return nil, grpcapi.Classify(err)
-	}
-	return out, nil
-}
-
-// Signup calls the RPC /edge.v1.Accounts/Signup.
-func (c *AccountsGRPCClient) Signup(ctx context.Context, in *Register) (*Account, error) {
-	out := new(Account)
-	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/edge.v1.Accounts/Signup", in, out, c.opts...); err != nil {
 		return nil, grpcapi.Classify(err)
 	}
 	return out, nil

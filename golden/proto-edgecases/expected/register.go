@@ -19,12 +19,12 @@ func RegisterAccounts(w *worker.Worker, impl Accounts, opts ...worker.ServiceOpt
 		Errors: []failure.ErrorType{grpcapi.StatusErrorType()},
 		Methods: []worker.Method{
 			{
-				Name:    "Rename",
-				Handler: worker.Handle(codec.Proto{}, impl.Rename),
-			},
-			{
 				Name:    "Signup",
 				Handler: worker.Handle(codec.Proto{}, impl.Signup),
+			},
+			{
+				Name:    "Rename",
+				Handler: worker.Handle(codec.Proto{}, impl.Rename),
 			},
 			{
 				Name:    "Watch",

@@ -16,16 +16,16 @@ const AccountsServiceName = "edge.v1.Accounts"
 //     review.
 //   - For a pre-approved account, changes apply at once.
 type Accounts interface {
+	// Signup calls the RPC /edge.v1.Accounts/Signup.
+	//
+	// Signup registers a user.
+	Signup(ctx context.Context, in *Register) (*Account, error)
 	// Rename calls the RPC /edge.v1.Accounts/Rename.
 	//
 	// Rename renames.
 	//
 	// Deprecated: use Signup with a new name.
 	Rename(ctx context.Context, in *ServiceName) (*Account, error)
-	// Signup calls the RPC /edge.v1.Accounts/Signup.
-	//
-	// Signup registers a user.
-	Signup(ctx context.Context, in *Register) (*Account, error)
 	// Watch calls the server-streaming RPC /edge.v1.Accounts/Watch and returns every streamed message.
 	Watch(ctx context.Context, in *Register) (*WatchStream, error)
 }

@@ -24,6 +24,26 @@ func NewAccountsStub(opts ...workflow.CallOption) AccountsStub {
 	return AccountsStub{opts: opts}
 }
 
+// Signup runs /edge.v1.Accounts/Signup as a task and waits for its result.
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s AccountsStub) Signup(ctx workflow.Context, in *Register, opts ...workflow.CallOption) (*Account, error) {
+	return s.DispatchSignup(ctx, in, opts...).Await(ctx)
+}
+
+// DispatchSignup starts /edge.v1.Accounts/Signup as a task and returns at once; Await the result.
+// opts apply to this call as for Signup.
+func (s AccountsStub) DispatchSignup(ctx workflow.Context, in *Register, opts ...workflow.CallOption) workflow.Deferred[*Account] {
+	return workflow.Dispatch[*Account](ctx, workflow.Call{
+		Service: AccountsServiceName,
+		Method:  "Signup",
+		Codec:   codec.Proto{},
+		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
+	}, slices.Concat(s.opts, opts)...)
+}
+
 // Rename runs /edge.v1.Accounts/Rename as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
@@ -42,26 +62,6 @@ func (s AccountsStub) DispatchRename(ctx workflow.Context, in *ServiceName, opts
 	return workflow.Dispatch[*Account](ctx, workflow.Call{
 		Service: AccountsServiceName,
 		Method:  "Rename",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
-}
-
-// Signup runs /edge.v1.Accounts/Signup as a task and waits for its result.
-// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
-// WithTags) apply to this call only, over the worker's and the spec's
-// settings, and are recorded with the task.
-func (s AccountsStub) Signup(ctx workflow.Context, in *Register, opts ...workflow.CallOption) (*Account, error) {
-	return s.DispatchSignup(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchSignup starts /edge.v1.Accounts/Signup as a task and returns at once; Await the result.
-// opts apply to this call as for Signup.
-func (s AccountsStub) DispatchSignup(ctx workflow.Context, in *Register, opts ...workflow.CallOption) workflow.Deferred[*Account] {
-	return workflow.Dispatch[*Account](ctx, workflow.Call{
-		Service: AccountsServiceName,
-		Method:  "Signup",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},

@@ -18,6 +18,15 @@ var InfgenDescriptor = service.PackageDescriptor{
 	Generator: "infgen devel",
 	Services: []service.ServiceDescriptor{
 		{
+			Name:      Inventory2ServiceName,
+			Binding:   "grpc",
+			Register:  "RegisterInventory2",
+			NewClient: "NewInventory2GRPCClient",
+			Stub:      "Inventory2Stub",
+			NewStub:   "NewInventory2Stub",
+			Methods:   []string{"GetItem", "PutItem", "ListItems", "Reset", "DispatchGetItem", "Legacy"},
+		},
+		{
 			Name:      AuditServiceName,
 			Binding:   "grpc",
 			Register:  "RegisterAudit",
@@ -25,15 +34,6 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "AuditStub",
 			NewStub:   "NewAuditStub",
 			Methods:   []string{"Record"},
-		},
-		{
-			Name:      Inventory2ServiceName,
-			Binding:   "grpc",
-			Register:  "RegisterInventory2",
-			NewClient: "NewInventory2GRPCClient",
-			Stub:      "Inventory2Stub",
-			NewStub:   "NewInventory2Stub",
-			Methods:   []string{"DispatchGetItem", "GetItem", "Legacy", "ListItems", "PutItem", "Reset"},
 		},
 	},
 }

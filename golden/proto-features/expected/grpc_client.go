@@ -11,6 +11,98 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 
+// Inventory2GRPCClient implements Inventory2 by calling the real gRPC server. The task's
+// deadline (its timeout) travels as the call's deadline, its idempotency key
+// (the task id, unless the workflow's call set one) as the "idempotency-key"
+// metadata, and errors are classified by status code for
+// the runtime: UNAVAILABLE, RESOURCE_EXHAUSTED, ABORTED and DEADLINE_EXCEEDED are
+// retried (after google.rpc.RetryInfo's delay when the server sends one);
+// INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, PERMISSION_DENIED,
+// FAILED_PRECONDITION, OUT_OF_RANGE and UNIMPLEMENTED are not.
+type Inventory2GRPCClient struct {
+	conn grpc.ClientConnInterface
+	opts []grpc.CallOption
+}
+
+// NewInventory2GRPCClient returns a client of Inventory2 calling the server behind conn; opts
+// apply to every call.
+func NewInventory2GRPCClient(conn grpc.ClientConnInterface, opts ...grpc.CallOption) *Inventory2GRPCClient {
+	return &Inventory2GRPCClient{
+		conn: conn,
+		opts: opts,
+	}
+}
+
+var _ Inventory2 = (*Inventory2GRPCClient)(nil)
+
+// GetItem calls the RPC /infgen.test.inventory.v1.Inventory/GetItem.
+func (c *Inventory2GRPCClient) GetItem(ctx context.Context, in *GetItemRequest) (*Item, error) {
+	out := new(Item)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/infgen.test.inventory.v1.Inventory/GetItem", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
+	}
+	return out, nil
+}
+
+// PutItem calls the RPC /infgen.test.inventory.v1.Inventory/PutItem.
+func (c *Inventory2GRPCClient) PutItem(ctx context.Context, in *PutItemRequest) (*Ack, error) {
+	out := new(Ack)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/infgen.test.inventory.v1.Inventory/PutItem", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
+	}
+	return out, nil
+}
+
+// ListItems calls the server-streaming RPC /infgen.test.inventory.v1.Inventory/ListItems and returns every streamed message.
+//
+// The stream is bounded by MaxStreamMessages and MaxStreamBytes.
+func (c *Inventory2GRPCClient) ListItems(ctx context.Context, in *ListItemsRequest) (*ListItemsStream2, error) {
+	ctx, cancel := context.WithCancel(grpcapi.OutgoingContext(ctx))
+	defer cancel()
+	desc := &grpc.StreamDesc{
+		StreamName:    "ListItems",
+		ServerStreams: true,
+	}
+	stream, err := c.conn.NewStream(ctx, desc, "/infgen.test.inventory.v1.Inventory/ListItems", c.opts...)
+	if err != nil {
+		return nil, grpcapi.Classify(err)
+	}
+	out := new(ListItemsStream2)
+	if err := grpcapi.Collect(stream, in, &out.Messages, MaxStreamMessages, MaxStreamBytes); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Reset calls the RPC /infgen.test.inventory.v1.Inventory/Reset.
+func (c *Inventory2GRPCClient) Reset(ctx context.Context, in *emptypb.Empty) (*emptypb.Empty, error) {
+	out := new(emptypb.Empty)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/infgen.test.inventory.v1.Inventory/Reset", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
+	}
+	return out, nil
+}
+
+// DispatchGetItem2 calls the RPC /infgen.test.inventory.v1.Inventory/DispatchGetItem.
+func (c *Inventory2GRPCClient) DispatchGetItem2(ctx context.Context, in *GetItemRequest) (*Item, error) {
+	out := new(Item)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/infgen.test.inventory.v1.Inventory/DispatchGetItem", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
+	}
+	return out, nil
+}
+
+// Legacy calls the RPC /infgen.test.inventory.v1.Inventory/Legacy.
+//
+// Deprecated: the proto method is marked deprecated.
+func (c *Inventory2GRPCClient) Legacy(ctx context.Context, in *GetItemRequest) (*Item, error) {
+	out := new(Item)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/infgen.test.inventory.v1.Inventory/Legacy", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
+	}
+	return out, nil
+}
+
 // AuditGRPCClient implements Audit by calling the real gRPC server. The task's
 // deadline (its timeout) travels as the call's deadline, its idempotency key
 // (the task id, unless the workflow's call set one) as the "idempotency-key"
@@ -39,98 +131,6 @@ var _ Audit = (*AuditGRPCClient)(nil)
 func (c *AuditGRPCClient) Record(ctx context.Context, in *Ack) (*emptypb.Empty, error) {
 	out := new(emptypb.Empty)
 	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/infgen.test.inventory.v1.Audit/Record", in, out, c.opts...); err != nil {
-		return nil, grpcapi.Classify(err)
-	}
-	return out, nil
-}
-
-// Inventory2GRPCClient implements Inventory2 by calling the real gRPC server. The task's
-// deadline (its timeout) travels as the call's deadline, its idempotency key
-// (the task id, unless the workflow's call set one) as the "idempotency-key"
-// metadata, and errors are classified by status code for
-// the runtime: UNAVAILABLE, RESOURCE_EXHAUSTED, ABORTED and DEADLINE_EXCEEDED are
-// retried (after google.rpc.RetryInfo's delay when the server sends one);
-// INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, PERMISSION_DENIED,
-// FAILED_PRECONDITION, OUT_OF_RANGE and UNIMPLEMENTED are not.
-type Inventory2GRPCClient struct {
-	conn grpc.ClientConnInterface
-	opts []grpc.CallOption
-}
-
-// NewInventory2GRPCClient returns a client of Inventory2 calling the server behind conn; opts
-// apply to every call.
-func NewInventory2GRPCClient(conn grpc.ClientConnInterface, opts ...grpc.CallOption) *Inventory2GRPCClient {
-	return &Inventory2GRPCClient{
-		conn: conn,
-		opts: opts,
-	}
-}
-
-var _ Inventory2 = (*Inventory2GRPCClient)(nil)
-
-// DispatchGetItem2 calls the RPC /infgen.test.inventory.v1.Inventory/DispatchGetItem.
-func (c *Inventory2GRPCClient) DispatchGetItem2(ctx context.Context, in *GetItemRequest) (*Item, error) {
-	out := new(Item)
-	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/infgen.test.inventory.v1.Inventory/DispatchGetItem", in, out, c.opts...); err != nil {
-		return nil, grpcapi.Classify(err)
-	}
-	return out, nil
-}
-
-// GetItem calls the RPC /infgen.test.inventory.v1.Inventory/GetItem.
-func (c *Inventory2GRPCClient) GetItem(ctx context.Context, in *GetItemRequest) (*Item, error) {
-	out := new(Item)
-	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/infgen.test.inventory.v1.Inventory/GetItem", in, out, c.opts...); err != nil {
-		return nil, grpcapi.Classify(err)
-	}
-	return out, nil
-}
-
-// Legacy calls the RPC /infgen.test.inventory.v1.Inventory/Legacy.
-//
-// Deprecated: the proto method is marked deprecated.
-func (c *Inventory2GRPCClient) Legacy(ctx context.Context, in *GetItemRequest) (*Item, error) {
-	out := new(Item)
-	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/infgen.test.inventory.v1.Inventory/Legacy", in, out, c.opts...); err != nil {
-		return nil, grpcapi.Classify(err)
-	}
-	return out, nil
-}
-
-// ListItems calls the server-streaming RPC /infgen.test.inventory.v1.Inventory/ListItems and returns every streamed message.
-//
-// The stream is bounded by MaxStreamMessages and MaxStreamBytes.
-func (c *Inventory2GRPCClient) ListItems(ctx context.Context, in *ListItemsRequest) (*ListItemsStream2, error) {
-	ctx, cancel := context.WithCancel(grpcapi.OutgoingContext(ctx))
-	defer cancel()
-	desc := &grpc.StreamDesc{
-		StreamName:    "ListItems",
-		ServerStreams: true,
-	}
-	stream, err := c.conn.NewStream(ctx, desc, "/infgen.test.inventory.v1.Inventory/ListItems", c.opts...)
-	if err != nil {
-		return nil, grpcapi.Classify(err)
-	}
-	out := new(ListItemsStream2)
-	if err := grpcapi.Collect(stream, in, &out.Messages, MaxStreamMessages, MaxStreamBytes); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// PutItem calls the RPC /infgen.test.inventory.v1.Inventory/PutItem.
-func (c *Inventory2GRPCClient) PutItem(ctx context.Context, in *PutItemRequest) (*Ack, error) {
-	out := new(Ack)
-	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/infgen.test.inventory.v1.Inventory/PutItem", in, out, c.opts...); err != nil {
-		return nil, grpcapi.Classify(err)
-	}
-	return out, nil
-}
-
-// Reset calls the RPC /infgen.test.inventory.v1.Inventory/Reset.
-func (c *Inventory2GRPCClient) Reset(ctx context.Context, in *emptypb.Empty) (*emptypb.Empty, error) {
-	out := new(emptypb.Empty)
-	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/infgen.test.inventory.v1.Inventory/Reset", in, out, c.opts...); err != nil {
 		return nil, grpcapi.Classify(err)
 	}
 	return out, nil

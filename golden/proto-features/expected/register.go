@@ -10,6 +10,42 @@ import (
 	"github.com/infgen/infgen/runtime/worker"
 )
 
+// RegisterInventory2 registers impl in w as the Inventory2ServiceName service: one task method per RPC
+// (named as in the .proto), payloads in protobuf binary encoding. Pass
+// NewInventory2GRPCClient(conn) as impl to forward tasks to the real server.
+func RegisterInventory2(w *worker.Worker, impl Inventory2, opts ...worker.ServiceOption) error {
+	return w.RegisterService(worker.Service{
+		Name:   Inventory2ServiceName,
+		Errors: []failure.ErrorType{grpcapi.StatusErrorType()},
+		Methods: []worker.Method{
+			{
+				Name:    "GetItem",
+				Handler: worker.Handle(codec.Proto{}, impl.GetItem),
+			},
+			{
+				Name:    "PutItem",
+				Handler: worker.Handle(codec.Proto{}, impl.PutItem),
+			},
+			{
+				Name:    "ListItems",
+				Handler: worker.Handle(codec.Proto{}, impl.ListItems),
+			},
+			{
+				Name:    "Reset",
+				Handler: worker.Handle(codec.Proto{}, impl.Reset),
+			},
+			{
+				Name:    "DispatchGetItem",
+				Handler: worker.Handle(codec.Proto{}, impl.DispatchGetItem2),
+			},
+			{
+				Name:    "Legacy",
+				Handler: worker.Handle(codec.Proto{}, impl.Legacy),
+			},
+		},
+	}, opts...)
+}
+
 // RegisterAudit registers impl in w as the AuditServiceName service: one task method per RPC
 // (named as in the .proto), payloads in protobuf binary encoding. Pass
 // NewAuditGRPCClient(conn) as impl to forward tasks to the real server.
@@ -21,42 +57,6 @@ func RegisterAudit(w *worker.Worker, impl Audit, opts ...worker.ServiceOption) e
 			{
 				Name:    "Record",
 				Handler: worker.Handle(codec.Proto{}, impl.Record),
-			},
-		},
-	}, opts...)
-}
-
-// RegisterInventory2 registers impl in w as the Inventory2ServiceName service: one task method per RPC
-// (named as in the .proto), payloads in protobuf binary encoding. Pass
-// NewInventory2GRPCClient(conn) as impl to forward tasks to the real server.
-func RegisterInventory2(w *worker.Worker, impl Inventory2, opts ...worker.ServiceOption) error {
-	return w.RegisterService(worker.Service{
-		Name:   Inventory2ServiceName,
-		Errors: []failure.ErrorType{grpcapi.StatusErrorType()},
-		Methods: []worker.Method{
-			{
-				Name:    "DispatchGetItem",
-				Handler: worker.Handle(codec.Proto{}, impl.DispatchGetItem2),
-			},
-			{
-				Name:    "GetItem",
-				Handler: worker.Handle(codec.Proto{}, impl.GetItem),
-			},
-			{
-				Name:    "Legacy",
-				Handler: worker.Handle(codec.Proto{}, impl.Legacy),
-			},
-			{
-				Name:    "ListItems",
-				Handler: worker.Handle(codec.Proto{}, impl.ListItems),
-			},
-			{
-				Name:    "PutItem",
-				Handler: worker.Handle(codec.Proto{}, impl.PutItem),
-			},
-			{
-				Name:    "Reset",
-				Handler: worker.Handle(codec.Proto{}, impl.Reset),
 			},
 		},
 	}, opts...)

@@ -9,6 +9,42 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 
+// Inventory2ServiceName is the name workers and workflows route Inventory2 tasks by: the fully
+// qualified proto service name.
+const Inventory2ServiceName = "infgen.test.inventory.v1.Inventory"
+
+// Inventory2 is the gRPC service infgen.test.inventory.v1.Inventory.
+//
+// Inventory manages stock.
+type Inventory2 interface {
+	// GetItem calls the RPC /infgen.test.inventory.v1.Inventory/GetItem.
+	//
+	// GetItem returns one item.
+	GetItem(ctx context.Context, in *GetItemRequest) (*Item, error)
+	// PutItem calls the RPC /infgen.test.inventory.v1.Inventory/PutItem.
+	//
+	// PutItem stores an item; it honours the idempotency-key metadata.
+	PutItem(ctx context.Context, in *PutItemRequest) (*Ack, error)
+	// ListItems calls the server-streaming RPC /infgen.test.inventory.v1.Inventory/ListItems and returns every streamed message.
+	//
+	// ListItems streams the items matching a prefix.
+	ListItems(ctx context.Context, in *ListItemsRequest) (*ListItemsStream2, error)
+	// Reset calls the RPC /infgen.test.inventory.v1.Inventory/Reset.
+	//
+	// Reset clears everything.
+	Reset(ctx context.Context, in *emptypb.Empty) (*emptypb.Empty, error)
+	// DispatchGetItem2 calls the RPC /infgen.test.inventory.v1.Inventory/DispatchGetItem.
+	//
+	// DispatchGetItem collides with the stub's asynchronous form of GetItem.
+	DispatchGetItem2(ctx context.Context, in *GetItemRequest) (*Item, error)
+	// Legacy calls the RPC /infgen.test.inventory.v1.Inventory/Legacy.
+	//
+	// Legacy is deprecated.
+	//
+	// Deprecated: the proto method is marked deprecated.
+	Legacy(ctx context.Context, in *GetItemRequest) (*Item, error)
+}
+
 // AuditServiceName is the name workers and workflows route Audit tasks by: the fully
 // qualified proto service name.
 const AuditServiceName = "infgen.test.inventory.v1.Audit"
@@ -19,42 +55,6 @@ const AuditServiceName = "infgen.test.inventory.v1.Audit"
 type Audit interface {
 	// Record calls the RPC /infgen.test.inventory.v1.Audit/Record.
 	Record(ctx context.Context, in *Ack) (*emptypb.Empty, error)
-}
-
-// Inventory2ServiceName is the name workers and workflows route Inventory2 tasks by: the fully
-// qualified proto service name.
-const Inventory2ServiceName = "infgen.test.inventory.v1.Inventory"
-
-// Inventory2 is the gRPC service infgen.test.inventory.v1.Inventory.
-//
-// Inventory manages stock.
-type Inventory2 interface {
-	// DispatchGetItem2 calls the RPC /infgen.test.inventory.v1.Inventory/DispatchGetItem.
-	//
-	// DispatchGetItem collides with the stub's asynchronous form of GetItem.
-	DispatchGetItem2(ctx context.Context, in *GetItemRequest) (*Item, error)
-	// GetItem calls the RPC /infgen.test.inventory.v1.Inventory/GetItem.
-	//
-	// GetItem returns one item.
-	GetItem(ctx context.Context, in *GetItemRequest) (*Item, error)
-	// Legacy calls the RPC /infgen.test.inventory.v1.Inventory/Legacy.
-	//
-	// Legacy is deprecated.
-	//
-	// Deprecated: the proto method is marked deprecated.
-	Legacy(ctx context.Context, in *GetItemRequest) (*Item, error)
-	// ListItems calls the server-streaming RPC /infgen.test.inventory.v1.Inventory/ListItems and returns every streamed message.
-	//
-	// ListItems streams the items matching a prefix.
-	ListItems(ctx context.Context, in *ListItemsRequest) (*ListItemsStream2, error)
-	// PutItem calls the RPC /infgen.test.inventory.v1.Inventory/PutItem.
-	//
-	// PutItem stores an item; it honours the idempotency-key metadata.
-	PutItem(ctx context.Context, in *PutItemRequest) (*Ack, error)
-	// Reset calls the RPC /infgen.test.inventory.v1.Inventory/Reset.
-	//
-	// Reset clears everything.
-	Reset(ctx context.Context, in *emptypb.Empty) (*emptypb.Empty, error)
 }
 
 // MaxStreamMessages bounds how many messages the task of a server-streaming RPC

@@ -13,38 +13,6 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 
-// AuditStub calls Audit from a workflow: each call is a task executed by a worker
-// where AuditServiceName is registered (see RegisterAudit).
-type AuditStub struct {
-	opts []workflow.CallOption
-}
-
-// NewAuditStub returns a stub whose calls all use opts; a call's own options
-// come after them, so they win.
-func NewAuditStub(opts ...workflow.CallOption) AuditStub {
-	return AuditStub{opts: opts}
-}
-
-// Record runs /infgen.test.inventory.v1.Audit/Record as a task and waits for its result.
-// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
-// WithTags) apply to this call only, over the worker's and the spec's
-// settings, and are recorded with the task.
-func (s AuditStub) Record(ctx workflow.Context, in *Ack, opts ...workflow.CallOption) (*emptypb.Empty, error) {
-	return s.DispatchRecord(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchRecord starts /infgen.test.inventory.v1.Audit/Record as a task and returns at once; Await the result.
-// opts apply to this call as for Record.
-func (s AuditStub) DispatchRecord(ctx workflow.Context, in *Ack, opts ...workflow.CallOption) workflow.Deferred[*emptypb.Empty] {
-	return workflow.Dispatch[*emptypb.Empty](ctx, workflow.Call{
-		Service: AuditServiceName,
-		Method:  "Record",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
-}
-
 // Inventory2Stub calls Inventory2 from a workflow: each call is a task executed by a worker
 // where Inventory2ServiceName is registered (see RegisterInventory2).
 type Inventory2Stub struct {
@@ -55,26 +23,6 @@ type Inventory2Stub struct {
 // come after them, so they win.
 func NewInventory2Stub(opts ...workflow.CallOption) Inventory2Stub {
 	return Inventory2Stub{opts: opts}
-}
-
-// DispatchGetItem2 runs /infgen.test.inventory.v1.Inventory/DispatchGetItem as a task and waits for its result.
-// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
-// WithTags) apply to this call only, over the worker's and the spec's
-// settings, and are recorded with the task.
-func (s Inventory2Stub) DispatchGetItem2(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) (*Item, error) {
-	return s.DispatchDispatchGetItem2(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchDispatchGetItem2 starts /infgen.test.inventory.v1.Inventory/DispatchGetItem as a task and returns at once; Await the result.
-// opts apply to this call as for DispatchGetItem2.
-func (s Inventory2Stub) DispatchDispatchGetItem2(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) workflow.Deferred[*Item] {
-	return workflow.Dispatch[*Item](ctx, workflow.Call{
-		Service: Inventory2ServiceName,
-		Method:  "DispatchGetItem",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
 }
 
 // GetItem runs /infgen.test.inventory.v1.Inventory/GetItem as a task and waits for its result.
@@ -91,6 +39,86 @@ func (s Inventory2Stub) DispatchGetItem(ctx workflow.Context, in *GetItemRequest
 	return workflow.Dispatch[*Item](ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "GetItem",
+		Codec:   codec.Proto{},
+		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
+	}, slices.Concat(s.opts, opts)...)
+}
+
+// PutItem runs /infgen.test.inventory.v1.Inventory/PutItem as a task and waits for its result.
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s Inventory2Stub) PutItem(ctx workflow.Context, in *PutItemRequest, opts ...workflow.CallOption) (*Ack, error) {
+	return s.DispatchPutItem(ctx, in, opts...).Await(ctx)
+}
+
+// DispatchPutItem starts /infgen.test.inventory.v1.Inventory/PutItem as a task and returns at once; Await the result.
+// opts apply to this call as for PutItem.
+func (s Inventory2Stub) DispatchPutItem(ctx workflow.Context, in *PutItemRequest, opts ...workflow.CallOption) workflow.Deferred[*Ack] {
+	return workflow.Dispatch[*Ack](ctx, workflow.Call{
+		Service: Inventory2ServiceName,
+		Method:  "PutItem",
+		Codec:   codec.Proto{},
+		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
+	}, slices.Concat(s.opts, opts)...)
+}
+
+// ListItems runs /infgen.test.inventory.v1.Inventory/ListItems as a task and waits for its result.
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s Inventory2Stub) ListItems(ctx workflow.Context, in *ListItemsRequest, opts ...workflow.CallOption) (*ListItemsStream2, error) {
+	return s.DispatchListItems(ctx, in, opts...).Await(ctx)
+}
+
+// DispatchListItems starts /infgen.test.inventory.v1.Inventory/ListItems as a task and returns at once; Await the result.
+// opts apply to this call as for ListItems.
+func (s Inventory2Stub) DispatchListItems(ctx workflow.Context, in *ListItemsRequest, opts ...workflow.CallOption) workflow.Deferred[*ListItemsStream2] {
+	return workflow.Dispatch[*ListItemsStream2](ctx, workflow.Call{
+		Service: Inventory2ServiceName,
+		Method:  "ListItems",
+		Codec:   codec.Proto{},
+		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
+	}, slices.Concat(s.opts, opts)...)
+}
+
+// Reset runs /infgen.test.inventory.v1.Inventory/Reset as a task and waits for its result.
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s Inventory2Stub) Reset(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) (*emptypb.Empty, error) {
+	return s.DispatchReset(ctx, in, opts...).Await(ctx)
+}
+
+// DispatchReset starts /infgen.test.inventory.v1.Inventory/Reset as a task and returns at once; Await the result.
+// opts apply to this call as for Reset.
+func (s Inventory2Stub) DispatchReset(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) workflow.Deferred[*emptypb.Empty] {
+	return workflow.Dispatch[*emptypb.Empty](ctx, workflow.Call{
+		Service: Inventory2ServiceName,
+		Method:  "Reset",
+		Codec:   codec.Proto{},
+		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
+	}, slices.Concat(s.opts, opts)...)
+}
+
+// DispatchGetItem2 runs /infgen.test.inventory.v1.Inventory/DispatchGetItem as a task and waits for its result.
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s Inventory2Stub) DispatchGetItem2(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) (*Item, error) {
+	return s.DispatchDispatchGetItem2(ctx, in, opts...).Await(ctx)
+}
+
+// DispatchDispatchGetItem2 starts /infgen.test.inventory.v1.Inventory/DispatchGetItem as a task and returns at once; Await the result.
+// opts apply to this call as for DispatchGetItem2.
+func (s Inventory2Stub) DispatchDispatchGetItem2(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) workflow.Deferred[*Item] {
+	return workflow.Dispatch[*Item](ctx, workflow.Call{
+		Service: Inventory2ServiceName,
+		Method:  "DispatchGetItem",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
@@ -121,60 +149,32 @@ func (s Inventory2Stub) DispatchLegacy(ctx workflow.Context, in *GetItemRequest,
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// ListItems runs /infgen.test.inventory.v1.Inventory/ListItems as a task and waits for its result.
+// AuditStub calls Audit from a workflow: each call is a task executed by a worker
+// where AuditServiceName is registered (see RegisterAudit).
+type AuditStub struct {
+	opts []workflow.CallOption
+}
+
+// NewAuditStub returns a stub whose calls all use opts; a call's own options
+// come after them, so they win.
+func NewAuditStub(opts ...workflow.CallOption) AuditStub {
+	return AuditStub{opts: opts}
+}
+
+// Record runs /infgen.test.inventory.v1.Audit/Record as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s Inventory2Stub) ListItems(ctx workflow.Context, in *ListItemsRequest, opts ...workflow.CallOption) (*ListItemsStream2, error) {
-	return s.DispatchListItems(ctx, in, opts...).Await(ctx)
+func (s AuditStub) Record(ctx workflow.Context, in *Ack, opts ...workflow.CallOption) (*emptypb.Empty, error) {
+	return s.DispatchRecord(ctx, in, opts...).Await(ctx)
 }
 
-// DispatchListItems starts /infgen.test.inventory.v1.Inventory/ListItems as a task and returns at once; Await the result.
-// opts apply to this call as for ListItems.
-func (s Inventory2Stub) DispatchListItems(ctx workflow.Context, in *ListItemsRequest, opts ...workflow.CallOption) workflow.Deferred[*ListItemsStream2] {
-	return workflow.Dispatch[*ListItemsStream2](ctx, workflow.Call{
-		Service: Inventory2ServiceName,
-		Method:  "ListItems",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
-}
-
-// PutItem runs /infgen.test.inventory.v1.Inventory/PutItem as a task and waits for its result.
-// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
-// WithTags) apply to this call only, over the worker's and the spec's
-// settings, and are recorded with the task.
-func (s Inventory2Stub) PutItem(ctx workflow.Context, in *PutItemRequest, opts ...workflow.CallOption) (*Ack, error) {
-	return s.DispatchPutItem(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchPutItem starts /infgen.test.inventory.v1.Inventory/PutItem as a task and returns at once; Await the result.
-// opts apply to this call as for PutItem.
-func (s Inventory2Stub) DispatchPutItem(ctx workflow.Context, in *PutItemRequest, opts ...workflow.CallOption) workflow.Deferred[*Ack] {
-	return workflow.Dispatch[*Ack](ctx, workflow.Call{
-		Service: Inventory2ServiceName,
-		Method:  "PutItem",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
-}
-
-// Reset runs /infgen.test.inventory.v1.Inventory/Reset as a task and waits for its result.
-// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
-// WithTags) apply to this call only, over the worker's and the spec's
-// settings, and are recorded with the task.
-func (s Inventory2Stub) Reset(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) (*emptypb.Empty, error) {
-	return s.DispatchReset(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchReset starts /infgen.test.inventory.v1.Inventory/Reset as a task and returns at once; Await the result.
-// opts apply to this call as for Reset.
-func (s Inventory2Stub) DispatchReset(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) workflow.Deferred[*emptypb.Empty] {
+// DispatchRecord starts /infgen.test.inventory.v1.Audit/Record as a task and returns at once; Await the result.
+// opts apply to this call as for Record.
+func (s AuditStub) DispatchRecord(ctx workflow.Context, in *Ack, opts ...workflow.CallOption) workflow.Deferred[*emptypb.Empty] {
 	return workflow.Dispatch[*emptypb.Empty](ctx, workflow.Call{
-		Service: Inventory2ServiceName,
-		Method:  "Reset",
+		Service: AuditServiceName,
+		Method:  "Record",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},

@@ -24,7 +24,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 			NewClient: "NewGRPCClient",
 			Stub:      "LibraryStub",
 			NewStub:   "NewLibraryStub",
-			Methods:   []string{"DeleteBook", "ExportBooks", "GetBook", "UpdateBook", "WatchOperations"},
+			Methods:   []string{"GetBook", "UpdateBook", "DeleteBook", "ExportBooks", "WatchOperations"},
 		},
 	},
 }

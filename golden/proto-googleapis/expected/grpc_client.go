@@ -36,24 +36,6 @@ func NewGRPCClient(conn grpc.ClientConnInterface, opts ...grpc.CallOption) *GRPC
 
 var _ Library = (*GRPCClient)(nil)
 
-// DeleteBook calls the RPC /example.library.v1.Library/DeleteBook.
-func (c *GRPCClient) DeleteBook(ctx context.Context, in *GetBookRequest) (*emptypb.Empty, error) {
-	out := new(emptypb.Empty)
-	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/example.library.v1.Library/DeleteBook", in, out, c.opts...); err != nil {
-		return nil, grpcapi.Classify(err)
-	}
-	return out, nil
-}
-
-// ExportBooks calls the RPC /example.library.v1.Library/ExportBooks.
-func (c *GRPCClient) ExportBooks(ctx context.Context, in *ExportBooksRequest) (*longrunningpb.Operation, error) {
-	out := new(longrunningpb.Operation)
-	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/example.library.v1.Library/ExportBooks", in, out, c.opts...); err != nil {
-		return nil, grpcapi.Classify(err)
-	}
-	return out, nil
-}
-
 // GetBook calls the RPC /example.library.v1.Library/GetBook.
 func (c *GRPCClient) GetBook(ctx context.Context, in *GetBookRequest) (*Book, error) {
 	out := new(Book)
@@ -67,6 +49,24 @@ func (c *GRPCClient) GetBook(ctx context.Context, in *GetBookRequest) (*Book, er
 func (c *GRPCClient) UpdateBook(ctx context.Context, in *UpdateBookRequest) (*Book, error) {
 	out := new(Book)
 	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/example.library.v1.Library/UpdateBook", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
+	}
+	return out, nil
+}
+
+// DeleteBook calls the RPC /example.library.v1.Library/DeleteBook.
+func (c *GRPCClient) DeleteBook(ctx context.Context, in *GetBookRequest) (*emptypb.Empty, error) {
+	out := new(emptypb.Empty)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/example.library.v1.Library/DeleteBook", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
+	}
+	return out, nil
+}
+
+// ExportBooks calls the RPC /example.library.v1.Library/ExportBooks.
+func (c *GRPCClient) ExportBooks(ctx context.Context, in *ExportBooksRequest) (*longrunningpb.Operation, error) {
+	out := new(longrunningpb.Operation)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/example.library.v1.Library/ExportBooks", in, out, c.opts...); err != nil {
 		return nil, grpcapi.Classify(err)
 	}
 	return out, nil

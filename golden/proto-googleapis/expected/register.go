@@ -19,20 +19,20 @@ func Register(w *worker.Worker, impl Library, opts ...worker.ServiceOption) erro
 		Errors: []failure.ErrorType{grpcapi.StatusErrorType()},
 		Methods: []worker.Method{
 			{
-				Name:    "DeleteBook",
-				Handler: worker.Handle(codec.Proto{}, impl.DeleteBook),
-			},
-			{
-				Name:    "ExportBooks",
-				Handler: worker.Handle(codec.Proto{}, impl.ExportBooks),
-			},
-			{
 				Name:    "GetBook",
 				Handler: worker.Handle(codec.Proto{}, impl.GetBook),
 			},
 			{
 				Name:    "UpdateBook",
 				Handler: worker.Handle(codec.Proto{}, impl.UpdateBook),
+			},
+			{
+				Name:    "DeleteBook",
+				Handler: worker.Handle(codec.Proto{}, impl.DeleteBook),
+			},
+			{
+				Name:    "ExportBooks",
+				Handler: worker.Handle(codec.Proto{}, impl.ExportBooks),
 			},
 			{
 				Name:    "WatchOperations",

@@ -18,14 +18,6 @@ const ServiceName = "example.library.v1.Library"
 //
 // Library serves books.
 type Library interface {
-	// DeleteBook calls the RPC /example.library.v1.Library/DeleteBook.
-	//
-	// Deletes a book.
-	DeleteBook(ctx context.Context, in *GetBookRequest) (*emptypb.Empty, error)
-	// ExportBooks calls the RPC /example.library.v1.Library/ExportBooks.
-	//
-	// Exports books as a long-running operation.
-	ExportBooks(ctx context.Context, in *ExportBooksRequest) (*longrunningpb.Operation, error)
 	// GetBook calls the RPC /example.library.v1.Library/GetBook.
 	//
 	// Gets a book.
@@ -34,6 +26,14 @@ type Library interface {
 	//
 	// Updates a book.
 	UpdateBook(ctx context.Context, in *UpdateBookRequest) (*Book, error)
+	// DeleteBook calls the RPC /example.library.v1.Library/DeleteBook.
+	//
+	// Deletes a book.
+	DeleteBook(ctx context.Context, in *GetBookRequest) (*emptypb.Empty, error)
+	// ExportBooks calls the RPC /example.library.v1.Library/ExportBooks.
+	//
+	// Exports books as a long-running operation.
+	ExportBooks(ctx context.Context, in *ExportBooksRequest) (*longrunningpb.Operation, error)
 	// WatchOperations calls the server-streaming RPC /example.library.v1.Library/WatchOperations and returns every streamed message.
 	//
 	// Watches the operations of a book: a server stream of messages from

@@ -26,46 +26,6 @@ func NewLibraryStub(opts ...workflow.CallOption) LibraryStub {
 	return LibraryStub{opts: opts}
 }
 
-// DeleteBook runs /example.library.v1.Library/DeleteBook as a task and waits for its result.
-// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
-// WithTags) apply to this call only, over the worker's and the spec's
-// settings, and are recorded with the task.
-func (s LibraryStub) DeleteBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) (*emptypb.Empty, error) {
-	return s.DispatchDeleteBook(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchDeleteBook starts /example.library.v1.Library/DeleteBook as a task and returns at once; Await the result.
-// opts apply to this call as for DeleteBook.
-func (s LibraryStub) DispatchDeleteBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) workflow.Deferred[*emptypb.Empty] {
-	return workflow.Dispatch[*emptypb.Empty](ctx, workflow.Call{
-		Service: ServiceName,
-		Method:  "DeleteBook",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
-}
-
-// ExportBooks runs /example.library.v1.Library/ExportBooks as a task and waits for its result.
-// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
-// WithTags) apply to this call only, over the worker's and the spec's
-// settings, and are recorded with the task.
-func (s LibraryStub) ExportBooks(ctx workflow.Context, in *ExportBooksRequest, opts ...workflow.CallOption) (*longrunningpb.Operation, error) {
-	return s.DispatchExportBooks(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchExportBooks starts /example.library.v1.Library/ExportBooks as a task and returns at once; Await the result.
-// opts apply to this call as for ExportBooks.
-func (s LibraryStub) DispatchExportBooks(ctx workflow.Context, in *ExportBooksRequest, opts ...workflow.CallOption) workflow.Deferred[*longrunningpb.Operation] {
-	return workflow.Dispatch[*longrunningpb.Operation](ctx, workflow.Call{
-		Service: ServiceName,
-		Method:  "ExportBooks",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
-}
-
 // GetBook runs /example.library.v1.Library/GetBook as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
@@ -100,6 +60,46 @@ func (s LibraryStub) DispatchUpdateBook(ctx workflow.Context, in *UpdateBookRequ
 	return workflow.Dispatch[*Book](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "UpdateBook",
+		Codec:   codec.Proto{},
+		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
+	}, slices.Concat(s.opts, opts)...)
+}
+
+// DeleteBook runs /example.library.v1.Library/DeleteBook as a task and waits for its result.
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s LibraryStub) DeleteBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) (*emptypb.Empty, error) {
+	return s.DispatchDeleteBook(ctx, in, opts...).Await(ctx)
+}
+
+// DispatchDeleteBook starts /example.library.v1.Library/DeleteBook as a task and returns at once; Await the result.
+// opts apply to this call as for DeleteBook.
+func (s LibraryStub) DispatchDeleteBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) workflow.Deferred[*emptypb.Empty] {
+	return workflow.Dispatch[*emptypb.Empty](ctx, workflow.Call{
+		Service: ServiceName,
+		Method:  "DeleteBook",
+		Codec:   codec.Proto{},
+		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
+	}, slices.Concat(s.opts, opts)...)
+}
+
+// ExportBooks runs /example.library.v1.Library/ExportBooks as a task and waits for its result.
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s LibraryStub) ExportBooks(ctx workflow.Context, in *ExportBooksRequest, opts ...workflow.CallOption) (*longrunningpb.Operation, error) {
+	return s.DispatchExportBooks(ctx, in, opts...).Await(ctx)
+}
+
+// DispatchExportBooks starts /example.library.v1.Library/ExportBooks as a task and returns at once; Await the result.
+// opts apply to this call as for ExportBooks.
+func (s LibraryStub) DispatchExportBooks(ctx workflow.Context, in *ExportBooksRequest, opts ...workflow.CallOption) workflow.Deferred[*longrunningpb.Operation] {
+	return workflow.Dispatch[*longrunningpb.Operation](ctx, workflow.Call{
+		Service: ServiceName,
+		Method:  "ExportBooks",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},

@@ -24,7 +24,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 			NewClient: "NewMyServiceGRPCClient",
 			Stub:      "MyServiceStub",
 			NewStub:   "NewMyServiceStub",
-			Methods:   []string{"get_thing", "GetThing", "New", "Register", "ServiceName", "String"},
+			Methods:   []string{"get_thing", "GetThing", "Register", "ServiceName", "New", "String"},
 		},
 		{
 			Name:      OtherServiceName,

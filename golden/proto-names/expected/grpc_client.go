@@ -65,15 +65,6 @@ func (c *MyServiceGRPCClient) GetThing2(ctx context.Context, in *Outer_Inner) (*
 	return out, nil
 }
 
-// New calls the RPC /my_service/New.
-func (c *MyServiceGRPCClient) New(ctx context.Context, in *Outer) (*Outer, error) {
-	out := new(Outer)
-	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/my_service/New", in, out, c.opts...); err != nil {
-		return nil, grpcapi.Classify(err)
-	}
-	return out, nil
-}
-
 // Register calls the RPC /my_service/Register.
 func (c *MyServiceGRPCClient) Register(ctx context.Context, in *emptypb.Empty) (*emptypb.Empty, error) {
 	out := new(emptypb.Empty)
@@ -100,6 +91,15 @@ func (c *MyServiceGRPCClient) ServiceName(ctx context.Context, in *emptypb.Empty
 	out := new(ServiceNameStream)
 	if err := grpcapi.Collect(stream, in, &out.Messages, MaxStreamMessages, MaxStreamBytes); err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// New calls the RPC /my_service/New.
+func (c *MyServiceGRPCClient) New(ctx context.Context, in *Outer) (*Outer, error) {
+	out := new(Outer)
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/my_service/New", in, out, c.opts...); err != nil {
+		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
 }

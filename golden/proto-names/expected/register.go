@@ -27,16 +27,16 @@ func RegisterMyService(w *worker.Worker, impl MyService, opts ...worker.ServiceO
 				Handler: worker.Handle(codec.Proto{}, impl.GetThing2),
 			},
 			{
-				Name:    "New",
-				Handler: worker.Handle(codec.Proto{}, impl.New),
-			},
-			{
 				Name:    "Register",
 				Handler: worker.Handle(codec.Proto{}, impl.Register),
 			},
 			{
 				Name:    "ServiceName",
 				Handler: worker.Handle(codec.Proto{}, impl.ServiceName),
+			},
+			{
+				Name:    "New",
+				Handler: worker.Handle(codec.Proto{}, impl.New),
 			},
 			{
 				Name:    "String",

@@ -19,12 +19,12 @@ type MyService interface {
 	GetThing(ctx context.Context, in *FooBar) (*Outer_Inner, error)
 	// GetThing2 calls the server-streaming RPC /my_service/GetThing and returns every streamed message.
 	GetThing2(ctx context.Context, in *Outer_Inner) (*GetThing2Stream, error)
-	// New calls the RPC /my_service/New.
-	New(ctx context.Context, in *Outer) (*Outer, error)
 	// Register calls the RPC /my_service/Register.
 	Register(ctx context.Context, in *emptypb.Empty) (*emptypb.Empty, error)
 	// ServiceName calls the server-streaming RPC /my_service/ServiceName and returns every streamed message.
 	ServiceName(ctx context.Context, in *emptypb.Empty) (*ServiceNameStream, error)
+	// New calls the RPC /my_service/New.
+	New(ctx context.Context, in *Outer) (*Outer, error)
 	// String calls the RPC /my_service/String.
 	String(ctx context.Context, in *Outer) (*Outer, error)
 }

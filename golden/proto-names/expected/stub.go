@@ -65,26 +65,6 @@ func (s MyServiceStub) DispatchGetThing2(ctx workflow.Context, in *Outer_Inner, 
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// New runs /my_service/New as a task and waits for its result.
-// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
-// WithTags) apply to this call only, over the worker's and the spec's
-// settings, and are recorded with the task.
-func (s MyServiceStub) New(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) (*Outer, error) {
-	return s.DispatchNew(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchNew starts /my_service/New as a task and returns at once; Await the result.
-// opts apply to this call as for New.
-func (s MyServiceStub) DispatchNew(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) workflow.Deferred[*Outer] {
-	return workflow.Dispatch[*Outer](ctx, workflow.Call{
-		Service: MyServiceServiceName,
-		Method:  "New",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
-}
-
 // Register runs /my_service/Register as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
@@ -119,6 +99,26 @@ func (s MyServiceStub) DispatchServiceName(ctx workflow.Context, in *emptypb.Emp
 	return workflow.Dispatch[*ServiceNameStream](ctx, workflow.Call{
 		Service: MyServiceServiceName,
 		Method:  "ServiceName",
+		Codec:   codec.Proto{},
+		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
+	}, slices.Concat(s.opts, opts)...)
+}
+
+// New runs /my_service/New as a task and waits for its result.
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s MyServiceStub) New(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) (*Outer, error) {
+	return s.DispatchNew(ctx, in, opts...).Await(ctx)
+}
+
+// DispatchNew starts /my_service/New as a task and returns at once; Await the result.
+// opts apply to this call as for New.
+func (s MyServiceStub) DispatchNew(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) workflow.Deferred[*Outer] {
+	return workflow.Dispatch[*Outer](ctx, workflow.Call{
+		Service: MyServiceServiceName,
+		Method:  "New",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},

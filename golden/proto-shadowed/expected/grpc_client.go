@@ -34,19 +34,19 @@ func NewAccountsGRPCClient(conn grpc.ClientConnInterface, opts ...grpc.CallOptio
 
 var _ Accounts = (*AccountsGRPCClient)(nil)
 
-// Get calls the RPC /accounts.v1.Accounts/Get.
-func (c *AccountsGRPCClient) Get(ctx context.Context, in *Get) (*Account, error) {
+// Register calls the RPC /accounts.v1.Accounts/Register.
+func (c *AccountsGRPCClient) Register(ctx context.Context, in *Register) (*Account, error) {
 	out := new(Account)
-	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/accounts.v1.Accounts/Get", in, out, c.opts...); err != nil {
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/accounts.v1.Accounts/Register", in, out, c.opts...); err != nil {
 		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
 }
 
-// Register calls the RPC /accounts.v1.Accounts/Register.
-func (c *AccountsGRPCClient) Register(ctx context.Context, in *Register) (*Account, error) {
+// Get calls the RPC /accounts.v1.Accounts/Get.
+func (c *AccountsGRPCClient) Get(ctx context.Context, in *Get) (*Account, error) {
 	out := new(Account)
-	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/accounts.v1.Accounts/Register", in, out, c.opts...); err != nil {
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/accounts.v1.Accounts/Get", in, out, c.opts...); err != nil {
 		return nil, grpcapi.Classify(err)
 	}
 	return out, nil

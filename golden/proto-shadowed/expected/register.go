@@ -19,12 +19,12 @@ func RegisterAccounts(w *worker.Worker, impl Accounts, opts ...worker.ServiceOpt
 		Errors: []failure.ErrorType{grpcapi.StatusErrorType()},
 		Methods: []worker.Method{
 			{
-				Name:    "Get",
-				Handler: worker.Handle(codec.Proto{}, impl.Get),
-			},
-			{
 				Name:    "Register",
 				Handler: worker.Handle(codec.Proto{}, impl.Register),
+			},
+			{
+				Name:    "Get",
+				Handler: worker.Handle(codec.Proto{}, impl.Get),
 			},
 		},
 	}, opts...)

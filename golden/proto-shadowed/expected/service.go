@@ -11,8 +11,8 @@ const AccountsServiceName = "accounts.v1.Accounts"
 
 // Accounts is the gRPC service accounts.v1.Accounts.
 type Accounts interface {
-	// Get calls the RPC /accounts.v1.Accounts/Get.
-	Get(ctx context.Context, in *Get) (*Account, error)
 	// Register calls the RPC /accounts.v1.Accounts/Register.
 	Register(ctx context.Context, in *Register) (*Account, error)
+	// Get calls the RPC /accounts.v1.Accounts/Get.
+	Get(ctx context.Context, in *Get) (*Account, error)
 }

@@ -24,26 +24,6 @@ func NewAccountsStub(opts ...workflow.CallOption) AccountsStub {
 	return AccountsStub{opts: opts}
 }
 
-// Get runs /accounts.v1.Accounts/Get as a task and waits for its result.
-// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
-// WithTags) apply to this call only, over the worker's and the spec's
-// settings, and are recorded with the task.
-func (s AccountsStub) Get(ctx workflow.Context, in *Get, opts ...workflow.CallOption) (*Account, error) {
-	return s.DispatchGet(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchGet starts /accounts.v1.Accounts/Get as a task and returns at once; Await the result.
-// opts apply to this call as for Get.
-func (s AccountsStub) DispatchGet(ctx workflow.Context, in *Get, opts ...workflow.CallOption) workflow.Deferred[*Account] {
-	return workflow.Dispatch[*Account](ctx, workflow.Call{
-		Service: AccountsServiceName,
-		Method:  "Get",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
-}
-
 // Register runs /accounts.v1.Accounts/Register as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
@@ -58,6 +38,26 @@ func (s AccountsStub) DispatchRegister(ctx workflow.Context, in *Register, opts 
 	return workflow.Dispatch[*Account](ctx, workflow.Call{
 		Service: AccountsServiceName,
 		Method:  "Register",
+		Codec:   codec.Proto{},
+		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
+	}, slices.Concat(s.opts, opts)...)
+}
+
+// Get runs /accounts.v1.Accounts/Get as a task and waits for its result.
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s AccountsStub) Get(ctx workflow.Context, in *Get, opts ...workflow.CallOption) (*Account, error) {
+	return s.DispatchGet(ctx, in, opts...).Await(ctx)
+}
+
+// DispatchGet starts /accounts.v1.Accounts/Get as a task and returns at once; Await the result.
+// opts apply to this call as for Get.
+func (s AccountsStub) DispatchGet(ctx workflow.Context, in *Get, opts ...workflow.CallOption) workflow.Deferred[*Account] {
+	return workflow.Dispatch[*Account](ctx, workflow.Call{
+		Service: AccountsServiceName,
+		Method:  "Get",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},

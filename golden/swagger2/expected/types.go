@@ -11,19 +11,10 @@ import (
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
-// Error is an object of the API.
-type Error struct {
-	Code    *int64  `json:"code,omitempty"`
-	Message *string `json:"message,omitempty"`
-}
-
-// Item is an object of the API.
-type Item struct {
-	Name    string       `json:"name"`
-	Price   *float64     `json:"price,omitempty"`
-	Kind    *NewItemKind `json:"kind,omitempty"`
-	ID      string       `json:"id"`
-	Created *time.Time   `json:"created,omitempty"`
+// UploadPhotoRequest is an object of the API.
+type UploadPhotoRequest struct {
+	Caption *string `json:"caption,omitempty"`
+	File    []byte  `json:"file"`
 }
 
 // NewItem is an object of the API.
@@ -42,8 +33,17 @@ const (
 	NewItemKindPart NewItemKind = "part"
 )
 
-// UploadPhotoRequest is an object of the API.
-type UploadPhotoRequest struct {
-	Caption *string `json:"caption,omitempty"`
-	File    []byte  `json:"file"`
+// Item is an object of the API.
+type Item struct {
+	Name    string       `json:"name"`
+	Price   *float64     `json:"price,omitempty"`
+	Kind    *NewItemKind `json:"kind,omitempty"`
+	ID      string       `json:"id"`
+	Created *time.Time   `json:"created,omitempty"`
+}
+
+// Error is an object of the API.
+type Error struct {
+	Code    *int64  `json:"code,omitempty"`
+	Message *string `json:"message,omitempty"`
 }

@@ -13,6 +13,274 @@ import (
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
+// Shape holds exactly one of its variants (oneOf).
+type Shape struct {
+	Circle *Circle
+	Square *Square
+}
+
+// MarshalJSON encodes the variant that is set, or null.
+func (u Shape) MarshalJSON() ([]byte, error) {
+	if u.Circle != nil {
+		return json.Marshal(u.Circle)
+	}
+	if u.Square != nil {
+		return json.Marshal(u.Square)
+	}
+	return []byte("null"), nil
+}
+
+// UnmarshalJSON decodes data into the matching variant.
+func (u *Shape) UnmarshalJSON(data []byte) error {
+	*u = Shape{}
+	if string(data) == "null" {
+		return nil
+	}
+	var probe map[string]json.RawMessage
+	if json.Unmarshal(data, &probe) == nil {
+		var kind string
+		_ = json.Unmarshal(probe["kind"], &kind)
+		switch kind {
+		case "circle":
+			v := new(Circle)
+			if err := json.Unmarshal(data, v); err != nil {
+				return err
+			}
+			u.Circle = v
+			return nil
+		case "sq":
+			v := new(Square)
+			if err := json.Unmarshal(data, v); err != nil {
+				return err
+			}
+			u.Square = v
+			return nil
+		}
+	}
+	if v := new(Circle); httpapi.DecodeStrict(data, v) == nil {
+		u.Circle = v
+		return nil
+	}
+	if v := new(Square); httpapi.DecodeStrict(data, v) == nil {
+		u.Square = v
+		return nil
+	}
+	if v := new(Circle); json.Unmarshal(data, v) == nil {
+		u.Circle = v
+		return nil
+	}
+	if v := new(Square); json.Unmarshal(data, v) == nil {
+		u.Square = v
+		return nil
+	}
+	return fmt.Errorf("decode Shape: the value matches none of its variants")
+}
+
+// Circle is an object of the API.
+type Circle struct {
+	Kind   CircleKind `json:"kind"`
+	Radius float64    `json:"radius"`
+}
+
+// CircleKind is an enumeration of the API.
+type CircleKind string
+
+// Values of CircleKind.
+const (
+	CircleKindCircle CircleKind = "circle"
+)
+
+// Square is an object of the API.
+type Square struct {
+	Kind string   `json:"kind"`
+	Side *float64 `json:"side"`
+}
+
+// AnyValue holds one of its variants (anyOf).
+type AnyValue struct {
+	String      *string
+	Int64       *int64
+	StringArray []string
+}
+
+// MarshalJSON encodes the variant that is set, or null.
+func (u AnyValue) MarshalJSON() ([]byte, error) {
+	if u.String != nil {
+		return json.Marshal(u.String)
+	}
+	if u.Int64 != nil {
+		return json.Marshal(u.Int64)
+	}
+	if u.StringArray != nil {
+		return json.Marshal(u.StringArray)
+	}
+	return []byte("null"), nil
+}
+
+// UnmarshalJSON decodes data into the matching variant.
+func (u *AnyValue) UnmarshalJSON(data []byte) error {
+	*u = AnyValue{}
+	if string(data) == "null" {
+		return nil
+	}
+	if v := new(string); httpapi.DecodeStrict(data, v) == nil {
+		u.String = v
+		return nil
+	}
+	if v := new(int64); httpapi.DecodeStrict(data, v) == nil {
+		u.Int64 = v
+		return nil
+	}
+	if v := new([]string); httpapi.DecodeStrict(data, v) == nil {
+		u.StringArray = *v
+		return nil
+	}
+	if v := new(string); json.Unmarshal(data, v) == nil {
+		u.String = v
+		return nil
+	}
+	if v := new(int64); json.Unmarshal(data, v) == nil {
+		u.Int64 = v
+		return nil
+	}
+	if v := new([]string); json.Unmarshal(data, v) == nil {
+		u.StringArray = *v
+		return nil
+	}
+	return fmt.Errorf("decode AnyValue: the value matches none of its variants")
+}
+
+// ServiceName2 is a type of the API.
+//
+// collides with the generated constant
+type ServiceName2 = string
+
+// GetShapeInput2 is an object of the API.
+//
+// collides with a generated input type
+type GetShapeInput2 struct {
+	X *int64 `json:"x,omitempty"`
+}
+
+// Weird is an object of the API.
+type Weird struct {
+	Type        *string `json:"type,omitempty"`
+	Func        *bool   `json:"func,omitempty"`
+	ID          *string `json:"@id,omitempty"`
+	XRateLimit  *int64  `json:"x-rate-limit,omitempty"`
+	XRateLimit2 *int64  `json:"X-Rate-Limit,omitempty"`
+	// Property  cannot be named in a json tag: it is not encoded.
+	Empty   *string                    `json:"-"`
+	X123    *string                    `json:"123,omitempty"`
+	Mixed   json.RawMessage            `json:"mixed,omitempty"`
+	Nothing json.RawMessage            `json:"nothing,omitempty"`
+	Free    map[string]json.RawMessage `json:"free,omitempty"`
+	Nested  *WeirdNested               `json:"nested,omitempty"`
+	Self    *Weird                     `json:"self,omitempty"`
+	List    []Weird                    `json:"list,omitempty"`
+	When    *time.Time                 `json:"when,omitempty"`
+	Size    *uint64                    `json:"size,omitempty"`
+	Ratio   *WeirdRatio                `json:"ratio,omitempty"`
+	Flag    *WeirdFlag                 `json:"flag,omitempty"`
+}
+
+// WeirdNested is an object of the API.
+type WeirdNested struct {
+	Deep *WeirdNestedDeep `json:"deep,omitempty"`
+}
+
+// WeirdNestedDeep is an object of the API.
+type WeirdNestedDeep struct {
+	Value *WeirdNestedDeepValue `json:"value,omitempty"`
+}
+
+// WeirdNestedDeepValue is an enumeration of the API.
+type WeirdNestedDeepValue string
+
+// Values of WeirdNestedDeepValue.
+const (
+	WeirdNestedDeepValueA     WeirdNestedDeepValue = "a"
+	WeirdNestedDeepValueB     WeirdNestedDeepValue = "b"
+	WeirdNestedDeepValuePlus  WeirdNestedDeepValue = "+"
+	WeirdNestedDeepValueMinus WeirdNestedDeepValue = "-"
+)
+
+// WeirdRatio is an enumeration of the API.
+type WeirdRatio float64
+
+// Values of WeirdRatio.
+const (
+	WeirdRatio05 WeirdRatio = 0.5
+	WeirdRatio15 WeirdRatio = 1.5
+)
+
+// WeirdFlag is an enumeration of the API.
+type WeirdFlag bool
+
+// Values of WeirdFlag.
+const (
+	WeirdFlagTrue WeirdFlag = true
+)
+
+// Pet is an object of the API.
+type Pet struct {
+	Name string  `json:"name"`
+	Tag  *string `json:"tag,omitempty"`
+}
+
+// Labels is an object of the API.
+type Labels struct {
+	Kind string `json:"kind"`
+	// collides with a generated method
+	MarshalJSON2 *string `json:"MarshalJSON,omitempty"`
+	// AdditionalProperties holds the properties not listed above.
+	AdditionalProperties map[string]int64 `json:"-"`
+}
+
+// MarshalJSON encodes the fixed properties and AdditionalProperties.
+func (v Labels) MarshalJSON() ([]byte, error) {
+	type plain Labels
+	data, err := json.Marshal(plain(v))
+	if err != nil || len(v.AdditionalProperties) == 0 {
+		return data, err
+	}
+	extra, err := json.Marshal(v.AdditionalProperties)
+	if err != nil {
+		return nil, err
+	}
+	if string(data) == "{}" {
+		return extra, nil
+	}
+	return append(append(data[:len(data)-1], ','), extra[1:]...), nil
+}
+
+// UnmarshalJSON decodes the fixed properties and collects the others in AdditionalProperties.
+func (v *Labels) UnmarshalJSON(data []byte) error {
+	type plain Labels
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(data, &all); err != nil {
+		return err
+	}
+	for _, k := range []string{"kind", "MarshalJSON"} {
+		delete(all, k)
+	}
+	v.AdditionalProperties = nil
+	for k, raw := range all {
+		var x int64
+		if err := json.Unmarshal(raw, &x); err != nil {
+			return fmt.Errorf("decode Labels property %q: %w", k, err)
+		}
+		if v.AdditionalProperties == nil {
+			v.AdditionalProperties = map[string]int64{}
+		}
+		v.AdditionalProperties[k] = x
+	}
+	return nil
+}
+
 // Animal holds one of the schemas extending it (allOf), selected by its
 // animalType property; Base holds values of other kinds.
 type Animal struct {
@@ -78,58 +346,11 @@ type AnimalBase struct {
 	Name       string `json:"name"`
 }
 
-// AnyValue holds one of its variants (anyOf).
-type AnyValue struct {
-	String      *string
-	Int64       *int64
-	StringArray []string
-}
-
-// MarshalJSON encodes the variant that is set, or null.
-func (u AnyValue) MarshalJSON() ([]byte, error) {
-	if u.String != nil {
-		return json.Marshal(u.String)
-	}
-	if u.Int64 != nil {
-		return json.Marshal(u.Int64)
-	}
-	if u.StringArray != nil {
-		return json.Marshal(u.StringArray)
-	}
-	return []byte("null"), nil
-}
-
-// UnmarshalJSON decodes data into the matching variant.
-func (u *AnyValue) UnmarshalJSON(data []byte) error {
-	*u = AnyValue{}
-	if string(data) == "null" {
-		return nil
-	}
-	if v := new(string); httpapi.DecodeStrict(data, v) == nil {
-		u.String = v
-		return nil
-	}
-	if v := new(int64); httpapi.DecodeStrict(data, v) == nil {
-		u.Int64 = v
-		return nil
-	}
-	if v := new([]string); httpapi.DecodeStrict(data, v) == nil {
-		u.StringArray = *v
-		return nil
-	}
-	if v := new(string); json.Unmarshal(data, v) == nil {
-		u.String = v
-		return nil
-	}
-	if v := new(int64); json.Unmarshal(data, v) == nil {
-		u.Int64 = v
-		return nil
-	}
-	if v := new([]string); json.Unmarshal(data, v) == nil {
-		u.StringArray = *v
-		return nil
-	}
-	return fmt.Errorf("decode AnyValue: the value matches none of its variants")
+// Dog is an object of the API.
+type Dog struct {
+	AnimalType string `json:"animalType"`
+	Name       string `json:"name"`
+	Bark       *bool  `json:"bark,omitempty"`
 }
 
 // Cat is an object of the API.
@@ -139,165 +360,9 @@ type Cat struct {
 	Lives      *int64 `json:"lives,omitempty"`
 }
 
-// Circle is an object of the API.
-type Circle struct {
-	Kind   CircleKind `json:"kind"`
-	Radius float64    `json:"radius"`
-}
-
-// CircleKind is an enumeration of the API.
-type CircleKind string
-
-// Values of CircleKind.
-const (
-	CircleKindCircle CircleKind = "circle"
-)
-
-// Dog is an object of the API.
-type Dog struct {
-	AnimalType string `json:"animalType"`
-	Name       string `json:"name"`
-	Bark       *bool  `json:"bark,omitempty"`
-}
-
-// GetShapeInput2 is an object of the API.
-//
-// collides with a generated input type
-type GetShapeInput2 struct {
-	X *int64 `json:"x,omitempty"`
-}
-
-// Labels is an object of the API.
-type Labels struct {
-	Kind string `json:"kind"`
-	// collides with a generated method
-	MarshalJSON2 *string `json:"MarshalJSON,omitempty"`
-	// AdditionalProperties holds the properties not listed above.
-	AdditionalProperties map[string]int64 `json:"-"`
-}
-
-// MarshalJSON encodes the fixed properties and AdditionalProperties.
-func (v Labels) MarshalJSON() ([]byte, error) {
-	type plain Labels
-	data, err := json.Marshal(plain(v))
-	if err != nil || len(v.AdditionalProperties) == 0 {
-		return data, err
-	}
-	extra, err := json.Marshal(v.AdditionalProperties)
-	if err != nil {
-		return nil, err
-	}
-	if string(data) == "{}" {
-		return extra, nil
-	}
-	return append(append(data[:len(data)-1], ','), extra[1:]...), nil
-}
-
-// UnmarshalJSON decodes the fixed properties and collects the others in AdditionalProperties.
-func (v *Labels) UnmarshalJSON(data []byte) error {
-	type plain Labels
-	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
-		return err
-	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(data, &all); err != nil {
-		return err
-	}
-	for _, k := range []string{"kind", "MarshalJSON"} {
-		delete(all, k)
-	}
-	v.AdditionalProperties = nil
-	for k, raw := range all {
-		var x int64
-		if err := json.Unmarshal(raw, &x); err != nil {
-			return fmt.Errorf("decode Labels property %q: %w", k, err)
-		}
-		if v.AdditionalProperties == nil {
-			v.AdditionalProperties = map[string]int64{}
-		}
-		v.AdditionalProperties[k] = x
-	}
-	return nil
-}
-
-// Pet is an object of the API.
-type Pet struct {
-	Name string  `json:"name"`
-	Tag  *string `json:"tag,omitempty"`
-}
-
-// ServiceName2 is a type of the API.
-//
-// collides with the generated constant
-type ServiceName2 = string
-
-// Shape holds exactly one of its variants (oneOf).
-type Shape struct {
-	Circle *Circle
-	Square *Square
-}
-
-// MarshalJSON encodes the variant that is set, or null.
-func (u Shape) MarshalJSON() ([]byte, error) {
-	if u.Circle != nil {
-		return json.Marshal(u.Circle)
-	}
-	if u.Square != nil {
-		return json.Marshal(u.Square)
-	}
-	return []byte("null"), nil
-}
-
-// UnmarshalJSON decodes data into the matching variant.
-func (u *Shape) UnmarshalJSON(data []byte) error {
-	*u = Shape{}
-	if string(data) == "null" {
-		return nil
-	}
-	var probe map[string]json.RawMessage
-	if json.Unmarshal(data, &probe) == nil {
-		var kind string
-		_ = json.Unmarshal(probe["kind"], &kind)
-		switch kind {
-		case "circle":
-			v := new(Circle)
-			if err := json.Unmarshal(data, v); err != nil {
-				return err
-			}
-			u.Circle = v
-			return nil
-		case "sq":
-			v := new(Square)
-			if err := json.Unmarshal(data, v); err != nil {
-				return err
-			}
-			u.Square = v
-			return nil
-		}
-	}
-	if v := new(Circle); httpapi.DecodeStrict(data, v) == nil {
-		u.Circle = v
-		return nil
-	}
-	if v := new(Square); httpapi.DecodeStrict(data, v) == nil {
-		u.Square = v
-		return nil
-	}
-	if v := new(Circle); json.Unmarshal(data, v) == nil {
-		u.Circle = v
-		return nil
-	}
-	if v := new(Square); json.Unmarshal(data, v) == nil {
-		u.Square = v
-		return nil
-	}
-	return fmt.Errorf("decode Shape: the value matches none of its variants")
-}
-
-// Square is an object of the API.
-type Square struct {
-	Kind string   `json:"kind"`
-	Side *float64 `json:"side"`
+// Zoo is an object of the API.
+type Zoo struct {
+	Animals []Animal `json:"animals,omitempty"`
 }
 
 // Tree is an object of the API.
@@ -305,69 +370,4 @@ type Tree struct {
 	Value    string `json:"value"`
 	Children []Tree `json:"children,omitempty"`
 	Parent   *Tree  `json:"parent,omitempty"`
-}
-
-// Weird is an object of the API.
-type Weird struct {
-	Type        *string `json:"type,omitempty"`
-	Func        *bool   `json:"func,omitempty"`
-	ID          *string `json:"@id,omitempty"`
-	XRateLimit  *int64  `json:"x-rate-limit,omitempty"`
-	XRateLimit2 *int64  `json:"X-Rate-Limit,omitempty"`
-	// Property  cannot be named in a json tag: it is not encoded.
-	Empty   *string                    `json:"-"`
-	X123    *string                    `json:"123,omitempty"`
-	Mixed   json.RawMessage            `json:"mixed,omitempty"`
-	Nothing json.RawMessage            `json:"nothing,omitempty"`
-	Free    map[string]json.RawMessage `json:"free,omitempty"`
-	Nested  *WeirdNested               `json:"nested,omitempty"`
-	Self    *Weird                     `json:"self,omitempty"`
-	List    []Weird                    `json:"list,omitempty"`
-	When    *time.Time                 `json:"when,omitempty"`
-	Size    *uint64                    `json:"size,omitempty"`
-	Ratio   *WeirdRatio                `json:"ratio,omitempty"`
-	Flag    *WeirdFlag                 `json:"flag,omitempty"`
-}
-
-// WeirdFlag is an enumeration of the API.
-type WeirdFlag bool
-
-// Values of WeirdFlag.
-const (
-	WeirdFlagTrue WeirdFlag = true
-)
-
-// WeirdNested is an object of the API.
-type WeirdNested struct {
-	Deep *WeirdNestedDeep `json:"deep,omitempty"`
-}
-
-// WeirdNestedDeep is an object of the API.
-type WeirdNestedDeep struct {
-	Value *WeirdNestedDeepValue `json:"value,omitempty"`
-}
-
-// WeirdNestedDeepValue is an enumeration of the API.
-type WeirdNestedDeepValue string
-
-// Values of WeirdNestedDeepValue.
-const (
-	WeirdNestedDeepValueA     WeirdNestedDeepValue = "a"
-	WeirdNestedDeepValueB     WeirdNestedDeepValue = "b"
-	WeirdNestedDeepValuePlus  WeirdNestedDeepValue = "+"
-	WeirdNestedDeepValueMinus WeirdNestedDeepValue = "-"
-)
-
-// WeirdRatio is an enumeration of the API.
-type WeirdRatio float64
-
-// Values of WeirdRatio.
-const (
-	WeirdRatio05 WeirdRatio = 0.5
-	WeirdRatio15 WeirdRatio = 1.5
-)
-
-// Zoo is an object of the API.
-type Zoo struct {
-	Animals []Animal `json:"animals,omitempty"`
 }

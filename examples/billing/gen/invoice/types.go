@@ -11,19 +11,6 @@ import (
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
-// Invoice is an object of the API.
-type Invoice struct {
-	ID string `json:"id"`
-	// The sequential invoice number, e.g. INV-000042.
-	Number     string    `json:"number"`
-	CustomerID string    `json:"customerId"`
-	Month      string    `json:"month"`
-	PaymentID  string    `json:"paymentId"`
-	TotalCents int64     `json:"totalCents"`
-	Currency   string    `json:"currency"`
-	IssuedAt   time.Time `json:"issuedAt"`
-}
-
 // InvoiceLine is an object of the API.
 type InvoiceLine struct {
 	Description    string `json:"description"`
@@ -39,6 +26,19 @@ type InvoiceRequest struct {
 	PaymentID  string        `json:"paymentId"`
 	Currency   string        `json:"currency"`
 	Lines      []InvoiceLine `json:"lines"`
+}
+
+// Invoice is an object of the API.
+type Invoice struct {
+	ID string `json:"id"`
+	// The sequential invoice number, e.g. INV-000042.
+	Number     string    `json:"number"`
+	CustomerID string    `json:"customerId"`
+	Month      string    `json:"month"`
+	PaymentID  string    `json:"paymentId"`
+	TotalCents int64     `json:"totalCents"`
+	Currency   string    `json:"currency"`
+	IssuedAt   time.Time `json:"issuedAt"`
 }
 
 // Problem is an object of the API.

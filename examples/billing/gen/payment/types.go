@@ -11,6 +11,16 @@ import (
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
+// PaymentRequest is an object of the API.
+type PaymentRequest struct {
+	CustomerID string `json:"customerId"`
+	// The billed calendar month, as YYYY-MM.
+	Month       string  `json:"month"`
+	AmountCents int64   `json:"amountCents"`
+	Currency    string  `json:"currency"`
+	Description *string `json:"description,omitempty"`
+}
+
 // Payment is an object of the API.
 type Payment struct {
 	ID          string        `json:"id"`
@@ -20,16 +30,6 @@ type Payment struct {
 	Currency    string        `json:"currency"`
 	Status      PaymentStatus `json:"status"`
 	CreatedAt   time.Time     `json:"createdAt"`
-}
-
-// PaymentRequest is an object of the API.
-type PaymentRequest struct {
-	CustomerID string `json:"customerId"`
-	// The billed calendar month, as YYYY-MM.
-	Month       string  `json:"month"`
-	AmountCents int64   `json:"amountCents"`
-	Currency    string  `json:"currency"`
-	Description *string `json:"description,omitempty"`
 }
 
 // PaymentStatus is an enumeration of the API.
