@@ -11,6 +11,7 @@ func (g *generator) typesFile(f *jen.File) {
 	g.dateType(f)
 	for i := range g.spec.Types {
 		t := &g.spec.Types[i]
+		f.Line()
 		switch t.Kind {
 		case ir.TypeStruct:
 			g.structType(f, t)
@@ -24,18 +25,20 @@ func (g *generator) typesFile(f *jen.File) {
 	}
 }
 
-// typeDoc is the doc comment of a schema type.
-func typeDoc(t *ir.Type, lead string) jen.Code {
+// typeDoc is the doc comment of a schema type: the schema's title and
+// description as the spec words them, and its deprecation; nothing when
+// the spec says nothing (no filler such as "X is an object of the API").
+func typeDoc(t *ir.Type) jen.Code {
 	text := t.Doc
 	if t.Deprecated {
 		text += "\n\nDeprecated: the schema is deprecated by the API."
 	}
-	return docComment(t.Name, lead, text)
+	return comment(text)
 }
 
 // structType declares an object schema.
 func (g *generator) structType(f *jen.File, t *ir.Type) {
-	f.Add(typeDoc(t, "is an object of the API."))
+	f.Add(typeDoc(t))
 	f.Type().Id(t.Name).StructFunc(func(sg *jen.Group) {
 		for _, fl := range t.Fields {
 			doc := fl.Doc
@@ -61,12 +64,12 @@ func (g *generator) structType(f *jen.File, t *ir.Type) {
 
 // enumType declares an enum as a defined type with constants.
 func (g *generator) enumType(f *jen.File, t *ir.Type) {
-	f.Add(typeDoc(t, "is an enumeration of the API."))
+	f.Add(typeDoc(t))
 	f.Type().Id(t.Name).Add(g.goType(ir.TypeRef{Kind: t.Enum.Base}))
 	if len(t.Enum.Values) == 0 {
 		return
 	}
-	f.Add(comment("Values of " + t.Name + "."))
+	f.Line()
 	f.Const().DefsFunc(func(dg *jen.Group) {
 		for _, v := range t.Enum.Values {
 			dg.Id(v.Name).Id(t.Name).Op("=").Op(v.Literal)
@@ -77,7 +80,7 @@ func (g *generator) enumType(f *jen.File, t *ir.Type) {
 // aliasType declares a schema that is another type: arrays and maps as
 // defined types (which may be recursive), everything else as an alias.
 func (g *generator) aliasType(f *jen.File, t *ir.Type) {
-	f.Add(typeDoc(t, "is a type of the API."))
+	f.Add(typeDoc(t))
 	target := ir.TypeRef{Kind: ir.KindAny}
 	if t.Alias != nil {
 		target = *t.Alias

@@ -19,7 +19,11 @@ func (g *generator) unionType(f *jen.File, t *ir.Type) {
 	case !u.OneOf:
 		lead = "holds one of its variants (anyOf)."
 	}
-	f.Add(typeDoc(t, lead))
+	text := t.Doc
+	if t.Deprecated {
+		text += "\n\nDeprecated: the schema is deprecated by the API."
+	}
+	f.Add(docComment(t.Name, lead, text))
 	f.Type().Id(t.Name).StructFunc(func(sg *jen.Group) {
 		for _, v := range u.Variants {
 			sg.Id(v.Name).Add(g.fieldType(v.Type, false))

@@ -59,20 +59,16 @@ func (u *JSONAPIResource) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// JSONAPIResourceBase is an object of the API.
-//
 // The properties common to every JSONAPIResource.
 type JSONAPIResourceBase struct {
 	// The type of object this resource represents.
 	Type string `json:"type"`
 }
 
-// FooTopLevel is an object of the API.
 type FooTopLevel struct {
 	Data *Foo `json:"data"`
 }
 
-// Foo is an object of the API.
 type Foo struct {
 	// The type of object this resource represents.
 	Type string `json:"type"`

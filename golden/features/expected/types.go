@@ -11,34 +11,28 @@ import (
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
-// ListInvoicesFilter is an object of the API.
 type ListInvoicesFilter struct {
 	Customer *string  `json:"customer,omitempty"`
 	MinTotal *float64 `json:"minTotal,omitempty"`
 }
 
-// ListInvoicesWhere is an object of the API.
 type ListInvoicesWhere struct {
 	Total *int64 `json:"total,omitempty"`
 }
 
-// PutLinesRequest is an object of the API.
 type PutLinesRequest struct {
 	Note   *string  `json:"note,omitempty"`
 	Qty    *int64   `json:"qty,omitempty"`
 	Labels []string `json:"labels,omitempty"`
 }
 
-// UploadRequest is an object of the API.
 type UploadRequest struct {
 	File  []byte  `json:"file"`
 	Title *string `json:"title,omitempty"`
 }
 
-// InvoiceStatus is an enumeration of the API.
 type InvoiceStatus string
 
-// Values of InvoiceStatus.
 const (
 	InvoiceStatusDraft   InvoiceStatus = "draft"
 	InvoiceStatusOpen    InvoiceStatus = "open"
@@ -48,10 +42,8 @@ const (
 	InvoiceStatusPastDue InvoiceStatus = "past-due"
 )
 
-// Priority is an enumeration of the API.
 type Priority int64
 
-// Values of Priority.
 const (
 	Priority1      Priority = 1
 	Priority2      Priority = 2
@@ -59,7 +51,6 @@ const (
 	PriorityMinus1 Priority = -1
 )
 
-// NewInvoice is an object of the API.
 type NewInvoice struct {
 	Customer string            `json:"customer"`
 	Currency *string           `json:"currency,omitempty"`
@@ -70,14 +61,12 @@ type NewInvoice struct {
 	Metadata map[string]string `json:"metadata,omitempty"`
 }
 
-// Line is an object of the API.
 type Line struct {
 	Description string   `json:"description"`
 	Amount      int64    `json:"amount"`
 	TaxRate     *float32 `json:"taxRate,omitempty"`
 }
 
-// Invoice is an object of the API.
 type Invoice struct {
 	Customer  string            `json:"customer"`
 	Currency  *string           `json:"currency,omitempty"`
@@ -92,7 +81,6 @@ type Invoice struct {
 	Pdf       []byte            `json:"pdf,omitempty"`
 }
 
-// Problem is an object of the API.
 type Problem struct {
 	Type   *string `json:"type,omitempty"`
 	Title  *string `json:"title,omitempty"`

@@ -11,8 +11,6 @@ import (
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
-// Order is an object of the API.
-//
 // An order as the shop keeps it.
 type Order struct {
 	ID       int64      `json:"id"`
@@ -21,17 +19,14 @@ type Order struct {
 	PlacedAt *time.Time `json:"placedAt,omitempty"`
 }
 
-// OrderState is an enumeration of the API.
 type OrderState string
 
-// Values of OrderState.
 const (
 	OrderStateOpen    OrderState = "open"
 	OrderStatePaid    OrderState = "paid"
 	OrderStateShipped OrderState = "shipped"
 )
 
-// Line is an object of the API.
 type Line struct {
 	// The stock keeping unit.
 	Sku      string     `json:"sku"`
@@ -39,26 +34,20 @@ type Line struct {
 	Price    *LinePrice `json:"price,omitempty"`
 }
 
-// LinePrice is an object of the API.
 type LinePrice struct {
 	Amount *int64 `json:"amount,omitempty"`
 	// An ISO 4217 code.
 	Currency *Currency `json:"currency,omitempty"`
 }
 
-// OrderRequest is an object of the API.
-//
 // A new order
 type OrderRequest struct {
 	Lines []Line `json:"lines"`
 }
 
-// Currency is an enumeration of the API.
-//
 // An ISO 4217 code.
 type Currency string
 
-// Values of Currency.
 const (
 	CurrencyEur Currency = "EUR"
 	CurrencyUsd Currency = "USD"

@@ -76,21 +76,17 @@ func (u *Shape) UnmarshalJSON(data []byte) error {
 	return fmt.Errorf("decode Shape: the value matches none of its variants")
 }
 
-// Circle is an object of the API.
 type Circle struct {
 	Kind   CircleKind `json:"kind"`
 	Radius float64    `json:"radius"`
 }
 
-// CircleKind is an enumeration of the API.
 type CircleKind string
 
-// Values of CircleKind.
 const (
 	CircleKindCircle CircleKind = "circle"
 )
 
-// Square is an object of the API.
 type Square struct {
 	Kind string   `json:"kind"`
 	Side *float64 `json:"side"`
@@ -150,19 +146,14 @@ func (u *AnyValue) UnmarshalJSON(data []byte) error {
 	return fmt.Errorf("decode AnyValue: the value matches none of its variants")
 }
 
-// ServiceName2 is a type of the API.
-//
 // collides with the generated constant
 type ServiceName2 = string
 
-// GetShapeInput2 is an object of the API.
-//
 // collides with a generated input type
 type GetShapeInput2 struct {
 	X *int64 `json:"x,omitempty"`
 }
 
-// Weird is an object of the API.
 type Weird struct {
 	Type        *string `json:"type,omitempty"`
 	Func        *bool   `json:"func,omitempty"`
@@ -184,20 +175,16 @@ type Weird struct {
 	Flag    *WeirdFlag                 `json:"flag,omitempty"`
 }
 
-// WeirdNested is an object of the API.
 type WeirdNested struct {
 	Deep *WeirdNestedDeep `json:"deep,omitempty"`
 }
 
-// WeirdNestedDeep is an object of the API.
 type WeirdNestedDeep struct {
 	Value *WeirdNestedDeepValue `json:"value,omitempty"`
 }
 
-// WeirdNestedDeepValue is an enumeration of the API.
 type WeirdNestedDeepValue string
 
-// Values of WeirdNestedDeepValue.
 const (
 	WeirdNestedDeepValueA     WeirdNestedDeepValue = "a"
 	WeirdNestedDeepValueB     WeirdNestedDeepValue = "b"
@@ -205,30 +192,24 @@ const (
 	WeirdNestedDeepValueMinus WeirdNestedDeepValue = "-"
 )
 
-// WeirdRatio is an enumeration of the API.
 type WeirdRatio float64
 
-// Values of WeirdRatio.
 const (
 	WeirdRatio05 WeirdRatio = 0.5
 	WeirdRatio15 WeirdRatio = 1.5
 )
 
-// WeirdFlag is an enumeration of the API.
 type WeirdFlag bool
 
-// Values of WeirdFlag.
 const (
 	WeirdFlagTrue WeirdFlag = true
 )
 
-// Pet is an object of the API.
 type Pet struct {
 	Name string  `json:"name"`
 	Tag  *string `json:"tag,omitempty"`
 }
 
-// Labels is an object of the API.
 type Labels struct {
 	Kind string `json:"kind"`
 	// collides with a generated method
@@ -338,34 +319,28 @@ func (u *Animal) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// AnimalBase is an object of the API.
-//
 // The properties common to every Animal.
 type AnimalBase struct {
 	AnimalType string `json:"animalType"`
 	Name       string `json:"name"`
 }
 
-// Dog is an object of the API.
 type Dog struct {
 	AnimalType string `json:"animalType"`
 	Name       string `json:"name"`
 	Bark       *bool  `json:"bark,omitempty"`
 }
 
-// Cat is an object of the API.
 type Cat struct {
 	AnimalType string `json:"animalType"`
 	Name       string `json:"name"`
 	Lives      *int64 `json:"lives,omitempty"`
 }
 
-// Zoo is an object of the API.
 type Zoo struct {
 	Animals []Animal `json:"animals,omitempty"`
 }
 
-// Tree is an object of the API.
 type Tree struct {
 	Value    string `json:"value"`
 	Children []Tree `json:"children,omitempty"`

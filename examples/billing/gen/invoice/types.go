@@ -11,7 +11,6 @@ import (
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
-// InvoiceLine is an object of the API.
 type InvoiceLine struct {
 	Description    string `json:"description"`
 	Quantity       int64  `json:"quantity"`
@@ -19,7 +18,6 @@ type InvoiceLine struct {
 	AmountCents    int64  `json:"amountCents"`
 }
 
-// InvoiceRequest is an object of the API.
 type InvoiceRequest struct {
 	CustomerID string        `json:"customerId"`
 	Month      string        `json:"month"`
@@ -28,7 +26,6 @@ type InvoiceRequest struct {
 	Lines      []InvoiceLine `json:"lines"`
 }
 
-// Invoice is an object of the API.
 type Invoice struct {
 	ID string `json:"id"`
 	// The sequential invoice number, e.g. INV-000042.
@@ -41,8 +38,6 @@ type Invoice struct {
 	IssuedAt   time.Time `json:"issuedAt"`
 }
 
-// Problem is an object of the API.
-//
 // An RFC 9457 problem detail.
 type Problem struct {
 	Title  string  `json:"title"`

@@ -11,7 +11,6 @@ import (
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
-// PaymentRequest is an object of the API.
 type PaymentRequest struct {
 	CustomerID string `json:"customerId"`
 	// The billed calendar month, as YYYY-MM.
@@ -21,7 +20,6 @@ type PaymentRequest struct {
 	Description *string `json:"description,omitempty"`
 }
 
-// Payment is an object of the API.
 type Payment struct {
 	ID          string        `json:"id"`
 	CustomerID  string        `json:"customerId"`
@@ -32,16 +30,12 @@ type Payment struct {
 	CreatedAt   time.Time     `json:"createdAt"`
 }
 
-// PaymentStatus is an enumeration of the API.
 type PaymentStatus string
 
-// Values of PaymentStatus.
 const (
 	PaymentStatusSucceeded PaymentStatus = "succeeded"
 )
 
-// Problem is an object of the API.
-//
 // An RFC 9457 problem detail.
 type Problem struct {
 	Title  string  `json:"title"`
