@@ -40,12 +40,14 @@ func (g *generator) additionalMethods(f *jen.File, t *ir.Type) {
 			}
 		})).Block(jen.Delete(jen.Id("all"), jen.Id("k"))),
 		jen.Id("v").Dot(field).Op("=").Nil(),
+		jen.If(jen.Len(jen.Id("all")).Op(">").Lit(0)).Block(
+			jen.Id("v").Dot(field).Op("=").Make(jen.Map(jen.String()).Add(elem.Clone()), jen.Len(jen.Id("all"))),
+		),
 		jen.For(jen.List(jen.Id("k"), jen.Id("raw")).Op(":=").Range().Id("all")).Block(
 			jen.Var().Id("x").Add(elem),
 			jen.If(jen.Err().Op(":=").Qual(pkgJSON, "Unmarshal").Call(jen.Id("raw"), jen.Op("&").Id("x")), errNotNil()).Block(
 				jen.Return(jen.Qual(pkgFmt, "Errorf").Call(jen.Lit("decode "+t.Name+" property %q: %w"), jen.Id("k"), jen.Err())),
 			),
-			jen.If(jen.Id("v").Dot(field).Op("==").Nil()).Block(jen.Id("v").Dot(field).Op("=").Map(jen.String()).Add(elem.Clone()).Values()),
 			jen.Id("v").Dot(field).Index(jen.Id("k")).Op("=").Id("x"),
 		),
 		jen.Return(jen.Nil()),

@@ -211,6 +211,13 @@ func TestHTTPQueryStylesCookiesAndNoSecurity(t *testing.T) {
 	require.Empty(t, rec.header.Get("X-API-Key"), "security: [] disables authentication")
 	require.Len(t, out.Body, 1)
 	require.Equal(t, expected.InvoiceStatusPaid, out.Body[0].Status)
+
+	// Unset parameters send nothing, with or without a nil check in the
+	// generated code (an exploded array has none: AddQuery adds no item).
+	_, err = c.ListInvoices(context.Background(), &expected.ListInvoicesInput{Limit: 5})
+	require.NoError(t, err)
+	require.Equal(t, "limit=5", rec.query)
+	require.Empty(t, rec.cookies)
 }
 
 func TestHTTPPathEscapingBasicAuthAndSameNameParams(t *testing.T) {

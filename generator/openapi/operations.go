@@ -193,7 +193,9 @@ func findParam(b *ir.HTTPBinding, in ir.ParamLocation, name string) (ir.Param, b
 	return ir.Param{}, false
 }
 
-// withParam emits use(value) guarded by a nil check for optional values.
+// withParam emits use(value) guarded by a nil check for optional values,
+// unless sending a nil value already sends nothing: a query parameter that
+// is a map, or an exploded array (httpapi.AddQuery adds no item for them).
 //
 // Parameters declared with content instead of a schema are sent as their
 // JSON encoding.
@@ -203,10 +205,12 @@ func (g *generator) withParam(bg *jen.Group, p ir.Param, use func(v jen.Code) je
 		inner := use
 		use = func(v jen.Code) jen.Code { return inner(jen.Qual(pkgHTTPAPI, "JSONParam").Call(v)) }
 	}
+	kind := g.underlyingKind(p.Type)
+	nilSendsNothing := p.In == ir.InQuery && p.ContentType == "" && (kind == ir.KindMap || kind == ir.KindArray && p.Explode)
 	switch {
 	case g.pointer(p.Type, p.Required):
 		bg.If(field.Clone().Op("!=").Nil()).Block(use(jen.Op("*").Add(field.Clone())))
-	case g.nilable(p.Type):
+	case g.nilable(p.Type) && !nilSendsNothing:
 		bg.If(field.Clone().Op("!=").Nil()).Block(use(field.Clone()))
 	default:
 		bg.Add(use(field.Clone()))

@@ -66,6 +66,9 @@ func TestAdditionalPropertiesNextToFixedOnes(t *testing.T) {
 	require.NoError(t, err)
 	require.JSONEq(t, `{"kind":"k","a":1,"b":2}`, string(out))
 	require.Error(t, json.Unmarshal([]byte(`{"kind":"k","a":"not a number"}`), &l))
+	var fixed types31.Labels
+	require.NoError(t, json.Unmarshal([]byte(`{"kind":"k"}`), &fixed))
+	require.Equal(t, types31.Labels{Kind: "k"}, fixed, "no other property: AdditionalProperties stays nil")
 }
 
 func TestRecursiveAndRenamedTypes(t *testing.T) {

@@ -113,9 +113,7 @@ func (c *HTTPClient) ListInvoices(ctx context.Context, in *ListInvoicesInput) (*
 	}
 	u := c.baseURL + "/invoices"
 	q := url.Values{}
-	if in.Status != nil {
-		httpapi.AddQuery(q, httpapi.StyleForm, true, "status", in.Status)
-	}
+	httpapi.AddQuery(q, httpapi.StyleForm, true, "status", in.Status)
 	if in.IDs != nil {
 		httpapi.AddQuery(q, httpapi.StyleForm, false, "ids", in.IDs)
 	}

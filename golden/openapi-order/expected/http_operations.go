@@ -68,12 +68,8 @@ func (c *HTTPClient) ListOrders(ctx context.Context, in *ListOrdersInput) (*List
 	}
 	u := c.baseURL + "/orders"
 	q := url.Values{}
-	if in.Status != nil {
-		httpapi.AddQuery(q, httpapi.StyleForm, true, "status", in.Status)
-	}
-	if in.Label != nil {
-		httpapi.AddQuery(q, httpapi.StyleDeepObject, false, "label", in.Label)
-	}
+	httpapi.AddQuery(q, httpapi.StyleForm, true, "status", in.Status)
+	httpapi.AddQuery(q, httpapi.StyleDeepObject, false, "label", in.Label)
 	if in.After != nil {
 		httpapi.AddQuery(q, httpapi.StyleForm, true, "after", *in.After)
 	}

@@ -249,13 +249,13 @@ func (v *Labels) UnmarshalJSON(data []byte) error {
 		delete(all, k)
 	}
 	v.AdditionalProperties = nil
+	if len(all) > 0 {
+		v.AdditionalProperties = make(map[string]int64, len(all))
+	}
 	for k, raw := range all {
 		var x int64
 		if err := json.Unmarshal(raw, &x); err != nil {
 			return fmt.Errorf("decode Labels property %q: %w", k, err)
-		}
-		if v.AdditionalProperties == nil {
-			v.AdditionalProperties = map[string]int64{}
 		}
 		v.AdditionalProperties[k] = x
 	}
