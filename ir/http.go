@@ -125,8 +125,8 @@ type Response struct {
 	Doc    string
 	// Contents are the response bodies in document order.
 	Contents []Content
-	// Headers are the declared headers of a success response, sorted by
-	// wire name; GoName is the output field, shared by every response of
+	// Headers are the declared headers of a success response, in document
+	// order; GoName is the output field, shared by every response of
 	// the method that declares the same header.
 	Headers []Param
 	// Error is true for responses decoded into a typed error (4xx, 5xx and

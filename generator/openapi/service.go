@@ -157,7 +157,7 @@ func (g *generator) outputType(f *jen.File, m ir.Method) {
 }
 
 // responseHeaders lists the declared headers of the success responses, one
-// per output field, in field order.
+// per output field, in field order: the order the responses declare them.
 func responseHeaders(b *ir.HTTPBinding) []ir.Param {
 	var out []ir.Param
 	for _, r := range b.Responses {
@@ -170,7 +170,6 @@ func responseHeaders(b *ir.HTTPBinding) []ir.Param {
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b ir.Param) int { return strings.Compare(a.GoName, b.GoName) })
 	return out
 }
 

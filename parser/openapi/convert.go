@@ -153,6 +153,21 @@ func (c *converter) fileName(loc string) string {
 // rootPos is the position of the document itself.
 func (c *converter) rootPos() ir.Pos { return ir.Pos{File: c.root.name, Line: 1, Col: 1} }
 
+// inDocOrder returns items (whose positions are at) stably sorted by
+// compareDocPos.
+func inDocOrder[T any](c *converter, items []T, at []ir.Pos) []T {
+	order := make([]int, len(items))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return c.compareDocPos(at[a], at[b]) })
+	out := make([]T, len(items))
+	for i, j := range order {
+		out[i] = items[j]
+	}
+	return out
+}
+
 // compareDocPos orders positions as the document reads: the root file
 // first, then the files it refers to in the order they were read, each by
 // line and column. Unknown positions (none recorded, or the root's 1:1,

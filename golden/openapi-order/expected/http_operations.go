@@ -91,6 +91,15 @@ func (c *HTTPClient) ListOrders(ctx context.Context, in *ListOrdersInput) (*List
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
 	}
+	if v := resp.Header.Get("X-Total-Count"); v != "" {
+		var x int64
+		if httpapi.ParseHeader(v, &x) == nil {
+			out.XTotalCount = &x
+		}
+	}
+	if v := resp.Header.Get("Link"); v != "" {
+		out.Link = &v
+	}
 	switch resp.StatusCode {
 	case 200:
 		if err := httpapi.DecodeJSON("ListOrders", data, &out.Body); err != nil {

@@ -70,6 +70,12 @@ type ListOrdersOutput struct {
 	Header http.Header `json:"header,omitempty"`
 	// Body of the 200 response.
 	Body []Order `json:"body,omitempty"`
+	// How many orders match, over all pages.
+	//
+	// Response header X-Total-Count.
+	XTotalCount *int64 `json:"xTotalCount,omitempty"`
+	// Response header Link.
+	Link *string `json:"link,omitempty"`
 }
 
 // GetLineInput holds the parameters and body of GetLine.
