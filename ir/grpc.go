@@ -35,8 +35,24 @@ type ProtoFiles struct {
 	Generate []string
 	// GoImportPath is the import path of the generated package, when known.
 	GoImportPath string
+	// GoPackages are the Go packages of the other files of the descriptor
+	// set, in its order, as the parser resolved them (protoc-gen-go's
+	// rules, go_package mappings applied). The message types of Method
+	// Input and Output refer to these import paths; the generator emits
+	// the .pb.go files with exactly these mappings.
+	GoPackages []ProtoGoPackage
 	// QualifiedNames makes a package with one service use the per-service
 	// names (GRPCQualifiedNames), because a declaration of the message code
 	// already has one of the single-service names (a message Register).
 	QualifiedNames bool
+}
+
+// ProtoGoPackage is the Go package of one proto file that is not generated
+// into the output package.
+type ProtoGoPackage struct {
+	// File is the proto file name, as in the descriptor set.
+	File string
+	// ImportPath and Name are its Go package's import path and name.
+	ImportPath string
+	Name       string
 }

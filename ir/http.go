@@ -7,8 +7,9 @@ type HTTPBinding struct {
 	// Path is the path template relative to the base URL, with {name}
 	// placeholders as in the spec ("/pets/{petId}").
 	Path string
-	// Params are the operation's parameters (path-item ones merged in),
-	// sorted by location then wire name.
+	// Params are the operation's parameters in document order: the path
+	// item's, then the operation's (one overriding a path item's takes its
+	// place).
 	Params []Param
 	// Body is the request body, or nil.
 	Body *Body
@@ -22,8 +23,8 @@ type HTTPBinding struct {
 	// idempotency key ("Idempotency-Key"), or empty.
 	IdempotencyHeader string
 	// Credentials are the parameters that carry a secret (an API key, a
-	// token, a password) without being a security scheme, sorted like
-	// Params. They are not in Params and so not fields of the input: a task
+	// token, a password) without being a security scheme, sorted by
+	// location then wire name. They are not in Params and so not fields of the input: a task
 	// input is stored in workflow history in clear. The HTTP client is
 	// configured with their values instead, as with security schemes.
 	Credentials []Credential
@@ -53,7 +54,7 @@ type Credential struct {
 // ParamLocation is where a parameter travels.
 type ParamLocation string
 
-// Parameter locations, in the order Params are sorted.
+// Parameter locations, in the order Credentials are sorted.
 const (
 	InPath   ParamLocation = "path"
 	InQuery  ParamLocation = "query"
@@ -124,8 +125,8 @@ type Response struct {
 	Doc    string
 	// Contents are the response bodies in document order.
 	Contents []Content
-	// Headers are the declared headers of a success response, sorted by
-	// wire name; GoName is the output field, shared by every response of
+	// Headers are the declared headers of a success response, in document
+	// order; GoName is the output field, shared by every response of
 	// the method that declares the same header.
 	Headers []Param
 	// Error is true for responses decoded into a typed error (4xx, 5xx and

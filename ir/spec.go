@@ -27,11 +27,15 @@ type Spec struct {
 	Files []string
 	// Servers are the base URLs declared by the document, in document order.
 	Servers []string
-	// Services are sorted by Name.
+	// Services are in document order (proto: files in the order given,
+	// services in declaration order).
 	Services []Service
-	// Types are the named Go types of the package, sorted by Name.
+	// Types are the named Go types of the package in document order: by
+	// the position of the schema they come from, those of the root
+	// document first, then those of the files it refers to; types without
+	// a recorded position last, sorted by Name.
 	Types []Type
-	// SecuritySchemes are sorted by Name.
+	// SecuritySchemes are in document order.
 	SecuritySchemes []SecurityScheme
 	// Proto carries the descriptors protogen needs (gRPC specs only).
 	Proto *ProtoFiles
@@ -53,7 +57,9 @@ type Service struct {
 	// Deprecated is set when the service as a whole is marked deprecated
 	// (proto: option deprecated = true on the service).
 	Deprecated bool
-	// Methods are sorted by Name.
+	// Methods are in document order (OpenAPI: operations as the document
+	// lists them; proto: rpcs in declaration order). Their names do not
+	// depend on that order.
 	Methods []Method
 }
 

@@ -69,7 +69,7 @@ type Type struct {
 	Deprecated bool
 
 	// Fields of a TypeStruct: properties of allOf members first, then the
-	// schema's own, each group sorted by property name.
+	// schema's own, each group in document order.
 	Fields []Field
 	// Additional, when set, is the type of additionalProperties of a
 	// struct that also has fixed fields, captured in an extra map field

@@ -17,7 +17,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/reflection"
 
-	inventory "github.com/infgen/infgen/golden/proto-features/out"
+	inventory "github.com/infgen/infgen/golden/proto-features/expected"
 )
 
 // runInfgen runs the command tree in-process with args.

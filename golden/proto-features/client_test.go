@@ -13,7 +13,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/emptypb"
 
-	inv "github.com/infgen/infgen/golden/proto-features/out"
+	inv "github.com/infgen/infgen/golden/proto-features/expected"
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/service"
 	"github.com/infgen/infgen/runtime/worker"

@@ -48,7 +48,7 @@ func TestReflectionYieldsTheSameServices(t *testing.T) {
 
 	// The code that does not carry proto comments is identical to the golden
 	// package generated from source.
-	const command = "infgen generate proto -I input --out out input/inventory.proto input/labels.proto"
+	const command = "infgen generate proto -I input --out expected input/inventory.proto input/labels.proto"
 	files, err := generator.Generate(reflected, generator.Options{Command: command})
 	require.NoError(t, err)
 	names := map[string]bool{}
@@ -56,7 +56,7 @@ func TestReflectionYieldsTheSameServices(t *testing.T) {
 		names[f.Name] = true
 		switch f.Name {
 		case "grpc_client.go", "grpc_support.go", "register.go", "stub.go":
-			want, err := os.ReadFile(filepath.Join("out", f.Name))
+			want, err := os.ReadFile(filepath.Join("expected", f.Name))
 			require.NoError(t, err)
 			require.Equal(t, string(want), string(f.Content), f.Name)
 		}

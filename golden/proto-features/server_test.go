@@ -21,7 +21,7 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/emptypb"
 
-	inv "github.com/infgen/infgen/golden/proto-features/out"
+	inv "github.com/infgen/infgen/golden/proto-features/expected"
 )
 
 // seen is what the server observed of one call.

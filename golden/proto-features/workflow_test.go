@@ -12,7 +12,7 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/status"
 
-	inv "github.com/infgen/infgen/golden/proto-features/out"
+	inv "github.com/infgen/infgen/golden/proto-features/expected"
 	"github.com/infgen/infgen/runtime/client"
 	"github.com/infgen/infgen/runtime/grpcapi"
 	"github.com/infgen/infgen/runtime/retry"

@@ -132,6 +132,7 @@ func (c *converter) responses(o *operation) []ir.Response {
 // every response declaring a header fills the same output field.
 func (c *converter) responseHeaders(o *operation, r *openapi3.Response, fields *ir.Scope, names map[string]string) []ir.Param {
 	var out []ir.Param
+	var at []ir.Pos
 	for _, name := range sortedKeys(r.Headers) {
 		hr := r.Headers[name]
 		if hr == nil || hr.Value == nil || strings.EqualFold(name, "Content-Type") {
@@ -151,8 +152,10 @@ func (c *converter) responseHeaders(o *operation, r *openapi3.Response, fields *
 			p.Type = ir.TypeRef{Kind: ir.KindString}
 		}
 		out = append(out, p)
+		at = append(at, c.pos(h.Origin, ir.Pos{}))
 	}
-	return out
+	// Named in key order (above), listed in document order.
+	return inDocOrder(c, out, at)
 }
 
 // security converts the operation's (or the document's) requirements. An
@@ -185,11 +188,15 @@ alternatives:
 	return out
 }
 
-// securitySchemes converts components.securitySchemes.
+// securitySchemes converts components.securitySchemes, in document order
+// (named in key order, so that an option keeps its name whatever the order
+// of the document).
 func (c *converter) securitySchemes() {
 	if c.doc.Components == nil {
 		return
 	}
+	var schemes []ir.SecurityScheme
+	var pos []ir.Pos
 	for _, key := range sortedKeys(c.doc.Components.SecuritySchemes) {
 		ref := c.doc.Components.SecuritySchemes[key]
 		if ref == nil || ref.Value == nil {
@@ -241,6 +248,8 @@ func (c *converter) securitySchemes() {
 			s.Kind = ir.SecurityUnsupported
 			c.warn(at, "security scheme "+key+" of type "+v.Type+" is not supported; configure it through the *http.Client")
 		}
-		c.spec.SecuritySchemes = append(c.spec.SecuritySchemes, s)
+		schemes = append(schemes, s)
+		pos = append(pos, at)
 	}
+	c.spec.SecuritySchemes = inDocOrder(c, schemes, pos)
 }

@@ -111,9 +111,13 @@ func (c *converter) convert() (*ir.Spec, error) {
 			return nil, err
 		}
 	}
-	slices.SortFunc(svc.Methods, func(a, b ir.Method) int { return cmp.Compare(a.Name, b.Name) })
+	// Methods follow the operations (document order); types are sorted
+	// into document order once all are declared, whatever reached them
+	// first.
 	s.Services = []ir.Service{svc}
-	slices.SortFunc(s.Types, func(a, b ir.Type) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortStableFunc(s.Types, func(a, b ir.Type) int {
+		return cmp.Or(c.compareDocPos(a.Pos, b.Pos), cmp.Compare(a.Name, b.Name))
+	})
 	s.Warnings = ir.SortWarnings(c.warnings)
 	return s, nil
 }
@@ -148,6 +152,44 @@ func (c *converter) fileName(loc string) string {
 
 // rootPos is the position of the document itself.
 func (c *converter) rootPos() ir.Pos { return ir.Pos{File: c.root.name, Line: 1, Col: 1} }
+
+// inDocOrder returns items (whose positions are at) stably sorted by
+// compareDocPos.
+func inDocOrder[T any](c *converter, items []T, at []ir.Pos) []T {
+	order := make([]int, len(items))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return c.compareDocPos(at[a], at[b]) })
+	out := make([]T, len(items))
+	for i, j := range order {
+		out[i] = items[j]
+	}
+	return out
+}
+
+// compareDocPos orders positions as the document reads: the root file
+// first, then the files it refers to in the order they were read, each by
+// line and column. Unknown positions (none recorded, or the root's 1:1,
+// where constructs without one are reported) come last.
+func (c *converter) compareDocPos(a, b ir.Pos) int {
+	rank := func(p ir.Pos) int {
+		if p.Line == 0 || p == c.rootPos() {
+			return len(c.files.order) + 1
+		}
+		for i, f := range c.files.order {
+			if f.name == p.File {
+				return i
+			}
+		}
+		return len(c.files.order)
+	}
+	ra, rb := rank(a), rank(b)
+	if ra > len(c.files.order) || rb > len(c.files.order) {
+		return cmp.Compare(ra, rb)
+	}
+	return cmp.Or(cmp.Compare(ra, rb), cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
+}
 
 // nameComponents reserves a Go name for every component schema, in sorted
 // order, before any is converted, so references resolve to stable names.

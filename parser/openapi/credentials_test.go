@@ -16,7 +16,7 @@ import (
 // credentials, each warned about once, at its first declaration.
 func TestParseCredentialParameters(t *testing.T) {
 	t.Parallel()
-	spec, err := openapi.Parse(context.Background(), filepath.Join("..", "..", "golden", "credentials", "spec.yaml"))
+	spec, err := openapi.Parse(context.Background(), filepath.Join("..", "..", "golden", "credentials", "input", "spec.yaml"))
 	require.NoError(t, err)
 	methods := map[string]ir.Method{}
 	for _, m := range spec.Services[0].Methods {
@@ -27,7 +27,7 @@ func TestParseCredentialParameters(t *testing.T) {
 	for _, p := range get.Params {
 		params = append(params, p.Name)
 	}
-	require.Equal(t, []string{"name", "keyId", "pageToken"}, params)
+	require.Equal(t, []string{"name", "pageToken", "keyId"}, params, "document order")
 	require.Equal(t, []ir.Credential{
 		{Name: "access_token", In: ir.InQuery, GoName: "AccessToken"},
 		{Name: "X-Api-Key", In: ir.InHeader, Doc: "The account's API key.", Required: true, GoName: "XAPIKey"},

@@ -2,20 +2,18 @@ package openapi_test
 
 import (
 	"context"
-	"go/parser"
-	"go/token"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/infgen/infgen/generator"
 	"github.com/infgen/infgen/parser/openapi"
 )
 
-// FuzzParseData checks that no input makes the parser or the generator
-// panic, and that whatever parses generates valid Go.
+// FuzzParseData checks that no input makes the parser panic (the
+// generator's FuzzGenerate, in generator/openapi, goes on to generate
+// whatever parses).
 func FuzzParseData(f *testing.F) {
-	seeds, _ := filepath.Glob(filepath.Join("..", "..", "golden", "*", "spec.*"))
+	seeds, _ := filepath.Glob(filepath.Join("..", "..", "golden", "*", "input", "spec.*"))
 	for _, s := range seeds {
 		if data, err := os.ReadFile(s); err == nil {
 			f.Add(data)
@@ -26,19 +24,6 @@ func FuzzParseData(f *testing.F) {
 	f.Add([]byte("openapi: 3.0\ninfo: {title: T, version: 1.0}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: array, items: [{type: string}], examples: {a: 1}}\n"))
 	f.Add([]byte("swagger: '2.0'\ninfo: {title: T, version: 1}\npaths:\n  /a:\n    get:\n      responses:\n        200: {description: ok, schema: {type: array, items: [{type: string}]}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		spec, err := openapi.ParseData(context.Background(), filepath.Join(t.TempDir(), "fuzz.yaml"), data)
-		if err != nil {
-			return
-		}
-		files, err := generator.Generate(spec, generator.Options{Package: "fuzz"})
-		if err != nil {
-			t.Fatalf("generate: %v", err)
-		}
-		fset := token.NewFileSet()
-		for _, file := range files {
-			if _, err := parser.ParseFile(fset, file.Name, file.Content, 0); err != nil {
-				t.Fatalf("generated %s does not parse: %v", file.Name, err)
-			}
-		}
+		_, _ = openapi.ParseData(context.Background(), filepath.Join(t.TempDir(), "fuzz.yaml"), data)
 	})
 }

@@ -29,8 +29,10 @@ type operation struct {
 	name   string
 }
 
-// collectOperations lists the operations in path then method order and
-// names every method. A duplicate operationId is an error, or a warning
+// collectOperations lists the operations in document order and names
+// every method. Names are handed out, and duplicate operationIds found, in
+// path then method order, so that a method keeps its name whatever the
+// order of the document. A duplicate operationId is an error, or a warning
 // with AllowDuplicateOperationIDs.
 func (c *converter) collectOperations() ([]*operation, error) {
 	var ops []*operation
@@ -88,6 +90,7 @@ func (c *converter) collectOperations() ([]*operation, error) {
 	for _, d := range dups {
 		c.warn(d.at, fmt.Sprintf("duplicate operationId %q (first used by %s %s at %s): this operation is generated as %s", d.op.op.OperationID, d.first.method, d.first.path, d.first.pos, d.op.name))
 	}
+	slices.SortStableFunc(ops, func(a, b *operation) int { return c.compareDocPos(a.pos, b.pos) })
 	return ops, nil
 }
 
@@ -190,6 +193,10 @@ func (c *converter) params(o *operation, fields *ir.Scope, idem *string) ([]ir.P
 	}
 	add(o.item.Parameters)
 	add(o.op.Parameters)
+	// Input fields keep the document's order (path-item parameters, then
+	// the operation's); names are handed out by location then wire name,
+	// so that a field keeps its name whatever that order.
+	docOrder := slices.Clone(list)
 	slices.SortStableFunc(list, func(a, b *openapi3.Parameter) int {
 		return cmp.Or(cmp.Compare(ir.ParamLocation(a.In).Order(), ir.ParamLocation(b.In).Order()), cmp.Compare(a.Name, b.Name))
 	})
@@ -239,6 +246,10 @@ func (c *converter) params(o *operation, fields *ir.Scope, idem *string) ([]ir.P
 		}
 		out = append(out, ip)
 	}
+	index := func(p ir.Param) int {
+		return slices.IndexFunc(docOrder, func(q *openapi3.Parameter) bool { return q.Name == p.Name && ir.ParamLocation(q.In) == p.In })
+	}
+	slices.SortStableFunc(out, func(a, b ir.Param) int { return cmp.Compare(index(a), index(b)) })
 	return out, creds
 }
 

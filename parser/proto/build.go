@@ -1,7 +1,6 @@
 package proto
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -9,7 +8,6 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/descriptorpb"
 
-	"github.com/infgen/infgen/generator/protogo"
 	"github.com/infgen/infgen/ir"
 )
 
@@ -64,7 +62,7 @@ func Build(p BuildParams) (*ir.Spec, error) {
 	}
 	pkg = ir.PackageName(pkg)
 
-	gen, err := protogo.NewPlugin(protogo.Params{Files: files, Generate: generate, ImportPath: p.GoImportPath, PackageName: pkg})
+	gen, err := newPlugin(files, generate, p.GoImportPath, pkg)
 	if err != nil {
 		return nil, fmt.Errorf("proto: %w", err)
 	}
@@ -79,7 +77,7 @@ func Build(p BuildParams) (*ir.Spec, error) {
 	}
 	if len(b.streams) > 0 {
 		files, generate = b.addStreamFiles(files, generate)
-		if gen, err = protogo.NewPlugin(protogo.Params{Files: files, Generate: generate, ImportPath: p.GoImportPath, PackageName: pkg}); err != nil {
+		if gen, err = newPlugin(files, generate, p.GoImportPath, pkg); err != nil {
 			return nil, fmt.Errorf("proto: stream wrapper messages: %w", err)
 		}
 		b.gen = gen
@@ -93,12 +91,18 @@ func Build(p BuildParams) (*ir.Spec, error) {
 	for _, s := range services {
 		spec.Services = append(spec.Services, b.service(s))
 	}
-	slices.SortFunc(spec.Services, func(a, b ir.Service) int { return cmp.Compare(a.Name, b.Name) })
+	// Services stay in declaration order (files in the order given).
 	set, err := proto.MarshalOptions{Deterministic: true}.Marshal(&descriptorpb.FileDescriptorSet{File: files})
 	if err != nil {
 		return nil, fmt.Errorf("proto: encode descriptors: %w", err)
 	}
-	spec.Proto = &ir.ProtoFiles{FileDescriptorSet: set, Generate: generate, GoImportPath: p.GoImportPath, QualifiedNames: b.qualified && len(spec.Services) == 1}
+	spec.Proto = &ir.ProtoFiles{
+		FileDescriptorSet: set,
+		Generate:          generate,
+		GoImportPath:      p.GoImportPath,
+		GoPackages:        goPackages(b.gen),
+		QualifiedNames:    b.qualified && len(spec.Services) == 1,
+	}
 	if len(spec.Services) == 0 {
 		spec.Warnings = ir.SortWarnings(append(spec.Warnings, ir.Warning{
 			Pos:     ir.Pos{File: p.Targets[0]},

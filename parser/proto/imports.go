@@ -8,7 +8,6 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/descriptorpb"
 
-	"github.com/infgen/infgen/generator/protogo"
 	"github.com/infgen/infgen/ir"
 )
 
@@ -63,7 +62,7 @@ func publishedGoPackage(importPath string) bool {
 
 // checkImportable fails when a generated file imports a file whose Go
 // package the output package could not import: a go_package that is no
-// Go import path (at that option, see protogo.CheckGoPackage), or, at the
+// Go import path (at that option, see checkGoPackage), or, at the
 // import statement, an internal package of another module (Go's internal
 // rule, judged against outputPath, the output's import path; "" when
 // unknown, which allows no internal package).
@@ -75,7 +74,7 @@ func checkImportable(byName map[string]*descriptorpb.FileDescriptorProto, genera
 			if d == nil || slices.Contains(generate, dep) || slices.Contains(f.GetWeakDependency(), int32(i)) {
 				continue
 			}
-			if err := protogo.CheckGoPackage(d.GetOptions().GetGoPackage()); err != nil {
+			if err := checkGoPackage(d.GetOptions().GetGoPackage()); err != nil {
 				return &Error{Pos: goPackagePos(d), Err: fmt.Errorf(
 					"%s (imported at %s), so the generated code cannot import it; map %s to its Go package with --go-package %s=IMPORT_PATH, or generate it into the output package too (--generate-imports)",
 					err, importPos(f, i), dep, dep)}

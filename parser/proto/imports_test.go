@@ -76,13 +76,13 @@ func TestImportOfInternalGoPackage(t *testing.T) {
 	spec, err := load(Params{GoImportPath: "example.com/m/gen"})
 	require.NoError(t, err)
 	require.Equal(t, []string{"api.proto"}, spec.Proto.Generate)
-	require.Equal(t, "example.com/m/internal/dep", spec.Services[0].Methods[1].Input.ImportPath)
+	require.Equal(t, "example.com/m/internal/dep", spec.Services[0].Methods[0].Input.ImportPath)
 
 	spec, err = load(Params{GenerateImports: true})
 	require.NoError(t, err)
 	require.Equal(t, []string{"api.proto", "dep/dep.proto"}, spec.Proto.Generate)
-	require.Equal(t, ir.GoIdent{Name: "Item"}, spec.Services[0].Methods[1].Input)
-	require.Equal(t, "google.golang.org/genproto/googleapis/type/date", spec.Services[0].Methods[0].Input.ImportPath)
+	require.Equal(t, ir.GoIdent{Name: "Item"}, spec.Services[0].Methods[0].Input)
+	require.Equal(t, "google.golang.org/genproto/googleapis/type/date", spec.Services[0].Methods[1].Input.ImportPath)
 }
 
 // writeFiles writes files (name → content) under dir.

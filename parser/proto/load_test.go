@@ -79,8 +79,8 @@ func TestLoadServicesMethodsAndGoIdents(t *testing.T) {
 	for _, m := range s.Methods {
 		names = append(names, m.Name)
 	}
-	require.Equal(t, []string{"Ping", "SayHello", "Watch"}, names, "sorted; client and bidi streaming skipped")
-	ping, say, watch := s.Methods[0], s.Methods[1], s.Methods[2]
+	require.Equal(t, []string{"SayHello", "Ping", "Watch"}, names, "declaration order; client and bidi streaming skipped")
+	say, ping, watch := s.Methods[0], s.Methods[1], s.Methods[2]
 	require.Equal(t, ir.GoIdent{ImportPath: "google.golang.org/protobuf/types/known/emptypb", Name: "Empty"}, ping.Input)
 	require.Equal(t, ir.GoIdent{Name: "HelloRequest"}, say.Input, "types.proto shares the go_package: generated alongside")
 	require.Equal(t, ir.GoIdent{Name: "HelloReply"}, say.Output)
@@ -120,7 +120,7 @@ message ThingStub {}
 	for _, m := range s.Methods {
 		names = append(names, m.Name)
 	}
-	require.Equal(t, []string{"DispatchGet2", "Get", "Get3"}, names, "Get2 would make DispatchGet2 twice")
+	require.Equal(t, []string{"Get", "DispatchGet2", "Get3"}, names, "Get2 would make DispatchGet2 twice")
 	require.Equal(t, []string{"other.proto", "svc.proto"}, spec.Proto.Generate, "files without go_package are generated into the output")
 }
 

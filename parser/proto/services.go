@@ -282,7 +282,6 @@ func (b *builder) service(ps pendingService) ir.Service {
 			},
 		})
 	}
-	slices.SortFunc(s.Methods, func(a, b ir.Method) int { return strings.Compare(a.Name, b.Name) })
 	return s
 }
 

@@ -25,11 +25,11 @@ func (c *HTTPClient) GetSecret(ctx context.Context, in *GetSecretInput) (*GetSec
 	}
 	u := c.baseURL + "/secrets/" + httpapi.PathParam(httpapi.StyleSimple, false, "name", in.Name)
 	q := url.Values{}
-	if in.KeyID != nil {
-		httpapi.AddQuery(q, httpapi.StyleForm, true, "keyId", *in.KeyID)
-	}
 	if in.PageToken != nil {
 		httpapi.AddQuery(q, httpapi.StyleForm, true, "pageToken", *in.PageToken)
+	}
+	if in.KeyID != nil {
+		httpapi.AddQuery(q, httpapi.StyleForm, true, "keyId", *in.KeyID)
 	}
 	if v := c.credAccessToken; v != "" {
 		q.Set("access_token", v)

@@ -39,10 +39,10 @@ type VaultAPI interface {
 type GetSecretInput struct {
 	// Name is the "name" path parameter.
 	Name string `json:"name"`
-	// KeyID is the "keyId" query parameter.
-	KeyID *string `json:"keyId,omitempty"`
 	// PageToken is the "pageToken" query parameter.
 	PageToken *string `json:"pageToken,omitempty"`
+	// KeyID is the "keyId" query parameter.
+	KeyID *string `json:"keyId,omitempty"`
 }
 
 // GetSecretOutput is the successful response of GetSecret.

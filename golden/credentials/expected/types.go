@@ -7,7 +7,6 @@ import "github.com/infgen/infgen/runtime/httpapi"
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
-// Secret is an object of the API.
 type Secret struct {
 	Value *string `json:"value,omitempty"`
 }

@@ -11,17 +11,6 @@ import (
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
-// Foo is an object of the API.
-type Foo struct {
-	// The type of object this resource represents.
-	Type string `json:"type"`
-}
-
-// FooTopLevel is an object of the API.
-type FooTopLevel struct {
-	Data *Foo `json:"data"`
-}
-
 // JSONAPIResource holds one of the schemas extending it (allOf), selected by its
 // type property; Base holds values of other kinds.
 //
@@ -70,10 +59,17 @@ func (u *JSONAPIResource) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// JSONAPIResourceBase is an object of the API.
-//
 // The properties common to every JSONAPIResource.
 type JSONAPIResourceBase struct {
+	// The type of object this resource represents.
+	Type string `json:"type"`
+}
+
+type FooTopLevel struct {
+	Data *Foo `json:"data"`
+}
+
+type Foo struct {
 	// The type of object this resource represents.
 	Type string `json:"type"`
 }

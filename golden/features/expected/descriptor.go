@@ -25,7 +25,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 			NewClient: "NewHTTPClient",
 			Stub:      "BillingStub",
 			NewStub:   "NewBillingStub",
-			Methods:   []string{"CreateInvoice", "DeleteInvoicesID", "GetInvoice", "ListInvoices", "PutLines", "Upload"},
+			Methods:   []string{"CreateInvoice", "ListInvoices", "GetInvoice", "DeleteInvoicesID", "PutLines", "Upload"},
 		},
 	},
 }

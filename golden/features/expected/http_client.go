@@ -17,11 +17,11 @@ type HTTPClient struct {
 	baseURL         string
 	client          *http.Client
 	header          http.Header
-	secAPIKeyCookie string
 	secAPIKeyHeader string
 	secAPIKeyQuery  string
-	secBasicAuth    [2]string
+	secAPIKeyCookie string
 	secBearerAuth   string
+	secBasicAuth    [2]string
 	secOAuth        oauth2.TokenSource
 }
 
@@ -59,14 +59,6 @@ func WithHeader(key, value string) HTTPOption {
 	}
 }
 
-// WithAPIKeyCookie sets the credentials of security scheme apiKeyCookie:
-// an API key sent in cookie auth.
-func WithAPIKeyCookie(key string) HTTPOption {
-	return func(c *HTTPClient) {
-		c.secAPIKeyCookie = key
-	}
-}
-
 // WithAPIKeyHeader sets the credentials of security scheme apiKeyHeader:
 // an API key sent in header X-API-Key.
 func WithAPIKeyHeader(key string) HTTPOption {
@@ -83,11 +75,11 @@ func WithAPIKeyQuery(key string) HTTPOption {
 	}
 }
 
-// WithBasicAuth sets the credentials of security scheme basicAuth:
-// HTTP basic authentication.
-func WithBasicAuth(username, password string) HTTPOption {
+// WithAPIKeyCookie sets the credentials of security scheme apiKeyCookie:
+// an API key sent in cookie auth.
+func WithAPIKeyCookie(key string) HTTPOption {
 	return func(c *HTTPClient) {
-		c.secBasicAuth = [2]string{username, password}
+		c.secAPIKeyCookie = key
 	}
 }
 
@@ -96,6 +88,14 @@ func WithBasicAuth(username, password string) HTTPOption {
 func WithBearerAuth(token string) HTTPOption {
 	return func(c *HTTPClient) {
 		c.secBearerAuth = token
+	}
+}
+
+// WithBasicAuth sets the credentials of security scheme basicAuth:
+// HTTP basic authentication.
+func WithBasicAuth(username, password string) HTTPOption {
+	return func(c *HTTPClient) {
+		c.secBasicAuth = [2]string{username, password}
 	}
 }
 
@@ -129,10 +129,6 @@ func (c *HTTPClient) authorize(req *http.Request, alternatives [][]string) error
 func (c *HTTPClient) configured(names []string) bool {
 	for _, name := range names {
 		switch name {
-		case "apiKeyCookie":
-			if c.secAPIKeyCookie == "" {
-				return false
-			}
 		case "apiKeyHeader":
 			if c.secAPIKeyHeader == "" {
 				return false
@@ -141,12 +137,16 @@ func (c *HTTPClient) configured(names []string) bool {
 			if c.secAPIKeyQuery == "" {
 				return false
 			}
-		case "basicAuth":
-			if c.secBasicAuth[0] == "" {
+		case "apiKeyCookie":
+			if c.secAPIKeyCookie == "" {
 				return false
 			}
 		case "bearerAuth":
 			if c.secBearerAuth == "" {
+				return false
+			}
+		case "basicAuth":
+			if c.secBasicAuth[0] == "" {
 				return false
 			}
 		case "oauth":
@@ -161,21 +161,21 @@ func (c *HTTPClient) configured(names []string) bool {
 // applyScheme adds the credentials of one scheme to req.
 func (c *HTTPClient) applyScheme(req *http.Request, name string) error {
 	switch name {
-	case "apiKeyCookie":
-		req.AddCookie(&http.Cookie{
-			Name:  "auth",
-			Value: c.secAPIKeyCookie,
-		})
 	case "apiKeyHeader":
 		req.Header.Set("X-API-Key", c.secAPIKeyHeader)
 	case "apiKeyQuery":
 		q := req.URL.Query()
 		q.Set("api_key", c.secAPIKeyQuery)
 		req.URL.RawQuery = q.Encode()
-	case "basicAuth":
-		req.SetBasicAuth(c.secBasicAuth[0], c.secBasicAuth[1])
+	case "apiKeyCookie":
+		req.AddCookie(&http.Cookie{
+			Name:  "auth",
+			Value: c.secAPIKeyCookie,
+		})
 	case "bearerAuth":
 		req.Header.Set("Authorization", "Bearer "+c.secBearerAuth)
+	case "basicAuth":
+		req.SetBasicAuth(c.secBasicAuth[0], c.secBasicAuth[1])
 	case "oauth":
 		tok, err := c.secOAuth.Token()
 		if err != nil {

@@ -106,39 +106,74 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 	})
 }
 
-// DeleteInvoicesID calls DELETE /invoices/{id}.
-func (c *HTTPClient) DeleteInvoicesID(ctx context.Context, in *DeleteInvoicesIDInput) (*DeleteInvoicesIDOutput, error) {
+// ListInvoices calls GET /invoices.
+func (c *HTTPClient) ListInvoices(ctx context.Context, in *ListInvoicesInput) (*ListInvoicesOutput, error) {
 	if in == nil {
-		in = new(DeleteInvoicesIDInput)
+		in = new(ListInvoicesInput)
 	}
-	if in.ID == "" {
-		return nil, service.Permanentf("DeleteInvoicesID: path parameter id is empty")
+	u := c.baseURL + "/invoices"
+	q := url.Values{}
+	httpapi.AddQuery(q, httpapi.StyleForm, true, "status", in.Status)
+	if in.IDs != nil {
+		httpapi.AddQuery(q, httpapi.StyleForm, false, "ids", in.IDs)
 	}
-	u := c.baseURL + "/invoices/" + httpapi.PathParam(httpapi.StyleSimple, false, "id", in.ID)
-	req, err := httpapi.NewRequest(ctx, "DeleteInvoicesID", http.MethodDelete, u, nil, "", "")
+	if in.Tags != nil {
+		httpapi.AddQuery(q, httpapi.StylePipeDelimited, false, "tags", in.Tags)
+	}
+	if in.Words != nil {
+		httpapi.AddQuery(q, httpapi.StyleSpaceDelimited, false, "words", in.Words)
+	}
+	if in.Filter != nil {
+		httpapi.AddQuery(q, httpapi.StyleDeepObject, true, "filter", *in.Filter)
+	}
+	httpapi.AddQuery(q, httpapi.StyleForm, true, "limit", in.Limit)
+	if in.Since != nil {
+		httpapi.AddQuery(q, httpapi.StyleForm, true, "since", *in.Since)
+	}
+	if in.Where != nil {
+		httpapi.AddQuery(q, httpapi.StyleForm, true, "where", httpapi.JSONParam(*in.Where))
+	}
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	req, err := httpapi.NewRequest(ctx, "ListInvoices", http.MethodGet, u, nil, "", "application/json")
 	if err != nil {
 		return nil, err
 	}
-	if err := c.authorize(req, [][]string{{"oauth"}}); err != nil {
-		return nil, err
+	if in.Session != nil {
+		req.AddCookie(&http.Cookie{
+			Name:  "session",
+			Value: httpapi.CookieValue(*in.Session),
+		})
 	}
 	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
 	}
-	out := &DeleteInvoicesIDOutput{
+	out := &ListInvoicesOutput{
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
+	}
+	switch resp.StatusCode {
+	case 200:
+		if err := httpapi.DecodeJSON("ListInvoices", data, &out.Body); err != nil {
+			return nil, err
+		}
+		return out, nil
 	}
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
+	e := &ListInvoicesError{
 		Header:     resp.Header,
 		Message:    httpapi.BodySnippet(data),
-		Operation:  "DeleteInvoicesID",
 		StatusCode: resp.StatusCode,
-	})
+	}
+	v := new(Problem)
+	if len(data) > 0 && httpapi.DecodeJSON("ListInvoices", data, v) == nil {
+		e.Body = v
+	}
+	return nil, httpapi.Classify(resp, e)
 }
 
 // GetInvoice calls GET /invoices/{id}.
@@ -205,76 +240,39 @@ func (c *HTTPClient) GetInvoice(ctx context.Context, in *GetInvoiceInput) (*GetI
 	})
 }
 
-// ListInvoices calls GET /invoices.
-func (c *HTTPClient) ListInvoices(ctx context.Context, in *ListInvoicesInput) (*ListInvoicesOutput, error) {
+// DeleteInvoicesID calls DELETE /invoices/{id}.
+func (c *HTTPClient) DeleteInvoicesID(ctx context.Context, in *DeleteInvoicesIDInput) (*DeleteInvoicesIDOutput, error) {
 	if in == nil {
-		in = new(ListInvoicesInput)
+		in = new(DeleteInvoicesIDInput)
 	}
-	u := c.baseURL + "/invoices"
-	q := url.Values{}
-	if in.Filter != nil {
-		httpapi.AddQuery(q, httpapi.StyleDeepObject, true, "filter", *in.Filter)
+	if in.ID == "" {
+		return nil, service.Permanentf("DeleteInvoicesID: path parameter id is empty")
 	}
-	if in.IDs != nil {
-		httpapi.AddQuery(q, httpapi.StyleForm, false, "ids", in.IDs)
-	}
-	httpapi.AddQuery(q, httpapi.StyleForm, true, "limit", in.Limit)
-	if in.Since != nil {
-		httpapi.AddQuery(q, httpapi.StyleForm, true, "since", *in.Since)
-	}
-	if in.Status != nil {
-		httpapi.AddQuery(q, httpapi.StyleForm, true, "status", in.Status)
-	}
-	if in.Tags != nil {
-		httpapi.AddQuery(q, httpapi.StylePipeDelimited, false, "tags", in.Tags)
-	}
-	if in.Where != nil {
-		httpapi.AddQuery(q, httpapi.StyleForm, true, "where", httpapi.JSONParam(*in.Where))
-	}
-	if in.Words != nil {
-		httpapi.AddQuery(q, httpapi.StyleSpaceDelimited, false, "words", in.Words)
-	}
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	req, err := httpapi.NewRequest(ctx, "ListInvoices", http.MethodGet, u, nil, "", "application/json")
+	u := c.baseURL + "/invoices/" + httpapi.PathParam(httpapi.StyleSimple, false, "id", in.ID)
+	req, err := httpapi.NewRequest(ctx, "DeleteInvoicesID", http.MethodDelete, u, nil, "", "")
 	if err != nil {
 		return nil, err
 	}
-	if in.Session != nil {
-		req.AddCookie(&http.Cookie{
-			Name:  "session",
-			Value: httpapi.CookieValue(*in.Session),
-		})
+	if err := c.authorize(req, [][]string{{"oauth"}}); err != nil {
+		return nil, err
 	}
 	resp, data, err := httpapi.Do(c.client, req, c.header)
 	if err != nil {
 		return nil, err
 	}
-	out := &ListInvoicesOutput{
+	out := &DeleteInvoicesIDOutput{
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 200:
-		if err := httpapi.DecodeJSON("ListInvoices", data, &out.Body); err != nil {
-			return nil, err
-		}
-		return out, nil
 	}
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	e := &ListInvoicesError{
+	return nil, httpapi.Classify(resp, &APIError{
 		Header:     resp.Header,
 		Message:    httpapi.BodySnippet(data),
+		Operation:  "DeleteInvoicesID",
 		StatusCode: resp.StatusCode,
-	}
-	v := new(Problem)
-	if len(data) > 0 && httpapi.DecodeJSON("ListInvoices", data, v) == nil {
-		e.Body = v
-	}
-	return nil, httpapi.Classify(resp, e)
+	})
 }
 
 // PutLines calls PUT /invoices/{id}/lines{coords}{matrix}.

@@ -34,16 +34,16 @@ func Register(w *worker.Worker, impl Billing, opts ...worker.ServiceOption) erro
 				Timeout: 45 * time.Second,
 			},
 			{
-				Handler: worker.Handle(codec.JSON{}, impl.DeleteInvoicesID),
-				Name:    "DeleteInvoicesID",
+				Handler: worker.Handle(codec.JSON{}, impl.ListInvoices),
+				Name:    "ListInvoices",
 			},
 			{
 				Handler: worker.Handle(codec.JSON{}, impl.GetInvoice),
 				Name:    "GetInvoice",
 			},
 			{
-				Handler: worker.Handle(codec.JSON{}, impl.ListInvoices),
-				Name:    "ListInvoices",
+				Handler: worker.Handle(codec.JSON{}, impl.DeleteInvoicesID),
+				Name:    "DeleteInvoicesID",
 			},
 			{
 				Handler: worker.Handle(codec.JSON{}, impl.PutLines),

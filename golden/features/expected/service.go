@@ -23,12 +23,12 @@ type Billing interface {
 	//
 	// Create an invoice.
 	CreateInvoice(ctx context.Context, in *CreateInvoiceInput) (*CreateInvoiceOutput, error)
-	// DeleteInvoicesID calls DELETE /invoices/{id}.
-	DeleteInvoicesID(ctx context.Context, in *DeleteInvoicesIDInput) (*DeleteInvoicesIDOutput, error)
-	// GetInvoice calls GET /invoices/{id}.
-	GetInvoice(ctx context.Context, in *GetInvoiceInput) (*GetInvoiceOutput, error)
 	// ListInvoices calls GET /invoices.
 	ListInvoices(ctx context.Context, in *ListInvoicesInput) (*ListInvoicesOutput, error)
+	// GetInvoice calls GET /invoices/{id}.
+	GetInvoice(ctx context.Context, in *GetInvoiceInput) (*GetInvoiceOutput, error)
+	// DeleteInvoicesID calls DELETE /invoices/{id}.
+	DeleteInvoicesID(ctx context.Context, in *DeleteInvoicesIDInput) (*DeleteInvoicesIDOutput, error)
 	// PutLines calls PUT /invoices/{id}/lines{coords}{matrix}.
 	PutLines(ctx context.Context, in *PutLinesInput) (*PutLinesOutput, error)
 	// Upload calls POST /uploads.
@@ -79,18 +79,54 @@ func (e *CreateInvoiceError) Error() string {
 	return httpapi.ErrorMessage("CreateInvoice", e.StatusCode, e.Message)
 }
 
-// DeleteInvoicesIDInput holds the parameters and body of DeleteInvoicesID.
-type DeleteInvoicesIDInput struct {
-	// ID is the "id" path parameter.
-	ID string `json:"id"`
+// ListInvoicesInput holds the parameters and body of ListInvoices.
+type ListInvoicesInput struct {
+	// Status is the "status" query parameter.
+	Status []InvoiceStatus `json:"status,omitempty"`
+	// IDs is the "ids" query parameter.
+	IDs []int64 `json:"ids,omitempty"`
+	// Tags is the "tags" query parameter.
+	Tags []string `json:"tags,omitempty"`
+	// Words is the "words" query parameter.
+	Words []string `json:"words,omitempty"`
+	// Filter is the "filter" query parameter.
+	Filter *ListInvoicesFilter `json:"filter,omitempty"`
+	// Limit is the "limit" query parameter.
+	Limit int32 `json:"limit"`
+	// Session is the "session" cookie parameter.
+	Session *string `json:"session,omitempty"`
+	// Since is the "since" query parameter.
+	Since *Date `json:"since,omitempty"`
+	// Where is the "where" query parameter.
+	Where *ListInvoicesWhere `json:"where,omitempty"`
 }
 
-// DeleteInvoicesIDOutput is the successful response of DeleteInvoicesID.
-type DeleteInvoicesIDOutput struct {
+// ListInvoicesOutput is the successful response of ListInvoices.
+type ListInvoicesOutput struct {
 	// StatusCode is the HTTP status of the response.
 	StatusCode int `json:"statusCode"`
 	// Header holds the response headers.
 	Header http.Header `json:"header,omitempty"`
+	// Body of the 200 response.
+	Body []Invoice `json:"body,omitempty"`
+}
+
+// ListInvoicesError is a declared error response of ListInvoices. Statuses 408, 425,
+// 429 and 5xx are retried by the runtime; other 4xx are not.
+type ListInvoicesError struct {
+	// StatusCode is the HTTP status of the response.
+	StatusCode int `json:"statusCode"`
+	// Header holds the response headers.
+	Header http.Header `json:"header,omitempty"`
+	// Message is the start of the response body.
+	Message string `json:"message,omitempty"`
+	// Body of the default response.
+	Body *Problem `json:"body,omitempty"`
+}
+
+// Error describes the failed call.
+func (e *ListInvoicesError) Error() string {
+	return httpapi.ErrorMessage("ListInvoices", e.StatusCode, e.Message)
 }
 
 // GetInvoiceInput holds the parameters and body of GetInvoice.
@@ -131,62 +167,26 @@ func (e *GetInvoiceError) Error() string {
 	return httpapi.ErrorMessage("GetInvoice", e.StatusCode, e.Message)
 }
 
-// ListInvoicesInput holds the parameters and body of ListInvoices.
-type ListInvoicesInput struct {
-	// Filter is the "filter" query parameter.
-	Filter *ListInvoicesFilter `json:"filter,omitempty"`
-	// IDs is the "ids" query parameter.
-	IDs []int64 `json:"ids,omitempty"`
-	// Limit is the "limit" query parameter.
-	Limit int32 `json:"limit"`
-	// Since is the "since" query parameter.
-	Since *Date `json:"since,omitempty"`
-	// Status is the "status" query parameter.
-	Status []InvoiceStatus `json:"status,omitempty"`
-	// Tags is the "tags" query parameter.
-	Tags []string `json:"tags,omitempty"`
-	// Where is the "where" query parameter.
-	Where *ListInvoicesWhere `json:"where,omitempty"`
-	// Words is the "words" query parameter.
-	Words []string `json:"words,omitempty"`
-	// Session is the "session" cookie parameter.
-	Session *string `json:"session,omitempty"`
+// DeleteInvoicesIDInput holds the parameters and body of DeleteInvoicesID.
+type DeleteInvoicesIDInput struct {
+	// ID is the "id" path parameter.
+	ID string `json:"id"`
 }
 
-// ListInvoicesOutput is the successful response of ListInvoices.
-type ListInvoicesOutput struct {
+// DeleteInvoicesIDOutput is the successful response of DeleteInvoicesID.
+type DeleteInvoicesIDOutput struct {
 	// StatusCode is the HTTP status of the response.
 	StatusCode int `json:"statusCode"`
 	// Header holds the response headers.
 	Header http.Header `json:"header,omitempty"`
-	// Body of the 200 response.
-	Body []Invoice `json:"body,omitempty"`
-}
-
-// ListInvoicesError is a declared error response of ListInvoices. Statuses 408, 425,
-// 429 and 5xx are retried by the runtime; other 4xx are not.
-type ListInvoicesError struct {
-	// StatusCode is the HTTP status of the response.
-	StatusCode int `json:"statusCode"`
-	// Header holds the response headers.
-	Header http.Header `json:"header,omitempty"`
-	// Message is the start of the response body.
-	Message string `json:"message,omitempty"`
-	// Body of the default response.
-	Body *Problem `json:"body,omitempty"`
-}
-
-// Error describes the failed call.
-func (e *ListInvoicesError) Error() string {
-	return httpapi.ErrorMessage("ListInvoices", e.StatusCode, e.Message)
 }
 
 // PutLinesInput holds the parameters and body of PutLines.
 type PutLinesInput struct {
-	// Coords is the "coords" path parameter.
-	Coords []int64 `json:"coords"`
 	// ID is the "id" path parameter.
 	ID string `json:"id"`
+	// Coords is the "coords" path parameter.
+	Coords []int64 `json:"coords"`
 	// Matrix is the "matrix" path parameter.
 	Matrix string `json:"matrix"`
 	// XFlags is the "X-Flags" header parameter.
@@ -262,8 +262,8 @@ func (e *APIError) Error() string {
 func ErrorTypes() []failure.ErrorType {
 	return []failure.ErrorType{
 		failure.JSONType[CreateInvoiceError](ServiceName + ".CreateInvoiceError"),
-		failure.JSONType[GetInvoiceError](ServiceName + ".GetInvoiceError"),
 		failure.JSONType[ListInvoicesError](ServiceName + ".ListInvoicesError"),
+		failure.JSONType[GetInvoiceError](ServiceName + ".GetInvoiceError"),
 		failure.JSONType[UploadError](ServiceName + ".UploadError"),
 		failure.JSONType[APIError](ServiceName + ".APIError"),
 	}

@@ -42,22 +42,22 @@ func (s BillingStub) DispatchCreateInvoice(ctx workflow.Context, in *CreateInvoi
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// DeleteInvoicesID runs Billing.DeleteInvoicesID as a task and waits for its result.
+// ListInvoices runs Billing.ListInvoices as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s BillingStub) DeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesIDInput, opts ...workflow.CallOption) (*DeleteInvoicesIDOutput, error) {
-	return s.DispatchDeleteInvoicesID(ctx, in, opts...).Await(ctx)
+func (s BillingStub) ListInvoices(ctx workflow.Context, in *ListInvoicesInput, opts ...workflow.CallOption) (*ListInvoicesOutput, error) {
+	return s.DispatchListInvoices(ctx, in, opts...).Await(ctx)
 }
 
-// DispatchDeleteInvoicesID starts Billing.DeleteInvoicesID as a task and returns at once;
-// opts apply to this call as for DeleteInvoicesID.
-func (s BillingStub) DispatchDeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesIDInput, opts ...workflow.CallOption) workflow.Deferred[*DeleteInvoicesIDOutput] {
-	return workflow.Dispatch[*DeleteInvoicesIDOutput](ctx, workflow.Call{
+// DispatchListInvoices starts Billing.ListInvoices as a task and returns at once;
+// opts apply to this call as for ListInvoices.
+func (s BillingStub) DispatchListInvoices(ctx workflow.Context, in *ListInvoicesInput, opts ...workflow.CallOption) workflow.Deferred[*ListInvoicesOutput] {
+	return workflow.Dispatch[*ListInvoicesOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
-		Method:  "DeleteInvoicesID",
+		Method:  "ListInvoices",
 		Service: ServiceName,
 	}, slices.Concat(s.opts, opts)...)
 }
@@ -82,22 +82,22 @@ func (s BillingStub) DispatchGetInvoice(ctx workflow.Context, in *GetInvoiceInpu
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// ListInvoices runs Billing.ListInvoices as a task and waits for its result.
+// DeleteInvoicesID runs Billing.DeleteInvoicesID as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s BillingStub) ListInvoices(ctx workflow.Context, in *ListInvoicesInput, opts ...workflow.CallOption) (*ListInvoicesOutput, error) {
-	return s.DispatchListInvoices(ctx, in, opts...).Await(ctx)
+func (s BillingStub) DeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesIDInput, opts ...workflow.CallOption) (*DeleteInvoicesIDOutput, error) {
+	return s.DispatchDeleteInvoicesID(ctx, in, opts...).Await(ctx)
 }
 
-// DispatchListInvoices starts Billing.ListInvoices as a task and returns at once;
-// opts apply to this call as for ListInvoices.
-func (s BillingStub) DispatchListInvoices(ctx workflow.Context, in *ListInvoicesInput, opts ...workflow.CallOption) workflow.Deferred[*ListInvoicesOutput] {
-	return workflow.Dispatch[*ListInvoicesOutput](ctx, workflow.Call{
+// DispatchDeleteInvoicesID starts Billing.DeleteInvoicesID as a task and returns at once;
+// opts apply to this call as for DeleteInvoicesID.
+func (s BillingStub) DispatchDeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesIDInput, opts ...workflow.CallOption) workflow.Deferred[*DeleteInvoicesIDOutput] {
+	return workflow.Dispatch[*DeleteInvoicesIDOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
-		Method:  "ListInvoices",
+		Method:  "DeleteInvoicesID",
 		Service: ServiceName,
 	}, slices.Concat(s.opts, opts)...)
 }

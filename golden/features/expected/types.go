@@ -11,7 +11,62 @@ import (
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
-// Invoice is an object of the API.
+type ListInvoicesFilter struct {
+	Customer *string  `json:"customer,omitempty"`
+	MinTotal *float64 `json:"minTotal,omitempty"`
+}
+
+type ListInvoicesWhere struct {
+	Total *int64 `json:"total,omitempty"`
+}
+
+type PutLinesRequest struct {
+	Note   *string  `json:"note,omitempty"`
+	Qty    *int64   `json:"qty,omitempty"`
+	Labels []string `json:"labels,omitempty"`
+}
+
+type UploadRequest struct {
+	File  []byte  `json:"file"`
+	Title *string `json:"title,omitempty"`
+}
+
+type InvoiceStatus string
+
+const (
+	InvoiceStatusDraft   InvoiceStatus = "draft"
+	InvoiceStatusOpen    InvoiceStatus = "open"
+	InvoiceStatusPaid    InvoiceStatus = "paid"
+	InvoiceStatusVoid    InvoiceStatus = "void"
+	InvoiceStatusEmpty   InvoiceStatus = ""
+	InvoiceStatusPastDue InvoiceStatus = "past-due"
+)
+
+type Priority int64
+
+const (
+	Priority1      Priority = 1
+	Priority2      Priority = 2
+	Priority3      Priority = 3
+	PriorityMinus1 Priority = -1
+)
+
+type NewInvoice struct {
+	Customer string            `json:"customer"`
+	Currency *string           `json:"currency,omitempty"`
+	DueDate  *Date             `json:"dueDate,omitempty"`
+	Lines    []Line            `json:"lines"`
+	Priority *Priority         `json:"priority,omitempty"`
+	Memo     *string           `json:"memo,omitempty"`
+	Metadata map[string]string `json:"metadata,omitempty"`
+}
+
+type Line struct {
+	Description string   `json:"description"`
+	Amount      int64    `json:"amount"`
+	TaxRate     *float32 `json:"taxRate,omitempty"`
+}
+
 type Invoice struct {
 	Customer  string            `json:"customer"`
 	Currency  *string           `json:"currency,omitempty"`
@@ -26,76 +81,9 @@ type Invoice struct {
 	Pdf       []byte            `json:"pdf,omitempty"`
 }
 
-// InvoiceStatus is an enumeration of the API.
-type InvoiceStatus string
-
-// Values of InvoiceStatus.
-const (
-	InvoiceStatusDraft   InvoiceStatus = "draft"
-	InvoiceStatusOpen    InvoiceStatus = "open"
-	InvoiceStatusPaid    InvoiceStatus = "paid"
-	InvoiceStatusVoid    InvoiceStatus = "void"
-	InvoiceStatusEmpty   InvoiceStatus = ""
-	InvoiceStatusPastDue InvoiceStatus = "past-due"
-)
-
-// Line is an object of the API.
-type Line struct {
-	Description string   `json:"description"`
-	Amount      int64    `json:"amount"`
-	TaxRate     *float32 `json:"taxRate,omitempty"`
-}
-
-// ListInvoicesFilter is an object of the API.
-type ListInvoicesFilter struct {
-	Customer *string  `json:"customer,omitempty"`
-	MinTotal *float64 `json:"minTotal,omitempty"`
-}
-
-// ListInvoicesWhere is an object of the API.
-type ListInvoicesWhere struct {
-	Total *int64 `json:"total,omitempty"`
-}
-
-// NewInvoice is an object of the API.
-type NewInvoice struct {
-	Customer string            `json:"customer"`
-	Currency *string           `json:"currency,omitempty"`
-	DueDate  *Date             `json:"dueDate,omitempty"`
-	Lines    []Line            `json:"lines"`
-	Priority *Priority         `json:"priority,omitempty"`
-	Memo     *string           `json:"memo,omitempty"`
-	Metadata map[string]string `json:"metadata,omitempty"`
-}
-
-// Priority is an enumeration of the API.
-type Priority int64
-
-// Values of Priority.
-const (
-	Priority1      Priority = 1
-	Priority2      Priority = 2
-	Priority3      Priority = 3
-	PriorityMinus1 Priority = -1
-)
-
-// Problem is an object of the API.
 type Problem struct {
 	Type   *string `json:"type,omitempty"`
 	Title  *string `json:"title,omitempty"`
 	Status *int64  `json:"status,omitempty"`
 	Detail *string `json:"detail,omitempty"`
-}
-
-// PutLinesRequest is an object of the API.
-type PutLinesRequest struct {
-	Note   *string  `json:"note,omitempty"`
-	Qty    *int64   `json:"qty,omitempty"`
-	Labels []string `json:"labels,omitempty"`
-}
-
-// UploadRequest is an object of the API.
-type UploadRequest struct {
-	File  []byte  `json:"file"`
-	Title *string `json:"title,omitempty"`
 }

@@ -25,7 +25,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 			NewClient: "NewHTTPClient",
 			Stub:      "SwaggerPetstoreStub",
 			NewStub:   "NewSwaggerPetstoreStub",
-			Methods:   []string{"CreatePets", "ListPets", "ShowPetByID"},
+			Methods:   []string{"ListPets", "CreatePets", "ShowPetByID"},
 		},
 	},
 }

@@ -11,36 +11,6 @@ import (
 	"github.com/infgen/infgen/runtime/service"
 )
 
-// CreatePets calls POST /pets.
-func (c *HTTPClient) CreatePets(ctx context.Context, in *CreatePetsInput) (*CreatePetsOutput, error) {
-	u := c.baseURL + "/pets"
-	req, err := httpapi.NewRequest(ctx, "CreatePets", http.MethodPost, u, nil, "", "application/json")
-	if err != nil {
-		return nil, err
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &CreatePetsOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	e := &CreatePetsError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		StatusCode: resp.StatusCode,
-	}
-	v := new(Error)
-	if len(data) > 0 && httpapi.DecodeJSON("CreatePets", data, v) == nil {
-		e.Body = v
-	}
-	return nil, httpapi.Classify(resp, e)
-}
-
 // ListPets calls GET /pets.
 func (c *HTTPClient) ListPets(ctx context.Context, in *ListPetsInput) (*ListPetsOutput, error) {
 	if in == nil {
@@ -86,6 +56,36 @@ func (c *HTTPClient) ListPets(ctx context.Context, in *ListPetsInput) (*ListPets
 	}
 	v := new(Error)
 	if len(data) > 0 && httpapi.DecodeJSON("ListPets", data, v) == nil {
+		e.Body = v
+	}
+	return nil, httpapi.Classify(resp, e)
+}
+
+// CreatePets calls POST /pets.
+func (c *HTTPClient) CreatePets(ctx context.Context, in *CreatePetsInput) (*CreatePetsOutput, error) {
+	u := c.baseURL + "/pets"
+	req, err := httpapi.NewRequest(ctx, "CreatePets", http.MethodPost, u, nil, "", "application/json")
+	if err != nil {
+		return nil, err
+	}
+	resp, data, err := httpapi.Do(c.client, req, c.header)
+	if err != nil {
+		return nil, err
+	}
+	out := &CreatePetsOutput{
+		Header:     resp.Header,
+		StatusCode: resp.StatusCode,
+	}
+	if resp.StatusCode < 300 {
+		return out, nil
+	}
+	e := &CreatePetsError{
+		Header:     resp.Header,
+		Message:    httpapi.BodySnippet(data),
+		StatusCode: resp.StatusCode,
+	}
+	v := new(Error)
+	if len(data) > 0 && httpapi.DecodeJSON("CreatePets", data, v) == nil {
 		e.Body = v
 	}
 	return nil, httpapi.Classify(resp, e)

@@ -20,12 +20,12 @@ func Register(w *worker.Worker, impl SwaggerPetstore, opts ...worker.ServiceOpti
 		Errors: ErrorTypes(),
 		Methods: []worker.Method{
 			{
-				Handler: worker.Handle(codec.JSON{}, impl.CreatePets),
-				Name:    "CreatePets",
-			},
-			{
 				Handler: worker.Handle(codec.JSON{}, impl.ListPets),
 				Name:    "ListPets",
+			},
+			{
+				Handler: worker.Handle(codec.JSON{}, impl.CreatePets),
+				Name:    "CreatePets",
 			},
 			{
 				Handler: worker.Handle(codec.JSON{}, impl.ShowPetByID),

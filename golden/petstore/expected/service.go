@@ -17,47 +17,18 @@ const ServiceName = "SwaggerPetstore"
 // SwaggerPetstore is the API as a Go interface: one method per operation.
 // HTTPClient implements it over HTTP; Register hosts any implementation in a worker.
 type SwaggerPetstore interface {
-	// CreatePets calls POST /pets.
-	//
-	// Create a pet
-	CreatePets(ctx context.Context, in *CreatePetsInput) (*CreatePetsOutput, error)
 	// ListPets calls GET /pets.
 	//
 	// List all pets
 	ListPets(ctx context.Context, in *ListPetsInput) (*ListPetsOutput, error)
+	// CreatePets calls POST /pets.
+	//
+	// Create a pet
+	CreatePets(ctx context.Context, in *CreatePetsInput) (*CreatePetsOutput, error)
 	// ShowPetByID calls GET /pets/{petId}.
 	//
 	// Info for a specific pet
 	ShowPetByID(ctx context.Context, in *ShowPetByIDInput) (*ShowPetByIDOutput, error)
-}
-
-// CreatePetsInput holds the parameters and body of CreatePets.
-type CreatePetsInput struct{}
-
-// CreatePetsOutput is the successful response of CreatePets.
-type CreatePetsOutput struct {
-	// StatusCode is the HTTP status of the response.
-	StatusCode int `json:"statusCode"`
-	// Header holds the response headers.
-	Header http.Header `json:"header,omitempty"`
-}
-
-// CreatePetsError is a declared error response of CreatePets. Statuses 408, 425,
-// 429 and 5xx are retried by the runtime; other 4xx are not.
-type CreatePetsError struct {
-	// StatusCode is the HTTP status of the response.
-	StatusCode int `json:"statusCode"`
-	// Header holds the response headers.
-	Header http.Header `json:"header,omitempty"`
-	// Message is the start of the response body.
-	Message string `json:"message,omitempty"`
-	// Body of the default response.
-	Body *Error `json:"body,omitempty"`
-}
-
-// Error describes the failed call.
-func (e *CreatePetsError) Error() string {
-	return httpapi.ErrorMessage("CreatePets", e.StatusCode, e.Message)
 }
 
 // ListPetsInput holds the parameters and body of ListPets.
@@ -98,6 +69,35 @@ type ListPetsError struct {
 // Error describes the failed call.
 func (e *ListPetsError) Error() string {
 	return httpapi.ErrorMessage("ListPets", e.StatusCode, e.Message)
+}
+
+// CreatePetsInput holds the parameters and body of CreatePets.
+type CreatePetsInput struct{}
+
+// CreatePetsOutput is the successful response of CreatePets.
+type CreatePetsOutput struct {
+	// StatusCode is the HTTP status of the response.
+	StatusCode int `json:"statusCode"`
+	// Header holds the response headers.
+	Header http.Header `json:"header,omitempty"`
+}
+
+// CreatePetsError is a declared error response of CreatePets. Statuses 408, 425,
+// 429 and 5xx are retried by the runtime; other 4xx are not.
+type CreatePetsError struct {
+	// StatusCode is the HTTP status of the response.
+	StatusCode int `json:"statusCode"`
+	// Header holds the response headers.
+	Header http.Header `json:"header,omitempty"`
+	// Message is the start of the response body.
+	Message string `json:"message,omitempty"`
+	// Body of the default response.
+	Body *Error `json:"body,omitempty"`
+}
+
+// Error describes the failed call.
+func (e *CreatePetsError) Error() string {
+	return httpapi.ErrorMessage("CreatePets", e.StatusCode, e.Message)
 }
 
 // ShowPetByIDInput holds the parameters and body of ShowPetByID.
@@ -160,8 +160,8 @@ func (e *APIError) Error() string {
 // workflow.ChildCall.Errors to match them in a child's failure.
 func ErrorTypes() []failure.ErrorType {
 	return []failure.ErrorType{
-		failure.JSONType[CreatePetsError](ServiceName + ".CreatePetsError"),
 		failure.JSONType[ListPetsError](ServiceName + ".ListPetsError"),
+		failure.JSONType[CreatePetsError](ServiceName + ".CreatePetsError"),
 		failure.JSONType[ShowPetByIDError](ServiceName + ".ShowPetByIDError"),
 		failure.JSONType[APIError](ServiceName + ".APIError"),
 	}

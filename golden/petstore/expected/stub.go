@@ -22,26 +22,6 @@ func NewSwaggerPetstoreStub(opts ...workflow.CallOption) SwaggerPetstoreStub {
 	return SwaggerPetstoreStub{opts: opts}
 }
 
-// CreatePets runs SwaggerPetstore.CreatePets as a task and waits for its result.
-// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
-// WithTags) apply to this call only, over the worker's and the spec's
-// settings, and are recorded with the task.
-func (s SwaggerPetstoreStub) CreatePets(ctx workflow.Context, in *CreatePetsInput, opts ...workflow.CallOption) (*CreatePetsOutput, error) {
-	return s.DispatchCreatePets(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchCreatePets starts SwaggerPetstore.CreatePets as a task and returns at once;
-// opts apply to this call as for CreatePets.
-func (s SwaggerPetstoreStub) DispatchCreatePets(ctx workflow.Context, in *CreatePetsInput, opts ...workflow.CallOption) workflow.Deferred[*CreatePetsOutput] {
-	return workflow.Dispatch[*CreatePetsOutput](ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "CreatePets",
-		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
-}
-
 // ListPets runs SwaggerPetstore.ListPets as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
@@ -58,6 +38,26 @@ func (s SwaggerPetstoreStub) DispatchListPets(ctx workflow.Context, in *ListPets
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "ListPets",
+		Service: ServiceName,
+	}, slices.Concat(s.opts, opts)...)
+}
+
+// CreatePets runs SwaggerPetstore.CreatePets as a task and waits for its result.
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s SwaggerPetstoreStub) CreatePets(ctx workflow.Context, in *CreatePetsInput, opts ...workflow.CallOption) (*CreatePetsOutput, error) {
+	return s.DispatchCreatePets(ctx, in, opts...).Await(ctx)
+}
+
+// DispatchCreatePets starts SwaggerPetstore.CreatePets as a task and returns at once;
+// opts apply to this call as for CreatePets.
+func (s SwaggerPetstoreStub) DispatchCreatePets(ctx workflow.Context, in *CreatePetsInput, opts ...workflow.CallOption) workflow.Deferred[*CreatePetsOutput] {
+	return workflow.Dispatch[*CreatePetsOutput](ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  "CreatePets",
 		Service: ServiceName,
 	}, slices.Concat(s.opts, opts)...)
 }

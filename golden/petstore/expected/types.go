@@ -7,26 +7,21 @@ import "github.com/infgen/infgen/runtime/httpapi"
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
-// Error is an object of the API.
-type Error struct {
-	Code    ErrorCode `json:"code"`
-	Message string    `json:"message"`
-}
-
-// ErrorCode is an enumeration of the API.
-type ErrorCode int32
-
-// Values of ErrorCode.
-const (
-	ErrorCode400 ErrorCode = 400
-)
-
-// Pet is an object of the API.
 type Pet struct {
 	ID   int64   `json:"id"`
 	Name string  `json:"name"`
 	Tag  *string `json:"tag,omitempty"`
 }
 
-// Pets is a type of the API.
 type Pets []Pet
+
+type Error struct {
+	Code    ErrorCode `json:"code"`
+	Message string    `json:"message"`
+}
+
+type ErrorCode int32
+
+const (
+	ErrorCode400 ErrorCode = 400
+)

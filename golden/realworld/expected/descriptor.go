@@ -25,7 +25,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 			NewClient: "NewHTTPClient",
 			Stub:      "RealWorldStub",
 			NewStub:   "NewRealWorldStub",
-			Methods:   []string{"GetStatuses", "Logout", "PutAnything"},
+			Methods:   []string{"Logout", "PutAnything", "GetStatuses"},
 		},
 	},
 }

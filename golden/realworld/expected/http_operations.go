@@ -10,6 +10,63 @@ import (
 	"github.com/infgen/infgen/runtime/httpapi"
 )
 
+// Logout calls GET /logout.
+func (c *HTTPClient) Logout(ctx context.Context, in *LogoutInput) (*LogoutOutput, error) {
+	u := c.baseURL + "/logout"
+	req, err := httpapi.NewRequest(ctx, "Logout", http.MethodGet, u, nil, "", "")
+	if err != nil {
+		return nil, err
+	}
+	resp, _, err := httpapi.Do(c.client, req, c.header)
+	if err != nil {
+		return nil, err
+	}
+	out := &LogoutOutput{
+		Header:     resp.Header,
+		StatusCode: resp.StatusCode,
+	}
+	return out, nil
+}
+
+// PutAnything calls PUT /anything.
+func (c *HTTPClient) PutAnything(ctx context.Context, in *PutAnythingInput) (*PutAnythingOutput, error) {
+	if in == nil {
+		in = new(PutAnythingInput)
+	}
+	u := c.baseURL + "/anything"
+	var body io.Reader
+	contentType := ""
+	if in.Body != nil {
+		var err error
+		body, err = httpapi.JSONBody("PutAnything", in.Body)
+		if err != nil {
+			return nil, err
+		}
+		contentType = "application/json"
+	}
+	req, err := httpapi.NewRequest(ctx, "PutAnything", http.MethodPut, u, body, contentType, "")
+	if err != nil {
+		return nil, err
+	}
+	resp, data, err := httpapi.Do(c.client, req, c.header)
+	if err != nil {
+		return nil, err
+	}
+	out := &PutAnythingOutput{
+		Header:     resp.Header,
+		StatusCode: resp.StatusCode,
+	}
+	if resp.StatusCode < 300 {
+		return out, nil
+	}
+	return nil, httpapi.Classify(resp, &APIError{
+		Header:     resp.Header,
+		Message:    httpapi.BodySnippet(data),
+		Operation:  "PutAnything",
+		StatusCode: resp.StatusCode,
+	})
+}
+
 // GetStatuses calls GET /statuses.
 func (c *HTTPClient) GetStatuses(ctx context.Context, in *GetStatusesInput) (*GetStatusesOutput, error) {
 	u := c.baseURL + "/statuses"
@@ -74,63 +131,6 @@ func (c *HTTPClient) GetStatuses(ctx context.Context, in *GetStatusesInput) (*Ge
 		Header:     resp.Header,
 		Message:    httpapi.BodySnippet(data),
 		Operation:  "GetStatuses",
-		StatusCode: resp.StatusCode,
-	})
-}
-
-// Logout calls GET /logout.
-func (c *HTTPClient) Logout(ctx context.Context, in *LogoutInput) (*LogoutOutput, error) {
-	u := c.baseURL + "/logout"
-	req, err := httpapi.NewRequest(ctx, "Logout", http.MethodGet, u, nil, "", "")
-	if err != nil {
-		return nil, err
-	}
-	resp, _, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &LogoutOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	return out, nil
-}
-
-// PutAnything calls PUT /anything.
-func (c *HTTPClient) PutAnything(ctx context.Context, in *PutAnythingInput) (*PutAnythingOutput, error) {
-	if in == nil {
-		in = new(PutAnythingInput)
-	}
-	u := c.baseURL + "/anything"
-	var body io.Reader
-	contentType := ""
-	if in.Body != nil {
-		var err error
-		body, err = httpapi.JSONBody("PutAnything", in.Body)
-		if err != nil {
-			return nil, err
-		}
-		contentType = "application/json"
-	}
-	req, err := httpapi.NewRequest(ctx, "PutAnything", http.MethodPut, u, body, contentType, "")
-	if err != nil {
-		return nil, err
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &PutAnythingOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "PutAnything",
 		StatusCode: resp.StatusCode,
 	})
 }

@@ -20,16 +20,16 @@ func Register(w *worker.Worker, impl RealWorld, opts ...worker.ServiceOption) er
 		Errors: ErrorTypes(),
 		Methods: []worker.Method{
 			{
-				Handler: worker.Handle(codec.JSON{}, impl.GetStatuses),
-				Name:    "GetStatuses",
-			},
-			{
 				Handler: worker.Handle(codec.JSON{}, impl.Logout),
 				Name:    "Logout",
 			},
 			{
 				Handler: worker.Handle(codec.JSON{}, impl.PutAnything),
 				Name:    "PutAnything",
+			},
+			{
+				Handler: worker.Handle(codec.JSON{}, impl.GetStatuses),
+				Name:    "GetStatuses",
 			},
 		},
 		Name: ServiceName,

@@ -19,10 +19,6 @@ const ServiceName = "RealWorld"
 //
 // Minimal reproductions of constructs found in real-world OpenAPI documents that once broke generation; each operation or schema names its case.
 type RealWorld interface {
-	// GetStatuses calls GET /statuses.
-	//
-	// Inline bodies per status are named after the status without an X (Body404, GetStatusesError404).
-	GetStatuses(ctx context.Context, in *GetStatusesInput) (*GetStatusesOutput, error)
 	// Logout calls GET /logout.
 	//
 	// Only a default response without content (the body is never read).
@@ -31,6 +27,35 @@ type RealWorld interface {
 	//
 	// A structured body under a wildcard media type is sent as application/json.
 	PutAnything(ctx context.Context, in *PutAnythingInput) (*PutAnythingOutput, error)
+	// GetStatuses calls GET /statuses.
+	//
+	// Inline bodies per status are named after the status without an X (Body404, GetStatusesError404).
+	GetStatuses(ctx context.Context, in *GetStatusesInput) (*GetStatusesOutput, error)
+}
+
+// LogoutInput holds the parameters and body of Logout.
+type LogoutInput struct{}
+
+// LogoutOutput is the successful response of Logout.
+type LogoutOutput struct {
+	// StatusCode is the HTTP status of the response.
+	StatusCode int `json:"statusCode"`
+	// Header holds the response headers.
+	Header http.Header `json:"header,omitempty"`
+}
+
+// PutAnythingInput holds the parameters and body of PutAnything.
+type PutAnythingInput struct {
+	// Request body (*/*).
+	Body *PutAnythingRequest `json:"body,omitempty"`
+}
+
+// PutAnythingOutput is the successful response of PutAnything.
+type PutAnythingOutput struct {
+	// StatusCode is the HTTP status of the response.
+	StatusCode int `json:"statusCode"`
+	// Header holds the response headers.
+	Header http.Header `json:"header,omitempty"`
 }
 
 // GetStatusesInput holds the parameters and body of GetStatuses.
@@ -66,31 +91,6 @@ type GetStatusesError struct {
 // Error describes the failed call.
 func (e *GetStatusesError) Error() string {
 	return httpapi.ErrorMessage("GetStatuses", e.StatusCode, e.Message)
-}
-
-// LogoutInput holds the parameters and body of Logout.
-type LogoutInput struct{}
-
-// LogoutOutput is the successful response of Logout.
-type LogoutOutput struct {
-	// StatusCode is the HTTP status of the response.
-	StatusCode int `json:"statusCode"`
-	// Header holds the response headers.
-	Header http.Header `json:"header,omitempty"`
-}
-
-// PutAnythingInput holds the parameters and body of PutAnything.
-type PutAnythingInput struct {
-	// Request body (*/*).
-	Body *PutAnythingRequest `json:"body,omitempty"`
-}
-
-// PutAnythingOutput is the successful response of PutAnything.
-type PutAnythingOutput struct {
-	// StatusCode is the HTTP status of the response.
-	StatusCode int `json:"statusCode"`
-	// Header holds the response headers.
-	Header http.Header `json:"header,omitempty"`
 }
 
 // APIError is a response with a status the operation does not declare.

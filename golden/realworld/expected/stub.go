@@ -22,26 +22,6 @@ func NewRealWorldStub(opts ...workflow.CallOption) RealWorldStub {
 	return RealWorldStub{opts: opts}
 }
 
-// GetStatuses runs RealWorld.GetStatuses as a task and waits for its result.
-// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
-// WithTags) apply to this call only, over the worker's and the spec's
-// settings, and are recorded with the task.
-func (s RealWorldStub) GetStatuses(ctx workflow.Context, in *GetStatusesInput, opts ...workflow.CallOption) (*GetStatusesOutput, error) {
-	return s.DispatchGetStatuses(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchGetStatuses starts RealWorld.GetStatuses as a task and returns at once;
-// opts apply to this call as for GetStatuses.
-func (s RealWorldStub) DispatchGetStatuses(ctx workflow.Context, in *GetStatusesInput, opts ...workflow.CallOption) workflow.Deferred[*GetStatusesOutput] {
-	return workflow.Dispatch[*GetStatusesOutput](ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "GetStatuses",
-		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
-}
-
 // Logout runs RealWorld.Logout as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
@@ -78,6 +58,26 @@ func (s RealWorldStub) DispatchPutAnything(ctx workflow.Context, in *PutAnything
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "PutAnything",
+		Service: ServiceName,
+	}, slices.Concat(s.opts, opts)...)
+}
+
+// GetStatuses runs RealWorld.GetStatuses as a task and waits for its result.
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s RealWorldStub) GetStatuses(ctx workflow.Context, in *GetStatusesInput, opts ...workflow.CallOption) (*GetStatusesOutput, error) {
+	return s.DispatchGetStatuses(ctx, in, opts...).Await(ctx)
+}
+
+// DispatchGetStatuses starts RealWorld.GetStatuses as a task and returns at once;
+// opts apply to this call as for GetStatuses.
+func (s RealWorldStub) DispatchGetStatuses(ctx workflow.Context, in *GetStatusesInput, opts ...workflow.CallOption) workflow.Deferred[*GetStatusesOutput] {
+	return workflow.Dispatch[*GetStatusesOutput](ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  "GetStatuses",
 		Service: ServiceName,
 	}, slices.Concat(s.opts, opts)...)
 }

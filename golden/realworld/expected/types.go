@@ -7,27 +7,22 @@ import "github.com/infgen/infgen/runtime/httpapi"
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
-// GetStatusesError404 is an object of the API.
-type GetStatusesError404 struct {
-	Missing *string `json:"missing,omitempty"`
+type PutAnythingRequest struct {
+	Name *string `json:"name,omitempty"`
 }
 
-// GetStatusesError4XX is an object of the API.
-type GetStatusesError4XX struct {
-	Reason *string `json:"reason,omitempty"`
-}
-
-// GetStatusesResponse is an object of the API.
 type GetStatusesResponse struct {
 	Ok *bool `json:"ok,omitempty"`
 }
 
-// GetStatusesResponse202 is an object of the API.
 type GetStatusesResponse202 struct {
 	Queued *bool `json:"queued,omitempty"`
 }
 
-// PutAnythingRequest is an object of the API.
-type PutAnythingRequest struct {
-	Name *string `json:"name,omitempty"`
+type GetStatusesError404 struct {
+	Missing *string `json:"missing,omitempty"`
+}
+
+type GetStatusesError4XX struct {
+	Reason *string `json:"reason,omitempty"`
 }

@@ -25,7 +25,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 			NewClient: "NewHTTPClient",
 			Stub:      "InventoryStub",
 			NewStub:   "NewInventoryStub",
-			Methods:   []string{"CreateItem", "ListItems", "UploadPhoto"},
+			Methods:   []string{"ListItems", "CreateItem", "UploadPhoto"},
 		},
 	},
 }

@@ -13,6 +13,59 @@ import (
 	"github.com/infgen/infgen/runtime/service"
 )
 
+// ListItems calls GET /items.
+func (c *HTTPClient) ListItems(ctx context.Context, in *ListItemsInput) (*ListItemsOutput, error) {
+	if in == nil {
+		in = new(ListItemsInput)
+	}
+	u := c.baseURL + "/items"
+	q := url.Values{}
+	if in.Tags != nil {
+		httpapi.AddQuery(q, httpapi.StyleForm, false, "tags", in.Tags)
+	}
+	if in.Limit != nil {
+		httpapi.AddQuery(q, httpapi.StyleForm, true, "limit", *in.Limit)
+	}
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	req, err := httpapi.NewRequest(ctx, "ListItems", http.MethodGet, u, nil, "", "application/json")
+	if err != nil {
+		return nil, err
+	}
+	if err := c.authorize(req, [][]string{{"apiKey"}}); err != nil {
+		return nil, err
+	}
+	resp, data, err := httpapi.Do(c.client, req, c.header)
+	if err != nil {
+		return nil, err
+	}
+	out := &ListItemsOutput{
+		Header:     resp.Header,
+		StatusCode: resp.StatusCode,
+	}
+	switch resp.StatusCode {
+	case 200:
+		if err := httpapi.DecodeJSON("ListItems", data, &out.Body); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+	if resp.StatusCode < 300 {
+		return out, nil
+	}
+	e := &ListItemsError{
+		Header:     resp.Header,
+		Message:    httpapi.BodySnippet(data),
+		StatusCode: resp.StatusCode,
+	}
+	v := new(Error)
+	if len(data) > 0 && httpapi.DecodeJSON("ListItems", data, v) == nil {
+		e.Body = v
+	}
+	return nil, httpapi.Classify(resp, e)
+}
+
 // CreateItem calls POST /items.
 func (c *HTTPClient) CreateItem(ctx context.Context, in *CreateItemInput) (*CreateItemOutput, error) {
 	if in == nil {
@@ -64,59 +117,6 @@ func (c *HTTPClient) CreateItem(ctx context.Context, in *CreateItemInput) (*Crea
 		Operation:  "CreateItem",
 		StatusCode: resp.StatusCode,
 	})
-}
-
-// ListItems calls GET /items.
-func (c *HTTPClient) ListItems(ctx context.Context, in *ListItemsInput) (*ListItemsOutput, error) {
-	if in == nil {
-		in = new(ListItemsInput)
-	}
-	u := c.baseURL + "/items"
-	q := url.Values{}
-	if in.Limit != nil {
-		httpapi.AddQuery(q, httpapi.StyleForm, true, "limit", *in.Limit)
-	}
-	if in.Tags != nil {
-		httpapi.AddQuery(q, httpapi.StyleForm, false, "tags", in.Tags)
-	}
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	req, err := httpapi.NewRequest(ctx, "ListItems", http.MethodGet, u, nil, "", "application/json")
-	if err != nil {
-		return nil, err
-	}
-	if err := c.authorize(req, [][]string{{"apiKey"}}); err != nil {
-		return nil, err
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &ListItemsOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 200:
-		if err := httpapi.DecodeJSON("ListItems", data, &out.Body); err != nil {
-			return nil, err
-		}
-		return out, nil
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	e := &ListItemsError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		StatusCode: resp.StatusCode,
-	}
-	v := new(Error)
-	if len(data) > 0 && httpapi.DecodeJSON("ListItems", data, v) == nil {
-		e.Body = v
-	}
-	return nil, httpapi.Classify(resp, e)
 }
 
 // UploadPhoto calls POST /items/{itemId}/photo.

@@ -20,12 +20,12 @@ func Register(w *worker.Worker, impl Inventory, opts ...worker.ServiceOption) er
 		Errors: ErrorTypes(),
 		Methods: []worker.Method{
 			{
-				Handler: worker.Handle(codec.JSON{}, impl.CreateItem),
-				Name:    "CreateItem",
-			},
-			{
 				Handler: worker.Handle(codec.JSON{}, impl.ListItems),
 				Name:    "ListItems",
+			},
+			{
+				Handler: worker.Handle(codec.JSON{}, impl.CreateItem),
+				Name:    "CreateItem",
 			},
 			{
 				Handler: worker.Handle(codec.JSON{}, impl.UploadPhoto),

@@ -19,38 +19,22 @@ const ServiceName = "Inventory"
 //
 // A Swagger 2.0 document, converted to OpenAPI 3.0 before generation.
 type Inventory interface {
-	// CreateItem calls POST /items.
-	CreateItem(ctx context.Context, in *CreateItemInput) (*CreateItemOutput, error)
 	// ListItems calls GET /items.
 	//
 	// List items.
 	ListItems(ctx context.Context, in *ListItemsInput) (*ListItemsOutput, error)
+	// CreateItem calls POST /items.
+	CreateItem(ctx context.Context, in *CreateItemInput) (*CreateItemOutput, error)
 	// UploadPhoto calls POST /items/{itemId}/photo.
 	UploadPhoto(ctx context.Context, in *UploadPhotoInput) (*UploadPhotoOutput, error)
 }
 
-// CreateItemInput holds the parameters and body of CreateItem.
-type CreateItemInput struct {
-	// Request body (application/json).
-	Body *NewItem `json:"body,omitempty"`
-}
-
-// CreateItemOutput is the successful response of CreateItem.
-type CreateItemOutput struct {
-	// StatusCode is the HTTP status of the response.
-	StatusCode int `json:"statusCode"`
-	// Header holds the response headers.
-	Header http.Header `json:"header,omitempty"`
-	// Body of the 201 response.
-	Body *Item `json:"body,omitempty"`
-}
-
 // ListItemsInput holds the parameters and body of ListItems.
 type ListItemsInput struct {
-	// Limit is the "limit" query parameter.
-	Limit *int32 `json:"limit,omitempty"`
 	// Tags is the "tags" query parameter.
 	Tags []string `json:"tags,omitempty"`
+	// Limit is the "limit" query parameter.
+	Limit *int32 `json:"limit,omitempty"`
 }
 
 // ListItemsOutput is the successful response of ListItems.
@@ -79,6 +63,22 @@ type ListItemsError struct {
 // Error describes the failed call.
 func (e *ListItemsError) Error() string {
 	return httpapi.ErrorMessage("ListItems", e.StatusCode, e.Message)
+}
+
+// CreateItemInput holds the parameters and body of CreateItem.
+type CreateItemInput struct {
+	// Request body (application/json).
+	Body *NewItem `json:"body,omitempty"`
+}
+
+// CreateItemOutput is the successful response of CreateItem.
+type CreateItemOutput struct {
+	// StatusCode is the HTTP status of the response.
+	StatusCode int `json:"statusCode"`
+	// Header holds the response headers.
+	Header http.Header `json:"header,omitempty"`
+	// Body of the 201 response.
+	Body *Item `json:"body,omitempty"`
 }
 
 // UploadPhotoInput holds the parameters and body of UploadPhoto.

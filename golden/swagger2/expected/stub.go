@@ -22,26 +22,6 @@ func NewInventoryStub(opts ...workflow.CallOption) InventoryStub {
 	return InventoryStub{opts: opts}
 }
 
-// CreateItem runs Inventory.CreateItem as a task and waits for its result.
-// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
-// WithTags) apply to this call only, over the worker's and the spec's
-// settings, and are recorded with the task.
-func (s InventoryStub) CreateItem(ctx workflow.Context, in *CreateItemInput, opts ...workflow.CallOption) (*CreateItemOutput, error) {
-	return s.DispatchCreateItem(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchCreateItem starts Inventory.CreateItem as a task and returns at once;
-// opts apply to this call as for CreateItem.
-func (s InventoryStub) DispatchCreateItem(ctx workflow.Context, in *CreateItemInput, opts ...workflow.CallOption) workflow.Deferred[*CreateItemOutput] {
-	return workflow.Dispatch[*CreateItemOutput](ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "CreateItem",
-		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
-}
-
 // ListItems runs Inventory.ListItems as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
@@ -58,6 +38,26 @@ func (s InventoryStub) DispatchListItems(ctx workflow.Context, in *ListItemsInpu
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "ListItems",
+		Service: ServiceName,
+	}, slices.Concat(s.opts, opts)...)
+}
+
+// CreateItem runs Inventory.CreateItem as a task and waits for its result.
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s InventoryStub) CreateItem(ctx workflow.Context, in *CreateItemInput, opts ...workflow.CallOption) (*CreateItemOutput, error) {
+	return s.DispatchCreateItem(ctx, in, opts...).Await(ctx)
+}
+
+// DispatchCreateItem starts Inventory.CreateItem as a task and returns at once;
+// opts apply to this call as for CreateItem.
+func (s InventoryStub) DispatchCreateItem(ctx workflow.Context, in *CreateItemInput, opts ...workflow.CallOption) workflow.Deferred[*CreateItemOutput] {
+	return workflow.Dispatch[*CreateItemOutput](ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  "CreateItem",
 		Service: ServiceName,
 	}, slices.Concat(s.opts, opts)...)
 }

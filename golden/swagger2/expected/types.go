@@ -11,13 +11,24 @@ import (
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
-// Error is an object of the API.
-type Error struct {
-	Code    *int64  `json:"code,omitempty"`
-	Message *string `json:"message,omitempty"`
+type UploadPhotoRequest struct {
+	Caption *string `json:"caption,omitempty"`
+	File    []byte  `json:"file"`
 }
 
-// Item is an object of the API.
+type NewItem struct {
+	Name  string       `json:"name"`
+	Price *float64     `json:"price,omitempty"`
+	Kind  *NewItemKind `json:"kind,omitempty"`
+}
+
+type NewItemKind string
+
+const (
+	NewItemKindTool NewItemKind = "tool"
+	NewItemKindPart NewItemKind = "part"
+)
+
 type Item struct {
 	Name    string       `json:"name"`
 	Price   *float64     `json:"price,omitempty"`
@@ -26,24 +37,7 @@ type Item struct {
 	Created *time.Time   `json:"created,omitempty"`
 }
 
-// NewItem is an object of the API.
-type NewItem struct {
-	Name  string       `json:"name"`
-	Price *float64     `json:"price,omitempty"`
-	Kind  *NewItemKind `json:"kind,omitempty"`
-}
-
-// NewItemKind is an enumeration of the API.
-type NewItemKind string
-
-// Values of NewItemKind.
-const (
-	NewItemKindTool NewItemKind = "tool"
-	NewItemKindPart NewItemKind = "part"
-)
-
-// UploadPhotoRequest is an object of the API.
-type UploadPhotoRequest struct {
-	Caption *string `json:"caption,omitempty"`
-	File    []byte  `json:"file"`
+type Error struct {
+	Code    *int64  `json:"code,omitempty"`
+	Message *string `json:"message,omitempty"`
 }

@@ -25,7 +25,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 			NewClient: "NewHTTPClient",
 			Stub:      "TypeStub",
 			NewStub:   "NewTypeStub",
-			Methods:   []string{"GetShape", "GetShape2", "PostShapes"},
+			Methods:   []string{"PostShapes", "GetShape", "GetShape2"},
 		},
 	},
 }

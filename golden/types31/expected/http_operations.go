@@ -10,6 +10,56 @@ import (
 	"github.com/infgen/infgen/runtime/httpapi"
 )
 
+// PostShapes calls POST /shapes.
+func (c *HTTPClient) PostShapes(ctx context.Context, in *PostShapesInput) (*PostShapesOutput, error) {
+	if in == nil {
+		in = new(PostShapesInput)
+	}
+	u := c.baseURL + "/shapes"
+	var body io.Reader
+	contentType := ""
+	if in.Body != nil {
+		var err error
+		body, err = httpapi.JSONBody("PostShapes", in.Body)
+		if err != nil {
+			return nil, err
+		}
+		contentType = "application/json"
+	}
+	req, err := httpapi.NewRequest(ctx, "PostShapes", http.MethodPost, u, body, contentType, "application/json")
+	if err != nil {
+		return nil, err
+	}
+	resp, data, err := httpapi.Do(c.client, req, c.header)
+	if err != nil {
+		return nil, err
+	}
+	out := &PostShapesOutput{
+		Header:     resp.Header,
+		StatusCode: resp.StatusCode,
+	}
+	switch resp.StatusCode {
+	case 200:
+		v := new(Shape)
+		if err := httpapi.DecodeJSON("PostShapes", data, v); err != nil {
+			return nil, err
+		}
+		if len(data) > 0 {
+			out.Body = v
+		}
+		return out, nil
+	}
+	if resp.StatusCode < 300 {
+		return out, nil
+	}
+	return nil, httpapi.Classify(resp, &APIError{
+		Header:     resp.Header,
+		Message:    httpapi.BodySnippet(data),
+		Operation:  "PostShapes",
+		StatusCode: resp.StatusCode,
+	})
+}
+
 // GetShape calls GET /shapes/{id}.
 func (c *HTTPClient) GetShape(ctx context.Context, in *GetShapeInput) (*GetShapeOutput, error) {
 	if in == nil {
@@ -86,56 +136,6 @@ func (c *HTTPClient) GetShape2(ctx context.Context, in *GetShape2Input) (*GetSha
 		Header:     resp.Header,
 		Message:    httpapi.BodySnippet(data),
 		Operation:  "GetShape2",
-		StatusCode: resp.StatusCode,
-	})
-}
-
-// PostShapes calls POST /shapes.
-func (c *HTTPClient) PostShapes(ctx context.Context, in *PostShapesInput) (*PostShapesOutput, error) {
-	if in == nil {
-		in = new(PostShapesInput)
-	}
-	u := c.baseURL + "/shapes"
-	var body io.Reader
-	contentType := ""
-	if in.Body != nil {
-		var err error
-		body, err = httpapi.JSONBody("PostShapes", in.Body)
-		if err != nil {
-			return nil, err
-		}
-		contentType = "application/json"
-	}
-	req, err := httpapi.NewRequest(ctx, "PostShapes", http.MethodPost, u, body, contentType, "application/json")
-	if err != nil {
-		return nil, err
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &PostShapesOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 200:
-		v := new(Shape)
-		if err := httpapi.DecodeJSON("PostShapes", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "PostShapes",
 		StatusCode: resp.StatusCode,
 	})
 }

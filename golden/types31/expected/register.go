@@ -20,16 +20,16 @@ func Register(w *worker.Worker, impl Type, opts ...worker.ServiceOption) error {
 		Errors: ErrorTypes(),
 		Methods: []worker.Method{
 			{
+				Handler: worker.Handle(codec.JSON{}, impl.PostShapes),
+				Name:    "PostShapes",
+			},
+			{
 				Handler: worker.Handle(codec.JSON{}, impl.GetShape),
 				Name:    "GetShape",
 			},
 			{
 				Handler: worker.Handle(codec.JSON{}, impl.GetShape2),
 				Name:    "GetShape2",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.PostShapes),
-				Name:    "PostShapes",
 			},
 		},
 		Name: ServiceName,

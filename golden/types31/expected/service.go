@@ -17,12 +17,28 @@ const ServiceName = "Type"
 // Type is the API as a Go interface: one method per operation.
 // HTTPClient implements it over HTTP; Register hosts any implementation in a worker.
 type Type interface {
+	// PostShapes calls POST /shapes.
+	PostShapes(ctx context.Context, in *PostShapesInput) (*PostShapesOutput, error)
 	// GetShape calls GET /shapes/{id}.
 	GetShape(ctx context.Context, in *GetShapeInput) (*GetShapeOutput, error)
 	// GetShape2 calls POST /shapes/{id}.
 	GetShape2(ctx context.Context, in *GetShape2Input) (*GetShape2Output, error)
-	// PostShapes calls POST /shapes.
-	PostShapes(ctx context.Context, in *PostShapesInput) (*PostShapesOutput, error)
+}
+
+// PostShapesInput holds the parameters and body of PostShapes.
+type PostShapesInput struct {
+	// Request body (application/json).
+	Body *Shape `json:"body,omitempty"`
+}
+
+// PostShapesOutput is the successful response of PostShapes.
+type PostShapesOutput struct {
+	// StatusCode is the HTTP status of the response.
+	StatusCode int `json:"statusCode"`
+	// Header holds the response headers.
+	Header http.Header `json:"header,omitempty"`
+	// Body of the 200 response.
+	Body *Shape `json:"body,omitempty"`
 }
 
 // GetShapeInput holds the parameters and body of GetShape.
@@ -55,22 +71,6 @@ type GetShape2Output struct {
 	Header http.Header `json:"header,omitempty"`
 	// Body of the 200 response.
 	Body *Weird `json:"body,omitempty"`
-}
-
-// PostShapesInput holds the parameters and body of PostShapes.
-type PostShapesInput struct {
-	// Request body (application/json).
-	Body *Shape `json:"body,omitempty"`
-}
-
-// PostShapesOutput is the successful response of PostShapes.
-type PostShapesOutput struct {
-	// StatusCode is the HTTP status of the response.
-	StatusCode int `json:"statusCode"`
-	// Header holds the response headers.
-	Header http.Header `json:"header,omitempty"`
-	// Body of the 200 response.
-	Body *Shape `json:"body,omitempty"`
 }
 
 // APIError is a response with a status the operation does not declare.

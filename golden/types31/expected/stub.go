@@ -22,6 +22,26 @@ func NewTypeStub(opts ...workflow.CallOption) TypeStub {
 	return TypeStub{opts: opts}
 }
 
+// PostShapes runs Type.PostShapes as a task and waits for its result.
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s TypeStub) PostShapes(ctx workflow.Context, in *PostShapesInput, opts ...workflow.CallOption) (*PostShapesOutput, error) {
+	return s.DispatchPostShapes(ctx, in, opts...).Await(ctx)
+}
+
+// DispatchPostShapes starts Type.PostShapes as a task and returns at once;
+// opts apply to this call as for PostShapes.
+func (s TypeStub) DispatchPostShapes(ctx workflow.Context, in *PostShapesInput, opts ...workflow.CallOption) workflow.Deferred[*PostShapesOutput] {
+	return workflow.Dispatch[*PostShapesOutput](ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  "PostShapes",
+		Service: ServiceName,
+	}, slices.Concat(s.opts, opts)...)
+}
+
 // GetShape runs Type.GetShape as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
@@ -58,26 +78,6 @@ func (s TypeStub) DispatchGetShape2(ctx workflow.Context, in *GetShape2Input, op
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetShape2",
-		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
-}
-
-// PostShapes runs Type.PostShapes as a task and waits for its result.
-// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
-// WithTags) apply to this call only, over the worker's and the spec's
-// settings, and are recorded with the task.
-func (s TypeStub) PostShapes(ctx workflow.Context, in *PostShapesInput, opts ...workflow.CallOption) (*PostShapesOutput, error) {
-	return s.DispatchPostShapes(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchPostShapes starts Type.PostShapes as a task and returns at once;
-// opts apply to this call as for PostShapes.
-func (s TypeStub) DispatchPostShapes(ctx workflow.Context, in *PostShapesInput, opts ...workflow.CallOption) workflow.Deferred[*PostShapesOutput] {
-	return workflow.Dispatch[*PostShapesOutput](ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "PostShapes",
 		Service: ServiceName,
 	}, slices.Concat(s.opts, opts)...)
 }

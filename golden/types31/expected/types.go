@@ -13,224 +13,6 @@ import (
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
-// Animal holds one of the schemas extending it (allOf), selected by its
-// animalType property; Base holds values of other kinds.
-type Animal struct {
-	Dog  *Dog
-	Cat  *Cat
-	Base *AnimalBase
-}
-
-// MarshalJSON encodes the variant that is set, or null.
-func (u Animal) MarshalJSON() ([]byte, error) {
-	if u.Dog != nil {
-		return json.Marshal(u.Dog)
-	}
-	if u.Cat != nil {
-		return json.Marshal(u.Cat)
-	}
-	if u.Base != nil {
-		return json.Marshal(u.Base)
-	}
-	return []byte("null"), nil
-}
-
-// UnmarshalJSON decodes data into the matching variant.
-func (u *Animal) UnmarshalJSON(data []byte) error {
-	*u = Animal{}
-	if string(data) == "null" {
-		return nil
-	}
-	var probe map[string]json.RawMessage
-	if json.Unmarshal(data, &probe) == nil {
-		var kind string
-		_ = json.Unmarshal(probe["animalType"], &kind)
-		switch kind {
-		case "doggo":
-			v := new(Dog)
-			if err := json.Unmarshal(data, v); err != nil {
-				return err
-			}
-			u.Dog = v
-			return nil
-		case "Cat":
-			v := new(Cat)
-			if err := json.Unmarshal(data, v); err != nil {
-				return err
-			}
-			u.Cat = v
-			return nil
-		}
-	}
-	v := new(AnimalBase)
-	if err := json.Unmarshal(data, v); err != nil {
-		return err
-	}
-	u.Base = v
-	return nil
-}
-
-// AnimalBase is an object of the API.
-//
-// The properties common to every Animal.
-type AnimalBase struct {
-	AnimalType string `json:"animalType"`
-	Name       string `json:"name"`
-}
-
-// AnyValue holds one of its variants (anyOf).
-type AnyValue struct {
-	String      *string
-	Int64       *int64
-	StringArray []string
-}
-
-// MarshalJSON encodes the variant that is set, or null.
-func (u AnyValue) MarshalJSON() ([]byte, error) {
-	if u.String != nil {
-		return json.Marshal(u.String)
-	}
-	if u.Int64 != nil {
-		return json.Marshal(u.Int64)
-	}
-	if u.StringArray != nil {
-		return json.Marshal(u.StringArray)
-	}
-	return []byte("null"), nil
-}
-
-// UnmarshalJSON decodes data into the matching variant.
-func (u *AnyValue) UnmarshalJSON(data []byte) error {
-	*u = AnyValue{}
-	if string(data) == "null" {
-		return nil
-	}
-	if v := new(string); httpapi.DecodeStrict(data, v) == nil {
-		u.String = v
-		return nil
-	}
-	if v := new(int64); httpapi.DecodeStrict(data, v) == nil {
-		u.Int64 = v
-		return nil
-	}
-	if v := new([]string); httpapi.DecodeStrict(data, v) == nil {
-		u.StringArray = *v
-		return nil
-	}
-	if v := new(string); json.Unmarshal(data, v) == nil {
-		u.String = v
-		return nil
-	}
-	if v := new(int64); json.Unmarshal(data, v) == nil {
-		u.Int64 = v
-		return nil
-	}
-	if v := new([]string); json.Unmarshal(data, v) == nil {
-		u.StringArray = *v
-		return nil
-	}
-	return fmt.Errorf("decode AnyValue: the value matches none of its variants")
-}
-
-// Cat is an object of the API.
-type Cat struct {
-	AnimalType string `json:"animalType"`
-	Name       string `json:"name"`
-	Lives      *int64 `json:"lives,omitempty"`
-}
-
-// Circle is an object of the API.
-type Circle struct {
-	Kind   CircleKind `json:"kind"`
-	Radius float64    `json:"radius"`
-}
-
-// CircleKind is an enumeration of the API.
-type CircleKind string
-
-// Values of CircleKind.
-const (
-	CircleKindCircle CircleKind = "circle"
-)
-
-// Dog is an object of the API.
-type Dog struct {
-	AnimalType string `json:"animalType"`
-	Name       string `json:"name"`
-	Bark       *bool  `json:"bark,omitempty"`
-}
-
-// GetShapeInput2 is an object of the API.
-//
-// collides with a generated input type
-type GetShapeInput2 struct {
-	X *int64 `json:"x,omitempty"`
-}
-
-// Labels is an object of the API.
-type Labels struct {
-	Kind string `json:"kind"`
-	// collides with a generated method
-	MarshalJSON2 *string `json:"MarshalJSON,omitempty"`
-	// AdditionalProperties holds the properties not listed above.
-	AdditionalProperties map[string]int64 `json:"-"`
-}
-
-// MarshalJSON encodes the fixed properties and AdditionalProperties.
-func (v Labels) MarshalJSON() ([]byte, error) {
-	type plain Labels
-	data, err := json.Marshal(plain(v))
-	if err != nil || len(v.AdditionalProperties) == 0 {
-		return data, err
-	}
-	extra, err := json.Marshal(v.AdditionalProperties)
-	if err != nil {
-		return nil, err
-	}
-	if string(data) == "{}" {
-		return extra, nil
-	}
-	return append(append(data[:len(data)-1], ','), extra[1:]...), nil
-}
-
-// UnmarshalJSON decodes the fixed properties and collects the others in AdditionalProperties.
-func (v *Labels) UnmarshalJSON(data []byte) error {
-	type plain Labels
-	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
-		return err
-	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(data, &all); err != nil {
-		return err
-	}
-	for _, k := range []string{"kind", "MarshalJSON"} {
-		delete(all, k)
-	}
-	v.AdditionalProperties = nil
-	for k, raw := range all {
-		var x int64
-		if err := json.Unmarshal(raw, &x); err != nil {
-			return fmt.Errorf("decode Labels property %q: %w", k, err)
-		}
-		if v.AdditionalProperties == nil {
-			v.AdditionalProperties = map[string]int64{}
-		}
-		v.AdditionalProperties[k] = x
-	}
-	return nil
-}
-
-// Pet is an object of the API.
-type Pet struct {
-	Name string  `json:"name"`
-	Tag  *string `json:"tag,omitempty"`
-}
-
-// ServiceName2 is a type of the API.
-//
-// collides with the generated constant
-type ServiceName2 = string
-
 // Shape holds exactly one of its variants (oneOf).
 type Shape struct {
 	Circle *Circle
@@ -294,20 +76,84 @@ func (u *Shape) UnmarshalJSON(data []byte) error {
 	return fmt.Errorf("decode Shape: the value matches none of its variants")
 }
 
-// Square is an object of the API.
+type Circle struct {
+	Kind   CircleKind `json:"kind"`
+	Radius float64    `json:"radius"`
+}
+
+type CircleKind string
+
+const (
+	CircleKindCircle CircleKind = "circle"
+)
+
 type Square struct {
 	Kind string   `json:"kind"`
 	Side *float64 `json:"side"`
 }
 
-// Tree is an object of the API.
-type Tree struct {
-	Value    string `json:"value"`
-	Children []Tree `json:"children,omitempty"`
-	Parent   *Tree  `json:"parent,omitempty"`
+// AnyValue holds one of its variants (anyOf).
+type AnyValue struct {
+	String      *string
+	Int64       *int64
+	StringArray []string
 }
 
-// Weird is an object of the API.
+// MarshalJSON encodes the variant that is set, or null.
+func (u AnyValue) MarshalJSON() ([]byte, error) {
+	if u.String != nil {
+		return json.Marshal(u.String)
+	}
+	if u.Int64 != nil {
+		return json.Marshal(u.Int64)
+	}
+	if u.StringArray != nil {
+		return json.Marshal(u.StringArray)
+	}
+	return []byte("null"), nil
+}
+
+// UnmarshalJSON decodes data into the matching variant.
+func (u *AnyValue) UnmarshalJSON(data []byte) error {
+	*u = AnyValue{}
+	if string(data) == "null" {
+		return nil
+	}
+	if v := new(string); httpapi.DecodeStrict(data, v) == nil {
+		u.String = v
+		return nil
+	}
+	if v := new(int64); httpapi.DecodeStrict(data, v) == nil {
+		u.Int64 = v
+		return nil
+	}
+	if v := new([]string); httpapi.DecodeStrict(data, v) == nil {
+		u.StringArray = *v
+		return nil
+	}
+	if v := new(string); json.Unmarshal(data, v) == nil {
+		u.String = v
+		return nil
+	}
+	if v := new(int64); json.Unmarshal(data, v) == nil {
+		u.Int64 = v
+		return nil
+	}
+	if v := new([]string); json.Unmarshal(data, v) == nil {
+		u.StringArray = *v
+		return nil
+	}
+	return fmt.Errorf("decode AnyValue: the value matches none of its variants")
+}
+
+// collides with the generated constant
+type ServiceName2 = string
+
+// collides with a generated input type
+type GetShapeInput2 struct {
+	X *int64 `json:"x,omitempty"`
+}
+
 type Weird struct {
 	Type        *string `json:"type,omitempty"`
 	Func        *bool   `json:"func,omitempty"`
@@ -329,28 +175,16 @@ type Weird struct {
 	Flag    *WeirdFlag                 `json:"flag,omitempty"`
 }
 
-// WeirdFlag is an enumeration of the API.
-type WeirdFlag bool
-
-// Values of WeirdFlag.
-const (
-	WeirdFlagTrue WeirdFlag = true
-)
-
-// WeirdNested is an object of the API.
 type WeirdNested struct {
 	Deep *WeirdNestedDeep `json:"deep,omitempty"`
 }
 
-// WeirdNestedDeep is an object of the API.
 type WeirdNestedDeep struct {
 	Value *WeirdNestedDeepValue `json:"value,omitempty"`
 }
 
-// WeirdNestedDeepValue is an enumeration of the API.
 type WeirdNestedDeepValue string
 
-// Values of WeirdNestedDeepValue.
 const (
 	WeirdNestedDeepValueA     WeirdNestedDeepValue = "a"
 	WeirdNestedDeepValueB     WeirdNestedDeepValue = "b"
@@ -358,16 +192,157 @@ const (
 	WeirdNestedDeepValueMinus WeirdNestedDeepValue = "-"
 )
 
-// WeirdRatio is an enumeration of the API.
 type WeirdRatio float64
 
-// Values of WeirdRatio.
 const (
 	WeirdRatio05 WeirdRatio = 0.5
 	WeirdRatio15 WeirdRatio = 1.5
 )
 
-// Zoo is an object of the API.
+type WeirdFlag bool
+
+const (
+	WeirdFlagTrue WeirdFlag = true
+)
+
+type Pet struct {
+	Name string  `json:"name"`
+	Tag  *string `json:"tag,omitempty"`
+}
+
+type Labels struct {
+	Kind string `json:"kind"`
+	// collides with a generated method
+	MarshalJSON2 *string `json:"MarshalJSON,omitempty"`
+	// AdditionalProperties holds the properties not listed above.
+	AdditionalProperties map[string]int64 `json:"-"`
+}
+
+// MarshalJSON encodes the fixed properties and AdditionalProperties.
+func (v Labels) MarshalJSON() ([]byte, error) {
+	type plain Labels
+	data, err := json.Marshal(plain(v))
+	if err != nil || len(v.AdditionalProperties) == 0 {
+		return data, err
+	}
+	extra, err := json.Marshal(v.AdditionalProperties)
+	if err != nil {
+		return nil, err
+	}
+	if string(data) == "{}" {
+		return extra, nil
+	}
+	return append(append(data[:len(data)-1], ','), extra[1:]...), nil
+}
+
+// UnmarshalJSON decodes the fixed properties and collects the others in AdditionalProperties.
+func (v *Labels) UnmarshalJSON(data []byte) error {
+	type plain Labels
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(data, &all); err != nil {
+		return err
+	}
+	for _, k := range []string{"kind", "MarshalJSON"} {
+		delete(all, k)
+	}
+	v.AdditionalProperties = nil
+	if len(all) > 0 {
+		v.AdditionalProperties = make(map[string]int64, len(all))
+	}
+	for k, raw := range all {
+		var x int64
+		if err := json.Unmarshal(raw, &x); err != nil {
+			return fmt.Errorf("decode Labels property %q: %w", k, err)
+		}
+		v.AdditionalProperties[k] = x
+	}
+	return nil
+}
+
+// Animal holds one of the schemas extending it (allOf), selected by its
+// animalType property; Base holds values of other kinds.
+type Animal struct {
+	Dog  *Dog
+	Cat  *Cat
+	Base *AnimalBase
+}
+
+// MarshalJSON encodes the variant that is set, or null.
+func (u Animal) MarshalJSON() ([]byte, error) {
+	if u.Dog != nil {
+		return json.Marshal(u.Dog)
+	}
+	if u.Cat != nil {
+		return json.Marshal(u.Cat)
+	}
+	if u.Base != nil {
+		return json.Marshal(u.Base)
+	}
+	return []byte("null"), nil
+}
+
+// UnmarshalJSON decodes data into the matching variant.
+func (u *Animal) UnmarshalJSON(data []byte) error {
+	*u = Animal{}
+	if string(data) == "null" {
+		return nil
+	}
+	var probe map[string]json.RawMessage
+	if json.Unmarshal(data, &probe) == nil {
+		var kind string
+		_ = json.Unmarshal(probe["animalType"], &kind)
+		switch kind {
+		case "doggo":
+			v := new(Dog)
+			if err := json.Unmarshal(data, v); err != nil {
+				return err
+			}
+			u.Dog = v
+			return nil
+		case "Cat":
+			v := new(Cat)
+			if err := json.Unmarshal(data, v); err != nil {
+				return err
+			}
+			u.Cat = v
+			return nil
+		}
+	}
+	v := new(AnimalBase)
+	if err := json.Unmarshal(data, v); err != nil {
+		return err
+	}
+	u.Base = v
+	return nil
+}
+
+// The properties common to every Animal.
+type AnimalBase struct {
+	AnimalType string `json:"animalType"`
+	Name       string `json:"name"`
+}
+
+type Dog struct {
+	AnimalType string `json:"animalType"`
+	Name       string `json:"name"`
+	Bark       *bool  `json:"bark,omitempty"`
+}
+
+type Cat struct {
+	AnimalType string `json:"animalType"`
+	Name       string `json:"name"`
+	Lives      *int64 `json:"lives,omitempty"`
+}
+
 type Zoo struct {
 	Animals []Animal `json:"animals,omitempty"`
+}
+
+type Tree struct {
+	Value    string `json:"value"`
+	Children []Tree `json:"children,omitempty"`
+	Parent   *Tree  `json:"parent,omitempty"`
 }

@@ -7,7 +7,6 @@ import "github.com/infgen/infgen/runtime/httpapi"
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
-// Consumption is an object of the API.
 type Consumption struct {
 	CustomerID string `json:"customerId"`
 	// The calendar month, as YYYY-MM.
@@ -20,8 +19,6 @@ type Consumption struct {
 	Currency    string `json:"currency"`
 }
 
-// Problem is an object of the API.
-//
 // An RFC 9457 problem detail.
 type Problem struct {
 	Title  string  `json:"title"`

@@ -11,7 +11,6 @@ import (
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
-// Email is an object of the API.
 type Email struct {
 	To        string    `json:"to"`
 	Subject   string    `json:"subject"`
@@ -20,23 +19,18 @@ type Email struct {
 	InvoiceID *string   `json:"invoiceId,omitempty"`
 }
 
-// EmailKind is an enumeration of the API.
 type EmailKind string
 
-// Values of EmailKind.
 const (
 	EmailKindInvoice       EmailKind = "invoice"
 	EmailKindPaymentFailed EmailKind = "payment_failed"
 )
 
-// EmailReceipt is an object of the API.
 type EmailReceipt struct {
 	ID         string    `json:"id"`
 	AcceptedAt time.Time `json:"acceptedAt"`
 }
 
-// Problem is an object of the API.
-//
 // An RFC 9457 problem detail.
 type Problem struct {
 	Title  string  `json:"title"`

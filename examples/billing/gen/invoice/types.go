@@ -11,7 +11,21 @@ import (
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
-// Invoice is an object of the API.
+type InvoiceLine struct {
+	Description    string `json:"description"`
+	Quantity       int64  `json:"quantity"`
+	UnitPriceCents int64  `json:"unitPriceCents"`
+	AmountCents    int64  `json:"amountCents"`
+}
+
+type InvoiceRequest struct {
+	CustomerID string        `json:"customerId"`
+	Month      string        `json:"month"`
+	PaymentID  string        `json:"paymentId"`
+	Currency   string        `json:"currency"`
+	Lines      []InvoiceLine `json:"lines"`
+}
+
 type Invoice struct {
 	ID string `json:"id"`
 	// The sequential invoice number, e.g. INV-000042.
@@ -24,25 +38,6 @@ type Invoice struct {
 	IssuedAt   time.Time `json:"issuedAt"`
 }
 
-// InvoiceLine is an object of the API.
-type InvoiceLine struct {
-	Description    string `json:"description"`
-	Quantity       int64  `json:"quantity"`
-	UnitPriceCents int64  `json:"unitPriceCents"`
-	AmountCents    int64  `json:"amountCents"`
-}
-
-// InvoiceRequest is an object of the API.
-type InvoiceRequest struct {
-	CustomerID string        `json:"customerId"`
-	Month      string        `json:"month"`
-	PaymentID  string        `json:"paymentId"`
-	Currency   string        `json:"currency"`
-	Lines      []InvoiceLine `json:"lines"`
-}
-
-// Problem is an object of the API.
-//
 // An RFC 9457 problem detail.
 type Problem struct {
 	Title  string  `json:"title"`

@@ -11,7 +11,15 @@ import (
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
-// Payment is an object of the API.
+type PaymentRequest struct {
+	CustomerID string `json:"customerId"`
+	// The billed calendar month, as YYYY-MM.
+	Month       string  `json:"month"`
+	AmountCents int64   `json:"amountCents"`
+	Currency    string  `json:"currency"`
+	Description *string `json:"description,omitempty"`
+}
+
 type Payment struct {
 	ID          string        `json:"id"`
 	CustomerID  string        `json:"customerId"`
@@ -22,26 +30,12 @@ type Payment struct {
 	CreatedAt   time.Time     `json:"createdAt"`
 }
 
-// PaymentRequest is an object of the API.
-type PaymentRequest struct {
-	CustomerID string `json:"customerId"`
-	// The billed calendar month, as YYYY-MM.
-	Month       string  `json:"month"`
-	AmountCents int64   `json:"amountCents"`
-	Currency    string  `json:"currency"`
-	Description *string `json:"description,omitempty"`
-}
-
-// PaymentStatus is an enumeration of the API.
 type PaymentStatus string
 
-// Values of PaymentStatus.
 const (
 	PaymentStatusSucceeded PaymentStatus = "succeeded"
 )
 
-// Problem is an object of the API.
-//
 // An RFC 9457 problem detail.
 type Problem struct {
 	Title  string  `json:"title"`

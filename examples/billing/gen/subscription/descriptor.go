@@ -24,7 +24,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 			NewClient: "NewGRPCClient",
 			Stub:      "SubscriptionServiceStub",
 			NewStub:   "NewSubscriptionServiceStub",
-			Methods:   []string{"CancelSubscription", "GetSubscription", "Subscribe"},
+			Methods:   []string{"Subscribe", "GetSubscription", "CancelSubscription"},
 		},
 	},
 }

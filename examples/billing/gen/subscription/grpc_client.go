@@ -34,10 +34,10 @@ func NewGRPCClient(conn grpc.ClientConnInterface, opts ...grpc.CallOption) *GRPC
 
 var _ SubscriptionService = (*GRPCClient)(nil)
 
-// CancelSubscription calls the RPC /billing.subscription.v1.SubscriptionService/CancelSubscription.
-func (c *GRPCClient) CancelSubscription(ctx context.Context, in *CancelSubscriptionRequest) (*Subscription, error) {
+// Subscribe calls the RPC /billing.subscription.v1.SubscriptionService/Subscribe.
+func (c *GRPCClient) Subscribe(ctx context.Context, in *SubscribeRequest) (*Subscription, error) {
 	out := new(Subscription)
-	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/billing.subscription.v1.SubscriptionService/CancelSubscription", in, out, c.opts...); err != nil {
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/billing.subscription.v1.SubscriptionService/Subscribe", in, out, c.opts...); err != nil {
 		return nil, grpcapi.Classify(err)
 	}
 	return out, nil
@@ -52,10 +52,10 @@ func (c *GRPCClient) GetSubscription(ctx context.Context, in *GetSubscriptionReq
 	return out, nil
 }
 
-// Subscribe calls the RPC /billing.subscription.v1.SubscriptionService/Subscribe.
-func (c *GRPCClient) Subscribe(ctx context.Context, in *SubscribeRequest) (*Subscription, error) {
+// CancelSubscription calls the RPC /billing.subscription.v1.SubscriptionService/CancelSubscription.
+func (c *GRPCClient) CancelSubscription(ctx context.Context, in *CancelSubscriptionRequest) (*Subscription, error) {
 	out := new(Subscription)
-	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/billing.subscription.v1.SubscriptionService/Subscribe", in, out, c.opts...); err != nil {
+	if err := c.conn.Invoke(grpcapi.OutgoingContext(ctx), "/billing.subscription.v1.SubscriptionService/CancelSubscription", in, out, c.opts...); err != nil {
 		return nil, grpcapi.Classify(err)
 	}
 	return out, nil

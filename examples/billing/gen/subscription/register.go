@@ -19,16 +19,16 @@ func Register(w *worker.Worker, impl SubscriptionService, opts ...worker.Service
 		Errors: []failure.ErrorType{grpcapi.StatusErrorType()},
 		Methods: []worker.Method{
 			{
-				Name:    "CancelSubscription",
-				Handler: worker.Handle(codec.Proto{}, impl.CancelSubscription),
+				Name:    "Subscribe",
+				Handler: worker.Handle(codec.Proto{}, impl.Subscribe),
 			},
 			{
 				Name:    "GetSubscription",
 				Handler: worker.Handle(codec.Proto{}, impl.GetSubscription),
 			},
 			{
-				Name:    "Subscribe",
-				Handler: worker.Handle(codec.Proto{}, impl.Subscribe),
+				Name:    "CancelSubscription",
+				Handler: worker.Handle(codec.Proto{}, impl.CancelSubscription),
 			},
 		},
 	}, opts...)

@@ -13,16 +13,16 @@ const ServiceName = "billing.subscription.v1.SubscriptionService"
 //
 // SubscriptionService manages customer subscriptions.
 type SubscriptionService interface {
-	// CancelSubscription calls the RPC /billing.subscription.v1.SubscriptionService/CancelSubscription.
-	//
-	// CancelSubscription ends a subscription; canceling twice is a no-op.
-	CancelSubscription(ctx context.Context, in *CancelSubscriptionRequest) (*Subscription, error)
-	// GetSubscription calls the RPC /billing.subscription.v1.SubscriptionService/GetSubscription.
-	//
-	// GetSubscription tells whether the customer is still subscribed.
-	GetSubscription(ctx context.Context, in *GetSubscriptionRequest) (*Subscription, error)
 	// Subscribe calls the RPC /billing.subscription.v1.SubscriptionService/Subscribe.
 	//
 	// Subscribe registers a subscription; subscribing again is a no-op.
 	Subscribe(ctx context.Context, in *SubscribeRequest) (*Subscription, error)
+	// GetSubscription calls the RPC /billing.subscription.v1.SubscriptionService/GetSubscription.
+	//
+	// GetSubscription tells whether the customer is still subscribed.
+	GetSubscription(ctx context.Context, in *GetSubscriptionRequest) (*Subscription, error)
+	// CancelSubscription calls the RPC /billing.subscription.v1.SubscriptionService/CancelSubscription.
+	//
+	// CancelSubscription ends a subscription; canceling twice is a no-op.
+	CancelSubscription(ctx context.Context, in *CancelSubscriptionRequest) (*Subscription, error)
 }

@@ -24,20 +24,20 @@ func NewSubscriptionServiceStub(opts ...workflow.CallOption) SubscriptionService
 	return SubscriptionServiceStub{opts: opts}
 }
 
-// CancelSubscription runs /billing.subscription.v1.SubscriptionService/CancelSubscription as a task and waits for its result.
+// Subscribe runs /billing.subscription.v1.SubscriptionService/Subscribe as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s SubscriptionServiceStub) CancelSubscription(ctx workflow.Context, in *CancelSubscriptionRequest, opts ...workflow.CallOption) (*Subscription, error) {
-	return s.DispatchCancelSubscription(ctx, in, opts...).Await(ctx)
+func (s SubscriptionServiceStub) Subscribe(ctx workflow.Context, in *SubscribeRequest, opts ...workflow.CallOption) (*Subscription, error) {
+	return s.DispatchSubscribe(ctx, in, opts...).Await(ctx)
 }
 
-// DispatchCancelSubscription starts /billing.subscription.v1.SubscriptionService/CancelSubscription as a task and returns at once; Await the result.
-// opts apply to this call as for CancelSubscription.
-func (s SubscriptionServiceStub) DispatchCancelSubscription(ctx workflow.Context, in *CancelSubscriptionRequest, opts ...workflow.CallOption) workflow.Deferred[*Subscription] {
+// DispatchSubscribe starts /billing.subscription.v1.SubscriptionService/Subscribe as a task and returns at once; Await the result.
+// opts apply to this call as for Subscribe.
+func (s SubscriptionServiceStub) DispatchSubscribe(ctx workflow.Context, in *SubscribeRequest, opts ...workflow.CallOption) workflow.Deferred[*Subscription] {
 	return workflow.Dispatch[*Subscription](ctx, workflow.Call{
 		Service: ServiceName,
-		Method:  "CancelSubscription",
+		Method:  "Subscribe",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
@@ -64,20 +64,20 @@ func (s SubscriptionServiceStub) DispatchGetSubscription(ctx workflow.Context, i
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// Subscribe runs /billing.subscription.v1.SubscriptionService/Subscribe as a task and waits for its result.
+// CancelSubscription runs /billing.subscription.v1.SubscriptionService/CancelSubscription as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s SubscriptionServiceStub) Subscribe(ctx workflow.Context, in *SubscribeRequest, opts ...workflow.CallOption) (*Subscription, error) {
-	return s.DispatchSubscribe(ctx, in, opts...).Await(ctx)
+func (s SubscriptionServiceStub) CancelSubscription(ctx workflow.Context, in *CancelSubscriptionRequest, opts ...workflow.CallOption) (*Subscription, error) {
+	return s.DispatchCancelSubscription(ctx, in, opts...).Await(ctx)
 }
 
-// DispatchSubscribe starts /billing.subscription.v1.SubscriptionService/Subscribe as a task and returns at once; Await the result.
-// opts apply to this call as for Subscribe.
-func (s SubscriptionServiceStub) DispatchSubscribe(ctx workflow.Context, in *SubscribeRequest, opts ...workflow.CallOption) workflow.Deferred[*Subscription] {
+// DispatchCancelSubscription starts /billing.subscription.v1.SubscriptionService/CancelSubscription as a task and returns at once; Await the result.
+// opts apply to this call as for CancelSubscription.
+func (s SubscriptionServiceStub) DispatchCancelSubscription(ctx workflow.Context, in *CancelSubscriptionRequest, opts ...workflow.CallOption) workflow.Deferred[*Subscription] {
 	return workflow.Dispatch[*Subscription](ctx, workflow.Call{
 		Service: ServiceName,
-		Method:  "Subscribe",
+		Method:  "CancelSubscription",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},

@@ -1,0 +1,112 @@
+package grpc
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/infgen/infgen/generator/gen"
+	"github.com/infgen/infgen/ir"
+)
+
+// workerFile declares, per service, the function registering an
+// implementation in a worker.
+func (g *generator) workerFile(f *jen.File) {
+	for i, s := range g.services {
+		if i > 0 {
+			f.Line()
+		}
+		n := g.names(s)
+		f.Add(jen.Commentf("%s registers impl in w as the %s service: one task method per RPC", n.Register, n.ServiceName).Line().
+			Comment("(named as in the .proto), payloads in protobuf binary encoding. Pass").Line().
+			Commentf("%s(conn) as impl to forward tasks to the real server.", n.NewClient).Line().
+			Func().Id(n.Register).Params(
+			jen.Id("w").Op("*").Qual(gen.PkgWorker, "Worker"),
+			jen.Id("impl").Id(s.Name),
+			jen.Id("opts").Op("...").Qual(gen.PkgWorker, "ServiceOption"),
+		).Error().Block(
+			jen.Return(jen.Id("w").Dot("RegisterService").Call(
+				jen.Qual(gen.PkgWorker, "Service").Values(gen.Fields(
+					gen.Field("Name", jen.Id(n.ServiceName)),
+					gen.Field("Errors", errorTypes()),
+					gen.Field("Methods", jen.Index().Qual(gen.PkgWorker, "Method").ValuesFunc(func(vg *jen.Group) {
+						for _, m := range s.Methods {
+							fields := []jen.Code{
+								gen.Field("Name", jen.Lit(rpcName(m))),
+								gen.Field("Handler", jen.Qual(gen.PkgWorker, "Handle").Call(jen.Qual(gen.PkgCodec, "Proto").Values(), jen.Id("impl").Dot(m.Name))),
+							}
+							if m.Timeout > 0 { // from the gRPC service config
+								fields = append(fields, gen.Field("Timeout", gen.DurationLit(m.Timeout)))
+							}
+							if m.Retry != nil {
+								fields = append(fields, gen.Field("Retry", gen.RetryPolicyLit(*m.Retry)))
+							}
+							vg.Line().Values(gen.Fields(fields...)...)
+						}
+						vg.Line()
+					})),
+				)...),
+				jen.Id("opts").Op("..."),
+			)),
+		))
+	}
+}
+
+// errorTypes are the error types of a gRPC service: its status errors,
+// which reach the workflow as *grpcapi.StatusError.
+func errorTypes() jen.Code {
+	return jen.Index().Qual(gen.PkgFailure, "ErrorType").Values(jen.Qual(pathAPI, "StatusErrorType").Call())
+}
+
+// stubFile declares, per service, the workflow stub.
+func (g *generator) stubFile(f *jen.File) {
+	for i, s := range g.services {
+		if i > 0 {
+			f.Line()
+		}
+		n := g.names(s)
+		stub := ir.StubName(s.Name)
+		f.Add(jen.Commentf("%s calls %s from a workflow: each call is a task executed by a worker", stub, s.Name).Line().
+			Commentf("where %s is registered (see %s).", n.ServiceName, n.Register).Line().
+			Type().Id(stub).Struct(jen.Id("opts").Index().Qual(gen.PkgWorkflow, "CallOption")))
+		f.Line()
+		f.Add(jen.Commentf("%s returns a stub whose calls all use opts; a call's own options", ir.NewStubName(s.Name)).Line().
+			Comment("come after them, so they win.").Line().
+			Func().Id(ir.NewStubName(s.Name)).Params(jen.Id("opts").Op("...").Qual(gen.PkgWorkflow, "CallOption")).
+			Id(stub).Block(jen.Return(jen.Id(stub).Values(jen.Id("opts").Op(":").Id("opts")))))
+		for _, m := range s.Methods {
+			f.Line()
+			g.stubMethods(f, s, n, m)
+		}
+	}
+}
+
+func (g *generator) stubMethods(f *jen.File, s ir.Service, n ir.GRPCNames, m ir.Method) {
+	stub := ir.StubName(s.Name)
+	dispatch := ir.DispatchName(m.Name)
+	wctx := jen.Id("ctx").Qual(gen.PkgWorkflow, "Context")
+	in := jen.Id("in").Op("*").Add(gen.Ident(m.Input))
+	out := jen.Op("*").Add(gen.Ident(m.Output))
+	opts := jen.Id("opts").Op("...").Qual(gen.PkgWorkflow, "CallOption")
+	f.Add(docComment(fmt.Sprintf("%s runs %s as a task and waits for its result.\n%s", m.Name, m.GRPC.FullMethod, gen.CallOptionsDoc), "", m.Deprecated).
+		Func().Params(jen.Id("s").Id(stub)).Id(m.Name).Params(wctx, in, opts).Params(out, jen.Error()).Block(
+		jen.Return(jen.Id("s").Dot(dispatch).Call(jen.Id("ctx"), jen.Id("in"), jen.Id("opts").Op("...")).Dot("Await").Call(jen.Id("ctx"))),
+	))
+	f.Line()
+	f.Add(docComment(fmt.Sprintf("%s starts %s as a task and returns at once; Await the result.\nopts apply to this call as for %s.", dispatch, m.GRPC.FullMethod, m.Name), "", m.Deprecated).
+		Func().Params(jen.Id("s").Id(stub)).Id(dispatch).
+		Params(jen.Id("ctx").Qual(gen.PkgWorkflow, "Context"), jen.Id("in").Op("*").Add(gen.Ident(m.Input)), opts.Clone()).
+		Qual(gen.PkgWorkflow, "Deferred").Types(jen.Op("*").Add(gen.Ident(m.Output))).Block(
+		jen.Return(jen.Qual(gen.PkgWorkflow, "Dispatch").Types(jen.Op("*").Add(gen.Ident(m.Output))).Call(
+			jen.Id("ctx"),
+			jen.Qual(gen.PkgWorkflow, "Call").Values(gen.Fields(
+				gen.Field("Service", jen.Id(n.ServiceName)),
+				gen.Field("Method", jen.Lit(rpcName(m))),
+				gen.Field("Codec", jen.Qual(gen.PkgCodec, "Proto").Values()),
+				gen.Field("Input", jen.Id("in")),
+				gen.Field("Errors", errorTypes()),
+			)...),
+			gen.StubOptions(),
+		)),
+	))
+}

@@ -1,0 +1,86 @@
+package openapi
+
+import (
+	"github.com/dave/jennifer/jen"
+
+	"github.com/infgen/infgen/generator/gen"
+	"github.com/infgen/infgen/ir"
+)
+
+// registerFile declares Register, which hosts an implementation in a worker.
+func (g *generator) registerFile(f *jen.File) {
+	svc := g.svc
+	f.Add(comment("Register hosts impl (usually an *HTTPClient) in w under ServiceName, one\ntask handler per method, with payloads encoded as JSON and failures of the\nErrorTypes recorded with their type."))
+	f.Func().Id("Register").Params(
+		jen.Id("w").Op("*").Qual(pkgWorker, "Worker"),
+		jen.Id("impl").Id(svc.Name),
+		jen.Id("opts").Op("...").Qual(pkgWorker, "ServiceOption"),
+	).Error().Block(
+		jen.If(jen.Id("impl").Op("==").Nil()).Block(
+			jen.Return(jen.Qual(pkgErrors, "New").Call(jen.Lit("register "+svc.Name+": nil implementation"))),
+		),
+		jen.Return(jen.Id("w").Dot("RegisterService").Call(
+			jen.Qual(pkgWorker, "Service").Values(jen.Dict{
+				jen.Id("Name"):   jen.Id("ServiceName"),
+				jen.Id("Errors"): jen.Id("ErrorTypes").Call(),
+				jen.Id("Methods"): jen.Index().Qual(pkgWorker, "Method").ValuesFunc(func(vg *jen.Group) {
+					for _, m := range svc.Methods {
+						fields := jen.Dict{
+							jen.Id("Name"):    jen.Lit(m.Name),
+							jen.Id("Handler"): jen.Qual(pkgWorker, "Handle").Call(jen.Qual(pkgCodec, "JSON").Values(), jen.Id("impl").Dot(m.Name)),
+						}
+						if m.Timeout > 0 {
+							fields[jen.Id("Timeout")] = gen.DurationLit(m.Timeout)
+						}
+						if m.Retry != nil {
+							fields[jen.Id("Retry")] = gen.RetryPolicyLit(*m.Retry)
+						}
+						vg.Line().Values(fields)
+					}
+					vg.Line()
+				}),
+			}),
+			jen.Id("opts").Op("..."),
+		)),
+	)
+}
+
+// stubFile declares the workflow stub.
+func (g *generator) stubFile(f *jen.File) {
+	svc := g.svc
+	stub := ir.StubName(svc.Name)
+	f.Add(comment(stub + " calls " + svc.Name + " from a workflow: each method runs as a durable\ntask on a worker where the service is registered. Methods block the workflow\nuntil the result is known; Dispatch… methods return at once with a Deferred."))
+	f.Type().Id(stub).Struct(jen.Id("opts").Index().Qual(pkgWorkflow, "CallOption"))
+	f.Add(comment(ir.NewStubName(svc.Name) + " returns a stub whose calls all use opts; a call's own options\ncome after them, so they win."))
+	f.Func().Id(ir.NewStubName(svc.Name)).Params(jen.Id("opts").Op("...").Qual(pkgWorkflow, "CallOption")).Id(stub).Block(
+		jen.Return(jen.Id(stub).Values(jen.Dict{jen.Id("opts"): jen.Id("opts")})),
+	)
+	for _, m := range svc.Methods {
+		out := jen.Op("*").Id(m.Output.Name)
+		dispatch := ir.DispatchName(m.Name)
+		f.Add(comment(m.Name + " runs " + svc.Name + "." + m.Name + " as a task and waits for its result.\n" + gen.CallOptionsDoc))
+		f.Func().Params(jen.Id("s").Id(stub)).Id(m.Name).Params(
+			jen.Id("ctx").Qual(pkgWorkflow, "Context"), jen.Id("in").Op("*").Id(m.Input.Name),
+			jen.Id("opts").Op("...").Qual(pkgWorkflow, "CallOption"),
+		).Params(out.Clone(), jen.Error()).Block(
+			jen.Return(jen.Id("s").Dot(dispatch).Call(jen.Id("ctx"), jen.Id("in"), jen.Id("opts").Op("...")).Dot("Await").Call(jen.Id("ctx"))),
+		)
+		f.Add(comment(dispatch + " starts " + svc.Name + "." + m.Name + " as a task and returns at once;\nopts apply to this call as for " + m.Name + "."))
+		f.Func().Params(jen.Id("s").Id(stub)).Id(dispatch).Params(
+			jen.Id("ctx").Qual(pkgWorkflow, "Context"), jen.Id("in").Op("*").Id(m.Input.Name),
+			jen.Id("opts").Op("...").Qual(pkgWorkflow, "CallOption"),
+		).Qual(pkgWorkflow, "Deferred").Types(out.Clone()).Block(
+			jen.Return(jen.Qual(pkgWorkflow, "Dispatch").Types(out.Clone()).Call(
+				jen.Id("ctx"),
+				jen.Qual(pkgWorkflow, "Call").Values(jen.Dict{
+					jen.Id("Service"): jen.Id("ServiceName"),
+					jen.Id("Method"):  jen.Lit(m.Name),
+					jen.Id("Codec"):   jen.Qual(pkgCodec, "JSON").Values(),
+					jen.Id("Input"):   jen.Id("in"),
+					jen.Id("Errors"):  jen.Id("ErrorTypes").Call(),
+				}),
+				gen.StubOptions(),
+			)),
+		)
+	}
+}
