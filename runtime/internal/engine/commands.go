@@ -85,7 +85,18 @@ func (e *Engine) Start(ctx context.Context, c *StartCommand) (*StartResult, erro
 		signal = &history.Event{Kind: history.EventSignal, Channel: c.Signal.Channel, Payload: c.Signal.Payload, ID: NewID()}
 	}
 	for i := 0; ; i++ {
-		res, w, st, err := e.tryStart(ctx, c, id, signal)
+		var res *StartResult
+		var w *write
+		var st *history.State
+		var err error
+		if i == 0 {
+			// Most starts are of a new id: write first, read only when
+			// it exists (one round trip instead of two).
+			res, w, st, err = e.tryCreate(ctx, c, id, signal)
+		}
+		if i > 0 || errors.Is(err, storage.ErrConflict) {
+			res, w, st, err = e.tryStart(ctx, c, id, signal)
+		}
 		if errors.Is(err, storage.ErrConflict) && i < 20 {
 			continue // changed meanwhile: look again
 		}
@@ -103,14 +114,22 @@ func (e *Engine) Start(ctx context.Context, c *StartCommand) (*StartResult, erro
 	}
 }
 
+// tryCreate writes a new instance; ErrConflict when the id exists.
+func (e *Engine) tryCreate(ctx context.Context, c *StartCommand, id string, signal *history.Event) (*StartResult, *write, *history.State, error) {
+	st := e.newRun(c, id, signal, nil)
+	w, err := e.put(ctx, st, nil, CreateTags(st), nil)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("start %s: %w", id, err)
+	}
+	return &StartResult{ID: id, Created: true, Status: st.Status}, w, st, nil
+}
+
 // tryStart makes Start's one write; w is nil when nothing was written.
 func (e *Engine) tryStart(ctx context.Context, c *StartCommand, id string, signal *history.Event) (*StartResult, *write, *history.State, error) {
 	old, rec, err := e.loadRecord(ctx, id)
 	switch {
-	case errors.Is(err, storage.ErrNotFound):
-		st := e.newRun(c, id, signal, nil)
-		w, err := e.put(ctx, st, nil, CreateTags(st), nil)
-		return &StartResult{ID: id, Created: true, Status: st.Status}, w, st, err
+	case errors.Is(err, storage.ErrNotFound): // deleted meanwhile
+		return e.tryCreate(ctx, c, id, signal)
 	case err != nil:
 		return nil, nil, nil, fmt.Errorf("start %s: %w", id, err)
 	case old.Status.Terminal() && c.RestartIfFinished:
@@ -122,7 +141,10 @@ func (e *Engine) tryStart(ctx context.Context, c *StartCommand, id string, signa
 			}
 		}
 		w, err := e.put(ctx, st, rec, CreateTags(st), remove)
-		return &StartResult{ID: id, Created: true, Status: st.Status}, w, st, err
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("start %s: %w", id, err)
+		}
+		return &StartResult{ID: id, Created: true, Status: st.Status}, w, st, nil
 	case signal == nil: // starting is idempotent
 		return &StartResult{ID: id, Status: old.Status}, nil, nil, nil
 	case old.Status.Terminal():
@@ -130,7 +152,10 @@ func (e *Engine) tryStart(ctx context.Context, c *StartCommand, id string, signa
 	}
 	old.Inbox = append(old.Inbox, *signal)
 	w, err := e.put(ctx, old, rec, nil, nil)
-	return &StartResult{ID: id, Status: old.Status}, w, old, err
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("signal-with-start %s: %w", id, err)
+	}
+	return &StartResult{ID: id, Status: old.Status}, w, old, nil
 }
 
 // newRun returns the state of a new instance, or of the run after old.
