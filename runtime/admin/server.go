@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/infgen/infgen/runtime/admin/dashboard"
 	"github.com/infgen/infgen/runtime/client"
 )
 
@@ -30,6 +31,9 @@ type Options struct {
 	// StatePath, for the embedded default, is the state file: the address
 	// is recorded beside it (AddrFile) until Close, for the ops CLI.
 	StatePath string
+	// ReadOnly refuses every request but GET and HEAD with 403, and hides
+	// the dashboard's steering buttons.
+	ReadOnly bool
 }
 
 // EnvAddr and EnvToken name the environment variables that configure the
@@ -48,6 +52,7 @@ type Server struct {
 	srv   *http.Server
 
 	statePath string
+	readOnly  bool
 }
 
 // Serve listens on o.Addr and serves api until Close.
@@ -65,7 +70,7 @@ func Serve(api API, o Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("admin API: %w", err)
 	}
-	s := &Server{api: api, token: o.Token, log: o.Logger, ln: ln, statePath: o.StatePath}
+	s := &Server{api: api, token: o.Token, log: o.Logger, ln: ln, statePath: o.StatePath, readOnly: o.ReadOnly}
 	if o.StatePath != "" {
 		if err := WriteAddrFile(o.StatePath, s.Addr()); err != nil {
 			_ = ln.Close()
@@ -126,18 +131,31 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/dead-letters", s.deadLetters)
 	mux.HandleFunc("POST /v1/dead-letters/{id}/redrive", s.redrive)
 	mux.HandleFunc("GET /v1/workers", s.workers)
-	return s.authorize(mux)
+	mountDashboard(mux, s.readOnly)
+	return s.authorize(s.guardReadOnly(mux))
 }
 
-// authorize checks the bearer token, when one is set.
+// authorize checks the bearer token, when one is set: in the
+// Authorization header, or for a browser in the dashboard's cookie, which a
+// GET with ?token= sets (then redirects to the URL without it).
 func (s *Server) authorize(next http.Handler) http.Handler {
 	if s.token == "" {
 		return next
 	}
 	want := []byte("Bearer " + s.token)
+	wantToken := []byte(s.token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if t := r.URL.Query().Get("token"); t != "" && r.Method == http.MethodGet {
+			if subtle.ConstantTimeCompare([]byte(t), wantToken) == 1 {
+				http.SetCookie(w, dashboard.TokenCookie(r, s.token))
+				http.Redirect(w, r, dashboard.WithoutToken(r), http.StatusSeeOther)
+				return
+			}
+		}
 		got := []byte(r.Header.Get("Authorization"))
-		if subtle.ConstantTimeCompare(got, want) != 1 {
+		okHeader := subtle.ConstantTimeCompare(got, want) == 1
+		okCookie := subtle.ConstantTimeCompare([]byte(dashboard.TokenFromRequest(r)), wantToken) == 1
+		if !okHeader && !okCookie {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="infgen"`)
 			writeError(w, http.StatusUnauthorized, "unauthorized", "admin API: missing or wrong bearer token (set $"+EnvToken+")")
 			return
@@ -158,7 +176,16 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	default:
 		ids, err = s.api.ListRunning(r.Context())
 	}
-	s.result(w, ids, err)
+	if err != nil || (q.Get("limit") == "" && q.Get("after") == "" && q.Get("prefix") == "") {
+		s.result(w, ids, err) // the plain list, as the CLI reads it
+		return
+	}
+	p, err := pageOf(ids, q.Get("prefix"), q.Get("after"), q.Get("limit"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+		return
+	}
+	reply(w, p)
 }
 
 func (s *Server) start(w http.ResponseWriter, r *http.Request) {

@@ -32,6 +32,10 @@ type Config struct {
 	// port on 127.0.0.1; "off" disables it); $INFGEN_ADMIN_ADDR overrides it.
 	// Any address other than loopback needs $INFGEN_ADMIN_TOKEN.
 	AdminAddr string `yaml:"admin_addr"`
+	// AdminReadOnly makes the admin API and its dashboard read-only: the
+	// routes that steer workflows answer 403. $INFGEN_ADMIN_READ_ONLY=1
+	// sets it too.
+	AdminReadOnly bool `yaml:"admin_read_only"`
 }
 
 // Service configures one hosted service. Timeouts and retry policies set

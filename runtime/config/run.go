@@ -60,7 +60,7 @@ func Run(name, configPath string, register RegisterFunc) (err error) {
 	if err := w.Start(ctx); err != nil {
 		return err
 	}
-	logger.Info("worker started", "backends", backends.Description, "admin", adminAddr)
+	logger.Info("worker started", "backends", backends.Description, "admin", adminAddr, "dashboard", admin.DashboardURL(adminAddr))
 	<-ctx.Done()
 	logger.Info("worker stopping")
 	return w.Stop()
@@ -79,7 +79,8 @@ func serveAdmin(ctx context.Context, b *Backends, cfg *Config, logger *slog.Logg
 	if err != nil {
 		return "", nil, err
 	}
-	srv, err := admin.Serve(c, admin.Options{Addr: addr, Token: os.Getenv(admin.EnvToken), Logger: logger, StatePath: b.StatePath})
+	srv, err := admin.Serve(c, admin.Options{Addr: addr, Token: os.Getenv(admin.EnvToken), Logger: logger, StatePath: b.StatePath,
+		ReadOnly: cfg.AdminReadOnly || os.Getenv(admin.EnvReadOnly) == "1"})
 	if err != nil {
 		_ = c.Close()
 		return "", nil, err
