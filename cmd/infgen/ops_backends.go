@@ -42,6 +42,8 @@ type opsRuntime struct {
 	backends *config.Backends
 	// where says what the client reaches, for messages.
 	where string
+	// adminAddr is the worker's admin API address when client goes through it.
+	adminAddr string
 	// offline is set when the state file was opened here: no worker runs
 	// on it, so what is written here is applied when one next starts.
 	offline bool
@@ -66,7 +68,7 @@ func (f *opsFlags) open(ctx context.Context) (*opsRuntime, error) {
 		if err := c.Ping(ctx); err != nil {
 			return nil, withHint(err, "is the worker running? --admin or $%s names its admin API (host:port), $%s its token", admin.EnvAddr, admin.EnvToken)
 		}
-		return &opsRuntime{client: c, where: "worker at " + addr}, nil
+		return &opsRuntime{client: c, where: "worker at " + addr, adminAddr: addr}, nil
 	}
 	if os.Getenv(pulsar.EnvURL) != "" {
 		b, err := config.OpenBackends(ctx, slog.New(slog.DiscardHandler))
@@ -87,7 +89,7 @@ func (f *opsFlags) open(ctx context.Context) (*opsRuntime, error) {
 	if addr != "" {
 		c := admin.Dial(addr, token)
 		if err := c.Ping(ctx); err == nil {
-			return &opsRuntime{client: c, where: fmt.Sprintf("worker pid %d at %s", pid, addr)}, nil
+			return &opsRuntime{client: c, where: fmt.Sprintf("worker pid %d at %s", pid, addr), adminAddr: addr}, nil
 		}
 		// A worker that died without removing its record: the file is free.
 	}
