@@ -7,6 +7,7 @@
 #   scripts/services.sh status  [postgres|redis|mysql]...   exit 0 when every named server answers
 #   scripts/services.sh env                                 print the export line for the tests
 #   scripts/services.sh port    postgres|redis|mysql        print the port the script runs it on
+#   scripts/services.sh browser                             install Chromium when missing (the dashboard's browser test)
 #
 # Without names, every command acts on all three servers. Typical use:
 #
@@ -281,6 +282,14 @@ mysql_ready_cmd() { command -v mariadb-admin >/dev/null && mysql_ready; }
 
 cmd="${1:-}"
 shift || true
+if [[ "$cmd" == browser ]]; then
+  # Headless Chromium for runtime/admin/dashboard's browser test (chromedp).
+  for b in chromium chromium-browser google-chrome google-chrome-stable; do
+    command -v "$b" >/dev/null && exit 0
+  done
+  apt_install chromium
+  exit 0
+fi
 services=("$@")
 ((${#services[@]})) || services=(postgres redis mysql)
 for s in "${services[@]}"; do
@@ -306,5 +315,5 @@ case "$cmd" in
     ((${#services[@]} == 1)) || die "usage: $0 port postgres|redis|mysql"
     case "${services[0]}" in postgres) echo "$PG_PORT" ;; redis) echo "$REDIS_PORT" ;; mysql) echo "$MYSQL_PORT" ;; esac
     ;;
-  *) die "usage: $0 start|stop|restart|status [postgres|redis|mysql]... | env | port NAME" ;;
+  *) die "usage: $0 start|stop|restart|status [postgres|redis|mysql]... | env | port NAME | browser" ;;
 esac

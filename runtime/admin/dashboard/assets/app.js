@@ -179,7 +179,7 @@ async function showWorkflow(id) {
 function kv(k, v) { return [h("dt", {}, k), h("dd", {}, v)]; }
 
 function actions(d) {
-  const box = h("div", { class: "card", id: "actions" }, h("h2", { style: "margin-top:0" }, "Actions"));
+  const box = h("div", { class: "card", id: "actions" }, h("h2", {}, "Actions"));
   const target = { id: d.id };
   const done = (msg) => { flash(msg); route(); };
   const fail = (e) => flash(e.message, true);
@@ -196,7 +196,7 @@ function actions(d) {
   if (d.status === "running") {
     const form = h("form", { class: "actions", id: "signal" },
       h("label", {}, "Signal channel", h("input", { name: "channel", required: true })),
-      h("label", { style: "flex:1" }, "Value (JSON)", h("textarea", { name: "value", rows: 2 }, "null")),
+      h("label", { class: "grow" }, "Value (JSON)", h("textarea", { name: "value", rows: 2 }, "null")),
       h("button", { type: "submit" }, "Send signal"));
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();

@@ -1,0 +1,239 @@
+package dashboard_test
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/infgen/infgen/runtime/admin"
+	"github.com/infgen/infgen/runtime/client"
+	"github.com/infgen/infgen/runtime/local"
+	"github.com/infgen/infgen/runtime/retry"
+	"github.com/infgen/infgen/runtime/transport"
+	"github.com/infgen/infgen/runtime/worker"
+	"github.com/infgen/infgen/runtime/workflow"
+)
+
+// screenshots, when set, is a directory the screenshots are also saved in:
+// go test ./runtime/admin/dashboard -run Browser -screenshots ../../../docs/img
+// refreshes the ones in docs/dashboard.md.
+var screenshots = flag.String("screenshots", "", "also save the dashboard screenshots in this directory (../../../docs/img refreshes the docs)")
+
+// EnvRequireBrowser, set, makes the browser test fail instead of skipping
+// when no Chromium is installed (scripts/test.sh sets it).
+const EnvRequireBrowser = "INFGEN_REQUIRE_BROWSER"
+
+// chromium finds a Chromium or Chrome binary.
+func chromium(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless-shell"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv(EnvRequireBrowser) != "" {
+		t.Fatalf("no Chromium found on $PATH (chromium, chromium-browser, google-chrome) and $%s is set: install it (apt-get install -y chromium)", EnvRequireBrowser)
+	}
+	t.Skipf("no Chromium found on $PATH (apt-get install -y chromium); set $%s to make this a failure", EnvRequireBrowser)
+	return ""
+}
+
+func waiter(ctx workflow.Context, _ struct{}) (string, error) {
+	return workflow.SignalChannel[string]("go").Receive(ctx)
+}
+
+func quick(_ workflow.Context, n int) (int, error) { return n * 2, nil }
+
+// charge calls billing.charge, which always declines.
+func charge(ctx workflow.Context, amount int) (string, error) {
+	return workflow.Dispatch[string](ctx, workflow.Call{Service: "billing", Method: "charge", Input: amount}).Await(ctx)
+}
+
+// TestBrowser starts a worker on the embedded default with workflows in
+// every state and a dead letter, opens the dashboard in headless Chromium,
+// and clicks through: the list shows them, a failed workflow's page shows
+// its error and history, cancel on a running one cancels it; the dead
+// letters and workers pages list theirs. Screenshots are saved as test
+// artifacts (go test -artifacts) and, with -screenshots DIR, in DIR.
+func TestBrowser(t *testing.T) {
+	exe := chromium(t)
+	ctx := t.Context()
+	rt, err := local.Open(filepath.Join(t.TempDir(), "state.db"))
+	require.NoError(t, err)
+	defer rt.Close()
+	addr, err := rt.ServeAdmin(ctx, admin.Options{Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	w, err := rt.NewWorker(worker.Options{Logger: slog.New(slog.DiscardHandler), Admin: addr})
+	require.NoError(t, err)
+	require.NoError(t, worker.RegisterWorkflow(w, "orders.wait", waiter))
+	require.NoError(t, worker.RegisterWorkflow(w, "orders.quick", quick))
+	require.NoError(t, worker.RegisterWorkflow(w, "orders.charge", charge))
+	require.NoError(t, w.RegisterService(worker.Service{Name: "billing", Methods: []worker.Method{{
+		Name:    "charge",
+		Retry:   &retry.Policy{MaxAttempts: 1},
+		Handler: func(context.Context, []byte) ([]byte, error) { return nil, errors.New("card declined") },
+	}}}))
+	require.NoError(t, w.Start(ctx))
+	defer w.Stop()
+	c, err := rt.NewClient(ctx)
+	require.NoError(t, err)
+	defer c.Close()
+
+	tags := []string{"demo"}
+	for _, p := range []client.StartParams{
+		{Workflow: "orders.wait", ID: "order-1001", Tags: tags},
+		{Workflow: "orders.wait", ID: "order-1002", Tags: tags},
+		{Workflow: "orders.quick", ID: "order-1003", Tags: tags, Input: 21},
+		{Workflow: "orders.charge", ID: "order-1004", Tags: tags, Input: 990},
+	} {
+		_, err := c.Start(ctx, p)
+		require.NoError(t, err)
+	}
+	waitCtx, cancelWait := context.WithTimeout(ctx, time.Minute)
+	defer cancelWait()
+	o, err := c.Await(waitCtx, "order-1003")
+	require.NoError(t, err)
+	require.Equal(t, client.Completed, o.Status)
+	o, err = c.Await(waitCtx, "order-1004")
+	require.NoError(t, err)
+	require.Equal(t, client.Failed, o.Status)
+	require.NoError(t, rt.Transport.Publish(ctx, &transport.PublishParams{
+		Topic: "workflow.orders.wait", Message: transport.Message{Key: "order-1001", Payload: []byte("not a message")}}))
+	for { // the worker sets the message aside as a dead letter
+		dls, err := c.DeadLetters(waitCtx)
+		require.NoError(t, err)
+		if len(dls) == 1 {
+			break
+		}
+		select {
+		case <-waitCtx.Done():
+			t.Fatal("no dead letter after a minute: the worker did not set the unreadable message aside")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1280, 860))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
+	defer cancelBrowser()
+	bctx, cancelTimeout := context.WithTimeout(bctx, 2*time.Minute) // generous: a slow machine, never a measure
+	defer cancelTimeout()
+
+	base := "http://" + addr + "/ui/"
+	run := func(steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		_, err := chromedp.Run(bctx, chromedp.Steps(steps...))
+		require.NoError(t, err)
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(bctx, chromedp.Text(sel))
+		require.NoError(t, err)
+		return s
+	}
+	shot := func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100)) // quality 100: PNG
+		require.NoError(t, err)
+		save(t, name, png)
+	}
+
+	// The list, by tag: every workflow with its status.
+	run(chromedp.Navigate(base+"#/workflows?tag=demo"),
+		chromedp.WaitVisible(`#workflows tbody tr[data-id="order-1004"]`))
+	list := text(`#workflows`)
+	for _, want := range []string{"order-1001\torders.wait\trunning", "order-1002\torders.wait\trunning",
+		"order-1003\torders.quick\tcompleted", "order-1004\torders.charge\tfailed"} {
+		require.Contains(t, list, want)
+	}
+	shot("dashboard-workflows.png")
+
+	// A failed workflow: its error and its history.
+	run(chromedp.Click(`#workflows a[href="#/workflow/order-1004"]`),
+		chromedp.WaitVisible(`#wf-error`),
+		chromedp.WaitVisible(`#history`))
+	page := text(`main`)
+	require.Contains(t, page, "card declined")
+	require.Contains(t, page, "billing.charge")
+	require.Contains(t, page, "taskFailed")
+	shot("dashboard-workflow.png")
+
+	// A running workflow: cancel it from its page.
+	run(chromedp.Navigate(base+"#/workflow/order-1002"),
+		chromedp.WaitVisible(`#status .status-running`),
+		chromedp.Click(`#cancel`),
+		chromedp.WaitVisible(`#status .status-canceled`))
+	d, err := c.Describe(ctx, "order-1002")
+	require.NoError(t, err)
+	require.Equal(t, client.Canceled, d.Status)
+
+	// Dead letters and workers.
+	run(chromedp.Navigate(base+"#/dead-letters"), chromedp.WaitVisible(`#dead-letters tbody tr`))
+	dls := text(`#dead-letters`)
+	require.Contains(t, dls, "workflow.orders.wait")
+	require.Contains(t, dls, "Redrive")
+	shot("dashboard-dead-letters.png")
+	run(chromedp.Navigate(base+"#/workers"), chromedp.WaitVisible(`#workers tbody tr`))
+	ws := text(`#workers`)
+	require.Contains(t, ws, "live")
+	require.Contains(t, ws, "billing: charge")
+	require.Contains(t, ws, addr)
+	shot("dashboard-workers.png")
+}
+
+// TestBrowserReadOnly: in read-only mode the page offers no steering.
+func TestBrowserReadOnly(t *testing.T) {
+	exe := chromium(t)
+	ctx := t.Context()
+	rt, err := local.Open("")
+	require.NoError(t, err)
+	defer rt.Close()
+	c, err := rt.NewClient(ctx)
+	require.NoError(t, err)
+	defer c.Close()
+	_, err = c.Start(ctx, client.StartParams{Workflow: "later", ID: "r-1", AllowUnregistered: true})
+	require.NoError(t, err)
+	srv, err := admin.Serve(c, admin.Options{ReadOnly: true, Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	defer srv.Close()
+
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox)...)
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
+	defer cancelBrowser()
+	bctx, cancelTimeout := context.WithTimeout(bctx, 2*time.Minute)
+	defer cancelTimeout()
+	_, err = chromedp.Run(bctx, chromedp.Steps(
+		chromedp.Navigate("http://"+srv.Addr()+"/ui/#/workflow/r-1"),
+		chromedp.WaitVisible(`#status .status-running`)))
+	require.NoError(t, err)
+	mode, err := chromedp.Run(bctx, chromedp.Text(`#mode`))
+	require.NoError(t, err)
+	buttons, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll("main button").length`))
+	require.NoError(t, err)
+	require.Equal(t, "read-only", mode)
+	require.Zero(t, buttons, "no steering buttons in read-only mode")
+}
+
+// save keeps a screenshot as a test artifact and, with -screenshots, in
+// that directory.
+func save(t *testing.T, name string, png []byte) {
+	t.Helper()
+	require.True(t, strings.HasSuffix(name, ".png"))
+	require.NoError(t, os.WriteFile(filepath.Join(t.ArtifactDir(), name), png, 0o644))
+	if *screenshots != "" {
+		require.NoError(t, os.WriteFile(filepath.Join(*screenshots, name), png, 0o644))
+	}
+}
