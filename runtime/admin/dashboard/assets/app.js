@@ -296,7 +296,7 @@ async function showWorkers() {
 
 // ---------------------------------------------------------------- start
 
-window.addEventListener("hashchange", route);
+window.addEventListener("hashchange", () => { document.getElementById("flash").replaceChildren(); route(); });
 api("GET", "config.json").then((c) => { config = c || config; }).catch(() => {}).finally(() => {
   if (config.readOnly) document.getElementById("mode").textContent = "read-only";
   route();
