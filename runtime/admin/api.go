@@ -25,6 +25,7 @@ type API interface {
 	ListByTag(ctx context.Context, tag string) ([]string, error)
 	ListRunning(ctx context.Context) ([]string, error)
 	ListParked(ctx context.Context) ([]string, error)
+	List(ctx context.Context, p client.ListParams) (*client.ListPage, error)
 	DeadLetters(ctx context.Context) ([]client.DeadLetter, error)
 	Redrive(ctx context.Context, id string) error
 	Workers(ctx context.Context) ([]client.WorkerInfo, error)

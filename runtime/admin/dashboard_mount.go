@@ -3,11 +3,10 @@ package admin
 import (
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/infgen/infgen/runtime/admin/dashboard"
+	"github.com/infgen/infgen/runtime/client"
 )
 
 // mountDashboard serves the web dashboard under /ui/ and sends / there.
@@ -35,39 +34,26 @@ func (s *Server) guardReadOnly(next http.Handler) http.Handler {
 // maxPage bounds ?limit= on GET /v1/workflows.
 const maxPage = 1000
 
-// listPage is GET /v1/workflows with ?limit=, ?after= or ?prefix=: a page
-// of ids in order, and the cursor of the next page ("" on the last).
-type listPage struct {
-	IDs  []string `json:"ids"`
-	Next string   `json:"next,omitempty"`
-}
-
-// pageOf returns the ids (sorted) that start with prefix and come after
-// after, at most limit of them (default 100, at most maxPage).
-func pageOf(ids []string, prefix, after, limit string) (listPage, error) {
-	n := 100
-	if limit != "" {
-		v, err := strconv.Atoi(limit)
+// listPage answers GET /v1/workflows with ?limit=, ?after= or ?prefix=: a
+// page of ids in order and the cursor of the next page (client.ListPage),
+// read as one storage page however many workflows there are.
+func (s *Server) listPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	p := client.ListParams{Tag: q.Get("tag"), Parked: q.Get("list") == "parked",
+		Prefix: q.Get("prefix"), After: q.Get("after"), Limit: 100}
+	if l := q.Get("limit"); l != "" {
+		v, err := strconv.Atoi(l)
 		if err != nil || v <= 0 || v > maxPage {
-			return listPage{}, fmt.Errorf("limit %q: want a number from 1 to %d", limit, maxPage)
+			writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("limit %q: want a number from 1 to %d", l, maxPage))
+			return
 		}
-		n = v
+		p.Limit = v
 	}
-	ids = slices.Clone(ids)
-	slices.Sort(ids)
-	i, _ := slices.BinarySearch(ids, max(after, prefix))
-	if after != "" && i < len(ids) && ids[i] == after {
-		i++
+	page, err := s.api.List(r.Context(), p)
+	if err == nil && page.IDs == nil {
+		page.IDs = []string{}
 	}
-	p := listPage{IDs: []string{}}
-	for ; i < len(ids) && strings.HasPrefix(ids[i], prefix); i++ {
-		if len(p.IDs) == n {
-			p.Next = p.IDs[n-1]
-			break
-		}
-		p.IDs = append(p.IDs, ids[i])
-	}
-	return p, nil
+	s.result(w, page, err)
 }
 
 // EnvReadOnly, set to 1, makes a worker's admin API read-only

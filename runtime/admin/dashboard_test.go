@@ -100,7 +100,7 @@ func TestReadOnly(t *testing.T) {
 func TestListPages(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)
-	for _, id := range []string{"b-2", "a-1", "b-1", "b-3", "c-1"} {
+	for _, id := range []string{"b-2", "a-1", "b-1", "b-3", "c-1", "b-10"} {
 		_, err := c.Start(t.Context(), client.StartParams{Workflow: "later", ID: id, AllowUnregistered: true})
 		require.NoError(t, err)
 	}
@@ -120,17 +120,25 @@ func TestListPages(t *testing.T) {
 		return p
 	}
 	require.Equal(t, page{IDs: []string{"a-1", "b-1"}, Next: "b-1"}, read("?limit=2"))
-	require.Equal(t, page{IDs: []string{"b-2", "b-3"}, Next: "b-3"}, read("?limit=2&after=b-1"))
-	require.Equal(t, page{IDs: []string{"c-1"}}, read("?limit=2&after=b-3"))
-	require.Equal(t, page{IDs: []string{"b-1", "b-2", "b-3"}}, read("?prefix=b-"))
+	require.Equal(t, page{IDs: []string{"b-10", "b-2"}, Next: "b-2"}, read("?limit=2&after=b-1"))
+	require.Equal(t, page{IDs: []string{"b-3", "c-1"}}, read("?limit=2&after=b-2"))
+	require.Equal(t, page{IDs: []string{}}, read("?limit=2&after=c-1"))
+	require.Equal(t, page{IDs: []string{"b-1", "b-10", "b-2", "b-3"}}, read("?prefix=b-"))
+	require.Equal(t, page{IDs: []string{"b-1", "b-10"}}, read("?prefix=b-1"), "the id equal to the prefix included")
 	require.Equal(t, page{IDs: []string{"b-3"}}, read("?prefix=b-&after=b-2"))
+	require.Equal(t, page{IDs: []string{}}, read("?prefix=b-&after=c"))
+	require.Equal(t, page{IDs: []string{}}, read("?tag=none&limit=5"))
 	code, body := get(t, http.DefaultClient, base+"?limit=0")
 	require.Equal(t, http.StatusBadRequest, code)
 	require.Contains(t, body, "limit \\\"0\\\": want a number from 1 to 1000")
 
-	ids, err := admin.Dial(srv.Addr(), "").ListRunning(t.Context())
+	remote := admin.Dial(srv.Addr(), "")
+	ids, err := remote.ListRunning(t.Context())
 	require.NoError(t, err)
-	require.ElementsMatch(t, []string{"a-1", "b-1", "b-2", "b-3", "c-1"}, ids)
+	require.ElementsMatch(t, []string{"a-1", "b-1", "b-10", "b-2", "b-3", "c-1"}, ids)
+	p, err := remote.List(t.Context(), client.ListParams{Prefix: "b-", After: "b-1", Limit: 2})
+	require.NoError(t, err)
+	require.Equal(t, &client.ListPage{IDs: []string{"b-10", "b-2"}, Next: "b-2"}, p)
 }
 
 func mustURL(t *testing.T, s string) *url.URL {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -247,6 +248,28 @@ func (c *Client) ListRunning(ctx context.Context) ([]string, error) {
 
 // ListParked implements API.
 func (c *Client) ListParked(ctx context.Context) ([]string, error) { return c.list(ctx, "list=parked") }
+
+// List implements API.
+func (c *Client) List(ctx context.Context, p client.ListParams) (*client.ListPage, error) {
+	q := url.Values{"limit": {strconv.Itoa(p.Limit)}}
+	switch {
+	case p.Tag != "":
+		q.Set("tag", p.Tag)
+	case p.Parked:
+		q.Set("list", "parked")
+	}
+	if p.Prefix != "" {
+		q.Set("prefix", p.Prefix)
+	}
+	if p.After != "" {
+		q.Set("after", p.After)
+	}
+	var page client.ListPage
+	if err := c.do(ctx, http.MethodGet, "/v1/workflows?"+q.Encode(), nil, &page); err != nil {
+		return nil, err
+	}
+	return &page, nil
+}
 
 // DeadLetters implements API.
 func (c *Client) DeadLetters(ctx context.Context) ([]client.DeadLetter, error) {

@@ -166,6 +166,10 @@ func (s *Server) authorize(next http.Handler) http.Handler {
 
 func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	if q.Has("limit") || q.Has("after") || q.Has("prefix") {
+		s.listPage(w, r)
+		return
+	}
 	var ids []string
 	var err error
 	switch {
@@ -176,16 +180,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	default:
 		ids, err = s.api.ListRunning(r.Context())
 	}
-	if err != nil || (q.Get("limit") == "" && q.Get("after") == "" && q.Get("prefix") == "") {
-		s.result(w, ids, err) // the plain list, as the CLI reads it
-		return
-	}
-	p, err := pageOf(ids, q.Get("prefix"), q.Get("after"), q.Get("limit"))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
-		return
-	}
-	reply(w, p)
+	s.result(w, ids, err)
 }
 
 func (s *Server) start(w http.ResponseWriter, r *http.Request) {

@@ -95,3 +95,39 @@ func (c *Client) each(ctx context.Context, t Target, cmd func(id string) error) 
 func (c *Client) RetryTasks(ctx context.Context, id string) (int, error) {
 	return c.e.RetryTasks(ctx, id)
 }
+
+// ListParams select a page of workflow ids: those carrying Tag, else the
+// running ones, or the parked ones with Parked; that start with Prefix;
+// after the id After (the previous page's Next); at most Limit (1 to
+// 1000) of them.
+type ListParams struct {
+	Tag    string
+	Parked bool
+	Prefix string
+	After  string
+	Limit  int
+}
+
+// ListPage is a page of workflow ids in id order; Next is the After of the
+// following page ("" on the last).
+type ListPage struct {
+	IDs  []string `json:"ids"`
+	Next string   `json:"next,omitempty"`
+}
+
+// List returns one page of workflow ids, reading one page of storage
+// however many workflows there are.
+func (c *Client) List(ctx context.Context, p ListParams) (*ListPage, error) {
+	tag, what := engine.TagActive, "running workflows"
+	switch {
+	case p.Tag != "":
+		tag, what = engine.UserTag(p.Tag), "tag "+p.Tag
+	case p.Parked:
+		tag, what = engine.TagParked, "parked workflows"
+	}
+	ids, next, err := c.e.ListPage(ctx, tag, p.Prefix, p.After, p.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("client: list %s: %w", what, err)
+	}
+	return &ListPage{IDs: ids, Next: next}, nil
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/infgen/infgen/runtime/failure"
@@ -202,4 +203,44 @@ func (e *Engine) WatchCompletions(ctx context.Context, fn func(workflowID string
 			return nil // not ours to dead-letter: notifications are best effort
 		},
 	})
+}
+
+// ListPage returns one page of the ids under a storage tag, in id order:
+// at most limit ids (1 to 1000) that start with prefix and come after
+// after, and the cursor of the next page ("" when this is the last). It
+// reads one storage page, however many workflows the tag holds.
+func (e *Engine) ListPage(ctx context.Context, tag, prefix, after string, limit int) ([]string, string, error) {
+	if limit <= 0 || limit > storage.DefaultListLimit {
+		return nil, "", fmt.Errorf("list page: limit %d: want 1 to %d", limit, storage.DefaultListLimit)
+	}
+	cursor := StateKey(after)
+	if after < prefix {
+		cursor = justBefore(StateKey(prefix))
+	}
+	// One more than the page: whether it is there says if a next page is.
+	keys, err := e.store.ListTag(ctx, &storage.ListTagParams{Tag: tag, After: cursor, Limit: limit + 1})
+	if err != nil {
+		return nil, "", err
+	}
+	page := make([]string, 0, limit)
+	for _, id := range IDsFromKeys(keys) {
+		if !strings.HasPrefix(id, prefix) {
+			return page, "", nil
+		}
+		if len(page) == limit {
+			return page, page[limit-1], nil
+		}
+		page = append(page, id)
+	}
+	return page, "", nil
+}
+
+// justBefore is a key below k and above every valid UTF-8 key below k, so
+// that ListTag's After (strictly greater) starts at k itself.
+func justBefore(k string) string {
+	last := k[len(k)-1]
+	if last == 0 {
+		return k[:len(k)-1]
+	}
+	return k[:len(k)-1] + string([]byte{last - 1, 0xff})
 }
