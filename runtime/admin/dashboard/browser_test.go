@@ -169,7 +169,19 @@ func TestBrowser(t *testing.T) {
 	require.Contains(t, page, "taskFailed")
 	shot("dashboard-workflow.png")
 
-	// A running workflow: cancel it from its page.
+	// A running workflow: signal it from its page; it completes with the value.
+	run(chromedp.Navigate(base+"#/workflow/order-1001"),
+		chromedp.WaitVisible(`#status .status-running`),
+		chromedp.SendKeys(`#signal input[name="channel"]`, "go"),
+		chromedp.SetValue(`#signal textarea[name="value"]`, `"paid"`),
+		chromedp.Click(`#signal button[type="submit"]`),
+		chromedp.WaitVisible(`#status .status-completed`))
+	require.Contains(t, text(`main`), `"paid"`)
+	o, err = c.Await(waitCtx, "order-1001")
+	require.NoError(t, err)
+	require.JSONEq(t, `"paid"`, string(o.Output))
+
+	// Another: cancel it from its page.
 	run(chromedp.Navigate(base+"#/workflow/order-1002"),
 		chromedp.WaitVisible(`#status .status-running`),
 		chromedp.Click(`#cancel`),

@@ -70,7 +70,11 @@ function parseHash() {
   return { parts: path.split("/").filter(Boolean).map(decodeURIComponent), q: new URLSearchParams(query || "") };
 }
 
+// watch is the timer that refreshes a running workflow's page.
+let watch = null;
+
 async function route() {
+  clearTimeout(watch);
   const { parts, q } = parseHash();
   const page = parts[0] || "workflows";
   for (const a of document.querySelectorAll("[data-nav]")) {
@@ -174,6 +178,22 @@ async function showWorkflow(id) {
     parts.push(h("h2", {}, "History"), timeline(st.batches || []));
   }
   main.replaceChildren(...parts);
+  if (d.status === "running") watchWorkflow(path, d.updated);
+}
+
+// watchWorkflow re-renders the page when the running workflow changes
+// (a signal handled, a task finished), looking every two seconds.
+function watchWorkflow(path, updated) {
+  const hash = location.hash;
+  watch = setTimeout(async () => {
+    if (location.hash !== hash) return;
+    try {
+      const d = await api("GET", path);
+      if (location.hash !== hash) return;
+      if (d.updated !== updated || d.status !== "running") { route(); return; }
+    } catch (e) { /* the next look may succeed */ }
+    watchWorkflow(path, updated);
+  }, 2000);
 }
 
 function kv(k, v) { return [h("dt", {}, k), h("dd", {}, v)]; }
