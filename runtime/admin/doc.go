@@ -7,7 +7,12 @@
 //
 // The API binds to 127.0.0.1 by default. Any other address needs a bearer
 // token (Options.Token, usually from $INFGEN_ADMIN_TOKEN), compared in
-// constant time; with a token set, every request must carry it.
+// constant time; with a token set, every request must carry it, in the
+// Authorization header or, from a browser, in the dashboard's cookie (set
+// once from ?token=). Options.ReadOnly refuses every request but GET and
+// HEAD with 403.
+//
+// It mounts the web dashboard (package dashboard) at /ui/.
 //
 // It owns the HTTP protocol (Server, Client) and the address file. It uses
 // package client for every operation and must not import storage, transport
