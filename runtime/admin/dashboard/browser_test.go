@@ -204,7 +204,9 @@ func TestBrowser(t *testing.T) {
 	shot("dashboard-workers.png")
 }
 
-// TestBrowserReadOnly: in read-only mode the page offers no steering.
+// TestBrowserReadOnly: in read-only mode the page offers no steering. The
+// API has a token, given once in the URL: the browser keeps it in the
+// cookie and the page's own requests pass with it.
 func TestBrowserReadOnly(t *testing.T) {
 	exe := chromium(t)
 	ctx := t.Context()
@@ -216,7 +218,7 @@ func TestBrowserReadOnly(t *testing.T) {
 	defer c.Close()
 	_, err = c.Start(ctx, client.StartParams{Workflow: "later", ID: "r-1", AllowUnregistered: true})
 	require.NoError(t, err)
-	srv, err := admin.Serve(c, admin.Options{ReadOnly: true, Logger: slog.New(slog.DiscardHandler)})
+	srv, err := admin.Serve(c, admin.Options{ReadOnly: true, Token: "s3cret", Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	defer srv.Close()
 
@@ -228,9 +230,12 @@ func TestBrowserReadOnly(t *testing.T) {
 	bctx, cancelTimeout := context.WithTimeout(bctx, 2*time.Minute)
 	defer cancelTimeout()
 	_, err = chromedp.Run(bctx, chromedp.Steps(
-		chromedp.Navigate("http://"+srv.Addr()+"/ui/#/workflow/r-1"),
+		chromedp.Navigate("http://"+srv.Addr()+"/ui/?token=s3cret#/workflow/r-1"),
 		chromedp.WaitVisible(`#status .status-running`)))
 	require.NoError(t, err)
+	loc, err := chromedp.Run(bctx, chromedp.Location())
+	require.NoError(t, err)
+	require.Equal(t, "http://"+srv.Addr()+"/ui/#/workflow/r-1", loc, "the token is dropped from the address")
 	mode, err := chromedp.Run(bctx, chromedp.Text(`#mode`))
 	require.NoError(t, err)
 	buttons, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll("main button").length`))
