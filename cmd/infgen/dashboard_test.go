@@ -18,7 +18,8 @@ import (
 )
 
 // TestDashboardBesideARunningWorker: with a worker serving the state file,
-// infgen dashboard prints the worker's dashboard URL and exits.
+// infgen dashboard prints the worker's dashboard URL and exits; infgen
+// workflow list pages like the dashboard.
 func TestDashboardBesideARunningWorker(t *testing.T) {
 	t.Setenv("INFGEN_PULSAR_URL", "")
 	t.Setenv(admin.EnvAddr, "")
@@ -29,7 +30,22 @@ func TestDashboardBesideARunningWorker(t *testing.T) {
 	defer rt.Close()
 	addr, err := rt.ServeAdmin(t.Context(), admin.Options{Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
-	out, err := infgen(t, "dashboard", "--db", db)
+	c, err := rt.NewClient(t.Context())
+	require.NoError(t, err)
+	defer c.Close()
+	for _, id := range []string{"p-1", "p-2", "p-3", "q-1"} {
+		_, err := c.Start(t.Context(), client.StartParams{Workflow: "later", ID: id, AllowUnregistered: true})
+		require.NoError(t, err)
+	}
+	// The list pages the dashboard reads, through the worker's admin API.
+	out, err := infgen(t, "workflow", "list", "--db", db, "--prefix", "p-", "--limit", "2")
+	require.NoError(t, err)
+	require.Regexp(t, `(?s)^ID .*\np-1 .*\np-2 .*\nmore: the next page is --after p-2\n$`, out)
+	out, err = infgen(t, "workflow", "list", "--db", db, "--prefix", "p-", "--after", "p-2")
+	require.NoError(t, err)
+	require.Regexp(t, `(?s)^ID .*\np-3 [^\n]*\n$`, out)
+
+	out, err = infgen(t, "dashboard", "--db", db)
 	require.NoError(t, err)
 	require.Regexp(t, `^dashboard of the worker pid \d+ at `+regexp.QuoteMeta(addr)+`: http://`+regexp.QuoteMeta(addr)+`/ui/\n$`, out)
 }
