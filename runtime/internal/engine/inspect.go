@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/infgen/infgen/runtime/failure"
 	"github.com/infgen/infgen/runtime/internal/errconv"
@@ -235,12 +236,24 @@ func (e *Engine) ListPage(ctx context.Context, tag, prefix, after string, limit 
 	return page, "", nil
 }
 
-// justBefore is a key below k and above every valid UTF-8 key below k, so
-// that ListTag's After (strictly greater) starts at k itself.
+// justBefore is a key below k and above every key below k that a
+// workflow id can make, so that ListTag's After (strictly greater) starts
+// at k itself: k with its last character one less, then U+10FFFF, the
+// greatest character (only keys that continue it, through a noncharacter,
+// fall in between). It stays valid UTF-8 for the SQL backends' text
+// columns.
 func justBefore(k string) string {
-	last := k[len(k)-1]
-	if last == 0 {
-		return k[:len(k)-1]
+	r, size := utf8.DecodeLastRuneInString(k)
+	head := k[:len(k)-size]
+	switch {
+	case r == 0:
+		return head
+	case r == utf8.RuneError && size <= 1: // not UTF-8: bytes, then
+		return head + string([]byte{k[len(k)-1] - 1, 0xff})
+	case r == 0xE000: // below it: the surrogates, not characters
+		r = 0xD7FF
+	default:
+		r--
 	}
-	return k[:len(k)-1] + string([]byte{last - 1, 0xff})
+	return head + string(r) + "\U0010FFFF"
 }
