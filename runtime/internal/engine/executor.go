@@ -27,7 +27,7 @@ func (e *Engine) HandleTask(ctx context.Context, d *transport.Delivery) error {
 	if d.Redeliveries >= e.maxRedeliveries {
 		return e.deadLetter(ctx, d, fmt.Sprintf("handling failed %d times", d.Redeliveries))
 	}
-	log := e.log.With("workflow", env.WorkflowName, "workflow_id", env.WorkflowID, "task_id", env.TaskID,
+	log := e.log.With("workflow", env.WorkflowName, "workflow_id", env.WorkflowID, "run_id", env.RunID, "task_id", env.TaskID,
 		"service", env.Service, "method", env.Method, "attempt", env.Attempt)
 	if tid := TraceID(d.Headers["traceparent"]); tid != "" {
 		log = log.With("trace_id", tid)

@@ -52,8 +52,7 @@ func (e *Engine) checkTargets(ctx context.Context, st *history.State, out *outbo
 		default:
 			continue
 		}
-		e.log.Error("nothing serves the target of a workflow step; it fails in the workflow", "workflow", st.Name,
-			"workflow_id", st.ID, "error", unknown)
+		e.wlog(st).Error("nothing serves the target of a workflow step; it fails in the workflow", "error", unknown)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/infgen/infgen/runtime/internal/history"
@@ -29,8 +30,14 @@ func (e *Engine) HandleWorkflow(ctx context.Context, d *transport.Delivery) erro
 		break
 	}
 	if err != nil {
-		e.log.Error("workflow step failed; the message will be redelivered",
-			"workflow", env.WorkflowName, "workflow_id", env.WorkflowID, "message", env.Kind, "error", err)
+		log := e.log.With("workflow", env.WorkflowName, "workflow_id", env.WorkflowID)
+		if env.RunID != "" {
+			log = log.With("run_id", env.RunID)
+		}
+		if tid := TraceID(d.Headers["traceparent"]); tid != "" {
+			log = log.With("trace_id", tid)
+		}
+		log.Error("workflow step failed; the message will be redelivered", "message", env.Kind, "error", err)
 	}
 	return err
 }
@@ -110,6 +117,12 @@ func (e *Engine) commit(ctx context.Context, st *history.State, version int64, t
 		return err
 	}
 	return e.publish(ctx, out, st.TraceParent)
+}
+
+// wlog returns the engine's logger with the attributes of a workflow run:
+// its name, id, run number and id, and trace id.
+func (e *Engine) wlog(st *history.State) *slog.Logger {
+	return e.log.With("workflow", st.Name, "workflow_id", st.ID, "run", st.Run, "run_id", st.RunID, "trace_id", TraceID(st.TraceParent))
 }
 
 // NewState returns the state of a workflow about to start.
