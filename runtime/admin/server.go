@@ -30,6 +30,9 @@ type Options struct {
 	// StatePath, for the embedded default, is the state file: the address
 	// is recorded beside it (AddrFile) until Close, for the ops CLI.
 	StatePath string
+	// Metrics, when set, is served at GET /metrics (the Prometheus text
+	// format: telemetry.Telemetry.Metrics), behind the same bearer token.
+	Metrics http.Handler
 }
 
 // EnvAddr and EnvToken name the environment variables that configure the
@@ -48,6 +51,7 @@ type Server struct {
 	srv   *http.Server
 
 	statePath string
+	metrics   http.Handler
 }
 
 // Serve listens on o.Addr and serves api until Close.
@@ -65,7 +69,7 @@ func Serve(api API, o Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("admin API: %w", err)
 	}
-	s := &Server{api: api, token: o.Token, log: o.Logger, ln: ln, statePath: o.StatePath}
+	s := &Server{api: api, token: o.Token, log: o.Logger, ln: ln, statePath: o.StatePath, metrics: o.Metrics}
 	if o.StatePath != "" {
 		if err := WriteAddrFile(o.StatePath, s.Addr()); err != nil {
 			_ = ln.Close()
@@ -126,6 +130,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/dead-letters", s.deadLetters)
 	mux.HandleFunc("POST /v1/dead-letters/{id}/redrive", s.redrive)
 	mux.HandleFunc("GET /v1/workers", s.workers)
+	if s.metrics != nil {
+		mux.Handle("GET /metrics", s.metrics)
+	}
 	return s.authorize(mux)
 }
 

@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/infgen/infgen/runtime/retry"
+	"github.com/infgen/infgen/runtime/telemetry"
 	"github.com/infgen/infgen/runtime/worker"
 )
 
@@ -37,6 +38,11 @@ type Config struct {
 	// port on 127.0.0.1; "off" disables it); $INFGEN_ADMIN_ADDR overrides it.
 	// Any address other than loopback needs $INFGEN_ADMIN_TOKEN.
 	AdminAddr string `yaml:"admin_addr"`
+	// Telemetry chooses where metrics and traces go: metrics: prometheus
+	// (default, at /metrics of the admin API) or none; traces: none
+	// (default) or console; service_name. OTEL_METRICS_EXPORTER,
+	// OTEL_TRACES_EXPORTER and OTEL_SERVICE_NAME override them.
+	Telemetry telemetry.Options `yaml:"telemetry"`
 }
 
 // Service configures one hosted service. Timeouts and retry policies set

@@ -61,6 +61,7 @@ func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent st
 		return e.late(ctx, st, env)
 	}
 	wasParked := st.Parked != nil
+	timersBefore := len(st.Timers)
 	if env.ID != "" && env.ID == st.LastTrigger {
 		// The previous handling of this message saved its state but may not
 		// have published its outbox before the process died.
@@ -89,11 +90,22 @@ func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent st
 	if err := e.checkTargets(ctx, st, out); err != nil {
 		return err
 	}
-	return e.commit(ctx, st, version, env.ID, wasParked, out)
+	var obs *Step
+	if e.obs != nil {
+		obs = &Step{State: st, TimersBefore: timersBefore, Time: now, Parked: st.Parked != nil && !wasParked}
+		if st.Parked == nil {
+			obs.Events = events
+			for _, ev := range events {
+				obs.Started = obs.Started || ev.Kind == history.EventStarted
+			}
+		}
+	}
+	return e.commit(ctx, st, version, env.ID, wasParked, out, obs)
 }
 
-// commit saves the state and publishes the step's messages.
-func (e *Engine) commit(ctx context.Context, st *history.State, version int64, trigger string, wasParked bool, out *outbox) error {
+// commit saves the state, tells the observer (when obs is not nil) and
+// publishes the step's messages.
+func (e *Engine) commit(ctx context.Context, st *history.State, version int64, trigger string, wasParked bool, out *outbox, obs *Step) error {
 	st.Updated = e.now()
 	st.LastTrigger = trigger
 	raw, err := out.encode()
@@ -116,6 +128,9 @@ func (e *Engine) commit(ctx context.Context, st *history.State, version int64, t
 	if _, err := Save(ctx, e.store, st, version, add, remove); err != nil {
 		return err
 	}
+	if obs != nil {
+		e.obs.Step(ctx, obs)
+	}
 	return e.publish(ctx, out, st.TraceParent)
 }
 
@@ -128,12 +143,15 @@ func (e *Engine) wlog(st *history.State) *slog.Logger {
 // NewState returns the state of a workflow about to start.
 func NewState(id, name string, input []byte, tags []string, traceparent string, now time.Time) *history.State {
 	now = now.UTC()
-	if traceparent == "" {
+	from := ""
+	if tp := ChildSpan(traceparent); tp != "" {
+		from, traceparent = traceparent, tp
+	} else {
 		traceparent = NewTraceParent()
 	}
 	return &history.State{
 		ID: id, Name: name, RunID: NewID(), Run: 1, Status: history.Running, Tags: tags, Input: input,
-		TraceParent: traceparent, Created: now, Updated: now,
+		TraceParent: traceparent, TraceFrom: from, Created: now, Updated: now,
 		Inbox: []history.Event{{Kind: history.EventStarted}},
 	}
 }
