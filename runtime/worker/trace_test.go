@@ -27,7 +27,8 @@ import (
 )
 
 // TestOneTracePerWorkflowRun records the spans of a workflow run with the
-// SDK's in-memory recorder and checks the tree: the run's span is the root;
+// SDK's in-memory recorder and checks the tree: the run's span is a child of
+// the span that started it (client.Start's context);
 // its timer, signal, task attempts (the failed one and its retry) and child
 // run are its children; the child's task attempt is the child run's child;
 // and the HTTP call a task attempt makes (as a generated client does, through
@@ -91,8 +92,10 @@ func TestOneTracePerWorkflowRun(t *testing.T) {
 		_ = tr.Close()
 	})
 	ctx := ctxT(t)
-	_, err = c.Start(ctx, client.StartParams{Workflow: "parent", ID: "trace-parent"})
+	cctx, caller := tp.Tracer("test").Start(ctx, "caller")
+	_, err = c.Start(cctx, client.StartParams{Workflow: "parent", ID: "trace-parent"})
 	require.NoError(t, err)
+	caller.End()
 	_, err = c.Signal(ctx, client.Target{ID: "trace-parent"}, "go", "now")
 	require.NoError(t, err)
 	out, err := c.Await(ctx, "trace-parent")
@@ -115,8 +118,8 @@ func TestOneTracePerWorkflowRun(t *testing.T) {
 		return byName[name][0]
 	}
 	root := one("workflow parent")
-	require.False(t, root.Parent().IsValid(), "the run's span is the root of its trace")
-	traceID := root.SpanContext().TraceID()
+	require.Equal(t, caller.SpanContext().SpanID(), root.Parent().SpanID(), "the caller of Start is the parent of the run's span")
+	traceID := caller.SpanContext().TraceID()
 	for _, s := range spans {
 		require.Equal(t, traceID, s.SpanContext().TraceID(), "span %q in the run's trace", s.Name())
 	}
