@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -44,6 +45,32 @@ type Observer struct {
 	timers                                        metric.Int64UpDownCounter
 	latency                                       metric.Float64Histogram
 	attempts                                      metric.Int64Histogram
+
+	// attrs caches the attribute sets of the metrics by their values, so
+	// that a measurement allocates none.
+	attrs sync.Map // attrKey → metric.MeasurementOption
+}
+
+type attrKey struct {
+	k1, k2, k3 attribute.Key
+	a, b, c    string
+}
+
+// set returns the measurement option of the attributes k1=a[, k2=b[, k3=c]].
+func (o *Observer) set(k1 attribute.Key, a string, k2 attribute.Key, b string, k3 attribute.Key, c string) metric.MeasurementOption {
+	key := attrKey{k1, k2, k3, a, b, c}
+	if v, ok := o.attrs.Load(key); ok {
+		return v.(metric.MeasurementOption)
+	}
+	kvs := []attribute.KeyValue{k1.String(a)}
+	if k2 != "" {
+		kvs = append(kvs, k2.String(b))
+	}
+	if k3 != "" {
+		kvs = append(kvs, k3.String(c))
+	}
+	v, _ := o.attrs.LoadOrStore(key, metric.WithAttributeSet(attribute.NewSet(kvs...)))
+	return v.(metric.MeasurementOption)
 }
 
 var _ engine.Observer = (*Observer)(nil)
@@ -100,7 +127,7 @@ func (o *Observer) TaskAttempt(ctx context.Context, a *engine.TaskAttempt) (cont
 		case err != nil:
 			outcome = "failed"
 		}
-		attrs := metric.WithAttributeSet(attribute.NewSet(KeyService.String(a.Service), KeyMethod.String(a.Method), KeyOutcome.String(outcome)))
+		attrs := o.set(KeyService, a.Service, KeyMethod, a.Method, KeyOutcome, outcome)
 		o.tasks.Add(ctx, 1, attrs)
 		o.latency.Record(ctx, time.Since(a.Start).Seconds(), attrs)
 		if outcome != "retry" {
@@ -122,7 +149,7 @@ func (o *Observer) TaskAttempt(ctx context.Context, a *engine.TaskAttempt) (cont
 // done, and the run's own span once it finished.
 func (o *Observer) Step(ctx context.Context, s *engine.Step) {
 	st := s.State
-	wf := metric.WithAttributeSet(attribute.NewSet(KeyWorkflow.String(st.Name)))
+	wf := o.set(KeyWorkflow, st.Name, "", "", "", "")
 	if s.Started {
 		o.started.Add(ctx, 1, wf)
 	}
@@ -133,7 +160,7 @@ func (o *Observer) Step(ctx context.Context, s *engine.Step) {
 		o.timers.Add(ctx, int64(d), wf)
 	}
 	if st.Status.Terminal() {
-		o.finished.Add(ctx, 1, metric.WithAttributeSet(attribute.NewSet(KeyWorkflow.String(st.Name), KeyStatus.String(string(st.Status)))))
+		o.finished.Add(ctx, 1, o.set(KeyWorkflow, st.Name, KeyStatus, string(st.Status), "", ""))
 	}
 	if o.tracing {
 		o.stepSpans(ctx, s)
@@ -200,5 +227,5 @@ func (o *Observer) stepSpans(ctx context.Context, s *engine.Step) {
 
 // DeadLetter counts the dead letter.
 func (o *Observer) DeadLetter(ctx context.Context, topic, _ string) {
-	o.deadLetters.Add(ctx, 1, metric.WithAttributeSet(attribute.NewSet(KeyTopic.String(topic))))
+	o.deadLetters.Add(ctx, 1, o.set(KeyTopic, topic, "", "", "", ""))
 }
