@@ -98,3 +98,13 @@ func TestLogFormat(t *testing.T) {
 	_, err = config.Parse("worker.yaml", []byte("log_format: xml\n"))
 	require.ErrorContains(t, err, `log_format: "xml" is not json or text`)
 }
+
+func TestTelemetryConfig(t *testing.T) {
+	cfg, err := config.Parse("worker.yaml", []byte("telemetry:\n  metrics: none\n  traces: console\n  service_name: billing\n"))
+	require.NoError(t, err)
+	require.Equal(t, "none", cfg.Telemetry.Metrics)
+	require.Equal(t, "console", cfg.Telemetry.Traces)
+	require.Equal(t, "billing", cfg.Telemetry.ServiceName)
+	_, err = config.Parse("worker.yaml", []byte("telemetry:\n  tracez: console\n"))
+	require.ErrorContains(t, err, "tracez")
+}
