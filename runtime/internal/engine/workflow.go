@@ -134,10 +134,15 @@ func (e *Engine) commit(ctx context.Context, st *history.State, version int64, t
 	return e.publish(ctx, out, st.TraceParent)
 }
 
-// wlog returns the engine's logger with the attributes of a workflow run:
-// its name, id, run number and id, and trace id.
-func (e *Engine) wlog(st *history.State) *slog.Logger {
-	return e.log.With("workflow", st.Name, "workflow_id", st.ID, "run", st.Run, "run_id", st.RunID, "trace_id", TraceID(st.TraceParent))
+// logRun logs msg at level with the attributes of a workflow run: its name,
+// id, run number and id, and trace id. Nothing is built when the level is
+// off.
+func (e *Engine) logRun(st *history.State, level slog.Level, msg string, args ...any) {
+	ctx := context.Background()
+	if !e.log.Enabled(ctx, level) {
+		return
+	}
+	e.log.With("workflow", st.Name, "workflow_id", st.ID, "run", st.Run, "run_id", st.RunID, "trace_id", TraceID(st.TraceParent)).Log(ctx, level, msg, args...)
 }
 
 // NewState returns the state of a workflow about to start.
