@@ -40,7 +40,7 @@ type Config struct {
 	AdminAddr string `yaml:"admin_addr"`
 	// Telemetry chooses where metrics and traces go: metrics: prometheus
 	// (default, at /metrics of the admin API) or none; traces: none
-	// (default) or console; service_name. OTEL_METRICS_EXPORTER,
+	// (default), otlp ($OTEL_EXPORTER_OTLP_ENDPOINT) or console; service_name. OTEL_METRICS_EXPORTER,
 	// OTEL_TRACES_EXPORTER and OTEL_SERVICE_NAME override them.
 	Telemetry telemetry.Options `yaml:"telemetry"`
 }

@@ -1,6 +1,6 @@
 // Package telemetry chooses where a worker's metrics and traces go: a
 // Prometheus registry served at /metrics of the admin API (the default),
-// spans printed as JSON (console) or none, from the worker's configuration
+// spans sent over OTLP/HTTP, printed as JSON (console) or none, from the worker's configuration
 // and the standard OTEL_* environment variables. It builds the OpenTelemetry
 // providers that worker.Options take (MeterProvider, TracerProvider) and the
 // /metrics handler that admin.Options take.

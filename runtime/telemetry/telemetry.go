@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.opentelemetry.io/otel/attribute"
 	otelprom "go.opentelemetry.io/otel/exporters/prometheus"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/exporters/stdout/stdouttrace"
 	"go.opentelemetry.io/otel/metric"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -39,8 +40,11 @@ type Options struct {
 	// Metrics is "prometheus" (the default: served by Telemetry.Metrics, at
 	// /metrics of the admin API) or "none".
 	Metrics string `yaml:"metrics"`
-	// Traces is "none" (the default), or "console": each span as JSON on
-	// Console (default os.Stdout). To send spans elsewhere (OTLP, Jaeger),
+	// Traces is "none" (the default); "otlp": OTLP over HTTP (protobuf) to
+	// $OTEL_EXPORTER_OTLP_ENDPOINT or $OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+	// (default https://localhost:4318; an http:// endpoint is sent in clear),
+	// which Jaeger and every OpenTelemetry collector receive; or "console":
+	// each span as JSON on Console (default os.Stdout). For anything else,
 	// build your own provider with NewTracerProvider and pass it to
 	// worker.Options.TracerProvider.
 	Traces string `yaml:"traces"`
@@ -95,6 +99,11 @@ func New(o Options) (*Telemetry, error) {
 	default:
 		return nil, fmt.Errorf("metrics exporter %q: want prometheus or none (%s)", o.Metrics, EnvMetricsExporter)
 	}
+	name := o.ServiceName
+	if name == "" {
+		name = "infgen"
+	}
+	res := sdktrace.WithResource(resource.NewSchemaless(attribute.String("service.name", name)))
 	switch strings.ToLower(o.Traces) {
 	case "", "none":
 	case "console":
@@ -106,16 +115,19 @@ func New(o Options) (*Telemetry, error) {
 		if err != nil {
 			return nil, fmt.Errorf("console trace exporter: %w", err)
 		}
-		name := o.ServiceName
-		if name == "" {
-			name = "infgen"
+		tp := NewTracerProvider(sdktrace.WithSyncer(exp), res)
+		t.TracerProvider = tp
+		t.shutdown = append(t.shutdown, tp.Shutdown)
+	case "otlp":
+		exp, err := otlptracehttp.New(context.Background())
+		if err != nil {
+			return nil, fmt.Errorf("OTLP trace exporter (OTEL_EXPORTER_OTLP_ENDPOINT): %w", err)
 		}
-		tp := NewTracerProvider(sdktrace.WithSyncer(exp),
-			sdktrace.WithResource(resource.NewSchemaless(attribute.String("service.name", name))))
+		tp := NewTracerProvider(sdktrace.WithBatcher(exp), res)
 		t.TracerProvider = tp
 		t.shutdown = append(t.shutdown, tp.Shutdown)
 	default:
-		return nil, fmt.Errorf("traces exporter %q: want console or none (%s); for OTLP pass your own provider to worker.Options.TracerProvider", o.Traces, EnvTracesExporter)
+		return nil, fmt.Errorf("traces exporter %q: want otlp, console or none (%s)", o.Traces, EnvTracesExporter)
 	}
 	return t, nil
 }

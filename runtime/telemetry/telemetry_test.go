@@ -59,7 +59,7 @@ func TestFromEnvAndErrors(t *testing.T) {
 	require.Equal(t, telemetry.Options{Traces: "console", Metrics: "none", ServiceName: "svc"}, o)
 
 	_, err := telemetry.New(telemetry.Options{Traces: "zipkin"})
-	require.ErrorContains(t, err, `traces exporter "zipkin": want console or none (OTEL_TRACES_EXPORTER)`)
+	require.ErrorContains(t, err, `traces exporter "zipkin": want otlp, console or none (OTEL_TRACES_EXPORTER)`)
 	_, err = telemetry.New(telemetry.Options{Metrics: "statsd"})
 	require.ErrorContains(t, err, `metrics exporter "statsd": want prometheus or none (OTEL_METRICS_EXPORTER)`)
 }
