@@ -3,9 +3,10 @@
 #
 # It installs and starts what the integration tests need (PostgreSQL, Redis
 # and MariaDB from Debian packages, Apache Pulsar standalone from Maven
-# Central), exports their addresses (INFGEN_POSTGRES_DSN, INFGEN_REDIS_ADDR,
-# INFGEN_MYSQL_DSN, INFGEN_PULSAR_URL, INFGEN_PULSAR_ADMIN_URL), then runs
-# go vet and go test on every package. It installs Chromium too (the
+# Central, Jaeger built from tools/jaeger), exports their addresses
+# (INFGEN_POSTGRES_DSN, INFGEN_REDIS_ADDR, INFGEN_MYSQL_DSN, INFGEN_PULSAR_URL,
+# INFGEN_PULSAR_ADMIN_URL, INFGEN_JAEGER_OTLP_ENDPOINT, INFGEN_JAEGER_QUERY_URL),
+# then runs go vet and go test on every package. It installs Chromium too (the
 # dashboard's browser test, which fails without it: INFGEN_REQUIRE_BROWSER=1).
 #
 # The repository holds two Go modules: the root (github.com/infgen/infgen)
@@ -45,6 +46,8 @@ if [[ -z "${INFGEN_SKIP_SERVERS:-}" ]]; then
   # Start Pulsar first: its JVM warms up while the databases install.
   scripts/pulsar.sh start &
   pulsar_pid=$!
+  scripts/jaeger.sh start &
+  jaeger_pid=$!
   scripts/services.sh start
   eval "$(scripts/services.sh env)"
   if ! wait "$pulsar_pid"; then
@@ -52,7 +55,13 @@ if [[ -z "${INFGEN_SKIP_SERVERS:-}" ]]; then
     exit 1
   fi
   eval "$(scripts/pulsar.sh env)"
+  if ! wait "$jaeger_pid"; then
+    echo "test.sh: Jaeger did not start; see scripts/jaeger.sh logs" >&2
+    exit 1
+  fi
+  eval "$(scripts/jaeger.sh env)"
   export INFGEN_POSTGRES_DSN INFGEN_REDIS_ADDR INFGEN_MYSQL_DSN INFGEN_PULSAR_URL INFGEN_PULSAR_ADMIN_URL
+  export INFGEN_JAEGER_OTLP_ENDPOINT INFGEN_JAEGER_QUERY_URL
 fi
 
 # broker_report prints the broker's side of a test failure: its warnings and

@@ -34,6 +34,9 @@ type Options struct {
 	// ReadOnly refuses every request but GET and HEAD with 403, and hides
 	// the dashboard's steering buttons.
 	ReadOnly bool
+	// Metrics, when set, is served at GET /metrics (the Prometheus text
+	// format: telemetry.Telemetry.Metrics), behind the same bearer token.
+	Metrics http.Handler
 }
 
 // EnvAddr and EnvToken name the environment variables that configure the
@@ -53,6 +56,7 @@ type Server struct {
 
 	statePath string
 	readOnly  bool
+	metrics   http.Handler
 }
 
 // Serve listens on o.Addr and serves api until Close.
@@ -70,7 +74,7 @@ func Serve(api API, o Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("admin API: %w", err)
 	}
-	s := &Server{api: api, token: o.Token, log: o.Logger, ln: ln, statePath: o.StatePath, readOnly: o.ReadOnly}
+	s := &Server{api: api, token: o.Token, log: o.Logger, ln: ln, statePath: o.StatePath, readOnly: o.ReadOnly, metrics: o.Metrics}
 	if o.StatePath != "" {
 		if err := WriteAddrFile(o.StatePath, s.Addr()); err != nil {
 			_ = ln.Close()
@@ -131,6 +135,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/dead-letters", s.deadLetters)
 	mux.HandleFunc("POST /v1/dead-letters/{id}/redrive", s.redrive)
 	mux.HandleFunc("GET /v1/workers", s.workers)
+	if s.metrics != nil {
+		mux.Handle("GET /metrics", s.metrics)
+	}
 	mountDashboard(mux, s.readOnly)
 	return s.authorize(s.guardReadOnly(mux))
 }

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/infgen/infgen/runtime/internal/engine"
 	"github.com/infgen/infgen/runtime/storage"
 	"github.com/infgen/infgen/runtime/transport"
@@ -129,7 +131,7 @@ type StartParams struct {
 // ErrUnknownWorkflow) naming the closest registered names, unless
 // p.AllowUnregistered is set.
 func (c *Client) Start(ctx context.Context, p StartParams) (string, error) {
-	cmd, err := p.command()
+	cmd, err := p.command(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -151,7 +153,7 @@ func (c *Client) SignalWithStart(ctx context.Context, p StartParams, channel str
 	if p.ID == "" {
 		return "", errors.New("client: SignalWithStart needs StartParams.ID (the workflow to signal)")
 	}
-	cmd, err := p.command()
+	cmd, err := p.command(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -167,8 +169,9 @@ func (c *Client) SignalWithStart(ctx context.Context, p StartParams, channel str
 	return res.ID, nil
 }
 
-// command checks p and returns the engine's start command.
-func (p *StartParams) command() (*engine.StartCommand, error) {
+// command checks p and returns the engine's start command; the span in ctx,
+// if any, becomes the parent of the run's span.
+func (p *StartParams) command(ctx context.Context) (*engine.StartCommand, error) {
 	if p.Workflow == "" {
 		return nil, errors.New("client: StartParams.Workflow is empty")
 	}
@@ -176,6 +179,10 @@ func (p *StartParams) command() (*engine.StartCommand, error) {
 	if err != nil {
 		return nil, fmt.Errorf("client: encode input of %s: %w", p.Workflow, err)
 	}
-	return &engine.StartCommand{Workflow: p.Workflow, ID: p.ID, Input: in, Tags: p.Tags, Timeout: p.Timeout,
-		RestartIfFinished: p.RestartIfFinished, AllowUnregistered: p.AllowUnregistered}, nil
+	cmd := &engine.StartCommand{Workflow: p.Workflow, ID: p.ID, Input: in, Tags: p.Tags, Timeout: p.Timeout,
+		RestartIfFinished: p.RestartIfFinished, AllowUnregistered: p.AllowUnregistered}
+	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
+		cmd.TraceParent = "00-" + sc.TraceID().String() + "-" + sc.SpanID().String() + "-" + sc.TraceFlags().String()
+	}
+	return cmd, nil
 }

@@ -14,16 +14,22 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/infgen/infgen/runtime/retry"
+	"github.com/infgen/infgen/runtime/telemetry"
 	"github.com/infgen/infgen/runtime/worker"
 )
 
 // EnvLogLevel overrides the file's log_level.
 const EnvLogLevel = "INFGEN_LOG_LEVEL"
 
+// EnvLogFormat overrides the file's log_format.
+const EnvLogFormat = "INFGEN_LOG_FORMAT"
+
 // Config is the content of a worker's configuration file.
 type Config struct {
 	// LogLevel is debug, info, warn or error (default info).
 	LogLevel string `yaml:"log_level"`
+	// LogFormat is json or text (default json).
+	LogFormat string `yaml:"log_format"`
 	// WorkflowConcurrency bounds the workflow instances handled at once.
 	WorkflowConcurrency int `yaml:"workflow_concurrency"`
 	// Services configures the hosted services, by key.
@@ -36,6 +42,11 @@ type Config struct {
 	// routes that steer workflows answer 403. $INFGEN_ADMIN_READ_ONLY=1
 	// sets it too.
 	AdminReadOnly bool `yaml:"admin_read_only"`
+	// Telemetry chooses where metrics and traces go: metrics: prometheus
+	// (default, at /metrics of the admin API) or none; traces: none
+	// (default), otlp ($OTEL_EXPORTER_OTLP_ENDPOINT) or console; service_name. OTEL_METRICS_EXPORTER,
+	// OTEL_TRACES_EXPORTER and OTEL_SERVICE_NAME override them.
+	Telemetry telemetry.Options `yaml:"telemetry"`
 }
 
 // Service configures one hosted service. Timeouts and retry policies set
@@ -104,8 +115,14 @@ func Parse(name string, data []byte) (*Config, error) {
 	if v := os.Getenv(EnvLogLevel); v != "" {
 		c.LogLevel = v
 	}
+	if v := os.Getenv(EnvLogFormat); v != "" {
+		c.LogFormat = v
+	}
 	if _, err := c.level(); err != nil {
 		return nil, fmt.Errorf("configuration %s: log_level: %w", name, err)
+	}
+	if c.LogFormat != "" && c.LogFormat != "json" && c.LogFormat != "text" {
+		return nil, fmt.Errorf("configuration %s: log_format: %q is not json or text", name, c.LogFormat)
 	}
 	return &c, nil
 }
@@ -121,10 +138,19 @@ func (c *Config) level() (slog.Level, error) {
 	return l, nil
 }
 
-// Logger returns a JSON logger on stderr at the configured level.
-func (c *Config) Logger() *slog.Logger {
+// Logger returns the logger of the worker: on stderr, in the configured
+// format (JSON unless log_format is text) at the configured level. The
+// runtime logs only through it (worker.Options.Logger).
+func (c *Config) Logger() *slog.Logger { return c.LoggerTo(os.Stderr) }
+
+// LoggerTo is Logger writing to w.
+func (c *Config) LoggerTo(w io.Writer) *slog.Logger {
 	l, _ := c.level()
-	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+	opts := &slog.HandlerOptions{Level: l}
+	if c.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
 // Service returns the configuration of the service under key; the

@@ -1,8 +1,11 @@
 package config_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,4 +78,33 @@ func TestPulsarWithoutSharedStorageIsAClearError(t *testing.T) {
 	t.Setenv("INFGEN_MYSQL_DSN", "")
 	_, err := config.OpenBackends(context.Background(), nil)
 	require.ErrorContains(t, err, "no shared storage is: set INFGEN_POSTGRES_DSN, INFGEN_REDIS_ADDR or INFGEN_MYSQL_DSN")
+}
+
+func TestLogFormat(t *testing.T) {
+	cfg, err := config.Parse("worker.yaml", []byte("log_format: text\nlog_level: debug\n"))
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	cfg.LoggerTo(&buf).Debug("hello", "workflow_id", "w1")
+	require.Equal(t, "level=DEBUG msg=hello workflow_id=w1\n", buf.String()[strings.Index(buf.String(), "level="):])
+
+	cfg, err = config.Parse("worker.yaml", nil)
+	require.NoError(t, err)
+	buf.Reset()
+	cfg.LoggerTo(&buf).Info("hello", "workflow_id", "w1")
+	var rec map[string]any
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &rec), "JSON by default")
+	require.Equal(t, "w1", rec["workflow_id"])
+
+	_, err = config.Parse("worker.yaml", []byte("log_format: xml\n"))
+	require.ErrorContains(t, err, `log_format: "xml" is not json or text`)
+}
+
+func TestTelemetryConfig(t *testing.T) {
+	cfg, err := config.Parse("worker.yaml", []byte("telemetry:\n  metrics: none\n  traces: console\n  service_name: billing\n"))
+	require.NoError(t, err)
+	require.Equal(t, "none", cfg.Telemetry.Metrics)
+	require.Equal(t, "console", cfg.Telemetry.Traces)
+	require.Equal(t, "billing", cfg.Telemetry.ServiceName)
+	_, err = config.Parse("worker.yaml", []byte("telemetry:\n  tracez: console\n"))
+	require.ErrorContains(t, err, "tracez")
 }

@@ -3,7 +3,8 @@
 // worker's main (as `infgen init worker` scaffolds it) is only the
 // registration of its services and workflows.
 //
-// The file (worker.yaml) holds what differs per worker: log level, workflow
+// The file (worker.yaml) holds what differs per worker: log level and
+// format, telemetry (metrics and traces, see runtime/telemetry), workflow
 // concurrency, and per service its URL, concurrency, timeout and retry
 // policy, and per method of a service its timeout and retry policy. Those
 // take their place in the runtime's one precedence (see retry.Layer): a

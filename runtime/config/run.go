@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/infgen/infgen/runtime/admin"
 	"github.com/infgen/infgen/runtime/client"
+	"github.com/infgen/infgen/runtime/telemetry"
 	"github.com/infgen/infgen/runtime/worker"
 )
 
@@ -36,7 +38,12 @@ func Run(name, configPath string, register RegisterFunc) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, backends.Close()) }()
-	adminAddr, closeAdmin, err := serveAdmin(ctx, backends, cfg, logger)
+	tel, err := telemetry.New(telemetry.FromEnv(cfg.Telemetry))
+	if err != nil {
+		return fmt.Errorf("configuration %s: telemetry: %w", configPath, err)
+	}
+	defer func() { err = errors.Join(err, tel.Shutdown(context.Background())) }()
+	adminAddr, closeAdmin, err := serveAdmin(ctx, backends, cfg, tel, logger)
 	if err != nil {
 		return err
 	}
@@ -44,6 +51,7 @@ func Run(name, configPath string, register RegisterFunc) (err error) {
 	w, err := worker.New(worker.Options{
 		Transport: backends.Transport, Storage: backends.Storage,
 		Logger: logger, WorkflowConcurrency: cfg.WorkflowConcurrency, Admin: adminAddr,
+		MeterProvider: tel.MeterProvider, TracerProvider: tel.TracerProvider,
 	})
 	if err != nil {
 		return err
@@ -70,7 +78,7 @@ func Run(name, configPath string, register RegisterFunc) (err error) {
 // $INFGEN_ADMIN_ADDR (default a free port on 127.0.0.1; "off" disables it),
 // with the bearer token $INFGEN_ADMIN_TOKEN. It returns the address ("" when
 // off) and what stops it.
-func serveAdmin(ctx context.Context, b *Backends, cfg *Config, logger *slog.Logger) (string, func() error, error) {
+func serveAdmin(ctx context.Context, b *Backends, cfg *Config, tel *telemetry.Telemetry, logger *slog.Logger) (string, func() error, error) {
 	addr := cmp.Or(os.Getenv(admin.EnvAddr), cfg.AdminAddr)
 	if addr == "off" {
 		return "", func() error { return nil }, nil
@@ -80,7 +88,7 @@ func serveAdmin(ctx context.Context, b *Backends, cfg *Config, logger *slog.Logg
 		return "", nil, err
 	}
 	srv, err := admin.Serve(c, admin.Options{Addr: addr, Token: os.Getenv(admin.EnvToken), Logger: logger, StatePath: b.StatePath,
-		ReadOnly: cfg.AdminReadOnly || os.Getenv(admin.EnvReadOnly) == "1"})
+		ReadOnly: cfg.AdminReadOnly || os.Getenv(admin.EnvReadOnly) == "1", Metrics: tel.Metrics})
 	if err != nil {
 		_ = c.Close()
 		return "", nil, err

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -37,9 +38,21 @@ const IdempotencyKeyHeader = "idempotency-key"
 // (service.IdempotencyKey: the task id unless the workflow's call set one) to
 // ctx's outgoing metadata as "idempotency-key", so that the server can make
 // retried calls take effect once. Outside a task it returns ctx unchanged.
+//
+// It also adds the task's W3C trace context as "traceparent", so that the
+// server's spans join the workflow's trace: the trace context of the span
+// in ctx, if one records (a traced task attempt), else the task's
+// (service.Task.TraceParent). For a client span of its own per call, give
+// the connection go.opentelemetry.io/contrib's otelgrpc stats handler.
 func OutgoingContext(ctx context.Context) context.Context {
 	if key := service.IdempotencyKey(ctx); key != "" {
-		return metadata.AppendToOutgoingContext(ctx, IdempotencyKeyHeader, key)
+		ctx = metadata.AppendToOutgoingContext(ctx, IdempotencyKeyHeader, key)
+	}
+	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() && trace.SpanFromContext(ctx).IsRecording() {
+		return metadata.AppendToOutgoingContext(ctx, "traceparent", "00-"+sc.TraceID().String()+"-"+sc.SpanID().String()+"-"+sc.TraceFlags().String())
+	}
+	if t, ok := service.TaskFrom(ctx); ok && t.TraceParent != "" {
+		return metadata.AppendToOutgoingContext(ctx, "traceparent", t.TraceParent)
 	}
 	return ctx
 }

@@ -16,6 +16,7 @@
 // so that requests are deterministic.
 //
 // [Do] sends a request and reads its body, marking transport failures
-// retryable; [Classify] turns an error response into a retryable (408, 425,
+// retryable, and records the call's client span inside a traced task
+// attempt (sending its traceparent); [Classify] turns an error response into a retryable (408, 425,
 // 429, 5xx, honouring Retry-After) or permanent error for the runtime.
 package httpapi

@@ -17,22 +17,29 @@ const snippetLimit = 512
 // Do sends req through client after adding header (the client's default
 // headers) and returns the response with its body read and closed.
 // Transport failures and truncated bodies are retryable errors naming the
-// method and path.
+// method and path. Inside a traced task attempt the call is a client span
+// whose W3C trace context the request carries; inside an untraced task, the
+// request carries the task's trace context.
 func Do(client *http.Client, req *http.Request, header http.Header) (*http.Response, []byte, error) {
 	for k, vs := range header {
 		for _, v := range vs {
 			req.Header.Add(k, v)
 		}
 	}
+	span := startSpan(req)
 	resp, err := client.Do(req)
 	if err != nil {
+		endSpan(span, nil, err)
 		return nil, nil, service.Retryable(fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, err), 0)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, nil, service.Retryable(fmt.Errorf("%s %s: read response: %w", req.Method, req.URL.Path, err), 0)
+		err = fmt.Errorf("%s %s: read response: %w", req.Method, req.URL.Path, err)
+		endSpan(span, resp, err)
+		return nil, nil, service.Retryable(err, 0)
 	}
+	endSpan(span, resp, nil)
 	return resp, data, nil
 }
 

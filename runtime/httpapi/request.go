@@ -15,7 +15,7 @@ import (
 // contentType and accept are set when not empty. A failure is permanent:
 // retrying cannot fix a request that cannot be built.
 func NewRequest(ctx context.Context, op, method, url string, body io.Reader, contentType, accept string) (*http.Request, error) {
-	req, err := http.NewRequestWithContext(ctx, method, url, body)
+	req, err := http.NewRequestWithContext(withOperation(ctx, op), method, url, body)
 	if err != nil {
 		return nil, service.Permanent(fmt.Errorf("%s: build request: %w", op, err))
 	}

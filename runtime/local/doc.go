@@ -8,4 +8,8 @@
 //	w, err := rt.NewWorker(worker.Options{})
 //	// register services and workflows, then w.Start(ctx)
 //	c, err := rt.NewClient(ctx)
+//
+// Its workers report metrics to Runtime.Telemetry, served at /metrics by
+// ServeAdmin, and traces when OTEL_TRACES_EXPORTER asks for them (see
+// docs/observability.md).
 package local

@@ -10,6 +10,7 @@ import (
 	"github.com/infgen/infgen/runtime/storage"
 	"github.com/infgen/infgen/runtime/storage/embedded"
 	memstore "github.com/infgen/infgen/runtime/storage/memory"
+	"github.com/infgen/infgen/runtime/telemetry"
 	"github.com/infgen/infgen/runtime/transport/memory"
 	"github.com/infgen/infgen/runtime/worker"
 )
@@ -18,6 +19,11 @@ import (
 type Runtime struct {
 	Transport *memory.Transport
 	Storage   storage.Storage
+	// Telemetry is where the workers of this runtime report: metrics on a
+	// Prometheus registry served at /metrics of ServeAdmin's API, traces off,
+	// unless OTEL_METRICS_EXPORTER or OTEL_TRACES_EXPORTER say otherwise
+	// (see telemetry.FromEnv).
+	Telemetry *telemetry.Telemetry
 
 	path        string
 	admin       *admin.Server
@@ -27,6 +33,10 @@ type Runtime struct {
 // Open opens (or creates) the state file at path. An empty path keeps state
 // in memory only.
 func Open(path string) (*Runtime, error) {
+	tel, err := telemetry.New(telemetry.FromEnv(telemetry.Options{}))
+	if err != nil {
+		return nil, fmt.Errorf("local: %w", err)
+	}
 	var st storage.Storage
 	if path == "" {
 		st = memstore.New()
@@ -37,7 +47,7 @@ func Open(path string) (*Runtime, error) {
 		}
 		st = s
 	}
-	return &Runtime{Transport: memory.New(), Storage: st, path: path}, nil
+	return &Runtime{Transport: memory.New(), Storage: st, Telemetry: tel, path: path}, nil
 }
 
 // ServeAdmin serves the admin API on this runtime (o.Addr, default a free
@@ -54,6 +64,9 @@ func (r *Runtime) ServeAdmin(ctx context.Context, o admin.Options) (string, erro
 		return "", err
 	}
 	o.StatePath = r.path
+	if o.Metrics == nil {
+		o.Metrics = r.Telemetry.Metrics
+	}
 	srv, err := admin.Serve(c, o)
 	if err != nil {
 		_ = c.Close()
@@ -67,6 +80,12 @@ func (r *Runtime) ServeAdmin(ctx context.Context, o admin.Options) (string, erro
 // filled in.
 func (r *Runtime) NewWorker(o worker.Options) (*worker.Worker, error) {
 	o.Transport, o.Storage = r.Transport, r.Storage
+	if o.MeterProvider == nil {
+		o.MeterProvider = r.Telemetry.MeterProvider
+	}
+	if o.TracerProvider == nil {
+		o.TracerProvider = r.Telemetry.TracerProvider
+	}
 	return worker.New(o)
 }
 
@@ -85,5 +104,5 @@ func (r *Runtime) Close() error {
 	if r.admin != nil {
 		errs = append(errs, r.admin.Close(), r.adminClient.Close())
 	}
-	return errors.Join(append(errs, r.Transport.Close(), r.Storage.Close())...)
+	return errors.Join(append(errs, r.Transport.Close(), r.Storage.Close(), r.Telemetry.Shutdown(context.Background()))...)
 }

@@ -11,8 +11,14 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
+	"go.opentelemetry.io/otel/trace"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
+
 	"github.com/infgen/infgen/runtime/internal/engine"
 	"github.com/infgen/infgen/runtime/internal/message"
+	"github.com/infgen/infgen/runtime/internal/telemetry"
 	"github.com/infgen/infgen/runtime/internal/workflowdef"
 	"github.com/infgen/infgen/runtime/retry"
 	"github.com/infgen/infgen/runtime/storage"
@@ -49,6 +55,15 @@ type Options struct {
 	// time.Now unless a test environment (workflowtest.Env) passes a
 	// virtual one.
 	Now func() time.Time
+	// MeterProvider receives the runtime's metrics (workflows, tasks,
+	// timers, dead letters; see docs/observability.md). nil records none;
+	// config.Run and local.Runtime.NewWorker pass a Prometheus one served
+	// at /metrics of the admin API (runtime/telemetry).
+	MeterProvider metric.MeterProvider
+	// TracerProvider receives one trace per workflow run. nil records none.
+	// Build it with telemetry.NewTracerProvider (or give yours
+	// telemetry.IDGenerator) so that a run's spans share its parent.
+	TracerProvider trace.TracerProvider
 }
 
 // RecoverMode says when a worker re-drives unfinished workflows on start.
@@ -96,8 +111,22 @@ func New(o Options) (*Worker, error) {
 	if o.WorkflowConcurrency <= 0 {
 		o.WorkflowConcurrency = 64
 	}
-	e := engine.New(engine.Options{Transport: o.Transport, Storage: o.Storage, Logger: o.Logger, MaxRedeliveries: o.MaxRedeliveries, Now: o.Now})
-	return &Worker{opts: o, engine: e}, nil
+	eo := engine.Options{Transport: o.Transport, Storage: o.Storage, Logger: o.Logger, MaxRedeliveries: o.MaxRedeliveries, Now: o.Now}
+	if o.MeterProvider != nil || o.TracerProvider != nil {
+		mp, tp := o.MeterProvider, o.TracerProvider
+		if mp == nil {
+			mp = metricnoop.NewMeterProvider()
+		}
+		if tp == nil {
+			tp = tracenoop.NewTracerProvider()
+		}
+		obs, err := telemetry.New(mp, tp, o.TracerProvider != nil)
+		if err != nil {
+			return nil, fmt.Errorf("worker: %w", err)
+		}
+		eo.Observer = obs
+	}
+	return &Worker{opts: o, engine: engine.New(eo)}, nil
 }
 
 // ServiceOption adjusts a registered service.

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -46,7 +47,7 @@ func (e *Engine) advance(st *history.State, events []history.Event, now time.Tim
 		return
 	}
 	if st.Parked != nil {
-		e.log.Info("workflow resumed", "workflow", st.Name, "workflow_id", st.ID)
+		e.logRun(st, slog.LevelInfo, "workflow resumed")
 		st.Parked = nil
 	}
 	for _, cmd := range res.Commands {
@@ -69,7 +70,7 @@ func (e *Engine) advance(st *history.State, events []history.Event, now time.Tim
 
 func (e *Engine) park(st *history.State, events []history.Event, now time.Time, reason string) {
 	if st.Parked == nil || st.Parked.Reason != reason {
-		e.log.Error("workflow parked", "workflow", st.Name, "workflow_id", st.ID, "reason", reason)
+		e.logRun(st, slog.LevelError, "workflow parked", "reason", reason)
 	}
 	st.Inbox = events
 	st.Parked = &history.Park{Reason: reason, Since: now}
@@ -149,7 +150,7 @@ func (e *Engine) finish(st *history.State, status history.Status, output []byte,
 	e.cancelChildren(st, out)
 	st.Tasks, st.Timers, st.Children = nil, nil, nil
 	e.notify(st, out)
-	e.log.Info("workflow finished", "workflow", st.Name, "workflow_id", st.ID, "status", string(status))
+	e.logRun(st, slog.LevelInfo, "workflow finished", "status", string(status))
 }
 
 // notify tells the parent and the clients about a finished workflow.

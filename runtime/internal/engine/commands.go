@@ -48,6 +48,9 @@ type StartCommand struct {
 	// AllowUnregistered starts a workflow that no worker has registered on
 	// this store yet (it waits for one).
 	AllowUnregistered bool
+	// TraceParent is the W3C trace context of the caller: the parent of the
+	// run's span ("" starts a new trace).
+	TraceParent string
 }
 
 // Signal is a value sent on a workflow's signal channel.
@@ -160,7 +163,7 @@ func (e *Engine) tryStart(ctx context.Context, c *StartCommand, id string, signa
 
 // newRun returns the state of a new instance, or of the run after old.
 func (e *Engine) newRun(c *StartCommand, id string, signal *history.Event, old *history.State) *history.State {
-	st := NewState(id, c.Workflow, c.Input, c.Tags, "", e.now())
+	st := NewState(id, c.Workflow, c.Input, c.Tags, c.TraceParent, e.now())
 	if c.Timeout > 0 {
 		st.Deadline = st.Created.Add(c.Timeout)
 	}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"log/slog"
 	"time"
 
 	"github.com/infgen/infgen/runtime/internal/history"
@@ -35,6 +36,6 @@ func (e *Engine) continueAsNew(st *history.State, input []byte, unread, undecide
 	st.Tasks, st.Timers, st.Children = nil, nil, nil
 	st.Inbox = append(append([]history.Event{{Kind: history.EventStarted}}, unread...), undecided...)
 	out.toSelf(st, 0, &message.Envelope{Kind: message.Wake})
-	e.log.Info("workflow continued as new", "workflow", st.Name, "workflow_id", st.ID,
-		"run", st.Run, "previous_run_id", prev, "signals_carried", len(unread))
+	e.logRun(st, slog.LevelInfo, "workflow continued as new",
+		"previous_run_id", prev, "signals_carried", len(unread))
 }

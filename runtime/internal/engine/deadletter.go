@@ -44,6 +44,9 @@ func (e *Engine) deadLetter(ctx context.Context, d *transport.Delivery, reason s
 		return fmt.Errorf("store dead letter: %w", err)
 	}
 	e.log.Error("message set aside as a dead letter", "dead_letter_id", dl.ID, "topic", d.Topic, "key", d.Key, "reason", reason)
+	if e.obs != nil {
+		e.obs.DeadLetter(ctx, d.Topic, reason)
+	}
 	err = e.tr.Publish(ctx, &transport.PublishParams{Topic: message.DeadLetterTopic,
 		Message: transport.Message{Key: dl.ID, Payload: data, Headers: map[string]string{"reason": oneLine(reason)}}})
 	if err != nil {

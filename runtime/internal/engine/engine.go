@@ -26,6 +26,9 @@ type Options struct {
 	// Now is the engine's clock: workflow.Now, timer due times, deadlines
 	// (default time.Now; a test environment passes a virtual clock).
 	Now func() time.Time
+	// Observer is told about steps, task attempts and dead letters (metrics,
+	// traces); nil costs nothing.
+	Observer Observer
 }
 
 // Engine runs workflow instances and service tasks.
@@ -35,6 +38,7 @@ type Engine struct {
 	log             *slog.Logger
 	maxRedeliveries int
 	clock           func() time.Time
+	obs             Observer
 
 	mu        sync.RWMutex
 	workflows map[string]map[int]replay.Func
@@ -73,7 +77,7 @@ func New(o Options) *Engine {
 		o.Now = time.Now
 	}
 	return &Engine{
-		tr: o.Transport, store: o.Storage, log: o.Logger, maxRedeliveries: o.MaxRedeliveries, clock: o.Now,
+		tr: o.Transport, store: o.Storage, log: o.Logger, maxRedeliveries: o.MaxRedeliveries, clock: o.Now, obs: o.Observer,
 		workflows: map[string]map[int]replay.Func{}, services: map[string]*Service{}, known: map[string]bool{},
 	}
 }

@@ -27,7 +27,7 @@ func (e *Engine) HandleTask(ctx context.Context, d *transport.Delivery) error {
 	if d.Redeliveries >= e.maxRedeliveries {
 		return e.deadLetter(ctx, d, fmt.Sprintf("handling failed %d times", d.Redeliveries))
 	}
-	log := e.log.With("workflow", env.WorkflowName, "workflow_id", env.WorkflowID, "task_id", env.TaskID,
+	log := e.log.With("workflow", env.WorkflowName, "workflow_id", env.WorkflowID, "run_id", env.RunID, "task_id", env.TaskID,
 		"service", env.Service, "method", env.Method, "attempt", env.Attempt)
 	if tid := TraceID(d.Headers["traceparent"]); tid != "" {
 		log = log.With("trace_id", tid)
@@ -47,9 +47,22 @@ func (e *Engine) HandleTask(ctx context.Context, d *transport.Delivery) error {
 		layers.Call = retry.Settings{Policy: env.Retry, Timeout: env.Timeout}
 		r := layers.Resolve()
 		start := time.Now()
-		out, err := e.runTask(ctx, svc, m, env, r.Timeout, d.Headers["traceparent"])
+		tctx, done, tp := ctx, func(error, bool) {}, ""
+		if e.obs != nil {
+			a := &TaskAttempt{Workflow: env.WorkflowName, WorkflowID: env.WorkflowID, RunID: env.RunID,
+				TaskID: env.TaskID, Service: env.Service, Method: env.Method, Attempt: env.Attempt,
+				TraceParent: d.Headers["traceparent"], Start: start}
+			tctx, done = e.obs.TaskAttempt(ctx, a)
+			tp = a.SpanTraceParent
+		}
+		if tp == "" {
+			tp = ChildSpan(d.Headers["traceparent"])
+		}
+		out, err := e.runTask(tctx, svc, m, env, r.Timeout, tp)
+		again := false
 		if err != nil {
-			again, after := r.Policy.Decide(env.Attempt, err)
+			var after time.Duration
+			again, after = r.Policy.Decide(env.Attempt, err)
 			res.Error = errconv.Types(svc.Errors).FromService(err)
 			if again {
 				res.RetryAfter = max(after, time.Millisecond)
@@ -60,6 +73,7 @@ func (e *Engine) HandleTask(ctx context.Context, d *transport.Delivery) error {
 			res.Payload = out
 			log.Debug("task completed", "duration", time.Since(start))
 		}
+		done(err, again)
 	}
 	o := &outbox{}
 	o.add(message.WorkflowTopic(env.WorkflowName), env.WorkflowID, 0, res)

@@ -66,7 +66,8 @@ func decodeOutbox(raw []json.RawMessage) (*outbox, error) {
 	return o, nil
 }
 
-// publish sends every message of the outbox.
+// publish sends every message of the outbox, with traceparent (the
+// workflow run's span: each receiver's span is its child) in its headers.
 func (e *Engine) publish(ctx context.Context, o *outbox, traceparent string) error {
 	for _, m := range o.msgs {
 		payload, err := message.Encode(m.Env)
@@ -74,8 +75,8 @@ func (e *Engine) publish(ctx context.Context, o *outbox, traceparent string) err
 			return fmt.Errorf("encode %s message: %w", m.Env.Kind, err)
 		}
 		headers := map[string]string{}
-		if tp := ChildSpan(traceparent); tp != "" {
-			headers["traceparent"] = tp
+		if TraceID(traceparent) != "" {
+			headers["traceparent"] = traceparent
 		}
 		err = e.tr.Publish(ctx, &transport.PublishParams{
 			Topic:        m.Topic,

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"log/slog"
 
 	"github.com/infgen/infgen/runtime/internal/history"
 	"github.com/infgen/infgen/runtime/internal/message"
@@ -52,8 +53,7 @@ func (e *Engine) checkTargets(ctx context.Context, st *history.State, out *outbo
 		default:
 			continue
 		}
-		e.log.Error("nothing serves the target of a workflow step; it fails in the workflow", "workflow", st.Name,
-			"workflow_id", st.ID, "error", unknown)
+		e.logRun(st, slog.LevelError, "nothing serves the target of a workflow step; it fails in the workflow", "error", unknown)
 	}
 	return nil
 }

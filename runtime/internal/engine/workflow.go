@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/infgen/infgen/runtime/internal/history"
@@ -29,8 +30,14 @@ func (e *Engine) HandleWorkflow(ctx context.Context, d *transport.Delivery) erro
 		break
 	}
 	if err != nil {
-		e.log.Error("workflow step failed; the message will be redelivered",
-			"workflow", env.WorkflowName, "workflow_id", env.WorkflowID, "message", env.Kind, "error", err)
+		log := e.log.With("workflow", env.WorkflowName, "workflow_id", env.WorkflowID)
+		if env.RunID != "" {
+			log = log.With("run_id", env.RunID)
+		}
+		if tid := TraceID(d.Headers["traceparent"]); tid != "" {
+			log = log.With("trace_id", tid)
+		}
+		log.Error("workflow step failed; the message will be redelivered", "message", env.Kind, "error", err)
 	}
 	return err
 }
@@ -54,6 +61,7 @@ func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent st
 		return e.late(ctx, st, env)
 	}
 	wasParked := st.Parked != nil
+	timersBefore := len(st.Timers)
 	if env.ID != "" && env.ID == st.LastTrigger {
 		// The previous handling of this message saved its state but may not
 		// have published its outbox before the process died.
@@ -82,11 +90,22 @@ func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent st
 	if err := e.checkTargets(ctx, st, out); err != nil {
 		return err
 	}
-	return e.commit(ctx, st, version, env.ID, wasParked, out)
+	var obs *Step
+	if e.obs != nil {
+		obs = &Step{State: st, TimersBefore: timersBefore, Time: now, Parked: st.Parked != nil && !wasParked}
+		if st.Parked == nil {
+			obs.Events = events
+			for _, ev := range events {
+				obs.Started = obs.Started || ev.Kind == history.EventStarted
+			}
+		}
+	}
+	return e.commit(ctx, st, version, env.ID, wasParked, out, obs)
 }
 
-// commit saves the state and publishes the step's messages.
-func (e *Engine) commit(ctx context.Context, st *history.State, version int64, trigger string, wasParked bool, out *outbox) error {
+// commit saves the state, tells the observer (when obs is not nil) and
+// publishes the step's messages.
+func (e *Engine) commit(ctx context.Context, st *history.State, version int64, trigger string, wasParked bool, out *outbox, obs *Step) error {
 	st.Updated = e.now()
 	st.LastTrigger = trigger
 	raw, err := out.encode()
@@ -109,18 +128,35 @@ func (e *Engine) commit(ctx context.Context, st *history.State, version int64, t
 	if _, err := Save(ctx, e.store, st, version, add, remove); err != nil {
 		return err
 	}
+	if obs != nil {
+		e.obs.Step(ctx, obs)
+	}
 	return e.publish(ctx, out, st.TraceParent)
+}
+
+// logRun logs msg at level with the attributes of a workflow run: its name,
+// id, run number and id, and trace id. Nothing is built when the level is
+// off.
+func (e *Engine) logRun(st *history.State, level slog.Level, msg string, args ...any) {
+	ctx := context.Background()
+	if !e.log.Enabled(ctx, level) {
+		return
+	}
+	e.log.With("workflow", st.Name, "workflow_id", st.ID, "run", st.Run, "run_id", st.RunID, "trace_id", TraceID(st.TraceParent)).Log(ctx, level, msg, args...)
 }
 
 // NewState returns the state of a workflow about to start.
 func NewState(id, name string, input []byte, tags []string, traceparent string, now time.Time) *history.State {
 	now = now.UTC()
-	if traceparent == "" {
+	from := ""
+	if tp := ChildSpan(traceparent); tp != "" {
+		from, traceparent = traceparent, tp
+	} else {
 		traceparent = NewTraceParent()
 	}
 	return &history.State{
 		ID: id, Name: name, RunID: NewID(), Run: 1, Status: history.Running, Tags: tags, Input: input,
-		TraceParent: traceparent, Created: now, Updated: now,
+		TraceParent: traceparent, TraceFrom: from, Created: now, Updated: now,
 		Inbox: []history.Event{{Kind: history.EventStarted}},
 	}
 }

@@ -36,7 +36,8 @@ type State struct {
 	Output      Payload    `json:"output,omitempty"`
 	Error       *Error     `json:"error,omitempty"`
 	Parent      *ParentRef `json:"parent,omitempty"`
-	TraceParent string     `json:"traceparent,omitempty"`
+	TraceParent string     `json:"traceparent,omitempty"` // the run's span
+	TraceFrom   string     `json:"traceFrom,omitempty"`   // the span that started the run, the parent of its span
 	Created     time.Time  `json:"created"`
 	Updated     time.Time  `json:"updated"`
 	// Deadline, when set, is when the workflow fails with a timeout.

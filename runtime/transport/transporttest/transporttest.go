@@ -24,8 +24,12 @@ const (
 	// quietPeriod is how long the suite watches for deliveries that must not
 	// happen (duplicates, deliveries after Close).
 	quietPeriod = 500 * time.Millisecond
-	// timerSlack is how late a delayed message may arrive after its due time.
-	timerSlack = time.Second
+	// timerSlack is how late a delayed message may arrive after its due time
+	// before the suite calls it lost or mis-scheduled. It is generous: a
+	// loaded 2-core CI machine delays deliveries by over a second, and the
+	// typical lateness is measured by benchmarks (docs/benchmarks.md), not
+	// asserted here; what is asserted is "not early, not forgotten".
+	timerSlack = 3 * time.Second
 )
 
 // Run runs the conformance suite against the transports the factory returns.
