@@ -113,7 +113,11 @@ func (a *app) dial(addr string) (*grpc.ClientConn, error) {
 
 // newWorker returns a worker on the run's backends.
 func (a *app) newWorker(recover worker.RecoverMode) (*worker.Worker, error) {
-	return worker.New(worker.Options{Transport: a.backends.tr, Storage: a.backends.st, Logger: a.logger, Recover: recover, Admin: a.backends.admin})
+	o := worker.Options{Transport: a.backends.tr, Storage: a.backends.st, Logger: a.logger, Recover: recover, Admin: a.backends.admin}
+	if rt := a.backends.rt; rt != nil { // the embedded runtime's metrics (/metrics) and traces (OTEL_TRACES_EXPORTER)
+		return rt.NewWorker(o)
+	}
+	return worker.New(o)
 }
 
 // httpClient is the client of the generated HTTP implementations.

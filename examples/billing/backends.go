@@ -49,10 +49,13 @@ func openBackends(ctx context.Context, cfg config, logger *slog.Logger) (*backen
 		if err != nil {
 			return nil, err
 		}
-		addr, err := rt.ServeAdmin(ctx, admin.Options{Logger: logger})
+		addr, err := rt.ServeAdmin(ctx, admin.Options{Addr: cfg.dashboard, Logger: logger})
 		if err != nil {
 			_ = rt.Close()
 			return nil, err
+		}
+		if cfg.dashboard != "" {
+			fmt.Fprintf(os.Stderr, "dashboard: http://%s/ui/  metrics: http://%s/metrics\n", addr, addr)
 		}
 		return &backends{tr: rt.Transport, st: rt.Storage, tmp: tmp, rt: rt, admin: addr}, nil
 	}

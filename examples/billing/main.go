@@ -56,6 +56,7 @@ type config struct {
 	month       time.Duration
 	firstMonth  string
 	db          string
+	dashboard   string
 	failRate    float64
 	churn       bool
 	taskTimeout time.Duration
@@ -79,6 +80,7 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	fs.IntVar(&c.perRun, "months-per-run", 12, "months one workflow run bills before it continues as new (empty history)")
 	fs.DurationVar(&c.month, "month", time.Second, "length of a compressed month")
 	fs.StringVar(&c.firstMonth, "first-month", "2026-01", "first billed month (YYYY-MM)")
+	fs.StringVar(&c.dashboard, "dashboard", "", "address of the admin API, which serves the web dashboard (/ui/) and /metrics while the example runs (default: a free port on 127.0.0.1; embedded transport)")
 	fs.StringVar(&c.db, "db", "", "state file; kill the process and run again with the same file to resume (default: a temporary file)")
 	fs.Float64Var(&c.failRate, "fail-rate", 0, "share (0..1) of requests the example servers fail (503, timeout, lost reply)")
 	fs.BoolVar(&c.churn, "churn", true, "let some customers unsubscribe, cancel elsewhere, or have their card declined")
@@ -116,6 +118,8 @@ func (c *config) validate() error {
 		return fmt.Errorf("-role %q: want all, drive or work", c.role)
 	case c.transport != "embedded" && c.transport != "pulsar":
 		return fmt.Errorf("-transport %q: want embedded or pulsar", c.transport)
+	case c.dashboard != "" && c.transport != "embedded":
+		return errors.New("-dashboard serves the embedded runtime's admin API: with -transport pulsar use infgen dashboard against the shared storage")
 	case c.role != roleAll && c.transport != "pulsar":
 		return errors.New("-role drive and -role work run in separate processes: they need -transport pulsar")
 	case c.role != roleAll && c.ports <= 0:
