@@ -124,13 +124,43 @@ type signal struct {
 // runs the workflow until it blocks after the last one. The last batch is
 // the new one, which the engine is about to record: its update requests are
 // validated, and those rejected are reported in Result.Updates.
-func Execute(fn Func, st *history.State) Result { return execute(fn, st, true) }
+func Execute(fn Func, st *history.State) Result {
+	x, res := Start(fn, st)
+	x.Close()
+	return res
+}
 
 // Replay replays a recorded history with fn as Execute does, every batch
 // being recorded: no update request is validated again.
-func Replay(fn Func, st *history.State) Result { return execute(fn, st, false) }
+func Replay(fn Func, st *history.State) Result {
+	x := newExecution(fn, st, false)
+	res := x.run()
+	x.Close()
+	return res
+}
 
-func execute(fn Func, st *history.State, validateLast bool) Result {
+// Execution is a replay whose coroutines stay suspended after it returns,
+// so that the next batch of events can be applied without replaying the
+// history again (a worker's state cache keeps it between steps).
+type Execution struct {
+	s *Scheduler
+	// applied counts the batches of s.st applied so far.
+	applied int
+	// validateLast validates the update requests of the last batch (see
+	// Execute and Replay).
+	validateLast bool
+}
+
+// Start replays st with fn like Execute, and keeps the execution suspended
+// where the workflow blocked: Resume continues it, Close tears it down.
+// An execution whose result is done, non-deterministic or panicked cannot
+// be resumed.
+func Start(fn Func, st *history.State) (*Execution, Result) {
+	x := newExecution(fn, st, true)
+	return x, x.run()
+}
+
+func newExecution(fn Func, st *history.State, validateLast bool) *Execution {
 	h := fnv.New64a()
 	h.Write([]byte(st.RunID))
 	seed := h.Sum64()
@@ -146,17 +176,43 @@ func execute(fn Func, st *history.State, validateLast bool) Result {
 		s.output, s.outErr = fn(co, st.Input)
 		s.mainDone = true
 	})
-	for i, b := range st.Batches {
+	return &Execution{s: s, validateLast: validateLast}
+}
+
+// Resumable reports whether st is the state this execution ran on with
+// exactly one batch appended since: what Resume needs to apply it alone.
+func (x *Execution) Resumable(st *history.State) bool {
+	if x == nil {
+		return false
+	}
+	s := x.s
+	return s.st == st && !s.stopped() && !s.closing &&
+		x.applied == len(st.Batches)-1 && s.nextSeq == len(st.Commands)
+}
+
+// Resume applies the batch appended to the state since the last Start or
+// Resume (see Resumable) and runs the workflow until it blocks again. The
+// result is the one Execute would return on the whole history.
+func (x *Execution) Resume() Result {
+	x.s.commands = nil
+	return x.run()
+}
+
+// run applies the batches not applied yet, then reports.
+func (x *Execution) run() Result {
+	s, st := x.s, x.s.st
+	for ; x.applied < len(st.Batches); x.applied++ {
+		b := st.Batches[x.applied]
 		s.now = b.Time
-		s.replay = i < len(st.Batches)-1
-		s.validate = validateLast && !s.replay
+		s.replay = x.applied < len(st.Batches)-1
+		s.validate = x.validateLast && !s.replay
 		s.apply(b.Events)
 		s.dispatch()
-		if s.stopped() {
-			break
+		if !s.stopped() {
+			s.decideUpdates()
 		}
-		s.decideUpdates()
 		if s.stopped() {
+			x.applied++
 			break
 		}
 	}
@@ -165,7 +221,6 @@ func execute(fn Func, st *history.State, validateLast bool) Result {
 		s.aborted = &NondeterminismError{Workflow: s.name, ID: st.ID, Seq: rec.Seq,
 			Expected: describe(rec), Found: "nothing (the code returned or blocked earlier)"}
 	}
-	s.teardown()
 	res := Result{Commands: s.commands, Nondeterminism: s.aborted, Panic: s.panicked}
 	for _, u := range s.updates {
 		res.Updates = append(res.Updates, *u)
@@ -176,6 +231,14 @@ func execute(fn Func, st *history.State, validateLast bool) Result {
 		res.Undecided = s.undecided
 	}
 	return res
+}
+
+// Close tears the execution's coroutines down. It may be called more than
+// once, and on a nil execution.
+func (x *Execution) Close() {
+	if x != nil {
+		x.s.teardown()
+	}
 }
 
 // stopped reports whether the run cannot go on: the code is not
