@@ -51,6 +51,14 @@ type Options struct {
 	// Admin is the address of the worker's admin API, recorded in the
 	// registry so that the ops CLI can reach it ("" when it has none).
 	Admin string
+	// CacheSize is how many running workflows the worker keeps in memory
+	// between their steps: the state as last written and the workflow
+	// function suspended where it waits, so that a step neither reads the
+	// state back nor replays the history (default 4096; negative: none).
+	// The stored version guards it: when anything else wrote the workflow
+	// since (a client, another worker), the step runs on the stored state,
+	// replaying it.
+	CacheSize int
 	// Now is the clock of workflow time (workflow.Now, timers, deadlines):
 	// time.Now unless a test environment (workflowtest.Env) passes a
 	// virtual one.
@@ -111,7 +119,8 @@ func New(o Options) (*Worker, error) {
 	if o.WorkflowConcurrency <= 0 {
 		o.WorkflowConcurrency = 64
 	}
-	eo := engine.Options{Transport: o.Transport, Storage: o.Storage, Logger: o.Logger, MaxRedeliveries: o.MaxRedeliveries, Now: o.Now}
+	eo := engine.Options{Transport: o.Transport, Storage: o.Storage, Logger: o.Logger, MaxRedeliveries: o.MaxRedeliveries, Now: o.Now,
+		CacheSize: o.CacheSize}
 	if o.MeterProvider != nil || o.TracerProvider != nil {
 		mp, tp := o.MeterProvider, o.TracerProvider
 		if mp == nil {
@@ -304,12 +313,17 @@ func (w *Worker) Stop() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.closeSubs()
+	w.engine.DropCache()
 	if w.started {
 		w.retire()
 	}
 	w.started = false
 	return nil
 }
+
+// CachedWorkflows returns how many running workflows the worker keeps in
+// memory between their steps (see Options.CacheSize).
+func (w *Worker) CachedWorkflows() int { return w.engine.CachedWorkflows() }
 
 func (w *Worker) closeSubs() {
 	for _, s := range w.subs {

@@ -11,40 +11,58 @@ import (
 	"github.com/infgen/infgen/runtime/internal/replay"
 )
 
-// advance applies events: it records them as a new batch, replays the
-// workflow and turns its new commands into messages. A workflow that cannot
-// be replayed on this code is parked with its events kept in the inbox.
-func (e *Engine) advance(st *history.State, events []history.Event, now time.Time, resume bool, out *outbox) {
+// advance applies events: it records them as a new batch, runs the
+// workflow on them and turns its new commands into messages. A workflow
+// that cannot be replayed on this code is parked with its events kept in
+// the inbox.
+//
+// exec is the workflow's execution suspended after the previous step (nil:
+// none): when it ran on exactly the history before this batch, the events
+// are applied to it without replaying the history. advance returns the
+// execution to keep for the next step, or nil (and closes it) when the
+// workflow cannot go on from it: finished, parked, continued as new.
+func (e *Engine) advance(st *history.State, exec *replay.Execution, events []history.Event, now time.Time, resume bool, out *outbox) *replay.Execution {
 	if st.Parked != nil && !resume {
+		exec.Close()
 		st.Inbox = events
-		return
+		return nil
 	}
 	for _, ev := range events {
 		switch ev.Kind {
 		case history.EventCancelRequested:
+			exec.Close()
 			e.finish(st, history.Canceled, nil, &history.Error{Kind: history.ErrorKindCanceled, Message: "canceled by request"}, out)
-			return
+			return nil
 		case history.EventTimedOut:
+			exec.Close()
 			e.finish(st, history.Failed, nil, &history.Error{Kind: history.ErrorKindTimeout, Message: "workflow timed out"}, out)
-			return
+			return nil
 		}
 	}
 	fn, version, ok := e.workflow(st.Name, st.Version)
 	if !ok {
+		exec.Close()
 		e.park(st, events, now, fmt.Sprintf("version %d of workflow %q is not registered on this worker; deploy it to resume", st.Version, st.Name))
-		return
+		return nil
 	}
 	st.Version = version
 	st.Batches = append(st.Batches, history.Batch{Time: now, Events: events})
-	res := replay.Execute(fn, st)
+	var res replay.Result
+	if exec != nil && exec.Resumable(st) {
+		res = exec.Resume()
+	} else {
+		exec.Close()
+		exec, res = replay.Start(fn, st)
+	}
 	if res.Nondeterminism != nil || res.Panic != nil {
+		exec.Close()
 		st.Batches = st.Batches[:len(st.Batches)-1]
 		reason := res.Panic
 		if res.Nondeterminism != nil {
 			reason = res.Nondeterminism
 		}
 		e.park(st, events, now, reason.Error())
-		return
+		return nil
 	}
 	if st.Parked != nil {
 		e.logRun(st, slog.LevelInfo, "workflow resumed")
@@ -54,18 +72,24 @@ func (e *Engine) advance(st *history.State, events []history.Event, now time.Tim
 		st.Commands = append(st.Commands, cmd)
 		e.schedule(st, cmd, now, out)
 	}
+	// Rejected update requests leave the new batch (the whole batch when
+	// nothing else is in it, after which the execution no longer matches
+	// the history: the next step replays, see Resumable).
 	e.recordUpdates(st, res.Updates, out)
 	if res.Done {
+		exec.Close()
 		if res.Err != nil && res.Err.Kind == history.ErrorKindContinueAsNew {
 			e.continueAsNew(st, res.Output, res.Unread, res.Undecided, now, out)
-			return
+			return nil
 		}
 		if res.Err != nil {
 			e.finish(st, history.Failed, nil, res.Err, out)
 		} else {
 			e.finish(st, history.Completed, res.Output, nil, out)
 		}
+		return nil
 	}
+	return exec
 }
 
 func (e *Engine) park(st *history.State, events []history.Event, now time.Time, reason string) {

@@ -29,6 +29,11 @@ type Options struct {
 	// Observer is told about steps, task attempts and dead letters (metrics,
 	// traces); nil costs nothing.
 	Observer Observer
+	// CacheSize is how many running workflows the engine keeps in memory
+	// between steps, with their suspended executions, so that a step needs
+	// neither to read the state back nor to replay the history (default
+	// DefaultCacheSize; negative: none).
+	CacheSize int
 }
 
 // Engine runs workflow instances and service tasks.
@@ -45,6 +50,8 @@ type Engine struct {
 	services  map[string]*Service
 	// known caches the workflow names the registry holds (never removed).
 	known map[string]bool
+
+	cache *stateCache
 }
 
 // Service is a registered service with its methods.
@@ -76,11 +83,22 @@ func New(o Options) *Engine {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.CacheSize == 0 {
+		o.CacheSize = DefaultCacheSize
+	}
 	return &Engine{
 		tr: o.Transport, store: o.Storage, log: o.Logger, maxRedeliveries: o.MaxRedeliveries, clock: o.Now, obs: o.Observer,
 		workflows: map[string]map[int]replay.Func{}, services: map[string]*Service{}, known: map[string]bool{},
+		cache: newStateCache(o.CacheSize),
 	}
 }
+
+// DropCache forgets the workflows kept in memory (see Options.CacheSize)
+// and ends their suspended executions: a worker that stops calls it.
+func (e *Engine) DropCache() { e.cache.clear() }
+
+// CachedWorkflows returns how many workflows the engine keeps in memory.
+func (e *Engine) CachedWorkflows() int { return e.cache.len() }
 
 // now is the engine's current time, in UTC.
 func (e *Engine) now() time.Time { return e.clock().UTC() }

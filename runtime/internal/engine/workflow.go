@@ -42,8 +42,20 @@ func (e *Engine) HandleWorkflow(ctx context.Context, d *transport.Delivery) erro
 	return err
 }
 
-// step handles one message for one workflow instance.
+// errStale reports a step that cannot be decided on cached state: it is
+// decided again on the stored state.
+var errStale = errors.New("cached state not usable for this step")
+
+// step handles one message for one workflow instance: on the state kept in
+// memory by the previous step when there is one (see cached), else on the
+// stored state.
 func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent string) error {
+	if c := e.cache.take(env.WorkflowID); c != nil {
+		err := e.stepOn(ctx, c, true, env, traceparent)
+		if !errors.Is(err, errStale) {
+			return err
+		}
+	}
 	st, version, err := Load(ctx, e.store, env.WorkflowID)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
@@ -57,12 +69,34 @@ func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent st
 	case err != nil:
 		return err
 	}
+	return e.stepOn(ctx, &cached{id: env.WorkflowID, st: st, version: version}, false, env, traceparent)
+}
+
+// stepOn decides one step on c.st, stored at c.version, and saves it. On
+// cached state (fromCache) every outcome that would save nothing is
+// errStale. After any error c is closed, as its state may be half-changed;
+// after a successful write c goes (back) to the cache, unless the workflow
+// finished or is parked.
+func (e *Engine) stepOn(ctx context.Context, c *cached, fromCache bool, env *message.Envelope, traceparent string) error {
+	st := c.st
+	keep := false
+	defer func() {
+		if !keep {
+			c.close()
+		}
+	}()
 	if st.Status.Terminal() {
+		if fromCache {
+			return errStale
+		}
 		return e.late(ctx, st, env)
 	}
 	wasParked := st.Parked != nil
 	timersBefore := len(st.Timers)
 	if env.ID != "" && env.ID == st.LastTrigger {
+		if fromCache {
+			return errStale
+		}
 		// The previous handling of this message saved its state but may not
 		// have published its outbox before the process died.
 		o, err := decodeOutbox(st.Outbox)
@@ -81,10 +115,13 @@ func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent st
 	events = append(st.Inbox, events...)
 	st.Inbox = nil
 	if len(events) > 0 {
-		e.advance(st, events, now, env.Kind == message.Recover, out)
+		c.exec = e.advance(st, c.exec, events, now, env.Kind == message.Recover, out)
 		changed = true
 	}
 	if !changed {
+		if fromCache {
+			return errStale
+		}
 		return nil
 	}
 	if err := e.checkTargets(ctx, st, out); err != nil {
@@ -100,17 +137,27 @@ func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent st
 			}
 		}
 	}
-	return e.commit(ctx, st, version, env.ID, wasParked, out, obs)
+	version, err := e.commit(ctx, st, c.version, env.ID, wasParked, out, obs)
+	if err != nil {
+		return err
+	}
+	if !st.Status.Terminal() && st.Parked == nil {
+		c.version = version
+		keep = true
+		e.cache.put(c)
+	}
+	return e.publish(ctx, out, st.TraceParent)
 }
 
-// commit saves the state, tells the observer (when obs is not nil) and
-// publishes the step's messages.
-func (e *Engine) commit(ctx context.Context, st *history.State, version int64, trigger string, wasParked bool, out *outbox, obs *Step) error {
+// commit saves the state of a step with its outbox, tells the observer
+// (when obs is not nil) and returns the new version; the caller then
+// publishes the outbox.
+func (e *Engine) commit(ctx context.Context, st *history.State, version int64, trigger string, wasParked bool, out *outbox, obs *Step) (int64, error) {
 	st.Updated = e.now()
 	st.LastTrigger = trigger
 	raw, err := out.encode()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	st.Outbox = raw
 	var add, remove []string
@@ -125,13 +172,14 @@ func (e *Engine) commit(ctx context.Context, st *history.State, version int64, t
 	case st.Parked == nil && wasParked:
 		remove = append(remove, TagParked)
 	}
-	if _, err := Save(ctx, e.store, st, version, add, remove); err != nil {
-		return err
+	v, err := Save(ctx, e.store, st, version, add, remove)
+	if err != nil {
+		return 0, err
 	}
 	if obs != nil {
 		e.obs.Step(ctx, obs)
 	}
-	return e.publish(ctx, out, st.TraceParent)
+	return v, nil
 }
 
 // logRun logs msg at level with the attributes of a workflow run: its name,
