@@ -25,6 +25,12 @@ type chainEngine interface {
 	Close() error
 }
 
+// taskCounter is an engine that counts the no-op tasks its service ran, so
+// that a run can check each ran exactly once.
+type taskCounter interface {
+	TasksRun() int64
+}
+
 // openEngine starts the engine the configuration names.
 func openEngine(ctx context.Context, cfg chainConfig, log *slog.Logger) (chainEngine, error) {
 	switch cfg.Engine {
@@ -74,10 +80,19 @@ func runChain(ctx context.Context, e chainEngine, cfg chainConfig, log *slog.Log
 		return res, err
 	}
 	res.Workflows, res.Tasks, res.Elapsed = cfg.N, cfg.N*cfg.K, elapsed
+	exactlyOnce := "n/a"
+	if tc, ok := e.(taskCounter); ok {
+		want := int64(cfg.Warmup+cfg.Latency+cfg.N) * int64(cfg.K)
+		if got := tc.TasksRun(); got != want {
+			return res, fmt.Errorf("the service ran %d tasks, want exactly %d (every workflow's k tasks, once each)", got, want)
+		}
+		exactlyOnce = "ok"
+	}
 	res.LoadedP50, res.LoadedP99 = percentile(loaded, 50), percentile(loaded, 99)
 	res.Extra = append([][2]string{
 		{"n", strconv.Itoa(cfg.N)}, {"k", strconv.Itoa(cfg.K)}, {"c", strconv.Itoa(cfg.C)},
 		{"elapsed", fmtDur(elapsed)}, {"loaded_p50", fmtDur(res.LoadedP50)}, {"loaded_p99", fmtDur(res.LoadedP99)},
+		{"exactly_once", exactlyOnce},
 	}, e.Extra()...)
 	return res, nil
 }

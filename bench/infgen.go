@@ -28,6 +28,8 @@ type infgenEngine struct {
 	extra  [][2]string
 	// calls counts executions of the no-op task.
 	calls atomic.Int64
+	// onTask, when set, is called with the input of each no-op task.
+	onTask atomic.Pointer[func(n int)]
 }
 
 // openInfgen opens the backends, registers the no-op service and the chain
@@ -75,11 +77,18 @@ func openInfgen(ctx context.Context, cfg chainConfig, log *slog.Logger) (*infgen
 	return e, nil
 }
 
-// noop is the service task: it only counts.
+// noop is the service task: it only counts, and records when it ran if a
+// long workload is listening.
 func (e *infgenEngine) noop(_ context.Context, in *step) (*step, error) {
 	e.calls.Add(1)
+	if f := e.onTask.Load(); f != nil {
+		(*f)(in.N)
+	}
 	return &step{N: in.N + 1}, nil
 }
+
+// TasksRun implements taskCounter.
+func (e *infgenEngine) TasksRun() int64 { return e.calls.Load() }
 
 // chainWorkflow calls bench.Noop k times, each call waiting for the
 // previous one, and returns the number of completed calls.

@@ -26,7 +26,7 @@ func main() {
 	}
 }
 
-const usage = `usage: go -C bench run . chain [flags]   (go -C bench run . chain -h lists the flags)`
+const usage = `usage: go -C bench run . chain|long [flags]   (go -C bench run . chain -h lists the flags)`
 
 // run executes one benchmark command: the RESULT line goes to stdout,
 // progress and logs to stderr.
@@ -51,6 +51,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		res, err := chain(ctx, cfg, progress, engineLog)
+		if perr := stopProfile(); perr != nil && err == nil {
+			err = perr
+		}
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(stdout, res.Line())
+		return err
+	case "long":
+		cfg, err := parseLongFlags(args[1:], stderr)
+		if err != nil {
+			return err
+		}
+		engineLevel := slog.LevelWarn
+		if cfg.Verbose {
+			engineLevel = slog.LevelInfo
+		}
+		progress := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		engineLog := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: engineLevel}))
+		stopProfile, err := startCPUProfile(cfg.CPUProfile)
+		if err != nil {
+			return err
+		}
+		res, err := long(ctx, cfg, progress, engineLog)
 		if perr := stopProfile(); perr != nil && err == nil {
 			err = perr
 		}
