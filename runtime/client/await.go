@@ -29,49 +29,71 @@ type Outcome = engine.Outcome
 // workflow's own failure is in Outcome.Err. Storage errors are retried until
 // ctx ends.
 func (c *Client) Await(ctx context.Context, id string) (*Outcome, error) {
+	return c.await(ctx, id, nil)
+}
+
+// await waits for a workflow's outcome. w, when set, is a waiter
+// registered before the workflow's run was written: its notification
+// cannot have been missed, so the state is read only if the notification
+// does not come with the outcome within the poll interval.
+func (c *Client) await(ctx context.Context, id string, w *waiter) (*Outcome, error) {
 	var lastErr error
 	for {
-		ch := make(chan struct{})
-		c.mu.Lock()
-		c.waiters[id] = append(c.waiters[id], ch)
-		c.mu.Unlock()
-		o, err := c.e.Outcome(ctx, id)
-		if errors.Is(err, ErrNotFound) {
-			c.forget(id, ch)
-			return nil, err
-		}
-		if err != nil {
-			// The storage may be restarting: keep waiting until ctx ends.
-			c.log.Warn("await: cannot read workflow state; retrying", "workflow_id", id, "error", err)
-			lastErr = err
-		}
-		if o != nil {
-			c.forget(id, ch)
-			return o, nil
+		if w == nil {
+			w = c.register(id, "")
+			o, err := c.e.Outcome(ctx, id)
+			if errors.Is(err, ErrNotFound) {
+				c.forget(id, w)
+				return nil, err
+			}
+			if err != nil {
+				// The storage may be restarting: keep waiting until ctx ends.
+				c.log.Warn("await: cannot read workflow state; retrying", "workflow_id", id, "error", err)
+				lastErr = err
+			}
+			if o != nil {
+				c.forget(id, w)
+				return o, nil
+			}
 		}
 		t := time.NewTimer(c.poll)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			c.forget(id, ch)
+			c.forget(id, w)
 			if lastErr != nil {
 				return nil, fmt.Errorf("client: await %s: %w (last storage error: %v)", id, ctx.Err(), lastErr)
 			}
 			return nil, ctx.Err()
-		case <-ch:
+		case <-w.done:
+			if w.outcome != nil {
+				t.Stop()
+				return w.outcome, nil
+			}
 		case <-t.C:
-			c.forget(id, ch)
+			c.forget(id, w)
 		}
 		t.Stop()
+		w = nil
 	}
 }
 
-func (c *Client) forget(id string, ch chan struct{}) {
+// register adds a waiter for the workflow's completion notification (of
+// run runID only, when set).
+func (c *Client) register(id, runID string) *waiter {
+	w := &waiter{runID: runID, done: make(chan struct{})}
+	c.mu.Lock()
+	c.waiters[id] = append(c.waiters[id], w)
+	c.mu.Unlock()
+	return w
+}
+
+func (c *Client) forget(id string, w *waiter) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ws := c.waiters[id]
-	for i, w := range ws {
-		if w == ch {
+	for i, x := range ws {
+		if x == w {
 			c.waiters[id] = append(ws[:i], ws[i+1:]...)
 			break
 		}
@@ -84,11 +106,49 @@ func (c *Client) forget(id string, ch chan struct{}) {
 // Result waits for a workflow and decodes its output into Out; a failed
 // workflow returns its *failure.WorkflowError.
 func Result[Out any](ctx context.Context, c *Client, id string) (Out, error) {
-	var out Out
 	o, err := c.Await(ctx, id)
 	if err != nil {
+		var out Out
 		return out, err
 	}
+	return decodeOutcome[Out](id, o)
+}
+
+// Execute starts a workflow and waits for its result.
+func Execute[Out any](ctx context.Context, c *Client, p StartParams) (Out, error) {
+	var zero Out
+	cmd, err := p.command(ctx)
+	if err != nil {
+		return zero, err
+	}
+	if cmd.ID == "" {
+		cmd.ID = engine.NewID()
+	}
+	// Listen before starting, so that the new run's notification, which
+	// carries the outcome, cannot be missed: no read of the state is needed.
+	w := c.register(cmd.ID, "")
+	res, err := c.e.Start(ctx, cmd)
+	if err != nil {
+		c.forget(cmd.ID, w)
+		return zero, err
+	}
+	if !res.Created {
+		c.forget(cmd.ID, w)
+		return Result[Out](ctx, c, res.ID)
+	}
+	c.mu.Lock()
+	w.runID = res.RunID
+	c.mu.Unlock()
+	o, err := c.await(ctx, res.ID, w)
+	if err != nil {
+		return zero, err
+	}
+	return decodeOutcome[Out](res.ID, o)
+}
+
+// decodeOutcome returns a workflow's output decoded into Out, or its error.
+func decodeOutcome[Out any](id string, o *Outcome) (Out, error) {
+	var out Out
 	if o.Err != nil {
 		return out, o.Err
 	}
@@ -98,14 +158,4 @@ func Result[Out any](ctx context.Context, c *Client, id string) (Out, error) {
 		}
 	}
 	return out, nil
-}
-
-// Execute starts a workflow and waits for its result.
-func Execute[Out any](ctx context.Context, c *Client, p StartParams) (Out, error) {
-	id, err := c.Start(ctx, p)
-	if err != nil {
-		var zero Out
-		return zero, err
-	}
-	return Result[Out](ctx, c, id)
 }

@@ -57,8 +57,20 @@ type Client struct {
 	poll time.Duration
 
 	mu      sync.Mutex
-	waiters map[string][]chan struct{}
+	waiters map[string][]*waiter
 	sub     transport.Subscription
+}
+
+// waiter waits for a workflow's notifications (its completion, the answer
+// to an update).
+type waiter struct {
+	// runID, when set, is the only run whose completion counts: other
+	// notifications of the workflow leave the waiter waiting.
+	runID string
+	done  chan struct{}
+	// outcome is set before done is closed when the notification carried
+	// it; else the waiter reads the state.
+	outcome *Outcome
 }
 
 // New returns a client and subscribes it to completion notifications.
@@ -76,7 +88,7 @@ func New(ctx context.Context, o Options) (*Client, error) {
 		o.Now = time.Now
 	}
 	e := engine.New(engine.Options{Transport: o.Transport, Storage: o.Storage, Logger: o.Logger, Now: o.Now})
-	c := &Client{e: e, tr: o.Transport, log: o.Logger, poll: o.PollInterval, waiters: map[string][]chan struct{}{}}
+	c := &Client{e: e, tr: o.Transport, log: o.Logger, poll: o.PollInterval, waiters: map[string][]*waiter{}}
 	sub, err := e.WatchCompletions(ctx, c.onCompleted)
 	if err != nil {
 		return nil, fmt.Errorf("client: subscribe to completions: %w", err)
@@ -88,14 +100,29 @@ func New(ctx context.Context, o Options) (*Client, error) {
 // Close stops the client's subscription.
 func (c *Client) Close() error { return c.sub.Close() }
 
-// onCompleted wakes the Await calls waiting for a workflow.
-func (c *Client) onCompleted(id string) {
+// onCompleted wakes the calls waiting for a workflow's notifications,
+// handing them the outcome a completion notice carries.
+func (c *Client) onCompleted(n engine.Notice) {
 	c.mu.Lock()
-	ws := c.waiters[id]
-	delete(c.waiters, id)
-	c.mu.Unlock()
+	ws := c.waiters[n.WorkflowID]
+	var woken []*waiter
+	kept := ws[:0]
 	for _, w := range ws {
-		close(w)
+		if w.runID != "" && w.runID != n.RunID {
+			kept = append(kept, w) // not the end of the run it waits for
+			continue
+		}
+		woken = append(woken, w)
+	}
+	if len(kept) == 0 {
+		delete(c.waiters, n.WorkflowID)
+	} else {
+		c.waiters[n.WorkflowID] = kept
+	}
+	c.mu.Unlock()
+	for _, w := range woken {
+		w.outcome = n.Outcome
+		close(w.done)
 	}
 }
 

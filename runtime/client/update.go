@@ -75,34 +75,31 @@ func (c *Client) Update(ctx context.Context, p UpdateParams) (json.RawMessage, e
 func (c *Client) awaitUpdate(ctx context.Context, id, updateID string) (*engine.UpdateOutcome, error) {
 	var lastErr error
 	for {
-		ch := make(chan struct{})
-		c.mu.Lock()
-		c.waiters[id] = append(c.waiters[id], ch)
-		c.mu.Unlock()
+		w := c.register(id, "")
 		o, err := c.e.UpdateOutcome(ctx, id, updateID)
 		switch {
 		case errors.Is(err, ErrNotFound), errors.Is(err, ErrUpdateNotFound):
-			c.forget(id, ch)
+			c.forget(id, w)
 			return nil, err
 		case err != nil:
 			c.log.Warn("update: cannot read workflow state; retrying", "workflow_id", id, "update_id", updateID, "error", err)
 			lastErr = err
 		case o != nil:
-			c.forget(id, ch)
+			c.forget(id, w)
 			return o, nil
 		}
 		t := time.NewTimer(c.poll)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			c.forget(id, ch)
+			c.forget(id, w)
 			if lastErr != nil {
 				return nil, fmt.Errorf("client: update %s of %s: %w (last storage error: %v)", updateID, id, ctx.Err(), lastErr)
 			}
 			return nil, fmt.Errorf("client: update %s of %s: no answer yet: %w", updateID, id, ctx.Err())
-		case <-ch:
+		case <-w.done:
 		case <-t.C:
-			c.forget(id, ch)
+			c.forget(id, w)
 		}
 		t.Stop()
 	}

@@ -186,7 +186,10 @@ func (e *Engine) notify(st *history.State, out *outbox) {
 		}
 		out.add(message.WorkflowTopic(p.Name), p.ID, 0, env)
 	}
-	out.add(message.CompletedTopic, st.ID, 0, &message.Envelope{Kind: message.Completed, WorkflowID: st.ID, WorkflowName: st.Name, Status: st.Status})
+	// The outcome travels with the notification: a client that waits for
+	// this run needs not read the state.
+	out.add(message.CompletedTopic, st.ID, 0, &message.Envelope{Kind: message.Completed, WorkflowID: st.ID, WorkflowName: st.Name,
+		RunID: st.RunID, Status: st.Status, Payload: st.Output, Error: st.Error})
 }
 
 func (e *Engine) cancelChildren(st *history.State, out *outbox) {

@@ -67,6 +67,9 @@ type StartResult struct {
 	// ID names an existing instance, of status Status.
 	Created bool
 	Status  Status
+	// RunID is the run that was written, when Created: its completion
+	// notification carries it.
+	RunID string
 }
 
 // Start starts a workflow, or finds the instance with the same id.
@@ -124,7 +127,7 @@ func (e *Engine) tryCreate(ctx context.Context, c *StartCommand, id string, sign
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("start %s: %w", id, err)
 	}
-	return &StartResult{ID: id, Created: true, Status: st.Status}, w, st, nil
+	return &StartResult{ID: id, Created: true, Status: st.Status, RunID: st.RunID}, w, st, nil
 }
 
 // tryStart makes Start's one write; w is nil when nothing was written.
@@ -147,7 +150,7 @@ func (e *Engine) tryStart(ctx context.Context, c *StartCommand, id string, signa
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("start %s: %w", id, err)
 		}
-		return &StartResult{ID: id, Created: true, Status: st.Status}, w, st, nil
+		return &StartResult{ID: id, Created: true, Status: st.Status, RunID: st.RunID}, w, st, nil
 	case signal == nil: // starting is idempotent
 		return &StartResult{ID: id, Status: old.Status}, nil, nil, nil
 	case old.Status.Terminal():

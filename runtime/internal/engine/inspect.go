@@ -89,11 +89,17 @@ func (e *Engine) Outcome(ctx context.Context, id string) (*Outcome, error) {
 	if err != nil || !st.Status.Terminal() {
 		return nil, err
 	}
-	o := &Outcome{ID: st.ID, Status: st.Status, Output: json.RawMessage(st.Output)}
-	if st.Status != history.Completed {
-		o.Err = &failure.WorkflowError{Workflow: st.Name, ID: st.ID, Cause: errconv.ToError(st.Error)}
+	return OutcomeOf(st.ID, st.Name, st.Status, st.Output, st.Error), nil
+}
+
+// OutcomeOf returns the outcome of a finished workflow from its status,
+// output and error (from its state, or its completion notification).
+func OutcomeOf(id, name string, status Status, output []byte, err *history.Error) *Outcome {
+	o := &Outcome{ID: id, Status: status, Output: json.RawMessage(output)}
+	if status != history.Completed {
+		o.Err = &failure.WorkflowError{Workflow: name, ID: id, Cause: errconv.ToError(err)}
 	}
-	return o, nil
+	return o
 }
 
 // StateJSON returns a workflow's full state, history included, as JSON.
@@ -192,16 +198,33 @@ func (e *Engine) Redrive(ctx context.Context, id string) error {
 	return nil
 }
 
-// WatchCompletions calls fn with the id of each workflow that finishes, as
-// workers announce it; notifications are best effort (a client polls too).
-func (e *Engine) WatchCompletions(ctx context.Context, fn func(workflowID string)) (transport.Subscription, error) {
+// Notice is a worker's notification about a workflow: it finished, or it
+// answered an update.
+type Notice struct {
+	WorkflowID string
+	// RunID is the run that finished, and Outcome its outcome, for the
+	// completion notices of workers that send them.
+	RunID   string
+	Outcome *Outcome
+}
+
+// WatchCompletions calls fn with each notice workers announce;
+// notifications are best effort (a client polls too).
+func (e *Engine) WatchCompletions(ctx context.Context, fn func(Notice)) (transport.Subscription, error) {
 	return e.tr.Subscribe(ctx, &transport.SubscribeParams{
 		Topic: message.CompletedTopic, Subscription: "client-" + NewID(), Mode: transport.Shared, Concurrency: 1, Ephemeral: true,
 		Handler: func(_ context.Context, d *transport.Delivery) error {
-			if env, err := message.Decode(d.Payload); err == nil {
-				fn(env.WorkflowID)
+			env, err := message.Decode(d.Payload)
+			if err != nil {
+				return nil // not ours to dead-letter: notifications are best effort
 			}
-			return nil // not ours to dead-letter: notifications are best effort
+			n := Notice{WorkflowID: env.WorkflowID}
+			if env.Kind == message.Completed && env.RunID != "" && env.Status.Terminal() {
+				n.RunID = env.RunID
+				n.Outcome = OutcomeOf(env.WorkflowID, env.WorkflowName, env.Status, env.Payload, env.Error)
+			}
+			fn(n)
+			return nil
 		},
 	})
 }
