@@ -71,14 +71,18 @@ type Envelope struct {
 	UpdateID string `json:"updateId,omitempty"`
 }
 
-// Encode marshals an envelope.
-func Encode(e *Envelope) ([]byte, error) { return json.Marshal(e) }
+// Encode marshals an envelope (as json.Marshal does, faster).
+func Encode(e *Envelope) ([]byte, error) { return appendEnvelope(make([]byte, 0, 256), e) }
 
 // Decode unmarshals an envelope and checks it is usable.
 func Decode(data []byte) (*Envelope, error) {
 	e := &Envelope{}
-	if err := json.Unmarshal(data, e); err != nil {
-		return nil, fmt.Errorf("decode message: %w", err)
+	if readEnvelope(data, e) != nil {
+		// Not the plain form Encode writes: encoding/json decides.
+		*e = Envelope{}
+		if err := json.Unmarshal(data, e); err != nil {
+			return nil, fmt.Errorf("decode message: %w", err)
+		}
 	}
 	if e.Kind == "" {
 		return nil, fmt.Errorf("decode message: no kind")
