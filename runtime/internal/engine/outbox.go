@@ -9,16 +9,28 @@ import (
 	"time"
 
 	"github.com/infgen/infgen/runtime/internal/history"
+	"github.com/infgen/infgen/runtime/internal/jsonwire"
 	"github.com/infgen/infgen/runtime/internal/message"
 	"github.com/infgen/infgen/runtime/transport"
 )
 
 // outMsg is a message a step publishes once its state is saved.
 type outMsg struct {
-	Topic string            `json:"topic"`
-	Key   string            `json:"key"`
-	Delay time.Duration     `json:"delay,omitempty"`
-	Env   *message.Envelope `json:"env"`
+	Topic string
+	Key   string
+	Delay time.Duration
+	Env   *message.Envelope
+	// raw is Env encoded (set by encode, or read back from a stored
+	// outbox): what is published.
+	raw []byte
+}
+
+// storedOutMsg is the JSON form of an outMsg in a saved state.
+type storedOutMsg struct {
+	Topic string          `json:"topic"`
+	Key   string          `json:"key"`
+	Delay time.Duration   `json:"delay,omitempty"`
+	Env   json.RawMessage `json:"env"`
 }
 
 // outbox collects the messages of one step.
@@ -42,14 +54,29 @@ func (o *outbox) toSelf(st *history.State, delay time.Duration, env *message.Env
 	o.add(message.WorkflowTopic(st.Name), st.ID, delay, env)
 }
 
+// encode encodes each message once, for the state (as storedOutMsg) and
+// for publishing.
 func (o *outbox) encode() ([]json.RawMessage, error) {
 	out := make([]json.RawMessage, 0, len(o.msgs))
-	for _, m := range o.msgs {
-		b, err := json.Marshal(m)
+	for i := range o.msgs {
+		m := &o.msgs[i]
+		raw, err := message.Encode(m.Env)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("encode %s message: %w", m.Env.Kind, err)
 		}
-		out = append(out, b)
+		m.raw = raw
+		b := make([]byte, 0, len(raw)+len(m.Topic)+len(m.Key)+48)
+		b = append(b, `{"topic":`...)
+		b = jsonwire.AppendString(b, m.Topic)
+		b = append(b, `,"key":`...)
+		b = jsonwire.AppendString(b, m.Key)
+		if m.Delay != 0 {
+			b = append(b, `,"delay":`...)
+			b = jsonwire.AppendInt(b, int64(m.Delay))
+		}
+		b = append(b, `,"env":`...)
+		b = append(b, raw...)
+		out = append(out, append(b, '}'))
 	}
 	return out, nil
 }
@@ -57,11 +84,11 @@ func (o *outbox) encode() ([]json.RawMessage, error) {
 func decodeOutbox(raw []json.RawMessage) (*outbox, error) {
 	o := &outbox{}
 	for _, r := range raw {
-		var m outMsg
+		var m storedOutMsg
 		if err := json.Unmarshal(r, &m); err != nil {
 			return nil, fmt.Errorf("decode outbox: %w", err)
 		}
-		o.msgs = append(o.msgs, m)
+		o.msgs = append(o.msgs, outMsg{Topic: m.Topic, Key: m.Key, Delay: m.Delay, raw: m.Env})
 	}
 	return o, nil
 }
@@ -69,23 +96,31 @@ func decodeOutbox(raw []json.RawMessage) (*outbox, error) {
 // publish sends every message of the outbox, with traceparent (the
 // workflow run's span: each receiver's span is its child) in its headers.
 func (e *Engine) publish(ctx context.Context, o *outbox, traceparent string) error {
-	for _, m := range o.msgs {
-		payload, err := message.Encode(m.Env)
-		if err != nil {
-			return fmt.Errorf("encode %s message: %w", m.Env.Kind, err)
+	for i := range o.msgs {
+		m := &o.msgs[i]
+		payload := m.raw
+		if payload == nil {
+			var err error
+			if payload, err = message.Encode(m.Env); err != nil {
+				return fmt.Errorf("encode %s message: %w", m.Env.Kind, err)
+			}
 		}
 		headers := map[string]string{}
 		if TraceID(traceparent) != "" {
 			headers["traceparent"] = traceparent
 		}
-		err = e.tr.Publish(ctx, &transport.PublishParams{
+		err := e.tr.Publish(ctx, &transport.PublishParams{
 			Topic:        m.Topic,
 			Message:      transport.Message{Key: m.Key, Payload: payload, Headers: headers},
 			DeliverAfter: m.Delay,
 			Ephemeral:    m.Topic == message.CompletedTopic,
 		})
 		if err != nil {
-			return fmt.Errorf("publish %s message to %s: %w", m.Env.Kind, m.Topic, err)
+			kind := "a"
+			if m.Env != nil {
+				kind = "a " + string(m.Env.Kind)
+			}
+			return fmt.Errorf("publish %s message to %s: %w", kind, m.Topic, err)
 		}
 	}
 	return nil
