@@ -71,6 +71,9 @@ type State struct {
 	// published again.
 	LastTrigger string            `json:"lastTrigger,omitempty"`
 	Outbox      []json.RawMessage `json:"outbox,omitempty"`
+
+	// enc caches the JSON of the history for Marshal (see encoded).
+	enc *encoded
 }
 
 // ParentRef points from a child workflow to the step of its parent that
@@ -271,9 +274,6 @@ type Error struct {
 	Payload Payload `json:"payload,omitempty"`
 	Cause   *Error  `json:"cause,omitempty"`
 }
-
-// Marshal encodes the state.
-func (s *State) Marshal() ([]byte, error) { return json.Marshal(s) }
 
 // Unmarshal decodes a state.
 func Unmarshal(data []byte) (*State, error) {
