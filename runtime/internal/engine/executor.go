@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"runtime/debug"
 	"time"
 
@@ -27,10 +28,15 @@ func (e *Engine) HandleTask(ctx context.Context, d *transport.Delivery) error {
 	if d.Redeliveries >= e.maxRedeliveries {
 		return e.deadLetter(ctx, d, fmt.Sprintf("handling failed %d times", d.Redeliveries))
 	}
-	log := e.log.With("workflow", env.WorkflowName, "workflow_id", env.WorkflowID, "run_id", env.RunID, "task_id", env.TaskID,
-		"service", env.Service, "method", env.Method, "attempt", env.Attempt)
-	if tid := TraceID(d.Headers["traceparent"]); tid != "" {
-		log = log.With("trace_id", tid)
+	// The task's logger is made only for a line that will be logged: most
+	// tasks log nothing, and With costs an allocation per attribute.
+	log := func() *slog.Logger {
+		l := e.log.With("workflow", env.WorkflowName, "workflow_id", env.WorkflowID, "run_id", env.RunID, "task_id", env.TaskID,
+			"service", env.Service, "method", env.Method, "attempt", env.Attempt)
+		if tid := TraceID(d.Headers["traceparent"]); tid != "" {
+			l = l.With("trace_id", tid)
+		}
+		return l
 	}
 	res := &message.Envelope{Kind: message.TaskResult, WorkflowID: env.WorkflowID, WorkflowName: env.WorkflowName,
 		Seq: env.Seq, RunID: env.RunID, TaskID: env.TaskID, Service: env.Service, Method: env.Method, Attempt: env.Attempt}
@@ -67,11 +73,13 @@ func (e *Engine) HandleTask(ctx context.Context, d *transport.Delivery) error {
 			if again {
 				res.RetryAfter = max(after, time.Millisecond)
 			}
-			log.Warn("task attempt failed", "error", err, "retry", again, "retry_after", after, "duration", time.Since(start),
+			log().Warn("task attempt failed", "error", err, "retry", again, "retry_after", after, "duration", time.Since(start),
 				"max_attempts", r.Policy.MaxAttempts, "policy_from", r.PolicyFrom.String())
 		} else {
 			res.Payload = out
-			log.Debug("task completed", "duration", time.Since(start))
+			if e.log.Enabled(ctx, slog.LevelDebug) {
+				log().Debug("task completed", "duration", time.Since(start))
+			}
 		}
 		done(err, again)
 	}
