@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -75,7 +76,9 @@ func runChain(ctx context.Context, e chainEngine, cfg chainConfig, log *slog.Log
 	log.Info("latency measured", "p50", res.P50, "p99", res.P99)
 
 	log.Info("throughput phase", "workflows", cfg.N, "in_flight", cfg.C, "k", cfg.K)
+	cpu0 := processCPU()
 	loaded, elapsed, err := concurrent(ctx, e, cfg, run)
+	cpu := processCPU() - cpu0
 	if err != nil {
 		return res, err
 	}
@@ -92,7 +95,7 @@ func runChain(ctx context.Context, e chainEngine, cfg chainConfig, log *slog.Log
 	res.Extra = append([][2]string{
 		{"n", strconv.Itoa(cfg.N)}, {"k", strconv.Itoa(cfg.K)}, {"c", strconv.Itoa(cfg.C)},
 		{"elapsed", fmtDur(elapsed)}, {"loaded_p50", fmtDur(res.LoadedP50)}, {"loaded_p99", fmtDur(res.LoadedP99)},
-		{"exactly_once", exactlyOnce},
+		{"exactly_once", exactlyOnce}, {"cpu_per_task", fmtDur(cpu / time.Duration(cfg.N*cfg.K))},
 	}, e.Extra()...)
 	return res, nil
 }
@@ -140,6 +143,17 @@ func timed(ctx context.Context, e chainEngine, id string, cfg chainConfig) (time
 		return 0, fmt.Errorf("%s workflow %s: %w", e.Name(), id, err)
 	}
 	return time.Since(start), nil
+}
+
+// processCPU returns the CPU time (user and system) this process used so
+// far: divided by the tasks of a phase, a cost that the load of other
+// processes on the machine inflates much less than wall time.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // runID makes workflow ids unique across runs sharing a server or a file.
