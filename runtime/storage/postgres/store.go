@@ -5,13 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/infgen/infgen/runtime/storage"
+	"github.com/infgen/infgen/runtime/storage/internal/groupcommit"
 )
 
 // Option configures Open.
@@ -20,6 +24,7 @@ type Option func(*options)
 type options struct {
 	prefix   string
 	maxConns int32
+	maxBatch int
 }
 
 // WithTablePrefix sets the prefix of the tables (default "infgen_"); it must
@@ -29,6 +34,11 @@ func WithTablePrefix(p string) Option { return func(o *options) { o.prefix = p }
 // WithMaxConns caps the connection pool (default: pool_max_conns in the
 // DSN, else 32).
 func WithMaxConns(n int) Option { return func(o *options) { o.maxConns = int32(n) } }
+
+// WithMaxBatch caps how many concurrent writes are committed together, in
+// one round trip and one transaction (default 64; 1 commits each write on
+// its own).
+func WithMaxBatch(n int) Option { return func(o *options) { o.maxBatch = n } }
 
 // defaultMaxConns is the pool size when neither the DSN nor an option sets one.
 const defaultMaxConns = 32
@@ -40,6 +50,8 @@ type Store struct {
 	pool   *pgxpool.Pool
 	q      queries
 	closed atomic.Bool
+	// puts commits concurrent writes together (see commitPuts).
+	puts *groupcommit.Queue[*putReq]
 }
 
 var _ storage.Storage = (*Store)(nil)
@@ -47,7 +59,7 @@ var _ storage.Storage = (*Store)(nil)
 // Open connects to the database at dsn (a postgres:// URL or key=value
 // string), creates or migrates the schema, and returns the store.
 func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
-	o := options{prefix: "infgen_"}
+	o := options{prefix: "infgen_", maxBatch: 64}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -71,6 +83,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("postgres storage: connect to %s:%d: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, err)
 	}
 	s := &Store{pool: pool, q: newQueries(o.prefix)}
+	s.puts = groupcommit.New(o.maxBatch, s.commitPuts)
 	if err := s.migrate(ctx, o.prefix); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres storage: schema in %s:%d/%s: %w",
@@ -134,26 +147,33 @@ func (s *Store) Put(ctx context.Context, p *storage.PutParams) (int64, error) {
 	if data == nil {
 		data = []byte{} // NULL is not allowed
 	}
-	written, err := s.put(ctx, p, data)
-	if err != nil {
+	req := &putReq{ctx: ctx, p: p, data: data}
+	if err := s.puts.Do(req); err != nil {
 		return 0, s.fail("put", p.ID, err)
 	}
-	if written != 1 {
+	if req.written != 1 {
 		return 0, fmt.Errorf("postgres storage: put %q at version %d: %w", p.ID, p.Version, storage.ErrConflict)
 	}
 	return p.Version + 1, nil
 }
 
-// put runs the compare-and-set (with the tag changes, if any) and returns
-// the number of records written.
-func (s *Store) put(ctx context.Context, p *storage.PutParams, data []byte) (int64, error) {
+// putReq is one Put waiting for its batch.
+type putReq struct {
+	ctx  context.Context
+	p    *storage.PutParams
+	data []byte
+	// written is the number of records written (0: version conflict).
+	written int64
+}
+
+// statement returns the compare-and-set of a write, with its tag changes
+// if any, as one statement, and whether it returns the count as a row.
+func (s *Store) statement(p *storage.PutParams, data []byte) (sql string, args []any, counts bool) {
 	if len(p.AddTags) == 0 && len(p.RemoveTags) == 0 {
-		sql, args := s.q.update, []any{p.ID, data, p.Version}
 		if p.Version == 0 {
-			sql, args = s.q.insert, []any{p.ID, data}
+			return s.q.insert, []any{p.ID, data}, false
 		}
-		tag, err := s.pool.Exec(ctx, sql, args...)
-		return tag.RowsAffected(), err
+		return s.q.update, []any{p.ID, data, p.Version}, false
 	}
 	add, remove := p.AddTags, p.RemoveTags
 	if add == nil {
@@ -162,13 +182,101 @@ func (s *Store) put(ctx context.Context, p *storage.PutParams, data []byte) (int
 	if remove == nil {
 		remove = []string{}
 	}
-	sql, args := s.q.updateWithTags, []any{p.ID, data, p.Version, add, remove}
 	if p.Version == 0 {
-		sql, args = s.q.insertWithTags, []any{p.ID, data, add, remove}
+		return s.q.insertWithTags, []any{p.ID, data, add, remove}, true
+	}
+	return s.q.updateWithTags, []any{p.ID, data, p.Version, add, remove}, true
+}
+
+// put runs the compare-and-set of one write (with its tag changes, if
+// any) and returns the number of records written.
+func (s *Store) put(ctx context.Context, p *storage.PutParams, data []byte) (int64, error) {
+	sql, args, counts := s.statement(p, data)
+	if !counts {
+		tag, err := s.pool.Exec(ctx, sql, args...)
+		return tag.RowsAffected(), err
 	}
 	var n int64
 	err := s.pool.QueryRow(ctx, sql, args...).Scan(&n)
 	return n, err
+}
+
+// commitPuts writes a batch of concurrent Puts as one pipeline of
+// statements, which PostgreSQL runs as one implicit transaction: one round
+// trip and one commit for all. Each write keeps its own compare-and-set (a
+// conflict is a write of 0 records, not an error). Should the server refuse
+// a statement, the transaction is rolled back as a whole and each write is
+// tried again alone, so that one bad write cannot fail the others; any
+// other error (the connection lost: the outcome is unknown) is every
+// write's, as it would be alone.
+func (s *Store) commitPuts(batch []*putReq) []error {
+	errs := make([]error, len(batch))
+	var live []int
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		live = append(live, i)
+	}
+	alone := func(i int) {
+		r := batch[i]
+		r.written, errs[i] = s.put(r.ctx, r.p, r.data)
+	}
+	switch len(live) {
+	case 0:
+		return errs
+	case 1:
+		alone(live[0])
+		return errs
+	}
+	// A fixed order of rows across batches keeps two workers' batches from
+	// deadlocking on each other's rows.
+	slices.SortStableFunc(live, func(a, b int) int { return strings.Compare(batch[a].p.ID, batch[b].p.ID) })
+	ctx, cancel := batchContext(batch, live)
+	defer cancel()
+	b := &pgx.Batch{}
+	for _, i := range live {
+		r := batch[i]
+		sql, args, counts := s.statement(r.p, r.data)
+		if counts {
+			b.Queue(sql, args...).QueryRow(func(row pgx.Row) error { return row.Scan(&r.written) })
+		} else {
+			b.Queue(sql, args...).Exec(func(tag pgconn.CommandTag) error {
+				r.written = tag.RowsAffected()
+				return nil
+			})
+		}
+	}
+	err := s.pool.SendBatch(ctx, b).Close()
+	var refused *pgconn.PgError
+	for _, i := range live {
+		switch {
+		case errors.As(err, &refused):
+			alone(i)
+		case err != nil:
+			errs[i] = err
+		}
+	}
+	return errs
+}
+
+// batchContext returns a context for a batch of writes: not canceled by
+// any one writer (the batch is shared), with the latest of their deadlines
+// if they all have one.
+func batchContext(batch []*putReq, live []int) (context.Context, context.CancelFunc) {
+	base := context.WithoutCancel(batch[live[0]].ctx)
+	var latest time.Time
+	for _, i := range live {
+		d, ok := batch[i].ctx.Deadline()
+		if !ok {
+			return context.WithCancel(base)
+		}
+		if d.After(latest) {
+			latest = d
+		}
+	}
+	return context.WithDeadline(base, latest)
 }
 
 // Delete implements storage.Storage.

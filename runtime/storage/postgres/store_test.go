@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -162,4 +163,39 @@ func TestServerRestartUnderWorkflows(t *testing.T) {
 func TestWorkerRegistry(t *testing.T) {
 	t.Parallel()
 	enginetest.WorkerRegistry(t, open(t), nil)
+}
+
+// TestBadWriteFailsAlone writes many records at once, a few of them with
+// an id PostgreSQL refuses (a NUL byte): writes committed together share a
+// transaction, which the bad write aborts; every good write must still
+// succeed and every bad one fail.
+func TestBadWriteFailsAlone(t *testing.T) {
+	t.Parallel()
+	s := open(t)
+	ctx := context.Background()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	base := "badwrite-" + hex.EncodeToString(b[:]) + "-"
+	for round := range 5 {
+		var wg sync.WaitGroup
+		for i := range 40 {
+			wg.Go(func() {
+				id := fmt.Sprintf("%s%d-%d", base, round, i)
+				if i%10 == 3 {
+					id += "\x00"
+				}
+				_, err := s.Put(ctx, &storage.PutParams{ID: id, Data: []byte("x"), AddTags: []string{base + "tag"}})
+				if i%10 == 3 {
+					require.Error(t, err, id)
+					require.NotErrorIs(t, err, storage.ErrConflict)
+					return
+				}
+				require.NoError(t, err, id)
+			})
+		}
+		wg.Wait()
+	}
+	ids, err := s.ListTag(ctx, &storage.ListTagParams{Tag: base + "tag"})
+	require.NoError(t, err)
+	require.Len(t, ids, 5*36)
 }

@@ -7,10 +7,12 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/infgen/infgen/runtime/storage"
+	"github.com/infgen/infgen/runtime/storage/internal/groupcommit"
 )
 
 // LayoutVersion is the key layout this package writes.
@@ -20,8 +22,9 @@ const LayoutVersion = 1
 type Option func(*options)
 
 type options struct {
-	client goredis.Options
-	prefix string
+	client   goredis.Options
+	prefix   string
+	maxBatch int
 }
 
 // WithKeyPrefix sets the prefix of every key (default "infgen:").
@@ -33,6 +36,10 @@ func WithPassword(pw string) Option { return func(o *options) { o.client.Passwor
 // WithDB selects the logical database.
 func WithDB(db int) Option { return func(o *options) { o.client.DB = db } }
 
+// WithMaxBatch caps how many concurrent writes are sent together, in one
+// pipeline (default 64; 1 sends each write on its own).
+func WithMaxBatch(n int) Option { return func(o *options) { o.maxBatch = n } }
+
 // WithPoolSize caps the connection pool (default: 10 per CPU).
 func WithPoolSize(n int) Option { return func(o *options) { o.client.PoolSize = n } }
 
@@ -41,6 +48,8 @@ type Store struct {
 	c      *goredis.Client
 	prefix string
 	closed atomic.Bool
+	// puts sends concurrent writes together (see commitPuts).
+	puts *groupcommit.Queue[*putReq]
 }
 
 var _ storage.Storage = (*Store)(nil)
@@ -48,7 +57,7 @@ var _ storage.Storage = (*Store)(nil)
 // Open connects to the server at addr ("host:port", or a redis:// URL),
 // checks the key layout, and returns the store.
 func Open(ctx context.Context, addr string, opts ...Option) (*Store, error) {
-	o := options{client: goredis.Options{Addr: addr}, prefix: "infgen:"}
+	o := options{client: goredis.Options{Addr: addr}, prefix: "infgen:", maxBatch: 64}
 	if strings.HasPrefix(addr, "redis://") || strings.HasPrefix(addr, "rediss://") {
 		parsed, err := goredis.ParseURL(addr)
 		if err != nil {
@@ -63,6 +72,7 @@ func Open(ctx context.Context, addr string, opts ...Option) (*Store, error) {
 	o.client.DisableIdentity = true
 	c := goredis.NewClient(&o.client)
 	s := &Store{c: c, prefix: o.prefix}
+	s.puts = groupcommit.New(o.maxBatch, s.commitPuts)
 	if err := s.checkLayout(ctx); err != nil {
 		_ = c.Close()
 		return nil, fmt.Errorf("redis storage: %s: %w", o.client.Addr, err)
@@ -147,6 +157,27 @@ func (s *Store) Put(ctx context.Context, p *storage.PutParams) (int64, error) {
 	if data == nil {
 		data = []byte{}
 	}
+	req := &putReq{ctx: ctx, p: p, data: data}
+	if err := s.puts.Do(req); err != nil {
+		return 0, s.fail("put", p.ID, err)
+	}
+	if req.version < 0 {
+		return 0, fmt.Errorf("redis storage: put %q at version %d: %w", p.ID, p.Version, storage.ErrConflict)
+	}
+	return req.version, nil
+}
+
+// putReq is one Put waiting for its batch.
+type putReq struct {
+	ctx  context.Context
+	p    *storage.PutParams
+	data []byte
+	// version is the script's answer: the new version, -1 on a conflict.
+	version int64
+}
+
+// script returns the keys and arguments of a write's putScript call.
+func (s *Store) script(p *storage.PutParams, data []byte) ([]string, []any) {
 	keys := make([]string, 0, 1+len(p.AddTags)+len(p.RemoveTags))
 	keys = append(keys, s.recordKey(p.ID))
 	for _, t := range p.AddTags {
@@ -155,14 +186,75 @@ func (s *Store) Put(ctx context.Context, p *storage.PutParams) (int64, error) {
 	for _, t := range p.RemoveTags {
 		keys = append(keys, s.tagKey(t))
 	}
-	v, err := putScript.Run(ctx, s.c, keys, p.Version, data, len(p.AddTags), p.ID).Int64()
-	if err != nil {
-		return 0, s.fail("put", p.ID, err)
+	return keys, []any{p.Version, data, len(p.AddTags), p.ID}
+}
+
+// commitPuts sends a batch of concurrent Puts in one pipeline: one round
+// trip for all, each write still its own atomic script. A write refused
+// because the server does not have the script yet is sent again on its own
+// (Run loads the script); any other error is that write's, as it would be
+// alone.
+func (s *Store) commitPuts(batch []*putReq) []error {
+	errs := make([]error, len(batch))
+	alone := func(i int) {
+		r := batch[i]
+		keys, args := s.script(r.p, r.data)
+		r.version, errs[i] = putScript.Run(r.ctx, s.c, keys, args...).Int64()
 	}
-	if v < 0 {
-		return 0, fmt.Errorf("redis storage: put %q at version %d: %w", p.ID, p.Version, storage.ErrConflict)
+	var live []int
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		live = append(live, i)
 	}
-	return v, nil
+	if len(live) == 1 {
+		alone(live[0])
+		return errs
+	}
+	if len(live) == 0 {
+		return errs
+	}
+	ctx, cancel := batchContext(batch, live)
+	defer cancel()
+	pipe := s.c.Pipeline()
+	cmds := make([]*goredis.Cmd, len(live))
+	for j, i := range live {
+		keys, args := s.script(batch[i].p, batch[i].data)
+		cmds[j] = putScript.EvalSha(ctx, pipe, keys, args...)
+	}
+	_, _ = pipe.Exec(ctx)
+	for j, i := range live {
+		v, err := cmds[j].Int64()
+		switch {
+		case err != nil && goredis.HasErrorPrefix(err, "NOSCRIPT"):
+			alone(i)
+		case err != nil:
+			errs[i] = err
+		default:
+			batch[i].version = v
+		}
+	}
+	return errs
+}
+
+// batchContext returns a context for a batch of writes: not canceled by
+// any one writer (the batch is shared), with the latest of their deadlines
+// if they all have one.
+func batchContext(batch []*putReq, live []int) (context.Context, context.CancelFunc) {
+	base := context.WithoutCancel(batch[live[0]].ctx)
+	var latest time.Time
+	for _, i := range live {
+		d, ok := batch[i].ctx.Deadline()
+		if !ok {
+			return context.WithCancel(base)
+		}
+		if d.After(latest) {
+			latest = d
+		}
+	}
+	return context.WithDeadline(base, latest)
 }
 
 // Delete implements storage.Storage.

@@ -57,6 +57,7 @@ func Run(t *testing.T, factory Factory) {
 		{"TwoWritersOneWins", testTwoWriters},
 		{"ConcurrentCreateOneWins", testConcurrentCreate},
 		{"ConcurrentDeleteOneWins", testConcurrentDelete},
+		{"ManyWriters", testManyWriters},
 		{"Tags", testTags},
 		{"TagsIsolated", testTagsIsolated},
 		{"TagByteOrder", testTagByteOrder},
