@@ -153,3 +153,39 @@ func TestWorkerRegistry(t *testing.T) {
 	t.Parallel()
 	enginetest.WorkerRegistry(t, open(t), nil)
 }
+
+// TestBadWriteFailsAlone writes many records at once, a few of them with
+// an id longer than the id column: writes committed together share a
+// transaction, which the bad write ends; every good write must still
+// succeed and every bad one fail.
+func TestBadWriteFailsAlone(t *testing.T) {
+	t.Parallel()
+	s := open(t)
+	ctx := context.Background()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	base := "badwrite-" + hex.EncodeToString(b[:]) + "-"
+	for round := range 5 {
+		var wg sync.WaitGroup
+		for i := range 40 {
+			wg.Go(func() {
+				id := base + strconv.Itoa(round) + "-" + strconv.Itoa(i)
+				bad := i%10 == 3
+				if bad {
+					id += strings.Repeat("x", 1000)
+				}
+				_, err := s.Put(ctx, &storage.PutParams{ID: id, Data: []byte("x"), AddTags: []string{base + "tag"}})
+				if bad {
+					require.Error(t, err)
+					require.NotErrorIs(t, err, storage.ErrConflict)
+					return
+				}
+				require.NoError(t, err, id)
+			})
+		}
+		wg.Wait()
+	}
+	ids, err := s.ListTag(ctx, &storage.ListTagParams{Tag: base + "tag"})
+	require.NoError(t, err)
+	require.Len(t, ids, 5*36)
+}
