@@ -72,6 +72,11 @@ type PublishParams struct {
 	// are published, and may be dropped (notifications; Pulsar: a
 	// non-persistent topic). Ephemeral and DeliverAfter are not combined.
 	Ephemeral bool
+	// Unordered says that the message needs no order relative to the other
+	// messages of its key: it goes to a topic read by Shared subscriptions
+	// (a service's tasks, notifications). The transport may then batch it
+	// with others when busy.
+	Unordered bool
 }
 
 // SubscribeParams are the parameters of Transport.Subscribe.

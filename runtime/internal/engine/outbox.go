@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/infgen/infgen/runtime/internal/history"
@@ -114,6 +115,8 @@ func (e *Engine) publish(ctx context.Context, o *outbox, traceparent string) err
 			Message:      transport.Message{Key: m.Key, Payload: payload, Headers: headers},
 			DeliverAfter: m.Delay,
 			Ephemeral:    m.Topic == message.CompletedTopic,
+			// Tasks and notifications are read by Shared subscriptions.
+			Unordered: m.Topic == message.CompletedTopic || strings.HasPrefix(m.Topic, message.ServiceTopic("")),
 		})
 		if err != nil {
 			kind := "a"

@@ -50,7 +50,7 @@ func (t *Transport) forward(ctx context.Context, m pc.Message, _ int) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, t.cfg.OperationTimeout)
 	defer cancel()
-	err := t.send(ctx, target, &pc.ProducerMessage{Payload: m.Payload(), Key: m.Key(), Properties: headers})
+	err := t.send(ctx, target, &pc.ProducerMessage{Payload: m.Payload(), Key: m.Key(), Properties: headers}, false)
 	if err != nil {
 		return fmt.Errorf("forward delayed message %s to %q: %w", m.ID(), target, err)
 	}
@@ -86,7 +86,7 @@ func (t *Transport) holdUntilDue(ctx context.Context, m pc.Message) (early bool,
 	}
 	ctx, cancel := context.WithTimeout(ctx, t.cfg.OperationTimeout)
 	defer cancel()
-	err = t.send(ctx, delayTopic, &pc.ProducerMessage{Payload: m.Payload(), Key: m.Key(), Properties: m.Properties(), DeliverAt: due})
+	err = t.send(ctx, delayTopic, &pc.ProducerMessage{Payload: m.Payload(), Key: m.Key(), Properties: m.Properties(), DeliverAt: due}, false)
 	if err != nil {
 		return true, fmt.Errorf("requeue early delayed message %s (due %s): %w", m.ID(), due.Format(time.RFC3339Nano), err)
 	}

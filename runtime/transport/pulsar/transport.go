@@ -45,6 +45,7 @@ type Transport struct {
 
 	mu        sync.Mutex
 	producers map[string]*producerEntry // by full topic name
+	batchers  map[string]*producerEntry // batching producers, by full topic name
 	topics    map[string]*topicEntry    // topics known to exist, by full topic name
 	ephemeral map[string]struct{}       // topics given ephemeral policies, by full topic name
 	subs      map[*subscription]struct{}
@@ -57,7 +58,23 @@ type producerEntry struct {
 	ready    chan struct{}
 	producer pc.Producer
 	err      error
+	// inflight counts the sends to the topic waiting for the broker's
+	// receipt (on the direct producer's entry, for both producers).
+	inflight atomic.Int32
 }
+
+// Batching. Each send waits for the broker to persist the message; a
+// batch of messages is persisted (and dispatched) as one entry, which costs
+// the broker about as much as one message. Batching holds a message up to
+// batchDelay, though, so it is used only when it pays: for messages that
+// need no order within their key (PublishParams.Unordered), sent while
+// busyInflight or more sends to the same topic wait for their receipt. An
+// idle worker sends at once; a busy one batches.
+const (
+	busyInflight = 4
+	batchDelay   = time.Millisecond
+	batchMax     = 128
+)
 
 // topicEntry records that a topic was created, once per process.
 type topicEntry struct {
@@ -77,6 +94,7 @@ func New(ctx context.Context, cfg Config) (*Transport, error) {
 		cfg:       cfg,
 		log:       cfg.Logger.With("transport", "pulsar", "url", cfg.URL),
 		producers: map[string]*producerEntry{},
+		batchers:  map[string]*producerEntry{},
 		topics:    map[string]*topicEntry{},
 		ephemeral: map[string]struct{}{},
 		subs:      map[*subscription]struct{}{},
@@ -149,51 +167,62 @@ func (t *Transport) ensureTopic(ctx context.Context, topic, full string) error {
 	}
 }
 
-// producer returns the cached producer of a topic, creating it on first use.
-func (t *Transport) producer(ctx context.Context, topic string) (pc.Producer, error) {
+// producer returns the cached producer of a topic (batching or not),
+// creating it on first use.
+func (t *Transport) producer(ctx context.Context, topic string, batching bool) (*producerEntry, error) {
 	full, err := t.fullTopic(topic)
 	if err != nil {
 		return nil, err
+	}
+	cache := t.producers
+	if batching {
+		cache = t.batchers
 	}
 	t.mu.Lock()
 	if t.closed.Load() {
 		t.mu.Unlock()
 		return nil, transport.ErrClosed
 	}
-	e, ok := t.producers[full]
+	e, ok := cache[full]
 	if !ok {
 		e = &producerEntry{ready: make(chan struct{})}
-		t.producers[full] = e
+		cache[full] = e
 	}
 	t.mu.Unlock()
 	if !ok {
-		e.producer, e.err = t.createProducer(ctx, topic, full)
+		e.producer, e.err = t.createProducer(ctx, topic, full, batching)
 		if e.err != nil {
 			t.mu.Lock()
-			delete(t.producers, full)
+			delete(cache, full)
 			t.mu.Unlock()
 		}
 		close(e.ready)
 	}
 	select {
 	case <-e.ready:
-		return e.producer, e.err
+		return e, e.err
 	case <-ctx.Done():
 		return nil, fmt.Errorf("pulsar: create producer for %s: %w", full, ctx.Err())
 	}
 }
 
-func (t *Transport) createProducer(ctx context.Context, topic, full string) (pc.Producer, error) {
+func (t *Transport) createProducer(ctx context.Context, topic, full string, batching bool) (pc.Producer, error) {
 	if err := t.ensureTopic(ctx, topic, full); err != nil {
 		return nil, err
 	}
-	p, err := t.client.CreateProducer(pc.ProducerOptions{
+	opts := pc.ProducerOptions{
 		Topic: full,
-		// Batching would hold each message up to 10 ms and hand a whole batch
-		// to one Shared consumer; infgen favours latency and spreading.
-		DisableBatching: true,
+		// Without batching a message is sent at once; a batch waits up to
+		// its delay and goes to one consumer of a Shared subscription. See
+		// busyInflight for when which producer is used.
+		DisableBatching: !batching,
 		SendTimeout:     t.cfg.OperationTimeout,
-	})
+	}
+	if batching {
+		opts.BatchingMaxPublishDelay = batchDelay
+		opts.BatchingMaxMessages = batchMax
+	}
+	p, err := t.client.CreateProducer(opts)
 	if err != nil {
 		return nil, fmt.Errorf("pulsar: create producer for %s on %s: %w", full, t.cfg.URL, err)
 	}
@@ -231,7 +260,7 @@ func (t *Transport) Publish(ctx context.Context, p *transport.PublishParams) err
 		msg.DeliverAt = due
 		topic = delayTopic
 	}
-	if err := t.send(ctx, topic, msg); err != nil {
+	if err := t.send(ctx, topic, msg, p.Unordered && p.DeliverAfter == 0); err != nil {
 		return err
 	}
 	if p.Ephemeral && p.DeliverAfter == 0 {
@@ -241,13 +270,25 @@ func (t *Transport) Publish(ctx context.Context, p *transport.PublishParams) err
 	return nil
 }
 
-// send publishes msg to a logical topic and waits for the broker's receipt.
-func (t *Transport) send(ctx context.Context, topic string, msg *pc.ProducerMessage) error {
-	prod, err := t.producer(ctx, topic)
+// send publishes msg to a logical topic and waits for the broker's
+// receipt; unordered messages may be batched (see busyInflight).
+func (t *Transport) send(ctx context.Context, topic string, msg *pc.ProducerMessage, unordered bool) error {
+	e, err := t.producer(ctx, topic, false)
 	if err != nil {
 		return err
 	}
-	if _, err := prod.Send(ctx, msg); err != nil {
+	prod := e.producer
+	if unordered && e.inflight.Load() >= busyInflight {
+		b, err := t.producer(ctx, topic, true)
+		if err != nil {
+			return err
+		}
+		prod = b.producer
+	}
+	e.inflight.Add(1)
+	_, err = prod.Send(ctx, msg)
+	e.inflight.Add(-1)
+	if err != nil {
 		if t.closed.Load() || errors.Is(err, pc.ErrProducerClosed) {
 			return fmt.Errorf("pulsar: publish to %s: %w", prod.Topic(), transport.ErrClosed)
 		}
@@ -277,6 +318,10 @@ func (t *Transport) Close() error {
 		t.mu.Lock()
 		producers := t.producers
 		t.producers = map[string]*producerEntry{}
+		for k, e := range t.batchers {
+			producers["batching "+k] = e
+		}
+		t.batchers = map[string]*producerEntry{}
 		t.mu.Unlock()
 		for _, e := range producers {
 			<-e.ready

@@ -3,6 +3,8 @@ package transporttest
 import (
 	"context"
 	"fmt"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -171,4 +173,36 @@ func testRetainedBeforeSubscribe(t *testing.T, f Factory) {
 		Handler: c.handler(0), Concurrency: 1,
 	})
 	require.Len(t, payloadCounts(c.waitFor(t, 3)), 3)
+}
+
+// testUnorderedBurst publishes many unordered messages at once, as a busy
+// worker publishes tasks (a transport may batch them): each is delivered,
+// with its key and headers.
+func testUnorderedBurst(t *testing.T, f Factory) {
+	tr := newTransport(t, f)
+	topic := uniqueName(t, "topic")
+	const n = 300
+	c := newCollector()
+	subscribe(t, tr, &transport.SubscribeParams{
+		Topic: topic, Subscription: uniqueName(t, "sub"), Mode: transport.Shared, Concurrency: 8, Handler: c.handler(0),
+	})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			publish(t, tr, &transport.PublishParams{Topic: topic, Unordered: true, Message: transport.Message{
+				Key: fmt.Sprintf("k%d", i), Payload: fmt.Appendf(nil, "m%d", i), Headers: map[string]string{"h": fmt.Sprint(i)},
+			}})
+		})
+	}
+	wg.Wait()
+	got := c.waitFor(t, n)
+	counts := payloadCounts(got)
+	for i := range n {
+		require.GreaterOrEqual(t, counts[fmt.Sprintf("m%d", i)], 1, "message %d", i)
+	}
+	for _, r := range got {
+		i := strings.TrimPrefix(string(r.d.Payload), "m")
+		require.Equal(t, "k"+i, r.d.Key)
+		require.Equal(t, i, r.d.Headers["h"])
+	}
 }

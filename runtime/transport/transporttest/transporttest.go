@@ -43,6 +43,7 @@ func Run(t *testing.T, factory Factory) {
 		{"NilHeaders", testNilHeaders},
 		{"SharedSpreads", testSharedSpreads},
 		{"SharedConcurrency", testSharedConcurrency},
+		{"UnorderedBurst", testUnorderedBurst},
 		{"KeySharedOrder", testKeySharedOrder},
 		{"DeliverAfterShared", func(t *testing.T, f Factory) { testDeliverAfter(t, f, transport.Shared) }},
 		{"DeliverAfterKeyShared", func(t *testing.T, f Factory) { testDeliverAfter(t, f, transport.KeyShared) }},
