@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -45,10 +46,23 @@ func TestMain(m *testing.M) {
 // task must have kept one id across all its executions.
 func TestKill9AtRandomPointsLosesNothing(t *testing.T) {
 	t.Parallel()
+	kill9Test(t, "")
+}
+
+// TestKill9WithSealedHistoriesLosesNothing is the same with the history
+// sealed in segments of two batches or commands (each of the workload's
+// steps writes a segment and the state record): killed between the two
+// writes, or after, a worker loses nothing either.
+func TestKill9WithSealedHistoriesLosesNothing(t *testing.T) {
+	t.Parallel()
+	kill9Test(t, "INFGEN_CRASH_SEGMENT=2")
+}
+
+func kill9Test(t *testing.T, env string) {
 	dir := t.TempDir()
 	kills := 0
 	for i := 0; i < 20; i++ {
-		cmd := childCmd(t, dir)
+		cmd := childCmd(t, dir, env)
 		require.NoError(t, cmd.Start())
 		time.Sleep(time.Duration(10+rand.IntN(200)) * time.Millisecond)
 		if err := cmd.Process.Signal(syscall.SIGKILL); err == nil {
@@ -56,7 +70,7 @@ func TestKill9AtRandomPointsLosesNothing(t *testing.T) {
 		}
 		_ = cmd.Wait()
 	}
-	cmd := childCmd(t, dir)
+	cmd := childCmd(t, dir, env)
 	out, err := cmd.Output()
 	require.NoError(t, err, "final run: %s", out)
 	var results map[string]int
@@ -89,9 +103,12 @@ func TestKill9AtRandomPointsLosesNothing(t *testing.T) {
 	t.Logf("%d kills, %d distinct tasks", kills, len(ids))
 }
 
-func childCmd(t *testing.T, dir string) *exec.Cmd {
+func childCmd(t *testing.T, dir, env string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "INFGEN_CRASH_CHILD="+dir)
+	if env != "" {
+		cmd.Env = append(cmd.Env, env)
+	}
 	cmd.Stderr = os.Stderr
 	return cmd
 }
@@ -138,7 +155,8 @@ func crashChild(dir string) int {
 		return &stepOut{Acc: in.Acc + in.N}, nil
 	}
 	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	w, err := rt.NewWorker(worker.Options{Logger: quiet})
+	segment, _ := strconv.Atoi(os.Getenv("INFGEN_CRASH_SEGMENT"))
+	w, err := rt.NewWorker(worker.Options{Logger: quiet, HistorySegment: segment})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2

@@ -59,6 +59,11 @@ type Options struct {
 	// since (a client, another worker), the step runs on the stored state,
 	// replaying it.
 	CacheSize int
+	// HistorySegment is how many batches of events or commands of a run's
+	// stored history are sealed together into a record of their own, so
+	// that the state written at each step stays small however long the
+	// run (default 64; negative: the whole history stays in the state).
+	HistorySegment int
 	// Now is the clock of workflow time (workflow.Now, timers, deadlines):
 	// time.Now unless a test environment (workflowtest.Env) passes a
 	// virtual one.
@@ -120,7 +125,7 @@ func New(o Options) (*Worker, error) {
 		o.WorkflowConcurrency = 64
 	}
 	eo := engine.Options{Transport: o.Transport, Storage: o.Storage, Logger: o.Logger, MaxRedeliveries: o.MaxRedeliveries, Now: o.Now,
-		CacheSize: o.CacheSize}
+		CacheSize: o.CacheSize, SegmentSize: o.HistorySegment}
 	if o.MeterProvider != nil || o.TracerProvider != nil {
 		mp, tp := o.MeterProvider, o.TracerProvider
 		if mp == nil {

@@ -20,6 +20,9 @@ func Replay(def workflow.Definition, state []byte) error {
 	if err != nil {
 		return fmt.Errorf("workflowtest: decode state: %w", err)
 	}
+	if !st.Complete() {
+		return fmt.Errorf("workflowtest: the state of %s is a stored record without its sealed history: pass the state client.State returns", st.ID)
+	}
 	if st.Name != def.Name() {
 		return fmt.Errorf("workflowtest: the state is of workflow %q, not %q", st.Name, def.Name())
 	}

@@ -116,6 +116,12 @@ func (e *Engine) Start(ctx context.Context, c *StartCommand) (*StartResult, erro
 		if err != nil {
 			return nil, e.undoAfter(ctx, w, fmt.Sprintf("start %s", id), err)
 		}
+		if res.Created && w.old != nil {
+			// A new run replaced a finished one: its sealed history goes.
+			if old, err := history.Unmarshal(w.old.Data); err == nil {
+				deleteSegments(ctx, e.store, id, old.RunID, old.Sealed)
+			}
+		}
 		return res, nil
 	}
 }

@@ -32,7 +32,7 @@ func (e *Engine) continueAsNew(st *history.State, input []byte, unread, undecide
 	st.Version = 0
 	st.Input = input
 	st.Output, st.Error, st.Parked = nil, nil, nil
-	st.Batches, st.Commands = nil, nil
+	st.ResetHistory()
 	st.Tasks, st.Timers, st.Children = nil, nil, nil
 	st.Inbox = append(append([]history.Event{{Kind: history.EventStarted}}, unread...), undecided...)
 	out.toSelf(st, 0, &message.Envelope{Kind: message.Wake})

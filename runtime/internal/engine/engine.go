@@ -34,6 +34,11 @@ type Options struct {
 	// neither to read the state back nor to replay the history (default
 	// DefaultCacheSize; negative: none).
 	CacheSize int
+	// SegmentSize is how many stored batches or commands of a run's history
+	// a step seals into a segment record of their own, so that the state
+	// record it writes stays small (default DefaultSegmentSize; negative:
+	// the whole history stays in the state record).
+	SegmentSize int
 }
 
 // Engine runs workflow instances and service tasks.
@@ -51,7 +56,8 @@ type Engine struct {
 	// known caches the workflow names the registry holds (never removed).
 	known map[string]bool
 
-	cache *stateCache
+	cache       *stateCache
+	segmentSize int
 }
 
 // Service is a registered service with its methods.
@@ -86,10 +92,13 @@ func New(o Options) *Engine {
 	if o.CacheSize == 0 {
 		o.CacheSize = DefaultCacheSize
 	}
+	if o.SegmentSize == 0 {
+		o.SegmentSize = DefaultSegmentSize
+	}
 	return &Engine{
 		tr: o.Transport, store: o.Storage, log: o.Logger, maxRedeliveries: o.MaxRedeliveries, clock: o.Now, obs: o.Observer,
 		workflows: map[string]map[int]replay.Func{}, services: map[string]*Service{}, known: map[string]bool{},
-		cache: newStateCache(o.CacheSize),
+		cache: newStateCache(o.CacheSize), segmentSize: o.SegmentSize,
 	}
 }
 

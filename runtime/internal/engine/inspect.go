@@ -63,7 +63,7 @@ func (e *Engine) Describe(ctx context.Context, id string) (*Description, error) 
 	}
 	d := &Description{ID: st.ID, Name: st.Name, Version: st.Version, Status: st.Status, Tags: st.Tags,
 		Created: st.Created, Updated: st.Updated, PendingTasks: len(st.Tasks), PendingTimers: len(st.Timers),
-		PendingChildren: len(st.Children), Steps: len(st.Commands), Run: max(st.Run, 1)}
+		PendingChildren: len(st.Children), Steps: st.Steps(), Run: max(st.Run, 1)}
 	if st.Parked != nil {
 		d.Parked = st.Parked.Reason
 	}
@@ -102,16 +102,23 @@ func OutcomeOf(id, name string, status Status, output []byte, err *history.Error
 	return o
 }
 
-// StateJSON returns a workflow's full state, history included, as JSON.
+// StateJSON returns a workflow's full state, history included (its sealed
+// segments too), as JSON.
 func (e *Engine) StateJSON(ctx context.Context, id string) (json.RawMessage, error) {
-	rec, err := e.store.Get(ctx, &storage.GetParams{ID: StateKey(id)})
+	st, rec, err := loadHead(ctx, e.store, id)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return rec.Data, nil
+	if st.Complete() {
+		return rec.Data, nil
+	}
+	if err := attachSegments(ctx, e.store, st); err != nil {
+		return nil, err
+	}
+	return st.MarshalFull()
 }
 
 // List returns the ids of the workflows under a storage tag (TagActive,

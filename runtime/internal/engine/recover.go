@@ -37,7 +37,7 @@ func (e *Engine) Recover(ctx context.Context, all bool) error {
 
 func (e *Engine) recoverOne(ctx context.Context, key string) error {
 	id := IDFromKey(key)
-	st, _, err := Load(ctx, e.store, id)
+	st, _, err := loadHead(ctx, e.store, id)
 	if errors.Is(err, storage.ErrNotFound) {
 		// Tagged by an older release before a crash prevented the state
 		// from being written.

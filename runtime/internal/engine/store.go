@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -43,21 +44,118 @@ func UserTag(tag string) string { return "tag/" + tag }
 // DeadLetterKey is the storage key of a dead letter.
 func DeadLetterKey(id string) string { return "dl/" + id }
 
-// Load reads a workflow state and its version.
+// Long histories. A step writes its workflow's state record; were the
+// whole history in it, each step of a long run would write (and encode)
+// more than the one before. So once the stored history not yet sealed
+// holds Options.SegmentSize batches or commands, a step first writes it to a
+// segment record of its own, immutable, and the state record keeps only
+// what follows (history.Sealed lists the segments). A step thus writes a
+// bounded record, plus one segment every SegmentSize steps or so; reading a
+// state with its history (a step that does not find it in the cache)
+// reads its segments too.
+//
+// A segment's key names the run and the ranges of batches and commands it
+// holds, and holds only history already stored (see
+// history.State.PlanSegment), so every writer that writes a given key
+// writes the same content: a segment is written create-only, before the
+// state record that lists it, and one found already written is the same.
+
+// DefaultSegmentSize is Options.SegmentSize's default.
+const DefaultSegmentSize = 64
+
+// SegmentKey is the storage key of a segment of a run's history.
+func SegmentKey(id, runID string, seg history.Segment) string {
+	return "wfh/" + id + "/" + runID + "/" + itoa(seg.FirstBatch) + "." + itoa(seg.Batches) + "." +
+		itoa(seg.FirstCommand) + "." + itoa(seg.Commands)
+}
+
+// Load reads a workflow state, with its whole history, and its version.
 func Load(ctx context.Context, s storage.Storage, id string) (*history.State, int64, error) {
-	rec, err := s.Get(ctx, &storage.GetParams{ID: StateKey(id)})
+	st, rec, err := loadHead(ctx, s, id)
 	if err != nil {
 		return nil, 0, err
 	}
-	st, err := history.Unmarshal(rec.Data)
-	if err != nil {
-		return nil, 0, fmt.Errorf("workflow %s: stored state is corrupt: %w", id, err)
+	if err := attachSegments(ctx, s, st); err != nil {
+		return nil, 0, err
 	}
 	return st, rec.Version, nil
 }
 
-// Save writes a workflow state if its version is still version, changing
-// its tags atomically with the write.
+// loadHead reads a workflow's state record: its history holds only what
+// follows the sealed part, if any.
+func loadHead(ctx context.Context, s storage.Storage, id string) (*history.State, *storage.Record, error) {
+	rec, err := s.Get(ctx, &storage.GetParams{ID: StateKey(id)})
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := history.Unmarshal(rec.Data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("workflow %s: stored state is corrupt: %w", id, err)
+	}
+	return st, rec, nil
+}
+
+// attachSegments reads the segments of a state's sealed history and
+// completes the state with them.
+func attachSegments(ctx context.Context, s storage.Storage, st *history.State) error {
+	if st.Complete() {
+		return nil
+	}
+	segs := make([]history.SegmentRecord, len(st.Sealed.Segments))
+	for i, seg := range st.Sealed.Segments {
+		key := SegmentKey(st.ID, st.RunID, seg)
+		rec, err := s.Get(ctx, &storage.GetParams{ID: key})
+		if errors.Is(err, storage.ErrNotFound) {
+			return fmt.Errorf("workflow %s: stored state is corrupt: history segment %s is missing", st.ID, key)
+		}
+		if err != nil {
+			return fmt.Errorf("workflow %s: read history segment %s: %w", st.ID, key, err)
+		}
+		if err := json.Unmarshal(rec.Data, &segs[i]); err != nil {
+			return fmt.Errorf("workflow %s: history segment %s is corrupt: %w", st.ID, key, err)
+		}
+	}
+	if err := st.Attach(segs); err != nil {
+		return fmt.Errorf("workflow %s: stored state is corrupt: %w", st.ID, err)
+	}
+	return nil
+}
+
+// deleteSegments removes the segments of a run that ended (continued as
+// new, restarted), best effort: a segment left behind is never read again.
+func deleteSegments(ctx context.Context, s storage.Storage, id, runID string, sealed *history.Sealed) {
+	if sealed == nil {
+		return
+	}
+	for _, seg := range sealed.Segments {
+		_ = s.Delete(ctx, &storage.DeleteParams{ID: SegmentKey(id, runID, seg), Version: 1})
+	}
+}
+
+// saveStep writes the state of a step: first, when its stored history not
+// yet sealed has grown to segmentSize, a segment with it (see SegmentKey),
+// then the state record.
+func saveStep(ctx context.Context, s storage.Storage, st *history.State, version int64, addTags, removeTags []string, segmentSize int) (int64, error) {
+	if seg := st.PlanSegment(segmentSize); seg != nil {
+		data, err := st.MarshalSegment(*seg)
+		if err != nil {
+			return 0, fmt.Errorf("workflow %s: encode history segment: %w", st.ID, err)
+		}
+		_, err = s.Put(ctx, &storage.PutParams{ID: SegmentKey(st.ID, st.RunID, *seg), Data: data})
+		if err != nil && !errors.Is(err, storage.ErrConflict) {
+			return 0, fmt.Errorf("workflow %s: write history segment: %w", st.ID, err)
+		}
+		st.Seal(*seg)
+	}
+	v, err := Save(ctx, s, st, version, addTags, removeTags)
+	if err == nil {
+		st.Stored()
+	}
+	return v, err
+}
+
+// Save writes a workflow state record if its version is still version,
+// changing its tags atomically with the write.
 func Save(ctx context.Context, s storage.Storage, st *history.State, version int64, addTags, removeTags []string) (int64, error) {
 	data, err := st.Marshal()
 	if err != nil {

@@ -105,6 +105,7 @@ func (e *Engine) stepOn(ctx context.Context, c *cached, fromCache bool, env *mes
 		}
 		return e.publish(ctx, o, st.TraceParent)
 	}
+	run, sealed := st.RunID, st.Sealed
 	now := e.now()
 	out := &outbox{}
 	events, changed := e.translate(st, env, now, out)
@@ -141,6 +142,9 @@ func (e *Engine) stepOn(ctx context.Context, c *cached, fromCache bool, env *mes
 	if err != nil {
 		return err
 	}
+	if st.RunID != run {
+		deleteSegments(ctx, e.store, st.ID, run, sealed) // the run continued as new
+	}
 	if !st.Status.Terminal() && st.Parked == nil {
 		c.version = version
 		keep = true
@@ -172,7 +176,7 @@ func (e *Engine) commit(ctx context.Context, st *history.State, version int64, t
 	case st.Parked == nil && wasParked:
 		remove = append(remove, TagParked)
 	}
-	v, err := Save(ctx, e.store, st, version, add, remove)
+	v, err := saveStep(ctx, e.store, st, version, add, remove, e.segmentSize)
 	if err != nil {
 		return 0, err
 	}

@@ -25,16 +25,10 @@ type write struct {
 }
 
 // loadRecord reads a workflow's state together with its stored record.
+// Its history holds only what follows the sealed part, if any: commands
+// change the state, never the history before its last batch.
 func (e *Engine) loadRecord(ctx context.Context, id string) (*history.State, *storage.Record, error) {
-	rec, err := e.store.Get(ctx, &storage.GetParams{ID: StateKey(id)})
-	if err != nil {
-		return nil, nil, err
-	}
-	st, err := history.Unmarshal(rec.Data)
-	if err != nil {
-		return nil, nil, fmt.Errorf("workflow %s: stored state is corrupt: %w", id, err)
-	}
-	return st, rec, nil
+	return loadHead(ctx, e.store, id)
 }
 
 // put writes st over old (nil: st must not exist yet), changing tags in the

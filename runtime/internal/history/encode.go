@@ -2,6 +2,7 @@ package history
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -15,9 +16,14 @@ import (
 // provably the one encoded (same run, and for a batch the same events
 // slice and time); anything else is encoded again.
 type encoded struct {
-	runID    string
-	batches  []encodedBatch
-	commands []encodedCommand
+	runID string
+	// batches[i] is the batch at index bbase+i; commands[i] the command at
+	// cbase+i (the sealed ones are dropped).
+	batches      []encodedBatch
+	commands     []encodedCommand
+	bbase, cbase int
+	// size is the length of the last encoding, to size the next buffer.
+	size int
 }
 
 type encodedBatch struct {
@@ -34,27 +40,64 @@ type encodedCommand struct {
 	json []byte
 }
 
-// Marshal encodes the state as json.Marshal does.
+// Marshal encodes the state record as json.Marshal encodes the State
+// struct: with Sealed set, only the history after the sealed part.
 func (s *State) Marshal() ([]byte, error) {
-	b := make([]byte, 0, s.sizeHint())
-	return s.appendJSON(b)
+	return s.marshal(true)
 }
 
-// sizeHint guesses the encoded size from the cached history.
-func (s *State) sizeHint() int {
-	n := 1024
-	if s.enc != nil {
-		for _, b := range s.enc.batches {
-			n += len(b.json) + 1
-		}
-		for _, c := range s.enc.commands {
-			n += len(c.json) + 1
-		}
+// MarshalFull encodes the state with its whole history and no Sealed: the
+// state of a complete history as if nothing were sealed (what the
+// inspection API shows, and what replay tests load).
+func (s *State) MarshalFull() ([]byte, error) {
+	if s.tail {
+		return nil, fmt.Errorf("history: the state of %s holds only the history after its sealed part", s.ID)
 	}
-	return n
+	return s.marshal(false)
 }
 
-func (s *State) appendJSON(b []byte) ([]byte, error) {
+func (s *State) marshal(record bool) ([]byte, error) {
+	size := 1024
+	if s.enc != nil {
+		size += s.enc.size + s.enc.size/8
+	}
+	b, err := s.appendJSON(make([]byte, 0, size), record)
+	if err == nil {
+		s.enc.size = len(b)
+	}
+	return b, err
+}
+
+// MarshalSegment encodes the batches and commands of seg (a complete
+// state's) as a SegmentRecord.
+func (s *State) MarshalSegment(seg Segment) ([]byte, error) {
+	if s.tail || seg.FirstBatch+seg.Batches > len(s.Batches) || seg.FirstCommand+seg.Commands > len(s.Commands) {
+		return nil, fmt.Errorf("history: segment %+v is not in the state of %s", seg, s.ID)
+	}
+	s.cache()
+	b := append(make([]byte, 0, 1024), `{"batches":`...)
+	b, err := s.appendBatches(b, seg.FirstBatch, seg.FirstBatch+seg.Batches)
+	if err != nil {
+		return nil, err
+	}
+	b = append(b, `,"commands":`...)
+	if b, err = s.appendCommands(b, seg.FirstCommand, seg.FirstCommand+seg.Commands); err != nil {
+		return nil, err
+	}
+	return append(b, '}'), nil
+}
+
+// cache returns the state's encoding cache, made anew for a new run.
+func (s *State) cache() *encoded {
+	if s.enc == nil || s.enc.runID != s.RunID {
+		s.enc = &encoded{runID: s.RunID}
+	}
+	return s.enc
+}
+
+// appendJSON appends the state; record leaves the sealed history out and
+// writes Sealed, as the state's record holds them.
+func (s *State) appendJSON(b []byte, record bool) ([]byte, error) {
 	var err error
 	b = append(b, `{"id":`...)
 	b = jsonwire.AppendString(b, s.ID)
@@ -99,16 +142,51 @@ func (s *State) appendJSON(b []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
-	if s.enc == nil || s.enc.runID != s.RunID {
-		s.enc = &encoded{runID: s.RunID}
+	c := s.cache()
+	var fromBatch, fromCommand int
+	if record && s.Sealed != nil && !s.tail {
+		fromBatch, fromCommand = s.Sealed.Batches, s.Sealed.Commands
+		c.drop(fromBatch, fromCommand)
 	}
 	b = append(b, `,"batches":`...)
-	if b, err = s.appendBatches(b); err != nil {
+	if s.Batches == nil {
+		b = append(b, "null"...)
+	} else if b, err = s.appendBatches(b, fromBatch, len(s.Batches)); err != nil {
 		return nil, err
 	}
 	b = append(b, `,"commands":`...)
-	if b, err = s.appendCommands(b); err != nil {
+	if s.Commands == nil {
+		b = append(b, "null"...)
+	} else if b, err = s.appendCommands(b, fromCommand, len(s.Commands)); err != nil {
 		return nil, err
+	}
+	if record && s.Sealed != nil {
+		b = append(b, `,"sealed":{"batches":`...)
+		b = jsonwire.AppendInt(b, int64(s.Sealed.Batches))
+		b = append(b, `,"commands":`...)
+		b = jsonwire.AppendInt(b, int64(s.Sealed.Commands))
+		b = append(b, `,"segments":`...)
+		if s.Sealed.Segments == nil {
+			b = append(b, "null"...)
+		} else {
+			b = append(b, '[')
+			for i, seg := range s.Sealed.Segments {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, `{"firstBatch":`...)
+				b = jsonwire.AppendInt(b, int64(seg.FirstBatch))
+				b = append(b, `,"batches":`...)
+				b = jsonwire.AppendInt(b, int64(seg.Batches))
+				b = append(b, `,"firstCommand":`...)
+				b = jsonwire.AppendInt(b, int64(seg.FirstCommand))
+				b = append(b, `,"commands":`...)
+				b = jsonwire.AppendInt(b, int64(seg.Commands))
+				b = append(b, '}')
+			}
+			b = append(b, ']')
+		}
+		b = append(b, '}')
 	}
 	if len(s.Inbox) > 0 {
 		b = append(b, `,"inbox":[`...)
@@ -198,17 +276,26 @@ func (s *State) appendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// appendBatches appends the history's batches, from the cache where it
-// holds them; every batch but the last (which a retry of failed tasks may
-// still change) is cached.
-func (s *State) appendBatches(b []byte) ([]byte, error) {
-	if s.Batches == nil {
-		return append(b, "null"...), nil
+// drop forgets the cached encodings of the sealed history.
+func (c *encoded) drop(batches, commands int) {
+	if n := batches - c.bbase; n > 0 {
+		c.batches = slices.Clone(c.batches[min(n, len(c.batches)):])
+		c.bbase = batches
 	}
+	if n := commands - c.cbase; n > 0 {
+		c.commands = slices.Clone(c.commands[min(n, len(c.commands)):])
+		c.cbase = commands
+	}
+}
+
+// appendBatches appends the batches [from, to) as a JSON array, from the
+// cache where it holds them; every batch but the state's last (which a
+// retry of failed tasks may still change) is cached.
+func (s *State) appendBatches(b []byte, from, to int) ([]byte, error) {
 	c := s.enc
 	b = append(b, '[')
-	for i := range s.Batches {
-		if i > 0 {
+	for i := from; i < to; i++ {
+		if i > from {
 			b = append(b, ',')
 		}
 		bt := &s.Batches[i]
@@ -216,52 +303,52 @@ func (s *State) appendBatches(b []byte) ([]byte, error) {
 		if len(bt.Events) > 0 {
 			first = &bt.Events[0]
 		}
-		if i < len(c.batches) {
-			e := &c.batches[i]
+		k := i - c.bbase
+		if k >= 0 && k < len(c.batches) {
+			e := &c.batches[k]
 			if e.first == first && e.events == len(bt.Events) && e.time.Equal(bt.Time) && e.time.Location() == bt.Time.Location() {
 				b = append(b, e.json...)
 				continue
 			}
-			c.batches = c.batches[:i]
+			c.batches = c.batches[:k]
 		}
 		start := len(b)
 		var err error
 		if b, err = appendBatch(b, bt); err != nil {
 			return nil, err
 		}
-		if i < len(s.Batches)-1 && i == len(c.batches) {
+		if i < len(s.Batches)-1 && k == len(c.batches) {
 			c.batches = append(c.batches, encodedBatch{time: bt.Time, first: first, events: len(bt.Events), json: slices.Clone(b[start:])})
 		}
 	}
 	return append(b, ']'), nil
 }
 
-// appendCommands appends the commands, from the cache where it holds them.
-func (s *State) appendCommands(b []byte) ([]byte, error) {
-	if s.Commands == nil {
-		return append(b, "null"...), nil
-	}
+// appendCommands appends the commands [from, to) as a JSON array, from the
+// cache where it holds them.
+func (s *State) appendCommands(b []byte, from, to int) ([]byte, error) {
 	c := s.enc
 	b = append(b, '[')
-	for i := range s.Commands {
-		if i > 0 {
+	for i := from; i < to; i++ {
+		if i > from {
 			b = append(b, ',')
 		}
 		cmd := &s.Commands[i]
-		if i < len(c.commands) {
-			e := &c.commands[i]
+		k := i - c.cbase
+		if k >= 0 && k < len(c.commands) {
+			e := &c.commands[k]
 			if e.seq == cmd.Seq && e.kind == cmd.Kind && e.name == cmd.Name {
 				b = append(b, e.json...)
 				continue
 			}
-			c.commands = c.commands[:i]
+			c.commands = c.commands[:k]
 		}
 		start := len(b)
 		var err error
 		if b, err = appendCommand(b, cmd); err != nil {
 			return nil, err
 		}
-		if i == len(c.commands) {
+		if k == len(c.commands) {
 			c.commands = append(c.commands, encodedCommand{seq: cmd.Seq, kind: cmd.Kind, name: cmd.Name, json: slices.Clone(b[start:])})
 		}
 	}

@@ -73,10 +73,11 @@ func TestMarshalWritesEveryField(t *testing.T) {
 	t.Parallel()
 	var s State
 	fill(reflect.ValueOf(&s).Elem(), 0)
+	s.Sealed = &Sealed{Segments: []Segment{{}}} // nothing sealed: the record holds the whole history
 	got, err := s.Marshal()
 	require.NoError(t, err)
 	require.Equal(t, reference(t, &s), string(got))
-	for _, k := range []string{`"updates"`, `"target"`, `"update"`, `"parked"`, `"retry"`, `"cause"`} {
+	for _, k := range []string{`"updates"`, `"target"`, `"update"`, `"parked"`, `"sealed"`, `"retry"`, `"cause"`} {
 		require.Contains(t, string(got), k)
 	}
 }

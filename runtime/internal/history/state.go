@@ -2,6 +2,7 @@ package history
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/infgen/infgen/runtime/retry"
@@ -48,6 +49,12 @@ type State struct {
 	Batches []Batch `json:"batches"`
 	// Commands are the steps the workflow issued, indexed by sequence number.
 	Commands []Command `json:"commands"`
+	// Sealed, when set, says that the run's first batches and commands are
+	// stored apart from the state record, in immutable segments (see
+	// package engine). A state read from its record alone (Unmarshal) then
+	// holds in Batches and Commands only what follows them (Complete is
+	// false) until the segments are attached (Attach).
+	Sealed *Sealed `json:"sealed,omitempty"`
 	// Inbox holds events received but not yet applied (while parked, or
 	// written by a client).
 	Inbox []Event `json:"inbox,omitempty"`
@@ -74,6 +81,140 @@ type State struct {
 
 	// enc caches the JSON of the history for Marshal (see encoded).
 	enc *encoded
+	// tail is set while Batches and Commands hold only the history after
+	// Sealed (the state as read from its record).
+	tail bool
+	// storedCommands counts the commands known to be stored (see
+	// PlanSegment).
+	storedCommands int
+}
+
+// Sealed describes the part of a run's history stored in segments.
+type Sealed struct {
+	// Batches and Commands count the sealed batches and commands: the
+	// first ones of the run.
+	Batches  int `json:"batches"`
+	Commands int `json:"commands"`
+	// Segments are the segments, in order, each holding the batches and
+	// commands that follow the previous one's.
+	Segments []Segment `json:"segments"`
+}
+
+// Segment is one stored piece of a run's history: its batches and commands
+// from the given starting indexes. Its content is fixed by the run and the
+// four numbers, since a run's history only grows (the last batch aside,
+// which is never sealed).
+type Segment struct {
+	FirstBatch   int `json:"firstBatch"`
+	Batches      int `json:"batches"`
+	FirstCommand int `json:"firstCommand"`
+	Commands     int `json:"commands"`
+}
+
+// SegmentRecord is the stored form of a segment.
+type SegmentRecord struct {
+	Batches  []Batch   `json:"batches"`
+	Commands []Command `json:"commands"`
+}
+
+// Complete reports whether Batches and Commands hold the run's whole
+// history.
+func (s *State) Complete() bool { return !s.tail }
+
+// Steps returns the number of commands the run issued.
+func (s *State) Steps() int {
+	if s.tail && s.Sealed != nil {
+		return s.Sealed.Commands + len(s.Commands)
+	}
+	return len(s.Commands)
+}
+
+// Attach completes a state read from its record with its segments'
+// content, in the order of Sealed.Segments.
+func (s *State) Attach(segs []SegmentRecord) error {
+	if !s.tail {
+		return nil
+	}
+	if s.Sealed == nil || len(segs) != len(s.Sealed.Segments) {
+		return fmt.Errorf("history: %d segments for %d sealed", len(segs), lenSegments(s.Sealed))
+	}
+	var batches []Batch
+	var commands []Command
+	for i, seg := range s.Sealed.Segments {
+		if seg.FirstBatch != len(batches) || seg.FirstCommand != len(commands) ||
+			len(segs[i].Batches) != seg.Batches || len(segs[i].Commands) != seg.Commands {
+			return fmt.Errorf("history: segment %d holds %d batches and %d commands, want %d from %d and %d from %d",
+				i, len(segs[i].Batches), len(segs[i].Commands), seg.Batches, seg.FirstBatch, seg.Commands, seg.FirstCommand)
+		}
+		batches = append(batches, segs[i].Batches...)
+		commands = append(commands, segs[i].Commands...)
+	}
+	if len(batches) != s.Sealed.Batches || len(commands) != s.Sealed.Commands {
+		return fmt.Errorf("history: segments hold %d batches and %d commands, want %d and %d",
+			len(batches), len(commands), s.Sealed.Batches, s.Sealed.Commands)
+	}
+	s.Batches = append(batches, s.Batches...)
+	s.Commands = append(commands, s.Commands...)
+	s.tail = false
+	s.enc = nil // its indexes were the tail's
+	return nil
+}
+
+func lenSegments(s *Sealed) int {
+	if s == nil {
+		return 0
+	}
+	return len(s.Segments)
+}
+
+// Stored records that the state's commands are all stored (a write of the
+// state succeeded).
+func (s *State) Stored() { s.storedCommands = s.Steps() }
+
+// PlanSegment returns the segment to seal before the state's next write,
+// or nil: one when the stored history not yet sealed holds at least size
+// batches or commands. It seals only what is already stored (every batch
+// but the last, which a step may have just added or a retry of failed
+// tasks may still change; the commands of the last successful write), so
+// that every writer that seals a given range writes the same content.
+func (s *State) PlanSegment(size int) *Segment {
+	if s.tail || size <= 0 {
+		return nil
+	}
+	var b0, c0 int
+	if s.Sealed != nil {
+		b0, c0 = s.Sealed.Batches, s.Sealed.Commands
+	}
+	nb := len(s.Batches) - 1 - b0
+	nc := min0(s.storedCommands, len(s.Commands)) - c0
+	if nb < 0 || nc < 0 || (nb < size && nc < size) {
+		return nil
+	}
+	return &Segment{FirstBatch: b0, Batches: nb, FirstCommand: c0, Commands: nc}
+}
+
+func min0(a, b int) int {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+// Seal records that seg is stored: the next writes of the state leave its
+// batches and commands out.
+func (s *State) Seal(seg Segment) {
+	next := &Sealed{Batches: seg.FirstBatch + seg.Batches, Commands: seg.FirstCommand + seg.Commands}
+	if s.Sealed != nil {
+		next.Segments = append(next.Segments, s.Sealed.Segments...)
+	}
+	next.Segments = append(next.Segments, seg)
+	s.Sealed = next
+}
+
+// ResetHistory clears the history for a new run (the sealed part too).
+func (s *State) ResetHistory() {
+	s.Batches, s.Commands, s.Sealed = nil, nil, nil
+	s.tail, s.storedCommands = false, 0
 }
 
 // ParentRef points from a child workflow to the step of its parent that
@@ -275,11 +416,14 @@ type Error struct {
 	Cause   *Error  `json:"cause,omitempty"`
 }
 
-// Unmarshal decodes a state.
+// Unmarshal decodes a state record: with Sealed set, its history holds
+// only what follows the sealed part (see Attach).
 func Unmarshal(data []byte) (*State, error) {
 	s := &State{}
 	if err := json.Unmarshal(data, s); err != nil {
 		return nil, err
 	}
+	s.tail = s.Sealed != nil
+	s.storedCommands = s.Steps()
 	return s, nil
 }
