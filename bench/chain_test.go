@@ -152,3 +152,14 @@ func TestResultLine(t *testing.T) {
 		P50: 1234567 * time.Nanosecond, P99: 350 * time.Millisecond, Extra: [][2]string{{"k", "3"}}}
 	require.Equal(t, "RESULT engine=x workflows/s=5.0 tasks/s=15.0 p50=1.23ms p99=350ms k=3", r.Line())
 }
+
+// TestLongSmoke runs the long workload once with the smallest k on memory
+// storage and checks its RESULT line.
+func TestLongSmoke(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"long", "-k", "200", "-runs", "1", "-storage", "memory"}, &stdout, &stderr)
+	require.NoError(t, err, stderr.String())
+	line := regexp.MustCompile(`^RESULT workload=long k=200 runs=1 total=\S+ first100=\S+ last100=\S+ ratio=[0-9.]+ .*transport=memory storage=memory\n$`)
+	require.Regexp(t, line, stdout.String())
+}
