@@ -109,9 +109,13 @@ func (e *Engine) Start(ctx context.Context, c *StartCommand) (*StartResult, erro
 		if err != nil || w == nil {
 			return res, err
 		}
-		err = e.wake(ctx, st, message.Wake, 0)
+		var seed *write
+		if res.Created {
+			seed = w
+		}
+		err = e.wake(ctx, st, message.Wake, 0, seed)
 		if err == nil && res.Created && c.Timeout > 0 {
-			err = e.wake(ctx, st, message.Timeout, c.Timeout)
+			err = e.wake(ctx, st, message.Timeout, c.Timeout, nil)
 		}
 		if err != nil {
 			return nil, e.undoAfter(ctx, w, fmt.Sprintf("start %s", id), err)
@@ -217,7 +221,7 @@ func (e *Engine) deliver(ctx context.Context, id string, ev history.Event, what 
 		if err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
-		if err := e.wake(ctx, st, message.Wake, 0); err != nil {
+		if err := e.wake(ctx, st, message.Wake, 0, nil); err != nil {
 			return e.undoAfter(ctx, w, what, err)
 		}
 		return nil
@@ -249,7 +253,7 @@ func (e *Engine) RetryTasks(ctx context.Context, id string) (int, error) {
 		if err != nil {
 			return 0, fmt.Errorf("%s: %w", what, err)
 		}
-		if err := e.wake(ctx, st, message.Recover, 0); err != nil {
+		if err := e.wake(ctx, st, message.Recover, 0, nil); err != nil {
 			return 0, e.undoAfter(ctx, w, what, err)
 		}
 		return n, nil

@@ -89,7 +89,7 @@ func (e *Engine) Update(ctx context.Context, workflowID string, c UpdateCommand)
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", what, err)
 		}
-		if err := e.wake(ctx, st, message.Wake, 0); err != nil {
+		if err := e.wake(ctx, st, message.Wake, 0, nil); err != nil {
 			return "", e.undoAfter(ctx, w, what, err)
 		}
 		return id, nil

@@ -55,6 +55,14 @@ func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent st
 		if !errors.Is(err, errStale) {
 			return err
 		}
+	} else if c := seeded(env); c != nil {
+		// The wake-up of a new run carries the record the client wrote:
+		// step on it as on a cached state, without replaying; when anything
+		// wrote the record since, the step runs on the stored state.
+		err := e.stepOn(ctx, c, true, env, traceparent)
+		if !errors.Is(err, errStale) && !errors.Is(err, storage.ErrConflict) {
+			return err
+		}
 	}
 	st, version, err := Load(ctx, e.store, env.WorkflowID)
 	switch {
@@ -70,6 +78,19 @@ func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent st
 		return err
 	}
 	return e.stepOn(ctx, &cached{id: env.WorkflowID, st: st, version: version}, false, env, traceparent)
+}
+
+// seeded returns the state record a wake-up carries, as a cache entry at
+// its version, or nil.
+func seeded(env *message.Envelope) *cached {
+	if env.Kind != message.Wake || len(env.State) == 0 || env.Version <= 0 {
+		return nil
+	}
+	st, err := history.Unmarshal(env.State)
+	if err != nil || st.ID != env.WorkflowID || !st.Complete() {
+		return nil
+	}
+	return &cached{id: st.ID, st: st, version: env.Version}
 }
 
 // stepOn decides one step on c.st, stored at c.version, and saves it. On

@@ -22,6 +22,8 @@ type write struct {
 	old     *storage.Record
 	version int64
 	add     []string
+	// data is the record written.
+	data []byte
 }
 
 // loadRecord reads a workflow's state together with its stored record.
@@ -39,11 +41,15 @@ func (e *Engine) put(ctx context.Context, st *history.State, old *storage.Record
 		version = old.Version
 	}
 	st.Updated = e.now()
-	v, err := Save(ctx, e.store, st, version, add, remove)
+	data, err := st.Marshal()
+	if err != nil {
+		return nil, fmt.Errorf("workflow %s: encode state: %w", st.ID, err)
+	}
+	v, err := e.store.Put(ctx, &storage.PutParams{ID: StateKey(st.ID), Data: data, Version: version, AddTags: add, RemoveTags: remove})
 	if err != nil {
 		return nil, err
 	}
-	return &write{id: st.ID, old: old, version: v, add: add}, nil
+	return &write{id: st.ID, old: old, version: v, add: add, data: data}, nil
 }
 
 // errTookEffect reports, from undo, a write that was not undone because a
@@ -116,9 +122,19 @@ func storedTags(st *history.State) []string {
 	return tags
 }
 
-// wake publishes a message to a workflow's engine.
-func (e *Engine) wake(ctx context.Context, st *history.State, kind message.Kind, delay time.Duration) error {
-	payload, err := message.Encode(&message.Envelope{Kind: kind, ID: NewID(), WorkflowID: st.ID, WorkflowName: st.Name})
+// maxSeedState bounds the state record a start's wake-up carries (see
+// message.Envelope.State): a larger one is read from storage.
+const maxSeedState = 16 << 10
+
+// wake publishes a message to a workflow's engine; w, when set, is the
+// write of a new run, which the wake-up carries so that the engine need
+// not read it back.
+func (e *Engine) wake(ctx context.Context, st *history.State, kind message.Kind, delay time.Duration, w *write) error {
+	env := &message.Envelope{Kind: kind, ID: NewID(), WorkflowID: st.ID, WorkflowName: st.Name}
+	if w != nil && len(w.data) <= maxSeedState {
+		env.State, env.Version = w.data, w.version
+	}
+	payload, err := message.Encode(env)
 	if err != nil {
 		return err
 	}

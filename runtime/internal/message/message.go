@@ -69,6 +69,14 @@ type Envelope struct {
 	Status history.Status `json:"status,omitempty"`
 	// UpdateID is the update request an UpdateDone notification answers.
 	UpdateID string `json:"updateId,omitempty"`
+
+	// State and Version, on the Wake that follows a client's start, are
+	// the state record the client wrote and its version: the engine may
+	// step on them instead of reading the record back (the write of its
+	// step is a compare-and-set at Version, so it is never wrong about
+	// them, only too late).
+	State   json.RawMessage `json:"state,omitempty"`
+	Version int64           `json:"version,omitempty"`
 }
 
 // Encode marshals an envelope (as json.Marshal does, faster).

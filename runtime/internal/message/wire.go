@@ -78,6 +78,19 @@ func appendEnvelope(b []byte, e *Envelope) ([]byte, error) {
 	}
 	b = appendString(b, `,"status":`, string(e.Status))
 	b = appendString(b, `,"updateId":`, e.UpdateID)
+	if len(e.State) > 0 {
+		b = append(b, `,"state":`...)
+		if jsonwire.Canonical(e.State) {
+			b = append(b, e.State...)
+		} else {
+			raw, err := json.Marshal(e.State)
+			if err != nil {
+				return nil, err
+			}
+			b = append(b, raw...)
+		}
+	}
+	b = appendInt(b, `,"version":`, e.Version)
 	return append(b, '}'), nil
 }
 
@@ -178,6 +191,17 @@ func readEnvelope(data []byte, e *Envelope) error {
 			return err
 		case "updateId":
 			return str(&e.UpdateID)
+		case "state":
+			raw, err := r.Raw()
+			if err != nil {
+				return err
+			}
+			e.State = append(json.RawMessage(nil), raw...)
+			return nil
+		case "version":
+			v, err := r.Int()
+			e.Version = v
+			return err
 		}
 		return jsonwire.ErrFallback
 	})

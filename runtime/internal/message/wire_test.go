@@ -127,6 +127,7 @@ func TestEncodeWritesEveryField(t *testing.T) {
 	e.Retry = &retry.Policy{MaxAttempts: 2}
 	e.Error = &history.Error{Kind: "task", Message: "m"}
 	e.Parent = &history.ParentRef{ID: "p"}
+	e.State = json.RawMessage(`{"id":"w"}`)
 	for i := range v.NumField() {
 		require.False(t, v.Field(i).IsZero(), "set field %s in this test", v.Type().Field(i).Name)
 	}
