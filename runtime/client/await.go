@@ -38,9 +38,13 @@ func (c *Client) Await(ctx context.Context, id string) (*Outcome, error) {
 // does not come with the outcome within the poll interval.
 func (c *Client) await(ctx context.Context, id string, w *waiter) (*Outcome, error) {
 	var lastErr error
+	run := 0 // the first run whose end counts (0: any)
+	if w != nil {
+		run = w.run
+	}
 	for {
 		if w == nil {
-			w = c.register(id, "")
+			w = c.register(id, run)
 			o, err := c.e.Outcome(ctx, id)
 			if errors.Is(err, ErrNotFound) {
 				c.forget(id, w)
@@ -79,18 +83,40 @@ func (c *Client) await(ctx context.Context, id string, w *waiter) (*Outcome, err
 }
 
 // register adds a waiter for the workflow's completion notification (of
-// run runID only, when set).
-func (c *Client) register(id, runID string) *waiter {
-	w := &waiter{runID: runID, done: make(chan struct{})}
+// run run or a later one, when run is set).
+func (c *Client) register(id string, run int) *waiter {
+	w := &waiter{run: run, done: make(chan struct{})}
 	c.mu.Lock()
 	c.waiters[id] = append(c.waiters[id], w)
 	c.mu.Unlock()
 	return w
 }
 
+// setRun sets the run a waiter waits for, and hands it the notice held
+// meanwhile that it accepts, if any.
+func (c *Client) setRun(id string, w *waiter, run int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	w.run = run
+	for _, n := range w.held {
+		if w.accepts(n) {
+			c.remove(id, w)
+			w.outcome = n.Outcome
+			close(w.done)
+			break
+		}
+	}
+	w.held = nil
+}
+
 func (c *Client) forget(id string, w *waiter) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.remove(id, w)
+}
+
+// remove takes a waiter off the list; c.mu is held.
+func (c *Client) remove(id string, w *waiter) {
 	ws := c.waiters[id]
 	for i, x := range ws {
 		if x == w {
@@ -126,7 +152,7 @@ func Execute[Out any](ctx context.Context, c *Client, p StartParams) (Out, error
 	}
 	// Listen before starting, so that the new run's notification, which
 	// carries the outcome, cannot be missed: no read of the state is needed.
-	w := c.register(cmd.ID, "")
+	w := c.register(cmd.ID, -1)
 	res, err := c.e.Start(ctx, cmd)
 	if err != nil {
 		c.forget(cmd.ID, w)
@@ -136,9 +162,7 @@ func Execute[Out any](ctx context.Context, c *Client, p StartParams) (Out, error
 		c.forget(cmd.ID, w)
 		return Result[Out](ctx, c, res.ID)
 	}
-	c.mu.Lock()
-	w.runID = res.RunID
-	c.mu.Unlock()
+	c.setRun(cmd.ID, w, res.Run)
 	o, err := c.await(ctx, res.ID, w)
 	if err != nil {
 		return zero, err

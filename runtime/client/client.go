@@ -64,10 +64,12 @@ type Client struct {
 // waiter waits for a workflow's notifications (its completion, the answer
 // to an update).
 type waiter struct {
-	// runID, when set, is the only run whose completion counts: other
-	// notifications of the workflow leave the waiter waiting.
-	runID string
-	done  chan struct{}
+	// run, when positive, is the first run whose completion counts: the
+	// end of an earlier run of the workflow leaves the waiter waiting; -1
+	// while that run is not known yet, the notices being held meanwhile.
+	run  int
+	held []engine.Notice
+	done chan struct{}
 	// outcome is set before done is closed when the notification carried
 	// it; else the waiter reads the state.
 	outcome *Outcome
@@ -100,6 +102,11 @@ func New(ctx context.Context, o Options) (*Client, error) {
 // Close stops the client's subscription.
 func (c *Client) Close() error { return c.sub.Close() }
 
+// accepts reports whether a notice is one the waiter waits for.
+func (w *waiter) accepts(n engine.Notice) bool {
+	return w.run <= 0 || n.Run <= 0 || n.Run >= w.run
+}
+
 // onCompleted wakes the calls waiting for a workflow's notifications,
 // handing them the outcome a completion notice carries.
 func (c *Client) onCompleted(n engine.Notice) {
@@ -108,11 +115,15 @@ func (c *Client) onCompleted(n engine.Notice) {
 	var woken []*waiter
 	kept := ws[:0]
 	for _, w := range ws {
-		if w.runID != "" && w.runID != n.RunID {
-			kept = append(kept, w) // not the end of the run it waits for
-			continue
+		switch {
+		case w.run < 0:
+			w.held = append(w.held, n)
+			kept = append(kept, w)
+		case !w.accepts(n):
+			kept = append(kept, w) // the end of an earlier run
+		default:
+			woken = append(woken, w)
 		}
-		woken = append(woken, w)
 	}
 	if len(kept) == 0 {
 		delete(c.waiters, n.WorkflowID)

@@ -79,8 +79,9 @@ func TestExecuteReadsNoState(t *testing.T) {
 }
 
 // TestExecuteIgnoresTheEndOfAnotherRun checks that Execute waits for the
-// run it started: a completion notification of an earlier run of the same
-// id, arriving late, is not taken for its outcome.
+// run it started: a completion notice of the earlier run of the same id,
+// arriving late, is not taken for its outcome, while the end of a run that
+// continued the one it started is.
 func TestExecuteIgnoresTheEndOfAnotherRun(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -88,12 +89,16 @@ func TestExecuteIgnoresTheEndOfAnotherRun(t *testing.T) {
 	t.Cleanup(func() { _ = tr.Close() })
 	w, err := worker.New(worker.Options{Transport: tr, Storage: store, Logger: quiet()})
 	require.NoError(t, err)
-	require.NoError(t, worker.RegisterWorkflow(w, "wait", func(ctx workflow.Context, _ int) (string, error) {
+	require.NoError(t, worker.RegisterWorkflow(w, "wait", func(ctx workflow.Context, runs int) (string, error) {
+		if runs > 0 {
+			return "", workflow.ContinueAsNew(ctx, runs-1)
+		}
 		return workflow.SignalChannel[string]("go").Receive(ctx)
 	}))
 	require.NoError(t, w.Start(ctx))
 	t.Cleanup(func() { _ = w.Stop() })
-	c, err := client.New(ctx, client.Options{Transport: tr, Storage: store, Logger: quiet()})
+	// A poll interval far longer than the test: only notices end a wait.
+	c, err := client.New(ctx, client.Options{Transport: tr, Storage: store, Logger: quiet(), PollInterval: time.Hour})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
 
@@ -101,28 +106,47 @@ func TestExecuteIgnoresTheEndOfAnotherRun(t *testing.T) {
 		out string
 		err error
 	}
+	first := make(chan result, 1)
+	go func() {
+		out, err := client.Execute[string](ctx, c, client.StartParams{Workflow: "wait", ID: "w1", Input: 2})
+		first <- result{out, err}
+	}()
+	require.Eventually(t, func() bool {
+		d, err := c.Describe(ctx, "w1")
+		return err == nil && d.Run == 3 && d.Updated.After(d.Created)
+	}, 5*time.Second, time.Millisecond)
+	_, err = c.Signal(ctx, client.Target{ID: "w1"}, "go", "first")
+	require.NoError(t, err)
+	r := <-first
+	require.NoError(t, r.err)
+	require.Equal(t, "first", r.out, "the end of the third run, which the first one continued as")
+
 	done := make(chan result, 1)
 	go func() {
-		out, err := client.Execute[string](ctx, c, client.StartParams{Workflow: "wait", ID: "w1"})
+		out, err := client.Execute[string](ctx, c, client.StartParams{Workflow: "wait", ID: "w1", RestartIfFinished: true})
 		done <- result{out, err}
 	}()
 	require.Eventually(t, func() bool {
 		d, err := c.Describe(ctx, "w1")
-		return err == nil && d.Steps == 0 && d.Updated.After(d.Created)
+		return err == nil && d.Run == 4 && d.Status == client.Running && d.Updated.After(d.Created)
 	}, 5*time.Second, time.Millisecond)
 	stale, err := message.Encode(&message.Envelope{Kind: message.Completed, ID: "n", WorkflowID: "w1", WorkflowName: "wait",
-		RunID: "an-earlier-run", Status: client.Completed, Payload: []byte(`"stale"`)})
+		RunID: "r3", Run: 3, Status: client.Completed, Payload: []byte(`"stale"`)})
 	require.NoError(t, err)
 	require.NoError(t, tr.Publish(ctx, &transport.PublishParams{Topic: message.CompletedTopic, Ephemeral: true,
 		Message: transport.Message{Key: "w1", Payload: stale}}))
 	select {
 	case r := <-done:
-		t.Fatalf("Execute returned %q, %v on another run's notification", r.out, r.err)
+		t.Fatalf("Execute returned %q, %v on the earlier run's notice", r.out, r.err)
 	case <-time.After(50 * time.Millisecond):
 	}
 	_, err = c.Signal(ctx, client.Target{ID: "w1"}, "go", "fresh")
 	require.NoError(t, err)
-	r := <-done
-	require.NoError(t, r.err)
-	require.Equal(t, "fresh", r.out)
+	select {
+	case r := <-done:
+		require.NoError(t, r.err)
+		require.Equal(t, "fresh", r.out)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Execute did not return on its run's notice")
+	}
 }

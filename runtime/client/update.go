@@ -75,7 +75,7 @@ func (c *Client) Update(ctx context.Context, p UpdateParams) (json.RawMessage, e
 func (c *Client) awaitUpdate(ctx context.Context, id, updateID string) (*engine.UpdateOutcome, error) {
 	var lastErr error
 	for {
-		w := c.register(id, "")
+		w := c.register(id, 0)
 		o, err := c.e.UpdateOutcome(ctx, id, updateID)
 		switch {
 		case errors.Is(err, ErrNotFound), errors.Is(err, ErrUpdateNotFound):

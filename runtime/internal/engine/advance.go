@@ -189,7 +189,7 @@ func (e *Engine) notify(st *history.State, out *outbox) {
 	// The outcome travels with the notification: a client that waits for
 	// this run needs not read the state.
 	out.add(message.CompletedTopic, st.ID, 0, &message.Envelope{Kind: message.Completed, WorkflowID: st.ID, WorkflowName: st.Name,
-		RunID: st.RunID, Status: st.Status, Payload: st.Output, Error: st.Error})
+		RunID: st.RunID, Run: max(st.Run, 1), Status: st.Status, Payload: st.Output, Error: st.Error})
 }
 
 func (e *Engine) cancelChildren(st *history.State, out *outbox) {

@@ -67,9 +67,10 @@ type StartResult struct {
 	// ID names an existing instance, of status Status.
 	Created bool
 	Status  Status
-	// RunID is the run that was written, when Created: its completion
-	// notification carries it.
-	RunID string
+	// Run is the number of the run that was written, when Created: its
+	// end, or the end of a run it continues as, is announced with a number
+	// at least as high.
+	Run int
 }
 
 // Start starts a workflow, or finds the instance with the same id.
@@ -137,7 +138,7 @@ func (e *Engine) tryCreate(ctx context.Context, c *StartCommand, id string, sign
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("start %s: %w", id, err)
 	}
-	return &StartResult{ID: id, Created: true, Status: st.Status, RunID: st.RunID}, w, st, nil
+	return &StartResult{ID: id, Created: true, Status: st.Status, Run: st.Run}, w, st, nil
 }
 
 // tryStart makes Start's one write; w is nil when nothing was written.
@@ -160,7 +161,7 @@ func (e *Engine) tryStart(ctx context.Context, c *StartCommand, id string, signa
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("start %s: %w", id, err)
 		}
-		return &StartResult{ID: id, Created: true, Status: st.Status, RunID: st.RunID}, w, st, nil
+		return &StartResult{ID: id, Created: true, Status: st.Status, Run: st.Run}, w, st, nil
 	case signal == nil: // starting is idempotent
 		return &StartResult{ID: id, Status: old.Status}, nil, nil, nil
 	case old.Status.Terminal():

@@ -209,9 +209,10 @@ func (e *Engine) Redrive(ctx context.Context, id string) error {
 // answered an update.
 type Notice struct {
 	WorkflowID string
-	// RunID is the run that finished, and Outcome its outcome, for the
-	// completion notices of workers that send them.
-	RunID   string
+	// Run is the number of the run that finished, and Outcome its outcome,
+	// for the completion notices of workers that send them (0 and nil
+	// otherwise).
+	Run     int
 	Outcome *Outcome
 }
 
@@ -226,8 +227,8 @@ func (e *Engine) WatchCompletions(ctx context.Context, fn func(Notice)) (transpo
 				return nil // not ours to dead-letter: notifications are best effort
 			}
 			n := Notice{WorkflowID: env.WorkflowID}
-			if env.Kind == message.Completed && env.RunID != "" && env.Status.Terminal() {
-				n.RunID = env.RunID
+			if env.Kind == message.Completed && env.Run > 0 && env.Status.Terminal() {
+				n.Run = env.Run
 				n.Outcome = OutcomeOf(env.WorkflowID, env.WorkflowName, env.Status, env.Payload, env.Error)
 			}
 			fn(n)

@@ -70,6 +70,10 @@ type Envelope struct {
 	// UpdateID is the update request an UpdateDone notification answers.
 	UpdateID string `json:"updateId,omitempty"`
 
+	// Run is the run number of a Completed notification (1, then one more
+	// each time the workflow continued as new or was restarted).
+	Run int `json:"run,omitempty"`
+
 	// State and Version, on the Wake that follows a client's start, are
 	// the state record the client wrote and its version: the engine may
 	// step on them instead of reading the record back (the write of its

@@ -78,6 +78,7 @@ func appendEnvelope(b []byte, e *Envelope) ([]byte, error) {
 	}
 	b = appendString(b, `,"status":`, string(e.Status))
 	b = appendString(b, `,"updateId":`, e.UpdateID)
+	b = appendInt(b, `,"run":`, int64(e.Run))
 	if len(e.State) > 0 {
 		b = append(b, `,"state":`...)
 		if jsonwire.Canonical(e.State) {
@@ -191,6 +192,8 @@ func readEnvelope(data []byte, e *Envelope) error {
 			return err
 		case "updateId":
 			return str(&e.UpdateID)
+		case "run":
+			return integer(&e.Run)
 		case "state":
 			raw, err := r.Raw()
 			if err != nil {
