@@ -32,6 +32,14 @@ type Config struct {
 	LogFormat string `yaml:"log_format"`
 	// WorkflowConcurrency bounds the workflow instances handled at once.
 	WorkflowConcurrency int `yaml:"workflow_concurrency"`
+	// CacheSize is how many running workflows the worker keeps in memory
+	// between steps (worker.Options.CacheSize; 0: the default, negative:
+	// none).
+	CacheSize int `yaml:"cache_size"`
+	// HistorySegment is how many batches of history are sealed into a
+	// record of their own (worker.Options.HistorySegment; 0: the default,
+	// negative: never).
+	HistorySegment int `yaml:"history_segment"`
 	// Services configures the hosted services, by key.
 	Services map[string]Service `yaml:"services"`
 	// AdminAddr is where the worker's admin API listens (default a free

@@ -17,6 +17,8 @@ import (
 const sample = `
 log_level: warn
 workflow_concurrency: 8
+cache_size: 100
+history_segment: -1
 services:
   email:
     url: http://127.0.0.1:1
@@ -32,6 +34,8 @@ func TestParse(t *testing.T) {
 	c, err := config.Parse("worker.yaml", []byte(sample))
 	require.NoError(t, err)
 	require.Equal(t, 8, c.WorkflowConcurrency)
+	require.Equal(t, 100, c.CacheSize)
+	require.Equal(t, -1, c.HistorySegment)
 	s, err := c.Service("email", "INFGEN_TEST_EMAIL_URL")
 	require.NoError(t, err)
 	require.Equal(t, "http://127.0.0.1:1", s.URL)
