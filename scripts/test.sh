@@ -107,6 +107,8 @@ if [[ $# -eq 0 && -z "${INFGEN_SKIP_SERVERS:-}" ]]; then
   # would fail, so these skip themselves in the run above.
   echo "test.sh: go test (database server restarts)" >&2
   INFGEN_SERVER_RESTART=1 go test -count=1 -timeout 8m -run '^TestServerRestart' ./runtime/storage/postgres ./runtime/storage/redis ./runtime/storage/mysql
+  echo "test.sh: go test (Pulsar timer lateness, alone on the broker)" >&2
+  INFGEN_PULSAR_TIMING=1 go test -count=1 -timeout 5m -run '^(TestTimersFireOnTime|TestWorkflowTimersOnTime)$' ./runtime/transport/pulsar
   echo "test.sh: go test (Pulsar broker restart)" >&2
   INFGEN_PULSAR_RESTART=1 go test -count=1 -timeout 5m -run '^TestBrokerRestartLosesNothing$' ./runtime/transport/pulsar
 fi

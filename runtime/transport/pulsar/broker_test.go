@@ -76,7 +76,7 @@ func TestConformancePartitioned(t *testing.T) {
 // more than lateBound after it (a lost or stuck delay, not scheduling noise
 // on a loaded test machine). bench measures lateness under load.
 func TestTimersFireOnTime(t *testing.T) {
-	t.Parallel()
+	timingAlone(t)
 	tr := newBrokerTransport(t)
 	topic := fmt.Sprintf("timers-%x", rand.Uint64())
 	type fired struct {
@@ -247,4 +247,15 @@ func TestEphemeralTopicPolicies(t *testing.T) {
 		_, ret, err := tr.admin.do(t.Context(), http.MethodGet, path+"/retention", nil, http.StatusOK)
 		return err == nil && strings.Contains(string(ret), `"retentionTimeInMinutes":0`)
 	}, 30*time.Second, 100*time.Millisecond, "topic policies of the ephemeral topic not set")
+}
+
+// timingAlone skips a test that measures how late the broker delivers
+// delayed messages unless INFGEN_PULSAR_TIMING is set: scripts/test.sh runs
+// those tests alone on the broker, after the others, whose load would make
+// any bound meaningless.
+func timingAlone(t *testing.T) {
+	t.Helper()
+	if os.Getenv("INFGEN_PULSAR_TIMING") == "" {
+		t.Skip("INFGEN_PULSAR_TIMING is not set: timer lateness is measured alone on the broker (scripts/test.sh does it after the other tests)")
+	}
 }

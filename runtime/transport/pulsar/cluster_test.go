@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"sync"
 	"syscall"
@@ -144,7 +145,9 @@ func TestUndecodableMessageIsDeadLettered(t *testing.T) {
 // TestWorkflowTimersOnTime runs workflows that sleep on a worker process and
 // checks that each finishes after its timer and within timerLateBound of it.
 func TestWorkflowTimersOnTime(t *testing.T) {
-	t.Parallel()
+	if os.Getenv("INFGEN_PULSAR_TIMING") == "" {
+		t.Skip("INFGEN_PULSAR_TIMING is not set: timer lateness is measured alone on the broker (scripts/test.sh does it after the other tests)")
+	}
 	clusterEnv(t)
 	dir := t.TempDir()
 	prefix := fmt.Sprintf("s%x.", rand.Uint32())
