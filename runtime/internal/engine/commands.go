@@ -204,29 +204,13 @@ func (e *Engine) Cancel(ctx context.Context, id string) error {
 
 // deliver appends an event to a running workflow's inbox and wakes it.
 func (e *Engine) deliver(ctx context.Context, id string, ev history.Event, what string) error {
-	for i := 0; ; i++ {
-		st, rec, err := e.loadRecord(ctx, id)
-		switch {
-		case errors.Is(err, storage.ErrNotFound):
-			return fmt.Errorf("%w: %s", ErrNotFound, id)
-		case err != nil:
-			return fmt.Errorf("%s: %w", what, err)
-		case st.Status.Terminal():
+	return e.modify(ctx, id, what, nil, message.Wake, func(st *history.State) error {
+		if st.Status.Terminal() {
 			return fmt.Errorf("%w: %s", ErrFinished, id)
 		}
 		st.Inbox = append(st.Inbox, ev)
-		w, err := e.put(ctx, st, rec, nil, nil)
-		if errors.Is(err, storage.ErrConflict) && i < 50 {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
-		if err := e.wake(ctx, st, message.Wake, 0, nil); err != nil {
-			return e.undoAfter(ctx, w, what, err)
-		}
 		return nil
-	}
+	})
 }
 
 // RetryTasks retries the tasks whose final failure made a workflow fail:
@@ -235,30 +219,18 @@ func (e *Engine) deliver(ctx context.Context, id string, ev history.Event, what 
 // retried.
 func (e *Engine) RetryTasks(ctx context.Context, id string) (int, error) {
 	what := "retry the tasks of " + id
-	for i := 0; ; i++ {
-		st, rec, err := e.loadRecord(ctx, id)
-		switch {
-		case errors.Is(err, storage.ErrNotFound):
-			return 0, fmt.Errorf("%w: %s", ErrNotFound, id)
-		case err != nil:
-			return 0, fmt.Errorf("%s: %w", what, err)
+	n := 0
+	err := e.modify(ctx, id, what, []string{TagActive}, message.Recover, func(st *history.State) error {
+		var err error
+		if n, err = reopenFailedTasks(st); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
 		}
-		n, err := reopenFailedTasks(st)
-		if err != nil {
-			return 0, fmt.Errorf("%s: %w", what, err)
-		}
-		w, err := e.put(ctx, st, rec, []string{TagActive}, nil)
-		if errors.Is(err, storage.ErrConflict) && i < 50 {
-			continue
-		}
-		if err != nil {
-			return 0, fmt.Errorf("%s: %w", what, err)
-		}
-		if err := e.wake(ctx, st, message.Recover, 0, nil); err != nil {
-			return 0, e.undoAfter(ctx, w, what, err)
-		}
-		return n, nil
+		return nil
+	})
+	if err != nil {
+		return 0, err
 	}
+	return n, nil
 }
 
 // reopenFailedTasks turns the final task failures of a failed workflow's

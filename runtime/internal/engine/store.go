@@ -173,24 +173,3 @@ func CreateTags(st *history.State) []string {
 	}
 	return tags
 }
-
-// Update applies fn to a workflow's state and saves it, retrying on
-// conflicts. fn may be called several times.
-func Update(ctx context.Context, s storage.Storage, id string, fn func(*history.State) error) (*history.State, error) {
-	for i := 0; ; i++ {
-		st, v, err := Load(ctx, s, id)
-		if err != nil {
-			return nil, err
-		}
-		if err := fn(st); err != nil {
-			return nil, err
-		}
-		if _, err := Save(ctx, s, st, v, nil, nil); err != nil {
-			if errors.Is(err, storage.ErrConflict) && i < 50 {
-				continue
-			}
-			return nil, err
-		}
-		return st, nil
-	}
-}

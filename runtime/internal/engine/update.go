@@ -60,40 +60,27 @@ func (e *Engine) Update(ctx context.Context, workflowID string, c UpdateCommand)
 		id = NewID()
 	}
 	what := fmt.Sprintf("update %s of %s", c.Name, workflowID)
-	for i := 0; ; i++ {
-		st, rec, err := e.loadRecord(ctx, workflowID)
-		switch {
-		case errors.Is(err, storage.ErrNotFound):
-			return "", fmt.Errorf("%w: %s", ErrNotFound, workflowID)
-		case err != nil:
-			return "", fmt.Errorf("%s: %w", what, err)
-		}
+	err := e.modify(ctx, workflowID, what, nil, message.Wake, func(st *history.State) error {
 		if u := st.Updates[id]; u != nil {
 			if u.Name != c.Name {
-				return "", fmt.Errorf("%s: the workflow has update id %s for update %q already", what, id, u.Name)
+				return fmt.Errorf("%s: the workflow has update id %s for update %q already", what, id, u.Name)
 			}
-			return id, nil
+			return errUnchanged // sent before: wait for that one's answer
 		}
 		if st.Status.Terminal() {
-			return "", fmt.Errorf("%w: %s", ErrFinished, workflowID)
+			return fmt.Errorf("%w: %s", ErrFinished, workflowID)
 		}
 		if st.Updates == nil {
 			st.Updates = map[string]*history.Update{}
 		}
 		st.Updates[id] = &history.Update{Name: c.Name, Status: history.UpdateRequested}
 		st.Inbox = append(st.Inbox, history.Event{Kind: history.EventUpdate, Update: c.Name, ID: id, Payload: c.Payload})
-		w, err := e.put(ctx, st, rec, nil, nil)
-		if errors.Is(err, storage.ErrConflict) && i < 50 {
-			continue
-		}
-		if err != nil {
-			return "", fmt.Errorf("%s: %w", what, err)
-		}
-		if err := e.wake(ctx, st, message.Wake, 0, nil); err != nil {
-			return "", e.undoAfter(ctx, w, what, err)
-		}
-		return id, nil
+		return nil
+	})
+	if err != nil {
+		return "", err
 	}
+	return id, nil
 }
 
 // UpdateOutcome is the answer to an update request.

@@ -26,6 +26,44 @@ type write struct {
 	data []byte
 }
 
+// errUnchanged, from a modify change function, means there is nothing to
+// write: the command has already taken effect.
+var errUnchanged = errors.New("unchanged")
+
+// modify is the shape of every command on an existing workflow: load its
+// state, let change validate and alter it, write it once (with the tags in
+// add) at the version read, retrying when it changed meanwhile, then wake
+// the workflow with a kind message, undoing the write if the wake-up cannot
+// be sent. change's error is returned as it is (errUnchanged: nil, nothing
+// written).
+func (e *Engine) modify(ctx context.Context, id, what string, add []string, kind message.Kind, change func(*history.State) error) error {
+	for i := 0; ; i++ {
+		st, rec, err := e.loadRecord(ctx, id)
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			return fmt.Errorf("%w: %s", ErrNotFound, id)
+		case err != nil:
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		if err := change(st); errors.Is(err, errUnchanged) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		w, err := e.put(ctx, st, rec, add, nil)
+		if errors.Is(err, storage.ErrConflict) && i < 50 {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		if err := e.wake(ctx, st, kind, 0, nil); err != nil {
+			return e.undoAfter(ctx, w, what, err)
+		}
+		return nil
+	}
+}
+
 // loadRecord reads a workflow's state together with its stored record.
 // Its history holds only what follows the sealed part, if any: commands
 // change the state, never the history before its last batch.
