@@ -19,6 +19,10 @@
 #   INFGEN_PULSAR_DIR            run directory: data, conf, log, pid (default $INFGEN_CACHE/pulsar/run)
 #   INFGEN_PULSAR_START_TIMEOUT  seconds to wait for the broker (default 240)
 #   INFGEN_PULSAR_HEAP           JVM heap (default 1g)
+#   INFGEN_PULSAR_JOURNAL_SYNC   true (default) makes the bookie fsync its journal before it
+#                                acknowledges a write, as a production bookie does; false skips the
+#                                fsync (faster, but a machine crash or power loss, not a process
+#                                crash, can lose messages the broker had acknowledged)
 #   INFGEN_PULSAR_KEEP_DATA      1 keeps the broker's data from the previous start; by default each
 #                                start begins on an empty data directory, so topics and ledgers of
 #                                earlier runs (or of a broker killed mid-write) never weigh on a test run
@@ -32,6 +36,7 @@ LOG="$RUN_DIR/pulsar.log"
 PID_FILE="$RUN_DIR/pulsar.pid"
 TIMEOUT="${INFGEN_PULSAR_START_TIMEOUT:-240}"
 HEAP="${INFGEN_PULSAR_HEAP:-1g}"
+JOURNAL_SYNC="${INFGEN_PULSAR_JOURNAL_SYNC:-true}"
 BROKER_URL="pulsar://127.0.0.1:6650"
 ADMIN_URL="http://127.0.0.1:8080"
 
@@ -200,9 +205,10 @@ bookkeeperClientHealthCheckEnabled=false
 diskUsageThreshold=0.995
 diskUsageWarnThreshold=0.99
 diskUsageLwmThreshold=0.99
-# Bookie (the standalone broker embeds one): small caches, no fsync per entry on a test box.
-journalSyncData=false
+# Bookie (the standalone broker embeds one): small caches. journalSyncData is appended below
+# (INFGEN_PULSAR_JOURNAL_SYNC); the journal groups the entries of up to 1 ms into one fsync.
 journalFlushWhenQueueEmpty=true
+journalMaxGroupWaitMSec=1
 dbStorage_writeCacheMaxSizeMb=64
 dbStorage_readAheadCacheMaxSizeMb=32
 dbStorage_rocksDB_blockCacheSize=16777216
@@ -217,6 +223,10 @@ bookkeeperClientNumWorkerThreads=2
 bookkeeperClientNumIoThreads=2
 managedLedgerNumSchedulerThreads=2
 EOF
+  case "$JOURNAL_SYNC" in
+    true|false) echo "journalSyncData=$JOURNAL_SYNC" >>"$RUN_DIR/conf/standalone.conf" ;;
+    *) say "INFGEN_PULSAR_JOURNAL_SYNC must be true or false, not '$JOURNAL_SYNC'"; exit 2 ;;
+  esac
   cat >"$RUN_DIR/conf/log4j2.xml" <<'EOF'
 <Configuration status="warn">
   <Appenders>

@@ -111,6 +111,8 @@ if [[ $# -eq 0 && -z "${INFGEN_SKIP_SERVERS:-}" ]]; then
   INFGEN_PULSAR_TIMING=1 go test -count=1 -timeout 5m -run '^(TestTimersFireOnTime|TestWorkflowTimersOnTime)$' ./runtime/transport/pulsar
   echo "test.sh: go test (Pulsar broker restart)" >&2
   INFGEN_PULSAR_RESTART=1 go test -count=1 -timeout 5m -run '^TestBrokerRestartLosesNothing$' ./runtime/transport/pulsar
+  echo "test.sh: go test (fifty kill -9 of Pulsar workers)" >&2
+  INFGEN_PULSAR_CAMPAIGN=1 go test -count=1 -timeout 14m -run '^TestKill9Campaign$' ./runtime/transport/pulsar
 fi
 if [[ $# -eq 0 ]]; then
   # The engine's concurrency, once more under the race detector.

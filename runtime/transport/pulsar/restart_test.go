@@ -75,18 +75,7 @@ func TestBrokerRestartLosesNothing(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	taskIDs := map[string]map[string]bool{}
-	for _, e := range readEffects(t, dir) {
-		k := e.workflow + "/" + e.step
-		if taskIDs[k] == nil {
-			taskIDs[k] = map[string]bool{}
-		}
-		taskIDs[k][e.task] = true
-	}
-	require.Len(t, taskIDs, tickers*rounds, "every task ran")
-	for k, v := range taskIDs {
-		require.Len(t, v, 1, "task %s ran under several ids: %v", k, v)
-	}
+	checkEffects(t, dir, tickers*rounds)
 	after := countLines(effects) - before
 	t.Logf("%d of %d tasks ran before the broker restarted, %d executions after (%d repeated, each under its one id)",
 		before, tickers*rounds, after, before+after-tickers*rounds)
