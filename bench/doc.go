@@ -26,6 +26,14 @@
 // -temporal-addr (default $INFGEN_TEMPORAL_ADDR, else 127.0.0.1:7233; start
 // a dev server with scripts/temporal.sh start).
 //
+// The "long" workload runs one workflow of K tasks and compares the cost of
+// its first and last 100 steps; the "park" workload parks N workflows on a
+// signal in one process, kills it with SIGKILL, and times a second process
+// on the same file from exec to ready before it completes them all:
+//
+//	go -C bench run . long -k 1000
+//	go -C bench run . park -n 100000
+//
 // go -C bench test . runs a small chain on the embedded default, and on each
 // server whose variable is set: INFGEN_PULSAR_URL, INFGEN_POSTGRES_DSN,
 // INFGEN_REDIS_ADDR, INFGEN_MYSQL_DSN, INFGEN_TEMPORAL_ADDR.

@@ -26,7 +26,7 @@ func main() {
 	}
 }
 
-const usage = `usage: go -C bench run . chain|long [flags]   (go -C bench run . chain -h lists the flags)`
+const usage = `usage: go -C bench run . chain|long|park [flags]   (go -C bench run . chain -h lists the flags)`
 
 // run executes one benchmark command: the RESULT line goes to stdout,
 // progress and logs to stderr.
@@ -83,6 +83,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		_, err = fmt.Fprintln(stdout, res.Line())
 		return err
+	case "park":
+		cfg, err := parseParkFlags(args[1:], stderr)
+		if err != nil {
+			return err
+		}
+		progress := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		res, err := park(ctx, cfg, progress)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(stdout, res.Line())
+		return err
+	case "park-child":
+		// The worker processes of the park workload (this binary, run again).
+		return parkChild(ctx, args[1:], stdout, stderr)
 	default:
 		return fmt.Errorf("unknown workload %q\n%s", args[0], usage)
 	}

@@ -103,6 +103,10 @@ type Worker struct {
 	info     *engine.WorkerInfo
 	stopBeat context.CancelFunc
 	beatDone chan struct{}
+	// stopRecover ends the recovery sweep Start began; recoverDone is
+	// closed when it has ended.
+	stopRecover context.CancelFunc
+	recoverDone chan struct{}
 }
 
 type registeredService struct {
@@ -268,7 +272,8 @@ func RegisterWorkflow[In, Out any](w *Worker, name string, fn func(workflow.Cont
 }
 
 // Start subscribes to the topics of the registered services and workflows
-// and, when needed, re-drives unfinished workflows.
+// and, when needed, begins re-driving unfinished workflows in the
+// background (see Options.Recover); Stop waits for that sweep to end.
 func (w *Worker) Start(ctx context.Context) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -307,9 +312,26 @@ func (w *Worker) Start(ctx context.Context) error {
 	if mode == RecoverNever {
 		return nil
 	}
-	if err := w.engine.Recover(ctx, all); err != nil {
-		return fmt.Errorf("worker: recover unfinished workflows: %w", err)
+	// The sweep lists the workflows now and recovers them beside the
+	// handlers, so that a restart on many unfinished workflows is ready at
+	// once; workflows written after this point are being handled already.
+	since := w.now()
+	keys, err := w.engine.RecoverList(ctx, all)
+	if err != nil {
+		w.closeSubs()
+		w.retire()
+		return fmt.Errorf("worker: list unfinished workflows: %w", err)
 	}
+	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	w.stopRecover, w.recoverDone = cancel, done
+	go func() {
+		defer close(done)
+		if err := w.engine.Recover(rctx, keys, since); err != nil && rctx.Err() == nil {
+			w.opts.Logger.Error("worker: recover unfinished workflows: the ones not reached yet wait for their next message or the next start",
+				"error", err, "hint", "check the storage and the transport, then restart the worker")
+		}
+	}()
 	return nil
 }
 
@@ -317,6 +339,11 @@ func (w *Worker) Start(ctx context.Context) error {
 func (w *Worker) Stop() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.stopRecover != nil {
+		w.stopRecover()
+		<-w.recoverDone
+		w.stopRecover, w.recoverDone = nil, nil
+	}
 	w.closeSubs()
 	w.engine.DropCache()
 	if w.started {
