@@ -39,7 +39,7 @@ const (
 	// envChildLocal makes a worker child run its tasks inside its
 	// workflows' steps (worker.Options.LocalTasks).
 	envChildLocal = "INFGEN_PULSAR_TEST_WORKER_LOCAL_TASKS"
-	chainSteps     = 3
+	chainSteps    = 3
 )
 
 func TestMain(m *testing.M) {
