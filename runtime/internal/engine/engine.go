@@ -39,6 +39,11 @@ type Options struct {
 	// record it writes stays small (default DefaultSegmentSize; negative:
 	// the whole history stays in the state record).
 	SegmentSize int
+	// OutcomeEvents publishes the outcomes of workflow runs and tasks as
+	// CloudEvents (see docs/events.md): off by default, as each costs a
+	// message. Events a workflow emits (workflow.Emit) are published
+	// either way.
+	OutcomeEvents bool
 }
 
 // Engine runs workflow instances and service tasks.
@@ -56,8 +61,9 @@ type Engine struct {
 	// known caches the workflow names the registry holds (never removed).
 	known map[string]bool
 
-	cache       *stateCache
-	segmentSize int
+	cache         *stateCache
+	segmentSize   int
+	outcomeEvents bool
 }
 
 // Service is a registered service with its methods.
@@ -98,7 +104,7 @@ func New(o Options) *Engine {
 	return &Engine{
 		tr: o.Transport, store: o.Storage, log: o.Logger, maxRedeliveries: o.MaxRedeliveries, clock: o.Now, obs: o.Observer,
 		workflows: map[string]map[int]replay.Func{}, services: map[string]*Service{}, known: map[string]bool{},
-		cache: newStateCache(o.CacheSize), segmentSize: o.SegmentSize,
+		cache: newStateCache(o.CacheSize), segmentSize: o.SegmentSize, outcomeEvents: o.OutcomeEvents,
 	}
 }
 
