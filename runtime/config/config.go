@@ -40,6 +40,9 @@ type Config struct {
 	// record of their own (worker.Options.HistorySegment; 0: the default,
 	// negative: never).
 	HistorySegment int `yaml:"history_segment"`
+	// OutcomeEvents publishes workflow and task outcomes as CloudEvents
+	// (worker.Options.OutcomeEvents; docs/events.md).
+	OutcomeEvents bool `yaml:"outcome_events"`
 	// Services configures the hosted services, by key.
 	Services map[string]Service `yaml:"services"`
 	// AdminAddr is where the worker's admin API listens (default a free

@@ -40,7 +40,9 @@ func Concurrency(n int) Option { return func(s *worker.EventSubscription) { s.Co
 
 // RetryDelay is how long a failed event waits before it is delivered again
 // (default: the transport's, about a second).
-func RetryDelay(d time.Duration) Option { return func(s *worker.EventSubscription) { s.RetryDelay = d } }
+func RetryDelay(d time.Duration) Option {
+	return func(s *worker.EventSubscription) { s.RetryDelay = d }
+}
 
 // Timeout bounds one handling (default one minute): the handler's context
 // ends then, and a later delivery of the same event may handle it again.

@@ -41,7 +41,7 @@ func SignalWorkflow(c *client.Client, channel string, target func(ev *Event) cli
 // SignalValue is the value SignalWorkflow sends: the event's id, type and
 // data.
 type SignalValue struct {
-	ID   string `json:"id"`
-	Type string `json:"type"`
+	ID   string          `json:"id"`
+	Type string          `json:"type"`
 	Data json.RawMessage `json:"data,omitempty"`
 }
