@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"google.golang.org/protobuf/proto"
+
 	"github.com/infgen/infgen/runtime/internal/cloudevent"
 	"github.com/infgen/infgen/runtime/worker"
 )
@@ -72,9 +74,20 @@ func SubscribeData[T any](w *worker.Worker, eventType string, h func(ctx context
 	}, opts...)
 }
 
-// Decode decodes the event's data (JSON) into a T.
+// Decode decodes the event's data into a T: JSON data, or binary data
+// (data_base64) when *T is a protobuf message (a gRPC method's response).
 func Decode[T any](ev *Event) (*T, error) {
 	v := new(T)
+	if len(ev.DataBase64) > 0 {
+		m, ok := any(v).(proto.Message)
+		if !ok {
+			return nil, fmt.Errorf("events: decode the data of %s event %s: binary data (%s) into %T, not a protobuf message", ev.Type, ev.ID, ev.DataContentType, v)
+		}
+		if err := proto.Unmarshal(ev.DataBase64, m); err != nil {
+			return nil, fmt.Errorf("events: decode the data of %s event %s: %w", ev.Type, ev.ID, err)
+		}
+		return v, nil
+	}
 	if len(ev.Data) == 0 {
 		return v, nil
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/infgen/infgen/runtime/client"
 	"github.com/infgen/infgen/runtime/codec"
@@ -267,4 +269,25 @@ func TestEventIsRepublishedAfterAFailedPublish(t *testing.T) {
 	evs := rec.events(wf + ".hello")
 	require.Len(t, evs, 1)
 	require.True(t, strings.HasSuffix(evs[0].ID, "/0"), evs[0].ID)
+}
+
+// TestDecodeProtobufData decodes binary data (a gRPC method's response,
+// published as data_base64) into its message type.
+func TestDecodeProtobufData(t *testing.T) {
+	t.Parallel()
+	b, err := proto.Marshal(wrapperspb.String("hello"))
+	require.NoError(t, err)
+	ev := &events.Event{ID: "1", Source: "/t", Type: "t.x"}
+	ev.SetData(b, "application/protobuf")
+	require.Equal(t, "application/protobuf", ev.DataContentType)
+	raw, err := events.Marshal(ev)
+	require.NoError(t, err)
+	require.Contains(t, string(raw), `"data_base64":`)
+	back, err := events.Unmarshal(raw)
+	require.NoError(t, err)
+	got, err := events.Decode[wrapperspb.StringValue](back)
+	require.NoError(t, err)
+	require.Equal(t, "hello", got.GetValue())
+	_, err = events.Decode[Placed](back)
+	require.ErrorContains(t, err, "not a protobuf message")
 }
