@@ -88,3 +88,9 @@ func CallbackSignal(signal, key string) string { return signal + "/" + key }
 // CallbackKeyMeta is the task metadata (workflow.WithMeta) under which a
 // call carries the key of its callbacks; without it the task id is the key.
 const CallbackKeyMeta = "infgen-callback-key"
+
+// URLs makes callback URLs; *Receiver is one. Generated HTTP clients take
+// it (WithCallbacks) to put a callback URL in each call that declares one.
+type URLs interface {
+	CallbackURL(workflowID, signal, key string) string
+}
