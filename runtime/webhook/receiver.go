@@ -159,7 +159,9 @@ func (r *Receiver) serve(req *http.Request) (*Endpoint, error) {
 		return nil, refuse(http.StatusBadRequest, "invalid payload: not a JSON document")
 	}
 	if e.Validate != nil {
-		if err := e.Validate(body); err != nil {
+		if err := e.Validate(body); errors.Is(err, ErrSchemas) {
+			return nil, refuse(http.StatusInternalServerError, "%v", err)
+		} else if err != nil {
 			return nil, refuse(http.StatusBadRequest, "invalid payload: %v", err)
 		}
 	}

@@ -103,7 +103,7 @@ func TestCallbackDeliveredOnce(t *testing.T) {
 	bad := `{"id":"c1","status":"maybe"}`
 	code, msg = post(t, url, bad, "X-Signature", webhook.Sign(secret, []byte(bad)), "X-Delivery-Id", "d3")
 	require.Equal(t, http.StatusBadRequest, code)
-	require.Contains(t, msg, "status")
+	require.Equal(t, "invalid payload: at '/status': value must be one of 'ok', 'failed'\n", msg)
 	code, _ = post(t, strings.Replace(url, "/Pay.outcome/", "/Pay.other/", 1), ok)
 	require.Equal(t, http.StatusNotFound, code)
 	forged := r.CallbackURL("wf2", "Pay.outcome", "k1")
@@ -147,4 +147,19 @@ func TestWebhookRoutes(t *testing.T) {
 	got, err := client.Result[[]outcome](ctx, c, "charge-c7")
 	require.NoError(t, err)
 	require.Equal(t, []outcome{{ID: "c7", Status: "ok"}}, got)
+}
+
+// TestBrokenSchemasAre500: embedded schemas that do not load refuse every
+// delivery with 500 (no redelivery can succeed), not as the sender's fault.
+func TestBrokenSchemasAre500(t *testing.T) {
+	t.Parallel()
+	_, r, srv := setup(t)
+	require.NoError(t, r.Handle(webhook.Endpoint{Kind: webhook.KindWebhook, Signal: "Pay.broken", Route: webhook.Route{Pointer: "/id"},
+		Validate: webhook.NewSchemas(`{"openapi":`).Validator("Outcome")}))
+	require.NoError(t, r.Handle(webhook.Endpoint{Kind: webhook.KindWebhook, Signal: "Pay.missing", Route: webhook.Route{Pointer: "/id"},
+		Validate: webhook.NewSchemas(doc).Validator("Nope")}))
+	for _, s := range []string{"Pay.broken", "Pay.missing"} {
+		code, msg := post(t, srv.URL+"/hooks"+webhook.Path(s), `{"id":"x","status":"ok"}`)
+		require.Equal(t, http.StatusInternalServerError, code, msg)
+	}
 }
