@@ -73,7 +73,7 @@ func (c *converter) collectHooks(ops []*operation, svc string) []*hook {
 		h.ir.GoName = c.hookName(h)
 		h.ir.SignalConst, h.ir.HandleFunc = ir.SignalConstName(h.ir.GoName), ir.HandleName(h.ir.GoName)
 		h.ir.Signal = svc + "." + h.name
-		if signals[h.ir.Signal] {
+		if signals[h.ir.Signal] || !urlSafe(h.name) {
 			h.ir.Signal = svc + "." + h.ir.GoName
 		}
 		signals[h.ir.Signal] = true
@@ -202,4 +202,15 @@ func (c *converter) hookOperation(h *ir.Hook) *openapi3.Operation {
 		}
 	}
 	return nil
+}
+
+// urlSafe reports a name that can stand in a URL path segment as it is
+// (the receiver's endpoints are /webhooks/<signal>, /callbacks/<signal>/…).
+func urlSafe(name string) bool {
+	for _, r := range name {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("._~-", r)) {
+			return false
+		}
+	}
+	return name != ""
 }

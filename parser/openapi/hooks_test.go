@@ -35,7 +35,7 @@ paths:
                         result: {$ref: '#/components/schemas/Result'}
               responses:
                 '200': {description: ok}
-        progress:
+        'progress/v1':
           'https://example.com/{$request.body#/id}':
             post:
               responses:
@@ -72,10 +72,10 @@ func TestHooks(t *testing.T) {
 	}, done)
 	require.Equal(t, ir.TypeRef{Kind: ir.KindNamed, Name: "JobDonePayload"}, done.Payload.Contents[0].Type)
 	require.Nil(t, progress.Fill)
-	require.Equal(t, "Jobs.progress", progress.Signal)
+	require.Equal(t, "Jobs.ProgressV1", progress.Signal, "a name that cannot stand in a URL path is replaced by its Go name")
 	require.Len(t, spec.Warnings, 1)
 	require.Equal(t, ir.Pos{File: "jobs.yaml", Line: 29, Col: 13}, spec.Warnings[0].Pos)
-	require.Contains(t, spec.Warnings[0].Message, "callback progress: the URL expression https://example.com/{$request.body#/id} is not")
+	require.Contains(t, spec.Warnings[0].Message, "callback progress/v1: the URL expression https://example.com/{$request.body#/id} is not")
 	require.Contains(t, spec.HookSchemas, `"Item":{"type":"string"}`)
 	require.Contains(t, spec.HookSchemas, `"infgen.Jobs.jobDone":`)
 	require.NotContains(t, spec.HookSchemas, "Unused")
