@@ -38,7 +38,7 @@ type Hook struct {
 	// returning its signal channel ("ChargeSettledChannel"), for a callback
 	// the stub method awaiting it ("AwaitChargeOutcome").
 	Receive string
-	// Payload is the request body (nil: the payload is any JSON).
+	// Payload is the request body (nil: none is declared).
 	Payload *Body
 	// Schema is the name, under components.schemas of Spec.HookSchemas, of
 	// the schema validating the payload ("" when it cannot be embedded).

@@ -34,13 +34,33 @@ func (g *generator) hasCallbacks() bool {
 	return false
 }
 
-// payloadType is the Go type a hook's signal carries: its JSON body's type,
-// else json.RawMessage.
-func (g *generator) payloadType(h ir.Hook) *jen.Statement {
-	if h.Payload == nil || len(h.Payload.Contents) == 0 || mediaRank(h.Payload.Contents[0].MediaType) > 1 {
-		return jen.Qual(pkgJSON, "RawMessage")
+// payloadKind is how the receiver delivers a hook's body: its
+// webhook.Payload constant, "" for JSON.
+func payloadKind(h ir.Hook) string {
+	switch {
+	case h.Payload == nil || len(h.Payload.Contents) == 0:
+		return "PayloadNone"
+	case mediaRank(h.Payload.Contents[0].MediaType) <= 1:
+		return ""
+	case strings.HasPrefix(strings.ToLower(h.Payload.Contents[0].MediaType), "text/"):
+		return "PayloadText"
 	}
-	return g.fieldType(h.Payload.Contents[0].Type, true)
+	return "PayloadBinary"
+}
+
+// payloadType is the Go type a hook's signal carries: its JSON body's type,
+// string for text, []byte for other media types, json.RawMessage (null)
+// without a body.
+func (g *generator) payloadType(h ir.Hook) *jen.Statement {
+	switch payloadKind(h) {
+	case "":
+		return g.fieldType(h.Payload.Contents[0].Type, true)
+	case "PayloadText":
+		return jen.String()
+	case "PayloadBinary":
+		return jen.Index().Byte()
+	}
+	return jen.Qual(pkgJSON, "RawMessage")
 }
 
 // mediaRank is 0 for application/json, 1 for other JSON media types.
@@ -125,6 +145,9 @@ func (g *generator) endpoint(h ir.Hook, route jen.Code) jen.Code {
 	}
 	if n, err := strconv.Atoi(h.Status); err == nil {
 		d[jen.Id("Status")] = jen.Lit(n)
+	}
+	if k := payloadKind(h); k != "" {
+		d[jen.Id("Payload")] = jen.Qual(pkgWebhook, k)
 	}
 	if h.Schema != "" {
 		d[jen.Id("Validate")] = jen.Id("infgenHookSchemas").Dot("Validator").Call(jen.Lit(h.Schema))

@@ -42,11 +42,20 @@ func (c *converter) collectHooks(ops []*operation, svc string) []*hook {
 		if item == nil {
 			return
 		}
+		// One operation per webhook or callback URL: the receiver serves
+		// one method at a URL. Further ones are reported, not generated.
 		byMethod := item.Operations()
+		var first *hook
 		for _, m := range httpMethods {
-			if op := byMethod[m]; op != nil {
-				hooks = append(hooks, &hook{kind: kind, name: name, expr: expr, parent: parent, method: m, op: op,
-					pos: c.pos(op.Origin, c.pos(item.Origin, c.rootPos()))})
+			op := byMethod[m]
+			switch {
+			case op == nil:
+			case first == nil:
+				first = &hook{kind: kind, name: name, expr: expr, parent: parent, method: m, op: op,
+					pos: c.pos(op.Origin, c.pos(item.Origin, c.rootPos()))}
+				hooks = append(hooks, first)
+			default:
+				c.warn(c.pos(op.Origin, first.pos), fmt.Sprintf("%s %s: only its first operation (%s) is generated; %s is ignored", kind, name, first.method, m))
 			}
 		}
 	}

@@ -81,3 +81,21 @@ func TestHooks(t *testing.T) {
 	require.NotContains(t, spec.HookSchemas, "Unused")
 	require.Empty(t, spec.Webhooks)
 }
+
+// TestHookWithSeveralMethods: one operation per callback URL is generated,
+// the others are reported at their position; names avoid the taken ones.
+func TestHookWithSeveralMethods(t *testing.T) {
+	t.Parallel()
+	spec, err := Parse(context.Background(), "../../golden/webhooks-edge/input/spec.yaml")
+	require.NoError(t, err)
+	m := spec.Services[0].Methods[0]
+	require.Len(t, m.Callbacks, 2)
+	require.Equal(t, "JobDone2", m.Callbacks[0].GoName, "JobDoneSignal is a schema, AwaitJobDone a method")
+	require.Equal(t, "AwaitJobDone2", m.Callbacks[0].Receive)
+	require.Equal(t, &ir.HookFill{Param: "XNotifyURL", Pointer: true}, m.Callbacks[0].Fill)
+	require.Equal(t, "PUT", m.Callbacks[1].Method)
+	require.Equal(t, &ir.HookFill{Field: "StatusURL", Pointer: true}, m.Callbacks[1].Fill)
+	require.Len(t, spec.Warnings, 1)
+	require.Equal(t, 43, spec.Warnings[0].Pos.Line)
+	require.Contains(t, spec.Warnings[0].Message, "callback status: only its first operation (PUT) is generated; POST is ignored")
+}

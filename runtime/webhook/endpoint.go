@@ -29,7 +29,9 @@ type Endpoint struct {
 	Method string
 	// Status answers an accepted delivery (default 204).
 	Status int
-	// Validate checks the raw payload against the spec's schema; nil
+	// Payload says how the body is read and delivered (default JSON).
+	Payload Payload
+	// Validate checks a JSON payload against the spec's schema; nil
 	// accepts any JSON document.
 	Validate func(body []byte) error
 	// DeliveryHeader names the header identifying a delivery (a redelivery
@@ -47,6 +49,21 @@ type Endpoint struct {
 	// MaxBody bounds the payload (default 1 MiB): larger is 413.
 	MaxBody int64
 }
+
+// Payload is how a delivery's body becomes the signal's value.
+type Payload string
+
+// Payloads.
+const (
+	// PayloadJSON requires a JSON document (400 otherwise), delivered as is.
+	PayloadJSON Payload = ""
+	// PayloadText delivers any body as a JSON string (text/* media types).
+	PayloadText Payload = "text"
+	// PayloadBinary delivers any body as base64 (a []byte in Go).
+	PayloadBinary Payload = "binary"
+	// PayloadNone ignores the body (none is declared): the signal is null.
+	PayloadNone Payload = "none"
+)
 
 // Route says which workflow a webhook's payload goes to.
 type Route struct {

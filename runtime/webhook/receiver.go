@@ -155,10 +155,11 @@ func (r *Receiver) serve(req *http.Request) (*Endpoint, error) {
 			return nil, refuse(http.StatusUnauthorized, "%s: %v", e.SignatureHeader, err)
 		}
 	}
-	if !json.Valid(body) {
-		return nil, refuse(http.StatusBadRequest, "invalid payload: not a JSON document")
+	payload, err := decodePayload(e, body)
+	if err != nil {
+		return nil, err
 	}
-	if e.Validate != nil {
+	if e.Validate != nil && e.Payload == PayloadJSON {
 		if err := e.Validate(body); errors.Is(err, ErrSchemas) {
 			return nil, refuse(http.StatusInternalServerError, "%v", err)
 		} else if err != nil {
@@ -166,7 +167,6 @@ func (r *Receiver) serve(req *http.Request) (*Endpoint, error) {
 		}
 	}
 	key := e.Signal + ":" + deliveryID(e, req.Header, body)
-	payload := json.RawMessage(body)
 	ctx := req.Context()
 	if e.Kind == KindCallback {
 		id, callKey, err := r.parseToken(e.Signal, token)
@@ -175,7 +175,7 @@ func (r *Receiver) serve(req *http.Request) (*Endpoint, error) {
 		}
 		return e, deliverError(r.sig.SignalOnce(ctx, id, CallbackSignal(e.Signal, callKey), key, payload), id)
 	}
-	id, err := e.Route.workflowID(body)
+	id, err := e.Route.workflowID(payload)
 	if err != nil {
 		return nil, refuse(http.StatusBadRequest, "route the payload: %v", err)
 	}
@@ -205,6 +205,28 @@ func deliverError(err error, id string) error {
 		return refuse(http.StatusGone, "workflow %s has finished", id)
 	}
 	return fmt.Errorf("deliver to workflow %s: %w", id, err)
+}
+
+// decodePayload returns the signal's value (JSON) for a body.
+func decodePayload(e *Endpoint, body []byte) (json.RawMessage, error) {
+	var v any
+	switch e.Payload {
+	case PayloadJSON:
+		if !json.Valid(body) {
+			return nil, refuse(http.StatusBadRequest, "invalid payload: not a JSON document")
+		}
+		return body, nil
+	case PayloadText:
+		v = string(body)
+	case PayloadBinary:
+		v = body
+	case PayloadNone:
+		return json.RawMessage("null"), nil
+	default:
+		return nil, fmt.Errorf("endpoint %s: unknown payload kind %q", e.Signal, e.Payload)
+	}
+	b, err := json.Marshal(v)
+	return b, err
 }
 
 // deliveryHeaders identify a delivery when the endpoint names none.

@@ -163,3 +163,28 @@ func TestBrokenSchemasAre500(t *testing.T) {
 		require.Equal(t, http.StatusInternalServerError, code, msg)
 	}
 }
+
+// TestPayloadKinds: a text body is delivered as a JSON string, a body of an
+// endpoint that declares none as null; a JSON endpoint refuses non-JSON.
+func TestPayloadKinds(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c, r, _ := setup(t)
+	require.NoError(t, r.Handle(webhook.Endpoint{Kind: webhook.KindCallback, Signal: "Pay.text", Payload: webhook.PayloadText}))
+	require.NoError(t, r.Handle(webhook.Endpoint{Kind: webhook.KindCallback, Signal: "Pay.none", Payload: webhook.PayloadNone}))
+	require.NoError(t, r.Handle(webhook.Endpoint{Kind: webhook.KindCallback, Signal: "Pay.json"}))
+	_, err := c.Start(ctx, client.StartParams{Workflow: "collect", ID: "wfp", Input: "unused"})
+	require.NoError(t, err)
+	code, _ := post(t, r.CallbackURL("wfp", "Pay.text", "k"), "plain words")
+	require.Equal(t, http.StatusNoContent, code)
+	code, _ = post(t, r.CallbackURL("wfp", "Pay.none", "k"), "ignored")
+	require.Equal(t, http.StatusNoContent, code)
+	code, msg := post(t, r.CallbackURL("wfp", "Pay.json", "k"), "not json")
+	require.Equal(t, http.StatusBadRequest, code)
+	require.Equal(t, "invalid payload: not a JSON document\n", msg)
+	raw, err := c.State(ctx, "wfp")
+	require.NoError(t, err)
+	require.Contains(t, string(raw), `"channel":"Pay.text/k","payload":"plain words"`)
+	require.Contains(t, string(raw), `"channel":"Pay.none/k","id"`)
+	require.NotContains(t, string(raw), "Pay.json/k")
+}
