@@ -1,0 +1,129 @@
+package contract
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi2"
+	"github.com/getkin/kin-openapi/openapi2conv"
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oasdiff/oasdiff/checker"
+	"github.com/oasdiff/oasdiff/diff"
+	"github.com/oasdiff/oasdiff/load"
+	"go.yaml.in/yaml/v4"
+
+	"github.com/infgen/infgen/parser/openapi"
+)
+
+// OpenAPI compares two OpenAPI documents (3.0, 3.1, or Swagger 2.0, which
+// is converted to 3.0 first) with every oasdiff breaking-change rule.
+// oasdiff's errors are breaking (Error), its warnings and infos are not
+// (Warning, Info). Each document must be one infgen can generate from:
+// parser/openapi reads it first, so a broken document is reported at its
+// position as an error, not as a comparison.
+func OpenAPI(ctx context.Context, oldPath, newPath string) (*Report, error) {
+	base, err := loadOpenAPI(ctx, oldPath)
+	if err != nil {
+		return nil, err
+	}
+	rev, err := loadOpenAPI(ctx, newPath)
+	if err != nil {
+		return nil, err
+	}
+	d, sources, err := diff.GetWithOperationsSourcesMap(diff.NewConfig(), base, rev)
+	if err != nil {
+		return nil, fmt.Errorf("compare %s with %s: %w", oldPath, newPath, err)
+	}
+	changes := checker.CheckBackwardCompatibilityUntilLevel(
+		checker.NewConfig(checker.GetAllChecks()), d, sources, checker.INFO)
+	l := checker.NewDefaultLocalizer()
+	r := &Report{}
+	for _, c := range changes {
+		f := Finding{Rule: c.GetId(), Message: c.GetUncolorizedText(l)}
+		switch c.GetLevel() {
+		case checker.ERR:
+			f.Severity = Error
+		case checker.WARN:
+			f.Severity = Warning
+		default:
+			f.Severity = Info
+		}
+		if c.GetOperation() != "" || c.GetPath() != "" {
+			f.Operation = strings.TrimSpace(c.GetOperation() + " " + c.GetPath())
+		}
+		src := c.GetRevisionSource()
+		if src == nil || src.File == "" {
+			src = c.GetBaseSource()
+		}
+		if src != nil {
+			f.Location = Location{File: src.File, Line: src.Line, Column: src.Column}
+		}
+		r.Findings = append(r.Findings, f)
+	}
+	r.sort()
+	return r, nil
+}
+
+// loadOpenAPI checks a document with infgen's parser (for positioned
+// errors), then loads it the way oasdiff compares it: $refs resolved, the
+// origin of each element kept.
+func loadOpenAPI(ctx context.Context, path string) (*load.SpecInfo, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read OpenAPI document: %w", err)
+	}
+	if _, err := openapi.ParseData(ctx, path, data); err != nil {
+		return nil, err
+	}
+	loader := openapi3.NewLoader()
+	loader.Context = ctx
+	loader.IsExternalRefsAllowed = true
+	loader.IncludeOrigin = true
+	if isSwagger2(data) {
+		doc, err := convertSwagger2(ctx, loader, data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: convert Swagger 2.0 to OpenAPI 3: %w", path, err)
+		}
+		return &load.SpecInfo{Source: load.NewFileSource(path), Spec: doc, Version: doc.Info.Version}, nil
+	}
+	spec, err := load.NewSpecInfo(loader, load.NewFileSource(path))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return spec, nil
+}
+
+// isSwagger2 reports a document with a top-level "swagger" field.
+func isSwagger2(data []byte) bool {
+	var top struct {
+		Swagger string `yaml:"swagger"`
+	}
+	return yaml.Unmarshal(data, &top) == nil && top.Swagger != ""
+}
+
+// convertSwagger2 converts a Swagger 2.0 document (JSON or YAML) to
+// OpenAPI 3.0 with its $refs resolved. Positions are lost on the way.
+func convertSwagger2(ctx context.Context, loader *openapi3.Loader, data []byte) (*openapi3.T, error) {
+	var v any
+	if err := yaml.Unmarshal(data, &v); err != nil {
+		return nil, err
+	}
+	js, err := jsonOf(v)
+	if err != nil {
+		return nil, err
+	}
+	var doc2 openapi2.T
+	if err := doc2.UnmarshalJSON(js); err != nil {
+		return nil, err
+	}
+	doc3, err := openapi2conv.ToV3(&doc2)
+	if err != nil {
+		return nil, err
+	}
+	if err := loader.ResolveRefsIn(doc3, nil); err != nil {
+		return nil, err
+	}
+	return doc3, nil
+}
