@@ -56,11 +56,29 @@ type Finding struct {
 	Location Location `json:"location"`
 	// Message says what changed and why it breaks.
 	Message string `json:"message"`
+	// Workflow and Step are set on the findings of an in-flight check: the
+	// workflow that would fail, and the step whose recorded payload does
+	// not fit the new description.
+	Workflow string `json:"workflow,omitempty"`
+	Step     int    `json:"step,omitempty"`
 }
 
 // Report lists the findings of a comparison, errors first.
 type Report struct {
 	Findings []Finding `json:"findings"`
+	// InFlight, when the workflows in flight were checked too (their
+	// findings follow the spec's), says how many.
+	InFlight *InFlight `json:"inFlight,omitempty"`
+}
+
+// InFlight counts what an in-flight check looked at.
+type InFlight struct {
+	// Workflows not finished, and the tasks of theirs whose payloads were
+	// validated.
+	Workflows int `json:"workflows"`
+	Tasks     int `json:"tasks"`
+	// Failing lists the ids of the workflows that would fail.
+	Failing []string `json:"failing"`
 }
 
 // Breaking reports whether any finding is an error.
@@ -120,6 +138,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "%s [%s]\n", f.Message, f.Rule)
 	}
+	if f := r.InFlight; f != nil {
+		fmt.Fprintf(&b, "in flight: %d workflow(s), %d task(s) checked; %d workflow(s) would fail\n", f.Workflows, f.Tasks, len(f.Failing))
+	}
 	errs, others := r.Count(Error), r.Count(Warning)+r.Count(Info)
 	switch {
 	case errs > 0:
@@ -145,5 +166,6 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	return enc.Encode(struct {
 		Breaking bool      `json:"breaking"`
 		Findings []Finding `json:"findings"`
-	}{r.Breaking(), findings})
+		InFlight *InFlight `json:"inFlight,omitempty"`
+	}{r.Breaking(), findings, r.InFlight})
 }

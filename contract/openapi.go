@@ -14,6 +14,7 @@ import (
 	"github.com/oasdiff/oasdiff/load"
 	"go.yaml.in/yaml/v4"
 
+	"github.com/infgen/infgen/ir"
 	"github.com/infgen/infgen/parser/openapi"
 )
 
@@ -24,11 +25,11 @@ import (
 // parser/openapi reads it first, so a broken document is reported at its
 // position as an error, not as a comparison.
 func OpenAPI(ctx context.Context, oldPath, newPath string) (*Report, error) {
-	base, err := loadOpenAPI(ctx, oldPath)
+	base, _, err := loadOpenAPI(ctx, oldPath)
 	if err != nil {
 		return nil, err
 	}
-	rev, err := loadOpenAPI(ctx, newPath)
+	rev, _, err := loadOpenAPI(ctx, newPath)
 	if err != nil {
 		return nil, err
 	}
@@ -66,16 +67,18 @@ func OpenAPI(ctx context.Context, oldPath, newPath string) (*Report, error) {
 	return r, nil
 }
 
-// loadOpenAPI checks a document with infgen's parser (for positioned
-// errors), then loads it the way oasdiff compares it: $refs resolved, the
-// origin of each element kept.
-func loadOpenAPI(ctx context.Context, path string) (*load.SpecInfo, error) {
+// loadOpenAPI reads a document with infgen's parser (for positioned
+// errors, and the names the runtime knows its operations by), then loads
+// it the way oasdiff compares it: $refs resolved, the origin of each
+// element kept.
+func loadOpenAPI(ctx context.Context, path string) (*load.SpecInfo, *ir.Spec, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read OpenAPI document: %w", err)
+		return nil, nil, fmt.Errorf("read OpenAPI document: %w", err)
 	}
-	if _, err := openapi.ParseData(ctx, path, data); err != nil {
-		return nil, err
+	spec, err := openapi.ParseData(ctx, path, data)
+	if err != nil {
+		return nil, nil, err
 	}
 	loader := openapi3.NewLoader()
 	loader.Context = ctx
@@ -84,15 +87,15 @@ func loadOpenAPI(ctx context.Context, path string) (*load.SpecInfo, error) {
 	if isSwagger2(data) {
 		doc, err := convertSwagger2(ctx, loader, data)
 		if err != nil {
-			return nil, fmt.Errorf("%s: convert Swagger 2.0 to OpenAPI 3: %w", path, err)
+			return nil, nil, fmt.Errorf("%s: convert Swagger 2.0 to OpenAPI 3: %w", path, err)
 		}
-		return &load.SpecInfo{Source: load.NewFileSource(path), Spec: doc, Version: doc.Info.Version}, nil
+		return &load.SpecInfo{Source: load.NewFileSource(path), Spec: doc, Version: doc.Info.Version}, spec, nil
 	}
-	spec, err := load.NewSpecInfo(loader, load.NewFileSource(path))
+	info, err := load.NewSpecInfo(loader, load.NewFileSource(path))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return spec, nil
+	return info, spec, nil
 }
 
 // isSwagger2 reports a document with a top-level "swagger" field.

@@ -82,14 +82,21 @@ func (f *checkFlags) report(w io.Writer, r *contract.Report, oldSpec, newSpec st
 
 // newCheckOpenAPICmd builds `infgen check openapi OLD NEW`.
 func newCheckOpenAPICmd() *cobra.Command {
-	var flags checkFlags
+	var (
+		flags    checkFlags
+		inFlight inFlightFlags
+	)
 	cmd := &cobra.Command{
-		Use:   "openapi OLD NEW [--format text|json]",
+		Use:   "openapi OLD NEW [--format text|json] [--db FILE | --admin ADDR | --in-flight]",
 		Short: "List the changes from one OpenAPI document to another, breaking ones as errors",
 		Long: "Compares two versions of an OpenAPI document (3.0, 3.1, or Swagger 2.0) with\n" +
 			"oasdiff's breaking-change rules: a removed operation, a new required parameter\n" +
 			"or request property, a changed type, a narrowed request enum, a removed\n" +
-			"response code are errors; compatible changes are listed as infos.",
+			"response code are errors; compatible changes are listed as infos.\n\n" +
+			"With --db (or --admin, or --in-flight and the environment the ops commands\n" +
+			"use), the recorded task inputs and answers of every unfinished workflow are\n" +
+			"validated against NEW too: each one that does not fit is an error naming the\n" +
+			"workflow and its step.",
 		Args: twoSpecs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := flags.validate(); err != nil {
@@ -99,10 +106,20 @@ func newCheckOpenAPICmd() *cobra.Command {
 			if err != nil {
 				return withExit(exitUsage, err)
 			}
+			if inFlight.wanted() {
+				p, err := contract.OpenAPIPayloads(cmd.Context(), args[0], args[1])
+				if err != nil {
+					return withExit(exitUsage, err)
+				}
+				if err := inFlight.check(cmd, p, r); err != nil {
+					return withExit(exitUsage, err)
+				}
+			}
 			return flags.report(cmd.OutOrStdout(), r, args[0], args[1])
 		},
 	}
 	flags.register(cmd)
+	inFlight.register(cmd)
 	return cmd
 }
 
@@ -111,15 +128,18 @@ func newCheckProtoCmd() *cobra.Command {
 	var (
 		flags       checkFlags
 		importPaths []string
+		inFlight    inFlightFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "proto [-I DIR]... OLD.proto NEW.proto [--format text|json]",
+		Use:   "proto [-I DIR]... OLD.proto NEW.proto [--format text|json] [--db FILE | --admin ADDR | --in-flight]",
 		Short: "List the changes from one version of a .proto file to another, breaking ones as errors",
 		Long: "Compiles both files in-process (imports from the -I directories, then each\n" +
 			"file's own directory; google/protobuf and the common googleapis files are\n" +
 			"built in) and compares their descriptors with buf-style breaking rules:\n" +
 			"deleted or renumbered fields, changed field types, deleted methods or\n" +
-			"services, changed streaming are errors; additions are infos.",
+			"services, changed streaming are errors; additions are infos.\n\n" +
+			"With --db (or --admin, or --in-flight), the recorded task payloads of every\n" +
+			"unfinished workflow are decoded with NEW's descriptors too.",
 		Args: twoSpecs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := flags.validate(); err != nil {
@@ -129,10 +149,20 @@ func newCheckProtoCmd() *cobra.Command {
 			if err != nil {
 				return withExit(exitUsage, err)
 			}
+			if inFlight.wanted() {
+				p, err := contract.ProtoPayloads(cmd.Context(), importPaths, args[0], args[1])
+				if err != nil {
+					return withExit(exitUsage, err)
+				}
+				if err := inFlight.check(cmd, p, r); err != nil {
+					return withExit(exitUsage, err)
+				}
+			}
 			return flags.report(cmd.OutOrStdout(), r, args[0], args[1])
 		},
 	}
 	cmd.Flags().StringArrayVarP(&importPaths, "proto_path", "I", nil, "directory to search for imports (repeatable)")
 	flags.register(cmd)
+	inFlight.register(cmd)
 	return cmd
 }
