@@ -73,10 +73,14 @@ type Report struct {
 
 // InFlight counts what an in-flight check looked at.
 type InFlight struct {
-	// Workflows not finished, and the tasks of theirs whose payloads were
-	// validated.
+	// Check is "payloads" (recorded task payloads validated against a new
+	// spec) or "replay" (histories replayed with new workflow code).
+	Check string `json:"check"`
+	// Workflows not finished; of those, the tasks whose payloads were
+	// validated, or the workflows replayed with new code.
 	Workflows int `json:"workflows"`
-	Tasks     int `json:"tasks"`
+	Tasks     int `json:"tasks,omitempty"`
+	Replayed  int `json:"replayed,omitempty"`
 	// Failing lists the ids of the workflows that would fail.
 	Failing []string `json:"failing"`
 }
@@ -139,7 +143,11 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "%s [%s]\n", f.Message, f.Rule)
 	}
 	if f := r.InFlight; f != nil {
-		fmt.Fprintf(&b, "in flight: %d workflow(s), %d task(s) checked; %d workflow(s) would fail\n", f.Workflows, f.Tasks, len(f.Failing))
+		what := fmt.Sprintf("%d task(s) checked", f.Tasks)
+		if f.Check == "replay" {
+			what = fmt.Sprintf("%d replayed", f.Replayed)
+		}
+		fmt.Fprintf(&b, "in flight: %d workflow(s), %s; %d workflow(s) would fail\n", f.Workflows, what, len(f.Failing))
 	}
 	errs, others := r.Count(Error), r.Count(Warning)+r.Count(Info)
 	switch {

@@ -33,7 +33,7 @@ func newCheckCmd() *cobra.Command {
 	check.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return withExit(exitUsage, err)
 	})
-	check.AddCommand(newCheckOpenAPICmd(), newCheckProtoCmd())
+	check.AddCommand(newCheckOpenAPICmd(), newCheckProtoCmd(), newCheckReplayCmd())
 	return check
 }
 

@@ -41,7 +41,7 @@ func (f *inFlightFlags) check(cmd *cobra.Command, p *contract.Payloads, r *contr
 		}
 		impact := p.Check(tasks)
 		r.Findings = append(r.Findings, impact.Findings...)
-		r.InFlight = &contract.InFlight{Workflows: workflows, Tasks: len(tasks), Failing: []string{}}
+		r.InFlight = &contract.InFlight{Check: "payloads", Workflows: workflows, Tasks: len(tasks), Failing: []string{}}
 		for _, finding := range impact.Findings {
 			if !slices.Contains(r.InFlight.Failing, finding.Workflow) {
 				r.InFlight.Failing = append(r.InFlight.Failing, finding.Workflow)
