@@ -25,11 +25,11 @@ import (
 // parser/openapi reads it first, so a broken document is reported at its
 // position as an error, not as a comparison.
 func OpenAPI(ctx context.Context, oldPath, newPath string) (*Report, error) {
-	base, _, err := loadOpenAPI(ctx, oldPath)
+	base, oldSpec, err := loadOpenAPI(ctx, oldPath)
 	if err != nil {
 		return nil, err
 	}
-	rev, _, err := loadOpenAPI(ctx, newPath)
+	rev, newSpec, err := loadOpenAPI(ctx, newPath)
 	if err != nil {
 		return nil, err
 	}
@@ -63,8 +63,45 @@ func OpenAPI(ctx context.Context, oldPath, newPath string) (*Report, error) {
 		}
 		r.Findings = append(r.Findings, f)
 	}
+	r.Findings = append(r.Findings, renamed(oldSpec, newSpec)...)
 	r.sort()
 	return r, nil
+}
+
+// renamed finds the changes oasdiff has no reason to call breaking but
+// that break infgen's generated code and the tasks in flight: tasks are
+// routed by service name (from the document's title) and method name
+// (from the operationId), and workflow code calls the stubs by them.
+func renamed(oldSpec, newSpec *ir.Spec) []Finding {
+	var out []Finding
+	if len(oldSpec.Services) == 1 && len(newSpec.Services) == 1 && oldSpec.Services[0].FullName != newSpec.Services[0].FullName {
+		out = append(out, Finding{Severity: Error, Rule: "infgen-service-renamed",
+			Message: fmt.Sprintf("the service name changed from %s to %s (it comes from info.title): tasks recorded under the old name find no worker, and workflow code using the old package breaks",
+				oldSpec.Services[0].FullName, newSpec.Services[0].FullName)})
+	}
+	newNames := map[string]ir.Method{}
+	for _, s := range newSpec.Services {
+		for _, m := range s.Methods {
+			if m.HTTP != nil {
+				newNames[m.HTTP.Method+" "+m.HTTP.Path] = m
+			}
+		}
+	}
+	for _, s := range oldSpec.Services {
+		for _, m := range s.Methods {
+			if m.HTTP == nil {
+				continue
+			}
+			op := m.HTTP.Method + " " + m.HTTP.Path
+			if n, ok := newNames[op]; ok && n.Name != m.Name {
+				out = append(out, Finding{Severity: Error, Rule: "infgen-method-renamed", Operation: op,
+					Location: Location{File: n.Pos.File, Line: n.Pos.Line, Column: n.Pos.Col},
+					Message: fmt.Sprintf("the generated method changed from %s to %s (it comes from the operationId): pending tasks recorded as %s find no handler, and workflow code calling %s breaks",
+						m.Name, n.Name, m.Name, m.Name)})
+			}
+		}
+	}
+	return out
 }
 
 // loadOpenAPI reads a document with infgen's parser (for positioned

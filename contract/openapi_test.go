@@ -165,3 +165,15 @@ paths:
 	require.True(t, r.Breaking(), "%+v", r.Findings)
 	require.Equal(t, "GET /b", find(r, "api-path-removed-without-deprecation")[0].Operation)
 }
+
+func TestOpenAPIRenamedOperationIDBreaksTheGeneratedCode(t *testing.T) {
+	newSpec := variant(t, petstore, "new.yml", "operationId: addPet", "operationId: createPet", "title: Swagger Petstore", "title: Pet Store")
+	r, err := contract.OpenAPI(t.Context(), petstore, newSpec)
+	require.NoError(t, err)
+	got := find(r, "infgen-method-renamed")
+	require.Len(t, got, 1, "%+v", r.Findings)
+	require.Equal(t, "POST /pets", got[0].Operation)
+	require.Contains(t, got[0].Message, "from AddPet to CreatePet")
+	require.Equal(t, newSpec, got[0].Location.File)
+	require.Len(t, find(r, "infgen-service-renamed"), 1)
+}
