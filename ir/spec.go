@@ -87,6 +87,9 @@ type Method struct {
 	// Retry overrides the worker's retry policy for the method (nil: the
 	// worker's), from x-infgen-retry.
 	Retry *RetryPolicy
+	// Compensate is the method that undoes this one in a saga (nil: none
+	// declared), from x-infgen-compensate.
+	Compensate *Compensation
 }
 
 // RetryPolicy mirrors runtime/retry.Policy as plain data: zero fields keep

@@ -106,6 +106,9 @@ func (c *converter) convert() (*ir.Spec, error) {
 		svc.Methods = append(svc.Methods, c.method(op))
 	}
 	c.declareComponents()
+	if err := c.compensations(ops, &svc); err != nil {
+		return nil, err
+	}
 	if c.emptyRef {
 		if err := c.files.refCycle(c.root); err != nil {
 			return nil, err
