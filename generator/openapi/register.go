@@ -82,5 +82,8 @@ func (g *generator) stubFile(f *jen.File) {
 				gen.StubOptions(),
 			)),
 		)
+		if m.Compensate != nil {
+			g.compensationMethods(f, stub, m)
+		}
 	}
 }

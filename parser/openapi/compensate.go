@@ -60,6 +60,11 @@ func (c *converter) compensations(ops []*operation, svc *ir.Service) error {
 		case j == i:
 			return &Error{Pos: idAt, Msg: fmt.Sprintf("%s: operation %q cannot compensate itself", CompensateExtension, id)}
 		}
+		for _, name := range []string{ir.CompensatedName(svc.Methods[i].Name), ir.CompensationName(svc.Methods[i].Name)} {
+			if svc.MethodByName(name) != nil {
+				return &Error{Pos: at, Msg: fmt.Sprintf("%s: the stub method %s, generated for the compensation, is taken by another operation; rename that operationId", CompensateExtension, name)}
+			}
+		}
 		comp := &ir.Compensation{Method: svc.Methods[j].Name, Pos: at}
 		args, _ := decl["args"].(map[string]any)
 		if decl["args"] != nil && args == nil {
