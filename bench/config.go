@@ -63,6 +63,7 @@ func parseChainFlags(args []string, usage io.Writer) (chainConfig, error) {
 	fs.IntVar(&c.C, "c", 100, "workflows in flight in the throughput phase")
 	fs.IntVar(&c.Warmup, "warmup", 20, "unmeasured workflows run first, one at a time")
 	fs.IntVar(&c.Latency, "latency", 200, "workflows run one at a time to measure p50/p99")
+	fs.IntVar(&c.Latency, "seq", 200, "alias of -latency")
 	fs.DurationVar(&c.Timeout, "timeout", time.Minute, "maximum duration of one workflow")
 	fs.StringVar(&c.Engine, "engine", "infgen", "engine: "+strings.Join(engines, "|"))
 	fs.StringVar(&c.Transport, "transport", "memory", "infgen transport: "+strings.Join(transports, "|"))
