@@ -58,6 +58,8 @@ type Engine struct {
 
 	cache       *stateCache
 	segmentSize int
+	// nudge wakes RunSchedules (see NudgeSchedules).
+	nudge chan struct{}
 }
 
 // Service is a registered service with its methods.
@@ -98,7 +100,7 @@ func New(o Options) *Engine {
 	return &Engine{
 		tr: o.Transport, store: o.Storage, log: o.Logger, maxRedeliveries: o.MaxRedeliveries, clock: o.Now, obs: o.Observer,
 		workflows: map[string]map[int]replay.Func{}, services: map[string]*Service{}, known: map[string]bool{},
-		cache: newStateCache(o.CacheSize), segmentSize: o.SegmentSize,
+		cache: newStateCache(o.CacheSize), segmentSize: o.SegmentSize, nudge: make(chan struct{}, 1),
 	}
 }
 
