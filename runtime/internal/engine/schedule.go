@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -86,7 +87,7 @@ type ScheduleSpec struct {
 	// Workflow is the registered name each firing starts, with Input
 	// (JSON), Tags and Timeout.
 	Workflow string            `json:"workflow"`
-	Input    []byte            `json:"input,omitempty"`
+	Input    json.RawMessage   `json:"input,omitempty"`
 	Tags     []string          `json:"tags,omitempty"`
 	Timeout  time.Duration     `json:"timeout,omitempty"`
 	Cron     string            `json:"cron,omitempty"`
