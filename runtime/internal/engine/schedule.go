@@ -86,15 +86,15 @@ type ScheduleSpec struct {
 	ID string `json:"id"`
 	// Workflow is the registered name each firing starts, with Input
 	// (JSON), Tags and Timeout.
-	Workflow string            `json:"workflow"`
-	Input    json.RawMessage   `json:"input,omitempty"`
-	Tags     []string          `json:"tags,omitempty"`
-	Timeout  time.Duration     `json:"timeout,omitempty"`
-	Cron     string            `json:"cron,omitempty"`
-	Every    time.Duration     `json:"every,omitempty"`
-	TimeZone string            `json:"timeZone,omitempty"`
-	Overlap  OverlapPolicy     `json:"overlap,omitempty"`
-	CatchUp  CatchUpPolicy     `json:"catchUp,omitempty"`
+	Workflow string          `json:"workflow"`
+	Input    json.RawMessage `json:"input,omitempty"`
+	Tags     []string        `json:"tags,omitempty"`
+	Timeout  time.Duration   `json:"timeout,omitempty"`
+	Cron     string          `json:"cron,omitempty"`
+	Every    time.Duration   `json:"every,omitempty"`
+	TimeZone string          `json:"timeZone,omitempty"`
+	Overlap  OverlapPolicy   `json:"overlap,omitempty"`
+	CatchUp  CatchUpPolicy   `json:"catchUp,omitempty"`
 	// CatchUpWindow is how late a firing may start: one that no worker
 	// reached within it was missed, and CatchUp decides.
 	CatchUpWindow time.Duration `json:"catchUpWindow,omitempty"`

@@ -73,7 +73,9 @@ type schedEnv struct {
 // day is the test's date: schedules fire on it, every hour.
 var day = time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
 
-func at(hour, minute int) time.Time { return day.Add(time.Duration(hour)*time.Hour + time.Duration(minute)*time.Minute) }
+func at(hour, minute int) time.Time {
+	return day.Add(time.Duration(hour)*time.Hour + time.Duration(minute)*time.Minute)
+}
 
 func newSchedEnv(t *testing.T, st storage.Storage, tr transport.Transport) *schedEnv {
 	id := randomID()
