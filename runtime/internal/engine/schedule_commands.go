@@ -237,6 +237,9 @@ func (e *Engine) DeleteSchedule(ctx context.Context, id string) error {
 	what := "delete schedule " + id
 	for i := 0; ; i++ {
 		_, rec, err := e.loadSchedule(ctx, id)
+		if errors.Is(err, ErrScheduleNotFound) {
+			return err
+		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
@@ -245,7 +248,7 @@ func (e *Engine) DeleteSchedule(ctx context.Context, id string) error {
 			continue
 		}
 		if errors.Is(err, storage.ErrNotFound) {
-			return fmt.Errorf("%s: %w: %s", what, ErrScheduleNotFound, id)
+			return fmt.Errorf("%w: %s", ErrScheduleNotFound, id)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", what, err)

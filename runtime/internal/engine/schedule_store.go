@@ -107,6 +107,9 @@ func (e *Engine) putSchedule(ctx context.Context, s *scheduleRecord, old *storag
 func (e *Engine) changeSchedule(ctx context.Context, id, what string, change func(*scheduleRecord) error) (*scheduleRecord, *storage.Record, *storage.Record, error) {
 	for i := 0; ; i++ {
 		s, rec, err := e.loadSchedule(ctx, id)
+		if errors.Is(err, ErrScheduleNotFound) {
+			return nil, nil, nil, err
+		}
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("%s: %w", what, err)
 		}
