@@ -258,9 +258,10 @@ func (e *Engine) lastRunRunning(ctx context.Context, s *scheduleRecord) (bool, e
 	return !st.Status.Terminal(), nil
 }
 
-// startPending starts the workflows of firings (pending in s) and takes
-// those started off the schedule's Pending list; it returns them. Starting
-// one twice finds the first: the id is the same.
+// startPending starts the workflows of firings (pending in s), in order
+// until one fails, and takes those started off the schedule's Pending
+// list; it returns them and the error that stopped it. Starting one twice
+// finds the first: the id is the same.
 func (e *Engine) startPending(ctx context.Context, s *scheduleRecord, firings []Firing) ([]Firing, error) {
 	spec := &s.Spec
 	tags := append(slices.Clone(spec.Tags), ScheduleTag(spec.ID))
@@ -276,10 +277,13 @@ func (e *Engine) startPending(ctx context.Context, s *scheduleRecord, firings []
 		f.Started = e.now()
 		started = append(started, f)
 	}
-	if len(started) == 0 {
-		return nil, startErr
+	if len(started) > 0 {
+		if err := e.clearPending(ctx, spec.ID, started); err != nil {
+			// They started: the next pass finds them started and clears them.
+			e.log.Warn("schedules: cannot record the runs started; the next pass does", "schedule", spec.ID, "error", err)
+		}
 	}
-	return started, errors.Join(startErr, e.clearPending(ctx, spec.ID, started))
+	return started, startErr
 }
 
 // clearPending takes started firings off a schedule's Pending list, and
