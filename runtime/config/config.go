@@ -40,6 +40,9 @@ type Config struct {
 	// record of their own (worker.Options.HistorySegment; 0: the default,
 	// negative: never).
 	HistorySegment int `yaml:"history_segment"`
+	// LocalTasks runs the tasks of services this worker hosts inside the
+	// steps of its workflows (worker.Options.LocalTasks; default false).
+	LocalTasks bool `yaml:"local_tasks"`
 	// Services configures the hosted services, by key.
 	Services map[string]Service `yaml:"services"`
 	// AdminAddr is where the worker's admin API listens (default a free
