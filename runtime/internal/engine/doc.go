@@ -5,7 +5,9 @@
 // that come from outside a workflow (commands.go: start, signal, cancel,
 // retry; update.go: update; each validated, then written once, then
 // woken, and undone when the wake-up cannot be sent), the read API
-// (inspect.go) and the worker registry (registry.go). It tells an optional
+// (inspect.go), the worker registry (registry.go) and durable schedules
+// (schedule*.go: records changed by their commands and by the firing pass
+// every worker runs). It tells an optional
 // Observer (observe.go) about saved steps, task attempts and dead letters;
 // metrics and traces are built there (runtime/internal/telemetry), not here.
 //
