@@ -7,9 +7,9 @@
 // woken, and undone when the wake-up cannot be sent), the read API
 // (inspect.go), the worker registry (registry.go) and durable schedules
 // (schedule*.go: records changed by their commands and by the firing pass
-// every worker runs). It tells an optional
-// Observer (observe.go) about saved steps, task attempts and dead letters;
-// metrics and traces are built there (runtime/internal/telemetry), not here.
+// every worker runs). It tells an optional Observer (observe.go) about
+// saved steps, task attempts and dead letters; metrics and traces are built
+// there (runtime/internal/telemetry), not here.
 //
 // Package worker is its public face for hosting workflows and services;
 // package client for commands and reads. It depends on storage and
