@@ -140,10 +140,13 @@ func (e *Engine) decide(ctx context.Context, s *scheduleRecord) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if s.Paused {
+		return false, nil // a buffered firing waits for the resume too
+	}
 	now := e.now()
 	changed := false
 	var fire []Firing
-	if !s.Paused && !s.Next.IsZero() {
+	if !s.Next.IsZero() {
 		var missed int
 		var next time.Time
 		fire, missed, next = s.due(tm, now)

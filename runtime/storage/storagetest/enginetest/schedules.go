@@ -302,6 +302,10 @@ func (e *schedEnv) commands() {
 	require.Equal(t, runID(id, at(10, 20).Add(15*time.Second)), run)
 	require.Equal(t, []string{run}, e.runs(id))
 	require.Equal(t, run, e.describe(id).LastRun)
+	again, err := e.c.TriggerSchedule(e.ctx, id) // the same second: the same run
+	require.NoError(t, err)
+	require.Equal(t, run, again)
+	require.Equal(t, 1, e.describe(id).Started)
 
 	// Resume fires at the next time after now: 10:00 is not caught up.
 	e.clock.set(at(10, 30))
