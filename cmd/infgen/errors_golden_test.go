@@ -63,6 +63,8 @@ func TestErrorMessages(t *testing.T) {
 		{"check with one spec", []string{"check", "openapi", spec}},
 		{"check an unresolved $ref", []string{"check", "openapi", spec, spec}},
 		{"check format", []string{"check", "proto", "--format", "xml", "a.proto", "b.proto"}},
+		{"check in flight without a state file", []string{"check", "openapi", "../../examples/billing/api/invoice.yaml", "../../examples/billing/api/invoice.yaml", "--db", filepath.Join(dir, "missing.db")}},
+		{"check replay without code", []string{"check", "replay", "--db", db}},
 	}
 	var got bytes.Buffer
 	for _, tc := range cases {
