@@ -48,6 +48,11 @@ func Run(name, configPath string, register RegisterFunc) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, closeAdmin()) }()
+	closeHooks, err := serveWebhooks(ctx, backends, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, closeHooks()) }()
 	w, err := worker.New(worker.Options{
 		Transport: backends.Transport, Storage: backends.Storage,
 		Logger: logger, WorkflowConcurrency: cfg.WorkflowConcurrency, Admin: adminAddr,
