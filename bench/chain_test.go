@@ -81,10 +81,10 @@ func TestChainOnServers(t *testing.T) {
 func TestRunPrintsOneResultLine(t *testing.T) {
 	t.Parallel()
 	var stdout, stderr bytes.Buffer
-	err := run(context.Background(), []string{"chain", "-n", "6", "-k", "1", "-c", "2", "-warmup", "1", "-seq", "3", "-storage", "memory"}, &stdout, &stderr)
+	err := run(context.Background(), []string{"chain", "-n", "6", "-k", "1", "-c", "2", "-warmup", "1", "-seq", "3", "-storage", "memory", "-local-tasks"}, &stdout, &stderr)
 	require.NoError(t, err, stderr.String())
 	// calls = (warm-up + one-at-a-time + throughput workflows) × k = (1+3+6)×1.
-	line := regexp.MustCompile(`^RESULT engine=infgen workflows/s=[0-9.]+ tasks/s=[0-9.]+ p50=\S+ p99=\S+ n=6 k=1 c=2 .* exactly_once=ok calls=10 .*transport=memory storage=memory\n$`)
+	line := regexp.MustCompile(`^RESULT engine=infgen workflows/s=[0-9.]+ tasks/s=[0-9.]+ p50=\S+ p99=\S+ n=6 k=1 c=2 .* exactly_once=ok calls=10 .*transport=memory storage=memory local_tasks=true\n$`)
 	require.Regexp(t, line, stdout.String())
 }
 
@@ -176,6 +176,6 @@ func TestLongSmoke(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	err := run(context.Background(), []string{"long", "-k", "200", "-runs", "1", "-storage", "memory"}, &stdout, &stderr)
 	require.NoError(t, err, stderr.String())
-	line := regexp.MustCompile(`^RESULT workload=long k=200 runs=1 total=\S+ first100=\S+ last100=\S+ ratio=[0-9.]+ .*transport=memory storage=memory\n$`)
+	line := regexp.MustCompile(`^RESULT workload=long k=200 runs=1 total=\S+ first100=\S+ last100=\S+ ratio=[0-9.]+ .*transport=memory storage=memory local_tasks=false\n$`)
 	require.Regexp(t, line, stdout.String())
 }

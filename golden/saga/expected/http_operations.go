@@ -9,12 +9,25 @@ import (
 
 	"github.com/infgen/infgen/runtime/httpapi"
 	"github.com/infgen/infgen/runtime/service"
+	"github.com/infgen/infgen/runtime/webhook"
 )
 
 // CreateCharge calls POST /charges.
 func (c *HTTPClient) CreateCharge(ctx context.Context, in *CreateChargeInput) (*CreateChargeOutput, error) {
 	if in == nil {
 		in = new(CreateChargeInput)
+	}
+	if wf, key, ok := webhook.CallbackKey(ctx); ok && c.callbacks != nil {
+		cp := *in
+		if cp.Body != nil {
+			b := *cp.Body
+			cp.Body = &b
+		}
+		u1 := c.callbacks.CallbackURL(wf, ChargeOutcomeSignal, key)
+		if cp.Body != nil {
+			cp.Body.CallbackURL = u1
+		}
+		in = &cp
 	}
 	u := c.baseURL + "/charges"
 	var body io.Reader

@@ -7,6 +7,20 @@ import "github.com/infgen/infgen/runtime/httpapi"
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
+type DisputeOpenedPayload struct {
+	ChargeID string                     `json:"chargeId"`
+	Reason   DisputeOpenedPayloadReason `json:"reason"`
+}
+
+type DisputeOpenedPayloadReason string
+
+const (
+	DisputeOpenedPayloadReasonFraud       DisputeOpenedPayloadReason = "fraud"
+	DisputeOpenedPayloadReasonDuplicate   DisputeOpenedPayloadReason = "duplicate"
+	DisputeOpenedPayloadReasonNotReceived DisputeOpenedPayloadReason = "not_received"
+	DisputeOpenedPayloadReasonOther       DisputeOpenedPayloadReason = "other"
+)
+
 type ChargeRequest struct {
 	CustomerID string `json:"customerId"`
 	// minor units
