@@ -100,7 +100,7 @@ func newGenerateProtoCmd() *cobra.Command {
 				GoPackages:      mapping,
 			})
 			if err != nil {
-				return err
+				return compensationHint(err)
 			}
 			return generateProto(spec, flags, "infgen generate proto "+strings.Join(cmd.Flags().Args(), " "))
 		},
