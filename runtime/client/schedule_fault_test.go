@@ -35,7 +35,6 @@ var scheduleOps = []struct {
 	{"delete", func(ctx context.Context, e *env) error { return e.client.DeleteSchedule(ctx, "s") }},
 }
 
-
 // scheduleEnv is newEnv with the schedule "s".
 func scheduleEnv(t *testing.T, open func(t *testing.T) storage.Storage) *env {
 	e := newEnv(t, open)

@@ -3,7 +3,6 @@ package monthly
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -77,11 +76,14 @@ func BillCycle(ctx workflow.Context, in CycleInput) (CycleResult, error) {
 			continue
 		}
 		in := Input{CustomerID: c.CustomerID, Email: c.Email}
-		err = billMonth(ctx, in, month, &res)
-		var declined *payment.RequestPaymentError
-		if errors.As(err, &declined) && declined.StatusCode == http.StatusPaymentRequired {
+		err = billMonth(ctx, in, month, &res) // a saga: a declined card voids the month's invoice
+		var decline *payment.RequestPaymentError
+		if declined(err) && errors.As(err, &decline) {
+			if cerr := compensationFailure(err); cerr != nil {
+				return out, cerr // the invoice could not be voided: for an operator
+			}
 			res.Ended, res.FailedMonth = EndedPaymentFailed, month
-			err = compensate(ctx, in, month, declined)
+			err = endSubscription(ctx, in, month, decline)
 		}
 		if err != nil {
 			return out, err
