@@ -99,3 +99,44 @@ func TestMonthBefore(t *testing.T) {
 	_, err = monthly.MonthBefore("cus_42")
 	require.ErrorContains(t, err, "give CycleInput.Month")
 }
+
+// TestCycleDeclinedCard: a cycle whose payments are declined voids each
+// customer's invoice (the month's saga), tells them and ends their
+// subscription, and goes on with the next customer.
+func TestCycleDeclinedCard(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := newCompany()
+	c.declined = true
+	rt, err := local.Open("")
+	require.NoError(t, err)
+	w, err := rt.NewWorker(worker.Options{Logger: slog.New(slog.DiscardHandler), SchedulePoll: -1})
+	require.NoError(t, err)
+	fast := worker.WithRetry(retry.Policy{MaxAttempts: 2, Initial: time.Millisecond})
+	require.NoError(t, consumption.Register(w, c, fast))
+	require.NoError(t, payment.Register(w, c, fast))
+	require.NoError(t, invoice.Register(w, c, fast))
+	require.NoError(t, email.Register(w, c, fast))
+	require.NoError(t, subscription.Register(w, c, fast))
+	require.NoError(t, w.RegisterWorkflow(monthly.Cycle))
+	require.NoError(t, w.Start(ctx))
+	cl, err := rt.NewClient(ctx)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = cl.Close(); _ = w.Stop(); _ = rt.Close() })
+
+	in := monthly.CycleInput{Month: "2026-11", Customers: []monthly.Customer{
+		{CustomerID: "cus_1", Email: "a@example.com"}, {CustomerID: "cus_2", Email: "b@example.com"}}}
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	res, err := client.ExecuteRef(ctx, cl, monthly.Cycle, in, client.StartParams{ID: "manual-2026-11"})
+	require.NoError(t, err)
+	require.Equal(t, "2026-11", res.Month)
+	require.Len(t, res.Customers, 2)
+	for _, r := range res.Customers {
+		require.Equal(t, monthly.EndedPaymentFailed, r.Ended)
+		require.Equal(t, "2026-11", r.FailedMonth)
+		require.Len(t, r.VoidedInvoices, 1)
+	}
+	require.Len(t, c.notices, 2)
+	require.Len(t, c.cancelled, 2)
+}
