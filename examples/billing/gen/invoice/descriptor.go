@@ -26,6 +26,20 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "InvoiceServiceStub",
 			NewStub:   "NewInvoiceServiceStub",
 			Methods:   []string{"CreateInvoice"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      ServiceName + ".CreateInvoice.completed",
+					Method:    "CreateInvoice",
+					Outcome:   "completed",
+					Data:      "CreateInvoiceOutput",
+					Subscribe: "InvoiceServiceEvents.OnCreateInvoiceCompleted",
+				},
+				{
+					Type:    ServiceName + ".CreateInvoice.failed",
+					Method:  "CreateInvoice",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }
