@@ -80,3 +80,20 @@ func TestEventPackageImports(t *testing.T) {
 		}
 	}
 }
+
+// TestWebhookReceiverImports checks what runtime/webhook's doc.go states:
+// it reaches the engine only through runtime/client, and links nothing of
+// generate time.
+func TestWebhookReceiverImports(t *testing.T) {
+	t.Parallel()
+	const mod = "github.com/infgen/infgen/"
+	out, err := exec.Command("go", "list", "-f", `{{join .Imports " "}}`, "../runtime/webhook").Output()
+	require.NoError(t, err)
+	imports := strings.Fields(string(out))
+	require.Contains(t, imports, mod+"runtime/client")
+	for _, dep := range imports {
+		for _, bad := range []string{"runtime/internal", "runtime/storage", "runtime/transport", "runtime/worker", "generator", "parser", "ir"} {
+			require.False(t, strings.HasPrefix(dep, mod+bad), "runtime/webhook imports %s", dep)
+		}
+	}
+}

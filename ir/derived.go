@@ -62,3 +62,22 @@ func StatusName(status string) string {
 	}
 	return GoNameSuffix(status)
 }
+
+// SignalConstName is the constant naming a hook's signal ("ChargeSettledSignal").
+func SignalConstName(hook string) string { return hook + "Signal" }
+
+// HandleName registers a hook's receiver endpoint ("HandleChargeSettled").
+func HandleName(hook string) string { return "Handle" + hook }
+
+// ChannelName returns a webhook's signal channel ("ChargeSettledChannel").
+func ChannelName(hook string) string { return hook + "Channel" }
+
+// AwaitName is the stub method awaiting a callback ("AwaitChargeOutcome").
+func AwaitName(hook string) string { return "Await" + hook }
+
+// CallName is the stub method dispatching a call whose callbacks the
+// workflow awaits ("CallCreateCharge").
+func CallName(method string) string { return "Call" + method }
+
+// CallTypeName is the type CallName returns ("CreateChargeCall").
+func CallTypeName(method string) string { return method + "Call" }

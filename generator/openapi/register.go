@@ -82,5 +82,8 @@ func (g *generator) stubFile(f *jen.File) {
 				gen.StubOptions(),
 			)),
 		)
+		if len(m.Callbacks) > 0 {
+			g.stubCalls(f, stub, m)
+		}
 	}
 }

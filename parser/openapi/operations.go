@@ -79,6 +79,7 @@ func (c *converter) collectOperations() ([]*operation, error) {
 		}
 	}
 	methods := ir.NewScope()
+	c.methods = methods
 	for _, o := range ops {
 		base := o.op.OperationID
 		if base == "" {

@@ -39,6 +39,10 @@ type Options struct {
 	// record it writes stays small (default DefaultSegmentSize; negative:
 	// the whole history stays in the state record).
 	SegmentSize int
+	// LocalTasks makes a step run the tasks it issues to methods
+	// registered on this engine itself, and save their results with the
+	// step, instead of sending them through the transport (see runLocal).
+	LocalTasks bool
 	// OutcomeEvents publishes the outcomes of workflow runs and tasks as
 	// CloudEvents (see docs/events.md): off by default, as each costs a
 	// message. Events a workflow emits (workflow.Emit) are published
@@ -63,6 +67,7 @@ type Engine struct {
 
 	cache         *stateCache
 	segmentSize   int
+	local         bool
 	outcomeEvents bool
 }
 
@@ -104,7 +109,7 @@ func New(o Options) *Engine {
 	return &Engine{
 		tr: o.Transport, store: o.Storage, log: o.Logger, maxRedeliveries: o.MaxRedeliveries, clock: o.Now, obs: o.Observer,
 		workflows: map[string]map[int]replay.Func{}, services: map[string]*Service{}, known: map[string]bool{},
-		cache: newStateCache(o.CacheSize), segmentSize: o.SegmentSize, outcomeEvents: o.OutcomeEvents,
+		cache: newStateCache(o.CacheSize), segmentSize: o.SegmentSize, local: o.LocalTasks, outcomeEvents: o.OutcomeEvents,
 	}
 }
 
