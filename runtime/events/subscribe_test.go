@@ -169,3 +169,29 @@ func TestEventsStartWorkflowsOnce(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 1, d.Run)
 }
+
+// TestEventsSignalWorkflows signals a waiting workflow with an event: it
+// receives the event's id, type and data.
+func TestEventsSignalWorkflows(t *testing.T) {
+	t.Parallel()
+	ctx := ctxT(t)
+	typ := unique("test.charge.settled.")
+	wf := unique("waiter")
+	var c *client.Client
+	e := newEnv(t, nil, nil, worker.Options{}, func(w *worker.Worker) {
+		require.NoError(t, worker.RegisterWorkflow(w, wf, func(ctx workflow.Context, _ int) (string, error) {
+			v, err := workflow.SignalChannel[events.SignalValue]("settled").Receive(ctx)
+			return v.Type + " " + v.ID + " " + string(v.Data), err
+		}))
+		require.NoError(t, events.Subscribe(w, typ, func(ctx context.Context, ev *events.Event) error {
+			return events.SignalWorkflow(c, "settled", func(ev *events.Event) client.Target { return client.Target{ID: ev.Subject} })(ctx, ev)
+		}))
+	})
+	c = e.client
+	id, err := c.Start(ctx, client.StartParams{Workflow: wf, ID: unique("charge-"), Input: 0})
+	require.NoError(t, err)
+	publishEvent(t, ctx, e.tr, &events.Event{ID: "ev-1", Source: "/tests", Type: typ, Subject: id, Data: []byte(`{"amount":5}`)})
+	got, err := client.Result[string](ctx, c, id)
+	require.NoError(t, err)
+	require.Equal(t, typ+` ev-1 {"amount":5}`, got)
+}
