@@ -14,6 +14,7 @@ import (
 	"github.com/infgen/infgen/runtime/storage/storagetest"
 	"github.com/infgen/infgen/runtime/transport"
 	"github.com/infgen/infgen/runtime/transport/pulsar"
+	"github.com/infgen/infgen/runtime/worker"
 )
 
 // TestRedeliveredEventIsHandledOnceOnPostgres claims the dedup records in
@@ -40,7 +41,7 @@ func TestRedeliveredEventIsHandledOnceOnPulsar(t *testing.T) {
 func TestOutcomeAndEmittedEventsOnPulsar(t *testing.T) {
 	t.Parallel()
 	tr, store := pulsarBackends(t)
-	outcomeAndEmittedEvents(t, tr, store)
+	outcomeAndEmittedEvents(t, tr, store, worker.Options{})
 }
 
 // pulsarBackends connects to the test broker (or skips the test) and opens
