@@ -25,7 +25,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 			NewClient: "NewHTTPClient",
 			Stub:      "InvoiceServiceStub",
 			NewStub:   "NewInvoiceServiceStub",
-			Methods:   []string{"CreateInvoice"},
+			Methods:   []string{"CreateInvoice", "VoidInvoice"},
 			Events: []service.EventDescriptor{
 				{
 					Type:      ServiceName + ".CreateInvoice.completed",
@@ -37,6 +37,18 @@ var InfgenDescriptor = service.PackageDescriptor{
 				{
 					Type:    ServiceName + ".CreateInvoice.failed",
 					Method:  "CreateInvoice",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".VoidInvoice.completed",
+					Method:    "VoidInvoice",
+					Outcome:   "completed",
+					Data:      "VoidInvoiceOutput",
+					Subscribe: "InvoiceServiceEvents.OnVoidInvoiceCompleted",
+				},
+				{
+					Type:    ServiceName + ".VoidInvoice.failed",
+					Method:  "VoidInvoice",
 					Outcome: "failed",
 				},
 			},

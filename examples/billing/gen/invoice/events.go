@@ -20,3 +20,10 @@ type InvoiceServiceEvents struct{}
 func (InvoiceServiceEvents) OnCreateInvoiceCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *CreateInvoiceOutput) error, opts ...events.Option) error {
 	return events.SubscribeData(w, ServiceName+".CreateInvoice.completed", h, opts...)
 }
+
+// OnVoidInvoiceCompleted subscribes h in w to the event of a completed VoidInvoice task
+// (type ServiceName + ".VoidInvoice.completed"), whose data is the task's result;
+// see events.Subscribe.
+func (InvoiceServiceEvents) OnVoidInvoiceCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *VoidInvoiceOutput) error, opts ...events.Option) error {
+	return events.SubscribeData(w, ServiceName+".VoidInvoice.completed", h, opts...)
+}
