@@ -74,7 +74,7 @@ func (b *builder) services(targets, only []string) ([]pendingService, error) {
 	var out []pendingService
 	for _, s := range eligible {
 		name := b.scope.UniqueWith(ir.GoName(string(s.Desc.Name())), func(c string) []string {
-			derived := []string{ir.StubName(c), ir.NewStubName(c)}
+			derived := []string{ir.StubName(c), ir.NewStubName(c), ir.EventsName(c)}
 			if b.qualified {
 				derived = append(derived, ir.GRPCQualifiedNames(c).List()...)
 			}
