@@ -37,6 +37,10 @@ type chainConfig struct {
 	// (worker.Options.LocalTasks) instead of through the transport.
 	LocalTasks bool
 
+	// OutcomeEvents publishes workflow and task outcomes as CloudEvents
+	// (worker.Options.OutcomeEvents).
+	OutcomeEvents bool
+
 	// CPUProfile, when set, receives a CPU profile of the whole run.
 	CPUProfile string
 	// Verbose logs the engines' own messages at info level, not only warnings.
@@ -75,6 +79,7 @@ func parseChainFlags(args []string, usage io.Writer) (chainConfig, error) {
 	fs.IntVar(&c.WorkflowConcurrency, "workflow-concurrency", 0, "infgen workflow engine concurrency (default: max(c, 64))")
 	fs.IntVar(&c.TaskConcurrency, "task-concurrency", 0, "infgen service task concurrency (default: max(c, 16))")
 	fs.BoolVar(&c.LocalTasks, "local-tasks", false, "infgen: run the tasks inside the workflow steps (worker.Options.LocalTasks)")
+	fs.BoolVar(&c.OutcomeEvents, "outcome-events", false, "infgen: publish workflow and task outcomes as CloudEvents")
 	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	fs.BoolVar(&c.Verbose, "v", false, "log the engine's info messages too (default: warnings only)")
 	fs.StringVar(&c.TemporalAddr, "temporal-addr", "127.0.0.1:7233", "Temporal frontend host:port")

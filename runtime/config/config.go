@@ -44,6 +44,9 @@ type Config struct {
 	// LocalTasks runs the tasks of services this worker hosts inside the
 	// steps of its workflows (worker.Options.LocalTasks; default false).
 	LocalTasks bool `yaml:"local_tasks"`
+	// OutcomeEvents publishes workflow and task outcomes as CloudEvents
+	// (worker.Options.OutcomeEvents; docs/events.md).
+	OutcomeEvents bool `yaml:"outcome_events"`
 	// Services configures the hosted services, by key.
 	Services map[string]Service `yaml:"services"`
 	// AdminAddr is where the worker's admin API listens (default a free

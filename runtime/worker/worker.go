@@ -90,6 +90,13 @@ type Options struct {
 	// Build it with telemetry.NewTracerProvider (or give yours
 	// telemetry.IDGenerator) so that a run's spans share its parent.
 	TracerProvider trace.TracerProvider
+	// OutcomeEvents publishes the outcomes of the workflows this worker
+	// runs (started, completed, failed, canceled) and of their tasks
+	// (completed, failed for good) as CloudEvents on "events.<type>"
+	// topics, through the same outbox as the workflow's state (see
+	// docs/events.md). Off by default: each outcome costs a message.
+	// Events a workflow emits (workflow.Emit) are published either way.
+	OutcomeEvents bool
 }
 
 // RecoverMode says when a worker re-drives unfinished workflows on start.
@@ -110,6 +117,7 @@ type Worker struct {
 
 	mu       sync.Mutex
 	services []registeredService
+	events   []EventSubscription
 	started  bool
 	subs     []transport.Subscription
 	// info is the worker's registry record; stopBeat ends its heartbeat.
@@ -142,7 +150,7 @@ func New(o Options) (*Worker, error) {
 		o.WorkflowConcurrency = 64
 	}
 	eo := engine.Options{Transport: o.Transport, Storage: o.Storage, Logger: o.Logger, MaxRedeliveries: o.MaxRedeliveries, Now: o.Now,
-		CacheSize: o.CacheSize, SegmentSize: o.HistorySegment, LocalTasks: o.LocalTasks}
+		CacheSize: o.CacheSize, SegmentSize: o.HistorySegment, LocalTasks: o.LocalTasks, OutcomeEvents: o.OutcomeEvents}
 	if o.MeterProvider != nil || o.TracerProvider != nil {
 		mp, tp := o.MeterProvider, o.TracerProvider
 		if mp == nil {
@@ -314,6 +322,10 @@ func (w *Worker) Start(ctx context.Context) error {
 			return fmt.Errorf("worker: subscribe workflow %s: %w", name, err)
 		}
 		w.subs = append(w.subs, sub)
+	}
+	if err := w.subscribeEvents(ctx); err != nil {
+		w.closeSubs()
+		return err
 	}
 	if err := w.announce(ctx); err != nil {
 		w.closeSubs()

@@ -43,6 +43,11 @@ type Options struct {
 	// registered on this engine itself, and save their results with the
 	// step, instead of sending them through the transport (see runLocal).
 	LocalTasks bool
+	// OutcomeEvents publishes the outcomes of workflow runs and tasks as
+	// CloudEvents (see docs/events.md): off by default, as each costs a
+	// message. Events a workflow emits (workflow.Emit) are published
+	// either way.
+	OutcomeEvents bool
 }
 
 // Engine runs workflow instances and service tasks.
@@ -60,9 +65,10 @@ type Engine struct {
 	// known caches the workflow names the registry holds (never removed).
 	known map[string]bool
 
-	cache       *stateCache
-	segmentSize int
-	local       bool
+	cache         *stateCache
+	segmentSize   int
+	local         bool
+	outcomeEvents bool
 }
 
 // Service is a registered service with its methods.
@@ -103,7 +109,7 @@ func New(o Options) *Engine {
 	return &Engine{
 		tr: o.Transport, store: o.Storage, log: o.Logger, maxRedeliveries: o.MaxRedeliveries, clock: o.Now, obs: o.Observer,
 		workflows: map[string]map[int]replay.Func{}, services: map[string]*Service{}, known: map[string]bool{},
-		cache: newStateCache(o.CacheSize), segmentSize: o.SegmentSize, local: o.LocalTasks,
+		cache: newStateCache(o.CacheSize), segmentSize: o.SegmentSize, local: o.LocalTasks, outcomeEvents: o.OutcomeEvents,
 	}
 }
 

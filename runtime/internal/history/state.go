@@ -356,6 +356,17 @@ const (
 	// child workflow): the workflow canceled it, or the scope it was started
 	// in. Name is the canceled step's name.
 	CommandCancel CommandKind = "cancel"
+	// CommandEmit publishes an event (workflow.Emit): Name is the event
+	// type, Input its data (JSON), Meta its optional "subject" and
+	// "dataschema". It needs no result; the engine publishes the event
+	// through the step's outbox.
+	CommandEmit CommandKind = "emit"
+)
+
+// Meta keys of an emit command.
+const (
+	EmitSubject    = "subject"
+	EmitDataSchema = "dataschema"
 )
 
 // Command is a step the workflow issued.
