@@ -15,7 +15,7 @@ import (
 func TestPackageDependencies(t *testing.T) {
 	t.Parallel()
 	const mod = "github.com/infgen/infgen/"
-	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Deps " "}}`, "../parser/...", "./...").Output()
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Deps " "}}`, "../parser/...", "../contract/...", "./...").Output()
 	require.NoError(t, err)
 	forbidden := []struct{ pkg, dep string }{
 		{"parser/", "generator"},
@@ -25,6 +25,9 @@ func TestPackageDependencies(t *testing.T) {
 		{"generator/gen", "generator/grpc"},
 		{"generator/openapi", "generator/grpc"},
 		{"generator/grpc", "generator/openapi"},
+		// Contract checks read specs; the CLI feeds them what the runtime recorded.
+		{"contract", "runtime/"},
+		{"contract", "generator"},
 		// Only tests import the -update flag: no global state in generation.
 		{"generator", "generator/internal/goldenflag"},
 	}
