@@ -14,6 +14,14 @@ func NewStubName(service string) string { return "New" + service + "Stub" }
 // DispatchName is the asynchronous stub method of a method ("DispatchCreatePet").
 func DispatchName(method string) string { return "Dispatch" + method }
 
+// CompensatedName is the stub method that runs a method and registers its
+// declared compensation in a saga ("CreateChargeCompensated").
+func CompensatedName(method string) string { return method + "Compensated" }
+
+// CompensationName is the stub method returning the compensation of one
+// call of a method ("CreateChargeCompensation").
+func CompensationName(method string) string { return method + "Compensation" }
+
 // InputName is the input type of an OpenAPI method ("CreatePetInput").
 func InputName(method string) string { return method + "Input" }
 

@@ -101,6 +101,9 @@ type Method struct {
 	// ("CreateChargeCall"); set when Callbacks is not empty.
 	CallName string
 	CallType string
+	// Compensate is the method that undoes this one in a saga (nil: none
+	// declared), from x-infgen-compensate.
+	Compensate *Compensation
 }
 
 // RetryPolicy mirrors runtime/retry.Policy as plain data: zero fields keep

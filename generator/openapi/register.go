@@ -85,5 +85,8 @@ func (g *generator) stubFile(f *jen.File) {
 		if len(m.Callbacks) > 0 {
 			g.stubCalls(f, stub, m)
 		}
+		if m.Compensate != nil {
+			g.compensationMethods(f, stub, m)
+		}
 	}
 }

@@ -118,6 +118,9 @@ func (c *converter) convert() (*ir.Spec, error) {
 	s.Webhooks = c.webhooks(hooks)
 	c.declareComponents()
 	c.finishHooks(&svc)
+	if err := c.compensations(ops, &svc); err != nil {
+		return nil, err
+	}
 	if c.emptyRef {
 		if err := c.files.refCycle(c.root); err != nil {
 			return nil, err
