@@ -63,6 +63,9 @@ func TestErrorMessages(t *testing.T) {
 		{"check with one spec", []string{"check", "openapi", spec}},
 		{"check an unresolved $ref", []string{"check", "openapi", spec, spec}},
 		{"check format", []string{"check", "proto", "--format", "xml", "a.proto", "b.proto"}},
+		{"bad cron expression", []string{"schedule", "create", "nightly", "billing.monthly", "--cron", "0 2 * *", "--db", db}},
+		{"cron field out of range", []string{"schedule", "create", "nightly", "billing.monthly", "--cron", "0 25 * * *", "--db", db}},
+		{"unknown schedule", []string{"schedule", "trigger", "nightly", "--db", db}},
 	}
 	var got bytes.Buffer
 	for _, tc := range cases {
