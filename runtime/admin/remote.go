@@ -252,10 +252,10 @@ func (c *Client) ListParked(ctx context.Context) ([]string, error) { return c.li
 // List implements API.
 func (c *Client) List(ctx context.Context, p client.ListParams) (*client.ListPage, error) {
 	q := url.Values{"limit": {strconv.Itoa(p.Limit)}}
-	switch {
-	case p.Tag != "":
+	if p.Tag != "" {
 		q.Set("tag", p.Tag)
-	case p.Parked:
+	}
+	if p.Parked {
 		q.Set("list", "parked")
 	}
 	if p.Prefix != "" {
@@ -263,6 +263,18 @@ func (c *Client) List(ctx context.Context, p client.ListParams) (*client.ListPag
 	}
 	if p.After != "" {
 		q.Set("after", p.After)
+	}
+	if p.Name != "" {
+		q.Set("name", p.Name)
+	}
+	if p.Status != "" {
+		q.Set("status", string(p.Status))
+	}
+	for key, t := range map[string]time.Time{"started_after": p.StartedAfter, "started_before": p.StartedBefore,
+		"updated_after": p.UpdatedAfter, "updated_before": p.UpdatedBefore} {
+		if !t.IsZero() {
+			q.Set(key, t.Format(time.RFC3339Nano))
+		}
 	}
 	var page client.ListPage
 	if err := c.do(ctx, http.MethodGet, "/v1/workflows?"+q.Encode(), nil, &page); err != nil {

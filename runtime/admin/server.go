@@ -173,9 +173,11 @@ func (s *Server) authorize(next http.Handler) http.Handler {
 
 func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if q.Has("limit") || q.Has("after") || q.Has("prefix") {
-		s.listPage(w, r)
-		return
+	for _, k := range pageKeys {
+		if q.Has(k) {
+			s.listPage(w, r)
+			return
+		}
 	}
 	var ids []string
 	var err error

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/require"
 
 	"github.com/infgen/infgen/runtime/admin"
@@ -159,8 +160,23 @@ func TestBrowser(t *testing.T) {
 	}
 	shot("dashboard-workflows.png")
 
+	// Filter it by name, from the form (typed, Enter): only the orders.wait remain.
+	run(chromedp.SendKeys(`#filters input[name="name"]`, "orders.wait"+kb.Enter),
+		chromedp.WaitNotPresent(`#workflows tbody tr[data-id="order-1004"]`),
+		chromedp.WaitVisible(`#workflows tbody tr[data-id="order-1002"]`))
+	require.Contains(t, text(`h1`), "named orders.wait")
+	list = text(`#workflows`)
+	require.Contains(t, list, "order-1001")
+	require.NotContains(t, list, "order-1003")
+	loc, err := chromedp.Run(bctx, chromedp.Location())
+	require.NoError(t, err)
+	require.Contains(t, loc, "name=orders.wait", "the filter is in the address, to share or reload")
+	shot("dashboard-filters.png")
+
 	// A failed workflow: its error and its history.
-	run(chromedp.Click(`#workflows a[href="#/workflow/order-1004"]`),
+	run(chromedp.Navigate(base+"#/workflows?tag=demo"),
+		chromedp.WaitVisible(`#workflows tbody tr[data-id="order-1004"]`),
+		chromedp.Click(`#workflows a[href="#/workflow/order-1004"]`),
 		chromedp.WaitVisible(`#wf-error`),
 		chromedp.WaitVisible(`#history`))
 	page := text(`main`)

@@ -94,26 +94,47 @@ async function route() {
 
 // ---------------------------------------------------------------- workflows
 
+// The list's filters: the hash's keys, and the API's query parameter
+// each one becomes (times go from the page's local time to RFC 3339).
+const timeFilters = [
+  ["started_after", "Started from"], ["started_before", "Started before"],
+  ["updated_after", "Updated from"], ["updated_before", "Updated before"]];
+
 async function showWorkflows(q) {
-  const list = q.get("list") || "running";
+  const status = q.get("status") || (q.get("list") === "parked" ? "parked" : "");
   const tag = q.get("tag") || "";
+  const name = q.get("name") || "";
   const prefix = q.get("prefix") || "";
   const after = q.get("after") || "";
   const limit = q.get("limit") || "50";
   const params = new URLSearchParams({ limit });
-  if (tag) params.set("tag", tag); else params.set("list", list);
+  if (tag) params.set("tag", tag);
+  if (name) params.set("name", name);
+  if (status) params.set("status", status);
   if (prefix) params.set("prefix", prefix);
   if (after) params.set("after", after);
-  const page = await api("GET", "/v1/workflows?" + params);
+  for (const [k] of timeFilters) {
+    const v = q.get(k);
+    if (!v) continue;
+    const d = new Date(v);
+    if (isNaN(d)) throw new Error(k.replace("_", " ") + ": not a time: " + v);
+    params.set(k, d.toISOString());
+  }
+  const [page, names] = await Promise.all([api("GET", "/v1/workflows?" + params), workflowNames()]);
   const ids = page.ids || [];
   const descs = await Promise.all(ids.map((id) =>
     api("GET", "/v1/workflows/" + encodeURIComponent(id)).catch((e) => ({ id, error: e.message }))));
 
   const form = h("form", { class: "filters", id: "filters" },
-    h("label", {}, "List", h("select", { name: "list" },
-      ["running", "parked"].map((v) => h("option", { value: v, selected: v === list }, v)))),
-    h("label", {}, "Tag (overrides list)", h("input", { name: "tag", value: tag, placeholder: "tag" })),
+    h("label", {}, "Status", h("select", { name: "status" },
+      [["", "running (any with a name or tag)"], ["running", "running"], ["parked", "parked"],
+        ["completed", "completed"], ["failed", "failed"], ["canceled", "canceled"]]
+        .map(([v, label]) => h("option", { value: v, selected: v === status }, label)))),
+    h("label", {}, "Name", h("input", { name: "name", value: name, placeholder: "workflow name", list: "workflow-names" })),
+    h("datalist", { id: "workflow-names" }, names.map((n) => h("option", { value: n }))),
+    h("label", {}, "Tag", h("input", { name: "tag", value: tag, placeholder: "tag" })),
     h("label", {}, "Id prefix", h("input", { name: "prefix", value: prefix, placeholder: "id prefix" })),
+    timeFilters.map(([k, label]) => h("label", {}, label, h("input", { type: "datetime-local", step: 1, name: k, value: q.get(k) || "" }))),
     h("label", {}, "Per page", h("input", { name: "limit", value: limit, size: 4, inputmode: "numeric" })),
     h("button", { type: "submit" }, "Show"));
   form.addEventListener("submit", (ev) => {
@@ -141,13 +162,31 @@ async function showWorkflows(q) {
     pager.append(h("a", { href: "#/workflows?" + p, id: "next-page" }, "Next page »"));
   }
   main.replaceChildren(
-    h("h1", {}, tag ? `Workflows tagged ${tag}` : `Workflows: ${list}`),
+    h("h1", {}, listTitle(status, name, tag)),
     form,
     ids.length === 0 ? h("p", { class: "muted", id: "empty" }, "No workflows.") :
       h("table", { id: "workflows" },
         h("thead", {}, h("tr", {}, ["Id", "Name", "Status", "Created", "Updated", "Pending"].map((t) => h("th", {}, t)))),
         h("tbody", {}, rows)),
     pager);
+}
+
+function listTitle(status, name, tag) {
+  const what = (status || (name || tag ? "" : "running")) + " workflows";
+  let t = what.trim();
+  t = t[0].toUpperCase() + t.slice(1);
+  if (name) t += " named " + name;
+  if (tag) t += " tagged " + tag;
+  return t;
+}
+
+// workflowNames are the names the registered workers serve, for the name
+// filter's suggestions and the start form.
+async function workflowNames() {
+  const ws = await api("GET", "/v1/workers").catch(() => []) || [];
+  const names = new Set();
+  for (const w of ws) for (const f of w.workflows || []) names.add(f.name);
+  return [...names].sort();
 }
 
 // ---------------------------------------------------------------- one workflow
