@@ -36,7 +36,7 @@ running, the file is opened here and what is written is applied when a worker ne
 	flags.register(cmd)
 	cmd.AddCommand(newWorkflowStartCmd(&flags), newWorkflowResultCmd(&flags),
 		newWorkflowListCmd(&flags), newWorkflowDescribeCmd(&flags), newWorkflowStateCmd(&flags),
-		newWorkflowSignalCmd(&flags), newWorkflowUpdateCmd(&flags), newWorkflowCancelCmd(&flags), newWorkflowRetryCmd(&flags))
+		newWorkflowSignalCmd(&flags), newWorkflowUpdateCmd(&flags), newWorkflowCancelCmd(&flags), newWorkflowRetryCmd(&flags), newWorkflowRestartCmd(&flags))
 	return cmd
 }
 

@@ -66,4 +66,7 @@ func TestErrorsKeepTheirMeaning(t *testing.T) {
 	state, err := c.State(ctx, "x")
 	require.NoError(t, err)
 	require.Contains(t, string(state), `"input":{"n":1}`)
+	_, err = c.Restart(ctx, "x")
+	require.ErrorIs(t, err, client.ErrNotFinished)
+	require.ErrorIs(t, c.DropDeadLetter(ctx, "nope"), client.ErrNoDeadLetter)
 }

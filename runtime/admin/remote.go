@@ -182,6 +182,13 @@ func (c *Client) RetryTasks(ctx context.Context, id string) (int, error) {
 	return res.Count, err
 }
 
+// Restart implements API.
+func (c *Client) Restart(ctx context.Context, id string) (int, error) {
+	var res runResponse
+	err := c.do(ctx, http.MethodPost, "/v1/workflows/"+url.PathEscape(id)+"/restart", nil, &res)
+	return res.Run, err
+}
+
 // Describe implements API.
 func (c *Client) Describe(ctx context.Context, id string) (*client.Description, error) {
 	var d client.Description
@@ -293,6 +300,11 @@ func (c *Client) DeadLetters(ctx context.Context) ([]client.DeadLetter, error) {
 // Redrive implements API.
 func (c *Client) Redrive(ctx context.Context, id string) error {
 	return c.do(ctx, http.MethodPost, "/v1/dead-letters/"+url.PathEscape(id)+"/redrive", nil, nil)
+}
+
+// DropDeadLetter implements API.
+func (c *Client) DropDeadLetter(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodPost, "/v1/dead-letters/"+url.PathEscape(id)+"/drop", nil, nil)
 }
 
 // Workers implements API.

@@ -129,11 +129,13 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/workflows/{id}/state", s.state)
 	mux.HandleFunc("GET /v1/workflows/{id}/outcome", s.outcome)
 	mux.HandleFunc("POST /v1/workflows/{id}/retry", s.retry)
+	mux.HandleFunc("POST /v1/workflows/{id}/restart", s.restart)
 	mux.HandleFunc("POST /v1/workflows/{id}/update", s.update)
 	mux.HandleFunc("POST /v1/signal", s.signal)
 	mux.HandleFunc("POST /v1/cancel", s.cancel)
 	mux.HandleFunc("GET /v1/dead-letters", s.deadLetters)
 	mux.HandleFunc("POST /v1/dead-letters/{id}/redrive", s.redrive)
+	mux.HandleFunc("POST /v1/dead-letters/{id}/drop", s.drop)
 	mux.HandleFunc("GET /v1/workers", s.workers)
 	if s.metrics != nil {
 		mux.Handle("GET /metrics", s.metrics)
@@ -317,6 +319,16 @@ func (s *Server) deadLetters(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) redrive(w http.ResponseWriter, r *http.Request) {
 	err := s.api.Redrive(r.Context(), r.PathValue("id"))
+	s.result(w, map[string]bool{"ok": true}, err)
+}
+
+func (s *Server) restart(w http.ResponseWriter, r *http.Request) {
+	run, err := s.api.Restart(r.Context(), r.PathValue("id"))
+	s.result(w, runResponse{Run: run}, err)
+}
+
+func (s *Server) drop(w http.ResponseWriter, r *http.Request) {
+	err := s.api.DropDeadLetter(r.Context(), r.PathValue("id"))
 	s.result(w, map[string]bool{"ok": true}, err)
 }
 

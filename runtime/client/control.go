@@ -170,3 +170,17 @@ func (c *Client) List(ctx context.Context, p ListParams) (*ListPage, error) {
 	}
 	return &ListPage{IDs: ids, Next: next}, nil
 }
+
+// Restart starts a new run of a finished workflow with the input and tags
+// of its last run, and returns the new run's number. A workflow that runs
+// is an ErrNotFinished error, and is left as it was.
+func (c *Client) Restart(ctx context.Context, id string) (int, error) {
+	return c.e.Restart(ctx, id)
+}
+
+// DropDeadLetter takes a dead letter off the list without publishing it
+// again (the record stays, marked dropped). An unknown id, or one already
+// re-driven or dropped, is an ErrNoDeadLetter error.
+func (c *Client) DropDeadLetter(ctx context.Context, id string) error {
+	return c.e.DropDeadLetter(ctx, id)
+}

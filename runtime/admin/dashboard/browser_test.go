@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -54,6 +55,18 @@ func waiter(ctx workflow.Context, _ struct{}) (string, error) {
 
 func quick(_ workflow.Context, n int) (int, error) { return n * 2, nil }
 
+// order is the input of orders.place: the dashboard's start form has a
+// field for each.
+type order struct {
+	Customer string `json:"customer"`
+	Amount   int    `json:"amount"`
+	Express  bool   `json:"express,omitempty"`
+}
+
+func place(_ workflow.Context, o order) (string, error) {
+	return fmt.Sprintf("%s %d express=%t", o.Customer, o.Amount, o.Express), nil
+}
+
 // charge calls billing.charge, which always declines.
 func charge(ctx workflow.Context, amount int) (string, error) {
 	return workflow.Dispatch[string](ctx, workflow.Call{Service: "billing", Method: "charge", Input: amount}).Await(ctx)
@@ -78,6 +91,7 @@ func TestBrowser(t *testing.T) {
 	require.NoError(t, worker.RegisterWorkflow(w, "orders.wait", waiter))
 	require.NoError(t, worker.RegisterWorkflow(w, "orders.quick", quick))
 	require.NoError(t, worker.RegisterWorkflow(w, "orders.charge", charge))
+	require.NoError(t, worker.RegisterWorkflow(w, "orders.place", place))
 	require.NoError(t, w.RegisterService(worker.Service{Name: "billing", Methods: []worker.Method{{
 		Name:    "charge",
 		Retry:   &retry.Policy{MaxAttempts: 1},
@@ -206,12 +220,47 @@ func TestBrowser(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, client.Canceled, d.Status)
 
-	// Dead letters and workers.
+	// A completed workflow: restart it from its page, with the same input.
+	run(chromedp.Navigate(base+"#/workflow/order-1003"),
+		chromedp.WaitVisible(`#status .status-completed`),
+		chromedp.Click(`#restart`),
+		chromedp.WaitVisible(`#flash div`))
+	require.Contains(t, text(`#flash`), "Restarted: run 2")
+	o, err = c.Await(waitCtx, "order-1003")
+	require.NoError(t, err)
+	require.JSONEq(t, `42`, string(o.Output), "the new run had the first one's input")
+	d, err = c.Describe(ctx, "order-1003")
+	require.NoError(t, err)
+	require.Equal(t, 2, d.Run)
+
+	// Start a workflow from the form its input type makes; it is then in
+	// the list of its name.
+	run(chromedp.Navigate(base+"#/start?workflow=orders.place"),
+		chromedp.WaitVisible(`#start-input input[name="in.customer"]`))
+	require.Contains(t, text(`#start-input`), "express (optional)")
+	run(chromedp.SendKeys(`#start input[name="id"]`, "order-2001"),
+		chromedp.SendKeys(`#start-input input[name="in.customer"]`, "ACME"),
+		chromedp.SendKeys(`#start-input input[name="in.amount"]`, "120"),
+		chromedp.Click(`#start-input input[name="in.express"]`))
+	shot("dashboard-start.png")
+	run(chromedp.Click(`#start button[type="submit"]`),
+		chromedp.WaitVisible(`#status .status`),
+		chromedp.Navigate(base+"#/workflows?name=orders.place"),
+		chromedp.WaitVisible(`#workflows tbody tr[data-id="order-2001"]`))
+	o, err = c.Await(waitCtx, "order-2001")
+	require.NoError(t, err)
+	require.JSONEq(t, `"ACME 120 express=true"`, string(o.Output))
+
+	// Dead letters: listed, then dropped.
 	run(chromedp.Navigate(base+"#/dead-letters"), chromedp.WaitVisible(`#dead-letters tbody tr`))
 	dls := text(`#dead-letters`)
 	require.Contains(t, dls, "workflow.orders.wait")
 	require.Contains(t, dls, "Redrive")
 	shot("dashboard-dead-letters.png")
+	run(chromedp.Click(`#dead-letters button[data-drop]`), chromedp.WaitVisible(`#empty`))
+	left, err := c.DeadLetters(ctx)
+	require.NoError(t, err)
+	require.Empty(t, left, "dropped")
 	run(chromedp.Navigate(base+"#/workers"), chromedp.WaitVisible(`#workers tbody tr`))
 	ws := text(`#workers`)
 	require.Contains(t, ws, "live")

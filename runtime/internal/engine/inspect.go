@@ -187,6 +187,9 @@ func (e *Engine) Redrive(ctx context.Context, id string) error {
 	if err := json.Unmarshal(rec.Data, &dl); err != nil {
 		return fmt.Errorf("redrive %s: the dead letter is corrupt: %w", id, err)
 	}
+	if !dl.Dropped.IsZero() {
+		return fmt.Errorf("%w: %s was dropped", ErrNoDeadLetter, id)
+	}
 	err = e.tr.Publish(ctx, &transport.PublishParams{Topic: dl.Topic, Message: transport.Message{Key: dl.Key, Payload: dl.Payload, Headers: dl.Headers}})
 	if err != nil {
 		return fmt.Errorf("redrive %s: publish to %s, nothing was changed: %w", id, dl.Topic, err)

@@ -85,6 +85,7 @@ async function route() {
     if (page === "workflow" && parts[1]) await showWorkflow(parts[1]);
     else if (page === "dead-letters") await showDeadLetters();
     else if (page === "workers") await showWorkers();
+    else if (page === "start") await showStart(q);
     else await showWorkflows(q);
   } catch (e) {
     main.replaceChildren(h("h1", {}, "Error"), h("p", { class: "error", id: "page-error" }, e.message));
@@ -248,6 +249,11 @@ function actions(d) {
       api("POST", "/v1/cancel", { target }).then(() => done("Cancel requested")).catch(fail);
     } }, "Cancel"));
   }
+  if (d.status !== "running") {
+    row.append(h("button", { id: "restart", type: "button", onclick: () => {
+      api("POST", "/v1/workflows/" + encodeURIComponent(d.id) + "/restart").then((r) => done(`Restarted: run ${r.run}`)).catch(fail);
+    } }, "Restart (same input)"));
+  }
   row.append(h("button", { class: "secondary", id: "retry", type: "button", onclick: () => {
     api("POST", "/v1/workflows/" + encodeURIComponent(d.id) + "/retry").then((r) => done(`Retried ${r.count} task(s)`)).catch(fail);
   } }, "Retry failed tasks"));
@@ -321,10 +327,13 @@ async function showDeadLetters() {
     h("td", { class: "error" }, d.reason),
     h("td", {}, d.redeliveries),
     h("td", {}, fmtTime(d.time)),
-    config.readOnly ? null : h("td", {}, h("button", { class: "secondary", type: "button", onclick: () => {
+    config.readOnly ? null : h("td", { class: "actions" }, h("button", { class: "secondary", type: "button", onclick: () => {
       api("POST", "/v1/dead-letters/" + encodeURIComponent(d.id) + "/redrive")
         .then(() => { flash("Redriven " + d.id); route(); }).catch((e) => flash(e.message, true));
-    } }, "Redrive"))));
+    } }, "Redrive"), h("button", { class: "danger", type: "button", "data-drop": d.id, onclick: () => {
+      api("POST", "/v1/dead-letters/" + encodeURIComponent(d.id) + "/drop")
+        .then(() => { flash("Dropped " + d.id); route(); }).catch((e) => flash(e.message, true));
+    } }, "Drop"))));
   main.replaceChildren(h("h1", {}, "Dead letters"),
     dls.length === 0 ? h("p", { class: "muted", id: "empty" }, "No dead letters.") :
       h("table", { id: "dead-letters" },
@@ -353,10 +362,134 @@ async function showWorkers() {
         h("tbody", {}, rows)));
 }
 
+// ---------------------------------------------------------------- start a workflow
+
+// registered returns the workflows the live workers serve, by name, with
+// the input schema of the newest version.
+async function registered() {
+  const ws = await api("GET", "/v1/workers") || [];
+  const now = Date.now();
+  const byName = new Map();
+  for (const w of ws) {
+    const live = !w.stopped && (now - new Date(w.lastSeen)) <= 3 * w.heartbeat / 1e6;
+    for (const f of w.workflows || []) {
+      const v = Math.max(...(f.versions || [0]));
+      const had = byName.get(f.name);
+      if (!had || (live && !had.live) || (live === had.live && v > had.version)) byName.set(f.name, { name: f.name, version: v, schema: f.inputSchema, live });
+    }
+  }
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+const scalarTypes = ["string", "integer", "number", "boolean"];
+
+// flat reports whether a schema is a value or an object of values, which
+// get form fields; anything else is edited as JSON.
+function flat(schema) {
+  if (!schema) return false;
+  if (scalarTypes.includes(schema.type)) return true;
+  return schema.type === "object" && !schema.additionalProperties &&
+    Object.values(schema.properties || {}).every((p) => scalarTypes.includes(p.type));
+}
+
+// skeleton is a value of the schema's shape, to start the JSON from.
+function skeleton(schema) {
+  if (!schema) return null;
+  switch (schema.type) {
+    case "object": {
+      const o = {};
+      for (const k of schema["x-order"] || Object.keys(schema.properties || {})) o[k] = skeleton(schema.properties[k]);
+      return o;
+    }
+    case "array": return [];
+    case "string": return schema.format === "date-time" ? new Date().toISOString() : "";
+    case "integer": case "number": return 0;
+    case "boolean": return false;
+  }
+  return null;
+}
+
+function field(name, label, schema, required) {
+  const attrs = { name, "data-type": schema.type, required: required && schema.type !== "boolean" };
+  let input;
+  if (schema.type === "boolean") input = h("input", { ...attrs, type: "checkbox" });
+  else if (schema.type === "integer") input = h("input", { ...attrs, type: "number", step: 1, inputmode: "numeric" });
+  else if (schema.type === "number") input = h("input", { ...attrs, type: "number", step: "any" });
+  else input = h("input", { ...attrs, placeholder: schema.format === "date-time" ? "2026-12-07T14:00:00Z" : "" });
+  return h("label", { class: schema.type === "boolean" ? "check" : "" }, label + (required ? "" : " (optional)"), input);
+}
+
+function fieldValue(el) {
+  switch (el.dataset.type) {
+    case "boolean": return el.checked;
+    case "integer": case "number": return el.value === "" ? undefined : Number(el.value);
+  }
+  return el.value;
+}
+
+async function showStart(q) {
+  if (config.readOnly) {
+    main.replaceChildren(h("h1", {}, "Start a workflow"), h("p", { class: "muted" }, "The dashboard is read-only."));
+    return;
+  }
+  const wfs = await registered();
+  const chosen = wfs.find((w) => w.name === q.get("workflow")) || wfs[0];
+  if (!chosen) {
+    main.replaceChildren(h("h1", {}, "Start a workflow"), h("p", { class: "muted", id: "empty" }, "No worker has registered a workflow."));
+    return;
+  }
+  const schema = chosen.schema;
+  const pick = h("select", { name: "workflow", id: "start-workflow", onchange: (ev) => { location.hash = "#/start?workflow=" + encodeURIComponent(ev.target.value); } },
+    wfs.map((w) => h("option", { value: w.name, selected: w === chosen }, `${w.name} (v${w.version})${w.live ? "" : " — no live worker"}`)));
+  const inputBox = h("fieldset", { id: "start-input" }, h("legend", {}, "Input"));
+  if (flat(schema) && schema.type === "object") {
+    const req = new Set(schema.required || []);
+    for (const k of schema["x-order"] || Object.keys(schema.properties || {})) inputBox.append(field("in." + k, k, schema.properties[k], req.has(k)));
+  } else if (flat(schema)) {
+    inputBox.append(field("in", "Value", schema, true));
+  } else {
+    inputBox.append(h("label", { class: "grow" }, schema ? "JSON (its shape, from the input type)" : "JSON (the input type is not known)",
+      h("textarea", { name: "json", rows: 10 }, JSON.stringify(skeleton(schema), null, 2))));
+  }
+  const form = h("form", { id: "start", class: "card" },
+    h("div", { class: "actions" },
+      h("label", {}, "Workflow", pick),
+      h("label", {}, "Id (optional: one is made)", h("input", { name: "id", placeholder: "order-2001" })),
+      h("label", {}, "Tags (comma separated)", h("input", { name: "tags" }))),
+    inputBox,
+    h("div", { class: "actions" }, h("button", { type: "submit" }, "Start")),
+    schema ? h("details", {}, h("summary", {}, "Input schema"), json(schema)) : null);
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    let input;
+    try {
+      if (form.elements.json) input = JSON.parse(form.elements.json.value || "null");
+      else if (form.elements.in) input = fieldValue(form.elements.in);
+      else {
+        input = {};
+        for (const el of form.querySelectorAll("[name^='in.']")) {
+          const v = fieldValue(el);
+          if (v !== undefined && !(v === "" && !el.required)) input[el.name.slice(3)] = v;
+        }
+      }
+    } catch (e) { flash("input is not JSON: " + e.message, true); return; }
+    const tags = form.elements.tags.value.split(",").map((t) => t.trim()).filter(Boolean);
+    const body = { workflow: chosen.name, id: form.elements.id.value.trim() || undefined, input, tags: tags.length ? tags : undefined };
+    api("POST", "/v1/workflows", body).then((r) => {
+      flash("Started " + r.id);
+      location.hash = "#/workflow/" + encodeURIComponent(r.id);
+    }).catch((e) => flash(e.message, true));
+  });
+  main.replaceChildren(h("h1", {}, "Start a workflow"), form);
+}
+
 // ---------------------------------------------------------------- start
 
 window.addEventListener("hashchange", () => { document.getElementById("flash").replaceChildren(); route(); });
 api("GET", "config.json").then((c) => { config = c || config; }).catch(() => {}).finally(() => {
-  if (config.readOnly) document.getElementById("mode").textContent = "read-only";
+  if (config.readOnly) {
+    document.getElementById("mode").textContent = "read-only";
+    document.getElementById("nav-start").hidden = true;
+  }
   route();
 });
