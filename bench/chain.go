@@ -83,19 +83,20 @@ func runChain(ctx context.Context, e chainEngine, cfg chainConfig, log *slog.Log
 		return res, err
 	}
 	res.Workflows, res.Tasks, res.Elapsed = cfg.N, cfg.N*cfg.K, elapsed
-	exactlyOnce := "n/a"
+	exactlyOnce, calls := "n/a", "n/a"
 	if tc, ok := e.(taskCounter); ok {
 		want := int64(cfg.Warmup+cfg.Latency+cfg.N) * int64(cfg.K)
-		if got := tc.TasksRun(); got != want {
+		got := tc.TasksRun()
+		if got != want {
 			return res, fmt.Errorf("the service ran %d tasks, want exactly %d (every workflow's k tasks, once each)", got, want)
 		}
-		exactlyOnce = "ok"
+		exactlyOnce, calls = "ok", strconv.FormatInt(got, 10)
 	}
 	res.LoadedP50, res.LoadedP99 = percentile(loaded, 50), percentile(loaded, 99)
 	res.Extra = append([][2]string{
 		{"n", strconv.Itoa(cfg.N)}, {"k", strconv.Itoa(cfg.K)}, {"c", strconv.Itoa(cfg.C)},
 		{"elapsed", fmtDur(elapsed)}, {"loaded_p50", fmtDur(res.LoadedP50)}, {"loaded_p99", fmtDur(res.LoadedP99)},
-		{"exactly_once", exactlyOnce}, {"cpu_per_task", fmtDur(cpu / time.Duration(cfg.N*cfg.K))},
+		{"exactly_once", exactlyOnce}, {"calls", calls}, {"cpu_per_task", fmtDur(cpu / time.Duration(cfg.N*cfg.K))},
 	}, e.Extra()...)
 	return res, nil
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	tclient "go.temporal.io/sdk/client"
+	tworker "go.temporal.io/sdk/worker"
 )
 
 // smoke runs a small chain workload (n=20, k=2, 4 in flight) with the
@@ -79,10 +81,24 @@ func TestChainOnServers(t *testing.T) {
 func TestRunPrintsOneResultLine(t *testing.T) {
 	t.Parallel()
 	var stdout, stderr bytes.Buffer
-	err := run(context.Background(), []string{"chain", "-n", "6", "-k", "1", "-c", "2", "-warmup", "0", "-latency", "3", "-storage", "memory"}, &stdout, &stderr)
+	err := run(context.Background(), []string{"chain", "-n", "6", "-k", "1", "-c", "2", "-warmup", "1", "-seq", "3", "-storage", "memory", "-local-tasks"}, &stdout, &stderr)
 	require.NoError(t, err, stderr.String())
-	line := regexp.MustCompile(`^RESULT engine=infgen workflows/s=[0-9.]+ tasks/s=[0-9.]+ p50=\S+ p99=\S+ n=6 k=1 c=2 .*transport=memory storage=memory\n$`)
+	// calls = (warm-up + one-at-a-time + throughput workflows) × k = (1+3+6)×1.
+	line := regexp.MustCompile(`^RESULT engine=infgen workflows/s=[0-9.]+ tasks/s=[0-9.]+ p50=\S+ p99=\S+ n=6 k=1 c=2 .* exactly_once=ok calls=10 .*transport=memory storage=memory local_tasks=true\n$`)
 	require.Regexp(t, line, stdout.String())
+}
+
+// TestTemporalWorkerTakesOneInFlight builds the Temporal worker of -c 1
+// without a server (a lazy client): the SDK panicked on one workflow task
+// slot.
+func TestTemporalWorkerTakesOneInFlight(t *testing.T) {
+	t.Parallel()
+	cfg, err := parseChainFlags([]string{"-engine", "temporal", "-c", "1"}, io.Discard)
+	require.NoError(t, err)
+	c, err := tclient.NewLazyClient(tclient.Options{HostPort: "127.0.0.1:1"})
+	require.NoError(t, err)
+	defer c.Close()
+	require.NotPanics(t, func() { tworker.New(c, "q", temporalWorkerOptions(cfg)) })
 }
 
 func TestParseChainFlagsRejects(t *testing.T) {
@@ -160,6 +176,6 @@ func TestLongSmoke(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	err := run(context.Background(), []string{"long", "-k", "200", "-runs", "1", "-storage", "memory"}, &stdout, &stderr)
 	require.NoError(t, err, stderr.String())
-	line := regexp.MustCompile(`^RESULT workload=long k=200 runs=1 total=\S+ first100=\S+ last100=\S+ ratio=[0-9.]+ .*transport=memory storage=memory\n$`)
+	line := regexp.MustCompile(`^RESULT workload=long k=200 runs=1 total=\S+ first100=\S+ last100=\S+ ratio=[0-9.]+ .*transport=memory storage=memory local_tasks=false\n$`)
 	require.Regexp(t, line, stdout.String())
 }

@@ -33,6 +33,13 @@ type chainConfig struct {
 	// and tasks the worker (infgen or Temporal) runs at once; 0 picks a
 	// default from C (see the methods of the same names).
 	WorkflowConcurrency, TaskConcurrency int
+	// LocalTasks runs the no-op tasks inside the workflow steps
+	// (worker.Options.LocalTasks) instead of through the transport.
+	LocalTasks bool
+
+	// OutcomeEvents publishes workflow and task outcomes as CloudEvents
+	// (worker.Options.OutcomeEvents).
+	OutcomeEvents bool
 
 	// CPUProfile, when set, receives a CPU profile of the whole run.
 	CPUProfile string
@@ -63,6 +70,7 @@ func parseChainFlags(args []string, usage io.Writer) (chainConfig, error) {
 	fs.IntVar(&c.C, "c", 100, "workflows in flight in the throughput phase")
 	fs.IntVar(&c.Warmup, "warmup", 20, "unmeasured workflows run first, one at a time")
 	fs.IntVar(&c.Latency, "latency", 200, "workflows run one at a time to measure p50/p99")
+	fs.IntVar(&c.Latency, "seq", 200, "alias of -latency")
 	fs.DurationVar(&c.Timeout, "timeout", time.Minute, "maximum duration of one workflow")
 	fs.StringVar(&c.Engine, "engine", "infgen", "engine: "+strings.Join(engines, "|"))
 	fs.StringVar(&c.Transport, "transport", "memory", "infgen transport: "+strings.Join(transports, "|"))
@@ -70,6 +78,8 @@ func parseChainFlags(args []string, usage io.Writer) (chainConfig, error) {
 	fs.StringVar(&c.DB, "db", "", "embedded storage file (default: a new file in a temporary directory)")
 	fs.IntVar(&c.WorkflowConcurrency, "workflow-concurrency", 0, "infgen workflow engine concurrency (default: max(c, 64))")
 	fs.IntVar(&c.TaskConcurrency, "task-concurrency", 0, "infgen service task concurrency (default: max(c, 16))")
+	fs.BoolVar(&c.LocalTasks, "local-tasks", false, "infgen: run the tasks inside the workflow steps (worker.Options.LocalTasks)")
+	fs.BoolVar(&c.OutcomeEvents, "outcome-events", false, "infgen: publish workflow and task outcomes as CloudEvents")
 	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	fs.BoolVar(&c.Verbose, "v", false, "log the engine's info messages too (default: warnings only)")
 	fs.StringVar(&c.TemporalAddr, "temporal-addr", "127.0.0.1:7233", "Temporal frontend host:port")

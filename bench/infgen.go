@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync/atomic"
 
 	"github.com/infgen/infgen/runtime/client"
@@ -44,7 +45,7 @@ func openInfgen(ctx context.Context, cfg chainConfig, log *slog.Logger) (*infgen
 		_ = tr.Close()
 		return nil, fmt.Errorf("infgen: storage %s: %w", cfg.Storage, err)
 	}
-	e := &infgenEngine{extra: append(trInfo, stInfo.extra...)}
+	e := &infgenEngine{extra: append(append(trInfo, stInfo.extra...), [2]string{"local_tasks", strconv.FormatBool(cfg.LocalTasks)})}
 	e.closer = func() error { return errors.Join(tr.Close(), st.Close(), stInfo.cleanup()) }
 
 	w, err := worker.New(worker.Options{
@@ -52,7 +53,9 @@ func openInfgen(ctx context.Context, cfg chainConfig, log *slog.Logger) (*infgen
 		WorkflowConcurrency: orDefault(cfg.WorkflowConcurrency, max(cfg.C, 64)),
 		// Every run uses fresh workflow ids: leftovers of an interrupted run
 		// sharing a server must not load this one.
-		Recover: worker.RecoverNever,
+		Recover:       worker.RecoverNever,
+		LocalTasks:    cfg.LocalTasks,
+		OutcomeEvents: cfg.OutcomeEvents,
 	})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("infgen: %w", err), e.closer())

@@ -23,6 +23,16 @@ type temporalEngine struct {
 	addr      string
 }
 
+// temporalWorkerOptions sizes the Temporal worker like the infgen one. The
+// SDK panics on a workflow task slot count below 2 (it keeps one for the
+// sticky queue), so -c 1 gets 2 slots: still one workflow in flight.
+func temporalWorkerOptions(cfg chainConfig) tworker.Options {
+	return tworker.Options{
+		MaxConcurrentActivityExecutionSize:     orDefault(cfg.TaskConcurrency, cfg.C),
+		MaxConcurrentWorkflowTaskExecutionSize: max(orDefault(cfg.WorkflowConcurrency, cfg.C), 2),
+	}
+}
+
 // openTemporal connects to the server at cfg.TemporalAddr, registers the
 // chain workflow and the no-op activity, and starts a worker.
 func openTemporal(ctx context.Context, cfg chainConfig, log *slog.Logger) (*temporalEngine, error) {
@@ -35,10 +45,7 @@ func openTemporal(ctx context.Context, cfg chainConfig, log *slog.Logger) (*temp
 		return nil, fmt.Errorf("temporal: connect to %s (start a dev server with scripts/temporal.sh start): %w", cfg.TemporalAddr, err)
 	}
 	e := &temporalEngine{client: c, taskQueue: "infgen-bench-" + runID(), addr: cfg.TemporalAddr}
-	e.worker = tworker.New(c, e.taskQueue, tworker.Options{
-		MaxConcurrentActivityExecutionSize:     orDefault(cfg.TaskConcurrency, cfg.C),
-		MaxConcurrentWorkflowTaskExecutionSize: orDefault(cfg.WorkflowConcurrency, cfg.C),
-	})
+	e.worker = tworker.New(c, e.taskQueue, temporalWorkerOptions(cfg))
 	e.worker.RegisterWorkflowWithOptions(temporalChain, tworkflow.RegisterOptions{Name: "chain"})
 	e.worker.RegisterActivityWithOptions(temporalNoop, activity.RegisterOptions{Name: "Noop"})
 	if err := e.worker.Start(); err != nil {

@@ -15,7 +15,7 @@ import (
 func TestPackageDependencies(t *testing.T) {
 	t.Parallel()
 	const mod = "github.com/infgen/infgen/"
-	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Deps " "}}`, "../parser/...", "./...").Output()
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Deps " "}}`, "../parser/...", "../contract/...", "./...").Output()
 	require.NoError(t, err)
 	forbidden := []struct{ pkg, dep string }{
 		{"parser/", "generator"},
@@ -25,6 +25,9 @@ func TestPackageDependencies(t *testing.T) {
 		{"generator/gen", "generator/grpc"},
 		{"generator/openapi", "generator/grpc"},
 		{"generator/grpc", "generator/openapi"},
+		// Contract checks read specs; the CLI feeds them what the runtime recorded.
+		{"contract", "runtime/"},
+		{"contract", "generator"},
 		// Only tests import the -update flag: no global state in generation.
 		{"generator", "generator/internal/goldenflag"},
 	}
@@ -49,4 +52,51 @@ func TestPackageDependencies(t *testing.T) {
 		}
 	}
 	require.Greater(t, checked, 6)
+}
+
+// TestEventPackageImports checks the import rules of the event packages'
+// doc.go: the CloudEvent type imports nothing of the module, and package
+// events reaches the engine, storage and transport only through worker and
+// client.
+func TestEventPackageImports(t *testing.T) {
+	t.Parallel()
+	const mod = "github.com/infgen/infgen/"
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`,
+		"../runtime/events", "../runtime/internal/cloudevent").Output()
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	require.Len(t, lines, 2)
+	for _, line := range lines {
+		fields := strings.Fields(line)
+		pkg := strings.TrimPrefix(fields[0], mod)
+		for _, dep := range fields[1:] {
+			dep, ours := strings.CutPrefix(dep, mod)
+			if !ours {
+				continue
+			}
+			switch {
+			case pkg == "runtime/internal/cloudevent":
+				t.Errorf("%s imports %s", pkg, dep)
+			case pkg == "runtime/events" && dep != "runtime/worker" && dep != "runtime/client" && dep != "runtime/internal/cloudevent":
+				t.Errorf("%s imports %s", pkg, dep)
+			}
+		}
+	}
+}
+
+// TestWebhookReceiverImports checks what runtime/webhook's doc.go states:
+// it reaches the engine only through runtime/client, and links nothing of
+// generate time.
+func TestWebhookReceiverImports(t *testing.T) {
+	t.Parallel()
+	const mod = "github.com/infgen/infgen/"
+	out, err := exec.Command("go", "list", "-f", `{{join .Imports " "}}`, "../runtime/webhook").Output()
+	require.NoError(t, err)
+	imports := strings.Fields(string(out))
+	require.Contains(t, imports, mod+"runtime/client")
+	for _, dep := range imports {
+		for _, bad := range []string{"runtime/internal", "runtime/storage", "runtime/transport", "runtime/worker", "generator", "parser", "ir"} {
+			require.False(t, strings.HasPrefix(dep, mod+bad), "runtime/webhook imports %s", dep)
+		}
+	}
 }

@@ -14,6 +14,14 @@ func NewStubName(service string) string { return "New" + service + "Stub" }
 // DispatchName is the asynchronous stub method of a method ("DispatchCreatePet").
 func DispatchName(method string) string { return "Dispatch" + method }
 
+// CompensatedName is the stub method that runs a method and registers its
+// declared compensation in a saga ("CreateChargeCompensated").
+func CompensatedName(method string) string { return method + "Compensated" }
+
+// CompensationName is the stub method returning the compensation of one
+// call of a method ("CreateChargeCompensation").
+func CompensationName(method string) string { return method + "Compensation" }
+
 // InputName is the input type of an OpenAPI method ("CreatePetInput").
 func InputName(method string) string { return method + "Input" }
 
@@ -54,3 +62,22 @@ func StatusName(status string) string {
 	}
 	return GoNameSuffix(status)
 }
+
+// SignalConstName is the constant naming a hook's signal ("ChargeSettledSignal").
+func SignalConstName(hook string) string { return hook + "Signal" }
+
+// HandleName registers a hook's receiver endpoint ("HandleChargeSettled").
+func HandleName(hook string) string { return "Handle" + hook }
+
+// ChannelName returns a webhook's signal channel ("ChargeSettledChannel").
+func ChannelName(hook string) string { return hook + "Channel" }
+
+// AwaitName is the stub method awaiting a callback ("AwaitChargeOutcome").
+func AwaitName(hook string) string { return "Await" + hook }
+
+// CallName is the stub method dispatching a call whose callbacks the
+// workflow awaits ("CallCreateCharge").
+func CallName(method string) string { return "Call" + method }
+
+// CallTypeName is the type CallName returns ("CreateChargeCall").
+func CallTypeName(method string) string { return method + "Call" }

@@ -7,6 +7,8 @@ type HTTPBinding struct {
 	// Path is the path template relative to the base URL, with {name}
 	// placeholders as in the spec ("/pets/{petId}").
 	Path string
+	// OperationID is the operationId as written, or empty.
+	OperationID string
 	// Params are the operation's parameters in document order: the path
 	// item's, then the operation's (one overriding a path item's takes its
 	// place).

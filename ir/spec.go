@@ -37,6 +37,13 @@ type Spec struct {
 	Types []Type
 	// SecuritySchemes are in document order.
 	SecuritySchemes []SecurityScheme
+	// Webhooks are the document's webhooks (OpenAPI 3.1) in document order.
+	Webhooks []Hook
+	// HookSchemas is an OpenAPI document (JSON) whose components.schemas
+	// hold the payload schemas of the webhooks and callbacks (Hook.Schema)
+	// and what they refer to, embedded by the generated package to
+	// validate deliveries; empty without hooks.
+	HookSchemas string
 	// Proto carries the descriptors protogen needs (gRPC specs only).
 	Proto *ProtoFiles
 	// Warnings are constructs the parser could not map precisely; sorted by
@@ -87,6 +94,16 @@ type Method struct {
 	// Retry overrides the worker's retry policy for the method (nil: the
 	// worker's), from x-infgen-retry.
 	Retry *RetryPolicy
+	// Callbacks are the operation's callbacks (OpenAPI) in document order.
+	Callbacks []Hook
+	// CallName is the stub method dispatching the call with a key for its
+	// callbacks ("CallCreateCharge") and CallType the type it returns
+	// ("CreateChargeCall"); set when Callbacks is not empty.
+	CallName string
+	CallType string
+	// Compensate is the method that undoes this one in a saga (nil: none
+	// declared), from x-infgen-compensate.
+	Compensate *Compensation
 }
 
 // RetryPolicy mirrors runtime/retry.Policy as plain data: zero fields keep

@@ -59,7 +59,10 @@ func TestErrorMessages(t *testing.T) {
 		{"no admin API answers", []string{"workflow", "list", "--admin", "127.0.0.1:1"}},
 		{"unresolved $ref", []string{"generate", "openapi", spec, "--out", filepath.Join(dir, "out")}},
 		{"missing spec", []string{"generate", "openapi", filepath.Join(dir, "nope.yaml"), "--out", filepath.Join(dir, "out")}},
-		{"unknown command", []string{"workflow", "restart", "x"}},
+		{"unknown command", []string{"workflow", "reboot", "x"}},
+		{"check with one spec", []string{"check", "openapi", spec}},
+		{"check an unresolved $ref", []string{"check", "openapi", spec, spec}},
+		{"check format", []string{"check", "proto", "--format", "xml", "a.proto", "b.proto"}},
 	}
 	var got bytes.Buffer
 	for _, tc := range cases {

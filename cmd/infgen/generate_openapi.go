@@ -16,9 +16,9 @@ import (
 // newGenerateOpenAPICmd builds `infgen generate openapi SPEC --out DIR`.
 func newGenerateOpenAPICmd() *cobra.Command {
 	var out, pkg, service string
-	var allowDuplicateIDs bool
+	var allowDuplicateIDs, suggest bool
 	cmd := &cobra.Command{
-		Use:   "openapi SPEC --out DIR [--package NAME] [--service NAME]",
+		Use:   "openapi SPEC --out DIR [--package NAME] [--service NAME] [--suggest-compensations]",
 		Short: "Generate a Go service package from an OpenAPI 3.0/3.1 document",
 		Long: `Generate a Go service package from an OpenAPI 3.0/3.1 document (YAML or JSON);
 Swagger 2.0 documents are converted to OpenAPI 3.0 first.
@@ -28,12 +28,16 @@ implementing it, Register (worker registration) and the workflow stub.
 Warnings about constructs generated loosely are printed to stderr with
 their position. On any error the output directory is left untouched.
 
+Compensations (x-infgen-compensate) become stub methods that run an
+operation and register its undo in a workflow.Saga; --suggest-compensations
+lists the likely pairs and the extension to add, and generates nothing.
+
 Use it from go generate:
 
   //go:generate go run github.com/infgen/infgen/cmd/infgen generate openapi api.yaml --out ./api`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if out == "" {
+			if out == "" && !suggest {
 				return fmt.Errorf("missing --out DIR: say where to write the generated package")
 			}
 			if pkg != "" && (!token.IsIdentifier(pkg) || token.IsKeyword(pkg)) {
@@ -51,6 +55,10 @@ Use it from go generate:
 				return err
 			}
 			printWarnings(cmd, spec.Warnings)
+			if suggest {
+				printSuggestions(cmd.OutOrStdout(), spec)
+				return nil
+			}
 			if pkg == "" {
 				pkg = packageFromDir(out)
 			}
@@ -69,6 +77,7 @@ Use it from go generate:
 	cmd.Flags().StringVar(&service, "service", "", "service name (default: derived from info.title)")
 	cmd.Flags().BoolVar(&allowDuplicateIDs, "allow-duplicate-operation-ids", false,
 		"accept repeated operationIds (invalid OpenAPI) with a warning: the later operation gets a numbered method name")
+	cmd.Flags().BoolVar(&suggest, "suggest-compensations", false, suggestFlagDoc)
 	return cmd
 }
 

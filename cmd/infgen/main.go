@@ -7,6 +7,6 @@ import (
 func main() {
 	if err := newRootCmd().Execute(); err != nil {
 		printError(os.Stderr, err)
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
 }

@@ -18,6 +18,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newDeadLettersCmd())
 	root.AddCommand(newWorkersCmd())
 	root.AddCommand(newDashboardCmd())
+	root.AddCommand(newCheckCmd())
 	return root
 }
 

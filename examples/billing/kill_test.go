@@ -59,8 +59,9 @@ func TestKillNineAndResume(t *testing.T) {
 	require.Zero(t, sum.DuplicateCharges)
 	require.Zero(t, sum.DuplicateInvoices)
 	require.Zero(t, sum.DuplicateEmails)
+	require.Zero(t, sum.DuplicateVoids)
 	require.Equal(t, sum.MonthsBilled, sum.PaymentsCharged)
-	require.Equal(t, sum.MonthsBilled, sum.Invoices)
+	require.Equal(t, sum.MonthsBilled, sum.Invoices-sum.VoidedInvoices)
 }
 
 var (

@@ -31,7 +31,8 @@ func runForTest(t *testing.T, cfg config) (*summary, string) {
 
 // TestRunBillsEveryMonthOnce runs the example with every role present:
 // customers 1-3, 5, 6, 8, 9 stay, 4 unsubscribes, 7 is canceled elsewhere,
-// 10's card is declined in the second month.
+// 10's card is declined in the second month: that month's invoice is voided
+// by the saga's compensation, exactly once.
 func TestRunBillsEveryMonthOnce(t *testing.T) {
 	t.Parallel()
 	sum, out := runForTest(t, testConfig(t, "-customers", "10", "-months", "3", "-month", "1s"))
@@ -43,7 +44,10 @@ func TestRunBillsEveryMonthOnce(t *testing.T) {
 	// 7 customers × 3 months, plus the first month of the three who left.
 	require.Equal(t, 24, sum.MonthsBilled, out)
 	require.Equal(t, 24, sum.PaymentsCharged, out)
-	require.Equal(t, 24, sum.Invoices, out)
+	require.Equal(t, 25, sum.Invoices, out) // 24 billed + the declined month's
+	require.Equal(t, 1, sum.VoidedInvoices, out)
+	require.Equal(t, 1, sum.WorkflowVoids, out)
+	require.Zero(t, sum.DuplicateVoids, out)
 	require.Equal(t, 25, sum.EmailsSent, out) // 24 invoices + 1 payment-failure notice
 	require.Equal(t, 1, sum.FailureNotices, out)
 	require.Zero(t, sum.DuplicateCharges, out)
@@ -61,7 +65,7 @@ func TestRunWithFaultsRetriesWithoutDuplicates(t *testing.T) {
 	require.Equal(t, 18, sum.MonthsBilled, out)
 	require.Equal(t, 18, sum.PaymentsCharged, out)
 	require.Equal(t, 18, sum.EmailsSent, out)
-	require.Zero(t, sum.DuplicateCharges+sum.DuplicateInvoices+sum.DuplicateEmails, out)
+	require.Zero(t, sum.DuplicateCharges+sum.DuplicateInvoices+sum.DuplicateEmails+sum.DuplicateVoids, out)
 	require.Positive(t, sum.FaultsInjected, out)
 	require.Positive(t, sum.Retries, out)
 }

@@ -116,7 +116,7 @@ func runSplit(t *testing.T, workerCmd func(env []string, ports int) *exec.Cmd) {
 	sum := lastJSON(t, out.Bytes())
 	require.Empty(t, sum.Problems, out.String())
 	require.Equal(t, 6, sum.Completed)
-	require.Zero(t, sum.DuplicateCharges+sum.DuplicateInvoices+sum.DuplicateEmails)
+	require.Zero(t, sum.DuplicateCharges+sum.DuplicateInvoices+sum.DuplicateEmails+sum.DuplicateVoids)
 	require.Equal(t, sum.MonthsBilled, sum.PaymentsCharged)
 }
 

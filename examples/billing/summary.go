@@ -37,7 +37,15 @@ type summary struct {
 	// DuplicateInvoices and DuplicateEmails likewise (must be 0).
 	DuplicateInvoices int `json:"duplicateInvoices"`
 	DuplicateEmails   int `json:"duplicateEmails"`
-	Invoices          int `json:"invoices"`
+	// Invoices counts the invoices issued, VoidedInvoices those voided
+	// since (the saga's compensation of a declined payment: one per
+	// failed month) and DuplicateVoids the invoices voided more than once
+	// (must be 0).
+	Invoices       int `json:"invoices"`
+	VoidedInvoices int `json:"voidedInvoices"`
+	DuplicateVoids int `json:"duplicateVoids"`
+	// WorkflowVoids is the total of voided invoices the workflows report.
+	WorkflowVoids int `json:"workflowVoids"`
 	// EmailsSent counts invoice emails and payment-failure notices.
 	EmailsSent     int `json:"emailsSent"`
 	FailureNotices int `json:"failureNotices"`
@@ -71,9 +79,10 @@ func (a *app) summarize(ctx context.Context, ids []string, elapsed time.Duration
 		Customers: len(ids), Ended: map[string]int{}, Problems: []string{},
 		DuplicateCharges: st.Payments.Duplicates, DuplicateInvoices: st.Invoices.Duplicates, DuplicateEmails: st.Emails.Duplicates,
 		Invoices: st.Invoices.Records, EmailsSent: st.Emails.Records, FailureNotices: st.FailureEmails,
+		VoidedInvoices: st.Voids.Records, DuplicateVoids: st.Voids.Duplicates,
 		Retries:           a.attempts.retries.Load(),
 		RetriesElsewhere:  a.cfg.role == roleDrive,
-		IdempotentReplays: st.Payments.Replays + st.Invoices.Replays + st.Emails.Replays,
+		IdempotentReplays: st.Payments.Replays + st.Invoices.Replays + st.Emails.Replays + st.Voids.Replays,
 		FaultsInjected:    st.FaultsInjected, Elapsed: elapsed.Round(time.Millisecond),
 		ChargedCents: a.servers.ChargedCents(ids),
 	}
@@ -102,6 +111,7 @@ func (a *app) summarize(ctx context.Context, ids []string, elapsed time.Duration
 		s.Completed++
 		s.Ended[r.Ended]++
 		s.MonthsBilled += len(r.Months)
+		s.WorkflowVoids += len(r.VoidedInvoices)
 		s.BilledCents += r.ChargedCents
 		if charges[id] != len(r.Months) {
 			s.problemf("%s: billed %d month(s) but charged %d time(s)", id, len(r.Months), charges[id])
@@ -113,21 +123,24 @@ func (a *app) summarize(ctx context.Context, ids []string, elapsed time.Duration
 
 // check adds the problems visible in the totals.
 func (s *summary) check(invoiceEmails int) {
-	if s.DuplicateCharges+s.DuplicateInvoices+s.DuplicateEmails > 0 {
-		s.problemf("duplicates: %d charge(s), %d invoice(s), %d email(s)", s.DuplicateCharges, s.DuplicateInvoices, s.DuplicateEmails)
+	if s.DuplicateCharges+s.DuplicateInvoices+s.DuplicateEmails+s.DuplicateVoids > 0 {
+		s.problemf("duplicates: %d charge(s), %d invoice(s), %d email(s), %d void(s)", s.DuplicateCharges, s.DuplicateInvoices, s.DuplicateEmails, s.DuplicateVoids)
 	}
 	if s.Completed < s.Customers {
 		s.problemf("%d of %d workflows did not complete", s.Customers-s.Completed, s.Customers)
 	}
 	if s.Completed == s.Customers {
-		if s.Invoices != s.MonthsBilled || invoiceEmails != s.MonthsBilled {
-			s.problemf("%d month(s) billed but %d invoice(s) and %d invoice email(s)", s.MonthsBilled, s.Invoices, invoiceEmails)
+		if s.Invoices-s.VoidedInvoices != s.MonthsBilled || invoiceEmails != s.MonthsBilled {
+			s.problemf("%d month(s) billed but %d invoice(s) not voided and %d invoice email(s)", s.MonthsBilled, s.Invoices-s.VoidedInvoices, invoiceEmails)
 		}
 		if s.BilledCents != s.ChargedCents {
 			s.problemf("the workflows billed %s but the payment server charged %s", monthlyMoney(s.BilledCents), monthlyMoney(s.ChargedCents))
 		}
 		if s.FailureNotices != s.Ended[monthly.EndedPaymentFailed] {
 			s.problemf("%d payment(s) failed but %d notice(s) sent", s.Ended[monthly.EndedPaymentFailed], s.FailureNotices)
+		}
+		if failed := s.Ended[monthly.EndedPaymentFailed]; s.VoidedInvoices != failed || s.WorkflowVoids != failed {
+			s.problemf("%d payment(s) failed but %d invoice(s) voided (%d reported by the workflows): want one compensation per failed month", failed, s.VoidedInvoices, s.WorkflowVoids)
 		}
 	}
 }
@@ -146,7 +159,7 @@ func (s *summary) writeText(w io.Writer) error {
 	row("months billed", s.MonthsBilled)
 	row("payments charged", fmt.Sprintf("%d (%s)", s.PaymentsCharged, monthlyMoney(s.ChargedCents)))
 	row("duplicate charges", s.DuplicateCharges)
-	row("invoices", s.Invoices)
+	row("invoices", fmt.Sprintf("%d (%d voided by the saga's compensation)", s.Invoices, s.VoidedInvoices))
 	row("emails sent", fmt.Sprintf("%d (%d payment-failure notices)", s.EmailsSent, s.FailureNotices))
 	retries := fmt.Sprint(s.Retries)
 	if s.RetriesElsewhere {

@@ -90,6 +90,9 @@ func (g *generator) clientFile(f *jen.File) {
 		for _, o := range g.credentialOptions() {
 			sg.Id(credField(o.cred)).String()
 		}
+		if g.hasCallbacks() {
+			sg.Id("callbacks").Qual(pkgWebhook, "URLs")
+		}
 	})
 	f.Var().Id("_").Id(svc.Name).Op("=").Parens(jen.Op("*").Id("HTTPClient")).Parens(jen.Nil())
 
@@ -116,6 +119,10 @@ func (g *generator) clientFile(f *jen.File) {
 		jen.Id("c").Dot("client").Op("=").Id("hc"))
 	option("WithHeader", "WithHeader adds a header to every request.", []jen.Code{jen.Id("key"), jen.Id("value").String()},
 		jen.Id("c").Dot("header").Dot("Add").Call(jen.Id("key"), jen.Id("value")))
+	if g.hasCallbacks() {
+		option(callbacksOption, callbacksOption+" puts the callback URLs of r (a *webhook.Receiver) in the calls\nthat declare callbacks, where the spec's runtime expression says, for the\nworkflow and call the task belongs to. Without it they are sent as given.",
+			[]jen.Code{jen.Id("r").Qual(pkgWebhook, "URLs")}, jen.Id("c").Dot("callbacks").Op("=").Id("r"))
+	}
 	for _, s := range g.spec.SecuritySchemes {
 		field := jen.Id("c").Dot(secField(s))
 		doc := ir.OptionName(s.GoName) + " sets the credentials of security scheme " + s.Name

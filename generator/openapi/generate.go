@@ -75,6 +75,12 @@ func Generate(spec *ir.Spec, opts gen.Options) ([]gen.File, error) {
 		{"stub.go", g.stubFile},
 		{"types.go", g.typesFile},
 	}
+	if len(g.hooks()) > 0 {
+		builders = append(builders, struct {
+			name  string
+			build func(f *jen.File)
+		}{"webhooks.go", g.hooksFile})
+	}
 	// Files are rendered (gofmt'd, imports grouped) concurrently; each
 	// builder only reads g, and results land at fixed indexes.
 	files := make([]gen.File, len(builders))
@@ -109,7 +115,7 @@ func (g *generator) newFile() *jen.File {
 	f.HeaderComment(header)
 	f.ImportNames(map[string]string{
 		pkgService: "service", pkgWorker: "worker", pkgWorkflow: "workflow",
-		pkgCodec: "codec", pkgOAuth2: "oauth2", pkgRetry: "retry", pkgHTTPAPI: "httpapi", pkgFailure: "failure",
+		pkgCodec: "codec", pkgOAuth2: "oauth2", pkgRetry: "retry", pkgHTTPAPI: "httpapi", pkgFailure: "failure", pkgWebhook: "webhook",
 	})
 	return f
 }

@@ -25,6 +25,7 @@ func (g *generator) operation(f *jen.File, m ir.Method) {
 		if len(b.Params) > 0 || b.Body != nil {
 			bg.If(jen.Id("in").Op("==").Nil()).Block(jen.Id("in").Op("=").New(jen.Id(m.Input.Name)))
 		}
+		g.fillCallbacks(bg, m)
 		for _, cr := range b.Credentials {
 			if cr.Required {
 				bg.If(g.credential(cr).Op("==").Lit("")).Block(jen.Return(jen.Nil(), jen.Qual(pkgService, "Permanentf").Call(

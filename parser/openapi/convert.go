@@ -41,6 +41,10 @@ type converter struct {
 	// that are not a security scheme's.
 	credentials     map[string]bool
 	credentialNames map[string]string
+	// hooks are the webhooks and callbacks (see collectHooks).
+	hooks []*hook
+	// methods holds the stub's method names (see methodName).
+	methods *ir.Scope
 	// emptyRef is set when a $ref was left without a value, which is how
 	// kin-openapi leaves a cycle of plain $refs (see refCycle).
 	emptyRef bool
@@ -99,13 +103,24 @@ func (c *converter) convert() (*ir.Spec, error) {
 	if err != nil {
 		return nil, err
 	}
+	if hasCallbacks(ops) {
+		c.pkg.Reserve(CallbacksOption)
+	}
 	c.securitySchemes()
 	c.nameComponents()
+	hooks := c.collectHooks(ops, svcName)
 	svc := ir.Service{Name: svcName, FullName: svcName, Doc: s.Description}
 	for _, op := range ops {
-		svc.Methods = append(svc.Methods, c.method(op))
+		m := c.method(op)
+		c.callbacks(op, &m, hooks)
+		svc.Methods = append(svc.Methods, m)
 	}
+	s.Webhooks = c.webhooks(hooks)
 	c.declareComponents()
+	c.finishHooks(&svc)
+	if err := c.compensations(ops, &svc); err != nil {
+		return nil, err
+	}
 	if c.emptyRef {
 		if err := c.files.refCycle(c.root); err != nil {
 			return nil, err

@@ -79,6 +79,7 @@ func (c *converter) collectOperations() ([]*operation, error) {
 		}
 	}
 	methods := ir.NewScope()
+	c.methods = methods
 	for _, o := range ops {
 		base := o.op.OperationID
 		if base == "" {
@@ -132,7 +133,7 @@ func (c *converter) method(o *operation) ir.Method {
 		Input:      ir.GoIdent{Name: ir.InputName(o.name)},
 		Output:     ir.GoIdent{Name: ir.OutputName(o.name)},
 	}
-	b := &ir.HTTPBinding{Method: o.method, Path: o.path}
+	b := &ir.HTTPBinding{Method: o.method, Path: o.path, OperationID: op.OperationID}
 	b.IdempotencyHeader = c.idempotencyHeader(op)
 	fields := ir.NewScope("Body")
 	b.Params, b.Credentials = c.params(o, fields, &b.IdempotencyHeader)

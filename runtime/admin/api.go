@@ -22,6 +22,7 @@ type API interface {
 	Restart(ctx context.Context, id string) (int, error)
 	Describe(ctx context.Context, id string) (*client.Description, error)
 	State(ctx context.Context, id string) (json.RawMessage, error)
+	Tasks(ctx context.Context, id string) ([]client.TaskRecord, error)
 	Await(ctx context.Context, id string) (*client.Outcome, error)
 	ListByTag(ctx context.Context, tag string) ([]string, error)
 	ListRunning(ctx context.Context) ([]string, error)

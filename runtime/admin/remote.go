@@ -207,6 +207,15 @@ func (c *Client) State(ctx context.Context, id string) (json.RawMessage, error) 
 	return raw, nil
 }
 
+// Tasks implements API.
+func (c *Client) Tasks(ctx context.Context, id string) ([]client.TaskRecord, error) {
+	var tasks []client.TaskRecord
+	if err := c.do(ctx, http.MethodGet, "/v1/workflows/"+url.PathEscape(id)+"/tasks", nil, &tasks); err != nil {
+		return nil, err
+	}
+	return tasks, nil
+}
+
 // Await implements API: it long-polls, 30s at a time, until ctx ends.
 func (c *Client) Await(ctx context.Context, id string) (*client.Outcome, error) {
 	for {

@@ -127,6 +127,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/workflows", s.start)
 	mux.HandleFunc("GET /v1/workflows/{id}", s.describe)
 	mux.HandleFunc("GET /v1/workflows/{id}/state", s.state)
+	mux.HandleFunc("GET /v1/workflows/{id}/tasks", s.tasks)
 	mux.HandleFunc("GET /v1/workflows/{id}/outcome", s.outcome)
 	mux.HandleFunc("POST /v1/workflows/{id}/retry", s.retry)
 	mux.HandleFunc("POST /v1/workflows/{id}/restart", s.restart)
@@ -226,6 +227,15 @@ func (s *Server) describe(w http.ResponseWriter, r *http.Request) {
 func (s *Server) state(w http.ResponseWriter, r *http.Request) {
 	raw, err := s.api.State(r.Context(), r.PathValue("id"))
 	s.result(w, raw, err)
+}
+
+// tasks answers the tasks of a workflow's current run.
+func (s *Server) tasks(w http.ResponseWriter, r *http.Request) {
+	tasks, err := s.api.Tasks(r.Context(), r.PathValue("id"))
+	if tasks == nil {
+		tasks = []client.TaskRecord{}
+	}
+	s.result(w, tasks, err)
 }
 
 // outcome waits up to ?wait= for the workflow to finish; 202 (and the

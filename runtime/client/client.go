@@ -190,6 +190,14 @@ func (c *Client) Start(ctx context.Context, p StartParams) (string, error) {
 // It is the way to feed events to one workflow per entity (a customer, an
 // order) without knowing whether it runs yet.
 func (c *Client) SignalWithStart(ctx context.Context, p StartParams, channel string, value any) (string, error) {
+	return c.SignalWithStartOnce(ctx, p, channel, "", value)
+}
+
+// SignalWithStartOnce is SignalWithStart delivering the signal at most once
+// per key (a webhook's delivery id): when the instance already received a
+// signal with key, nothing changes and the call succeeds — even if the
+// instance has finished since. An empty key deduplicates nothing.
+func (c *Client) SignalWithStartOnce(ctx context.Context, p StartParams, channel, key string, value any) (string, error) {
 	if p.ID == "" {
 		return "", errors.New("client: SignalWithStart needs StartParams.ID (the workflow to signal)")
 	}
@@ -201,7 +209,7 @@ func (c *Client) SignalWithStart(ctx context.Context, p StartParams, channel str
 	if err != nil {
 		return "", fmt.Errorf("client: encode signal %q: %w", channel, err)
 	}
-	cmd.Signal = &engine.Signal{Channel: channel, Payload: payload}
+	cmd.Signal = &engine.Signal{Channel: channel, Payload: payload, Key: key}
 	res, err := c.e.Start(ctx, cmd)
 	if err != nil {
 		return "", err

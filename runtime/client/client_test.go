@@ -154,6 +154,13 @@ var steering = []struct {
 		_, err := e.client.Signal(ctx, client.Target{Tag: "t"}, "go", 1)
 		return err
 	}},
+	{"signal-once", func(ctx context.Context, e *env) error {
+		return e.client.SignalOnce(ctx, "w-run", "go", "delivery-1", 1)
+	}},
+	{"signal-with-start-once/new", func(ctx context.Context, e *env) error {
+		_, err := e.client.SignalWithStartOnce(ctx, client.StartParams{Workflow: "wait", ID: "new"}, "go", "delivery-1", 1)
+		return err
+	}},
 	{"cancel", func(ctx context.Context, e *env) error {
 		_, err := e.client.Cancel(ctx, client.Target{ID: "w-run"})
 		return err

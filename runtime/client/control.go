@@ -52,6 +52,22 @@ func (c *Client) Signal(ctx context.Context, t Target, channel string, value any
 	return c.each(ctx, t, func(id string) error { return c.e.Signal(ctx, id, s) })
 }
 
+// SignalOnce sends value on workflow id's signal channel at most once per
+// key (a webhook's delivery id): when the instance already received a signal
+// with key — the instance keeps the last history.MaxSignalKeys keys —
+// nothing changes and SignalOnce returns nil, even if the instance has
+// finished since. Without a key it is Signal by id.
+func (c *Client) SignalOnce(ctx context.Context, id, channel, key string, value any) error {
+	if id == "" {
+		return errors.New("client: SignalOnce needs a workflow id")
+	}
+	payload, err := json.Marshal(value)
+	if err != nil {
+		return fmt.Errorf("client: encode signal %q: %w", channel, err)
+	}
+	return c.e.Signal(ctx, id, engine.Signal{Channel: channel, Payload: payload, Key: key})
+}
+
 // Cancel cancels workflows; their pending tasks are abandoned and their
 // children canceled.
 func (c *Client) Cancel(ctx context.Context, t Target) (int, error) {

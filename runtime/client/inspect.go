@@ -47,3 +47,20 @@ type (
 func (c *Client) Workers(ctx context.Context) ([]WorkerInfo, error) {
 	return c.e.Workers(ctx)
 }
+
+// TaskRecord is a task a workflow's current run issued, with its recorded
+// input and answer.
+type TaskRecord = engine.TaskRecord
+
+// Task statuses of a TaskRecord.
+const (
+	TaskPending   = engine.TaskPending
+	TaskCompleted = engine.TaskCompleted
+	TaskFailed    = engine.TaskFailed
+)
+
+// Tasks returns the tasks the current run of a workflow issued, in step
+// order, with their recorded inputs and answers.
+func (c *Client) Tasks(ctx context.Context, id string) ([]TaskRecord, error) {
+	return c.e.Tasks(ctx, id)
+}

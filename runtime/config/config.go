@@ -15,6 +15,7 @@ import (
 
 	"github.com/infgen/infgen/runtime/retry"
 	"github.com/infgen/infgen/runtime/telemetry"
+	"github.com/infgen/infgen/runtime/webhook"
 	"github.com/infgen/infgen/runtime/worker"
 )
 
@@ -40,6 +41,12 @@ type Config struct {
 	// record of their own (worker.Options.HistorySegment; 0: the default,
 	// negative: never).
 	HistorySegment int `yaml:"history_segment"`
+	// LocalTasks runs the tasks of services this worker hosts inside the
+	// steps of its workflows (worker.Options.LocalTasks; default false).
+	LocalTasks bool `yaml:"local_tasks"`
+	// OutcomeEvents publishes workflow and task outcomes as CloudEvents
+	// (worker.Options.OutcomeEvents; docs/events.md).
+	OutcomeEvents bool `yaml:"outcome_events"`
 	// Services configures the hosted services, by key.
 	Services map[string]Service `yaml:"services"`
 	// AdminAddr is where the worker's admin API listens (default a free
@@ -55,6 +62,15 @@ type Config struct {
 	// (default), otlp ($OTEL_EXPORTER_OTLP_ENDPOINT) or console; service_name. OTEL_METRICS_EXPORTER,
 	// OTEL_TRACES_EXPORTER and OTEL_SERVICE_NAME override them.
 	Telemetry telemetry.Options `yaml:"telemetry"`
+	// Webhooks configures the receiver of the webhooks and callbacks the
+	// APIs send (see runtime/webhook): served on an address of its own,
+	// not the admin API's, since the APIs reach it from outside.
+	Webhooks Webhooks `yaml:"webhooks"`
+	// Receiver is the webhook receiver Run serves when Webhooks.Listen is
+	// set (nil otherwise), for the RegisterFunc to register endpoints on
+	// (Handle<Name> of generated packages) and to give to HTTP clients
+	// (WithCallbacks). It is not read from the file.
+	Receiver *webhook.Receiver `yaml:"-"`
 }
 
 // Service configures one hosted service. Timeouts and retry policies set

@@ -19,6 +19,7 @@ log_level: warn
 workflow_concurrency: 8
 cache_size: 100
 history_segment: -1
+local_tasks: true
 services:
   email:
     url: http://127.0.0.1:1
@@ -36,6 +37,7 @@ func TestParse(t *testing.T) {
 	require.Equal(t, 8, c.WorkflowConcurrency)
 	require.Equal(t, 100, c.CacheSize)
 	require.Equal(t, -1, c.HistorySegment)
+	require.True(t, c.LocalTasks)
 	s, err := c.Service("email", "INFGEN_TEST_EMAIL_URL")
 	require.NoError(t, err)
 	require.Equal(t, "http://127.0.0.1:1", s.URL)

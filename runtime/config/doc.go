@@ -6,7 +6,10 @@
 // The file (worker.yaml) holds what differs per worker: log level and
 // format, telemetry (metrics and traces, see runtime/telemetry), workflow
 // concurrency, and per service its URL, concurrency, timeout and retry
-// policy, and per method of a service its timeout and retry policy. Those
+// policy, and per method of a service its timeout and retry policy, and
+// where the webhook receiver listens (webhooks.listen, webhooks.url; see
+// runtime/webhook), which Run serves on its own address and hands to the
+// registration as Config.Receiver. Those
 // take their place in the runtime's one precedence (see retry.Layer): a
 // per-call option > per-method config > the spec's default > per-service
 // config > the runtime's default; unset values set nothing. The backends come from the environment, so that one file serves

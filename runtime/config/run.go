@@ -48,10 +48,15 @@ func Run(name, configPath string, register RegisterFunc) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, closeAdmin()) }()
+	closeHooks, err := serveWebhooks(ctx, backends, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, closeHooks()) }()
 	w, err := worker.New(worker.Options{
 		Transport: backends.Transport, Storage: backends.Storage,
 		Logger: logger, WorkflowConcurrency: cfg.WorkflowConcurrency, Admin: adminAddr,
-		CacheSize: cfg.CacheSize, HistorySegment: cfg.HistorySegment,
+		CacheSize: cfg.CacheSize, HistorySegment: cfg.HistorySegment, LocalTasks: cfg.LocalTasks, OutcomeEvents: cfg.OutcomeEvents,
 		MeterProvider: tel.MeterProvider, TracerProvider: tel.TracerProvider,
 	})
 	if err != nil {

@@ -36,12 +36,20 @@ func JSONType[T any, P interface {
 	*T
 	error
 }](name string) ErrorType {
+	// The generic part is as small as can be: a large spec instantiates
+	// JSONType for hundreds of error types, and each instantiation on a
+	// struct is compiled on its own.
+	return jsonType(name, func(err error) bool {
+		_, ok := err.(P)
+		return ok
+	}, func() error { return P(new(T)) })
+}
+
+// jsonType is JSONType's body, for any type given by match and fresh.
+func jsonType(name string, match func(error) bool, fresh func() error) ErrorType {
 	return ErrorType{
-		Name: name,
-		Match: func(err error) bool {
-			_, ok := err.(P)
-			return ok
-		},
+		Name:  name,
+		Match: match,
 		Marshal: func(err error) ([]byte, error) {
 			b, err := json.Marshal(err)
 			if err != nil {
@@ -50,7 +58,7 @@ func JSONType[T any, P interface {
 			return b, nil
 		},
 		Unmarshal: func(payload []byte) (error, error) {
-			p := P(new(T))
+			p := fresh()
 			if err := json.Unmarshal(payload, p); err != nil {
 				return nil, fmt.Errorf("decode error type %s: %w", name, err)
 			}

@@ -202,13 +202,22 @@ func TestTwoWorkersShareWorkflows(t *testing.T) {
 }
 
 // TestCacheEvictsBeyondItsSize runs more waiting workflows than the cache
-// holds: the least recently used are evicted (their coroutines ended) and
-// replayed from storage when their turn comes.
+// holds, down to a cache of one: the least recently used are evicted (their
+// coroutines ended) and replayed from storage when their turn comes.
 func TestCacheEvictsBeyondItsSize(t *testing.T) {
 	t.Parallel()
+	for _, size := range []int{1, 2} {
+		t.Run(fmt.Sprint("size-", size), func(t *testing.T) {
+			t.Parallel()
+			testCacheEvicts(t, size)
+		})
+	}
+}
+
+func testCacheEvicts(t *testing.T, size int) {
 	m := &mathService{}
 	var c entries
-	e, _ := cacheEnv(t, 2, func(w *worker.Worker) {
+	e, _ := cacheEnv(t, size, func(w *worker.Worker) {
 		registerMath(w, m)
 		require.NoError(t, worker.RegisterWorkflow(w, "signalled", c.signalled))
 	})
@@ -223,7 +232,7 @@ func TestCacheEvictsBeyondItsSize(t *testing.T) {
 	for _, id := range ids {
 		waitFor(t, e.client, id, func(d *client.Description) bool { return d.Steps == 1 && d.PendingTasks == 0 })
 	}
-	require.LessOrEqual(t, e.worker.CachedWorkflows(), 2)
+	require.LessOrEqual(t, e.worker.CachedWorkflows(), size)
 	for i, id := range ids {
 		_, err := e.client.Signal(ctx, client.Target{ID: id}, "go", fmt.Sprint(i))
 		require.NoError(t, err)

@@ -45,8 +45,22 @@ type Service struct {
 
 // Handle adapts a typed method to a HandlerFunc using codec c.
 func Handle[In, Out any](c codec.Codec, fn func(context.Context, *In) (*Out, error)) HandlerFunc {
+	// The generic part is as small as can be: a generated package
+	// instantiates Handle once per method, and each instantiation on a
+	// struct is compiled on its own.
+	return handle(c, func() any { return new(In) }, func(ctx context.Context, in any) (any, error) {
+		out, err := fn(ctx, in.(*In))
+		if err != nil || out == nil {
+			return nil, err
+		}
+		return out, nil
+	})
+}
+
+// handle is Handle's body, for any input made by fresh and any method fn.
+func handle(c codec.Codec, fresh func() any, fn func(context.Context, any) (any, error)) HandlerFunc {
 	return func(ctx context.Context, data []byte) ([]byte, error) {
-		in := new(In)
+		in := fresh()
 		if len(data) > 0 {
 			if err := c.Unmarshal(data, in); err != nil {
 				return nil, &DecodeError{Err: err}

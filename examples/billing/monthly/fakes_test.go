@@ -26,17 +26,25 @@ import (
 // company implements the five generated service interfaces in memory, the
 // way a test replaces the real APIs: Register accepts any implementation.
 type company struct {
-	mu        sync.Mutex
-	declined  bool              // RequestPayment answers 402: card declined
-	invalid   bool              // RequestPayment answers 422: invalid request
-	canceled  bool              // GetSubscription reports the subscription canceled
-	charges   map[string]string // idempotency key → month
-	emails    []string          // kinds
-	notices   []string          // bodies of the payment-failure emails
-	cancelled []string          // reasons
+	mu       sync.Mutex
+	declined bool // RequestPayment answers 402: card declined
+	// declineFrom declines the months from this one (YYYY-MM) on.
+	declineFrom string
+	// voidFaults is how many VoidInvoice calls fail with a retryable error first.
+	voidFaults int
+	voids      map[string]int    // invoice id → times voided
+	voidKeys   map[string]string // idempotency key → invoice id
+	invalid    bool              // RequestPayment answers 422: invalid request
+	canceled   bool              // GetSubscription reports the subscription canceled
+	charges    map[string]string // idempotency key → month
+	emails     []string          // kinds
+	notices    []string          // bodies of the payment-failure emails
+	cancelled  []string          // reasons
 }
 
-func newCompany() *company { return &company{charges: map[string]string{}} }
+func newCompany() *company {
+	return &company{charges: map[string]string{}, voids: map[string]int{}, voidKeys: map[string]string{}}
+}
 
 func (c *company) GetConsumption(_ context.Context, in *consumption.GetConsumptionInput) (*consumption.GetConsumptionOutput, error) {
 	return &consumption.GetConsumptionOutput{StatusCode: 200, Body: &consumption.Consumption{
@@ -47,7 +55,7 @@ func (c *company) GetConsumption(_ context.Context, in *consumption.GetConsumpti
 func (c *company) RequestPayment(ctx context.Context, in *payment.RequestPaymentInput) (*payment.RequestPaymentOutput, error) {
 	// Failures as the generated HTTP client reports them: the declared
 	// error type with the decoded problem body, marked permanent.
-	if c.declined {
+	if c.declined || (c.declineFrom != "" && in.Body.Month >= c.declineFrom) {
 		detail := "the card of " + in.Body.CustomerID + " was declined for " + in.Body.Month
 		return nil, service.Permanent(&payment.RequestPaymentError{StatusCode: 402, Message: "card declined",
 			Body: &payment.Problem{Title: "Card declined", Status: 402, Detail: &detail}})
@@ -72,8 +80,26 @@ func (c *company) RequestPayment(ctx context.Context, in *payment.RequestPayment
 func (c *company) CreateInvoice(_ context.Context, in *invoice.CreateInvoiceInput) (*invoice.CreateInvoiceOutput, error) {
 	return &invoice.CreateInvoiceOutput{StatusCode: 201, Body: &invoice.Invoice{
 		ID: "inv_" + in.Body.Month, Number: "INV-" + in.Body.Month, CustomerID: in.Body.CustomerID, Month: in.Body.Month,
-		PaymentID: in.Body.PaymentID, TotalCents: in.Body.Lines[0].AmountCents, Currency: in.Body.Currency,
+		TotalCents: in.Body.Lines[0].AmountCents, Currency: in.Body.Currency,
 	}}, nil
+}
+
+// VoidInvoice counts the voids of each invoice; a repeated idempotency key
+// (a retry of a void that took effect) is answered without voiding again,
+// as the real invoice server does.
+func (c *company) VoidInvoice(ctx context.Context, in *invoice.VoidInvoiceInput) (*invoice.VoidInvoiceOutput, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.voidFaults > 0 {
+		c.voidFaults--
+		return nil, &invoice.VoidInvoiceError{StatusCode: 503, Message: "unavailable"}
+	}
+	key := service.IdempotencyKey(ctx)
+	if _, seen := c.voidKeys[key]; !seen {
+		c.voidKeys[key] = in.InvoiceID
+		c.voids[in.InvoiceID]++
+	}
+	return &invoice.VoidInvoiceOutput{StatusCode: 204}, nil
 }
 
 func (c *company) SendEmail(_ context.Context, in *email.SendEmailInput) (*email.SendEmailOutput, error) {

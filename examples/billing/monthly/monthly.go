@@ -3,7 +3,6 @@ package monthly
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/infgen/infgen/examples/billing/gen/payment"
@@ -52,7 +51,8 @@ const (
 	// EndedCanceled: the subscription was canceled elsewhere.
 	EndedCanceled = "canceled"
 	// EndedPaymentFailed: the card was declined (the payment API's 402);
-	// the customer was told and the subscription canceled. Any other
+	// the month's invoice was voided (the saga's compensation), the
+	// customer told and the subscription canceled. Any other
 	// payment failure (an invalid request, the API still down after the
 	// last retry) is no reason to drop the customer: the workflow fails,
 	// for an operator to retry its tasks once the cause is fixed.
@@ -72,6 +72,9 @@ type Result struct {
 	ChargedCents int64 `json:"chargedCents"`
 	// FailedMonth is the month whose card was declined, for EndedPaymentFailed.
 	FailedMonth string `json:"failedMonth,omitempty"`
+	// VoidedInvoices are the invoices voided because their payment was
+	// declined: the saga's compensation, one per failed month.
+	VoidedInvoices []string `json:"voidedInvoices,omitempty"`
 }
 
 // Workflow is the typed reference to the billing workflow: register it
@@ -124,20 +127,29 @@ func Billing(ctx workflow.Context, in Input) (Result, error) {
 			return res, nil
 		}
 		month := monthLabel(in.FirstMonth, i)
-		err = billMonth(ctx, in, month, &res)
-		// The payment API's declared 402 reaches the workflow as the
-		// generated *payment.RequestPaymentError, problem body included,
-		// whichever process ran the payment and after any restart.
-		var declined *payment.RequestPaymentError
-		if errors.As(err, &declined) && declined.StatusCode == http.StatusPaymentRequired {
+		err = billMonth(ctx, in, month, &res) // a saga: a declined card voids the month's invoice
+		var decline *payment.RequestPaymentError
+		if declined(err) && errors.As(err, &decline) {
+			if cerr := compensationFailure(err); cerr != nil {
+				return res, cerr // the invoice could not be voided: for an operator
+			}
 			res.Ended, res.FailedMonth = EndedPaymentFailed, month
-			return res, compensate(ctx, in, month, declined)
+			return res, endSubscription(ctx, in, month, decline)
 		}
 		if err != nil {
 			return res, err
 		}
 	}
 	return res, nil
+}
+
+// compensationFailure returns the *workflow.CompensationError in err, or nil.
+func compensationFailure(err error) error {
+	var cerr *workflow.CompensationError
+	if errors.As(err, &cerr) {
+		return err
+	}
+	return nil
 }
 
 func (in Input) validate() error {

@@ -16,6 +16,7 @@ import (
 	"github.com/infgen/infgen/examples/billing/monthly"
 	"github.com/infgen/infgen/runtime/client"
 	"github.com/infgen/infgen/runtime/failure"
+	"github.com/infgen/infgen/runtime/retry"
 	"github.com/infgen/infgen/runtime/worker"
 	"github.com/infgen/infgen/runtime/workflowtest"
 )
@@ -65,11 +66,50 @@ func TestBillingCompensatesAFailedPayment(t *testing.T) {
 	require.Equal(t, []string{"We could not charge your card for 2026-11 (the card of cus_1 was declined for 2026-11). Your subscription is canceled."},
 		c.notices, "why, from the 402's problem body")
 	require.Equal(t, []string{"payment failed for 2026-11"}, c.cancelled, "and the subscription canceled")
+	require.Equal(t, []string{"INV-2026-11"}, res.VoidedInvoices)
+	require.Equal(t, map[string]int{"inv_2026-11": 1}, c.voids, "the saga voided the month's invoice")
+}
+
+// TestBillingCompensationRunsOncePerFailedMonth: the first month is billed,
+// the second declined. The saga of the second month voids its invoice
+// exactly once, through the compensation invoice.yaml declares, although
+// the void fails twice first and is retried; the first month's invoice
+// stays. The recorded history replays.
+func TestBillingCompensationRunsOncePerFailedMonth(t *testing.T) {
+	t.Parallel()
+	c := newCompany()
+	c.declineFrom, c.voidFaults = "2026-12", 2
+	env := workflowtest.NewEnv(t, func(w *worker.Worker) error {
+		fast := worker.WithRetry(retry.Policy{MaxAttempts: 5, Initial: time.Millisecond})
+		for _, err := range []error{
+			consumption.Register(w, c, fast), payment.Register(w, c, fast), invoice.Register(w, c, fast),
+			email.Register(w, c, fast), subscription.Register(w, c, fast),
+		} {
+			if err != nil {
+				return err
+			}
+		}
+		return w.RegisterWorkflow(monthly.Workflow)
+	})
+	in := monthly.Input{CustomerID: "cus_1", Email: "cus_1@example.com", FirstMonth: "2026-11", Months: 3, MonthLength: 720 * time.Hour}
+	res, err := workflowtest.ExecuteRef(env, monthly.Workflow, in, client.StartParams{ID: "cus_1"})
+	require.NoError(t, err)
+	require.Equal(t, monthly.EndedPaymentFailed, res.Ended)
+	require.Equal(t, []string{"2026-11"}, res.Months)
+	require.Equal(t, []string{"INV-2026-12"}, res.VoidedInvoices)
+	require.Equal(t, map[string]int{"inv_2026-12": 1}, c.voids, "one void, of the failed month's invoice only")
+	require.Zero(t, c.voidFaults, "the void was retried")
+	require.Equal(t, []string{"invoice", "payment_failed"}, c.emails)
+
+	state, err := env.Client.State(context.Background(), "cus_1")
+	require.NoError(t, err)
+	require.NoError(t, workflowtest.Replay(monthly.Workflow, state))
 }
 
 // TestBillingFailsOnOtherPaymentErrors has the payment API reject the
-// request (422): not the customer's fault, so no compensation; the workflow
-// fails with the typed error for an operator to look at.
+// request (422): not the customer's fault, so no compensation (the invoice
+// stays, the subscription too); the workflow fails with the typed error for
+// an operator to look at and retry the payment.
 func TestBillingFailsOnOtherPaymentErrors(t *testing.T) {
 	t.Parallel()
 	c := newCompany()
@@ -84,6 +124,7 @@ func TestBillingFailsOnOtherPaymentErrors(t *testing.T) {
 	require.ErrorContains(t, err, "422")
 	require.Empty(t, c.emails)
 	require.Empty(t, c.cancelled, "the subscription stays")
+	require.Empty(t, c.voids, "the invoice stays")
 }
 
 func TestBillingStopsWhenCanceledElsewhere(t *testing.T) {

@@ -66,14 +66,23 @@ func TestReplayDetectsAChangedWorkflow(t *testing.T) {
 	}
 }
 
-// TestReplayRejectsADeclineRecordedUntyped replays payment_failed_untyped,
-// recorded before task errors carried their type: its 402 decodes as a
-// RemoteError, the current code does not take the compensation branch, and
-// Replay reports the difference. Changing what a workflow branches on is a
+// TestReplayRejectsHistoriesOfEarlierCode replays two histories recorded
+// by earlier versions of the workflow, which Replay must reject, naming the
+// first step that differs:
+//
+//   - payment_failed_before_saga, recorded before a month became a saga
+//     (the payment came first, then the invoice): the current code issues
+//     the invoice first, to void it when the card is declined;
+//   - payment_failed_untyped, recorded before task errors carried their
+//     type (and before the saga, so it differs at the same step).
+//
+// Changing the order of the steps, or what a workflow branches on, is a
 // change of its code like any other: instances started before it finish on
 // the old version (workflow.Version), and this check is what tells.
-func TestReplayRejectsADeclineRecordedUntyped(t *testing.T) {
+func TestReplayRejectsHistoriesOfEarlierCode(t *testing.T) {
 	t.Parallel()
-	err := workflowtest.Replay(monthly.Workflow, readHistory(t, "payment_failed_untyped"))
-	require.ErrorContains(t, err, "not deterministic at step 10: history has task EmailService.SendEmail")
+	for _, name := range []string{"payment_failed_before_saga", "payment_failed_untyped"} {
+		err := workflowtest.Replay(monthly.Workflow, readHistory(t, name))
+		require.ErrorContains(t, err, "not deterministic at step 3: history has task PaymentService.RequestPayment, code issued task InvoiceService.CreateInvoice", name)
+	}
 }

@@ -1,7 +1,9 @@
 package monthly
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/infgen/infgen/examples/billing/gen/consumption"
 	"github.com/infgen/infgen/examples/billing/gen/email"
@@ -11,12 +13,20 @@ import (
 	"github.com/infgen/infgen/runtime/workflow"
 )
 
-// billMonth charges one month, issues its invoice and emails it. Each call
-// is a durable task: a crash between two calls resumes after the last one
-// that completed, and a retried call reuses its task id as Idempotency-Key.
-// The payment carries a key of its own, the customer and the month: a month
-// is charged once even by another run of the workflow (a customer who comes
-// back, restarted with RestartIfFinished), whose task ids are new.
+// billMonth bills one month as a saga: it issues the month's invoice, then
+// charges it, then emails it. Each call is a durable task: a crash between
+// two calls resumes after the last one that completed, and a retried call
+// reuses its task id as Idempotency-Key. The payment carries a key of its
+// own, the customer and the month: a month is charged once even by another
+// run of the workflow (a customer who comes back, restarted with
+// RestartIfFinished), whose task ids are new.
+//
+// The invoice is issued with CreateInvoiceCompensated, which registers in
+// the month's saga the compensation invoice.yaml declares for it
+// (x-infgen-compensate: voidInvoice with the new invoice's id). When the
+// card is declined, the saga undoes the steps done so far: the invoice is
+// voided, once, by a durable task. Other payment failures leave the month
+// as it is, for an operator to retry the payment (infgen workflow retry).
 func billMonth(ctx workflow.Context, in Input, month string, res *Result) error {
 	used, err := consumption.NewConsumptionServiceStub().GetConsumption(ctx, &consumption.GetConsumptionInput{
 		CustomerID: in.CustomerID, Month: month,
@@ -28,17 +38,9 @@ func billMonth(ctx workflow.Context, in Input, month string, res *Result) error 
 	if c == nil {
 		return fmt.Errorf("consumption of %s for %s: empty response body", in.CustomerID, month)
 	}
-	paid, err := payment.NewPaymentServiceStub().RequestPayment(ctx, &payment.RequestPaymentInput{Body: &payment.PaymentRequest{
-		CustomerID: in.CustomerID, Month: month, AmountCents: c.AmountCents, Currency: c.Currency,
-	}}, workflow.WithIdempotencyKey(PaymentKey(in.CustomerID, month)))
-	if err != nil {
-		return err
-	}
-	if paid.Body == nil {
-		return fmt.Errorf("payment of %s for %s: empty response body", in.CustomerID, month)
-	}
-	inv, err := invoice.NewInvoiceServiceStub().CreateInvoice(ctx, &invoice.CreateInvoiceInput{Body: &invoice.InvoiceRequest{
-		CustomerID: in.CustomerID, Month: month, PaymentID: paid.Body.ID, Currency: c.Currency,
+	saga := workflow.NewSaga()
+	inv, err := invoice.NewInvoiceServiceStub().CreateInvoiceCompensated(ctx, saga, &invoice.CreateInvoiceInput{Body: &invoice.InvoiceRequest{
+		CustomerID: in.CustomerID, Month: month, Currency: c.Currency,
 		Lines: []invoice.InvoiceLine{{
 			Description: fmt.Sprintf("Metered usage, %s", month), Quantity: c.Units,
 			UnitPriceCents: c.UnitPriceCents, AmountCents: c.AmountCents,
@@ -47,8 +49,22 @@ func billMonth(ctx workflow.Context, in Input, month string, res *Result) error 
 	if err != nil {
 		return err
 	}
-	if inv.Body == nil {
-		return fmt.Errorf("invoice of %s for %s: empty response body", in.CustomerID, month)
+	paid, err := payment.NewPaymentServiceStub().RequestPayment(ctx, &payment.RequestPaymentInput{Body: &payment.PaymentRequest{
+		CustomerID: in.CustomerID, Month: month, AmountCents: c.AmountCents, Currency: c.Currency,
+		Description: &inv.Body.Number,
+	}}, workflow.WithIdempotencyKey(PaymentKey(in.CustomerID, month)))
+	if declined(err) {
+		if cerr := saga.Compensate(ctx); cerr != nil {
+			return errors.Join(err, cerr)
+		}
+		res.VoidedInvoices = append(res.VoidedInvoices, inv.Body.Number)
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	if paid.Body == nil {
+		return fmt.Errorf("payment of %s for %s: empty response body", in.CustomerID, month)
 	}
 	_, err = email.NewEmailServiceStub().SendEmail(ctx, &email.SendEmailInput{Body: &email.Email{
 		To: in.Email, Kind: email.EmailKindInvoice, InvoiceID: &inv.Body.ID,
@@ -64,10 +80,19 @@ func billMonth(ctx workflow.Context, in Input, month string, res *Result) error 
 	return nil
 }
 
-// compensate undoes the subscription after the card was declined: it tells
-// the customer why, from the payment API's problem body, and cancels the
-// subscription, both at once.
-func compensate(ctx workflow.Context, in Input, month string, declined *payment.RequestPaymentError) error {
+// declined reports whether err is the payment API's declared 402: the
+// card was declined. It reaches the workflow as the generated
+// *payment.RequestPaymentError, problem body included, whichever process
+// ran the payment and after any restart.
+func declined(err error) bool {
+	var d *payment.RequestPaymentError
+	return errors.As(err, &d) && d.StatusCode == http.StatusPaymentRequired
+}
+
+// endSubscription ends the subscription after the card was declined (the
+// month's invoice is voided already): it tells the customer why, from the
+// payment API's problem body, and cancels the subscription, both at once.
+func endSubscription(ctx workflow.Context, in Input, month string, declined *payment.RequestPaymentError) error {
 	notice := email.NewEmailServiceStub().DispatchSendEmail(ctx, &email.SendEmailInput{Body: &email.Email{
 		To: in.Email, Kind: email.EmailKindPaymentFailed,
 		Subject: fmt.Sprintf("Payment for %s failed: subscription canceled", month),
@@ -77,7 +102,7 @@ func compensate(ctx workflow.Context, in Input, month string, declined *payment.
 		CustomerId: in.CustomerID, Reason: "payment failed for " + month,
 	})
 	if err := workflow.AwaitAll(ctx, notice, cancel); err != nil {
-		return fmt.Errorf("compensate failed payment of %s for %s: %w", in.CustomerID, month, err)
+		return fmt.Errorf("end the subscription of %s after the failed payment for %s: %w", in.CustomerID, month, err)
 	}
 	return nil
 }

@@ -98,4 +98,17 @@ func (l *ledger[T]) each(fn func(subject string, v T)) {
 	}
 }
 
+// find returns the first record whose value matches.
+func (l *ledger[T]) find(match func(T) bool) (T, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, k := range l.order {
+		if v := l.byKey[k].Value; match(v) {
+			return v, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
 func (l *ledger[T]) close() error { return l.journal.Close() }

@@ -94,6 +94,9 @@ func Start(cfg Config) (_ *Servers, err error) {
 		return nil, fmt.Errorf("servers: invoice records: %w", err)
 	}
 	s.invoice = &invoiceServer{invoices: invoices}
+	if s.invoice.voids, err = openLedger[Void](path("voids")); err != nil {
+		return nil, fmt.Errorf("servers: void records: %w", err)
+	}
 	emails, err := openLedger[Email](path("emails"))
 	if err != nil {
 		return nil, fmt.Errorf("servers: email records: %w", err)
@@ -176,6 +179,9 @@ func (s *Servers) Close() error {
 	}
 	if s.invoice != nil {
 		errs = append(errs, s.invoice.invoices.close())
+		if s.invoice.voids != nil {
+			errs = append(errs, s.invoice.voids.close())
+		}
 	}
 	if s.email != nil {
 		errs = append(errs, s.email.emails.close())

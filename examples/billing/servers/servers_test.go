@@ -196,3 +196,51 @@ func listenAfterFreePorts(t *testing.T, free int) (net.Listener, int) {
 	t.Fatal("no free run of ports found")
 	return nil, 0
 }
+
+// send makes a request with an Idempotency-Key and a JSON body (nil: none)
+// and returns the status code.
+func send(t *testing.T, method, url, key string, body any) (int, []byte) {
+	t.Helper()
+	var r *bytes.Reader
+	if body != nil {
+		data, _ := json.Marshal(body)
+		r = bytes.NewReader(data)
+	} else {
+		r = bytes.NewReader(nil)
+	}
+	req, err := http.NewRequest(method, url, r)
+	require.NoError(t, err)
+	req.Header.Set("Idempotency-Key", key)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var out bytes.Buffer
+	_, _ = out.ReadFrom(resp.Body)
+	return resp.StatusCode, out.Bytes()
+}
+
+// TestInvoiceServerVoidsOncePerKeyAndRevealsDoubleVoids: voiding is the
+// compensation of issuing an invoice; a repeated key is a replay, another
+// key for the same invoice a duplicate (a compensation run twice).
+func TestInvoiceServerVoidsOncePerKeyAndRevealsDoubleVoids(t *testing.T) {
+	t.Parallel()
+	s := startServers(t, Config{})
+	code, body := send(t, http.MethodPost, s.InvoiceURL+"/invoices", "i1", invoiceRequest{
+		CustomerID: "cus_1", Month: "2026-01", Currency: "EUR", Lines: []invoiceLine{{Description: "x", Quantity: 1, AmountCents: 5}},
+	})
+	require.Equal(t, http.StatusCreated, code, string(body))
+	var inv Invoice
+	require.NoError(t, json.Unmarshal(body, &inv))
+
+	for range 2 {
+		code, _ = send(t, http.MethodDelete, s.InvoiceURL+"/invoices/"+inv.ID, "v1", nil)
+		require.Equal(t, http.StatusNoContent, code)
+	}
+	require.Equal(t, LedgerStats{Records: 1, Replays: 1}, s.Stats().Voids)
+	code, _ = send(t, http.MethodDelete, s.InvoiceURL+"/invoices/"+inv.ID, "v2", nil)
+	require.Equal(t, http.StatusNoContent, code)
+	require.Equal(t, 1, s.Stats().Voids.Duplicates)
+
+	code, _ = send(t, http.MethodDelete, s.InvoiceURL+"/invoices/inv_999999", "v3", nil)
+	require.Equal(t, http.StatusNotFound, code)
+}

@@ -7,6 +7,9 @@ type Stats struct {
 	// duplicates (must be 0) and the repeated requests answered from the
 	// records (retries of requests that had taken effect).
 	Payments, Invoices, Emails LedgerStats
+	// Voids counts the invoices voided (the compensation of a declined
+	// payment); its Duplicates count invoices voided more than once.
+	Voids LedgerStats
 	// InvoiceEmails and FailureEmails split Emails.Records by kind.
 	InvoiceEmails, FailureEmails int
 	// ConsumptionRequests counts metering reads in this run.
@@ -21,6 +24,7 @@ type Stats struct {
 func (s *Servers) Stats() Stats {
 	st := Stats{
 		Payments: s.payment.charges.stats(), Invoices: s.invoice.invoices.stats(), Emails: s.email.emails.stats(),
+		Voids:               s.invoice.voids.stats(),
 		ConsumptionRequests: s.consumption.requests.Load(), FaultsInjected: s.faults.injected.Load(),
 	}
 	s.email.emails.each(func(_ string, e Email) {

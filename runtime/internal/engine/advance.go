@@ -31,11 +31,11 @@ func (e *Engine) advance(st *history.State, exec *replay.Execution, events []his
 		switch ev.Kind {
 		case history.EventCancelRequested:
 			exec.Close()
-			e.finish(st, history.Canceled, nil, &history.Error{Kind: history.ErrorKindCanceled, Message: "canceled by request"}, out)
+			e.finish(st, history.Canceled, nil, &history.Error{Kind: history.ErrorKindCanceled, Message: "canceled by request"}, now, out)
 			return nil
 		case history.EventTimedOut:
 			exec.Close()
-			e.finish(st, history.Failed, nil, &history.Error{Kind: history.ErrorKindTimeout, Message: "workflow timed out"}, out)
+			e.finish(st, history.Failed, nil, &history.Error{Kind: history.ErrorKindTimeout, Message: "workflow timed out"}, now, out)
 			return nil
 		}
 	}
@@ -68,6 +68,7 @@ func (e *Engine) advance(st *history.State, exec *replay.Execution, events []his
 		e.logRun(st, slog.LevelInfo, "workflow resumed")
 		st.Parked = nil
 	}
+	e.outcomes(st, events, now, out)
 	for _, cmd := range res.Commands {
 		st.Commands = append(st.Commands, cmd)
 		e.schedule(st, cmd, now, out)
@@ -83,9 +84,9 @@ func (e *Engine) advance(st *history.State, exec *replay.Execution, events []his
 			return nil
 		}
 		if res.Err != nil {
-			e.finish(st, history.Failed, nil, res.Err, out)
+			e.finish(st, history.Failed, nil, res.Err, now, out)
 		} else {
-			e.finish(st, history.Completed, res.Output, nil, out)
+			e.finish(st, history.Completed, res.Output, nil, now, out)
 		}
 		return nil
 	}
@@ -121,6 +122,8 @@ func (e *Engine) schedule(st *history.State, cmd history.Command, now time.Time,
 		}
 		st.Children[cmd.Seq] = cmd.ChildID
 		e.startChild(st, cmd, out)
+	case history.CommandEmit:
+		e.emit(st, cmd, now, out)
 	case history.CommandCancel:
 		// The workflow canceled a pending step: its timer never fires, its
 		// task is not retried and its result is dropped, its child is
@@ -166,7 +169,7 @@ func splitName(name string) (service, method string) {
 }
 
 // finish ends the workflow.
-func (e *Engine) finish(st *history.State, status history.Status, output []byte, err *history.Error, out *outbox) {
+func (e *Engine) finish(st *history.State, status history.Status, output []byte, err *history.Error, now time.Time, out *outbox) {
 	st.Status, st.Output, st.Error = status, output, err
 	st.Parked = nil
 	st.Inbox = nil
@@ -174,6 +177,7 @@ func (e *Engine) finish(st *history.State, status history.Status, output []byte,
 	e.cancelChildren(st, out)
 	st.Tasks, st.Timers, st.Children = nil, nil, nil
 	e.notify(st, out)
+	e.finished(st, now, out)
 	e.logRun(st, slog.LevelInfo, "workflow finished", "status", string(status))
 }
 

@@ -60,6 +60,10 @@ type Signal struct {
 	Channel string
 	// Payload is the JSON-encoded value.
 	Payload []byte
+	// Key, when set, delivers the signal at most once: a signal whose key
+	// the instance has already received is acknowledged and dropped (a
+	// webhook's delivery id; see history.State.SignalKeys).
+	Key string
 }
 
 // StartResult says what Start did.
@@ -166,10 +170,15 @@ func (e *Engine) tryStart(ctx context.Context, c *StartCommand, id string, signa
 		return &StartResult{ID: id, Created: true, Status: st.Status, Run: st.Run}, w, st, nil
 	case signal == nil: // starting is idempotent
 		return &StartResult{ID: id, Status: old.Status}, nil, nil, nil
+	case c.Signal.Key != "" && old.HasSignalKey(c.Signal.Key): // delivered before
+		return &StartResult{ID: id, Status: old.Status}, nil, nil, nil
 	case old.Status.Terminal():
 		return nil, nil, nil, fmt.Errorf("%w: %s", ErrFinished, id)
 	}
 	old.Inbox = append(old.Inbox, *signal)
+	if c.Signal.Key != "" {
+		old.AddSignalKey(c.Signal.Key)
+	}
 	w, err := e.put(ctx, old, rec, nil, nil)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("signal-with-start %s: %w", id, err)
@@ -185,6 +194,9 @@ func (e *Engine) newRun(c *StartCommand, id string, signal *history.Event, old *
 	}
 	if signal != nil {
 		st.Inbox = append(st.Inbox, *signal)
+		if c.Signal.Key != "" {
+			st.AddSignalKey(c.Signal.Key)
+		}
 	}
 	if old != nil {
 		st.Run = max(old.Run, 1) + 1
@@ -192,10 +204,25 @@ func (e *Engine) newRun(c *StartCommand, id string, signal *history.Event, old *
 	return st
 }
 
-// Signal appends a signal to a running workflow's inbox and wakes it.
+// Signal appends a signal to a running workflow's inbox and wakes it. A
+// signal with a Key the instance has received before changes nothing and
+// returns nil, whatever the instance's status.
 func (e *Engine) Signal(ctx context.Context, id string, s Signal) error {
 	ev := history.Event{Kind: history.EventSignal, Channel: s.Channel, Payload: s.Payload, ID: NewID()}
-	return e.deliver(ctx, id, ev, "signal "+s.Channel+" to "+id)
+	if s.Key == "" {
+		return e.deliver(ctx, id, ev, "signal "+s.Channel+" to "+id)
+	}
+	return e.modify(ctx, id, "signal "+s.Channel+" to "+id, nil, message.Wake, func(st *history.State) error {
+		switch {
+		case st.HasSignalKey(s.Key):
+			return errUnchanged
+		case st.Status.Terminal():
+			return fmt.Errorf("%w: %s", ErrFinished, id)
+		}
+		st.Inbox = append(st.Inbox, ev)
+		st.AddSignalKey(s.Key)
+		return nil
+	})
 }
 
 // Cancel asks a running workflow to cancel: its pending tasks are

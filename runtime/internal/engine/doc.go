@@ -5,7 +5,9 @@
 // that come from outside a workflow (commands.go: start, signal, cancel,
 // retry; update.go: update; each validated, then written once, then
 // woken, and undone when the wake-up cannot be sent), the read API
-// (inspect.go) and the worker registry (registry.go). It tells an optional
+// (inspect.go), the worker registry (registry.go), the CloudEvents a step
+// publishes through its outbox (outcome.go) and the deduplicated handling
+// of events by subscribers (eventsub.go). It tells an optional
 // Observer (observe.go) about saved steps, task attempts and dead letters;
 // metrics and traces are built there (runtime/internal/telemetry), not here.
 //

@@ -40,6 +40,15 @@ type Options struct {
 	// record it writes stays small (default DefaultSegmentSize; negative:
 	// the whole history stays in the state record).
 	SegmentSize int
+	// LocalTasks makes a step run the tasks it issues to methods
+	// registered on this engine itself, and save their results with the
+	// step, instead of sending them through the transport (see runLocal).
+	LocalTasks bool
+	// OutcomeEvents publishes the outcomes of workflow runs and tasks as
+	// CloudEvents (see docs/events.md): off by default, as each costs a
+	// message. Events a workflow emits (workflow.Emit) are published
+	// either way.
+	OutcomeEvents bool
 }
 
 // Engine runs workflow instances and service tasks.
@@ -59,8 +68,10 @@ type Engine struct {
 	// known caches the workflow names the registry holds (never removed).
 	known map[string]bool
 
-	cache       *stateCache
-	segmentSize int
+	cache         *stateCache
+	segmentSize   int
+	local         bool
+	outcomeEvents bool
 }
 
 // Service is a registered service with its methods.
@@ -101,7 +112,7 @@ func New(o Options) *Engine {
 	return &Engine{
 		tr: o.Transport, store: o.Storage, log: o.Logger, maxRedeliveries: o.MaxRedeliveries, clock: o.Now, obs: o.Observer,
 		workflows: map[string]map[int]replay.Func{}, services: map[string]*Service{}, known: map[string]bool{},
-		cache: newStateCache(o.CacheSize), segmentSize: o.SegmentSize,
+		cache: newStateCache(o.CacheSize), segmentSize: o.SegmentSize, local: o.LocalTasks, outcomeEvents: o.OutcomeEvents,
 	}
 }
 

@@ -28,12 +28,22 @@ func (e *Engine) HandleTask(ctx context.Context, d *transport.Delivery) error {
 	if d.Redeliveries >= e.maxRedeliveries {
 		return e.deadLetter(ctx, d, fmt.Sprintf("handling failed %d times", d.Redeliveries))
 	}
+	res := e.attempt(ctx, env, d.Headers["traceparent"])
+	o := &outbox{}
+	o.add(message.WorkflowTopic(env.WorkflowName), env.WorkflowID, 0, res)
+	return e.publish(ctx, o, d.Headers["traceparent"])
+}
+
+// attempt executes one attempt of the task env asks for and returns the
+// TaskResult answering it. traceparent is the span the attempt's span is
+// a child of.
+func (e *Engine) attempt(ctx context.Context, env *message.Envelope, traceparent string) *message.Envelope {
 	// The task's logger is made only for a line that will be logged: most
 	// tasks log nothing, and With costs an allocation per attribute.
 	log := func() *slog.Logger {
 		l := e.log.With("workflow", env.WorkflowName, "workflow_id", env.WorkflowID, "run_id", env.RunID, "task_id", env.TaskID,
 			"service", env.Service, "method", env.Method, "attempt", env.Attempt)
-		if tid := TraceID(d.Headers["traceparent"]); tid != "" {
+		if tid := TraceID(traceparent); tid != "" {
 			l = l.With("trace_id", tid)
 		}
 		return l
@@ -57,12 +67,12 @@ func (e *Engine) HandleTask(ctx context.Context, d *transport.Delivery) error {
 		if e.obs != nil {
 			a := &TaskAttempt{Workflow: env.WorkflowName, WorkflowID: env.WorkflowID, RunID: env.RunID,
 				TaskID: env.TaskID, Service: env.Service, Method: env.Method, Attempt: env.Attempt,
-				TraceParent: d.Headers["traceparent"], Start: start}
+				TraceParent: traceparent, Start: start}
 			tctx, done = e.obs.TaskAttempt(ctx, a)
 			tp = a.SpanTraceParent
 		}
 		if tp == "" {
-			tp = ChildSpan(d.Headers["traceparent"])
+			tp = ChildSpan(traceparent)
 		}
 		out, err := e.runTask(tctx, svc, m, env, r.Timeout, tp)
 		again := false
@@ -83,9 +93,7 @@ func (e *Engine) HandleTask(ctx context.Context, d *transport.Delivery) error {
 		}
 		done(err, again)
 	}
-	o := &outbox{}
-	o.add(message.WorkflowTopic(env.WorkflowName), env.WorkflowID, 0, res)
-	return e.publish(ctx, o, d.Headers["traceparent"])
+	return res
 }
 
 // runTask calls the method with the task in its context, under timeout,

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/infgen/infgen/runtime/internal/cloudevent"
 	"github.com/infgen/infgen/runtime/internal/history"
 	"github.com/infgen/infgen/runtime/internal/jsonwire"
 	"github.com/infgen/infgen/runtime/internal/message"
@@ -21,7 +22,10 @@ type outMsg struct {
 	Key   string
 	Delay time.Duration
 	Env   *message.Envelope
-	// raw is Env encoded (set by encode, or read back from a stored
+	// Event is set instead of Env for a CloudEvent: the event itself is
+	// the message.
+	Event *cloudevent.Event
+	// raw is Env (or Event) encoded (set by encode, or read back from a stored
 	// outbox): what is published.
 	raw []byte
 }
@@ -61,9 +65,9 @@ func (o *outbox) encode() ([]json.RawMessage, error) {
 	out := make([]json.RawMessage, 0, len(o.msgs))
 	for i := range o.msgs {
 		m := &o.msgs[i]
-		raw, err := message.Encode(m.Env)
+		raw, err := m.encode()
 		if err != nil {
-			return nil, fmt.Errorf("encode %s message: %w", m.Env.Kind, err)
+			return nil, err
 		}
 		m.raw = raw
 		b := make([]byte, 0, len(raw)+len(m.Topic)+len(m.Key)+48)
@@ -80,6 +84,22 @@ func (o *outbox) encode() ([]json.RawMessage, error) {
 		out = append(out, append(b, '}'))
 	}
 	return out, nil
+}
+
+// encode returns the message's payload: the envelope, or the event.
+func (m *outMsg) encode() ([]byte, error) {
+	if m.Event != nil {
+		raw, err := cloudevent.Encode(m.Event)
+		if err != nil {
+			return nil, fmt.Errorf("encode %s event: %w", m.Event.Type, err)
+		}
+		return raw, nil
+	}
+	raw, err := message.Encode(m.Env)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s message: %w", m.Env.Kind, err)
+	}
+	return raw, nil
 }
 
 func decodeOutbox(raw []json.RawMessage) (*outbox, error) {
@@ -102,8 +122,8 @@ func (e *Engine) publish(ctx context.Context, o *outbox, traceparent string) err
 		payload := m.raw
 		if payload == nil {
 			var err error
-			if payload, err = message.Encode(m.Env); err != nil {
-				return fmt.Errorf("encode %s message: %w", m.Env.Kind, err)
+			if payload, err = m.encode(); err != nil {
+				return err
 			}
 		}
 		headers := map[string]string{}
@@ -116,12 +136,17 @@ func (e *Engine) publish(ctx context.Context, o *outbox, traceparent string) err
 			DeliverAfter: m.Delay,
 			Ephemeral:    m.Topic == message.CompletedTopic,
 			// Tasks and notifications are read by Shared subscriptions.
-			Unordered: m.Topic == message.CompletedTopic || strings.HasPrefix(m.Topic, message.ServiceTopic("")),
+			// So are events: a subscriber deduplicates by id, in any order.
+			Unordered: m.Topic == message.CompletedTopic || strings.HasPrefix(m.Topic, message.ServiceTopic("")) || m.Event != nil ||
+				strings.HasPrefix(m.Topic, cloudevent.Topic("")),
 		})
 		if err != nil {
 			kind := "a"
-			if m.Env != nil {
+			switch {
+			case m.Env != nil:
 				kind = "a " + string(m.Env.Kind)
+			case m.Event != nil:
+				kind = "a " + m.Event.Type + " event"
 			}
 			return fmt.Errorf("publish %s message to %s: %w", kind, m.Topic, err)
 		}

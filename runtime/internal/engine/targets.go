@@ -18,6 +18,9 @@ func (e *Engine) checkTargets(ctx context.Context, st *history.State, out *outbo
 	for i := range out.msgs {
 		m := &out.msgs[i]
 		env := m.Env
+		if env == nil {
+			continue // an event
+		}
 		var unknown error
 		switch {
 		case env.Kind == message.Start && env.Parent != nil:

@@ -22,8 +22,12 @@ func (e *Engine) HandleWorkflow(ctx context.Context, d *transport.Delivery) erro
 	if d.Redeliveries >= e.maxRedeliveries {
 		return e.deadLetter(ctx, d, fmt.Sprintf("handling failed %d times", d.Redeliveries))
 	}
+	var memo localRun
+	if e.local {
+		memo = localRun{}
+	}
 	for i := 0; ; i++ {
-		err = e.step(ctx, env, d.Headers["traceparent"])
+		err = e.step(ctx, env, d.Headers["traceparent"], memo)
 		if errors.Is(err, storage.ErrConflict) && i < 20 {
 			continue
 		}
@@ -48,10 +52,11 @@ var errStale = errors.New("cached state not usable for this step")
 
 // step handles one message for one workflow instance: on the state kept in
 // memory by the previous step when there is one (see cached), else on the
-// stored state.
-func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent string) error {
+// stored state. memo is not nil when the engine runs its own tasks locally
+// (see runLocal).
+func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent string, memo localRun) error {
 	if c := e.cache.take(env.WorkflowID); c != nil {
-		err := e.stepOn(ctx, c, true, env, traceparent)
+		err := e.stepOn(ctx, c, true, env, traceparent, memo)
 		if !errors.Is(err, errStale) {
 			return err
 		}
@@ -59,7 +64,7 @@ func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent st
 		// The wake-up of a new run carries the record the client wrote:
 		// step on it as on a cached state, without replaying; when anything
 		// wrote the record since, the step runs on the stored state.
-		err := e.stepOn(ctx, c, true, env, traceparent)
+		err := e.stepOn(ctx, c, true, env, traceparent, memo)
 		if !errors.Is(err, errStale) && !errors.Is(err, storage.ErrConflict) {
 			return err
 		}
@@ -77,7 +82,7 @@ func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent st
 	case err != nil:
 		return err
 	}
-	return e.stepOn(ctx, &cached{id: env.WorkflowID, st: st, version: version}, false, env, traceparent)
+	return e.stepOn(ctx, &cached{id: env.WorkflowID, st: st, version: version}, false, env, traceparent, memo)
 }
 
 // seeded returns the state record a wake-up carries, as a cache entry at
@@ -98,7 +103,7 @@ func seeded(env *message.Envelope) *cached {
 // errStale. After any error c is closed, as its state may be half-changed;
 // after a successful write c goes (back) to the cache, unless the workflow
 // finished or is parked.
-func (e *Engine) stepOn(ctx context.Context, c *cached, fromCache bool, env *message.Envelope, traceparent string) error {
+func (e *Engine) stepOn(ctx context.Context, c *cached, fromCache bool, env *message.Envelope, traceparent string, memo localRun) error {
 	st := c.st
 	keep := false
 	defer func() {
@@ -139,6 +144,9 @@ func (e *Engine) stepOn(ctx context.Context, c *cached, fromCache bool, env *mes
 	if len(events) > 0 {
 		c.exec = e.advance(st, c.exec, events, now, env.Kind == message.Recover, out)
 		changed = true
+	}
+	if changed && memo != nil {
+		events = append(events, e.runLocal(ctx, c, out, memo)...)
 	}
 	if !changed {
 		if fromCache {

@@ -252,6 +252,10 @@ func (s *State) appendJSON(b []byte, record bool) ([]byte, error) {
 		}
 		b = append(b, '}')
 	}
+	if len(s.SignalKeys) > 0 {
+		b = append(b, `,"signalKeys":`...)
+		b = appendStrings(b, s.SignalKeys)
+	}
 	if s.Parked != nil {
 		b = append(b, `,"parked":{"reason":`...)
 		b = jsonwire.AppendString(b, s.Parked.Reason)

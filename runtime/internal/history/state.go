@@ -3,6 +3,7 @@ package history
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/infgen/infgen/runtime/retry"
@@ -68,6 +69,12 @@ type State struct {
 	// that sent it reads here. Answered requests are kept for the run they
 	// were answered in and the next one.
 	Updates map[string]*Update `json:"updates,omitempty"`
+	// SignalKeys are the deduplication keys of the signals delivered to
+	// the instance (a webhook's delivery id), oldest first, at most
+	// MaxSignalKeys: a signal whose key is here is not delivered again.
+	// They outlive continue-as-new; a restart of a finished instance
+	// starts without them.
+	SignalKeys []string `json:"signalKeys,omitempty"`
 	// Parked is set when the instance cannot progress on the deployed code
 	// (non-deterministic replay, panic, unknown version).
 	Parked *Park `json:"parked,omitempty"`
@@ -87,6 +94,21 @@ type State struct {
 	// storedCommands counts the commands known to be stored (see
 	// PlanSegment).
 	storedCommands int
+}
+
+// MaxSignalKeys bounds State.SignalKeys: the oldest key is forgotten when a
+// new one would exceed it.
+const MaxSignalKeys = 1000
+
+// HasSignalKey reports whether a signal with key was delivered.
+func (s *State) HasSignalKey(key string) bool { return slices.Contains(s.SignalKeys, key) }
+
+// AddSignalKey records key, forgetting the oldest beyond MaxSignalKeys.
+func (s *State) AddSignalKey(key string) {
+	s.SignalKeys = append(s.SignalKeys, key)
+	if n := len(s.SignalKeys) - MaxSignalKeys; n > 0 {
+		s.SignalKeys = slices.Delete(s.SignalKeys, 0, n)
+	}
 }
 
 // Sealed describes the part of a run's history stored in segments.
@@ -334,6 +356,17 @@ const (
 	// child workflow): the workflow canceled it, or the scope it was started
 	// in. Name is the canceled step's name.
 	CommandCancel CommandKind = "cancel"
+	// CommandEmit publishes an event (workflow.Emit): Name is the event
+	// type, Input its data (JSON), Meta its optional "subject" and
+	// "dataschema". It needs no result; the engine publishes the event
+	// through the step's outbox.
+	CommandEmit CommandKind = "emit"
+)
+
+// Meta keys of an emit command.
+const (
+	EmitSubject    = "subject"
+	EmitDataSchema = "dataschema"
 )
 
 // Command is a step the workflow issued.

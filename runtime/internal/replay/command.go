@@ -72,8 +72,18 @@ func describe(c history.Command) string {
 		return fmt.Sprintf("child workflow %s", c.Name)
 	case history.CommandInline:
 		return fmt.Sprintf("inline step %q", c.Name)
+	case history.CommandEmit:
+		return fmt.Sprintf("event %s", c.Name)
 	case history.CommandCancel:
 		return fmt.Sprintf("cancel of step %d (%s)", c.Target, c.Name)
 	}
 	return string(c.Kind) + " " + c.Name
+}
+
+// Emit records an event the workflow publishes: a command with no result,
+// done at once. On replay the recorded command is matched and nothing is
+// returned to the engine, so the event is published once per run.
+func (c *Coroutine) Emit(cmd history.Command) {
+	cmd.Kind = history.CommandEmit
+	c.Issue(cmd).Resolve(nil, nil)
 }

@@ -27,8 +27,10 @@ const EnvCampaign = "INFGEN_PULSAR_CAMPAIGN"
 // done and stops one of the first three (SIGTERM, as a deploy would) at two
 // thirds. Key_Shared hands each added or removed consumer's hash ranges to
 // the others mid-workflow, so workflows move between workers and their
-// cached executions go stale. Every workflow must finish with its result,
-// each task under one id, and the added worker must have done work.
+// cached executions go stale. The added worker runs its tasks inside its
+// workflows' steps (local tasks) while the others send them through the
+// broker. Every workflow must finish with its result, each task under one
+// id, and the added worker must have done work.
 func TestScaleOutAndInLosesNothing(t *testing.T) {
 	t.Parallel()
 	clusterEnv(t)
@@ -49,7 +51,7 @@ func TestScaleOutAndInLosesNothing(t *testing.T) {
 	}
 	total := n * rounds
 	waitEffects(t, ctx, dir, total/3)
-	added := startWorker(t, dir, prefix)
+	added := startWorkerWith(t, dir, prefix, true)
 	waitEffects(t, ctx, dir, 2*total/3)
 	removed := workers[0]
 	require.NoError(t, removed.Process.Signal(syscall.SIGTERM))
@@ -82,7 +84,14 @@ func TestKill9Campaign(t *testing.T) {
 	dir := t.TempDir()
 	prefix := fmt.Sprintf("k%x.", rand.Uint32())
 	var mu sync.Mutex
-	workers := []*exec.Cmd{startWorker(t, dir, prefix), startWorker(t, dir, prefix), startWorker(t, dir, prefix)}
+	// Every other worker runs its tasks inside its workflows' steps (local
+	// tasks): a kill then loses steps with their tasks' results too.
+	started := 0
+	start := func() *exec.Cmd {
+		started++
+		return startWorkerWith(t, dir, prefix, started%2 == 0)
+	}
+	workers := []*exec.Cmd{start(), start(), start()}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
 	defer cancel()
@@ -121,7 +130,7 @@ func TestKill9Campaign(t *testing.T) {
 		require.NoError(t, victim.Process.Signal(syscall.SIGKILL))
 		_ = victim.Wait()
 		killed = append(killed, victim.Process.Pid)
-		workers[i] = startWorker(t, dir, prefix)
+		workers[i] = start()
 	}
 	close(stopLoad)
 	require.NoError(t, <-loadDone)

@@ -36,7 +36,10 @@ import (
 const (
 	envChildDir    = "INFGEN_PULSAR_TEST_WORKER_DIR"
 	envChildPrefix = "INFGEN_PULSAR_TEST_WORKER_PREFIX"
-	chainSteps     = 3
+	// envChildLocal makes a worker child run its tasks inside its
+	// workflows' steps (worker.Options.LocalTasks).
+	envChildLocal = "INFGEN_PULSAR_TEST_WORKER_LOCAL_TASKS"
+	chainSteps    = 3
 )
 
 func TestMain(m *testing.M) {
@@ -176,7 +179,7 @@ func runWorkerChild(dir, prefix string) int {
 		mu.Unlock()
 		return &stepOut{Acc: in.Acc + in.N}, nil
 	}
-	w, err := worker.New(worker.Options{Transport: tr, Storage: st, Logger: log})
+	w, err := worker.New(worker.Options{Transport: tr, Storage: st, Logger: log, LocalTasks: os.Getenv(envChildLocal) == "1"})
 	if err == nil {
 		err = w.RegisterService(worker.Service{Name: "chain", Methods: []worker.Method{
 			{Name: "Step", Handler: worker.Handle(codec.JSON{}, step)},
@@ -212,8 +215,14 @@ func runWorkerChild(dir, prefix string) int {
 // startWorker starts a worker child process and waits until it is ready.
 func startWorker(t *testing.T, dir, prefix string) *exec.Cmd {
 	t.Helper()
+	return startWorkerWith(t, dir, prefix, false)
+}
+
+// startWorkerWith is startWorker, with local tasks on or off.
+func startWorkerWith(t *testing.T, dir, prefix string, localTasks bool) *exec.Cmd {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), envChildDir+"="+dir, envChildPrefix+"="+prefix)
+	cmd.Env = append(os.Environ(), envChildDir+"="+dir, envChildPrefix+"="+prefix, fmt.Sprintf("%s=%d", envChildLocal, b2i(localTasks)))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	require.NoError(t, err)
@@ -263,4 +272,11 @@ func readEffects(t *testing.T, dir string) []effect {
 		}
 	}
 	return out
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -25,7 +25,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 			NewClient: "NewHTTPClient",
 			Stub:      "InvoiceServiceStub",
 			NewStub:   "NewInvoiceServiceStub",
-			Methods:   []string{"CreateInvoice"},
+			Methods:   []string{"CreateInvoice", "VoidInvoice"},
 		},
 	},
 }

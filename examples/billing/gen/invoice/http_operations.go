@@ -85,3 +85,62 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 		StatusCode: resp.StatusCode,
 	})
 }
+
+// VoidInvoice calls DELETE /invoices/{invoiceId}.
+func (c *HTTPClient) VoidInvoice(ctx context.Context, in *VoidInvoiceInput) (*VoidInvoiceOutput, error) {
+	if in == nil {
+		in = new(VoidInvoiceInput)
+	}
+	if in.InvoiceID == "" {
+		return nil, service.Permanentf("VoidInvoice: path parameter invoiceId is empty")
+	}
+	u := c.baseURL + "/invoices/" + httpapi.PathParam(httpapi.StyleSimple, false, "invoiceId", in.InvoiceID)
+	req, err := httpapi.NewRequest(ctx, "VoidInvoice", http.MethodDelete, u, nil, "", "application/json")
+	if err != nil {
+		return nil, err
+	}
+	if key := service.IdempotencyKey(ctx); key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	resp, data, err := httpapi.Do(c.client, req, c.header)
+	if err != nil {
+		return nil, err
+	}
+	out := &VoidInvoiceOutput{
+		Header:     resp.Header,
+		StatusCode: resp.StatusCode,
+	}
+	switch resp.StatusCode {
+	case 404:
+		e := &VoidInvoiceError{
+			Header:     resp.Header,
+			Message:    httpapi.BodySnippet(data),
+			StatusCode: resp.StatusCode,
+		}
+		v := new(Problem)
+		if len(data) > 0 && httpapi.DecodeJSON("VoidInvoice", data, v) == nil {
+			e.Body = v
+		}
+		return nil, httpapi.Classify(resp, e)
+	case 503:
+		e := &VoidInvoiceError{
+			Header:     resp.Header,
+			Message:    httpapi.BodySnippet(data),
+			StatusCode: resp.StatusCode,
+		}
+		v := new(Problem)
+		if len(data) > 0 && httpapi.DecodeJSON("VoidInvoice", data, v) == nil {
+			e.Body = v
+		}
+		return nil, httpapi.Classify(resp, e)
+	}
+	if resp.StatusCode < 300 {
+		return out, nil
+	}
+	return nil, httpapi.Classify(resp, &APIError{
+		Header:     resp.Header,
+		Message:    httpapi.BodySnippet(data),
+		Operation:  "VoidInvoice",
+		StatusCode: resp.StatusCode,
+	})
+}

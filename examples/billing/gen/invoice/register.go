@@ -23,6 +23,10 @@ func Register(w *worker.Worker, impl InvoiceService, opts ...worker.ServiceOptio
 				Handler: worker.Handle(codec.JSON{}, impl.CreateInvoice),
 				Name:    "CreateInvoice",
 			},
+			{
+				Handler: worker.Handle(codec.JSON{}, impl.VoidInvoice),
+				Name:    "VoidInvoice",
+			},
 		},
 		Name: ServiceName,
 	}, opts...)

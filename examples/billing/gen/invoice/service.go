@@ -18,12 +18,18 @@ const ServiceName = "InvoiceService"
 // HTTPClient implements it over HTTP; Register hosts any implementation in a worker.
 //
 // Invoicing. A request carrying an Idempotency-Key that was already seen
-// returns the original invoice instead of issuing a new number.
+// returns the original invoice instead of issuing a new number. An
+// invoice is issued before the month is charged; when the charge fails
+// for good, voiding it is the compensation (x-infgen-compensate).
 type InvoiceService interface {
 	// CreateInvoice calls POST /invoices.
 	//
-	// Issue an invoice for a paid month
+	// Issue an invoice for a month, before it is charged
 	CreateInvoice(ctx context.Context, in *CreateInvoiceInput) (*CreateInvoiceOutput, error)
+	// VoidInvoice calls DELETE /invoices/{invoiceId}.
+	//
+	// Void an invoice whose payment failed (the compensation of createInvoice)
+	VoidInvoice(ctx context.Context, in *VoidInvoiceInput) (*VoidInvoiceOutput, error)
 }
 
 // CreateInvoiceInput holds the parameters and body of CreateInvoice.
@@ -60,6 +66,38 @@ func (e *CreateInvoiceError) Error() string {
 	return httpapi.ErrorMessage("CreateInvoice", e.StatusCode, e.Message)
 }
 
+// VoidInvoiceInput holds the parameters and body of VoidInvoice.
+type VoidInvoiceInput struct {
+	// InvoiceID is the "invoiceId" path parameter.
+	InvoiceID string `json:"invoiceId"`
+}
+
+// VoidInvoiceOutput is the successful response of VoidInvoice.
+type VoidInvoiceOutput struct {
+	// StatusCode is the HTTP status of the response.
+	StatusCode int `json:"statusCode"`
+	// Header holds the response headers.
+	Header http.Header `json:"header,omitempty"`
+}
+
+// VoidInvoiceError is a declared error response of VoidInvoice. Statuses 408, 425,
+// 429 and 5xx are retried by the runtime; other 4xx are not.
+type VoidInvoiceError struct {
+	// StatusCode is the HTTP status of the response.
+	StatusCode int `json:"statusCode"`
+	// Header holds the response headers.
+	Header http.Header `json:"header,omitempty"`
+	// Message is the start of the response body.
+	Message string `json:"message,omitempty"`
+	// Body of the 404, 503 response.
+	Body *Problem `json:"body,omitempty"`
+}
+
+// Error describes the failed call.
+func (e *VoidInvoiceError) Error() string {
+	return httpapi.ErrorMessage("VoidInvoice", e.StatusCode, e.Message)
+}
+
 // APIError is a response with a status the operation does not declare.
 type APIError struct {
 	// Operation is the method that failed.
@@ -85,6 +123,7 @@ func (e *APIError) Error() string {
 func ErrorTypes() []failure.ErrorType {
 	return []failure.ErrorType{
 		failure.JSONType[CreateInvoiceError](ServiceName + ".CreateInvoiceError"),
+		failure.JSONType[VoidInvoiceError](ServiceName + ".VoidInvoiceError"),
 		failure.JSONType[APIError](ServiceName + ".APIError"),
 	}
 }

@@ -3,6 +3,7 @@
 package invoice
 
 import (
+	"errors"
 	"slices"
 
 	"github.com/infgen/infgen/runtime/codec"
@@ -38,6 +39,61 @@ func (s InvoiceServiceStub) DispatchCreateInvoice(ctx workflow.Context, in *Crea
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreateInvoice",
+		Service: ServiceName,
+	}, slices.Concat(s.opts, opts)...)
+}
+
+// CreateInvoiceCompensated runs CreateInvoice and, when it succeeds, adds its
+// compensation to saga (VoidInvoice, see CreateInvoiceCompensation), so that
+// saga.Compensate undoes it. opts apply to the CreateInvoice call as for CreateInvoice.
+func (s InvoiceServiceStub) CreateInvoiceCompensated(ctx workflow.Context, saga *workflow.Saga, in *CreateInvoiceInput, opts ...workflow.CallOption) (*CreateInvoiceOutput, error) {
+	out, err := s.CreateInvoice(ctx, in, opts...)
+	if err != nil {
+		return out, err
+	}
+	undo, err := s.CreateInvoiceCompensation(in, out)
+	if err != nil {
+		return out, err
+	}
+	saga.Add(undo)
+	return out, nil
+}
+
+// CreateInvoiceCompensation returns the compensation of a CreateInvoice call that took in
+// and returned out: VoidInvoice with invoiceId = $response.body#/id, as the spec declares.
+// Its task runs with the stub's options, then the saga's compensation
+// options and opts; it fails when a value it needs is missing from the call.
+func (s InvoiceServiceStub) CreateInvoiceCompensation(in *CreateInvoiceInput, out *CreateInvoiceOutput, opts ...workflow.CallOption) (workflow.Compensation, error) {
+	undo := &VoidInvoiceInput{}
+	if out == nil || out.Body == nil {
+		return workflow.Compensation{}, errors.New("compensation of CreateInvoice: $response.body#/id is missing")
+	}
+	undo.InvoiceID = out.Body.ID
+	return workflow.Compensation{
+		Name:    ServiceName + ".VoidInvoice",
+		Options: opts,
+		Start: func(ctx workflow.Context, copts ...workflow.CallOption) workflow.Awaitable {
+			return s.DispatchVoidInvoice(ctx, undo, copts...)
+		},
+	}, nil
+}
+
+// VoidInvoice runs InvoiceService.VoidInvoice as a task and waits for its result.
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s InvoiceServiceStub) VoidInvoice(ctx workflow.Context, in *VoidInvoiceInput, opts ...workflow.CallOption) (*VoidInvoiceOutput, error) {
+	return s.DispatchVoidInvoice(ctx, in, opts...).Await(ctx)
+}
+
+// DispatchVoidInvoice starts InvoiceService.VoidInvoice as a task and returns at once;
+// opts apply to this call as for VoidInvoice.
+func (s InvoiceServiceStub) DispatchVoidInvoice(ctx workflow.Context, in *VoidInvoiceInput, opts ...workflow.CallOption) workflow.Deferred[*VoidInvoiceOutput] {
+	return workflow.Dispatch[*VoidInvoiceOutput](ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  "VoidInvoice",
 		Service: ServiceName,
 	}, slices.Concat(s.opts, opts)...)
 }

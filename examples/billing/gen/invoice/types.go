@@ -21,7 +21,7 @@ type InvoiceLine struct {
 type InvoiceRequest struct {
 	CustomerID string        `json:"customerId"`
 	Month      string        `json:"month"`
-	PaymentID  string        `json:"paymentId"`
+	PaymentID  *string       `json:"paymentId,omitempty"`
 	Currency   string        `json:"currency"`
 	Lines      []InvoiceLine `json:"lines"`
 }
@@ -32,7 +32,7 @@ type Invoice struct {
 	Number     string    `json:"number"`
 	CustomerID string    `json:"customerId"`
 	Month      string    `json:"month"`
-	PaymentID  string    `json:"paymentId"`
+	PaymentID  *string   `json:"paymentId,omitempty"`
 	TotalCents int64     `json:"totalCents"`
 	Currency   string    `json:"currency"`
 	IssuedAt   time.Time `json:"issuedAt"`

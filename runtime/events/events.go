@@ -1,0 +1,105 @@
+package events
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/infgen/infgen/runtime/internal/cloudevent"
+	"github.com/infgen/infgen/runtime/worker"
+)
+
+// Event is a CloudEvents 1.0 event, in the spec's JSON event format on the
+// wire.
+type Event = cloudevent.Event
+
+// Handler handles one event. Returning an error has the event delivered
+// again (after RetryDelay); after the worker's MaxRedeliveries it is set
+// aside as a dead letter.
+type Handler func(ctx context.Context, ev *Event) error
+
+// Topic is the topic events of a type travel on: "events.<type>".
+func Topic(eventType string) string { return cloudevent.Topic(eventType) }
+
+// DefaultName is the name of a subscription that is not given one.
+const DefaultName = "default"
+
+// Option adjusts a subscription.
+type Option func(*worker.EventSubscription)
+
+// Name names the subscription (default DefaultName). Each named
+// subscription of a type receives every event of it once; the handlers of
+// one name share its events, in one worker or many. Give a name when two
+// programs (or two handlers) each need every event.
+func Name(name string) Option { return func(s *worker.EventSubscription) { s.Name = name } }
+
+// Concurrency bounds how many events a worker handles at once in the
+// subscription (default 16).
+func Concurrency(n int) Option { return func(s *worker.EventSubscription) { s.Concurrency = n } }
+
+// RetryDelay is how long a failed event waits before it is delivered again
+// (default: the transport's, about a second).
+func RetryDelay(d time.Duration) Option {
+	return func(s *worker.EventSubscription) { s.RetryDelay = d }
+}
+
+// Timeout bounds one handling (default one minute): the handler's context
+// ends then, and a later delivery of the same event may handle it again.
+func Timeout(d time.Duration) Option { return func(s *worker.EventSubscription) { s.Timeout = d } }
+
+// Subscribe registers h for the events of eventType in w, before w.Start.
+// The subscription is durable (on Pulsar: a durable Shared subscription of
+// the topic) and each event is handled once per subscription even when it
+// is delivered more than once (see docs/events.md for the exact promise).
+func Subscribe(w *worker.Worker, eventType string, h Handler, opts ...Option) error {
+	s := worker.EventSubscription{Type: eventType, Name: DefaultName, Concurrency: 16, Handler: h}
+	for _, o := range opts {
+		o(&s)
+	}
+	return w.SubscribeEvents(s)
+}
+
+// SubscribeData is Subscribe with the event's data decoded into a T (from
+// JSON): generated packages' On… functions call it.
+func SubscribeData[T any](w *worker.Worker, eventType string, h func(ctx context.Context, ev *Event, data *T) error, opts ...Option) error {
+	return Subscribe(w, eventType, func(ctx context.Context, ev *Event) error {
+		data, err := Decode[T](ev)
+		if err != nil {
+			return err
+		}
+		return h(ctx, ev, data)
+	}, opts...)
+}
+
+// Decode decodes the event's data into a T: JSON data, or binary data
+// (data_base64) when *T is a protobuf message (a gRPC method's response).
+func Decode[T any](ev *Event) (*T, error) {
+	v := new(T)
+	if len(ev.DataBase64) > 0 {
+		m, ok := any(v).(proto.Message)
+		if !ok {
+			return nil, fmt.Errorf("events: decode the data of %s event %s: binary data (%s) into %T, not a protobuf message", ev.Type, ev.ID, ev.DataContentType, v)
+		}
+		if err := proto.Unmarshal(ev.DataBase64, m); err != nil {
+			return nil, fmt.Errorf("events: decode the data of %s event %s: %w", ev.Type, ev.ID, err)
+		}
+		return v, nil
+	}
+	if len(ev.Data) == 0 {
+		return v, nil
+	}
+	if err := json.Unmarshal(ev.Data, v); err != nil {
+		return nil, fmt.Errorf("events: decode the data of %s event %s: %w", ev.Type, ev.ID, err)
+	}
+	return v, nil
+}
+
+// Unmarshal reads an event in the CloudEvents JSON event format (the form
+// it has on its topic).
+func Unmarshal(b []byte) (*Event, error) { return cloudevent.Decode(b) }
+
+// Marshal returns an event in the CloudEvents JSON event format.
+func Marshal(ev *Event) ([]byte, error) { return cloudevent.Encode(ev) }

@@ -1,0 +1,54 @@
+package events_test
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/infgen/infgen/runtime/storage/postgres"
+	"github.com/infgen/infgen/runtime/storage/storagetest"
+	"github.com/infgen/infgen/runtime/transport/pulsar"
+)
+
+// TestRedeliveredEventIsHandledOnceOnPostgres claims the dedup records in
+// PostgreSQL (INFGEN_POSTGRES_DSN).
+func TestRedeliveredEventIsHandledOnceOnPostgres(t *testing.T) {
+	t.Parallel()
+	s, err := postgres.Open(context.Background(), storagetest.ServerEnv(t, postgres.EnvDSN))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	exactlyOncePerEventID(t, nil, s)
+}
+
+// TestRedeliveredEventIsHandledOnceOnPulsar delivers the events over
+// Pulsar (INFGEN_PULSAR_URL): durable Shared subscriptions, negative
+// acknowledgements redelivered by the broker.
+func TestRedeliveredEventIsHandledOnceOnPulsar(t *testing.T) {
+	t.Parallel()
+	if os.Getenv(pulsar.EnvURL) == "" {
+		t.Skipf("%s is not set: eval $(scripts/pulsar.sh env)", pulsar.EnvURL)
+	}
+	cfg, err := pulsar.ConfigFromEnv()
+	require.NoError(t, err)
+	if cfg.Namespace == "" {
+		cfg.Namespace = "tests"
+	}
+	cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	tr, err := pulsar.New(ctx, cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = tr.Close() })
+	if dsn := os.Getenv(postgres.EnvDSN); dsn != "" {
+		s, err := postgres.Open(ctx, dsn)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = s.Close() })
+		exactlyOncePerEventID(t, tr, s)
+		return
+	}
+	exactlyOncePerEventID(t, tr, nil)
+}

@@ -1,0 +1,108 @@
+package engine
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"github.com/infgen/infgen/runtime/internal/history"
+	"github.com/infgen/infgen/runtime/internal/message"
+)
+
+// maxInlineRounds bounds how many times one step runs the tasks it issued
+// before saving: a workflow that calls local tasks in a loop saves its state
+// at least this often.
+const maxInlineRounds = 64
+
+// localRun remembers the results of the task attempts run locally while
+// handling one message, by task id and attempt: when the step is decided
+// again (a write conflict with a client, a stale cached state), the tasks
+// it runs again are answered from here instead of calling the service twice.
+type localRun map[string]*message.Envelope
+
+// runLocal runs, in the step itself, the tasks of out that this engine
+// serves, and applies their results to st, until the workflow waits for
+// something else (a timer, a signal, a task served elsewhere, a retry
+// after a back-off) or maxInlineRounds rounds have run. It returns the
+// events it applied. Nothing is saved: the step saves the state once with
+// the results, so that a crash before that loses the results and the
+// message that triggered the step, redelivered, runs the tasks again (at
+// least once, as over the transport).
+func (e *Engine) runLocal(ctx context.Context, c *cached, out *outbox, memo localRun) []history.Event {
+	st := c.st
+	var applied []history.Event
+	for range maxInlineRounds {
+		if st.Parked != nil || st.Status.Terminal() {
+			break
+		}
+		tasks := e.takeLocal(st, out)
+		if len(tasks) == 0 {
+			break
+		}
+		results := e.attemptAll(ctx, st.TraceParent, tasks, memo)
+		now := e.now()
+		var events []history.Event
+		for _, r := range results {
+			evs, _ := e.translate(st, r, now, out)
+			events = append(events, evs...)
+		}
+		if len(events) > 0 {
+			c.exec = e.advance(st, c.exec, events, now, false, out)
+			applied = append(applied, events...)
+		}
+	}
+	return applied
+}
+
+// takeLocal removes from out and returns the task messages this engine can
+// run now: for a method registered here, not delayed, of a task still
+// pending at that attempt.
+func (e *Engine) takeLocal(st *history.State, out *outbox) []*message.Envelope {
+	var tasks []*message.Envelope
+	kept := out.msgs[:0]
+	for _, m := range out.msgs {
+		if env := m.Env; env != nil && env.Kind == message.ExecuteTask && m.Delay == 0 &&
+			strings.HasPrefix(m.Topic, message.ServiceTopic("")) && env.RunID == st.RunID {
+			if t := st.Tasks[env.Seq]; t != nil && t.Attempt == env.Attempt && e.serves(env.Service, env.Method) {
+				tasks = append(tasks, env)
+				continue
+			}
+		}
+		kept = append(kept, m)
+	}
+	clear(out.msgs[len(kept):])
+	out.msgs = kept
+	return tasks
+}
+
+// serves reports whether method of service is registered on this engine.
+func (e *Engine) serves(service, method string) bool {
+	svc := e.service(service)
+	return svc != nil && svc.Methods[method] != nil
+}
+
+// attemptAll runs one attempt of each task, in parallel when there are
+// several, and returns their results in the order of tasks; attempts
+// already in memo are not run again.
+func (e *Engine) attemptAll(ctx context.Context, traceparent string, tasks []*message.Envelope, memo localRun) []*message.Envelope {
+	results := make([]*message.Envelope, len(tasks))
+	var wg sync.WaitGroup
+	for i, t := range tasks {
+		if r, ok := memo[memoKey(t)]; ok {
+			results[i] = r
+			continue
+		}
+		if len(tasks) == 1 {
+			results[i] = e.attempt(ctx, t, traceparent)
+			break
+		}
+		wg.Go(func() { results[i] = e.attempt(ctx, t, traceparent) })
+	}
+	wg.Wait()
+	for i, t := range tasks {
+		memo[memoKey(t)] = results[i]
+	}
+	return results
+}
+
+func memoKey(t *message.Envelope) string { return t.TaskID + "#" + itoa(t.Attempt) }

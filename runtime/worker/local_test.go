@@ -1,0 +1,191 @@
+package worker_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/infgen/infgen/runtime/client"
+	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/storage"
+	memstore "github.com/infgen/infgen/runtime/storage/memory"
+	"github.com/infgen/infgen/runtime/transport"
+	"github.com/infgen/infgen/runtime/transport/memory"
+	"github.com/infgen/infgen/runtime/worker"
+	"github.com/infgen/infgen/runtime/workflow"
+)
+
+// countingTransport counts the task messages published to service topics.
+type countingTransport struct {
+	*memory.Transport
+	tasks atomic.Int64
+}
+
+func (t *countingTransport) Publish(ctx context.Context, p *transport.PublishParams) error {
+	if strings.HasPrefix(p.Topic, "service.") {
+		t.tasks.Add(1)
+	}
+	return t.Transport.Publish(ctx, p)
+}
+
+// writeStore counts the writes of workflow states, and fails the next ones
+// while failPuts is positive.
+type writeStore struct {
+	storage.Storage
+	puts     atomic.Int64
+	failPuts atomic.Int64
+}
+
+func (s *writeStore) Put(ctx context.Context, p *storage.PutParams) (int64, error) {
+	if strings.HasPrefix(p.ID, "wf/") {
+		if s.failPuts.Add(-1) >= 0 {
+			return 0, errors.New("disk full (injected)")
+		}
+		s.puts.Add(1)
+	}
+	return s.Storage.Put(ctx, p)
+}
+
+// localEnv is an env whose worker runs its own tasks inline, over a
+// counting transport and store (the client uses the raw ones).
+func localEnv(t *testing.T, register func(w *worker.Worker)) (*env, *countingTransport, *writeStore) {
+	t.Helper()
+	tr := &countingTransport{Transport: memory.New()}
+	raw := memstore.New()
+	store := &writeStore{Storage: raw}
+	e := &env{t: t, tr: tr.Transport, store: raw}
+	w, err := worker.New(worker.Options{Transport: tr, Storage: store, Logger: testLogger(), LocalTasks: true})
+	require.NoError(t, err)
+	register(w)
+	require.NoError(t, w.Start(context.Background()))
+	e.worker = w
+	c, err := client.New(context.Background(), client.Options{Transport: tr.Transport, Storage: raw, PollInterval: 50 * time.Millisecond})
+	require.NoError(t, err)
+	e.client = c
+	t.Cleanup(func() {
+		_ = c.Close()
+		_ = w.Stop()
+		_ = tr.Close()
+	})
+	return e, tr, store
+}
+
+// TestLocalTasksRunInTheStep checks that a worker serving both the
+// workflow and its service runs a chain of ten tasks with no task message
+// and one write of the state by the worker (the client writes the start),
+// each task once.
+func TestLocalTasksRunInTheStep(t *testing.T) {
+	t.Parallel()
+	m := &mathService{}
+	e, tr, store := localEnv(t, func(w *worker.Worker) {
+		registerMath(w, m)
+		require.NoError(t, worker.RegisterWorkflow(w, "chain", chain))
+	})
+	got, err := client.Execute[int](ctxT(t), e.client, client.StartParams{Workflow: "chain", ID: "ten", Input: 10})
+	require.NoError(t, err)
+	require.Equal(t, 10, got)
+	require.EqualValues(t, 10, m.calls.Load())
+	require.Zero(t, tr.tasks.Load(), "task messages published")
+	require.EqualValues(t, 1, store.puts.Load(), "state writes by the worker")
+	d, err := e.client.Describe(ctxT(t), "ten")
+	require.NoError(t, err)
+	require.Equal(t, 10, d.Steps, "each task is a command of the history")
+}
+
+// TestLocalTasksRunAgainWhenTheStepIsNotSaved fails the worker's first
+// writes: the tasks run inline are lost with the step, and the message that
+// triggered it, redelivered, runs them again. The workflow finishes with
+// the right result.
+func TestLocalTasksRunAgainWhenTheStepIsNotSaved(t *testing.T) {
+	t.Parallel()
+	m := &mathService{}
+	e, _, store := localEnv(t, func(w *worker.Worker) {
+		registerMath(w, m)
+		require.NoError(t, worker.RegisterWorkflow(w, "chain", chain))
+	})
+	store.failPuts.Store(2)
+	got, err := client.Execute[int](ctxT(t), e.client, client.StartParams{Workflow: "chain", Input: 3})
+	require.NoError(t, err)
+	require.Equal(t, 3, got)
+	require.EqualValues(t, 3*3, m.calls.Load(), "three deliveries of the start, the first two not saved, each ran the three tasks")
+}
+
+// TestLocalTaskAndSignalRace signals a workflow while its task runs inline:
+// the client's write makes the step's write conflict, the step is decided
+// again on the stored state with the signal, and the task's result is
+// taken from memory, not from a second call.
+func TestLocalTaskAndSignalRace(t *testing.T) {
+	t.Parallel()
+	m := &mathService{}
+	inTask, release := make(chan struct{}), make(chan struct{})
+	var blocked atomic.Bool
+	e, _, _ := localEnv(t, func(w *worker.Worker) {
+		require.NoError(t, worker.RegisterWorkflow(w, "gated", func(ctx workflow.Context, n int) (string, error) {
+			out, err := call(ctx, "Gate", n).Await(ctx)
+			if err != nil {
+				return "", err
+			}
+			got, err := workflow.SignalChannel[string]("go").Receive(ctx)
+			return itoa(out.Sum) + ":" + got, err
+		}))
+		require.NoError(t, w.RegisterService(worker.Service{Name: "math", Methods: []worker.Method{
+			{Name: "Gate", Handler: worker.Handle(codec.JSON{}, func(ctx context.Context, in *AddInput) (*AddOutput, error) {
+				m.calls.Add(1)
+				if blocked.CompareAndSwap(false, true) {
+					close(inTask)
+					<-release
+				}
+				return &AddOutput{Sum: in.A + 1}, nil
+			})},
+		}}))
+	})
+	ctx := ctxT(t)
+	id, err := e.client.Start(ctx, client.StartParams{Workflow: "gated", Input: 41})
+	require.NoError(t, err)
+	<-inTask
+	_, err = e.client.Signal(ctx, client.Target{ID: id}, "go", "now")
+	require.NoError(t, err)
+	close(release)
+	got, err := client.Result[string](ctx, e.client, id)
+	require.NoError(t, err)
+	require.Equal(t, "42:now", got)
+	require.EqualValues(t, 1, m.calls.Load(), "the task ran once")
+}
+
+// TestLocalTasksOfOtherServicesUseTheTransport runs the workflow on an
+// inline worker that does not serve the service: its tasks go through the
+// transport to the worker that does.
+func TestLocalTasksOfOtherServicesUseTheTransport(t *testing.T) {
+	t.Parallel()
+	m := &mathService{failN: 1}
+	e, tr, _ := localEnv(t, func(w *worker.Worker) {
+		require.NoError(t, worker.RegisterWorkflow(w, "chain", chain))
+	})
+	e.startWorker(func(w *worker.Worker) { registerMath(w, m) })
+	got, err := client.Execute[int](ctxT(t), e.client, client.StartParams{Workflow: "chain", Input: 3})
+	require.NoError(t, err)
+	require.Equal(t, 3, got)
+	require.EqualValues(t, 6, tr.tasks.Load(), "three tasks, each failing once: six task messages")
+}
+
+// TestLocalTaskRetriesAfterItsBackOff fails each task's first attempt on
+// an inline worker: the retry waits for its back-off (a delayed message)
+// and then runs inline.
+func TestLocalTaskRetriesAfterItsBackOff(t *testing.T) {
+	t.Parallel()
+	m := &mathService{failN: 1}
+	e, tr, _ := localEnv(t, func(w *worker.Worker) {
+		registerMath(w, m)
+		require.NoError(t, worker.RegisterWorkflow(w, "chain", chain))
+	})
+	got, err := client.Execute[int](ctxT(t), e.client, client.StartParams{Workflow: "chain", Input: 3})
+	require.NoError(t, err)
+	require.Equal(t, 3, got)
+	require.EqualValues(t, 6, m.calls.Load(), "two attempts per task")
+	require.Zero(t, tr.tasks.Load(), "task messages published")
+}
