@@ -11,8 +11,8 @@ import (
 )
 
 // mountDashboard serves the web dashboard under /ui/ and sends / there.
-func mountDashboard(mux *http.ServeMux, readOnly bool) {
-	mux.Handle(dashboard.Prefix, dashboard.Handler(dashboard.Options{ReadOnly: readOnly}))
+func mountDashboard(mux *http.ServeMux, readOnly bool, traceURL string) {
+	mux.Handle(dashboard.Prefix, dashboard.Handler(dashboard.Options{ReadOnly: readOnly, TraceURL: traceURL}))
 	mux.Handle("GET /{$}", http.RedirectHandler(dashboard.Prefix, http.StatusFound))
 }
 
@@ -77,6 +77,10 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request) {
 // pageKeys are the query parameters that make GET /v1/workflows answer a
 // page (listPage) rather than the plain array of ids.
 var pageKeys = []string{"limit", "after", "prefix", "name", "status", "started_after", "started_before", "updated_after", "updated_before"}
+
+// EnvTraceURL is the trace URL template the dashboard links workflows to
+// (Options.TraceURL), e.g. http://127.0.0.1:16686/trace/{trace_id}.
+const EnvTraceURL = "INFGEN_TRACE_URL"
 
 // EnvReadOnly, set to 1, makes a worker's admin API read-only
 // (Options.ReadOnly).

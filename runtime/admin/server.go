@@ -37,6 +37,9 @@ type Options struct {
 	// Metrics, when set, is served at GET /metrics (the Prometheus text
 	// format: telemetry.Telemetry.Metrics), behind the same bearer token.
 	Metrics http.Handler
+	// TraceURL links a workflow's dashboard page to its trace: a URL with
+	// {trace_id} in it (default $INFGEN_TRACE_URL; none without it).
+	TraceURL string
 }
 
 // EnvAddr and EnvToken name the environment variables that configure the
@@ -57,6 +60,7 @@ type Server struct {
 	statePath string
 	readOnly  bool
 	metrics   http.Handler
+	traceURL  string
 }
 
 // Serve listens on o.Addr and serves api until Close.
@@ -74,7 +78,10 @@ func Serve(api API, o Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("admin API: %w", err)
 	}
-	s := &Server{api: api, token: o.Token, log: o.Logger, ln: ln, statePath: o.StatePath, readOnly: o.ReadOnly, metrics: o.Metrics}
+	if o.TraceURL == "" {
+		o.TraceURL = os.Getenv(EnvTraceURL)
+	}
+	s := &Server{api: api, token: o.Token, log: o.Logger, ln: ln, statePath: o.StatePath, readOnly: o.ReadOnly, metrics: o.Metrics, traceURL: o.TraceURL}
 	if o.StatePath != "" {
 		if err := WriteAddrFile(o.StatePath, s.Addr()); err != nil {
 			_ = ln.Close()
@@ -141,7 +148,7 @@ func (s *Server) Handler() http.Handler {
 	if s.metrics != nil {
 		mux.Handle("GET /metrics", s.metrics)
 	}
-	mountDashboard(mux, s.readOnly)
+	mountDashboard(mux, s.readOnly, s.traceURL)
 	return s.authorize(s.guardReadOnly(mux))
 }
 

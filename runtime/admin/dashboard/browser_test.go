@@ -84,7 +84,7 @@ func TestBrowser(t *testing.T) {
 	rt, err := local.Open(filepath.Join(t.TempDir(), "state.db"))
 	require.NoError(t, err)
 	defer rt.Close()
-	addr, err := rt.ServeAdmin(ctx, admin.Options{Logger: slog.New(slog.DiscardHandler)})
+	addr, err := rt.ServeAdmin(ctx, admin.Options{Logger: slog.New(slog.DiscardHandler), TraceURL: "http://jaeger.test:16686/trace/{trace_id}"})
 	require.NoError(t, err)
 	w, err := rt.NewWorker(worker.Options{Logger: slog.New(slog.DiscardHandler), Admin: addr})
 	require.NoError(t, err)
@@ -195,6 +195,12 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible(`#history`))
 	page := text(`main`)
 	require.Contains(t, page, "card declined")
+	d, err := c.Describe(ctx, "order-1004")
+	require.NoError(t, err)
+	require.Len(t, d.TraceID, 32)
+	href, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.getElementById("trace-link").href`))
+	require.NoError(t, err)
+	require.Equal(t, "http://jaeger.test:16686/trace/"+d.TraceID, href, "the page links the run's trace")
 	require.Contains(t, page, "billing.charge")
 	require.Contains(t, page, "taskFailed")
 	shot("dashboard-workflow.png")
@@ -216,7 +222,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible(`#status .status-running`),
 		chromedp.Click(`#cancel`),
 		chromedp.WaitVisible(`#status .status-canceled`))
-	d, err := c.Describe(ctx, "order-1002")
+	d, err = c.Describe(ctx, "order-1002")
 	require.NoError(t, err)
 	require.Equal(t, client.Canceled, d.Status)
 

@@ -50,6 +50,9 @@ type Description struct {
 	Steps int `json:"steps"`
 	// Run is 1 for the first run, one more after each ContinueAsNew.
 	Run int `json:"run"`
+	// TraceID is the W3C trace id of the run: with tracing on, its trace
+	// holds the run's span and its steps'.
+	TraceID string `json:"traceId,omitempty"`
 }
 
 // Describe returns a summary of a workflow.
@@ -63,7 +66,7 @@ func (e *Engine) Describe(ctx context.Context, id string) (*Description, error) 
 	}
 	d := &Description{ID: st.ID, Name: st.Name, Version: st.Version, Status: st.Status, Tags: st.Tags,
 		Created: st.Created, Updated: st.Updated, PendingTasks: len(st.Tasks), PendingTimers: len(st.Timers),
-		PendingChildren: len(st.Children), Steps: st.Steps(), Run: max(st.Run, 1)}
+		PendingChildren: len(st.Children), Steps: st.Steps(), Run: max(st.Run, 1), TraceID: TraceID(st.TraceParent)}
 	if st.Parked != nil {
 		d.Parked = st.Parked.Reason
 	}

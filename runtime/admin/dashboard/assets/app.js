@@ -203,6 +203,8 @@ async function showWorkflow(id) {
     kv("Created", fmtTime(d.created)),
     kv("Updated", fmtTime(d.updated)),
     kv("Steps", d.steps),
+    d.traceId && config.traceURL ? kv("Trace", h("a", { id: "trace-link", class: "mono", target: "_blank", rel: "noopener",
+      href: config.traceURL.replaceAll("{trace_id}", encodeURIComponent(d.traceId)) }, d.traceId)) : null,
     kv("Pending", `${d.pendingTasks} tasks, ${d.pendingTimers} timers, ${d.pendingChildren} children`),
     d.parked ? kv("Parked", h("span", { class: "error" }, d.parked)) : null,
     st && st.error ? kv("Error", h("span", { class: "error", id: "wf-error" }, st.error.message || JSON.stringify(st.error))) : null)));
