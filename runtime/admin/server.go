@@ -148,6 +148,7 @@ func (s *Server) Handler() http.Handler {
 	if s.metrics != nil {
 		mux.Handle("GET /metrics", s.metrics)
 	}
+	mux.HandleFunc("GET /v1/metrics/methods", s.methods)
 	mountDashboard(mux, s.readOnly, s.traceURL)
 	return s.authorize(s.guardReadOnly(mux))
 }

@@ -273,6 +273,13 @@ func TestBrowser(t *testing.T) {
 	require.Contains(t, ws, "billing: charge")
 	require.Contains(t, ws, addr)
 	shot("dashboard-workers.png")
+
+	// Methods: the task attempts by service method, from the worker's metrics.
+	run(chromedp.Navigate(base+"#/methods"), chromedp.WaitVisible(`#methods tbody tr[data-method="billing.charge"]`))
+	ms := text(`#methods`)
+	require.Contains(t, ms, "billing\tcharge")
+	require.Contains(t, ms, "100.0 %", "every attempt of billing.charge failed")
+	shot("dashboard-methods.png")
 }
 
 // TestBrowserReadOnly: in read-only mode the page offers no steering. The

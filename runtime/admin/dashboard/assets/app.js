@@ -86,6 +86,7 @@ async function route() {
     else if (page === "dead-letters") await showDeadLetters();
     else if (page === "workers") await showWorkers();
     else if (page === "start") await showStart(q);
+    else if (page === "methods") await showMethods(null);
     else await showWorkflows(q);
   } catch (e) {
     main.replaceChildren(h("h1", {}, "Error"), h("p", { class: "error", id: "page-error" }, e.message));
@@ -362,6 +363,55 @@ async function showWorkers() {
       h("table", { id: "workers" },
         h("thead", {}, h("tr", {}, ["Id", "State", "Where", "Admin", "Workflows", "Services", "Last seen"].map((t) => h("th", {}, t)))),
         h("tbody", {}, rows)));
+}
+
+// ---------------------------------------------------------------- methods
+
+function fmtSeconds(s) {
+  if (s === undefined || s === null) return "—";
+  if (s < 1) return (s * 1000).toFixed(s < 0.01 ? 2 : 1) + " ms";
+  return s.toFixed(2) + " s";
+}
+
+// showMethods shows the task attempts by service and method, from the
+// worker's own metrics; it looks again every five seconds, and the rates
+// are the differences between two looks.
+async function showMethods(prev) {
+  const hash = location.hash;
+  let snap;
+  try {
+    snap = await api("GET", "/v1/metrics/methods");
+  } catch (e) {
+    main.replaceChildren(h("h1", {}, "Methods"), h("p", { class: "muted", id: "empty" }, e.message));
+    return;
+  }
+  if (location.hash !== hash) return;
+  const before = new Map(((prev && prev.methods) || []).map((m) => [m.service + "." + m.method, m]));
+  const secs = prev ? (new Date(snap.time) - new Date(prev.time)) / 1000 : 0;
+  const rate = (m, f) => {
+    const b = before.get(m.service + "." + m.method);
+    if (!prev || secs <= 0) return "—";
+    return ((f(m) - (b ? f(b) : 0)) / secs).toFixed(2) + "/s";
+  };
+  const methods = snap.methods || [];
+  const rows = methods.map((m) => h("tr", { "data-method": m.service + "." + m.method },
+    h("td", { class: "mono" }, m.service), h("td", { class: "mono" }, m.method),
+    h("td", {}, rate(m, (x) => x.attempts)),
+    h("td", {}, rate(m, (x) => x.failures + x.retries)),
+    h("td", {}, m.attempts), h("td", {}, m.ok),
+    h("td", { class: m.failures ? "error" : "" }, m.failures),
+    h("td", {}, m.retries),
+    h("td", {}, m.attempts ? (100 * (m.failures + m.retries) / m.attempts).toFixed(1) + " %" : "—"),
+    h("td", {}, fmtSeconds(m.p50)), h("td", {}, fmtSeconds(m.p99))));
+  main.replaceChildren(h("h1", {}, "Methods"),
+    h("p", { class: "muted" }, "Task attempts by service method, counted by this worker since it started (its /metrics). ",
+      "Rates are over the last ", prev ? Math.round(secs) + " s" : "look (shown from the next one, in 5 s)",
+      "; errors are failed attempts, retried or not; p50 and p99 are estimated from the duration histogram."),
+    methods.length === 0 ? h("p", { class: "muted", id: "empty" }, "No task attempts yet.") :
+      h("table", { id: "methods" },
+        h("thead", {}, h("tr", {}, ["Service", "Method", "Rate", "Error rate", "Attempts", "OK", "Failed", "Retried", "Errors", "p50", "p99"].map((t) => h("th", {}, t)))),
+        h("tbody", {}, rows)));
+  watch = setTimeout(() => { if (location.hash === hash) showMethods(snap); }, 5000);
 }
 
 // ---------------------------------------------------------------- start a workflow
