@@ -67,6 +67,11 @@ func TestErrorMessages(t *testing.T) {
 		{"check with one spec", []string{"check", "openapi", spec}},
 		{"check an unresolved $ref", []string{"check", "openapi", spec, spec}},
 		{"check format", []string{"check", "proto", "--format", "xml", "a.proto", "b.proto"}},
+		{"bad cron expression", []string{"schedule", "create", "nightly", "billing.monthly", "--cron", "0 2 * *", "--db", db}},
+		{"cron field out of range", []string{"schedule", "create", "nightly", "billing.monthly", "--cron", "0 25 * * *", "--db", db}},
+		{"unknown schedule", []string{"schedule", "trigger", "nightly", "--db", db}},
+		{"check in flight without a state file", []string{"check", "openapi", "../../examples/billing/api/invoice.yaml", "../../examples/billing/api/invoice.yaml", "--db", filepath.Join(dir, "missing.db")}},
+		{"check replay without code", []string{"check", "replay", "--db", db}},
 	}
 	var got bytes.Buffer
 	for _, tc := range cases {

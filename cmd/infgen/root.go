@@ -17,6 +17,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newWorkflowCmd())
 	root.AddCommand(newDeadLettersCmd())
 	root.AddCommand(newWorkersCmd())
+	root.AddCommand(newScheduleCmd())
 	root.AddCommand(newDashboardCmd())
 	root.AddCommand(newCheckCmd())
 	return root

@@ -30,6 +30,14 @@ type API interface {
 	DeadLetters(ctx context.Context) ([]client.DeadLetter, error)
 	Redrive(ctx context.Context, id string) error
 	Workers(ctx context.Context) ([]client.WorkerInfo, error)
+	CreateSchedule(ctx context.Context, p client.ScheduleParams) (*client.ScheduleInfo, error)
+	ListSchedules(ctx context.Context) ([]client.ScheduleInfo, error)
+	DescribeSchedule(ctx context.Context, id string) (*client.ScheduleInfo, error)
+	PauseSchedule(ctx context.Context, id, note string) error
+	ResumeSchedule(ctx context.Context, id string) error
+	TriggerSchedule(ctx context.Context, id string) (string, error)
+	BackfillSchedule(ctx context.Context, id string, from, to time.Time) ([]string, error)
+	DeleteSchedule(ctx context.Context, id string) error
 	Close() error
 }
 
@@ -101,6 +109,9 @@ var codes = []struct {
 	{"update_rejected", client.ErrUpdateRejected, 409},
 	{"update_failed", client.ErrUpdateFailed, 422},
 	{"update_not_found", client.ErrUpdateNotFound, 404},
+	{"schedule_not_found", client.ErrScheduleNotFound, 404},
+	{"schedule_exists", client.ErrScheduleExists, 409},
+	{"bad_schedule", client.ErrBadSchedule, 422},
 }
 
 // codeOf returns the code and HTTP status of err.

@@ -136,6 +136,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/dead-letters", s.deadLetters)
 	mux.HandleFunc("POST /v1/dead-letters/{id}/redrive", s.redrive)
 	mux.HandleFunc("GET /v1/workers", s.workers)
+	s.mountSchedules(mux)
 	if s.metrics != nil {
 		mux.Handle("GET /metrics", s.metrics)
 	}

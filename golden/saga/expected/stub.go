@@ -46,41 +46,6 @@ func (s PaymentsWithWebhooksAndCallbacksStub) DispatchCreateCharge(ctx workflow.
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// CreateChargeCompensated runs CreateCharge and, when it succeeds, adds its
-// compensation to saga (RefundCharge, see CreateChargeCompensation), so that
-// saga.Compensate undoes it. opts apply to the CreateCharge call as for CreateCharge.
-func (s PaymentsWithWebhooksAndCallbacksStub) CreateChargeCompensated(ctx workflow.Context, saga *workflow.Saga, in *CreateChargeInput, opts ...workflow.CallOption) (*CreateChargeOutput, error) {
-	out, err := s.CreateCharge(ctx, in, opts...)
-	if err != nil {
-		return out, err
-	}
-	undo, err := s.CreateChargeCompensation(in, out)
-	if err != nil {
-		return out, err
-	}
-	saga.Add(undo)
-	return out, nil
-}
-
-// CreateChargeCompensation returns the compensation of a CreateCharge call that took in
-// and returned out: RefundCharge with chargeId = $response.body#/id, as the spec declares.
-// Its task runs with the stub's options, then the saga's compensation
-// options and opts; it fails when a value it needs is missing from the call.
-func (s PaymentsWithWebhooksAndCallbacksStub) CreateChargeCompensation(in *CreateChargeInput, out *CreateChargeOutput, opts ...workflow.CallOption) (workflow.Compensation, error) {
-	undo := &RefundChargeInput{}
-	if out == nil || out.Body == nil {
-		return workflow.Compensation{}, errors.New("compensation of CreateCharge: $response.body#/id is missing")
-	}
-	undo.ChargeID = out.Body.ID
-	return workflow.Compensation{
-		Name:    ServiceName + ".RefundCharge",
-		Options: opts,
-		Start: func(ctx workflow.Context, copts ...workflow.CallOption) workflow.Awaitable {
-			return s.DispatchRefundCharge(ctx, undo, copts...)
-		},
-	}, nil
-}
-
 // CreateChargeCall is a CreateCharge call whose callbacks the workflow can await
 // (AwaitChargeOutcome). It is the call's Deferred, with the key
 // that correlates its callbacks.
@@ -114,6 +79,41 @@ func (s PaymentsWithWebhooksAndCallbacksStub) AwaitChargeOutcome(ctx workflow.Co
 		err = fmt.Errorf("%s: no callback within %s: %w", ChargeOutcomeSignal, timeout, &workflow.TimeoutError{Timeout: timeout})
 	}
 	return v, err
+}
+
+// CreateChargeCompensated runs CreateCharge and, when it succeeds, adds its
+// compensation to saga (RefundCharge, see CreateChargeCompensation), so that
+// saga.Compensate undoes it. opts apply to the CreateCharge call as for CreateCharge.
+func (s PaymentsWithWebhooksAndCallbacksStub) CreateChargeCompensated(ctx workflow.Context, saga *workflow.Saga, in *CreateChargeInput, opts ...workflow.CallOption) (*CreateChargeOutput, error) {
+	out, err := s.CreateCharge(ctx, in, opts...)
+	if err != nil {
+		return out, err
+	}
+	undo, err := s.CreateChargeCompensation(in, out)
+	if err != nil {
+		return out, err
+	}
+	saga.Add(undo)
+	return out, nil
+}
+
+// CreateChargeCompensation returns the compensation of a CreateCharge call that took in
+// and returned out: RefundCharge with chargeId = $response.body#/id, as the spec declares.
+// Its task runs with the stub's options, then the saga's compensation
+// options and opts; it fails when a value it needs is missing from the call.
+func (s PaymentsWithWebhooksAndCallbacksStub) CreateChargeCompensation(in *CreateChargeInput, out *CreateChargeOutput, opts ...workflow.CallOption) (workflow.Compensation, error) {
+	undo := &RefundChargeInput{}
+	if out == nil || out.Body == nil {
+		return workflow.Compensation{}, errors.New("compensation of CreateCharge: $response.body#/id is missing")
+	}
+	undo.ChargeID = out.Body.ID
+	return workflow.Compensation{
+		Name:    ServiceName + ".RefundCharge",
+		Options: opts,
+		Start: func(ctx workflow.Context, copts ...workflow.CallOption) workflow.Awaitable {
+			return s.DispatchRefundCharge(ctx, undo, copts...)
+		},
+	}, nil
 }
 
 // GetCharge runs PaymentsWithWebhooksAndCallbacks.GetCharge as a task and waits for its result.
