@@ -16,9 +16,12 @@ type API interface {
 	Start(ctx context.Context, p client.StartParams) (string, error)
 	SignalWithStart(ctx context.Context, p client.StartParams, channel string, value any) (string, error)
 	Signal(ctx context.Context, t client.Target, channel string, value any) (int, error)
+	SignalOnce(ctx context.Context, id, channel, key string, value any) error
+	SignalWithStartOnce(ctx context.Context, p client.StartParams, channel, key string, value any) (string, error)
 	Cancel(ctx context.Context, t client.Target) (int, error)
 	Update(ctx context.Context, p client.UpdateParams) (json.RawMessage, error)
 	RetryTasks(ctx context.Context, id string) (int, error)
+	Restart(ctx context.Context, id string) (int, error)
 	Describe(ctx context.Context, id string) (*client.Description, error)
 	State(ctx context.Context, id string) (json.RawMessage, error)
 	Tasks(ctx context.Context, id string) ([]client.TaskRecord, error)
@@ -29,6 +32,7 @@ type API interface {
 	List(ctx context.Context, p client.ListParams) (*client.ListPage, error)
 	DeadLetters(ctx context.Context) ([]client.DeadLetter, error)
 	Redrive(ctx context.Context, id string) error
+	DropDeadLetter(ctx context.Context, id string) error
 	Workers(ctx context.Context) ([]client.WorkerInfo, error)
 	CreateSchedule(ctx context.Context, p client.ScheduleParams) (*client.ScheduleInfo, error)
 	ListSchedules(ctx context.Context) ([]client.ScheduleInfo, error)
@@ -61,6 +65,9 @@ type signalRequest struct {
 	Target  client.Target   `json:"target"`
 	Channel string          `json:"channel"`
 	Value   json.RawMessage `json:"value,omitempty"`
+	// Key delivers the signal at most once per key (client.SignalOnce);
+	// the target must then be an id.
+	Key string `json:"key,omitempty"`
 }
 
 // updateRequest is the body of POST /v1/workflows/{id}/update; the answer
@@ -88,6 +95,11 @@ type countResponse struct {
 	Count int `json:"count"`
 }
 
+// runResponse answers a restart: the new run's number.
+type runResponse struct {
+	Run int `json:"run"`
+}
+
 // errorResponse is the body of every error: the message, and a code naming
 // the client error it stands for.
 type errorResponse struct {
@@ -105,6 +117,7 @@ var codes = []struct {
 	{"no_dead_letter", client.ErrNoDeadLetter, 404},
 	{"finished", client.ErrFinished, 409},
 	{"not_failed", client.ErrNotFailed, 409},
+	{"not_finished", client.ErrNotFinished, 409},
 	{"unknown_workflow", client.ErrUnknownWorkflow, 422},
 	{"update_rejected", client.ErrUpdateRejected, 409},
 	{"update_failed", client.ErrUpdateFailed, 422},

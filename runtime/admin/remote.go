@@ -152,6 +152,27 @@ func (c *Client) Signal(ctx context.Context, t client.Target, channel string, va
 	return res.Count, err
 }
 
+// SignalOnce implements API.
+func (c *Client) SignalOnce(ctx context.Context, id, channel, key string, value any) error {
+	if id == "" {
+		return errors.New("admin: SignalOnce needs a workflow id")
+	}
+	v, err := json.Marshal(value)
+	if err != nil {
+		return fmt.Errorf("encode signal %q: %w", channel, err)
+	}
+	return c.do(ctx, http.MethodPost, "/v1/signal", signalRequest{Target: client.Target{ID: id}, Channel: channel, Value: v, Key: key}, &countResponse{})
+}
+
+// SignalWithStartOnce implements API.
+func (c *Client) SignalWithStartOnce(ctx context.Context, p client.StartParams, channel, key string, value any) (string, error) {
+	v, err := json.Marshal(value)
+	if err != nil {
+		return "", fmt.Errorf("encode signal %q: %w", channel, err)
+	}
+	return c.start(ctx, p, &signalRequest{Channel: channel, Value: v, Key: key})
+}
+
 // Cancel implements API.
 func (c *Client) Cancel(ctx context.Context, t client.Target) (int, error) {
 	var res countResponse
@@ -180,6 +201,13 @@ func (c *Client) RetryTasks(ctx context.Context, id string) (int, error) {
 	var res countResponse
 	err := c.do(ctx, http.MethodPost, "/v1/workflows/"+url.PathEscape(id)+"/retry", nil, &res)
 	return res.Count, err
+}
+
+// Restart implements API.
+func (c *Client) Restart(ctx context.Context, id string) (int, error) {
+	var res runResponse
+	err := c.do(ctx, http.MethodPost, "/v1/workflows/"+url.PathEscape(id)+"/restart", nil, &res)
+	return res.Run, err
 }
 
 // Describe implements API.
@@ -261,10 +289,10 @@ func (c *Client) ListParked(ctx context.Context) ([]string, error) { return c.li
 // List implements API.
 func (c *Client) List(ctx context.Context, p client.ListParams) (*client.ListPage, error) {
 	q := url.Values{"limit": {strconv.Itoa(p.Limit)}}
-	switch {
-	case p.Tag != "":
+	if p.Tag != "" {
 		q.Set("tag", p.Tag)
-	case p.Parked:
+	}
+	if p.Parked {
 		q.Set("list", "parked")
 	}
 	if p.Prefix != "" {
@@ -272,6 +300,18 @@ func (c *Client) List(ctx context.Context, p client.ListParams) (*client.ListPag
 	}
 	if p.After != "" {
 		q.Set("after", p.After)
+	}
+	if p.Name != "" {
+		q.Set("name", p.Name)
+	}
+	if p.Status != "" {
+		q.Set("status", string(p.Status))
+	}
+	for key, t := range map[string]time.Time{"started_after": p.StartedAfter, "started_before": p.StartedBefore,
+		"updated_after": p.UpdatedAfter, "updated_before": p.UpdatedBefore} {
+		if !t.IsZero() {
+			q.Set(key, t.Format(time.RFC3339Nano))
+		}
 	}
 	var page client.ListPage
 	if err := c.do(ctx, http.MethodGet, "/v1/workflows?"+q.Encode(), nil, &page); err != nil {
@@ -290,6 +330,11 @@ func (c *Client) DeadLetters(ctx context.Context) ([]client.DeadLetter, error) {
 // Redrive implements API.
 func (c *Client) Redrive(ctx context.Context, id string) error {
 	return c.do(ctx, http.MethodPost, "/v1/dead-letters/"+url.PathEscape(id)+"/redrive", nil, nil)
+}
+
+// DropDeadLetter implements API.
+func (c *Client) DropDeadLetter(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodPost, "/v1/dead-letters/"+url.PathEscape(id)+"/drop", nil, nil)
 }
 
 // Workers implements API.
