@@ -16,6 +16,8 @@ type API interface {
 	Start(ctx context.Context, p client.StartParams) (string, error)
 	SignalWithStart(ctx context.Context, p client.StartParams, channel string, value any) (string, error)
 	Signal(ctx context.Context, t client.Target, channel string, value any) (int, error)
+	SignalOnce(ctx context.Context, id, channel, key string, value any) error
+	SignalWithStartOnce(ctx context.Context, p client.StartParams, channel, key string, value any) (string, error)
 	Cancel(ctx context.Context, t client.Target) (int, error)
 	Update(ctx context.Context, p client.UpdateParams) (json.RawMessage, error)
 	RetryTasks(ctx context.Context, id string) (int, error)
@@ -61,6 +63,9 @@ type signalRequest struct {
 	Target  client.Target   `json:"target"`
 	Channel string          `json:"channel"`
 	Value   json.RawMessage `json:"value,omitempty"`
+	// Key delivers the signal at most once per key (client.SignalOnce);
+	// the target must then be an id.
+	Key string `json:"key,omitempty"`
 }
 
 // updateRequest is the body of POST /v1/workflows/{id}/update; the answer
