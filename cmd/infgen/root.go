@@ -19,6 +19,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newWorkersCmd())
 	root.AddCommand(newScheduleCmd())
 	root.AddCommand(newDashboardCmd())
+	root.AddCommand(newEventsCmd())
 	root.AddCommand(newCheckCmd())
 	return root
 }

@@ -68,6 +68,7 @@ func Generate(spec *ir.Spec, opts gen.Options) ([]gen.File, error) {
 	}{
 		{"descriptor.go", g.descriptorFile},
 		{"doc.go", g.docFile},
+		{"events.go", g.eventsFile},
 		{"http_client.go", g.clientFile},
 		{"http_operations.go", g.operationsFile},
 		{"register.go", g.registerFile},
@@ -116,6 +117,7 @@ func (g *generator) newFile() *jen.File {
 	f.ImportNames(map[string]string{
 		pkgService: "service", pkgWorker: "worker", pkgWorkflow: "workflow",
 		pkgCodec: "codec", pkgOAuth2: "oauth2", pkgRetry: "retry", pkgHTTPAPI: "httpapi", pkgFailure: "failure", pkgWebhook: "webhook",
+		gen.PkgEvents: "events",
 	})
 	return f
 }

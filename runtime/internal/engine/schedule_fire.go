@@ -32,6 +32,8 @@ const (
 
 // FireSchedules runs one pass over every schedule: it starts the firings
 // due and returns the time the earliest next one is due (zero: none).
+// When ctx ends, the pass ends after the schedule in hand, whose firings
+// it starts first (within 30s).
 func (e *Engine) FireSchedules(ctx context.Context) (time.Time, error) {
 	ids, err := e.scheduleIDs(ctx)
 	if err != nil {
@@ -43,7 +45,9 @@ func (e *Engine) FireSchedules(ctx context.Context) (time.Time, error) {
 		if ctx.Err() != nil {
 			return next, ctx.Err()
 		}
-		n, err := e.fireSchedule(ctx, id)
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		n, err := e.fireSchedule(sctx, id)
+		cancel()
 		if err != nil {
 			errs = append(errs, fmt.Errorf("schedule %s: %w", id, err))
 			continue

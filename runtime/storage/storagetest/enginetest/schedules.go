@@ -24,8 +24,9 @@ import (
 // run once, by its deterministic id; the overlap policies; catch-up after
 // the workers were down, per policy; two workers racing on the same
 // firings; pause, resume, trigger, backfill and delete; a bad cron
-// expression stores nothing. st may be shared with other tests (the names
-// are unique to this run).
+// expression stores nothing. st may be shared with other tests: each check
+// sees it through a prefix of its own, as the workers of other tests fire
+// every schedule they find, on other clocks.
 func Schedules(t *testing.T, st storage.Storage, tr transport.Transport) {
 	t.Helper()
 	if tr == nil {
@@ -79,6 +80,7 @@ func at(hour, minute int) time.Time {
 
 func newSchedEnv(t *testing.T, st storage.Storage, tr transport.Transport) *schedEnv {
 	id := randomID()
+	st = &prefixed{Storage: st, p: "test-" + id + "/"}
 	e := &schedEnv{t: t, ctx: context.Background(), st: st, tr: tr, clock: &schedClock{t: at(9, 30)},
 		prefix: "s" + id, done: id + "-sched.done", wait: id + "-sched.wait"}
 	c, err := client.New(e.ctx, client.Options{Transport: tr, Storage: st, Logger: slog.New(slog.DiscardHandler),
