@@ -63,7 +63,7 @@ func TestErrorMessages(t *testing.T) {
 		{"unresolved $ref", []string{"generate", "openapi", spec, "--out", filepath.Join(dir, "out")}},
 		{"unknown compensation", []string{"generate", "openapi", saga, "--out", filepath.Join(dir, "out")}},
 		{"missing spec", []string{"generate", "openapi", filepath.Join(dir, "nope.yaml"), "--out", filepath.Join(dir, "out")}},
-		{"unknown command", []string{"workflow", "restart", "x"}},
+		{"unknown command", []string{"workflow", "reboot", "x"}},
 		{"check with one spec", []string{"check", "openapi", spec}},
 		{"check an unresolved $ref", []string{"check", "openapi", spec, spec}},
 		{"check format", []string{"check", "proto", "--format", "xml", "a.proto", "b.proto"}},

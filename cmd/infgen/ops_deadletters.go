@@ -26,7 +26,7 @@ func newDeadLettersCmd() *cobra.Command {
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	flags.register(cmd)
-	cmd.AddCommand(newDeadLettersListCmd(&flags), newDeadLettersRedriveCmd(&flags))
+	cmd.AddCommand(newDeadLettersListCmd(&flags), newDeadLettersRedriveCmd(&flags), newDeadLettersDropCmd(&flags))
 	return cmd
 }
 
@@ -89,6 +89,25 @@ func newDeadLettersRedriveCmd(flags *opsFlags) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "re-drive every dead letter")
 	return cmd
+}
+
+func newDeadLettersDropCmd(flags *opsFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "drop ID...",
+		Short: "Take dead letters off the list without publishing them again (the records stay, marked dropped)",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return flags.withRuntime(cmd, func(ctx context.Context, r *opsRuntime) error {
+				for _, id := range args {
+					if err := r.client.DropDeadLetter(ctx, id); err != nil {
+						return err
+					}
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%d dead letter(s) dropped\n", len(args))
+				return nil
+			})
+		},
+	}
 }
 
 // printDeadLetters writes one line per dead letter, payloads shortened.

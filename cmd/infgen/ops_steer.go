@@ -154,6 +154,24 @@ func newWorkflowCancelCmd(flags *opsFlags) *cobra.Command {
 	return cmd
 }
 
+func newWorkflowRestartCmd(flags *opsFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "restart ID",
+		Short: "Start a new run of a finished workflow with the input and tags of its last run",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return flags.withRuntime(cmd, func(ctx context.Context, r *opsRuntime) error {
+				run, err := r.client.Restart(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s restarted: run %d: %s\n", args[0], run, applied(r))
+				return nil
+			})
+		},
+	}
+}
+
 func newWorkflowRetryCmd(flags *opsFlags) *cobra.Command {
 	return &cobra.Command{
 		Use:   "retry ID",

@@ -36,12 +36,12 @@ running, the file is opened here and what is written is applied when a worker ne
 	flags.register(cmd)
 	cmd.AddCommand(newWorkflowStartCmd(&flags), newWorkflowResultCmd(&flags),
 		newWorkflowListCmd(&flags), newWorkflowDescribeCmd(&flags), newWorkflowStateCmd(&flags),
-		newWorkflowSignalCmd(&flags), newWorkflowUpdateCmd(&flags), newWorkflowCancelCmd(&flags), newWorkflowRetryCmd(&flags))
+		newWorkflowSignalCmd(&flags), newWorkflowUpdateCmd(&flags), newWorkflowCancelCmd(&flags), newWorkflowRetryCmd(&flags), newWorkflowRestartCmd(&flags))
 	return cmd
 }
 
 func newWorkflowListCmd(flags *opsFlags) *cobra.Command {
-	var tag, prefix, after string
+	var tag, prefix, after, name, status string
 	var limit int
 	var parked, asJSON bool
 	cmd := &cobra.Command{
@@ -55,8 +55,9 @@ func newWorkflowListCmd(flags *opsFlags) *cobra.Command {
 				switch {
 				case tag != "" && parked:
 					return errors.New("--tag and --parked select different lists: pass one")
-				case prefix != "" || after != "" || limit != 0:
-					page, perr := r.client.List(ctx, client.ListParams{Tag: tag, Parked: parked, Prefix: prefix, After: after, Limit: cmp.Or(limit, 100)})
+				case prefix != "" || after != "" || limit != 0 || name != "" || status != "":
+					page, perr := r.client.List(ctx, client.ListParams{Tag: tag, Parked: parked, Name: name, Status: client.Status(status),
+						Prefix: prefix, After: after, Limit: cmp.Or(limit, 100)})
 					if perr != nil {
 						return perr
 					}
@@ -95,6 +96,8 @@ func newWorkflowListCmd(flags *opsFlags) *cobra.Command {
 	cmd.Flags().StringVar(&tag, "tag", "", "list the workflows carrying this tag (finished ones included)")
 	cmd.Flags().BoolVar(&parked, "parked", false, "list the workflows parked on code that cannot replay them")
 	cmd.Flags().StringVar(&prefix, "prefix", "", "only the workflows whose id starts with this")
+	cmd.Flags().StringVar(&name, "name", "", "list the workflows of this name (finished ones included, unless --status)")
+	cmd.Flags().StringVar(&status, "status", "", "only the workflows in this status: running, parked, completed, failed, canceled")
 	cmd.Flags().IntVar(&limit, "limit", 0, "list a page of at most this many workflows (1 to 1000; default 100 with --prefix or --after, else all)")
 	cmd.Flags().StringVar(&after, "after", "", "list the page after this id (the one the previous page names)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")

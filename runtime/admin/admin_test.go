@@ -2,6 +2,7 @@ package admin_test
 
 import (
 	"context"
+	"math"
 	"log/slog"
 	"testing"
 
@@ -66,4 +67,19 @@ func TestErrorsKeepTheirMeaning(t *testing.T) {
 	state, err := c.State(ctx, "x")
 	require.NoError(t, err)
 	require.Contains(t, string(state), `"input":{"n":1}`)
+	_, err = c.Restart(ctx, "x")
+	require.ErrorIs(t, err, client.ErrNotFinished)
+	require.ErrorIs(t, c.DropDeadLetter(ctx, "nope"), client.ErrNoDeadLetter)
+}
+
+// TestQuantileFromBuckets: the estimate interpolates within the bucket the
+// rank falls in, like histogram_quantile.
+func TestQuantileFromBuckets(t *testing.T) {
+	t.Parallel()
+	h := map[float64]uint64{0.1: 50, 0.5: 90, 1: 100, math.Inf(1): 100}
+	require.InDelta(t, 0.1, *admin.Quantile(h, 0.5), 1e-9)
+	require.InDelta(t, 0.95, *admin.Quantile(h, 0.99), 1e-9)
+	require.InDelta(t, 0.05, *admin.Quantile(h, 0.25), 1e-9)
+	require.Nil(t, admin.Quantile(map[float64]uint64{math.Inf(1): 0}, 0.5))
+	require.InDelta(t, 1, *admin.Quantile(map[float64]uint64{1: 1, math.Inf(1): 3}, 0.99), 1e-9, "in the +Inf bucket: the last finite bound")
 }

@@ -21,6 +21,7 @@ type API interface {
 	Cancel(ctx context.Context, t client.Target) (int, error)
 	Update(ctx context.Context, p client.UpdateParams) (json.RawMessage, error)
 	RetryTasks(ctx context.Context, id string) (int, error)
+	Restart(ctx context.Context, id string) (int, error)
 	Describe(ctx context.Context, id string) (*client.Description, error)
 	State(ctx context.Context, id string) (json.RawMessage, error)
 	Tasks(ctx context.Context, id string) ([]client.TaskRecord, error)
@@ -31,6 +32,7 @@ type API interface {
 	List(ctx context.Context, p client.ListParams) (*client.ListPage, error)
 	DeadLetters(ctx context.Context) ([]client.DeadLetter, error)
 	Redrive(ctx context.Context, id string) error
+	DropDeadLetter(ctx context.Context, id string) error
 	Workers(ctx context.Context) ([]client.WorkerInfo, error)
 	CreateSchedule(ctx context.Context, p client.ScheduleParams) (*client.ScheduleInfo, error)
 	ListSchedules(ctx context.Context) ([]client.ScheduleInfo, error)
@@ -93,6 +95,11 @@ type countResponse struct {
 	Count int `json:"count"`
 }
 
+// runResponse answers a restart: the new run's number.
+type runResponse struct {
+	Run int `json:"run"`
+}
+
 // errorResponse is the body of every error: the message, and a code naming
 // the client error it stands for.
 type errorResponse struct {
@@ -110,6 +117,7 @@ var codes = []struct {
 	{"no_dead_letter", client.ErrNoDeadLetter, 404},
 	{"finished", client.ErrFinished, 409},
 	{"not_failed", client.ErrNotFailed, 409},
+	{"not_finished", client.ErrNotFinished, 409},
 	{"unknown_workflow", client.ErrUnknownWorkflow, 422},
 	{"update_rejected", client.ErrUpdateRejected, 409},
 	{"update_failed", client.ErrUpdateFailed, 422},

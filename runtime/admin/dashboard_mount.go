@@ -4,14 +4,15 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/infgen/infgen/runtime/admin/dashboard"
 	"github.com/infgen/infgen/runtime/client"
 )
 
 // mountDashboard serves the web dashboard under /ui/ and sends / there.
-func mountDashboard(mux *http.ServeMux, readOnly bool) {
-	mux.Handle(dashboard.Prefix, dashboard.Handler(dashboard.Options{ReadOnly: readOnly}))
+func mountDashboard(mux *http.ServeMux, readOnly bool, traceURL string) {
+	mux.Handle(dashboard.Prefix, dashboard.Handler(dashboard.Options{ReadOnly: readOnly, TraceURL: traceURL}))
 	mux.Handle("GET /{$}", http.RedirectHandler(dashboard.Prefix, http.StatusFound))
 }
 
@@ -34,13 +35,14 @@ func (s *Server) guardReadOnly(next http.Handler) http.Handler {
 // maxPage bounds ?limit= on GET /v1/workflows.
 const maxPage = 1000
 
-// listPage answers GET /v1/workflows with ?limit=, ?after= or ?prefix=: a
-// page of ids in order and the cursor of the next page (client.ListPage),
-// read as one storage page however many workflows there are.
+// listPage answers GET /v1/workflows with ?limit=, ?after=, ?prefix= or a
+// filter (?name=, ?status=, ?started_after=, ?started_before=,
+// ?updated_after=, ?updated_before=, times in RFC 3339): a page of ids in
+// order and the cursor of the next page (client.ListPage).
 func (s *Server) listPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	p := client.ListParams{Tag: q.Get("tag"), Parked: q.Get("list") == "parked",
-		Prefix: q.Get("prefix"), After: q.Get("after"), Limit: 100}
+	p := client.ListParams{Tag: q.Get("tag"), Parked: q.Get("list") == "parked", Name: q.Get("name"),
+		Status: client.Status(q.Get("status")), Prefix: q.Get("prefix"), After: q.Get("after"), Limit: 100}
 	if l := q.Get("limit"); l != "" {
 		v, err := strconv.Atoi(l)
 		if err != nil || v <= 0 || v > maxPage {
@@ -49,12 +51,36 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Limit = v
 	}
+	for _, b := range []struct {
+		key string
+		t   *time.Time
+	}{{"started_after", &p.StartedAfter}, {"started_before", &p.StartedBefore},
+		{"updated_after", &p.UpdatedAfter}, {"updated_before", &p.UpdatedBefore}} {
+		v := q.Get(b.key)
+		if v == "" {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("%s %q: want a time in RFC 3339 (2026-12-07T14:00:00Z)", b.key, v))
+			return
+		}
+		*b.t = t
+	}
 	page, err := s.api.List(r.Context(), p)
 	if err == nil && page.IDs == nil {
 		page.IDs = []string{}
 	}
 	s.result(w, page, err)
 }
+
+// pageKeys are the query parameters that make GET /v1/workflows answer a
+// page (listPage) rather than the plain array of ids.
+var pageKeys = []string{"limit", "after", "prefix", "name", "status", "started_after", "started_before", "updated_after", "updated_before"}
+
+// EnvTraceURL is the trace URL template the dashboard links workflows to
+// (Options.TraceURL), e.g. http://127.0.0.1:16686/trace/{trace_id}.
+const EnvTraceURL = "INFGEN_TRACE_URL"
 
 // EnvReadOnly, set to 1, makes a worker's admin API read-only
 // (Options.ReadOnly).

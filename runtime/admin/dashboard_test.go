@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -72,13 +73,13 @@ func TestReadOnly(t *testing.T) {
 	c := newClient(t)
 	_, err := c.Start(t.Context(), client.StartParams{Workflow: "later", ID: "x", AllowUnregistered: true})
 	require.NoError(t, err)
-	srv, err := admin.Serve(c, admin.Options{ReadOnly: true, Logger: slog.New(slog.DiscardHandler)})
+	srv, err := admin.Serve(c, admin.Options{ReadOnly: true, Logger: slog.New(slog.DiscardHandler), TraceURL: "http://jaeger.test/trace/{trace_id}"})
 	require.NoError(t, err)
 	defer srv.Close()
 	base := "http://" + srv.Addr()
 	code, body := get(t, http.DefaultClient, base+"/ui/config.json")
 	require.Equal(t, http.StatusOK, code)
-	require.JSONEq(t, `{"readOnly":true}`, body)
+	require.JSONEq(t, `{"readOnly":true,"traceURL":"http://jaeger.test/trace/{trace_id}"}`, body)
 
 	remote := admin.Dial(srv.Addr(), "")
 	_, err = remote.Describe(t.Context(), "x")
@@ -131,6 +132,16 @@ func TestListPages(t *testing.T) {
 	code, body := get(t, http.DefaultClient, base+"?limit=0")
 	require.Equal(t, http.StatusBadRequest, code)
 	require.Contains(t, body, "limit \\\"0\\\": want a number from 1 to 1000")
+	// Filters: by name (an index), by status and time (reading states).
+	require.Equal(t, page{IDs: []string{"a-1", "b-1"}, Next: "b-1"}, read("?name=later&limit=2"))
+	require.Equal(t, page{IDs: []string{}}, read("?name=sooner"))
+	require.Equal(t, page{IDs: []string{"b-3", "c-1"}}, read("?name=later&status=running&after=b-2"))
+	require.Equal(t, page{IDs: []string{}}, read("?name=later&status=completed"))
+	require.Equal(t, page{IDs: []string{"c-1"}}, read("?prefix=c&started_after="+url.QueryEscape(time.Now().Add(-time.Hour).Format(time.RFC3339))))
+	require.Equal(t, page{IDs: []string{}}, read("?prefix=c&started_before=2001-01-01T00:00:00Z"))
+	code, body = get(t, http.DefaultClient, base+"?started_after=yesterday")
+	require.Equal(t, http.StatusBadRequest, code)
+	require.Contains(t, body, "want a time in RFC 3339")
 
 	remote := admin.Dial(srv.Addr(), "")
 	ids, err := remote.ListRunning(t.Context())
@@ -139,6 +150,9 @@ func TestListPages(t *testing.T) {
 	p, err := remote.List(t.Context(), client.ListParams{Prefix: "b-", After: "b-1", Limit: 2})
 	require.NoError(t, err)
 	require.Equal(t, &client.ListPage{IDs: []string{"b-10", "b-2"}, Next: "b-2"}, p)
+	p, err = remote.List(t.Context(), client.ListParams{Name: "later", Status: client.Running, StartedBefore: time.Now().Add(time.Hour), Prefix: "b-1", Limit: 5})
+	require.NoError(t, err)
+	require.Equal(t, &client.ListPage{IDs: []string{"b-1", "b-10"}}, p)
 }
 
 func mustURL(t *testing.T, s string) *url.URL {

@@ -203,6 +203,13 @@ func (c *Client) RetryTasks(ctx context.Context, id string) (int, error) {
 	return res.Count, err
 }
 
+// Restart implements API.
+func (c *Client) Restart(ctx context.Context, id string) (int, error) {
+	var res runResponse
+	err := c.do(ctx, http.MethodPost, "/v1/workflows/"+url.PathEscape(id)+"/restart", nil, &res)
+	return res.Run, err
+}
+
 // Describe implements API.
 func (c *Client) Describe(ctx context.Context, id string) (*client.Description, error) {
 	var d client.Description
@@ -282,10 +289,10 @@ func (c *Client) ListParked(ctx context.Context) ([]string, error) { return c.li
 // List implements API.
 func (c *Client) List(ctx context.Context, p client.ListParams) (*client.ListPage, error) {
 	q := url.Values{"limit": {strconv.Itoa(p.Limit)}}
-	switch {
-	case p.Tag != "":
+	if p.Tag != "" {
 		q.Set("tag", p.Tag)
-	case p.Parked:
+	}
+	if p.Parked {
 		q.Set("list", "parked")
 	}
 	if p.Prefix != "" {
@@ -293,6 +300,18 @@ func (c *Client) List(ctx context.Context, p client.ListParams) (*client.ListPag
 	}
 	if p.After != "" {
 		q.Set("after", p.After)
+	}
+	if p.Name != "" {
+		q.Set("name", p.Name)
+	}
+	if p.Status != "" {
+		q.Set("status", string(p.Status))
+	}
+	for key, t := range map[string]time.Time{"started_after": p.StartedAfter, "started_before": p.StartedBefore,
+		"updated_after": p.UpdatedAfter, "updated_before": p.UpdatedBefore} {
+		if !t.IsZero() {
+			q.Set(key, t.Format(time.RFC3339Nano))
+		}
 	}
 	var page client.ListPage
 	if err := c.do(ctx, http.MethodGet, "/v1/workflows?"+q.Encode(), nil, &page); err != nil {
@@ -311,6 +330,11 @@ func (c *Client) DeadLetters(ctx context.Context) ([]client.DeadLetter, error) {
 // Redrive implements API.
 func (c *Client) Redrive(ctx context.Context, id string) error {
 	return c.do(ctx, http.MethodPost, "/v1/dead-letters/"+url.PathEscape(id)+"/redrive", nil, nil)
+}
+
+// DropDeadLetter implements API.
+func (c *Client) DropDeadLetter(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodPost, "/v1/dead-letters/"+url.PathEscape(id)+"/drop", nil, nil)
 }
 
 // Workers implements API.

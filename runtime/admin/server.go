@@ -37,6 +37,9 @@ type Options struct {
 	// Metrics, when set, is served at GET /metrics (the Prometheus text
 	// format: telemetry.Telemetry.Metrics), behind the same bearer token.
 	Metrics http.Handler
+	// TraceURL links a workflow's dashboard page to its trace: a URL with
+	// {trace_id} in it (default $INFGEN_TRACE_URL; none without it).
+	TraceURL string
 }
 
 // EnvAddr and EnvToken name the environment variables that configure the
@@ -57,6 +60,7 @@ type Server struct {
 	statePath string
 	readOnly  bool
 	metrics   http.Handler
+	traceURL  string
 }
 
 // Serve listens on o.Addr and serves api until Close.
@@ -74,7 +78,10 @@ func Serve(api API, o Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("admin API: %w", err)
 	}
-	s := &Server{api: api, token: o.Token, log: o.Logger, ln: ln, statePath: o.StatePath, readOnly: o.ReadOnly, metrics: o.Metrics}
+	if o.TraceURL == "" {
+		o.TraceURL = os.Getenv(EnvTraceURL)
+	}
+	s := &Server{api: api, token: o.Token, log: o.Logger, ln: ln, statePath: o.StatePath, readOnly: o.ReadOnly, metrics: o.Metrics, traceURL: o.TraceURL}
 	if o.StatePath != "" {
 		if err := WriteAddrFile(o.StatePath, s.Addr()); err != nil {
 			_ = ln.Close()
@@ -130,17 +137,20 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/workflows/{id}/tasks", s.tasks)
 	mux.HandleFunc("GET /v1/workflows/{id}/outcome", s.outcome)
 	mux.HandleFunc("POST /v1/workflows/{id}/retry", s.retry)
+	mux.HandleFunc("POST /v1/workflows/{id}/restart", s.restart)
 	mux.HandleFunc("POST /v1/workflows/{id}/update", s.update)
 	mux.HandleFunc("POST /v1/signal", s.signal)
 	mux.HandleFunc("POST /v1/cancel", s.cancel)
 	mux.HandleFunc("GET /v1/dead-letters", s.deadLetters)
 	mux.HandleFunc("POST /v1/dead-letters/{id}/redrive", s.redrive)
+	mux.HandleFunc("POST /v1/dead-letters/{id}/drop", s.drop)
 	mux.HandleFunc("GET /v1/workers", s.workers)
 	s.mountSchedules(mux)
 	if s.metrics != nil {
 		mux.Handle("GET /metrics", s.metrics)
 	}
-	mountDashboard(mux, s.readOnly)
+	mux.HandleFunc("GET /v1/metrics/methods", s.methods)
+	mountDashboard(mux, s.readOnly, s.traceURL)
 	return s.authorize(s.guardReadOnly(mux))
 }
 
@@ -175,9 +185,11 @@ func (s *Server) authorize(next http.Handler) http.Handler {
 
 func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if q.Has("limit") || q.Has("after") || q.Has("prefix") {
-		s.listPage(w, r)
-		return
+	for _, k := range pageKeys {
+		if q.Has(k) {
+			s.listPage(w, r)
+			return
+		}
 	}
 	var ids []string
 	var err error
@@ -338,6 +350,16 @@ func (s *Server) deadLetters(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) redrive(w http.ResponseWriter, r *http.Request) {
 	err := s.api.Redrive(r.Context(), r.PathValue("id"))
+	s.result(w, map[string]bool{"ok": true}, err)
+}
+
+func (s *Server) restart(w http.ResponseWriter, r *http.Request) {
+	run, err := s.api.Restart(r.Context(), r.PathValue("id"))
+	s.result(w, runResponse{Run: run}, err)
+}
+
+func (s *Server) drop(w http.ResponseWriter, r *http.Request) {
+	err := s.api.DropDeadLetter(r.Context(), r.PathValue("id"))
 	s.result(w, map[string]bool{"ok": true}, err)
 }
 

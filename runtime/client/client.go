@@ -29,6 +29,8 @@ var (
 	ErrUnknownWorkflow = engine.ErrUnknownWorkflow
 	// ErrNoDeadLetter is returned by Redrive for an unknown dead letter id.
 	ErrNoDeadLetter = engine.ErrNoDeadLetter
+	// ErrNotFinished is returned by Restart for a workflow that runs.
+	ErrNotFinished = engine.ErrNotFinished
 )
 
 // UnknownWorkflowError is the error of starting a workflow name that no

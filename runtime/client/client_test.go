@@ -170,6 +170,11 @@ var steering = []struct {
 		return err
 	}},
 	{"redrive", func(ctx context.Context, e *env) error { return e.client.Redrive(ctx, e.dead) }},
+	{"restart/same-input", func(ctx context.Context, e *env) error {
+		_, err := e.client.Restart(ctx, "w-fail")
+		return err
+	}},
+	{"drop-dead-letter", func(ctx context.Context, e *env) error { return e.client.DropDeadLetter(ctx, e.dead) }},
 }
 
 // TestFailedWriteChangesNothing fails the storage's first, second, ...
@@ -211,6 +216,9 @@ func TestFailedWakeChangesNothing(t *testing.T) {
 	t.Parallel()
 	for _, st := range stores {
 		for _, tc := range steering {
+			if tc.name == "drop-dead-letter" {
+				continue // one write, no message to send
+			}
 			t.Run(st.name+"/"+tc.name, func(t *testing.T) { failWake(t, st.open, tc.op) })
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/infgen/infgen/runtime/internal/engine"
 )
@@ -112,17 +113,38 @@ func (c *Client) RetryTasks(ctx context.Context, id string) (int, error) {
 	return c.e.RetryTasks(ctx, id)
 }
 
-// ListParams select a page of workflow ids: those carrying Tag, else the
-// running ones, or the parked ones with Parked; that start with Prefix;
-// after the id After (the previous page's Next); at most Limit (1 to
-// 1000) of them.
+// ListParams select a page of workflow ids, in id order. The ids come from
+// one storage index: those carrying Tag; else, with Name, the workflows of
+// that name; else the running ones, or the parked ones with Parked (or
+// Status "parked"). They start with Prefix, come after the id After (the
+// previous page's Next), and number at most Limit (1 to 1000).
+//
+// Name (beside a Tag, or with Parked), Status and the time ranges are not
+// served by an index: each candidate's state is read, at most
+// engine.MaxFilterScan (1,000) per page, so such a page may hold fewer than
+// Limit ids, even none, and still have a Next.
 type ListParams struct {
 	Tag    string
 	Parked bool
+	// Name keeps the workflows of that name.
+	Name string
+	// Status keeps the workflows in that status: running, parked,
+	// completed, failed or canceled. Without a Tag or a Name only running
+	// or parked can be listed: no index holds every workflow.
+	Status Status
 	Prefix string
 	After  string
 	Limit  int
+	// StartedAfter and StartedBefore bound when the workflow's current run
+	// started, UpdatedAfter and UpdatedBefore when it last changed (after:
+	// included, before: excluded; zero: no bound).
+	StartedAfter, StartedBefore time.Time
+	UpdatedAfter, UpdatedBefore time.Time
 }
+
+// Parked is the ListParams status of a running workflow parked because the
+// deployed code cannot replay it.
+const Parked Status = engine.StatusParked
 
 // ListPage is a page of workflow ids in id order; Next is the After of the
 // following page ("" on the last).
@@ -131,19 +153,50 @@ type ListPage struct {
 	Next string   `json:"next,omitempty"`
 }
 
-// List returns one page of workflow ids, reading one page of storage
-// however many workflows there are.
+// List returns one page of workflow ids. Without the filters that no index
+// serves (see ListParams), it reads one page of storage however many
+// workflows there are.
 func (c *Client) List(ctx context.Context, p ListParams) (*ListPage, error) {
-	tag, what := engine.TagActive, "running workflows"
+	q := engine.ListQuery{Prefix: p.Prefix, After: p.After, Limit: p.Limit, Filter: engine.ListFilter{
+		Name: p.Name, Status: string(p.Status),
+		StartedFrom: p.StartedAfter, StartedTo: p.StartedBefore, UpdatedFrom: p.UpdatedAfter, UpdatedTo: p.UpdatedBefore}}
+	parked := p.Parked || p.Status == Parked
+	var what string
 	switch {
 	case p.Tag != "":
-		tag, what = engine.UserTag(p.Tag), "tag "+p.Tag
-	case p.Parked:
-		tag, what = engine.TagParked, "parked workflows"
+		q.Tag, what = engine.UserTag(p.Tag), "tag "+p.Tag
+		if p.Parked {
+			q.Filter.Status = engine.StatusParked
+		}
+	case parked:
+		q.Tag, what = engine.TagParked, "parked workflows"
+		q.Filter.Status = ""
+	case p.Name != "":
+		q.Tag, what = engine.NameTag(p.Name), "workflows "+p.Name
+		q.Filter.Name = ""
+	case p.Status == "" || p.Status == Running:
+		q.Tag, what = engine.TagActive, "running workflows"
+		q.Filter.Status = ""
+	default:
+		return nil, fmt.Errorf("client: list %s workflows: give a name or a tag as well: no index holds every workflow", p.Status)
 	}
-	ids, next, err := c.e.ListPage(ctx, tag, p.Prefix, p.After, p.Limit)
+	ids, next, err := c.e.ListPage(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("client: list %s: %w", what, err)
 	}
 	return &ListPage{IDs: ids, Next: next}, nil
+}
+
+// Restart starts a new run of a finished workflow with the input and tags
+// of its last run, and returns the new run's number. A workflow that runs
+// is an ErrNotFinished error, and is left as it was.
+func (c *Client) Restart(ctx context.Context, id string) (int, error) {
+	return c.e.Restart(ctx, id)
+}
+
+// DropDeadLetter takes a dead letter off the list without publishing it
+// again (the record stays, marked dropped). An unknown id, or one already
+// re-driven or dropped, is an ErrNoDeadLetter error.
+func (c *Client) DropDeadLetter(ctx context.Context, id string) error {
+	return c.e.DropDeadLetter(ctx, id)
 }

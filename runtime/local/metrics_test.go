@@ -2,6 +2,7 @@ package local_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -160,6 +161,28 @@ func TestMetricsOnTheAdminAPI(t *testing.T) {
 			}
 		}
 	}
+
+	// The dashboard's per-method page reads the same counts as JSON.
+	req, err = http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/v1/metrics/methods", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer s3cret")
+	mresp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer mresp.Body.Close()
+	require.Equal(t, http.StatusOK, mresp.StatusCode)
+	var methods struct {
+		Time    time.Time           `json:"time"`
+		Methods []admin.MethodStats `json:"methods"`
+	}
+	require.NoError(t, json.NewDecoder(mresp.Body).Decode(&methods))
+	require.Len(t, methods.Methods, 1)
+	m := methods.Methods[0]
+	require.Equal(t, admin.MethodStats{Service: "pay", Method: "Charge", Attempts: 3, OK: 1, Retries: 1, Failures: 1, P50: m.P50, P99: m.P99}, m)
+	require.NotNil(t, m.P50)
+	require.NotNil(t, m.P99)
+	require.LessOrEqual(t, *m.P50, *m.P99)
+	require.Less(t, *m.P99, 30.0, "below the last finite bucket: the attempts took well under a minute")
+	require.False(t, methods.Time.IsZero())
 }
 
 func hasLabels(m *dto.Metric, want map[string]string) bool {

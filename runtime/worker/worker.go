@@ -17,6 +17,7 @@ import (
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/infgen/infgen/runtime/internal/engine"
+	"github.com/infgen/infgen/runtime/internal/inputschema"
 	"github.com/infgen/infgen/runtime/internal/message"
 	"github.com/infgen/infgen/runtime/internal/telemetry"
 	"github.com/infgen/infgen/runtime/internal/workflowdef"
@@ -296,6 +297,9 @@ func (w *Worker) RegisterWorkflow(defs ...workflow.Definition) error {
 		}
 		if err := w.engine.RegisterWorkflow(d.Name(), d.Version(), fn); err != nil {
 			return fmt.Errorf("worker: %w", err)
+		}
+		if t := workflowdef.InputType(d); t != nil {
+			w.engine.SetInputSchema(d.Name(), d.Version(), inputschema.JSON(t))
 		}
 	}
 	return nil

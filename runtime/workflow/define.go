@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"log/slog"
+	"reflect"
 
 	"github.com/infgen/infgen/runtime/internal/replay"
 )
@@ -62,3 +63,7 @@ func (r Ref[In, Out]) Name() string { return r.name }
 
 // Version returns the definition's version (1 unless set with Version).
 func (r Ref[In, Out]) Version() int { return r.version }
+
+// inputType returns the Go type of the workflow's input, In: the worker
+// records its JSON Schema in the registry, for the dashboard's start form.
+func (r Ref[In, Out]) inputType() reflect.Type { return reflect.TypeFor[In]() }

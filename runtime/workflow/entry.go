@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 
 	"github.com/infgen/infgen/runtime/internal/errconv"
 	"github.com/infgen/infgen/runtime/internal/history"
@@ -19,6 +20,12 @@ func init() {
 			return nil
 		}
 		return d.entry(logger)
+	})
+	workflowdef.SetInputType(func(def workflowdef.Definition) reflect.Type {
+		if d, ok := def.(interface{ inputType() reflect.Type }); ok {
+			return d.inputType()
+		}
+		return nil
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/require"
 
 	"github.com/infgen/infgen/runtime/admin"
@@ -53,6 +55,18 @@ func waiter(ctx workflow.Context, _ struct{}) (string, error) {
 
 func quick(_ workflow.Context, n int) (int, error) { return n * 2, nil }
 
+// order is the input of orders.place: the dashboard's start form has a
+// field for each.
+type order struct {
+	Customer string `json:"customer"`
+	Amount   int    `json:"amount"`
+	Express  bool   `json:"express,omitempty"`
+}
+
+func place(_ workflow.Context, o order) (string, error) {
+	return fmt.Sprintf("%s %d express=%t", o.Customer, o.Amount, o.Express), nil
+}
+
 // charge calls billing.charge, which always declines.
 func charge(ctx workflow.Context, amount int) (string, error) {
 	return workflow.Dispatch[string](ctx, workflow.Call{Service: "billing", Method: "charge", Input: amount}).Await(ctx)
@@ -70,13 +84,14 @@ func TestBrowser(t *testing.T) {
 	rt, err := local.Open(filepath.Join(t.TempDir(), "state.db"))
 	require.NoError(t, err)
 	defer rt.Close()
-	addr, err := rt.ServeAdmin(ctx, admin.Options{Logger: slog.New(slog.DiscardHandler)})
+	addr, err := rt.ServeAdmin(ctx, admin.Options{Logger: slog.New(slog.DiscardHandler), TraceURL: "http://jaeger.test:16686/trace/{trace_id}"})
 	require.NoError(t, err)
 	w, err := rt.NewWorker(worker.Options{Logger: slog.New(slog.DiscardHandler), Admin: addr})
 	require.NoError(t, err)
 	require.NoError(t, worker.RegisterWorkflow(w, "orders.wait", waiter))
 	require.NoError(t, worker.RegisterWorkflow(w, "orders.quick", quick))
 	require.NoError(t, worker.RegisterWorkflow(w, "orders.charge", charge))
+	require.NoError(t, worker.RegisterWorkflow(w, "orders.place", place))
 	require.NoError(t, w.RegisterService(worker.Service{Name: "billing", Methods: []worker.Method{{
 		Name:    "charge",
 		Retry:   &retry.Policy{MaxAttempts: 1},
@@ -159,12 +174,33 @@ func TestBrowser(t *testing.T) {
 	}
 	shot("dashboard-workflows.png")
 
+	// Filter it by name, from the form (typed, Enter): only the orders.wait remain.
+	run(chromedp.SendKeys(`#filters input[name="name"]`, "orders.wait"+kb.Enter),
+		chromedp.WaitNotPresent(`#workflows tbody tr[data-id="order-1004"]`),
+		chromedp.WaitVisible(`#workflows tbody tr[data-id="order-1002"]`))
+	require.Contains(t, text(`h1`), "named orders.wait")
+	list = text(`#workflows`)
+	require.Contains(t, list, "order-1001")
+	require.NotContains(t, list, "order-1003")
+	loc, err := chromedp.Run(bctx, chromedp.Location())
+	require.NoError(t, err)
+	require.Contains(t, loc, "name=orders.wait", "the filter is in the address, to share or reload")
+	shot("dashboard-filters.png")
+
 	// A failed workflow: its error and its history.
-	run(chromedp.Click(`#workflows a[href="#/workflow/order-1004"]`),
+	run(chromedp.Navigate(base+"#/workflows?tag=demo"),
+		chromedp.WaitVisible(`#workflows tbody tr[data-id="order-1004"]`),
+		chromedp.Click(`#workflows a[href="#/workflow/order-1004"]`),
 		chromedp.WaitVisible(`#wf-error`),
 		chromedp.WaitVisible(`#history`))
 	page := text(`main`)
 	require.Contains(t, page, "card declined")
+	d, err := c.Describe(ctx, "order-1004")
+	require.NoError(t, err)
+	require.Len(t, d.TraceID, 32)
+	href, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.getElementById("trace-link").href`))
+	require.NoError(t, err)
+	require.Equal(t, "http://jaeger.test:16686/trace/"+d.TraceID, href, "the page links the run's trace")
 	require.Contains(t, page, "billing.charge")
 	require.Contains(t, page, "taskFailed")
 	shot("dashboard-workflow.png")
@@ -186,22 +222,64 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible(`#status .status-running`),
 		chromedp.Click(`#cancel`),
 		chromedp.WaitVisible(`#status .status-canceled`))
-	d, err := c.Describe(ctx, "order-1002")
+	d, err = c.Describe(ctx, "order-1002")
 	require.NoError(t, err)
 	require.Equal(t, client.Canceled, d.Status)
 
-	// Dead letters and workers.
+	// A completed workflow: restart it from its page, with the same input.
+	run(chromedp.Navigate(base+"#/workflow/order-1003"),
+		chromedp.WaitVisible(`#status .status-completed`),
+		chromedp.Click(`#restart`),
+		chromedp.WaitVisible(`#flash div`))
+	require.Contains(t, text(`#flash`), "Restarted: run 2")
+	o, err = c.Await(waitCtx, "order-1003")
+	require.NoError(t, err)
+	require.JSONEq(t, `42`, string(o.Output), "the new run had the first one's input")
+	d, err = c.Describe(ctx, "order-1003")
+	require.NoError(t, err)
+	require.Equal(t, 2, d.Run)
+
+	// Start a workflow from the form its input type makes; it is then in
+	// the list of its name.
+	run(chromedp.Navigate(base+"#/start?workflow=orders.place"),
+		chromedp.WaitVisible(`#start-input input[name="in.customer"]`))
+	require.Contains(t, text(`#start-input`), "express (optional)")
+	run(chromedp.SendKeys(`#start input[name="id"]`, "order-2001"),
+		chromedp.SendKeys(`#start-input input[name="in.customer"]`, "ACME"),
+		chromedp.SendKeys(`#start-input input[name="in.amount"]`, "120"),
+		chromedp.Click(`#start-input input[name="in.express"]`))
+	shot("dashboard-start.png")
+	run(chromedp.Click(`#start button[type="submit"]`),
+		chromedp.WaitVisible(`#status .status`),
+		chromedp.Navigate(base+"#/workflows?name=orders.place"),
+		chromedp.WaitVisible(`#workflows tbody tr[data-id="order-2001"]`))
+	o, err = c.Await(waitCtx, "order-2001")
+	require.NoError(t, err)
+	require.JSONEq(t, `"ACME 120 express=true"`, string(o.Output))
+
+	// Dead letters: listed, then dropped.
 	run(chromedp.Navigate(base+"#/dead-letters"), chromedp.WaitVisible(`#dead-letters tbody tr`))
 	dls := text(`#dead-letters`)
 	require.Contains(t, dls, "workflow.orders.wait")
 	require.Contains(t, dls, "Redrive")
 	shot("dashboard-dead-letters.png")
+	run(chromedp.Click(`#dead-letters button[data-drop]`), chromedp.WaitVisible(`#empty`))
+	left, err := c.DeadLetters(ctx)
+	require.NoError(t, err)
+	require.Empty(t, left, "dropped")
 	run(chromedp.Navigate(base+"#/workers"), chromedp.WaitVisible(`#workers tbody tr`))
 	ws := text(`#workers`)
 	require.Contains(t, ws, "live")
 	require.Contains(t, ws, "billing: charge")
 	require.Contains(t, ws, addr)
 	shot("dashboard-workers.png")
+
+	// Methods: the task attempts by service method, from the worker's metrics.
+	run(chromedp.Navigate(base+"#/methods"), chromedp.WaitVisible(`#methods tbody tr[data-method="billing.charge"]`))
+	ms := text(`#methods`)
+	require.Contains(t, ms, "billing\tcharge")
+	require.Contains(t, ms, "100.0 %", "every attempt of billing.charge failed")
+	shot("dashboard-methods.png")
 }
 
 // TestBrowserReadOnly: in read-only mode the page offers no steering. The

@@ -27,6 +27,10 @@ type Options struct {
 	// The admin server refuses the POST routes on its own; this only keeps
 	// the page from offering them.
 	ReadOnly bool
+	// TraceURL, when set, links a workflow's page to its trace: the URL
+	// with {trace_id} replaced by the run's trace id (Jaeger:
+	// http://127.0.0.1:16686/trace/{trace_id}).
+	TraceURL string
 }
 
 // Handler serves the dashboard under Prefix. Mount it at Prefix on the
@@ -37,7 +41,10 @@ func Handler(o Options) http.Handler {
 		panic("dashboard: embedded assets: " + err.Error()) // cannot happen: the directory is embedded
 	}
 	files := http.StripPrefix(Prefix, http.FileServerFS(sub))
-	cfg, _ := json.Marshal(map[string]any{"readOnly": o.ReadOnly})
+	cfg, _ := json.Marshal(struct {
+		ReadOnly bool   `json:"readOnly"`
+		TraceURL string `json:"traceURL,omitempty"`
+	}{o.ReadOnly, o.TraceURL})
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+Prefix+"config.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")

@@ -28,6 +28,8 @@ var (
 	// ErrNotFailed is returned when retrying the tasks of a workflow that
 	// did not fail on a task.
 	ErrNotFailed = errors.New("workflow did not fail on a task")
+	// ErrNotFinished is returned when restarting a workflow that runs.
+	ErrNotFinished = errors.New("workflow has not finished")
 )
 
 // StartCommand asks for a workflow to start.

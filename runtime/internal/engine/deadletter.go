@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -25,6 +26,9 @@ type DeadLetter struct {
 	// Redriven is when the message was published again (client.Redrive);
 	// such a record is no longer listed.
 	Redriven time.Time `json:"redriven,omitzero"`
+	// Dropped is when the message was dropped (client.DropDeadLetter):
+	// taken off the list without being published again.
+	Dropped time.Time `json:"dropped,omitzero"`
 }
 
 // deadLetter stores the delivery with the reason and acknowledges it, so
@@ -62,4 +66,39 @@ func oneLine(s string) string {
 		s = string(r[:512])
 	}
 	return s
+}
+
+// DropDeadLetter takes a dead letter off the list without publishing it
+// again: one write keeps the record, marked dropped, as a trace. An unknown
+// id, or one already re-driven or dropped, is an ErrNoDeadLetter error; a
+// failed write changes nothing.
+func (e *Engine) DropDeadLetter(ctx context.Context, id string) error {
+	key := DeadLetterKey(id)
+	rec, err := e.store.Get(ctx, &storage.GetParams{ID: key})
+	if errors.Is(err, storage.ErrNotFound) {
+		return fmt.Errorf("%w: %s", ErrNoDeadLetter, id)
+	}
+	if err != nil {
+		return fmt.Errorf("drop dead letter %s: %w", id, err)
+	}
+	var dl DeadLetter
+	if err := json.Unmarshal(rec.Data, &dl); err != nil {
+		return fmt.Errorf("drop dead letter %s: the dead letter is corrupt: %w", id, err)
+	}
+	if !dl.Redriven.IsZero() || !dl.Dropped.IsZero() {
+		return fmt.Errorf("%w: %s was already re-driven or dropped", ErrNoDeadLetter, id)
+	}
+	dl.Dropped = e.now()
+	data, err := json.Marshal(dl)
+	if err != nil {
+		return err
+	}
+	_, err = e.store.Put(ctx, &storage.PutParams{ID: key, Data: data, Version: rec.Version, RemoveTags: []string{TagDeadLetters}})
+	if errors.Is(err, storage.ErrConflict) {
+		return fmt.Errorf("drop dead letter %s: it changed meanwhile (re-driven?), nothing was changed: %w", id, err)
+	}
+	if err != nil {
+		return fmt.Errorf("drop dead letter %s: nothing was changed: %w", id, err)
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -62,6 +63,8 @@ type Engine struct {
 	mu        sync.RWMutex
 	workflows map[string]map[int]replay.Func
 	services  map[string]*Service
+	// schemas are the registered workflows' input schemas (SetInputSchema).
+	schemas map[schemaKey]json.RawMessage
 	// known caches the workflow names the registry holds (never removed).
 	known map[string]bool
 

@@ -50,6 +50,9 @@ type Description struct {
 	Steps int `json:"steps"`
 	// Run is 1 for the first run, one more after each ContinueAsNew.
 	Run int `json:"run"`
+	// TraceID is the W3C trace id of the run: with tracing on, its trace
+	// holds the run's span and its steps'.
+	TraceID string `json:"traceId,omitempty"`
 }
 
 // Describe returns a summary of a workflow.
@@ -63,7 +66,7 @@ func (e *Engine) Describe(ctx context.Context, id string) (*Description, error) 
 	}
 	d := &Description{ID: st.ID, Name: st.Name, Version: st.Version, Status: st.Status, Tags: st.Tags,
 		Created: st.Created, Updated: st.Updated, PendingTasks: len(st.Tasks), PendingTimers: len(st.Timers),
-		PendingChildren: len(st.Children), Steps: st.Steps(), Run: max(st.Run, 1)}
+		PendingChildren: len(st.Children), Steps: st.Steps(), Run: max(st.Run, 1), TraceID: TraceID(st.TraceParent)}
 	if st.Parked != nil {
 		d.Parked = st.Parked.Reason
 	}
@@ -187,6 +190,9 @@ func (e *Engine) Redrive(ctx context.Context, id string) error {
 	if err := json.Unmarshal(rec.Data, &dl); err != nil {
 		return fmt.Errorf("redrive %s: the dead letter is corrupt: %w", id, err)
 	}
+	if !dl.Dropped.IsZero() {
+		return fmt.Errorf("%w: %s was dropped", ErrNoDeadLetter, id)
+	}
 	err = e.tr.Publish(ctx, &transport.PublishParams{Topic: dl.Topic, Message: transport.Message{Key: dl.Key, Payload: dl.Payload, Headers: dl.Headers}})
 	if err != nil {
 		return fmt.Errorf("redrive %s: publish to %s, nothing was changed: %w", id, dl.Topic, err)
@@ -237,20 +243,40 @@ func (e *Engine) WatchCompletions(ctx context.Context, fn func(Notice)) (transpo
 	})
 }
 
-// ListPage returns one page of the ids under a storage tag, in id order:
-// at most limit ids (1 to 1000) that start with prefix and come after
-// after, and the cursor of the next page ("" when this is the last). It
-// reads one storage page, however many workflows the tag holds.
-func (e *Engine) ListPage(ctx context.Context, tag, prefix, after string, limit int) ([]string, string, error) {
+// ListQuery selects a page of workflow ids: those under a storage tag (the
+// index read), that start with Prefix, come after After, and match Filter;
+// at most Limit (1 to 1000) of them.
+type ListQuery struct {
+	Tag    string
+	Prefix string
+	After  string
+	Limit  int
+	Filter ListFilter
+}
+
+// ListPage returns one page of workflow ids, in id order, and the cursor of
+// the next page ("" when this is the last). Without a filter it reads one
+// storage page, however many workflows the tag holds. A filter is not an
+// index: each candidate's state is read, at most MaxFilterScan of them, so
+// a filtered page may hold fewer than Limit ids (even none) and still have
+// a next page.
+func (e *Engine) ListPage(ctx context.Context, q ListQuery) ([]string, string, error) {
+	limit, prefix := q.Limit, q.Prefix
 	if limit <= 0 || limit > storage.DefaultListLimit {
 		return nil, "", fmt.Errorf("list page: limit %d: want 1 to %d", limit, storage.DefaultListLimit)
 	}
-	cursor := StateKey(after)
-	if after < prefix {
+	if err := q.Filter.validate(); err != nil {
+		return nil, "", fmt.Errorf("list page: %w", err)
+	}
+	cursor := StateKey(q.After)
+	if q.After < prefix {
 		cursor = justBefore(StateKey(prefix))
 	}
+	if !q.Filter.empty() {
+		return e.listFiltered(ctx, q.Tag, prefix, cursor, limit, &q.Filter)
+	}
 	// One more than the page: whether it is there says if a next page is.
-	keys, err := e.store.ListTag(ctx, &storage.ListTagParams{Tag: tag, After: cursor, Limit: limit + 1})
+	keys, err := e.store.ListTag(ctx, &storage.ListTagParams{Tag: q.Tag, After: cursor, Limit: limit + 1})
 	if err != nil {
 		return nil, "", err
 	}

@@ -49,6 +49,9 @@ type WorkerInfo struct {
 type WorkflowInfo struct {
 	Name     string `json:"name"`
 	Versions []int  `json:"versions"`
+	// InputSchema is the JSON Schema of the newest version's input,
+	// derived from its Go type (absent when unknown).
+	InputSchema json.RawMessage `json:"inputSchema,omitempty"`
 }
 
 // ServiceInfo is a service a worker serves.
@@ -279,6 +282,7 @@ func (e *Engine) Registrations() ([]WorkflowInfo, []ServiceInfo) {
 			info.Versions = append(info.Versions, v)
 		}
 		sort.Ints(info.Versions)
+		info.InputSchema = e.schemas[schemaKey{name, info.Versions[len(info.Versions)-1]}]
 		wfs = append(wfs, info)
 	}
 	sort.Slice(wfs, func(i, j int) bool { return wfs[i].Name < wfs[j].Name })
@@ -293,6 +297,23 @@ func (e *Engine) Registrations() ([]WorkflowInfo, []ServiceInfo) {
 	}
 	sort.Slice(svcs, func(i, j int) bool { return svcs[i].Name < svcs[j].Name })
 	return wfs, svcs
+}
+
+// schemaKey names a registered workflow version.
+type schemaKey struct {
+	name    string
+	version int
+}
+
+// SetInputSchema records the JSON Schema of a registered workflow
+// version's input, which the worker registry shows.
+func (e *Engine) SetInputSchema(name string, version int, schema json.RawMessage) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.schemas == nil {
+		e.schemas = map[schemaKey]json.RawMessage{}
+	}
+	e.schemas[schemaKey{name, version}] = schema
 }
 
 // NewWorkerInfo returns the record of a worker of this process serving

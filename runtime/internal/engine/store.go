@@ -41,6 +41,11 @@ func IDsFromKeys(keys []string) []string {
 // UserTag is the storage tag of a user-given workflow tag.
 func UserTag(tag string) string { return "tag/" + tag }
 
+// NameTag is the storage tag of the workflows named name, whatever their
+// status: the index the list's name filter reads. A workflow keeps it for
+// good (its name never changes).
+func NameTag(name string) string { return "name/" + name }
+
 // DeadLetterKey is the storage key of a dead letter.
 func DeadLetterKey(id string) string { return "dl/" + id }
 
@@ -164,10 +169,10 @@ func Save(ctx context.Context, s storage.Storage, st *history.State, version int
 	return s.Put(ctx, &storage.PutParams{ID: StateKey(st.ID), Data: data, Version: version, AddTags: addTags, RemoveTags: removeTags})
 }
 
-// CreateTags returns the tags of a workflow being created: active, and its
-// user tags.
+// CreateTags returns the tags of a workflow being created: active, its
+// name's, and its user tags.
 func CreateTags(st *history.State) []string {
-	tags := []string{TagActive}
+	tags := []string{TagActive, NameTag(st.Name)}
 	for _, t := range st.Tags {
 		tags = append(tags, UserTag(t))
 	}

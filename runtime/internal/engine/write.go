@@ -147,7 +147,7 @@ func (e *Engine) undoAfter(ctx context.Context, w *write, what string, cause err
 
 // storedTags returns the storage tags a workflow's state carries.
 func storedTags(st *history.State) []string {
-	var tags []string
+	tags := []string{NameTag(st.Name)}
 	if !st.Status.Terminal() {
 		tags = append(tags, TagActive)
 	}

@@ -2,6 +2,7 @@ package workflowdef
 
 import (
 	"log/slog"
+	"reflect"
 
 	"github.com/infgen/infgen/runtime/internal/replay"
 )
@@ -25,4 +26,19 @@ func Entry(def Definition, logger *slog.Logger) replay.Func {
 		return nil
 	}
 	return entry(def, logger)
+}
+
+var inputType func(def Definition) reflect.Type
+
+// SetInputType is called by package workflow, when it is initialized, with
+// the function that returns a definition's input type.
+func SetInputType(f func(def Definition) reflect.Type) { inputType = f }
+
+// InputType returns the Go type of def's input; nil when def is not a
+// definition made by package workflow.
+func InputType(def Definition) reflect.Type {
+	if inputType == nil || def == nil {
+		return nil
+	}
+	return inputType(def)
 }

@@ -88,6 +88,8 @@ async function route() {
     else if (page === "workers") await showWorkers();
     else if (page === "schedules") await showSchedules();
     else if (page === "schedule" && parts[1]) await showSchedule(parts[1]);
+    else if (page === "start") await showStart(q);
+    else if (page === "methods") await showMethods(null);
     else await showWorkflows(q);
   } catch (e) {
     main.replaceChildren(h("h1", {}, "Error"), h("p", { class: "error", id: "page-error" }, e.message));
@@ -97,26 +99,47 @@ async function route() {
 
 // ---------------------------------------------------------------- workflows
 
+// The list's filters: the hash's keys, and the API's query parameter
+// each one becomes (times go from the page's local time to RFC 3339).
+const timeFilters = [
+  ["started_after", "Started from"], ["started_before", "Started before"],
+  ["updated_after", "Updated from"], ["updated_before", "Updated before"]];
+
 async function showWorkflows(q) {
-  const list = q.get("list") || "running";
+  const status = q.get("status") || (q.get("list") === "parked" ? "parked" : "");
   const tag = q.get("tag") || "";
+  const name = q.get("name") || "";
   const prefix = q.get("prefix") || "";
   const after = q.get("after") || "";
   const limit = q.get("limit") || "50";
   const params = new URLSearchParams({ limit });
-  if (tag) params.set("tag", tag); else params.set("list", list);
+  if (tag) params.set("tag", tag);
+  if (name) params.set("name", name);
+  if (status) params.set("status", status);
   if (prefix) params.set("prefix", prefix);
   if (after) params.set("after", after);
-  const page = await api("GET", "/v1/workflows?" + params);
+  for (const [k] of timeFilters) {
+    const v = q.get(k);
+    if (!v) continue;
+    const d = new Date(v);
+    if (isNaN(d)) throw new Error(k.replace("_", " ") + ": not a time: " + v);
+    params.set(k, d.toISOString());
+  }
+  const [page, names] = await Promise.all([api("GET", "/v1/workflows?" + params), workflowNames()]);
   const ids = page.ids || [];
   const descs = await Promise.all(ids.map((id) =>
     api("GET", "/v1/workflows/" + encodeURIComponent(id)).catch((e) => ({ id, error: e.message }))));
 
   const form = h("form", { class: "filters", id: "filters" },
-    h("label", {}, "List", h("select", { name: "list" },
-      ["running", "parked"].map((v) => h("option", { value: v, selected: v === list }, v)))),
-    h("label", {}, "Tag (overrides list)", h("input", { name: "tag", value: tag, placeholder: "tag" })),
+    h("label", {}, "Status", h("select", { name: "status" },
+      [["", "running (any with a name or tag)"], ["running", "running"], ["parked", "parked"],
+        ["completed", "completed"], ["failed", "failed"], ["canceled", "canceled"]]
+        .map(([v, label]) => h("option", { value: v, selected: v === status }, label)))),
+    h("label", {}, "Name", h("input", { name: "name", value: name, placeholder: "workflow name", list: "workflow-names" })),
+    h("datalist", { id: "workflow-names" }, names.map((n) => h("option", { value: n }))),
+    h("label", {}, "Tag", h("input", { name: "tag", value: tag, placeholder: "tag" })),
     h("label", {}, "Id prefix", h("input", { name: "prefix", value: prefix, placeholder: "id prefix" })),
+    timeFilters.map(([k, label]) => h("label", {}, label, h("input", { type: "datetime-local", step: 1, name: k, value: q.get(k) || "" }))),
     h("label", {}, "Per page", h("input", { name: "limit", value: limit, size: 4, inputmode: "numeric" })),
     h("button", { type: "submit" }, "Show"));
   form.addEventListener("submit", (ev) => {
@@ -144,13 +167,31 @@ async function showWorkflows(q) {
     pager.append(h("a", { href: "#/workflows?" + p, id: "next-page" }, "Next page »"));
   }
   main.replaceChildren(
-    h("h1", {}, tag ? `Workflows tagged ${tag}` : `Workflows: ${list}`),
+    h("h1", {}, listTitle(status, name, tag)),
     form,
     ids.length === 0 ? h("p", { class: "muted", id: "empty" }, "No workflows.") :
       h("table", { id: "workflows" },
         h("thead", {}, h("tr", {}, ["Id", "Name", "Status", "Created", "Updated", "Pending"].map((t) => h("th", {}, t)))),
         h("tbody", {}, rows)),
     pager);
+}
+
+function listTitle(status, name, tag) {
+  const what = (status || (name || tag ? "" : "running")) + " workflows";
+  let t = what.trim();
+  t = t[0].toUpperCase() + t.slice(1);
+  if (name) t += " named " + name;
+  if (tag) t += " tagged " + tag;
+  return t;
+}
+
+// workflowNames are the names the registered workers serve, for the name
+// filter's suggestions and the start form.
+async function workflowNames() {
+  const ws = await api("GET", "/v1/workers").catch(() => []) || [];
+  const names = new Set();
+  for (const w of ws) for (const f of w.workflows || []) names.add(f.name);
+  return [...names].sort();
 }
 
 // ---------------------------------------------------------------- one workflow
@@ -166,6 +207,8 @@ async function showWorkflow(id) {
     kv("Created", fmtTime(d.created)),
     kv("Updated", fmtTime(d.updated)),
     kv("Steps", d.steps),
+    d.traceId && config.traceURL ? kv("Trace", h("a", { id: "trace-link", class: "mono", target: "_blank", rel: "noopener",
+      href: config.traceURL.replaceAll("{trace_id}", encodeURIComponent(d.traceId)) }, d.traceId)) : null,
     kv("Pending", `${d.pendingTasks} tasks, ${d.pendingTimers} timers, ${d.pendingChildren} children`),
     d.parked ? kv("Parked", h("span", { class: "error" }, d.parked)) : null,
     st && st.error ? kv("Error", h("span", { class: "error", id: "wf-error" }, st.error.message || JSON.stringify(st.error))) : null)));
@@ -211,6 +254,11 @@ function actions(d) {
     row.append(h("button", { class: "danger", id: "cancel", type: "button", onclick: () => {
       api("POST", "/v1/cancel", { target }).then(() => done("Cancel requested")).catch(fail);
     } }, "Cancel"));
+  }
+  if (d.status !== "running") {
+    row.append(h("button", { id: "restart", type: "button", onclick: () => {
+      api("POST", "/v1/workflows/" + encodeURIComponent(d.id) + "/restart").then((r) => done(`Restarted: run ${r.run}`)).catch(fail);
+    } }, "Restart (same input)"));
   }
   row.append(h("button", { class: "secondary", id: "retry", type: "button", onclick: () => {
     api("POST", "/v1/workflows/" + encodeURIComponent(d.id) + "/retry").then((r) => done(`Retried ${r.count} task(s)`)).catch(fail);
@@ -285,10 +333,13 @@ async function showDeadLetters() {
     h("td", { class: "error" }, d.reason),
     h("td", {}, d.redeliveries),
     h("td", {}, fmtTime(d.time)),
-    config.readOnly ? null : h("td", {}, h("button", { class: "secondary", type: "button", onclick: () => {
+    config.readOnly ? null : h("td", { class: "actions" }, h("button", { class: "secondary", type: "button", onclick: () => {
       api("POST", "/v1/dead-letters/" + encodeURIComponent(d.id) + "/redrive")
         .then(() => { flash("Redriven " + d.id); route(); }).catch((e) => flash(e.message, true));
-    } }, "Redrive"))));
+    } }, "Redrive"), h("button", { class: "danger", type: "button", "data-drop": d.id, onclick: () => {
+      api("POST", "/v1/dead-letters/" + encodeURIComponent(d.id) + "/drop")
+        .then(() => { flash("Dropped " + d.id); route(); }).catch((e) => flash(e.message, true));
+    } }, "Drop"))));
   main.replaceChildren(h("h1", {}, "Dead letters"),
     dls.length === 0 ? h("p", { class: "muted", id: "empty" }, "No dead letters.") :
       h("table", { id: "dead-letters" },
@@ -402,10 +453,183 @@ function scheduleActions(s) {
   return h("div", { class: "card", id: "schedule-actions" }, h("h2", {}, "Actions"), row);
 }
 
+// ---------------------------------------------------------------- methods
+
+function fmtSeconds(s) {
+  if (s === undefined || s === null) return "—";
+  if (s < 1) return (s * 1000).toFixed(s < 0.01 ? 2 : 1) + " ms";
+  return s.toFixed(2) + " s";
+}
+
+// showMethods shows the task attempts by service and method, from the
+// worker's own metrics; it looks again every five seconds, and the rates
+// are the differences between two looks.
+async function showMethods(prev) {
+  const hash = location.hash;
+  let snap;
+  try {
+    snap = await api("GET", "/v1/metrics/methods");
+  } catch (e) {
+    main.replaceChildren(h("h1", {}, "Methods"), h("p", { class: "muted", id: "empty" }, e.message));
+    return;
+  }
+  if (location.hash !== hash) return;
+  const before = new Map(((prev && prev.methods) || []).map((m) => [m.service + "." + m.method, m]));
+  const secs = prev ? (new Date(snap.time) - new Date(prev.time)) / 1000 : 0;
+  const rate = (m, f) => {
+    const b = before.get(m.service + "." + m.method);
+    if (!prev || secs <= 0) return "—";
+    return ((f(m) - (b ? f(b) : 0)) / secs).toFixed(2) + "/s";
+  };
+  const methods = snap.methods || [];
+  const rows = methods.map((m) => h("tr", { "data-method": m.service + "." + m.method },
+    h("td", { class: "mono" }, m.service), h("td", { class: "mono" }, m.method),
+    h("td", {}, rate(m, (x) => x.attempts)),
+    h("td", {}, rate(m, (x) => x.failures + x.retries)),
+    h("td", {}, m.attempts), h("td", {}, m.ok),
+    h("td", { class: m.failures ? "error" : "" }, m.failures),
+    h("td", {}, m.retries),
+    h("td", {}, m.attempts ? (100 * (m.failures + m.retries) / m.attempts).toFixed(1) + " %" : "—"),
+    h("td", {}, fmtSeconds(m.p50)), h("td", {}, fmtSeconds(m.p99))));
+  main.replaceChildren(h("h1", {}, "Methods"),
+    h("p", { class: "muted" }, "Task attempts by service method, counted by this worker since it started (its /metrics). ",
+      "Rates are over the last ", prev ? Math.round(secs) + " s" : "look (shown from the next one, in 5 s)",
+      "; errors are failed attempts, retried or not; p50 and p99 are estimated from the duration histogram."),
+    methods.length === 0 ? h("p", { class: "muted", id: "empty" }, "No task attempts yet.") :
+      h("table", { id: "methods" },
+        h("thead", {}, h("tr", {}, ["Service", "Method", "Rate", "Error rate", "Attempts", "OK", "Failed", "Retried", "Errors", "p50", "p99"].map((t) => h("th", {}, t)))),
+        h("tbody", {}, rows)));
+  watch = setTimeout(() => { if (location.hash === hash) showMethods(snap); }, 5000);
+}
+
+// ---------------------------------------------------------------- start a workflow
+
+// registered returns the workflows the live workers serve, by name, with
+// the input schema of the newest version.
+async function registered() {
+  const ws = await api("GET", "/v1/workers") || [];
+  const now = Date.now();
+  const byName = new Map();
+  for (const w of ws) {
+    const live = !w.stopped && (now - new Date(w.lastSeen)) <= 3 * w.heartbeat / 1e6;
+    for (const f of w.workflows || []) {
+      const v = Math.max(...(f.versions || [0]));
+      const had = byName.get(f.name);
+      if (!had || (live && !had.live) || (live === had.live && v > had.version)) byName.set(f.name, { name: f.name, version: v, schema: f.inputSchema, live });
+    }
+  }
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+const scalarTypes = ["string", "integer", "number", "boolean"];
+
+// flat reports whether a schema is a value or an object of values, which
+// get form fields; anything else is edited as JSON.
+function flat(schema) {
+  if (!schema) return false;
+  if (scalarTypes.includes(schema.type)) return true;
+  return schema.type === "object" && !schema.additionalProperties &&
+    Object.values(schema.properties || {}).every((p) => scalarTypes.includes(p.type));
+}
+
+// skeleton is a value of the schema's shape, to start the JSON from.
+function skeleton(schema) {
+  if (!schema) return null;
+  switch (schema.type) {
+    case "object": {
+      const o = {};
+      for (const k of schema["x-order"] || Object.keys(schema.properties || {})) o[k] = skeleton(schema.properties[k]);
+      return o;
+    }
+    case "array": return [];
+    case "string": return schema.format === "date-time" ? new Date().toISOString() : "";
+    case "integer": case "number": return 0;
+    case "boolean": return false;
+  }
+  return null;
+}
+
+function field(name, label, schema, required) {
+  const attrs = { name, "data-type": schema.type, required: required && schema.type !== "boolean" };
+  let input;
+  if (schema.type === "boolean") input = h("input", { ...attrs, type: "checkbox" });
+  else if (schema.type === "integer") input = h("input", { ...attrs, type: "number", step: 1, inputmode: "numeric" });
+  else if (schema.type === "number") input = h("input", { ...attrs, type: "number", step: "any" });
+  else input = h("input", { ...attrs, placeholder: schema.format === "date-time" ? "2026-12-07T14:00:00Z" : "" });
+  return h("label", { class: schema.type === "boolean" ? "check" : "" }, label + (required ? "" : " (optional)"), input);
+}
+
+function fieldValue(el) {
+  switch (el.dataset.type) {
+    case "boolean": return el.checked;
+    case "integer": case "number": return el.value === "" ? undefined : Number(el.value);
+  }
+  return el.value;
+}
+
+async function showStart(q) {
+  if (config.readOnly) {
+    main.replaceChildren(h("h1", {}, "Start a workflow"), h("p", { class: "muted" }, "The dashboard is read-only."));
+    return;
+  }
+  const wfs = await registered();
+  const chosen = wfs.find((w) => w.name === q.get("workflow")) || wfs[0];
+  if (!chosen) {
+    main.replaceChildren(h("h1", {}, "Start a workflow"), h("p", { class: "muted", id: "empty" }, "No worker has registered a workflow."));
+    return;
+  }
+  const schema = chosen.schema;
+  const pick = h("select", { name: "workflow", id: "start-workflow", onchange: (ev) => { location.hash = "#/start?workflow=" + encodeURIComponent(ev.target.value); } },
+    wfs.map((w) => h("option", { value: w.name, selected: w === chosen }, `${w.name} (v${w.version})${w.live ? "" : " — no live worker"}`)));
+  const inputBox = h("fieldset", { id: "start-input" }, h("legend", {}, "Input"));
+  if (flat(schema) && schema.type === "object") {
+    const req = new Set(schema.required || []);
+    for (const k of schema["x-order"] || Object.keys(schema.properties || {})) inputBox.append(field("in." + k, k, schema.properties[k], req.has(k)));
+  } else if (flat(schema)) {
+    inputBox.append(field("in", "Value", schema, true));
+  } else {
+    inputBox.append(h("label", { class: "grow" }, schema ? "JSON (its shape, from the input type)" : "JSON (the input type is not known)",
+      h("textarea", { name: "json", rows: 10 }, JSON.stringify(skeleton(schema), null, 2))));
+  }
+  const form = h("form", { id: "start", class: "card" },
+    h("div", { class: "actions" },
+      h("label", {}, "Workflow", pick),
+      h("label", {}, "Id (optional: one is made)", h("input", { name: "id", placeholder: "order-2001" })),
+      h("label", {}, "Tags (comma separated)", h("input", { name: "tags" }))),
+    inputBox,
+    h("div", { class: "actions" }, h("button", { type: "submit" }, "Start")),
+    schema ? h("details", {}, h("summary", {}, "Input schema"), json(schema)) : null);
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    let input;
+    try {
+      if (form.elements.json) input = JSON.parse(form.elements.json.value || "null");
+      else if (form.elements.in) input = fieldValue(form.elements.in);
+      else {
+        input = {};
+        for (const el of form.querySelectorAll("[name^='in.']")) {
+          const v = fieldValue(el);
+          if (v !== undefined && !(v === "" && !el.required)) input[el.name.slice(3)] = v;
+        }
+      }
+    } catch (e) { flash("input is not JSON: " + e.message, true); return; }
+    const tags = form.elements.tags.value.split(",").map((t) => t.trim()).filter(Boolean);
+    const body = { workflow: chosen.name, id: form.elements.id.value.trim() || undefined, input, tags: tags.length ? tags : undefined };
+    api("POST", "/v1/workflows", body).then((r) => {
+      flash("Started " + r.id);
+      location.hash = "#/workflow/" + encodeURIComponent(r.id);
+    }).catch((e) => flash(e.message, true));
+  });
+  main.replaceChildren(h("h1", {}, "Start a workflow"), form);
+}
+
 // ---------------------------------------------------------------- start
 
 window.addEventListener("hashchange", () => { document.getElementById("flash").replaceChildren(); route(); });
 api("GET", "config.json").then((c) => { config = c || config; }).catch(() => {}).finally(() => {
-  if (config.readOnly) document.getElementById("mode").textContent = "read-only";
+  if (config.readOnly) {
+    document.getElementById("mode").textContent = "read-only";
+    document.getElementById("nav-start").hidden = true;
+  }
   route();
 });
