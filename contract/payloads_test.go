@@ -71,3 +71,25 @@ func TestOpenAPIPayloadsNewRequiredParameter(t *testing.T) {
 	require.Equal(t, "w-3", r.Findings[1].Workflow)
 	require.Contains(t, r.Findings[1].Message, `the recorded query parameter "limit" of GET /pets does not fit its new schema`)
 }
+
+func TestOpenAPIPayloadsRecordedAnswers(t *testing.T) {
+	newSpec := variant(t, petstore, "new.yml",
+		"          required:\n          - id\n", "          required:\n          - id\n          - tag\n",
+		"      responses:\n        '204':\n          description: pet deleted\n", "      responses:\n        '202':\n          description: deletion accepted\n")
+	p, err := contract.OpenAPIPayloads(t.Context(), petstore, newSpec)
+	require.NoError(t, err)
+	r := p.Check([]contract.Task{
+		{Workflow: "w-1", Service: "SwaggerPetstore", Method: "FindPetByID", Input: []byte(`{"id":7}`), Answered: true,
+			Output: []byte(`{"statusCode":200,"body200":{"id":7,"name":"rex"}}`)},
+		{Workflow: "w-2", Service: "SwaggerPetstore", Method: "FindPetByID", Input: []byte(`{"id":7}`), Answered: true,
+			Output: []byte(`{"statusCode":200,"body":{"id":7,"name":"rex","tag":"dog"}}`)},
+		{Workflow: "w-3", Service: "SwaggerPetstore", Method: "DeletePet", Input: []byte(`{"id":7}`), Answered: true,
+			Output: []byte(`{"statusCode":204}`)},
+		{Workflow: "w-4", Service: "SwaggerPetstore", Method: "DeletePet", Input: []byte(`{"id":7}`)}, // not answered yet
+	})
+	require.Len(t, r.Findings, 2, "%+v", r.Findings)
+	require.Equal(t, "w-1", r.Findings[0].Workflow)
+	require.Contains(t, r.Findings[0].Message, `property "tag" is missing`)
+	require.Equal(t, "w-3", r.Findings[1].Workflow)
+	require.Equal(t, "the recorded answer of DELETE /pets/{id} has status 204, which the new document no longer declares", r.Findings[1].Message)
+}

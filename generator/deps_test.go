@@ -15,7 +15,7 @@ import (
 func TestPackageDependencies(t *testing.T) {
 	t.Parallel()
 	const mod = "github.com/infgen/infgen/"
-	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Deps " "}}`, "../parser/...", "../contract/...", "./...").Output()
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Deps " "}}`, "../parser/...", "../contract/...", "../proto/...", "./...").Output()
 	require.NoError(t, err)
 	forbidden := []struct{ pkg, dep string }{
 		{"parser/", "generator"},
@@ -25,6 +25,11 @@ func TestPackageDependencies(t *testing.T) {
 		{"generator/gen", "generator/grpc"},
 		{"generator/openapi", "generator/grpc"},
 		{"generator/grpc", "generator/openapi"},
+		// The options .proto files import is plain protobuf code.
+		{"proto/", "ir"},
+		{"proto/", "parser/"},
+		{"proto/", "generator"},
+		{"proto/", "runtime/"},
 		// Contract checks read specs; the CLI feeds them what the runtime recorded.
 		{"contract", "runtime/"},
 		{"contract", "generator"},

@@ -61,6 +61,7 @@ paths:
 	// Pets GetPet GetPetInput GetPetOutput
 	// descriptor.go
 	// doc.go
+	// events.go
 	// http_client.go
 	// http_operations.go
 	// register.go

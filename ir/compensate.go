@@ -8,7 +8,8 @@ import (
 
 // Compensation declares the method that undoes a method, so that a saga
 // (runtime/workflow.Saga) can undo a completed call without hand-written
-// code: x-infgen-compensate on an OpenAPI operation.
+// code: x-infgen-compensate on an OpenAPI operation, the
+// (infgen.compensate) option on a proto rpc.
 type Compensation struct {
 	// Method is the Go name of the compensating method, in the same service.
 	Method string
@@ -27,6 +28,15 @@ type CompensationArg struct {
 	Param string
 	// Expr is where the value comes from.
 	Expr Expr
+	// For proto specs, the Go selectors protoc-gen-go made: GoTarget is
+	// the field of the compensating request, GoSource the getters reading
+	// the value from the call's request or response (nil-safe), GoPointer
+	// is set when the target is a pointer to a scalar (proto3 optional),
+	// GoString when the value is a string (empty means missing).
+	GoTarget  string
+	GoSource  []string
+	GoPointer bool
+	GoString  bool
 }
 
 // ExprSource is the part of a call a runtime expression reads.

@@ -11,6 +11,14 @@ func StubName(service string) string { return service + "Stub" }
 // NewStubName is the stub constructor ("NewPetstoreStub").
 func NewStubName(service string) string { return "New" + service + "Stub" }
 
+// EventsName is the type whose methods subscribe a worker to the events of
+// a service's tasks ("PetstoreEvents").
+func EventsName(service string) string { return service + "Events" }
+
+// OnCompletedName is the method of the EventsName type that subscribes to
+// the event of a method's completed task ("OnCreatePetCompleted").
+func OnCompletedName(method string) string { return "On" + method + "Completed" }
+
 // DispatchName is the asynchronous stub method of a method ("DispatchCreatePet").
 func DispatchName(method string) string { return "Dispatch" + method }
 

@@ -94,6 +94,9 @@ type Method struct {
 	// Retry overrides the worker's retry policy for the method (nil: the
 	// worker's), from x-infgen-retry.
 	Retry *RetryPolicy
+	// Compensate is the method that undoes this one in a saga (nil: none
+	// declared), from x-infgen-compensate.
+	Compensate *Compensation
 	// Callbacks are the operation's callbacks (OpenAPI) in document order.
 	Callbacks []Hook
 	// CallName is the stub method dispatching the call with a key for its
@@ -101,9 +104,6 @@ type Method struct {
 	// ("CreateChargeCall"); set when Callbacks is not empty.
 	CallName string
 	CallType string
-	// Compensate is the method that undoes this one in a saga (nil: none
-	// declared), from x-infgen-compensate.
-	Compensate *Compensation
 }
 
 // RetryPolicy mirrors runtime/retry.Policy as plain data: zero fields keep

@@ -43,6 +43,9 @@ func TestErrorMessages(t *testing.T) {
 	spec := filepath.Join(dir, "bad.yaml")
 	require.NoError(t, os.WriteFile(spec, []byte("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: {200: {$ref: '#/components/responses/Nope'}}\n"), 0o644))
 
+	saga := filepath.Join(dir, "saga.yaml")
+	require.NoError(t, os.WriteFile(saga, []byte("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /charges:\n    post:\n      operationId: createCharge\n      x-infgen-compensate: {operationId: refundCharges, args: {chargeId: $response.body#/id}}\n      responses: {'201': {description: ok}}\n  /charges/{chargeId}:\n    delete:\n      operationId: refundCharge\n      parameters: [{name: chargeId, in: path, required: true, schema: {type: string}}]\n      responses: {'204': {description: ok}}\n"), 0o644))
+
 	cases := []struct {
 		name string
 		args []string
@@ -58,11 +61,17 @@ func TestErrorMessages(t *testing.T) {
 		{"redrive without a worker", []string{"dead-letters", "redrive", "--all", "--db", db}},
 		{"no admin API answers", []string{"workflow", "list", "--admin", "127.0.0.1:1"}},
 		{"unresolved $ref", []string{"generate", "openapi", spec, "--out", filepath.Join(dir, "out")}},
+		{"unknown compensation", []string{"generate", "openapi", saga, "--out", filepath.Join(dir, "out")}},
 		{"missing spec", []string{"generate", "openapi", filepath.Join(dir, "nope.yaml"), "--out", filepath.Join(dir, "out")}},
 		{"unknown command", []string{"workflow", "reboot", "x"}},
 		{"check with one spec", []string{"check", "openapi", spec}},
 		{"check an unresolved $ref", []string{"check", "openapi", spec, spec}},
 		{"check format", []string{"check", "proto", "--format", "xml", "a.proto", "b.proto"}},
+		{"bad cron expression", []string{"schedule", "create", "nightly", "billing.monthly", "--cron", "0 2 * *", "--db", db}},
+		{"cron field out of range", []string{"schedule", "create", "nightly", "billing.monthly", "--cron", "0 25 * * *", "--db", db}},
+		{"unknown schedule", []string{"schedule", "trigger", "nightly", "--db", db}},
+		{"check in flight without a state file", []string{"check", "openapi", "../../examples/billing/api/invoice.yaml", "../../examples/billing/api/invoice.yaml", "--db", filepath.Join(dir, "missing.db")}},
+		{"check replay without code", []string{"check", "replay", "--db", db}},
 	}
 	var got bytes.Buffer
 	for _, tc := range cases {

@@ -52,7 +52,7 @@ Use it from go generate:
 			}
 			spec, err := openapi.Parse(cmd.Context(), args[0], opts...)
 			if err != nil {
-				return err
+				return compensationHint(err)
 			}
 			printWarnings(cmd, spec.Warnings)
 			if suggest {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -29,6 +30,9 @@ func newGenerateProtoCmds() []*cobra.Command {
 type protoFlags struct {
 	out, pkg      string
 	serviceConfig string
+	// suggest lists likely compensations instead of generating, on stdout.
+	suggest bool
+	stdout  io.Writer
 }
 
 func (f *protoFlags) register(cmd *cobra.Command) {
@@ -36,7 +40,17 @@ func (f *protoFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.pkg, "package", "", "Go package name (default: derived from --out)")
 	cmd.Flags().StringVar(&f.serviceConfig, "service-config", "",
 		"gRPC service config JSON: its methodConfig timeouts and retryPolicy become the methods' task timeout and retry policy")
-	_ = cmd.MarkFlagRequired("out")
+	cmd.Flags().BoolVar(&f.suggest, "suggest-compensations", false, suggestFlagDoc)
+}
+
+// check validates the flags before anything is read: --out is required
+// unless the command only suggests compensations.
+func (f *protoFlags) check(cmd *cobra.Command) error {
+	f.stdout = cmd.OutOrStdout()
+	if f.out == "" && !f.suggest {
+		return errors.New(`required flag(s) "out" not set`)
+	}
+	return validatePackage(f.pkg)
 }
 
 // packageName is --package, else the base name of --out as a package name.
@@ -70,7 +84,7 @@ func newGenerateProtoCmd() *cobra.Command {
 			"are built in.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := validatePackage(flags.pkg); err != nil {
+			if err := flags.check(cmd); err != nil {
 				return err
 			}
 			mapping, err := parseGoPackages(goPackages)
@@ -86,7 +100,7 @@ func newGenerateProtoCmd() *cobra.Command {
 				GoPackages:      mapping,
 			})
 			if err != nil {
-				return err
+				return compensationHint(err)
 			}
 			return generateProto(spec, flags, "infgen generate proto "+strings.Join(cmd.Flags().Args(), " "))
 		},
@@ -112,7 +126,7 @@ func newGenerateGRPCReflectCmd() *cobra.Command {
 		Short: "Generate a Go service package from a live gRPC server's reflection service",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := validatePackage(flags.pkg); err != nil {
+			if err := flags.check(cmd); err != nil {
 				return err
 			}
 			creds := insecure.NewCredentials()
@@ -173,6 +187,10 @@ func generateProto(spec *ir.Spec, flags protoFlags, command string) error {
 	}
 	for _, w := range spec.Warnings {
 		slog.Warn(w.Message, "pos", w.Pos.String())
+	}
+	if flags.suggest {
+		printSuggestions(flags.stdout, spec)
+		return nil
 	}
 	files, err := generator.Generate(spec, generator.Options{Package: spec.Package, Command: command})
 	if err != nil {

@@ -73,7 +73,7 @@ func TestGenerateOpenAPIWritesPackageAndWarnings(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	require.Equal(t, []string{"descriptor.go", "doc.go", "http_client.go", "http_operations.go", "register.go", "service.go", "stub.go", "types.go"}, names)
+	require.Equal(t, []string{"descriptor.go", "doc.go", "events.go", "http_client.go", "http_operations.go", "register.go", "service.go", "stub.go", "types.go"}, names)
 	doc, err := os.ReadFile(filepath.Join(out, "doc.go"))
 	require.NoError(t, err)
 	require.Contains(t, string(doc), "\npackage pets\n")

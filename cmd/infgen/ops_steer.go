@@ -43,13 +43,14 @@ func applied(r *opsRuntime) string {
 func newWorkflowSignalCmd(flags *opsFlags) *cobra.Command {
 	var tf targetFlags
 	var start client.StartParams
-	var input string
+	var input, key string
 	cmd := &cobra.Command{
 		Use:   "signal (ID | --tag TAG) CHANNEL [JSON]",
 		Short: "Send a signal (a JSON value, default null) on a workflow's signal channel",
 		Example: `  infgen workflow signal cus_42 unsubscribe '{"reason":"moving abroad"}'
   infgen workflow signal --tag plan:trial unsubscribe '{"reason":"trial ended"}'
-  infgen workflow signal order-7 event '{"paid":true}' --start order --input '{"id":"order-7"}'`,
+  infgen workflow signal order-7 event '{"paid":true}' --start order --input '{"id":"order-7"}'
+  infgen workflow signal order-7 event '{"paid":true}' --key evt_81`,
 		Args: cobra.RangeArgs(1, 3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t, rest, err := tf.target(args)
@@ -65,6 +66,9 @@ func newWorkflowSignalCmd(flags *opsFlags) *cobra.Command {
 					return err
 				}
 			}
+			if key != "" && t.ID == "" {
+				return errors.New("--key needs the workflow's id, not --tag")
+			}
 			if start.Workflow != "" {
 				if t.ID == "" {
 					return errors.New("--start needs the workflow's id, not --tag")
@@ -78,10 +82,23 @@ func newWorkflowSignalCmd(flags *opsFlags) *cobra.Command {
 			}
 			return flags.withRuntime(cmd, func(ctx context.Context, r *opsRuntime) error {
 				if start.Workflow != "" {
-					if _, err := r.client.SignalWithStart(ctx, start, rest[0], value); err != nil {
+					var err error
+					if key != "" {
+						_, err = r.client.SignalWithStartOnce(ctx, start, rest[0], key, value)
+					} else {
+						_, err = r.client.SignalWithStart(ctx, start, rest[0], value)
+					}
+					if err != nil {
 						return err
 					}
 					fmt.Fprintf(cmd.OutOrStdout(), "signal %q sent to %s (started if it did not exist): %s\n", rest[0], t.ID, applied(r))
+					return nil
+				}
+				if key != "" {
+					if err := r.client.SignalOnce(ctx, t.ID, rest[0], key, value); err != nil {
+						return err
+					}
+					fmt.Fprintf(cmd.OutOrStdout(), "signal %q with key %q sent to %s (once: a repeat of the key changes nothing): %s\n", rest[0], key, t.ID, applied(r))
 					return nil
 				}
 				n, err := r.client.Signal(ctx, t, rest[0], value)
@@ -97,6 +114,7 @@ func newWorkflowSignalCmd(flags *opsFlags) *cobra.Command {
 	cmd.Flags().StringVar(&start.Workflow, "start", "", "start this workflow with the id first when it does not exist (signal-with-start)")
 	cmd.Flags().StringVar(&input, "input", "", "with --start: the workflow's JSON input")
 	cmd.Flags().BoolVar(&start.RestartIfFinished, "restart-if-finished", false, "with --start: start a new run when the workflow has finished")
+	cmd.Flags().StringVar(&key, "key", "", "deliver at most once per key (a webhook's delivery id): a signal whose key the workflow has received changes nothing")
 	return cmd
 }
 

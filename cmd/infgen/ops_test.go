@@ -205,4 +205,22 @@ func TestWorkflowCommandsOnPulsar(t *testing.T) {
 	got, err := client.Result[string](ctx, c, "w-"+suffix)
 	require.NoError(t, err)
 	require.Equal(t, "live", got)
+
+	// A schedule created from the CLI is fired by the worker over Pulsar.
+	out, err = infgen(t, "schedule", "create", "tick", "waiter", "--every", "1s", "--overlap", "allow-all")
+	require.NoError(t, err)
+	require.Contains(t, out, "schedule tick: delivered\n")
+	require.Eventually(t, func() bool {
+		ids, err := c.ListByTag(ctx, "schedule:tick")
+		return err == nil && len(ids) >= 2
+	}, 20*time.Second, 50*time.Millisecond, "the worker did not fire the schedule")
+	out, err = infgen(t, "schedule", "trigger", "tick")
+	require.NoError(t, err)
+	require.Regexp(t, `^workflow tick@\S+Z: delivered\n$`, out)
+	out, err = infgen(t, "schedule", "list")
+	require.NoError(t, err)
+	require.Regexp(t, `(?m)^tick\s+waiter\s+every 1s\s+active\s`, out)
+	out, err = infgen(t, "schedule", "delete", "tick")
+	require.NoError(t, err)
+	require.Equal(t, "schedule tick: deleted\n", out)
 }

@@ -17,7 +17,9 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newWorkflowCmd())
 	root.AddCommand(newDeadLettersCmd())
 	root.AddCommand(newWorkersCmd())
+	root.AddCommand(newScheduleCmd())
 	root.AddCommand(newDashboardCmd())
+	root.AddCommand(newEventsCmd())
 	root.AddCommand(newCheckCmd())
 	return root
 }

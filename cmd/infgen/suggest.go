@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/infgen/infgen/parser/openapi"
+
 	"github.com/infgen/infgen/ir"
 )
 
@@ -56,4 +58,13 @@ func printProtoSuggestion(w io.Writer, s ir.CompensationSuggestion) {
 		s.Method.Pos, s.Service, s.Method.Name, s.Undo.Name)
 	fmt.Fprintf(w, "    option (infgen.compensate) = {method: %q args: {key: \"<field of %s's request>\" value: \"$response.body#/<field>\"}};\n\n",
 		s.Undo.Name, s.Undo.Name)
+}
+
+// compensationHint points an error in a declared compensation at
+// --suggest-compensations and the docs; other errors are returned as they are.
+func compensationHint(err error) error {
+	if msg := err.Error(); strings.Contains(msg, openapi.CompensateExtension) || strings.Contains(msg, "(infgen.compensate)") {
+		return withHint(err, "the same command with --suggest-compensations lists the likely pairs and what to declare; see docs/sagas.md")
+	}
+	return err
 }

@@ -59,3 +59,45 @@ func TestSuggestCompensationsPrintsASnippetThatParses(t *testing.T) {
 	require.NoError(t, cmd.ExecuteContext(context.Background()))
 	require.Equal(t, "no likely compensation pairs found\n", stdout.String())
 }
+
+// TestOptionsCodeIsFresh: proto/infgen/options.pb.go is what infgen
+// generate proto makes of proto/infgen/options.proto today.
+func TestOptionsCodeIsFresh(t *testing.T) {
+	t.Parallel()
+	out := filepath.Join(t.TempDir(), "infgen")
+	root := filepath.Join("..", "..", "proto")
+	require.NoError(t, runInfgen(t, "generate", "proto", "-I", root, "--out", out, "--package", "infgen", filepath.Join(root, "infgen", "options.proto")))
+	got, err := os.ReadFile(filepath.Join(out, "options.pb.go"))
+	require.NoError(t, err)
+	want, err := os.ReadFile(filepath.Join(root, "infgen", "options.pb.go"))
+	require.NoError(t, err)
+	require.Equal(t, string(want), string(got), "regenerate proto/infgen/options.pb.go (see proto/infgen/doc.go)")
+}
+
+// TestSuggestCompensationsForProto pairs CreateThing with DeleteThing and
+// prints the option to add; --out is not needed, nothing is written.
+func TestSuggestCompensationsForProto(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "things.proto", `syntax = "proto3";
+package things.v1;
+option go_package = "example.com/things;things";
+service Things {
+  rpc CreateThing(Thing) returns (Thing);
+  rpc DeleteThing(Thing) returns (Thing);
+  rpc GetThing(Thing) returns (Thing);
+}
+message Thing { string id = 1; }
+`)
+	cmd := newRootCmd()
+	var stdout bytes.Buffer
+	cmd.SetArgs([]string{"generate", "proto", "-I", dir, "--suggest-compensations", "things.proto"})
+	cmd.SetOut(&stdout)
+	cmd.SetErr(&bytes.Buffer{})
+	require.NoError(t, cmd.ExecuteContext(context.Background()))
+	require.Equal(t, `things.proto:5:3: Things.CreateThing is likely undone by DeleteThing; to declare it, import "infgen/options.proto" and add to the rpc:
+    option (infgen.compensate) = {method: "DeleteThing" args: {key: "<field of DeleteThing's request>" value: "$response.body#/<field>"}};
+
+`, stdout.String())
+	require.ErrorContains(t, runInfgen(t, "generate", "proto", "-I", dir, "things.proto"), `required flag(s) "out" not set`)
+}

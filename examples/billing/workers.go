@@ -58,7 +58,7 @@ func (a *app) startWorkers(ctx context.Context, at endpoints) error {
 	if err != nil {
 		return err
 	}
-	if err := w.RegisterWorkflow(monthly.Workflow); err != nil {
+	if err := w.RegisterWorkflow(monthly.Workflow, monthly.Cycle); err != nil {
 		return fmt.Errorf("register workflow: %w", err)
 	}
 	return a.startWorker(ctx, w)

@@ -15,6 +15,10 @@ type ServiceDescriptor struct {
 	Register, NewClient string
 	Stub, NewStub       string
 	Methods             []string
+	// Service is the service's Go name (of its stub and events types);
+	// Events its methods, whose outcomes it publishes as events.
+	Service string
+	Events  []EventMethod
 }
 
 // Descriptor declares the package's descriptor (ir.DescriptorName) and
@@ -44,7 +48,7 @@ func Descriptor(f *jen.File, spec *ir.Spec, kind string, services []ServiceDescr
 	}
 	var svcs []jen.Code
 	for _, s := range services {
-		svcs = append(svcs, jen.Values(Fields(
+		fields := []jen.Code{
 			Field("Name", jen.Id(s.ServiceName)),
 			Field("Binding", jen.Lit(s.Binding)),
 			Field("Register", jen.Lit(s.Register)),
@@ -52,7 +56,11 @@ func Descriptor(f *jen.File, spec *ir.Spec, kind string, services []ServiceDescr
 			Field("Stub", jen.Lit(s.Stub)),
 			Field("NewStub", jen.Lit(s.NewStub)),
 			Field("Methods", strings(s.Methods)),
-		)...))
+		}
+		if evs := eventDescriptors(s); len(evs) > 0 {
+			fields = append(fields, Field("Events", jen.Index().Qual(PkgService, "EventDescriptor").Values(Fields(evs...)...)))
+		}
+		svcs = append(svcs, jen.Values(Fields(fields...)...))
 	}
 	f.Var().Id(ir.DescriptorName).Op("=").Qual(PkgService, "PackageDescriptor").Values(Fields(
 		Field("Spec", jen.Qual(PkgService, "SpecInfo").Values(Fields(info...)...)),

@@ -33,7 +33,7 @@ const (
 func localName(name string) bool {
 	switch name {
 	case "c", "cancel", "ctx", "d", "desc", "dst", "err", "impl", "in", "info", "key",
-		"m", "ok", "opts", "out", "s", "size", "st", "stream", "w":
+		"ev", "h", "m", "ok", "opts", "out", "s", "size", "st", "stream", "w":
 		return true
 	}
 	return false
@@ -100,6 +100,7 @@ func Generate(spec *ir.Spec, opts gen.Options) ([]gen.File, error) {
 	if len(g.services) > 0 {
 		parts = append(parts,
 			part{"descriptor.go", g.descriptorFile},
+			part{"events.go", g.eventsFile},
 			part{"service.go", g.serviceFile},
 			part{"grpc_client.go", g.clientFile},
 			part{"register.go", g.workerFile},
@@ -152,7 +153,7 @@ func (g *generator) render(name string, fn func(*jen.File)) ([]byte, error) {
 	}
 	for _, path := range []string{
 		pathGRPC, pathProto,
-		gen.PkgService, pathAPI, gen.PkgCodec, gen.PkgWorker, gen.PkgWorkflow, gen.PkgRetry, gen.PkgFailure,
+		gen.PkgService, pathAPI, gen.PkgCodec, gen.PkgWorker, gen.PkgWorkflow, gen.PkgRetry, gen.PkgFailure, gen.PkgEvents,
 	} {
 		f.ImportName(path, path[strings.LastIndex(path, "/")+1:])
 	}

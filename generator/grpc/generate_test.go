@@ -61,7 +61,7 @@ func TestGRPCGenerateHonoursPackageOption(t *testing.T) {
 		names = append(names, f.Name)
 		require.Regexp(t, `(?m)^package guide$`, string(f.Content), f.Name)
 	}
-	require.Equal(t, []string{"descriptor.go", "doc.go", "grpc_client.go", "register.go", "route_guide.pb.go", "route_guide_stream.pb.go", "service.go", "stub.go"}, names)
+	require.Equal(t, []string{"descriptor.go", "doc.go", "events.go", "grpc_client.go", "register.go", "route_guide.pb.go", "route_guide_stream.pb.go", "service.go", "stub.go"}, names)
 }
 
 func TestGRPCImportsNamedLikeLocalsAreAliased(t *testing.T) {

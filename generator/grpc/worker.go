@@ -109,4 +109,7 @@ func (g *generator) stubMethods(f *jen.File, s ir.Service, n ir.GRPCNames, m ir.
 			gen.StubOptions(),
 		)),
 	))
+	if m.Compensate != nil {
+		g.compensationMethods(f, s, n, m)
+	}
 }

@@ -68,6 +68,7 @@ func Generate(spec *ir.Spec, opts gen.Options) ([]gen.File, error) {
 	}{
 		{"descriptor.go", g.descriptorFile},
 		{"doc.go", g.docFile},
+		{"events.go", g.eventsFile},
 		{"http_client.go", g.clientFile},
 		{"http_operations.go", g.operationsFile},
 		{"register.go", g.registerFile},
@@ -116,6 +117,7 @@ func (g *generator) newFile() *jen.File {
 	f.ImportNames(map[string]string{
 		pkgService: "service", pkgWorker: "worker", pkgWorkflow: "workflow",
 		pkgCodec: "codec", pkgOAuth2: "oauth2", pkgRetry: "retry", pkgHTTPAPI: "httpapi", pkgFailure: "failure", pkgWebhook: "webhook",
+		gen.PkgEvents: "events",
 	})
 	return f
 }
@@ -195,6 +197,11 @@ func (g *generator) docFile(f *jen.File) {
 	doc += ".\n\nIt holds the API's types, the " + g.svc.Name + " service interface, HTTPClient (its\n" +
 		"implementation over HTTP), Register (which hosts an implementation in a\n" +
 		"worker) and " + ir.StubName(g.svc.Name) + " (which workflows call, synchronously or with Dispatch…)."
+	if len(g.hooks()) > 0 {
+		doc += "\n\nThe API's webhooks and callbacks reach workflows as signals: Handle… functions\n" +
+			"register them on a webhook.Receiver, which checks, validates and delivers each\n" +
+			"delivery once (see webhooks.go)."
+	}
 	if len(s.Files) > 0 {
 		doc += "\n\nGenerated from " + strings.Join(s.Files, ", ") + "."
 	}

@@ -82,11 +82,11 @@ func (g *generator) stubFile(f *jen.File) {
 				gen.StubOptions(),
 			)),
 		)
-		if len(m.Callbacks) > 0 {
-			g.stubCalls(f, stub, m)
-		}
 		if m.Compensate != nil {
 			g.compensationMethods(f, stub, m)
+		}
+		if len(m.Callbacks) > 0 {
+			g.stubCalls(f, stub, m)
 		}
 	}
 }

@@ -97,7 +97,7 @@ func (c *converter) convert() (*ir.Spec, error) {
 	}
 	s.Package = ir.PackageName(title)
 	svcName := c.pkg.UniqueWith(ir.GoName(title), func(n string) []string {
-		return []string{ir.StubName(n), ir.NewStubName(n)}
+		return []string{ir.StubName(n), ir.NewStubName(n), ir.EventsName(n)}
 	})
 	ops, err := c.collectOperations()
 	if err != nil {

@@ -89,7 +89,11 @@ func Build(p BuildParams) (*ir.Spec, error) {
 		Warnings: ir.SortWarnings(b.warnings),
 	}
 	for _, s := range services {
-		spec.Services = append(spec.Services, b.service(s))
+		svc := b.service(s)
+		if err := b.compensations(s, &svc); err != nil {
+			return nil, err
+		}
+		spec.Services = append(spec.Services, svc)
 	}
 	// Services stay in declaration order (files in the order given).
 	set, err := proto.MarshalOptions{Deterministic: true}.Marshal(&descriptorpb.FileDescriptorSet{File: files})

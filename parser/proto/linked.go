@@ -55,6 +55,9 @@ import (
 	_ "google.golang.org/genproto/googleapis/type/postaladdress"
 	_ "google.golang.org/genproto/googleapis/type/quaternion"
 	_ "google.golang.org/genproto/googleapis/type/timeofday"
+
+	// infgen/options.proto: (infgen.compensate).
+	_ "github.com/infgen/infgen/proto/infgen"
 )
 
 // linkedResolver serves, as descriptor protos, the common googleapis files
@@ -105,6 +108,7 @@ func isLinkable(name string) bool {
 		"google/longrunning/",
 		"google/rpc/",
 		"google/type/",
+		"infgen/",
 	}
 	for _, dir := range dirs {
 		if strings.HasPrefix(name, dir) {

@@ -33,6 +33,7 @@ type pendingService struct {
 	name, fullName, doc string
 	deprecated          bool
 	methods             []pendingMethod
+	desc                *protogen.Service
 }
 
 type pendingMethod struct {
@@ -40,6 +41,7 @@ type pendingMethod struct {
 	deprecated                           bool
 	pos                                  ir.Pos
 	streaming                            ir.StreamKind
+	desc                                 *protogen.Method
 }
 
 // stream is a synthesized message collecting a server stream.
@@ -72,7 +74,7 @@ func (b *builder) services(targets, only []string) ([]pendingService, error) {
 	var out []pendingService
 	for _, s := range eligible {
 		name := b.scope.UniqueWith(ir.GoName(string(s.Desc.Name())), func(c string) []string {
-			derived := []string{ir.StubName(c), ir.NewStubName(c)}
+			derived := []string{ir.StubName(c), ir.NewStubName(c), ir.EventsName(c)}
 			if b.qualified {
 				derived = append(derived, ir.GRPCQualifiedNames(c).List()...)
 			}
@@ -83,6 +85,7 @@ func (b *builder) services(targets, only []string) ([]pendingService, error) {
 			fullName:   string(s.Desc.FullName()),
 			doc:        comment(s.Comments.Leading),
 			deprecated: s.Desc.Options().(*descriptorpb.ServiceOptions).GetDeprecated(),
+			desc:       s,
 		}
 		methods := ir.NewScope()
 		for _, m := range s.Methods {
@@ -100,6 +103,7 @@ func (b *builder) services(targets, only []string) ([]pendingService, error) {
 				deprecated: m.Desc.Options().(*descriptorpb.MethodOptions).GetDeprecated(),
 				pos:        b.pos(m.Desc),
 				streaming:  kind,
+				desc:       m,
 			}
 			if kind == ir.StreamServer {
 				pm.output = b.addStream(s, m, pm.name)
@@ -283,6 +287,34 @@ func (b *builder) service(ps pendingService) ir.Service {
 		})
 	}
 	return s
+}
+
+// compensations reads the (infgen.compensate) options of a service's rpcs
+// into its methods (s.Methods follow ps.methods).
+func (b *builder) compensations(ps pendingService, s *ir.Service) error {
+	names := map[string]string{}
+	for _, pm := range ps.methods {
+		if pm.streaming == ir.StreamNone {
+			names[string(pm.desc.Desc.Name())] = pm.name
+		}
+	}
+	for i, pm := range ps.methods {
+		opt := compensateOption(pm.desc)
+		if opt == nil {
+			continue
+		}
+		c, err := compensation(ps.desc, names, pm.desc, opt)
+		if err != nil {
+			return err
+		}
+		for _, name := range []string{ir.CompensatedName(pm.name), ir.CompensationName(pm.name)} {
+			if s.MethodByName(name) != nil {
+				return &Error{Pos: c.Pos, Err: fmt.Errorf("(infgen.compensate) on %s: the stub method %s, generated for the compensation, is taken by another rpc; rename that rpc", pm.desc.Desc.Name(), name)}
+			}
+		}
+		s.Methods[i].Compensate = c
+	}
+	return nil
 }
 
 // messagesByName indexes every message of the plugin by full name.

@@ -16,6 +16,8 @@ type API interface {
 	Start(ctx context.Context, p client.StartParams) (string, error)
 	SignalWithStart(ctx context.Context, p client.StartParams, channel string, value any) (string, error)
 	Signal(ctx context.Context, t client.Target, channel string, value any) (int, error)
+	SignalOnce(ctx context.Context, id, channel, key string, value any) error
+	SignalWithStartOnce(ctx context.Context, p client.StartParams, channel, key string, value any) (string, error)
 	Cancel(ctx context.Context, t client.Target) (int, error)
 	Update(ctx context.Context, p client.UpdateParams) (json.RawMessage, error)
 	RetryTasks(ctx context.Context, id string) (int, error)
@@ -32,6 +34,14 @@ type API interface {
 	Redrive(ctx context.Context, id string) error
 	DropDeadLetter(ctx context.Context, id string) error
 	Workers(ctx context.Context) ([]client.WorkerInfo, error)
+	CreateSchedule(ctx context.Context, p client.ScheduleParams) (*client.ScheduleInfo, error)
+	ListSchedules(ctx context.Context) ([]client.ScheduleInfo, error)
+	DescribeSchedule(ctx context.Context, id string) (*client.ScheduleInfo, error)
+	PauseSchedule(ctx context.Context, id, note string) error
+	ResumeSchedule(ctx context.Context, id string) error
+	TriggerSchedule(ctx context.Context, id string) (string, error)
+	BackfillSchedule(ctx context.Context, id string, from, to time.Time) ([]string, error)
+	DeleteSchedule(ctx context.Context, id string) error
 	Close() error
 }
 
@@ -55,6 +65,9 @@ type signalRequest struct {
 	Target  client.Target   `json:"target"`
 	Channel string          `json:"channel"`
 	Value   json.RawMessage `json:"value,omitempty"`
+	// Key delivers the signal at most once per key (client.SignalOnce);
+	// the target must then be an id.
+	Key string `json:"key,omitempty"`
 }
 
 // updateRequest is the body of POST /v1/workflows/{id}/update; the answer
@@ -109,6 +122,9 @@ var codes = []struct {
 	{"update_rejected", client.ErrUpdateRejected, 409},
 	{"update_failed", client.ErrUpdateFailed, 422},
 	{"update_not_found", client.ErrUpdateNotFound, 404},
+	{"schedule_not_found", client.ErrScheduleNotFound, 404},
+	{"schedule_exists", client.ErrScheduleExists, 409},
+	{"bad_schedule", client.ErrBadSchedule, 422},
 }
 
 // codeOf returns the code and HTTP status of err.

@@ -1,6 +1,7 @@
 // Package admin is a worker's admin API: an HTTP endpoint through which the
-// ops CLI (infgen workflow …, infgen dead-letters …, infgen workers …)
-// reads and steers workflows while the worker runs. On the embedded default
+// ops CLI (infgen workflow …, infgen dead-letters …, infgen workers …,
+// infgen schedule …) reads and steers workflows and schedules while the
+// worker runs. On the embedded default
 // the worker holds the state file's lock, so the CLI cannot open the file
 // itself; it finds the worker's admin address in a file beside the state
 // file (AddrFile) and talks to it instead.

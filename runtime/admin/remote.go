@@ -152,6 +152,27 @@ func (c *Client) Signal(ctx context.Context, t client.Target, channel string, va
 	return res.Count, err
 }
 
+// SignalOnce implements API.
+func (c *Client) SignalOnce(ctx context.Context, id, channel, key string, value any) error {
+	if id == "" {
+		return errors.New("admin: SignalOnce needs a workflow id")
+	}
+	v, err := json.Marshal(value)
+	if err != nil {
+		return fmt.Errorf("encode signal %q: %w", channel, err)
+	}
+	return c.do(ctx, http.MethodPost, "/v1/signal", signalRequest{Target: client.Target{ID: id}, Channel: channel, Value: v, Key: key}, &countResponse{})
+}
+
+// SignalWithStartOnce implements API.
+func (c *Client) SignalWithStartOnce(ctx context.Context, p client.StartParams, channel, key string, value any) (string, error) {
+	v, err := json.Marshal(value)
+	if err != nil {
+		return "", fmt.Errorf("encode signal %q: %w", channel, err)
+	}
+	return c.start(ctx, p, &signalRequest{Channel: channel, Value: v, Key: key})
+}
+
 // Cancel implements API.
 func (c *Client) Cancel(ctx context.Context, t client.Target) (int, error) {
 	var res countResponse

@@ -145,6 +145,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/dead-letters/{id}/redrive", s.redrive)
 	mux.HandleFunc("POST /v1/dead-letters/{id}/drop", s.drop)
 	mux.HandleFunc("GET /v1/workers", s.workers)
+	s.mountSchedules(mux)
 	if s.metrics != nil {
 		mux.Handle("GET /metrics", s.metrics)
 	}
@@ -219,9 +220,12 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 		p.Input = req.Input
 	}
 	var id string
-	if req.Signal != nil {
+	switch {
+	case req.Signal != nil && req.Signal.Key != "":
+		id, err = s.api.SignalWithStartOnce(r.Context(), p, req.Signal.Channel, req.Signal.Key, rawOrNull(req.Signal.Value))
+	case req.Signal != nil:
 		id, err = s.api.SignalWithStart(r.Context(), p, req.Signal.Channel, rawOrNull(req.Signal.Value))
-	} else {
+	default:
 		id, err = s.api.Start(r.Context(), p)
 	}
 	s.result(w, idResponse{ID: id}, err)
@@ -315,6 +319,15 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request) {
 func (s *Server) signal(w http.ResponseWriter, r *http.Request) {
 	var req signalRequest
 	if !decode(w, r, &req) {
+		return
+	}
+	if req.Key != "" {
+		if req.Target.ID == "" {
+			writeError(w, http.StatusBadRequest, "bad_request", "a signal with a key needs a workflow id, not a tag")
+			return
+		}
+		err := s.api.SignalOnce(r.Context(), req.Target.ID, req.Channel, req.Key, rawOrNull(req.Value))
+		s.result(w, countResponse{Count: 1}, err)
 		return
 	}
 	n, err := s.api.Signal(r.Context(), req.Target, req.Channel, rawOrNull(req.Value))

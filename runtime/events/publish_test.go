@@ -18,6 +18,7 @@ import (
 	"github.com/infgen/infgen/runtime/service"
 	"github.com/infgen/infgen/runtime/storage"
 	memstore "github.com/infgen/infgen/runtime/storage/memory"
+	"github.com/infgen/infgen/runtime/transport"
 	"github.com/infgen/infgen/runtime/transport/memory"
 	"github.com/infgen/infgen/runtime/worker"
 	"github.com/infgen/infgen/runtime/workflow"
@@ -54,12 +55,24 @@ type Placed struct {
 // publishes, as subscribers receive them.
 func TestOutcomeAndEmittedEvents(t *testing.T) {
 	t.Parallel()
+	outcomeAndEmittedEvents(t, nil, nil, worker.Options{})
+}
+
+// TestOutcomeEventsWithLocalTasks runs the tasks inside the workflow's
+// steps (worker.Options.LocalTasks): the same events are published.
+func TestOutcomeEventsWithLocalTasks(t *testing.T) {
+	t.Parallel()
+	outcomeAndEmittedEvents(t, nil, nil, worker.Options{LocalTasks: true})
+}
+
+func outcomeAndEmittedEvents(t *testing.T, tr transport.Transport, store storage.Storage, o worker.Options) {
 	ctx := ctxT(t)
 	wf := unique("orders.place")
 	emitted := wf + ".placed"
 	types := []string{wf + ".started", "math.Add.completed", "math.Reject.failed", emitted, wf + ".completed"}
 	got := make(chan *events.Event, 16)
-	e := newEnv(t, nil, nil, worker.Options{OutcomeEvents: true}, func(w *worker.Worker) {
+	o.OutcomeEvents = true
+	e := newEnv(t, tr, store, o, func(w *worker.Worker) {
 		registerMath(w)
 		require.NoError(t, worker.RegisterWorkflow(w, wf, func(ctx workflow.Context, order string) (int, error) {
 			out, err := add(ctx, "Add", 1, 2)

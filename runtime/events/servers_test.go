@@ -9,9 +9,12 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/infgen/infgen/runtime/storage"
 	"github.com/infgen/infgen/runtime/storage/postgres"
 	"github.com/infgen/infgen/runtime/storage/storagetest"
+	"github.com/infgen/infgen/runtime/transport"
 	"github.com/infgen/infgen/runtime/transport/pulsar"
+	"github.com/infgen/infgen/runtime/worker"
 )
 
 // TestRedeliveredEventIsHandledOnceOnPostgres claims the dedup records in
@@ -29,6 +32,22 @@ func TestRedeliveredEventIsHandledOnceOnPostgres(t *testing.T) {
 // acknowledgements redelivered by the broker.
 func TestRedeliveredEventIsHandledOnceOnPulsar(t *testing.T) {
 	t.Parallel()
+	tr, store := pulsarBackends(t)
+	exactlyOncePerEventID(t, tr, store)
+}
+
+// TestOutcomeAndEmittedEventsOnPulsar publishes a workflow's events over
+// Pulsar (with PostgreSQL when INFGEN_POSTGRES_DSN is set).
+func TestOutcomeAndEmittedEventsOnPulsar(t *testing.T) {
+	t.Parallel()
+	tr, store := pulsarBackends(t)
+	outcomeAndEmittedEvents(t, tr, store, worker.Options{})
+}
+
+// pulsarBackends connects to the test broker (or skips the test) and opens
+// PostgreSQL when it is configured (nil: the memory store).
+func pulsarBackends(t *testing.T) (transport.Transport, storage.Storage) {
+	t.Helper()
 	if os.Getenv(pulsar.EnvURL) == "" {
 		t.Skipf("%s is not set: eval $(scripts/pulsar.sh env)", pulsar.EnvURL)
 	}
@@ -47,8 +66,7 @@ func TestRedeliveredEventIsHandledOnceOnPulsar(t *testing.T) {
 		s, err := postgres.Open(ctx, dsn)
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = s.Close() })
-		exactlyOncePerEventID(t, tr, s)
-		return
+		return tr, s
 	}
-	exactlyOncePerEventID(t, tr, nil)
+	return tr, nil
 }

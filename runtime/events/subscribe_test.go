@@ -3,6 +3,7 @@ package events_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -11,7 +12,9 @@ import (
 
 	"github.com/infgen/infgen/runtime/client"
 	"github.com/infgen/infgen/runtime/events"
+	"github.com/infgen/infgen/runtime/internal/engine"
 	"github.com/infgen/infgen/runtime/storage"
+	memstore "github.com/infgen/infgen/runtime/storage/memory"
 	"github.com/infgen/infgen/runtime/transport"
 	"github.com/infgen/infgen/runtime/transport/memory"
 	"github.com/infgen/infgen/runtime/worker"
@@ -168,4 +171,91 @@ func TestEventsStartWorkflowsOnce(t *testing.T) {
 	d, err := c.Describe(ctx, id)
 	require.NoError(t, err)
 	require.Equal(t, 1, d.Run)
+}
+
+// TestEventsSignalWorkflows signals a waiting workflow with an event: it
+// receives the event's id, type and data, once, even when the handler runs
+// twice for the event (as after a crash before the dedup record was done).
+func TestEventsSignalWorkflows(t *testing.T) {
+	t.Parallel()
+	ctx := ctxT(t)
+	typ := unique("test.charge.settled.")
+	wf := unique("waiter")
+	var c *client.Client
+	mt := memory.New()
+	t.Cleanup(func() { _ = mt.Close() })
+	rec := newRecorder(mt)
+	e := newEnv(t, rec, nil, worker.Options{}, func(w *worker.Worker) {
+		require.NoError(t, worker.RegisterWorkflow(w, wf, func(ctx workflow.Context, _ int) (string, error) {
+			ch := workflow.SignalChannel[events.SignalValue]("settled")
+			v, err := ch.Receive(ctx)
+			if err != nil {
+				return "", err
+			}
+			// A second signal would be here by the time the "done" one
+			// arrives: signals of one workflow are handled in order.
+			if _, err := workflow.SignalChannel[int]("done").Receive(ctx); err != nil {
+				return "", err
+			}
+			if _, again, err := ch.TryReceive(ctx); err != nil || again {
+				return "signaled twice", err
+			}
+			return v.Type + " " + v.ID + " " + string(v.Data), nil
+		}))
+		require.NoError(t, events.Subscribe(w, typ, func(ctx context.Context, ev *events.Event) error {
+			return events.SignalWorkflow(c, "settled", func(ev *events.Event) client.Target { return client.Target{ID: ev.Subject} })(ctx, ev)
+		}))
+	})
+	c = e.client
+	id, err := c.Start(ctx, client.StartParams{Workflow: wf, ID: unique("charge-"), Input: 0})
+	require.NoError(t, err)
+	ev := &events.Event{ID: "ev-1", Source: "/tests", Type: typ, Subject: id, Data: []byte(`{"amount":5}`)}
+	publishEvent(t, ctx, e.tr, ev)
+	rec.waitAcks(t, ctx, events.Topic(typ), 1) // the signal is stored
+	// The same event handled again, past the subscription's dedup record.
+	require.NoError(t, events.SignalWorkflow(c, "settled", func(ev *events.Event) client.Target { return client.Target{ID: ev.Subject} })(ctx, ev))
+	_, err = c.Signal(ctx, client.Target{ID: id}, "done", 1)
+	require.NoError(t, err)
+	got, err := client.Result[string](ctx, c, id)
+	require.NoError(t, err)
+	require.Equal(t, typ+` ev-1 {"amount":5}`, got)
+}
+
+// TestClaimOfADeadHandlingIsTakenOver stores the claim a handling leaves
+// when its process dies mid-way (status handling, until a moment soon):
+// deliveries wait while it is live, and the first one after it ran out
+// handles the event, once.
+func TestClaimOfADeadHandlingIsTakenOver(t *testing.T) {
+	t.Parallel()
+	ctx := ctxT(t)
+	mt := memory.New()
+	t.Cleanup(func() { _ = mt.Close() })
+	rec := newRecorder(mt)
+	store := memstore.New()
+	typ := unique("test.orphaned.")
+	id := unique("orphan/")
+	until := time.Now().Add(300 * time.Millisecond).UTC()
+	claim := fmt.Sprintf(`{"subscription":%q,"id":%q,"type":%q,"status":"handling","until":%q}`, events.DefaultName, id, typ, until.Format(time.RFC3339Nano))
+	_, err := store.Put(ctx, &storage.PutParams{ID: engine.EventKey(events.DefaultName, id), Data: []byte(claim)})
+	require.NoError(t, err)
+	var mu sync.Mutex
+	var handledAt []time.Time
+	newEnv(t, rec, store, worker.Options{MaxRedeliveries: 1000}, func(w *worker.Worker) {
+		require.NoError(t, events.Subscribe(w, typ, func(context.Context, *events.Event) error {
+			mu.Lock()
+			defer mu.Unlock()
+			handledAt = append(handledAt, time.Now())
+			return nil
+		}, events.RetryDelay(20*time.Millisecond)))
+	})
+	publishEvent(t, ctx, rec, &events.Event{ID: id, Source: "/tests", Type: typ})
+	publishEvent(t, ctx, rec, &events.Event{ID: id, Source: "/tests", Type: typ})
+	rec.waitAcks(t, ctx, events.Topic(typ), 2)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, handledAt, 1)
+	require.False(t, handledAt[0].Before(until), "handled while the claim was live")
+	r, err := store.Get(ctx, &storage.GetParams{ID: engine.EventKey(events.DefaultName, id)})
+	require.NoError(t, err)
+	require.Contains(t, string(r.Data), `"status":"done"`)
 }

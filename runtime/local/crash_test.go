@@ -37,6 +37,9 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv("INFGEN_CRASH_CHILD"); dir != "" {
 		os.Exit(crashChild(dir))
 	}
+	if dir := os.Getenv(schedChildEnv); dir != "" {
+		os.Exit(schedChild(dir))
+	}
 	os.Exit(m.Run())
 }
 

@@ -47,4 +47,24 @@ type ServiceDescriptor struct {
 	NewStub string `json:"newStub"`
 	// Methods are the routed method names, in the generated order.
 	Methods []string `json:"methods"`
+	// Events are the CloudEvents the service's tasks publish when a worker
+	// runs them with outcome events on (worker.Options.OutcomeEvents), two
+	// per method: completed and failed.
+	Events []EventDescriptor `json:"events,omitempty"`
+}
+
+// EventDescriptor describes one event type a generated service publishes.
+type EventDescriptor struct {
+	// Type is the CloudEvents type: "<service>.<method>.<outcome>".
+	Type string `json:"type"`
+	// Method is the routed method name; Outcome "completed" or "failed".
+	Method  string `json:"method"`
+	Outcome string `json:"outcome"`
+	// Data is the Go type of the event's data (the method's result, in the
+	// package unless qualified by an import path); empty for a failure,
+	// whose data is the recorded error.
+	Data string `json:"data,omitempty"`
+	// Subscribe is the generated method that subscribes to the event with
+	// its data typed ("PetstoreEvents.OnCreatePetCompleted"), if any.
+	Subscribe string `json:"subscribe,omitempty"`
 }

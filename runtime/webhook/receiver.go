@@ -89,6 +89,10 @@ func (r *Receiver) Handle(e Endpoint, opts ...Option) error {
 		return fmt.Errorf("webhook: %s %s is registered twice", e.Kind, e.Signal)
 	}
 	r.endpoints[k] = &e
+	if e.Kind == KindCallback && e.Secret == nil && r.o.TokenSecret == nil {
+		r.o.Logger.Warn("webhook: callback accepts unsigned deliveries at unsigned URLs: anyone who knows a workflow id can signal it; set Options.TokenSecret or WithSecret",
+			"signal", e.Signal)
+	}
 	return nil
 }
 

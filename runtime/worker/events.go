@@ -61,10 +61,13 @@ func (w *Worker) SubscribeEvents(s EventSubscription) error {
 
 func (w *Worker) subscribeEvents(ctx context.Context) error {
 	for _, s := range w.events {
+		if s.Concurrency <= 0 {
+			s.Concurrency = 16
+		}
 		sub, err := w.opts.Transport.Subscribe(ctx, &transport.SubscribeParams{
 			Topic: cloudevent.Topic(s.Type), Subscription: "events." + s.Name, Mode: transport.Shared,
 			Handler:     w.engine.HandleEvent(&engine.EventSubscription{Type: s.Type, Subscription: s.Name, Handler: s.Handler, Lease: s.Timeout}),
-			Concurrency: max(s.Concurrency, 1), NackDelay: s.RetryDelay,
+			Concurrency: s.Concurrency, NackDelay: s.RetryDelay,
 		})
 		if err != nil {
 			return fmt.Errorf("worker: subscribe to events %s: %w", s.Type, err)

@@ -87,6 +87,13 @@ type Options struct {
 	// config.Run and local.Runtime.NewWorker pass a Prometheus one served
 	// at /metrics of the admin API (runtime/telemetry).
 	MeterProvider metric.MeterProvider
+	// SchedulePoll is how often the worker looks for schedule firings due
+	// (default 1s; negative: the worker fires no schedules). A firing
+	// comes due sooner when its time is known; a command given to this
+	// worker, or the end of a run a buffered firing waits for, wakes it at
+	// once. Every worker may fire schedules: each firing starts once (see
+	// docs/schedules.md).
+	SchedulePoll time.Duration
 	// TracerProvider receives one trace per workflow run. nil records none.
 	// Build it with telemetry.NewTracerProvider (or give yours
 	// telemetry.IDGenerator) so that a run's spans share its parent.
@@ -131,6 +138,10 @@ type Worker struct {
 	// closed when it has ended.
 	stopRecover context.CancelFunc
 	recoverDone chan struct{}
+	// stopSchedules ends the schedule loop; schedulesDone is closed when
+	// it has ended.
+	stopSchedules context.CancelFunc
+	schedulesDone chan struct{}
 }
 
 type registeredService struct {
@@ -151,6 +162,9 @@ func New(o Options) (*Worker, error) {
 	}
 	if o.WorkflowConcurrency <= 0 {
 		o.WorkflowConcurrency = 64
+	}
+	if o.SchedulePoll == 0 {
+		o.SchedulePoll = time.Second
 	}
 	eo := engine.Options{Transport: o.Transport, Storage: o.Storage, Logger: o.Logger, MaxRedeliveries: o.MaxRedeliveries, Now: o.Now,
 		CacheSize: o.CacheSize, SegmentSize: o.HistorySegment, LocalTasks: o.LocalTasks, OutcomeEvents: o.OutcomeEvents}
@@ -344,6 +358,7 @@ func (w *Worker) Start(ctx context.Context) error {
 		return err
 	}
 	w.started = true
+	w.runSchedules(ctx)
 	mode := w.opts.Recover
 	all := mode == RecoverAlways || (mode == RecoverAuto && !w.opts.Transport.Durable())
 	if mode == RecoverNever {
@@ -355,6 +370,7 @@ func (w *Worker) Start(ctx context.Context) error {
 	since := w.now()
 	keys, err := w.engine.RecoverList(ctx, all)
 	if err != nil {
+		w.stopScheduleLoop()
 		w.closeSubs()
 		w.retire()
 		return fmt.Errorf("worker: list unfinished workflows: %w", err)
@@ -381,6 +397,7 @@ func (w *Worker) Stop() error {
 		<-w.recoverDone
 		w.stopRecover, w.recoverDone = nil, nil
 	}
+	w.stopScheduleLoop()
 	w.closeSubs()
 	w.engine.DropCache()
 	if w.unobserve != nil {
@@ -403,4 +420,27 @@ func (w *Worker) closeSubs() {
 		_ = s.Close()
 	}
 	w.subs = nil
+}
+
+// runSchedules starts the schedule loop (see Options.SchedulePoll).
+func (w *Worker) runSchedules(ctx context.Context) {
+	if w.opts.SchedulePoll < 0 {
+		return
+	}
+	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	w.stopSchedules, w.schedulesDone = cancel, done
+	go func() {
+		defer close(done)
+		w.engine.RunSchedules(sctx, w.opts.SchedulePoll)
+	}()
+}
+
+// stopScheduleLoop ends the schedule loop and waits for it.
+func (w *Worker) stopScheduleLoop() {
+	if w.stopSchedules != nil {
+		w.stopSchedules()
+		<-w.schedulesDone
+		w.stopSchedules, w.schedulesDone = nil, nil
+	}
 }

@@ -26,6 +26,32 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "VaultAPIStub",
 			NewStub:   "NewVaultAPIStub",
 			Methods:   []string{"GetSecret", "PutSecret"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      ServiceName + ".GetSecret.completed",
+					Method:    "GetSecret",
+					Outcome:   "completed",
+					Data:      "GetSecretOutput",
+					Subscribe: "VaultAPIEvents.OnGetSecretCompleted",
+				},
+				{
+					Type:    ServiceName + ".GetSecret.failed",
+					Method:  "GetSecret",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".PutSecret.completed",
+					Method:    "PutSecret",
+					Outcome:   "completed",
+					Data:      "PutSecretOutput",
+					Subscribe: "VaultAPIEvents.OnPutSecretCompleted",
+				},
+				{
+					Type:    ServiceName + ".PutSecret.failed",
+					Method:  "PutSecret",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }

@@ -25,6 +25,20 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "BrokenRedocDiscriminatorStub",
 			NewStub:   "NewBrokenRedocDiscriminatorStub",
 			Methods:   []string{"GetFoo"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      ServiceName + ".GetFoo.completed",
+					Method:    "GetFoo",
+					Outcome:   "completed",
+					Data:      "GetFooOutput",
+					Subscribe: "BrokenRedocDiscriminatorEvents.OnGetFooCompleted",
+				},
+				{
+					Type:    ServiceName + ".GetFoo.failed",
+					Method:  "GetFoo",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }

@@ -26,6 +26,56 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "OrdersStub",
 			NewStub:   "NewOrdersStub",
 			Methods:   []string{"PlaceOrder", "ListOrders", "GetLine", "SetState"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      ServiceName + ".PlaceOrder.completed",
+					Method:    "PlaceOrder",
+					Outcome:   "completed",
+					Data:      "PlaceOrderOutput",
+					Subscribe: "OrdersEvents.OnPlaceOrderCompleted",
+				},
+				{
+					Type:    ServiceName + ".PlaceOrder.failed",
+					Method:  "PlaceOrder",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".ListOrders.completed",
+					Method:    "ListOrders",
+					Outcome:   "completed",
+					Data:      "ListOrdersOutput",
+					Subscribe: "OrdersEvents.OnListOrdersCompleted",
+				},
+				{
+					Type:    ServiceName + ".ListOrders.failed",
+					Method:  "ListOrders",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".GetLine.completed",
+					Method:    "GetLine",
+					Outcome:   "completed",
+					Data:      "GetLineOutput",
+					Subscribe: "OrdersEvents.OnGetLineCompleted",
+				},
+				{
+					Type:    ServiceName + ".GetLine.failed",
+					Method:  "GetLine",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".SetState.completed",
+					Method:    "SetState",
+					Outcome:   "completed",
+					Data:      "SetStateOutput",
+					Subscribe: "OrdersEvents.OnSetStateCompleted",
+				},
+				{
+					Type:    ServiceName + ".SetState.failed",
+					Method:  "SetState",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }

@@ -26,6 +26,44 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "SwaggerPetstoreStub",
 			NewStub:   "NewSwaggerPetstoreStub",
 			Methods:   []string{"ListPets", "CreatePets", "ShowPetByID"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      ServiceName + ".ListPets.completed",
+					Method:    "ListPets",
+					Outcome:   "completed",
+					Data:      "ListPetsOutput",
+					Subscribe: "SwaggerPetstoreEvents.OnListPetsCompleted",
+				},
+				{
+					Type:    ServiceName + ".ListPets.failed",
+					Method:  "ListPets",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".CreatePets.completed",
+					Method:    "CreatePets",
+					Outcome:   "completed",
+					Data:      "CreatePetsOutput",
+					Subscribe: "SwaggerPetstoreEvents.OnCreatePetsCompleted",
+				},
+				{
+					Type:    ServiceName + ".CreatePets.failed",
+					Method:  "CreatePets",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".ShowPetByID.completed",
+					Method:    "ShowPetByID",
+					Outcome:   "completed",
+					Data:      "ShowPetByIDOutput",
+					Subscribe: "SwaggerPetstoreEvents.OnShowPetByIDCompleted",
+				},
+				{
+					Type:    ServiceName + ".ShowPetByID.failed",
+					Method:  "ShowPetByID",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }

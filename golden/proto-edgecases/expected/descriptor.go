@@ -25,6 +25,44 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "AccountsStub",
 			NewStub:   "NewAccountsStub",
 			Methods:   []string{"Signup", "Rename", "Watch"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      AccountsServiceName + ".Signup.completed",
+					Method:    "Signup",
+					Outcome:   "completed",
+					Data:      "Account",
+					Subscribe: "AccountsEvents.OnSignupCompleted",
+				},
+				{
+					Type:    AccountsServiceName + ".Signup.failed",
+					Method:  "Signup",
+					Outcome: "failed",
+				},
+				{
+					Type:      AccountsServiceName + ".Rename.completed",
+					Method:    "Rename",
+					Outcome:   "completed",
+					Data:      "Account",
+					Subscribe: "AccountsEvents.OnRenameCompleted",
+				},
+				{
+					Type:    AccountsServiceName + ".Rename.failed",
+					Method:  "Rename",
+					Outcome: "failed",
+				},
+				{
+					Type:      AccountsServiceName + ".Watch.completed",
+					Method:    "Watch",
+					Outcome:   "completed",
+					Data:      "WatchStream",
+					Subscribe: "AccountsEvents.OnWatchCompleted",
+				},
+				{
+					Type:    AccountsServiceName + ".Watch.failed",
+					Method:  "Watch",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }

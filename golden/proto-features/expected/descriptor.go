@@ -25,6 +25,80 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "Inventory2Stub",
 			NewStub:   "NewInventory2Stub",
 			Methods:   []string{"GetItem", "PutItem", "ListItems", "Reset", "DispatchGetItem", "Legacy"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      Inventory2ServiceName + ".GetItem.completed",
+					Method:    "GetItem",
+					Outcome:   "completed",
+					Data:      "Item",
+					Subscribe: "Inventory2Events.OnGetItemCompleted",
+				},
+				{
+					Type:    Inventory2ServiceName + ".GetItem.failed",
+					Method:  "GetItem",
+					Outcome: "failed",
+				},
+				{
+					Type:      Inventory2ServiceName + ".PutItem.completed",
+					Method:    "PutItem",
+					Outcome:   "completed",
+					Data:      "Ack",
+					Subscribe: "Inventory2Events.OnPutItemCompleted",
+				},
+				{
+					Type:    Inventory2ServiceName + ".PutItem.failed",
+					Method:  "PutItem",
+					Outcome: "failed",
+				},
+				{
+					Type:      Inventory2ServiceName + ".ListItems.completed",
+					Method:    "ListItems",
+					Outcome:   "completed",
+					Data:      "ListItemsStream2",
+					Subscribe: "Inventory2Events.OnListItemsCompleted",
+				},
+				{
+					Type:    Inventory2ServiceName + ".ListItems.failed",
+					Method:  "ListItems",
+					Outcome: "failed",
+				},
+				{
+					Type:      Inventory2ServiceName + ".Reset.completed",
+					Method:    "Reset",
+					Outcome:   "completed",
+					Data:      "google.golang.org/protobuf/types/known/emptypb.Empty",
+					Subscribe: "Inventory2Events.OnResetCompleted",
+				},
+				{
+					Type:    Inventory2ServiceName + ".Reset.failed",
+					Method:  "Reset",
+					Outcome: "failed",
+				},
+				{
+					Type:      Inventory2ServiceName + ".DispatchGetItem.completed",
+					Method:    "DispatchGetItem",
+					Outcome:   "completed",
+					Data:      "Item",
+					Subscribe: "Inventory2Events.OnDispatchGetItem2Completed",
+				},
+				{
+					Type:    Inventory2ServiceName + ".DispatchGetItem.failed",
+					Method:  "DispatchGetItem",
+					Outcome: "failed",
+				},
+				{
+					Type:      Inventory2ServiceName + ".Legacy.completed",
+					Method:    "Legacy",
+					Outcome:   "completed",
+					Data:      "Item",
+					Subscribe: "Inventory2Events.OnLegacyCompleted",
+				},
+				{
+					Type:    Inventory2ServiceName + ".Legacy.failed",
+					Method:  "Legacy",
+					Outcome: "failed",
+				},
+			},
 		},
 		{
 			Name:      AuditServiceName,
@@ -34,6 +108,20 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "AuditStub",
 			NewStub:   "NewAuditStub",
 			Methods:   []string{"Record"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      AuditServiceName + ".Record.completed",
+					Method:    "Record",
+					Outcome:   "completed",
+					Data:      "google.golang.org/protobuf/types/known/emptypb.Empty",
+					Subscribe: "AuditEvents.OnRecordCompleted",
+				},
+				{
+					Type:    AuditServiceName + ".Record.failed",
+					Method:  "Record",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }

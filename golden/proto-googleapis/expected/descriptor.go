@@ -25,6 +25,68 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "LibraryStub",
 			NewStub:   "NewLibraryStub",
 			Methods:   []string{"GetBook", "UpdateBook", "DeleteBook", "ExportBooks", "WatchOperations"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      ServiceName + ".GetBook.completed",
+					Method:    "GetBook",
+					Outcome:   "completed",
+					Data:      "Book",
+					Subscribe: "LibraryEvents.OnGetBookCompleted",
+				},
+				{
+					Type:    ServiceName + ".GetBook.failed",
+					Method:  "GetBook",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".UpdateBook.completed",
+					Method:    "UpdateBook",
+					Outcome:   "completed",
+					Data:      "Book",
+					Subscribe: "LibraryEvents.OnUpdateBookCompleted",
+				},
+				{
+					Type:    ServiceName + ".UpdateBook.failed",
+					Method:  "UpdateBook",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".DeleteBook.completed",
+					Method:    "DeleteBook",
+					Outcome:   "completed",
+					Data:      "google.golang.org/protobuf/types/known/emptypb.Empty",
+					Subscribe: "LibraryEvents.OnDeleteBookCompleted",
+				},
+				{
+					Type:    ServiceName + ".DeleteBook.failed",
+					Method:  "DeleteBook",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".ExportBooks.completed",
+					Method:    "ExportBooks",
+					Outcome:   "completed",
+					Data:      "cloud.google.com/go/longrunning/autogen/longrunningpb.Operation",
+					Subscribe: "LibraryEvents.OnExportBooksCompleted",
+				},
+				{
+					Type:    ServiceName + ".ExportBooks.failed",
+					Method:  "ExportBooks",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".WatchOperations.completed",
+					Method:    "WatchOperations",
+					Outcome:   "completed",
+					Data:      "WatchOperationsStream",
+					Subscribe: "LibraryEvents.OnWatchOperationsCompleted",
+				},
+				{
+					Type:    ServiceName + ".WatchOperations.failed",
+					Method:  "WatchOperations",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }

@@ -25,6 +25,80 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "MyServiceStub",
 			NewStub:   "NewMyServiceStub",
 			Methods:   []string{"get_thing", "GetThing", "Register", "ServiceName", "New", "String"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      MyServiceServiceName + ".get_thing.completed",
+					Method:    "get_thing",
+					Outcome:   "completed",
+					Data:      "Outer_Inner",
+					Subscribe: "MyServiceEvents.OnGetThingCompleted",
+				},
+				{
+					Type:    MyServiceServiceName + ".get_thing.failed",
+					Method:  "get_thing",
+					Outcome: "failed",
+				},
+				{
+					Type:      MyServiceServiceName + ".GetThing.completed",
+					Method:    "GetThing",
+					Outcome:   "completed",
+					Data:      "GetThing2Stream",
+					Subscribe: "MyServiceEvents.OnGetThing2Completed",
+				},
+				{
+					Type:    MyServiceServiceName + ".GetThing.failed",
+					Method:  "GetThing",
+					Outcome: "failed",
+				},
+				{
+					Type:      MyServiceServiceName + ".Register.completed",
+					Method:    "Register",
+					Outcome:   "completed",
+					Data:      "google.golang.org/protobuf/types/known/emptypb.Empty",
+					Subscribe: "MyServiceEvents.OnRegisterCompleted",
+				},
+				{
+					Type:    MyServiceServiceName + ".Register.failed",
+					Method:  "Register",
+					Outcome: "failed",
+				},
+				{
+					Type:      MyServiceServiceName + ".ServiceName.completed",
+					Method:    "ServiceName",
+					Outcome:   "completed",
+					Data:      "ServiceNameStream",
+					Subscribe: "MyServiceEvents.OnServiceNameCompleted",
+				},
+				{
+					Type:    MyServiceServiceName + ".ServiceName.failed",
+					Method:  "ServiceName",
+					Outcome: "failed",
+				},
+				{
+					Type:      MyServiceServiceName + ".New.completed",
+					Method:    "New",
+					Outcome:   "completed",
+					Data:      "Outer",
+					Subscribe: "MyServiceEvents.OnNewCompleted",
+				},
+				{
+					Type:    MyServiceServiceName + ".New.failed",
+					Method:  "New",
+					Outcome: "failed",
+				},
+				{
+					Type:      MyServiceServiceName + ".String.completed",
+					Method:    "String",
+					Outcome:   "completed",
+					Data:      "Outer",
+					Subscribe: "MyServiceEvents.OnStringCompleted",
+				},
+				{
+					Type:    MyServiceServiceName + ".String.failed",
+					Method:  "String",
+					Outcome: "failed",
+				},
+			},
 		},
 		{
 			Name:      OtherServiceName,
@@ -34,6 +108,20 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "OtherStub",
 			NewStub:   "NewOtherStub",
 			Methods:   []string{"x"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      OtherServiceName + ".x.completed",
+					Method:    "x",
+					Outcome:   "completed",
+					Data:      "Outer",
+					Subscribe: "OtherEvents.OnXCompleted",
+				},
+				{
+					Type:    OtherServiceName + ".x.failed",
+					Method:  "x",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }

@@ -25,6 +25,32 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "RouteGuideStub",
 			NewStub:   "NewRouteGuideStub",
 			Methods:   []string{"GetFeature", "ListFeatures"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      ServiceName + ".GetFeature.completed",
+					Method:    "GetFeature",
+					Outcome:   "completed",
+					Data:      "Feature",
+					Subscribe: "RouteGuideEvents.OnGetFeatureCompleted",
+				},
+				{
+					Type:    ServiceName + ".GetFeature.failed",
+					Method:  "GetFeature",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".ListFeatures.completed",
+					Method:    "ListFeatures",
+					Outcome:   "completed",
+					Data:      "ListFeaturesStream",
+					Subscribe: "RouteGuideEvents.OnListFeaturesCompleted",
+				},
+				{
+					Type:    ServiceName + ".ListFeatures.failed",
+					Method:  "ListFeatures",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }

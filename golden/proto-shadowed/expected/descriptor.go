@@ -25,6 +25,32 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "AccountsStub",
 			NewStub:   "NewAccountsStub",
 			Methods:   []string{"Register", "Get"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      AccountsServiceName + ".Register.completed",
+					Method:    "Register",
+					Outcome:   "completed",
+					Data:      "Account",
+					Subscribe: "AccountsEvents.OnRegisterCompleted",
+				},
+				{
+					Type:    AccountsServiceName + ".Register.failed",
+					Method:  "Register",
+					Outcome: "failed",
+				},
+				{
+					Type:      AccountsServiceName + ".Get.completed",
+					Method:    "Get",
+					Outcome:   "completed",
+					Data:      "Account",
+					Subscribe: "AccountsEvents.OnGetCompleted",
+				},
+				{
+					Type:    AccountsServiceName + ".Get.failed",
+					Method:  "Get",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }

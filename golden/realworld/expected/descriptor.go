@@ -26,6 +26,44 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "RealWorldStub",
 			NewStub:   "NewRealWorldStub",
 			Methods:   []string{"Logout", "PutAnything", "GetStatuses"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      ServiceName + ".Logout.completed",
+					Method:    "Logout",
+					Outcome:   "completed",
+					Data:      "LogoutOutput",
+					Subscribe: "RealWorldEvents.OnLogoutCompleted",
+				},
+				{
+					Type:    ServiceName + ".Logout.failed",
+					Method:  "Logout",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".PutAnything.completed",
+					Method:    "PutAnything",
+					Outcome:   "completed",
+					Data:      "PutAnythingOutput",
+					Subscribe: "RealWorldEvents.OnPutAnythingCompleted",
+				},
+				{
+					Type:    ServiceName + ".PutAnything.failed",
+					Method:  "PutAnything",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".GetStatuses.completed",
+					Method:    "GetStatuses",
+					Outcome:   "completed",
+					Data:      "GetStatusesOutput",
+					Subscribe: "RealWorldEvents.OnGetStatusesCompleted",
+				},
+				{
+					Type:    ServiceName + ".GetStatuses.failed",
+					Method:  "GetStatuses",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }

@@ -46,41 +46,6 @@ func (s PaymentsWithWebhooksAndCallbacksStub) DispatchCreateCharge(ctx workflow.
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// CreateChargeCall is a CreateCharge call whose callbacks the workflow can await
-// (AwaitChargeOutcome). It is the call's Deferred, with the key
-// that correlates its callbacks.
-type CreateChargeCall struct {
-	workflow.Deferred[*CreateChargeOutput]
-	// Key is in the call's callback URLs; a callback is delivered on its
-	// signal for this key (webhook.CallbackSignal).
-	Key string
-}
-
-// CallCreateCharge starts PaymentsWithWebhooksAndCallbacks.CreateCharge as a task and returns at once, like
-// DispatchCreateCharge, with a new key for its callbacks: the HTTP client (configured
-// with WithCallbacks) puts the receiver's URL for this key in the request.
-func (s PaymentsWithWebhooksAndCallbacksStub) CallCreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) *CreateChargeCall {
-	key := workflow.NewUUID(ctx)
-	opts = append(slices.Clone(opts), workflow.WithMeta(webhook.CallbackKeyMeta, key))
-	return &CreateChargeCall{
-		Deferred: s.DispatchCreateCharge(ctx, in, opts...),
-		Key:      key,
-	}
-}
-
-// AwaitChargeOutcome waits at most timeout for the chargeOutcome callback of call
-// (made with CallCreateCharge); when none arrived by then it returns an error
-// wrapping a *workflow.TimeoutError. A canceled scope returns its
-// *workflow.CanceledError.
-func (s PaymentsWithWebhooksAndCallbacksStub) AwaitChargeOutcome(ctx workflow.Context, call *CreateChargeCall, timeout time.Duration) (*ChargeOutcome, error) {
-	ch := workflow.SignalChannel[*ChargeOutcome](webhook.CallbackSignal(ChargeOutcomeSignal, call.Key))
-	v, ok, err := ch.ReceiveTimeout(ctx, timeout)
-	if err == nil && !ok {
-		err = fmt.Errorf("%s: no callback within %s: %w", ChargeOutcomeSignal, timeout, &workflow.TimeoutError{Timeout: timeout})
-	}
-	return v, err
-}
-
 // CreateChargeCompensated runs CreateCharge and, when it succeeds, adds its
 // compensation to saga (RefundCharge, see CreateChargeCompensation), so that
 // saga.Compensate undoes it. opts apply to the CreateCharge call as for CreateCharge.
@@ -114,6 +79,41 @@ func (s PaymentsWithWebhooksAndCallbacksStub) CreateChargeCompensation(in *Creat
 			return s.DispatchRefundCharge(ctx, undo, copts...)
 		},
 	}, nil
+}
+
+// CreateChargeCall is a CreateCharge call whose callbacks the workflow can await
+// (AwaitChargeOutcome). It is the call's Deferred, with the key
+// that correlates its callbacks.
+type CreateChargeCall struct {
+	workflow.Deferred[*CreateChargeOutput]
+	// Key is in the call's callback URLs; a callback is delivered on its
+	// signal for this key (webhook.CallbackSignal).
+	Key string
+}
+
+// CallCreateCharge starts PaymentsWithWebhooksAndCallbacks.CreateCharge as a task and returns at once, like
+// DispatchCreateCharge, with a new key for its callbacks: the HTTP client (configured
+// with WithCallbacks) puts the receiver's URL for this key in the request.
+func (s PaymentsWithWebhooksAndCallbacksStub) CallCreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) *CreateChargeCall {
+	key := workflow.NewUUID(ctx)
+	opts = append(slices.Clone(opts), workflow.WithMeta(webhook.CallbackKeyMeta, key))
+	return &CreateChargeCall{
+		Deferred: s.DispatchCreateCharge(ctx, in, opts...),
+		Key:      key,
+	}
+}
+
+// AwaitChargeOutcome waits at most timeout for the chargeOutcome callback of call
+// (made with CallCreateCharge); when none arrived by then it returns an error
+// wrapping a *workflow.TimeoutError. A canceled scope returns its
+// *workflow.CanceledError.
+func (s PaymentsWithWebhooksAndCallbacksStub) AwaitChargeOutcome(ctx workflow.Context, call *CreateChargeCall, timeout time.Duration) (*ChargeOutcome, error) {
+	ch := workflow.SignalChannel[*ChargeOutcome](webhook.CallbackSignal(ChargeOutcomeSignal, call.Key))
+	v, ok, err := ch.ReceiveTimeout(ctx, timeout)
+	if err == nil && !ok {
+		err = fmt.Errorf("%s: no callback within %s: %w", ChargeOutcomeSignal, timeout, &workflow.TimeoutError{Timeout: timeout})
+	}
+	return v, err
 }
 
 // GetCharge runs PaymentsWithWebhooksAndCallbacks.GetCharge as a task and waits for its result.

@@ -26,6 +26,44 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "InventoryStub",
 			NewStub:   "NewInventoryStub",
 			Methods:   []string{"ListItems", "CreateItem", "UploadPhoto"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      ServiceName + ".ListItems.completed",
+					Method:    "ListItems",
+					Outcome:   "completed",
+					Data:      "ListItemsOutput",
+					Subscribe: "InventoryEvents.OnListItemsCompleted",
+				},
+				{
+					Type:    ServiceName + ".ListItems.failed",
+					Method:  "ListItems",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".CreateItem.completed",
+					Method:    "CreateItem",
+					Outcome:   "completed",
+					Data:      "CreateItemOutput",
+					Subscribe: "InventoryEvents.OnCreateItemCompleted",
+				},
+				{
+					Type:    ServiceName + ".CreateItem.failed",
+					Method:  "CreateItem",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".UploadPhoto.completed",
+					Method:    "UploadPhoto",
+					Outcome:   "completed",
+					Data:      "UploadPhotoOutput",
+					Subscribe: "InventoryEvents.OnUploadPhotoCompleted",
+				},
+				{
+					Type:    ServiceName + ".UploadPhoto.failed",
+					Method:  "UploadPhoto",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }

@@ -26,6 +26,44 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "TypeStub",
 			NewStub:   "NewTypeStub",
 			Methods:   []string{"PostShapes", "GetShape", "GetShape2"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      ServiceName + ".PostShapes.completed",
+					Method:    "PostShapes",
+					Outcome:   "completed",
+					Data:      "PostShapesOutput",
+					Subscribe: "TypeEvents.OnPostShapesCompleted",
+				},
+				{
+					Type:    ServiceName + ".PostShapes.failed",
+					Method:  "PostShapes",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".GetShape.completed",
+					Method:    "GetShape",
+					Outcome:   "completed",
+					Data:      "GetShapeOutput",
+					Subscribe: "TypeEvents.OnGetShapeCompleted",
+				},
+				{
+					Type:    ServiceName + ".GetShape.failed",
+					Method:  "GetShape",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".GetShape2.completed",
+					Method:    "GetShape2",
+					Outcome:   "completed",
+					Data:      "GetShape2Output",
+					Subscribe: "TypeEvents.OnGetShape2Completed",
+				},
+				{
+					Type:    ServiceName + ".GetShape2.failed",
+					Method:  "GetShape2",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }

@@ -26,6 +26,32 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "JobsStub",
 			NewStub:   "NewJobsStub",
 			Methods:   []string{"StartJob", "AwaitJobDone"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      ServiceName + ".StartJob.completed",
+					Method:    "StartJob",
+					Outcome:   "completed",
+					Data:      "StartJobOutput",
+					Subscribe: "JobsEvents.OnStartJobCompleted",
+				},
+				{
+					Type:    ServiceName + ".StartJob.failed",
+					Method:  "StartJob",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".AwaitJobDone.completed",
+					Method:    "AwaitJobDone",
+					Outcome:   "completed",
+					Data:      "AwaitJobDoneOutput",
+					Subscribe: "JobsEvents.OnAwaitJobDoneCompleted",
+				},
+				{
+					Type:    ServiceName + ".AwaitJobDone.failed",
+					Method:  "AwaitJobDone",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }

@@ -26,6 +26,44 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "PaymentsWithWebhooksAndCallbacksStub",
 			NewStub:   "NewPaymentsWithWebhooksAndCallbacksStub",
 			Methods:   []string{"CreateCharge", "GetCharge", "RefundCharge"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      ServiceName + ".CreateCharge.completed",
+					Method:    "CreateCharge",
+					Outcome:   "completed",
+					Data:      "CreateChargeOutput",
+					Subscribe: "PaymentsWithWebhooksAndCallbacksEvents.OnCreateChargeCompleted",
+				},
+				{
+					Type:    ServiceName + ".CreateCharge.failed",
+					Method:  "CreateCharge",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".GetCharge.completed",
+					Method:    "GetCharge",
+					Outcome:   "completed",
+					Data:      "GetChargeOutput",
+					Subscribe: "PaymentsWithWebhooksAndCallbacksEvents.OnGetChargeCompleted",
+				},
+				{
+					Type:    ServiceName + ".GetCharge.failed",
+					Method:  "GetCharge",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".RefundCharge.completed",
+					Method:    "RefundCharge",
+					Outcome:   "completed",
+					Data:      "RefundChargeOutput",
+					Subscribe: "PaymentsWithWebhooksAndCallbacksEvents.OnRefundChargeCompleted",
+				},
+				{
+					Type:    ServiceName + ".RefundCharge.failed",
+					Method:  "RefundCharge",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }

@@ -6,5 +6,9 @@
 // implementation over HTTP), Register (which hosts an implementation in a
 // worker) and PaymentsWithWebhooksAndCallbacksStub (which workflows call, synchronously or with Dispatch…).
 //
+// The API's webhooks and callbacks reach workflows as signals: Handle… functions
+// register them on a webhook.Receiver, which checks, validates and delivers each
+// delivery once (see webhooks.go).
+//
 // Generated from spec.yaml.
 package payments

@@ -3,7 +3,8 @@
 // no build step) served under /ui/, which read and steer workflows through
 // the admin API's JSON routes (/v1/…) with fetch. It holds no logic of its
 // own beyond rendering: listing, describing, signalling, cancelling,
-// retrying and redriving are the admin API's.
+// retrying, redriving and the schedules' pages (trigger, pause, resume,
+// delete) are the admin API's.
 //
 // It owns the assets, the page's configuration (/ui/config.json: whether
 // steering is hidden) and the browser side of authentication: the cookie

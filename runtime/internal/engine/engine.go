@@ -72,6 +72,8 @@ type Engine struct {
 	segmentSize   int
 	local         bool
 	outcomeEvents bool
+	// nudge wakes RunSchedules (see NudgeSchedules).
+	nudge chan struct{}
 }
 
 // Service is a registered service with its methods.
@@ -113,6 +115,7 @@ func New(o Options) *Engine {
 		tr: o.Transport, store: o.Storage, log: o.Logger, maxRedeliveries: o.MaxRedeliveries, clock: o.Now, obs: o.Observer,
 		workflows: map[string]map[int]replay.Func{}, services: map[string]*Service{}, known: map[string]bool{},
 		cache: newStateCache(o.CacheSize), segmentSize: o.SegmentSize, local: o.LocalTasks, outcomeEvents: o.OutcomeEvents,
+		nudge: make(chan struct{}, 1),
 	}
 }
 

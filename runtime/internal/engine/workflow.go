@@ -174,6 +174,9 @@ func (e *Engine) stepOn(ctx context.Context, c *cached, fromCache bool, env *mes
 	if st.RunID != run {
 		deleteSegments(ctx, e.store, st.ID, run, sealed) // the run continued as new
 	}
+	if st.Status.Terminal() && scheduled(st) {
+		e.NudgeSchedules() // a firing may wait for this run to end
+	}
 	if !st.Status.Terminal() && st.Parked == nil {
 		c.version = version
 		keep = true

@@ -106,3 +106,10 @@ func TestWorkerRegistry(t *testing.T) {
 	t.Parallel()
 	enginetest.WorkerRegistry(t, openTemp(t), nil)
 }
+
+// TestSchedules: durable schedules fire once per time, by policy, under
+// one worker and two.
+func TestSchedules(t *testing.T) {
+	t.Parallel()
+	enginetest.Schedules(t, openTemp(t), nil)
+}

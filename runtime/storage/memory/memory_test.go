@@ -20,3 +20,10 @@ func TestWorkerRegistry(t *testing.T) {
 	t.Parallel()
 	enginetest.WorkerRegistry(t, memory.New(), nil)
 }
+
+// TestSchedules: durable schedules fire once per time, by policy, under
+// one worker and two.
+func TestSchedules(t *testing.T) {
+	t.Parallel()
+	enginetest.Schedules(t, memory.New(), nil)
+}

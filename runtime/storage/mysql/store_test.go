@@ -154,6 +154,13 @@ func TestWorkerRegistry(t *testing.T) {
 	enginetest.WorkerRegistry(t, open(t), nil)
 }
 
+// TestSchedules: durable schedules fire once per time, by policy, under
+// one worker and two.
+func TestSchedules(t *testing.T) {
+	t.Parallel()
+	enginetest.Schedules(t, open(t), nil)
+}
+
 // TestBadWriteFailsAlone writes many records at once, a few of them with
 // an id longer than the id column: writes committed together share a
 // transaction, which the bad write ends; every good write must still

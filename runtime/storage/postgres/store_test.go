@@ -165,6 +165,13 @@ func TestWorkerRegistry(t *testing.T) {
 	enginetest.WorkerRegistry(t, open(t), nil)
 }
 
+// TestSchedules: durable schedules fire once per time, by policy, under
+// one worker and two.
+func TestSchedules(t *testing.T) {
+	t.Parallel()
+	enginetest.Schedules(t, open(t), nil)
+}
+
 // TestBadWriteFailsAlone writes many records at once, a few of them with
 // an id PostgreSQL refuses (a NUL byte): writes committed together share a
 // transaction, which the bad write aborts; every good write must still

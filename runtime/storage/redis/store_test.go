@@ -126,3 +126,10 @@ func TestWorkerRegistry(t *testing.T) {
 	t.Parallel()
 	enginetest.WorkerRegistry(t, open(t), nil)
 }
+
+// TestSchedules: durable schedules fire once per time, by policy, under
+// one worker and two.
+func TestSchedules(t *testing.T) {
+	t.Parallel()
+	enginetest.Schedules(t, open(t), nil)
+}

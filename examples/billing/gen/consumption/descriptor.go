@@ -26,6 +26,20 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "ConsumptionServiceStub",
 			NewStub:   "NewConsumptionServiceStub",
 			Methods:   []string{"GetConsumption"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      ServiceName + ".GetConsumption.completed",
+					Method:    "GetConsumption",
+					Outcome:   "completed",
+					Data:      "GetConsumptionOutput",
+					Subscribe: "ConsumptionServiceEvents.OnGetConsumptionCompleted",
+				},
+				{
+					Type:    ServiceName + ".GetConsumption.failed",
+					Method:  "GetConsumption",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }

@@ -26,6 +26,20 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "EmailServiceStub",
 			NewStub:   "NewEmailServiceStub",
 			Methods:   []string{"SendEmail"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      ServiceName + ".SendEmail.completed",
+					Method:    "SendEmail",
+					Outcome:   "completed",
+					Data:      "SendEmailOutput",
+					Subscribe: "EmailServiceEvents.OnSendEmailCompleted",
+				},
+				{
+					Type:    ServiceName + ".SendEmail.failed",
+					Method:  "SendEmail",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }

@@ -26,6 +26,32 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "InvoiceServiceStub",
 			NewStub:   "NewInvoiceServiceStub",
 			Methods:   []string{"CreateInvoice", "VoidInvoice"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      ServiceName + ".CreateInvoice.completed",
+					Method:    "CreateInvoice",
+					Outcome:   "completed",
+					Data:      "CreateInvoiceOutput",
+					Subscribe: "InvoiceServiceEvents.OnCreateInvoiceCompleted",
+				},
+				{
+					Type:    ServiceName + ".CreateInvoice.failed",
+					Method:  "CreateInvoice",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".VoidInvoice.completed",
+					Method:    "VoidInvoice",
+					Outcome:   "completed",
+					Data:      "VoidInvoiceOutput",
+					Subscribe: "InvoiceServiceEvents.OnVoidInvoiceCompleted",
+				},
+				{
+					Type:    ServiceName + ".VoidInvoice.failed",
+					Method:  "VoidInvoice",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }

@@ -26,6 +26,20 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "PaymentServiceStub",
 			NewStub:   "NewPaymentServiceStub",
 			Methods:   []string{"RequestPayment"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      ServiceName + ".RequestPayment.completed",
+					Method:    "RequestPayment",
+					Outcome:   "completed",
+					Data:      "RequestPaymentOutput",
+					Subscribe: "PaymentServiceEvents.OnRequestPaymentCompleted",
+				},
+				{
+					Type:    ServiceName + ".RequestPayment.failed",
+					Method:  "RequestPayment",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }

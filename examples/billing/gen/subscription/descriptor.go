@@ -25,6 +25,44 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "SubscriptionServiceStub",
 			NewStub:   "NewSubscriptionServiceStub",
 			Methods:   []string{"Subscribe", "GetSubscription", "CancelSubscription"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      ServiceName + ".Subscribe.completed",
+					Method:    "Subscribe",
+					Outcome:   "completed",
+					Data:      "Subscription",
+					Subscribe: "SubscriptionServiceEvents.OnSubscribeCompleted",
+				},
+				{
+					Type:    ServiceName + ".Subscribe.failed",
+					Method:  "Subscribe",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".GetSubscription.completed",
+					Method:    "GetSubscription",
+					Outcome:   "completed",
+					Data:      "Subscription",
+					Subscribe: "SubscriptionServiceEvents.OnGetSubscriptionCompleted",
+				},
+				{
+					Type:    ServiceName + ".GetSubscription.failed",
+					Method:  "GetSubscription",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".CancelSubscription.completed",
+					Method:    "CancelSubscription",
+					Outcome:   "completed",
+					Data:      "Subscription",
+					Subscribe: "SubscriptionServiceEvents.OnCancelSubscriptionCompleted",
+				},
+				{
+					Type:    ServiceName + ".CancelSubscription.failed",
+					Method:  "CancelSubscription",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }

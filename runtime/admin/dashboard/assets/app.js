@@ -78,13 +78,16 @@ async function route() {
   const { parts, q } = parseHash();
   const page = parts[0] || "workflows";
   for (const a of document.querySelectorAll("[data-nav]")) {
-    a.classList.toggle("active", a.dataset.nav === page || (page === "workflow" && a.dataset.nav === "workflows"));
+    a.classList.toggle("active", a.dataset.nav === page || (page === "workflow" && a.dataset.nav === "workflows") ||
+      (page === "schedule" && a.dataset.nav === "schedules"));
   }
   main.replaceChildren(h("p", { class: "muted" }, "Loading…"));
   try {
     if (page === "workflow" && parts[1]) await showWorkflow(parts[1]);
     else if (page === "dead-letters") await showDeadLetters();
     else if (page === "workers") await showWorkers();
+    else if (page === "schedules") await showSchedules();
+    else if (page === "schedule" && parts[1]) await showSchedule(parts[1]);
     else if (page === "start") await showStart(q);
     else if (page === "methods") await showMethods(null);
     else await showWorkflows(q);
@@ -363,6 +366,91 @@ async function showWorkers() {
       h("table", { id: "workers" },
         h("thead", {}, h("tr", {}, ["Id", "State", "Where", "Admin", "Workflows", "Services", "Last seen"].map((t) => h("th", {}, t)))),
         h("tbody", {}, rows)));
+}
+
+// ---------------------------------------------------------------- schedules
+
+function scheduleWhen(sp) {
+  if (sp.every) return "every " + fmtDuration(sp.every);
+  return sp.cron + (sp.timeZone ? " (" + sp.timeZone + ")" : "");
+}
+
+function scheduleState(s) {
+  return h("span", { class: "status status-" + (s.paused ? "paused" : "active") }, s.paused ? "paused" : "active");
+}
+
+function runLink(id) {
+  return id ? h("a", { class: "mono", href: "#/workflow/" + encodeURIComponent(id) }, id) : "";
+}
+
+async function showSchedules() {
+  const list = await api("GET", "/v1/schedules") || [];
+  const rows = list.map((s) => h("tr", { "data-id": s.spec.id },
+    h("td", { class: "mono" }, h("a", { href: "#/schedule/" + encodeURIComponent(s.spec.id) }, s.spec.id)),
+    h("td", {}, s.spec.workflow),
+    h("td", { class: "mono" }, scheduleWhen(s.spec)),
+    h("td", {}, scheduleState(s), s.note ? h("div", { class: "muted" }, s.note) : null),
+    h("td", {}, fmtTime((s.next || [])[0])),
+    h("td", {}, runLink(s.lastRun)),
+    h("td", {}, `${s.started} started, ${s.skipped} skipped, ${s.missed} missed`)));
+  main.replaceChildren(h("h1", {}, "Schedules"),
+    list.length === 0 ? h("p", { class: "muted", id: "empty" }, "No schedules.") :
+      h("table", { id: "schedules" },
+        h("thead", {}, h("tr", {}, ["Id", "Workflow", "When", "State", "Next", "Last run", "Firings"].map((t) => h("th", {}, t)))),
+        h("tbody", {}, rows)));
+}
+
+async function showSchedule(id) {
+  const path = "/v1/schedules/" + encodeURIComponent(id);
+  const s = await api("GET", path);
+  const sp = s.spec;
+  const parts = [h("h1", {}, "Schedule ", h("span", { class: "mono" }, id), " ", h("span", { id: "sched-state" }, scheduleState(s)))];
+  parts.push(h("div", { class: "card" }, h("dl", { class: "kv" },
+    kv("Workflow", sp.workflow),
+    kv("When", scheduleWhen(sp)),
+    kv("Overlap", sp.overlap),
+    kv("Catch-up", `${sp.catchUp} (window ${fmtDuration(sp.catchUpWindow)})`),
+    sp.jitter ? kv("Jitter", fmtDuration(sp.jitter)) : null,
+    (sp.tags || []).length ? kv("Tags", sp.tags.join(", ")) : null,
+    s.note ? kv("Note", s.note) : null,
+    kv("Next", h("span", { id: "sched-next" }, (s.next || []).map(fmtTime).join(", ") || "—")),
+    kv("Last run", h("span", {}, runLink(s.lastRun), s.lastRunStatus ? " " : "", s.lastRunStatus ? statusBadge(s.lastRunStatus) : "")),
+    s.buffered ? kv("Buffered", s.buffered.id) : null,
+    kv("Firings", `${s.started} started, ${s.skipped} skipped (overlap), ${s.missed} missed (catch-up)`))));
+  if (!config.readOnly) parts.push(scheduleActions(s));
+  parts.push(h("h2", {}, "Input"), json(sp.input));
+  const recent = (s.pending || []).map((f) => ({ ...f, pending: true })).concat([...(s.recent || [])].reverse());
+  parts.push(h("h2", {}, "Runs"), recent.length === 0 ? h("p", { class: "muted" }, "No runs yet.") :
+    h("table", { id: "schedule-runs" },
+      h("thead", {}, h("tr", {}, ["Workflow", "Nominal time", "Reason", "Started"].map((t) => h("th", {}, t)))),
+      h("tbody", {}, recent.map((f) => h("tr", {},
+        h("td", {}, runLink(f.id)), h("td", {}, fmtTime(f.nominal)), h("td", {}, f.reason),
+        h("td", {}, f.pending ? "pending" : fmtTime(f.started)))))));
+  main.replaceChildren(...parts);
+}
+
+function scheduleActions(s) {
+  const path = "/v1/schedules/" + encodeURIComponent(s.spec.id);
+  const done = (msg) => { flash(msg); route(); };
+  const fail = (e) => flash(e.message, true);
+  const row = h("div", { class: "actions" });
+  row.append(h("button", { id: "trigger", type: "button", onclick: () => {
+    api("POST", path + "/trigger").then((r) => done("Started " + r.id)).catch(fail);
+  } }, "Trigger now"));
+  if (s.paused) {
+    row.append(h("button", { class: "secondary", id: "resume", type: "button", onclick: () => {
+      api("POST", path + "/resume").then(() => done("Resumed")).catch(fail);
+    } }, "Resume"));
+  } else {
+    row.append(h("button", { class: "secondary", id: "pause", type: "button", onclick: () => {
+      api("POST", path + "/pause", { note: "paused from the dashboard" }).then(() => done("Paused")).catch(fail);
+    } }, "Pause"));
+  }
+  row.append(h("button", { class: "danger", id: "delete", type: "button", onclick: () => {
+    if (!confirm("Delete schedule " + s.spec.id + "? Its runs go on.")) return;
+    api("DELETE", path).then(() => { flash("Deleted " + s.spec.id); location.hash = "#/schedules"; }).catch(fail);
+  } }, "Delete"));
+  return h("div", { class: "card", id: "schedule-actions" }, h("h2", {}, "Actions"), row);
 }
 
 // ---------------------------------------------------------------- methods

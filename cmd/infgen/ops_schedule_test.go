@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/infgen/infgen/runtime/admin"
+	"github.com/infgen/infgen/runtime/client"
+	"github.com/infgen/infgen/runtime/local"
+	"github.com/infgen/infgen/runtime/worker"
+	"github.com/infgen/infgen/runtime/workflow"
+)
+
+// echo returns its input.
+func echo(_ workflow.Context, in string) (string, error) { return in, nil }
+
+// TestScheduleCommandsBesideARunningWorker runs every schedule command on
+// a state file while a worker holds it, through its admin API.
+func TestScheduleCommandsBesideARunningWorker(t *testing.T) {
+	t.Setenv("INFGEN_PULSAR_URL", "")
+	t.Setenv(admin.EnvAddr, "")
+	t.Setenv(admin.EnvToken, "")
+	db := filepath.Join(t.TempDir(), "state.db")
+	rt, err := local.Open(db)
+	require.NoError(t, err)
+	addr, err := rt.ServeAdmin(t.Context(), admin.Options{Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	w, err := rt.NewWorker(worker.Options{Logger: slog.New(slog.DiscardHandler), Admin: addr})
+	require.NoError(t, err)
+	require.NoError(t, worker.RegisterWorkflow(w, "report", echo))
+	require.NoError(t, w.Start(t.Context()))
+	defer func() { _ = w.Stop(); _ = rt.Close() }()
+	c, err := rt.NewClient(t.Context())
+	require.NoError(t, err)
+	defer c.Close()
+
+	// Refused: nothing is stored.
+	_, err = infgen(t, "schedule", "create", "nightly", "report", "--cron", "0 2 * *", "--db", db)
+	require.ErrorIs(t, err, client.ErrBadSchedule)
+	require.ErrorContains(t, err, `schedule create: bad cron "0 2 * *": `)
+	_, err = infgen(t, "schedule", "create", "nightly", "reprot", "--cron", "0 2 * * *", "--db", db)
+	require.ErrorIs(t, err, client.ErrUnknownWorkflow)
+	out, err := infgen(t, "schedule", "list", "--db", db)
+	require.NoError(t, err)
+	require.NotContains(t, out, "nightly")
+
+	out, err = infgen(t, "schedule", "create", "nightly", "report", `"pdf"`, "--cron", "0 2 * * *", "--tz", "Europe/Paris",
+		"--overlap", "buffer-one", "--catch-up", "none", "--jitter", "10s", "--tag", "reports", "--db", db)
+	require.NoError(t, err, out)
+	require.Regexp(t, `^schedule nightly: delivered\nnext: \d{4}-\d\d-\d\dT01:00:00Z, `, out)
+	_, err = infgen(t, "schedule", "create", "nightly", "report", "--every", "1h", "--db", db)
+	require.ErrorIs(t, err, client.ErrScheduleExists)
+
+	out, err = infgen(t, "schedule", "list", "--db", db)
+	require.NoError(t, err)
+	require.Regexp(t, `(?m)^nightly\s+report\s+0 2 \* \* \* \(Europe/Paris\)\s+active\s+\S+T01:00:00Z\s+-\s+0\s+0\s+0$`, out)
+
+	out, err = infgen(t, "schedule", "pause", "nightly", "--note", "migration", "--db", db)
+	require.NoError(t, err)
+	require.Equal(t, "schedule nightly: paused\n", out)
+	out, err = infgen(t, "schedule", "describe", "nightly", "--db", db)
+	require.NoError(t, err)
+	require.Contains(t, out, "state:     paused (migration)\n")
+	require.Contains(t, out, "overlap:   buffer-one\n")
+	require.Contains(t, out, "catch-up:  none (window 1m0s)\n")
+
+	out, err = infgen(t, "schedule", "trigger", "nightly", "--db", db)
+	require.NoError(t, err)
+	m := regexp.MustCompile(`^workflow (nightly@\S+Z): delivered\n$`).FindStringSubmatch(out)
+	require.NotNil(t, m, out)
+	out, err = infgen(t, "workflow", "result", m[1], "--wait", "10s", "--db", db)
+	require.NoError(t, err)
+	require.Equal(t, "\"pdf\"\n", out)
+
+	out, err = infgen(t, "schedule", "resume", "nightly", "--db", db)
+	require.NoError(t, err)
+	require.Regexp(t, `^schedule nightly: resumed\nnext: \S+T01:00:00Z\n$`, out)
+
+	out, err = infgen(t, "schedule", "backfill", "nightly", "--from", "2026-11-01", "--to", "2026-11-03T12:00:00Z", "--db", db)
+	require.NoError(t, err)
+	require.Equal(t, "workflow nightly@2026-11-01T01:00:00Z: delivered\nworkflow nightly@2026-11-02T01:00:00Z: delivered\n"+
+		"workflow nightly@2026-11-03T01:00:00Z: delivered\n", out)
+	_, err = infgen(t, "schedule", "backfill", "nightly", "--from", "yesterday", "--to", "2026-11-03", "--db", db)
+	require.ErrorContains(t, err, `--from "yesterday" is not a time`)
+	ids, err := c.ListByTag(context.Background(), "schedule:nightly")
+	require.NoError(t, err)
+	require.Len(t, ids, 4)
+
+	out, err = infgen(t, "schedule", "describe", "nightly", "--json", "--db", db)
+	require.NoError(t, err)
+	require.Contains(t, out, `"started": 4`)
+	out, err = infgen(t, "schedule", "describe", "nightly", "--db", db)
+	require.NoError(t, err)
+	require.Contains(t, out, "firings:   4 started, 0 skipped (overlap), 0 missed (catch-up)\n")
+	require.Equal(t, 4, strings.Count(out, "\nrecent:"))
+
+	out, err = infgen(t, "schedule", "delete", "nightly", "--db", db)
+	require.NoError(t, err)
+	require.Equal(t, "schedule nightly: deleted\n", out)
+	_, err = infgen(t, "schedule", "describe", "nightly", "--db", db)
+	require.ErrorIs(t, err, client.ErrScheduleNotFound)
+}
+
+// TestScheduleCommandsOnAStateFile: with no worker running, the CLI stores
+// a schedule and a triggered run in the file; a worker started on it
+// fires the schedule and starts the run.
+func TestScheduleCommandsOnAStateFile(t *testing.T) {
+	t.Setenv("INFGEN_PULSAR_URL", "")
+	t.Setenv(admin.EnvAddr, "")
+	db := filepath.Join(t.TempDir(), "state.db")
+	_, _, stop := openState(t, db) // registers waiter
+	stop()
+
+	out, err := infgen(t, "schedule", "create", "tick", "waiter", "--every", "1s", "--overlap", "allow-all", "--db", db)
+	require.NoError(t, err)
+	require.Contains(t, out, "schedule tick: stored in the state file; a worker applies it when it starts on the file\n")
+	out, err = infgen(t, "schedule", "trigger", "tick", "--db", db)
+	require.NoError(t, err)
+	triggered := strings.Fields(out)[1]
+	triggered = strings.TrimSuffix(triggered, ":")
+
+	rt, c, stop := openState(t, db)
+	defer stop()
+	_ = rt
+	ctx := context.Background()
+	// The triggered run is stored, and the worker runs it.
+	d, err := c.Describe(ctx, triggered)
+	require.NoError(t, err)
+	require.Equal(t, client.Running, d.Status)
+	require.Eventually(t, func() bool {
+		info, err := c.DescribeSchedule(ctx, "tick")
+		return err == nil && info.Started >= 3 // the triggered run and two firings
+	}, 30*time.Second, 20*time.Millisecond, "the worker did not fire the schedule")
+	ids, err := c.ListByTag(ctx, "schedule:tick")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(ids), 3)
+}
