@@ -51,7 +51,7 @@ func TestRunBillsEveryMonthOnce(t *testing.T) {
 	require.Equal(t, 25, sum.EmailsSent, out) // 24 invoices + 1 payment-failure notice
 	require.Equal(t, 1, sum.FailureNotices, out)
 	require.Zero(t, sum.DuplicateCharges, out)
-	require.Contains(t, out, "OK: every billed month was charged, invoiced and emailed exactly once")
+	require.Contains(t, out, "OK: every billed month was charged, invoiced, emailed and receipted exactly once")
 }
 
 // TestRunWithFaultsRetriesWithoutDuplicates makes the servers fail 30% of
