@@ -80,10 +80,10 @@ func startApp(ctx context.Context, cfg config) (_ *app, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := a.startHooks(); err != nil {
+		return nil, err
+	}
 	if cfg.role != roleDrive {
-		if err := a.startHooks(); err != nil {
-			return nil, err
-		}
 		if err := a.startWorkers(ctx, a.endpoints()); err != nil {
 			return nil, err
 		}

@@ -36,18 +36,26 @@ func envOr(name, def string) []byte {
 	return []byte(def)
 }
 
-// hooks is the webhook receiver of a process that runs the payment worker:
-// its own HTTP server (-webhooks, 127.0.0.1 by default), where the payment
-// server calls back the outcome of each charge.
+// hooks is the webhook receiver, where the payment server calls back the
+// outcome of each charge: an HTTP server of its own (-webhooks, 127.0.0.1
+// by default) delivering through the app's client. It holds no state, so
+// any process with a client can serve it: with -role all it is this
+// process; split across processes, the drive process serves it (on port
+// -ports+5) and the work processes only make its URLs, so that a killed
+// and replaced worker loses no callback.
 type hooks struct {
 	receiver *webhook.Receiver
-	srv      *http.Server
-	url      string
+	srv      *http.Server // nil in a -role work process
 }
 
-// startHooks serves the receiver, which delivers through the app's client,
-// with the paymentOutcome callback endpoint registered.
+// startHooks starts the receiver as the role says, with the paymentOutcome
+// callback endpoint registered.
 func (a *app) startHooks() error {
+	if a.cfg.role == roleWork {
+		url := "http://" + a.hooksAddr()
+		a.hooks = &hooks{receiver: webhook.NewReceiver(a.client, webhook.Options{URL: url, TokenSecret: tokenSecret, Logger: a.logger})}
+		return nil
+	}
 	ln, err := a.listenHooks()
 	if err != nil {
 		return err
@@ -64,11 +72,25 @@ func (a *app) startHooks() error {
 			a.logger.Error("webhook receiver stopped", "err", err)
 		}
 	}()
-	a.hooks = &hooks{receiver: recv, srv: srv, url: url}
+	a.hooks = &hooks{receiver: recv, srv: srv}
 	return nil
 }
 
-func (h *hooks) close() error { return h.srv.Close() }
+func (h *hooks) close() error {
+	if h.srv == nil {
+		return nil
+	}
+	return h.srv.Close()
+}
+
+// hooksAddr is the receiver's address in a split run: -webhooks, or port
+// -ports+5 of 127.0.0.1.
+func (a *app) hooksAddr() string {
+	if a.cfg.webhooks != "" {
+		return a.cfg.webhooks
+	}
+	return fmt.Sprintf("127.0.0.1:%d", a.cfg.ports+5)
+}
 
 // listenHooks listens on -webhooks, or else on a free port of 127.0.0.1;
 // with -db, the port chosen first is kept next to the state file
@@ -77,6 +99,9 @@ func (h *hooks) close() error { return h.srv.Close() }
 // public URL would.
 func (a *app) listenHooks() (net.Listener, error) {
 	addr, keep := a.cfg.webhooks, ""
+	if a.cfg.role == roleDrive {
+		addr = a.hooksAddr()
+	}
 	if addr == "" {
 		addr = "127.0.0.1:0"
 		if a.cfg.db != "" {
