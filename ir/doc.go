@@ -10,4 +10,9 @@
 // GoName / Scope.Unique so that every name in a Spec is already a valid,
 // collision-free Go identifier and the generator never invents names of its
 // own from raw spec strings.
+//
+// compensate.go describes a method's declared compensation (sagas) and
+// parses the OpenAPI runtime expressions its arguments are written in;
+// suggest.go finds likely compensation pairs in a Spec. Both are pure
+// functions of their input. The package imports only the standard library.
 package ir

@@ -1,7 +1,6 @@
 package ir
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -19,28 +18,54 @@ type CompensationSuggestion struct {
 	Why string
 }
 
-// undoVerbs maps the verb of a method's name to the verbs of the methods
-// that undo it, most likely first.
-var undoVerbs = map[string][]string{
-	"Create":    {"Delete", "Cancel", "Remove", "Void", "Destroy"},
-	"Add":       {"Remove", "Delete"},
-	"Insert":    {"Delete", "Remove"},
-	"Reserve":   {"Release", "Cancel"},
-	"Book":      {"Cancel"},
-	"Hold":      {"Release"},
-	"Open":      {"Close"},
-	"Start":     {"Stop", "Cancel"},
-	"Subscribe": {"Unsubscribe", "Cancel"},
-	"Enable":    {"Disable"},
-	"Charge":    {"Refund"},
-	"Capture":   {"Refund"},
-	"Authorize": {"Void", "Cancel"},
-	"Issue":     {"Void", "Cancel", "Revoke"},
-	"Grant":     {"Revoke"},
-	"Request":   {"Refund", "Cancel"},
+// undoVerbs returns the verbs of the methods that undo a method whose
+// name starts with verb, most likely first (none: nil).
+func undoVerbs(verb string) []string {
+	switch verb {
+	case "Create":
+		return []string{"Delete", "Cancel", "Remove", "Void", "Destroy"}
+	case "Add":
+		return []string{"Remove", "Delete"}
+	case "Insert":
+		return []string{"Delete", "Remove"}
+	case "Reserve":
+		return []string{"Release", "Cancel"}
+	case "Book":
+		return []string{"Cancel"}
+	case "Hold":
+		return []string{"Release"}
+	case "Open":
+		return []string{"Close"}
+	case "Start":
+		return []string{"Stop", "Cancel"}
+	case "Subscribe":
+		return []string{"Unsubscribe", "Cancel"}
+	case "Enable":
+		return []string{"Disable"}
+	case "Charge", "Capture":
+		return []string{"Refund"}
+	case "Authorize":
+		return []string{"Void", "Cancel"}
+	case "Issue":
+		return []string{"Void", "Cancel", "Revoke"}
+	case "Grant":
+		return []string{"Revoke"}
+	case "Request":
+		return []string{"Refund", "Cancel"}
+	}
+	return nil
 }
 
-var verb = regexp.MustCompile(`^[A-Z][a-z]+`)
+// leadingVerb is the first word of a Go name: its initial capital and the
+// lower-case letters after it ("Create" of "CreateOrder").
+func leadingVerb(name string) string {
+	for i, r := range name {
+		if i > 0 && (r < 'a' || r > 'z') {
+			return name[:i]
+		}
+	}
+	return name
+}
 
 // SuggestCompensations lists likely compensation pairs of the methods that
 // declare none: for HTTP, POST /x undone by DELETE /x/{id} (and PUT /x/{id}
@@ -87,9 +112,9 @@ func suggestByPath(spec *Spec, svc Service, m Method) (CompensationSuggestion, b
 }
 
 func suggestByName(spec *Spec, svc Service, m Method) (CompensationSuggestion, bool) {
-	v := verb.FindString(m.Name)
+	v := leadingVerb(m.Name)
 	rest := strings.TrimPrefix(m.Name, v)
-	for _, undo := range undoVerbs[v] {
+	for _, undo := range undoVerbs(v) {
 		if rest == "" {
 			break
 		}

@@ -47,6 +47,10 @@ type Config struct {
 	// OutcomeEvents publishes workflow and task outcomes as CloudEvents
 	// (worker.Options.OutcomeEvents; docs/events.md).
 	OutcomeEvents bool `yaml:"outcome_events"`
+	// SchedulePoll is how often the worker looks for schedule firings due
+	// (worker.Options.SchedulePoll; 0: the default, 1s; negative: this
+	// worker fires no schedules; docs/schedules.md).
+	SchedulePoll time.Duration `yaml:"schedule_poll"`
 	// Services configures the hosted services, by key.
 	Services map[string]Service `yaml:"services"`
 	// AdminAddr is where the worker's admin API listens (default a free

@@ -20,6 +20,7 @@ workflow_concurrency: 8
 cache_size: 100
 history_segment: -1
 local_tasks: true
+schedule_poll: 5s
 services:
   email:
     url: http://127.0.0.1:1
@@ -38,6 +39,7 @@ func TestParse(t *testing.T) {
 	require.Equal(t, 100, c.CacheSize)
 	require.Equal(t, -1, c.HistorySegment)
 	require.True(t, c.LocalTasks)
+	require.Equal(t, 5*time.Second, c.SchedulePoll)
 	s, err := c.Service("email", "INFGEN_TEST_EMAIL_URL")
 	require.NoError(t, err)
 	require.Equal(t, "http://127.0.0.1:1", s.URL)

@@ -27,13 +27,19 @@ func StartWorkflow(c *client.Client, workflow string, input func(ev *Event) (any
 func WorkflowID(workflow string, ev *Event) string { return workflow + "/" + ev.ID }
 
 // SignalWorkflow returns a handler that sends a SignalValue (the event's
-// id, type and data) on channel to the workflows target returns. Signals
-// are deduplicated by the subscription like any handling, but a handling
-// cut short by a crash after the signal was sent sends it again: a
-// workflow that must not act twice keeps the ids it has seen.
+// id, type and data) on channel to the workflows target returns. To a
+// workflow named by id the signal is sent once per event id
+// (client.SignalOnce, keyed by the event id): an event handled again after
+// a crash does not signal twice. To workflows named by tag it is a plain
+// signal to each, which a handling cut short and run again repeats.
 func SignalWorkflow(c *client.Client, channel string, target func(ev *Event) client.Target) Handler {
 	return func(ctx context.Context, ev *Event) error {
-		_, err := c.Signal(ctx, target(ev), channel, SignalValue{ID: ev.ID, Type: ev.Type, Data: ev.Data})
+		v := SignalValue{ID: ev.ID, Type: ev.Type, Data: ev.Data}
+		t := target(ev)
+		if t.ID != "" {
+			return c.SignalOnce(ctx, t.ID, channel, "event:"+ev.ID, v)
+		}
+		_, err := c.Signal(ctx, t, channel, v)
 		return err
 	}
 }

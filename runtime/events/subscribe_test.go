@@ -174,17 +174,33 @@ func TestEventsStartWorkflowsOnce(t *testing.T) {
 }
 
 // TestEventsSignalWorkflows signals a waiting workflow with an event: it
-// receives the event's id, type and data.
+// receives the event's id, type and data, once, even when the handler runs
+// twice for the event (as after a crash before the dedup record was done).
 func TestEventsSignalWorkflows(t *testing.T) {
 	t.Parallel()
 	ctx := ctxT(t)
 	typ := unique("test.charge.settled.")
 	wf := unique("waiter")
 	var c *client.Client
-	e := newEnv(t, nil, nil, worker.Options{}, func(w *worker.Worker) {
+	mt := memory.New()
+	t.Cleanup(func() { _ = mt.Close() })
+	rec := newRecorder(mt)
+	e := newEnv(t, rec, nil, worker.Options{}, func(w *worker.Worker) {
 		require.NoError(t, worker.RegisterWorkflow(w, wf, func(ctx workflow.Context, _ int) (string, error) {
-			v, err := workflow.SignalChannel[events.SignalValue]("settled").Receive(ctx)
-			return v.Type + " " + v.ID + " " + string(v.Data), err
+			ch := workflow.SignalChannel[events.SignalValue]("settled")
+			v, err := ch.Receive(ctx)
+			if err != nil {
+				return "", err
+			}
+			// A second signal would be here by the time the "done" one
+			// arrives: signals of one workflow are handled in order.
+			if _, err := workflow.SignalChannel[int]("done").Receive(ctx); err != nil {
+				return "", err
+			}
+			if _, again, err := ch.TryReceive(ctx); err != nil || again {
+				return "signaled twice", err
+			}
+			return v.Type + " " + v.ID + " " + string(v.Data), nil
 		}))
 		require.NoError(t, events.Subscribe(w, typ, func(ctx context.Context, ev *events.Event) error {
 			return events.SignalWorkflow(c, "settled", func(ev *events.Event) client.Target { return client.Target{ID: ev.Subject} })(ctx, ev)
@@ -193,7 +209,13 @@ func TestEventsSignalWorkflows(t *testing.T) {
 	c = e.client
 	id, err := c.Start(ctx, client.StartParams{Workflow: wf, ID: unique("charge-"), Input: 0})
 	require.NoError(t, err)
-	publishEvent(t, ctx, e.tr, &events.Event{ID: "ev-1", Source: "/tests", Type: typ, Subject: id, Data: []byte(`{"amount":5}`)})
+	ev := &events.Event{ID: "ev-1", Source: "/tests", Type: typ, Subject: id, Data: []byte(`{"amount":5}`)}
+	publishEvent(t, ctx, e.tr, ev)
+	rec.waitAcks(t, ctx, events.Topic(typ), 1) // the signal is stored
+	// The same event handled again, past the subscription's dedup record.
+	require.NoError(t, events.SignalWorkflow(c, "settled", func(ev *events.Event) client.Target { return client.Target{ID: ev.Subject} })(ctx, ev))
+	_, err = c.Signal(ctx, client.Target{ID: id}, "done", 1)
+	require.NoError(t, err)
 	got, err := client.Result[string](ctx, c, id)
 	require.NoError(t, err)
 	require.Equal(t, typ+` ev-1 {"amount":5}`, got)

@@ -131,6 +131,9 @@ func (s *Saga) Compensate(ctx Context) error {
 	var cerr CompensationError
 	for i, c := range comps {
 		started[i] = c.Start(ctx, slices.Concat(s.opts.call, c.Options)...)
+		if started[i] == nil { // nothing to wait for
+			started[i] = Ready(struct{}{})
+		}
 		if s.opts.parallel {
 			continue
 		}

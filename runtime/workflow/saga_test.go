@@ -27,9 +27,9 @@ func TestCompensationErrorKeepsEachFailure(t *testing.T) {
 	require.Equal(t, "RefundCharge", te.Method)
 }
 
-// TestSagaAddAfterCompensateIsIgnored: a saga compensates once; Add after
-// that registers nothing.
-func TestSagaAddAfterCompensateIsIgnored(t *testing.T) {
+// TestSagaIgnoresACompensationWithoutStart: Add of a compensation that
+// cannot start registers nothing; AddFunc registers one.
+func TestSagaIgnoresACompensationWithoutStart(t *testing.T) {
 	t.Parallel()
 	saga := workflow.NewSaga()
 	saga.AddFunc("a", func(workflow.Context) error { return nil })

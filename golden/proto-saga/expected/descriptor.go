@@ -25,6 +25,56 @@ var InfgenDescriptor = service.PackageDescriptor{
 			Stub:      "OrdersStub",
 			NewStub:   "NewOrdersStub",
 			Methods:   []string{"CreateOrder", "CancelOrder", "ReserveStock", "ReleaseStock"},
+			Events: []service.EventDescriptor{
+				{
+					Type:      ServiceName + ".CreateOrder.completed",
+					Method:    "CreateOrder",
+					Outcome:   "completed",
+					Data:      "Order",
+					Subscribe: "OrdersEvents.OnCreateOrderCompleted",
+				},
+				{
+					Type:    ServiceName + ".CreateOrder.failed",
+					Method:  "CreateOrder",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".CancelOrder.completed",
+					Method:    "CancelOrder",
+					Outcome:   "completed",
+					Data:      "Order",
+					Subscribe: "OrdersEvents.OnCancelOrderCompleted",
+				},
+				{
+					Type:    ServiceName + ".CancelOrder.failed",
+					Method:  "CancelOrder",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".ReserveStock.completed",
+					Method:    "ReserveStock",
+					Outcome:   "completed",
+					Data:      "ReserveStockResponse",
+					Subscribe: "OrdersEvents.OnReserveStockCompleted",
+				},
+				{
+					Type:    ServiceName + ".ReserveStock.failed",
+					Method:  "ReserveStock",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".ReleaseStock.completed",
+					Method:    "ReleaseStock",
+					Outcome:   "completed",
+					Data:      "ReleaseStockResponse",
+					Subscribe: "OrdersEvents.OnReleaseStockCompleted",
+				},
+				{
+					Type:    ServiceName + ".ReleaseStock.failed",
+					Method:  "ReleaseStock",
+					Outcome: "failed",
+				},
+			},
 		},
 	},
 }
