@@ -52,6 +52,13 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Outcome: "failed",
 				},
 			},
+			Hooks: []service.HookDescriptor{{
+				Kind:   "callback",
+				Name:   "paymentOutcome",
+				Signal: PaymentOutcomeSignal,
+				Handle: "HandlePaymentOutcome",
+			}},
+			CallbacksOption: "WithCallbacks",
 		},
 	},
 }

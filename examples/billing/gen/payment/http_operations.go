@@ -110,7 +110,7 @@ func (c *HTTPClient) CreateCharge(ctx context.Context, in *CreateChargeInput) (*
 			cp.Body = &b
 		}
 		u1 := c.callbacks.CallbackURL(wf, PaymentOutcomeSignal, key)
-		if cp.Body != nil {
+		if u1 != "" && cp.Body != nil {
 			cp.Body.CallbackURL = u1
 		}
 		in = &cp
