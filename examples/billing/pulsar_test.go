@@ -43,8 +43,8 @@ func TestPulsarScaffoldedWorker(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "all-in-one")
 	out, err := exec.Command("go", "build", "-o", bin, "./deploy/all-in-one").CombinedOutput()
 	require.NoError(t, err, "go build: %s", out)
-	// The scaffold does not give the payment client a webhook receiver
-	// (WithCallbacks) yet: the payments are synchronous.
+	// The committed worker.yaml starts no webhook receiver (webhooks.listen):
+	// the payments are synchronous.
 	runSplit(t, []string{"-payment", "sync"}, func(env []string, ports int) *exec.Cmd {
 		cmd := exec.Command(bin, "-config", filepath.Join("deploy", "all-in-one", "worker.yaml"))
 		cmd.Env = append(env, "INFGEN_LOG_LEVEL=error",
