@@ -193,4 +193,7 @@ func (a *app) printWorkerEnv(out io.Writer) {
 	e := a.endpoints()
 	fmt.Fprintf(out, "servers up; workers elsewhere need:\nexport INFGEN_CONSUMPTION_URL=%s INFGEN_PAYMENT_URL=%s INFGEN_INVOICE_URL=%s INFGEN_EMAIL_URL=%s INFGEN_SUBSCRIPTION_URL=%s\n",
 		e.consumption, e.payment, e.invoice, e.email, e.subscription)
+	if a.cfg.payment == "callback" {
+		fmt.Fprintf(out, "payment outcomes are called back to the webhook receiver at http://%s (scaffolded workers without webhooks.listen: run this with -payment sync)\n", a.hooksAddr())
+	}
 }
