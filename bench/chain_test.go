@@ -51,6 +51,14 @@ func TestChainSmoke(t *testing.T) {
 		"warm-up, latency and throughput workflows each run k tasks")
 }
 
+// TestChainTraced runs the small workload with -trace: every run's span
+// and its task attempts' reach the exporter.
+func TestChainTraced(t *testing.T) {
+	t.Parallel()
+	e := smoke(t, "-trace").(*infgenEngine)
+	require.GreaterOrEqual(t, e.spans.Load(), int64((2+5+20)*(1+2)), "a run span and k task spans per workflow")
+}
+
 // TestChainOnServers runs the small workload on each server-backed setup
 // whose environment variable is set (scripts/pulsar.sh env,
 // scripts/services.sh env, scripts/temporal.sh env print them).

@@ -41,6 +41,11 @@ type chainConfig struct {
 	// (worker.Options.OutcomeEvents).
 	OutcomeEvents bool
 
+	// Trace records a trace per workflow run (worker.Options.TracerProvider),
+	// exported in batches to an exporter that drops the spans: the cost of
+	// tracing without a collector's.
+	Trace bool
+
 	// CPUProfile, when set, receives a CPU profile of the whole run.
 	CPUProfile string
 	// Verbose logs the engines' own messages at info level, not only warnings.
@@ -80,6 +85,7 @@ func parseChainFlags(args []string, usage io.Writer) (chainConfig, error) {
 	fs.IntVar(&c.TaskConcurrency, "task-concurrency", 0, "infgen service task concurrency (default: max(c, 16))")
 	fs.BoolVar(&c.LocalTasks, "local-tasks", false, "infgen: run the tasks inside the workflow steps (worker.Options.LocalTasks)")
 	fs.BoolVar(&c.OutcomeEvents, "outcome-events", false, "infgen: publish workflow and task outcomes as CloudEvents")
+	fs.BoolVar(&c.Trace, "trace", false, "infgen: record traces (OpenTelemetry SDK, batched to an exporter that drops them)")
 	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	fs.BoolVar(&c.Verbose, "v", false, "log the engine's info messages too (default: warnings only)")
 	fs.StringVar(&c.TemporalAddr, "temporal-addr", "127.0.0.1:7233", "Temporal frontend host:port")

@@ -8,8 +8,11 @@ import (
 	"strconv"
 	"sync/atomic"
 
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
 	"github.com/infgen/infgen/runtime/client"
 	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/telemetry"
 	"github.com/infgen/infgen/runtime/worker"
 	"github.com/infgen/infgen/runtime/workflow"
 )
@@ -31,7 +34,19 @@ type infgenEngine struct {
 	calls atomic.Int64
 	// onTask, when set, is called with the input of each no-op task.
 	onTask atomic.Pointer[func(n int)]
+	// spans counts the spans exported with -trace (nil without).
+	spans *atomic.Int64
 }
+
+// dropExporter counts the spans it is given and keeps none.
+type dropExporter struct{ spans atomic.Int64 }
+
+func (d *dropExporter) ExportSpans(_ context.Context, spans []sdktrace.ReadOnlySpan) error {
+	d.spans.Add(int64(len(spans)))
+	return nil
+}
+
+func (d *dropExporter) Shutdown(context.Context) error { return nil }
 
 // openInfgen opens the backends, registers the no-op service and the chain
 // workflow in a worker, starts it and opens a client.
@@ -48,7 +63,19 @@ func openInfgen(ctx context.Context, cfg chainConfig, log *slog.Logger) (*infgen
 	e := &infgenEngine{extra: append(append(trInfo, stInfo.extra...), [2]string{"local_tasks", strconv.FormatBool(cfg.LocalTasks)})}
 	e.closer = func() error { return errors.Join(tr.Close(), st.Close(), stInfo.cleanup()) }
 
-	w, err := worker.New(worker.Options{
+	var tp *sdktrace.TracerProvider
+	if cfg.Trace {
+		exp := &dropExporter{}
+		tp = telemetry.NewTracerProvider(sdktrace.WithBatcher(exp))
+		closeBackends := e.closer
+		e.closer = func() error {
+			err := tp.Shutdown(context.Background())
+			return errors.Join(err, closeBackends())
+		}
+		e.extra = append(e.extra, [2]string{"trace", "true"})
+		e.spans = &exp.spans
+	}
+	wo := worker.Options{
 		Transport: tr, Storage: st, Logger: log,
 		WorkflowConcurrency: orDefault(cfg.WorkflowConcurrency, max(cfg.C, 64)),
 		// Every run uses fresh workflow ids: leftovers of an interrupted run
@@ -56,7 +83,11 @@ func openInfgen(ctx context.Context, cfg chainConfig, log *slog.Logger) (*infgen
 		Recover:       worker.RecoverNever,
 		LocalTasks:    cfg.LocalTasks,
 		OutcomeEvents: cfg.OutcomeEvents,
-	})
+	}
+	if tp != nil {
+		wo.TracerProvider = tp
+	}
+	w, err := worker.New(wo)
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("infgen: %w", err), e.closer())
 	}

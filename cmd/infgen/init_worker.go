@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/infgen/infgen/generator"
+	"github.com/infgen/infgen/runtime/service"
 	"github.com/infgen/infgen/templates"
 )
 
@@ -132,6 +133,10 @@ type scaffoldService struct {
 	register  string // RegisterX
 	newClient string // NewHTTPClient or NewXGRPCClient
 	grpc      bool
+	// hooks are the API's webhooks and callbacks, registered on the
+	// configured receiver; callbacks the client option taking it.
+	hooks     []service.HookDescriptor
+	callbacks string
 }
 
 // scaffoldWorkflow is a workflow.Ref variable, or a function returning a

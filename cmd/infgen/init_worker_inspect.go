@@ -178,7 +178,8 @@ func readDescriptors(mod goModule, pkgs []goPackage) ([]service.PackageDescripto
 func servicesOf(p goPackage, d service.PackageDescriptor) ([]scaffoldService, error) {
 	var out []scaffoldService
 	for _, s := range d.Services {
-		out = append(out, scaffoldService{pkg: p, name: s.Name, register: s.Register, newClient: s.NewClient, grpc: s.Binding == "grpc"})
+		out = append(out, scaffoldService{pkg: p, name: s.Name, register: s.Register, newClient: s.NewClient, grpc: s.Binding == "grpc",
+			hooks: s.Hooks, callbacks: s.CallbacksOption})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("package %s has no generated service: its spec declares no operation infgen turns into a task", p.ImportPath)

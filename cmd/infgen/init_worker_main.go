@@ -15,6 +15,7 @@ const (
 	scPkgConfig   = "github.com/infgen/infgen/runtime/config"
 	scPkgGRPC     = "google.golang.org/grpc"
 	scPkgInsecure = "google.golang.org/grpc/credentials/insecure"
+	scPkgWebhook  = "github.com/infgen/infgen/runtime/webhook"
 )
 
 // mainFile builds the scaffolded main.go with jennifer: main and run (the
@@ -32,7 +33,7 @@ func (w *scaffold) mainFile() ([]byte, error) {
 	for _, line := range strings.Split(w.packageDoc(), "\n") {
 		f.PackageComment(line)
 	}
-	for _, path := range []string{scPkgWorker, scPkgConfig, scPkgGRPC, scPkgInsecure} {
+	for _, path := range []string{scPkgWorker, scPkgConfig, scPkgGRPC, scPkgInsecure, scPkgWebhook} {
 		f.ImportName(path, path[strings.LastIndex(path, "/")+1:])
 	}
 	w.mainFuncs(f)
@@ -97,7 +98,11 @@ func (w *scaffold) registerFunc(f *jen.File) {
 			jen.List(jen.Id(cfg), jen.Err()).Op(":=").Id("cfg").Dot("Service").Call(jen.Lit(s.key), jen.Lit(s.envURL())),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("closers"), jen.Err())),
 		)
-		impl := jen.Qual(s.pkg.ImportPath, s.newClient).Call(jen.Id(cfg).Dot("URL"))
+		var clientArgs []jen.Code
+		if s.callbacks != "" {
+			clientArgs = append(clientArgs, jen.Qual(s.pkg.ImportPath, s.callbacks).Call(jen.Id("cfg").Dot("Receiver")))
+		}
+		impl := jen.Qual(s.pkg.ImportPath, s.newClient).Call(append([]jen.Code{jen.Id(cfg).Dot("URL")}, clientArgs...)...)
 		if s.grpc {
 			conn := s.key + "Conn"
 			body = append(body,
@@ -112,6 +117,11 @@ func (w *scaffold) registerFunc(f *jen.File) {
 			jen.If(jen.Err().Op(":=").Qual(s.pkg.ImportPath, s.register).Call(jen.Id("w"), impl, jen.Id(cfg).Dot("Options").Call().Op("...")), jen.Err().Op("!=").Nil()).
 				Block(fail("register "+s.name+": %w", jen.Err())),
 		)
+	}
+	for _, s := range w.services {
+		if len(s.hooks) > 0 {
+			body = append(body, s.hookRegistrations(fail)...)
+		}
 	}
 	for _, wf := range w.workflows {
 		def := jen.Qual(wf.pkg.ImportPath, wf.name)
@@ -129,6 +139,35 @@ func (w *scaffold) registerFunc(f *jen.File) {
 		"to close when the worker stops.")
 	f.Func().Id("register").Params(jen.Id("w").Op("*").Qual(scPkgWorker, "Worker"), jen.Id("cfg").Op("*").Qual(scPkgConfig, "Config")).
 		Params(jen.Index().Qual("io", "Closer"), jen.Error()).Block(body...)
+}
+
+// hookRegistrations registers the service's callbacks on the receiver
+// worker.yaml's webhooks.listen starts (cfg.Receiver), and shows its
+// webhooks, which need a route to a workflow, commented out.
+func (s scaffoldService) hookRegistrations(fail func(string, ...jen.Code) jen.Code) []jen.Code {
+	var in []jen.Code
+	for _, h := range s.hooks {
+		if h.Kind == "callback" {
+			in = append(in, jen.If(jen.Err().Op(":=").Qual(s.pkg.ImportPath, h.Handle).Call(jen.Id("cfg").Dot("Receiver")), jen.Err().Op("!=").Nil()).
+				Block(fail("register the "+h.Name+" callback: %w", jen.Err())))
+		}
+	}
+	for _, h := range s.hooks {
+		if h.Kind == "webhook" {
+			in = append(in,
+				jen.Comment("The "+h.Name+" webhook reaches the workflow its payload names: a JSON pointer"),
+				jen.Comment("to the workflow id, and optionally a workflow to start (see docs/webhooks.md)."),
+				jen.Comment("if err := "+s.pkg.Name+"."+h.Handle+"(cfg.Receiver, webhook.Route{Pointer: \"/id\"}); err != nil {"),
+				jen.Comment("\treturn closers, err"),
+				jen.Comment("}"),
+			)
+		}
+	}
+	return []jen.Code{
+		jen.Line().Comment("The webhooks and callbacks of " + s.name + ", on the receiver that worker.yaml's"),
+		jen.Comment("webhooks.listen starts (cfg.Receiver is nil without it)."),
+		jen.If(jen.Id("cfg").Dot("Receiver").Op("!=").Nil()).Block(in...),
+	}
 }
 
 // comments adds one line comment per line: jennifer renders a comment

@@ -19,6 +19,10 @@ type ServiceDescriptor struct {
 	// Events its methods, whose outcomes it publishes as events.
 	Service string
 	Events  []EventMethod
+	// Hooks are the webhooks and callbacks; CallbacksOption the client
+	// option taking their receiver ("" without callbacks).
+	Hooks           []ir.Hook
+	CallbacksOption string
 }
 
 // Descriptor declares the package's descriptor (ir.DescriptorName) and
@@ -59,6 +63,17 @@ func Descriptor(f *jen.File, spec *ir.Spec, kind string, services []ServiceDescr
 		}
 		if evs := eventDescriptors(s); len(evs) > 0 {
 			fields = append(fields, Field("Events", jen.Index().Qual(PkgService, "EventDescriptor").Values(Fields(evs...)...)))
+		}
+		if len(s.Hooks) > 0 {
+			fields = append(fields, Field("Hooks", jen.Index().Qual(PkgService, "HookDescriptor").ValuesFunc(func(g *jen.Group) {
+				for _, h := range s.Hooks {
+					g.Values(Fields(Field("Kind", jen.Lit(string(h.Kind))), Field("Name", jen.Lit(h.Name)),
+						Field("Signal", jen.Id(h.SignalConst)), Field("Handle", jen.Lit(h.HandleFunc)))...)
+				}
+			})))
+		}
+		if s.CallbacksOption != "" {
+			fields = append(fields, Field("CallbacksOption", jen.Lit(s.CallbacksOption)))
 		}
 		svcs = append(svcs, jen.Values(Fields(fields...)...))
 	}

@@ -25,13 +25,14 @@ func (g *generator) clientFile(f *jen.File) {
 		))
 		f.Line()
 		f.Add(jen.Commentf("%s returns a client of %s calling the server behind conn; opts", n.NewClient, s.Name).Line().
-			Comment("apply to every call.").Line().
+			Comment("apply to every call. Each call records a client span inside a traced task").Line().
+			Comment("attempt's (grpcapi.Traced).").Line().
 			Func().Id(n.NewClient).Params(
 			jen.Id("conn").Qual(pathGRPC, "ClientConnInterface"),
 			jen.Id("opts").Op("...").Qual(pathGRPC, "CallOption"),
 		).Op("*").Id(n.Client).Block(
 			jen.Return(jen.Op("&").Id(n.Client).Values(gen.Fields(
-				gen.Field("conn", jen.Id("conn")),
+				gen.Field("conn", jen.Qual(pathAPI, "Traced").Call(jen.Id("conn"))),
 				gen.Field("opts", jen.Id("opts")),
 			)...)),
 		))

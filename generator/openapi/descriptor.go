@@ -29,6 +29,15 @@ func (g *generator) descriptors() []gen.ServiceDescriptor {
 	return []gen.ServiceDescriptor{{
 		ServiceName: "ServiceName", Binding: "http", Register: "Register", NewClient: "NewHTTPClient",
 		Stub: ir.StubName(svc.Name), NewStub: ir.NewStubName(svc.Name), Methods: methods,
-		Service: svc.Name, Events: events,
+		Service: svc.Name, Events: events, Hooks: g.hooks(), CallbacksOption: g.callbacksOptionName(),
 	}}
+}
+
+// callbacksOptionName is the client option taking the callback receiver,
+// or "" when the API declares no callback.
+func (g *generator) callbacksOptionName() string {
+	if g.hasCallbacks() {
+		return callbacksOption
+	}
+	return ""
 }

@@ -243,9 +243,9 @@ func (g *generator) fillCallbacks(bg *jen.Group, m ir.Method) {
 				val = jen.Op("&").Id(u)
 			}
 			if h.Fill.Field != "" {
-				ig.If(jen.Id("cp").Dot("Body").Op("!=").Nil()).Block(jen.Id("cp").Dot("Body").Dot(h.Fill.Field).Op("=").Add(val))
+				ig.If(jen.Id(u).Op("!=").Lit("").Op("&&").Id("cp").Dot("Body").Op("!=").Nil()).Block(jen.Id("cp").Dot("Body").Dot(h.Fill.Field).Op("=").Add(val))
 			} else {
-				ig.Id("cp").Dot(h.Fill.Param).Op("=").Add(val)
+				ig.If(jen.Id(u).Op("!=").Lit("")).Block(jen.Id("cp").Dot(h.Fill.Param).Op("=").Add(val))
 			}
 		}
 		ig.Id("in").Op("=").Op("&").Id("cp")

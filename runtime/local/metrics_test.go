@@ -153,6 +153,11 @@ func TestMetricsOnTheAdminAPI(t *testing.T) {
 		}
 	}
 	require.Equal(t, 0.0, value("infgen_timers_pending", map[string]string{"infgen_workflow": "billing"}), "both timers fired")
+	require.Equal(t, 0.0, value("infgen_tasks_in_flight", map[string]string{"infgen_service": "pay"}), "no attempt runs now")
+	require.GreaterOrEqual(t, value("infgen_state_cache_misses_total", nil), 2.0, "each run's first step reads its state")
+	require.GreaterOrEqual(t, value("infgen_state_cache_hits_total", nil), 2.0, "the steps after it find it cached")
+	require.Equal(t, 0.0, value("infgen_state_cache_evictions_total", nil), "two workflows fit in the cache")
+	require.GreaterOrEqual(t, value("infgen_state_cache_size", nil), 0.0)
 	require.Equal(t, 1.0, value("infgen_dead_letters_total", map[string]string{"infgen_topic": message.ServiceTopic("pay")}))
 	for _, f := range families {
 		for _, m := range f.GetMetric() {

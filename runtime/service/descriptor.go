@@ -51,6 +51,25 @@ type ServiceDescriptor struct {
 	// runs them with outcome events on (worker.Options.OutcomeEvents), two
 	// per method: completed and failed.
 	Events []EventDescriptor `json:"events,omitempty"`
+	// Hooks are the webhooks and callbacks of the API, which a
+	// webhook.Receiver serves (see runtime/webhook).
+	Hooks []HookDescriptor `json:"hooks,omitempty"`
+	// CallbacksOption is the client option taking the receiver that makes
+	// callback URLs ("WithCallbacks"), when the API has callbacks.
+	CallbacksOption string `json:"callbacksOption,omitempty"`
+}
+
+// HookDescriptor describes one webhook or callback of a generated package.
+type HookDescriptor struct {
+	// Kind is "webhook" or "callback"; Name its key in the spec.
+	Kind string `json:"kind"`
+	Name string `json:"name"`
+	// Signal is the signal channel it is delivered on.
+	Signal string `json:"signal"`
+	// Handle is the function registering it on a receiver:
+	// Handle(r, opts...) for a callback, Handle(r, route, opts...) for a
+	// webhook.
+	Handle string `json:"handle"`
 }
 
 // EventDescriptor describes one event type a generated service publishes.

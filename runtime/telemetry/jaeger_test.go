@@ -3,15 +3,19 @@ package telemetry_test
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/infgen/infgen/runtime/client"
@@ -119,4 +123,47 @@ func TestTracesInJaeger(t *testing.T) {
 	require.Empty(t, parent["workflow greet"], "the run's span is the root")
 	require.Equal(t, root, parent["timer"])
 	require.Equal(t, root, parent["greeter.Greet"])
+	if *screenshot != "" {
+		screenshotTrace(t, query+"/trace/"+tr.TraceID, "greeter.Greet", *screenshot)
+	}
+}
+
+// screenshot, when set, is a file TestTracesInJaeger saves a screenshot of
+// the trace in Jaeger's UI in (headless Chromium):
+// go test ./runtime/telemetry -run Jaeger -screenshot ../../docs/img/jaeger-trace.png
+var screenshot = flag.String("screenshot", "", "save a screenshot of the trace in Jaeger's UI in this PNG file")
+
+// screenshotTrace opens the trace page in headless Chromium, waits until it
+// shows want, and saves a screenshot in file.
+func screenshotTrace(t *testing.T, page, want, file string) {
+	t.Helper()
+	exe, err := exec.LookPath("chromium")
+	require.NoError(t, err, "-screenshot needs Chromium (apt-get install -y chromium)")
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1280, 720))...)
+	defer cancelAlloc()
+	bctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+	bctx, cancelTimeout := context.WithTimeout(bctx, 2*time.Minute)
+	defer cancelTimeout()
+	_, err = chromedp.Run(bctx, chromedp.Navigate(page))
+	require.NoError(t, err)
+	for { // the UI renders the trace from its API after loading
+		text, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.body.innerText`))
+		require.NoError(t, err)
+		if strings.Contains(text, "not the Jaeger UI") {
+			t.Fatalf("-screenshot: this Jaeger was built without its UI (scripts/jaeger.sh builds it from the Go module proxy, which has no UI assets): run one with its UI, e.g. the jaegertracing/jaeger image, and point INFGEN_JAEGER_QUERY_URL at it")
+		}
+		if strings.Contains(text, want) {
+			break
+		}
+		select {
+		case <-bctx.Done():
+			t.Fatalf("Jaeger's page %s never showed %s", page, want)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(file, png, 0o644))
 }

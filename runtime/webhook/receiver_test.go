@@ -188,3 +188,12 @@ func TestPayloadKinds(t *testing.T) {
 	require.Contains(t, string(raw), `"channel":"Pay.none/k","id"`)
 	require.NotContains(t, string(raw), "Pay.json/k")
 }
+
+// TestNilReceiverMakesNoURL: a worker without a receiver (config's
+// Receiver is nil) can still pass it to WithCallbacks.
+func TestNilReceiverMakesNoURL(t *testing.T) {
+	t.Parallel()
+	var r *webhook.Receiver
+	var urls webhook.URLs = r
+	require.Empty(t, urls.CallbackURL("wf", "S.cb", "k"))
+}

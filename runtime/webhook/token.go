@@ -13,7 +13,13 @@ import (
 // URL, the endpoint's path and a token carrying the workflow id and the key
 // (signed with Options.TokenSecret). Generated HTTP clients put it where
 // the spec's runtime expression says ({$request.body#/callbackUrl}).
+//
+// A nil receiver returns "" (generated clients then leave the input as it
+// is), so that a worker without a receiver can pass one it did not make.
 func (r *Receiver) CallbackURL(workflowID, signal, key string) string {
+	if r == nil {
+		return ""
+	}
 	raw := base64.RawURLEncoding.EncodeToString([]byte(workflowID + "\n" + key))
 	if r.o.TokenSecret != nil {
 		raw += "." + base64.RawURLEncoding.EncodeToString(r.tokenMAC(signal, workflowID, key))

@@ -122,6 +122,8 @@ const (
 type Worker struct {
 	opts   Options
 	engine *engine.Engine
+	// unobserve ends the state cache's metrics (nil without metrics).
+	unobserve func() error
 
 	mu       sync.Mutex
 	services []registeredService
@@ -179,6 +181,12 @@ func New(o Options) (*Worker, error) {
 			return nil, fmt.Errorf("worker: %w", err)
 		}
 		eo.Observer = obs
+		e := engine.New(eo)
+		unobserve, err := obs.ObserveCache(e.CacheStats)
+		if err != nil {
+			return nil, fmt.Errorf("worker: %w", err)
+		}
+		return &Worker{opts: o, engine: e, unobserve: unobserve}, nil
 	}
 	return &Worker{opts: o, engine: engine.New(eo)}, nil
 }
@@ -392,6 +400,10 @@ func (w *Worker) Stop() error {
 	w.stopScheduleLoop()
 	w.closeSubs()
 	w.engine.DropCache()
+	if w.unobserve != nil {
+		_ = w.unobserve() // only fails on an unknown registration
+		w.unobserve = nil
+	}
 	if w.started {
 		w.retire()
 	}

@@ -24,10 +24,11 @@ type AccountsGRPCClient struct {
 }
 
 // NewAccountsGRPCClient returns a client of Accounts calling the server behind conn; opts
-// apply to every call.
+// apply to every call. Each call records a client span inside a traced task
+// attempt's (grpcapi.Traced).
 func NewAccountsGRPCClient(conn grpc.ClientConnInterface, opts ...grpc.CallOption) *AccountsGRPCClient {
 	return &AccountsGRPCClient{
-		conn: conn,
+		conn: grpcapi.Traced(conn),
 		opts: opts,
 	}
 }

@@ -25,10 +25,11 @@ type Inventory2GRPCClient struct {
 }
 
 // NewInventory2GRPCClient returns a client of Inventory2 calling the server behind conn; opts
-// apply to every call.
+// apply to every call. Each call records a client span inside a traced task
+// attempt's (grpcapi.Traced).
 func NewInventory2GRPCClient(conn grpc.ClientConnInterface, opts ...grpc.CallOption) *Inventory2GRPCClient {
 	return &Inventory2GRPCClient{
-		conn: conn,
+		conn: grpcapi.Traced(conn),
 		opts: opts,
 	}
 }
@@ -117,10 +118,11 @@ type AuditGRPCClient struct {
 }
 
 // NewAuditGRPCClient returns a client of Audit calling the server behind conn; opts
-// apply to every call.
+// apply to every call. Each call records a client span inside a traced task
+// attempt's (grpcapi.Traced).
 func NewAuditGRPCClient(conn grpc.ClientConnInterface, opts ...grpc.CallOption) *AuditGRPCClient {
 	return &AuditGRPCClient{
-		conn: conn,
+		conn: grpcapi.Traced(conn),
 		opts: opts,
 	}
 }

@@ -25,10 +25,11 @@ type MyServiceGRPCClient struct {
 }
 
 // NewMyServiceGRPCClient returns a client of MyService calling the server behind conn; opts
-// apply to every call.
+// apply to every call. Each call records a client span inside a traced task
+// attempt's (grpcapi.Traced).
 func NewMyServiceGRPCClient(conn grpc.ClientConnInterface, opts ...grpc.CallOption) *MyServiceGRPCClient {
 	return &MyServiceGRPCClient{
-		conn: conn,
+		conn: grpcapi.Traced(conn),
 		opts: opts,
 	}
 }
@@ -127,10 +128,11 @@ type OtherGRPCClient struct {
 }
 
 // NewOtherGRPCClient returns a client of Other calling the server behind conn; opts
-// apply to every call.
+// apply to every call. Each call records a client span inside a traced task
+// attempt's (grpcapi.Traced).
 func NewOtherGRPCClient(conn grpc.ClientConnInterface, opts ...grpc.CallOption) *OtherGRPCClient {
 	return &OtherGRPCClient{
-		conn: conn,
+		conn: grpcapi.Traced(conn),
 		opts: opts,
 	}
 }

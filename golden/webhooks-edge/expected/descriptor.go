@@ -52,6 +52,18 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Outcome: "failed",
 				},
 			},
+			Hooks: []service.HookDescriptor{{
+				Kind:   "callback",
+				Name:   "jobDone",
+				Signal: JobDone2Signal,
+				Handle: "HandleJobDone2",
+			}, {
+				Kind:   "callback",
+				Name:   "status",
+				Signal: StatusSignal,
+				Handle: "HandleStatus",
+			}},
+			CallbacksOption: "WithCallbacks",
 		},
 	},
 }

@@ -23,9 +23,11 @@ func (c *HTTPClient) StartJob(ctx context.Context, in *StartJobInput) (*StartJob
 			cp.Body = &b
 		}
 		u1 := c.callbacks.CallbackURL(wf, JobDone2Signal, key)
-		cp.XNotifyURL = &u1
+		if u1 != "" {
+			cp.XNotifyURL = &u1
+		}
 		u2 := c.callbacks.CallbackURL(wf, StatusSignal, key)
-		if cp.Body != nil {
+		if u2 != "" && cp.Body != nil {
 			cp.Body.StatusURL = &u2
 		}
 		in = &cp

@@ -64,6 +64,23 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Outcome: "failed",
 				},
 			},
+			Hooks: []service.HookDescriptor{{
+				Kind:   "callback",
+				Name:   "chargeOutcome",
+				Signal: ChargeOutcomeSignal,
+				Handle: "HandleChargeOutcome",
+			}, {
+				Kind:   "webhook",
+				Name:   "chargeSettled",
+				Signal: ChargeSettledSignal,
+				Handle: "HandleChargeSettled",
+			}, {
+				Kind:   "webhook",
+				Name:   "disputeOpened",
+				Signal: DisputeOpenedSignal,
+				Handle: "HandleDisputeOpened",
+			}},
+			CallbacksOption: "WithCallbacks",
 		},
 	},
 }

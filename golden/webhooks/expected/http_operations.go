@@ -24,7 +24,7 @@ func (c *HTTPClient) CreateCharge(ctx context.Context, in *CreateChargeInput) (*
 			cp.Body = &b
 		}
 		u1 := c.callbacks.CallbackURL(wf, ChargeOutcomeSignal, key)
-		if cp.Body != nil {
+		if u1 != "" && cp.Body != nil {
 			cp.Body.CallbackURL = u1
 		}
 		in = &cp

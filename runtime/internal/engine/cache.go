@@ -3,6 +3,7 @@ package engine
 import (
 	"container/list"
 	"sync"
+	"sync/atomic"
 
 	"github.com/infgen/infgen/runtime/internal/history"
 	"github.com/infgen/infgen/runtime/internal/replay"
@@ -48,6 +49,30 @@ type stateCache struct {
 	mu  sync.Mutex
 	m   map[string]*cached
 	lru list.List // front: most recently used
+
+	// hits, misses and evictions count takes that found an entry, takes
+	// that did not, and entries evicted for room (CacheStats).
+	hits, misses, evictions atomic.Uint64
+}
+
+// CacheStats are the state cache's counts since the engine started.
+type CacheStats struct {
+	// Hits and Misses count the steps that found their workflow in the
+	// cache and those that read it from storage.
+	Hits, Misses uint64
+	// Evictions counts the workflows dropped to make room.
+	Evictions uint64
+	// Size is the number of workflows cached now.
+	Size int
+}
+
+// CacheStats returns the state cache's counts (all zero with no cache).
+func (e *Engine) CacheStats() CacheStats {
+	c := e.cache
+	if c == nil || c.max <= 0 {
+		return CacheStats{}
+	}
+	return CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Evictions: c.evictions.Load(), Size: c.len()}
 }
 
 func newStateCache(size int) *stateCache {
@@ -67,6 +92,11 @@ func (c *stateCache) take(id string) *cached {
 		e.elem = nil
 	}
 	c.mu.Unlock()
+	if e != nil {
+		c.hits.Add(1)
+	} else {
+		c.misses.Add(1)
+	}
 	return e
 }
 
@@ -91,6 +121,7 @@ func (c *stateCache) put(e *cached) {
 		c.lru.Remove(last)
 		delete(c.m, old.id)
 		evicted = append(evicted, old)
+		c.evictions.Add(1)
 	}
 	c.mu.Unlock()
 	for _, old := range evicted {

@@ -42,7 +42,8 @@ type Observer struct {
 	tracing bool
 
 	started, finished, parked, tasks, deadLetters metric.Int64Counter
-	timers                                        metric.Int64UpDownCounter
+	timers, inFlight                              metric.Int64UpDownCounter
+	meter                                         metric.Meter
 	latency                                       metric.Float64Histogram
 	attempts                                      metric.Int64Histogram
 
@@ -79,7 +80,7 @@ var _ engine.Observer = (*Observer)(nil)
 // may be a noop provider (tracing=false skips building spans at all).
 func New(mp metric.MeterProvider, tp trace.TracerProvider, tracing bool) (*Observer, error) {
 	m := mp.Meter(ScopeName)
-	o := &Observer{tracer: tp.Tracer(ScopeName), tracing: tracing}
+	o := &Observer{tracer: tp.Tracer(ScopeName), tracing: tracing, meter: m}
 	var errs []error
 	counter := func(name, desc string) metric.Int64Counter {
 		c, err := m.Int64Counter(name, metric.WithDescription(desc), metric.WithUnit("{"+"count"+"}"))
@@ -93,6 +94,8 @@ func New(mp metric.MeterProvider, tp trace.TracerProvider, tracing bool) (*Obser
 	o.deadLetters = counter("infgen.dead_letters", "Messages set aside as dead letters, by topic.")
 	var err error
 	o.timers, err = m.Int64UpDownCounter("infgen.timers.pending", metric.WithDescription("Durable timers scheduled and not yet fired, as seen by this worker's steps."), metric.WithUnit("{timer}"))
+	errs = append(errs, err)
+	o.inFlight, err = m.Int64UpDownCounter("infgen.tasks.in_flight", metric.WithDescription("Task attempts running now on this worker, by service: its backlog being worked."), metric.WithUnit("{task}"))
 	errs = append(errs, err)
 	o.latency, err = m.Float64Histogram("infgen.task.duration", metric.WithDescription("Duration of one task attempt, by service, method and outcome."), metric.WithUnit("s"),
 		metric.WithExplicitBucketBoundaries(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60))
@@ -119,7 +122,10 @@ func (o *Observer) TaskAttempt(ctx context.Context, a *engine.TaskAttempt) (cont
 				KeyTaskID.String(a.TaskID), KeyAttempt.Int(a.Attempt), KeyService.String(a.Service), KeyMethod.String(a.Method)))
 		a.SpanTraceParent = TraceParent(span.SpanContext())
 	}
+	svc := o.set(KeyService, a.Service, "", "", "", "")
+	o.inFlight.Add(ctx, 1, svc)
 	return ctx, func(err error, retry bool) {
+		o.inFlight.Add(ctx, -1, svc)
 		outcome := "ok"
 		switch {
 		case err != nil && retry:
@@ -228,4 +234,30 @@ func (o *Observer) stepSpans(ctx context.Context, s *engine.Step) {
 // DeadLetter counts the dead letter.
 func (o *Observer) DeadLetter(ctx context.Context, topic, _ string) {
 	o.deadLetters.Add(ctx, 1, o.set(KeyTopic, topic, "", "", "", ""))
+}
+
+// ObserveCache reports the engine's state cache through stats, read at each
+// collection: hits, misses and evictions as counters, the size as a gauge.
+// stop ends the reports (the worker stopped).
+func (o *Observer) ObserveCache(stats func() engine.CacheStats) (stop func() error, err error) {
+	m := o.meter
+	hits, err1 := m.Int64ObservableCounter("infgen.state_cache.hits", metric.WithDescription("Workflow steps that found their workflow in the state cache."), metric.WithUnit("{step}"))
+	misses, err2 := m.Int64ObservableCounter("infgen.state_cache.misses", metric.WithDescription("Workflow steps that read their workflow from storage: not in the state cache."), metric.WithUnit("{step}"))
+	evictions, err3 := m.Int64ObservableCounter("infgen.state_cache.evictions", metric.WithDescription("Workflows dropped from the state cache to make room (worker.Options.CacheSize)."), metric.WithUnit("{workflow}"))
+	size, err4 := m.Int64ObservableGauge("infgen.state_cache.size", metric.WithDescription("Workflows in the state cache now."), metric.WithUnit("{workflow}"))
+	if err := errors.Join(err1, err2, err3, err4); err != nil {
+		return nil, fmt.Errorf("create the state cache's metric instruments: %w", err)
+	}
+	reg, err := m.RegisterCallback(func(_ context.Context, ob metric.Observer) error {
+		s := stats()
+		ob.ObserveInt64(hits, int64(s.Hits))
+		ob.ObserveInt64(misses, int64(s.Misses))
+		ob.ObserveInt64(evictions, int64(s.Evictions))
+		ob.ObserveInt64(size, int64(s.Size))
+		return nil
+	}, hits, misses, evictions, size)
+	if err != nil {
+		return nil, fmt.Errorf("observe the state cache: %w", err)
+	}
+	return reg.Unregister, nil
 }
