@@ -2,8 +2,8 @@ package admin_test
 
 import (
 	"context"
-	"math"
 	"log/slog"
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/require"

@@ -13,7 +13,9 @@
 // once from ?token=). Options.ReadOnly refuses every request but GET and
 // HEAD with 403.
 //
-// It mounts the web dashboard (package dashboard) at /ui/.
+// It mounts the web dashboard (package dashboard) at /ui/, and serves the
+// worker's metrics at /metrics and, computed from them, the task attempts
+// per service method at /v1/metrics/methods (MethodStats).
 //
 // It owns the HTTP protocol (Server, Client) and the address file. It uses
 // package client for every operation and must not import storage, transport

@@ -24,10 +24,11 @@ type GRPCClient struct {
 }
 
 // NewGRPCClient returns a client of Orders calling the server behind conn; opts
-// apply to every call.
+// apply to every call. Each call records a client span inside a traced task
+// attempt's (grpcapi.Traced).
 func NewGRPCClient(conn grpc.ClientConnInterface, opts ...grpc.CallOption) *GRPCClient {
 	return &GRPCClient{
-		conn: conn,
+		conn: grpcapi.Traced(conn),
 		opts: opts,
 	}
 }

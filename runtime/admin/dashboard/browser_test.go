@@ -320,6 +320,9 @@ func TestBrowserReadOnly(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "read-only", mode)
 	require.Zero(t, buttons, "no steering buttons in read-only mode")
+	startHidden, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`document.getElementById("nav-start").hidden`))
+	require.NoError(t, err)
+	require.True(t, startHidden, "no Start page in read-only mode")
 }
 
 // save keeps a screenshot as a test artifact and, with -screenshots, in
