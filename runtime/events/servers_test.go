@@ -10,7 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/infgen/infgen/runtime/storage"
+	"github.com/infgen/infgen/runtime/storage/mysql"
 	"github.com/infgen/infgen/runtime/storage/postgres"
+	"github.com/infgen/infgen/runtime/storage/redis"
 	"github.com/infgen/infgen/runtime/storage/storagetest"
 	"github.com/infgen/infgen/runtime/transport"
 	"github.com/infgen/infgen/runtime/transport/pulsar"
@@ -22,6 +24,26 @@ import (
 func TestRedeliveredEventIsHandledOnceOnPostgres(t *testing.T) {
 	t.Parallel()
 	s, err := postgres.Open(context.Background(), storagetest.ServerEnv(t, postgres.EnvDSN))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	exactlyOncePerEventID(t, nil, s)
+}
+
+// TestRedeliveredEventIsHandledOnceOnRedis claims the dedup records in
+// Redis (INFGEN_REDIS_ADDR).
+func TestRedeliveredEventIsHandledOnceOnRedis(t *testing.T) {
+	t.Parallel()
+	s, err := redis.Open(context.Background(), storagetest.ServerEnv(t, redis.EnvAddr))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	exactlyOncePerEventID(t, nil, s)
+}
+
+// TestRedeliveredEventIsHandledOnceOnMySQL claims the dedup records in
+// MySQL or MariaDB (INFGEN_MYSQL_DSN).
+func TestRedeliveredEventIsHandledOnceOnMySQL(t *testing.T) {
+	t.Parallel()
+	s, err := mysql.Open(context.Background(), storagetest.ServerEnv(t, mysql.EnvDSN))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	exactlyOncePerEventID(t, nil, s)
