@@ -147,5 +147,5 @@ func TestInitWorkerRejectsBadInput(t *testing.T) {
 	require.NoError(t, err)
 	regenerated, err := os.ReadFile(filepath.Join(out, "main.go"))
 	require.NoError(t, err)
-	require.Contains(t, string(regenerated), "payment.Register(w, payment.NewHTTPClient(paymentCfg.URL), paymentCfg.Options()...)")
+	require.Contains(t, string(regenerated), "payment.Register(w, payment.NewHTTPClient(paymentCfg.URL, payment.WithCallbacks(cfg.Receiver)), paymentCfg.Options()...)")
 }

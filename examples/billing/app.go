@@ -32,6 +32,9 @@ type app struct {
 	conns    []*grpc.ClientConn
 	website  subscription.SubscriptionService // the company's own calls (subscribe, cancel)
 	attempts *attempts
+	hooks    *hooks // the webhook receiver, in a process running the workers
+	// resumed is true when the run resumes an existing -db state file.
+	resumed bool
 }
 
 // recordsDir is where the example servers keep their records: -records, or
@@ -58,18 +61,37 @@ func startApp(ctx context.Context, cfg config) (_ *app, err error) {
 	if cfg.role != roleWork {
 		a.servers, err = servers.Start(servers.Config{
 			Dir: recordsDir(cfg), FailRate: cfg.failRate, Declined: declined(cfg), BasePort: cfg.ports, Logger: a.logger,
+			CallbackSecret: webhookSecret, Redeliver: cfg.redeliver,
 		})
 		if err != nil {
 			return nil, err
 		}
 	}
+	if cfg.db != "" {
+		_, err := os.Stat(cfg.db)
+		a.resumed = err == nil
+	}
 	if a.backends, err = openBackends(ctx, cfg, a.logger); err != nil {
+		return nil, err
+	}
+	// The client drives the run and, in a process with workers, delivers the
+	// webhook receiver's signals.
+	a.client, err = client.New(ctx, client.Options{Transport: a.backends.tr, Storage: a.backends.st, Logger: a.logger, PollInterval: 200 * time.Millisecond})
+	if err != nil {
+		return nil, err
+	}
+	if err := a.startHooks(); err != nil {
 		return nil, err
 	}
 	if cfg.role != roleDrive {
 		if err := a.startWorkers(ctx, a.endpoints()); err != nil {
 			return nil, err
 		}
+	}
+	// Every role runs the receipts subscriber: its processes share one
+	// subscription, so each event is handled once whichever runs it.
+	if err := a.startReceipts(ctx, a.endpoints()); err != nil {
+		return nil, err
 	}
 	if cfg.role == roleWork {
 		return a, nil
@@ -79,10 +101,6 @@ func startApp(ctx context.Context, cfg config) (_ *app, err error) {
 		return nil, err
 	}
 	a.website = subscription.NewGRPCClient(conn)
-	a.client, err = client.New(ctx, client.Options{Transport: a.backends.tr, Storage: a.backends.st, Logger: a.logger, PollInterval: 200 * time.Millisecond})
-	if err != nil {
-		return nil, err
-	}
 	return a, nil
 }
 
@@ -133,6 +151,9 @@ func (a *app) close() error {
 	}
 	for i := len(a.workers) - 1; i >= 0; i-- {
 		errs = append(errs, a.workers[i].Stop())
+	}
+	if a.hooks != nil {
+		errs = append(errs, a.hooks.close())
 	}
 	if a.backends != nil {
 		errs = append(errs, a.backends.close())

@@ -34,6 +34,9 @@ const (
 // the customer's workflow.
 func customerID(i int) string { return fmt.Sprintf("cus_%04d", i) }
 
+// customerEmail is the address of a customer.
+func customerEmail(id string) string { return id + "@example.com" }
+
 // customerIndex parses a customer id back to its index (0 if malformed).
 func customerIndex(id string) int {
 	n, _ := strconv.Atoi(strings.TrimPrefix(id, "cus_"))
@@ -71,7 +74,7 @@ func declined(cfg config) func(customerID, month string) bool {
 // same state file, the existing subscription and workflow are kept.
 func (a *app) subscribe(ctx context.Context, i int) error {
 	id := customerID(i)
-	addr := id + "@example.com"
+	addr := customerEmail(id)
 	err := a.retryWebsite(ctx, func(ctx context.Context) error {
 		_, err := a.website.Subscribe(ctx, &subscription.SubscribeRequest{CustomerId: id, Plan: "metered", Email: addr})
 		return err
@@ -112,5 +115,11 @@ func (a *app) retryWebsite(ctx context.Context, call func(ctx context.Context) e
 
 // billingInput returns the input of a customer's billing workflow.
 func billingInput(cfg config, id, addr string) monthly.Input {
-	return monthly.Input{CustomerID: id, Email: addr, FirstMonth: cfg.firstMonth, Months: cfg.months, MonthsPerRun: cfg.perRun, MonthLength: cfg.month}
+	in := monthly.Input{CustomerID: id, Email: addr, FirstMonth: cfg.firstMonth, Months: cfg.months, MonthsPerRun: cfg.perRun, MonthLength: cfg.month}
+	if cfg.payment == "callback" {
+		// The outcome arrives within milliseconds; the bound is for a
+		// provider that never calls back, and leaves room for a restart.
+		in.Payment, in.PaymentTimeout = monthly.PaymentCallback, max(10*cfg.month, 10*time.Second)
+	}
+	return in
 }

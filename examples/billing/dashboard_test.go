@@ -42,7 +42,7 @@ func TestDashboardAndMetricsWhileRunning(t *testing.T) {
 	require.Eventually(t, func() bool {
 		code, body := get("/metrics")
 		metrics = body
-		return code == 200 && strings.Contains(body, `infgen_tasks_total{infgen_method="RequestPayment",infgen_outcome="ok",infgen_service="PaymentService"}`)
+		return code == 200 && strings.Contains(body, `infgen_tasks_total{infgen_method="CreateCharge",infgen_outcome="ok",infgen_service="PaymentService"}`)
 	}, 40*time.Second, 50*time.Millisecond, "no payment counted at /metrics:\n%s", metrics)
 	code, page := get("/ui/")
 	require.Equal(t, 200, code)

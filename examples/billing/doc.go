@@ -2,8 +2,11 @@
 // process, on the embedded default (memory transport, single-file storage):
 // it starts small real servers standing for the company's services (HTTP
 // and gRPC on loopback), the workers infgen generated for them, and the
-// workflow worker; subscribes customers; shows progress; and ends with a
-// summary that checks that every month was charged exactly once.
+// workflow worker; a webhook receiver, where the payment server calls back
+// the outcome of each charge; an events subscriber that emails a receipt
+// for each paid month; subscribes customers; shows progress; and ends with
+// a summary that checks that every month was charged, and receipted,
+// exactly once.
 //
 //	go run ./examples/billing                       # 20 customers, 1s months
 //	go run ./examples/billing -db billing.db        # kill -9 it, run it again

@@ -62,6 +62,11 @@ func TestKillNineAndResume(t *testing.T) {
 	require.Zero(t, sum.DuplicateVoids)
 	require.Equal(t, sum.MonthsBilled, sum.PaymentsCharged)
 	require.Equal(t, sum.MonthsBilled, sum.Invoices-sum.VoidedInvoices)
+	// Receipts: never two for a month; the events the killed processes held
+	// in memory may be lost (summary.Resumed).
+	require.True(t, sum.Resumed)
+	require.LessOrEqual(t, sum.Receipts, sum.MonthsBilled)
+	require.Positive(t, sum.Callbacks, "the final run took payment outcomes from the receiver")
 }
 
 var (

@@ -69,6 +69,9 @@ type config struct {
 	ports       int
 	records     string
 	verbose     bool
+	payment     string
+	webhooks    string
+	redeliver   bool
 }
 
 func parseFlags(args []string, errOut io.Writer) (config, error) {
@@ -92,8 +95,11 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	fs.BoolVar(&c.verbose, "v", false, "log the runtime's info messages to stderr")
 	fs.StringVar(&c.role, "role", roleAll, "what this process runs: all, drive (servers and client; workers elsewhere) or work (workers only)")
 	fs.StringVar(&c.transport, "transport", "embedded", "embedded (in-process, -db file) or pulsar (INFGEN_PULSAR_URL and a shared storage: INFGEN_POSTGRES_DSN, INFGEN_REDIS_ADDR or INFGEN_MYSQL_DSN)")
-	fs.IntVar(&c.ports, "ports", 0, "fixed server ports: consumption, payment, invoice, email on N..N+3, subscription on N+4 (default: free ports)")
+	fs.IntVar(&c.ports, "ports", 0, "fixed server ports: consumption, payment, invoice, email on N..N+3, subscription on N+4, the webhook receiver of -role drive on N+5 (default: free ports)")
 	fs.StringVar(&c.records, "records", "", "directory of the servers' records (default: next to -db, else in memory)")
+	fs.StringVar(&c.payment, "payment", "callback", "how months are charged: callback (POST /charges, the outcome called back to the webhook receiver) or sync (POST /payments answers it)")
+	fs.StringVar(&c.webhooks, "webhooks", "", "listen address of the webhook receiver, where the payment server calls back the charges' outcomes (default: a free port on 127.0.0.1, kept next to -db for a rerun; split across processes, the drive process serves it on -ports+5)")
+	fs.BoolVar(&c.redeliver, "redeliver", false, "the payment server delivers every callback twice (a lost acknowledgement): the workflow still gets it once")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -114,6 +120,8 @@ func (c *config) validate() error {
 	switch {
 	case c.customers <= 0 || c.months <= 0 || c.perRun <= 0 || c.month <= 0 || c.failRate < 0 || c.failRate >= 1:
 		return errors.New("-customers, -months, -months-per-run and -month must be positive and -fail-rate in [0, 1)")
+	case c.payment != "callback" && c.payment != "sync":
+		return fmt.Errorf("-payment %q: want callback or sync", c.payment)
 	case c.role != roleAll && c.role != roleDrive && c.role != roleWork:
 		return fmt.Errorf("-role %q: want all, drive or work", c.role)
 	case c.transport != "embedded" && c.transport != "pulsar":

@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/infgen/infgen/examples/billing/gen/payment"
 	"github.com/infgen/infgen/examples/billing/monthly"
 )
 
@@ -48,10 +52,12 @@ func TestRunBillsEveryMonthOnce(t *testing.T) {
 	require.Equal(t, 1, sum.VoidedInvoices, out)
 	require.Equal(t, 1, sum.WorkflowVoids, out)
 	require.Zero(t, sum.DuplicateVoids, out)
-	require.Equal(t, 25, sum.EmailsSent, out) // 24 invoices + 1 payment-failure notice
+	require.Equal(t, 49, sum.EmailsSent, out) // 24 invoices + 1 payment-failure notice + 24 receipts
 	require.Equal(t, 1, sum.FailureNotices, out)
+	require.Equal(t, 24, sum.Receipts, out, "one receipt per paid month, from the settled events")
+	require.Equal(t, int64(25), sum.Callbacks, out, "every outcome, the declined one too, came through the webhook receiver")
 	require.Zero(t, sum.DuplicateCharges, out)
-	require.Contains(t, out, "OK: every billed month was charged, invoiced and emailed exactly once")
+	require.Contains(t, out, "OK: every billed month was charged, invoiced, emailed and receipted exactly once")
 }
 
 // TestRunWithFaultsRetriesWithoutDuplicates makes the servers fail 30% of
@@ -64,10 +70,32 @@ func TestRunWithFaultsRetriesWithoutDuplicates(t *testing.T) {
 	require.Equal(t, 6, sum.Completed, out)
 	require.Equal(t, 18, sum.MonthsBilled, out)
 	require.Equal(t, 18, sum.PaymentsCharged, out)
-	require.Equal(t, 18, sum.EmailsSent, out)
+	require.Equal(t, 36, sum.EmailsSent, out) // invoices and receipts
+	require.Equal(t, 18, sum.Receipts, out)
+	require.GreaterOrEqual(t, sum.Callbacks, int64(18), out) // a charge retried after a lost reply calls back again
 	require.Zero(t, sum.DuplicateCharges+sum.DuplicateInvoices+sum.DuplicateEmails+sum.DuplicateVoids, out)
 	require.Positive(t, sum.FaultsInjected, out)
 	require.Positive(t, sum.Retries, out)
+}
+
+// TestRunRedeliveredCallbacksSignalOnce has the payment server deliver
+// every outcome twice with one delivery id (an acknowledgement lost): the
+// receiver acknowledges both and signals once, so each workflow's history
+// holds one outcome per charge, and each month one receipt.
+func TestRunRedeliveredCallbacksSignalOnce(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	sum, out := runForTest(t, testConfig(t, "-customers", "3", "-months", "2", "-month", "300ms", "-churn=false", "-redeliver", "-histories", dir))
+	require.True(t, sum.OK(), out)
+	require.Equal(t, 6, sum.MonthsBilled, out)
+	require.Equal(t, int64(12), sum.Callbacks, out)
+	require.Equal(t, int64(6), sum.Redelivered, out)
+	require.Equal(t, 6, sum.Receipts, out)
+	for i := 1; i <= 3; i++ {
+		raw, err := os.ReadFile(filepath.Join(dir, customerID(i)+".json"))
+		require.NoError(t, err)
+		require.Equal(t, 2, strings.Count(string(raw), `"channel": "`+payment.PaymentOutcomeSignal+"/"), "%s: one signal per month", customerID(i))
+	}
 }
 
 func TestParseFlagsRejectsBadValues(t *testing.T) {
@@ -75,7 +103,7 @@ func TestParseFlagsRejectsBadValues(t *testing.T) {
 	for _, args := range [][]string{
 		{"-customers", "0"}, {"-fail-rate", "1"}, {"-month", "-1s"}, {"-first-month", "2026-13"}, {"-nope"},
 		{"-role", "boss"}, {"-transport", "kafka"}, {"-role", "drive", "-ports", "18000"},
-		{"-role", "work", "-transport", "pulsar"}, {"-transport", "pulsar", "-db", "x.db"},
+		{"-role", "work", "-transport", "pulsar"}, {"-transport", "pulsar", "-db", "x.db"}, {"-payment", "later"},
 	} {
 		var msg bytes.Buffer
 		_, err := parseFlags(args, &msg)

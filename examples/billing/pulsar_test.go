@@ -27,7 +27,7 @@ func TestPulsarDriveAndWorkProcesses(t *testing.T) {
 	t.Parallel()
 	requirePulsar(t)
 	bin := buildExample(t)
-	runSplit(t, func(env []string, ports int) *exec.Cmd {
+	runSplit(t, nil, func(env []string, ports int) *exec.Cmd {
 		cmd := exec.Command(bin, "-role", "work", "-transport", "pulsar", "-ports", fmt.Sprint(ports), "-month", splitMonth)
 		cmd.Env = env
 		return cmd
@@ -43,7 +43,9 @@ func TestPulsarScaffoldedWorker(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "all-in-one")
 	out, err := exec.Command("go", "build", "-o", bin, "./deploy/all-in-one").CombinedOutput()
 	require.NoError(t, err, "go build: %s", out)
-	runSplit(t, func(env []string, ports int) *exec.Cmd {
+	// The committed worker.yaml starts no webhook receiver (webhooks.listen):
+	// the payments are synchronous.
+	runSplit(t, []string{"-payment", "sync"}, func(env []string, ports int) *exec.Cmd {
 		cmd := exec.Command(bin, "-config", filepath.Join("deploy", "all-in-one", "worker.yaml"))
 		cmd.Env = append(env, "INFGEN_LOG_LEVEL=error",
 			fmt.Sprintf("INFGEN_CONSUMPTION_URL=http://127.0.0.1:%d", ports), fmt.Sprintf("INFGEN_PAYMENT_URL=http://127.0.0.1:%d", ports+1),
@@ -71,7 +73,7 @@ func requirePulsar(t *testing.T) {
 // workerCmd (given the environment and the servers' base port), kills the
 // workers with SIGKILL after 4 charges, starts them again and checks the
 // summary. Each run has its own topics and tables.
-func runSplit(t *testing.T, workerCmd func(env []string, ports int) *exec.Cmd) {
+func runSplit(t *testing.T, driveArgs []string, workerCmd func(env []string, ports int) *exec.Cmd) {
 	t.Helper()
 	bin := buildExample(t)
 	run := fmt.Sprintf("billingtest%d", rand.Uint32())
@@ -96,8 +98,9 @@ func runSplit(t *testing.T, workerCmd func(env []string, ports int) *exec.Cmd) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	records := t.TempDir()
-	drive := exec.CommandContext(ctx, bin, "-role", "drive", "-transport", "pulsar", "-ports", fmt.Sprint(ports),
-		"-customers", "6", "-months", "3", "-months-per-run", "2", "-month", splitMonth, "-records", records, "-json")
+	args := append([]string{"-role", "drive", "-transport", "pulsar", "-ports", fmt.Sprint(ports),
+		"-customers", "6", "-months", "3", "-months-per-run", "2", "-month", splitMonth, "-records", records, "-json"}, driveArgs...)
+	drive := exec.CommandContext(ctx, bin, args...)
 	drive.Env = env
 	var out bytes.Buffer
 	drive.Stdout, drive.Stderr = &out, &out
@@ -118,15 +121,16 @@ func runSplit(t *testing.T, workerCmd func(env []string, ports int) *exec.Cmd) {
 	require.Equal(t, 6, sum.Completed)
 	require.Zero(t, sum.DuplicateCharges+sum.DuplicateInvoices+sum.DuplicateEmails+sum.DuplicateVoids)
 	require.Equal(t, sum.MonthsBilled, sum.PaymentsCharged)
+	require.Equal(t, sum.MonthsBilled, sum.Receipts, "one receipt per paid month, from the events")
 }
 
-// freePorts returns a base port with five free ports after it.
+// freePorts returns a base port with six free ports after it.
 func freePorts(t *testing.T) int {
 	t.Helper()
 	for range 50 {
 		base := 20000 + rand.IntN(20000)
 		ok := true
-		for i := range 5 {
+		for i := range 6 {
 			ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", base+i))
 			if err != nil {
 				ok = false
@@ -138,7 +142,7 @@ func freePorts(t *testing.T) int {
 			return base
 		}
 	}
-	t.Fatal("no five consecutive free ports")
+	t.Fatal("no six consecutive free ports")
 	return 0
 }
 

@@ -89,7 +89,7 @@ func (a *app) wait(ctx context.Context, ids []string, p *progress) error {
 		if err := a.churn(ctx, ids, finished, acted); err != nil {
 			return err
 		}
-		done := countTrue(finished) == len(ids)
+		done := countTrue(finished) == len(ids) && a.receiptsSent()
 		p.update(a.snapshot(len(ids), countTrue(finished)), done)
 		if done {
 			return nil
@@ -133,6 +133,14 @@ func (a *app) churn(ctx context.Context, ids []string, finished, acted map[strin
 		acted[id] = true
 	}
 	return nil
+}
+
+// receiptsSent reports whether every charge has its receipt, or the run
+// resumed a state file (receipts of events lost with the earlier process
+// never come: see summary.Resumed).
+func (a *app) receiptsSent() bool {
+	st := a.servers.Stats()
+	return a.resumed || st.Receipts >= st.Payments.Records
 }
 
 func countTrue(m map[string]bool) int {
@@ -185,4 +193,7 @@ func (a *app) printWorkerEnv(out io.Writer) {
 	e := a.endpoints()
 	fmt.Fprintf(out, "servers up; workers elsewhere need:\nexport INFGEN_CONSUMPTION_URL=%s INFGEN_PAYMENT_URL=%s INFGEN_INVOICE_URL=%s INFGEN_EMAIL_URL=%s INFGEN_SUBSCRIPTION_URL=%s\n",
 		e.consumption, e.payment, e.invoice, e.email, e.subscription)
+	if a.cfg.payment == "callback" {
+		fmt.Fprintf(out, "payment outcomes are called back to the webhook receiver at http://%s (scaffolded workers without webhooks.listen: run this with -payment sync)\n", a.hooksAddr())
+	}
 }

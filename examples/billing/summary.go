@@ -49,6 +49,18 @@ type summary struct {
 	// EmailsSent counts invoice emails and payment-failure notices.
 	EmailsSent     int `json:"emailsSent"`
 	FailureNotices int `json:"failureNotices"`
+	// Receipts counts the receipts the events subscriber emailed (one per
+	// billing.payment.settled event, so one per paid month).
+	Receipts int `json:"receipts"`
+	// Callbacks counts the payment outcomes the payment server called back
+	// and the receiver acknowledged in this run, Redelivered those sent
+	// again after an acknowledgement (-redeliver).
+	Callbacks   int64 `json:"callbacks"`
+	Redelivered int64 `json:"redelivered"`
+	// Resumed is true when the run resumed a state file: events the
+	// embedded transport held in memory when the earlier process died are
+	// lost, so a month's receipt may be missing (never doubled).
+	Resumed bool `json:"resumed,omitempty"`
 	// Retries counts service calls made on a task's second or later attempt,
 	// by the workers of this process (none with -role drive: RetriesElsewhere).
 	Retries          int64 `json:"retries"`
@@ -85,7 +97,10 @@ func (a *app) summarize(ctx context.Context, ids []string, elapsed time.Duration
 		IdempotentReplays: st.Payments.Replays + st.Invoices.Replays + st.Emails.Replays + st.Voids.Replays,
 		FaultsInjected:    st.FaultsInjected, Elapsed: elapsed.Round(time.Millisecond),
 		ChargedCents: a.servers.ChargedCents(ids),
+		Receipts:     st.Receipts, Callbacks: st.Callbacks.Delivered, Redelivered: st.Callbacks.Redelivered,
+		Resumed: a.resumed,
 	}
+	receipts := a.servers.Receipts()
 	for _, id := range ids {
 		s.PaymentsCharged += charges[id]
 		d, err := a.client.Describe(ctx, id)
@@ -115,6 +130,11 @@ func (a *app) summarize(ctx context.Context, ids []string, elapsed time.Duration
 		s.BilledCents += r.ChargedCents
 		if charges[id] != len(r.Months) {
 			s.problemf("%s: billed %d month(s) but charged %d time(s)", id, len(r.Months), charges[id])
+		}
+		for _, m := range r.Months {
+			if n := receipts[customerEmail(id)+"/"+monthly.ReceiptSubject(m)]; n > 1 || (n == 0 && !s.Resumed) {
+				s.problemf("%s: %d receipt(s) for %s, want 1", id, n, m)
+			}
 		}
 	}
 	s.check(st.InvoiceEmails)
@@ -160,14 +180,15 @@ func (s *summary) writeText(w io.Writer) error {
 	row("payments charged", fmt.Sprintf("%d (%s)", s.PaymentsCharged, monthlyMoney(s.ChargedCents)))
 	row("duplicate charges", s.DuplicateCharges)
 	row("invoices", fmt.Sprintf("%d (%d voided by the saga's compensation)", s.Invoices, s.VoidedInvoices))
-	row("emails sent", fmt.Sprintf("%d (%d payment-failure notices)", s.EmailsSent, s.FailureNotices))
+	row("emails sent", fmt.Sprintf("%d (%d payment-failure notices, %d receipts from events)", s.EmailsSent, s.FailureNotices, s.Receipts))
+	row("payment callbacks", fmt.Sprintf("%d (%d redelivered)", s.Callbacks, s.Redelivered))
 	retries := fmt.Sprint(s.Retries)
 	if s.RetriesElsewhere {
 		retries = "counted by the worker processes"
 	}
 	row("retries", fmt.Sprintf("%s (faults injected %d, idempotent replays %d)", retries, s.FaultsInjected, s.IdempotentReplays))
 	if s.OK() {
-		b.WriteString("OK: every billed month was charged, invoiced and emailed exactly once\n")
+		b.WriteString("OK: every billed month was charged, invoiced, emailed and receipted exactly once\n")
 	} else {
 		b.WriteString("FAILED:\n")
 		for _, p := range s.Problems {

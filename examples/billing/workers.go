@@ -29,7 +29,8 @@ func (a *app) startWorkers(ctx context.Context, at endpoints) error {
 			return consumption.Register(w, consumption.NewHTTPClient(at.consumption, consumption.WithHTTPClient(hc)), o...)
 		},
 		func(w *worker.Worker, o ...worker.ServiceOption) error {
-			return payment.Register(w, payment.NewHTTPClient(at.payment, payment.WithHTTPClient(hc)), o...)
+			// WithCallbacks: CreateCharge's callbackUrl is this process's receiver.
+			return payment.Register(w, payment.NewHTTPClient(at.payment, payment.WithHTTPClient(hc), payment.WithCallbacks(a.hooks.receiver)), o...)
 		},
 		func(w *worker.Worker, o ...worker.ServiceOption) error {
 			return invoice.Register(w, invoice.NewHTTPClient(at.invoice, invoice.WithHTTPClient(hc)), o...)

@@ -122,6 +122,9 @@ func newEnv(t *testing.T, open func(t *testing.T) storage.Storage) *env {
 		return true
 	}, 10*time.Second, 5*time.Millisecond, "the bad message was not dead-lettered")
 	require.NoError(t, w.Stop()) // from here on, only the client writes
+	// w-fresh never steps: a start of it again writes and wakes it.
+	_, err = c.Start(ctx, client.StartParams{Workflow: "wait", ID: "w-fresh"})
+	require.NoError(t, err)
 	return e
 }
 
@@ -132,6 +135,10 @@ var steering = []struct {
 }{
 	{"start", func(ctx context.Context, e *env) error {
 		_, err := e.client.Start(ctx, client.StartParams{Workflow: "wait", ID: "new", Tags: []string{"t"}, Timeout: time.Hour})
+		return err
+	}},
+	{"start/unstepped", func(ctx context.Context, e *env) error {
+		_, err := e.client.Start(ctx, client.StartParams{Workflow: "wait", ID: "w-fresh"})
 		return err
 	}},
 	{"restart", func(ctx context.Context, e *env) error {
@@ -268,5 +275,5 @@ func TestInvalidRequestChangesNothing(t *testing.T) {
 	}
 	running, err := e.client.ListRunning(ctx)
 	require.NoError(t, err)
-	require.Equal(t, []string{"w-run"}, running)
+	require.Equal(t, []string{"w-fresh", "w-run"}, running)
 }

@@ -56,6 +56,10 @@ func pulsarBackends(t *testing.T) (transport.Transport, storage.Storage) {
 	if cfg.Namespace == "" {
 		cfg.Namespace = "tests"
 	}
+	// Topics of this test's own: an event type's topic (math.Add.completed)
+	// is otherwise shared with every run on the broker, whose events a
+	// subscription created meanwhile receives too.
+	cfg.TopicPrefix = unique("ev") + "."
 	cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

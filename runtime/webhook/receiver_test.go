@@ -185,7 +185,9 @@ func TestPayloadKinds(t *testing.T) {
 	raw, err := c.State(ctx, "wfp")
 	require.NoError(t, err)
 	require.Contains(t, string(raw), `"channel":"Pay.text/k","payload":"plain words"`)
-	require.Contains(t, string(raw), `"channel":"Pay.none/k","id"`)
+	// null: written as such into the inbox, left out once a worker has
+	// applied the signal (a stored null payload reads back empty).
+	require.Regexp(t, `"channel":"Pay.none/k",("payload":null,)?"id"`, string(raw))
 	require.NotContains(t, string(raw), "Pay.json/k")
 }
 

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/infgen/infgen/examples/billing/gen/payment"
 	"github.com/infgen/infgen/examples/billing/gen/subscription"
 	"github.com/infgen/infgen/runtime/workflow"
 )
@@ -77,8 +76,8 @@ func BillCycle(ctx workflow.Context, in CycleInput) (CycleResult, error) {
 		}
 		in := Input{CustomerID: c.CustomerID, Email: c.Email}
 		err = billMonth(ctx, in, month, &res) // a saga: a declined card voids the month's invoice
-		var decline *payment.RequestPaymentError
-		if declined(err) && errors.As(err, &decline) {
+		var decline *CardDeclined
+		if errors.As(err, &decline) {
 			if cerr := compensationFailure(err); cerr != nil {
 				return out, cerr // the invoice could not be voided: for an operator
 			}

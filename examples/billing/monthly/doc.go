@@ -13,6 +13,14 @@
 // payment-failure notice and cancels the subscription: the compensation.
 // Other payment failures fail the workflow.
 //
+// With Input.Payment set to PaymentCallback the month is charged with
+// CreateCharge, which the payment API accepts at once (202), and the
+// workflow awaits the outcome the API calls back (the paymentOutcome
+// callback, delivered by a webhook receiver as a signal), with a timeout; a
+// declined outcome is compensated like a 402. Each paid month emits a
+// billing.payment.settled event (SettledEvent), from which a subscriber
+// emails the receipt.
+//
 // The same function runs in one process (go run ./examples/billing) or on
 // any number of workers over Pulsar; see docs/billing.md and docs/deploy.md.
 package monthly

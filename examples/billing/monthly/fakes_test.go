@@ -20,6 +20,7 @@ import (
 	"github.com/infgen/infgen/runtime/local"
 	"github.com/infgen/infgen/runtime/retry"
 	"github.com/infgen/infgen/runtime/service"
+	"github.com/infgen/infgen/runtime/webhook"
 	"github.com/infgen/infgen/runtime/worker"
 )
 
@@ -40,6 +41,13 @@ type company struct {
 	emails     []string          // kinds
 	notices    []string          // bodies of the payment-failure emails
 	cancelled  []string          // reasons
+	// callbacks delivers CreateCharge's outcome, as the webhook receiver
+	// does (client.SignalOnce on the call's callback channel); nil: no
+	// outcome is ever called back. deliveries counts the outcomes sent,
+	// each twice (a redelivery with the same delivery id).
+	callbacks  *client.Client
+	deliveries int
+	silent     bool // no outcome is called back
 }
 
 func newCompany() *company {
@@ -75,6 +83,41 @@ func (c *company) RequestPayment(ctx context.Context, in *payment.RequestPayment
 		ID: "pay_" + in.Body.Month, CustomerID: in.Body.CustomerID, Month: in.Body.Month,
 		AmountCents: in.Body.AmountCents, Currency: in.Body.Currency, Status: payment.PaymentStatusSucceeded,
 	}}, nil
+}
+
+// CreateCharge accepts a charge and calls its outcome back twice with one
+// delivery id: the second is a redelivery, which must not reach the
+// workflow again.
+func (c *company) CreateCharge(ctx context.Context, in *payment.CreateChargeInput) (*payment.CreateChargeOutput, error) {
+	wf, key, ok := webhook.CallbackKey(ctx)
+	if !ok {
+		return nil, service.Permanent(errors.New("no callback key"))
+	}
+	outcome := &payment.PaymentOutcome{CustomerID: in.Body.CustomerID, Month: in.Body.Month, Status: payment.PaymentOutcomeStatusSucceeded}
+	if c.declined || (c.declineFrom != "" && in.Body.Month >= c.declineFrom) {
+		detail := "the card of " + in.Body.CustomerID + " was declined for " + in.Body.Month
+		outcome.Status, outcome.Detail = payment.PaymentOutcomeStatusDeclined, &detail
+	} else {
+		id, amount, currency := "pay_"+in.Body.Month, in.Body.AmountCents, in.Body.Currency
+		outcome.PaymentID, outcome.AmountCents, outcome.Currency = &id, &amount, &currency
+		c.mu.Lock()
+		c.charges[service.IdempotencyKey(ctx)] = in.Body.Month
+		c.mu.Unlock()
+	}
+	if c.callbacks != nil {
+		channel := webhook.CallbackSignal(payment.PaymentOutcomeSignal, key)
+		for range 2 {
+			if err := c.callbacks.SignalOnce(ctx, wf, channel, "delivery-"+key, outcome); err != nil {
+				return nil, err
+			}
+			c.mu.Lock()
+			c.deliveries++
+			c.mu.Unlock()
+		}
+	}
+	return &payment.CreateChargeOutput{StatusCode: 202, Body: &payment.Payment{ID: "pay_" + in.Body.Month,
+		CustomerID: in.Body.CustomerID, Month: in.Body.Month, AmountCents: in.Body.AmountCents,
+		Currency: in.Body.Currency, Status: payment.PaymentStatusPending}}, nil
 }
 
 func (c *company) CreateInvoice(_ context.Context, in *invoice.CreateInvoiceInput) (*invoice.CreateInvoiceOutput, error) {
@@ -154,6 +197,9 @@ func start(t *testing.T, c *company, months int, month time.Duration, opts ...fu
 	in := monthly.Input{CustomerID: "cus_1", Email: "cus_1@example.com", FirstMonth: "2026-11", Months: months, MonthLength: month}
 	for _, o := range opts {
 		o(&in)
+	}
+	if !c.silent {
+		c.callbacks = cl
 	}
 	id, err := client.StartRef(ctx, cl, monthly.Workflow, in, client.StartParams{ID: "cus_1"})
 	require.NoError(t, err)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/infgen/infgen/examples/billing/gen/payment"
 	"github.com/infgen/infgen/examples/billing/gen/subscription"
 	"github.com/infgen/infgen/runtime/workflow"
 )
@@ -35,7 +34,24 @@ type Input struct {
 	// MonthLength is how long a month lasts: 720h in production, a second
 	// in the demo.
 	MonthLength time.Duration `json:"monthLength"`
+	// Payment says how a month is charged: PaymentSync (the default)
+	// calls POST /payments, which answers with the outcome; PaymentCallback
+	// calls POST /charges, which accepts the charge, and awaits its outcome,
+	// called back through the worker's webhook receiver, for at most
+	// PaymentTimeout (default: MonthLength).
+	Payment        string        `json:"payment,omitempty"`
+	PaymentTimeout time.Duration `json:"paymentTimeout,omitempty"`
 }
+
+// How a month is charged (Input.Payment).
+const (
+	// PaymentSync charges with RequestPayment: the outcome is the answer.
+	PaymentSync = ""
+	// PaymentCallback charges with CreateCharge and awaits the
+	// paymentOutcome callback (payment.yaml), delivered by the webhook
+	// receiver the payment worker's HTTP client names (WithCallbacks).
+	PaymentCallback = "callback"
+)
 
 // Unsubscribe is the value of the unsubscribe signal.
 type Unsubscribe struct {
@@ -128,8 +144,8 @@ func Billing(ctx workflow.Context, in Input) (Result, error) {
 		}
 		month := monthLabel(in.FirstMonth, i)
 		err = billMonth(ctx, in, month, &res) // a saga: a declined card voids the month's invoice
-		var decline *payment.RequestPaymentError
-		if declined(err) && errors.As(err, &decline) {
+		var decline *CardDeclined
+		if errors.As(err, &decline) {
 			if cerr := compensationFailure(err); cerr != nil {
 				return res, cerr // the invoice could not be voided: for an operator
 			}
@@ -161,6 +177,9 @@ func (in Input) validate() error {
 	}
 	if in.Months <= 0 || in.MonthLength <= 0 {
 		return errors.New("monthly: Input.Months and Input.MonthLength must be positive")
+	}
+	if in.Payment != PaymentSync && in.Payment != PaymentCallback {
+		return fmt.Errorf("monthly: Input.Payment %q: want %q or %q", in.Payment, PaymentSync, PaymentCallback)
 	}
 	return nil
 }

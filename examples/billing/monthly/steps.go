@@ -49,11 +49,12 @@ func billMonth(ctx workflow.Context, in Input, month string, res *Result) error 
 	if err != nil {
 		return err
 	}
-	paid, err := payment.NewPaymentServiceStub().RequestPayment(ctx, &payment.RequestPaymentInput{Body: &payment.PaymentRequest{
+	paid, err := charge(ctx, in, month, &payment.PaymentRequest{
 		CustomerID: in.CustomerID, Month: month, AmountCents: c.AmountCents, Currency: c.Currency,
 		Description: &inv.Body.Number,
-	}}, workflow.WithIdempotencyKey(PaymentKey(in.CustomerID, month)))
-	if declined(err) {
+	})
+	var decline *CardDeclined
+	if errors.As(err, &decline) {
 		if cerr := saga.Compensate(ctx); cerr != nil {
 			return errors.Join(err, cerr)
 		}
@@ -63,20 +64,25 @@ func billMonth(ctx workflow.Context, in Input, month string, res *Result) error 
 	if err != nil {
 		return err
 	}
-	if paid.Body == nil {
-		return fmt.Errorf("payment of %s for %s: empty response body", in.CustomerID, month)
+	// The receipt is not this workflow's business: it says what happened,
+	// and the receipts subscriber (events.Subscribe) emails it.
+	if err := workflow.Emit(ctx, workflow.Event{Type: SettledEvent, Data: Settled{
+		CustomerID: in.CustomerID, Email: in.Email, Month: month, PaymentID: paid.ID, Invoice: inv.Body.Number,
+		AmountCents: paid.AmountCents, Currency: paid.Currency,
+	}}); err != nil {
+		return err
 	}
 	_, err = email.NewEmailServiceStub().SendEmail(ctx, &email.SendEmailInput{Body: &email.Email{
 		To: in.Email, Kind: email.EmailKindInvoice, InvoiceID: &inv.Body.ID,
 		Subject: fmt.Sprintf("Your invoice %s for %s", inv.Body.Number, month),
-		Body:    fmt.Sprintf("We charged %s for %s. Thank you!", money(paid.Body.AmountCents, paid.Body.Currency), month),
+		Body:    fmt.Sprintf("We charged %s for %s. Thank you!", money(paid.AmountCents, paid.Currency), month),
 	}})
 	if err != nil {
 		return err
 	}
 	res.Months = append(res.Months, month)
 	res.Invoices = append(res.Invoices, inv.Body.Number)
-	res.ChargedCents += paid.Body.AmountCents
+	res.ChargedCents += paid.AmountCents
 	return nil
 }
 
@@ -92,11 +98,11 @@ func declined(err error) bool {
 // endSubscription ends the subscription after the card was declined (the
 // month's invoice is voided already): it tells the customer why, from the
 // payment API's problem body, and cancels the subscription, both at once.
-func endSubscription(ctx workflow.Context, in Input, month string, declined *payment.RequestPaymentError) error {
+func endSubscription(ctx workflow.Context, in Input, month string, declined *CardDeclined) error {
 	notice := email.NewEmailServiceStub().DispatchSendEmail(ctx, &email.SendEmailInput{Body: &email.Email{
 		To: in.Email, Kind: email.EmailKindPaymentFailed,
 		Subject: fmt.Sprintf("Payment for %s failed: subscription canceled", month),
-		Body:    fmt.Sprintf("We could not charge your card for %s (%s). Your subscription is canceled.", month, declineReason(declined)),
+		Body:    fmt.Sprintf("We could not charge your card for %s (%s). Your subscription is canceled.", month, declined.Reason),
 	}})
 	cancel := subscription.NewSubscriptionServiceStub().DispatchCancelSubscription(ctx, &subscription.CancelSubscriptionRequest{
 		CustomerId: in.CustomerID, Reason: "payment failed for " + month,

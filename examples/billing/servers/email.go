@@ -51,8 +51,8 @@ func (s *emailServer) send(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &in) {
 		return
 	}
-	if _, err := mail.ParseAddress(in.To); err != nil || in.Subject == "" || (in.Kind != "invoice" && in.Kind != "payment_failed") {
-		writeProblem(w, http.StatusUnprocessableEntity, "Invalid email", "a valid to address, a subject and kind invoice or payment_failed are required")
+	if _, err := mail.ParseAddress(in.To); err != nil || in.Subject == "" || (in.Kind != "invoice" && in.Kind != "payment_failed" && in.Kind != "receipt") {
+		writeProblem(w, http.StatusUnprocessableEntity, "Invalid email", "a valid to address, a subject and kind invoice, payment_failed or receipt are required")
 		return
 	}
 	e, _, err := s.emails.do(key, in.To+"/"+in.Subject, func(n int) Email {

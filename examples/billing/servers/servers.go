@@ -31,6 +31,12 @@ type Config struct {
 	// invoice and email listen on BasePort to BasePort+3, subscription on
 	// BasePort+4. Zero picks free ports.
 	BasePort int
+	// CallbackSecret signs the payment outcomes the payment server calls
+	// back (POST /charges): the HMAC-SHA256 key the receiver checks.
+	CallbackSecret []byte
+	// Redeliver delivers every payment outcome once more after it was
+	// acknowledged, as a provider that lost the acknowledgement does.
+	Redeliver bool
 	// Logger receives server errors (default slog.Default()).
 	Logger *slog.Logger
 }
@@ -89,6 +95,9 @@ func Start(cfg Config) (_ *Servers, err error) {
 		return nil, fmt.Errorf("servers: payment records: %w", err)
 	}
 	s.payment = &paymentServer{charges: charges, declined: cfg.Declined}
+	if s.payment.callback, err = newCaller(path("callbacks"), cfg.CallbackSecret, cfg.Redeliver, cfg.Logger); err != nil {
+		return nil, fmt.Errorf("servers: callback records: %w", err)
+	}
 	invoices, err := openLedger[Invoice](path("invoices"))
 	if err != nil {
 		return nil, fmt.Errorf("servers: invoice records: %w", err)
@@ -175,6 +184,9 @@ func (s *Servers) Close() error {
 		s.grpc.Stop()
 	}
 	if s.payment != nil {
+		if s.payment.callback != nil {
+			errs = append(errs, s.payment.callback.close())
+		}
 		errs = append(errs, s.payment.charges.close())
 	}
 	if s.invoice != nil {

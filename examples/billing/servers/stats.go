@@ -10,8 +10,10 @@ type Stats struct {
 	// Voids counts the invoices voided (the compensation of a declined
 	// payment); its Duplicates count invoices voided more than once.
 	Voids LedgerStats
-	// InvoiceEmails and FailureEmails split Emails.Records by kind.
-	InvoiceEmails, FailureEmails int
+	// InvoiceEmails, FailureEmails and Receipts split Emails.Records by kind.
+	InvoiceEmails, FailureEmails, Receipts int
+	// Callbacks counts the payment outcomes called back in this run.
+	Callbacks CallbackStats
 	// ConsumptionRequests counts metering reads in this run.
 	ConsumptionRequests int64
 	// ActiveSubscriptions and CanceledSubscriptions count subscriptions.
@@ -26,11 +28,15 @@ func (s *Servers) Stats() Stats {
 		Payments: s.payment.charges.stats(), Invoices: s.invoice.invoices.stats(), Emails: s.email.emails.stats(),
 		Voids:               s.invoice.voids.stats(),
 		ConsumptionRequests: s.consumption.requests.Load(), FaultsInjected: s.faults.injected.Load(),
+		Callbacks: s.payment.callback.stats(),
 	}
 	s.email.emails.each(func(_ string, e Email) {
-		if e.Kind == "invoice" {
+		switch e.Kind {
+		case "invoice":
 			st.InvoiceEmails++
-		} else {
+		case "receipt":
+			st.Receipts++
+		default:
 			st.FailureEmails++
 		}
 	})
@@ -58,4 +64,16 @@ func (s *Servers) ChargedCents(customers []string) int64 {
 		}
 	})
 	return total
+}
+
+// Receipts returns how many receipts were sent, by address and subject
+// ("cus_0001@example.com/Receipt for 2026-01").
+func (s *Servers) Receipts() map[string]int {
+	out := map[string]int{}
+	s.email.emails.each(func(_ string, e Email) {
+		if e.Kind == "receipt" {
+			out[e.To+"/"+e.Subject]++
+		}
+	})
+	return out
 }

@@ -125,7 +125,10 @@ func (e *Engine) Start(ctx context.Context, c *StartCommand) (*StartResult, erro
 			err = e.wake(ctx, st, message.Timeout, c.Timeout, nil)
 		}
 		if err != nil {
-			return nil, e.undoAfter(ctx, w, fmt.Sprintf("start %s", id), err)
+			if err := e.undoAfter(ctx, w, fmt.Sprintf("start %s", id), err); err != nil {
+				return nil, err
+			}
+			return res, nil // another command changed the run since: it stands
 		}
 		if res.Created && w.old != nil {
 			// A new run replaced a finished one: its sealed history goes.
@@ -168,8 +171,19 @@ func (e *Engine) tryStart(ctx context.Context, c *StartCommand, id string, signa
 			return nil, nil, nil, fmt.Errorf("start %s: %w", id, err)
 		}
 		return &StartResult{ID: id, Created: true, Status: st.Status, Run: st.Run}, w, st, nil
-	case signal == nil: // starting is idempotent
+	case signal == nil && !unstepped(old): // starting is idempotent
 		return &StartResult{ID: id, Status: old.Status}, nil, nil, nil
+	case signal == nil:
+		// The run exists but has not stepped: the start that created it
+		// may yet fail to wake it and delete it again. This start writes
+		// it once more (unchanged) and wakes it too, so that it never
+		// reports a run that the other one then deletes: the other one's
+		// undo finds the record changed and leaves it.
+		w, err := e.put(ctx, old, rec, nil, nil)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("start %s: %w", id, err)
+		}
+		return &StartResult{ID: id, Status: old.Status}, w, old, nil
 	case c.Signal.Key != "" && old.HasSignalKey(c.Signal.Key): // delivered before
 		return &StartResult{ID: id, Status: old.Status}, nil, nil, nil
 	case old.Status.Terminal():
@@ -184,6 +198,12 @@ func (e *Engine) tryStart(ctx context.Context, c *StartCommand, id string, signa
 		return nil, nil, nil, fmt.Errorf("signal-with-start %s: %w", id, err)
 	}
 	return &StartResult{ID: id, Status: old.Status}, w, old, nil
+}
+
+// unstepped reports whether no step has run on st yet: a run just
+// created, whose wake-up may still be on its way, or lost.
+func unstepped(st *history.State) bool {
+	return !st.Status.Terminal() && st.LastTrigger == "" && len(st.Batches) == 0 && st.Sealed == nil
 }
 
 // newRun returns the state of a new instance, or of the run after old.

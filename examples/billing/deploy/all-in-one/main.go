@@ -55,7 +55,7 @@ func register(w *worker.Worker, cfg *config.Config) ([]io.Closer, error) {
 	if err != nil {
 		return closers, err
 	}
-	if err := payment.Register(w, payment.NewHTTPClient(paymentCfg.URL), paymentCfg.Options()...); err != nil {
+	if err := payment.Register(w, payment.NewHTTPClient(paymentCfg.URL, payment.WithCallbacks(cfg.Receiver)), paymentCfg.Options()...); err != nil {
 		return closers, fmt.Errorf("register PaymentService: %w", err)
 	}
 
@@ -89,6 +89,14 @@ func register(w *worker.Worker, cfg *config.Config) ([]io.Closer, error) {
 	closers = append(closers, subscriptionConn)
 	if err := subscription.Register(w, subscription.NewGRPCClient(subscriptionConn), subscriptionCfg.Options()...); err != nil {
 		return closers, fmt.Errorf("register billing.subscription.v1.SubscriptionService: %w", err)
+	}
+
+	// The webhooks and callbacks of PaymentService, on the receiver that worker.yaml's
+	// webhooks.listen starts (cfg.Receiver is nil without it).
+	if cfg.Receiver != nil {
+		if err := payment.HandlePaymentOutcome(cfg.Receiver); err != nil {
+			return closers, fmt.Errorf("register the paymentOutcome callback: %w", err)
+		}
 	}
 	if err := w.RegisterWorkflow(monthly.Workflow); err != nil {
 		return closers, fmt.Errorf("register workflow github.com/infgen/infgen/examples/billing/monthly.Workflow: %w", err)

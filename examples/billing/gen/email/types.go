@@ -24,6 +24,7 @@ type EmailKind string
 const (
 	EmailKindInvoice       EmailKind = "invoice"
 	EmailKindPaymentFailed EmailKind = "payment_failed"
+	EmailKindReceipt       EmailKind = "receipt"
 )
 
 type EmailReceipt struct {

@@ -25,7 +25,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 			NewClient: "NewHTTPClient",
 			Stub:      "PaymentServiceStub",
 			NewStub:   "NewPaymentServiceStub",
-			Methods:   []string{"RequestPayment"},
+			Methods:   []string{"RequestPayment", "CreateCharge"},
 			Events: []service.EventDescriptor{
 				{
 					Type:      ServiceName + ".RequestPayment.completed",
@@ -39,7 +39,26 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:  "RequestPayment",
 					Outcome: "failed",
 				},
+				{
+					Type:      ServiceName + ".CreateCharge.completed",
+					Method:    "CreateCharge",
+					Outcome:   "completed",
+					Data:      "CreateChargeOutput",
+					Subscribe: "PaymentServiceEvents.OnCreateChargeCompleted",
+				},
+				{
+					Type:    ServiceName + ".CreateCharge.failed",
+					Method:  "CreateCharge",
+					Outcome: "failed",
+				},
 			},
+			Hooks: []service.HookDescriptor{{
+				Kind:   "callback",
+				Name:   "paymentOutcome",
+				Signal: PaymentOutcomeSignal,
+				Handle: "HandlePaymentOutcome",
+			}},
+			CallbacksOption: "WithCallbacks",
 		},
 	},
 }

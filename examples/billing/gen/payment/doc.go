@@ -6,5 +6,9 @@
 // implementation over HTTP), Register (which hosts an implementation in a
 // worker) and PaymentServiceStub (which workflows call, synchronously or with Dispatch…).
 //
+// The API's webhooks and callbacks reach workflows as signals: Handle… functions
+// register them on a webhook.Receiver, which checks, validates and delivers each
+// delivery once (see webhooks.go).
+//
 // Generated from payment.yaml.
 package payment

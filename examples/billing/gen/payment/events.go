@@ -20,3 +20,10 @@ type PaymentServiceEvents struct{}
 func (PaymentServiceEvents) OnRequestPaymentCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *RequestPaymentOutput) error, opts ...events.Option) error {
 	return events.SubscribeData(w, ServiceName+".RequestPayment.completed", h, opts...)
 }
+
+// OnCreateChargeCompleted subscribes h in w to the event of a completed CreateCharge task
+// (type ServiceName + ".CreateCharge.completed"), whose data is the task's result;
+// see events.Subscribe.
+func (PaymentServiceEvents) OnCreateChargeCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *CreateChargeOutput) error, opts ...events.Option) error {
+	return events.SubscribeData(w, ServiceName+".CreateCharge.completed", h, opts...)
+}

@@ -5,14 +5,17 @@ package payment
 import (
 	"net/http"
 	"strings"
+
+	"github.com/infgen/infgen/runtime/webhook"
 )
 
 // HTTPClient implements PaymentService by calling the API over HTTP. Credentials
 // come from its options (the worker's configuration), never from task input.
 type HTTPClient struct {
-	baseURL string
-	client  *http.Client
-	header  http.Header
+	baseURL   string
+	client    *http.Client
+	header    http.Header
+	callbacks webhook.URLs
 }
 
 var _ PaymentService = (*HTTPClient)(nil)
@@ -46,5 +49,14 @@ func WithHTTPClient(hc *http.Client) HTTPOption {
 func WithHeader(key, value string) HTTPOption {
 	return func(c *HTTPClient) {
 		c.header.Add(key, value)
+	}
+}
+
+// WithCallbacks puts the callback URLs of r (a *webhook.Receiver) in the calls
+// that declare callbacks, where the spec's runtime expression says, for the
+// workflow and call the task belongs to. Without it they are sent as given.
+func WithCallbacks(r webhook.URLs) HTTPOption {
+	return func(c *HTTPClient) {
+		c.callbacks = r
 	}
 }

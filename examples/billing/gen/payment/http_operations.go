@@ -9,6 +9,7 @@ import (
 
 	"github.com/infgen/infgen/runtime/httpapi"
 	"github.com/infgen/infgen/runtime/service"
+	"github.com/infgen/infgen/runtime/webhook"
 )
 
 // RequestPayment calls POST /payments.
@@ -93,6 +94,93 @@ func (c *HTTPClient) RequestPayment(ctx context.Context, in *RequestPaymentInput
 		Header:     resp.Header,
 		Message:    httpapi.BodySnippet(data),
 		Operation:  "RequestPayment",
+		StatusCode: resp.StatusCode,
+	})
+}
+
+// CreateCharge calls POST /charges.
+func (c *HTTPClient) CreateCharge(ctx context.Context, in *CreateChargeInput) (*CreateChargeOutput, error) {
+	if in == nil {
+		in = new(CreateChargeInput)
+	}
+	if wf, key, ok := webhook.CallbackKey(ctx); ok && c.callbacks != nil {
+		cp := *in
+		if cp.Body != nil {
+			b := *cp.Body
+			cp.Body = &b
+		}
+		u1 := c.callbacks.CallbackURL(wf, PaymentOutcomeSignal, key)
+		if u1 != "" && cp.Body != nil {
+			cp.Body.CallbackURL = u1
+		}
+		in = &cp
+	}
+	u := c.baseURL + "/charges"
+	var body io.Reader
+	contentType := ""
+	if in.Body != nil {
+		var err error
+		body, err = httpapi.JSONBody("CreateCharge", in.Body)
+		if err != nil {
+			return nil, err
+		}
+		contentType = "application/json"
+	}
+	req, err := httpapi.NewRequest(ctx, "CreateCharge", http.MethodPost, u, body, contentType, "application/json")
+	if err != nil {
+		return nil, err
+	}
+	if key := service.IdempotencyKey(ctx); key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	resp, data, err := httpapi.Do(c.client, req, c.header)
+	if err != nil {
+		return nil, err
+	}
+	out := &CreateChargeOutput{
+		Header:     resp.Header,
+		StatusCode: resp.StatusCode,
+	}
+	switch resp.StatusCode {
+	case 202:
+		v := new(Payment)
+		if err := httpapi.DecodeJSON("CreateCharge", data, v); err != nil {
+			return nil, err
+		}
+		if len(data) > 0 {
+			out.Body = v
+		}
+		return out, nil
+	case 422:
+		e := &CreateChargeError{
+			Header:     resp.Header,
+			Message:    httpapi.BodySnippet(data),
+			StatusCode: resp.StatusCode,
+		}
+		v := new(Problem)
+		if len(data) > 0 && httpapi.DecodeJSON("CreateCharge", data, v) == nil {
+			e.Body = v
+		}
+		return nil, httpapi.Classify(resp, e)
+	case 503:
+		e := &CreateChargeError{
+			Header:     resp.Header,
+			Message:    httpapi.BodySnippet(data),
+			StatusCode: resp.StatusCode,
+		}
+		v := new(Problem)
+		if len(data) > 0 && httpapi.DecodeJSON("CreateCharge", data, v) == nil {
+			e.Body = v
+		}
+		return nil, httpapi.Classify(resp, e)
+	}
+	if resp.StatusCode < 300 {
+		return out, nil
+	}
+	return nil, httpapi.Classify(resp, &APIError{
+		Header:     resp.Header,
+		Message:    httpapi.BodySnippet(data),
+		Operation:  "CreateCharge",
 		StatusCode: resp.StatusCode,
 	})
 }

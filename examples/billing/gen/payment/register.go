@@ -23,6 +23,10 @@ func Register(w *worker.Worker, impl PaymentService, opts ...worker.ServiceOptio
 				Handler: worker.Handle(codec.JSON{}, impl.RequestPayment),
 				Name:    "RequestPayment",
 			},
+			{
+				Handler: worker.Handle(codec.JSON{}, impl.CreateCharge),
+				Name:    "CreateCharge",
+			},
 		},
 		Name: ServiceName,
 	}, opts...)

@@ -19,11 +19,19 @@ const ServiceName = "PaymentService"
 //
 // Card payments. A request carrying an Idempotency-Key that was already
 // seen returns the original payment instead of charging again.
+// POST /payments answers with the outcome; POST /charges accepts the
+// charge at once (202) and reports its outcome later to the callbackUrl
+// of the request, signed with HMAC-SHA256 (X-Signature) and delivered
+// until acknowledged (a redelivery repeats X-Delivery-Id).
 type PaymentService interface {
 	// RequestPayment calls POST /payments.
 	//
 	// Charge a customer's card
 	RequestPayment(ctx context.Context, in *RequestPaymentInput) (*RequestPaymentOutput, error)
+	// CreateCharge calls POST /charges.
+	//
+	// Accept a charge; its outcome is called back
+	CreateCharge(ctx context.Context, in *CreateChargeInput) (*CreateChargeOutput, error)
 }
 
 // RequestPaymentInput holds the parameters and body of RequestPayment.
@@ -60,6 +68,40 @@ func (e *RequestPaymentError) Error() string {
 	return httpapi.ErrorMessage("RequestPayment", e.StatusCode, e.Message)
 }
 
+// CreateChargeInput holds the parameters and body of CreateCharge.
+type CreateChargeInput struct {
+	// Request body (application/json).
+	Body *ChargeRequest `json:"body,omitempty"`
+}
+
+// CreateChargeOutput is the successful response of CreateCharge.
+type CreateChargeOutput struct {
+	// StatusCode is the HTTP status of the response.
+	StatusCode int `json:"statusCode"`
+	// Header holds the response headers.
+	Header http.Header `json:"header,omitempty"`
+	// Body of the 202 response.
+	Body *Payment `json:"body,omitempty"`
+}
+
+// CreateChargeError is a declared error response of CreateCharge. Statuses 408, 425,
+// 429 and 5xx are retried by the runtime; other 4xx are not.
+type CreateChargeError struct {
+	// StatusCode is the HTTP status of the response.
+	StatusCode int `json:"statusCode"`
+	// Header holds the response headers.
+	Header http.Header `json:"header,omitempty"`
+	// Message is the start of the response body.
+	Message string `json:"message,omitempty"`
+	// Body of the 422, 503 response.
+	Body *Problem `json:"body,omitempty"`
+}
+
+// Error describes the failed call.
+func (e *CreateChargeError) Error() string {
+	return httpapi.ErrorMessage("CreateCharge", e.StatusCode, e.Message)
+}
+
 // APIError is a response with a status the operation does not declare.
 type APIError struct {
 	// Operation is the method that failed.
@@ -85,6 +127,7 @@ func (e *APIError) Error() string {
 func ErrorTypes() []failure.ErrorType {
 	return []failure.ErrorType{
 		failure.JSONType[RequestPaymentError](ServiceName + ".RequestPaymentError"),
+		failure.JSONType[CreateChargeError](ServiceName + ".CreateChargeError"),
 		failure.JSONType[APIError](ServiceName + ".APIError"),
 	}
 }

@@ -3,9 +3,12 @@
 package payment
 
 import (
+	"fmt"
 	"slices"
+	"time"
 
 	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/webhook"
 	"github.com/infgen/infgen/runtime/workflow"
 )
 
@@ -40,4 +43,59 @@ func (s PaymentServiceStub) DispatchRequestPayment(ctx workflow.Context, in *Req
 		Method:  "RequestPayment",
 		Service: ServiceName,
 	}, slices.Concat(s.opts, opts)...)
+}
+
+// CreateCharge runs PaymentService.CreateCharge as a task and waits for its result.
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s PaymentServiceStub) CreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) (*CreateChargeOutput, error) {
+	return s.DispatchCreateCharge(ctx, in, opts...).Await(ctx)
+}
+
+// DispatchCreateCharge starts PaymentService.CreateCharge as a task and returns at once;
+// opts apply to this call as for CreateCharge.
+func (s PaymentServiceStub) DispatchCreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) workflow.Deferred[*CreateChargeOutput] {
+	return workflow.Dispatch[*CreateChargeOutput](ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  "CreateCharge",
+		Service: ServiceName,
+	}, slices.Concat(s.opts, opts)...)
+}
+
+// CreateChargeCall is a CreateCharge call whose callbacks the workflow can await
+// (AwaitPaymentOutcome). It is the call's Deferred, with the key
+// that correlates its callbacks.
+type CreateChargeCall struct {
+	workflow.Deferred[*CreateChargeOutput]
+	// Key is in the call's callback URLs; a callback is delivered on its
+	// signal for this key (webhook.CallbackSignal).
+	Key string
+}
+
+// CallCreateCharge starts PaymentService.CreateCharge as a task and returns at once, like
+// DispatchCreateCharge, with a new key for its callbacks: the HTTP client (configured
+// with WithCallbacks) puts the receiver's URL for this key in the request.
+func (s PaymentServiceStub) CallCreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) *CreateChargeCall {
+	key := workflow.NewUUID(ctx)
+	opts = append(slices.Clone(opts), workflow.WithMeta(webhook.CallbackKeyMeta, key))
+	return &CreateChargeCall{
+		Deferred: s.DispatchCreateCharge(ctx, in, opts...),
+		Key:      key,
+	}
+}
+
+// AwaitPaymentOutcome waits at most timeout for the paymentOutcome callback of call
+// (made with CallCreateCharge); when none arrived by then it returns an error
+// wrapping a *workflow.TimeoutError. A canceled scope returns its
+// *workflow.CanceledError.
+func (s PaymentServiceStub) AwaitPaymentOutcome(ctx workflow.Context, call *CreateChargeCall, timeout time.Duration) (*PaymentOutcome, error) {
+	ch := workflow.SignalChannel[*PaymentOutcome](webhook.CallbackSignal(PaymentOutcomeSignal, call.Key))
+	v, ok, err := ch.ReceiveTimeout(ctx, timeout)
+	if err == nil && !ok {
+		err = fmt.Errorf("%s: no callback within %s: %w", PaymentOutcomeSignal, timeout, &workflow.TimeoutError{Timeout: timeout})
+	}
+	return v, err
 }

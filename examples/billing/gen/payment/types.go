@@ -11,6 +11,36 @@ import (
 // Date is a calendar date (OpenAPI format "date"), encoded as "2006-01-02".
 type Date = httpapi.Date
 
+type ChargeRequest struct {
+	CustomerID string `json:"customerId"`
+	// The billed calendar month, as YYYY-MM.
+	Month       string  `json:"month"`
+	AmountCents int64   `json:"amountCents"`
+	Currency    string  `json:"currency"`
+	Description *string `json:"description,omitempty"`
+	// Where the outcome is sent (POST, a PaymentOutcome).
+	CallbackURL string `json:"callbackUrl"`
+}
+
+type PaymentOutcome struct {
+	// The payment, when it succeeded.
+	PaymentID   *string              `json:"paymentId,omitempty"`
+	CustomerID  string               `json:"customerId"`
+	Month       string               `json:"month"`
+	Status      PaymentOutcomeStatus `json:"status"`
+	AmountCents *int64               `json:"amountCents,omitempty"`
+	Currency    *string              `json:"currency,omitempty"`
+	// Why the card was declined.
+	Detail *string `json:"detail,omitempty"`
+}
+
+type PaymentOutcomeStatus string
+
+const (
+	PaymentOutcomeStatusSucceeded PaymentOutcomeStatus = "succeeded"
+	PaymentOutcomeStatusDeclined  PaymentOutcomeStatus = "declined"
+)
+
 type PaymentRequest struct {
 	CustomerID string `json:"customerId"`
 	// The billed calendar month, as YYYY-MM.
@@ -33,6 +63,7 @@ type Payment struct {
 type PaymentStatus string
 
 const (
+	PaymentStatusPending   PaymentStatus = "pending"
 	PaymentStatusSucceeded PaymentStatus = "succeeded"
 )
 
