@@ -152,7 +152,7 @@ func screenshotTrace(t *testing.T, page, want, file string) {
 		text, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.body.innerText`))
 		require.NoError(t, err)
 		if strings.Contains(text, "not the Jaeger UI") {
-			t.Fatalf("-screenshot: this Jaeger was built without its UI (scripts/jaeger.sh builds it from the Go module proxy, which has no UI assets): run one with its UI, e.g. the jaegertracing/jaeger image, and point INFGEN_JAEGER_QUERY_URL at it")
+			t.Fatalf("-screenshot: this Jaeger was built without its UI (scripts/jaeger.sh builds it from the Go module proxy, which has no UI assets): run one with its UI (a jaeger-ui build given as jaeger_query.ui.assets_path, see docs/observability.md, or the jaegertracing/jaeger image) and point INFGEN_JAEGER_QUERY_URL at it")
 		}
 		if strings.Contains(text, want) {
 			break
