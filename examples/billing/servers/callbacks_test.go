@@ -87,7 +87,10 @@ func TestChargesCallTheOutcomeBack(t *testing.T) {
 	require.Equal(t, http.StatusAccepted, charge(t, s.PaymentURL, "k1", "cus_1", "2026-01", hooks.URL+"/cb/1"))
 	require.Equal(t, http.StatusAccepted, charge(t, s.PaymentURL, "k2", "cus_bad", "2026-01", hooks.URL+"/cb/2"))
 	require.Equal(t, http.StatusUnprocessableEntity, charge(t, s.PaymentURL, "k3", "cus_1", "2026-02", "not a url"))
-	require.Eventually(t, func() bool { return len(sink.deliveries()) == 3 }, 10*time.Second, 5*time.Millisecond)
+	// The server counts a delivery once it has the sink's answer, after
+	// the sink recorded it: wait for both.
+	require.Eventually(t, func() bool { return len(sink.deliveries()) == 3 && s.Stats().Callbacks.Delivered == 3 },
+		10*time.Second, 5*time.Millisecond)
 
 	byID := map[string][]outcome{}
 	for _, d := range sink.deliveries() {
