@@ -15,6 +15,9 @@ type virtualClock struct {
 	seq     int
 	pending timerHeap
 	timer   *time.Timer // wakes the clock at the earliest due time in real time
+	// running counts the callbacks taken off pending and not yet returned:
+	// a delayed message that is neither a timer any more nor published yet.
+	running int
 }
 
 func newVirtualClock(start time.Time) *virtualClock {
@@ -72,11 +75,23 @@ func (c *virtualClock) fire() {
 	for len(c.pending) > 0 && !c.pending[0].due.After(now) {
 		due = append(due, heap.Pop(&c.pending).(*entry).f)
 	}
+	c.running += len(due)
 	c.armLocked()
 	c.mu.Unlock()
 	for _, f := range due {
 		f()
+		c.mu.Lock()
+		c.running--
+		c.mu.Unlock()
 	}
+}
+
+// busy reports whether callbacks are running: the real-time timer may fire
+// one in its own goroutine while the environment looks for activity.
+func (c *virtualClock) busy() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.running > 0
 }
 
 // armLocked sets the real timer for the earliest callback; c.mu is held.

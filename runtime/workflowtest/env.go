@@ -34,6 +34,7 @@ type Env struct {
 	tr      *memory.Transport
 	timeout time.Duration
 	updates atomic.Uint64 // numbers the update requests of Update
+	settled atomic.Uint64 // the transport's activity count when settle last returned
 	// Worker hosts the services and workflows registered by NewEnv's register.
 	Worker *worker.Worker
 	// Client talks to the workflows (Describe, State, Signal, Cancel…).
@@ -192,6 +193,9 @@ func Result[Out any](e *Env, id string) (Out, error) {
 			return zero, fmt.Errorf("workflowtest: workflow %s is parked: %s", id, d.Parked)
 		}
 		due, ok := e.clock.next()
+		if !ok && !e.stillQuiet() {
+			continue // a timer fired on its own meanwhile (a short back-off): settle again
+		}
 		if !ok {
 			return zero, fmt.Errorf("workflowtest: workflow %s (%s) waits and nothing will wake it: no timer is due and no message is in flight; "+
 				"send what it waits for (Env.Signal) before asking for its result", id, d.Name)
@@ -200,20 +204,30 @@ func Result[Out any](e *Env, id string) (Out, error) {
 	}
 }
 
-// settle waits until no message is queued or being handled, twice in a row
-// with no activity in between.
+// stillQuiet reports whether nothing happened since settle returned: no
+// message queued or handled, no callback of the clock running. A short
+// timer fires by itself in real time, and may have fired since.
+func (e *Env) stillQuiet() bool {
+	n, activity := e.tr.Busy()
+	return n == 0 && activity == e.settled.Load() && !e.clock.busy()
+}
+
+// settle waits until no message is queued or being handled and no delayed
+// message is being handed over by the clock, twice in a row with no
+// activity in between.
 func (e *Env) settle(ctx context.Context) error {
 	var last uint64
 	quiet := 0
 	for quiet < 2 {
 		n, activity := e.tr.Busy()
 		switch {
-		case n == 0 && activity == last:
+		case n == 0 && activity == last && !e.clock.busy():
 			quiet++
 		default:
 			quiet = 0
 		}
 		last = activity
+		e.settled.Store(activity)
 		select {
 		case <-ctx.Done():
 			return errors.New("the workflows did not settle in time (a task still running?): raise WithTimeout")

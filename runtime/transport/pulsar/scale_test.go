@@ -27,16 +27,16 @@ const EnvCampaign = "INFGEN_PULSAR_CAMPAIGN"
 // done and stops one of the first three (SIGTERM, as a deploy would) at two
 // thirds. Key_Shared hands each added or removed consumer's hash ranges to
 // the others mid-workflow, so workflows move between workers and their
-// cached executions go stale. The added worker runs its tasks inside its
+// cached executions go stale. The second worker runs its tasks inside its
 // workflows' steps (local tasks) while the others send them through the
 // broker. Every workflow must finish with its result, each task under one
-// id, and the added worker must have done work.
+// id, and every worker, the added one too, must have done work.
 func TestScaleOutAndInLosesNothing(t *testing.T) {
 	t.Parallel()
 	clusterEnv(t)
 	dir := t.TempDir()
 	prefix := fmt.Sprintf("s%x.", rand.Uint32())
-	workers := []*exec.Cmd{startWorker(t, dir, prefix), startWorker(t, dir, prefix), startWorker(t, dir, prefix)}
+	workers := []*exec.Cmd{startWorker(t, dir, prefix), startWorkerWith(t, dir, prefix, true), startWorker(t, dir, prefix)}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
@@ -51,7 +51,7 @@ func TestScaleOutAndInLosesNothing(t *testing.T) {
 	}
 	total := n * rounds
 	waitEffects(t, ctx, dir, total/3)
-	added := startWorkerWith(t, dir, prefix, true)
+	added := startWorker(t, dir, prefix)
 	waitEffects(t, ctx, dir, 2*total/3)
 	removed := workers[0]
 	require.NoError(t, removed.Process.Signal(syscall.SIGTERM))
