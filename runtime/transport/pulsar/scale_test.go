@@ -27,31 +27,47 @@ const EnvCampaign = "INFGEN_PULSAR_CAMPAIGN"
 // done and stops one of the first three (SIGTERM, as a deploy would) at two
 // thirds. Key_Shared hands each added or removed consumer's hash ranges to
 // the others mid-workflow, so workflows move between workers and their
-// cached executions go stale. The second worker runs its tasks inside its
-// workflows' steps (local tasks) while the others send them through the
-// broker. Every workflow must finish with its result, each task under one
-// id, and every worker, the added one too, must have done work.
+// cached executions go stale. Every workflow must finish with its result,
+// each task under one id, and the added worker must have done work. (Local
+// tasks under kill -9 and rebalances are TestKill9Campaign's.)
 func TestScaleOutAndInLosesNothing(t *testing.T) {
 	t.Parallel()
 	clusterEnv(t)
 	dir := t.TempDir()
 	prefix := fmt.Sprintf("s%x.", rand.Uint32())
-	workers := []*exec.Cmd{startWorker(t, dir, prefix), startWorkerWith(t, dir, prefix, true), startWorker(t, dir, prefix)}
+	workers := []*exec.Cmd{startWorker(t, dir, prefix), startWorker(t, dir, prefix), startWorker(t, dir, prefix)}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	_, c := testClient(t, ctx, prefix, 500*time.Millisecond, false)
 
 	const n, rounds = 60, 8
-	ids := make([]string, n)
-	for i := range n {
-		ids[i] = fmt.Sprintf("%stick-%d", prefix, i)
-		_, err := c.Start(ctx, client.StartParams{Workflow: "ticker", ID: ids[i], Input: rounds})
-		require.NoError(t, err)
+	var ids []string
+	startBatch := func(batch string) {
+		for i := range n {
+			id := fmt.Sprintf("%stick-%s-%d", prefix, batch, i)
+			_, err := c.Start(ctx, client.StartParams{Workflow: "ticker", ID: id, Input: rounds})
+			require.NoError(t, err)
+			ids = append(ids, id)
+		}
 	}
-	total := n * rounds
-	waitEffects(t, ctx, dir, total/3)
+	startBatch("a")
+	waitEffects(t, ctx, dir, n*rounds/3)
 	added := startWorker(t, dir, prefix)
+	// A second batch once the worker is in: new workflow ids hash over the
+	// ranges Key_Shared now gives it too (the first batch's keys may stay
+	// where they are while they have messages in flight). Stop a worker
+	// only once the added one has worked.
+	startBatch("b")
+	total := 2 * n * rounds
+	for {
+		perPid, _ := effectsPerPid(t, dir)
+		if perPid[fmt.Sprint(added.Process.Pid)] > 0 {
+			break
+		}
+		require.NoError(t, ctx.Err(), "the added worker never got work: %v", perPid)
+		time.Sleep(10 * time.Millisecond)
+	}
 	waitEffects(t, ctx, dir, 2*total/3)
 	removed := workers[0]
 	require.NoError(t, removed.Process.Signal(syscall.SIGTERM))
@@ -165,6 +181,17 @@ func waitEffects(t *testing.T, ctx context.Context, dir string, n int) {
 		require.NoError(t, ctx.Err(), "the workers made no progress to %d task executions", n)
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// effectsPerPid counts the task executions of each worker pid so far.
+func effectsPerPid(t *testing.T, dir string) (map[string]int, int) {
+	t.Helper()
+	effects := readEffects(t, dir)
+	perPid := map[string]int{}
+	for _, e := range effects {
+		perPid[e.pid]++
+	}
+	return perPid, len(effects)
 }
 
 // checkEffects checks that exactly tasks distinct tasks ran, each under one
