@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"strings"
 	"sync"
 
 	"github.com/infgen/infgen/runtime/internal/history"
@@ -61,8 +60,7 @@ func (e *Engine) takeLocal(st *history.State, out *outbox) []*message.Envelope {
 	var tasks []*message.Envelope
 	kept := out.msgs[:0]
 	for _, m := range out.msgs {
-		if env := m.Env; env != nil && env.Kind == message.ExecuteTask && m.Delay == 0 &&
-			strings.HasPrefix(m.Topic, message.ServiceTopic("")) && env.RunID == st.RunID {
+		if env := m.Env; env != nil && env.Kind == message.ExecuteTask && m.Delay == 0 && env.RunID == st.RunID {
 			if t := st.Tasks[env.Seq]; t != nil && t.Attempt == env.Attempt && e.serves(env.Service, env.Method) {
 				tasks = append(tasks, env)
 				continue

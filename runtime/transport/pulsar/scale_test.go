@@ -61,11 +61,11 @@ func TestScaleOutAndInLosesNothing(t *testing.T) {
 	startBatch("b")
 	total := 2 * n * rounds
 	for {
-		perPid, _ := effectsPerPid(t, dir)
-		if perPid[fmt.Sprint(added.Process.Pid)] > 0 {
+		done := executionsByPid(readEffects(t, dir))
+		if done[fmt.Sprint(added.Process.Pid)] > 0 {
 			break
 		}
-		require.NoError(t, ctx.Err(), "the added worker never got work: %v", perPid)
+		require.NoError(t, ctx.Err(), "the added worker never got work: %v", done)
 		time.Sleep(10 * time.Millisecond)
 	}
 	waitEffects(t, ctx, dir, 2*total/3)
@@ -183,15 +183,13 @@ func waitEffects(t *testing.T, ctx context.Context, dir string, n int) {
 	}
 }
 
-// effectsPerPid counts the task executions of each worker pid so far.
-func effectsPerPid(t *testing.T, dir string) (map[string]int, int) {
-	t.Helper()
-	effects := readEffects(t, dir)
-	perPid := map[string]int{}
+// executionsByPid counts the task executions of each worker pid.
+func executionsByPid(effects []effect) map[string]int {
+	n := map[string]int{}
 	for _, e := range effects {
-		perPid[e.pid]++
+		n[e.pid]++
 	}
-	return perPid, len(effects)
+	return n
 }
 
 // checkEffects checks that exactly tasks distinct tasks ran, each under one
@@ -200,10 +198,8 @@ func effectsPerPid(t *testing.T, dir string) (map[string]int, int) {
 func checkEffects(t *testing.T, dir string, tasks int) (map[string]int, int) {
 	t.Helper()
 	effects := readEffects(t, dir)
-	perPid := map[string]int{}
 	taskIDs := map[string]map[string]bool{}
 	for _, e := range effects {
-		perPid[e.pid]++
 		k := e.workflow + "/" + e.step
 		if taskIDs[k] == nil {
 			taskIDs[k] = map[string]bool{}
@@ -214,5 +210,5 @@ func checkEffects(t *testing.T, dir string, tasks int) (map[string]int, int) {
 	for k, v := range taskIDs {
 		require.Len(t, v, 1, "task %s ran under several ids: %v", k, v)
 	}
-	return perPid, len(effects) - tasks
+	return executionsByPid(effects), len(effects) - tasks
 }
