@@ -26,7 +26,7 @@ func (g *generator) compensationMethods(f *jen.File, s ir.Service, n ir.GRPCName
 	out := jen.Op("*").Add(gen.Ident(m.Output))
 	f.Line()
 	f.Add(docComment(compensated+" runs "+m.Name+" and, when it succeeds, adds its\ncompensation to saga ("+c.Method+", see "+compensation+"), so that\nsaga.Compensate undoes it. opts apply to the "+m.Name+" call as for "+m.Name+".", "", false).
-		Func().Params(jen.Id("s").Id(stub)).Id(compensated).Params(
+		Func().Params(jen.Id("s").Op("*").Id(stub)).Id(compensated).Params(
 		jen.Id("ctx").Add(wf("Context")), jen.Id("saga").Op("*").Add(wf("Saga")),
 		jen.Id("in").Op("*").Add(gen.Ident(m.Input)), jen.Id("opts").Op("...").Add(wf("CallOption")),
 	).Params(out.Clone(), jen.Error()).Block(
@@ -74,7 +74,7 @@ func (g *generator) compensationMethods(f *jen.File, s ir.Service, n ir.GRPCName
 	}), jen.Nil()))
 	f.Line()
 	f.Add(docComment(doc, "", false).
-		Func().Params(jen.Id("s").Id(stub)).Id(compensation).Params(
+		Func().Params(jen.Id("s").Op("*").Id(stub)).Id(compensation).Params(
 		jen.Id("in").Op("*").Add(gen.Ident(m.Input)), jen.Id("out").Op("*").Add(gen.Ident(m.Output)),
 		jen.Id("opts").Op("...").Add(wf("CallOption")),
 	).Params(wf("Compensation"), jen.Error()).Block(body...))

@@ -73,7 +73,7 @@ func (g *generator) stubFile(f *jen.File) {
 		f.Add(jen.Commentf("%s returns a stub whose calls all use opts; a call's own options", ir.NewStubName(s.Name)).Line().
 			Comment("come after them, so they win.").Line().
 			Func().Id(ir.NewStubName(s.Name)).Params(jen.Id("opts").Op("...").Qual(gen.PkgWorkflow, "CallOption")).
-			Id(stub).Block(jen.Return(jen.Id(stub).Values(jen.Id("opts").Op(":").Id("opts")))))
+			Op("*").Id(stub).Block(jen.Return(jen.Op("&").Id(stub).Values(jen.Id("opts").Op(":").Id("opts")))))
 		for _, m := range s.Methods {
 			f.Line()
 			g.stubMethods(f, s, n, m)
@@ -89,12 +89,12 @@ func (g *generator) stubMethods(f *jen.File, s ir.Service, n ir.GRPCNames, m ir.
 	out := jen.Op("*").Add(gen.Ident(m.Output))
 	opts := jen.Id("opts").Op("...").Qual(gen.PkgWorkflow, "CallOption")
 	f.Add(docComment(fmt.Sprintf("%s runs %s as a task and waits for its result.\n%s", m.Name, m.GRPC.FullMethod, gen.CallOptionsDoc), "", m.Deprecated).
-		Func().Params(jen.Id("s").Id(stub)).Id(m.Name).Params(wctx, in, opts).Params(out, jen.Error()).Block(
+		Func().Params(jen.Id("s").Op("*").Id(stub)).Id(m.Name).Params(wctx, in, opts).Params(out, jen.Error()).Block(
 		jen.Return(jen.Id("s").Dot(dispatch).Call(jen.Id("ctx"), jen.Id("in"), jen.Id("opts").Op("...")).Dot("Await").Call(jen.Id("ctx"))),
 	))
 	f.Line()
 	f.Add(docComment(fmt.Sprintf("%s starts %s as a task and returns at once; Await the result.\nopts apply to this call as for %s.", dispatch, m.GRPC.FullMethod, m.Name), "", m.Deprecated).
-		Func().Params(jen.Id("s").Id(stub)).Id(dispatch).
+		Func().Params(jen.Id("s").Op("*").Id(stub)).Id(dispatch).
 		Params(jen.Id("ctx").Qual(gen.PkgWorkflow, "Context"), jen.Id("in").Op("*").Add(gen.Ident(m.Input)), opts.Clone()).
 		Qual(gen.PkgWorkflow, "Deferred").Types(jen.Op("*").Add(gen.Ident(m.Output))).Block(
 		jen.Return(jen.Qual(gen.PkgWorkflow, "Dispatch").Types(jen.Op("*").Add(gen.Ident(m.Output))).Call(

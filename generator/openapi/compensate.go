@@ -22,7 +22,7 @@ func (g *generator) compensationMethods(f *jen.File, stub string, m ir.Method) {
 	compensated, compensation := ir.CompensatedName(m.Name), ir.CompensationName(m.Name)
 	out := jen.Op("*").Id(m.Output.Name)
 	f.Add(comment(compensated + " runs " + m.Name + " and, when it succeeds, adds its\ncompensation to saga (" + c.Method + ", see " + compensation + "), so that\nsaga.Compensate undoes it. opts apply to the " + m.Name + " call as for " + m.Name + "."))
-	f.Func().Params(jen.Id("s").Id(stub)).Id(compensated).Params(
+	f.Func().Params(jen.Id("s").Op("*").Id(stub)).Id(compensated).Params(
 		jen.Id("ctx").Qual(pkgWorkflow, "Context"), jen.Id("saga").Op("*").Qual(pkgWorkflow, "Saga"),
 		jen.Id("in").Op("*").Id(m.Input.Name), jen.Id("opts").Op("...").Qual(pkgWorkflow, "CallOption"),
 	).Params(out.Clone(), jen.Error()).Block(
@@ -55,7 +55,7 @@ func (g *generator) compensationMethods(f *jen.File, stub string, m ir.Method) {
 		),
 		jen.Id("Options"): jen.Id("opts"),
 	}), jen.Nil()))
-	f.Func().Params(jen.Id("s").Id(stub)).Id(compensation).Params(
+	f.Func().Params(jen.Id("s").Op("*").Id(stub)).Id(compensation).Params(
 		jen.Id("in").Op("*").Id(m.Input.Name), jen.Id("out").Op("*").Id(m.Output.Name),
 		jen.Id("opts").Op("...").Qual(pkgWorkflow, "CallOption"),
 	).Params(jen.Qual(pkgWorkflow, "Compensation"), jen.Error()).Block(body...)

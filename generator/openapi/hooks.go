@@ -182,7 +182,7 @@ func (g *generator) stubCalls(f *jen.File, stub string, m ir.Method) {
 	)
 	f.Add(comment(m.CallName + " starts " + g.svc.Name + "." + m.Name + " as a task and returns at once, like\n" + ir.DispatchName(m.Name) +
 		", with a new key for its callbacks: the HTTP client (configured\nwith " + callbacksOption + ") puts the receiver's URL for this key in the request."))
-	f.Func().Params(jen.Id("s").Id(stub)).Id(m.CallName).Params(
+	f.Func().Params(jen.Id("s").Op("*").Id(stub)).Id(m.CallName).Params(
 		jen.Id("ctx").Qual(pkgWorkflow, "Context"), jen.Id("in").Op("*").Id(m.Input.Name),
 		jen.Id("opts").Op("...").Qual(pkgWorkflow, "CallOption"),
 	).Op("*").Id(m.CallType).Block(
@@ -196,7 +196,7 @@ func (g *generator) stubCalls(f *jen.File, stub string, m ir.Method) {
 	for _, h := range m.Callbacks {
 		pt := g.payloadType(h)
 		f.Add(comment(h.Receive + " waits at most timeout for the " + h.Name + " callback of call\n(made with " + m.CallName + "); when none arrived by then it returns an error\nwrapping a *workflow.TimeoutError. A canceled scope returns its\n*workflow.CanceledError."))
-		f.Func().Params(jen.Id("s").Id(stub)).Id(h.Receive).Params(
+		f.Func().Params(jen.Id("s").Op("*").Id(stub)).Id(h.Receive).Params(
 			jen.Id("ctx").Qual(pkgWorkflow, "Context"), jen.Id("call").Op("*").Id(m.CallType), jen.Id("timeout").Qual(pkgTime, "Duration"),
 		).Params(pt.Clone(), jen.Error()).Block(
 			jen.Id("ch").Op(":=").Qual(pkgWorkflow, "SignalChannel").Types(pt.Clone()).Call(

@@ -218,8 +218,9 @@ func (g *generator) errorType(f *jen.File, m ir.Method) {
 // cross processes: the method errors, then APIError, each named
 // "<service name>.<type>". Register hands them to the worker (which
 // records a failure's type and payload) and the stub to every call (so
-// that the workflow decodes the failure into its type). A function, not a
-// variable: generated packages hold no mutable state.
+// that the workflow decodes the failure into its type). The list is built
+// once, from a table of examples rather than one generic instantiation per
+// type (a large spec has hundreds), and shared by every call.
 func (g *generator) errorTypesFunc(f *jen.File) {
 	var names []string
 	for _, m := range g.svc.Methods {
@@ -232,14 +233,23 @@ func (g *generator) errorTypesFunc(f *jen.File) {
 		"a task failing with one of them is recorded with the type's name and JSON\n" +
 		"encoding, and errors.As matches it in the workflow, in any process and on\n" +
 		"replay. Register and the stub pass them on; pass them yourself in\n" +
-		"workflow.ChildCall.Errors to match them in a child's failure."))
+		"workflow.ChildCall.Errors to match them in a child's failure. The list is\n" +
+		"built once and shared: do not modify it."))
 	f.Func().Id("ErrorTypes").Params().Index().Qual(pkgFailure, "ErrorType").Block(
-		jen.Return(jen.Index().Qual(pkgFailure, "ErrorType").ValuesFunc(func(vg *jen.Group) {
-			for _, n := range names {
-				vg.Line().Qual(pkgFailure, "JSONType").Types(jen.Id(n)).Call(jen.Id("ServiceName").Op("+").Lit("." + n))
-			}
-			vg.Line()
-		})),
+		jen.Return(jen.Id("errorTypes").Call()),
+	)
+	f.Line()
+	f.Add(comment("errorTypes builds the list of ErrorTypes on first use."))
+	f.Var().Id("errorTypes").Op("=").Qual("sync", "OnceValue").Call(
+		jen.Func().Params().Index().Qual(pkgFailure, "ErrorType").Block(
+			jen.Return(jen.Qual(pkgFailure, "JSONTypes").CallFunc(func(cg *jen.Group) {
+				cg.Line().Id("ServiceName")
+				for _, n := range names {
+					cg.Line().Parens(jen.Op("*").Id(n)).Parens(jen.Nil())
+				}
+				cg.Line()
+			})),
+		),
 	)
 }
 

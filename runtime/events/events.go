@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -62,15 +63,36 @@ func Subscribe(w *worker.Worker, eventType string, h Handler, opts ...Option) er
 	return w.SubscribeEvents(s)
 }
 
-// SubscribeData is Subscribe with the event's data decoded into a T (from
-// JSON): generated packages' On… functions call it.
-func SubscribeData[T any](w *worker.Worker, eventType string, h func(ctx context.Context, ev *Event, data *T) error, opts ...Option) error {
+// SubscribeData is Subscribe with the event's data decoded into a new
+// value of T's element type when T is a pointer (such as the *Output of a
+// generated method), or into a T: from JSON, or from binary data when it is
+// a protobuf message (a gRPC method's response). Generated packages' On…
+// methods call it, once per operation: with pointer type arguments all of
+// them share one compiled body.
+//
+//go:noinline
+func SubscribeData[T any](w *worker.Worker, eventType string, h func(ctx context.Context, ev *Event, data T) error, opts ...Option) error {
+	return subscribeData(w, eventType, reflect.TypeFor[T](), func(ctx context.Context, ev *Event, data any) error {
+		return h(ctx, ev, data.(T))
+	}, opts)
+}
+
+// subscribeData is SubscribeData's body, for data of type t.
+func subscribeData(w *worker.Worker, eventType string, t reflect.Type, h func(context.Context, *Event, any) error, opts []Option) error {
+	ptr := t.Kind() == reflect.Pointer
+	alloc := t
+	if ptr {
+		alloc = t.Elem()
+	}
 	return Subscribe(w, eventType, func(ctx context.Context, ev *Event) error {
-		data, err := Decode[T](ev)
-		if err != nil {
+		v := reflect.New(alloc)
+		if err := decodeInto(ev, v.Interface()); err != nil {
 			return err
 		}
-		return h(ctx, ev, data)
+		if !ptr {
+			v = v.Elem()
+		}
+		return h(ctx, ev, v.Interface())
 	}, opts...)
 }
 
@@ -78,23 +100,31 @@ func SubscribeData[T any](w *worker.Worker, eventType string, h func(ctx context
 // (data_base64) when *T is a protobuf message (a gRPC method's response).
 func Decode[T any](ev *Event) (*T, error) {
 	v := new(T)
-	if len(ev.DataBase64) > 0 {
-		m, ok := any(v).(proto.Message)
-		if !ok {
-			return nil, fmt.Errorf("events: decode the data of %s event %s: binary data (%s) into %T, not a protobuf message", ev.Type, ev.ID, ev.DataContentType, v)
-		}
-		if err := proto.Unmarshal(ev.DataBase64, m); err != nil {
-			return nil, fmt.Errorf("events: decode the data of %s event %s: %w", ev.Type, ev.ID, err)
-		}
-		return v, nil
-	}
-	if len(ev.Data) == 0 {
-		return v, nil
-	}
-	if err := json.Unmarshal(ev.Data, v); err != nil {
-		return nil, fmt.Errorf("events: decode the data of %s event %s: %w", ev.Type, ev.ID, err)
+	if err := decodeInto(ev, v); err != nil {
+		return nil, err
 	}
 	return v, nil
+}
+
+// decodeInto decodes the event's data into the pointer v.
+func decodeInto(ev *Event, v any) error {
+	if len(ev.DataBase64) > 0 {
+		m, ok := v.(proto.Message)
+		if !ok {
+			return fmt.Errorf("events: decode the data of %s event %s: binary data (%s) into %T, not a protobuf message", ev.Type, ev.ID, ev.DataContentType, v)
+		}
+		if err := proto.Unmarshal(ev.DataBase64, m); err != nil {
+			return fmt.Errorf("events: decode the data of %s event %s: %w", ev.Type, ev.ID, err)
+		}
+		return nil
+	}
+	if len(ev.Data) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(ev.Data, v); err != nil {
+		return fmt.Errorf("events: decode the data of %s event %s: %w", ev.Type, ev.ID, err)
+	}
+	return nil
 }
 
 // Unmarshal reads an event in the CloudEvents JSON event format (the form

@@ -3,6 +3,7 @@ package failure
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 )
 
 // ErrorType describes a Go error type that crosses processes as data: a
@@ -36,20 +37,31 @@ func JSONType[T any, P interface {
 	*T
 	error
 }](name string) ErrorType {
-	// The generic part is as small as can be: a large spec instantiates
-	// JSONType for hundreds of error types, and each instantiation on a
-	// struct is compiled on its own.
-	return jsonType(name, func(err error) bool {
-		_, ok := err.(P)
-		return ok
-	}, func() error { return P(new(T)) })
+	return jsonType(name, reflect.TypeFor[P]())
 }
 
-// jsonType is JSONType's body, for any type given by match and fresh.
-func jsonType(name string, match func(error) bool, fresh func() error) ErrorType {
+// JSONTypes returns the JSON-encoded ErrorTypes of the error types of
+// examples, each a nil pointer to an error type such as (*DeclinedError)(nil),
+// named service + "." + the Go type's name. Generated packages build their
+// ErrorTypes with it: unlike one JSONType instantiation per type, it
+// compiles to a table however many error types a spec has.
+func JSONTypes(service string, examples ...error) []ErrorType {
+	types := make([]ErrorType, 0, len(examples))
+	for _, e := range examples {
+		t := reflect.TypeOf(e)
+		if t == nil || t.Kind() != reflect.Pointer {
+			panic(fmt.Sprintf("failure.JSONTypes: example %T of service %s is not a pointer to an error type", e, service))
+		}
+		types = append(types, jsonType(service+"."+t.Elem().Name(), t))
+	}
+	return types
+}
+
+// jsonType is the ErrorType of the pointer type t, encoded as JSON.
+func jsonType(name string, t reflect.Type) ErrorType {
 	return ErrorType{
 		Name:  name,
-		Match: match,
+		Match: func(err error) bool { return reflect.TypeOf(err) == t },
 		Marshal: func(err error) ([]byte, error) {
 			b, err := json.Marshal(err)
 			if err != nil {
@@ -58,7 +70,7 @@ func jsonType(name string, match func(error) bool, fresh func() error) ErrorType
 			return b, nil
 		},
 		Unmarshal: func(payload []byte) (error, error) {
-			p := fresh()
+			p := reflect.New(t.Elem()).Interface().(error)
 			if err := json.Unmarshal(payload, p); err != nil {
 				return nil, fmt.Errorf("decode error type %s: %w", name, err)
 			}

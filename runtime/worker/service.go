@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/infgen/infgen/runtime/codec"
@@ -43,34 +44,43 @@ type Service struct {
 	Errors []failure.ErrorType
 }
 
-// Handle adapts a typed method to a HandlerFunc using codec c.
-func Handle[In, Out any](c codec.Codec, fn func(context.Context, *In) (*Out, error)) HandlerFunc {
-	// The generic part is as small as can be: a generated package
-	// instantiates Handle once per method, and each instantiation on a
-	// struct is compiled on its own.
-	return handle(c, func() any { return new(In) }, func(ctx context.Context, in any) (any, error) {
-		out, err := fn(ctx, in.(*In))
-		if err != nil || out == nil {
-			return nil, err
-		}
-		return out, nil
-	})
+// Handle adapts a typed method to a HandlerFunc using codec c. In and Out
+// are usually pointers to the request and response types, as generated
+// methods take and return them: the input is decoded into a new value of
+// In's element type, and a nil Out encodes no output. Non-pointer types are
+// decoded and encoded as values.
+//
+// Handle is instantiated once per method of every generated service, and a
+// spec can have a thousand: its generic part is a single call, and with
+// pointer type arguments all instantiations share one compiled body.
+//
+//go:noinline
+func Handle[In, Out any](c codec.Codec, fn func(context.Context, In) (Out, error)) HandlerFunc {
+	return handle(c, reflect.TypeFor[In](), func(ctx context.Context, in any) (any, error) { return fn(ctx, in.(In)) })
 }
 
-// handle is Handle's body, for any input made by fresh and any method fn.
-func handle(c codec.Codec, fresh func() any, fn func(context.Context, any) (any, error)) HandlerFunc {
+// handle is Handle's body, for an input of type in and any method fn.
+func handle(c codec.Codec, in reflect.Type, fn func(context.Context, any) (any, error)) HandlerFunc {
+	ptr := in.Kind() == reflect.Pointer
+	alloc := in
+	if ptr {
+		alloc = in.Elem()
+	}
 	return func(ctx context.Context, data []byte) ([]byte, error) {
-		in := fresh()
+		v := reflect.New(alloc)
 		if len(data) > 0 {
-			if err := c.Unmarshal(data, in); err != nil {
+			if err := c.Unmarshal(data, v.Interface()); err != nil {
 				return nil, &DecodeError{Err: err}
 			}
 		}
-		out, err := fn(ctx, in)
+		if !ptr {
+			v = v.Elem()
+		}
+		out, err := fn(ctx, v.Interface())
 		if err != nil {
 			return nil, err
 		}
-		if out == nil {
+		if isNil(out) {
 			return nil, nil
 		}
 		b, err := c.Marshal(out)
@@ -79,6 +89,18 @@ func handle(c codec.Codec, fresh func() any, fn func(context.Context, any) (any,
 		}
 		return b, nil
 	}
+}
+
+// isNil reports whether v is nil or holds a nil pointer, map or slice.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	switch r := reflect.ValueOf(v); r.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface:
+		return r.IsNil()
+	}
+	return false
 }
 
 // DecodeError reports a task input that cannot be decoded; such a task is

@@ -8,14 +8,14 @@ func Await[T any](ctx Context, d Deferred[T]) (T, error) { return d.Await(ctx) }
 func AwaitAll(ctx Context, ds ...Awaitable) error {
 	ctx.coroutine().Block(func() bool {
 		for _, d := range ds {
-			if !d.future().Done() {
+			if !d.awaitable().f.Done() {
 				return false
 			}
 		}
 		return true
 	})
 	for _, d := range ds {
-		if err := d.err(); err != nil {
+		if err := d.awaitable().err(); err != nil {
 			return err
 		}
 	}
@@ -31,12 +31,12 @@ func AwaitAny(ctx Context, ds ...Awaitable) (int, error) {
 	idx := -1
 	ctx.coroutine().Block(func() bool {
 		for i, d := range ds {
-			if d.future().Done() {
+			if d.awaitable().f.Done() {
 				idx = i
 				return true
 			}
 		}
 		return false
 	})
-	return idx, ds[idx].err()
+	return idx, ds[idx].awaitable().err()
 }

@@ -16,5 +16,5 @@ func Go[T any](ctx Context, fn func(ctx Context) (T, error)) Deferred[T] {
 		out = v
 		f.ResolveLocal(nil, err)
 	})
-	return &deferred[T]{f: f, decode: func([]byte) (T, error) { return out, nil }}
+	return &deferred[T]{core: pending{f: f}, decode: func([]byte) (T, error) { return out, nil }}
 }

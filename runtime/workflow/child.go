@@ -39,7 +39,7 @@ func ExecuteChild[Out any](ctx Context, call ChildCall) Deferred[Out] {
 	if err != nil {
 		f := &replay.Future{}
 		f.ResolveLocal(nil, fmt.Errorf("workflow: encode input of child %s: %w", call.Workflow, err))
-		return &deferred[Out]{f: f}
+		return &deferred[Out]{core: pending{f: f}}
 	}
 	s := ctx.coroutine().Scheduler()
 	types := s.ErrorTypes()
@@ -57,13 +57,13 @@ func ExecuteChild[Out any](ctx Context, call ChildCall) Deferred[Out] {
 	if rec := s.State().Commands; issued && f.Seq < len(rec) {
 		childID = rec[f.Seq].ChildID
 	}
-	return &deferred[Out]{f: f, decode: decoder[Out](codec.JSON{}), types: types, wrap: func(err error) error {
+	return &deferred[Out]{decode: decoder[Out](codec.JSON{}), core: pending{f: f, types: types, wrap: func(err error) error {
 		var ce *failure.ChildError
 		if asChild(err, &ce) {
 			return err
 		}
 		return &failure.ChildError{Workflow: call.Workflow, ID: childID, Cause: err}
-	}}
+	}}}
 }
 
 func asChild(err error, target **failure.ChildError) bool {

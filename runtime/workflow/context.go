@@ -62,7 +62,7 @@ func (c *wctx) coroutine() *replay.Coroutine { return c.co }
 func (c *wctx) cancelScope() *scope { return c.scope }
 
 func (c *wctx) Done() Deferred[struct{}] {
-	return &deferred[struct{}]{f: c.scope.done}
+	return &deferred[struct{}]{core: pending{f: c.scope.done}}
 }
 
 func (c *wctx) Err() error { return c.scope.err }

@@ -7,8 +7,7 @@ import (
 
 // Awaitable is anything a workflow can wait for; every Deferred is one.
 type Awaitable interface {
-	future() *replay.Future
-	err() error
+	awaitable() *pending
 }
 
 // Deferred is the result of an asynchronous step: a task, a timer, a child
@@ -21,49 +20,59 @@ type Deferred[T any] interface {
 	Ready() bool
 }
 
-// deferred is the Deferred implementation over a replay future.
-type deferred[T any] struct {
-	f      *replay.Future
-	decode func([]byte) (T, error)
-	wrap   func(error) error // adds context to a recorded error (task, child)
+// pending is the untyped part of a Deferred: its future and how a recorded
+// error reads. Keeping it out of the generic type keeps each instantiation
+// small: a generated package instantiates Deferred once per method.
+type pending struct {
+	f    *replay.Future
+	wrap func(error) error // adds context to a recorded error (task, child)
 	// types decode recorded errors: the error types of the workflow
 	// execution (nil: none).
 	types *errconv.Types
 }
 
-func (d *deferred[T]) future() *replay.Future { return d.f }
-
-func (d *deferred[T]) Ready() bool { return d.f.Done() }
-
-func (d *deferred[T]) Await(ctx Context) (T, error) {
-	ctx.coroutine().Block(d.f.Done)
-	return d.result()
+// raw returns the recorded result, or the error the step ended with.
+func (p *pending) raw() ([]byte, error) {
+	if err := p.f.LocalErr(); err != nil {
+		return nil, err
+	}
+	raw, rec := p.f.Value()
+	if rec != nil {
+		var types errconv.Types
+		if p.types != nil {
+			types = *p.types
+		}
+		err := types.ToError(rec)
+		if p.wrap != nil {
+			err = p.wrap(err)
+		}
+		return nil, err
+	}
+	return raw, nil
 }
 
-func (d *deferred[T]) err() error {
-	_, err := d.result()
+// err is the error the step ended with, if any.
+func (p *pending) err() error {
+	_, err := p.raw()
 	return err
 }
 
-func (d *deferred[T]) result() (T, error) {
+// deferred is the Deferred implementation over a replay future.
+type deferred[T any] struct {
+	core   pending
+	decode func([]byte) (T, error) // nil: the zero T
+}
+
+func (d *deferred[T]) awaitable() *pending { return &d.core }
+
+func (d *deferred[T]) Ready() bool { return d.core.f.Done() }
+
+func (d *deferred[T]) Await(ctx Context) (T, error) {
+	ctx.coroutine().Block(d.core.f.Done)
 	var zero T
-	if err := d.f.LocalErr(); err != nil {
+	raw, err := d.core.raw()
+	if err != nil || d.decode == nil {
 		return zero, err
-	}
-	raw, rec := d.f.Value()
-	if rec != nil {
-		var types errconv.Types
-		if d.types != nil {
-			types = *d.types
-		}
-		err := types.ToError(rec)
-		if d.wrap != nil {
-			err = d.wrap(err)
-		}
-		return zero, err
-	}
-	if d.decode == nil {
-		return zero, nil
 	}
 	return d.decode(raw)
 }
@@ -72,12 +81,12 @@ func (d *deferred[T]) result() (T, error) {
 func Ready[T any](v T) Deferred[T] {
 	f := &replay.Future{}
 	f.ResolveLocal(nil, nil)
-	return &deferred[T]{f: f, decode: func([]byte) (T, error) { return v, nil }}
+	return &deferred[T]{core: pending{f: f}, decode: func([]byte) (T, error) { return v, nil }}
 }
 
 // failed returns a Deferred that is already resolved with err.
 func failed[T any](err error) Deferred[T] {
 	f := &replay.Future{}
 	f.ResolveLocal(nil, err)
-	return &deferred[T]{f: f}
+	return &deferred[T]{core: pending{f: f}}
 }

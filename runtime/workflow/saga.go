@@ -150,7 +150,7 @@ func (s *Saga) Compensate(ctx Context) error {
 	if s.opts.parallel {
 		_ = AwaitAll(ctx, started...)
 		for i, d := range started {
-			if err := d.err(); err != nil {
+			if err := d.awaitable().err(); err != nil {
 				cerr.Failed = append(cerr.Failed, CompensationFailure{Name: comps[i].Name, Err: err})
 			}
 		}

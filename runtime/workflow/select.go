@@ -20,7 +20,7 @@ func OnReady[T any](d Deferred[T], fn func(v T, err error)) SelectCase {
 	return SelectCase{
 		once: true,
 		ready: func(*replay.Scheduler) (uint64, bool) {
-			f := d.future()
+			f := d.awaitable().f
 			return f.Order(), f.Done()
 		},
 		run: func(ctx Context) {

@@ -29,6 +29,11 @@ type Call struct {
 // type). opts are recorded with the task (see CallOption). Generated stubs
 // call it; a workflow calls the stubs. Canceling ctx's scope abandons the
 // task (see WithCancel).
+//
+// Dispatch is not inlined: a large spec has a thousand generated methods
+// calling it, each would get a copy.
+//
+//go:noinline
 func Dispatch[Out any](ctx Context, call Call, opts ...CallOption) Deferred[Out] {
 	o := collectCallOptions(opts)
 	c := call.Codec
@@ -40,7 +45,7 @@ func Dispatch[Out any](ctx Context, call Call, opts ...CallOption) Deferred[Out]
 	if err != nil {
 		f := &replay.Future{}
 		f.ResolveLocal(nil, fmt.Errorf("workflow: encode input of %s: %w", name, err))
-		return &deferred[Out]{f: f}
+		return &deferred[Out]{core: pending{f: f}}
 	}
 	types := ctx.coroutine().Scheduler().ErrorTypes()
 	types.Add(call.Errors...)
@@ -50,7 +55,7 @@ func Dispatch[Out any](ctx Context, call Call, opts ...CallOption) Deferred[Out]
 			Meta: o.meta, Timeout: o.timeout, Retry: o.retry, IdempotencyKey: o.idempotencyKey, Tags: o.tags,
 		})
 	})
-	return &deferred[Out]{f: f, decode: decoder[Out](c), types: types}
+	return &deferred[Out]{core: pending{f: f, types: types}, decode: decoder[Out](c)}
 }
 
 func encodeInput(c codec.Codec, in any) ([]byte, error) {

@@ -22,7 +22,7 @@ func NewTimer(ctx Context, d time.Duration) *Timer {
 		return ctx.coroutine().Issue(history.Command{Kind: history.CommandTimer, Name: "timer", Duration: d})
 	})
 	at := Now(ctx).Add(d)
-	return &Timer{deferred: &deferred[time.Time]{f: f, decode: func([]byte) (time.Time, error) { return at, nil }}, co: ctx.coroutine()}
+	return &Timer{deferred: &deferred[time.Time]{core: pending{f: f}, decode: func([]byte) (time.Time, error) { return at, nil }}, co: ctx.coroutine()}
 }
 
 // Cancel cancels the timer if it has not fired: it never fires, and Await
@@ -30,7 +30,7 @@ func NewTimer(ctx Context, d time.Duration) *Timer {
 // replay cancels it at the same point. Canceling a timer that fired (or
 // was canceled) does nothing.
 func (t *Timer) Cancel() {
-	t.co.Cancel(t.f, &CanceledError{Reason: "the timer was canceled"})
+	t.co.Cancel(t.core.f, &CanceledError{Reason: "the timer was canceled"})
 }
 
 // Sleep blocks the workflow for d. It returns a *CanceledError, at once,

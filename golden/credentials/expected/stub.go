@@ -18,21 +18,21 @@ type VaultAPIStub struct {
 
 // NewVaultAPIStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewVaultAPIStub(opts ...workflow.CallOption) VaultAPIStub {
-	return VaultAPIStub{opts: opts}
+func NewVaultAPIStub(opts ...workflow.CallOption) *VaultAPIStub {
+	return &VaultAPIStub{opts: opts}
 }
 
 // GetSecret runs VaultAPI.GetSecret as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s VaultAPIStub) GetSecret(ctx workflow.Context, in *GetSecretInput, opts ...workflow.CallOption) (*GetSecretOutput, error) {
+func (s *VaultAPIStub) GetSecret(ctx workflow.Context, in *GetSecretInput, opts ...workflow.CallOption) (*GetSecretOutput, error) {
 	return s.DispatchGetSecret(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchGetSecret starts VaultAPI.GetSecret as a task and returns at once;
 // opts apply to this call as for GetSecret.
-func (s VaultAPIStub) DispatchGetSecret(ctx workflow.Context, in *GetSecretInput, opts ...workflow.CallOption) workflow.Deferred[*GetSecretOutput] {
+func (s *VaultAPIStub) DispatchGetSecret(ctx workflow.Context, in *GetSecretInput, opts ...workflow.CallOption) workflow.Deferred[*GetSecretOutput] {
 	return workflow.Dispatch[*GetSecretOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -46,13 +46,13 @@ func (s VaultAPIStub) DispatchGetSecret(ctx workflow.Context, in *GetSecretInput
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s VaultAPIStub) PutSecret(ctx workflow.Context, in *PutSecretInput, opts ...workflow.CallOption) (*PutSecretOutput, error) {
+func (s *VaultAPIStub) PutSecret(ctx workflow.Context, in *PutSecretInput, opts ...workflow.CallOption) (*PutSecretOutput, error) {
 	return s.DispatchPutSecret(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchPutSecret starts VaultAPI.PutSecret as a task and returns at once;
 // opts apply to this call as for PutSecret.
-func (s VaultAPIStub) DispatchPutSecret(ctx workflow.Context, in *PutSecretInput, opts ...workflow.CallOption) workflow.Deferred[*PutSecretOutput] {
+func (s *VaultAPIStub) DispatchPutSecret(ctx workflow.Context, in *PutSecretInput, opts ...workflow.CallOption) workflow.Deferred[*PutSecretOutput] {
 	return workflow.Dispatch[*PutSecretOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),

@@ -18,21 +18,21 @@ type BrokenRedocDiscriminatorStub struct {
 
 // NewBrokenRedocDiscriminatorStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewBrokenRedocDiscriminatorStub(opts ...workflow.CallOption) BrokenRedocDiscriminatorStub {
-	return BrokenRedocDiscriminatorStub{opts: opts}
+func NewBrokenRedocDiscriminatorStub(opts ...workflow.CallOption) *BrokenRedocDiscriminatorStub {
+	return &BrokenRedocDiscriminatorStub{opts: opts}
 }
 
 // GetFoo runs BrokenRedocDiscriminator.GetFoo as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s BrokenRedocDiscriminatorStub) GetFoo(ctx workflow.Context, in *GetFooInput, opts ...workflow.CallOption) (*GetFooOutput, error) {
+func (s *BrokenRedocDiscriminatorStub) GetFoo(ctx workflow.Context, in *GetFooInput, opts ...workflow.CallOption) (*GetFooOutput, error) {
 	return s.DispatchGetFoo(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchGetFoo starts BrokenRedocDiscriminator.GetFoo as a task and returns at once;
 // opts apply to this call as for GetFoo.
-func (s BrokenRedocDiscriminatorStub) DispatchGetFoo(ctx workflow.Context, in *GetFooInput, opts ...workflow.CallOption) workflow.Deferred[*GetFooOutput] {
+func (s *BrokenRedocDiscriminatorStub) DispatchGetFoo(ctx workflow.Context, in *GetFooInput, opts ...workflow.CallOption) workflow.Deferred[*GetFooOutput] {
 	return workflow.Dispatch[*GetFooOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),

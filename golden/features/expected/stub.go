@@ -18,21 +18,21 @@ type BillingStub struct {
 
 // NewBillingStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewBillingStub(opts ...workflow.CallOption) BillingStub {
-	return BillingStub{opts: opts}
+func NewBillingStub(opts ...workflow.CallOption) *BillingStub {
+	return &BillingStub{opts: opts}
 }
 
 // CreateInvoice runs Billing.CreateInvoice as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s BillingStub) CreateInvoice(ctx workflow.Context, in *CreateInvoiceInput, opts ...workflow.CallOption) (*CreateInvoiceOutput, error) {
+func (s *BillingStub) CreateInvoice(ctx workflow.Context, in *CreateInvoiceInput, opts ...workflow.CallOption) (*CreateInvoiceOutput, error) {
 	return s.DispatchCreateInvoice(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchCreateInvoice starts Billing.CreateInvoice as a task and returns at once;
 // opts apply to this call as for CreateInvoice.
-func (s BillingStub) DispatchCreateInvoice(ctx workflow.Context, in *CreateInvoiceInput, opts ...workflow.CallOption) workflow.Deferred[*CreateInvoiceOutput] {
+func (s *BillingStub) DispatchCreateInvoice(ctx workflow.Context, in *CreateInvoiceInput, opts ...workflow.CallOption) workflow.Deferred[*CreateInvoiceOutput] {
 	return workflow.Dispatch[*CreateInvoiceOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -46,13 +46,13 @@ func (s BillingStub) DispatchCreateInvoice(ctx workflow.Context, in *CreateInvoi
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s BillingStub) ListInvoices(ctx workflow.Context, in *ListInvoicesInput, opts ...workflow.CallOption) (*ListInvoicesOutput, error) {
+func (s *BillingStub) ListInvoices(ctx workflow.Context, in *ListInvoicesInput, opts ...workflow.CallOption) (*ListInvoicesOutput, error) {
 	return s.DispatchListInvoices(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchListInvoices starts Billing.ListInvoices as a task and returns at once;
 // opts apply to this call as for ListInvoices.
-func (s BillingStub) DispatchListInvoices(ctx workflow.Context, in *ListInvoicesInput, opts ...workflow.CallOption) workflow.Deferred[*ListInvoicesOutput] {
+func (s *BillingStub) DispatchListInvoices(ctx workflow.Context, in *ListInvoicesInput, opts ...workflow.CallOption) workflow.Deferred[*ListInvoicesOutput] {
 	return workflow.Dispatch[*ListInvoicesOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -66,13 +66,13 @@ func (s BillingStub) DispatchListInvoices(ctx workflow.Context, in *ListInvoices
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s BillingStub) GetInvoice(ctx workflow.Context, in *GetInvoiceInput, opts ...workflow.CallOption) (*GetInvoiceOutput, error) {
+func (s *BillingStub) GetInvoice(ctx workflow.Context, in *GetInvoiceInput, opts ...workflow.CallOption) (*GetInvoiceOutput, error) {
 	return s.DispatchGetInvoice(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchGetInvoice starts Billing.GetInvoice as a task and returns at once;
 // opts apply to this call as for GetInvoice.
-func (s BillingStub) DispatchGetInvoice(ctx workflow.Context, in *GetInvoiceInput, opts ...workflow.CallOption) workflow.Deferred[*GetInvoiceOutput] {
+func (s *BillingStub) DispatchGetInvoice(ctx workflow.Context, in *GetInvoiceInput, opts ...workflow.CallOption) workflow.Deferred[*GetInvoiceOutput] {
 	return workflow.Dispatch[*GetInvoiceOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -86,13 +86,13 @@ func (s BillingStub) DispatchGetInvoice(ctx workflow.Context, in *GetInvoiceInpu
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s BillingStub) DeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesIDInput, opts ...workflow.CallOption) (*DeleteInvoicesIDOutput, error) {
+func (s *BillingStub) DeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesIDInput, opts ...workflow.CallOption) (*DeleteInvoicesIDOutput, error) {
 	return s.DispatchDeleteInvoicesID(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchDeleteInvoicesID starts Billing.DeleteInvoicesID as a task and returns at once;
 // opts apply to this call as for DeleteInvoicesID.
-func (s BillingStub) DispatchDeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesIDInput, opts ...workflow.CallOption) workflow.Deferred[*DeleteInvoicesIDOutput] {
+func (s *BillingStub) DispatchDeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesIDInput, opts ...workflow.CallOption) workflow.Deferred[*DeleteInvoicesIDOutput] {
 	return workflow.Dispatch[*DeleteInvoicesIDOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -106,13 +106,13 @@ func (s BillingStub) DispatchDeleteInvoicesID(ctx workflow.Context, in *DeleteIn
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s BillingStub) PutLines(ctx workflow.Context, in *PutLinesInput, opts ...workflow.CallOption) (*PutLinesOutput, error) {
+func (s *BillingStub) PutLines(ctx workflow.Context, in *PutLinesInput, opts ...workflow.CallOption) (*PutLinesOutput, error) {
 	return s.DispatchPutLines(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchPutLines starts Billing.PutLines as a task and returns at once;
 // opts apply to this call as for PutLines.
-func (s BillingStub) DispatchPutLines(ctx workflow.Context, in *PutLinesInput, opts ...workflow.CallOption) workflow.Deferred[*PutLinesOutput] {
+func (s *BillingStub) DispatchPutLines(ctx workflow.Context, in *PutLinesInput, opts ...workflow.CallOption) workflow.Deferred[*PutLinesOutput] {
 	return workflow.Dispatch[*PutLinesOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -126,13 +126,13 @@ func (s BillingStub) DispatchPutLines(ctx workflow.Context, in *PutLinesInput, o
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s BillingStub) Upload(ctx workflow.Context, in *UploadInput, opts ...workflow.CallOption) (*UploadOutput, error) {
+func (s *BillingStub) Upload(ctx workflow.Context, in *UploadInput, opts ...workflow.CallOption) (*UploadOutput, error) {
 	return s.DispatchUpload(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchUpload starts Billing.Upload as a task and returns at once;
 // opts apply to this call as for Upload.
-func (s BillingStub) DispatchUpload(ctx workflow.Context, in *UploadInput, opts ...workflow.CallOption) workflow.Deferred[*UploadOutput] {
+func (s *BillingStub) DispatchUpload(ctx workflow.Context, in *UploadInput, opts ...workflow.CallOption) workflow.Deferred[*UploadOutput] {
 	return workflow.Dispatch[*UploadOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),

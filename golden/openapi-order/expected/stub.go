@@ -18,21 +18,21 @@ type OrdersStub struct {
 
 // NewOrdersStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewOrdersStub(opts ...workflow.CallOption) OrdersStub {
-	return OrdersStub{opts: opts}
+func NewOrdersStub(opts ...workflow.CallOption) *OrdersStub {
+	return &OrdersStub{opts: opts}
 }
 
 // PlaceOrder runs Orders.PlaceOrder as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s OrdersStub) PlaceOrder(ctx workflow.Context, in *PlaceOrderInput, opts ...workflow.CallOption) (*PlaceOrderOutput, error) {
+func (s *OrdersStub) PlaceOrder(ctx workflow.Context, in *PlaceOrderInput, opts ...workflow.CallOption) (*PlaceOrderOutput, error) {
 	return s.DispatchPlaceOrder(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchPlaceOrder starts Orders.PlaceOrder as a task and returns at once;
 // opts apply to this call as for PlaceOrder.
-func (s OrdersStub) DispatchPlaceOrder(ctx workflow.Context, in *PlaceOrderInput, opts ...workflow.CallOption) workflow.Deferred[*PlaceOrderOutput] {
+func (s *OrdersStub) DispatchPlaceOrder(ctx workflow.Context, in *PlaceOrderInput, opts ...workflow.CallOption) workflow.Deferred[*PlaceOrderOutput] {
 	return workflow.Dispatch[*PlaceOrderOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -46,13 +46,13 @@ func (s OrdersStub) DispatchPlaceOrder(ctx workflow.Context, in *PlaceOrderInput
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s OrdersStub) ListOrders(ctx workflow.Context, in *ListOrdersInput, opts ...workflow.CallOption) (*ListOrdersOutput, error) {
+func (s *OrdersStub) ListOrders(ctx workflow.Context, in *ListOrdersInput, opts ...workflow.CallOption) (*ListOrdersOutput, error) {
 	return s.DispatchListOrders(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchListOrders starts Orders.ListOrders as a task and returns at once;
 // opts apply to this call as for ListOrders.
-func (s OrdersStub) DispatchListOrders(ctx workflow.Context, in *ListOrdersInput, opts ...workflow.CallOption) workflow.Deferred[*ListOrdersOutput] {
+func (s *OrdersStub) DispatchListOrders(ctx workflow.Context, in *ListOrdersInput, opts ...workflow.CallOption) workflow.Deferred[*ListOrdersOutput] {
 	return workflow.Dispatch[*ListOrdersOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -66,13 +66,13 @@ func (s OrdersStub) DispatchListOrders(ctx workflow.Context, in *ListOrdersInput
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s OrdersStub) GetLine(ctx workflow.Context, in *GetLineInput, opts ...workflow.CallOption) (*GetLineOutput, error) {
+func (s *OrdersStub) GetLine(ctx workflow.Context, in *GetLineInput, opts ...workflow.CallOption) (*GetLineOutput, error) {
 	return s.DispatchGetLine(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchGetLine starts Orders.GetLine as a task and returns at once;
 // opts apply to this call as for GetLine.
-func (s OrdersStub) DispatchGetLine(ctx workflow.Context, in *GetLineInput, opts ...workflow.CallOption) workflow.Deferred[*GetLineOutput] {
+func (s *OrdersStub) DispatchGetLine(ctx workflow.Context, in *GetLineInput, opts ...workflow.CallOption) workflow.Deferred[*GetLineOutput] {
 	return workflow.Dispatch[*GetLineOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -86,13 +86,13 @@ func (s OrdersStub) DispatchGetLine(ctx workflow.Context, in *GetLineInput, opts
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s OrdersStub) SetState(ctx workflow.Context, in *SetStateInput, opts ...workflow.CallOption) (*SetStateOutput, error) {
+func (s *OrdersStub) SetState(ctx workflow.Context, in *SetStateInput, opts ...workflow.CallOption) (*SetStateOutput, error) {
 	return s.DispatchSetState(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchSetState starts Orders.SetState as a task and returns at once;
 // opts apply to this call as for SetState.
-func (s OrdersStub) DispatchSetState(ctx workflow.Context, in *SetStateInput, opts ...workflow.CallOption) workflow.Deferred[*SetStateOutput] {
+func (s *OrdersStub) DispatchSetState(ctx workflow.Context, in *SetStateInput, opts ...workflow.CallOption) workflow.Deferred[*SetStateOutput] {
 	return workflow.Dispatch[*SetStateOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),

@@ -18,21 +18,21 @@ type SwaggerPetstoreStub struct {
 
 // NewSwaggerPetstoreStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewSwaggerPetstoreStub(opts ...workflow.CallOption) SwaggerPetstoreStub {
-	return SwaggerPetstoreStub{opts: opts}
+func NewSwaggerPetstoreStub(opts ...workflow.CallOption) *SwaggerPetstoreStub {
+	return &SwaggerPetstoreStub{opts: opts}
 }
 
 // ListPets runs SwaggerPetstore.ListPets as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s SwaggerPetstoreStub) ListPets(ctx workflow.Context, in *ListPetsInput, opts ...workflow.CallOption) (*ListPetsOutput, error) {
+func (s *SwaggerPetstoreStub) ListPets(ctx workflow.Context, in *ListPetsInput, opts ...workflow.CallOption) (*ListPetsOutput, error) {
 	return s.DispatchListPets(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchListPets starts SwaggerPetstore.ListPets as a task and returns at once;
 // opts apply to this call as for ListPets.
-func (s SwaggerPetstoreStub) DispatchListPets(ctx workflow.Context, in *ListPetsInput, opts ...workflow.CallOption) workflow.Deferred[*ListPetsOutput] {
+func (s *SwaggerPetstoreStub) DispatchListPets(ctx workflow.Context, in *ListPetsInput, opts ...workflow.CallOption) workflow.Deferred[*ListPetsOutput] {
 	return workflow.Dispatch[*ListPetsOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -46,13 +46,13 @@ func (s SwaggerPetstoreStub) DispatchListPets(ctx workflow.Context, in *ListPets
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s SwaggerPetstoreStub) CreatePets(ctx workflow.Context, in *CreatePetsInput, opts ...workflow.CallOption) (*CreatePetsOutput, error) {
+func (s *SwaggerPetstoreStub) CreatePets(ctx workflow.Context, in *CreatePetsInput, opts ...workflow.CallOption) (*CreatePetsOutput, error) {
 	return s.DispatchCreatePets(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchCreatePets starts SwaggerPetstore.CreatePets as a task and returns at once;
 // opts apply to this call as for CreatePets.
-func (s SwaggerPetstoreStub) DispatchCreatePets(ctx workflow.Context, in *CreatePetsInput, opts ...workflow.CallOption) workflow.Deferred[*CreatePetsOutput] {
+func (s *SwaggerPetstoreStub) DispatchCreatePets(ctx workflow.Context, in *CreatePetsInput, opts ...workflow.CallOption) workflow.Deferred[*CreatePetsOutput] {
 	return workflow.Dispatch[*CreatePetsOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -66,13 +66,13 @@ func (s SwaggerPetstoreStub) DispatchCreatePets(ctx workflow.Context, in *Create
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s SwaggerPetstoreStub) ShowPetByID(ctx workflow.Context, in *ShowPetByIDInput, opts ...workflow.CallOption) (*ShowPetByIDOutput, error) {
+func (s *SwaggerPetstoreStub) ShowPetByID(ctx workflow.Context, in *ShowPetByIDInput, opts ...workflow.CallOption) (*ShowPetByIDOutput, error) {
 	return s.DispatchShowPetByID(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchShowPetByID starts SwaggerPetstore.ShowPetByID as a task and returns at once;
 // opts apply to this call as for ShowPetByID.
-func (s SwaggerPetstoreStub) DispatchShowPetByID(ctx workflow.Context, in *ShowPetByIDInput, opts ...workflow.CallOption) workflow.Deferred[*ShowPetByIDOutput] {
+func (s *SwaggerPetstoreStub) DispatchShowPetByID(ctx workflow.Context, in *ShowPetByIDInput, opts ...workflow.CallOption) workflow.Deferred[*ShowPetByIDOutput] {
 	return workflow.Dispatch[*ShowPetByIDOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),

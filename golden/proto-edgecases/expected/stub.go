@@ -20,21 +20,21 @@ type AccountsStub struct {
 
 // NewAccountsStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewAccountsStub(opts ...workflow.CallOption) AccountsStub {
-	return AccountsStub{opts: opts}
+func NewAccountsStub(opts ...workflow.CallOption) *AccountsStub {
+	return &AccountsStub{opts: opts}
 }
 
 // Signup runs /edge.v1.Accounts/Signup as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s AccountsStub) Signup(ctx workflow.Context, in *Register, opts ...workflow.CallOption) (*Account, error) {
+func (s *AccountsStub) Signup(ctx workflow.Context, in *Register, opts ...workflow.CallOption) (*Account, error) {
 	return s.DispatchSignup(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchSignup starts /edge.v1.Accounts/Signup as a task and returns at once; Await the result.
 // opts apply to this call as for Signup.
-func (s AccountsStub) DispatchSignup(ctx workflow.Context, in *Register, opts ...workflow.CallOption) workflow.Deferred[*Account] {
+func (s *AccountsStub) DispatchSignup(ctx workflow.Context, in *Register, opts ...workflow.CallOption) workflow.Deferred[*Account] {
 	return workflow.Dispatch[*Account](ctx, workflow.Call{
 		Service: AccountsServiceName,
 		Method:  "Signup",
@@ -50,7 +50,7 @@ func (s AccountsStub) DispatchSignup(ctx workflow.Context, in *Register, opts ..
 // settings, and are recorded with the task.
 //
 // Deprecated: the proto method is marked deprecated.
-func (s AccountsStub) Rename(ctx workflow.Context, in *ServiceName, opts ...workflow.CallOption) (*Account, error) {
+func (s *AccountsStub) Rename(ctx workflow.Context, in *ServiceName, opts ...workflow.CallOption) (*Account, error) {
 	return s.DispatchRename(ctx, in, opts...).Await(ctx)
 }
 
@@ -58,7 +58,7 @@ func (s AccountsStub) Rename(ctx workflow.Context, in *ServiceName, opts ...work
 // opts apply to this call as for Rename.
 //
 // Deprecated: the proto method is marked deprecated.
-func (s AccountsStub) DispatchRename(ctx workflow.Context, in *ServiceName, opts ...workflow.CallOption) workflow.Deferred[*Account] {
+func (s *AccountsStub) DispatchRename(ctx workflow.Context, in *ServiceName, opts ...workflow.CallOption) workflow.Deferred[*Account] {
 	return workflow.Dispatch[*Account](ctx, workflow.Call{
 		Service: AccountsServiceName,
 		Method:  "Rename",
@@ -72,13 +72,13 @@ func (s AccountsStub) DispatchRename(ctx workflow.Context, in *ServiceName, opts
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s AccountsStub) Watch(ctx workflow.Context, in *Register, opts ...workflow.CallOption) (*WatchStream, error) {
+func (s *AccountsStub) Watch(ctx workflow.Context, in *Register, opts ...workflow.CallOption) (*WatchStream, error) {
 	return s.DispatchWatch(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchWatch starts /edge.v1.Accounts/Watch as a task and returns at once; Await the result.
 // opts apply to this call as for Watch.
-func (s AccountsStub) DispatchWatch(ctx workflow.Context, in *Register, opts ...workflow.CallOption) workflow.Deferred[*WatchStream] {
+func (s *AccountsStub) DispatchWatch(ctx workflow.Context, in *Register, opts ...workflow.CallOption) workflow.Deferred[*WatchStream] {
 	return workflow.Dispatch[*WatchStream](ctx, workflow.Call{
 		Service: AccountsServiceName,
 		Method:  "Watch",

@@ -21,21 +21,21 @@ type Inventory2Stub struct {
 
 // NewInventory2Stub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewInventory2Stub(opts ...workflow.CallOption) Inventory2Stub {
-	return Inventory2Stub{opts: opts}
+func NewInventory2Stub(opts ...workflow.CallOption) *Inventory2Stub {
+	return &Inventory2Stub{opts: opts}
 }
 
 // GetItem runs /infgen.test.inventory.v1.Inventory/GetItem as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s Inventory2Stub) GetItem(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) (*Item, error) {
+func (s *Inventory2Stub) GetItem(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) (*Item, error) {
 	return s.DispatchGetItem(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchGetItem starts /infgen.test.inventory.v1.Inventory/GetItem as a task and returns at once; Await the result.
 // opts apply to this call as for GetItem.
-func (s Inventory2Stub) DispatchGetItem(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) workflow.Deferred[*Item] {
+func (s *Inventory2Stub) DispatchGetItem(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) workflow.Deferred[*Item] {
 	return workflow.Dispatch[*Item](ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "GetItem",
@@ -49,13 +49,13 @@ func (s Inventory2Stub) DispatchGetItem(ctx workflow.Context, in *GetItemRequest
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s Inventory2Stub) PutItem(ctx workflow.Context, in *PutItemRequest, opts ...workflow.CallOption) (*Ack, error) {
+func (s *Inventory2Stub) PutItem(ctx workflow.Context, in *PutItemRequest, opts ...workflow.CallOption) (*Ack, error) {
 	return s.DispatchPutItem(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchPutItem starts /infgen.test.inventory.v1.Inventory/PutItem as a task and returns at once; Await the result.
 // opts apply to this call as for PutItem.
-func (s Inventory2Stub) DispatchPutItem(ctx workflow.Context, in *PutItemRequest, opts ...workflow.CallOption) workflow.Deferred[*Ack] {
+func (s *Inventory2Stub) DispatchPutItem(ctx workflow.Context, in *PutItemRequest, opts ...workflow.CallOption) workflow.Deferred[*Ack] {
 	return workflow.Dispatch[*Ack](ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "PutItem",
@@ -69,13 +69,13 @@ func (s Inventory2Stub) DispatchPutItem(ctx workflow.Context, in *PutItemRequest
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s Inventory2Stub) ListItems(ctx workflow.Context, in *ListItemsRequest, opts ...workflow.CallOption) (*ListItemsStream2, error) {
+func (s *Inventory2Stub) ListItems(ctx workflow.Context, in *ListItemsRequest, opts ...workflow.CallOption) (*ListItemsStream2, error) {
 	return s.DispatchListItems(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchListItems starts /infgen.test.inventory.v1.Inventory/ListItems as a task and returns at once; Await the result.
 // opts apply to this call as for ListItems.
-func (s Inventory2Stub) DispatchListItems(ctx workflow.Context, in *ListItemsRequest, opts ...workflow.CallOption) workflow.Deferred[*ListItemsStream2] {
+func (s *Inventory2Stub) DispatchListItems(ctx workflow.Context, in *ListItemsRequest, opts ...workflow.CallOption) workflow.Deferred[*ListItemsStream2] {
 	return workflow.Dispatch[*ListItemsStream2](ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "ListItems",
@@ -89,13 +89,13 @@ func (s Inventory2Stub) DispatchListItems(ctx workflow.Context, in *ListItemsReq
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s Inventory2Stub) Reset(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) (*emptypb.Empty, error) {
+func (s *Inventory2Stub) Reset(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) (*emptypb.Empty, error) {
 	return s.DispatchReset(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchReset starts /infgen.test.inventory.v1.Inventory/Reset as a task and returns at once; Await the result.
 // opts apply to this call as for Reset.
-func (s Inventory2Stub) DispatchReset(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) workflow.Deferred[*emptypb.Empty] {
+func (s *Inventory2Stub) DispatchReset(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) workflow.Deferred[*emptypb.Empty] {
 	return workflow.Dispatch[*emptypb.Empty](ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "Reset",
@@ -109,13 +109,13 @@ func (s Inventory2Stub) DispatchReset(ctx workflow.Context, in *emptypb.Empty, o
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s Inventory2Stub) DispatchGetItem2(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) (*Item, error) {
+func (s *Inventory2Stub) DispatchGetItem2(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) (*Item, error) {
 	return s.DispatchDispatchGetItem2(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchDispatchGetItem2 starts /infgen.test.inventory.v1.Inventory/DispatchGetItem as a task and returns at once; Await the result.
 // opts apply to this call as for DispatchGetItem2.
-func (s Inventory2Stub) DispatchDispatchGetItem2(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) workflow.Deferred[*Item] {
+func (s *Inventory2Stub) DispatchDispatchGetItem2(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) workflow.Deferred[*Item] {
 	return workflow.Dispatch[*Item](ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "DispatchGetItem",
@@ -131,7 +131,7 @@ func (s Inventory2Stub) DispatchDispatchGetItem2(ctx workflow.Context, in *GetIt
 // settings, and are recorded with the task.
 //
 // Deprecated: the proto method is marked deprecated.
-func (s Inventory2Stub) Legacy(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) (*Item, error) {
+func (s *Inventory2Stub) Legacy(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) (*Item, error) {
 	return s.DispatchLegacy(ctx, in, opts...).Await(ctx)
 }
 
@@ -139,7 +139,7 @@ func (s Inventory2Stub) Legacy(ctx workflow.Context, in *GetItemRequest, opts ..
 // opts apply to this call as for Legacy.
 //
 // Deprecated: the proto method is marked deprecated.
-func (s Inventory2Stub) DispatchLegacy(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) workflow.Deferred[*Item] {
+func (s *Inventory2Stub) DispatchLegacy(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) workflow.Deferred[*Item] {
 	return workflow.Dispatch[*Item](ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "Legacy",
@@ -157,21 +157,21 @@ type AuditStub struct {
 
 // NewAuditStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewAuditStub(opts ...workflow.CallOption) AuditStub {
-	return AuditStub{opts: opts}
+func NewAuditStub(opts ...workflow.CallOption) *AuditStub {
+	return &AuditStub{opts: opts}
 }
 
 // Record runs /infgen.test.inventory.v1.Audit/Record as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s AuditStub) Record(ctx workflow.Context, in *Ack, opts ...workflow.CallOption) (*emptypb.Empty, error) {
+func (s *AuditStub) Record(ctx workflow.Context, in *Ack, opts ...workflow.CallOption) (*emptypb.Empty, error) {
 	return s.DispatchRecord(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchRecord starts /infgen.test.inventory.v1.Audit/Record as a task and returns at once; Await the result.
 // opts apply to this call as for Record.
-func (s AuditStub) DispatchRecord(ctx workflow.Context, in *Ack, opts ...workflow.CallOption) workflow.Deferred[*emptypb.Empty] {
+func (s *AuditStub) DispatchRecord(ctx workflow.Context, in *Ack, opts ...workflow.CallOption) workflow.Deferred[*emptypb.Empty] {
 	return workflow.Dispatch[*emptypb.Empty](ctx, workflow.Call{
 		Service: AuditServiceName,
 		Method:  "Record",

@@ -22,21 +22,21 @@ type LibraryStub struct {
 
 // NewLibraryStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewLibraryStub(opts ...workflow.CallOption) LibraryStub {
-	return LibraryStub{opts: opts}
+func NewLibraryStub(opts ...workflow.CallOption) *LibraryStub {
+	return &LibraryStub{opts: opts}
 }
 
 // GetBook runs /example.library.v1.Library/GetBook as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s LibraryStub) GetBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) (*Book, error) {
+func (s *LibraryStub) GetBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) (*Book, error) {
 	return s.DispatchGetBook(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchGetBook starts /example.library.v1.Library/GetBook as a task and returns at once; Await the result.
 // opts apply to this call as for GetBook.
-func (s LibraryStub) DispatchGetBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) workflow.Deferred[*Book] {
+func (s *LibraryStub) DispatchGetBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) workflow.Deferred[*Book] {
 	return workflow.Dispatch[*Book](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "GetBook",
@@ -50,13 +50,13 @@ func (s LibraryStub) DispatchGetBook(ctx workflow.Context, in *GetBookRequest, o
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s LibraryStub) UpdateBook(ctx workflow.Context, in *UpdateBookRequest, opts ...workflow.CallOption) (*Book, error) {
+func (s *LibraryStub) UpdateBook(ctx workflow.Context, in *UpdateBookRequest, opts ...workflow.CallOption) (*Book, error) {
 	return s.DispatchUpdateBook(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchUpdateBook starts /example.library.v1.Library/UpdateBook as a task and returns at once; Await the result.
 // opts apply to this call as for UpdateBook.
-func (s LibraryStub) DispatchUpdateBook(ctx workflow.Context, in *UpdateBookRequest, opts ...workflow.CallOption) workflow.Deferred[*Book] {
+func (s *LibraryStub) DispatchUpdateBook(ctx workflow.Context, in *UpdateBookRequest, opts ...workflow.CallOption) workflow.Deferred[*Book] {
 	return workflow.Dispatch[*Book](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "UpdateBook",
@@ -70,13 +70,13 @@ func (s LibraryStub) DispatchUpdateBook(ctx workflow.Context, in *UpdateBookRequ
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s LibraryStub) DeleteBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) (*emptypb.Empty, error) {
+func (s *LibraryStub) DeleteBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) (*emptypb.Empty, error) {
 	return s.DispatchDeleteBook(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchDeleteBook starts /example.library.v1.Library/DeleteBook as a task and returns at once; Await the result.
 // opts apply to this call as for DeleteBook.
-func (s LibraryStub) DispatchDeleteBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) workflow.Deferred[*emptypb.Empty] {
+func (s *LibraryStub) DispatchDeleteBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) workflow.Deferred[*emptypb.Empty] {
 	return workflow.Dispatch[*emptypb.Empty](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "DeleteBook",
@@ -90,13 +90,13 @@ func (s LibraryStub) DispatchDeleteBook(ctx workflow.Context, in *GetBookRequest
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s LibraryStub) ExportBooks(ctx workflow.Context, in *ExportBooksRequest, opts ...workflow.CallOption) (*longrunningpb.Operation, error) {
+func (s *LibraryStub) ExportBooks(ctx workflow.Context, in *ExportBooksRequest, opts ...workflow.CallOption) (*longrunningpb.Operation, error) {
 	return s.DispatchExportBooks(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchExportBooks starts /example.library.v1.Library/ExportBooks as a task and returns at once; Await the result.
 // opts apply to this call as for ExportBooks.
-func (s LibraryStub) DispatchExportBooks(ctx workflow.Context, in *ExportBooksRequest, opts ...workflow.CallOption) workflow.Deferred[*longrunningpb.Operation] {
+func (s *LibraryStub) DispatchExportBooks(ctx workflow.Context, in *ExportBooksRequest, opts ...workflow.CallOption) workflow.Deferred[*longrunningpb.Operation] {
 	return workflow.Dispatch[*longrunningpb.Operation](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "ExportBooks",
@@ -110,13 +110,13 @@ func (s LibraryStub) DispatchExportBooks(ctx workflow.Context, in *ExportBooksRe
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s LibraryStub) WatchOperations(ctx workflow.Context, in *WatchRequest, opts ...workflow.CallOption) (*WatchOperationsStream, error) {
+func (s *LibraryStub) WatchOperations(ctx workflow.Context, in *WatchRequest, opts ...workflow.CallOption) (*WatchOperationsStream, error) {
 	return s.DispatchWatchOperations(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchWatchOperations starts /example.library.v1.Library/WatchOperations as a task and returns at once; Await the result.
 // opts apply to this call as for WatchOperations.
-func (s LibraryStub) DispatchWatchOperations(ctx workflow.Context, in *WatchRequest, opts ...workflow.CallOption) workflow.Deferred[*WatchOperationsStream] {
+func (s *LibraryStub) DispatchWatchOperations(ctx workflow.Context, in *WatchRequest, opts ...workflow.CallOption) workflow.Deferred[*WatchOperationsStream] {
 	return workflow.Dispatch[*WatchOperationsStream](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "WatchOperations",

@@ -21,21 +21,21 @@ type MyServiceStub struct {
 
 // NewMyServiceStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewMyServiceStub(opts ...workflow.CallOption) MyServiceStub {
-	return MyServiceStub{opts: opts}
+func NewMyServiceStub(opts ...workflow.CallOption) *MyServiceStub {
+	return &MyServiceStub{opts: opts}
 }
 
 // GetThing runs /my_service/get_thing as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s MyServiceStub) GetThing(ctx workflow.Context, in *FooBar, opts ...workflow.CallOption) (*Outer_Inner, error) {
+func (s *MyServiceStub) GetThing(ctx workflow.Context, in *FooBar, opts ...workflow.CallOption) (*Outer_Inner, error) {
 	return s.DispatchGetThing(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchGetThing starts /my_service/get_thing as a task and returns at once; Await the result.
 // opts apply to this call as for GetThing.
-func (s MyServiceStub) DispatchGetThing(ctx workflow.Context, in *FooBar, opts ...workflow.CallOption) workflow.Deferred[*Outer_Inner] {
+func (s *MyServiceStub) DispatchGetThing(ctx workflow.Context, in *FooBar, opts ...workflow.CallOption) workflow.Deferred[*Outer_Inner] {
 	return workflow.Dispatch[*Outer_Inner](ctx, workflow.Call{
 		Service: MyServiceServiceName,
 		Method:  "get_thing",
@@ -49,13 +49,13 @@ func (s MyServiceStub) DispatchGetThing(ctx workflow.Context, in *FooBar, opts .
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s MyServiceStub) GetThing2(ctx workflow.Context, in *Outer_Inner, opts ...workflow.CallOption) (*GetThing2Stream, error) {
+func (s *MyServiceStub) GetThing2(ctx workflow.Context, in *Outer_Inner, opts ...workflow.CallOption) (*GetThing2Stream, error) {
 	return s.DispatchGetThing2(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchGetThing2 starts /my_service/GetThing as a task and returns at once; Await the result.
 // opts apply to this call as for GetThing2.
-func (s MyServiceStub) DispatchGetThing2(ctx workflow.Context, in *Outer_Inner, opts ...workflow.CallOption) workflow.Deferred[*GetThing2Stream] {
+func (s *MyServiceStub) DispatchGetThing2(ctx workflow.Context, in *Outer_Inner, opts ...workflow.CallOption) workflow.Deferred[*GetThing2Stream] {
 	return workflow.Dispatch[*GetThing2Stream](ctx, workflow.Call{
 		Service: MyServiceServiceName,
 		Method:  "GetThing",
@@ -69,13 +69,13 @@ func (s MyServiceStub) DispatchGetThing2(ctx workflow.Context, in *Outer_Inner, 
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s MyServiceStub) Register(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) (*emptypb.Empty, error) {
+func (s *MyServiceStub) Register(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) (*emptypb.Empty, error) {
 	return s.DispatchRegister(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchRegister starts /my_service/Register as a task and returns at once; Await the result.
 // opts apply to this call as for Register.
-func (s MyServiceStub) DispatchRegister(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) workflow.Deferred[*emptypb.Empty] {
+func (s *MyServiceStub) DispatchRegister(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) workflow.Deferred[*emptypb.Empty] {
 	return workflow.Dispatch[*emptypb.Empty](ctx, workflow.Call{
 		Service: MyServiceServiceName,
 		Method:  "Register",
@@ -89,13 +89,13 @@ func (s MyServiceStub) DispatchRegister(ctx workflow.Context, in *emptypb.Empty,
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s MyServiceStub) ServiceName(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) (*ServiceNameStream, error) {
+func (s *MyServiceStub) ServiceName(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) (*ServiceNameStream, error) {
 	return s.DispatchServiceName(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchServiceName starts /my_service/ServiceName as a task and returns at once; Await the result.
 // opts apply to this call as for ServiceName.
-func (s MyServiceStub) DispatchServiceName(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) workflow.Deferred[*ServiceNameStream] {
+func (s *MyServiceStub) DispatchServiceName(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) workflow.Deferred[*ServiceNameStream] {
 	return workflow.Dispatch[*ServiceNameStream](ctx, workflow.Call{
 		Service: MyServiceServiceName,
 		Method:  "ServiceName",
@@ -109,13 +109,13 @@ func (s MyServiceStub) DispatchServiceName(ctx workflow.Context, in *emptypb.Emp
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s MyServiceStub) New(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) (*Outer, error) {
+func (s *MyServiceStub) New(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) (*Outer, error) {
 	return s.DispatchNew(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchNew starts /my_service/New as a task and returns at once; Await the result.
 // opts apply to this call as for New.
-func (s MyServiceStub) DispatchNew(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) workflow.Deferred[*Outer] {
+func (s *MyServiceStub) DispatchNew(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) workflow.Deferred[*Outer] {
 	return workflow.Dispatch[*Outer](ctx, workflow.Call{
 		Service: MyServiceServiceName,
 		Method:  "New",
@@ -129,13 +129,13 @@ func (s MyServiceStub) DispatchNew(ctx workflow.Context, in *Outer, opts ...work
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s MyServiceStub) String(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) (*Outer, error) {
+func (s *MyServiceStub) String(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) (*Outer, error) {
 	return s.DispatchString(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchString starts /my_service/String as a task and returns at once; Await the result.
 // opts apply to this call as for String.
-func (s MyServiceStub) DispatchString(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) workflow.Deferred[*Outer] {
+func (s *MyServiceStub) DispatchString(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) workflow.Deferred[*Outer] {
 	return workflow.Dispatch[*Outer](ctx, workflow.Call{
 		Service: MyServiceServiceName,
 		Method:  "String",
@@ -153,21 +153,21 @@ type OtherStub struct {
 
 // NewOtherStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewOtherStub(opts ...workflow.CallOption) OtherStub {
-	return OtherStub{opts: opts}
+func NewOtherStub(opts ...workflow.CallOption) *OtherStub {
+	return &OtherStub{opts: opts}
 }
 
 // X runs /other/x as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s OtherStub) X(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) (*Outer, error) {
+func (s *OtherStub) X(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) (*Outer, error) {
 	return s.DispatchX(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchX starts /other/x as a task and returns at once; Await the result.
 // opts apply to this call as for X.
-func (s OtherStub) DispatchX(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) workflow.Deferred[*Outer] {
+func (s *OtherStub) DispatchX(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) workflow.Deferred[*Outer] {
 	return workflow.Dispatch[*Outer](ctx, workflow.Call{
 		Service: OtherServiceName,
 		Method:  "x",

@@ -20,21 +20,21 @@ type RouteGuideStub struct {
 
 // NewRouteGuideStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewRouteGuideStub(opts ...workflow.CallOption) RouteGuideStub {
-	return RouteGuideStub{opts: opts}
+func NewRouteGuideStub(opts ...workflow.CallOption) *RouteGuideStub {
+	return &RouteGuideStub{opts: opts}
 }
 
 // GetFeature runs /routeguide.RouteGuide/GetFeature as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s RouteGuideStub) GetFeature(ctx workflow.Context, in *Point, opts ...workflow.CallOption) (*Feature, error) {
+func (s *RouteGuideStub) GetFeature(ctx workflow.Context, in *Point, opts ...workflow.CallOption) (*Feature, error) {
 	return s.DispatchGetFeature(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchGetFeature starts /routeguide.RouteGuide/GetFeature as a task and returns at once; Await the result.
 // opts apply to this call as for GetFeature.
-func (s RouteGuideStub) DispatchGetFeature(ctx workflow.Context, in *Point, opts ...workflow.CallOption) workflow.Deferred[*Feature] {
+func (s *RouteGuideStub) DispatchGetFeature(ctx workflow.Context, in *Point, opts ...workflow.CallOption) workflow.Deferred[*Feature] {
 	return workflow.Dispatch[*Feature](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "GetFeature",
@@ -48,13 +48,13 @@ func (s RouteGuideStub) DispatchGetFeature(ctx workflow.Context, in *Point, opts
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s RouteGuideStub) ListFeatures(ctx workflow.Context, in *Rectangle, opts ...workflow.CallOption) (*ListFeaturesStream, error) {
+func (s *RouteGuideStub) ListFeatures(ctx workflow.Context, in *Rectangle, opts ...workflow.CallOption) (*ListFeaturesStream, error) {
 	return s.DispatchListFeatures(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchListFeatures starts /routeguide.RouteGuide/ListFeatures as a task and returns at once; Await the result.
 // opts apply to this call as for ListFeatures.
-func (s RouteGuideStub) DispatchListFeatures(ctx workflow.Context, in *Rectangle, opts ...workflow.CallOption) workflow.Deferred[*ListFeaturesStream] {
+func (s *RouteGuideStub) DispatchListFeatures(ctx workflow.Context, in *Rectangle, opts ...workflow.CallOption) workflow.Deferred[*ListFeaturesStream] {
 	return workflow.Dispatch[*ListFeaturesStream](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "ListFeatures",

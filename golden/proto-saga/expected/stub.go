@@ -21,21 +21,21 @@ type OrdersStub struct {
 
 // NewOrdersStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewOrdersStub(opts ...workflow.CallOption) OrdersStub {
-	return OrdersStub{opts: opts}
+func NewOrdersStub(opts ...workflow.CallOption) *OrdersStub {
+	return &OrdersStub{opts: opts}
 }
 
 // CreateOrder runs /shop.v1.Orders/CreateOrder as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s OrdersStub) CreateOrder(ctx workflow.Context, in *CreateOrderRequest, opts ...workflow.CallOption) (*Order, error) {
+func (s *OrdersStub) CreateOrder(ctx workflow.Context, in *CreateOrderRequest, opts ...workflow.CallOption) (*Order, error) {
 	return s.DispatchCreateOrder(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchCreateOrder starts /shop.v1.Orders/CreateOrder as a task and returns at once; Await the result.
 // opts apply to this call as for CreateOrder.
-func (s OrdersStub) DispatchCreateOrder(ctx workflow.Context, in *CreateOrderRequest, opts ...workflow.CallOption) workflow.Deferred[*Order] {
+func (s *OrdersStub) DispatchCreateOrder(ctx workflow.Context, in *CreateOrderRequest, opts ...workflow.CallOption) workflow.Deferred[*Order] {
 	return workflow.Dispatch[*Order](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "CreateOrder",
@@ -48,7 +48,7 @@ func (s OrdersStub) DispatchCreateOrder(ctx workflow.Context, in *CreateOrderReq
 // CreateOrderCompensated runs CreateOrder and, when it succeeds, adds its
 // compensation to saga (CancelOrder, see CreateOrderCompensation), so that
 // saga.Compensate undoes it. opts apply to the CreateOrder call as for CreateOrder.
-func (s OrdersStub) CreateOrderCompensated(ctx workflow.Context, saga *workflow.Saga, in *CreateOrderRequest, opts ...workflow.CallOption) (*Order, error) {
+func (s *OrdersStub) CreateOrderCompensated(ctx workflow.Context, saga *workflow.Saga, in *CreateOrderRequest, opts ...workflow.CallOption) (*Order, error) {
 	out, err := s.CreateOrder(ctx, in, opts...)
 	if err != nil {
 		return out, err
@@ -65,7 +65,7 @@ func (s OrdersStub) CreateOrderCompensated(ctx workflow.Context, saga *workflow.
 // and returned out: CancelOrder with order_id = $response.body#/id, reason = $request.body#/note, as the proto declares.
 // Its task runs with the stub's options, then the saga's compensation
 // options and opts; it fails when a string it needs is empty.
-func (s OrdersStub) CreateOrderCompensation(in *CreateOrderRequest, out *Order, opts ...workflow.CallOption) (workflow.Compensation, error) {
+func (s *OrdersStub) CreateOrderCompensation(in *CreateOrderRequest, out *Order, opts ...workflow.CallOption) (workflow.Compensation, error) {
 	undo := &CancelOrderRequest{}
 	v0 := out.GetId()
 	if v0 == "" {
@@ -87,13 +87,13 @@ func (s OrdersStub) CreateOrderCompensation(in *CreateOrderRequest, out *Order, 
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s OrdersStub) CancelOrder(ctx workflow.Context, in *CancelOrderRequest, opts ...workflow.CallOption) (*Order, error) {
+func (s *OrdersStub) CancelOrder(ctx workflow.Context, in *CancelOrderRequest, opts ...workflow.CallOption) (*Order, error) {
 	return s.DispatchCancelOrder(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchCancelOrder starts /shop.v1.Orders/CancelOrder as a task and returns at once; Await the result.
 // opts apply to this call as for CancelOrder.
-func (s OrdersStub) DispatchCancelOrder(ctx workflow.Context, in *CancelOrderRequest, opts ...workflow.CallOption) workflow.Deferred[*Order] {
+func (s *OrdersStub) DispatchCancelOrder(ctx workflow.Context, in *CancelOrderRequest, opts ...workflow.CallOption) workflow.Deferred[*Order] {
 	return workflow.Dispatch[*Order](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "CancelOrder",
@@ -107,13 +107,13 @@ func (s OrdersStub) DispatchCancelOrder(ctx workflow.Context, in *CancelOrderReq
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s OrdersStub) ReserveStock(ctx workflow.Context, in *ReserveStockRequest, opts ...workflow.CallOption) (*ReserveStockResponse, error) {
+func (s *OrdersStub) ReserveStock(ctx workflow.Context, in *ReserveStockRequest, opts ...workflow.CallOption) (*ReserveStockResponse, error) {
 	return s.DispatchReserveStock(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchReserveStock starts /shop.v1.Orders/ReserveStock as a task and returns at once; Await the result.
 // opts apply to this call as for ReserveStock.
-func (s OrdersStub) DispatchReserveStock(ctx workflow.Context, in *ReserveStockRequest, opts ...workflow.CallOption) workflow.Deferred[*ReserveStockResponse] {
+func (s *OrdersStub) DispatchReserveStock(ctx workflow.Context, in *ReserveStockRequest, opts ...workflow.CallOption) workflow.Deferred[*ReserveStockResponse] {
 	return workflow.Dispatch[*ReserveStockResponse](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "ReserveStock",
@@ -126,7 +126,7 @@ func (s OrdersStub) DispatchReserveStock(ctx workflow.Context, in *ReserveStockR
 // ReserveStockCompensated runs ReserveStock and, when it succeeds, adds its
 // compensation to saga (ReleaseStock, see ReserveStockCompensation), so that
 // saga.Compensate undoes it. opts apply to the ReserveStock call as for ReserveStock.
-func (s OrdersStub) ReserveStockCompensated(ctx workflow.Context, saga *workflow.Saga, in *ReserveStockRequest, opts ...workflow.CallOption) (*ReserveStockResponse, error) {
+func (s *OrdersStub) ReserveStockCompensated(ctx workflow.Context, saga *workflow.Saga, in *ReserveStockRequest, opts ...workflow.CallOption) (*ReserveStockResponse, error) {
 	out, err := s.ReserveStock(ctx, in, opts...)
 	if err != nil {
 		return out, err
@@ -143,7 +143,7 @@ func (s OrdersStub) ReserveStockCompensated(ctx workflow.Context, saga *workflow
 // and returned out: ReleaseStock with reservation_id = $response.body#/reservation/id, sku = $request.body#/sku, as the proto declares.
 // Its task runs with the stub's options, then the saga's compensation
 // options and opts; it fails when a string it needs is empty.
-func (s OrdersStub) ReserveStockCompensation(in *ReserveStockRequest, out *ReserveStockResponse, opts ...workflow.CallOption) (workflow.Compensation, error) {
+func (s *OrdersStub) ReserveStockCompensation(in *ReserveStockRequest, out *ReserveStockResponse, opts ...workflow.CallOption) (workflow.Compensation, error) {
 	undo := &ReleaseStockRequest{}
 	v0 := out.GetReservation().GetId()
 	if v0 == "" {
@@ -168,13 +168,13 @@ func (s OrdersStub) ReserveStockCompensation(in *ReserveStockRequest, out *Reser
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s OrdersStub) ReleaseStock(ctx workflow.Context, in *ReleaseStockRequest, opts ...workflow.CallOption) (*ReleaseStockResponse, error) {
+func (s *OrdersStub) ReleaseStock(ctx workflow.Context, in *ReleaseStockRequest, opts ...workflow.CallOption) (*ReleaseStockResponse, error) {
 	return s.DispatchReleaseStock(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchReleaseStock starts /shop.v1.Orders/ReleaseStock as a task and returns at once; Await the result.
 // opts apply to this call as for ReleaseStock.
-func (s OrdersStub) DispatchReleaseStock(ctx workflow.Context, in *ReleaseStockRequest, opts ...workflow.CallOption) workflow.Deferred[*ReleaseStockResponse] {
+func (s *OrdersStub) DispatchReleaseStock(ctx workflow.Context, in *ReleaseStockRequest, opts ...workflow.CallOption) workflow.Deferred[*ReleaseStockResponse] {
 	return workflow.Dispatch[*ReleaseStockResponse](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "ReleaseStock",

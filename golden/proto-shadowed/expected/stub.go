@@ -20,21 +20,21 @@ type AccountsStub struct {
 
 // NewAccountsStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewAccountsStub(opts ...workflow.CallOption) AccountsStub {
-	return AccountsStub{opts: opts}
+func NewAccountsStub(opts ...workflow.CallOption) *AccountsStub {
+	return &AccountsStub{opts: opts}
 }
 
 // Register runs /accounts.v1.Accounts/Register as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s AccountsStub) Register(ctx workflow.Context, in *Register, opts ...workflow.CallOption) (*Account, error) {
+func (s *AccountsStub) Register(ctx workflow.Context, in *Register, opts ...workflow.CallOption) (*Account, error) {
 	return s.DispatchRegister(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchRegister starts /accounts.v1.Accounts/Register as a task and returns at once; Await the result.
 // opts apply to this call as for Register.
-func (s AccountsStub) DispatchRegister(ctx workflow.Context, in *Register, opts ...workflow.CallOption) workflow.Deferred[*Account] {
+func (s *AccountsStub) DispatchRegister(ctx workflow.Context, in *Register, opts ...workflow.CallOption) workflow.Deferred[*Account] {
 	return workflow.Dispatch[*Account](ctx, workflow.Call{
 		Service: AccountsServiceName,
 		Method:  "Register",
@@ -48,13 +48,13 @@ func (s AccountsStub) DispatchRegister(ctx workflow.Context, in *Register, opts 
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s AccountsStub) Get(ctx workflow.Context, in *Get, opts ...workflow.CallOption) (*Account, error) {
+func (s *AccountsStub) Get(ctx workflow.Context, in *Get, opts ...workflow.CallOption) (*Account, error) {
 	return s.DispatchGet(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchGet starts /accounts.v1.Accounts/Get as a task and returns at once; Await the result.
 // opts apply to this call as for Get.
-func (s AccountsStub) DispatchGet(ctx workflow.Context, in *Get, opts ...workflow.CallOption) workflow.Deferred[*Account] {
+func (s *AccountsStub) DispatchGet(ctx workflow.Context, in *Get, opts ...workflow.CallOption) workflow.Deferred[*Account] {
 	return workflow.Dispatch[*Account](ctx, workflow.Call{
 		Service: AccountsServiceName,
 		Method:  "Get",

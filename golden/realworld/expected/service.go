@@ -5,6 +5,7 @@ package realworld
 import (
 	"context"
 	"net/http"
+	"sync"
 
 	"github.com/infgen/infgen/runtime/failure"
 	"github.com/infgen/infgen/runtime/httpapi"
@@ -114,10 +115,17 @@ func (e *APIError) Error() string {
 // a task failing with one of them is recorded with the type's name and JSON
 // encoding, and errors.As matches it in the workflow, in any process and on
 // replay. Register and the stub pass them on; pass them yourself in
-// workflow.ChildCall.Errors to match them in a child's failure.
+// workflow.ChildCall.Errors to match them in a child's failure. The list is
+// built once and shared: do not modify it.
 func ErrorTypes() []failure.ErrorType {
-	return []failure.ErrorType{
-		failure.JSONType[GetStatusesError](ServiceName + ".GetStatusesError"),
-		failure.JSONType[APIError](ServiceName + ".APIError"),
-	}
+	return errorTypes()
 }
+
+// errorTypes builds the list of ErrorTypes on first use.
+var errorTypes = sync.OnceValue(func() []failure.ErrorType {
+	return failure.JSONTypes(
+		ServiceName,
+		(*GetStatusesError)(nil),
+		(*APIError)(nil),
+	)
+})

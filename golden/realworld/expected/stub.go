@@ -18,21 +18,21 @@ type RealWorldStub struct {
 
 // NewRealWorldStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewRealWorldStub(opts ...workflow.CallOption) RealWorldStub {
-	return RealWorldStub{opts: opts}
+func NewRealWorldStub(opts ...workflow.CallOption) *RealWorldStub {
+	return &RealWorldStub{opts: opts}
 }
 
 // Logout runs RealWorld.Logout as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s RealWorldStub) Logout(ctx workflow.Context, in *LogoutInput, opts ...workflow.CallOption) (*LogoutOutput, error) {
+func (s *RealWorldStub) Logout(ctx workflow.Context, in *LogoutInput, opts ...workflow.CallOption) (*LogoutOutput, error) {
 	return s.DispatchLogout(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchLogout starts RealWorld.Logout as a task and returns at once;
 // opts apply to this call as for Logout.
-func (s RealWorldStub) DispatchLogout(ctx workflow.Context, in *LogoutInput, opts ...workflow.CallOption) workflow.Deferred[*LogoutOutput] {
+func (s *RealWorldStub) DispatchLogout(ctx workflow.Context, in *LogoutInput, opts ...workflow.CallOption) workflow.Deferred[*LogoutOutput] {
 	return workflow.Dispatch[*LogoutOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -46,13 +46,13 @@ func (s RealWorldStub) DispatchLogout(ctx workflow.Context, in *LogoutInput, opt
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s RealWorldStub) PutAnything(ctx workflow.Context, in *PutAnythingInput, opts ...workflow.CallOption) (*PutAnythingOutput, error) {
+func (s *RealWorldStub) PutAnything(ctx workflow.Context, in *PutAnythingInput, opts ...workflow.CallOption) (*PutAnythingOutput, error) {
 	return s.DispatchPutAnything(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchPutAnything starts RealWorld.PutAnything as a task and returns at once;
 // opts apply to this call as for PutAnything.
-func (s RealWorldStub) DispatchPutAnything(ctx workflow.Context, in *PutAnythingInput, opts ...workflow.CallOption) workflow.Deferred[*PutAnythingOutput] {
+func (s *RealWorldStub) DispatchPutAnything(ctx workflow.Context, in *PutAnythingInput, opts ...workflow.CallOption) workflow.Deferred[*PutAnythingOutput] {
 	return workflow.Dispatch[*PutAnythingOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -66,13 +66,13 @@ func (s RealWorldStub) DispatchPutAnything(ctx workflow.Context, in *PutAnything
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s RealWorldStub) GetStatuses(ctx workflow.Context, in *GetStatusesInput, opts ...workflow.CallOption) (*GetStatusesOutput, error) {
+func (s *RealWorldStub) GetStatuses(ctx workflow.Context, in *GetStatusesInput, opts ...workflow.CallOption) (*GetStatusesOutput, error) {
 	return s.DispatchGetStatuses(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchGetStatuses starts RealWorld.GetStatuses as a task and returns at once;
 // opts apply to this call as for GetStatuses.
-func (s RealWorldStub) DispatchGetStatuses(ctx workflow.Context, in *GetStatusesInput, opts ...workflow.CallOption) workflow.Deferred[*GetStatusesOutput] {
+func (s *RealWorldStub) DispatchGetStatuses(ctx workflow.Context, in *GetStatusesInput, opts ...workflow.CallOption) workflow.Deferred[*GetStatusesOutput] {
 	return workflow.Dispatch[*GetStatusesOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),

@@ -18,21 +18,21 @@ type InventoryStub struct {
 
 // NewInventoryStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewInventoryStub(opts ...workflow.CallOption) InventoryStub {
-	return InventoryStub{opts: opts}
+func NewInventoryStub(opts ...workflow.CallOption) *InventoryStub {
+	return &InventoryStub{opts: opts}
 }
 
 // ListItems runs Inventory.ListItems as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s InventoryStub) ListItems(ctx workflow.Context, in *ListItemsInput, opts ...workflow.CallOption) (*ListItemsOutput, error) {
+func (s *InventoryStub) ListItems(ctx workflow.Context, in *ListItemsInput, opts ...workflow.CallOption) (*ListItemsOutput, error) {
 	return s.DispatchListItems(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchListItems starts Inventory.ListItems as a task and returns at once;
 // opts apply to this call as for ListItems.
-func (s InventoryStub) DispatchListItems(ctx workflow.Context, in *ListItemsInput, opts ...workflow.CallOption) workflow.Deferred[*ListItemsOutput] {
+func (s *InventoryStub) DispatchListItems(ctx workflow.Context, in *ListItemsInput, opts ...workflow.CallOption) workflow.Deferred[*ListItemsOutput] {
 	return workflow.Dispatch[*ListItemsOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -46,13 +46,13 @@ func (s InventoryStub) DispatchListItems(ctx workflow.Context, in *ListItemsInpu
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s InventoryStub) CreateItem(ctx workflow.Context, in *CreateItemInput, opts ...workflow.CallOption) (*CreateItemOutput, error) {
+func (s *InventoryStub) CreateItem(ctx workflow.Context, in *CreateItemInput, opts ...workflow.CallOption) (*CreateItemOutput, error) {
 	return s.DispatchCreateItem(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchCreateItem starts Inventory.CreateItem as a task and returns at once;
 // opts apply to this call as for CreateItem.
-func (s InventoryStub) DispatchCreateItem(ctx workflow.Context, in *CreateItemInput, opts ...workflow.CallOption) workflow.Deferred[*CreateItemOutput] {
+func (s *InventoryStub) DispatchCreateItem(ctx workflow.Context, in *CreateItemInput, opts ...workflow.CallOption) workflow.Deferred[*CreateItemOutput] {
 	return workflow.Dispatch[*CreateItemOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -66,13 +66,13 @@ func (s InventoryStub) DispatchCreateItem(ctx workflow.Context, in *CreateItemIn
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s InventoryStub) UploadPhoto(ctx workflow.Context, in *UploadPhotoInput, opts ...workflow.CallOption) (*UploadPhotoOutput, error) {
+func (s *InventoryStub) UploadPhoto(ctx workflow.Context, in *UploadPhotoInput, opts ...workflow.CallOption) (*UploadPhotoOutput, error) {
 	return s.DispatchUploadPhoto(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchUploadPhoto starts Inventory.UploadPhoto as a task and returns at once;
 // opts apply to this call as for UploadPhoto.
-func (s InventoryStub) DispatchUploadPhoto(ctx workflow.Context, in *UploadPhotoInput, opts ...workflow.CallOption) workflow.Deferred[*UploadPhotoOutput] {
+func (s *InventoryStub) DispatchUploadPhoto(ctx workflow.Context, in *UploadPhotoInput, opts ...workflow.CallOption) workflow.Deferred[*UploadPhotoOutput] {
 	return workflow.Dispatch[*UploadPhotoOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),

@@ -18,21 +18,21 @@ type TypeStub struct {
 
 // NewTypeStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewTypeStub(opts ...workflow.CallOption) TypeStub {
-	return TypeStub{opts: opts}
+func NewTypeStub(opts ...workflow.CallOption) *TypeStub {
+	return &TypeStub{opts: opts}
 }
 
 // PostShapes runs Type.PostShapes as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s TypeStub) PostShapes(ctx workflow.Context, in *PostShapesInput, opts ...workflow.CallOption) (*PostShapesOutput, error) {
+func (s *TypeStub) PostShapes(ctx workflow.Context, in *PostShapesInput, opts ...workflow.CallOption) (*PostShapesOutput, error) {
 	return s.DispatchPostShapes(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchPostShapes starts Type.PostShapes as a task and returns at once;
 // opts apply to this call as for PostShapes.
-func (s TypeStub) DispatchPostShapes(ctx workflow.Context, in *PostShapesInput, opts ...workflow.CallOption) workflow.Deferred[*PostShapesOutput] {
+func (s *TypeStub) DispatchPostShapes(ctx workflow.Context, in *PostShapesInput, opts ...workflow.CallOption) workflow.Deferred[*PostShapesOutput] {
 	return workflow.Dispatch[*PostShapesOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -46,13 +46,13 @@ func (s TypeStub) DispatchPostShapes(ctx workflow.Context, in *PostShapesInput, 
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s TypeStub) GetShape(ctx workflow.Context, in *GetShapeInput, opts ...workflow.CallOption) (*GetShapeOutput, error) {
+func (s *TypeStub) GetShape(ctx workflow.Context, in *GetShapeInput, opts ...workflow.CallOption) (*GetShapeOutput, error) {
 	return s.DispatchGetShape(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchGetShape starts Type.GetShape as a task and returns at once;
 // opts apply to this call as for GetShape.
-func (s TypeStub) DispatchGetShape(ctx workflow.Context, in *GetShapeInput, opts ...workflow.CallOption) workflow.Deferred[*GetShapeOutput] {
+func (s *TypeStub) DispatchGetShape(ctx workflow.Context, in *GetShapeInput, opts ...workflow.CallOption) workflow.Deferred[*GetShapeOutput] {
 	return workflow.Dispatch[*GetShapeOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -66,13 +66,13 @@ func (s TypeStub) DispatchGetShape(ctx workflow.Context, in *GetShapeInput, opts
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s TypeStub) GetShape2(ctx workflow.Context, in *GetShape2Input, opts ...workflow.CallOption) (*GetShape2Output, error) {
+func (s *TypeStub) GetShape2(ctx workflow.Context, in *GetShape2Input, opts ...workflow.CallOption) (*GetShape2Output, error) {
 	return s.DispatchGetShape2(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchGetShape2 starts Type.GetShape2 as a task and returns at once;
 // opts apply to this call as for GetShape2.
-func (s TypeStub) DispatchGetShape2(ctx workflow.Context, in *GetShape2Input, opts ...workflow.CallOption) workflow.Deferred[*GetShape2Output] {
+func (s *TypeStub) DispatchGetShape2(ctx workflow.Context, in *GetShape2Input, opts ...workflow.CallOption) workflow.Deferred[*GetShape2Output] {
 	return workflow.Dispatch[*GetShape2Output](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),

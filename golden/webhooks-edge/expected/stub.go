@@ -21,21 +21,21 @@ type JobsStub struct {
 
 // NewJobsStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewJobsStub(opts ...workflow.CallOption) JobsStub {
-	return JobsStub{opts: opts}
+func NewJobsStub(opts ...workflow.CallOption) *JobsStub {
+	return &JobsStub{opts: opts}
 }
 
 // StartJob runs Jobs.StartJob as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s JobsStub) StartJob(ctx workflow.Context, in *StartJobInput, opts ...workflow.CallOption) (*StartJobOutput, error) {
+func (s *JobsStub) StartJob(ctx workflow.Context, in *StartJobInput, opts ...workflow.CallOption) (*StartJobOutput, error) {
 	return s.DispatchStartJob(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchStartJob starts Jobs.StartJob as a task and returns at once;
 // opts apply to this call as for StartJob.
-func (s JobsStub) DispatchStartJob(ctx workflow.Context, in *StartJobInput, opts ...workflow.CallOption) workflow.Deferred[*StartJobOutput] {
+func (s *JobsStub) DispatchStartJob(ctx workflow.Context, in *StartJobInput, opts ...workflow.CallOption) workflow.Deferred[*StartJobOutput] {
 	return workflow.Dispatch[*StartJobOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -58,7 +58,7 @@ type StartJobCall struct {
 // CallStartJob starts Jobs.StartJob as a task and returns at once, like
 // DispatchStartJob, with a new key for its callbacks: the HTTP client (configured
 // with WithCallbacks) puts the receiver's URL for this key in the request.
-func (s JobsStub) CallStartJob(ctx workflow.Context, in *StartJobInput, opts ...workflow.CallOption) *StartJobCall {
+func (s *JobsStub) CallStartJob(ctx workflow.Context, in *StartJobInput, opts ...workflow.CallOption) *StartJobCall {
 	key := workflow.NewUUID(ctx)
 	opts = append(slices.Clone(opts), workflow.WithMeta(webhook.CallbackKeyMeta, key))
 	return &StartJobCall{
@@ -71,7 +71,7 @@ func (s JobsStub) CallStartJob(ctx workflow.Context, in *StartJobInput, opts ...
 // (made with CallStartJob); when none arrived by then it returns an error
 // wrapping a *workflow.TimeoutError. A canceled scope returns its
 // *workflow.CanceledError.
-func (s JobsStub) AwaitJobDone2(ctx workflow.Context, call *StartJobCall, timeout time.Duration) ([]Result, error) {
+func (s *JobsStub) AwaitJobDone2(ctx workflow.Context, call *StartJobCall, timeout time.Duration) ([]Result, error) {
 	ch := workflow.SignalChannel[[]Result](webhook.CallbackSignal(JobDone2Signal, call.Key))
 	v, ok, err := ch.ReceiveTimeout(ctx, timeout)
 	if err == nil && !ok {
@@ -84,7 +84,7 @@ func (s JobsStub) AwaitJobDone2(ctx workflow.Context, call *StartJobCall, timeou
 // (made with CallStartJob); when none arrived by then it returns an error
 // wrapping a *workflow.TimeoutError. A canceled scope returns its
 // *workflow.CanceledError.
-func (s JobsStub) AwaitStatus(ctx workflow.Context, call *StartJobCall, timeout time.Duration) (string, error) {
+func (s *JobsStub) AwaitStatus(ctx workflow.Context, call *StartJobCall, timeout time.Duration) (string, error) {
 	ch := workflow.SignalChannel[string](webhook.CallbackSignal(StatusSignal, call.Key))
 	v, ok, err := ch.ReceiveTimeout(ctx, timeout)
 	if err == nil && !ok {
@@ -97,13 +97,13 @@ func (s JobsStub) AwaitStatus(ctx workflow.Context, call *StartJobCall, timeout 
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s JobsStub) AwaitJobDone(ctx workflow.Context, in *AwaitJobDoneInput, opts ...workflow.CallOption) (*AwaitJobDoneOutput, error) {
+func (s *JobsStub) AwaitJobDone(ctx workflow.Context, in *AwaitJobDoneInput, opts ...workflow.CallOption) (*AwaitJobDoneOutput, error) {
 	return s.DispatchAwaitJobDone(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchAwaitJobDone starts Jobs.AwaitJobDone as a task and returns at once;
 // opts apply to this call as for AwaitJobDone.
-func (s JobsStub) DispatchAwaitJobDone(ctx workflow.Context, in *AwaitJobDoneInput, opts ...workflow.CallOption) workflow.Deferred[*AwaitJobDoneOutput] {
+func (s *JobsStub) DispatchAwaitJobDone(ctx workflow.Context, in *AwaitJobDoneInput, opts ...workflow.CallOption) workflow.Deferred[*AwaitJobDoneOutput] {
 	return workflow.Dispatch[*AwaitJobDoneOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),

@@ -21,21 +21,21 @@ type PaymentsWithWebhooksAndCallbacksStub struct {
 
 // NewPaymentsWithWebhooksAndCallbacksStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewPaymentsWithWebhooksAndCallbacksStub(opts ...workflow.CallOption) PaymentsWithWebhooksAndCallbacksStub {
-	return PaymentsWithWebhooksAndCallbacksStub{opts: opts}
+func NewPaymentsWithWebhooksAndCallbacksStub(opts ...workflow.CallOption) *PaymentsWithWebhooksAndCallbacksStub {
+	return &PaymentsWithWebhooksAndCallbacksStub{opts: opts}
 }
 
 // CreateCharge runs PaymentsWithWebhooksAndCallbacks.CreateCharge as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s PaymentsWithWebhooksAndCallbacksStub) CreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) (*CreateChargeOutput, error) {
+func (s *PaymentsWithWebhooksAndCallbacksStub) CreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) (*CreateChargeOutput, error) {
 	return s.DispatchCreateCharge(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchCreateCharge starts PaymentsWithWebhooksAndCallbacks.CreateCharge as a task and returns at once;
 // opts apply to this call as for CreateCharge.
-func (s PaymentsWithWebhooksAndCallbacksStub) DispatchCreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) workflow.Deferred[*CreateChargeOutput] {
+func (s *PaymentsWithWebhooksAndCallbacksStub) DispatchCreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) workflow.Deferred[*CreateChargeOutput] {
 	return workflow.Dispatch[*CreateChargeOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -58,7 +58,7 @@ type CreateChargeCall struct {
 // CallCreateCharge starts PaymentsWithWebhooksAndCallbacks.CreateCharge as a task and returns at once, like
 // DispatchCreateCharge, with a new key for its callbacks: the HTTP client (configured
 // with WithCallbacks) puts the receiver's URL for this key in the request.
-func (s PaymentsWithWebhooksAndCallbacksStub) CallCreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) *CreateChargeCall {
+func (s *PaymentsWithWebhooksAndCallbacksStub) CallCreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) *CreateChargeCall {
 	key := workflow.NewUUID(ctx)
 	opts = append(slices.Clone(opts), workflow.WithMeta(webhook.CallbackKeyMeta, key))
 	return &CreateChargeCall{
@@ -71,7 +71,7 @@ func (s PaymentsWithWebhooksAndCallbacksStub) CallCreateCharge(ctx workflow.Cont
 // (made with CallCreateCharge); when none arrived by then it returns an error
 // wrapping a *workflow.TimeoutError. A canceled scope returns its
 // *workflow.CanceledError.
-func (s PaymentsWithWebhooksAndCallbacksStub) AwaitChargeOutcome(ctx workflow.Context, call *CreateChargeCall, timeout time.Duration) (*ChargeOutcome, error) {
+func (s *PaymentsWithWebhooksAndCallbacksStub) AwaitChargeOutcome(ctx workflow.Context, call *CreateChargeCall, timeout time.Duration) (*ChargeOutcome, error) {
 	ch := workflow.SignalChannel[*ChargeOutcome](webhook.CallbackSignal(ChargeOutcomeSignal, call.Key))
 	v, ok, err := ch.ReceiveTimeout(ctx, timeout)
 	if err == nil && !ok {
@@ -84,13 +84,13 @@ func (s PaymentsWithWebhooksAndCallbacksStub) AwaitChargeOutcome(ctx workflow.Co
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s PaymentsWithWebhooksAndCallbacksStub) GetCharge(ctx workflow.Context, in *GetChargeInput, opts ...workflow.CallOption) (*GetChargeOutput, error) {
+func (s *PaymentsWithWebhooksAndCallbacksStub) GetCharge(ctx workflow.Context, in *GetChargeInput, opts ...workflow.CallOption) (*GetChargeOutput, error) {
 	return s.DispatchGetCharge(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchGetCharge starts PaymentsWithWebhooksAndCallbacks.GetCharge as a task and returns at once;
 // opts apply to this call as for GetCharge.
-func (s PaymentsWithWebhooksAndCallbacksStub) DispatchGetCharge(ctx workflow.Context, in *GetChargeInput, opts ...workflow.CallOption) workflow.Deferred[*GetChargeOutput] {
+func (s *PaymentsWithWebhooksAndCallbacksStub) DispatchGetCharge(ctx workflow.Context, in *GetChargeInput, opts ...workflow.CallOption) workflow.Deferred[*GetChargeOutput] {
 	return workflow.Dispatch[*GetChargeOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -104,13 +104,13 @@ func (s PaymentsWithWebhooksAndCallbacksStub) DispatchGetCharge(ctx workflow.Con
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s PaymentsWithWebhooksAndCallbacksStub) RefundCharge(ctx workflow.Context, in *RefundChargeInput, opts ...workflow.CallOption) (*RefundChargeOutput, error) {
+func (s *PaymentsWithWebhooksAndCallbacksStub) RefundCharge(ctx workflow.Context, in *RefundChargeInput, opts ...workflow.CallOption) (*RefundChargeOutput, error) {
 	return s.DispatchRefundCharge(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchRefundCharge starts PaymentsWithWebhooksAndCallbacks.RefundCharge as a task and returns at once;
 // opts apply to this call as for RefundCharge.
-func (s PaymentsWithWebhooksAndCallbacksStub) DispatchRefundCharge(ctx workflow.Context, in *RefundChargeInput, opts ...workflow.CallOption) workflow.Deferred[*RefundChargeOutput] {
+func (s *PaymentsWithWebhooksAndCallbacksStub) DispatchRefundCharge(ctx workflow.Context, in *RefundChargeInput, opts ...workflow.CallOption) workflow.Deferred[*RefundChargeOutput] {
 	return workflow.Dispatch[*RefundChargeOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),

@@ -79,7 +79,7 @@ func (e *Engine) attempt(ctx context.Context, env *message.Envelope, traceparent
 		if err != nil {
 			var after time.Duration
 			again, after = r.Policy.Decide(env.Attempt, err)
-			res.Error = errconv.Types(svc.Errors).FromService(err)
+			res.Error = errconv.Of(svc.Errors).FromService(err)
 			if again {
 				res.RetryAfter = max(after, time.Millisecond)
 			}

@@ -11,34 +11,79 @@ import (
 // Types are the error types known to one side of the wire: a service's
 // (which it encodes) or a workflow execution's (which it decodes), in the
 // order they were added. The zero value knows none.
-type Types []failure.ErrorType
+//
+// A generated package's stub passes all of its package's error types (a
+// large spec has hundreds) with every call, always the same shared slice:
+// Types indexes them by name and remembers the slices it took in full, so
+// that adding them again costs one map lookup.
+type Types struct {
+	list   []failure.ErrorType
+	byName map[string]int
+	// added are the slices taken in full, by their first element and
+	// length; at most maxAdded, so that slices built afresh for each call
+	// are not all kept.
+	added map[*failure.ErrorType]int
+}
+
+const maxAdded = 16
+
+// Of returns the Types of list, in its order, without copying or indexing
+// it: for encoding a service's errors, which matches each type in turn.
+func Of(list []failure.ErrorType) Types { return Types{list: list} }
+
+// Len is the number of known types.
+func (t Types) Len() int { return len(t.list) }
 
 // Add adds types whose name is not known yet; incomplete types (no name or
 // no functions) are ignored.
 func (t *Types) Add(types ...failure.ErrorType) {
+	if len(types) == 0 {
+		return
+	}
+	if n, ok := t.added[&types[0]]; ok && n == len(types) {
+		return
+	}
 	for _, et := range types {
 		if et.Name == "" || et.Match == nil || et.Marshal == nil || et.Unmarshal == nil {
 			continue
 		}
-		if _, ok := t.lookup(et.Name); !ok {
-			*t = append(*t, et)
+		if _, ok := t.lookup(et.Name); ok {
+			continue
 		}
+		if t.byName == nil {
+			t.byName = make(map[string]int)
+		}
+		t.byName[et.Name] = len(t.list)
+		t.list = append(t.list, et)
+	}
+	if t.added == nil {
+		t.added = make(map[*failure.ErrorType]int)
+	}
+	if len(t.added) < maxAdded {
+		t.added[&types[0]] = len(types)
 	}
 }
 
 func (t Types) lookup(name string) (failure.ErrorType, bool) {
-	for _, et := range t {
-		if et.Name == name {
-			return et, true
+	if t.byName == nil { // made by Of
+		for _, et := range t.list {
+			if et.Name == name {
+				return et, true
+			}
 		}
+		return failure.ErrorType{}, false
 	}
-	return failure.ErrorType{}, false
+	i, ok := t.byName[name]
+	if !ok {
+		return failure.ErrorType{}, false
+	}
+	return t.list[i], true
 }
 
 // encode records the type and payload of err itself (not of an error it
 // wraps) on rec, when err is of a known type. It reports whether it did.
 func (t Types) encode(err error, rec *history.Error) bool {
-	for _, et := range t {
+	for _, et := range t.list {
 		if !et.Match(err) {
 			continue
 		}
@@ -54,10 +99,10 @@ func (t Types) encode(err error, rec *history.Error) bool {
 
 // ToError turns a recorded error into a Go error knowing no error types:
 // typed errors stay *failure.RemoteError.
-func ToError(r *history.Error) error { return Types(nil).ToError(r) }
+func ToError(r *history.Error) error { return Types{}.ToError(r) }
 
 // FromError records a Go error knowing no error types.
-func FromError(err error) *history.Error { return Types(nil).FromError(err) }
+func FromError(err error) *history.Error { return Types{}.FromError(err) }
 
 // ToError turns a recorded error into a typed Go error. An error recorded
 // with a type in t is decoded into that type; one with an unknown type, or
@@ -133,7 +178,7 @@ func (t Types) FromError(err error) *history.Error {
 // errors.As looks), that error's type and payload.
 func (t Types) FromService(err error) *history.Error {
 	rec := &history.Error{Kind: history.ErrorKindService, Message: err.Error()}
-	if len(t) > 0 {
+	if len(t.list) > 0 {
 		walk(err, func(e error) bool { return t.encode(e, rec) })
 	}
 	return rec

@@ -61,7 +61,7 @@ func TestServiceErrorTakesTheFirstTypedErrorInTheChain(t *testing.T) {
 	err := errors.Join(errors.New("plain"), &otherError{Code: "x"}, &declinedError{StatusCode: 402})
 	rec := types().FromService(err)
 	require.Equal(t, "cards.OtherError", rec.Type)
-	require.Empty(t, errconv.Types(nil).FromService(err).Type, "no types, no type name")
+	require.Empty(t, errconv.Types{}.FromService(err).Type, "no types, no type name")
 }
 
 func TestUnknownTypeStaysRemoteErrorWithTypeAndPayload(t *testing.T) {
@@ -109,7 +109,36 @@ func TestAddKeepsTheFirstTypeOfAName(t *testing.T) {
 	t.Parallel()
 	var ts errconv.Types
 	ts.Add(failure.JSONType[declinedError]("x"), failure.JSONType[otherError]("x"), failure.ErrorType{Name: "incomplete"})
-	require.Len(t, ts, 1)
+	require.Equal(t, 1, ts.Len())
 	var declined *declinedError
 	require.ErrorAs(t, ts.ToError(&history.Error{Kind: "service", Type: "x", Payload: history.Payload(`{"reason":"r"}`)}), &declined)
+}
+
+func TestAddTakesASharedSliceOnce(t *testing.T) {
+	t.Parallel()
+	shared := failure.JSONTypes("cards", (*declinedError)(nil), (*otherError)(nil))
+	require.Equal(t, "cards.declinedError", shared[0].Name)
+	var ts errconv.Types
+	for range 3 {
+		ts.Add(shared...)
+	}
+	require.Equal(t, 2, ts.Len())
+	// A slice with the same first element but more types is not the one
+	// taken: its new types are added.
+	more := append(shared[:2:2], failure.JSONType[declinedError]("cards.other"))
+	ts.Add(more...)
+	require.Equal(t, 3, ts.Len())
+	var declined *declinedError
+	require.ErrorAs(t, ts.ToError(&history.Error{Kind: "service", Type: "cards.declinedError", Payload: history.Payload(`{"reason":"r"}`)}), &declined)
+	require.Equal(t, "r", declined.Reason)
+}
+
+func TestOfEncodesAndDecodesWithoutAnIndex(t *testing.T) {
+	t.Parallel()
+	ts := errconv.Of(failure.JSONTypes("cards", (*declinedError)(nil)))
+	rec := ts.FromService(fmt.Errorf("charge: %w", &declinedError{Reason: "lost card"}))
+	require.Equal(t, "cards.declinedError", rec.Type)
+	var declined *declinedError
+	require.ErrorAs(t, ts.ToError(rec), &declined)
+	require.Equal(t, "lost card", declined.Reason)
 }

@@ -18,21 +18,21 @@ type ConsumptionServiceStub struct {
 
 // NewConsumptionServiceStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewConsumptionServiceStub(opts ...workflow.CallOption) ConsumptionServiceStub {
-	return ConsumptionServiceStub{opts: opts}
+func NewConsumptionServiceStub(opts ...workflow.CallOption) *ConsumptionServiceStub {
+	return &ConsumptionServiceStub{opts: opts}
 }
 
 // GetConsumption runs ConsumptionService.GetConsumption as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s ConsumptionServiceStub) GetConsumption(ctx workflow.Context, in *GetConsumptionInput, opts ...workflow.CallOption) (*GetConsumptionOutput, error) {
+func (s *ConsumptionServiceStub) GetConsumption(ctx workflow.Context, in *GetConsumptionInput, opts ...workflow.CallOption) (*GetConsumptionOutput, error) {
 	return s.DispatchGetConsumption(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchGetConsumption starts ConsumptionService.GetConsumption as a task and returns at once;
 // opts apply to this call as for GetConsumption.
-func (s ConsumptionServiceStub) DispatchGetConsumption(ctx workflow.Context, in *GetConsumptionInput, opts ...workflow.CallOption) workflow.Deferred[*GetConsumptionOutput] {
+func (s *ConsumptionServiceStub) DispatchGetConsumption(ctx workflow.Context, in *GetConsumptionInput, opts ...workflow.CallOption) workflow.Deferred[*GetConsumptionOutput] {
 	return workflow.Dispatch[*GetConsumptionOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),

@@ -18,21 +18,21 @@ type EmailServiceStub struct {
 
 // NewEmailServiceStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewEmailServiceStub(opts ...workflow.CallOption) EmailServiceStub {
-	return EmailServiceStub{opts: opts}
+func NewEmailServiceStub(opts ...workflow.CallOption) *EmailServiceStub {
+	return &EmailServiceStub{opts: opts}
 }
 
 // SendEmail runs EmailService.SendEmail as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s EmailServiceStub) SendEmail(ctx workflow.Context, in *SendEmailInput, opts ...workflow.CallOption) (*SendEmailOutput, error) {
+func (s *EmailServiceStub) SendEmail(ctx workflow.Context, in *SendEmailInput, opts ...workflow.CallOption) (*SendEmailOutput, error) {
 	return s.DispatchSendEmail(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchSendEmail starts EmailService.SendEmail as a task and returns at once;
 // opts apply to this call as for SendEmail.
-func (s EmailServiceStub) DispatchSendEmail(ctx workflow.Context, in *SendEmailInput, opts ...workflow.CallOption) workflow.Deferred[*SendEmailOutput] {
+func (s *EmailServiceStub) DispatchSendEmail(ctx workflow.Context, in *SendEmailInput, opts ...workflow.CallOption) workflow.Deferred[*SendEmailOutput] {
 	return workflow.Dispatch[*SendEmailOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),

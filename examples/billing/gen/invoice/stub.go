@@ -19,21 +19,21 @@ type InvoiceServiceStub struct {
 
 // NewInvoiceServiceStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewInvoiceServiceStub(opts ...workflow.CallOption) InvoiceServiceStub {
-	return InvoiceServiceStub{opts: opts}
+func NewInvoiceServiceStub(opts ...workflow.CallOption) *InvoiceServiceStub {
+	return &InvoiceServiceStub{opts: opts}
 }
 
 // CreateInvoice runs InvoiceService.CreateInvoice as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s InvoiceServiceStub) CreateInvoice(ctx workflow.Context, in *CreateInvoiceInput, opts ...workflow.CallOption) (*CreateInvoiceOutput, error) {
+func (s *InvoiceServiceStub) CreateInvoice(ctx workflow.Context, in *CreateInvoiceInput, opts ...workflow.CallOption) (*CreateInvoiceOutput, error) {
 	return s.DispatchCreateInvoice(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchCreateInvoice starts InvoiceService.CreateInvoice as a task and returns at once;
 // opts apply to this call as for CreateInvoice.
-func (s InvoiceServiceStub) DispatchCreateInvoice(ctx workflow.Context, in *CreateInvoiceInput, opts ...workflow.CallOption) workflow.Deferred[*CreateInvoiceOutput] {
+func (s *InvoiceServiceStub) DispatchCreateInvoice(ctx workflow.Context, in *CreateInvoiceInput, opts ...workflow.CallOption) workflow.Deferred[*CreateInvoiceOutput] {
 	return workflow.Dispatch[*CreateInvoiceOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -46,7 +46,7 @@ func (s InvoiceServiceStub) DispatchCreateInvoice(ctx workflow.Context, in *Crea
 // CreateInvoiceCompensated runs CreateInvoice and, when it succeeds, adds its
 // compensation to saga (VoidInvoice, see CreateInvoiceCompensation), so that
 // saga.Compensate undoes it. opts apply to the CreateInvoice call as for CreateInvoice.
-func (s InvoiceServiceStub) CreateInvoiceCompensated(ctx workflow.Context, saga *workflow.Saga, in *CreateInvoiceInput, opts ...workflow.CallOption) (*CreateInvoiceOutput, error) {
+func (s *InvoiceServiceStub) CreateInvoiceCompensated(ctx workflow.Context, saga *workflow.Saga, in *CreateInvoiceInput, opts ...workflow.CallOption) (*CreateInvoiceOutput, error) {
 	out, err := s.CreateInvoice(ctx, in, opts...)
 	if err != nil {
 		return out, err
@@ -63,7 +63,7 @@ func (s InvoiceServiceStub) CreateInvoiceCompensated(ctx workflow.Context, saga 
 // and returned out: VoidInvoice with invoiceId = $response.body#/id, as the spec declares.
 // Its task runs with the stub's options, then the saga's compensation
 // options and opts; it fails when a value it needs is missing from the call.
-func (s InvoiceServiceStub) CreateInvoiceCompensation(in *CreateInvoiceInput, out *CreateInvoiceOutput, opts ...workflow.CallOption) (workflow.Compensation, error) {
+func (s *InvoiceServiceStub) CreateInvoiceCompensation(in *CreateInvoiceInput, out *CreateInvoiceOutput, opts ...workflow.CallOption) (workflow.Compensation, error) {
 	undo := &VoidInvoiceInput{}
 	if out == nil || out.Body == nil {
 		return workflow.Compensation{}, errors.New("compensation of CreateInvoice: $response.body#/id is missing")
@@ -82,13 +82,13 @@ func (s InvoiceServiceStub) CreateInvoiceCompensation(in *CreateInvoiceInput, ou
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s InvoiceServiceStub) VoidInvoice(ctx workflow.Context, in *VoidInvoiceInput, opts ...workflow.CallOption) (*VoidInvoiceOutput, error) {
+func (s *InvoiceServiceStub) VoidInvoice(ctx workflow.Context, in *VoidInvoiceInput, opts ...workflow.CallOption) (*VoidInvoiceOutput, error) {
 	return s.DispatchVoidInvoice(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchVoidInvoice starts InvoiceService.VoidInvoice as a task and returns at once;
 // opts apply to this call as for VoidInvoice.
-func (s InvoiceServiceStub) DispatchVoidInvoice(ctx workflow.Context, in *VoidInvoiceInput, opts ...workflow.CallOption) workflow.Deferred[*VoidInvoiceOutput] {
+func (s *InvoiceServiceStub) DispatchVoidInvoice(ctx workflow.Context, in *VoidInvoiceInput, opts ...workflow.CallOption) workflow.Deferred[*VoidInvoiceOutput] {
 	return workflow.Dispatch[*VoidInvoiceOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),

@@ -21,21 +21,21 @@ type PaymentServiceStub struct {
 
 // NewPaymentServiceStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewPaymentServiceStub(opts ...workflow.CallOption) PaymentServiceStub {
-	return PaymentServiceStub{opts: opts}
+func NewPaymentServiceStub(opts ...workflow.CallOption) *PaymentServiceStub {
+	return &PaymentServiceStub{opts: opts}
 }
 
 // RequestPayment runs PaymentService.RequestPayment as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s PaymentServiceStub) RequestPayment(ctx workflow.Context, in *RequestPaymentInput, opts ...workflow.CallOption) (*RequestPaymentOutput, error) {
+func (s *PaymentServiceStub) RequestPayment(ctx workflow.Context, in *RequestPaymentInput, opts ...workflow.CallOption) (*RequestPaymentOutput, error) {
 	return s.DispatchRequestPayment(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchRequestPayment starts PaymentService.RequestPayment as a task and returns at once;
 // opts apply to this call as for RequestPayment.
-func (s PaymentServiceStub) DispatchRequestPayment(ctx workflow.Context, in *RequestPaymentInput, opts ...workflow.CallOption) workflow.Deferred[*RequestPaymentOutput] {
+func (s *PaymentServiceStub) DispatchRequestPayment(ctx workflow.Context, in *RequestPaymentInput, opts ...workflow.CallOption) workflow.Deferred[*RequestPaymentOutput] {
 	return workflow.Dispatch[*RequestPaymentOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -49,13 +49,13 @@ func (s PaymentServiceStub) DispatchRequestPayment(ctx workflow.Context, in *Req
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s PaymentServiceStub) CreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) (*CreateChargeOutput, error) {
+func (s *PaymentServiceStub) CreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) (*CreateChargeOutput, error) {
 	return s.DispatchCreateCharge(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchCreateCharge starts PaymentService.CreateCharge as a task and returns at once;
 // opts apply to this call as for CreateCharge.
-func (s PaymentServiceStub) DispatchCreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) workflow.Deferred[*CreateChargeOutput] {
+func (s *PaymentServiceStub) DispatchCreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) workflow.Deferred[*CreateChargeOutput] {
 	return workflow.Dispatch[*CreateChargeOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
@@ -78,7 +78,7 @@ type CreateChargeCall struct {
 // CallCreateCharge starts PaymentService.CreateCharge as a task and returns at once, like
 // DispatchCreateCharge, with a new key for its callbacks: the HTTP client (configured
 // with WithCallbacks) puts the receiver's URL for this key in the request.
-func (s PaymentServiceStub) CallCreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) *CreateChargeCall {
+func (s *PaymentServiceStub) CallCreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) *CreateChargeCall {
 	key := workflow.NewUUID(ctx)
 	opts = append(slices.Clone(opts), workflow.WithMeta(webhook.CallbackKeyMeta, key))
 	return &CreateChargeCall{
@@ -91,7 +91,7 @@ func (s PaymentServiceStub) CallCreateCharge(ctx workflow.Context, in *CreateCha
 // (made with CallCreateCharge); when none arrived by then it returns an error
 // wrapping a *workflow.TimeoutError. A canceled scope returns its
 // *workflow.CanceledError.
-func (s PaymentServiceStub) AwaitPaymentOutcome(ctx workflow.Context, call *CreateChargeCall, timeout time.Duration) (*PaymentOutcome, error) {
+func (s *PaymentServiceStub) AwaitPaymentOutcome(ctx workflow.Context, call *CreateChargeCall, timeout time.Duration) (*PaymentOutcome, error) {
 	ch := workflow.SignalChannel[*PaymentOutcome](webhook.CallbackSignal(PaymentOutcomeSignal, call.Key))
 	v, ok, err := ch.ReceiveTimeout(ctx, timeout)
 	if err == nil && !ok {

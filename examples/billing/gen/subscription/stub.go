@@ -20,21 +20,21 @@ type SubscriptionServiceStub struct {
 
 // NewSubscriptionServiceStub returns a stub whose calls all use opts; a call's own options
 // come after them, so they win.
-func NewSubscriptionServiceStub(opts ...workflow.CallOption) SubscriptionServiceStub {
-	return SubscriptionServiceStub{opts: opts}
+func NewSubscriptionServiceStub(opts ...workflow.CallOption) *SubscriptionServiceStub {
+	return &SubscriptionServiceStub{opts: opts}
 }
 
 // Subscribe runs /billing.subscription.v1.SubscriptionService/Subscribe as a task and waits for its result.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s SubscriptionServiceStub) Subscribe(ctx workflow.Context, in *SubscribeRequest, opts ...workflow.CallOption) (*Subscription, error) {
+func (s *SubscriptionServiceStub) Subscribe(ctx workflow.Context, in *SubscribeRequest, opts ...workflow.CallOption) (*Subscription, error) {
 	return s.DispatchSubscribe(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchSubscribe starts /billing.subscription.v1.SubscriptionService/Subscribe as a task and returns at once; Await the result.
 // opts apply to this call as for Subscribe.
-func (s SubscriptionServiceStub) DispatchSubscribe(ctx workflow.Context, in *SubscribeRequest, opts ...workflow.CallOption) workflow.Deferred[*Subscription] {
+func (s *SubscriptionServiceStub) DispatchSubscribe(ctx workflow.Context, in *SubscribeRequest, opts ...workflow.CallOption) workflow.Deferred[*Subscription] {
 	return workflow.Dispatch[*Subscription](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "Subscribe",
@@ -48,13 +48,13 @@ func (s SubscriptionServiceStub) DispatchSubscribe(ctx workflow.Context, in *Sub
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s SubscriptionServiceStub) GetSubscription(ctx workflow.Context, in *GetSubscriptionRequest, opts ...workflow.CallOption) (*Subscription, error) {
+func (s *SubscriptionServiceStub) GetSubscription(ctx workflow.Context, in *GetSubscriptionRequest, opts ...workflow.CallOption) (*Subscription, error) {
 	return s.DispatchGetSubscription(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchGetSubscription starts /billing.subscription.v1.SubscriptionService/GetSubscription as a task and returns at once; Await the result.
 // opts apply to this call as for GetSubscription.
-func (s SubscriptionServiceStub) DispatchGetSubscription(ctx workflow.Context, in *GetSubscriptionRequest, opts ...workflow.CallOption) workflow.Deferred[*Subscription] {
+func (s *SubscriptionServiceStub) DispatchGetSubscription(ctx workflow.Context, in *GetSubscriptionRequest, opts ...workflow.CallOption) workflow.Deferred[*Subscription] {
 	return workflow.Dispatch[*Subscription](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "GetSubscription",
@@ -68,13 +68,13 @@ func (s SubscriptionServiceStub) DispatchGetSubscription(ctx workflow.Context, i
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
-func (s SubscriptionServiceStub) CancelSubscription(ctx workflow.Context, in *CancelSubscriptionRequest, opts ...workflow.CallOption) (*Subscription, error) {
+func (s *SubscriptionServiceStub) CancelSubscription(ctx workflow.Context, in *CancelSubscriptionRequest, opts ...workflow.CallOption) (*Subscription, error) {
 	return s.DispatchCancelSubscription(ctx, in, opts...).Await(ctx)
 }
 
 // DispatchCancelSubscription starts /billing.subscription.v1.SubscriptionService/CancelSubscription as a task and returns at once; Await the result.
 // opts apply to this call as for CancelSubscription.
-func (s SubscriptionServiceStub) DispatchCancelSubscription(ctx workflow.Context, in *CancelSubscriptionRequest, opts ...workflow.CallOption) workflow.Deferred[*Subscription] {
+func (s *SubscriptionServiceStub) DispatchCancelSubscription(ctx workflow.Context, in *CancelSubscriptionRequest, opts ...workflow.CallOption) workflow.Deferred[*Subscription] {
 	return workflow.Dispatch[*Subscription](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "CancelSubscription",
