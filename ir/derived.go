@@ -19,7 +19,10 @@ func EventsName(service string) string { return service + "Events" }
 // the event of a method's completed task ("OnCreatePetCompleted").
 func OnCompletedName(method string) string { return "On" + method + "Completed" }
 
-// DispatchName is the asynchronous stub method of a method ("DispatchCreatePet").
+// DispatchName is the name of the asynchronous stub method that earlier
+// versions generated for a method ("DispatchCreatePet"; workflow.Async
+// replaces it). The parsers still reserve it, so that the methods of a spec
+// keep the names, and routes, they had.
 func DispatchName(method string) string { return "Dispatch" + method }
 
 // CompensatedName is the stub method that runs a method and registers its

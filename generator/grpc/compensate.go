@@ -68,7 +68,7 @@ func (g *generator) compensationMethods(f *jen.File, s ir.Service, n ir.GRPCName
 	body = append(body, jen.Return(wf("Compensation").Values(jen.Dict{
 		jen.Id("Name"): jen.Id(n.ServiceName).Op("+").Lit("." + c.Method),
 		jen.Id("Start"): jen.Func().Params(jen.Id("ctx").Add(wf("Context")), jen.Id("copts").Op("...").Add(wf("CallOption"))).Add(wf("Awaitable")).Block(
-			jen.Return(jen.Id("s").Dot(ir.DispatchName(c.Method)).Call(jen.Id("ctx"), jen.Id("undo"), jen.Id("copts").Op("..."))),
+			jen.Return(jen.Qual(gen.PkgWorkflow, "Async").Call(jen.Id("ctx"), jen.Id("s").Dot(c.Method), jen.Id("undo"), jen.Id("copts").Op("..."))),
 		),
 		jen.Id("Options"): jen.Id("opts"),
 	}), jen.Nil()))

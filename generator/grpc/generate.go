@@ -219,7 +219,7 @@ func (g *generator) packageDoc() string {
 	b.WriteString("    \"idempotency-key\" metadata and classifies status codes for the runtime's\n")
 	b.WriteString("    retries;\n")
 	b.WriteString("  - registration of an implementation into a worker (protobuf binary payloads);\n")
-	b.WriteString("  - a workflow stub calling the service as tasks, synchronously or with Dispatch.")
+	b.WriteString("  - a workflow stub calling the service as tasks, synchronously or, with workflow.Async, without waiting.")
 	if g.hasStreams() {
 		b.WriteString("\n\nA server-streaming RPC becomes a task returning all streamed messages in one\n")
 		b.WriteString("wrapper message, bounded by MaxStreamMessages and MaxStreamBytes.")

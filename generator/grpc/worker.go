@@ -83,21 +83,13 @@ func (g *generator) stubFile(f *jen.File) {
 
 func (g *generator) stubMethods(f *jen.File, s ir.Service, n ir.GRPCNames, m ir.Method) {
 	stub := ir.StubName(s.Name)
-	dispatch := ir.DispatchName(m.Name)
 	wctx := jen.Id("ctx").Qual(gen.PkgWorkflow, "Context")
 	in := jen.Id("in").Op("*").Add(gen.Ident(m.Input))
 	out := jen.Op("*").Add(gen.Ident(m.Output))
 	opts := jen.Id("opts").Op("...").Qual(gen.PkgWorkflow, "CallOption")
-	f.Add(docComment(fmt.Sprintf("%s runs %s as a task and waits for its result.\n%s", m.Name, m.GRPC.FullMethod, gen.CallOptionsDoc), "", m.Deprecated).
+	f.Add(docComment(fmt.Sprintf("%s runs %s as a task and waits for its result;\nworkflow.Async(ctx, stub.%s, in) starts it without waiting.\n%s", m.Name, m.GRPC.FullMethod, m.Name, gen.CallOptionsDoc), "", m.Deprecated).
 		Func().Params(jen.Id("s").Op("*").Id(stub)).Id(m.Name).Params(wctx, in, opts).Params(out, jen.Error()).Block(
-		jen.Return(jen.Id("s").Dot(dispatch).Call(jen.Id("ctx"), jen.Id("in"), jen.Id("opts").Op("...")).Dot("Await").Call(jen.Id("ctx"))),
-	))
-	f.Line()
-	f.Add(docComment(fmt.Sprintf("%s starts %s as a task and returns at once; Await the result.\nopts apply to this call as for %s.", dispatch, m.GRPC.FullMethod, m.Name), "", m.Deprecated).
-		Func().Params(jen.Id("s").Op("*").Id(stub)).Id(dispatch).
-		Params(jen.Id("ctx").Qual(gen.PkgWorkflow, "Context"), jen.Id("in").Op("*").Add(gen.Ident(m.Input)), opts.Clone()).
-		Qual(gen.PkgWorkflow, "Deferred").Types(jen.Op("*").Add(gen.Ident(m.Output))).Block(
-		jen.Return(jen.Qual(gen.PkgWorkflow, "Dispatch").Types(jen.Op("*").Add(gen.Ident(m.Output))).Call(
+		jen.Return(jen.Qual(gen.PkgWorkflow, "Execute").Types(jen.Op("*").Add(gen.Ident(m.Output))).Call(
 			jen.Id("ctx"),
 			jen.Qual(gen.PkgWorkflow, "Call").Values(gen.Fields(
 				gen.Field("Service", jen.Id(n.ServiceName)),

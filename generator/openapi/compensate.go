@@ -51,7 +51,7 @@ func (g *generator) compensationMethods(f *jen.File, stub string, m ir.Method) {
 	body = append(body, jen.Return(jen.Qual(pkgWorkflow, "Compensation").Values(jen.Dict{
 		jen.Id("Name"): jen.Id("ServiceName").Op("+").Lit("." + c.Method),
 		jen.Id("Start"): jen.Func().Params(jen.Id("ctx").Qual(pkgWorkflow, "Context"), jen.Id("copts").Op("...").Qual(pkgWorkflow, "CallOption")).Qual(pkgWorkflow, "Awaitable").Block(
-			jen.Return(jen.Id("s").Dot(ir.DispatchName(c.Method)).Call(jen.Id("ctx"), jen.Id("undo"), jen.Id("copts").Op("..."))),
+			jen.Return(jen.Qual(pkgWorkflow, "Async").Call(jen.Id("ctx"), jen.Id("s").Dot(c.Method), jen.Id("undo"), jen.Id("copts").Op("..."))),
 		),
 		jen.Id("Options"): jen.Id("opts"),
 	}), jen.Nil()))

@@ -196,7 +196,7 @@ func (g *generator) docFile(f *jen.File) {
 	}
 	doc += ".\n\nIt holds the API's types, the " + g.svc.Name + " service interface, HTTPClient (its\n" +
 		"implementation over HTTP), Register (which hosts an implementation in a\n" +
-		"worker) and " + ir.StubName(g.svc.Name) + " (which workflows call, synchronously or with Dispatch…)."
+		"worker) and " + ir.StubName(g.svc.Name) + " (which workflows call; workflow.Async runs a call without waiting)."
 	if len(g.hooks()) > 0 {
 		doc += "\n\nThe API's webhooks and callbacks reach workflows as signals: Handle… functions\n" +
 			"register them on a webhook.Receiver, which checks, validates and delivers each\n" +

@@ -180,7 +180,7 @@ func (g *generator) stubCalls(f *jen.File, stub string, m ir.Method) {
 		jen.Comment("signal for this key (webhook.CallbackSignal)."),
 		jen.Id("Key").String(),
 	)
-	f.Add(comment(m.CallName + " starts " + g.svc.Name + "." + m.Name + " as a task and returns at once, like\n" + ir.DispatchName(m.Name) +
+	f.Add(comment(m.CallName + " starts " + g.svc.Name + "." + m.Name + " as a task and returns at once, like\nworkflow.Async(ctx, stub." + m.Name + ", in)" +
 		", with a new key for its callbacks: the HTTP client (configured\nwith " + callbacksOption + ") puts the receiver's URL for this key in the request."))
 	f.Func().Params(jen.Id("s").Op("*").Id(stub)).Id(m.CallName).Params(
 		jen.Id("ctx").Qual(pkgWorkflow, "Context"), jen.Id("in").Op("*").Id(m.Input.Name),
@@ -189,7 +189,7 @@ func (g *generator) stubCalls(f *jen.File, stub string, m ir.Method) {
 		jen.Id("key").Op(":=").Qual(pkgWorkflow, "NewUUID").Call(jen.Id("ctx")),
 		jen.Id("opts").Op("=").Append(jen.Qual("slices", "Clone").Call(jen.Id("opts")), jen.Qual(pkgWorkflow, "WithMeta").Call(jen.Qual(pkgWebhook, "CallbackKeyMeta"), jen.Id("key"))),
 		jen.Return(jen.Op("&").Id(m.CallType).Values(jen.Dict{
-			jen.Id("Deferred"): jen.Id("s").Dot(ir.DispatchName(m.Name)).Call(jen.Id("ctx"), jen.Id("in"), jen.Id("opts").Op("...")),
+			jen.Id("Deferred"): jen.Qual(pkgWorkflow, "Async").Call(jen.Id("ctx"), jen.Id("s").Dot(m.Name), jen.Id("in"), jen.Id("opts").Op("...")),
 			jen.Id("Key"):      jen.Id("key"),
 		})),
 	)

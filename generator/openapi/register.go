@@ -49,7 +49,7 @@ func (g *generator) registerFile(f *jen.File) {
 func (g *generator) stubFile(f *jen.File) {
 	svc := g.svc
 	stub := ir.StubName(svc.Name)
-	f.Add(comment(stub + " calls " + svc.Name + " from a workflow: each method runs as a durable\ntask on a worker where the service is registered. Methods block the workflow\nuntil the result is known; Dispatch… methods return at once with a Deferred."))
+	f.Add(comment(stub + " calls " + svc.Name + " from a workflow: each method runs as a durable\ntask on a worker where the service is registered. Methods block the workflow\nuntil the result is known; workflow.Async(ctx, stub.Method, in) returns at once with a Deferred."))
 	f.Type().Id(stub).Struct(jen.Id("opts").Index().Qual(pkgWorkflow, "CallOption"))
 	f.Add(comment(ir.NewStubName(svc.Name) + " returns a stub whose calls all use opts; a call's own options\ncome after them, so they win."))
 	f.Func().Id(ir.NewStubName(svc.Name)).Params(jen.Id("opts").Op("...").Qual(pkgWorkflow, "CallOption")).Op("*").Id(stub).Block(
@@ -57,20 +57,13 @@ func (g *generator) stubFile(f *jen.File) {
 	)
 	for _, m := range svc.Methods {
 		out := jen.Op("*").Id(m.Output.Name)
-		dispatch := ir.DispatchName(m.Name)
-		f.Add(comment(m.Name + " runs " + svc.Name + "." + m.Name + " as a task and waits for its result.\n" + gen.CallOptionsDoc))
+		f.Add(comment(m.Name + " runs " + svc.Name + "." + m.Name + " as a task and waits for its result;\n" +
+			"workflow.Async(ctx, stub." + m.Name + ", in) starts it without waiting.\n" + gen.CallOptionsDoc))
 		f.Func().Params(jen.Id("s").Op("*").Id(stub)).Id(m.Name).Params(
 			jen.Id("ctx").Qual(pkgWorkflow, "Context"), jen.Id("in").Op("*").Id(m.Input.Name),
 			jen.Id("opts").Op("...").Qual(pkgWorkflow, "CallOption"),
 		).Params(out.Clone(), jen.Error()).Block(
-			jen.Return(jen.Id("s").Dot(dispatch).Call(jen.Id("ctx"), jen.Id("in"), jen.Id("opts").Op("...")).Dot("Await").Call(jen.Id("ctx"))),
-		)
-		f.Add(comment(dispatch + " starts " + svc.Name + "." + m.Name + " as a task and returns at once;\nopts apply to this call as for " + m.Name + "."))
-		f.Func().Params(jen.Id("s").Op("*").Id(stub)).Id(dispatch).Params(
-			jen.Id("ctx").Qual(pkgWorkflow, "Context"), jen.Id("in").Op("*").Id(m.Input.Name),
-			jen.Id("opts").Op("...").Qual(pkgWorkflow, "CallOption"),
-		).Qual(pkgWorkflow, "Deferred").Types(out.Clone()).Block(
-			jen.Return(jen.Qual(pkgWorkflow, "Dispatch").Types(out.Clone()).Call(
+			jen.Return(jen.Qual(pkgWorkflow, "Execute").Types(out.Clone()).Call(
 				jen.Id("ctx"),
 				jen.Qual(pkgWorkflow, "Call").Values(jen.Dict{
 					jen.Id("Service"): jen.Id("ServiceName"),

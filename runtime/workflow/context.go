@@ -47,6 +47,9 @@ type wctx struct {
 	co     *replay.Coroutine
 	logger *slog.Logger
 	scope  *scope
+	// capture, when set, takes the first task issued in this context
+	// (see Async).
+	capture *capture
 }
 
 // newContext returns the root context of a run, in coroutine co.

@@ -26,15 +26,49 @@ type Call struct {
 
 // Dispatch asks a service to execute a task and returns at once; the
 // returned Deferred yields the decoded output (Out is usually a pointer
-// type). opts are recorded with the task (see CallOption). Generated stubs
-// call it; a workflow calls the stubs. Canceling ctx's scope abandons the
-// task (see WithCancel).
-//
-// Dispatch is not inlined: a large spec has a thousand generated methods
-// calling it, each would get a copy.
+// type). opts are recorded with the task (see CallOption). Canceling ctx's
+// scope abandons the task (see WithCancel). To start a generated stub's
+// method without waiting, use Async.
+func Dispatch[Out any](ctx Context, call Call, opts ...CallOption) Deferred[Out] {
+	p, c := dispatch(ctx, call, opts)
+	return &deferred[Out]{core: *p, decode: decoder[Out](c)}
+}
+
+// Execute asks a service to execute a task and waits for its decoded output
+// (Out is usually a pointer type): Dispatch followed by Await. Generated
+// stub methods call it. Unlike Dispatch it instantiates no generic type,
+// and it is not inlined: a package with a thousand methods compiles one
+// small function per method.
 //
 //go:noinline
-func Dispatch[Out any](ctx Context, call Call, opts ...CallOption) Deferred[Out] {
+func Execute[Out any](ctx Context, call Call, opts ...CallOption) (Out, error) {
+	var out Out
+	raw, c, err := execute(ctx, call, opts)
+	if err != nil || len(raw) == 0 {
+		return out, err
+	}
+	if err := c.Unmarshal(raw, &out); err != nil {
+		return out, fmt.Errorf("workflow: decode result: %w", err)
+	}
+	return out, nil
+}
+
+// execute is Execute's body: it dispatches the task and waits for its
+// recorded output, or hands the task to the Async capturing ctx.
+func execute(ctx Context, call Call, opts []CallOption) ([]byte, codec.Codec, error) {
+	p, c := dispatch(ctx, call, opts)
+	if w, ok := ctx.(*wctx); ok && w.capture != nil && w.capture.p == nil {
+		w.capture.p, w.capture.codec = p, c
+		return nil, c, errCaptured
+	}
+	ctx.coroutine().Block(p.f.Done)
+	raw, err := p.raw()
+	return raw, c, err
+}
+
+// dispatch issues the task of call and returns its pending result and the
+// codec of its output.
+func dispatch(ctx Context, call Call, opts []CallOption) (*pending, codec.Codec) {
 	o := collectCallOptions(opts)
 	c := call.Codec
 	if c == nil {
@@ -45,7 +79,7 @@ func Dispatch[Out any](ctx Context, call Call, opts ...CallOption) Deferred[Out]
 	if err != nil {
 		f := &replay.Future{}
 		f.ResolveLocal(nil, fmt.Errorf("workflow: encode input of %s: %w", name, err))
-		return &deferred[Out]{core: pending{f: f}}
+		return &pending{f: f}, c
 	}
 	types := ctx.coroutine().Scheduler().ErrorTypes()
 	types.Add(call.Errors...)
@@ -55,7 +89,7 @@ func Dispatch[Out any](ctx Context, call Call, opts ...CallOption) Deferred[Out]
 			Meta: o.meta, Timeout: o.timeout, Retry: o.retry, IdempotencyKey: o.idempotencyKey, Tags: o.tags,
 		})
 	})
-	return &deferred[Out]{core: pending{f: f, types: types}, decode: decoder[Out](c)}
+	return &pending{f: f, types: types}, c
 }
 
 func encodeInput(c codec.Codec, in any) ([]byte, error) {

@@ -99,12 +99,12 @@ func declined(err error) bool {
 // month's invoice is voided already): it tells the customer why, from the
 // payment API's problem body, and cancels the subscription, both at once.
 func endSubscription(ctx workflow.Context, in Input, month string, declined *CardDeclined) error {
-	notice := email.NewEmailServiceStub().DispatchSendEmail(ctx, &email.SendEmailInput{Body: &email.Email{
+	notice := workflow.Async(ctx, email.NewEmailServiceStub().SendEmail, &email.SendEmailInput{Body: &email.Email{
 		To: in.Email, Kind: email.EmailKindPaymentFailed,
 		Subject: fmt.Sprintf("Payment for %s failed: subscription canceled", month),
 		Body:    fmt.Sprintf("We could not charge your card for %s (%s). Your subscription is canceled.", month, declined.Reason),
 	}})
-	cancel := subscription.NewSubscriptionServiceStub().DispatchCancelSubscription(ctx, &subscription.CancelSubscriptionRequest{
+	cancel := workflow.Async(ctx, subscription.NewSubscriptionServiceStub().CancelSubscription, &subscription.CancelSubscriptionRequest{
 		CustomerId: in.CustomerID, Reason: "payment failed for " + month,
 	})
 	if err := workflow.AwaitAll(ctx, notice, cancel); err != nil {

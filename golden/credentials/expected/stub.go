@@ -11,7 +11,7 @@ import (
 
 // VaultAPIStub calls VaultAPI from a workflow: each method runs as a durable
 // task on a worker where the service is registered. Methods block the workflow
-// until the result is known; Dispatch… methods return at once with a Deferred.
+// until the result is known; workflow.Async(ctx, stub.Method, in) returns at once with a Deferred.
 type VaultAPIStub struct {
 	opts []workflow.CallOption
 }
@@ -22,18 +22,13 @@ func NewVaultAPIStub(opts ...workflow.CallOption) *VaultAPIStub {
 	return &VaultAPIStub{opts: opts}
 }
 
-// GetSecret runs VaultAPI.GetSecret as a task and waits for its result.
+// GetSecret runs VaultAPI.GetSecret as a task and waits for its result;
+// workflow.Async(ctx, stub.GetSecret, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *VaultAPIStub) GetSecret(ctx workflow.Context, in *GetSecretInput, opts ...workflow.CallOption) (*GetSecretOutput, error) {
-	return s.DispatchGetSecret(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchGetSecret starts VaultAPI.GetSecret as a task and returns at once;
-// opts apply to this call as for GetSecret.
-func (s *VaultAPIStub) DispatchGetSecret(ctx workflow.Context, in *GetSecretInput, opts ...workflow.CallOption) workflow.Deferred[*GetSecretOutput] {
-	return workflow.Dispatch[*GetSecretOutput](ctx, workflow.Call{
+	return workflow.Execute[*GetSecretOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -42,18 +37,13 @@ func (s *VaultAPIStub) DispatchGetSecret(ctx workflow.Context, in *GetSecretInpu
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// PutSecret runs VaultAPI.PutSecret as a task and waits for its result.
+// PutSecret runs VaultAPI.PutSecret as a task and waits for its result;
+// workflow.Async(ctx, stub.PutSecret, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *VaultAPIStub) PutSecret(ctx workflow.Context, in *PutSecretInput, opts ...workflow.CallOption) (*PutSecretOutput, error) {
-	return s.DispatchPutSecret(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchPutSecret starts VaultAPI.PutSecret as a task and returns at once;
-// opts apply to this call as for PutSecret.
-func (s *VaultAPIStub) DispatchPutSecret(ctx workflow.Context, in *PutSecretInput, opts ...workflow.CallOption) workflow.Deferred[*PutSecretOutput] {
-	return workflow.Dispatch[*PutSecretOutput](ctx, workflow.Call{
+	return workflow.Execute[*PutSecretOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,

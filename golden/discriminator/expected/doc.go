@@ -4,7 +4,7 @@
 //
 // It holds the API's types, the BrokenRedocDiscriminator service interface, HTTPClient (its
 // implementation over HTTP), Register (which hosts an implementation in a
-// worker) and BrokenRedocDiscriminatorStub (which workflows call, synchronously or with Dispatch…).
+// worker) and BrokenRedocDiscriminatorStub (which workflows call; workflow.Async runs a call without waiting).
 //
 // Generated from spec.json.
 package discriminator

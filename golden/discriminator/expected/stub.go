@@ -11,7 +11,7 @@ import (
 
 // BrokenRedocDiscriminatorStub calls BrokenRedocDiscriminator from a workflow: each method runs as a durable
 // task on a worker where the service is registered. Methods block the workflow
-// until the result is known; Dispatch… methods return at once with a Deferred.
+// until the result is known; workflow.Async(ctx, stub.Method, in) returns at once with a Deferred.
 type BrokenRedocDiscriminatorStub struct {
 	opts []workflow.CallOption
 }
@@ -22,18 +22,13 @@ func NewBrokenRedocDiscriminatorStub(opts ...workflow.CallOption) *BrokenRedocDi
 	return &BrokenRedocDiscriminatorStub{opts: opts}
 }
 
-// GetFoo runs BrokenRedocDiscriminator.GetFoo as a task and waits for its result.
+// GetFoo runs BrokenRedocDiscriminator.GetFoo as a task and waits for its result;
+// workflow.Async(ctx, stub.GetFoo, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *BrokenRedocDiscriminatorStub) GetFoo(ctx workflow.Context, in *GetFooInput, opts ...workflow.CallOption) (*GetFooOutput, error) {
-	return s.DispatchGetFoo(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchGetFoo starts BrokenRedocDiscriminator.GetFoo as a task and returns at once;
-// opts apply to this call as for GetFoo.
-func (s *BrokenRedocDiscriminatorStub) DispatchGetFoo(ctx workflow.Context, in *GetFooInput, opts ...workflow.CallOption) workflow.Deferred[*GetFooOutput] {
-	return workflow.Dispatch[*GetFooOutput](ctx, workflow.Call{
+	return workflow.Execute[*GetFooOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,

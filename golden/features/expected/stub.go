@@ -11,7 +11,7 @@ import (
 
 // BillingStub calls Billing from a workflow: each method runs as a durable
 // task on a worker where the service is registered. Methods block the workflow
-// until the result is known; Dispatch… methods return at once with a Deferred.
+// until the result is known; workflow.Async(ctx, stub.Method, in) returns at once with a Deferred.
 type BillingStub struct {
 	opts []workflow.CallOption
 }
@@ -22,18 +22,13 @@ func NewBillingStub(opts ...workflow.CallOption) *BillingStub {
 	return &BillingStub{opts: opts}
 }
 
-// CreateInvoice runs Billing.CreateInvoice as a task and waits for its result.
+// CreateInvoice runs Billing.CreateInvoice as a task and waits for its result;
+// workflow.Async(ctx, stub.CreateInvoice, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *BillingStub) CreateInvoice(ctx workflow.Context, in *CreateInvoiceInput, opts ...workflow.CallOption) (*CreateInvoiceOutput, error) {
-	return s.DispatchCreateInvoice(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchCreateInvoice starts Billing.CreateInvoice as a task and returns at once;
-// opts apply to this call as for CreateInvoice.
-func (s *BillingStub) DispatchCreateInvoice(ctx workflow.Context, in *CreateInvoiceInput, opts ...workflow.CallOption) workflow.Deferred[*CreateInvoiceOutput] {
-	return workflow.Dispatch[*CreateInvoiceOutput](ctx, workflow.Call{
+	return workflow.Execute[*CreateInvoiceOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -42,18 +37,13 @@ func (s *BillingStub) DispatchCreateInvoice(ctx workflow.Context, in *CreateInvo
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// ListInvoices runs Billing.ListInvoices as a task and waits for its result.
+// ListInvoices runs Billing.ListInvoices as a task and waits for its result;
+// workflow.Async(ctx, stub.ListInvoices, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *BillingStub) ListInvoices(ctx workflow.Context, in *ListInvoicesInput, opts ...workflow.CallOption) (*ListInvoicesOutput, error) {
-	return s.DispatchListInvoices(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchListInvoices starts Billing.ListInvoices as a task and returns at once;
-// opts apply to this call as for ListInvoices.
-func (s *BillingStub) DispatchListInvoices(ctx workflow.Context, in *ListInvoicesInput, opts ...workflow.CallOption) workflow.Deferred[*ListInvoicesOutput] {
-	return workflow.Dispatch[*ListInvoicesOutput](ctx, workflow.Call{
+	return workflow.Execute[*ListInvoicesOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -62,18 +52,13 @@ func (s *BillingStub) DispatchListInvoices(ctx workflow.Context, in *ListInvoice
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// GetInvoice runs Billing.GetInvoice as a task and waits for its result.
+// GetInvoice runs Billing.GetInvoice as a task and waits for its result;
+// workflow.Async(ctx, stub.GetInvoice, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *BillingStub) GetInvoice(ctx workflow.Context, in *GetInvoiceInput, opts ...workflow.CallOption) (*GetInvoiceOutput, error) {
-	return s.DispatchGetInvoice(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchGetInvoice starts Billing.GetInvoice as a task and returns at once;
-// opts apply to this call as for GetInvoice.
-func (s *BillingStub) DispatchGetInvoice(ctx workflow.Context, in *GetInvoiceInput, opts ...workflow.CallOption) workflow.Deferred[*GetInvoiceOutput] {
-	return workflow.Dispatch[*GetInvoiceOutput](ctx, workflow.Call{
+	return workflow.Execute[*GetInvoiceOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -82,18 +67,13 @@ func (s *BillingStub) DispatchGetInvoice(ctx workflow.Context, in *GetInvoiceInp
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// DeleteInvoicesID runs Billing.DeleteInvoicesID as a task and waits for its result.
+// DeleteInvoicesID runs Billing.DeleteInvoicesID as a task and waits for its result;
+// workflow.Async(ctx, stub.DeleteInvoicesID, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *BillingStub) DeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesIDInput, opts ...workflow.CallOption) (*DeleteInvoicesIDOutput, error) {
-	return s.DispatchDeleteInvoicesID(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchDeleteInvoicesID starts Billing.DeleteInvoicesID as a task and returns at once;
-// opts apply to this call as for DeleteInvoicesID.
-func (s *BillingStub) DispatchDeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesIDInput, opts ...workflow.CallOption) workflow.Deferred[*DeleteInvoicesIDOutput] {
-	return workflow.Dispatch[*DeleteInvoicesIDOutput](ctx, workflow.Call{
+	return workflow.Execute[*DeleteInvoicesIDOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -102,18 +82,13 @@ func (s *BillingStub) DispatchDeleteInvoicesID(ctx workflow.Context, in *DeleteI
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// PutLines runs Billing.PutLines as a task and waits for its result.
+// PutLines runs Billing.PutLines as a task and waits for its result;
+// workflow.Async(ctx, stub.PutLines, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *BillingStub) PutLines(ctx workflow.Context, in *PutLinesInput, opts ...workflow.CallOption) (*PutLinesOutput, error) {
-	return s.DispatchPutLines(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchPutLines starts Billing.PutLines as a task and returns at once;
-// opts apply to this call as for PutLines.
-func (s *BillingStub) DispatchPutLines(ctx workflow.Context, in *PutLinesInput, opts ...workflow.CallOption) workflow.Deferred[*PutLinesOutput] {
-	return workflow.Dispatch[*PutLinesOutput](ctx, workflow.Call{
+	return workflow.Execute[*PutLinesOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -122,18 +97,13 @@ func (s *BillingStub) DispatchPutLines(ctx workflow.Context, in *PutLinesInput, 
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// Upload runs Billing.Upload as a task and waits for its result.
+// Upload runs Billing.Upload as a task and waits for its result;
+// workflow.Async(ctx, stub.Upload, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *BillingStub) Upload(ctx workflow.Context, in *UploadInput, opts ...workflow.CallOption) (*UploadOutput, error) {
-	return s.DispatchUpload(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchUpload starts Billing.Upload as a task and returns at once;
-// opts apply to this call as for Upload.
-func (s *BillingStub) DispatchUpload(ctx workflow.Context, in *UploadInput, opts ...workflow.CallOption) workflow.Deferred[*UploadOutput] {
-	return workflow.Dispatch[*UploadOutput](ctx, workflow.Call{
+	return workflow.Execute[*UploadOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,

@@ -11,7 +11,7 @@ import (
 
 // OrdersStub calls Orders from a workflow: each method runs as a durable
 // task on a worker where the service is registered. Methods block the workflow
-// until the result is known; Dispatch… methods return at once with a Deferred.
+// until the result is known; workflow.Async(ctx, stub.Method, in) returns at once with a Deferred.
 type OrdersStub struct {
 	opts []workflow.CallOption
 }
@@ -22,18 +22,13 @@ func NewOrdersStub(opts ...workflow.CallOption) *OrdersStub {
 	return &OrdersStub{opts: opts}
 }
 
-// PlaceOrder runs Orders.PlaceOrder as a task and waits for its result.
+// PlaceOrder runs Orders.PlaceOrder as a task and waits for its result;
+// workflow.Async(ctx, stub.PlaceOrder, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *OrdersStub) PlaceOrder(ctx workflow.Context, in *PlaceOrderInput, opts ...workflow.CallOption) (*PlaceOrderOutput, error) {
-	return s.DispatchPlaceOrder(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchPlaceOrder starts Orders.PlaceOrder as a task and returns at once;
-// opts apply to this call as for PlaceOrder.
-func (s *OrdersStub) DispatchPlaceOrder(ctx workflow.Context, in *PlaceOrderInput, opts ...workflow.CallOption) workflow.Deferred[*PlaceOrderOutput] {
-	return workflow.Dispatch[*PlaceOrderOutput](ctx, workflow.Call{
+	return workflow.Execute[*PlaceOrderOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -42,18 +37,13 @@ func (s *OrdersStub) DispatchPlaceOrder(ctx workflow.Context, in *PlaceOrderInpu
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// ListOrders runs Orders.ListOrders as a task and waits for its result.
+// ListOrders runs Orders.ListOrders as a task and waits for its result;
+// workflow.Async(ctx, stub.ListOrders, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *OrdersStub) ListOrders(ctx workflow.Context, in *ListOrdersInput, opts ...workflow.CallOption) (*ListOrdersOutput, error) {
-	return s.DispatchListOrders(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchListOrders starts Orders.ListOrders as a task and returns at once;
-// opts apply to this call as for ListOrders.
-func (s *OrdersStub) DispatchListOrders(ctx workflow.Context, in *ListOrdersInput, opts ...workflow.CallOption) workflow.Deferred[*ListOrdersOutput] {
-	return workflow.Dispatch[*ListOrdersOutput](ctx, workflow.Call{
+	return workflow.Execute[*ListOrdersOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -62,18 +52,13 @@ func (s *OrdersStub) DispatchListOrders(ctx workflow.Context, in *ListOrdersInpu
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// GetLine runs Orders.GetLine as a task and waits for its result.
+// GetLine runs Orders.GetLine as a task and waits for its result;
+// workflow.Async(ctx, stub.GetLine, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *OrdersStub) GetLine(ctx workflow.Context, in *GetLineInput, opts ...workflow.CallOption) (*GetLineOutput, error) {
-	return s.DispatchGetLine(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchGetLine starts Orders.GetLine as a task and returns at once;
-// opts apply to this call as for GetLine.
-func (s *OrdersStub) DispatchGetLine(ctx workflow.Context, in *GetLineInput, opts ...workflow.CallOption) workflow.Deferred[*GetLineOutput] {
-	return workflow.Dispatch[*GetLineOutput](ctx, workflow.Call{
+	return workflow.Execute[*GetLineOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -82,18 +67,13 @@ func (s *OrdersStub) DispatchGetLine(ctx workflow.Context, in *GetLineInput, opt
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// SetState runs Orders.SetState as a task and waits for its result.
+// SetState runs Orders.SetState as a task and waits for its result;
+// workflow.Async(ctx, stub.SetState, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *OrdersStub) SetState(ctx workflow.Context, in *SetStateInput, opts ...workflow.CallOption) (*SetStateOutput, error) {
-	return s.DispatchSetState(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchSetState starts Orders.SetState as a task and returns at once;
-// opts apply to this call as for SetState.
-func (s *OrdersStub) DispatchSetState(ctx workflow.Context, in *SetStateInput, opts ...workflow.CallOption) workflow.Deferred[*SetStateOutput] {
-	return workflow.Dispatch[*SetStateOutput](ctx, workflow.Call{
+	return workflow.Execute[*SetStateOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,

@@ -4,7 +4,7 @@
 //
 // It holds the API's types, the SwaggerPetstore service interface, HTTPClient (its
 // implementation over HTTP), Register (which hosts an implementation in a
-// worker) and SwaggerPetstoreStub (which workflows call, synchronously or with Dispatch…).
+// worker) and SwaggerPetstoreStub (which workflows call; workflow.Async runs a call without waiting).
 //
 // Generated from spec.yaml.
 package petstore

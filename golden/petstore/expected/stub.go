@@ -11,7 +11,7 @@ import (
 
 // SwaggerPetstoreStub calls SwaggerPetstore from a workflow: each method runs as a durable
 // task on a worker where the service is registered. Methods block the workflow
-// until the result is known; Dispatch… methods return at once with a Deferred.
+// until the result is known; workflow.Async(ctx, stub.Method, in) returns at once with a Deferred.
 type SwaggerPetstoreStub struct {
 	opts []workflow.CallOption
 }
@@ -22,18 +22,13 @@ func NewSwaggerPetstoreStub(opts ...workflow.CallOption) *SwaggerPetstoreStub {
 	return &SwaggerPetstoreStub{opts: opts}
 }
 
-// ListPets runs SwaggerPetstore.ListPets as a task and waits for its result.
+// ListPets runs SwaggerPetstore.ListPets as a task and waits for its result;
+// workflow.Async(ctx, stub.ListPets, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *SwaggerPetstoreStub) ListPets(ctx workflow.Context, in *ListPetsInput, opts ...workflow.CallOption) (*ListPetsOutput, error) {
-	return s.DispatchListPets(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchListPets starts SwaggerPetstore.ListPets as a task and returns at once;
-// opts apply to this call as for ListPets.
-func (s *SwaggerPetstoreStub) DispatchListPets(ctx workflow.Context, in *ListPetsInput, opts ...workflow.CallOption) workflow.Deferred[*ListPetsOutput] {
-	return workflow.Dispatch[*ListPetsOutput](ctx, workflow.Call{
+	return workflow.Execute[*ListPetsOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -42,18 +37,13 @@ func (s *SwaggerPetstoreStub) DispatchListPets(ctx workflow.Context, in *ListPet
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// CreatePets runs SwaggerPetstore.CreatePets as a task and waits for its result.
+// CreatePets runs SwaggerPetstore.CreatePets as a task and waits for its result;
+// workflow.Async(ctx, stub.CreatePets, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *SwaggerPetstoreStub) CreatePets(ctx workflow.Context, in *CreatePetsInput, opts ...workflow.CallOption) (*CreatePetsOutput, error) {
-	return s.DispatchCreatePets(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchCreatePets starts SwaggerPetstore.CreatePets as a task and returns at once;
-// opts apply to this call as for CreatePets.
-func (s *SwaggerPetstoreStub) DispatchCreatePets(ctx workflow.Context, in *CreatePetsInput, opts ...workflow.CallOption) workflow.Deferred[*CreatePetsOutput] {
-	return workflow.Dispatch[*CreatePetsOutput](ctx, workflow.Call{
+	return workflow.Execute[*CreatePetsOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -62,18 +52,13 @@ func (s *SwaggerPetstoreStub) DispatchCreatePets(ctx workflow.Context, in *Creat
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// ShowPetByID runs SwaggerPetstore.ShowPetByID as a task and waits for its result.
+// ShowPetByID runs SwaggerPetstore.ShowPetByID as a task and waits for its result;
+// workflow.Async(ctx, stub.ShowPetByID, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *SwaggerPetstoreStub) ShowPetByID(ctx workflow.Context, in *ShowPetByIDInput, opts ...workflow.CallOption) (*ShowPetByIDOutput, error) {
-	return s.DispatchShowPetByID(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchShowPetByID starts SwaggerPetstore.ShowPetByID as a task and returns at once;
-// opts apply to this call as for ShowPetByID.
-func (s *SwaggerPetstoreStub) DispatchShowPetByID(ctx workflow.Context, in *ShowPetByIDInput, opts ...workflow.CallOption) workflow.Deferred[*ShowPetByIDOutput] {
-	return workflow.Dispatch[*ShowPetByIDOutput](ctx, workflow.Call{
+	return workflow.Execute[*ShowPetByIDOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,

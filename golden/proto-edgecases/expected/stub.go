@@ -24,18 +24,13 @@ func NewAccountsStub(opts ...workflow.CallOption) *AccountsStub {
 	return &AccountsStub{opts: opts}
 }
 
-// Signup runs /edge.v1.Accounts/Signup as a task and waits for its result.
+// Signup runs /edge.v1.Accounts/Signup as a task and waits for its result;
+// workflow.Async(ctx, stub.Signup, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *AccountsStub) Signup(ctx workflow.Context, in *Register, opts ...workflow.CallOption) (*Account, error) {
-	return s.DispatchSignup(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchSignup starts /edge.v1.Accounts/Signup as a task and returns at once; Await the result.
-// opts apply to this call as for Signup.
-func (s *AccountsStub) DispatchSignup(ctx workflow.Context, in *Register, opts ...workflow.CallOption) workflow.Deferred[*Account] {
-	return workflow.Dispatch[*Account](ctx, workflow.Call{
+	return workflow.Execute[*Account](ctx, workflow.Call{
 		Service: AccountsServiceName,
 		Method:  "Signup",
 		Codec:   codec.Proto{},
@@ -44,22 +39,15 @@ func (s *AccountsStub) DispatchSignup(ctx workflow.Context, in *Register, opts .
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// Rename runs /edge.v1.Accounts/Rename as a task and waits for its result.
+// Rename runs /edge.v1.Accounts/Rename as a task and waits for its result;
+// workflow.Async(ctx, stub.Rename, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 //
 // Deprecated: the proto method is marked deprecated.
 func (s *AccountsStub) Rename(ctx workflow.Context, in *ServiceName, opts ...workflow.CallOption) (*Account, error) {
-	return s.DispatchRename(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchRename starts /edge.v1.Accounts/Rename as a task and returns at once; Await the result.
-// opts apply to this call as for Rename.
-//
-// Deprecated: the proto method is marked deprecated.
-func (s *AccountsStub) DispatchRename(ctx workflow.Context, in *ServiceName, opts ...workflow.CallOption) workflow.Deferred[*Account] {
-	return workflow.Dispatch[*Account](ctx, workflow.Call{
+	return workflow.Execute[*Account](ctx, workflow.Call{
 		Service: AccountsServiceName,
 		Method:  "Rename",
 		Codec:   codec.Proto{},
@@ -68,18 +56,13 @@ func (s *AccountsStub) DispatchRename(ctx workflow.Context, in *ServiceName, opt
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// Watch runs /edge.v1.Accounts/Watch as a task and waits for its result.
+// Watch runs /edge.v1.Accounts/Watch as a task and waits for its result;
+// workflow.Async(ctx, stub.Watch, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *AccountsStub) Watch(ctx workflow.Context, in *Register, opts ...workflow.CallOption) (*WatchStream, error) {
-	return s.DispatchWatch(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchWatch starts /edge.v1.Accounts/Watch as a task and returns at once; Await the result.
-// opts apply to this call as for Watch.
-func (s *AccountsStub) DispatchWatch(ctx workflow.Context, in *Register, opts ...workflow.CallOption) workflow.Deferred[*WatchStream] {
-	return workflow.Dispatch[*WatchStream](ctx, workflow.Call{
+	return workflow.Execute[*WatchStream](ctx, workflow.Call{
 		Service: AccountsServiceName,
 		Method:  "Watch",
 		Codec:   codec.Proto{},

@@ -25,18 +25,13 @@ func NewInventory2Stub(opts ...workflow.CallOption) *Inventory2Stub {
 	return &Inventory2Stub{opts: opts}
 }
 
-// GetItem runs /infgen.test.inventory.v1.Inventory/GetItem as a task and waits for its result.
+// GetItem runs /infgen.test.inventory.v1.Inventory/GetItem as a task and waits for its result;
+// workflow.Async(ctx, stub.GetItem, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *Inventory2Stub) GetItem(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) (*Item, error) {
-	return s.DispatchGetItem(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchGetItem starts /infgen.test.inventory.v1.Inventory/GetItem as a task and returns at once; Await the result.
-// opts apply to this call as for GetItem.
-func (s *Inventory2Stub) DispatchGetItem(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) workflow.Deferred[*Item] {
-	return workflow.Dispatch[*Item](ctx, workflow.Call{
+	return workflow.Execute[*Item](ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "GetItem",
 		Codec:   codec.Proto{},
@@ -45,18 +40,13 @@ func (s *Inventory2Stub) DispatchGetItem(ctx workflow.Context, in *GetItemReques
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// PutItem runs /infgen.test.inventory.v1.Inventory/PutItem as a task and waits for its result.
+// PutItem runs /infgen.test.inventory.v1.Inventory/PutItem as a task and waits for its result;
+// workflow.Async(ctx, stub.PutItem, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *Inventory2Stub) PutItem(ctx workflow.Context, in *PutItemRequest, opts ...workflow.CallOption) (*Ack, error) {
-	return s.DispatchPutItem(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchPutItem starts /infgen.test.inventory.v1.Inventory/PutItem as a task and returns at once; Await the result.
-// opts apply to this call as for PutItem.
-func (s *Inventory2Stub) DispatchPutItem(ctx workflow.Context, in *PutItemRequest, opts ...workflow.CallOption) workflow.Deferred[*Ack] {
-	return workflow.Dispatch[*Ack](ctx, workflow.Call{
+	return workflow.Execute[*Ack](ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "PutItem",
 		Codec:   codec.Proto{},
@@ -65,18 +55,13 @@ func (s *Inventory2Stub) DispatchPutItem(ctx workflow.Context, in *PutItemReques
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// ListItems runs /infgen.test.inventory.v1.Inventory/ListItems as a task and waits for its result.
+// ListItems runs /infgen.test.inventory.v1.Inventory/ListItems as a task and waits for its result;
+// workflow.Async(ctx, stub.ListItems, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *Inventory2Stub) ListItems(ctx workflow.Context, in *ListItemsRequest, opts ...workflow.CallOption) (*ListItemsStream2, error) {
-	return s.DispatchListItems(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchListItems starts /infgen.test.inventory.v1.Inventory/ListItems as a task and returns at once; Await the result.
-// opts apply to this call as for ListItems.
-func (s *Inventory2Stub) DispatchListItems(ctx workflow.Context, in *ListItemsRequest, opts ...workflow.CallOption) workflow.Deferred[*ListItemsStream2] {
-	return workflow.Dispatch[*ListItemsStream2](ctx, workflow.Call{
+	return workflow.Execute[*ListItemsStream2](ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "ListItems",
 		Codec:   codec.Proto{},
@@ -85,18 +70,13 @@ func (s *Inventory2Stub) DispatchListItems(ctx workflow.Context, in *ListItemsRe
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// Reset runs /infgen.test.inventory.v1.Inventory/Reset as a task and waits for its result.
+// Reset runs /infgen.test.inventory.v1.Inventory/Reset as a task and waits for its result;
+// workflow.Async(ctx, stub.Reset, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *Inventory2Stub) Reset(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) (*emptypb.Empty, error) {
-	return s.DispatchReset(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchReset starts /infgen.test.inventory.v1.Inventory/Reset as a task and returns at once; Await the result.
-// opts apply to this call as for Reset.
-func (s *Inventory2Stub) DispatchReset(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) workflow.Deferred[*emptypb.Empty] {
-	return workflow.Dispatch[*emptypb.Empty](ctx, workflow.Call{
+	return workflow.Execute[*emptypb.Empty](ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "Reset",
 		Codec:   codec.Proto{},
@@ -105,18 +85,13 @@ func (s *Inventory2Stub) DispatchReset(ctx workflow.Context, in *emptypb.Empty, 
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// DispatchGetItem2 runs /infgen.test.inventory.v1.Inventory/DispatchGetItem as a task and waits for its result.
+// DispatchGetItem2 runs /infgen.test.inventory.v1.Inventory/DispatchGetItem as a task and waits for its result;
+// workflow.Async(ctx, stub.DispatchGetItem2, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *Inventory2Stub) DispatchGetItem2(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) (*Item, error) {
-	return s.DispatchDispatchGetItem2(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchDispatchGetItem2 starts /infgen.test.inventory.v1.Inventory/DispatchGetItem as a task and returns at once; Await the result.
-// opts apply to this call as for DispatchGetItem2.
-func (s *Inventory2Stub) DispatchDispatchGetItem2(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) workflow.Deferred[*Item] {
-	return workflow.Dispatch[*Item](ctx, workflow.Call{
+	return workflow.Execute[*Item](ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "DispatchGetItem",
 		Codec:   codec.Proto{},
@@ -125,22 +100,15 @@ func (s *Inventory2Stub) DispatchDispatchGetItem2(ctx workflow.Context, in *GetI
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// Legacy runs /infgen.test.inventory.v1.Inventory/Legacy as a task and waits for its result.
+// Legacy runs /infgen.test.inventory.v1.Inventory/Legacy as a task and waits for its result;
+// workflow.Async(ctx, stub.Legacy, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 //
 // Deprecated: the proto method is marked deprecated.
 func (s *Inventory2Stub) Legacy(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) (*Item, error) {
-	return s.DispatchLegacy(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchLegacy starts /infgen.test.inventory.v1.Inventory/Legacy as a task and returns at once; Await the result.
-// opts apply to this call as for Legacy.
-//
-// Deprecated: the proto method is marked deprecated.
-func (s *Inventory2Stub) DispatchLegacy(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) workflow.Deferred[*Item] {
-	return workflow.Dispatch[*Item](ctx, workflow.Call{
+	return workflow.Execute[*Item](ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "Legacy",
 		Codec:   codec.Proto{},
@@ -161,18 +129,13 @@ func NewAuditStub(opts ...workflow.CallOption) *AuditStub {
 	return &AuditStub{opts: opts}
 }
 
-// Record runs /infgen.test.inventory.v1.Audit/Record as a task and waits for its result.
+// Record runs /infgen.test.inventory.v1.Audit/Record as a task and waits for its result;
+// workflow.Async(ctx, stub.Record, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *AuditStub) Record(ctx workflow.Context, in *Ack, opts ...workflow.CallOption) (*emptypb.Empty, error) {
-	return s.DispatchRecord(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchRecord starts /infgen.test.inventory.v1.Audit/Record as a task and returns at once; Await the result.
-// opts apply to this call as for Record.
-func (s *AuditStub) DispatchRecord(ctx workflow.Context, in *Ack, opts ...workflow.CallOption) workflow.Deferred[*emptypb.Empty] {
-	return workflow.Dispatch[*emptypb.Empty](ctx, workflow.Call{
+	return workflow.Execute[*emptypb.Empty](ctx, workflow.Call{
 		Service: AuditServiceName,
 		Method:  "Record",
 		Codec:   codec.Proto{},

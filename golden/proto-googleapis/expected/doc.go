@@ -12,7 +12,7 @@
 //     "idempotency-key" metadata and classifies status codes for the runtime's
 //     retries;
 //   - registration of an implementation into a worker (protobuf binary payloads);
-//   - a workflow stub calling the service as tasks, synchronously or with Dispatch.
+//   - a workflow stub calling the service as tasks, synchronously or, with workflow.Async, without waiting.
 //
 // A server-streaming RPC becomes a task returning all streamed messages in one
 // wrapper message, bounded by MaxStreamMessages and MaxStreamBytes.

@@ -26,18 +26,13 @@ func NewLibraryStub(opts ...workflow.CallOption) *LibraryStub {
 	return &LibraryStub{opts: opts}
 }
 
-// GetBook runs /example.library.v1.Library/GetBook as a task and waits for its result.
+// GetBook runs /example.library.v1.Library/GetBook as a task and waits for its result;
+// workflow.Async(ctx, stub.GetBook, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *LibraryStub) GetBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) (*Book, error) {
-	return s.DispatchGetBook(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchGetBook starts /example.library.v1.Library/GetBook as a task and returns at once; Await the result.
-// opts apply to this call as for GetBook.
-func (s *LibraryStub) DispatchGetBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) workflow.Deferred[*Book] {
-	return workflow.Dispatch[*Book](ctx, workflow.Call{
+	return workflow.Execute[*Book](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "GetBook",
 		Codec:   codec.Proto{},
@@ -46,18 +41,13 @@ func (s *LibraryStub) DispatchGetBook(ctx workflow.Context, in *GetBookRequest, 
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// UpdateBook runs /example.library.v1.Library/UpdateBook as a task and waits for its result.
+// UpdateBook runs /example.library.v1.Library/UpdateBook as a task and waits for its result;
+// workflow.Async(ctx, stub.UpdateBook, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *LibraryStub) UpdateBook(ctx workflow.Context, in *UpdateBookRequest, opts ...workflow.CallOption) (*Book, error) {
-	return s.DispatchUpdateBook(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchUpdateBook starts /example.library.v1.Library/UpdateBook as a task and returns at once; Await the result.
-// opts apply to this call as for UpdateBook.
-func (s *LibraryStub) DispatchUpdateBook(ctx workflow.Context, in *UpdateBookRequest, opts ...workflow.CallOption) workflow.Deferred[*Book] {
-	return workflow.Dispatch[*Book](ctx, workflow.Call{
+	return workflow.Execute[*Book](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "UpdateBook",
 		Codec:   codec.Proto{},
@@ -66,18 +56,13 @@ func (s *LibraryStub) DispatchUpdateBook(ctx workflow.Context, in *UpdateBookReq
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// DeleteBook runs /example.library.v1.Library/DeleteBook as a task and waits for its result.
+// DeleteBook runs /example.library.v1.Library/DeleteBook as a task and waits for its result;
+// workflow.Async(ctx, stub.DeleteBook, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *LibraryStub) DeleteBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) (*emptypb.Empty, error) {
-	return s.DispatchDeleteBook(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchDeleteBook starts /example.library.v1.Library/DeleteBook as a task and returns at once; Await the result.
-// opts apply to this call as for DeleteBook.
-func (s *LibraryStub) DispatchDeleteBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) workflow.Deferred[*emptypb.Empty] {
-	return workflow.Dispatch[*emptypb.Empty](ctx, workflow.Call{
+	return workflow.Execute[*emptypb.Empty](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "DeleteBook",
 		Codec:   codec.Proto{},
@@ -86,18 +71,13 @@ func (s *LibraryStub) DispatchDeleteBook(ctx workflow.Context, in *GetBookReques
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// ExportBooks runs /example.library.v1.Library/ExportBooks as a task and waits for its result.
+// ExportBooks runs /example.library.v1.Library/ExportBooks as a task and waits for its result;
+// workflow.Async(ctx, stub.ExportBooks, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *LibraryStub) ExportBooks(ctx workflow.Context, in *ExportBooksRequest, opts ...workflow.CallOption) (*longrunningpb.Operation, error) {
-	return s.DispatchExportBooks(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchExportBooks starts /example.library.v1.Library/ExportBooks as a task and returns at once; Await the result.
-// opts apply to this call as for ExportBooks.
-func (s *LibraryStub) DispatchExportBooks(ctx workflow.Context, in *ExportBooksRequest, opts ...workflow.CallOption) workflow.Deferred[*longrunningpb.Operation] {
-	return workflow.Dispatch[*longrunningpb.Operation](ctx, workflow.Call{
+	return workflow.Execute[*longrunningpb.Operation](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "ExportBooks",
 		Codec:   codec.Proto{},
@@ -106,18 +86,13 @@ func (s *LibraryStub) DispatchExportBooks(ctx workflow.Context, in *ExportBooksR
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// WatchOperations runs /example.library.v1.Library/WatchOperations as a task and waits for its result.
+// WatchOperations runs /example.library.v1.Library/WatchOperations as a task and waits for its result;
+// workflow.Async(ctx, stub.WatchOperations, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *LibraryStub) WatchOperations(ctx workflow.Context, in *WatchRequest, opts ...workflow.CallOption) (*WatchOperationsStream, error) {
-	return s.DispatchWatchOperations(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchWatchOperations starts /example.library.v1.Library/WatchOperations as a task and returns at once; Await the result.
-// opts apply to this call as for WatchOperations.
-func (s *LibraryStub) DispatchWatchOperations(ctx workflow.Context, in *WatchRequest, opts ...workflow.CallOption) workflow.Deferred[*WatchOperationsStream] {
-	return workflow.Dispatch[*WatchOperationsStream](ctx, workflow.Call{
+	return workflow.Execute[*WatchOperationsStream](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "WatchOperations",
 		Codec:   codec.Proto{},

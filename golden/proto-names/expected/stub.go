@@ -25,18 +25,13 @@ func NewMyServiceStub(opts ...workflow.CallOption) *MyServiceStub {
 	return &MyServiceStub{opts: opts}
 }
 
-// GetThing runs /my_service/get_thing as a task and waits for its result.
+// GetThing runs /my_service/get_thing as a task and waits for its result;
+// workflow.Async(ctx, stub.GetThing, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *MyServiceStub) GetThing(ctx workflow.Context, in *FooBar, opts ...workflow.CallOption) (*Outer_Inner, error) {
-	return s.DispatchGetThing(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchGetThing starts /my_service/get_thing as a task and returns at once; Await the result.
-// opts apply to this call as for GetThing.
-func (s *MyServiceStub) DispatchGetThing(ctx workflow.Context, in *FooBar, opts ...workflow.CallOption) workflow.Deferred[*Outer_Inner] {
-	return workflow.Dispatch[*Outer_Inner](ctx, workflow.Call{
+	return workflow.Execute[*Outer_Inner](ctx, workflow.Call{
 		Service: MyServiceServiceName,
 		Method:  "get_thing",
 		Codec:   codec.Proto{},
@@ -45,18 +40,13 @@ func (s *MyServiceStub) DispatchGetThing(ctx workflow.Context, in *FooBar, opts 
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// GetThing2 runs /my_service/GetThing as a task and waits for its result.
+// GetThing2 runs /my_service/GetThing as a task and waits for its result;
+// workflow.Async(ctx, stub.GetThing2, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *MyServiceStub) GetThing2(ctx workflow.Context, in *Outer_Inner, opts ...workflow.CallOption) (*GetThing2Stream, error) {
-	return s.DispatchGetThing2(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchGetThing2 starts /my_service/GetThing as a task and returns at once; Await the result.
-// opts apply to this call as for GetThing2.
-func (s *MyServiceStub) DispatchGetThing2(ctx workflow.Context, in *Outer_Inner, opts ...workflow.CallOption) workflow.Deferred[*GetThing2Stream] {
-	return workflow.Dispatch[*GetThing2Stream](ctx, workflow.Call{
+	return workflow.Execute[*GetThing2Stream](ctx, workflow.Call{
 		Service: MyServiceServiceName,
 		Method:  "GetThing",
 		Codec:   codec.Proto{},
@@ -65,18 +55,13 @@ func (s *MyServiceStub) DispatchGetThing2(ctx workflow.Context, in *Outer_Inner,
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// Register runs /my_service/Register as a task and waits for its result.
+// Register runs /my_service/Register as a task and waits for its result;
+// workflow.Async(ctx, stub.Register, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *MyServiceStub) Register(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) (*emptypb.Empty, error) {
-	return s.DispatchRegister(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchRegister starts /my_service/Register as a task and returns at once; Await the result.
-// opts apply to this call as for Register.
-func (s *MyServiceStub) DispatchRegister(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) workflow.Deferred[*emptypb.Empty] {
-	return workflow.Dispatch[*emptypb.Empty](ctx, workflow.Call{
+	return workflow.Execute[*emptypb.Empty](ctx, workflow.Call{
 		Service: MyServiceServiceName,
 		Method:  "Register",
 		Codec:   codec.Proto{},
@@ -85,18 +70,13 @@ func (s *MyServiceStub) DispatchRegister(ctx workflow.Context, in *emptypb.Empty
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// ServiceName runs /my_service/ServiceName as a task and waits for its result.
+// ServiceName runs /my_service/ServiceName as a task and waits for its result;
+// workflow.Async(ctx, stub.ServiceName, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *MyServiceStub) ServiceName(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) (*ServiceNameStream, error) {
-	return s.DispatchServiceName(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchServiceName starts /my_service/ServiceName as a task and returns at once; Await the result.
-// opts apply to this call as for ServiceName.
-func (s *MyServiceStub) DispatchServiceName(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) workflow.Deferred[*ServiceNameStream] {
-	return workflow.Dispatch[*ServiceNameStream](ctx, workflow.Call{
+	return workflow.Execute[*ServiceNameStream](ctx, workflow.Call{
 		Service: MyServiceServiceName,
 		Method:  "ServiceName",
 		Codec:   codec.Proto{},
@@ -105,18 +85,13 @@ func (s *MyServiceStub) DispatchServiceName(ctx workflow.Context, in *emptypb.Em
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// New runs /my_service/New as a task and waits for its result.
+// New runs /my_service/New as a task and waits for its result;
+// workflow.Async(ctx, stub.New, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *MyServiceStub) New(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) (*Outer, error) {
-	return s.DispatchNew(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchNew starts /my_service/New as a task and returns at once; Await the result.
-// opts apply to this call as for New.
-func (s *MyServiceStub) DispatchNew(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) workflow.Deferred[*Outer] {
-	return workflow.Dispatch[*Outer](ctx, workflow.Call{
+	return workflow.Execute[*Outer](ctx, workflow.Call{
 		Service: MyServiceServiceName,
 		Method:  "New",
 		Codec:   codec.Proto{},
@@ -125,18 +100,13 @@ func (s *MyServiceStub) DispatchNew(ctx workflow.Context, in *Outer, opts ...wor
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// String runs /my_service/String as a task and waits for its result.
+// String runs /my_service/String as a task and waits for its result;
+// workflow.Async(ctx, stub.String, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *MyServiceStub) String(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) (*Outer, error) {
-	return s.DispatchString(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchString starts /my_service/String as a task and returns at once; Await the result.
-// opts apply to this call as for String.
-func (s *MyServiceStub) DispatchString(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) workflow.Deferred[*Outer] {
-	return workflow.Dispatch[*Outer](ctx, workflow.Call{
+	return workflow.Execute[*Outer](ctx, workflow.Call{
 		Service: MyServiceServiceName,
 		Method:  "String",
 		Codec:   codec.Proto{},
@@ -157,18 +127,13 @@ func NewOtherStub(opts ...workflow.CallOption) *OtherStub {
 	return &OtherStub{opts: opts}
 }
 
-// X runs /other/x as a task and waits for its result.
+// X runs /other/x as a task and waits for its result;
+// workflow.Async(ctx, stub.X, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *OtherStub) X(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) (*Outer, error) {
-	return s.DispatchX(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchX starts /other/x as a task and returns at once; Await the result.
-// opts apply to this call as for X.
-func (s *OtherStub) DispatchX(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) workflow.Deferred[*Outer] {
-	return workflow.Dispatch[*Outer](ctx, workflow.Call{
+	return workflow.Execute[*Outer](ctx, workflow.Call{
 		Service: OtherServiceName,
 		Method:  "x",
 		Codec:   codec.Proto{},

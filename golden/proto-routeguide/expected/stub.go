@@ -24,18 +24,13 @@ func NewRouteGuideStub(opts ...workflow.CallOption) *RouteGuideStub {
 	return &RouteGuideStub{opts: opts}
 }
 
-// GetFeature runs /routeguide.RouteGuide/GetFeature as a task and waits for its result.
+// GetFeature runs /routeguide.RouteGuide/GetFeature as a task and waits for its result;
+// workflow.Async(ctx, stub.GetFeature, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *RouteGuideStub) GetFeature(ctx workflow.Context, in *Point, opts ...workflow.CallOption) (*Feature, error) {
-	return s.DispatchGetFeature(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchGetFeature starts /routeguide.RouteGuide/GetFeature as a task and returns at once; Await the result.
-// opts apply to this call as for GetFeature.
-func (s *RouteGuideStub) DispatchGetFeature(ctx workflow.Context, in *Point, opts ...workflow.CallOption) workflow.Deferred[*Feature] {
-	return workflow.Dispatch[*Feature](ctx, workflow.Call{
+	return workflow.Execute[*Feature](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "GetFeature",
 		Codec:   codec.Proto{},
@@ -44,18 +39,13 @@ func (s *RouteGuideStub) DispatchGetFeature(ctx workflow.Context, in *Point, opt
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// ListFeatures runs /routeguide.RouteGuide/ListFeatures as a task and waits for its result.
+// ListFeatures runs /routeguide.RouteGuide/ListFeatures as a task and waits for its result;
+// workflow.Async(ctx, stub.ListFeatures, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *RouteGuideStub) ListFeatures(ctx workflow.Context, in *Rectangle, opts ...workflow.CallOption) (*ListFeaturesStream, error) {
-	return s.DispatchListFeatures(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchListFeatures starts /routeguide.RouteGuide/ListFeatures as a task and returns at once; Await the result.
-// opts apply to this call as for ListFeatures.
-func (s *RouteGuideStub) DispatchListFeatures(ctx workflow.Context, in *Rectangle, opts ...workflow.CallOption) workflow.Deferred[*ListFeaturesStream] {
-	return workflow.Dispatch[*ListFeaturesStream](ctx, workflow.Call{
+	return workflow.Execute[*ListFeaturesStream](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "ListFeatures",
 		Codec:   codec.Proto{},

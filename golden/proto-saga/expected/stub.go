@@ -25,18 +25,13 @@ func NewOrdersStub(opts ...workflow.CallOption) *OrdersStub {
 	return &OrdersStub{opts: opts}
 }
 
-// CreateOrder runs /shop.v1.Orders/CreateOrder as a task and waits for its result.
+// CreateOrder runs /shop.v1.Orders/CreateOrder as a task and waits for its result;
+// workflow.Async(ctx, stub.CreateOrder, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *OrdersStub) CreateOrder(ctx workflow.Context, in *CreateOrderRequest, opts ...workflow.CallOption) (*Order, error) {
-	return s.DispatchCreateOrder(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchCreateOrder starts /shop.v1.Orders/CreateOrder as a task and returns at once; Await the result.
-// opts apply to this call as for CreateOrder.
-func (s *OrdersStub) DispatchCreateOrder(ctx workflow.Context, in *CreateOrderRequest, opts ...workflow.CallOption) workflow.Deferred[*Order] {
-	return workflow.Dispatch[*Order](ctx, workflow.Call{
+	return workflow.Execute[*Order](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "CreateOrder",
 		Codec:   codec.Proto{},
@@ -78,23 +73,18 @@ func (s *OrdersStub) CreateOrderCompensation(in *CreateOrderRequest, out *Order,
 		Name:    ServiceName + ".CancelOrder",
 		Options: opts,
 		Start: func(ctx workflow.Context, copts ...workflow.CallOption) workflow.Awaitable {
-			return s.DispatchCancelOrder(ctx, undo, copts...)
+			return workflow.Async(ctx, s.CancelOrder, undo, copts...)
 		},
 	}, nil
 }
 
-// CancelOrder runs /shop.v1.Orders/CancelOrder as a task and waits for its result.
+// CancelOrder runs /shop.v1.Orders/CancelOrder as a task and waits for its result;
+// workflow.Async(ctx, stub.CancelOrder, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *OrdersStub) CancelOrder(ctx workflow.Context, in *CancelOrderRequest, opts ...workflow.CallOption) (*Order, error) {
-	return s.DispatchCancelOrder(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchCancelOrder starts /shop.v1.Orders/CancelOrder as a task and returns at once; Await the result.
-// opts apply to this call as for CancelOrder.
-func (s *OrdersStub) DispatchCancelOrder(ctx workflow.Context, in *CancelOrderRequest, opts ...workflow.CallOption) workflow.Deferred[*Order] {
-	return workflow.Dispatch[*Order](ctx, workflow.Call{
+	return workflow.Execute[*Order](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "CancelOrder",
 		Codec:   codec.Proto{},
@@ -103,18 +93,13 @@ func (s *OrdersStub) DispatchCancelOrder(ctx workflow.Context, in *CancelOrderRe
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// ReserveStock runs /shop.v1.Orders/ReserveStock as a task and waits for its result.
+// ReserveStock runs /shop.v1.Orders/ReserveStock as a task and waits for its result;
+// workflow.Async(ctx, stub.ReserveStock, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *OrdersStub) ReserveStock(ctx workflow.Context, in *ReserveStockRequest, opts ...workflow.CallOption) (*ReserveStockResponse, error) {
-	return s.DispatchReserveStock(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchReserveStock starts /shop.v1.Orders/ReserveStock as a task and returns at once; Await the result.
-// opts apply to this call as for ReserveStock.
-func (s *OrdersStub) DispatchReserveStock(ctx workflow.Context, in *ReserveStockRequest, opts ...workflow.CallOption) workflow.Deferred[*ReserveStockResponse] {
-	return workflow.Dispatch[*ReserveStockResponse](ctx, workflow.Call{
+	return workflow.Execute[*ReserveStockResponse](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "ReserveStock",
 		Codec:   codec.Proto{},
@@ -159,23 +144,18 @@ func (s *OrdersStub) ReserveStockCompensation(in *ReserveStockRequest, out *Rese
 		Name:    ServiceName + ".ReleaseStock",
 		Options: opts,
 		Start: func(ctx workflow.Context, copts ...workflow.CallOption) workflow.Awaitable {
-			return s.DispatchReleaseStock(ctx, undo, copts...)
+			return workflow.Async(ctx, s.ReleaseStock, undo, copts...)
 		},
 	}, nil
 }
 
-// ReleaseStock runs /shop.v1.Orders/ReleaseStock as a task and waits for its result.
+// ReleaseStock runs /shop.v1.Orders/ReleaseStock as a task and waits for its result;
+// workflow.Async(ctx, stub.ReleaseStock, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *OrdersStub) ReleaseStock(ctx workflow.Context, in *ReleaseStockRequest, opts ...workflow.CallOption) (*ReleaseStockResponse, error) {
-	return s.DispatchReleaseStock(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchReleaseStock starts /shop.v1.Orders/ReleaseStock as a task and returns at once; Await the result.
-// opts apply to this call as for ReleaseStock.
-func (s *OrdersStub) DispatchReleaseStock(ctx workflow.Context, in *ReleaseStockRequest, opts ...workflow.CallOption) workflow.Deferred[*ReleaseStockResponse] {
-	return workflow.Dispatch[*ReleaseStockResponse](ctx, workflow.Call{
+	return workflow.Execute[*ReleaseStockResponse](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "ReleaseStock",
 		Codec:   codec.Proto{},

@@ -24,18 +24,13 @@ func NewAccountsStub(opts ...workflow.CallOption) *AccountsStub {
 	return &AccountsStub{opts: opts}
 }
 
-// Register runs /accounts.v1.Accounts/Register as a task and waits for its result.
+// Register runs /accounts.v1.Accounts/Register as a task and waits for its result;
+// workflow.Async(ctx, stub.Register, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *AccountsStub) Register(ctx workflow.Context, in *Register, opts ...workflow.CallOption) (*Account, error) {
-	return s.DispatchRegister(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchRegister starts /accounts.v1.Accounts/Register as a task and returns at once; Await the result.
-// opts apply to this call as for Register.
-func (s *AccountsStub) DispatchRegister(ctx workflow.Context, in *Register, opts ...workflow.CallOption) workflow.Deferred[*Account] {
-	return workflow.Dispatch[*Account](ctx, workflow.Call{
+	return workflow.Execute[*Account](ctx, workflow.Call{
 		Service: AccountsServiceName,
 		Method:  "Register",
 		Codec:   codec.Proto{},
@@ -44,18 +39,13 @@ func (s *AccountsStub) DispatchRegister(ctx workflow.Context, in *Register, opts
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// Get runs /accounts.v1.Accounts/Get as a task and waits for its result.
+// Get runs /accounts.v1.Accounts/Get as a task and waits for its result;
+// workflow.Async(ctx, stub.Get, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *AccountsStub) Get(ctx workflow.Context, in *Get, opts ...workflow.CallOption) (*Account, error) {
-	return s.DispatchGet(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchGet starts /accounts.v1.Accounts/Get as a task and returns at once; Await the result.
-// opts apply to this call as for Get.
-func (s *AccountsStub) DispatchGet(ctx workflow.Context, in *Get, opts ...workflow.CallOption) workflow.Deferred[*Account] {
-	return workflow.Dispatch[*Account](ctx, workflow.Call{
+	return workflow.Execute[*Account](ctx, workflow.Call{
 		Service: AccountsServiceName,
 		Method:  "Get",
 		Codec:   codec.Proto{},

@@ -11,7 +11,7 @@ import (
 
 // RealWorldStub calls RealWorld from a workflow: each method runs as a durable
 // task on a worker where the service is registered. Methods block the workflow
-// until the result is known; Dispatch… methods return at once with a Deferred.
+// until the result is known; workflow.Async(ctx, stub.Method, in) returns at once with a Deferred.
 type RealWorldStub struct {
 	opts []workflow.CallOption
 }
@@ -22,18 +22,13 @@ func NewRealWorldStub(opts ...workflow.CallOption) *RealWorldStub {
 	return &RealWorldStub{opts: opts}
 }
 
-// Logout runs RealWorld.Logout as a task and waits for its result.
+// Logout runs RealWorld.Logout as a task and waits for its result;
+// workflow.Async(ctx, stub.Logout, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *RealWorldStub) Logout(ctx workflow.Context, in *LogoutInput, opts ...workflow.CallOption) (*LogoutOutput, error) {
-	return s.DispatchLogout(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchLogout starts RealWorld.Logout as a task and returns at once;
-// opts apply to this call as for Logout.
-func (s *RealWorldStub) DispatchLogout(ctx workflow.Context, in *LogoutInput, opts ...workflow.CallOption) workflow.Deferred[*LogoutOutput] {
-	return workflow.Dispatch[*LogoutOutput](ctx, workflow.Call{
+	return workflow.Execute[*LogoutOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -42,18 +37,13 @@ func (s *RealWorldStub) DispatchLogout(ctx workflow.Context, in *LogoutInput, op
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// PutAnything runs RealWorld.PutAnything as a task and waits for its result.
+// PutAnything runs RealWorld.PutAnything as a task and waits for its result;
+// workflow.Async(ctx, stub.PutAnything, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *RealWorldStub) PutAnything(ctx workflow.Context, in *PutAnythingInput, opts ...workflow.CallOption) (*PutAnythingOutput, error) {
-	return s.DispatchPutAnything(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchPutAnything starts RealWorld.PutAnything as a task and returns at once;
-// opts apply to this call as for PutAnything.
-func (s *RealWorldStub) DispatchPutAnything(ctx workflow.Context, in *PutAnythingInput, opts ...workflow.CallOption) workflow.Deferred[*PutAnythingOutput] {
-	return workflow.Dispatch[*PutAnythingOutput](ctx, workflow.Call{
+	return workflow.Execute[*PutAnythingOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -62,18 +52,13 @@ func (s *RealWorldStub) DispatchPutAnything(ctx workflow.Context, in *PutAnythin
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// GetStatuses runs RealWorld.GetStatuses as a task and waits for its result.
+// GetStatuses runs RealWorld.GetStatuses as a task and waits for its result;
+// workflow.Async(ctx, stub.GetStatuses, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *RealWorldStub) GetStatuses(ctx workflow.Context, in *GetStatusesInput, opts ...workflow.CallOption) (*GetStatusesOutput, error) {
-	return s.DispatchGetStatuses(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchGetStatuses starts RealWorld.GetStatuses as a task and returns at once;
-// opts apply to this call as for GetStatuses.
-func (s *RealWorldStub) DispatchGetStatuses(ctx workflow.Context, in *GetStatusesInput, opts ...workflow.CallOption) workflow.Deferred[*GetStatusesOutput] {
-	return workflow.Dispatch[*GetStatusesOutput](ctx, workflow.Call{
+	return workflow.Execute[*GetStatusesOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,

@@ -15,7 +15,7 @@ import (
 
 // PaymentsWithWebhooksAndCallbacksStub calls PaymentsWithWebhooksAndCallbacks from a workflow: each method runs as a durable
 // task on a worker where the service is registered. Methods block the workflow
-// until the result is known; Dispatch… methods return at once with a Deferred.
+// until the result is known; workflow.Async(ctx, stub.Method, in) returns at once with a Deferred.
 type PaymentsWithWebhooksAndCallbacksStub struct {
 	opts []workflow.CallOption
 }
@@ -26,18 +26,13 @@ func NewPaymentsWithWebhooksAndCallbacksStub(opts ...workflow.CallOption) *Payme
 	return &PaymentsWithWebhooksAndCallbacksStub{opts: opts}
 }
 
-// CreateCharge runs PaymentsWithWebhooksAndCallbacks.CreateCharge as a task and waits for its result.
+// CreateCharge runs PaymentsWithWebhooksAndCallbacks.CreateCharge as a task and waits for its result;
+// workflow.Async(ctx, stub.CreateCharge, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *PaymentsWithWebhooksAndCallbacksStub) CreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) (*CreateChargeOutput, error) {
-	return s.DispatchCreateCharge(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchCreateCharge starts PaymentsWithWebhooksAndCallbacks.CreateCharge as a task and returns at once;
-// opts apply to this call as for CreateCharge.
-func (s *PaymentsWithWebhooksAndCallbacksStub) DispatchCreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) workflow.Deferred[*CreateChargeOutput] {
-	return workflow.Dispatch[*CreateChargeOutput](ctx, workflow.Call{
+	return workflow.Execute[*CreateChargeOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -76,7 +71,7 @@ func (s *PaymentsWithWebhooksAndCallbacksStub) CreateChargeCompensation(in *Crea
 		Name:    ServiceName + ".RefundCharge",
 		Options: opts,
 		Start: func(ctx workflow.Context, copts ...workflow.CallOption) workflow.Awaitable {
-			return s.DispatchRefundCharge(ctx, undo, copts...)
+			return workflow.Async(ctx, s.RefundCharge, undo, copts...)
 		},
 	}, nil
 }
@@ -92,13 +87,13 @@ type CreateChargeCall struct {
 }
 
 // CallCreateCharge starts PaymentsWithWebhooksAndCallbacks.CreateCharge as a task and returns at once, like
-// DispatchCreateCharge, with a new key for its callbacks: the HTTP client (configured
+// workflow.Async(ctx, stub.CreateCharge, in), with a new key for its callbacks: the HTTP client (configured
 // with WithCallbacks) puts the receiver's URL for this key in the request.
 func (s *PaymentsWithWebhooksAndCallbacksStub) CallCreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) *CreateChargeCall {
 	key := workflow.NewUUID(ctx)
 	opts = append(slices.Clone(opts), workflow.WithMeta(webhook.CallbackKeyMeta, key))
 	return &CreateChargeCall{
-		Deferred: s.DispatchCreateCharge(ctx, in, opts...),
+		Deferred: workflow.Async(ctx, s.CreateCharge, in, opts...),
 		Key:      key,
 	}
 }
@@ -116,18 +111,13 @@ func (s *PaymentsWithWebhooksAndCallbacksStub) AwaitChargeOutcome(ctx workflow.C
 	return v, err
 }
 
-// GetCharge runs PaymentsWithWebhooksAndCallbacks.GetCharge as a task and waits for its result.
+// GetCharge runs PaymentsWithWebhooksAndCallbacks.GetCharge as a task and waits for its result;
+// workflow.Async(ctx, stub.GetCharge, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *PaymentsWithWebhooksAndCallbacksStub) GetCharge(ctx workflow.Context, in *GetChargeInput, opts ...workflow.CallOption) (*GetChargeOutput, error) {
-	return s.DispatchGetCharge(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchGetCharge starts PaymentsWithWebhooksAndCallbacks.GetCharge as a task and returns at once;
-// opts apply to this call as for GetCharge.
-func (s *PaymentsWithWebhooksAndCallbacksStub) DispatchGetCharge(ctx workflow.Context, in *GetChargeInput, opts ...workflow.CallOption) workflow.Deferred[*GetChargeOutput] {
-	return workflow.Dispatch[*GetChargeOutput](ctx, workflow.Call{
+	return workflow.Execute[*GetChargeOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -136,18 +126,13 @@ func (s *PaymentsWithWebhooksAndCallbacksStub) DispatchGetCharge(ctx workflow.Co
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// RefundCharge runs PaymentsWithWebhooksAndCallbacks.RefundCharge as a task and waits for its result.
+// RefundCharge runs PaymentsWithWebhooksAndCallbacks.RefundCharge as a task and waits for its result;
+// workflow.Async(ctx, stub.RefundCharge, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *PaymentsWithWebhooksAndCallbacksStub) RefundCharge(ctx workflow.Context, in *RefundChargeInput, opts ...workflow.CallOption) (*RefundChargeOutput, error) {
-	return s.DispatchRefundCharge(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchRefundCharge starts PaymentsWithWebhooksAndCallbacks.RefundCharge as a task and returns at once;
-// opts apply to this call as for RefundCharge.
-func (s *PaymentsWithWebhooksAndCallbacksStub) DispatchRefundCharge(ctx workflow.Context, in *RefundChargeInput, opts ...workflow.CallOption) workflow.Deferred[*RefundChargeOutput] {
-	return workflow.Dispatch[*RefundChargeOutput](ctx, workflow.Call{
+	return workflow.Execute[*RefundChargeOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,

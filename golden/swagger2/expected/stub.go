@@ -11,7 +11,7 @@ import (
 
 // InventoryStub calls Inventory from a workflow: each method runs as a durable
 // task on a worker where the service is registered. Methods block the workflow
-// until the result is known; Dispatch… methods return at once with a Deferred.
+// until the result is known; workflow.Async(ctx, stub.Method, in) returns at once with a Deferred.
 type InventoryStub struct {
 	opts []workflow.CallOption
 }
@@ -22,18 +22,13 @@ func NewInventoryStub(opts ...workflow.CallOption) *InventoryStub {
 	return &InventoryStub{opts: opts}
 }
 
-// ListItems runs Inventory.ListItems as a task and waits for its result.
+// ListItems runs Inventory.ListItems as a task and waits for its result;
+// workflow.Async(ctx, stub.ListItems, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *InventoryStub) ListItems(ctx workflow.Context, in *ListItemsInput, opts ...workflow.CallOption) (*ListItemsOutput, error) {
-	return s.DispatchListItems(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchListItems starts Inventory.ListItems as a task and returns at once;
-// opts apply to this call as for ListItems.
-func (s *InventoryStub) DispatchListItems(ctx workflow.Context, in *ListItemsInput, opts ...workflow.CallOption) workflow.Deferred[*ListItemsOutput] {
-	return workflow.Dispatch[*ListItemsOutput](ctx, workflow.Call{
+	return workflow.Execute[*ListItemsOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -42,18 +37,13 @@ func (s *InventoryStub) DispatchListItems(ctx workflow.Context, in *ListItemsInp
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// CreateItem runs Inventory.CreateItem as a task and waits for its result.
+// CreateItem runs Inventory.CreateItem as a task and waits for its result;
+// workflow.Async(ctx, stub.CreateItem, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *InventoryStub) CreateItem(ctx workflow.Context, in *CreateItemInput, opts ...workflow.CallOption) (*CreateItemOutput, error) {
-	return s.DispatchCreateItem(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchCreateItem starts Inventory.CreateItem as a task and returns at once;
-// opts apply to this call as for CreateItem.
-func (s *InventoryStub) DispatchCreateItem(ctx workflow.Context, in *CreateItemInput, opts ...workflow.CallOption) workflow.Deferred[*CreateItemOutput] {
-	return workflow.Dispatch[*CreateItemOutput](ctx, workflow.Call{
+	return workflow.Execute[*CreateItemOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -62,18 +52,13 @@ func (s *InventoryStub) DispatchCreateItem(ctx workflow.Context, in *CreateItemI
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// UploadPhoto runs Inventory.UploadPhoto as a task and waits for its result.
+// UploadPhoto runs Inventory.UploadPhoto as a task and waits for its result;
+// workflow.Async(ctx, stub.UploadPhoto, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *InventoryStub) UploadPhoto(ctx workflow.Context, in *UploadPhotoInput, opts ...workflow.CallOption) (*UploadPhotoOutput, error) {
-	return s.DispatchUploadPhoto(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchUploadPhoto starts Inventory.UploadPhoto as a task and returns at once;
-// opts apply to this call as for UploadPhoto.
-func (s *InventoryStub) DispatchUploadPhoto(ctx workflow.Context, in *UploadPhotoInput, opts ...workflow.CallOption) workflow.Deferred[*UploadPhotoOutput] {
-	return workflow.Dispatch[*UploadPhotoOutput](ctx, workflow.Call{
+	return workflow.Execute[*UploadPhotoOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,

@@ -11,7 +11,7 @@ import (
 
 // TypeStub calls Type from a workflow: each method runs as a durable
 // task on a worker where the service is registered. Methods block the workflow
-// until the result is known; Dispatch… methods return at once with a Deferred.
+// until the result is known; workflow.Async(ctx, stub.Method, in) returns at once with a Deferred.
 type TypeStub struct {
 	opts []workflow.CallOption
 }
@@ -22,18 +22,13 @@ func NewTypeStub(opts ...workflow.CallOption) *TypeStub {
 	return &TypeStub{opts: opts}
 }
 
-// PostShapes runs Type.PostShapes as a task and waits for its result.
+// PostShapes runs Type.PostShapes as a task and waits for its result;
+// workflow.Async(ctx, stub.PostShapes, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *TypeStub) PostShapes(ctx workflow.Context, in *PostShapesInput, opts ...workflow.CallOption) (*PostShapesOutput, error) {
-	return s.DispatchPostShapes(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchPostShapes starts Type.PostShapes as a task and returns at once;
-// opts apply to this call as for PostShapes.
-func (s *TypeStub) DispatchPostShapes(ctx workflow.Context, in *PostShapesInput, opts ...workflow.CallOption) workflow.Deferred[*PostShapesOutput] {
-	return workflow.Dispatch[*PostShapesOutput](ctx, workflow.Call{
+	return workflow.Execute[*PostShapesOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -42,18 +37,13 @@ func (s *TypeStub) DispatchPostShapes(ctx workflow.Context, in *PostShapesInput,
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// GetShape runs Type.GetShape as a task and waits for its result.
+// GetShape runs Type.GetShape as a task and waits for its result;
+// workflow.Async(ctx, stub.GetShape, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *TypeStub) GetShape(ctx workflow.Context, in *GetShapeInput, opts ...workflow.CallOption) (*GetShapeOutput, error) {
-	return s.DispatchGetShape(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchGetShape starts Type.GetShape as a task and returns at once;
-// opts apply to this call as for GetShape.
-func (s *TypeStub) DispatchGetShape(ctx workflow.Context, in *GetShapeInput, opts ...workflow.CallOption) workflow.Deferred[*GetShapeOutput] {
-	return workflow.Dispatch[*GetShapeOutput](ctx, workflow.Call{
+	return workflow.Execute[*GetShapeOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -62,18 +52,13 @@ func (s *TypeStub) DispatchGetShape(ctx workflow.Context, in *GetShapeInput, opt
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// GetShape2 runs Type.GetShape2 as a task and waits for its result.
+// GetShape2 runs Type.GetShape2 as a task and waits for its result;
+// workflow.Async(ctx, stub.GetShape2, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *TypeStub) GetShape2(ctx workflow.Context, in *GetShape2Input, opts ...workflow.CallOption) (*GetShape2Output, error) {
-	return s.DispatchGetShape2(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchGetShape2 starts Type.GetShape2 as a task and returns at once;
-// opts apply to this call as for GetShape2.
-func (s *TypeStub) DispatchGetShape2(ctx workflow.Context, in *GetShape2Input, opts ...workflow.CallOption) workflow.Deferred[*GetShape2Output] {
-	return workflow.Dispatch[*GetShape2Output](ctx, workflow.Call{
+	return workflow.Execute[*GetShape2Output](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,

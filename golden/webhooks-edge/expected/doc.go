@@ -4,7 +4,7 @@
 //
 // It holds the API's types, the Jobs service interface, HTTPClient (its
 // implementation over HTTP), Register (which hosts an implementation in a
-// worker) and JobsStub (which workflows call, synchronously or with Dispatch…).
+// worker) and JobsStub (which workflows call; workflow.Async runs a call without waiting).
 //
 // The API's webhooks and callbacks reach workflows as signals: Handle… functions
 // register them on a webhook.Receiver, which checks, validates and delivers each

@@ -14,7 +14,7 @@ import (
 
 // JobsStub calls Jobs from a workflow: each method runs as a durable
 // task on a worker where the service is registered. Methods block the workflow
-// until the result is known; Dispatch… methods return at once with a Deferred.
+// until the result is known; workflow.Async(ctx, stub.Method, in) returns at once with a Deferred.
 type JobsStub struct {
 	opts []workflow.CallOption
 }
@@ -25,18 +25,13 @@ func NewJobsStub(opts ...workflow.CallOption) *JobsStub {
 	return &JobsStub{opts: opts}
 }
 
-// StartJob runs Jobs.StartJob as a task and waits for its result.
+// StartJob runs Jobs.StartJob as a task and waits for its result;
+// workflow.Async(ctx, stub.StartJob, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *JobsStub) StartJob(ctx workflow.Context, in *StartJobInput, opts ...workflow.CallOption) (*StartJobOutput, error) {
-	return s.DispatchStartJob(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchStartJob starts Jobs.StartJob as a task and returns at once;
-// opts apply to this call as for StartJob.
-func (s *JobsStub) DispatchStartJob(ctx workflow.Context, in *StartJobInput, opts ...workflow.CallOption) workflow.Deferred[*StartJobOutput] {
-	return workflow.Dispatch[*StartJobOutput](ctx, workflow.Call{
+	return workflow.Execute[*StartJobOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -56,13 +51,13 @@ type StartJobCall struct {
 }
 
 // CallStartJob starts Jobs.StartJob as a task and returns at once, like
-// DispatchStartJob, with a new key for its callbacks: the HTTP client (configured
+// workflow.Async(ctx, stub.StartJob, in), with a new key for its callbacks: the HTTP client (configured
 // with WithCallbacks) puts the receiver's URL for this key in the request.
 func (s *JobsStub) CallStartJob(ctx workflow.Context, in *StartJobInput, opts ...workflow.CallOption) *StartJobCall {
 	key := workflow.NewUUID(ctx)
 	opts = append(slices.Clone(opts), workflow.WithMeta(webhook.CallbackKeyMeta, key))
 	return &StartJobCall{
-		Deferred: s.DispatchStartJob(ctx, in, opts...),
+		Deferred: workflow.Async(ctx, s.StartJob, in, opts...),
 		Key:      key,
 	}
 }
@@ -93,18 +88,13 @@ func (s *JobsStub) AwaitStatus(ctx workflow.Context, call *StartJobCall, timeout
 	return v, err
 }
 
-// AwaitJobDone runs Jobs.AwaitJobDone as a task and waits for its result.
+// AwaitJobDone runs Jobs.AwaitJobDone as a task and waits for its result;
+// workflow.Async(ctx, stub.AwaitJobDone, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *JobsStub) AwaitJobDone(ctx workflow.Context, in *AwaitJobDoneInput, opts ...workflow.CallOption) (*AwaitJobDoneOutput, error) {
-	return s.DispatchAwaitJobDone(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchAwaitJobDone starts Jobs.AwaitJobDone as a task and returns at once;
-// opts apply to this call as for AwaitJobDone.
-func (s *JobsStub) DispatchAwaitJobDone(ctx workflow.Context, in *AwaitJobDoneInput, opts ...workflow.CallOption) workflow.Deferred[*AwaitJobDoneOutput] {
-	return workflow.Dispatch[*AwaitJobDoneOutput](ctx, workflow.Call{
+	return workflow.Execute[*AwaitJobDoneOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,

@@ -4,7 +4,7 @@
 //
 // It holds the API's types, the ConsumptionService service interface, HTTPClient (its
 // implementation over HTTP), Register (which hosts an implementation in a
-// worker) and ConsumptionServiceStub (which workflows call, synchronously or with Dispatch…).
+// worker) and ConsumptionServiceStub (which workflows call; workflow.Async runs a call without waiting).
 //
 // Generated from consumption.yaml.
 package consumption

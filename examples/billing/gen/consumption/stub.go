@@ -11,7 +11,7 @@ import (
 
 // ConsumptionServiceStub calls ConsumptionService from a workflow: each method runs as a durable
 // task on a worker where the service is registered. Methods block the workflow
-// until the result is known; Dispatch… methods return at once with a Deferred.
+// until the result is known; workflow.Async(ctx, stub.Method, in) returns at once with a Deferred.
 type ConsumptionServiceStub struct {
 	opts []workflow.CallOption
 }
@@ -22,18 +22,13 @@ func NewConsumptionServiceStub(opts ...workflow.CallOption) *ConsumptionServiceS
 	return &ConsumptionServiceStub{opts: opts}
 }
 
-// GetConsumption runs ConsumptionService.GetConsumption as a task and waits for its result.
+// GetConsumption runs ConsumptionService.GetConsumption as a task and waits for its result;
+// workflow.Async(ctx, stub.GetConsumption, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *ConsumptionServiceStub) GetConsumption(ctx workflow.Context, in *GetConsumptionInput, opts ...workflow.CallOption) (*GetConsumptionOutput, error) {
-	return s.DispatchGetConsumption(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchGetConsumption starts ConsumptionService.GetConsumption as a task and returns at once;
-// opts apply to this call as for GetConsumption.
-func (s *ConsumptionServiceStub) DispatchGetConsumption(ctx workflow.Context, in *GetConsumptionInput, opts ...workflow.CallOption) workflow.Deferred[*GetConsumptionOutput] {
-	return workflow.Dispatch[*GetConsumptionOutput](ctx, workflow.Call{
+	return workflow.Execute[*GetConsumptionOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,

@@ -11,7 +11,7 @@ import (
 
 // EmailServiceStub calls EmailService from a workflow: each method runs as a durable
 // task on a worker where the service is registered. Methods block the workflow
-// until the result is known; Dispatch… methods return at once with a Deferred.
+// until the result is known; workflow.Async(ctx, stub.Method, in) returns at once with a Deferred.
 type EmailServiceStub struct {
 	opts []workflow.CallOption
 }
@@ -22,18 +22,13 @@ func NewEmailServiceStub(opts ...workflow.CallOption) *EmailServiceStub {
 	return &EmailServiceStub{opts: opts}
 }
 
-// SendEmail runs EmailService.SendEmail as a task and waits for its result.
+// SendEmail runs EmailService.SendEmail as a task and waits for its result;
+// workflow.Async(ctx, stub.SendEmail, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *EmailServiceStub) SendEmail(ctx workflow.Context, in *SendEmailInput, opts ...workflow.CallOption) (*SendEmailOutput, error) {
-	return s.DispatchSendEmail(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchSendEmail starts EmailService.SendEmail as a task and returns at once;
-// opts apply to this call as for SendEmail.
-func (s *EmailServiceStub) DispatchSendEmail(ctx workflow.Context, in *SendEmailInput, opts ...workflow.CallOption) workflow.Deferred[*SendEmailOutput] {
-	return workflow.Dispatch[*SendEmailOutput](ctx, workflow.Call{
+	return workflow.Execute[*SendEmailOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,

@@ -4,7 +4,7 @@
 //
 // It holds the API's types, the InvoiceService service interface, HTTPClient (its
 // implementation over HTTP), Register (which hosts an implementation in a
-// worker) and InvoiceServiceStub (which workflows call, synchronously or with Dispatch…).
+// worker) and InvoiceServiceStub (which workflows call; workflow.Async runs a call without waiting).
 //
 // Generated from invoice.yaml.
 package invoice

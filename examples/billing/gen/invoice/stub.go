@@ -12,7 +12,7 @@ import (
 
 // InvoiceServiceStub calls InvoiceService from a workflow: each method runs as a durable
 // task on a worker where the service is registered. Methods block the workflow
-// until the result is known; Dispatch… methods return at once with a Deferred.
+// until the result is known; workflow.Async(ctx, stub.Method, in) returns at once with a Deferred.
 type InvoiceServiceStub struct {
 	opts []workflow.CallOption
 }
@@ -23,18 +23,13 @@ func NewInvoiceServiceStub(opts ...workflow.CallOption) *InvoiceServiceStub {
 	return &InvoiceServiceStub{opts: opts}
 }
 
-// CreateInvoice runs InvoiceService.CreateInvoice as a task and waits for its result.
+// CreateInvoice runs InvoiceService.CreateInvoice as a task and waits for its result;
+// workflow.Async(ctx, stub.CreateInvoice, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *InvoiceServiceStub) CreateInvoice(ctx workflow.Context, in *CreateInvoiceInput, opts ...workflow.CallOption) (*CreateInvoiceOutput, error) {
-	return s.DispatchCreateInvoice(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchCreateInvoice starts InvoiceService.CreateInvoice as a task and returns at once;
-// opts apply to this call as for CreateInvoice.
-func (s *InvoiceServiceStub) DispatchCreateInvoice(ctx workflow.Context, in *CreateInvoiceInput, opts ...workflow.CallOption) workflow.Deferred[*CreateInvoiceOutput] {
-	return workflow.Dispatch[*CreateInvoiceOutput](ctx, workflow.Call{
+	return workflow.Execute[*CreateInvoiceOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -73,23 +68,18 @@ func (s *InvoiceServiceStub) CreateInvoiceCompensation(in *CreateInvoiceInput, o
 		Name:    ServiceName + ".VoidInvoice",
 		Options: opts,
 		Start: func(ctx workflow.Context, copts ...workflow.CallOption) workflow.Awaitable {
-			return s.DispatchVoidInvoice(ctx, undo, copts...)
+			return workflow.Async(ctx, s.VoidInvoice, undo, copts...)
 		},
 	}, nil
 }
 
-// VoidInvoice runs InvoiceService.VoidInvoice as a task and waits for its result.
+// VoidInvoice runs InvoiceService.VoidInvoice as a task and waits for its result;
+// workflow.Async(ctx, stub.VoidInvoice, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *InvoiceServiceStub) VoidInvoice(ctx workflow.Context, in *VoidInvoiceInput, opts ...workflow.CallOption) (*VoidInvoiceOutput, error) {
-	return s.DispatchVoidInvoice(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchVoidInvoice starts InvoiceService.VoidInvoice as a task and returns at once;
-// opts apply to this call as for VoidInvoice.
-func (s *InvoiceServiceStub) DispatchVoidInvoice(ctx workflow.Context, in *VoidInvoiceInput, opts ...workflow.CallOption) workflow.Deferred[*VoidInvoiceOutput] {
-	return workflow.Dispatch[*VoidInvoiceOutput](ctx, workflow.Call{
+	return workflow.Execute[*VoidInvoiceOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,

@@ -14,7 +14,7 @@ import (
 
 // PaymentServiceStub calls PaymentService from a workflow: each method runs as a durable
 // task on a worker where the service is registered. Methods block the workflow
-// until the result is known; Dispatch… methods return at once with a Deferred.
+// until the result is known; workflow.Async(ctx, stub.Method, in) returns at once with a Deferred.
 type PaymentServiceStub struct {
 	opts []workflow.CallOption
 }
@@ -25,18 +25,13 @@ func NewPaymentServiceStub(opts ...workflow.CallOption) *PaymentServiceStub {
 	return &PaymentServiceStub{opts: opts}
 }
 
-// RequestPayment runs PaymentService.RequestPayment as a task and waits for its result.
+// RequestPayment runs PaymentService.RequestPayment as a task and waits for its result;
+// workflow.Async(ctx, stub.RequestPayment, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *PaymentServiceStub) RequestPayment(ctx workflow.Context, in *RequestPaymentInput, opts ...workflow.CallOption) (*RequestPaymentOutput, error) {
-	return s.DispatchRequestPayment(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchRequestPayment starts PaymentService.RequestPayment as a task and returns at once;
-// opts apply to this call as for RequestPayment.
-func (s *PaymentServiceStub) DispatchRequestPayment(ctx workflow.Context, in *RequestPaymentInput, opts ...workflow.CallOption) workflow.Deferred[*RequestPaymentOutput] {
-	return workflow.Dispatch[*RequestPaymentOutput](ctx, workflow.Call{
+	return workflow.Execute[*RequestPaymentOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -45,18 +40,13 @@ func (s *PaymentServiceStub) DispatchRequestPayment(ctx workflow.Context, in *Re
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// CreateCharge runs PaymentService.CreateCharge as a task and waits for its result.
+// CreateCharge runs PaymentService.CreateCharge as a task and waits for its result;
+// workflow.Async(ctx, stub.CreateCharge, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *PaymentServiceStub) CreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) (*CreateChargeOutput, error) {
-	return s.DispatchCreateCharge(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchCreateCharge starts PaymentService.CreateCharge as a task and returns at once;
-// opts apply to this call as for CreateCharge.
-func (s *PaymentServiceStub) DispatchCreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) workflow.Deferred[*CreateChargeOutput] {
-	return workflow.Dispatch[*CreateChargeOutput](ctx, workflow.Call{
+	return workflow.Execute[*CreateChargeOutput](ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
@@ -76,13 +66,13 @@ type CreateChargeCall struct {
 }
 
 // CallCreateCharge starts PaymentService.CreateCharge as a task and returns at once, like
-// DispatchCreateCharge, with a new key for its callbacks: the HTTP client (configured
+// workflow.Async(ctx, stub.CreateCharge, in), with a new key for its callbacks: the HTTP client (configured
 // with WithCallbacks) puts the receiver's URL for this key in the request.
 func (s *PaymentServiceStub) CallCreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) *CreateChargeCall {
 	key := workflow.NewUUID(ctx)
 	opts = append(slices.Clone(opts), workflow.WithMeta(webhook.CallbackKeyMeta, key))
 	return &CreateChargeCall{
-		Deferred: s.DispatchCreateCharge(ctx, in, opts...),
+		Deferred: workflow.Async(ctx, s.CreateCharge, in, opts...),
 		Key:      key,
 	}
 }

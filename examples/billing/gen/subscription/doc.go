@@ -12,5 +12,5 @@
 //     "idempotency-key" metadata and classifies status codes for the runtime's
 //     retries;
 //   - registration of an implementation into a worker (protobuf binary payloads);
-//   - a workflow stub calling the service as tasks, synchronously or with Dispatch.
+//   - a workflow stub calling the service as tasks, synchronously or, with workflow.Async, without waiting.
 package subscription

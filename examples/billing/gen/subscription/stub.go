@@ -24,18 +24,13 @@ func NewSubscriptionServiceStub(opts ...workflow.CallOption) *SubscriptionServic
 	return &SubscriptionServiceStub{opts: opts}
 }
 
-// Subscribe runs /billing.subscription.v1.SubscriptionService/Subscribe as a task and waits for its result.
+// Subscribe runs /billing.subscription.v1.SubscriptionService/Subscribe as a task and waits for its result;
+// workflow.Async(ctx, stub.Subscribe, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *SubscriptionServiceStub) Subscribe(ctx workflow.Context, in *SubscribeRequest, opts ...workflow.CallOption) (*Subscription, error) {
-	return s.DispatchSubscribe(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchSubscribe starts /billing.subscription.v1.SubscriptionService/Subscribe as a task and returns at once; Await the result.
-// opts apply to this call as for Subscribe.
-func (s *SubscriptionServiceStub) DispatchSubscribe(ctx workflow.Context, in *SubscribeRequest, opts ...workflow.CallOption) workflow.Deferred[*Subscription] {
-	return workflow.Dispatch[*Subscription](ctx, workflow.Call{
+	return workflow.Execute[*Subscription](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "Subscribe",
 		Codec:   codec.Proto{},
@@ -44,18 +39,13 @@ func (s *SubscriptionServiceStub) DispatchSubscribe(ctx workflow.Context, in *Su
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// GetSubscription runs /billing.subscription.v1.SubscriptionService/GetSubscription as a task and waits for its result.
+// GetSubscription runs /billing.subscription.v1.SubscriptionService/GetSubscription as a task and waits for its result;
+// workflow.Async(ctx, stub.GetSubscription, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *SubscriptionServiceStub) GetSubscription(ctx workflow.Context, in *GetSubscriptionRequest, opts ...workflow.CallOption) (*Subscription, error) {
-	return s.DispatchGetSubscription(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchGetSubscription starts /billing.subscription.v1.SubscriptionService/GetSubscription as a task and returns at once; Await the result.
-// opts apply to this call as for GetSubscription.
-func (s *SubscriptionServiceStub) DispatchGetSubscription(ctx workflow.Context, in *GetSubscriptionRequest, opts ...workflow.CallOption) workflow.Deferred[*Subscription] {
-	return workflow.Dispatch[*Subscription](ctx, workflow.Call{
+	return workflow.Execute[*Subscription](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "GetSubscription",
 		Codec:   codec.Proto{},
@@ -64,18 +54,13 @@ func (s *SubscriptionServiceStub) DispatchGetSubscription(ctx workflow.Context, 
 	}, slices.Concat(s.opts, opts)...)
 }
 
-// CancelSubscription runs /billing.subscription.v1.SubscriptionService/CancelSubscription as a task and waits for its result.
+// CancelSubscription runs /billing.subscription.v1.SubscriptionService/CancelSubscription as a task and waits for its result;
+// workflow.Async(ctx, stub.CancelSubscription, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *SubscriptionServiceStub) CancelSubscription(ctx workflow.Context, in *CancelSubscriptionRequest, opts ...workflow.CallOption) (*Subscription, error) {
-	return s.DispatchCancelSubscription(ctx, in, opts...).Await(ctx)
-}
-
-// DispatchCancelSubscription starts /billing.subscription.v1.SubscriptionService/CancelSubscription as a task and returns at once; Await the result.
-// opts apply to this call as for CancelSubscription.
-func (s *SubscriptionServiceStub) DispatchCancelSubscription(ctx workflow.Context, in *CancelSubscriptionRequest, opts ...workflow.CallOption) workflow.Deferred[*Subscription] {
-	return workflow.Dispatch[*Subscription](ctx, workflow.Call{
+	return workflow.Execute[*Subscription](ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "CancelSubscription",
 		Codec:   codec.Proto{},
