@@ -327,6 +327,20 @@ func (w *Worker) Start(ctx context.Context) error {
 	if w.started {
 		return errors.New("worker: already started")
 	}
+	// Event subscriptions come first: a step keeps in storage the events
+	// that a subscription reads when the transport is not durable, and
+	// queues those a crash left in a saved outbox before any step can
+	// overwrite it (see docs/events.md).
+	if err := w.subscribeEvents(ctx); err != nil {
+		w.closeSubs()
+		return err
+	}
+	if w.opts.Recover != RecoverNever {
+		if err := w.engine.RecoverEventOutboxes(ctx); err != nil {
+			w.closeSubs()
+			return fmt.Errorf("worker: queue the events of saved steps: %w", err)
+		}
+	}
 	for _, s := range w.services {
 		sub, err := w.opts.Transport.Subscribe(ctx, &transport.SubscribeParams{
 			Topic: message.ServiceTopic(s.name), Subscription: "executors", Mode: transport.Shared,
@@ -348,10 +362,6 @@ func (w *Worker) Start(ctx context.Context) error {
 			return fmt.Errorf("worker: subscribe workflow %s: %w", name, err)
 		}
 		w.subs = append(w.subs, sub)
-	}
-	if err := w.subscribeEvents(ctx); err != nil {
-		w.closeSubs()
-		return err
 	}
 	if err := w.announce(ctx); err != nil {
 		w.closeSubs()
@@ -380,6 +390,10 @@ func (w *Worker) Start(ctx context.Context) error {
 	w.stopRecover, w.recoverDone = cancel, done
 	go func() {
 		defer close(done)
+		if err := w.engine.RepublishEvents(rctx); err != nil && rctx.Err() == nil {
+			w.opts.Logger.Error("worker: publish the events kept in storage: they are published again at the next start",
+				"error", err, "hint", "check the storage, then restart the worker")
+		}
 		if err := w.engine.Recover(rctx, keys, since); err != nil && rctx.Err() == nil {
 			w.opts.Logger.Error("worker: recover unfinished workflows: the ones not reached yet wait for their next message or the next start",
 				"error", err, "hint", "check the storage and the transport, then restart the worker")
