@@ -96,3 +96,14 @@ func pulsarBackends(t *testing.T) (transport.Transport, storage.Storage) {
 	}
 	return tr, nil
 }
+
+// TestEventsSurviveALostTransportOnPostgres keeps the events of the memory
+// transport in PostgreSQL (INFGEN_POSTGRES_DSN) across the loss of the
+// transport.
+func TestEventsSurviveALostTransportOnPostgres(t *testing.T) {
+	t.Parallel()
+	s, err := postgres.Open(context.Background(), storagetest.ServerEnv(t, postgres.EnvDSN))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	eventsSurviveALostTransport(t, s)
+}
