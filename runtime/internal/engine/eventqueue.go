@@ -186,9 +186,15 @@ func (e *Engine) eventDone(ctx context.Context, sub, id string) bool {
 
 // deleteQueued deletes a queue record and its tag, best effort.
 func (e *Engine) deleteQueued(ctx context.Context, key string) {
-	rec, err := e.store.Get(ctx, &storage.GetParams{ID: key})
-	if err == nil {
-		err = e.store.Delete(ctx, &storage.DeleteParams{ID: key, Version: rec.Version})
+	// A queue record is written once (create-only): its version is the
+	// first one, and the delete needs no read unless a store numbers
+	// otherwise.
+	err := e.store.Delete(ctx, &storage.DeleteParams{ID: key, Version: 1})
+	if errors.Is(err, storage.ErrConflict) {
+		var rec *storage.Record
+		if rec, err = e.store.Get(ctx, &storage.GetParams{ID: key}); err == nil {
+			err = e.store.Delete(ctx, &storage.DeleteParams{ID: key, Version: rec.Version})
+		}
 	}
 	if err == nil || errors.Is(err, storage.ErrNotFound) {
 		_ = e.store.RemoveTag(ctx, &storage.TagParams{Tag: TagEventQueue, ID: key})

@@ -104,6 +104,9 @@ func (e *Engine) HandleEvent(s *EventSubscription) transport.Handler {
 		}
 		if failures >= e.maxRedeliveries {
 			_ = e.store.Delete(ctx, &storage.DeleteParams{ID: key, Version: version})
+			// The dead letter keeps the event now (client.Redrive publishes
+			// it again): its stored copy is settled for this subscription.
+			e.ackQueued(ctx, s.Subscription, ev)
 			return e.deadLetter(ctx, d, fmt.Sprintf("handling event %s (%s) in subscription %s failed %d times", ev.ID, ev.Type, s.Subscription, failures))
 		}
 		r := eventRecord{Subscription: s.Subscription, ID: ev.ID, Type: ev.Type, Status: eventHandling, Until: time.Now().Add(lease).UTC(), Failures: failures}
@@ -130,9 +133,10 @@ func (e *Engine) HandleEvent(s *EventSubscription) transport.Handler {
 				"type", ev.Type, "failures", r.Failures, "error", err)
 			return err
 		}
-		r.Status, r.Until, r.Done = eventDone, time.Time{}, time.Now().UTC()
+		r.Status, r.Until, r.Done = eventDone, time.Time{}, e.now()
 		data, _ = json.Marshal(r)
-		if _, err := e.store.Put(context.WithoutCancel(ctx), &storage.PutParams{ID: key, Data: data, Version: claimed}); err != nil {
+		if _, err := e.store.Put(context.WithoutCancel(ctx), &storage.PutParams{ID: key, Data: data, Version: claimed,
+			AddTags: []string{EventsDoneTag(r.Done)}}); err != nil {
 			// The handler succeeded: acknowledge. The claim runs out and a
 			// later delivery of the same event (none is expected) would
 			// handle it again.
