@@ -92,7 +92,7 @@ func (e *Engine) UpdateSchedule(ctx context.Context, id string, u ScheduleUpdate
 		return nil, err
 	}
 	e.NudgeSchedules()
-	return e.info(ctx, s, false)
+	return e.info(ctx, s, true)
 }
 
 // apply sets the fields of spec that u sets.
