@@ -40,6 +40,11 @@ type chainConfig struct {
 	// OutcomeEvents publishes workflow and task outcomes as CloudEvents
 	// (worker.Options.OutcomeEvents).
 	OutcomeEvents bool
+	// SubscribeEvents subscribes a handler that does nothing to the outcome
+	// events of the chain (started, each task completed, completed): their
+	// deduplication and, on the memory transport, their stored copies
+	// until handled are then part of the measure.
+	SubscribeEvents bool
 
 	// Trace records a trace per workflow run (worker.Options.TracerProvider),
 	// exported in batches to an exporter that drops the spans: the cost of
@@ -85,6 +90,7 @@ func parseChainFlags(args []string, usage io.Writer) (chainConfig, error) {
 	fs.IntVar(&c.TaskConcurrency, "task-concurrency", 0, "infgen service task concurrency (default: max(c, 16))")
 	fs.BoolVar(&c.LocalTasks, "local-tasks", false, "infgen: run the tasks inside the workflow steps (worker.Options.LocalTasks)")
 	fs.BoolVar(&c.OutcomeEvents, "outcome-events", false, "infgen: publish workflow and task outcomes as CloudEvents")
+	fs.BoolVar(&c.SubscribeEvents, "subscribe-events", false, "infgen: with -outcome-events, subscribe a no-op handler to the chain's outcome events")
 	fs.BoolVar(&c.Trace, "trace", false, "infgen: record traces (OpenTelemetry SDK, batched to an exporter that drops them)")
 	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	fs.BoolVar(&c.Verbose, "v", false, "log the engine's info messages too (default: warnings only)")

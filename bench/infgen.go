@@ -12,6 +12,7 @@ import (
 
 	"github.com/infgen/infgen/runtime/client"
 	"github.com/infgen/infgen/runtime/codec"
+	"github.com/infgen/infgen/runtime/events"
 	"github.com/infgen/infgen/runtime/telemetry"
 	"github.com/infgen/infgen/runtime/worker"
 	"github.com/infgen/infgen/runtime/workflow"
@@ -97,8 +98,16 @@ func openInfgen(ctx context.Context, cfg chainConfig, log *slog.Logger) (*infgen
 			{Name: "Noop", Handler: worker.Handle(codec.JSON{}, e.noop)},
 		}}, worker.WithConcurrency(taskConcurrency)),
 		worker.RegisterWorkflow(w, "chain", chainWorkflow),
-		w.Start(ctx),
 	)
+	if err == nil && cfg.SubscribeEvents {
+		noop := func(context.Context, *events.Event) error { return nil }
+		for _, typ := range []string{"chain.started", "bench.Noop.completed", "chain.completed"} {
+			err = errors.Join(err, events.Subscribe(w, typ, noop, events.Concurrency(taskConcurrency)))
+		}
+	}
+	if err == nil {
+		err = w.Start(ctx)
+	}
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("infgen: start worker: %w", err), e.closer())
 	}

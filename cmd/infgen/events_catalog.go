@@ -69,7 +69,9 @@ On…Completed methods of generated packages consume it.`,
 type catalogEvent struct {
 	Type string `json:"type"`
 	// Data is the Go type of the data, when a descriptor names it.
-	Data        string        `json:"data,omitempty"`
+	Data string `json:"data,omitempty"`
+	// DataSchema is the dataschema URI its events carry, when known.
+	DataSchema  string        `json:"dataschema,omitempty"`
 	PublishedBy []catalogSite `json:"publishedBy"`
 	ConsumedBy  []catalogSite `json:"consumedBy"`
 }
@@ -188,6 +190,7 @@ func addDescriptor(cat *catalog, p goPackage, d service.PackageDescriptor, subsc
 				if strings.Contains(e.Data, "/") {
 					ev.Data = e.Data
 				}
+				ev.DataSchema = e.DataSchema
 			}
 			ev.PublishedBy = append(ev.PublishedBy, catalogSite{Package: p.ImportPath, Via: "task " + s.Name + "." + e.Method + " " + e.Outcome})
 			if typ, method, ok := strings.Cut(e.Subscribe, "."); ok {
@@ -306,7 +309,7 @@ func writeCatalogJSON(w io.Writer, cat *catalog) error {
 func writeCatalogMarkdown(w io.Writer, cat *catalog) error {
 	var b strings.Builder
 	b.WriteString("# Event catalog\n\n")
-	b.WriteString("| event type | data | published by | consumed by |\n|---|---|---|---|\n")
+	b.WriteString("| event type | data | dataschema | published by | consumed by |\n|---|---|---|---|---|\n")
 	sites := func(ss []catalogSite) string {
 		if len(ss) == 0 {
 			return "—"
@@ -322,7 +325,11 @@ func writeCatalogMarkdown(w io.Writer, cat *catalog) error {
 		if ev.Data != "" {
 			data = "`" + ev.Data + "`"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", ev.Type, data, sites(ev.PublishedBy), sites(ev.ConsumedBy))
+		schema := "—"
+		if ev.DataSchema != "" {
+			schema = "`" + ev.DataSchema + "`"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", ev.Type, data, schema, sites(ev.PublishedBy), sites(ev.ConsumedBy))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

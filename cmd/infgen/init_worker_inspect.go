@@ -144,11 +144,15 @@ func readDescriptors(mod goModule, pkgs []goPackage) ([]service.PackageDescripto
 	for i, p := range pkgs {
 		fmt.Fprintf(&src, "\tp%d %q\n", i, p.ImportPath)
 	}
-	src.WriteString(")\n\nfunc main() {\n\t_ = json.NewEncoder(os.Stdout).Encode([]service.PackageDescriptor{")
+	src.WriteString(")\n\nfunc main() {\n\tds := []service.PackageDescriptor{")
 	for i := range pkgs {
 		fmt.Fprintf(&src, "p%d.%s, ", i, ir.DescriptorName)
 	}
-	src.WriteString("})\n}\n")
+	src.WriteString("}\n")
+	for i, p := range pkgs {
+		fmt.Fprintf(&src, "\tservice.FillDataSchemas(&ds[%d], %q)\n", i, p.ImportPath)
+	}
+	src.WriteString("\t_ = json.NewEncoder(os.Stdout).Encode(ds)\n}\n")
 	main := filepath.Join(dir, "main.go")
 	if err := os.WriteFile(main, []byte(src.String()), 0o644); err != nil {
 		return nil, fmt.Errorf("inspect the generated packages: %w", err)

@@ -20,7 +20,7 @@ func newScheduleCmd() *cobra.Command {
 	var flags opsFlags
 	cmd := &cobra.Command{
 		Use:   "schedule",
-		Short: "Create and steer schedules that start workflows (create, list, describe, pause, resume, trigger, backfill, delete)",
+		Short: "Create and steer schedules that start workflows (create, update, list, describe, pause, resume, trigger, backfill, delete)",
 		Long: `Create and steer durable schedules: each firing starts a workflow whose id is the schedule's
 id and the firing's time (nightly@2026-12-07T02:00:00Z), so that none starts twice. Workers
 fire them; these commands reach the runtime as infgen workflow does (--db, --admin, Pulsar).`,
@@ -28,7 +28,7 @@ fire them; these commands reach the runtime as infgen workflow does (--db, --adm
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	flags.register(cmd)
-	cmd.AddCommand(newScheduleCreateCmd(&flags), newScheduleListCmd(&flags), newScheduleDescribeCmd(&flags),
+	cmd.AddCommand(newScheduleCreateCmd(&flags), newScheduleUpdateCmd(&flags), newScheduleListCmd(&flags), newScheduleDescribeCmd(&flags),
 		newSchedulePauseCmd(&flags), newScheduleResumeCmd(&flags), newScheduleTriggerCmd(&flags),
 		newScheduleBackfillCmd(&flags), newScheduleDeleteCmd(&flags))
 	return cmd
@@ -99,6 +99,118 @@ func newScheduleCreateCmd(flags *opsFlags) *cobra.Command {
 	f.BoolVar(&p.Paused, "paused", false, "create it paused (infgen schedule resume starts it)")
 	f.StringVar(&p.Note, "note", "", "why it is paused (with --paused)")
 	f.BoolVar(&p.AllowUnregistered, "allow-unregistered", false, "create it even though no worker has registered the workflow on this store yet")
+	return cmd
+}
+
+func newScheduleUpdateCmd(flags *opsFlags) *cobra.Command {
+	var (
+		workflow, cron, tz, overlap, catchUp, note string
+		every, catchUpWindow, jitter, timeout      time.Duration
+		tags                                       []string
+		paused, allowUnregistered                  bool
+	)
+	cmd := &cobra.Command{
+		Use:   "update ID [JSON] [flags]",
+		Short: "Change a schedule: the flags given (as create's) and the JSON input replace its own, the rest stays",
+		Long: `Change a schedule in one write: only what the flags and the JSON input give changes; an
+update that is refused changes nothing. A new --cron, --every or --tz, or --paused=false,
+makes the next firing the first of its times after now; the runs started already keep their
+ids. --cron replaces an interval and --every a cron expression.`,
+		Example: `  infgen schedule update nightly-report --cron '30 3 * * *' --tz Europe/Paris
+  infgen schedule update sync --every 5m --overlap allow-all --jitter 0s '{"full":true}'
+  infgen schedule update sync --paused --note 'supplier API down'`,
+		Args: cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id := args[0]
+			var u client.ScheduleUpdate
+			if len(args) == 2 {
+				in, err := jsonArg("input", args[1])
+				if err != nil {
+					return err
+				}
+				u.Input = in
+			}
+			f := cmd.Flags()
+			changes := len(args) == 2
+			set := func(name string) bool {
+				changes = changes || f.Changed(name)
+				return f.Changed(name)
+			}
+			if set("workflow") {
+				u.Workflow = &workflow
+			}
+			if set("cron") {
+				u.Cron = &cron
+			}
+			if set("tz") {
+				u.TimeZone = &tz
+			}
+			if set("every") {
+				u.Every = &every
+			}
+			if set("overlap") {
+				o := client.OverlapPolicy(overlap)
+				u.Overlap = &o
+			}
+			if set("catch-up") {
+				c := client.CatchUpPolicy(catchUp)
+				u.CatchUp = &c
+			}
+			if set("catch-up-window") {
+				u.CatchUpWindow = &catchUpWindow
+			}
+			if set("jitter") {
+				u.Jitter = &jitter
+			}
+			if set("timeout") {
+				u.Timeout = &timeout
+			}
+			if set("tag") {
+				u.Tags = &tags
+			}
+			if set("paused") {
+				u.Paused = &paused
+			}
+			if set("note") {
+				u.Note = &note
+			}
+			u.AllowUnregistered = allowUnregistered
+			if !changes {
+				return withHint(fmt.Errorf("schedule update: nothing to change"), "give the flags to change (as for infgen schedule create) or a JSON input")
+			}
+			return flags.withRuntime(cmd, func(ctx context.Context, r *opsRuntime) error {
+				info, err := r.client.UpdateSchedule(ctx, id, u)
+				switch {
+				case errors.Is(err, client.ErrBadSchedule) && strings.HasPrefix(err.Error(), "bad cron "):
+					return withHint(fmt.Errorf("schedule update: %w", err), cronHint)
+				case errors.Is(err, client.ErrUnknownWorkflow):
+					return withHint(fmt.Errorf("schedule update: %w", err),
+						"check the name with infgen workers list; --allow-unregistered accepts it anyway")
+				case err != nil:
+					return scheduleErr(fmt.Errorf("schedule update: %w", err))
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "schedule %s: updated: %s, %s\n", info.Spec.ID, when(&info.Spec), scheduleState(info))
+				if len(info.Next) > 0 {
+					fmt.Fprintf(cmd.OutOrStdout(), "next: %s\n", formatTimes(info.Next))
+				}
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&workflow, "workflow", "", "start this workflow at each firing instead")
+	f.StringVar(&cron, "cron", "", "cron expression (replaces an interval): 5 fields, or 6 with seconds first; @daily, @every 90m")
+	f.DurationVar(&every, "every", 0, "fire at a fixed interval instead (replaces a cron expression)")
+	f.StringVar(&tz, "tz", "", "time zone of the cron expression (\"\": UTC)")
+	f.StringVar(&overlap, "overlap", "", "while the previous run still runs: skip, buffer-one or allow-all")
+	f.StringVar(&catchUp, "catch-up", "", "firings missed while no worker ran: last, none or all")
+	f.DurationVar(&catchUpWindow, "catch-up-window", 0, "how late a firing may still start as usual")
+	f.DurationVar(&jitter, "jitter", 0, "delay each firing by up to this long (0s: none)")
+	f.StringSliceVar(&tags, "tag", nil, "tag the runs with these tags instead (repeat or comma-separate)")
+	f.DurationVar(&timeout, "timeout", 0, "fail a run if it has not finished after this long (0s: never)")
+	f.BoolVar(&paused, "paused", false, "pause it (--paused=false resumes it)")
+	f.StringVar(&note, "note", "", "why it is paused")
+	f.BoolVar(&allowUnregistered, "allow-unregistered", false, "accept a --workflow no worker has registered on this store yet")
 	return cmd
 }
 

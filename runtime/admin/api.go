@@ -37,6 +37,7 @@ type API interface {
 	CreateSchedule(ctx context.Context, p client.ScheduleParams) (*client.ScheduleInfo, error)
 	ListSchedules(ctx context.Context) ([]client.ScheduleInfo, error)
 	DescribeSchedule(ctx context.Context, id string) (*client.ScheduleInfo, error)
+	UpdateSchedule(ctx context.Context, id string, u client.ScheduleUpdate) (*client.ScheduleInfo, error)
 	PauseSchedule(ctx context.Context, id, note string) error
 	ResumeSchedule(ctx context.Context, id string) error
 	TriggerSchedule(ctx context.Context, id string) (string, error)

@@ -12,8 +12,8 @@ import (
 )
 
 // The schedule endpoints: GET and POST /v1/schedules (list, create),
-// GET and DELETE /v1/schedules/{id}, POST /v1/schedules/{id}/pause,
-// /resume, /trigger and /backfill.
+// GET, PATCH (update) and DELETE /v1/schedules/{id}, POST
+// /v1/schedules/{id}/pause, /resume, /trigger and /backfill.
 
 // scheduleRequest is the body of POST /v1/schedules; durations are Go
 // durations ("1h30m").
@@ -32,6 +32,25 @@ type scheduleRequest struct {
 	Jitter            string          `json:"jitter,omitempty"`
 	Paused            bool            `json:"paused,omitempty"`
 	Note              string          `json:"note,omitempty"`
+	AllowUnregistered bool            `json:"allowUnregistered,omitempty"`
+}
+
+// scheduleUpdateRequest is the body of PATCH /v1/schedules/{id}: the fields
+// present change; durations are Go durations.
+type scheduleUpdateRequest struct {
+	Workflow          *string         `json:"workflow,omitempty"`
+	Input             json.RawMessage `json:"input,omitempty"`
+	Tags              *[]string       `json:"tags,omitempty"`
+	Timeout           *string         `json:"timeout,omitempty"`
+	Cron              *string         `json:"cron,omitempty"`
+	TimeZone          *string         `json:"timeZone,omitempty"`
+	Every             *string         `json:"every,omitempty"`
+	Overlap           *string         `json:"overlap,omitempty"`
+	CatchUp           *string         `json:"catchUp,omitempty"`
+	CatchUpWindow     *string         `json:"catchUpWindow,omitempty"`
+	Jitter            *string         `json:"jitter,omitempty"`
+	Paused            *bool           `json:"paused,omitempty"`
+	Note              *string         `json:"note,omitempty"`
 	AllowUnregistered bool            `json:"allowUnregistered,omitempty"`
 }
 
@@ -61,6 +80,7 @@ func (s *Server) mountSchedules(mux *http.ServeMux) {
 		d, err := s.api.DescribeSchedule(r.Context(), r.PathValue("id"))
 		s.result(w, d, err)
 	})
+	mux.HandleFunc("PATCH /v1/schedules/{id}", s.updateSchedule)
 	mux.HandleFunc("DELETE /v1/schedules/{id}", func(w http.ResponseWriter, r *http.Request) {
 		s.result(w, map[string]bool{"ok": true}, s.api.DeleteSchedule(r.Context(), r.PathValue("id")))
 	})
@@ -116,6 +136,44 @@ func (s *Server) createSchedule(w http.ResponseWriter, r *http.Request) {
 	s.result(w, info, err)
 }
 
+func (s *Server) updateSchedule(w http.ResponseWriter, r *http.Request) {
+	var req scheduleUpdateRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	u := client.ScheduleUpdate{Workflow: req.Workflow, Tags: req.Tags, Cron: req.Cron, TimeZone: req.TimeZone,
+		Paused: req.Paused, Note: req.Note, AllowUnregistered: req.AllowUnregistered}
+	if len(req.Input) > 0 {
+		u.Input = req.Input
+	}
+	if req.Overlap != nil {
+		o := client.OverlapPolicy(*req.Overlap)
+		u.Overlap = &o
+	}
+	if req.CatchUp != nil {
+		c := client.CatchUpPolicy(*req.CatchUp)
+		u.CatchUp = &c
+	}
+	for _, d := range []struct {
+		name string
+		s    *string
+		dst  **time.Duration
+	}{{"timeout", req.Timeout, &u.Timeout}, {"every", req.Every, &u.Every},
+		{"catchUpWindow", req.CatchUpWindow, &u.CatchUpWindow}, {"jitter", req.Jitter, &u.Jitter}} {
+		if d.s == nil {
+			continue
+		}
+		v, err := parseDuration(*d.s)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "bad_request", d.name+": "+err.Error())
+			return
+		}
+		*d.dst = &v
+	}
+	info, err := s.api.UpdateSchedule(r.Context(), r.PathValue("id"), u)
+	s.result(w, info, err)
+}
+
 func schedulePath(id string) string { return "/v1/schedules/" + url.PathEscape(id) }
 
 // CreateSchedule implements API.
@@ -155,6 +213,41 @@ func (c *Client) ListSchedules(ctx context.Context) ([]client.ScheduleInfo, erro
 func (c *Client) DescribeSchedule(ctx context.Context, id string) (*client.ScheduleInfo, error) {
 	var info client.ScheduleInfo
 	if err := c.do(ctx, http.MethodGet, schedulePath(id), nil, &info); err != nil {
+		return nil, err
+	}
+	return &info, nil
+}
+
+// UpdateSchedule implements API.
+func (c *Client) UpdateSchedule(ctx context.Context, id string, u client.ScheduleUpdate) (*client.ScheduleInfo, error) {
+	req := scheduleUpdateRequest{Workflow: u.Workflow, Tags: u.Tags, Cron: u.Cron, TimeZone: u.TimeZone, Paused: u.Paused, Note: u.Note,
+		AllowUnregistered: u.AllowUnregistered}
+	if u.Input != nil {
+		in, err := json.Marshal(u.Input)
+		if err != nil {
+			return nil, fmt.Errorf("encode input of schedule %s: %w", id, err)
+		}
+		req.Input = in
+	}
+	if u.Overlap != nil {
+		o := string(*u.Overlap)
+		req.Overlap = &o
+	}
+	if u.CatchUp != nil {
+		c := string(*u.CatchUp)
+		req.CatchUp = &c
+	}
+	for _, d := range []struct {
+		v   *time.Duration
+		dst **string
+	}{{u.Timeout, &req.Timeout}, {u.Every, &req.Every}, {u.CatchUpWindow, &req.CatchUpWindow}, {u.Jitter, &req.Jitter}} {
+		if d.v != nil {
+			s := d.v.String()
+			*d.dst = &s
+		}
+	}
+	var info client.ScheduleInfo
+	if err := c.do(ctx, http.MethodPatch, schedulePath(id), req, &info); err != nil {
 		return nil, err
 	}
 	return &info, nil

@@ -145,3 +145,46 @@ func (c *Client) BackfillSchedule(ctx context.Context, id string, from, to time.
 func (c *Client) DeleteSchedule(ctx context.Context, id string) error {
 	return c.e.DeleteSchedule(ctx, id)
 }
+
+// ScheduleUpdate changes a schedule: each field that is set (not nil)
+// replaces the schedule's, the others stay. Setting Cron drops the
+// interval, and Every the cron expression and its time zone, unless both
+// are set. Paused pauses (true) or resumes (false), Note saying why.
+type ScheduleUpdate struct {
+	Workflow      *string
+	Input         any // encoded as JSON; nil leaves the input (json.RawMessage("null") sets null)
+	Tags          *[]string
+	Timeout       *time.Duration
+	Cron          *string
+	TimeZone      *string
+	Every         *time.Duration
+	Overlap       *OverlapPolicy
+	CatchUp       *CatchUpPolicy
+	CatchUpWindow *time.Duration
+	Jitter        *time.Duration
+	Paused        *bool
+	Note          *string
+	// AllowUnregistered accepts a Workflow no worker has registered on
+	// this store yet.
+	AllowUnregistered bool
+}
+
+// UpdateSchedule changes a schedule's spec atomically (one
+// compare-and-set): an update refused (ErrBadSchedule, ErrUnknownWorkflow)
+// changes nothing. A new cron expression, interval or time zone, or a
+// resume, makes its next firing the first of its times after now; the
+// firings decided already keep their workflow ids. It returns the schedule
+// as updated.
+func (c *Client) UpdateSchedule(ctx context.Context, id string, u ScheduleUpdate) (*ScheduleInfo, error) {
+	eu := engine.ScheduleUpdate{Workflow: u.Workflow, Tags: u.Tags, Timeout: u.Timeout, Cron: u.Cron, TimeZone: u.TimeZone,
+		Every: u.Every, Overlap: u.Overlap, CatchUp: u.CatchUp, CatchUpWindow: u.CatchUpWindow, Jitter: u.Jitter,
+		Paused: u.Paused, Note: u.Note, AllowUnregistered: u.AllowUnregistered}
+	if u.Input != nil {
+		in, err := json.Marshal(u.Input)
+		if err != nil {
+			return nil, fmt.Errorf("client: encode input of schedule %s: %w", id, err)
+		}
+		eu.Input = in
+	}
+	return c.e.UpdateSchedule(ctx, id, eu)
+}

@@ -33,6 +33,11 @@ var scheduleOps = []struct {
 		return err
 	}},
 	{"delete", func(ctx context.Context, e *env) error { return e.client.DeleteSchedule(ctx, "s") }},
+	{"update", func(ctx context.Context, e *env) error {
+		cron, resume := "0 3 * * *", false
+		_, err := e.client.UpdateSchedule(ctx, "s", client.ScheduleUpdate{Cron: &cron, Paused: &resume, Input: 5})
+		return err
+	}},
 }
 
 // scheduleEnv is newEnv with the schedule "s".

@@ -47,6 +47,10 @@ type Config struct {
 	// OutcomeEvents publishes workflow and task outcomes as CloudEvents
 	// (worker.Options.OutcomeEvents; docs/events.md).
 	OutcomeEvents bool `yaml:"outcome_events"`
+	// EventRetention is how long the dedup records of handled events are
+	// kept (worker.Options.EventRetention; 0: the default, 7 days;
+	// negative: forever; docs/events.md).
+	EventRetention time.Duration `yaml:"event_retention"`
 	// SchedulePoll is how often the worker looks for schedule firings due
 	// (worker.Options.SchedulePoll; 0: the default, 1s; negative: this
 	// worker fires no schedules; docs/schedules.md).

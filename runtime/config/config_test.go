@@ -21,6 +21,7 @@ cache_size: 100
 history_segment: -1
 local_tasks: true
 schedule_poll: 5s
+event_retention: 48h
 services:
   email:
     url: http://127.0.0.1:1
@@ -40,6 +41,7 @@ func TestParse(t *testing.T) {
 	require.Equal(t, -1, c.HistorySegment)
 	require.True(t, c.LocalTasks)
 	require.Equal(t, 5*time.Second, c.SchedulePoll)
+	require.Equal(t, 48*time.Hour, c.EventRetention)
 	s, err := c.Service("email", "INFGEN_TEST_EMAIL_URL")
 	require.NoError(t, err)
 	require.Equal(t, "http://127.0.0.1:1", s.URL)

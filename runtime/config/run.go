@@ -57,7 +57,8 @@ func Run(name, configPath string, register RegisterFunc) (err error) {
 		Transport: backends.Transport, Storage: backends.Storage,
 		Logger: logger, WorkflowConcurrency: cfg.WorkflowConcurrency, Admin: adminAddr,
 		CacheSize: cfg.CacheSize, HistorySegment: cfg.HistorySegment, SchedulePoll: cfg.SchedulePoll, LocalTasks: cfg.LocalTasks, OutcomeEvents: cfg.OutcomeEvents,
-		MeterProvider: tel.MeterProvider, TracerProvider: tel.TracerProvider,
+		EventRetention: cfg.EventRetention,
+		MeterProvider:  tel.MeterProvider, TracerProvider: tel.TracerProvider,
 	})
 	if err != nil {
 		return err

@@ -18,8 +18,8 @@ import (
 type Event = cloudevent.Event
 
 // Handler handles one event. Returning an error has the event delivered
-// again (after RetryDelay); after the worker's MaxRedeliveries it is set
-// aside as a dead letter.
+// again (after RetryDelay); after the worker's MaxRedeliveries failed
+// handlings it is set aside as a dead letter.
 type Handler func(ctx context.Context, ev *Event) error
 
 // Topic is the topic events of a type travel on: "events.<type>".

@@ -104,6 +104,14 @@ func (r *recorder) Subscribe(ctx context.Context, p *transport.SubscribeParams) 
 	return r.Transport.Subscribe(ctx, &cp)
 }
 
+// SubscriptionNames is the wrapped transport's (transport.SubscriptionLister).
+func (r *recorder) SubscriptionNames(topic string) []string {
+	if l, ok := r.Transport.(transport.SubscriptionLister); ok {
+		return l.SubscriptionNames(topic)
+	}
+	return nil
+}
+
 // events returns the events published so far of a type.
 func (r *recorder) events(typ string) []*events.Event {
 	r.mu.Lock()

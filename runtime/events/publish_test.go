@@ -135,6 +135,12 @@ func outcomeAndEmittedEvents(t *testing.T, tr transport.Transport, store storage
 	require.NoError(t, err)
 	require.Equal(t, Placed{Order: "o-1", Sum: 3}, *placed)
 	require.Equal(t, "https://example.com/schemas/placed.json", byType[emitted].DataSchema)
+	// A task's completed event names the Go type of its result; the
+	// workflow's events and a failure's name none.
+	require.Equal(t, "urn:infgen:go:github.com/infgen/infgen/runtime/events_test.AddOutput", byType["math.Add.completed"].DataSchema)
+	for _, typ := range []string{wf + ".started", "math.Reject.failed", wf + ".completed"} {
+		require.Empty(t, byType[typ].DataSchema, typ)
+	}
 	// Ids are "<workflow id>/<run id>/<step>".
 	run := strings.Split(byType[wf+".started"].ID, "/")[1]
 	require.Equal(t, id+"/"+run+"/started", byType[wf+".started"].ID)
@@ -161,12 +167,17 @@ func TestOutcomeEventsAreOffByDefault(t *testing.T) {
 			return 0, workflow.Emit(ctx, workflow.Event{Type: wf + ".said", Data: "hi"})
 		}))
 	})
-	_, err := client.Execute[int](ctx, e.client, client.StartParams{Workflow: wf, Input: 1})
+	id := unique("quiet/")
+	_, err := client.Execute[int](ctx, e.client, client.StartParams{Workflow: wf, ID: id, Input: 1})
 	require.NoError(t, err)
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	require.Len(t, rec.published, 1)
 	require.Equal(t, wf+".said", rec.published[0].Type)
+	// Nor does the history record the schema of the task's result.
+	st, err := e.store.Get(ctx, &storage.GetParams{ID: engine.StateKey(id)})
+	require.NoError(t, err)
+	require.NotContains(t, string(st.Data), "dataSchema")
 }
 
 // TestEmitIsPublishedOnceAcrossReplays runs a workflow that emits an event

@@ -96,3 +96,43 @@ func pulsarBackends(t *testing.T) (transport.Transport, storage.Storage) {
 	}
 	return tr, nil
 }
+
+// TestEventsSurviveALostTransportOnPostgres keeps the events of the memory
+// transport in PostgreSQL (INFGEN_POSTGRES_DSN) across the loss of the
+// transport.
+func TestEventsSurviveALostTransportOnPostgres(t *testing.T) {
+	t.Parallel()
+	s, err := postgres.Open(context.Background(), storagetest.ServerEnv(t, postgres.EnvDSN))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	eventsSurviveALostTransport(t, s)
+}
+
+// TestDedupRecordsArePrunedOnPostgres prunes the dedup records in
+// PostgreSQL (INFGEN_POSTGRES_DSN).
+func TestDedupRecordsArePrunedOnPostgres(t *testing.T) {
+	t.Parallel()
+	s, err := postgres.Open(context.Background(), storagetest.ServerEnv(t, postgres.EnvDSN))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	dedupRecordsArePruned(t, s)
+}
+
+// TestDedupRecordsArePrunedOnRedis prunes them in Redis (INFGEN_REDIS_ADDR).
+func TestDedupRecordsArePrunedOnRedis(t *testing.T) {
+	t.Parallel()
+	s, err := redis.Open(context.Background(), storagetest.ServerEnv(t, redis.EnvAddr))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	dedupRecordsArePruned(t, s)
+}
+
+// TestDedupRecordsArePrunedOnMySQL prunes them in MySQL or MariaDB
+// (INFGEN_MYSQL_DSN).
+func TestDedupRecordsArePrunedOnMySQL(t *testing.T) {
+	t.Parallel()
+	s, err := mysql.Open(context.Background(), storagetest.ServerEnv(t, mysql.EnvDSN))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	dedupRecordsArePruned(t, s)
+}

@@ -40,6 +40,9 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv(schedChildEnv); dir != "" {
 		os.Exit(schedChild(dir))
 	}
+	if dir := os.Getenv(eventsChildEnv); dir != "" {
+		os.Exit(eventsChild(dir))
+	}
 	os.Exit(m.Run())
 }
 

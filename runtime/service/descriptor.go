@@ -1,5 +1,11 @@
 package service
 
+import (
+	"strings"
+
+	"github.com/infgen/infgen/runtime/internal/dataschema"
+)
+
 // SupportPackageIsVersion1 is referenced by every package infgen generates
 // (const _ = service.SupportPackageIsVersion1). A runtime that can no longer
 // run packages generated for it renames the constant, so that such a
@@ -86,4 +92,27 @@ type EventDescriptor struct {
 	// Subscribe is the generated method that subscribes to the event with
 	// its data typed ("PetstoreEvents.OnCreatePetCompleted"), if any.
 	Subscribe string `json:"subscribe,omitempty"`
+	// DataSchema is the event's dataschema URI, derived from Data at run
+	// time (FillDataSchemas); generated code leaves it empty.
+	DataSchema string `json:"dataSchema,omitempty"`
+}
+
+// FillDataSchemas sets the DataSchema of every event of d that names its
+// data, d being the descriptor of the package importPath: the URI its
+// events carry (see docs/events.md), the protobuf type URL of a message
+// the process knows (its package is linked in), else the Go type's URN.
+func FillDataSchemas(d *PackageDescriptor, importPath string) {
+	for i := range d.Services {
+		for j := range d.Services[i].Events {
+			ev := &d.Services[i].Events[j]
+			if ev.Data == "" {
+				continue
+			}
+			pkg, name := importPath, ev.Data
+			if k := strings.LastIndex(ev.Data, "."); k >= 0 && strings.Contains(ev.Data, "/") {
+				pkg, name = ev.Data[:k], ev.Data[k+1:]
+			}
+			ev.DataSchema = dataschema.ForName(pkg, name)
+		}
+	}
 }

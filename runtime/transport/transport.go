@@ -124,3 +124,14 @@ type Transport interface {
 	// Close releases the transport and closes its subscriptions.
 	Close() error
 }
+
+// SubscriptionLister is implemented by a transport that knows every
+// subscription of its topics (the memory transport: they are all in its
+// process). The engine asks it, on a transport that is not Durable, which
+// subscriptions must handle an event before it forgets the event's stored
+// copy (see docs/events.md).
+type SubscriptionLister interface {
+	// SubscriptionNames returns the names of the topic's subscriptions that
+	// outlive a handler (not Ephemeral ones), in any order.
+	SubscriptionNames(topic string) []string
+}

@@ -76,3 +76,57 @@ func (w *Worker) subscribeEvents(ctx context.Context) error {
 	}
 	return nil
 }
+
+// eventPruneEvery is how often a worker with event subscriptions prunes
+// the dedup records that left the retention.
+const eventPruneEvery = time.Hour
+
+// PruneEvents deletes now the dedup records of the events handled more
+// than Options.EventRetention ago (whole days), and the events kept for
+// subscribers that never handled them in that time; it returns how many
+// records it deleted. A worker with event subscriptions runs it when it
+// starts and every hour.
+func (w *Worker) PruneEvents(ctx context.Context) (int, error) {
+	n, err := w.engine.PruneEvents(ctx, w.opts.EventRetention)
+	if err != nil {
+		return n, fmt.Errorf("worker: prune event records: %w", err)
+	}
+	return n, nil
+}
+
+// runEventPrune starts the prune loop when the worker has event
+// subscriptions and a retention; w.mu is held.
+func (w *Worker) runEventPrune(ctx context.Context) {
+	if len(w.events) == 0 || w.opts.EventRetention < 0 {
+		return
+	}
+	pctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	w.stopPrune, w.pruneDone = cancel, done
+	go func() {
+		defer close(done)
+		t := time.NewTicker(eventPruneEvery)
+		defer t.Stop()
+		for {
+			if n, err := w.PruneEvents(pctx); err != nil && pctx.Err() == nil {
+				w.opts.Logger.Warn("event dedup records not pruned; the next pass tries again", "error", err)
+			} else if n > 0 {
+				w.opts.Logger.Info("event dedup records pruned", "deleted", n)
+			}
+			select {
+			case <-pctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+}
+
+// stopEventPrune ends the prune loop and waits for it; w.mu is held.
+func (w *Worker) stopEventPrune() {
+	if w.stopPrune != nil {
+		w.stopPrune()
+		<-w.pruneDone
+		w.stopPrune, w.pruneDone = nil, nil
+	}
+}

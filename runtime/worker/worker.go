@@ -105,6 +105,14 @@ type Options struct {
 	// docs/events.md). Off by default: each outcome costs a message.
 	// Events a workflow emits (workflow.Emit) are published either way.
 	OutcomeEvents bool
+	// EventRetention is how long the dedup record of an event a
+	// subscription of this worker handled is kept (default 7 days;
+	// negative: forever). A delivery of the event that comes later runs
+	// its handler again. A worker with event subscriptions deletes older
+	// records when it starts and every hour (see docs/events.md); events
+	// kept in storage for their subscribers (on a transport that is not
+	// durable) are dropped after it too.
+	EventRetention time.Duration
 }
 
 // RecoverMode says when a worker re-drives unfinished workflows on start.
@@ -142,6 +150,10 @@ type Worker struct {
 	// it has ended.
 	stopSchedules context.CancelFunc
 	schedulesDone chan struct{}
+	// stopPrune ends the event prune loop; pruneDone is closed when it
+	// has ended.
+	stopPrune context.CancelFunc
+	pruneDone chan struct{}
 }
 
 type registeredService struct {
@@ -165,6 +177,9 @@ func New(o Options) (*Worker, error) {
 	}
 	if o.SchedulePoll == 0 {
 		o.SchedulePoll = time.Second
+	}
+	if o.EventRetention == 0 {
+		o.EventRetention = engine.DefaultEventRetention
 	}
 	eo := engine.Options{Transport: o.Transport, Storage: o.Storage, Logger: o.Logger, MaxRedeliveries: o.MaxRedeliveries, Now: o.Now,
 		CacheSize: o.CacheSize, SegmentSize: o.HistorySegment, LocalTasks: o.LocalTasks, OutcomeEvents: o.OutcomeEvents}
@@ -327,6 +342,20 @@ func (w *Worker) Start(ctx context.Context) error {
 	if w.started {
 		return errors.New("worker: already started")
 	}
+	// Event subscriptions come first: a step keeps in storage the events
+	// that a subscription reads when the transport is not durable, and
+	// queues those a crash left in a saved outbox before any step can
+	// overwrite it (see docs/events.md).
+	if err := w.subscribeEvents(ctx); err != nil {
+		w.closeSubs()
+		return err
+	}
+	if w.opts.Recover != RecoverNever {
+		if err := w.engine.RecoverEventOutboxes(ctx); err != nil {
+			w.closeSubs()
+			return fmt.Errorf("worker: queue the events of saved steps: %w", err)
+		}
+	}
 	for _, s := range w.services {
 		sub, err := w.opts.Transport.Subscribe(ctx, &transport.SubscribeParams{
 			Topic: message.ServiceTopic(s.name), Subscription: "executors", Mode: transport.Shared,
@@ -349,16 +378,13 @@ func (w *Worker) Start(ctx context.Context) error {
 		}
 		w.subs = append(w.subs, sub)
 	}
-	if err := w.subscribeEvents(ctx); err != nil {
-		w.closeSubs()
-		return err
-	}
 	if err := w.announce(ctx); err != nil {
 		w.closeSubs()
 		return err
 	}
 	w.started = true
 	w.runSchedules(ctx)
+	w.runEventPrune(ctx)
 	mode := w.opts.Recover
 	all := mode == RecoverAlways || (mode == RecoverAuto && !w.opts.Transport.Durable())
 	if mode == RecoverNever {
@@ -380,6 +406,10 @@ func (w *Worker) Start(ctx context.Context) error {
 	w.stopRecover, w.recoverDone = cancel, done
 	go func() {
 		defer close(done)
+		if err := w.engine.RepublishEvents(rctx); err != nil && rctx.Err() == nil {
+			w.opts.Logger.Error("worker: publish the events kept in storage: they are published again at the next start",
+				"error", err, "hint", "check the storage, then restart the worker")
+		}
 		if err := w.engine.Recover(rctx, keys, since); err != nil && rctx.Err() == nil {
 			w.opts.Logger.Error("worker: recover unfinished workflows: the ones not reached yet wait for their next message or the next start",
 				"error", err, "hint", "check the storage and the transport, then restart the worker")
@@ -398,6 +428,7 @@ func (w *Worker) Stop() error {
 		w.stopRecover, w.recoverDone = nil, nil
 	}
 	w.stopScheduleLoop()
+	w.stopEventPrune()
 	w.closeSubs()
 	w.engine.DropCache()
 	if w.unobserve != nil {

@@ -2,9 +2,11 @@ package workflow
 
 import (
 	"fmt"
+	"reflect"
 
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/failure"
+	"github.com/infgen/infgen/runtime/internal/dataschema"
 	"github.com/infgen/infgen/runtime/internal/history"
 	"github.com/infgen/infgen/runtime/internal/replay"
 )
@@ -87,6 +89,7 @@ func dispatch(ctx Context, call Call, opts []CallOption) (*pending, codec.Codec)
 		return ctx.coroutine().Issue(history.Command{
 			Kind: history.CommandTask, Name: name, Input: in, Codec: c.Name(),
 			Meta: o.meta, Timeout: o.timeout, Retry: o.retry, IdempotencyKey: o.idempotencyKey, Tags: o.tags,
+			DataSchema: dataschema.Of(reflect.TypeFor[Out]()),
 		})
 	})
 	return &pending{f: f, types: types}, c

@@ -70,6 +70,9 @@ func (e *Engine) advance(st *history.State, exec *replay.Execution, events []his
 	}
 	e.outcomes(st, events, now, out)
 	for _, cmd := range res.Commands {
+		if !e.outcomeEvents {
+			cmd.DataSchema = "" // only the completed event needs it
+		}
 		st.Commands = append(st.Commands, cmd)
 		e.schedule(st, cmd, now, out)
 	}

@@ -72,6 +72,9 @@ type Engine struct {
 	segmentSize   int
 	local         bool
 	outcomeEvents bool
+	// durable is the transport's Durable: when it is not, events are kept
+	// in storage until handled (see eventqueue.go).
+	durable bool
 	// nudge wakes RunSchedules (see NudgeSchedules).
 	nudge chan struct{}
 }
@@ -115,7 +118,7 @@ func New(o Options) *Engine {
 		tr: o.Transport, store: o.Storage, log: o.Logger, maxRedeliveries: o.MaxRedeliveries, clock: o.Now, obs: o.Observer,
 		workflows: map[string]map[int]replay.Func{}, services: map[string]*Service{}, known: map[string]bool{},
 		cache: newStateCache(o.CacheSize), segmentSize: o.SegmentSize, local: o.LocalTasks, outcomeEvents: o.OutcomeEvents,
-		nudge: make(chan struct{}, 1),
+		durable: o.Transport == nil || o.Transport.Durable(), nudge: make(chan struct{}, 1),
 	}
 }
 

@@ -24,7 +24,8 @@ func EventKey(subscription, eventID string) string {
 }
 
 // eventRecord is the dedup record of an event in a subscription: claimed
-// while a handler runs ("handling", until Until), then "done".
+// while a handler runs ("handling", until Until), then "done", or "failed"
+// when the handler returned an error (the next delivery claims it again).
 type eventRecord struct {
 	Subscription string    `json:"subscription"`
 	ID           string    `json:"id"`
@@ -32,11 +33,16 @@ type eventRecord struct {
 	Status       string    `json:"status"`
 	Until        time.Time `json:"until,omitzero"`
 	Done         time.Time `json:"done,omitzero"`
+	// Failures counts the handlings that returned an error: the event is a
+	// dead letter after MaxRedeliveries of them (deliveries that found the
+	// event claimed by another do not count).
+	Failures int `json:"failures,omitempty"`
 }
 
 const (
 	eventHandling = "handling"
 	eventDone     = "done"
+	eventFailed   = "failed"
 )
 
 // ErrEventBusy is returned (and the delivery negatively acknowledged) when
@@ -58,8 +64,11 @@ type EventSubscription struct {
 // event is handled once per subscription, whatever the number of its
 // deliveries: a dedup record claimed with a compare-and-set before the
 // handler runs (a delivery that finds it claimed is redelivered later) is
-// marked done after it returns; a failed handling releases the claim and
-// the delivery comes again; after MaxRedeliveries it is a dead letter.
+// marked done after it returns; a failed handling releases the claim,
+// counting the failure in the record, and the delivery comes again; after
+// MaxRedeliveries failed handlings it is a dead letter. A delivery that
+// waits for another's claim is no failure: a claim left by a process that
+// died (for up to the lease) delays the event, never sets it aside.
 func (e *Engine) HandleEvent(s *EventSubscription) transport.Handler {
 	lease := s.Lease
 	if lease <= 0 {
@@ -73,6 +82,7 @@ func (e *Engine) HandleEvent(s *EventSubscription) transport.Handler {
 		key := EventKey(s.Subscription, ev.ID)
 		rec, err := e.store.Get(ctx, &storage.GetParams{ID: key})
 		var version int64
+		failures := 0
 		switch {
 		case errors.Is(err, storage.ErrNotFound):
 		case err != nil:
@@ -83,20 +93,23 @@ func (e *Engine) HandleEvent(s *EventSubscription) transport.Handler {
 				return fmt.Errorf("decode the dedup record of event %s: %w", ev.ID, err)
 			}
 			if r.Status == eventDone {
+				e.ackQueued(ctx, s.Subscription, ev)
 				return nil // a redelivery of an event handled already
 			}
-			if time.Now().Before(r.Until) {
+			if r.Status == eventHandling && time.Now().Before(r.Until) {
 				return ErrEventBusy
 			}
-			version = rec.Version // the claim of a handling that died
+			// A failed handling, or the claim of one that died.
+			version, failures = rec.Version, r.Failures
 		}
-		if d.Redeliveries >= e.maxRedeliveries {
-			if version > 0 {
-				_ = e.store.Delete(ctx, &storage.DeleteParams{ID: key, Version: version})
-			}
-			return e.deadLetter(ctx, d, fmt.Sprintf("handling event %s (%s) in subscription %s failed %d times", ev.ID, ev.Type, s.Subscription, d.Redeliveries))
+		if failures >= e.maxRedeliveries {
+			_ = e.store.Delete(ctx, &storage.DeleteParams{ID: key, Version: version})
+			// The dead letter keeps the event now (client.Redrive publishes
+			// it again): its stored copy is settled for this subscription.
+			e.ackQueued(ctx, s.Subscription, ev)
+			return e.deadLetter(ctx, d, fmt.Sprintf("handling event %s (%s) in subscription %s failed %d times", ev.ID, ev.Type, s.Subscription, failures))
 		}
-		r := eventRecord{Subscription: s.Subscription, ID: ev.ID, Type: ev.Type, Status: eventHandling, Until: time.Now().Add(lease).UTC()}
+		r := eventRecord{Subscription: s.Subscription, ID: ev.ID, Type: ev.Type, Status: eventHandling, Until: time.Now().Add(lease).UTC(), Failures: failures}
 		data, _ := json.Marshal(r)
 		claimed, err := e.store.Put(ctx, &storage.PutParams{ID: key, Data: data, Version: version})
 		if errors.Is(err, storage.ErrConflict) {
@@ -109,20 +122,28 @@ func (e *Engine) HandleEvent(s *EventSubscription) transport.Handler {
 		err = callEventHandler(hctx, s.Handler, ev)
 		cancel()
 		if err != nil {
-			// Release the claim, so that the redelivery handles the event.
-			_ = e.store.Delete(ctx, &storage.DeleteParams{ID: key, Version: claimed})
+			// Release the claim, counting the failure, so that the
+			// redelivery handles the event (or sets it aside).
+			r.Status, r.Until, r.Failures = eventFailed, time.Time{}, failures+1
+			data, _ = json.Marshal(r)
+			if _, perr := e.store.Put(context.WithoutCancel(ctx), &storage.PutParams{ID: key, Data: data, Version: claimed}); perr != nil {
+				_ = e.store.Delete(context.WithoutCancel(ctx), &storage.DeleteParams{ID: key, Version: claimed})
+			}
 			e.log.Warn("event handler failed; the event will be redelivered", "subscription", s.Subscription, "event_id", ev.ID,
-				"type", ev.Type, "redeliveries", d.Redeliveries, "error", err)
+				"type", ev.Type, "failures", r.Failures, "error", err)
 			return err
 		}
-		r.Status, r.Until, r.Done = eventDone, time.Time{}, time.Now().UTC()
+		r.Status, r.Until, r.Done = eventDone, time.Time{}, e.now()
 		data, _ = json.Marshal(r)
-		if _, err := e.store.Put(context.WithoutCancel(ctx), &storage.PutParams{ID: key, Data: data, Version: claimed}); err != nil {
+		if _, err := e.store.Put(context.WithoutCancel(ctx), &storage.PutParams{ID: key, Data: data, Version: claimed,
+			AddTags: []string{EventsDoneTag(r.Done)}}); err != nil {
 			// The handler succeeded: acknowledge. The claim runs out and a
 			// later delivery of the same event (none is expected) would
 			// handle it again.
 			e.log.Warn("event handled but not marked done", "subscription", s.Subscription, "event_id", ev.ID, "error", err)
+			return nil
 		}
+		e.ackQueued(context.WithoutCancel(ctx), s.Subscription, ev)
 		return nil
 	}
 }

@@ -65,7 +65,7 @@ func (e *Engine) outcomes(st *history.State, events []history.Event, now time.Ti
 			}
 			cmd := st.Commands[ev.Seq]
 			if ev.Kind == history.EventTaskCompleted {
-				out.event(st, cmd.Name+"."+OutcomeCompleted, itoa(ev.Seq)+"."+OutcomeCompleted, now, ev.Payload, cmd.Codec)
+				out.event(st, cmd.Name+"."+OutcomeCompleted, itoa(ev.Seq)+"."+OutcomeCompleted, now, ev.Payload, cmd.Codec).DataSchema = cmd.DataSchema
 				continue
 			}
 			out.event(st, cmd.Name+"."+OutcomeFailed, itoa(ev.Seq)+"."+OutcomeFailed, now, errorData(ev.Error), "")

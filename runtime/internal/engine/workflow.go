@@ -129,6 +129,9 @@ func (e *Engine) stepOn(ctx context.Context, c *cached, fromCache bool, env *mes
 		if err != nil {
 			return err
 		}
+		if err := e.queueEvents(ctx, st.ID, e.eventsToQueue(o)); err != nil {
+			return err
+		}
 		return e.publish(ctx, o, st.TraceParent)
 	}
 	run, sealed := st.RunID, st.Sealed
@@ -167,7 +170,8 @@ func (e *Engine) stepOn(ctx context.Context, c *cached, fromCache bool, env *mes
 			}
 		}
 	}
-	version, err := e.commit(ctx, st, c.version, env.ID, wasParked, out, obs)
+	queue := e.eventsToQueue(out)
+	version, err := e.commit(ctx, st, c.version, env.ID, wasParked, out, queue != nil, obs)
 	if err != nil {
 		return err
 	}
@@ -182,13 +186,18 @@ func (e *Engine) stepOn(ctx context.Context, c *cached, fromCache bool, env *mes
 		keep = true
 		e.cache.put(c)
 	}
+	if err := e.queueEvents(ctx, st.ID, queue); err != nil {
+		return err // redelivered: the saved step queues and publishes its outbox
+	}
 	return e.publish(ctx, out, st.TraceParent)
 }
 
 // commit saves the state of a step with its outbox, tells the observer
 // (when obs is not nil) and returns the new version; the caller then
 // publishes the outbox.
-func (e *Engine) commit(ctx context.Context, st *history.State, version int64, trigger string, wasParked bool, out *outbox, obs *Step) (int64, error) {
+// queued says that events of out are to be queued (see eventqueue.go): the
+// state is tagged TagEventOutbox in the same write.
+func (e *Engine) commit(ctx context.Context, st *history.State, version int64, trigger string, wasParked bool, out *outbox, queued bool, obs *Step) (int64, error) {
 	st.Updated = e.now()
 	st.LastTrigger = trigger
 	raw, err := out.encode()
@@ -199,6 +208,9 @@ func (e *Engine) commit(ctx context.Context, st *history.State, version int64, t
 	var add, remove []string
 	if version < 0 {
 		version, add = 0, CreateTags(st)
+	}
+	if queued {
+		add = append(add, TagEventOutbox)
 	}
 	switch {
 	case st.Status.Terminal():

@@ -441,6 +441,7 @@ func appendCommand(b []byte, c *Command) ([]byte, error) {
 		b = append(b, p...)
 	}
 	b = appendStringField(b, `,"idempotencyKey":`, c.IdempotencyKey)
+	b = appendStringField(b, `,"dataSchema":`, c.DataSchema)
 	if len(c.Tags) > 0 {
 		b = append(b, `,"tags":`...)
 		b = appendStrings(b, c.Tags)

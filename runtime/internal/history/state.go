@@ -393,6 +393,10 @@ type Command struct {
 	Timeout        time.Duration     `json:"timeout,omitempty"`
 	Retry          *retry.Policy     `json:"retry,omitempty"`
 	IdempotencyKey string            `json:"idempotencyKey,omitempty"`
+	// DataSchema of a task is the URI of its result's schema (see
+	// runtime/internal/dataschema), recorded when the engine publishes
+	// outcome events: the dataschema of the task's completed event.
+	DataSchema string `json:"dataSchema,omitempty"`
 	// Tags of a child; of a task, the tags the call adds to the workflow's.
 	Tags []string `json:"tags,omitempty"`
 	// Result of an inline step.

@@ -12,6 +12,9 @@ import (
 // handled one at a time and in order.
 type group struct {
 	mode transport.Mode
+	// ephemeral is set for a subscription that vanishes when closed (set
+	// under Transport.mu).
+	ephemeral bool
 
 	mu        sync.Mutex
 	cond      *sync.Cond

@@ -56,7 +56,10 @@ func New(opts ...Option) *Transport {
 	return t
 }
 
-var _ transport.Transport = (*Transport)(nil)
+var (
+	_ transport.Transport          = (*Transport)(nil)
+	_ transport.SubscriptionLister = (*Transport)(nil)
+)
 
 // topic holds the subscriptions of one topic, and the messages published
 // before the first subscription existed.
@@ -157,6 +160,7 @@ func (t *Transport) Subscribe(ctx context.Context, p *transport.SubscribeParams)
 	g := tp.subs[p.Subscription]
 	if g == nil {
 		g = newGroup(p.Mode)
+		g.ephemeral = p.Ephemeral
 		tp.subs[p.Subscription] = g
 		for _, d := range tp.backlog {
 			g.push(d)
@@ -221,6 +225,24 @@ func (t *Transport) Subscriptions(topic string) int {
 		return len(tp.subs)
 	}
 	return 0
+}
+
+// SubscriptionNames returns the names of the topic's subscriptions,
+// ephemeral ones left out (transport.SubscriptionLister).
+func (t *Transport) SubscriptionNames(topic string) []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	tp := t.topics[topic]
+	if tp == nil {
+		return nil
+	}
+	names := make([]string, 0, len(tp.subs))
+	for name, g := range tp.subs {
+		if !g.ephemeral {
+			names = append(names, name)
+		}
+	}
+	return names
 }
 
 // Backlog returns how many messages wait for the topic's first subscription.

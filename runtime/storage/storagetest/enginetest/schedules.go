@@ -23,8 +23,9 @@ import (
 // transport) under workers whose clock the test moves: firings start their
 // run once, by its deterministic id; the overlap policies; catch-up after
 // the workers were down, per policy; two workers racing on the same
-// firings; pause, resume, trigger, backfill and delete; a bad cron
-// expression stores nothing. st may be shared with other tests: each check
+// firings; pause, resume, trigger, backfill and delete; update of the
+// spec (refused: nothing changes; accepted: new times, input, kept ids); a
+// bad cron expression stores nothing. st may be shared with other tests: each check
 // sees it through a prefix of its own, as the workers of other tests fire
 // every schedule they find, on other clocks.
 func Schedules(t *testing.T, st storage.Storage, tr transport.Transport) {
@@ -39,6 +40,7 @@ func Schedules(t *testing.T, st storage.Storage, tr transport.Transport) {
 	t.Run("CatchUpAfterDowntime", func(t *testing.T) { newSchedEnv(t, st, tr).catchUp() })
 	t.Run("TwoWorkers", func(t *testing.T) { newSchedEnv(t, st, tr).twoWorkers() })
 	t.Run("Commands", func(t *testing.T) { newSchedEnv(t, st, tr).commands() })
+	t.Run("Update", func(t *testing.T) { newSchedEnv(t, st, tr).update() })
 }
 
 // schedClock is the workers' clock, moved by the test.
@@ -367,4 +369,75 @@ func (e *schedEnv) commands() {
 	_, err = e.c.CreateSchedule(e.ctx, client.ScheduleParams{ID: e.prefix + "-unknown", Workflow: e.done + "x", Every: time.Hour})
 	require.ErrorIs(t, err, client.ErrUnknownWorkflow)
 	require.Equal(t, fmt.Sprint(e.runs(probe)), fmt.Sprint([]string{runID(probe, at(10, 0)), runID(probe, at(11, 0)), runID(probe, at(12, 0))}))
+}
+
+// update changes a schedule's spec: a refused update changes nothing; new
+// times recompute the next firing, the runs started keep their ids, and
+// the next runs take the new input; a resume by update fires at the first
+// new time after now.
+func (e *schedEnv) update() {
+	t := e.t
+	e.worker()
+	id := e.create(client.ScheduleParams{ID: "upd"})
+	e.clock.set(at(10, 0))
+	e.passed(id)
+	first := runID(id, at(10, 0))
+	require.Equal(t, []string{first}, e.runs(id))
+	e.await(first)
+
+	// Refused: nothing changes.
+	before := e.describe(id)
+	bad, unknown := "61 * * * *", e.done+"x"
+	_, err := e.c.UpdateSchedule(e.ctx, id, client.ScheduleUpdate{Cron: &bad, Input: 9})
+	require.ErrorIs(t, err, client.ErrBadSchedule)
+	_, err = e.c.UpdateSchedule(e.ctx, id, client.ScheduleUpdate{Workflow: &unknown})
+	require.ErrorIs(t, err, client.ErrUnknownWorkflow)
+	_, err = e.c.UpdateSchedule(e.ctx, id+"-none", client.ScheduleUpdate{Cron: &bad})
+	require.ErrorIs(t, err, client.ErrScheduleNotFound)
+	require.Equal(t, before, e.describe(id))
+
+	// New times, new input: the next firing is recomputed from now, the
+	// run started keeps its id, the next one takes the input.
+	e.clock.set(at(10, 5))
+	cron, overlap := "15 * * * *", client.OverlapAllowAll
+	d, err := e.c.UpdateSchedule(e.ctx, id, client.ScheduleUpdate{Cron: &cron, Overlap: &overlap, Input: 9})
+	require.NoError(t, err)
+	require.Equal(t, cron, d.Spec.Cron)
+	require.Zero(t, d.Spec.Every, "a cron expression replaces the interval")
+	require.Equal(t, client.OverlapAllowAll, d.Spec.Overlap)
+	require.Equal(t, before.Spec.CatchUp, d.Spec.CatchUp, "a field the update did not set changed")
+	require.Equal(t, at(10, 15), d.Next[0])
+	require.Equal(t, before.Started, d.Started)
+	require.Equal(t, d, e.describe(id))
+	// Setting what is set already changes nothing, not even the time.
+	again, err := e.c.UpdateSchedule(e.ctx, id, client.ScheduleUpdate{Cron: &cron})
+	require.NoError(t, err)
+	require.Equal(t, d.Updated, again.Updated)
+
+	e.clock.set(at(10, 15))
+	e.passed(id)
+	second := runID(id, at(10, 15))
+	require.Equal(t, []string{first, second}, e.runs(id))
+	out, err := client.Result[int](e.ctx, e.c, second)
+	require.NoError(t, err)
+	require.Equal(t, 9, out)
+	out, err = client.Result[int](e.ctx, e.c, first)
+	require.NoError(t, err)
+	require.Equal(t, 7, out, "the run started before the update changed")
+
+	// Pause and resume by update: resumed, it fires at its first time
+	// after now (11:15 passed while it was paused).
+	pause, resume, note := true, false, "supplier down"
+	d, err = e.c.UpdateSchedule(e.ctx, id, client.ScheduleUpdate{Paused: &pause, Note: &note})
+	require.NoError(t, err)
+	require.True(t, d.Paused)
+	require.Equal(t, note, d.Note)
+	require.Empty(t, d.Next)
+	e.clock.set(at(11, 20))
+	d, err = e.c.UpdateSchedule(e.ctx, id, client.ScheduleUpdate{Paused: &resume})
+	require.NoError(t, err)
+	require.False(t, d.Paused)
+	require.Empty(t, d.Note)
+	require.Equal(t, at(12, 15), d.Next[0])
+	require.Equal(t, []string{first, second}, e.runs(id))
 }
