@@ -32,7 +32,7 @@ type Call struct {
 // scope abandons the task (see WithCancel). To start a generated stub's
 // method without waiting, use Async.
 func Dispatch[Out any](ctx Context, call Call, opts ...CallOption) Deferred[Out] {
-	p, c := dispatch(ctx, call, opts)
+	p, c := dispatch(ctx, call, opts, reflect.TypeFor[Out]())
 	return &deferred[Out]{core: *p, decode: decoder[Out](c)}
 }
 
@@ -45,7 +45,7 @@ func Dispatch[Out any](ctx Context, call Call, opts ...CallOption) Deferred[Out]
 //go:noinline
 func Execute[Out any](ctx Context, call Call, opts ...CallOption) (Out, error) {
 	var out Out
-	raw, c, err := execute(ctx, call, opts)
+	raw, c, err := execute(ctx, call, opts, reflect.TypeFor[Out]())
 	if err != nil || len(raw) == 0 {
 		return out, err
 	}
@@ -57,8 +57,8 @@ func Execute[Out any](ctx Context, call Call, opts ...CallOption) (Out, error) {
 
 // execute is Execute's body: it dispatches the task and waits for its
 // recorded output, or hands the task to the Async capturing ctx.
-func execute(ctx Context, call Call, opts []CallOption) ([]byte, codec.Codec, error) {
-	p, c := dispatch(ctx, call, opts)
+func execute(ctx Context, call Call, opts []CallOption, out reflect.Type) ([]byte, codec.Codec, error) {
+	p, c := dispatch(ctx, call, opts, out)
 	if w, ok := ctx.(*wctx); ok && w.capture != nil && w.capture.p == nil {
 		w.capture.p, w.capture.codec = p, c
 		return nil, c, errCaptured
@@ -68,9 +68,9 @@ func execute(ctx Context, call Call, opts []CallOption) ([]byte, codec.Codec, er
 	return raw, c, err
 }
 
-// dispatch issues the task of call and returns its pending result and the
-// codec of its output.
-func dispatch(ctx Context, call Call, opts []CallOption) (*pending, codec.Codec) {
+// dispatch issues the task of call, whose output is of type out, and
+// returns its pending result and the codec of its output.
+func dispatch(ctx Context, call Call, opts []CallOption, out reflect.Type) (*pending, codec.Codec) {
 	o := collectCallOptions(opts)
 	c := call.Codec
 	if c == nil {
@@ -89,7 +89,7 @@ func dispatch(ctx Context, call Call, opts []CallOption) (*pending, codec.Codec)
 		return ctx.coroutine().Issue(history.Command{
 			Kind: history.CommandTask, Name: name, Input: in, Codec: c.Name(),
 			Meta: o.meta, Timeout: o.timeout, Retry: o.retry, IdempotencyKey: o.idempotencyKey, Tags: o.tags,
-			DataSchema: dataschema.Of(reflect.TypeFor[Out]()),
+			DataSchema: dataschema.Of(out),
 		})
 	})
 	return &pending{f: f, types: types}, c
