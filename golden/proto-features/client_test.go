@@ -56,7 +56,7 @@ func TestEmptyAndRenamedMethods(t *testing.T) {
 	_, err := c.PutItem(ctx, &inv.PutItemRequest{Item: &inv.Item{Id: "b"}})
 	require.NoError(t, err)
 	// DispatchGetItem2 is the RPC DispatchGetItem, renamed away from the
-	// stub's asynchronous GetItem.
+	// name reserved for GetItem's asynchronous stub method.
 	item, err := c.DispatchGetItem2(ctx, &inv.GetItemRequest{Id: "b"})
 	require.NoError(t, err)
 	require.Equal(t, "b", item.GetId())

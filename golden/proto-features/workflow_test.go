@@ -23,13 +23,13 @@ import (
 )
 
 // restock is a workflow over the generated stubs: a synchronous call, a
-// Dispatch awaited later, a flaky call and a server-streaming call.
+// call started with workflow.Async and awaited later, a flaky call and a server-streaming call.
 func restock(ctx workflow.Context, id string) ([]string, error) {
 	stub := inv.NewInventory2Stub()
 	if _, err := stub.PutItem(ctx, &inv.PutItemRequest{Item: &inv.Item{Id: id, Name: "name-" + id}}); err != nil {
 		return nil, err
 	}
-	pending := stub.DispatchGetItem(ctx, &inv.GetItemRequest{Id: id})
+	pending := workflow.Async(ctx, stub.GetItem, &inv.GetItemRequest{Id: id})
 	flaky, err := stub.GetItem(ctx, &inv.GetItemRequest{Id: "flaky"})
 	if err != nil {
 		return nil, err
