@@ -97,6 +97,7 @@ func (g *generator) stubMethods(f *jen.File, s ir.Service, n ir.GRPCNames, m ir.
 				gen.Field("Codec", jen.Qual(gen.PkgCodec, "Proto").Values()),
 				gen.Field("Input", jen.Id("in")),
 				gen.Field("Errors", errorTypes()),
+				gen.Field("Options", jen.Id("s").Dot("opts")),
 			)...),
 			gen.StubOptions(),
 		)),

@@ -108,11 +108,13 @@ func WithChildID(id string) ChildOption {
 }
 
 // collectCallOptions applies opts in order.
-func collectCallOptions(opts []CallOption) callOptions {
+func collectCallOptions(lists ...[]CallOption) callOptions {
 	var o callOptions
-	for _, opt := range opts {
-		if opt != nil {
-			opt.applyCall(&o)
+	for _, opts := range lists {
+		for _, opt := range opts {
+			if opt != nil {
+				opt.applyCall(&o)
+			}
 		}
 	}
 	return o

@@ -24,6 +24,9 @@ type Call struct {
 	// reaches the workflow as that type, so errors.As matches it, in any
 	// process and on replay. Other failures are *RemoteError.
 	Errors []failure.ErrorType
+	// Options apply to the call before the opts of Dispatch or Execute
+	// (which win): generated stubs pass the options of the stub here.
+	Options []CallOption
 }
 
 // Dispatch asks a service to execute a task and returns at once; the
@@ -71,7 +74,7 @@ func execute(ctx Context, call Call, opts []CallOption, out reflect.Type) ([]byt
 // dispatch issues the task of call, whose output is of type out, and
 // returns its pending result and the codec of its output.
 func dispatch(ctx Context, call Call, opts []CallOption, out reflect.Type) (*pending, codec.Codec) {
-	o := collectCallOptions(opts)
+	o := collectCallOptions(call.Options, opts)
 	c := call.Codec
 	if c == nil {
 		c = codec.JSON{}

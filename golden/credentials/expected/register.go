@@ -16,18 +16,34 @@ func Register(w *worker.Worker, impl VaultAPI, opts ...worker.ServiceOption) err
 	if impl == nil {
 		return errors.New("register VaultAPI: nil implementation")
 	}
+	ms := make([]worker.Method, len(methods))
+	for i, m := range methods {
+		ms[i] = m.Method
+		ms[i].Handler = m.handler(impl)
+	}
 	return w.RegisterService(worker.Service{
-		Errors: ErrorTypes(),
-		Methods: []worker.Method{
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.GetSecret),
-				Name:    "GetSecret",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.PutSecret),
-				Name:    "PutSecret",
-			},
-		},
-		Name: ServiceName,
+		Errors:  ErrorTypes(),
+		Methods: ms,
+		Name:    ServiceName,
 	}, opts...)
+}
+
+// methods are the methods of VaultAPI as task handlers of an
+// implementation, with their settings from the spec.
+var methods = []struct {
+	worker.Method
+	handler func(VaultAPI) worker.HandlerFunc
+}{
+	{
+		Method: worker.Method{Name: "GetSecret"},
+		handler: func(impl VaultAPI) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.GetSecret)
+		},
+	},
+	{
+		Method: worker.Method{Name: "PutSecret"},
+		handler: func(impl VaultAPI) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.PutSecret)
+		},
+	},
 }

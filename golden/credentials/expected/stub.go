@@ -3,8 +3,6 @@
 package credentials
 
 import (
-	"slices"
-
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/workflow"
 )
@@ -33,8 +31,9 @@ func (s *VaultAPIStub) GetSecret(ctx workflow.Context, in *GetSecretInput, opts 
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetSecret",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // PutSecret runs VaultAPI.PutSecret as a task and waits for its result;
@@ -48,6 +47,7 @@ func (s *VaultAPIStub) PutSecret(ctx workflow.Context, in *PutSecretInput, opts 
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "PutSecret",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }

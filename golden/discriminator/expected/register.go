@@ -16,14 +16,28 @@ func Register(w *worker.Worker, impl BrokenRedocDiscriminator, opts ...worker.Se
 	if impl == nil {
 		return errors.New("register BrokenRedocDiscriminator: nil implementation")
 	}
+	ms := make([]worker.Method, len(methods))
+	for i, m := range methods {
+		ms[i] = m.Method
+		ms[i].Handler = m.handler(impl)
+	}
 	return w.RegisterService(worker.Service{
-		Errors: ErrorTypes(),
-		Methods: []worker.Method{
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.GetFoo),
-				Name:    "GetFoo",
-			},
-		},
-		Name: ServiceName,
+		Errors:  ErrorTypes(),
+		Methods: ms,
+		Name:    ServiceName,
 	}, opts...)
+}
+
+// methods are the methods of BrokenRedocDiscriminator as task handlers of an
+// implementation, with their settings from the spec.
+var methods = []struct {
+	worker.Method
+	handler func(BrokenRedocDiscriminator) worker.HandlerFunc
+}{
+	{
+		Method: worker.Method{Name: "GetFoo"},
+		handler: func(impl BrokenRedocDiscriminator) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.GetFoo)
+		},
+	},
 }

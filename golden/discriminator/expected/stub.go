@@ -3,8 +3,6 @@
 package discriminator
 
 import (
-	"slices"
-
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/workflow"
 )
@@ -33,6 +31,7 @@ func (s *BrokenRedocDiscriminatorStub) GetFoo(ctx workflow.Context, in *GetFooIn
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetFoo",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }

@@ -18,42 +18,68 @@ func Register(w *worker.Worker, impl Billing, opts ...worker.ServiceOption) erro
 	if impl == nil {
 		return errors.New("register Billing: nil implementation")
 	}
+	ms := make([]worker.Method, len(methods))
+	for i, m := range methods {
+		ms[i] = m.Method
+		ms[i].Handler = m.handler(impl)
+	}
 	return w.RegisterService(worker.Service{
-		Errors: ErrorTypes(),
-		Methods: []worker.Method{
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.CreateInvoice),
-				Name:    "CreateInvoice",
-				Retry: &retry.Policy{
-					Initial:     10 * time.Millisecond,
-					Jitter:      0.1,
-					Max:         2 * time.Minute,
-					MaxAttempts: 7,
-					Multiplier:  1.5,
-				},
-				Timeout: 45 * time.Second,
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.ListInvoices),
-				Name:    "ListInvoices",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.GetInvoice),
-				Name:    "GetInvoice",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.DeleteInvoicesID),
-				Name:    "DeleteInvoicesID",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.PutLines),
-				Name:    "PutLines",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.Upload),
-				Name:    "Upload",
-			},
-		},
-		Name: ServiceName,
+		Errors:  ErrorTypes(),
+		Methods: ms,
+		Name:    ServiceName,
 	}, opts...)
+}
+
+// methods are the methods of Billing as task handlers of an
+// implementation, with their settings from the spec.
+var methods = []struct {
+	worker.Method
+	handler func(Billing) worker.HandlerFunc
+}{
+	{
+		Method: worker.Method{
+			Name: "CreateInvoice",
+			Retry: &retry.Policy{
+				Initial:     10 * time.Millisecond,
+				Jitter:      0.1,
+				Max:         2 * time.Minute,
+				MaxAttempts: 7,
+				Multiplier:  1.5,
+			},
+			Timeout: 45 * time.Second,
+		},
+		handler: func(impl Billing) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.CreateInvoice)
+		},
+	},
+	{
+		Method: worker.Method{Name: "ListInvoices"},
+		handler: func(impl Billing) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.ListInvoices)
+		},
+	},
+	{
+		Method: worker.Method{Name: "GetInvoice"},
+		handler: func(impl Billing) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.GetInvoice)
+		},
+	},
+	{
+		Method: worker.Method{Name: "DeleteInvoicesID"},
+		handler: func(impl Billing) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.DeleteInvoicesID)
+		},
+	},
+	{
+		Method: worker.Method{Name: "PutLines"},
+		handler: func(impl Billing) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.PutLines)
+		},
+	},
+	{
+		Method: worker.Method{Name: "Upload"},
+		handler: func(impl Billing) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.Upload)
+		},
+	},
 }

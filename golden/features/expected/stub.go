@@ -3,8 +3,6 @@
 package features
 
 import (
-	"slices"
-
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/workflow"
 )
@@ -33,8 +31,9 @@ func (s *BillingStub) CreateInvoice(ctx workflow.Context, in *CreateInvoiceInput
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreateInvoice",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // ListInvoices runs Billing.ListInvoices as a task and waits for its result;
@@ -48,8 +47,9 @@ func (s *BillingStub) ListInvoices(ctx workflow.Context, in *ListInvoicesInput, 
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "ListInvoices",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // GetInvoice runs Billing.GetInvoice as a task and waits for its result;
@@ -63,8 +63,9 @@ func (s *BillingStub) GetInvoice(ctx workflow.Context, in *GetInvoiceInput, opts
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetInvoice",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // DeleteInvoicesID runs Billing.DeleteInvoicesID as a task and waits for its result;
@@ -78,8 +79,9 @@ func (s *BillingStub) DeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesI
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "DeleteInvoicesID",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // PutLines runs Billing.PutLines as a task and waits for its result;
@@ -93,8 +95,9 @@ func (s *BillingStub) PutLines(ctx workflow.Context, in *PutLinesInput, opts ...
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "PutLines",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // Upload runs Billing.Upload as a task and waits for its result;
@@ -108,6 +111,7 @@ func (s *BillingStub) Upload(ctx workflow.Context, in *UploadInput, opts ...work
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "Upload",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }

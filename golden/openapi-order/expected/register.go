@@ -16,26 +16,46 @@ func Register(w *worker.Worker, impl Orders, opts ...worker.ServiceOption) error
 	if impl == nil {
 		return errors.New("register Orders: nil implementation")
 	}
+	ms := make([]worker.Method, len(methods))
+	for i, m := range methods {
+		ms[i] = m.Method
+		ms[i].Handler = m.handler(impl)
+	}
 	return w.RegisterService(worker.Service{
-		Errors: ErrorTypes(),
-		Methods: []worker.Method{
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.PlaceOrder),
-				Name:    "PlaceOrder",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.ListOrders),
-				Name:    "ListOrders",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.GetLine),
-				Name:    "GetLine",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.SetState),
-				Name:    "SetState",
-			},
-		},
-		Name: ServiceName,
+		Errors:  ErrorTypes(),
+		Methods: ms,
+		Name:    ServiceName,
 	}, opts...)
+}
+
+// methods are the methods of Orders as task handlers of an
+// implementation, with their settings from the spec.
+var methods = []struct {
+	worker.Method
+	handler func(Orders) worker.HandlerFunc
+}{
+	{
+		Method: worker.Method{Name: "PlaceOrder"},
+		handler: func(impl Orders) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.PlaceOrder)
+		},
+	},
+	{
+		Method: worker.Method{Name: "ListOrders"},
+		handler: func(impl Orders) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.ListOrders)
+		},
+	},
+	{
+		Method: worker.Method{Name: "GetLine"},
+		handler: func(impl Orders) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.GetLine)
+		},
+	},
+	{
+		Method: worker.Method{Name: "SetState"},
+		handler: func(impl Orders) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.SetState)
+		},
+	},
 }

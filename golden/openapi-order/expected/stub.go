@@ -3,8 +3,6 @@
 package orders
 
 import (
-	"slices"
-
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/workflow"
 )
@@ -33,8 +31,9 @@ func (s *OrdersStub) PlaceOrder(ctx workflow.Context, in *PlaceOrderInput, opts 
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "PlaceOrder",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // ListOrders runs Orders.ListOrders as a task and waits for its result;
@@ -48,8 +47,9 @@ func (s *OrdersStub) ListOrders(ctx workflow.Context, in *ListOrdersInput, opts 
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "ListOrders",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // GetLine runs Orders.GetLine as a task and waits for its result;
@@ -63,8 +63,9 @@ func (s *OrdersStub) GetLine(ctx workflow.Context, in *GetLineInput, opts ...wor
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetLine",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // SetState runs Orders.SetState as a task and waits for its result;
@@ -78,6 +79,7 @@ func (s *OrdersStub) SetState(ctx workflow.Context, in *SetStateInput, opts ...w
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "SetState",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }

@@ -16,22 +16,40 @@ func Register(w *worker.Worker, impl SwaggerPetstore, opts ...worker.ServiceOpti
 	if impl == nil {
 		return errors.New("register SwaggerPetstore: nil implementation")
 	}
+	ms := make([]worker.Method, len(methods))
+	for i, m := range methods {
+		ms[i] = m.Method
+		ms[i].Handler = m.handler(impl)
+	}
 	return w.RegisterService(worker.Service{
-		Errors: ErrorTypes(),
-		Methods: []worker.Method{
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.ListPets),
-				Name:    "ListPets",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.CreatePets),
-				Name:    "CreatePets",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.ShowPetByID),
-				Name:    "ShowPetByID",
-			},
-		},
-		Name: ServiceName,
+		Errors:  ErrorTypes(),
+		Methods: ms,
+		Name:    ServiceName,
 	}, opts...)
+}
+
+// methods are the methods of SwaggerPetstore as task handlers of an
+// implementation, with their settings from the spec.
+var methods = []struct {
+	worker.Method
+	handler func(SwaggerPetstore) worker.HandlerFunc
+}{
+	{
+		Method: worker.Method{Name: "ListPets"},
+		handler: func(impl SwaggerPetstore) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.ListPets)
+		},
+	},
+	{
+		Method: worker.Method{Name: "CreatePets"},
+		handler: func(impl SwaggerPetstore) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.CreatePets)
+		},
+	},
+	{
+		Method: worker.Method{Name: "ShowPetByID"},
+		handler: func(impl SwaggerPetstore) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.ShowPetByID)
+		},
+	},
 }

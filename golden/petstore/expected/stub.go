@@ -3,8 +3,6 @@
 package petstore
 
 import (
-	"slices"
-
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/workflow"
 )
@@ -33,8 +31,9 @@ func (s *SwaggerPetstoreStub) ListPets(ctx workflow.Context, in *ListPetsInput, 
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "ListPets",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // CreatePets runs SwaggerPetstore.CreatePets as a task and waits for its result;
@@ -48,8 +47,9 @@ func (s *SwaggerPetstoreStub) CreatePets(ctx workflow.Context, in *CreatePetsInp
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreatePets",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // ShowPetByID runs SwaggerPetstore.ShowPetByID as a task and waits for its result;
@@ -63,6 +63,7 @@ func (s *SwaggerPetstoreStub) ShowPetByID(ctx workflow.Context, in *ShowPetByIDI
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "ShowPetByID",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }

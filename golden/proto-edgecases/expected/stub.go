@@ -4,8 +4,6 @@
 package edgev1
 
 import (
-	"slices"
-
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/failure"
 	"github.com/infgen/infgen/runtime/grpcapi"
@@ -36,7 +34,8 @@ func (s *AccountsStub) Signup(ctx workflow.Context, in *Register, opts ...workfl
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // Rename runs /edge.v1.Accounts/Rename as a task and waits for its result;
@@ -53,7 +52,8 @@ func (s *AccountsStub) Rename(ctx workflow.Context, in *ServiceName, opts ...wor
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // Watch runs /edge.v1.Accounts/Watch as a task and waits for its result;
@@ -68,5 +68,6 @@ func (s *AccountsStub) Watch(ctx workflow.Context, in *Register, opts ...workflo
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }

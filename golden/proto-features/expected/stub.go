@@ -4,8 +4,6 @@
 package v1
 
 import (
-	"slices"
-
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/failure"
 	"github.com/infgen/infgen/runtime/grpcapi"
@@ -37,7 +35,8 @@ func (s *Inventory2Stub) GetItem(ctx workflow.Context, in *GetItemRequest, opts 
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // PutItem runs /infgen.test.inventory.v1.Inventory/PutItem as a task and waits for its result;
@@ -52,7 +51,8 @@ func (s *Inventory2Stub) PutItem(ctx workflow.Context, in *PutItemRequest, opts 
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // ListItems runs /infgen.test.inventory.v1.Inventory/ListItems as a task and waits for its result;
@@ -67,7 +67,8 @@ func (s *Inventory2Stub) ListItems(ctx workflow.Context, in *ListItemsRequest, o
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // Reset runs /infgen.test.inventory.v1.Inventory/Reset as a task and waits for its result;
@@ -82,7 +83,8 @@ func (s *Inventory2Stub) Reset(ctx workflow.Context, in *emptypb.Empty, opts ...
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // DispatchGetItem2 runs /infgen.test.inventory.v1.Inventory/DispatchGetItem as a task and waits for its result;
@@ -97,7 +99,8 @@ func (s *Inventory2Stub) DispatchGetItem2(ctx workflow.Context, in *GetItemReque
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // Legacy runs /infgen.test.inventory.v1.Inventory/Legacy as a task and waits for its result;
@@ -114,7 +117,8 @@ func (s *Inventory2Stub) Legacy(ctx workflow.Context, in *GetItemRequest, opts .
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // AuditStub calls Audit from a workflow: each call is a task executed by a worker
@@ -141,5 +145,6 @@ func (s *AuditStub) Record(ctx workflow.Context, in *Ack, opts ...workflow.CallO
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }

@@ -4,8 +4,6 @@
 package librarypb
 
 import (
-	"slices"
-
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/failure"
@@ -38,7 +36,8 @@ func (s *LibraryStub) GetBook(ctx workflow.Context, in *GetBookRequest, opts ...
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // UpdateBook runs /example.library.v1.Library/UpdateBook as a task and waits for its result;
@@ -53,7 +52,8 @@ func (s *LibraryStub) UpdateBook(ctx workflow.Context, in *UpdateBookRequest, op
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // DeleteBook runs /example.library.v1.Library/DeleteBook as a task and waits for its result;
@@ -68,7 +68,8 @@ func (s *LibraryStub) DeleteBook(ctx workflow.Context, in *GetBookRequest, opts 
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // ExportBooks runs /example.library.v1.Library/ExportBooks as a task and waits for its result;
@@ -83,7 +84,8 @@ func (s *LibraryStub) ExportBooks(ctx workflow.Context, in *ExportBooksRequest, 
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // WatchOperations runs /example.library.v1.Library/WatchOperations as a task and waits for its result;
@@ -98,5 +100,6 @@ func (s *LibraryStub) WatchOperations(ctx workflow.Context, in *WatchRequest, op
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }

@@ -4,8 +4,6 @@
 package api
 
 import (
-	"slices"
-
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/failure"
 	"github.com/infgen/infgen/runtime/grpcapi"
@@ -37,7 +35,8 @@ func (s *MyServiceStub) GetThing(ctx workflow.Context, in *FooBar, opts ...workf
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // GetThing2 runs /my_service/GetThing as a task and waits for its result;
@@ -52,7 +51,8 @@ func (s *MyServiceStub) GetThing2(ctx workflow.Context, in *Outer_Inner, opts ..
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // Register runs /my_service/Register as a task and waits for its result;
@@ -67,7 +67,8 @@ func (s *MyServiceStub) Register(ctx workflow.Context, in *emptypb.Empty, opts .
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // ServiceName runs /my_service/ServiceName as a task and waits for its result;
@@ -82,7 +83,8 @@ func (s *MyServiceStub) ServiceName(ctx workflow.Context, in *emptypb.Empty, opt
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // New runs /my_service/New as a task and waits for its result;
@@ -97,7 +99,8 @@ func (s *MyServiceStub) New(ctx workflow.Context, in *Outer, opts ...workflow.Ca
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // String runs /my_service/String as a task and waits for its result;
@@ -112,7 +115,8 @@ func (s *MyServiceStub) String(ctx workflow.Context, in *Outer, opts ...workflow
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // OtherStub calls Other from a workflow: each call is a task executed by a worker
@@ -139,5 +143,6 @@ func (s *OtherStub) X(ctx workflow.Context, in *Outer, opts ...workflow.CallOpti
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }

@@ -4,8 +4,6 @@
 package routeguide
 
 import (
-	"slices"
-
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/failure"
 	"github.com/infgen/infgen/runtime/grpcapi"
@@ -36,7 +34,8 @@ func (s *RouteGuideStub) GetFeature(ctx workflow.Context, in *Point, opts ...wor
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // ListFeatures runs /routeguide.RouteGuide/ListFeatures as a task and waits for its result;
@@ -51,5 +50,6 @@ func (s *RouteGuideStub) ListFeatures(ctx workflow.Context, in *Rectangle, opts 
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }

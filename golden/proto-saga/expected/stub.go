@@ -5,7 +5,6 @@ package orders
 
 import (
 	"errors"
-	"slices"
 
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/failure"
@@ -37,7 +36,8 @@ func (s *OrdersStub) CreateOrder(ctx workflow.Context, in *CreateOrderRequest, o
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // CreateOrderCompensated runs CreateOrder and, when it succeeds, adds its
@@ -90,7 +90,8 @@ func (s *OrdersStub) CancelOrder(ctx workflow.Context, in *CancelOrderRequest, o
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // ReserveStock runs /shop.v1.Orders/ReserveStock as a task and waits for its result;
@@ -105,7 +106,8 @@ func (s *OrdersStub) ReserveStock(ctx workflow.Context, in *ReserveStockRequest,
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // ReserveStockCompensated runs ReserveStock and, when it succeeds, adds its
@@ -161,5 +163,6 @@ func (s *OrdersStub) ReleaseStock(ctx workflow.Context, in *ReleaseStockRequest,
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }

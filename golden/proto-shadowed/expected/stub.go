@@ -4,8 +4,6 @@
 package accountsv1
 
 import (
-	"slices"
-
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/failure"
 	"github.com/infgen/infgen/runtime/grpcapi"
@@ -36,7 +34,8 @@ func (s *AccountsStub) Register(ctx workflow.Context, in *Register, opts ...work
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // Get runs /accounts.v1.Accounts/Get as a task and waits for its result;
@@ -51,5 +50,6 @@ func (s *AccountsStub) Get(ctx workflow.Context, in *Get, opts ...workflow.CallO
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }

@@ -16,22 +16,40 @@ func Register(w *worker.Worker, impl RealWorld, opts ...worker.ServiceOption) er
 	if impl == nil {
 		return errors.New("register RealWorld: nil implementation")
 	}
+	ms := make([]worker.Method, len(methods))
+	for i, m := range methods {
+		ms[i] = m.Method
+		ms[i].Handler = m.handler(impl)
+	}
 	return w.RegisterService(worker.Service{
-		Errors: ErrorTypes(),
-		Methods: []worker.Method{
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.Logout),
-				Name:    "Logout",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.PutAnything),
-				Name:    "PutAnything",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.GetStatuses),
-				Name:    "GetStatuses",
-			},
-		},
-		Name: ServiceName,
+		Errors:  ErrorTypes(),
+		Methods: ms,
+		Name:    ServiceName,
 	}, opts...)
+}
+
+// methods are the methods of RealWorld as task handlers of an
+// implementation, with their settings from the spec.
+var methods = []struct {
+	worker.Method
+	handler func(RealWorld) worker.HandlerFunc
+}{
+	{
+		Method: worker.Method{Name: "Logout"},
+		handler: func(impl RealWorld) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.Logout)
+		},
+	},
+	{
+		Method: worker.Method{Name: "PutAnything"},
+		handler: func(impl RealWorld) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.PutAnything)
+		},
+	},
+	{
+		Method: worker.Method{Name: "GetStatuses"},
+		handler: func(impl RealWorld) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.GetStatuses)
+		},
+	},
 }

@@ -3,8 +3,6 @@
 package realworld
 
 import (
-	"slices"
-
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/workflow"
 )
@@ -33,8 +31,9 @@ func (s *RealWorldStub) Logout(ctx workflow.Context, in *LogoutInput, opts ...wo
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "Logout",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // PutAnything runs RealWorld.PutAnything as a task and waits for its result;
@@ -48,8 +47,9 @@ func (s *RealWorldStub) PutAnything(ctx workflow.Context, in *PutAnythingInput, 
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "PutAnything",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // GetStatuses runs RealWorld.GetStatuses as a task and waits for its result;
@@ -63,6 +63,7 @@ func (s *RealWorldStub) GetStatuses(ctx workflow.Context, in *GetStatusesInput, 
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetStatuses",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }

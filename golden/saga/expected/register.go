@@ -16,22 +16,40 @@ func Register(w *worker.Worker, impl PaymentsWithWebhooksAndCallbacks, opts ...w
 	if impl == nil {
 		return errors.New("register PaymentsWithWebhooksAndCallbacks: nil implementation")
 	}
+	ms := make([]worker.Method, len(methods))
+	for i, m := range methods {
+		ms[i] = m.Method
+		ms[i].Handler = m.handler(impl)
+	}
 	return w.RegisterService(worker.Service{
-		Errors: ErrorTypes(),
-		Methods: []worker.Method{
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.CreateCharge),
-				Name:    "CreateCharge",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.GetCharge),
-				Name:    "GetCharge",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.RefundCharge),
-				Name:    "RefundCharge",
-			},
-		},
-		Name: ServiceName,
+		Errors:  ErrorTypes(),
+		Methods: ms,
+		Name:    ServiceName,
 	}, opts...)
+}
+
+// methods are the methods of PaymentsWithWebhooksAndCallbacks as task handlers of an
+// implementation, with their settings from the spec.
+var methods = []struct {
+	worker.Method
+	handler func(PaymentsWithWebhooksAndCallbacks) worker.HandlerFunc
+}{
+	{
+		Method: worker.Method{Name: "CreateCharge"},
+		handler: func(impl PaymentsWithWebhooksAndCallbacks) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.CreateCharge)
+		},
+	},
+	{
+		Method: worker.Method{Name: "GetCharge"},
+		handler: func(impl PaymentsWithWebhooksAndCallbacks) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.GetCharge)
+		},
+	},
+	{
+		Method: worker.Method{Name: "RefundCharge"},
+		handler: func(impl PaymentsWithWebhooksAndCallbacks) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.RefundCharge)
+		},
+	},
 }

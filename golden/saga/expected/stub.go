@@ -37,8 +37,9 @@ func (s *PaymentsWithWebhooksAndCallbacksStub) CreateCharge(ctx workflow.Context
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreateCharge",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // CreateChargeCompensated runs CreateCharge and, when it succeeds, adds its
@@ -122,8 +123,9 @@ func (s *PaymentsWithWebhooksAndCallbacksStub) GetCharge(ctx workflow.Context, i
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetCharge",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // RefundCharge runs PaymentsWithWebhooksAndCallbacks.RefundCharge as a task and waits for its result;
@@ -137,6 +139,7 @@ func (s *PaymentsWithWebhooksAndCallbacksStub) RefundCharge(ctx workflow.Context
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "RefundCharge",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }

@@ -16,22 +16,40 @@ func Register(w *worker.Worker, impl Inventory, opts ...worker.ServiceOption) er
 	if impl == nil {
 		return errors.New("register Inventory: nil implementation")
 	}
+	ms := make([]worker.Method, len(methods))
+	for i, m := range methods {
+		ms[i] = m.Method
+		ms[i].Handler = m.handler(impl)
+	}
 	return w.RegisterService(worker.Service{
-		Errors: ErrorTypes(),
-		Methods: []worker.Method{
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.ListItems),
-				Name:    "ListItems",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.CreateItem),
-				Name:    "CreateItem",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.UploadPhoto),
-				Name:    "UploadPhoto",
-			},
-		},
-		Name: ServiceName,
+		Errors:  ErrorTypes(),
+		Methods: ms,
+		Name:    ServiceName,
 	}, opts...)
+}
+
+// methods are the methods of Inventory as task handlers of an
+// implementation, with their settings from the spec.
+var methods = []struct {
+	worker.Method
+	handler func(Inventory) worker.HandlerFunc
+}{
+	{
+		Method: worker.Method{Name: "ListItems"},
+		handler: func(impl Inventory) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.ListItems)
+		},
+	},
+	{
+		Method: worker.Method{Name: "CreateItem"},
+		handler: func(impl Inventory) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.CreateItem)
+		},
+	},
+	{
+		Method: worker.Method{Name: "UploadPhoto"},
+		handler: func(impl Inventory) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.UploadPhoto)
+		},
+	},
 }

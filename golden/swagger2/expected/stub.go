@@ -3,8 +3,6 @@
 package swagger2
 
 import (
-	"slices"
-
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/workflow"
 )
@@ -33,8 +31,9 @@ func (s *InventoryStub) ListItems(ctx workflow.Context, in *ListItemsInput, opts
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "ListItems",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // CreateItem runs Inventory.CreateItem as a task and waits for its result;
@@ -48,8 +47,9 @@ func (s *InventoryStub) CreateItem(ctx workflow.Context, in *CreateItemInput, op
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreateItem",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // UploadPhoto runs Inventory.UploadPhoto as a task and waits for its result;
@@ -63,6 +63,7 @@ func (s *InventoryStub) UploadPhoto(ctx workflow.Context, in *UploadPhotoInput, 
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "UploadPhoto",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }

@@ -16,22 +16,40 @@ func Register(w *worker.Worker, impl Type, opts ...worker.ServiceOption) error {
 	if impl == nil {
 		return errors.New("register Type: nil implementation")
 	}
+	ms := make([]worker.Method, len(methods))
+	for i, m := range methods {
+		ms[i] = m.Method
+		ms[i].Handler = m.handler(impl)
+	}
 	return w.RegisterService(worker.Service{
-		Errors: ErrorTypes(),
-		Methods: []worker.Method{
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.PostShapes),
-				Name:    "PostShapes",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.GetShape),
-				Name:    "GetShape",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.GetShape2),
-				Name:    "GetShape2",
-			},
-		},
-		Name: ServiceName,
+		Errors:  ErrorTypes(),
+		Methods: ms,
+		Name:    ServiceName,
 	}, opts...)
+}
+
+// methods are the methods of Type as task handlers of an
+// implementation, with their settings from the spec.
+var methods = []struct {
+	worker.Method
+	handler func(Type) worker.HandlerFunc
+}{
+	{
+		Method: worker.Method{Name: "PostShapes"},
+		handler: func(impl Type) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.PostShapes)
+		},
+	},
+	{
+		Method: worker.Method{Name: "GetShape"},
+		handler: func(impl Type) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.GetShape)
+		},
+	},
+	{
+		Method: worker.Method{Name: "GetShape2"},
+		handler: func(impl Type) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.GetShape2)
+		},
+	},
 }

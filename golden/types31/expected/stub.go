@@ -3,8 +3,6 @@
 package types31
 
 import (
-	"slices"
-
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/workflow"
 )
@@ -33,8 +31,9 @@ func (s *TypeStub) PostShapes(ctx workflow.Context, in *PostShapesInput, opts ..
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "PostShapes",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // GetShape runs Type.GetShape as a task and waits for its result;
@@ -48,8 +47,9 @@ func (s *TypeStub) GetShape(ctx workflow.Context, in *GetShapeInput, opts ...wor
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetShape",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // GetShape2 runs Type.GetShape2 as a task and waits for its result;
@@ -63,6 +63,7 @@ func (s *TypeStub) GetShape2(ctx workflow.Context, in *GetShape2Input, opts ...w
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetShape2",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }

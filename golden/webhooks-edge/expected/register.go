@@ -16,18 +16,34 @@ func Register(w *worker.Worker, impl Jobs, opts ...worker.ServiceOption) error {
 	if impl == nil {
 		return errors.New("register Jobs: nil implementation")
 	}
+	ms := make([]worker.Method, len(methods))
+	for i, m := range methods {
+		ms[i] = m.Method
+		ms[i].Handler = m.handler(impl)
+	}
 	return w.RegisterService(worker.Service{
-		Errors: ErrorTypes(),
-		Methods: []worker.Method{
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.StartJob),
-				Name:    "StartJob",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.AwaitJobDone),
-				Name:    "AwaitJobDone",
-			},
-		},
-		Name: ServiceName,
+		Errors:  ErrorTypes(),
+		Methods: ms,
+		Name:    ServiceName,
 	}, opts...)
+}
+
+// methods are the methods of Jobs as task handlers of an
+// implementation, with their settings from the spec.
+var methods = []struct {
+	worker.Method
+	handler func(Jobs) worker.HandlerFunc
+}{
+	{
+		Method: worker.Method{Name: "StartJob"},
+		handler: func(impl Jobs) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.StartJob)
+		},
+	},
+	{
+		Method: worker.Method{Name: "AwaitJobDone"},
+		handler: func(impl Jobs) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.AwaitJobDone)
+		},
+	},
 }

@@ -36,8 +36,9 @@ func (s *JobsStub) StartJob(ctx workflow.Context, in *StartJobInput, opts ...wor
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "StartJob",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // StartJobCall is a StartJob call whose callbacks the workflow can await
@@ -99,6 +100,7 @@ func (s *JobsStub) AwaitJobDone(ctx workflow.Context, in *AwaitJobDoneInput, opt
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "AwaitJobDone",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }

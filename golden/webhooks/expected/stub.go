@@ -36,8 +36,9 @@ func (s *PaymentsWithWebhooksAndCallbacksStub) CreateCharge(ctx workflow.Context
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreateCharge",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // CreateChargeCall is a CreateCharge call whose callbacks the workflow can await
@@ -86,8 +87,9 @@ func (s *PaymentsWithWebhooksAndCallbacksStub) GetCharge(ctx workflow.Context, i
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetCharge",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // RefundCharge runs PaymentsWithWebhooksAndCallbacks.RefundCharge as a task and waits for its result;
@@ -101,6 +103,7 @@ func (s *PaymentsWithWebhooksAndCallbacksStub) RefundCharge(ctx workflow.Context
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "RefundCharge",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }

@@ -16,14 +16,28 @@ func Register(w *worker.Worker, impl ConsumptionService, opts ...worker.ServiceO
 	if impl == nil {
 		return errors.New("register ConsumptionService: nil implementation")
 	}
+	ms := make([]worker.Method, len(methods))
+	for i, m := range methods {
+		ms[i] = m.Method
+		ms[i].Handler = m.handler(impl)
+	}
 	return w.RegisterService(worker.Service{
-		Errors: ErrorTypes(),
-		Methods: []worker.Method{
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.GetConsumption),
-				Name:    "GetConsumption",
-			},
-		},
-		Name: ServiceName,
+		Errors:  ErrorTypes(),
+		Methods: ms,
+		Name:    ServiceName,
 	}, opts...)
+}
+
+// methods are the methods of ConsumptionService as task handlers of an
+// implementation, with their settings from the spec.
+var methods = []struct {
+	worker.Method
+	handler func(ConsumptionService) worker.HandlerFunc
+}{
+	{
+		Method: worker.Method{Name: "GetConsumption"},
+		handler: func(impl ConsumptionService) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.GetConsumption)
+		},
+	},
 }

@@ -3,8 +3,6 @@
 package consumption
 
 import (
-	"slices"
-
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/workflow"
 )
@@ -33,6 +31,7 @@ func (s *ConsumptionServiceStub) GetConsumption(ctx workflow.Context, in *GetCon
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetConsumption",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }

@@ -16,14 +16,28 @@ func Register(w *worker.Worker, impl EmailService, opts ...worker.ServiceOption)
 	if impl == nil {
 		return errors.New("register EmailService: nil implementation")
 	}
+	ms := make([]worker.Method, len(methods))
+	for i, m := range methods {
+		ms[i] = m.Method
+		ms[i].Handler = m.handler(impl)
+	}
 	return w.RegisterService(worker.Service{
-		Errors: ErrorTypes(),
-		Methods: []worker.Method{
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.SendEmail),
-				Name:    "SendEmail",
-			},
-		},
-		Name: ServiceName,
+		Errors:  ErrorTypes(),
+		Methods: ms,
+		Name:    ServiceName,
 	}, opts...)
+}
+
+// methods are the methods of EmailService as task handlers of an
+// implementation, with their settings from the spec.
+var methods = []struct {
+	worker.Method
+	handler func(EmailService) worker.HandlerFunc
+}{
+	{
+		Method: worker.Method{Name: "SendEmail"},
+		handler: func(impl EmailService) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.SendEmail)
+		},
+	},
 }

@@ -3,8 +3,6 @@
 package email
 
 import (
-	"slices"
-
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/workflow"
 )
@@ -33,6 +31,7 @@ func (s *EmailServiceStub) SendEmail(ctx workflow.Context, in *SendEmailInput, o
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "SendEmail",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }

@@ -16,18 +16,34 @@ func Register(w *worker.Worker, impl InvoiceService, opts ...worker.ServiceOptio
 	if impl == nil {
 		return errors.New("register InvoiceService: nil implementation")
 	}
+	ms := make([]worker.Method, len(methods))
+	for i, m := range methods {
+		ms[i] = m.Method
+		ms[i].Handler = m.handler(impl)
+	}
 	return w.RegisterService(worker.Service{
-		Errors: ErrorTypes(),
-		Methods: []worker.Method{
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.CreateInvoice),
-				Name:    "CreateInvoice",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.VoidInvoice),
-				Name:    "VoidInvoice",
-			},
-		},
-		Name: ServiceName,
+		Errors:  ErrorTypes(),
+		Methods: ms,
+		Name:    ServiceName,
 	}, opts...)
+}
+
+// methods are the methods of InvoiceService as task handlers of an
+// implementation, with their settings from the spec.
+var methods = []struct {
+	worker.Method
+	handler func(InvoiceService) worker.HandlerFunc
+}{
+	{
+		Method: worker.Method{Name: "CreateInvoice"},
+		handler: func(impl InvoiceService) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.CreateInvoice)
+		},
+	},
+	{
+		Method: worker.Method{Name: "VoidInvoice"},
+		handler: func(impl InvoiceService) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.VoidInvoice)
+		},
+	},
 }

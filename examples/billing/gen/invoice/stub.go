@@ -4,7 +4,6 @@ package invoice
 
 import (
 	"errors"
-	"slices"
 
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/workflow"
@@ -34,8 +33,9 @@ func (s *InvoiceServiceStub) CreateInvoice(ctx workflow.Context, in *CreateInvoi
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreateInvoice",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // CreateInvoiceCompensated runs CreateInvoice and, when it succeeds, adds its
@@ -84,6 +84,7 @@ func (s *InvoiceServiceStub) VoidInvoice(ctx workflow.Context, in *VoidInvoiceIn
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "VoidInvoice",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }

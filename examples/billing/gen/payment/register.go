@@ -16,18 +16,34 @@ func Register(w *worker.Worker, impl PaymentService, opts ...worker.ServiceOptio
 	if impl == nil {
 		return errors.New("register PaymentService: nil implementation")
 	}
+	ms := make([]worker.Method, len(methods))
+	for i, m := range methods {
+		ms[i] = m.Method
+		ms[i].Handler = m.handler(impl)
+	}
 	return w.RegisterService(worker.Service{
-		Errors: ErrorTypes(),
-		Methods: []worker.Method{
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.RequestPayment),
-				Name:    "RequestPayment",
-			},
-			{
-				Handler: worker.Handle(codec.JSON{}, impl.CreateCharge),
-				Name:    "CreateCharge",
-			},
-		},
-		Name: ServiceName,
+		Errors:  ErrorTypes(),
+		Methods: ms,
+		Name:    ServiceName,
 	}, opts...)
+}
+
+// methods are the methods of PaymentService as task handlers of an
+// implementation, with their settings from the spec.
+var methods = []struct {
+	worker.Method
+	handler func(PaymentService) worker.HandlerFunc
+}{
+	{
+		Method: worker.Method{Name: "RequestPayment"},
+		handler: func(impl PaymentService) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.RequestPayment)
+		},
+	},
+	{
+		Method: worker.Method{Name: "CreateCharge"},
+		handler: func(impl PaymentService) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.CreateCharge)
+		},
+	},
 }

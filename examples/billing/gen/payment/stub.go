@@ -36,8 +36,9 @@ func (s *PaymentServiceStub) RequestPayment(ctx workflow.Context, in *RequestPay
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "RequestPayment",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // CreateCharge runs PaymentService.CreateCharge as a task and waits for its result;
@@ -51,8 +52,9 @@ func (s *PaymentServiceStub) CreateCharge(ctx workflow.Context, in *CreateCharge
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreateCharge",
+		Options: s.opts,
 		Service: ServiceName,
-	}, slices.Concat(s.opts, opts)...)
+	}, opts...)
 }
 
 // CreateChargeCall is a CreateCharge call whose callbacks the workflow can await

@@ -4,8 +4,6 @@
 package subscription
 
 import (
-	"slices"
-
 	"github.com/infgen/infgen/runtime/codec"
 	"github.com/infgen/infgen/runtime/failure"
 	"github.com/infgen/infgen/runtime/grpcapi"
@@ -36,7 +34,8 @@ func (s *SubscriptionServiceStub) Subscribe(ctx workflow.Context, in *SubscribeR
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // GetSubscription runs /billing.subscription.v1.SubscriptionService/GetSubscription as a task and waits for its result;
@@ -51,7 +50,8 @@ func (s *SubscriptionServiceStub) GetSubscription(ctx workflow.Context, in *GetS
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
 
 // CancelSubscription runs /billing.subscription.v1.SubscriptionService/CancelSubscription as a task and waits for its result;
@@ -66,5 +66,6 @@ func (s *SubscriptionServiceStub) CancelSubscription(ctx workflow.Context, in *C
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-	}, slices.Concat(s.opts, opts)...)
+		Options: s.opts,
+	}, opts...)
 }
