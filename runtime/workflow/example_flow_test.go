@@ -24,6 +24,46 @@ func ExampleDispatch() {
 	// Output: hello ada <nil>
 }
 
+// greeterStub is shaped like a generated stub: its method runs the task with
+// Execute and waits.
+type greeterStub struct{}
+
+func (greeterStub) Greet(ctx workflow.Context, name string, opts ...workflow.CallOption) (*string, error) {
+	return workflow.Execute[*string](ctx, workflow.Call{Service: "greeter", Method: "Greet", Input: name}, opts...)
+}
+
+// ExampleExecute runs a service task and waits for its output, as generated
+// stub methods do.
+func ExampleExecute() {
+	flow := workflow.Define("example.execute", func(ctx workflow.Context, name string) (string, error) {
+		out, err := greeterStub{}.Greet(ctx, name)
+		if err != nil {
+			return "", err
+		}
+		return *out, nil
+	})
+	fmt.Println(execute(flow, "ada"))
+	// Output: hello ada <nil>
+}
+
+// ExampleAsync starts two stub calls side by side: each task is issued where
+// Async is called, and the workflow waits for both afterwards.
+func ExampleAsync() {
+	flow := workflow.Define("example.async", func(ctx workflow.Context, names []string) (string, error) {
+		stub := greeterStub{}
+		first := workflow.Async(ctx, stub.Greet, names[0])
+		second := workflow.Async(ctx, stub.Greet, names[1])
+		if err := workflow.AwaitAll(ctx, first, second); err != nil {
+			return "", err
+		}
+		a, _ := first.Await(ctx) // ready: does not wait
+		b, _ := second.Await(ctx)
+		return *a + ", " + *b, nil
+	})
+	fmt.Println(execute(flow, []string{"ada", "grace"}))
+	// Output: hello ada, hello grace <nil>
+}
+
 // ExampleAwait waits for one Deferred.
 func ExampleAwait() {
 	flow := workflow.Define("example.await", func(ctx workflow.Context, name string) (string, error) {
