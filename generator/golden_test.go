@@ -29,7 +29,8 @@ import (
 //	                            .proto files (input/ is the import root; the
 //	                            files directly in it are generated)
 //	golden/<case>/options.json  optional: {"package": "name", "serviceConfig":
-//	                            "input/service_config.json"}
+//	                            "input/service_config.json", "operations": [...],
+//	                            "tags": [...]}
 //	golden/<case>/expected/     the expected package, or
 //	golden/<case>/error.txt     the expected error (invalid input), its
 //	                            positions relative to the case folder
@@ -45,6 +46,10 @@ type goldenOptions struct {
 	// ServiceConfig is a gRPC service config applied to a proto spec
 	// (infgen generate proto --service-config), relative to the case.
 	ServiceConfig string `json:"serviceConfig"`
+	// Operations and Tags select operations of an OpenAPI spec (infgen
+	// generate openapi --operations, --tags).
+	Operations []string `json:"operations"`
+	Tags       []string `json:"tags"`
 }
 
 // goldenCase is one golden/<case> folder.
@@ -107,7 +112,11 @@ func (c goldenCase) generate() ([]generator.File, error) {
 	var err error
 	switch c.source {
 	case ir.SourceOpenAPI:
-		spec, err = oaparser.Parse(ctx, c.inputs[0])
+		var opts []oaparser.Option
+		if len(c.opts.Operations) > 0 || len(c.opts.Tags) > 0 {
+			opts = append(opts, oaparser.SelectOperations(c.opts.Operations, c.opts.Tags))
+		}
+		spec, err = oaparser.Parse(ctx, c.inputs[0], opts...)
 	case ir.SourceProto:
 		spec, err = protoparser.Load(ctx, protoparser.Params{ImportPaths: []string{filepath.Join(c.dir, "input")}, Files: c.inputs})
 		if err == nil && c.opts.ServiceConfig != "" {

@@ -30,6 +30,10 @@ type Spec struct {
 	// Services are in document order (proto: files in the order given,
 	// services in declaration order).
 	Services []Service
+	// Selection, when only some operations are generated, says which
+	// ("operations tagged repos (204 of 1223 operations)"); empty for
+	// the whole document.
+	Selection string
 	// Types are the named Go types of the package in document order: by
 	// the position of the schema they come from, those of the root
 	// document first, then those of the files it refers to; types without

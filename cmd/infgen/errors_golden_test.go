@@ -63,6 +63,7 @@ func TestErrorMessages(t *testing.T) {
 		{"unresolved $ref", []string{"generate", "openapi", spec, "--out", filepath.Join(dir, "out")}},
 		{"unknown compensation", []string{"generate", "openapi", saga, "--out", filepath.Join(dir, "out")}},
 		{"missing spec", []string{"generate", "openapi", filepath.Join(dir, "nope.yaml"), "--out", filepath.Join(dir, "out")}},
+		{"select an unknown operation", []string{"generate", "openapi", "../../golden/openapi-select/input/spec.yaml", "--operations", "getOrders", "--out", filepath.Join(dir, "out")}},
 		{"unknown command", []string{"workflow", "reboot", "x"}},
 		{"check with one spec", []string{"check", "openapi", spec}},
 		{"check an unresolved $ref", []string{"check", "openapi", spec, spec}},

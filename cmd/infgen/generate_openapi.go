@@ -17,8 +17,9 @@ import (
 func newGenerateOpenAPICmd() *cobra.Command {
 	var out, pkg, service string
 	var allowDuplicateIDs, suggest bool
+	var selectIDs, selectTags []string
 	cmd := &cobra.Command{
-		Use:   "openapi SPEC --out DIR [--package NAME] [--service NAME] [--suggest-compensations]",
+		Use:   "openapi SPEC --out DIR [--package NAME] [--service NAME] [--operations ID,...] [--tags TAG,...] [--suggest-compensations]",
 		Short: "Generate a Go service package from an OpenAPI 3.0/3.1 document",
 		Long: `Generate a Go service package from an OpenAPI 3.0/3.1 document (YAML or JSON);
 Swagger 2.0 documents are converted to OpenAPI 3.0 first.
@@ -27,6 +28,11 @@ The package holds the API's types, the service interface, an HTTP client
 implementing it, Register (worker registration) and the workflow stub.
 Warnings about constructs generated loosely are printed to stderr with
 their position. On any error the output directory is left untouched.
+
+--operations and --tags generate only some operations (by operationId or
+method name, and by tag), with the operations that compensate them and the
+types they use: a package for the calls a workflow makes to a large API.
+Names stay those of the whole document.
 
 Compensations (x-infgen-compensate) become stub methods that run an
 operation and register its undo in a workflow.Saga; --suggest-compensations
@@ -49,6 +55,9 @@ Use it from go generate:
 			}
 			if allowDuplicateIDs {
 				opts = append(opts, openapi.AllowDuplicateOperationIDs())
+			}
+			if len(selectIDs) > 0 || len(selectTags) > 0 {
+				opts = append(opts, openapi.SelectOperations(selectIDs, selectTags))
 			}
 			spec, err := openapi.Parse(cmd.Context(), args[0], opts...)
 			if err != nil {
@@ -77,6 +86,10 @@ Use it from go generate:
 	cmd.Flags().StringVar(&service, "service", "", "service name (default: derived from info.title)")
 	cmd.Flags().BoolVar(&allowDuplicateIDs, "allow-duplicate-operation-ids", false,
 		"accept repeated operationIds (invalid OpenAPI) with a warning: the later operation gets a numbered method name")
+	cmd.Flags().StringSliceVar(&selectIDs, "operations", nil,
+		"generate only these operations (operationIds or method names, comma-separated), with their compensations and the types they use")
+	cmd.Flags().StringSliceVar(&selectTags, "tags", nil,
+		"generate only the operations with one of these tags (comma-separated); combines with --operations")
 	cmd.Flags().BoolVar(&suggest, "suggest-compensations", false, suggestFlagDoc)
 	return cmd
 }

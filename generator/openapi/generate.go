@@ -203,7 +203,11 @@ func (g *generator) docFile(f *jen.File) {
 			"delivery once (see webhooks.go)."
 	}
 	if len(s.Files) > 0 {
-		doc += "\n\nGenerated from " + strings.Join(s.Files, ", ") + "."
+		doc += "\n\nGenerated from " + strings.Join(s.Files, ", ")
+		if s.Selection != "" {
+			doc += ": " + s.Selection + ", with the types they use"
+		}
+		doc += "."
 	}
 	var b strings.Builder
 	for i, line := range strings.Split(sanitize(doc), "\n") {

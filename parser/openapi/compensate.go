@@ -159,7 +159,7 @@ func (c *converter) nodePos(n *yaml.Node, def ir.Pos) ir.Pos {
 }
 
 // closest suggests the known operationId nearest to id.
-func closest(id string, known map[string]int) string {
+func closest[V any](id string, known map[string]V) string {
 	best, bestScore := "", 0
 	for _, k := range sortedKeys(known) {
 		if s := commonPrefix(strings.ToLower(k), strings.ToLower(id)); s > bestScore {

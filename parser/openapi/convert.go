@@ -121,6 +121,9 @@ func (c *converter) convert() (*ir.Spec, error) {
 	if err := c.compensations(ops, &svc); err != nil {
 		return nil, err
 	}
+	if err := c.selectOperations(ops, &svc); err != nil {
+		return nil, err
+	}
 	if c.emptyRef {
 		if err := c.files.refCycle(c.root); err != nil {
 			return nil, err
@@ -130,6 +133,9 @@ func (c *converter) convert() (*ir.Spec, error) {
 	// into document order once all are declared, whatever reached them
 	// first.
 	s.Services = []ir.Service{svc}
+	if s.Selection != "" {
+		pruneTypes(s)
+	}
 	slices.SortStableFunc(s.Types, func(a, b ir.Type) int {
 		return cmp.Or(c.compareDocPos(a.Pos, b.Pos), cmp.Compare(a.Name, b.Name))
 	})

@@ -180,6 +180,8 @@ type Option func(*options)
 type options struct {
 	service       string
 	duplicatedIDs bool
+	// selectIDs and selectTags select operations (SelectOperations).
+	selectIDs, selectTags []string
 }
 
 // AllowDuplicateOperationIDs accepts a document whose operationIds repeat
