@@ -36,6 +36,9 @@ type converter struct {
 	declared map[string]bool
 	warnings []ir.Warning
 	opts     options
+	// owners are the operations and types of the document, when some
+	// operations are selected (see selectedWarnings).
+	owners []owner
 	// credentials marks the credential parameters warned about, by
 	// location and wire name; credentialNames holds the GoName of those
 	// that are not a security scheme's.
@@ -134,7 +137,8 @@ func (c *converter) convert() (*ir.Spec, error) {
 	// first.
 	s.Services = []ir.Service{svc}
 	if s.Selection != "" {
-		pruneTypes(s)
+		c.pruneTypes(s)
+		c.warnings = c.selectedWarnings(c.warnings)
 	}
 	slices.SortStableFunc(s.Types, func(a, b ir.Type) int {
 		return cmp.Or(c.compareDocPos(a.Pos, b.Pos), cmp.Compare(a.Name, b.Name))

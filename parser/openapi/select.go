@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -79,6 +80,7 @@ func (c *converter) selectOperations(ops []*operation, svc *ir.Service) error {
 		if keep[i] {
 			methods = append(methods, m)
 		}
+		c.owners = append(c.owners, owner{pos: m.Pos, kept: keep[i]})
 	}
 	svc.Methods = methods
 	c.spec.Selection = selection(c.opts.selectIDs, c.opts.selectTags, len(methods), len(ops))
@@ -97,9 +99,36 @@ func selection(ids, tags []string, kept, all int) string {
 	return fmt.Sprintf("%s (%d of %d operations)", strings.Join(parts, " and "), kept, all)
 }
 
+// owner is an operation or a type, whose warnings are shown when it is
+// generated.
+type owner struct {
+	pos  ir.Pos
+	kept bool
+}
+
+// selectedWarnings keeps the warnings of what a selection generates: a
+// warning belongs to the nearest operation or type declared before it in
+// its file (their declarations do not overlap but for inline types, which
+// are declared inside what uses them), and is dropped when that one is.
+func (c *converter) selectedWarnings(ws []ir.Warning) []ir.Warning {
+	less := func(a, b ir.Pos) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
+	}
+	owners := slices.Clone(c.owners)
+	slices.SortStableFunc(owners, func(a, b owner) int { return less(a.pos, b.pos) })
+	return slices.DeleteFunc(ws, func(w ir.Warning) bool {
+		i, found := slices.BinarySearchFunc(owners, w.Pos, func(o owner, p ir.Pos) int { return less(o.pos, p) })
+		if !found {
+			i--
+		}
+		return i >= 0 && owners[i].pos.File == w.Pos.File && !owners[i].kept
+	})
+}
+
 // pruneTypes drops the types that no method, callback or webhook of s
-// reaches, keeping the others in their order.
-func pruneTypes(s *ir.Spec) {
+// reaches, keeping the others in their order, and records them all as
+// owners of warnings.
+func (c *converter) pruneTypes(s *ir.Spec) {
 	byName := make(map[string]*ir.Type, len(s.Types))
 	for i := range s.Types {
 		byName[s.Types[i].Name] = &s.Types[i]
@@ -161,6 +190,9 @@ func pruneTypes(s *ir.Spec) {
 	}
 	for i := range s.Webhooks {
 		hook(&s.Webhooks[i])
+	}
+	for _, t := range s.Types {
+		c.owners = append(c.owners, owner{pos: t.Pos, kept: reached[t.Name]})
 	}
 	s.Types = slices.DeleteFunc(s.Types, func(t ir.Type) bool { return !reached[t.Name] })
 }

@@ -42,6 +42,9 @@ func TestSelectOperationsKeepsWhatTheyUse(t *testing.T) {
 	require.Equal(t, []string{"NewOrder", "Order", "OrderStatus", "Item", "Customer", "Address", "Problem"}, typeNames(s))
 	require.NotContains(t, typeNames(s), "Invoice")
 	require.Equal(t, "operations getCustomer and operations tagged orders (4 of 5 operations)", s.Selection)
+	require.Len(t, all.Warnings, 1, "the token parameter of listInvoices")
+	require.Contains(t, all.Warnings[0].Message, "token looks like a credential")
+	require.Empty(t, s.Warnings, "no warning about an operation that is not generated")
 
 	// A method is selected by its Go name too, and keeps the name it has in
 	// the whole document.
@@ -49,6 +52,7 @@ func TestSelectOperationsKeepsWhatTheyUse(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"ListInvoices"}, methodNames(one))
 	require.Equal(t, []string{"Customer", "Address", "Invoice"}, typeNames(one), "in document order")
+	require.Equal(t, all.Warnings, one.Warnings)
 }
 
 func TestSelectOperationsRejectsUnknownNames(t *testing.T) {
