@@ -263,6 +263,18 @@ func TestNoEventUnlessTheStepCommits(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 5, got)
 	require.EqualValues(t, 3, store.failed.Load())
+	// The result is known once the last step is stored; its outbox (the
+	// completed event) is published right after.
+	require.Eventually(t, func() bool {
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		for _, ev := range rec.published {
+			if ev.Type == wf+".completed" {
+				return true
+			}
+		}
+		return false
+	}, 10*time.Second, 5*time.Millisecond)
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	require.Empty(t, rec.violations)
