@@ -3,6 +3,7 @@ package contract
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/infgen/infgen/ir"
@@ -119,7 +120,7 @@ func (e *openAPIEvents) annotate(f *Finding, method, path string, args []any) {
 			return
 		}
 		f.Events = m.events(ir.OutcomeCompleted, ir.OutcomeFailed)
-		f.Message += fmt.Sprintf(": its task's events %s are no longer published, and their subscribers get none", strings.Join(f.Events, " and "))
+		f.Message += fmt.Sprintf("; its task's events %s are no longer published, and their subscribers get none", strings.Join(f.Events, " and "))
 		f.Severity = atLeast(f.Severity, Warning)
 	case isResponseRule(f.Rule):
 		m, ok := e.old[key]
@@ -134,18 +135,19 @@ func (e *openAPIEvents) annotate(f *Finding, method, path string, args []any) {
 		}
 		f.Events = m.events(outcome)
 		if subscriberBreakingRules[f.Rule] {
-			f.Message += fmt.Sprintf(": event %s carries this response as its data, and its subscribers decode it with the old schema", f.Events[0])
+			f.Message += fmt.Sprintf("; event %s carries this response as its data, and its subscribers decode it with the old schema", f.Events[0])
 			f.Severity = atLeast(f.Severity, Warning)
 		}
 	}
 }
 
 // errorStatus reports whether the response a finding is about (the status
-// among its arguments, as oasdiff passes it) is a declared error response
-// of the operation in either spec: one decoded into the typed error a
-// failed event carries, not into the output of a completed one.
+// among its arguments, as oasdiff passes it: last, after a property's
+// name) is a declared error response of the operation in either spec: one
+// decoded into the typed error a failed event carries, not into the output
+// of a completed one.
 func (e *openAPIEvents) errorStatus(key string, args []any) bool {
-	for _, a := range args {
+	for _, a := range slices.Backward(args) {
 		status, ok := a.(string)
 		if !ok {
 			continue

@@ -132,11 +132,11 @@ func (c *protoCompare) protoEvents() {
 		f.Events = events
 		switch {
 		case gone && len(events) <= 2:
-			f.Message += fmt.Sprintf(": the event types %s are no longer published", strings.Join(events, " and "))
+			f.Message += fmt.Sprintf("; the event types %s are no longer published", strings.Join(events, " and "))
 		case gone:
-			f.Message += fmt.Sprintf(": the %d event types of its tasks are no longer published", len(events))
+			f.Message += fmt.Sprintf("; the %d event types of its tasks are no longer published", len(events))
 		case f.Severity != Info:
-			f.Message += fmt.Sprintf(": the data of %s holds it, and their subscribers decode it with the old schema", strings.Join(events, ", "))
+			f.Message += fmt.Sprintf("; the data of %s holds it, and their subscribers decode it with the old schema", strings.Join(events, ", "))
 		}
 	}
 }
