@@ -3,6 +3,7 @@ package contract_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -201,4 +202,18 @@ func TestReportWritesEvents(t *testing.T) {
 	}
 	require.Positive(t, withEvents)
 	require.Less(t, withEvents, len(doc.Findings), "events are left out when there are none")
+}
+
+func TestWriteTextListsTenEventsAtMost(t *testing.T) {
+	var events []string
+	for i := range 12 {
+		events = append(events, fmt.Sprintf("Big.Op%d.completed", i))
+	}
+	r := &contract.Report{Findings: []contract.Finding{{Severity: contract.Error, Rule: "infgen-service-renamed", Message: "renamed", Events: events}}}
+	var text bytes.Buffer
+	require.NoError(t, r.WriteText(&text))
+	require.Equal(t, "error    renamed [infgen-service-renamed]\n  events: "+strings.Join(events[:10], ", ")+" and 2 more\n1 breaking change(s), 0 other(s)\n", text.String())
+	var js bytes.Buffer
+	require.NoError(t, r.WriteJSON(&js))
+	require.Contains(t, js.String(), `"Big.Op11.completed"`, "JSON lists them all")
 }
