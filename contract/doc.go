@@ -7,7 +7,10 @@
 // with a rule set modeled on buf's breaking rules (FILE and WIRE_JSON).
 // Both return a Report: a list of Findings, each an error (breaking) or an
 // info (compatible), with the operation it concerns, where it is in a spec
-// (file:line:col when known) and why it breaks.
+// (file:line:col when known) and why it breaks. A finding that touches
+// the outcome events of the tasks (whose data is a method's response)
+// names their types in Events; one that breaks the events' subscribers is
+// at least a Warning, whatever oasdiff rates it.
 //
 // Payloads validates recorded JSON payloads (the inputs and outputs of a
 // workflow's tasks, as a worker recorded them with the old description)

@@ -56,6 +56,11 @@ type Finding struct {
 	Location Location `json:"location"`
 	// Message says what changed and why it breaks.
 	Message string `json:"message"`
+	// Events are the CloudEvents types whose contract the change touches
+	// ("Petstore.ShowPetByID.completed"): the outcome events of the tasks
+	// of the operations concerned, whose data is the operation's response
+	// (see "Event contracts" in docs/check.md).
+	Events []string `json:"events,omitempty"`
 	// Workflow and Step are set on the findings of an in-flight check: the
 	// workflow that would fail, and the step whose recorded payload does
 	// not fit the new description.
@@ -129,6 +134,11 @@ func rank(s Severity) int {
 //
 //	error  GET /pets/{id}  new.yaml:12:9  the required request property 'name' was added [new-required-request-property]
 //
+// followed, for a finding that touches events, by a line naming them
+// (the first maxTextEvents of them),
+//
+//	events: Petstore.FindPetByID.completed
+//
 // then a summary line.
 func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
@@ -141,6 +151,14 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "%s  ", loc)
 		}
 		fmt.Fprintf(&b, "%s [%s]\n", f.Message, f.Rule)
+		if len(f.Events) > 0 {
+			b.WriteString("  events: ")
+			b.WriteString(strings.Join(f.Events[:min(len(f.Events), maxTextEvents)], ", "))
+			if more := len(f.Events) - maxTextEvents; more > 0 {
+				fmt.Fprintf(&b, " and %d more", more)
+			}
+			b.WriteByte('\n')
+		}
 	}
 	if f := r.InFlight; f != nil {
 		what := fmt.Sprintf("%d task(s) checked", f.Tasks)
@@ -161,6 +179,11 @@ func (r *Report) WriteText(w io.Writer) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// maxTextEvents bounds the events WriteText lists under a finding: a
+// renamed service touches every event type of the API (WriteJSON lists
+// them all).
+const maxTextEvents = 10
 
 // WriteJSON writes the report as one indented JSON object:
 // {"breaking": bool, "findings": [...]}.

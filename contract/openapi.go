@@ -21,7 +21,9 @@ import (
 // OpenAPI compares two OpenAPI documents (3.0, 3.1, or Swagger 2.0, which
 // is converted to 3.0 first) with every oasdiff breaking-change rule.
 // oasdiff's errors are breaking (Error), its warnings and infos are not
-// (Warning, Info). Each document must be one infgen can generate from:
+// (Warning, Info). A finding about an operation's responses, or its
+// removal, names the outcome events of the operation's task it touches;
+// one that breaks their subscribers is at least a warning. Each document must be one infgen can generate from:
 // parser/openapi reads it first, so a broken document is reported at its
 // position as an error, not as a comparison.
 func OpenAPI(ctx context.Context, oldPath, newPath string) (*Report, error) {
@@ -40,6 +42,7 @@ func OpenAPI(ctx context.Context, oldPath, newPath string) (*Report, error) {
 	changes := checker.CheckBackwardCompatibilityUntilLevel(
 		checker.NewConfig(checker.GetAllChecks()), d, sources, checker.INFO)
 	l := checker.NewDefaultLocalizer()
+	events := newOpenAPIEvents(oldSpec, newSpec)
 	r := &Report{}
 	for _, c := range changes {
 		f := Finding{Rule: c.GetId(), Message: c.GetUncolorizedText(l)}
@@ -61,6 +64,7 @@ func OpenAPI(ctx context.Context, oldPath, newPath string) (*Report, error) {
 		if src != nil {
 			f.Location = Location{File: src.File, Line: src.Line, Column: src.Column}
 		}
+		events.annotate(&f, c.GetOperation(), c.GetPath(), c.GetArgs())
 		r.Findings = append(r.Findings, f)
 	}
 	r.Findings = append(r.Findings, renamed(oldSpec, newSpec)...)
@@ -71,33 +75,42 @@ func OpenAPI(ctx context.Context, oldPath, newPath string) (*Report, error) {
 // renamed finds the changes oasdiff has no reason to call breaking but
 // that break infgen's generated code and the tasks in flight: tasks are
 // routed by service name (from the document's title) and method name
-// (from the operationId), and workflow code calls the stubs by them.
+// (from the operationId), and workflow code calls the stubs by them. The
+// event types of the tasks are made of the same names: the old ones are
+// no longer published.
 func renamed(oldSpec, newSpec *ir.Spec) []Finding {
 	var out []Finding
 	if len(oldSpec.Services) == 1 && len(newSpec.Services) == 1 && oldSpec.Services[0].FullName != newSpec.Services[0].FullName {
-		out = append(out, Finding{Severity: Error, Rule: "infgen-service-renamed",
-			Message: fmt.Sprintf("the service name changed from %s to %s (it comes from info.title): tasks recorded under the old name find no worker, and workflow code using the old package breaks",
-				oldSpec.Services[0].FullName, newSpec.Services[0].FullName)})
+		o := oldSpec.Services[0]
+		var events []string
+		for i := range o.Methods {
+			events = append(events, httpMethod{o.FullName, &o.Methods[i]}.events(ir.OutcomeCompleted, ir.OutcomeFailed)...)
+		}
+		out = append(out, Finding{Severity: Error, Rule: "infgen-service-renamed", Events: events,
+			Message: fmt.Sprintf("the service name changed from %s to %s (it comes from info.title): tasks recorded under the old name find no worker, workflow code using the old package breaks, and the event types %s.* are no longer published (the tasks publish %s.* instead)",
+				o.FullName, newSpec.Services[0].FullName, o.FullName, newSpec.Services[0].FullName)})
 	}
-	newNames := map[string]ir.Method{}
+	newNames := map[string]httpMethod{}
 	for _, s := range newSpec.Services {
-		for _, m := range s.Methods {
+		for i, m := range s.Methods {
 			if m.HTTP != nil {
-				newNames[m.HTTP.Method+" "+m.HTTP.Path] = m
+				newNames[m.HTTP.Method+" "+m.HTTP.Path] = httpMethod{s.FullName, &s.Methods[i]}
 			}
 		}
 	}
 	for _, s := range oldSpec.Services {
-		for _, m := range s.Methods {
+		for i, m := range s.Methods {
 			if m.HTTP == nil {
 				continue
 			}
 			op := m.HTTP.Method + " " + m.HTTP.Path
-			if n, ok := newNames[op]; ok && n.Name != m.Name {
-				out = append(out, Finding{Severity: Error, Rule: "infgen-method-renamed", Operation: op,
+			if nm, ok := newNames[op]; ok && nm.method.Name != m.Name {
+				n := nm.method
+				events := httpMethod{s.FullName, &s.Methods[i]}.events(ir.OutcomeCompleted, ir.OutcomeFailed)
+				out = append(out, Finding{Severity: Error, Rule: "infgen-method-renamed", Operation: op, Events: events,
 					Location: Location{File: n.Pos.File, Line: n.Pos.Line, Column: n.Pos.Col},
-					Message: fmt.Sprintf("the generated method changed from %s to %s (it comes from the operationId): pending tasks recorded as %s find no handler, and workflow code calling %s breaks",
-						m.Name, n.Name, m.Name, m.Name)})
+					Message: fmt.Sprintf("the generated method changed from %s to %s (it comes from the operationId): pending tasks recorded as %s find no handler, workflow code calling %s breaks, and the event types %s are no longer published (its tasks publish %s instead)",
+						m.Name, n.Name, m.Name, m.Name, strings.Join(events, " and "), strings.Join(nm.events(ir.OutcomeCompleted, ir.OutcomeFailed), " and "))})
 			}
 		}
 	}

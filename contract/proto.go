@@ -24,6 +24,9 @@ import (
 // enum value's name, a method's request or response type or its streaming;
 // adding a required (proto2) field; changing the package. Additions are
 // infos; a changed idempotency level or field presence is a warning.
+// A finding on the response message of a task (or on a message or enum it
+// holds), or on a task's method or service, names the outcome events it
+// touches.
 func Proto(ctx context.Context, importPaths []string, oldFile, newFile string) (*Report, error) {
 	base, err := compileSide(ctx, importPaths, oldFile)
 	if err != nil {
@@ -38,6 +41,7 @@ func Proto(ctx context.Context, importPaths []string, oldFile, newFile string) (
 	c.services()
 	c.messages()
 	c.enums()
+	c.protoEvents()
 	c.report.sort()
 	return &c.report, nil
 }

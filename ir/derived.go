@@ -19,6 +19,25 @@ func EventsName(service string) string { return service + "Events" }
 // the event of a method's completed task ("OnCreatePetCompleted").
 func OnCompletedName(method string) string { return "On" + method + "Completed" }
 
+// Outcomes of a method's task that a service publishes as events.
+const (
+	OutcomeCompleted = "completed"
+	OutcomeFailed    = "failed"
+)
+
+// EventType is the CloudEvents type of the event a method's task publishes
+// on an outcome ("Petstore.ShowPetByID.completed"): service is the routed
+// service name (Service.FullName, the generated ServiceName constant) and
+// method the routed method name (an OpenAPI Method.Name; the rpc's name for
+// gRPC).
+func EventType(service, method, outcome string) string {
+	return service + EventTypeSuffix(method, outcome)
+}
+
+// EventTypeSuffix is what generated code appends to its ServiceName
+// constant to spell an EventType (".ShowPetByID.completed").
+func EventTypeSuffix(method, outcome string) string { return "." + method + "." + outcome }
+
 // DispatchName is the name of the asynchronous stub method that earlier
 // versions generated for a method ("DispatchCreatePet"; workflow.Async
 // replaces it). The parsers still reserve it, so that the methods of a spec

@@ -92,7 +92,10 @@ func newCheckOpenAPICmd() *cobra.Command {
 		Long: "Compares two versions of an OpenAPI document (3.0, 3.1, or Swagger 2.0) with\n" +
 			"oasdiff's breaking-change rules: a removed operation, a new required parameter\n" +
 			"or request property, a changed type, a narrowed request enum, a removed\n" +
-			"response code are errors; compatible changes are listed as infos.\n\n" +
+			"response code are errors; compatible changes are listed as infos. A change\n" +
+			"of a response, or a removed or renamed operation, names the outcome events\n" +
+			"it touches (events: …), and is at least a warning when it breaks their\n" +
+			"subscribers.\n\n" +
 			"With --db (or --admin, or --in-flight and the environment the ops commands\n" +
 			"use), the recorded task inputs and answers of every unfinished workflow are\n" +
 			"validated against NEW too: each one that does not fit is an error naming the\n" +
@@ -137,7 +140,8 @@ func newCheckProtoCmd() *cobra.Command {
 			"file's own directory; google/protobuf and the common googleapis files are\n" +
 			"built in) and compares their descriptors with buf-style breaking rules:\n" +
 			"deleted or renumbered fields, changed field types, deleted methods or\n" +
-			"services, changed streaming are errors; additions are infos.\n\n" +
+			"services, changed streaming are errors; additions are infos. A change of a\n" +
+			"message a task answers with names the outcome events it touches.\n\n" +
 			"With --db (or --admin, or --in-flight), the recorded task payloads of every\n" +
 			"unfinished workflow are decoded with NEW's descriptors too.",
 		Args: twoSpecs,

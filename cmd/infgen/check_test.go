@@ -103,3 +103,32 @@ func TestCheckProtoExitCodes(t *testing.T) {
 	require.Equal(t, 2, code, stderr)
 	require.Contains(t, stderr, "route_guide.proto:")
 }
+
+func TestCheckNamesTheEventsAChangeTouches(t *testing.T) {
+	const v1, v2 = "../../contract/testdata/events/orders-v1.yaml", "../../contract/testdata/events/orders-v2.yaml"
+	out, stderr, code := runCheck(t, "check", "openapi", v1, v2)
+	require.Equal(t, 1, code, "stdout: %s\nstderr: %s", out, stderr)
+	require.Regexp(t, "(?m)^warning  GET /orders/\\{id\\}  \\S+orders-v1.yaml:\\d+:\\d+  removed the optional property `note` .*; event Orders.GetOrder.completed carries this response as its data, and its subscribers decode it with the old schema \\[response-optional-property-removed\\]\n  events: Orders.GetOrder.completed$", out)
+	require.Regexp(t, `(?m)^  events: Orders.CancelOrder.completed, Orders.CancelOrder.failed$`, out)
+
+	out, _, code = runCheck(t, "check", "openapi", "--format", "json", v1, v2)
+	require.Equal(t, 1, code)
+	var doc struct {
+		Findings []struct {
+			Rule, Operation string
+			Events          []string
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc), out)
+	events := map[string][]string{}
+	for _, f := range doc.Findings {
+		events[f.Rule+" "+f.Operation] = f.Events
+	}
+	require.Equal(t, []string{"Orders.ShipOrder.completed", "Orders.ShipOrder.failed"}, events["infgen-method-renamed POST /orders/{id}/shipment"], out)
+	require.Contains(t, events, "new-required-request-property POST /orders")
+	require.Empty(t, events["new-required-request-property POST /orders"])
+
+	out, _, code = runCheck(t, "check", "proto", "../../contract/testdata/events/proto/v1/orders.proto", "../../contract/testdata/events/proto/v2/orders.proto")
+	require.Equal(t, 1, code)
+	require.Regexp(t, `(?m)^error    shop.v1.Orders/CancelOrder  .*\n  events: shop.v1.Orders.CancelOrder.completed, shop.v1.Orders.CancelOrder.failed$`, out)
+}

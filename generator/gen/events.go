@@ -17,12 +17,12 @@ type EventMethod struct {
 }
 
 // outcomes are the task outcomes published as events.
-var outcomes = []string{"completed", "failed"}
+var outcomes = []string{ir.OutcomeCompleted, ir.OutcomeFailed}
 
 // eventType is the expression of an event type: the service's routed name
 // constant + ".<method>.<outcome>".
 func eventType(serviceName, method, outcome string) jen.Code {
-	return jen.Id(serviceName).Op("+").Lit("." + method + "." + outcome)
+	return jen.Id(serviceName).Op("+").Lit(ir.EventTypeSuffix(method, outcome))
 }
 
 // EventsFile declares, per service, the type whose methods subscribe a
@@ -38,7 +38,7 @@ func EventsFile(f *jen.File, services []ServiceDescriptor) {
 			on := ir.OnCompletedName(m.GoName)
 			f.Line()
 			f.Commentf("%s subscribes h in w to the event of a completed %s task", on, m.Method)
-			f.Commentf("(type %s + %q), whose data is the task's result;", s.ServiceName, "."+m.Method+".completed")
+			f.Commentf("(type %s + %q), whose data is the task's result;", s.ServiceName, ir.EventTypeSuffix(m.Method, ir.OutcomeCompleted))
 			f.Comment("see events.Subscribe.")
 			f.Func().Params(jen.Id(typ)).Id(on).Params(
 				jen.Id("w").Op("*").Qual(PkgWorker, "Worker"),
@@ -46,7 +46,7 @@ func EventsFile(f *jen.File, services []ServiceDescriptor) {
 					jen.Id("out").Op("*").Add(Ident(m.Output))).Error(),
 				jen.Id("opts").Op("...").Qual(PkgEvents, "Option"),
 			).Error().Block(
-				jen.Return(jen.Qual(PkgEvents, "SubscribeData").Call(jen.Id("w"), eventType(s.ServiceName, m.Method, "completed"), jen.Id("h"), jen.Id("opts").Op("..."))),
+				jen.Return(jen.Qual(PkgEvents, "SubscribeData").Call(jen.Id("w"), eventType(s.ServiceName, m.Method, ir.OutcomeCompleted), jen.Id("h"), jen.Id("opts").Op("..."))),
 			)
 		}
 		f.Line()
@@ -63,7 +63,7 @@ func eventDescriptors(s ServiceDescriptor) []jen.Code {
 				Field("Method", jen.Lit(m.Method)),
 				Field("Outcome", jen.Lit(o)),
 			}
-			if o == "completed" {
+			if o == ir.OutcomeCompleted {
 				data := m.Output.Name
 				if m.Output.ImportPath != "" {
 					data = m.Output.ImportPath + "." + data
