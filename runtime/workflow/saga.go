@@ -17,7 +17,7 @@ type Compensation struct {
 	// Name names the compensation in errors, e.g. "PaymentService.RefundCharge".
 	Name string
 	// Start starts the undo and returns what to wait for, usually the
-	// Deferred of a task (stub.Dispatch…). opts are the saga's compensation
+	// Deferred of a task (Async on a stub method). opts are the saga's compensation
 	// options (WithCompensationOptions) followed by Options.
 	Start func(ctx Context, opts ...CallOption) Awaitable
 	// Options apply to this compensation's task, after the saga's: a retry
@@ -99,7 +99,7 @@ func (s *Saga) Add(c Compensation) {
 
 // AddFunc registers a compensation written in Go: fn runs as a branch of
 // the workflow (see Go) and may call stubs, sleep, start children. Use Add
-// with a stub's Dispatch… method for a single service call.
+// with Async on a stub method for a single service call.
 func (s *Saga) AddFunc(name string, fn func(ctx Context) error) {
 	s.Add(Compensation{Name: name, Start: func(ctx Context, _ ...CallOption) Awaitable {
 		return Go(ctx, func(ctx Context) (struct{}, error) { return struct{}{}, fn(ctx) })
