@@ -90,6 +90,20 @@ func DecodeJSON(op string, data []byte, v any) error {
 	return nil
 }
 
+// DecodeErrorBody decodes data, the body of an error response, into a new
+// value of the type *field points to, and sets *field (an error's body
+// field, a pointer) to it when data is not empty and decodes. Otherwise
+// *field is left nil: a body that is not the declared one (an HTML page
+// from a proxy, say) is kept only in the error's Message. Generated
+// clients call it once per declared error status, with &e.Body<status>.
+func DecodeErrorBody(op string, data []byte, field any) {
+	f := reflect.ValueOf(field).Elem()
+	v := reflect.New(f.Type().Elem())
+	if len(data) > 0 && DecodeJSON(op, data, v.Interface()) == nil {
+		f.Set(v)
+	}
+}
+
 // DecodeStrict decodes JSON into v rejecting unknown object fields; union
 // types use it to find the variant a value matches exactly.
 func DecodeStrict(data []byte, v any) error {

@@ -112,3 +112,19 @@ func TestParseHeader(t *testing.T) {
 	require.Error(t, ParseHeader("many", &n))
 	require.ErrorContains(t, ParseHeader("1", n), "non-nil pointer")
 }
+
+func TestDecodeErrorBodySetsTheFieldOnlyWhenTheBodyDecodes(t *testing.T) {
+	type problem struct {
+		Title string `json:"title"`
+	}
+	var e struct{ Body *problem }
+	DecodeErrorBody("Op", []byte(`{"title":"declined"}`), &e.Body)
+	require.NotNil(t, e.Body)
+	require.Equal(t, "declined", e.Body.Title)
+
+	for _, data := range []string{"", "<html>bad gateway</html>"} {
+		var e struct{ Body *problem }
+		DecodeErrorBody("Op", []byte(data), &e.Body)
+		require.Nil(t, e.Body, "%q", data)
+	}
+}

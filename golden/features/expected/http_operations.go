@@ -89,10 +89,7 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(Problem)
-		if len(data) > 0 && httpapi.DecodeJSON("CreateInvoice", data, v) == nil {
-			e.Body = v
-		}
+		httpapi.DecodeErrorBody("CreateInvoice", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {
@@ -169,10 +166,7 @@ func (c *HTTPClient) ListInvoices(ctx context.Context, in *ListInvoicesInput) (*
 		Message:    httpapi.BodySnippet(data),
 		StatusCode: resp.StatusCode,
 	}
-	v := new(Problem)
-	if len(data) > 0 && httpapi.DecodeJSON("ListInvoices", data, v) == nil {
-		e.Body = v
-	}
+	httpapi.DecodeErrorBody("ListInvoices", data, &e.Body)
 	return nil, httpapi.Classify(resp, e)
 }
 
@@ -223,10 +217,7 @@ func (c *HTTPClient) GetInvoice(ctx context.Context, in *GetInvoiceInput) (*GetI
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(Problem)
-		if len(data) > 0 && httpapi.DecodeJSON("GetInvoice", data, v) == nil {
-			e.Body = v
-		}
+		httpapi.DecodeErrorBody("GetInvoice", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {

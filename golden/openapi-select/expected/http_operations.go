@@ -98,10 +98,7 @@ func (c *HTTPClient) GetOrder(ctx context.Context, in *GetOrderInput) (*GetOrder
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(Problem)
-		if len(data) > 0 && httpapi.DecodeJSON("GetOrder", data, v) == nil {
-			e.Body = v
-		}
+		httpapi.DecodeErrorBody("GetOrder", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {

@@ -54,10 +54,7 @@ func (c *HTTPClient) ListPets(ctx context.Context, in *ListPetsInput) (*ListPets
 		Message:    httpapi.BodySnippet(data),
 		StatusCode: resp.StatusCode,
 	}
-	v := new(Error)
-	if len(data) > 0 && httpapi.DecodeJSON("ListPets", data, v) == nil {
-		e.Body = v
-	}
+	httpapi.DecodeErrorBody("ListPets", data, &e.Body)
 	return nil, httpapi.Classify(resp, e)
 }
 
@@ -84,10 +81,7 @@ func (c *HTTPClient) CreatePets(ctx context.Context, in *CreatePetsInput) (*Crea
 		Message:    httpapi.BodySnippet(data),
 		StatusCode: resp.StatusCode,
 	}
-	v := new(Error)
-	if len(data) > 0 && httpapi.DecodeJSON("CreatePets", data, v) == nil {
-		e.Body = v
-	}
+	httpapi.DecodeErrorBody("CreatePets", data, &e.Body)
 	return nil, httpapi.Classify(resp, e)
 }
 
@@ -131,9 +125,6 @@ func (c *HTTPClient) ShowPetByID(ctx context.Context, in *ShowPetByIDInput) (*Sh
 		Message:    httpapi.BodySnippet(data),
 		StatusCode: resp.StatusCode,
 	}
-	v := new(Error)
-	if len(data) > 0 && httpapi.DecodeJSON("ShowPetByID", data, v) == nil {
-		e.Body = v
-	}
+	httpapi.DecodeErrorBody("ShowPetByID", data, &e.Body)
 	return nil, httpapi.Classify(resp, e)
 }

@@ -107,10 +107,7 @@ func (c *HTTPClient) GetStatuses(ctx context.Context, in *GetStatusesInput) (*Ge
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(GetStatusesError404)
-		if len(data) > 0 && httpapi.DecodeJSON("GetStatuses", data, v) == nil {
-			e.Body404 = v
-		}
+		httpapi.DecodeErrorBody("GetStatuses", data, &e.Body404)
 		return nil, httpapi.Classify(resp, e)
 	case resp.StatusCode/100 == 4:
 		e := &GetStatusesError{
@@ -118,10 +115,7 @@ func (c *HTTPClient) GetStatuses(ctx context.Context, in *GetStatusesInput) (*Ge
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(GetStatusesError4XX)
-		if len(data) > 0 && httpapi.DecodeJSON("GetStatuses", data, v) == nil {
-			e.Body4XX = v
-		}
+		httpapi.DecodeErrorBody("GetStatuses", data, &e.Body4XX)
 		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {

@@ -59,10 +59,7 @@ func (c *HTTPClient) ListItems(ctx context.Context, in *ListItemsInput) (*ListIt
 		Message:    httpapi.BodySnippet(data),
 		StatusCode: resp.StatusCode,
 	}
-	v := new(Error)
-	if len(data) > 0 && httpapi.DecodeJSON("ListItems", data, v) == nil {
-		e.Body = v
-	}
+	httpapi.DecodeErrorBody("ListItems", data, &e.Body)
 	return nil, httpapi.Classify(resp, e)
 }
 

@@ -71,10 +71,7 @@ func (c *HTTPClient) CreateCharge(ctx context.Context, in *CreateChargeInput) (*
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(Problem)
-		if len(data) > 0 && httpapi.DecodeJSON("CreateCharge", data, v) == nil {
-			e.Body = v
-		}
+		httpapi.DecodeErrorBody("CreateCharge", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {
@@ -125,10 +122,7 @@ func (c *HTTPClient) GetCharge(ctx context.Context, in *GetChargeInput) (*GetCha
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(Problem)
-		if len(data) > 0 && httpapi.DecodeJSON("GetCharge", data, v) == nil {
-			e.Body = v
-		}
+		httpapi.DecodeErrorBody("GetCharge", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {
@@ -170,10 +164,7 @@ func (c *HTTPClient) RefundCharge(ctx context.Context, in *RefundChargeInput) (*
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(Problem)
-		if len(data) > 0 && httpapi.DecodeJSON("RefundCharge", data, v) == nil {
-			e.Body = v
-		}
+		httpapi.DecodeErrorBody("RefundCharge", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {

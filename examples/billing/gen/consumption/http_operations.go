@@ -53,10 +53,7 @@ func (c *HTTPClient) GetConsumption(ctx context.Context, in *GetConsumptionInput
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(Problem)
-		if len(data) > 0 && httpapi.DecodeJSON("GetConsumption", data, v) == nil {
-			e.Body = v
-		}
+		httpapi.DecodeErrorBody("GetConsumption", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	case 503:
 		e := &GetConsumptionError{
@@ -64,10 +61,7 @@ func (c *HTTPClient) GetConsumption(ctx context.Context, in *GetConsumptionInput
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(Problem)
-		if len(data) > 0 && httpapi.DecodeJSON("GetConsumption", data, v) == nil {
-			e.Body = v
-		}
+		httpapi.DecodeErrorBody("GetConsumption", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {

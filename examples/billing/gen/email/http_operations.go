@@ -58,10 +58,7 @@ func (c *HTTPClient) SendEmail(ctx context.Context, in *SendEmailInput) (*SendEm
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(Problem)
-		if len(data) > 0 && httpapi.DecodeJSON("SendEmail", data, v) == nil {
-			e.Body = v
-		}
+		httpapi.DecodeErrorBody("SendEmail", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	case 503:
 		e := &SendEmailError{
@@ -69,10 +66,7 @@ func (c *HTTPClient) SendEmail(ctx context.Context, in *SendEmailInput) (*SendEm
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(Problem)
-		if len(data) > 0 && httpapi.DecodeJSON("SendEmail", data, v) == nil {
-			e.Body = v
-		}
+		httpapi.DecodeErrorBody("SendEmail", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {

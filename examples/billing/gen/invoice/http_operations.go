@@ -58,10 +58,7 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(Problem)
-		if len(data) > 0 && httpapi.DecodeJSON("CreateInvoice", data, v) == nil {
-			e.Body = v
-		}
+		httpapi.DecodeErrorBody("CreateInvoice", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	case 503:
 		e := &CreateInvoiceError{
@@ -69,10 +66,7 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(Problem)
-		if len(data) > 0 && httpapi.DecodeJSON("CreateInvoice", data, v) == nil {
-			e.Body = v
-		}
+		httpapi.DecodeErrorBody("CreateInvoice", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {
@@ -117,10 +111,7 @@ func (c *HTTPClient) VoidInvoice(ctx context.Context, in *VoidInvoiceInput) (*Vo
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(Problem)
-		if len(data) > 0 && httpapi.DecodeJSON("VoidInvoice", data, v) == nil {
-			e.Body = v
-		}
+		httpapi.DecodeErrorBody("VoidInvoice", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	case 503:
 		e := &VoidInvoiceError{
@@ -128,10 +119,7 @@ func (c *HTTPClient) VoidInvoice(ctx context.Context, in *VoidInvoiceInput) (*Vo
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(Problem)
-		if len(data) > 0 && httpapi.DecodeJSON("VoidInvoice", data, v) == nil {
-			e.Body = v
-		}
+		httpapi.DecodeErrorBody("VoidInvoice", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {

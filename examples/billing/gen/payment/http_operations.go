@@ -59,10 +59,7 @@ func (c *HTTPClient) RequestPayment(ctx context.Context, in *RequestPaymentInput
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(Problem)
-		if len(data) > 0 && httpapi.DecodeJSON("RequestPayment", data, v) == nil {
-			e.Body = v
-		}
+		httpapi.DecodeErrorBody("RequestPayment", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	case 422:
 		e := &RequestPaymentError{
@@ -70,10 +67,7 @@ func (c *HTTPClient) RequestPayment(ctx context.Context, in *RequestPaymentInput
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(Problem)
-		if len(data) > 0 && httpapi.DecodeJSON("RequestPayment", data, v) == nil {
-			e.Body = v
-		}
+		httpapi.DecodeErrorBody("RequestPayment", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	case 503:
 		e := &RequestPaymentError{
@@ -81,10 +75,7 @@ func (c *HTTPClient) RequestPayment(ctx context.Context, in *RequestPaymentInput
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(Problem)
-		if len(data) > 0 && httpapi.DecodeJSON("RequestPayment", data, v) == nil {
-			e.Body = v
-		}
+		httpapi.DecodeErrorBody("RequestPayment", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {
@@ -157,10 +148,7 @@ func (c *HTTPClient) CreateCharge(ctx context.Context, in *CreateChargeInput) (*
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(Problem)
-		if len(data) > 0 && httpapi.DecodeJSON("CreateCharge", data, v) == nil {
-			e.Body = v
-		}
+		httpapi.DecodeErrorBody("CreateCharge", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	case 503:
 		e := &CreateChargeError{
@@ -168,10 +156,7 @@ func (c *HTTPClient) CreateCharge(ctx context.Context, in *CreateChargeInput) (*
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		v := new(Problem)
-		if len(data) > 0 && httpapi.DecodeJSON("CreateCharge", data, v) == nil {
-			e.Body = v
-		}
+		httpapi.DecodeErrorBody("CreateCharge", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {
