@@ -42,7 +42,8 @@ const (
 // yet handled, then a last one runs until every event is handled. Every
 // event of every subscription must be handled, and no event twice, except
 // the one a killed process was handling when it died (its handling was cut
-// short before the dedup record said done), and only by a later process.
+// short before the dedup record said done), and only by a later process;
+// several kills in a row may each cut the same event short.
 func TestKill9EventsAreHandledOnce(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -87,12 +88,18 @@ func TestKill9EventsAreHandledOnce(t *testing.T) {
 		wf, _, _ := strings.Cut(id, "/")
 		perWorkflow[sub+" "+wf]++
 		if len(pids) > 1 {
-			duplicates++
-			// Handled again only after a kill cut the first handling short:
-			// never twice by one process, never twice by the last one.
-			require.Len(t, pids, 2, "event %s handled %d times in %s", id, len(pids), sub)
-			require.NotEqual(t, pids[0], pids[1], "event %s handled twice by one process in %s", id, sub)
-			require.NotEqual(t, lastPID, pids[0], "event %s handled twice in %s, first by the last run", id, sub)
+			// Handled again only after a kill cut a handling short (between
+			// the handler's end and the dedup record's done): never twice by
+			// one process, and the last run, never killed, only last. The
+			// same event can be cut short by several kills in a row: a
+			// restarted process handles the events left over first.
+			duplicates += len(pids) - 1
+			seen := map[string]bool{}
+			for i, pid := range pids {
+				require.False(t, seen[pid], "event %s handled twice by one process in %s: %v", id, sub, pids)
+				seen[pid] = true
+				require.False(t, pid == lastPID && i != len(pids)-1, "event %s handled again in %s after the last run handled it: %v", id, sub, pids)
+			}
 		}
 	}
 	for i := 0; i < eventsWorkflows; i++ {
@@ -104,7 +111,7 @@ func TestKill9EventsAreHandledOnce(t *testing.T) {
 	require.Len(t, ends, eventsWorkflows*(2*eventsEmits+1))
 	// Each subscription handles one event at a time: a kill cuts at most
 	// one handling of each short.
-	require.LessOrEqual(t, duplicates, 3*kills)
+	require.LessOrEqual(t, duplicates, 3*kills, "more handlings again than kills could cut short")
 
 	// Every event handled by every subscription: none is kept any more.
 	rt, err := local.Open(filepath.Join(dir, "state.db"))
