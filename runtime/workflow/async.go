@@ -4,7 +4,6 @@ import (
 	"errors"
 
 	"github.com/infgen/infgen/runtime/codec"
-	"github.com/infgen/infgen/runtime/internal/replay"
 )
 
 // Async starts a generated stub method and returns at once with a Deferred
@@ -22,12 +21,13 @@ import (
 func Async[In, Out any](ctx Context, method func(Context, In, ...CallOption) (Out, error), in In, opts ...CallOption) Deferred[Out] {
 	cc, slot := capturing(ctx)
 	v, err := method(cc, in, opts...)
-	if slot.p == nil {
-		f := &replay.Future{}
-		f.ResolveLocal(nil, err)
-		return &deferred[Out]{core: pending{f: f}, decode: func([]byte) (Out, error) { return v, nil }}
+	switch {
+	case slot.taken:
+		return &deferred[Out]{core: slot.p, decode: decoder[Out](slot.codec)}
+	case err != nil:
+		return failed[Out](err)
 	}
-	return &deferred[Out]{core: *slot.p, decode: decoder[Out](slot.codec)}
+	return Ready(v)
 }
 
 // errCaptured is what a stub method returns to Async after handing its
@@ -36,8 +36,9 @@ var errCaptured = errors.New("workflow: the task was handed to Async")
 
 // capture receives the first task a method issues under an Async context.
 type capture struct {
-	p     *pending
+	p     pending
 	codec codec.Codec
+	taken bool
 }
 
 // capturing returns a context like ctx whose first task goes to the

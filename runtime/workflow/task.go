@@ -36,7 +36,7 @@ type Call struct {
 // method without waiting, use Async.
 func Dispatch[Out any](ctx Context, call Call, opts ...CallOption) Deferred[Out] {
 	p, c := dispatch(ctx, call, opts, reflect.TypeFor[Out]())
-	return &deferred[Out]{core: *p, decode: decoder[Out](c)}
+	return &deferred[Out]{core: p, decode: decoder[Out](c)}
 }
 
 // Execute asks a service to execute a task and waits for its decoded output
@@ -49,21 +49,18 @@ func Dispatch[Out any](ctx Context, call Call, opts ...CallOption) Deferred[Out]
 func Execute[Out any](ctx Context, call Call, opts ...CallOption) (Out, error) {
 	var out Out
 	raw, c, err := execute(ctx, call, opts, reflect.TypeFor[Out]())
-	if err != nil || len(raw) == 0 {
-		return out, err
+	if err == nil {
+		err = decodeResult(c, raw, &out)
 	}
-	if err := c.Unmarshal(raw, &out); err != nil {
-		return out, fmt.Errorf("workflow: decode result: %w", err)
-	}
-	return out, nil
+	return out, err
 }
 
 // execute is Execute's body: it dispatches the task and waits for its
 // recorded output, or hands the task to the Async capturing ctx.
 func execute(ctx Context, call Call, opts []CallOption, out reflect.Type) ([]byte, codec.Codec, error) {
 	p, c := dispatch(ctx, call, opts, out)
-	if w, ok := ctx.(*wctx); ok && w.capture != nil && w.capture.p == nil {
-		w.capture.p, w.capture.codec = p, c
+	if w, ok := ctx.(*wctx); ok && w.capture != nil && !w.capture.taken {
+		*w.capture = capture{p: p, codec: c, taken: true}
 		return nil, c, errCaptured
 	}
 	ctx.coroutine().Block(p.f.Done)
@@ -73,7 +70,7 @@ func execute(ctx Context, call Call, opts []CallOption, out reflect.Type) ([]byt
 
 // dispatch issues the task of call, whose output is of type out, and
 // returns its pending result and the codec of its output.
-func dispatch(ctx Context, call Call, opts []CallOption, out reflect.Type) (*pending, codec.Codec) {
+func dispatch(ctx Context, call Call, opts []CallOption, out reflect.Type) (pending, codec.Codec) {
 	o := collectCallOptions(call.Options, opts)
 	c := call.Codec
 	if c == nil {
@@ -84,7 +81,7 @@ func dispatch(ctx Context, call Call, opts []CallOption, out reflect.Type) (*pen
 	if err != nil {
 		f := &replay.Future{}
 		f.ResolveLocal(nil, fmt.Errorf("workflow: encode input of %s: %w", name, err))
-		return &pending{f: f}, c
+		return pending{f: f}, c
 	}
 	types := ctx.coroutine().Scheduler().ErrorTypes()
 	types.Add(call.Errors...)
@@ -95,7 +92,7 @@ func dispatch(ctx Context, call Call, opts []CallOption, out reflect.Type) (*pen
 			DataSchema: dataschema.Of(out),
 		})
 	})
-	return &pending{f: f, types: types}, c
+	return pending{f: f, types: types}, c
 }
 
 func encodeInput(c codec.Codec, in any) ([]byte, error) {
@@ -109,12 +106,19 @@ func encodeInput(c codec.Codec, in any) ([]byte, error) {
 func decoder[Out any](c codec.Codec) func([]byte) (Out, error) {
 	return func(raw []byte) (Out, error) {
 		var out Out
-		if len(raw) == 0 {
-			return out, nil
-		}
-		if err := c.Unmarshal(raw, &out); err != nil {
-			return out, fmt.Errorf("workflow: decode result: %w", err)
-		}
-		return out, nil
+		err := decodeResult(c, raw, &out)
+		return out, err
 	}
+}
+
+// decodeResult decodes a recorded result into the pointer out with c; an
+// empty result leaves *out as it is (the zero value).
+func decodeResult(c codec.Codec, raw []byte, out any) error {
+	if len(raw) == 0 {
+		return nil
+	}
+	if err := c.Unmarshal(raw, out); err != nil {
+		return fmt.Errorf("workflow: decode result: %w", err)
+	}
+	return nil
 }
