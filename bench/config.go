@@ -33,8 +33,9 @@ type chainConfig struct {
 	// and tasks the worker (infgen or Temporal) runs at once; 0 picks a
 	// default from C (see the methods of the same names).
 	WorkflowConcurrency, TaskConcurrency int
-	// LocalTasks runs the no-op tasks inside the workflow steps
-	// (worker.Options.LocalTasks) instead of through the transport.
+	// LocalTasks runs the no-op tasks inside the workflow steps, as a
+	// worker does by default; false sets worker.Options.DisableLocalTasks,
+	// which sends them through the transport.
 	LocalTasks bool
 
 	// OutcomeEvents publishes workflow and task outcomes as CloudEvents
@@ -88,7 +89,7 @@ func parseChainFlags(args []string, usage io.Writer) (chainConfig, error) {
 	fs.StringVar(&c.DB, "db", "", "embedded storage file (default: a new file in a temporary directory)")
 	fs.IntVar(&c.WorkflowConcurrency, "workflow-concurrency", 0, "infgen workflow engine concurrency (default: max(c, 64))")
 	fs.IntVar(&c.TaskConcurrency, "task-concurrency", 0, "infgen service task concurrency (default: max(c, 16))")
-	fs.BoolVar(&c.LocalTasks, "local-tasks", false, "infgen: run the tasks inside the workflow steps (worker.Options.LocalTasks)")
+	fs.BoolVar(&c.LocalTasks, "local-tasks", true, "infgen: run the tasks inside the workflow steps (false: worker.Options.DisableLocalTasks, every task through the transport)")
 	fs.BoolVar(&c.OutcomeEvents, "outcome-events", false, "infgen: publish workflow and task outcomes as CloudEvents")
 	fs.BoolVar(&c.SubscribeEvents, "subscribe-events", false, "infgen: with -outcome-events, subscribe a no-op handler to the chain's outcome events")
 	fs.BoolVar(&c.Trace, "trace", false, "infgen: record traces (OpenTelemetry SDK, batched to an exporter that drops them)")

@@ -81,9 +81,9 @@ func openInfgen(ctx context.Context, cfg chainConfig, log *slog.Logger) (*infgen
 		WorkflowConcurrency: orDefault(cfg.WorkflowConcurrency, max(cfg.C, 64)),
 		// Every run uses fresh workflow ids: leftovers of an interrupted run
 		// sharing a server must not load this one.
-		Recover:       worker.RecoverNever,
-		LocalTasks:    cfg.LocalTasks,
-		OutcomeEvents: cfg.OutcomeEvents,
+		Recover:           worker.RecoverNever,
+		DisableLocalTasks: !cfg.LocalTasks,
+		OutcomeEvents:     cfg.OutcomeEvents,
 	}
 	if tp != nil {
 		wo.TracerProvider = tp

@@ -41,9 +41,10 @@ type Config struct {
 	// record of their own (worker.Options.HistorySegment; 0: the default,
 	// negative: never).
 	HistorySegment int `yaml:"history_segment"`
-	// LocalTasks runs the tasks of services this worker hosts inside the
-	// steps of its workflows (worker.Options.LocalTasks; default false).
-	LocalTasks bool `yaml:"local_tasks"`
+	// LocalTasks runs the fast tasks of services this worker hosts inside
+	// the steps of its workflows (default true; false sets
+	// worker.Options.DisableLocalTasks; docs/scaling.md).
+	LocalTasks *bool `yaml:"local_tasks"`
 	// OutcomeEvents publishes workflow and task outcomes as CloudEvents
 	// (worker.Options.OutcomeEvents; docs/events.md).
 	OutcomeEvents bool `yaml:"outcome_events"`

@@ -19,7 +19,7 @@ log_level: warn
 workflow_concurrency: 8
 cache_size: 100
 history_segment: -1
-local_tasks: true
+local_tasks: false
 schedule_poll: 5s
 event_retention: 48h
 services:
@@ -39,7 +39,7 @@ func TestParse(t *testing.T) {
 	require.Equal(t, 8, c.WorkflowConcurrency)
 	require.Equal(t, 100, c.CacheSize)
 	require.Equal(t, -1, c.HistorySegment)
-	require.True(t, c.LocalTasks)
+	require.False(t, *c.LocalTasks)
 	require.Equal(t, 5*time.Second, c.SchedulePoll)
 	require.Equal(t, 48*time.Hour, c.EventRetention)
 	s, err := c.Service("email", "INFGEN_TEST_EMAIL_URL")

@@ -56,7 +56,7 @@ func Run(name, configPath string, register RegisterFunc) (err error) {
 	w, err := worker.New(worker.Options{
 		Transport: backends.Transport, Storage: backends.Storage,
 		Logger: logger, WorkflowConcurrency: cfg.WorkflowConcurrency, Admin: adminAddr,
-		CacheSize: cfg.CacheSize, HistorySegment: cfg.HistorySegment, SchedulePoll: cfg.SchedulePoll, LocalTasks: cfg.LocalTasks, OutcomeEvents: cfg.OutcomeEvents,
+		CacheSize: cfg.CacheSize, HistorySegment: cfg.HistorySegment, SchedulePoll: cfg.SchedulePoll, DisableLocalTasks: cfg.LocalTasks != nil && !*cfg.LocalTasks, OutcomeEvents: cfg.OutcomeEvents,
 		EventRetention: cfg.EventRetention,
 		MeterProvider:  tel.MeterProvider, TracerProvider: tel.TracerProvider,
 	})

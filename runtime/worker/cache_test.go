@@ -61,13 +61,14 @@ func (c *entries) signalled(ctx workflow.Context, n int) (string, error) {
 }
 
 // cacheEnv is an env whose worker has the given cache size and counts its
-// reads of workflow states (the client's are not counted).
+// reads of workflow states (the client's are not counted). Its tasks go
+// through the transport, so that each one is a step of its own.
 func cacheEnv(t *testing.T, cacheSize int, register func(w *worker.Worker)) (*env, *countingStore) {
 	t.Helper()
 	raw := memstore.New()
 	store := &countingStore{Storage: raw}
 	e := &env{t: t, tr: memory.New(), store: raw}
-	w, err := worker.New(worker.Options{Transport: e.tr, Storage: store, Logger: testLogger(), CacheSize: cacheSize})
+	w, err := worker.New(worker.Options{Transport: e.tr, Storage: store, Logger: testLogger(), CacheSize: cacheSize, DisableLocalTasks: true})
 	require.NoError(t, err)
 	register(w)
 	require.NoError(t, w.Start(context.Background()))

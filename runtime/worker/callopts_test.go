@@ -157,7 +157,7 @@ func TestCallOptionsSurviveRestartAndReplay(t *testing.T) {
 	rt, err := local.Open(path)
 	require.NoError(t, err)
 	started, release := make(chan struct{}), make(chan struct{})
-	w, err := rt.NewWorker(worker.Options{Logger: testLogger()})
+	w, err := rt.NewWorker(worker.Options{Logger: testLogger(), DisableLocalTasks: true})
 	require.NoError(t, err)
 	register(w, func(ctx context.Context, _ *struct{}) (*string, error) {
 		rec.record(ctx)
@@ -181,7 +181,7 @@ func TestCallOptionsSurviveRestartAndReplay(t *testing.T) {
 	rt, err = local.Open(path)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = rt.Close() })
-	w, err = rt.NewWorker(worker.Options{Logger: testLogger()})
+	w, err = rt.NewWorker(worker.Options{Logger: testLogger(), DisableLocalTasks: true})
 	require.NoError(t, err)
 	register(w, func(ctx context.Context, _ *struct{}) (*string, error) {
 		if s := rec.record(ctx); s.Attempt < 4 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -59,7 +60,7 @@ func localEnv(t *testing.T, register func(w *worker.Worker)) (*env, *countingTra
 	raw := memstore.New()
 	store := &writeStore{Storage: raw}
 	e := &env{t: t, tr: tr.Transport, store: raw}
-	w, err := worker.New(worker.Options{Transport: tr, Storage: store, Logger: testLogger(), LocalTasks: true})
+	w, err := worker.New(worker.Options{Transport: tr, Storage: store, Logger: testLogger()})
 	require.NoError(t, err)
 	register(w)
 	require.NoError(t, w.Start(context.Background()))
@@ -188,4 +189,79 @@ func TestLocalTaskRetriesAfterItsBackOff(t *testing.T) {
 	require.Equal(t, 3, got)
 	require.EqualValues(t, 6, m.calls.Load(), "two attempts per task")
 	require.Zero(t, tr.tasks.Load(), "task messages published")
+}
+
+// TestLocalTasksStayWithinTheServiceConcurrency runs eight workflows on a
+// worker whose service allows two tasks at once. Two tasks run in their
+// steps and hold until a third has gone through the transport, since no
+// slot was free for it in its step; the tasks taken from the transport
+// wait for a slot too: never more than two run at once, and each runs
+// once.
+func TestLocalTasksStayWithinTheServiceConcurrency(t *testing.T) {
+	t.Parallel()
+	var running, most, calls atomic.Int64
+	gate := make(chan struct{})
+	e, tr, _ := localEnv(t, func(w *worker.Worker) {
+		require.NoError(t, worker.RegisterWorkflow(w, "one", func(ctx workflow.Context, n int) (int, error) {
+			out, err := call(ctx, "Held", n).Await(ctx)
+			if err != nil {
+				return 0, err
+			}
+			return out.Sum, nil
+		}))
+		require.NoError(t, w.RegisterService(worker.Service{Name: "math", Methods: []worker.Method{
+			{Name: "Held", Handler: worker.Handle(codec.JSON{}, func(ctx context.Context, in *AddInput) (*AddOutput, error) {
+				calls.Add(1)
+				n := running.Add(1)
+				defer running.Add(-1)
+				for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+				}
+				<-gate
+				return &AddOutput{Sum: in.A + 1}, nil
+			})},
+		}}, worker.WithConcurrency(2)))
+	})
+	open := sync.OnceFunc(func() { close(gate) })
+	t.Cleanup(open) // before the worker stops, should the test fail
+	ctx := ctxT(t)
+	var ids []string
+	for i := range 8 {
+		id, err := e.client.Start(ctx, client.StartParams{Workflow: "one", Input: i})
+		require.NoError(t, err)
+		ids = append(ids, id)
+	}
+	require.Eventually(t, func() bool { return tr.tasks.Load() > 0 }, 10*time.Second, time.Millisecond,
+		"with both slots taken, a task goes through the transport")
+	open()
+	for i, id := range ids {
+		got, err := client.Result[int](ctx, e.client, id)
+		require.NoError(t, err)
+		require.Equal(t, i+1, got)
+	}
+	require.LessOrEqual(t, most.Load(), int64(2), "tasks running at once")
+	require.EqualValues(t, 8, calls.Load(), "each task ran once")
+}
+
+// TestSlowMethodsGoThroughTheTransport runs a chain whose first task takes
+// longer than worker.LocalSlowAfter: it ran in its step (nothing was known
+// of the method), and the next tasks go through the transport, so that a
+// slow service does not hold its workflows' steps.
+func TestSlowMethodsGoThroughTheTransport(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int64
+	e, tr, _ := localEnv(t, func(w *worker.Worker) {
+		require.NoError(t, worker.RegisterWorkflow(w, "chain", chain))
+		require.NoError(t, w.RegisterService(worker.Service{Name: "math", Methods: []worker.Method{
+			{Name: "Add", Handler: worker.Handle(codec.JSON{}, func(ctx context.Context, in *AddInput) (*AddOutput, error) {
+				if calls.Add(1) == 1 {
+					time.Sleep(2 * worker.LocalSlowAfter)
+				}
+				return &AddOutput{Sum: in.A + in.B}, nil
+			})},
+		}}))
+	})
+	got, err := client.Execute[int](ctxT(t), e.client, client.StartParams{Workflow: "chain", Input: 3})
+	require.NoError(t, err)
+	require.Equal(t, 3, got)
+	require.EqualValues(t, 2, tr.tasks.Load(), "task messages: the two after the slow one")
 }

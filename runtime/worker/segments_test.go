@@ -66,12 +66,13 @@ func (s *segmentStore) segments() (live, written int) {
 }
 
 // segmentEnv is a worker sealing every 8 batches or commands, with the
-// given cache size, and a client, on a segmentStore.
+// given cache size, and a client, on a segmentStore. Its tasks go through
+// the transport, so that each one is a step of its own.
 func segmentEnv(t *testing.T, cacheSize int, register func(w *worker.Worker)) (*env, *segmentStore) {
 	t.Helper()
 	store := newSegmentStore()
 	e := &env{t: t, tr: memory.New(), store: store}
-	w, err := worker.New(worker.Options{Transport: e.tr, Storage: store, Logger: testLogger(), CacheSize: cacheSize, HistorySegment: 8})
+	w, err := worker.New(worker.Options{Transport: e.tr, Storage: store, Logger: testLogger(), CacheSize: cacheSize, HistorySegment: 8, DisableLocalTasks: true})
 	require.NoError(t, err)
 	register(w)
 	require.NoError(t, w.Start(context.Background()))

@@ -65,19 +65,22 @@ type Options struct {
 	// that the state written at each step stays small however long the
 	// run (default 64; negative: the whole history stays in the state).
 	HistorySegment int
-	// LocalTasks makes a workflow step run the tasks it issues to services
-	// registered on this worker in the step itself, saving their results
-	// with the step, instead of sending each one through the transport to
-	// whichever worker takes it (Temporal calls these local activities).
-	// A step with three such tasks is one write and no messages where it
-	// was four writes and six messages: on Pulsar, several times the
-	// throughput. The cost: such a task runs on the worker of its workflow,
-	// outside the service's Concurrency limit, and the workflow's other
-	// messages (signals) wait until the step is saved; a crash before the
-	// save runs the task again (at least once, as always). Tasks of services
-	// this worker does not serve, and retries after a back-off's first
-	// attempt, still go through the transport. Off by default.
-	LocalTasks bool
+	// DisableLocalTasks sends every task through the transport. By default
+	// a workflow step runs the tasks it issues to services registered on
+	// this worker in the step itself, saving their results with the step,
+	// instead of sending each one through the transport to whichever worker
+	// takes it (Temporal's eager and local activities do the same). A step
+	// with three such tasks is one write and no messages where it was four
+	// writes and six messages: on Pulsar, several times the throughput.
+	// A task runs in the step only while its service has a free slot of its
+	// Concurrency (shared with the tasks taken from the transport) and while
+	// its method's recent attempts took less than 100 ms on average
+	// (LocalSlowAfter); otherwise, and for retries after a back-off,
+	// it goes through the transport. While it runs, the workflow's other
+	// messages (signals, a cancel) are recorded but acted on when the step
+	// is saved; a crash before the save runs the task again (at least once,
+	// as always). See docs/scaling.md.
+	DisableLocalTasks bool
 	// Now is the clock of workflow time (workflow.Now, timers, deadlines):
 	// time.Now unless a test environment (workflowtest.Env) passes a
 	// virtual one.
@@ -182,7 +185,7 @@ func New(o Options) (*Worker, error) {
 		o.EventRetention = engine.DefaultEventRetention
 	}
 	eo := engine.Options{Transport: o.Transport, Storage: o.Storage, Logger: o.Logger, MaxRedeliveries: o.MaxRedeliveries, Now: o.Now,
-		CacheSize: o.CacheSize, SegmentSize: o.HistorySegment, LocalTasks: o.LocalTasks, OutcomeEvents: o.OutcomeEvents}
+		CacheSize: o.CacheSize, SegmentSize: o.HistorySegment, LocalTasks: !o.DisableLocalTasks, OutcomeEvents: o.OutcomeEvents}
 	if o.MeterProvider != nil || o.TracerProvider != nil {
 		mp, tp := o.MeterProvider, o.TracerProvider
 		if mp == nil {
@@ -206,6 +209,11 @@ func New(o Options) (*Worker, error) {
 	return &Worker{opts: o, engine: engine.New(eo)}, nil
 }
 
+// LocalSlowAfter is the average duration of a method's recent attempts
+// above which its tasks no longer run inside workflow steps but go through
+// the transport (see Options.DisableLocalTasks).
+const LocalSlowAfter = engine.LocalSlowAfter
+
 // ServiceOption adjusts a registered service.
 type ServiceOption func(*serviceOptions)
 
@@ -228,7 +236,8 @@ func (o *serviceOptions) method(name string) *retry.Settings {
 }
 
 // WithConcurrency bounds how many tasks of the service run at once in this
-// worker (default 16).
+// worker, taken from the transport and run in workflow steps together
+// (default 16).
 func WithConcurrency(n int) ServiceOption { return func(o *serviceOptions) { o.concurrency = n } }
 
 // WithRetry sets the service's retry policy (per-service configuration): it
@@ -270,7 +279,7 @@ func (w *Worker) RegisterService(s Service, opts ...ServiceOption) error {
 	if s.Name == "" {
 		return errors.New("worker: service name is empty")
 	}
-	svc := &engine.Service{Name: s.Name, Methods: map[string]*engine.Method{}, Errors: s.Errors}
+	svc := &engine.Service{Name: s.Name, Methods: map[string]*engine.Method{}, Errors: s.Errors, Concurrency: max(o.concurrency, 1)}
 	serviceLayer := retry.Settings{Policy: o.retry, Timeout: o.timeout}
 	for _, m := range s.Methods {
 		if m.Handler == nil {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/infgen/infgen/runtime/failure"
@@ -42,7 +43,8 @@ type Options struct {
 	SegmentSize int
 	// LocalTasks makes a step run the tasks it issues to methods
 	// registered on this engine itself, and save their results with the
-	// step, instead of sending them through the transport (see runLocal).
+	// step, instead of sending them through the transport, while the
+	// service has a free slot and the method answers fast (see runLocal).
 	LocalTasks bool
 	// OutcomeEvents publishes the outcomes of workflow runs and tasks as
 	// CloudEvents (see docs/events.md): off by default, as each costs a
@@ -86,6 +88,13 @@ type Service struct {
 	// Errors are the error types the service's failures are recorded with
 	// (type name and payload), so that workflows knowing them decode them.
 	Errors []failure.ErrorType
+	// Concurrency bounds how many of the service's task attempts this
+	// engine runs at once, from the transport and in steps together
+	// (0: no bound).
+	Concurrency int
+
+	// slots holds a token per attempt running (see acquire).
+	slots chan struct{}
 }
 
 // Method is a registered service method.
@@ -95,6 +104,10 @@ type Method struct {
 	// each task attempt resolves them with the call's options (see
 	// retry.Layers.Resolve).
 	Layers retry.Layers
+
+	// took is a moving average of the method's attempt durations in
+	// nanoseconds (see fast).
+	took atomic.Int64
 }
 
 // New returns an engine.
@@ -154,6 +167,9 @@ func (e *Engine) RegisterService(s *Service) error {
 	defer e.mu.Unlock()
 	if _, dup := e.services[s.Name]; dup {
 		return fmt.Errorf("service %q is already registered", s.Name)
+	}
+	if s.Concurrency > 0 {
+		s.slots = make(chan struct{}, s.Concurrency)
 	}
 	e.services[s.Name] = s
 	return nil

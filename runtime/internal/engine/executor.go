@@ -28,7 +28,12 @@ func (e *Engine) HandleTask(ctx context.Context, d *transport.Delivery) error {
 	if d.Redeliveries >= e.maxRedeliveries {
 		return e.deadLetter(ctx, d, fmt.Sprintf("handling failed %d times", d.Redeliveries))
 	}
+	release, err := e.service(env.Service).acquire(ctx)
+	if err != nil {
+		return err
+	}
 	res := e.attempt(ctx, env, d.Headers["traceparent"])
+	release()
 	o := &outbox{}
 	o.add(message.WorkflowTopic(env.WorkflowName), env.WorkflowID, 0, res)
 	return e.publish(ctx, o, d.Headers["traceparent"])
@@ -75,6 +80,7 @@ func (e *Engine) attempt(ctx context.Context, env *message.Envelope, traceparent
 			tp = ChildSpan(traceparent)
 		}
 		out, err := e.runTask(tctx, svc, m, env, r.Timeout, tp)
+		m.observe(time.Since(start))
 		again := false
 		if err != nil {
 			var after time.Duration

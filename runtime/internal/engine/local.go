@@ -34,7 +34,7 @@ func (e *Engine) runLocal(ctx context.Context, c *cached, out *outbox, memo loca
 		if st.Parked != nil || st.Status.Terminal() {
 			break
 		}
-		tasks := e.takeLocal(st, out)
+		tasks := e.takeLocal(st, out, memo)
 		if len(tasks) == 0 {
 			break
 		}
@@ -54,14 +54,17 @@ func (e *Engine) runLocal(ctx context.Context, c *cached, out *outbox, memo loca
 }
 
 // takeLocal removes from out and returns the task messages this engine can
-// run now: for a method registered here, not delayed, of a task still
-// pending at that attempt.
-func (e *Engine) takeLocal(st *history.State, out *outbox) []*message.Envelope {
+// run now: for a method registered here that answers fast, not delayed, of
+// a task still pending at that attempt, while the service has a free slot;
+// and those whose attempt memo has answered. Each task returned that memo
+// does not answer holds a slot of its service until attemptAll gives it
+// back.
+func (e *Engine) takeLocal(st *history.State, out *outbox, memo localRun) []*message.Envelope {
 	var tasks []*message.Envelope
 	kept := out.msgs[:0]
 	for _, m := range out.msgs {
 		if env := m.Env; env != nil && env.Kind == message.ExecuteTask && m.Delay == 0 && env.RunID == st.RunID {
-			if t := st.Tasks[env.Seq]; t != nil && t.Attempt == env.Attempt && e.serves(env.Service, env.Method) {
+			if t := st.Tasks[env.Seq]; t != nil && t.Attempt == env.Attempt && (memo[memoKey(env)] != nil || e.mayRunHere(env)) {
 				tasks = append(tasks, env)
 				continue
 			}
@@ -73,17 +76,28 @@ func (e *Engine) takeLocal(st *history.State, out *outbox) []*message.Envelope {
 	return tasks
 }
 
-// serves reports whether method of service is registered on this engine.
-func (e *Engine) serves(service, method string) bool {
-	svc := e.service(service)
-	return svc != nil && svc.Methods[method] != nil
+// mayRunHere reports whether the task env asks for may run in the step:
+// its method is registered on this engine and fast, and a slot of its
+// service was free (and is now taken).
+func (e *Engine) mayRunHere(env *message.Envelope) bool {
+	svc := e.service(env.Service)
+	if svc == nil {
+		return false
+	}
+	m := svc.Methods[env.Method]
+	return m != nil && m.fast() && svc.tryAcquire()
 }
 
 // attemptAll runs one attempt of each task, in parallel when there are
 // several, and returns their results in the order of tasks; attempts
-// already in memo are not run again.
+// already in memo are not run again. It gives back the service slot each
+// task holds (see takeLocal) when its attempt is over.
 func (e *Engine) attemptAll(ctx context.Context, traceparent string, tasks []*message.Envelope, memo localRun) []*message.Envelope {
 	results := make([]*message.Envelope, len(tasks))
+	run := func(i int, t *message.Envelope) {
+		results[i] = e.attempt(ctx, t, traceparent)
+		e.service(t.Service).release()
+	}
 	var wg sync.WaitGroup
 	for i, t := range tasks {
 		if r, ok := memo[memoKey(t)]; ok {
@@ -91,10 +105,10 @@ func (e *Engine) attemptAll(ctx context.Context, traceparent string, tasks []*me
 			continue
 		}
 		if len(tasks) == 1 {
-			results[i] = e.attempt(ctx, t, traceparent)
+			run(i, t)
 			break
 		}
-		wg.Go(func() { results[i] = e.attempt(ctx, t, traceparent) })
+		wg.Go(func() { run(i, t) })
 	}
 	wg.Wait()
 	for i, t := range tasks {

@@ -37,7 +37,7 @@ const (
 	envChildDir    = "INFGEN_PULSAR_TEST_WORKER_DIR"
 	envChildPrefix = "INFGEN_PULSAR_TEST_WORKER_PREFIX"
 	// envChildLocal makes a worker child run its tasks inside its
-	// workflows' steps (worker.Options.LocalTasks).
+	// workflows' steps (the default; worker.Options.DisableLocalTasks turns it off).
 	envChildLocal = "INFGEN_PULSAR_TEST_WORKER_LOCAL_TASKS"
 	chainSteps    = 3
 )
@@ -179,7 +179,7 @@ func runWorkerChild(dir, prefix string) int {
 		mu.Unlock()
 		return &stepOut{Acc: in.Acc + in.N}, nil
 	}
-	w, err := worker.New(worker.Options{Transport: tr, Storage: st, Logger: log, LocalTasks: os.Getenv(envChildLocal) == "1"})
+	w, err := worker.New(worker.Options{Transport: tr, Storage: st, Logger: log, DisableLocalTasks: os.Getenv(envChildLocal) != "1"})
 	if err == nil {
 		err = w.RegisterService(worker.Service{Name: "chain", Methods: []worker.Method{
 			{Name: "Step", Handler: worker.Handle(codec.JSON{}, step)},
