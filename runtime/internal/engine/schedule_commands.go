@@ -129,8 +129,8 @@ func (e *Engine) TriggerSchedule(ctx context.Context, id string) (string, error)
 	f := firing(id, e.now().Truncate(time.Second), "trigger")
 	what := "trigger schedule " + id
 	s, old, written, err := e.changeSchedule(ctx, id, what, func(s *scheduleRecord) error {
-		if s.pendingIndex(f.ID) >= 0 || slices.ContainsFunc(s.Recent, func(r Firing) bool { return r.ID == f.ID }) {
-			return errUnchanged // triggered already this second
+		if s.decided(f.ID) {
+			return errUnchanged // triggered or fired already this second
 		}
 		s.addPending(f)
 		return nil

@@ -172,6 +172,8 @@ func (e *Engine) decide(ctx context.Context, s *scheduleRecord) (bool, error) {
 	}
 	for _, f := range fire {
 		switch {
+		case s.decided(f.ID):
+			// Triggered in its second: that run is this firing's.
 		case s.Spec.Overlap == OverlapAllowAll || !running:
 			s.addPending(f)
 			running = true

@@ -150,3 +150,10 @@ func (e *Engine) scheduleIDs(ctx context.Context) ([]string, error) {
 func (s *scheduleRecord) pendingIndex(id string) int {
 	return slices.IndexFunc(s.Pending, func(f Firing) bool { return f.ID == id })
 }
+
+// decided reports whether the firing of workflow id is pending or was
+// started: a run triggered in the second a firing is due has its id, and
+// is that firing's run.
+func (s *scheduleRecord) decided(id string) bool {
+	return s.pendingIndex(id) >= 0 || slices.ContainsFunc(s.Recent, func(r Firing) bool { return r.ID == id })
+}

@@ -40,6 +40,7 @@ func Schedules(t *testing.T, st storage.Storage, tr transport.Transport) {
 	t.Run("CatchUpAfterDowntime", func(t *testing.T) { newSchedEnv(t, st, tr).catchUp() })
 	t.Run("TwoWorkers", func(t *testing.T) { newSchedEnv(t, st, tr).twoWorkers() })
 	t.Run("Commands", func(t *testing.T) { newSchedEnv(t, st, tr).commands() })
+	t.Run("TriggerOnAFiring", func(t *testing.T) { newSchedEnv(t, st, tr).triggerOnAFiring() })
 	t.Run("Update", func(t *testing.T) { newSchedEnv(t, st, tr).update() })
 }
 
@@ -94,9 +95,13 @@ func newSchedEnv(t *testing.T, st storage.Storage, tr transport.Transport) *sche
 }
 
 // worker starts a worker on the test's clock that fires schedules.
-func (e *schedEnv) worker() *worker.Worker {
+func (e *schedEnv) worker() *worker.Worker { return e.workerPolling(10 * time.Millisecond) }
+
+// workerPolling starts a worker on the test's clock that passes over the
+// schedules every poll (negative: never).
+func (e *schedEnv) workerPolling(poll time.Duration) *worker.Worker {
 	w, err := worker.New(worker.Options{Transport: e.tr, Storage: e.st, Logger: slog.New(slog.DiscardHandler),
-		Now: e.clock.Now, SchedulePoll: 10 * time.Millisecond})
+		Now: e.clock.Now, SchedulePoll: poll})
 	require.NoError(e.t, err)
 	require.NoError(e.t, worker.RegisterWorkflow(w, e.done, func(ctx workflow.Context, in int) (int, error) { return in, nil }))
 	require.NoError(e.t, worker.RegisterWorkflow(w, e.wait, func(ctx workflow.Context, in int) (int, error) {
@@ -285,6 +290,26 @@ func (e *schedEnv) twoWorkers() {
 		require.NoError(t, err)
 		require.Equal(t, 1, desc.Run, "%s ran twice", r)
 	}
+}
+
+// triggerOnAFiring triggers a run in the very second a firing is due,
+// before any worker passes (the worker running it fires no schedules):
+// the firing's run is the triggered one (the same workflow id), and the
+// schedule counts one run started, not two.
+func (e *schedEnv) triggerOnAFiring() {
+	t := e.t
+	e.workerPolling(-1)
+	id := e.create(client.ScheduleParams{ID: "collide", Overlap: client.OverlapAllowAll})
+	e.clock.set(at(10, 0))
+	run, err := e.c.TriggerSchedule(e.ctx, id)
+	require.NoError(t, err)
+	require.Equal(t, runID(id, at(10, 0)), run)
+	e.worker()
+	d := e.passed(id)
+	require.Equal(t, []string{run}, e.runs(id))
+	require.Equal(t, 1, d.Started, "runs started")
+	require.Len(t, d.Recent, 1, "recent firings")
+	require.Zero(t, d.Skipped)
 }
 
 func (e *schedEnv) commands() {
