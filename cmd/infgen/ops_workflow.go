@@ -144,6 +144,9 @@ func printDescriptions(w io.Writer, ds []*client.Description) error {
 	fmt.Fprintln(tw, "ID\tWORKFLOW\tVERSION\tSTATUS\tRUN\tSTEPS\tPENDING\tUPDATED\tPARKED")
 	for _, d := range ds {
 		pending := fmt.Sprintf("%d tasks, %d timers, %d children", d.PendingTasks, d.PendingTimers, d.PendingChildren)
+		if n := len(d.InSteps); n > 0 {
+			pending += fmt.Sprintf(", %d running in a step", n)
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%d\t%d\t%s\t%s\t%s\n", d.ID, d.Name, d.Version, d.Status, d.Run, d.Steps,
 			pending, d.Updated.Local().Format(time.DateTime), d.Parked)
 	}

@@ -265,3 +265,57 @@ func TestSlowMethodsGoThroughTheTransport(t *testing.T) {
 	require.Equal(t, 3, got)
 	require.EqualValues(t, 2, tr.tasks.Load(), "task messages: the two after the slow one")
 }
+
+// TestTaskInAStepIsVisible blocks a task running inside its step: the
+// workflow's history does not record it until the step is saved, but its
+// worker reports it at its heartbeats, so that Describe shows what the
+// workflow is doing; once it ends, the history records it.
+func TestTaskInAStepIsVisible(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	open := sync.OnceFunc(func() { close(release) })
+	e := &env{t: t, tr: memory.New(), store: memstore.New()}
+	w, err := worker.New(worker.Options{Transport: e.tr, Storage: e.store, Logger: testLogger(), Heartbeat: 20 * time.Millisecond})
+	require.NoError(t, err)
+	require.NoError(t, worker.RegisterWorkflow(w, "one", func(ctx workflow.Context, n int) (int, error) {
+		out, err := call(ctx, "Slow", n).Await(ctx)
+		if err != nil {
+			return 0, err
+		}
+		return out.Sum, nil
+	}))
+	require.NoError(t, w.RegisterService(worker.Service{Name: "math", Methods: []worker.Method{
+		{Name: "Slow", Handler: worker.Handle(codec.JSON{}, func(ctx context.Context, in *AddInput) (*AddOutput, error) {
+			<-release
+			return &AddOutput{Sum: in.A + 1}, nil
+		})},
+	}}))
+	require.NoError(t, w.Start(context.Background()))
+	t.Cleanup(func() { open(); _ = w.Stop() })
+	c, err := client.New(context.Background(), client.Options{Transport: e.tr, Storage: e.store, PollInterval: 20 * time.Millisecond})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+
+	ctx := ctxT(t)
+	id, err := c.Start(ctx, client.StartParams{Workflow: "one", Input: 41})
+	require.NoError(t, err)
+	var d *client.Description
+	require.Eventually(t, func() bool {
+		d, err = c.Describe(ctx, id)
+		require.NoError(t, err)
+		return len(d.InSteps) > 0
+	}, 10*time.Second, 20*time.Millisecond, "the task running in its step is reported")
+	require.Zero(t, d.PendingTasks, "the history has not recorded the task yet")
+	got := d.InSteps[0]
+	require.Equal(t, []any{"math", "Slow", 1, 0, w.Info().ID}, []any{got.Service, got.Method, got.Attempt, got.Seq, got.Worker})
+	require.Less(t, time.Since(got.Since), time.Minute)
+
+	open()
+	out, err := client.Result[int](ctx, c, id)
+	require.NoError(t, err)
+	require.Equal(t, 42, out)
+	tasks, err := c.Tasks(ctx, id)
+	require.NoError(t, err)
+	require.Len(t, tasks, 1)
+	require.Equal(t, client.TaskCompleted, tasks[0].Status)
+}

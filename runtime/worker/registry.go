@@ -49,6 +49,7 @@ func (w *Worker) heartbeat(ctx context.Context, info WorkerInfo, done chan struc
 		case <-t.C:
 		}
 		info.LastSeen = w.now()
+		info.InSteps = w.engine.TasksInSteps()
 		if err := w.engine.Announce(ctx, &info); err != nil && ctx.Err() == nil {
 			w.opts.Logger.Warn("worker registry: heartbeat not recorded; will retry", "worker_id", info.ID, "error", err)
 		}

@@ -72,22 +72,33 @@ func charge(ctx workflow.Context, amount int) (string, error) {
 	return workflow.Dispatch[string](ctx, workflow.Call{Service: "billing", Method: "charge", Input: amount}).Await(ctx)
 }
 
+// hold calls billing.hold, which answers when the test ends: the task runs
+// inside the workflow's step all along.
+func hold(ctx workflow.Context, _ struct{}) (int, error) {
+	return workflow.Dispatch[int](ctx, workflow.Call{Service: "billing", Method: "hold"}).Await(ctx)
+}
+
 // TestBrowser starts a worker on the embedded default with workflows in
 // every state and a dead letter, opens the dashboard in headless Chromium,
 // and clicks through: the list shows them, a failed workflow's page shows
-// its error and history, cancel on a running one cancels it; the dead
-// letters and workers pages list theirs. Screenshots are saved as test
+// its error and history, cancel on a running one cancels it, a task
+// running inside its step shows as pending; the dead letters and workers
+// pages list theirs. Screenshots are saved as test
 // artifacts (go test -artifacts) and, with -screenshots DIR, in DIR.
 func TestBrowser(t *testing.T) {
 	exe := chromium(t)
 	ctx := t.Context()
+	held := make(chan struct{})
 	rt, err := local.Open(filepath.Join(t.TempDir(), "state.db"))
 	require.NoError(t, err)
 	defer rt.Close()
 	addr, err := rt.ServeAdmin(ctx, admin.Options{Logger: slog.New(slog.DiscardHandler), TraceURL: "http://jaeger.test:16686/trace/{trace_id}"})
 	require.NoError(t, err)
-	w, err := rt.NewWorker(worker.Options{Logger: slog.New(slog.DiscardHandler), Admin: addr})
+	// A short heartbeat: the worker reports the task running in its step
+	// at each.
+	w, err := rt.NewWorker(worker.Options{Logger: slog.New(slog.DiscardHandler), Admin: addr, Heartbeat: 50 * time.Millisecond})
 	require.NoError(t, err)
+	require.NoError(t, worker.RegisterWorkflow(w, "orders.hold", hold))
 	require.NoError(t, worker.RegisterWorkflow(w, "orders.wait", waiter))
 	require.NoError(t, worker.RegisterWorkflow(w, "orders.quick", quick))
 	require.NoError(t, worker.RegisterWorkflow(w, "orders.charge", charge))
@@ -96,9 +107,13 @@ func TestBrowser(t *testing.T) {
 		Name:    "charge",
 		Retry:   &retry.Policy{MaxAttempts: 1},
 		Handler: func(context.Context, []byte) ([]byte, error) { return nil, errors.New("card declined") },
+	}, {
+		Name:    "hold",
+		Handler: func(context.Context, []byte) ([]byte, error) { <-held; return []byte("1"), nil },
 	}}}))
 	require.NoError(t, w.Start(ctx))
 	defer w.Stop()
+	defer close(held) // before the worker stops
 	c, err := rt.NewClient(ctx)
 	require.NoError(t, err)
 	defer c.Close()
@@ -225,6 +240,19 @@ func TestBrowser(t *testing.T) {
 	d, err = c.Describe(ctx, "order-1002")
 	require.NoError(t, err)
 	require.Equal(t, client.Canceled, d.Status)
+
+	// A task running inside its workflow's step: the history records it
+	// when the step is saved; the page shows it from its worker's heartbeat.
+	_, err = c.Start(ctx, client.StartParams{Workflow: "orders.hold", ID: "order-1005"})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		d, err := c.Describe(ctx, "order-1005")
+		return err == nil && len(d.InSteps) == 1
+	}, time.Minute, 20*time.Millisecond, "the worker reports the task running in its step")
+	run(chromedp.Navigate(base+"#/workflow/order-1005"), chromedp.WaitVisible(`#pending tr.in-step`))
+	require.Contains(t, text(`#pending`), "billing.hold: attempt 1 running inside a step on worker "+w.Info().ID)
+	require.Contains(t, text(`main`), "0 tasks, 0 timers, 0 children, 1 running in a step")
+	shot("dashboard-task-in-step.png")
 
 	// A completed workflow: restart it from its page, with the same input.
 	run(chromedp.Navigate(base+"#/workflow/order-1003"),

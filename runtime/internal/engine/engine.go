@@ -79,6 +79,15 @@ type Engine struct {
 	durable bool
 	// nudge wakes RunSchedules (see NudgeSchedules).
 	nudge chan struct{}
+	// running are the task attempts running in steps (see TasksInSteps).
+	running inSteps
+	// workersSeen caches the live workers' records for inspection (see
+	// liveWorkers).
+	workersSeen struct {
+		mu   sync.Mutex
+		at   time.Time
+		list []WorkerInfo
+	}
 }
 
 // Service is a registered service with its methods.

@@ -53,6 +53,11 @@ type Description struct {
 	// TraceID is the W3C trace id of the run: with tracing on, its trace
 	// holds the run's span and its steps'.
 	TraceID string `json:"traceId,omitempty"`
+	// InSteps are the task attempts of the run running inside a step (not
+	// counted in PendingTasks: the history records them when the step is
+	// saved), as the workers reported them at their last heartbeat, for a
+	// second or more.
+	InSteps []TaskInStep `json:"inSteps,omitempty"`
 }
 
 // Describe returns a summary of a workflow.
@@ -69,6 +74,11 @@ func (e *Engine) Describe(ctx context.Context, id string) (*Description, error) 
 		PendingChildren: len(st.Children), Steps: st.Steps(), Run: max(st.Run, 1), TraceID: TraceID(st.TraceParent)}
 	if st.Parked != nil {
 		d.Parked = st.Parked.Reason
+	}
+	if !st.Status.Terminal() {
+		if d.InSteps, err = e.tasksInStepsOf(ctx, st.ID, st.RunID); err != nil {
+			return nil, err
+		}
 	}
 	return d, nil
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/infgen/infgen/runtime/internal/history"
 	"github.com/infgen/infgen/runtime/internal/message"
@@ -95,7 +96,9 @@ func (e *Engine) mayRunHere(env *message.Envelope) bool {
 func (e *Engine) attemptAll(ctx context.Context, traceparent string, tasks []*message.Envelope, memo localRun) []*message.Envelope {
 	results := make([]*message.Envelope, len(tasks))
 	run := func(i int, t *message.Envelope) {
+		end := e.running.begin(t, time.Now())
 		results[i] = e.attempt(ctx, t, traceparent)
+		end()
 		e.service(t.Service).release()
 	}
 	var wg sync.WaitGroup

@@ -43,6 +43,11 @@ type WorkerInfo struct {
 	Heartbeat time.Duration `json:"heartbeat"`
 	// Stopped is set when the worker stopped cleanly.
 	Stopped bool `json:"stopped,omitempty"`
+	// InSteps are the task attempts that had been running inside workflow
+	// steps for a second or more at the last heartbeat (at most 100, the
+	// oldest): their workflows' histories record them only when the step
+	// is saved.
+	InSteps []TaskInStep `json:"inSteps,omitempty"`
 }
 
 // WorkflowInfo is a workflow a worker serves.

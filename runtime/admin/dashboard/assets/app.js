@@ -155,7 +155,7 @@ async function showWorkflows(q) {
     h("td", {}, d.error ? h("span", { class: "error" }, d.error) : statusBadge(d.status, d.parked)),
     h("td", {}, fmtTime(d.created)),
     h("td", {}, fmtTime(d.updated)),
-    h("td", {}, d.error ? "" : `${d.pendingTasks} tasks, ${d.pendingTimers} timers, ${d.pendingChildren} children`)));
+    h("td", {}, d.error ? "" : pendingSummary(d))));
 
   const pager = h("div", { class: "pager" });
   if (after) {
@@ -209,7 +209,7 @@ async function showWorkflow(id) {
     kv("Steps", d.steps),
     d.traceId && config.traceURL ? kv("Trace", h("a", { id: "trace-link", class: "mono", target: "_blank", rel: "noopener",
       href: config.traceURL.replaceAll("{trace_id}", encodeURIComponent(d.traceId)) }, d.traceId)) : null,
-    kv("Pending", `${d.pendingTasks} tasks, ${d.pendingTimers} timers, ${d.pendingChildren} children`),
+    kv("Pending", pendingSummary(d)),
     d.parked ? kv("Parked", h("span", { class: "error" }, d.parked)) : null,
     st && st.error ? kv("Error", h("span", { class: "error", id: "wf-error" }, st.error.message || JSON.stringify(st.error))) : null)));
 
@@ -219,7 +219,7 @@ async function showWorkflow(id) {
     if (st.input !== undefined) parts.push(h("h2", {}, "Input"), json(st.input));
     if (st.output !== undefined) parts.push(h("h2", {}, "Output"), json(st.output));
     if (st.error) parts.push(h("h2", {}, "Error"), json(st.error));
-    parts.push(...pending(st));
+    parts.push(...pending(st, d.inSteps || []));
     parts.push(h("h2", {}, "Commands"), commandsTable(st.commands || []));
     parts.push(h("h2", {}, "History"), timeline(st.batches || []));
   }
@@ -281,14 +281,24 @@ function actions(d) {
   return box;
 }
 
-function pending(st) {
+// pendingSummary counts a workflow's pending work, and the task attempts
+// running inside a step (recorded when the step is saved).
+function pendingSummary(d) {
+  const n = (d.inSteps || []).length;
+  return `${d.pendingTasks} tasks, ${d.pendingTimers} timers, ${d.pendingChildren} children` + (n ? `, ${n} running in a step` : "");
+}
+
+function pending(st, inSteps) {
   const out = [];
   const tasks = Object.entries(st.tasks || {});
   const timers = Object.entries(st.timers || {});
   const children = Object.entries(st.children || {});
-  if (!tasks.length && !timers.length && !children.length) return out;
+  if (!tasks.length && !timers.length && !children.length && !inSteps.length) return out;
   out.push(h("h2", {}, "Pending"));
   const rows = [];
+  for (const t of inSteps) rows.push(h("tr", { class: "in-step" }, h("td", {}, String(t.seq)), h("td", {}, "task"), h("td", {},
+    `${t.service}.${t.method}: attempt ${t.attempt} running inside a step on worker `, h("span", { class: "mono" }, t.worker),
+    ` since ${fmtTime(t.since)}`)));
   for (const [seq, t] of tasks) rows.push(h("tr", {}, h("td", {}, seq), h("td", {}, "task"), h("td", {},
     `attempt ${t.attempt}`, t.retryAt ? `, retry at ${fmtTime(t.retryAt)}` : "", t.lastError ? h("div", { class: "error" }, t.lastError) : null)));
   for (const [seq, at] of timers) rows.push(h("tr", {}, h("td", {}, seq), h("td", {}, "timer"), h("td", {}, "fires at " + fmtTime(at))));
