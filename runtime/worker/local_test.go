@@ -319,3 +319,55 @@ func TestTaskInAStepIsVisible(t *testing.T) {
 	require.Len(t, tasks, 1)
 	require.Equal(t, client.TaskCompleted, tasks[0].Status)
 }
+
+// TestLocalTaskIssuedBeforeASignalStaysIssued races a signal with a task
+// running in its step: the workflow waits for a timer or a "stop" signal,
+// whichever comes first, and charges when the timer fires. The step that
+// handles the timer runs the charge; meanwhile the client stores "stop".
+// The step's write conflicts and it is decided again on the stored state:
+// the timer, which this step handles, must still come before the signal
+// stored meanwhile, or the decision would not issue the charge that ran (a
+// side effect its workflow never records).
+func TestLocalTaskIssuedBeforeASignalStaysIssued(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int64
+	inTask, release := make(chan struct{}), make(chan struct{})
+	stop := workflow.SignalChannel[string]("stop")
+	e, _, _ := localEnv(t, func(w *worker.Worker) {
+		require.NoError(t, worker.RegisterWorkflow(w, "bill", func(ctx workflow.Context, n int) (string, error) {
+			outcome := ""
+			workflow.Select(ctx,
+				workflow.OnReceive(stop, func(string, error) { outcome = "stopped" }),
+				workflow.OnReady(workflow.NewTimer(ctx, 20*time.Millisecond), func(time.Time, error) { outcome = "charge" }),
+			)
+			if outcome == "stopped" {
+				return outcome, nil
+			}
+			out, err := call(ctx, "Charge", n).Await(ctx)
+			if err != nil {
+				return "", err
+			}
+			return "charged " + itoa(out.Sum), nil
+		}))
+		require.NoError(t, w.RegisterService(worker.Service{Name: "math", Methods: []worker.Method{
+			{Name: "Charge", Handler: worker.Handle(codec.JSON{}, func(ctx context.Context, in *AddInput) (*AddOutput, error) {
+				if calls.Add(1) == 1 {
+					close(inTask)
+					<-release
+				}
+				return &AddOutput{Sum: in.A}, nil
+			})},
+		}}))
+	})
+	ctx := ctxT(t)
+	id, err := e.client.Start(ctx, client.StartParams{Workflow: "bill", Input: 7})
+	require.NoError(t, err)
+	<-inTask
+	_, err = e.client.Signal(ctx, client.Target{ID: id}, stop.Name(), "too late")
+	require.NoError(t, err)
+	close(release)
+	got, err := client.Result[string](ctx, e.client, id)
+	require.NoError(t, err)
+	require.Equal(t, "charged 7", got, "the charge ran: its workflow must have issued it")
+	require.EqualValues(t, 1, calls.Load())
+}

@@ -22,9 +22,9 @@ func (e *Engine) HandleWorkflow(ctx context.Context, d *transport.Delivery) erro
 	if d.Redeliveries >= e.maxRedeliveries {
 		return e.deadLetter(ctx, d, fmt.Sprintf("handling failed %d times", d.Redeliveries))
 	}
-	var memo localRun
+	var memo *localRun
 	if e.local {
-		memo = localRun{}
+		memo = newLocalRun()
 	}
 	for i := 0; ; i++ {
 		err = e.step(ctx, env, d.Headers["traceparent"], memo)
@@ -54,7 +54,7 @@ var errStale = errors.New("cached state not usable for this step")
 // memory by the previous step when there is one (see cached), else on the
 // stored state. memo is not nil when the engine runs its own tasks locally
 // (see runLocal).
-func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent string, memo localRun) error {
+func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent string, memo *localRun) error {
 	if c := e.cache.take(env.WorkflowID); c != nil {
 		err := e.stepOn(ctx, c, true, env, traceparent, memo)
 		if !errors.Is(err, errStale) {
@@ -103,7 +103,7 @@ func seeded(env *message.Envelope) *cached {
 // errStale. After any error c is closed, as its state may be half-changed;
 // after a successful write c goes (back) to the cache, unless the workflow
 // finished or is parked.
-func (e *Engine) stepOn(ctx context.Context, c *cached, fromCache bool, env *message.Envelope, traceparent string, memo localRun) error {
+func (e *Engine) stepOn(ctx context.Context, c *cached, fromCache bool, env *message.Envelope, traceparent string, memo *localRun) error {
 	st := c.st
 	keep := false
 	defer func() {
@@ -142,7 +142,7 @@ func (e *Engine) stepOn(ctx context.Context, c *cached, fromCache bool, env *mes
 		e.redrive(st, now, out)
 		changed = true
 	}
-	events = append(st.Inbox, events...)
+	events = memo.order(st.Inbox, events)
 	st.Inbox = nil
 	if len(events) > 0 {
 		c.exec = e.advance(st, c.exec, events, now, env.Kind == message.Recover, out)

@@ -212,7 +212,9 @@ func runWorkerChild(dir, prefix string) int {
 	return 0
 }
 
-// startWorker starts a worker child process and waits until it is ready.
+// startWorker starts a worker child process whose tasks go through the
+// broker (local tasks off: these tests are about the broker's path), and
+// waits until it is ready.
 func startWorker(t *testing.T, dir, prefix string) *exec.Cmd {
 	t.Helper()
 	return startWorkerWith(t, dir, prefix, false)
