@@ -325,9 +325,10 @@ func TestTaskInAStepIsVisible(t *testing.T) {
 // whichever comes first, and charges when the timer fires. The step that
 // handles the timer runs the charge; meanwhile the client stores "stop".
 // The step's write conflicts and it is decided again on the stored state:
-// the timer, which this step handles, must still come before the signal
-// stored meanwhile, or the decision would not issue the charge that ran (a
-// side effect its workflow never records).
+// the timer, which this step's message brings, and the charge's result
+// must still come before the signal stored meanwhile, or the decision
+// would not issue the charge that ran (a side effect its workflow never
+// records).
 func TestLocalTaskIssuedBeforeASignalStaysIssued(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int64

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"slices"
 	"sync"
 	"time"
 
@@ -16,37 +15,39 @@ import (
 const maxInlineRounds = 64
 
 // localRun remembers, while one message is handled, the results of the
-// task attempts its steps ran, by task id and attempt, and where the
-// message's events went among the inbox's. When the step is decided again
-// (a write conflict with a client, a stale cached state), the tasks it
-// issues again are answered from here instead of calling the service
-// twice, and its events come in the order of the decision that ran them.
+// task attempts its steps ran, by task id and attempt: when the step is
+// decided again (a write conflict with a client, a stale cached state), the
+// tasks it issues again are answered from here instead of calling the
+// service twice.
 type localRun struct {
 	results map[string]*message.Envelope
-	// inboxBefore is how many inbox events the decision that ran tasks
-	// took before the message's events.
-	inboxBefore int
+	// own is how many leading events of the stored inbox came with the
+	// message: those of the record a start's wake-up carries (the Started
+	// event, a signal-with-start's signal), all of them when the step
+	// creates the state; -1 when not known (a leading Started event).
+	own int
 }
 
-func newLocalRun() *localRun { return &localRun{results: map[string]*message.Envelope{}} }
+func newLocalRun() *localRun { return &localRun{results: map[string]*message.Envelope{}, own: -1} }
 
-// order returns the events a decision applies: the inbox's (signals,
-// cancels, updates a client stored) and then the message's. Once a
-// decision ran tasks, a decision again puts the inbox events a client
-// stored meanwhile after the message's, as if they had arrived after it
-// (they did arrive while it was handled): the workflow then issues again
-// the tasks that ran. Inbox first, a signal could make it take another
-// branch, and a task that ran (a charge) would be a side effect its
-// workflow never records.
-func (m *localRun) order(inbox, events []history.Event) []history.Event {
-	if m == nil || len(m.results) == 0 {
-		if m != nil {
-			m.inboxBefore = len(inbox)
+// split divides a step's inbox into the events that came with its message,
+// which the step applies with the message's own events before it runs
+// tasks, and those a client stored since (signals, cancels, updates), which
+// it applies after them. Tasks run in a step thus depend only on the
+// message and on their own results: a step decided again, after a write
+// conflict or after a crash (the message redelivered), issues again the
+// tasks that ran, whatever a client stored meanwhile (a signal sent when a
+// charge landed cannot make the workflow take a branch without the charge).
+func (m *localRun) split(inbox []history.Event) (own, later []history.Event) {
+	k := m.own
+	if k < 0 || len(inbox) == 0 || inbox[0].Kind != history.EventStarted {
+		k = 0
+		if len(inbox) > 0 && inbox[0].Kind == history.EventStarted {
+			k = 1
 		}
-		return append(inbox, events...)
 	}
-	k := min(m.inboxBefore, len(inbox))
-	return slices.Concat(inbox[:k], events, inbox[k:])
+	k = min(k, len(inbox))
+	return inbox[:k], inbox[k:]
 }
 
 // runLocal runs, in the step itself, the tasks of out that this engine
@@ -150,3 +151,21 @@ func (e *Engine) attemptAll(ctx context.Context, traceparent string, tasks []*me
 }
 
 func memoKey(t *message.Envelope) string { return t.TaskID + "#" + itoa(t.Attempt) }
+
+// applyLater applies the inbox events a client stored since the message
+// (see localRun.split), after the tasks run in the step: the tasks they
+// issue go through the transport. A workflow parked keeps them in its
+// inbox, a new run (continued as new in this step) receives them, and a
+// finished one records them in its last batch, as it would have in one.
+func (e *Engine) applyLater(c *cached, later []history.Event, now time.Time, out *outbox) {
+	st := c.st
+	switch {
+	case st.Parked != nil || len(st.Batches) == 0:
+		st.Inbox = append(st.Inbox, later...)
+	case st.Status.Terminal():
+		b := &st.Batches[len(st.Batches)-1]
+		b.Events = append(b.Events, later...)
+	default:
+		c.exec = e.advance(st, c.exec, later, now, false, out)
+	}
+}

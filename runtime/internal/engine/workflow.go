@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/infgen/infgen/runtime/internal/history"
@@ -64,6 +65,9 @@ func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent st
 		// The wake-up of a new run carries the record the client wrote:
 		// step on it as on a cached state, without replaying; when anything
 		// wrote the record since, the step runs on the stored state.
+		if memo != nil {
+			memo.own = len(c.st.Inbox)
+		}
 		err := e.stepOn(ctx, c, true, env, traceparent, memo)
 		if !errors.Is(err, errStale) && !errors.Is(err, storage.ErrConflict) {
 			return err
@@ -78,6 +82,9 @@ func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent st
 		}
 		st = NewState(env.WorkflowID, env.WorkflowName, env.Payload, env.Tags, traceparent, e.now())
 		st.Parent = env.Parent
+		if memo != nil {
+			memo.own = len(st.Inbox)
+		}
 		version = -1 // created by this step
 	case err != nil:
 		return err
@@ -142,7 +149,12 @@ func (e *Engine) stepOn(ctx context.Context, c *cached, fromCache bool, env *mes
 		e.redrive(st, now, out)
 		changed = true
 	}
-	events = memo.order(st.Inbox, events)
+	// A parked workflow resumes on its whole kept inbox (see advance).
+	own, later := st.Inbox, []history.Event(nil)
+	if memo != nil && !wasParked {
+		own, later = memo.split(st.Inbox)
+	}
+	events = append(slices.Clip(own), events...) // later shares own's array
 	st.Inbox = nil
 	if len(events) > 0 {
 		c.exec = e.advance(st, c.exec, events, now, env.Kind == message.Recover, out)
@@ -150,6 +162,11 @@ func (e *Engine) stepOn(ctx context.Context, c *cached, fromCache bool, env *mes
 	}
 	if changed && memo != nil {
 		events = append(events, e.runLocal(ctx, c, out, memo)...)
+	}
+	if len(later) > 0 {
+		e.applyLater(c, later, now, out)
+		events = append(events, later...)
+		changed = true
 	}
 	if !changed {
 		if fromCache {
