@@ -32,7 +32,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "CreateInvoice",
 					Outcome:   "completed",
 					Data:      "CreateInvoiceOutput",
-					Subscribe: "BillingEvents.OnCreateInvoiceCompleted",
+					Subscribe: "BillingEvents.CreateInvoiceCompleted",
 				},
 				{
 					Type:    ServiceName + ".CreateInvoice.failed",
@@ -44,7 +44,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "ListInvoices",
 					Outcome:   "completed",
 					Data:      "ListInvoicesOutput",
-					Subscribe: "BillingEvents.OnListInvoicesCompleted",
+					Subscribe: "BillingEvents.ListInvoicesCompleted",
 				},
 				{
 					Type:    ServiceName + ".ListInvoices.failed",
@@ -56,7 +56,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "GetInvoice",
 					Outcome:   "completed",
 					Data:      "GetInvoiceOutput",
-					Subscribe: "BillingEvents.OnGetInvoiceCompleted",
+					Subscribe: "BillingEvents.GetInvoiceCompleted",
 				},
 				{
 					Type:    ServiceName + ".GetInvoice.failed",
@@ -68,7 +68,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "DeleteInvoicesID",
 					Outcome:   "completed",
 					Data:      "DeleteInvoicesIDOutput",
-					Subscribe: "BillingEvents.OnDeleteInvoicesIDCompleted",
+					Subscribe: "BillingEvents.DeleteInvoicesIDCompleted",
 				},
 				{
 					Type:    ServiceName + ".DeleteInvoicesID.failed",
@@ -80,7 +80,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "PutLines",
 					Outcome:   "completed",
 					Data:      "PutLinesOutput",
-					Subscribe: "BillingEvents.OnPutLinesCompleted",
+					Subscribe: "BillingEvents.PutLinesCompleted",
 				},
 				{
 					Type:    ServiceName + ".PutLines.failed",
@@ -92,7 +92,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "Upload",
 					Outcome:   "completed",
 					Data:      "UploadOutput",
-					Subscribe: "BillingEvents.OnUploadCompleted",
+					Subscribe: "BillingEvents.UploadCompleted",
 				},
 				{
 					Type:    ServiceName + ".Upload.failed",
