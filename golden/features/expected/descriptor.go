@@ -25,7 +25,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 			NewClient: "NewHTTPClient",
 			Stub:      "BillingStub",
 			NewStub:   "NewBillingStub",
-			Methods:   []string{"CreateInvoice", "ListInvoices", "GetInvoice", "DeleteInvoicesID", "PutLines", "Upload"},
+			Methods:   []string{"CreateInvoice", "ListInvoices", "GetInvoice", "DeleteInvoicesID", "VoidInvoice", "PutLines", "Upload"},
 			Events: []service.EventDescriptor{
 				{
 					Type:      ServiceName + ".CreateInvoice.completed",
@@ -73,6 +73,18 @@ var InfgenDescriptor = service.PackageDescriptor{
 				{
 					Type:    ServiceName + ".DeleteInvoicesID.failed",
 					Method:  "DeleteInvoicesID",
+					Outcome: "failed",
+				},
+				{
+					Type:      ServiceName + ".VoidInvoice.completed",
+					Method:    "VoidInvoice",
+					Outcome:   "completed",
+					Data:      "VoidInvoiceOutput",
+					Subscribe: "BillingEvents.VoidInvoiceCompleted",
+				},
+				{
+					Type:    ServiceName + ".VoidInvoice.failed",
+					Method:  "VoidInvoice",
 					Outcome: "failed",
 				},
 				{

@@ -25,6 +25,10 @@ var BillingEvents = struct {
 	// (type ServiceName + ".DeleteInvoicesID.completed"), whose data is the task's result.
 	DeleteInvoicesIDCompleted events.Typed[*DeleteInvoicesIDOutput]
 
+	// VoidInvoiceCompleted is the event of a completed VoidInvoice task
+	// (type ServiceName + ".VoidInvoice.completed"), whose data is the task's result.
+	VoidInvoiceCompleted events.Typed[*VoidInvoiceOutput]
+
 	// PutLinesCompleted is the event of a completed PutLines task
 	// (type ServiceName + ".PutLines.completed"), whose data is the task's result.
 	PutLinesCompleted events.Typed[*PutLinesOutput]
@@ -37,6 +41,7 @@ var BillingEvents = struct {
 	ListInvoicesCompleted:     events.Typed[*ListInvoicesOutput]{Type: ServiceName + ".ListInvoices.completed"},
 	GetInvoiceCompleted:       events.Typed[*GetInvoiceOutput]{Type: ServiceName + ".GetInvoice.completed"},
 	DeleteInvoicesIDCompleted: events.Typed[*DeleteInvoicesIDOutput]{Type: ServiceName + ".DeleteInvoicesID.completed"},
+	VoidInvoiceCompleted:      events.Typed[*VoidInvoiceOutput]{Type: ServiceName + ".VoidInvoice.completed"},
 	PutLinesCompleted:         events.Typed[*PutLinesOutput]{Type: ServiceName + ".PutLines.completed"},
 	UploadCompleted:           events.Typed[*UploadOutput]{Type: ServiceName + ".Upload.completed"},
 }

@@ -71,6 +71,12 @@ var methods = []struct {
 		},
 	},
 	{
+		Method: worker.Method{Name: "VoidInvoice"},
+		handler: func(impl Billing) worker.HandlerFunc {
+			return worker.Handle(codec.JSON{}, impl.VoidInvoice)
+		},
+	},
+	{
 		Method: worker.Method{Name: "PutLines"},
 		handler: func(impl Billing) worker.HandlerFunc {
 			return worker.Handle(codec.JSON{}, impl.PutLines)

@@ -84,6 +84,22 @@ func (s *BillingStub) DeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesI
 	}, opts...)
 }
 
+// VoidInvoice runs Billing.VoidInvoice as a task and waits for its result;
+// workflow.Async(ctx, stub.VoidInvoice, in) starts it without waiting.
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s *BillingStub) VoidInvoice(ctx workflow.Context, in *VoidInvoiceInput, opts ...workflow.CallOption) (*VoidInvoiceOutput, error) {
+	return workflow.Execute[*VoidInvoiceOutput](ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  "VoidInvoice",
+		Options: s.opts,
+		Service: ServiceName,
+	}, opts...)
+}
+
 // PutLines runs Billing.PutLines as a task and waits for its result;
 // workflow.Async(ctx, stub.PutLines, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
