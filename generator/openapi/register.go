@@ -80,7 +80,10 @@ func (g *generator) stubFile(f *jen.File) {
 			jen.Id("ctx").Qual(pkgWorkflow, "Context"), jen.Id("in").Op("*").Id(m.Input.Name),
 			jen.Id("opts").Op("...").Qual(pkgWorkflow, "CallOption"),
 		).Params(out.Clone(), jen.Error()).Block(
-			jen.Return(jen.Qual(pkgWorkflow, "Execute").Types(out.Clone()).Call(
+			// workflow.ExecuteTo rather than the generic Execute[*Out]: no
+			// instantiation to compile per method.
+			jen.Var().Id("out").Add(out.Clone()),
+			jen.Err().Op(":=").Qual(pkgWorkflow, "ExecuteTo").Call(
 				jen.Id("ctx"),
 				jen.Qual(pkgWorkflow, "Call").Values(jen.Dict{
 					jen.Id("Service"): jen.Id("ServiceName"),
@@ -90,8 +93,10 @@ func (g *generator) stubFile(f *jen.File) {
 					jen.Id("Errors"):  jen.Id("ErrorTypes").Call(),
 					jen.Id("Options"): jen.Id("s").Dot("opts"),
 				}),
+				jen.Op("&").Id("out"),
 				gen.StubOptions(),
-			)),
+			),
+			jen.Return(jen.Id("out"), jen.Err()),
 		)
 		if m.Compensate != nil {
 			g.compensationMethods(f, stub, m)
