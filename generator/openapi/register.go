@@ -43,7 +43,7 @@ func (g *generator) registerFile(f *jen.File) {
 	f.Add(comment("methods are the methods of " + svc.Name + " with their settings from the\nspec, and the method expression that Register's task handler calls."))
 	f.Var().Id("methods").Op("=").Index().Struct(
 		jen.Qual(pkgWorker, "Method"),
-		jen.Id("call").Any().Comment("func(" + svc.Name + ", context.Context, *<Op>Input) (*<Op>Output, error)"),
+		jen.Id("call").Any().Comment("func("+svc.Name+", context.Context, *<Op>Input) (*<Op>Output, error)"),
 	).ValuesFunc(func(vg *jen.Group) {
 		for _, m := range svc.Methods {
 			fields := jen.Dict{jen.Id("Name"): jen.Lit(m.Name)}

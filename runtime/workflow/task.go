@@ -40,10 +40,9 @@ func Dispatch[Out any](ctx Context, call Call, opts ...CallOption) Deferred[Out]
 }
 
 // Execute asks a service to execute a task and waits for its decoded output
-// (Out is usually a pointer type): Dispatch followed by Await. Generated
-// gRPC stub methods call it (OpenAPI ones call ExecuteTo). Unlike Dispatch
-// it instantiates no generic type, and it is not inlined: a package with a
-// thousand methods compiles one small function per method.
+// (Out is usually a pointer type): Dispatch followed by Await. Unlike
+// Dispatch it instantiates no generic type, and it is not inlined.
+// Generated stub methods call ExecuteTo, its form that is not generic.
 //
 //go:noinline
 func Execute[Out any](ctx Context, call Call, opts ...CallOption) (Out, error) {
