@@ -11,13 +11,13 @@ func StubName(service string) string { return service + "Stub" }
 // NewStubName is the stub constructor ("NewPetstoreStub").
 func NewStubName(service string) string { return "New" + service + "Stub" }
 
-// EventsName is the type whose methods subscribe a worker to the events of
-// a service's tasks ("PetstoreEvents").
+// EventsName is the variable whose fields are the typed events of a
+// service's tasks ("PetstoreEvents").
 func EventsName(service string) string { return service + "Events" }
 
-// OnCompletedName is the method of the EventsName type that subscribes to
-// the event of a method's completed task ("OnCreatePetCompleted").
-func OnCompletedName(method string) string { return "On" + method + "Completed" }
+// CompletedName is the field of the EventsName variable that is the event
+// of a method's completed task ("CreatePetCompleted").
+func CompletedName(method string) string { return method + "Completed" }
 
 // Outcomes of a method's task that a service publishes as events.
 const (

@@ -44,8 +44,9 @@ Generated packages (infgen generate openapi|proto) are read from their
 descriptors: each method's task publishes "<service>.<method>.completed" (its
 data the method's result) and ".failed" with outcome events on. Other packages
 are read from their source: workflow.Emit with a literal event type publishes
-it, events.Subscribe or events.SubscribeData with a literal type and the
-On…Completed methods of generated packages consume it.`,
+it, events.Subscribe or events.SubscribeData with a literal type and
+events.On with a typed event of a generated package
+(payment.PaymentServiceEvents.RequestPaymentCompleted) consume it.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "markdown" && format != "json" {
@@ -109,8 +110,8 @@ func (c *catalog) sorted() []*catalogEvent {
 	return out
 }
 
-// subscribeMethod is a typed subscription of a generated package: the
-// events type and method, and the event type it subscribes to.
+// subscribeMethod is a typed event of a generated package: its events
+// variable and field (the descriptor's Subscribe).
 type subscribeMethod struct {
 	pkg, typ, method string
 }
@@ -201,8 +202,8 @@ func addDescriptor(cat *catalog, p goPackage, d service.PackageDescriptor, subsc
 }
 
 // scanEvents finds, in a package's source, workflow.Emit, events.Subscribe
-// and events.SubscribeData calls with a literal event type, and calls of
-// the typed subscriptions of the generated packages listed.
+// and events.SubscribeData calls with a literal event type, and events.On
+// calls with a typed event of the generated packages listed.
 func scanEvents(cat *catalog, p goPackage, files []*ast.File, subscribers map[subscribeMethod]string) {
 	const (
 		pkgWorkflow = "github.com/infgen/infgen/runtime/workflow"
@@ -243,30 +244,37 @@ func scanEvents(cat *catalog, p goPackage, files []*ast.File, subscribers map[su
 						ev := cat.event(typ)
 						ev.ConsumedBy = append(ev.ConsumedBy, catalogSite{Package: p.ImportPath, Via: "events." + sel.Sel.Name})
 					}
+				case path == pkgEvents && sel.Sel.Name == "On" && len(call.Args) >= 2:
+					// events.On(w, pkg.ServiceEvents.MethodCompleted, …)
+					if key, local, ok := typedEvent(call.Args[1], imports); ok {
+						if typ, ok := subscribers[key]; ok {
+							ev := cat.event(typ)
+							ev.ConsumedBy = append(ev.ConsumedBy, catalogSite{Package: p.ImportPath, Via: local + "." + key.typ + "." + key.method})
+						}
+					}
 				}
-				return true
-			}
-			// pkg.ServiceEvents{}.OnMethodCompleted(…)
-			lit, ok := sel.X.(*ast.CompositeLit)
-			if !ok {
-				return true
-			}
-			tsel, ok := lit.Type.(*ast.SelectorExpr)
-			if !ok {
-				return true
-			}
-			x, ok := tsel.X.(*ast.Ident)
-			if !ok {
-				return true
-			}
-			key := subscribeMethod{pkg: imports[x.Name], typ: tsel.Sel.Name, method: sel.Sel.Name}
-			if typ, ok := subscribers[key]; ok {
-				ev := cat.event(typ)
-				ev.ConsumedBy = append(ev.ConsumedBy, catalogSite{Package: p.ImportPath, Via: x.Name + "." + key.typ + "." + key.method})
 			}
 			return true
 		})
 	}
+}
+
+// typedEvent reads pkg.ServiceEvents.MethodCompleted, a typed event of an
+// imported package, and the package's local name.
+func typedEvent(e ast.Expr, imports map[string]string) (key subscribeMethod, local string, ok bool) {
+	field, ok := e.(*ast.SelectorExpr)
+	if !ok {
+		return subscribeMethod{}, "", false
+	}
+	vsel, ok := field.X.(*ast.SelectorExpr)
+	if !ok {
+		return subscribeMethod{}, "", false
+	}
+	x, ok := vsel.X.(*ast.Ident)
+	if !ok {
+		return subscribeMethod{}, "", false
+	}
+	return subscribeMethod{pkg: imports[x.Name], typ: vsel.Sel.Name, method: field.Sel.Name}, x.Name, true
 }
 
 // eventTypeField returns the literal Type of a workflow.Event composite

@@ -25,30 +25,37 @@ func eventType(serviceName, method, outcome string) jen.Code {
 	return jen.Id(serviceName).Op("+").Lit(ir.EventTypeSuffix(method, outcome))
 }
 
-// EventsFile declares, per service, the type whose methods subscribe a
-// worker to the completion events of its tasks, with their data typed.
+// EventsFile declares, per service, the variable whose fields are the
+// completion events of its tasks as events.Typed values, their data typed
+// as the methods' results: data rather than a subscription method per
+// operation, which a compiler would have to compile a thousand of for a
+// large API.
 func EventsFile(f *jen.File, services []ServiceDescriptor) {
 	for _, s := range services {
-		typ := ir.EventsName(s.Service)
-		f.Commentf("%s subscribes workers to the events that %s tasks publish", typ, s.Service)
-		f.Comment("when workflows run them with outcome events on (worker.Options.OutcomeEvents):")
-		f.Comment("one method per operation, with the event's data typed as its result.")
-		f.Type().Id(typ).Struct()
-		for _, m := range s.Events {
-			on := ir.OnCompletedName(m.GoName)
-			f.Line()
-			f.Commentf("%s subscribes h in w to the event of a completed %s task", on, m.Method)
-			f.Commentf("(type %s + %q), whose data is the task's result;", s.ServiceName, ir.EventTypeSuffix(m.Method, ir.OutcomeCompleted))
-			f.Comment("see events.Subscribe.")
-			f.Func().Params(jen.Id(typ)).Id(on).Params(
-				jen.Id("w").Op("*").Qual(PkgWorker, "Worker"),
-				jen.Id("h").Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("ev").Op("*").Qual(PkgEvents, "Event"),
-					jen.Id("out").Op("*").Add(Ident(m.Output))).Error(),
-				jen.Id("opts").Op("...").Qual(PkgEvents, "Option"),
-			).Error().Block(
-				jen.Return(jen.Qual(PkgEvents, "SubscribeData").Call(jen.Id("w"), eventType(s.ServiceName, m.Method, ir.OutcomeCompleted), jen.Id("h"), jen.Id("opts").Op("..."))),
-			)
+		name := ir.EventsName(s.Service)
+		example := "MethodCompleted"
+		if len(s.Events) > 0 {
+			example = ir.CompletedName(s.Events[0].GoName)
 		}
+		f.Commentf("%s are the events that %s tasks publish", name, s.Service)
+		f.Comment("when workflows run them with outcome events on (worker.Options.OutcomeEvents):")
+		f.Comment("one per operation, with the event's data typed as its result. Subscribe")
+		f.Commentf("with events.On(w, %s.%s, h).", name, example)
+		var fields, values []jen.Code
+		for i, m := range s.Events {
+			field := ir.CompletedName(m.GoName)
+			typ := func() *jen.Statement { return jen.Qual(PkgEvents, "Typed").Types(jen.Op("*").Add(Ident(m.Output))) }
+			if i > 0 {
+				fields = append(fields, jen.Line())
+			}
+			fields = append(fields,
+				jen.Commentf("%s is the event of a completed %s task", field, m.Method),
+				jen.Commentf("(type %s + %q), whose data is the task's result.", s.ServiceName, ir.EventTypeSuffix(m.Method, ir.OutcomeCompleted)),
+				jen.Id(field).Add(typ()),
+			)
+			values = append(values, Field(field, typ().Values(jen.Id("Type").Op(":").Add(eventType(s.ServiceName, m.Method, ir.OutcomeCompleted)))))
+		}
+		f.Var().Id(name).Op("=").Struct(fields...).Values(Fields(values...)...)
 		f.Line()
 	}
 }
@@ -69,7 +76,7 @@ func eventDescriptors(s ServiceDescriptor) []jen.Code {
 					data = m.Output.ImportPath + "." + data
 				}
 				fields = append(fields, Field("Data", jen.Lit(data)),
-					Field("Subscribe", jen.Lit(ir.EventsName(s.Service)+"."+ir.OnCompletedName(m.GoName))))
+					Field("Subscribe", jen.Lit(ir.EventsName(s.Service)+"."+ir.CompletedName(m.GoName))))
 			}
 			out = append(out, jen.Values(Fields(fields...)...))
 		}

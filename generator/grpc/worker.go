@@ -88,8 +88,11 @@ func (g *generator) stubMethods(f *jen.File, s ir.Service, n ir.GRPCNames, m ir.
 	out := jen.Op("*").Add(gen.Ident(m.Output))
 	opts := jen.Id("opts").Op("...").Qual(gen.PkgWorkflow, "CallOption")
 	f.Add(docComment(fmt.Sprintf("%s runs %s as a task and waits for its result;\nworkflow.Async(ctx, stub.%s, in) starts it without waiting.\n%s", m.Name, m.GRPC.FullMethod, m.Name, gen.CallOptionsDoc), "", m.Deprecated).
-		Func().Params(jen.Id("s").Op("*").Id(stub)).Id(m.Name).Params(wctx, in, opts).Params(out, jen.Error()).Block(
-		jen.Return(jen.Qual(gen.PkgWorkflow, "Execute").Types(jen.Op("*").Add(gen.Ident(m.Output))).Call(
+		Func().Params(jen.Id("s").Op("*").Id(stub)).Id(m.Name).Params(wctx, in, opts).Params(out.Clone(), jen.Error()).Block(
+		// workflow.ExecuteTo rather than the generic Execute[*Out]: no
+		// instantiation to compile per method.
+		jen.Var().Id("out").Add(out.Clone()),
+		jen.Err().Op(":=").Qual(gen.PkgWorkflow, "ExecuteTo").Call(
 			jen.Id("ctx"),
 			jen.Qual(gen.PkgWorkflow, "Call").Values(gen.Fields(
 				gen.Field("Service", jen.Id(n.ServiceName)),
@@ -99,8 +102,10 @@ func (g *generator) stubMethods(f *jen.File, s ir.Service, n ir.GRPCNames, m ir.
 				gen.Field("Errors", errorTypes()),
 				gen.Field("Options", jen.Id("s").Dot("opts")),
 			)...),
+			jen.Op("&").Id("out"),
 			gen.StubOptions(),
-		)),
+		),
+		jen.Return(jen.Id("out"), jen.Err()),
 	))
 	if m.Compensate != nil {
 		g.compensationMethods(f, s, n, m)

@@ -329,3 +329,61 @@ func TestHTTPEmptyPathParameterIsRefused(t *testing.T) {
 	require.False(t, service.IsRetryable(err))
 	require.Empty(t, rec.method, "no request was sent")
 }
+
+// TestHTTPSeveralDeclaredErrorStatuses answers each declared error status
+// of an operation that declares several (they share one case of the
+// response switch): each gives the typed error with its own body field
+// decoded, classified by its status; an undeclared status gives APIError.
+func TestHTTPSeveralDeclaredErrorStatuses(t *testing.T) {
+	t.Parallel()
+	call := func(status int, body string) error {
+		srv, _ := serve(t, status, nil, body)
+		_, err := expected.NewHTTPClient(srv.URL).VoidInvoice(context.Background(), &expected.VoidInvoiceInput{ID: "7"})
+		return err
+	}
+	typed := func(err error) *expected.VoidInvoiceError {
+		var e *expected.VoidInvoiceError
+		require.ErrorAs(t, err, &e)
+		return e
+	}
+
+	err := call(404, `{"title":"no such invoice"}`)
+	e := typed(err)
+	require.Equal(t, 404, e.StatusCode)
+	require.Equal(t, "no such invoice", *e.Body404.Title)
+	require.Nil(t, e.Body409)
+	require.Nil(t, e.Body429)
+	require.False(t, service.IsRetryable(err))
+
+	err = call(409, "already paid")
+	e = typed(err)
+	require.Equal(t, "already paid", *e.Body409)
+	require.Nil(t, e.Body404)
+	require.False(t, service.IsRetryable(err))
+
+	err = call(410, "gone for good")
+	e = typed(err)
+	require.Equal(t, 410, e.StatusCode)
+	require.Equal(t, "gone for good", e.Message)
+	require.Nil(t, e.Body404)
+	require.Nil(t, e.Body409)
+	require.Nil(t, e.Body429)
+
+	err = call(429, `{"title":"slow down"}`)
+	e = typed(err)
+	require.Equal(t, "slow down", *e.Body429.Title)
+	require.True(t, service.IsRetryable(err))
+
+	err = call(418, "teapot")
+	var untyped *expected.APIError
+	require.ErrorAs(t, err, &untyped)
+	require.Equal(t, expected.APIError{Operation: "VoidInvoice", StatusCode: 418, Header: untyped.Header, Message: "teapot"}, *untyped)
+
+	srv, rec := serve(t, 200, nil, `{"id":"7"}`)
+	out, err := expected.NewHTTPClient(srv.URL).VoidInvoice(context.Background(), &expected.VoidInvoiceInput{ID: "7"})
+	require.NoError(t, err)
+	require.Equal(t, "/invoices/7/void", rec.path)
+	require.Equal(t, http.MethodPost, rec.method)
+	require.Equal(t, 200, out.StatusCode)
+	require.Equal(t, "7", out.Body.ID)
+}

@@ -155,6 +155,9 @@ func (g *generator) clientFile(f *jen.File) {
 	if len(g.spec.SecuritySchemes) > 0 {
 		g.authorizeFuncs(f)
 	}
+	if usesUndeclaredStatus(svc) {
+		undeclaredStatus(f)
+	}
 }
 
 func firstServer(s *ir.Spec) string {

@@ -63,12 +63,35 @@ func Subscribe(w *worker.Worker, eventType string, h Handler, opts ...Option) er
 	return w.SubscribeEvents(s)
 }
 
+// Typed is an event type whose data decodes into a T. A generated package
+// declares one per method of a service, in the fields of its
+// <Service>Events variable (PaymentServiceEvents.RequestPaymentCompleted,
+// an events.Typed[*RequestPaymentOutput]); subscribe to it with On.
+//
+// Typed is data rather than a method per event so that a generated package
+// with a thousand operations does not compile a thousand subscription
+// functions. It is not comparable (compare the Type fields).
+type Typed[T any] struct {
+	_ [0]func() // no equality function for the compiler to generate per struct holding Typed values
+
+	// Type is the CloudEvents type of the events.
+	Type string
+}
+
+// On registers h for the events of type e in w, before w.Start, with their
+// data decoded into a T as SubscribeData does:
+//
+//	err := events.On(w, payment.PaymentServiceEvents.RequestPaymentCompleted,
+//		func(ctx context.Context, ev *events.Event, out *payment.RequestPaymentOutput) error { … })
+func On[T any](w *worker.Worker, e Typed[T], h func(ctx context.Context, ev *Event, data T) error, opts ...Option) error {
+	return SubscribeData(w, e.Type, h, opts...)
+}
+
 // SubscribeData is Subscribe with the event's data decoded into a new
 // value of T's element type when T is a pointer (such as the *Output of a
 // generated method), or into a T: from JSON, or from binary data when it is
-// a protobuf message (a gRPC method's response). Generated packages' On…
-// methods call it, once per operation: with pointer type arguments all of
-// them share one compiled body.
+// a protobuf message (a gRPC method's response). With pointer type
+// arguments all instantiations share one compiled body.
 //
 //go:noinline
 func SubscribeData[T any](w *worker.Worker, eventType string, h func(ctx context.Context, ev *Event, data T) error, opts ...Option) error {

@@ -89,8 +89,9 @@ type EventDescriptor struct {
 	// package unless qualified by an import path); empty for a failure,
 	// whose data is the recorded error.
 	Data string `json:"data,omitempty"`
-	// Subscribe is the generated method that subscribes to the event with
-	// its data typed ("PetstoreEvents.OnCreatePetCompleted"), if any.
+	// Subscribe is the generated events.Typed value to subscribe to the
+	// event with its data typed, with events.On
+	// ("PetstoreEvents.CreatePetCompleted"), if any.
 	Subscribe string `json:"subscribe,omitempty"`
 	// DataSchema is the event's dataschema URI, derived from Data at run
 	// time (FillDataSchemas); generated code leaves it empty.

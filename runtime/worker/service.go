@@ -59,6 +59,35 @@ func Handle[In, Out any](c codec.Codec, fn func(context.Context, In) (Out, error
 	return handle(c, reflect.TypeFor[In](), func(ctx context.Context, in any) (any, error) { return fn(ctx, in.(In)) })
 }
 
+// HandleMethod is Handle for method m of impl, given as a method expression
+// of an interface impl implements (Service.Method, a
+// func(Service, context.Context, In) (Out, error)): the handler decodes and
+// encodes as Handle's does, and calls m with impl through reflection (a few
+// hundred nanoseconds a task, next to the task's transport and storage).
+// Generated Register functions keep a service's methods as a table of
+// method expressions: static data, where a closure calling Handle per
+// method had the compiler build three functions and a dictionary for each
+// of a thousand operations. It fails when m is not such a function or impl
+// is not a Service.
+func HandleMethod(c codec.Codec, impl any, m any) (HandlerFunc, error) {
+	mv := reflect.ValueOf(m)
+	t := mv.Type()
+	if mv.Kind() != reflect.Func || t.IsVariadic() || t.NumIn() != 3 || t.NumOut() != 2 ||
+		t.In(1) != reflect.TypeFor[context.Context]() || t.Out(1) != reflect.TypeFor[error]() {
+		return nil, fmt.Errorf("worker: HandleMethod: %s is not a method expression func(S, context.Context, In) (Out, error)", t)
+	}
+	if impl == nil || !reflect.TypeOf(impl).AssignableTo(t.In(0)) {
+		return nil, fmt.Errorf("worker: HandleMethod: %T does not implement %s", impl, t.In(0))
+	}
+	recv := reflect.New(t.In(0)).Elem()
+	recv.Set(reflect.ValueOf(impl))
+	return handle(c, t.In(2), func(ctx context.Context, in any) (any, error) {
+		res := mv.Call([]reflect.Value{recv, reflect.ValueOf(&ctx).Elem(), reflect.ValueOf(in)})
+		err, _ := res[1].Interface().(error)
+		return res[0].Interface(), err
+	}), nil
+}
+
 // handle is Handle's body, for an input of type in and any method fn.
 func handle(c codec.Codec, in reflect.Type, fn func(context.Context, any) (any, error)) HandlerFunc {
 	ptr := in.Kind() == reflect.Pointer

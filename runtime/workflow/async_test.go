@@ -26,6 +26,14 @@ func (echoStub) Echo(ctx workflow.Context, in *echoIn, opts ...workflow.CallOpti
 	return workflow.Execute[*echoOut](ctx, workflow.Call{Service: "echo", Method: "Echo", Input: in}, opts...)
 }
 
+// EchoTo is Echo through workflow.ExecuteTo, as generated OpenAPI stubs
+// call it.
+func (echoStub) EchoTo(ctx workflow.Context, in *echoIn, opts ...workflow.CallOption) (*echoOut, error) {
+	var out *echoOut
+	err := workflow.ExecuteTo(ctx, workflow.Call{Service: "echo", Method: "Echo", Input: in}, &out, opts...)
+	return out, err
+}
+
 func registerEcho(w *worker.Worker) error {
 	return w.RegisterService(worker.Service{Name: "echo", Methods: []worker.Method{{
 		Name: "Echo",
@@ -86,4 +94,39 @@ func TestAsyncOfAFunctionThatCallsNoTask(t *testing.T) {
 	got, err := workflowtest.ExecuteRef(env, none, struct{}{}, client.StartParams{ID: "none"})
 	require.NoError(t, err)
 	require.Equal(t, "x?", got)
+}
+
+// TestExecuteToAsExecute runs a stub method that calls ExecuteTo, waiting
+// and through Async: the result and the task's error arrive as through
+// Execute.
+func TestExecuteToAsExecute(t *testing.T) {
+	t.Parallel()
+	wf := workflow.Define("execute.to", func(ctx workflow.Context, _ struct{}) ([]string, error) {
+		s := echoStub{}
+		r, err := s.EchoTo(ctx, &echoIn{Text: "a"})
+		if err != nil {
+			return nil, err
+		}
+		_, failed := s.EchoTo(ctx, &echoIn{})
+		d := workflow.Async(ctx, s.EchoTo, &echoIn{Text: "b"})
+		if d.Ready() {
+			return nil, errors.New("Async waited")
+		}
+		rb, err := d.Await(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return []string{r.Text, failed.Error(), rb.Text}, nil
+	})
+	env := workflowtest.NewEnv(t, func(w *worker.Worker) error {
+		if err := registerEcho(w); err != nil {
+			return err
+		}
+		return w.RegisterWorkflow(wf)
+	})
+	got, err := workflowtest.ExecuteRef(env, wf, struct{}{}, client.StartParams{ID: "to"})
+	require.NoError(t, err)
+	require.Equal(t, "a!", got[0])
+	require.Contains(t, got[1], "nothing to echo")
+	require.Equal(t, "b!", got[2])
 }

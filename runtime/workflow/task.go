@@ -40,10 +40,9 @@ func Dispatch[Out any](ctx Context, call Call, opts ...CallOption) Deferred[Out]
 }
 
 // Execute asks a service to execute a task and waits for its decoded output
-// (Out is usually a pointer type): Dispatch followed by Await. Generated
-// stub methods call it. Unlike Dispatch it instantiates no generic type,
-// and it is not inlined: a package with a thousand methods compiles one
-// small function per method.
+// (Out is usually a pointer type): Dispatch followed by Await. Unlike
+// Dispatch it instantiates no generic type, and it is not inlined.
+// Generated stub methods call ExecuteTo, its form that is not generic.
 //
 //go:noinline
 func Execute[Out any](ctx Context, call Call, opts ...CallOption) (Out, error) {
@@ -53,6 +52,19 @@ func Execute[Out any](ctx Context, call Call, opts ...CallOption) (Out, error) {
 		err = decodeResult(c, raw, &out)
 	}
 	return out, err
+}
+
+// ExecuteTo is Execute with the output decoded into *out, out a non-nil
+// pointer to the result (a **Output for a generated method): the result
+// is left as it is when the task has no output. Generated stubs call it:
+// unlike Execute it is not generic, so a package with a thousand methods
+// compiles no instantiation per method.
+func ExecuteTo(ctx Context, call Call, out any, opts ...CallOption) error {
+	raw, c, err := execute(ctx, call, opts, reflect.TypeOf(out).Elem())
+	if err == nil {
+		err = decodeResult(c, raw, out)
+	}
+	return err
 }
 
 // execute is Execute's body: it dispatches the task and waits for its

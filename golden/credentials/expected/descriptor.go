@@ -32,7 +32,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "GetSecret",
 					Outcome:   "completed",
 					Data:      "GetSecretOutput",
-					Subscribe: "VaultAPIEvents.OnGetSecretCompleted",
+					Subscribe: "VaultAPIEvents.GetSecretCompleted",
 				},
 				{
 					Type:    ServiceName + ".GetSecret.failed",
@@ -44,7 +44,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "PutSecret",
 					Outcome:   "completed",
 					Data:      "PutSecretOutput",
-					Subscribe: "VaultAPIEvents.OnPutSecretCompleted",
+					Subscribe: "VaultAPIEvents.PutSecretCompleted",
 				},
 				{
 					Type:    ServiceName + ".PutSecret.failed",

@@ -2,28 +2,21 @@
 
 package credentials
 
-import (
-	"context"
+import "github.com/infgen/infgen/runtime/events"
 
-	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
-)
-
-// VaultAPIEvents subscribes workers to the events that VaultAPI tasks publish
+// VaultAPIEvents are the events that VaultAPI tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type VaultAPIEvents struct{}
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, VaultAPIEvents.GetSecretCompleted, h).
+var VaultAPIEvents = struct {
+	// GetSecretCompleted is the event of a completed GetSecret task
+	// (type ServiceName + ".GetSecret.completed"), whose data is the task's result.
+	GetSecretCompleted events.Typed[*GetSecretOutput]
 
-// OnGetSecretCompleted subscribes h in w to the event of a completed GetSecret task
-// (type ServiceName + ".GetSecret.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (VaultAPIEvents) OnGetSecretCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *GetSecretOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".GetSecret.completed", h, opts...)
-}
-
-// OnPutSecretCompleted subscribes h in w to the event of a completed PutSecret task
-// (type ServiceName + ".PutSecret.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (VaultAPIEvents) OnPutSecretCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *PutSecretOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".PutSecret.completed", h, opts...)
+	// PutSecretCompleted is the event of a completed PutSecret task
+	// (type ServiceName + ".PutSecret.completed"), whose data is the task's result.
+	PutSecretCompleted events.Typed[*PutSecretOutput]
+}{
+	GetSecretCompleted: events.Typed[*GetSecretOutput]{Type: ServiceName + ".GetSecret.completed"},
+	PutSecretCompleted: events.Typed[*PutSecretOutput]{Type: ServiceName + ".PutSecret.completed"},
 }

@@ -5,6 +5,8 @@ package credentials
 import (
 	"net/http"
 	"strings"
+
+	"github.com/infgen/infgen/runtime/httpapi"
 )
 
 // HTTPClient implements VaultAPI by calling the API over HTTP. Credentials
@@ -130,4 +132,15 @@ func (c *HTTPClient) applyScheme(req *http.Request, name string) error {
 		req.Header.Set("X-Tenant-Key", c.secTenantKey)
 	}
 	return nil
+}
+
+// undeclaredStatus is the *APIError of a response to operation op with a status
+// the operation does not declare, classified as retryable or not.
+func undeclaredStatus(op string, resp *http.Response, data []byte) error {
+	return httpapi.Classify(resp, &APIError{
+		Header:     resp.Header,
+		Message:    httpapi.BodySnippet(data),
+		Operation:  op,
+		StatusCode: resp.StatusCode,
+	})
 }

@@ -80,12 +80,7 @@ func (c *HTTPClient) GetSecret(ctx context.Context, in *GetSecretInput) (*GetSec
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "GetSecret",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("GetSecret", resp, data)
 }
 
 // PutSecret calls PUT /secrets/{name}.
@@ -134,10 +129,5 @@ func (c *HTTPClient) PutSecret(ctx context.Context, in *PutSecretInput) (*PutSec
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "PutSecret",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("PutSecret", resp, data)
 }

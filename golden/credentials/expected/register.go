@@ -18,8 +18,12 @@ func Register(w *worker.Worker, impl VaultAPI, opts ...worker.ServiceOption) err
 	}
 	ms := make([]worker.Method, len(methods))
 	for i, m := range methods {
+		h, err := worker.HandleMethod(codec.JSON{}, impl, m.call)
+		if err != nil {
+			return err
+		}
 		ms[i] = m.Method
-		ms[i].Handler = m.handler(impl)
+		ms[i].Handler = h
 	}
 	return w.RegisterService(worker.Service{
 		Errors:  ErrorTypes(),
@@ -28,22 +32,18 @@ func Register(w *worker.Worker, impl VaultAPI, opts ...worker.ServiceOption) err
 	}, opts...)
 }
 
-// methods are the methods of VaultAPI as task handlers of an
-// implementation, with their settings from the spec.
+// methods are the methods of VaultAPI with their settings from the
+// spec, and the method expression that Register's task handler calls.
 var methods = []struct {
 	worker.Method
-	handler func(VaultAPI) worker.HandlerFunc
+	call any // func(VaultAPI, context.Context, *<Op>Input) (*<Op>Output, error)
 }{
 	{
 		Method: worker.Method{Name: "GetSecret"},
-		handler: func(impl VaultAPI) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.GetSecret)
-		},
+		call:   VaultAPI.GetSecret,
 	},
 	{
 		Method: worker.Method{Name: "PutSecret"},
-		handler: func(impl VaultAPI) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.PutSecret)
-		},
+		call:   VaultAPI.PutSecret,
 	},
 }

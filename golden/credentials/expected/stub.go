@@ -26,14 +26,16 @@ func NewVaultAPIStub(opts ...workflow.CallOption) *VaultAPIStub {
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *VaultAPIStub) GetSecret(ctx workflow.Context, in *GetSecretInput, opts ...workflow.CallOption) (*GetSecretOutput, error) {
-	return workflow.Execute[*GetSecretOutput](ctx, workflow.Call{
+	var out *GetSecretOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetSecret",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // PutSecret runs VaultAPI.PutSecret as a task and waits for its result;
@@ -42,12 +44,14 @@ func (s *VaultAPIStub) GetSecret(ctx workflow.Context, in *GetSecretInput, opts 
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *VaultAPIStub) PutSecret(ctx workflow.Context, in *PutSecretInput, opts ...workflow.CallOption) (*PutSecretOutput, error) {
-	return workflow.Execute[*PutSecretOutput](ctx, workflow.Call{
+	var out *PutSecretOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "PutSecret",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }

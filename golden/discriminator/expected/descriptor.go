@@ -31,7 +31,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "GetFoo",
 					Outcome:   "completed",
 					Data:      "GetFooOutput",
-					Subscribe: "BrokenRedocDiscriminatorEvents.OnGetFooCompleted",
+					Subscribe: "BrokenRedocDiscriminatorEvents.GetFooCompleted",
 				},
 				{
 					Type:    ServiceName + ".GetFoo.failed",

@@ -2,21 +2,16 @@
 
 package discriminator
 
-import (
-	"context"
+import "github.com/infgen/infgen/runtime/events"
 
-	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
-)
-
-// BrokenRedocDiscriminatorEvents subscribes workers to the events that BrokenRedocDiscriminator tasks publish
+// BrokenRedocDiscriminatorEvents are the events that BrokenRedocDiscriminator tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type BrokenRedocDiscriminatorEvents struct{}
-
-// OnGetFooCompleted subscribes h in w to the event of a completed GetFoo task
-// (type ServiceName + ".GetFoo.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (BrokenRedocDiscriminatorEvents) OnGetFooCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *GetFooOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".GetFoo.completed", h, opts...)
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, BrokenRedocDiscriminatorEvents.GetFooCompleted, h).
+var BrokenRedocDiscriminatorEvents = struct {
+	// GetFooCompleted is the event of a completed GetFoo task
+	// (type ServiceName + ".GetFoo.completed"), whose data is the task's result.
+	GetFooCompleted events.Typed[*GetFooOutput]
+}{
+	GetFooCompleted: events.Typed[*GetFooOutput]{Type: ServiceName + ".GetFoo.completed"},
 }

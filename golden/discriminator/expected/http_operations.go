@@ -38,10 +38,5 @@ func (c *HTTPClient) GetFoo(ctx context.Context, in *GetFooInput) (*GetFooOutput
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "GetFoo",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("GetFoo", resp, data)
 }

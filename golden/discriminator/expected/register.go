@@ -18,8 +18,12 @@ func Register(w *worker.Worker, impl BrokenRedocDiscriminator, opts ...worker.Se
 	}
 	ms := make([]worker.Method, len(methods))
 	for i, m := range methods {
+		h, err := worker.HandleMethod(codec.JSON{}, impl, m.call)
+		if err != nil {
+			return err
+		}
 		ms[i] = m.Method
-		ms[i].Handler = m.handler(impl)
+		ms[i].Handler = h
 	}
 	return w.RegisterService(worker.Service{
 		Errors:  ErrorTypes(),
@@ -28,16 +32,14 @@ func Register(w *worker.Worker, impl BrokenRedocDiscriminator, opts ...worker.Se
 	}, opts...)
 }
 
-// methods are the methods of BrokenRedocDiscriminator as task handlers of an
-// implementation, with their settings from the spec.
+// methods are the methods of BrokenRedocDiscriminator with their settings from the
+// spec, and the method expression that Register's task handler calls.
 var methods = []struct {
 	worker.Method
-	handler func(BrokenRedocDiscriminator) worker.HandlerFunc
+	call any // func(BrokenRedocDiscriminator, context.Context, *<Op>Input) (*<Op>Output, error)
 }{
 	{
 		Method: worker.Method{Name: "GetFoo"},
-		handler: func(impl BrokenRedocDiscriminator) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.GetFoo)
-		},
+		call:   BrokenRedocDiscriminator.GetFoo,
 	},
 }

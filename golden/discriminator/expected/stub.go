@@ -26,12 +26,14 @@ func NewBrokenRedocDiscriminatorStub(opts ...workflow.CallOption) *BrokenRedocDi
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *BrokenRedocDiscriminatorStub) GetFoo(ctx workflow.Context, in *GetFooInput, opts ...workflow.CallOption) (*GetFooOutput, error) {
-	return workflow.Execute[*GetFooOutput](ctx, workflow.Call{
+	var out *GetFooOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetFoo",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }

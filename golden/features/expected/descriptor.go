@@ -25,14 +25,14 @@ var InfgenDescriptor = service.PackageDescriptor{
 			NewClient: "NewHTTPClient",
 			Stub:      "BillingStub",
 			NewStub:   "NewBillingStub",
-			Methods:   []string{"CreateInvoice", "ListInvoices", "GetInvoice", "DeleteInvoicesID", "PutLines", "Upload"},
+			Methods:   []string{"CreateInvoice", "ListInvoices", "GetInvoice", "DeleteInvoicesID", "VoidInvoice", "PutLines", "Upload"},
 			Events: []service.EventDescriptor{
 				{
 					Type:      ServiceName + ".CreateInvoice.completed",
 					Method:    "CreateInvoice",
 					Outcome:   "completed",
 					Data:      "CreateInvoiceOutput",
-					Subscribe: "BillingEvents.OnCreateInvoiceCompleted",
+					Subscribe: "BillingEvents.CreateInvoiceCompleted",
 				},
 				{
 					Type:    ServiceName + ".CreateInvoice.failed",
@@ -44,7 +44,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "ListInvoices",
 					Outcome:   "completed",
 					Data:      "ListInvoicesOutput",
-					Subscribe: "BillingEvents.OnListInvoicesCompleted",
+					Subscribe: "BillingEvents.ListInvoicesCompleted",
 				},
 				{
 					Type:    ServiceName + ".ListInvoices.failed",
@@ -56,7 +56,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "GetInvoice",
 					Outcome:   "completed",
 					Data:      "GetInvoiceOutput",
-					Subscribe: "BillingEvents.OnGetInvoiceCompleted",
+					Subscribe: "BillingEvents.GetInvoiceCompleted",
 				},
 				{
 					Type:    ServiceName + ".GetInvoice.failed",
@@ -68,7 +68,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "DeleteInvoicesID",
 					Outcome:   "completed",
 					Data:      "DeleteInvoicesIDOutput",
-					Subscribe: "BillingEvents.OnDeleteInvoicesIDCompleted",
+					Subscribe: "BillingEvents.DeleteInvoicesIDCompleted",
 				},
 				{
 					Type:    ServiceName + ".DeleteInvoicesID.failed",
@@ -76,11 +76,23 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Outcome: "failed",
 				},
 				{
+					Type:      ServiceName + ".VoidInvoice.completed",
+					Method:    "VoidInvoice",
+					Outcome:   "completed",
+					Data:      "VoidInvoiceOutput",
+					Subscribe: "BillingEvents.VoidInvoiceCompleted",
+				},
+				{
+					Type:    ServiceName + ".VoidInvoice.failed",
+					Method:  "VoidInvoice",
+					Outcome: "failed",
+				},
+				{
 					Type:      ServiceName + ".PutLines.completed",
 					Method:    "PutLines",
 					Outcome:   "completed",
 					Data:      "PutLinesOutput",
-					Subscribe: "BillingEvents.OnPutLinesCompleted",
+					Subscribe: "BillingEvents.PutLinesCompleted",
 				},
 				{
 					Type:    ServiceName + ".PutLines.failed",
@@ -92,7 +104,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "Upload",
 					Outcome:   "completed",
 					Data:      "UploadOutput",
-					Subscribe: "BillingEvents.OnUploadCompleted",
+					Subscribe: "BillingEvents.UploadCompleted",
 				},
 				{
 					Type:    ServiceName + ".Upload.failed",

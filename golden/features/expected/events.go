@@ -2,56 +2,46 @@
 
 package features
 
-import (
-	"context"
+import "github.com/infgen/infgen/runtime/events"
 
-	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
-)
-
-// BillingEvents subscribes workers to the events that Billing tasks publish
+// BillingEvents are the events that Billing tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type BillingEvents struct{}
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, BillingEvents.CreateInvoiceCompleted, h).
+var BillingEvents = struct {
+	// CreateInvoiceCompleted is the event of a completed CreateInvoice task
+	// (type ServiceName + ".CreateInvoice.completed"), whose data is the task's result.
+	CreateInvoiceCompleted events.Typed[*CreateInvoiceOutput]
 
-// OnCreateInvoiceCompleted subscribes h in w to the event of a completed CreateInvoice task
-// (type ServiceName + ".CreateInvoice.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (BillingEvents) OnCreateInvoiceCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *CreateInvoiceOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".CreateInvoice.completed", h, opts...)
-}
+	// ListInvoicesCompleted is the event of a completed ListInvoices task
+	// (type ServiceName + ".ListInvoices.completed"), whose data is the task's result.
+	ListInvoicesCompleted events.Typed[*ListInvoicesOutput]
 
-// OnListInvoicesCompleted subscribes h in w to the event of a completed ListInvoices task
-// (type ServiceName + ".ListInvoices.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (BillingEvents) OnListInvoicesCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *ListInvoicesOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".ListInvoices.completed", h, opts...)
-}
+	// GetInvoiceCompleted is the event of a completed GetInvoice task
+	// (type ServiceName + ".GetInvoice.completed"), whose data is the task's result.
+	GetInvoiceCompleted events.Typed[*GetInvoiceOutput]
 
-// OnGetInvoiceCompleted subscribes h in w to the event of a completed GetInvoice task
-// (type ServiceName + ".GetInvoice.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (BillingEvents) OnGetInvoiceCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *GetInvoiceOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".GetInvoice.completed", h, opts...)
-}
+	// DeleteInvoicesIDCompleted is the event of a completed DeleteInvoicesID task
+	// (type ServiceName + ".DeleteInvoicesID.completed"), whose data is the task's result.
+	DeleteInvoicesIDCompleted events.Typed[*DeleteInvoicesIDOutput]
 
-// OnDeleteInvoicesIDCompleted subscribes h in w to the event of a completed DeleteInvoicesID task
-// (type ServiceName + ".DeleteInvoicesID.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (BillingEvents) OnDeleteInvoicesIDCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *DeleteInvoicesIDOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".DeleteInvoicesID.completed", h, opts...)
-}
+	// VoidInvoiceCompleted is the event of a completed VoidInvoice task
+	// (type ServiceName + ".VoidInvoice.completed"), whose data is the task's result.
+	VoidInvoiceCompleted events.Typed[*VoidInvoiceOutput]
 
-// OnPutLinesCompleted subscribes h in w to the event of a completed PutLines task
-// (type ServiceName + ".PutLines.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (BillingEvents) OnPutLinesCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *PutLinesOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".PutLines.completed", h, opts...)
-}
+	// PutLinesCompleted is the event of a completed PutLines task
+	// (type ServiceName + ".PutLines.completed"), whose data is the task's result.
+	PutLinesCompleted events.Typed[*PutLinesOutput]
 
-// OnUploadCompleted subscribes h in w to the event of a completed Upload task
-// (type ServiceName + ".Upload.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (BillingEvents) OnUploadCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *UploadOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".Upload.completed", h, opts...)
+	// UploadCompleted is the event of a completed Upload task
+	// (type ServiceName + ".Upload.completed"), whose data is the task's result.
+	UploadCompleted events.Typed[*UploadOutput]
+}{
+	CreateInvoiceCompleted:    events.Typed[*CreateInvoiceOutput]{Type: ServiceName + ".CreateInvoice.completed"},
+	ListInvoicesCompleted:     events.Typed[*ListInvoicesOutput]{Type: ServiceName + ".ListInvoices.completed"},
+	GetInvoiceCompleted:       events.Typed[*GetInvoiceOutput]{Type: ServiceName + ".GetInvoice.completed"},
+	DeleteInvoicesIDCompleted: events.Typed[*DeleteInvoicesIDOutput]{Type: ServiceName + ".DeleteInvoicesID.completed"},
+	VoidInvoiceCompleted:      events.Typed[*VoidInvoiceOutput]{Type: ServiceName + ".VoidInvoice.completed"},
+	PutLinesCompleted:         events.Typed[*PutLinesOutput]{Type: ServiceName + ".PutLines.completed"},
+	UploadCompleted:           events.Typed[*UploadOutput]{Type: ServiceName + ".Upload.completed"},
 }

@@ -95,12 +95,7 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "CreateInvoice",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("CreateInvoice", resp, data)
 }
 
 // ListInvoices calls GET /invoices.
@@ -223,12 +218,7 @@ func (c *HTTPClient) GetInvoice(ctx context.Context, in *GetInvoiceInput) (*GetI
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "GetInvoice",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("GetInvoice", resp, data)
 }
 
 // DeleteInvoicesID calls DELETE /invoices/{id}.
@@ -258,12 +248,61 @@ func (c *HTTPClient) DeleteInvoicesID(ctx context.Context, in *DeleteInvoicesIDI
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
+	return nil, undeclaredStatus("DeleteInvoicesID", resp, data)
+}
+
+// VoidInvoice calls POST /invoices/{id}/void.
+func (c *HTTPClient) VoidInvoice(ctx context.Context, in *VoidInvoiceInput) (*VoidInvoiceOutput, error) {
+	if in == nil {
+		in = new(VoidInvoiceInput)
+	}
+	if in.ID == "" {
+		return nil, service.Permanentf("VoidInvoice: path parameter id is empty")
+	}
+	u := c.baseURL + "/invoices/" + httpapi.PathParam(httpapi.StyleSimple, false, "id", in.ID) + "/void"
+	req, err := httpapi.NewRequest(ctx, "VoidInvoice", http.MethodPost, u, nil, "", "application/json, text/plain")
+	if err != nil {
+		return nil, err
+	}
+	resp, data, err := httpapi.Do(c.client, req, c.header)
+	if err != nil {
+		return nil, err
+	}
+	out := &VoidInvoiceOutput{
 		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "DeleteInvoicesID",
 		StatusCode: resp.StatusCode,
-	})
+	}
+	switch resp.StatusCode {
+	case 200:
+		v := new(Invoice)
+		if err := httpapi.DecodeJSON("VoidInvoice", data, v); err != nil {
+			return nil, err
+		}
+		if len(data) > 0 {
+			out.Body = v
+		}
+		return out, nil
+	case 404, 409, 410, 429:
+		e := &VoidInvoiceError{
+			Header:     resp.Header,
+			Message:    httpapi.BodySnippet(data),
+			StatusCode: resp.StatusCode,
+		}
+		switch resp.StatusCode {
+		case 404:
+			httpapi.DecodeErrorBody("VoidInvoice", data, &e.Body404)
+		case 409:
+			s := string(data)
+			e.Body409 = &s
+		case 429:
+			httpapi.DecodeErrorBody("VoidInvoice", data, &e.Body429)
+		}
+		return nil, httpapi.Classify(resp, e)
+	}
+	if resp.StatusCode < 300 {
+		return out, nil
+	}
+	return nil, undeclaredStatus("VoidInvoice", resp, data)
 }
 
 // PutLines calls PUT /invoices/{id}/lines{coords}{matrix}.
@@ -311,12 +350,7 @@ func (c *HTTPClient) PutLines(ctx context.Context, in *PutLinesInput) (*PutLines
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "PutLines",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("PutLines", resp, data)
 }
 
 // Upload calls POST /uploads.
@@ -364,10 +398,5 @@ func (c *HTTPClient) Upload(ctx context.Context, in *UploadInput) (*UploadOutput
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "Upload",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("Upload", resp, data)
 }

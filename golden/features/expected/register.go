@@ -20,8 +20,12 @@ func Register(w *worker.Worker, impl Billing, opts ...worker.ServiceOption) erro
 	}
 	ms := make([]worker.Method, len(methods))
 	for i, m := range methods {
+		h, err := worker.HandleMethod(codec.JSON{}, impl, m.call)
+		if err != nil {
+			return err
+		}
 		ms[i] = m.Method
-		ms[i].Handler = m.handler(impl)
+		ms[i].Handler = h
 	}
 	return w.RegisterService(worker.Service{
 		Errors:  ErrorTypes(),
@@ -30,11 +34,11 @@ func Register(w *worker.Worker, impl Billing, opts ...worker.ServiceOption) erro
 	}, opts...)
 }
 
-// methods are the methods of Billing as task handlers of an
-// implementation, with their settings from the spec.
+// methods are the methods of Billing with their settings from the
+// spec, and the method expression that Register's task handler calls.
 var methods = []struct {
 	worker.Method
-	handler func(Billing) worker.HandlerFunc
+	call any // func(Billing, context.Context, *<Op>Input) (*<Op>Output, error)
 }{
 	{
 		Method: worker.Method{
@@ -48,38 +52,30 @@ var methods = []struct {
 			},
 			Timeout: 45 * time.Second,
 		},
-		handler: func(impl Billing) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.CreateInvoice)
-		},
+		call: Billing.CreateInvoice,
 	},
 	{
 		Method: worker.Method{Name: "ListInvoices"},
-		handler: func(impl Billing) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.ListInvoices)
-		},
+		call:   Billing.ListInvoices,
 	},
 	{
 		Method: worker.Method{Name: "GetInvoice"},
-		handler: func(impl Billing) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.GetInvoice)
-		},
+		call:   Billing.GetInvoice,
 	},
 	{
 		Method: worker.Method{Name: "DeleteInvoicesID"},
-		handler: func(impl Billing) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.DeleteInvoicesID)
-		},
+		call:   Billing.DeleteInvoicesID,
+	},
+	{
+		Method: worker.Method{Name: "VoidInvoice"},
+		call:   Billing.VoidInvoice,
 	},
 	{
 		Method: worker.Method{Name: "PutLines"},
-		handler: func(impl Billing) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.PutLines)
-		},
+		call:   Billing.PutLines,
 	},
 	{
 		Method: worker.Method{Name: "Upload"},
-		handler: func(impl Billing) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.Upload)
-		},
+		call:   Billing.Upload,
 	},
 }

@@ -30,6 +30,10 @@ type Billing interface {
 	GetInvoice(ctx context.Context, in *GetInvoiceInput) (*GetInvoiceOutput, error)
 	// DeleteInvoicesID calls DELETE /invoices/{id}.
 	DeleteInvoicesID(ctx context.Context, in *DeleteInvoicesIDInput) (*DeleteInvoicesIDOutput, error)
+	// VoidInvoice calls POST /invoices/{id}/void.
+	//
+	// several declared error statuses, with and without bodies
+	VoidInvoice(ctx context.Context, in *VoidInvoiceInput) (*VoidInvoiceOutput, error)
 	// PutLines calls PUT /invoices/{id}/lines{coords}{matrix}.
 	PutLines(ctx context.Context, in *PutLinesInput) (*PutLinesOutput, error)
 	// Upload calls POST /uploads.
@@ -182,6 +186,44 @@ type DeleteInvoicesIDOutput struct {
 	Header http.Header `json:"header,omitempty"`
 }
 
+// VoidInvoiceInput holds the parameters and body of VoidInvoice.
+type VoidInvoiceInput struct {
+	// ID is the "id" path parameter.
+	ID string `json:"id"`
+}
+
+// VoidInvoiceOutput is the successful response of VoidInvoice.
+type VoidInvoiceOutput struct {
+	// StatusCode is the HTTP status of the response.
+	StatusCode int `json:"statusCode"`
+	// Header holds the response headers.
+	Header http.Header `json:"header,omitempty"`
+	// Body of the 200 response.
+	Body *Invoice `json:"body,omitempty"`
+}
+
+// VoidInvoiceError is a declared error response of VoidInvoice. Statuses 408, 425,
+// 429 and 5xx are retried by the runtime; other 4xx are not.
+type VoidInvoiceError struct {
+	// StatusCode is the HTTP status of the response.
+	StatusCode int `json:"statusCode"`
+	// Header holds the response headers.
+	Header http.Header `json:"header,omitempty"`
+	// Message is the start of the response body.
+	Message string `json:"message,omitempty"`
+	// Body of the 404 response.
+	Body404 *Problem `json:"body404,omitempty"`
+	// Body of the 409 response.
+	Body409 *string `json:"body409,omitempty"`
+	// Body of the 429 response.
+	Body429 *Problem `json:"body429,omitempty"`
+}
+
+// Error describes the failed call.
+func (e *VoidInvoiceError) Error() string {
+	return httpapi.ErrorMessage("VoidInvoice", e.StatusCode, e.Message)
+}
+
 // PutLinesInput holds the parameters and body of PutLines.
 type PutLinesInput struct {
 	// ID is the "id" path parameter.
@@ -272,6 +314,7 @@ var errorTypes = sync.OnceValue(func() []failure.ErrorType {
 		(*CreateInvoiceError)(nil),
 		(*ListInvoicesError)(nil),
 		(*GetInvoiceError)(nil),
+		(*VoidInvoiceError)(nil),
 		(*UploadError)(nil),
 		(*APIError)(nil),
 	)

@@ -26,14 +26,16 @@ func NewBillingStub(opts ...workflow.CallOption) *BillingStub {
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *BillingStub) CreateInvoice(ctx workflow.Context, in *CreateInvoiceInput, opts ...workflow.CallOption) (*CreateInvoiceOutput, error) {
-	return workflow.Execute[*CreateInvoiceOutput](ctx, workflow.Call{
+	var out *CreateInvoiceOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreateInvoice",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // ListInvoices runs Billing.ListInvoices as a task and waits for its result;
@@ -42,14 +44,16 @@ func (s *BillingStub) CreateInvoice(ctx workflow.Context, in *CreateInvoiceInput
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *BillingStub) ListInvoices(ctx workflow.Context, in *ListInvoicesInput, opts ...workflow.CallOption) (*ListInvoicesOutput, error) {
-	return workflow.Execute[*ListInvoicesOutput](ctx, workflow.Call{
+	var out *ListInvoicesOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "ListInvoices",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // GetInvoice runs Billing.GetInvoice as a task and waits for its result;
@@ -58,14 +62,16 @@ func (s *BillingStub) ListInvoices(ctx workflow.Context, in *ListInvoicesInput, 
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *BillingStub) GetInvoice(ctx workflow.Context, in *GetInvoiceInput, opts ...workflow.CallOption) (*GetInvoiceOutput, error) {
-	return workflow.Execute[*GetInvoiceOutput](ctx, workflow.Call{
+	var out *GetInvoiceOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetInvoice",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // DeleteInvoicesID runs Billing.DeleteInvoicesID as a task and waits for its result;
@@ -74,14 +80,34 @@ func (s *BillingStub) GetInvoice(ctx workflow.Context, in *GetInvoiceInput, opts
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *BillingStub) DeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesIDInput, opts ...workflow.CallOption) (*DeleteInvoicesIDOutput, error) {
-	return workflow.Execute[*DeleteInvoicesIDOutput](ctx, workflow.Call{
+	var out *DeleteInvoicesIDOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "DeleteInvoicesID",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
+}
+
+// VoidInvoice runs Billing.VoidInvoice as a task and waits for its result;
+// workflow.Async(ctx, stub.VoidInvoice, in) starts it without waiting.
+// opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
+// WithTags) apply to this call only, over the worker's and the spec's
+// settings, and are recorded with the task.
+func (s *BillingStub) VoidInvoice(ctx workflow.Context, in *VoidInvoiceInput, opts ...workflow.CallOption) (*VoidInvoiceOutput, error) {
+	var out *VoidInvoiceOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  "VoidInvoice",
+		Options: s.opts,
+		Service: ServiceName,
+	}, &out, opts...)
+	return out, err
 }
 
 // PutLines runs Billing.PutLines as a task and waits for its result;
@@ -90,14 +116,16 @@ func (s *BillingStub) DeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesI
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *BillingStub) PutLines(ctx workflow.Context, in *PutLinesInput, opts ...workflow.CallOption) (*PutLinesOutput, error) {
-	return workflow.Execute[*PutLinesOutput](ctx, workflow.Call{
+	var out *PutLinesOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "PutLines",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // Upload runs Billing.Upload as a task and waits for its result;
@@ -106,12 +134,14 @@ func (s *BillingStub) PutLines(ctx workflow.Context, in *PutLinesInput, opts ...
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *BillingStub) Upload(ctx workflow.Context, in *UploadInput, opts ...workflow.CallOption) (*UploadOutput, error) {
-	return workflow.Execute[*UploadOutput](ctx, workflow.Call{
+	var out *UploadOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "Upload",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }

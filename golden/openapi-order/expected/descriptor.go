@@ -32,7 +32,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "PlaceOrder",
 					Outcome:   "completed",
 					Data:      "PlaceOrderOutput",
-					Subscribe: "OrdersEvents.OnPlaceOrderCompleted",
+					Subscribe: "OrdersEvents.PlaceOrderCompleted",
 				},
 				{
 					Type:    ServiceName + ".PlaceOrder.failed",
@@ -44,7 +44,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "ListOrders",
 					Outcome:   "completed",
 					Data:      "ListOrdersOutput",
-					Subscribe: "OrdersEvents.OnListOrdersCompleted",
+					Subscribe: "OrdersEvents.ListOrdersCompleted",
 				},
 				{
 					Type:    ServiceName + ".ListOrders.failed",
@@ -56,7 +56,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "GetLine",
 					Outcome:   "completed",
 					Data:      "GetLineOutput",
-					Subscribe: "OrdersEvents.OnGetLineCompleted",
+					Subscribe: "OrdersEvents.GetLineCompleted",
 				},
 				{
 					Type:    ServiceName + ".GetLine.failed",
@@ -68,7 +68,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "SetState",
 					Outcome:   "completed",
 					Data:      "SetStateOutput",
-					Subscribe: "OrdersEvents.OnSetStateCompleted",
+					Subscribe: "OrdersEvents.SetStateCompleted",
 				},
 				{
 					Type:    ServiceName + ".SetState.failed",

@@ -2,42 +2,31 @@
 
 package orders
 
-import (
-	"context"
+import "github.com/infgen/infgen/runtime/events"
 
-	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
-)
-
-// OrdersEvents subscribes workers to the events that Orders tasks publish
+// OrdersEvents are the events that Orders tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type OrdersEvents struct{}
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, OrdersEvents.PlaceOrderCompleted, h).
+var OrdersEvents = struct {
+	// PlaceOrderCompleted is the event of a completed PlaceOrder task
+	// (type ServiceName + ".PlaceOrder.completed"), whose data is the task's result.
+	PlaceOrderCompleted events.Typed[*PlaceOrderOutput]
 
-// OnPlaceOrderCompleted subscribes h in w to the event of a completed PlaceOrder task
-// (type ServiceName + ".PlaceOrder.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (OrdersEvents) OnPlaceOrderCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *PlaceOrderOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".PlaceOrder.completed", h, opts...)
-}
+	// ListOrdersCompleted is the event of a completed ListOrders task
+	// (type ServiceName + ".ListOrders.completed"), whose data is the task's result.
+	ListOrdersCompleted events.Typed[*ListOrdersOutput]
 
-// OnListOrdersCompleted subscribes h in w to the event of a completed ListOrders task
-// (type ServiceName + ".ListOrders.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (OrdersEvents) OnListOrdersCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *ListOrdersOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".ListOrders.completed", h, opts...)
-}
+	// GetLineCompleted is the event of a completed GetLine task
+	// (type ServiceName + ".GetLine.completed"), whose data is the task's result.
+	GetLineCompleted events.Typed[*GetLineOutput]
 
-// OnGetLineCompleted subscribes h in w to the event of a completed GetLine task
-// (type ServiceName + ".GetLine.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (OrdersEvents) OnGetLineCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *GetLineOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".GetLine.completed", h, opts...)
-}
-
-// OnSetStateCompleted subscribes h in w to the event of a completed SetState task
-// (type ServiceName + ".SetState.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (OrdersEvents) OnSetStateCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *SetStateOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".SetState.completed", h, opts...)
+	// SetStateCompleted is the event of a completed SetState task
+	// (type ServiceName + ".SetState.completed"), whose data is the task's result.
+	SetStateCompleted events.Typed[*SetStateOutput]
+}{
+	PlaceOrderCompleted: events.Typed[*PlaceOrderOutput]{Type: ServiceName + ".PlaceOrder.completed"},
+	ListOrdersCompleted: events.Typed[*ListOrdersOutput]{Type: ServiceName + ".ListOrders.completed"},
+	GetLineCompleted:    events.Typed[*GetLineOutput]{Type: ServiceName + ".GetLine.completed"},
+	SetStateCompleted:   events.Typed[*SetStateOutput]{Type: ServiceName + ".SetState.completed"},
 }

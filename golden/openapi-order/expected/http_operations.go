@@ -53,12 +53,7 @@ func (c *HTTPClient) PlaceOrder(ctx context.Context, in *PlaceOrderInput) (*Plac
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "PlaceOrder",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("PlaceOrder", resp, data)
 }
 
 // ListOrders calls GET /orders.
@@ -110,12 +105,7 @@ func (c *HTTPClient) ListOrders(ctx context.Context, in *ListOrdersInput) (*List
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "ListOrders",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("ListOrders", resp, data)
 }
 
 // GetLine calls GET /orders/{orderId}/lines/{line}.
@@ -157,12 +147,7 @@ func (c *HTTPClient) GetLine(ctx context.Context, in *GetLineInput) (*GetLineOut
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "GetLine",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("GetLine", resp, data)
 }
 
 // SetState calls PUT /orders/{orderId}/state/{state}.
@@ -186,10 +171,5 @@ func (c *HTTPClient) SetState(ctx context.Context, in *SetStateInput) (*SetState
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "SetState",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("SetState", resp, data)
 }

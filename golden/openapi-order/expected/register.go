@@ -18,8 +18,12 @@ func Register(w *worker.Worker, impl Orders, opts ...worker.ServiceOption) error
 	}
 	ms := make([]worker.Method, len(methods))
 	for i, m := range methods {
+		h, err := worker.HandleMethod(codec.JSON{}, impl, m.call)
+		if err != nil {
+			return err
+		}
 		ms[i] = m.Method
-		ms[i].Handler = m.handler(impl)
+		ms[i].Handler = h
 	}
 	return w.RegisterService(worker.Service{
 		Errors:  ErrorTypes(),
@@ -28,34 +32,26 @@ func Register(w *worker.Worker, impl Orders, opts ...worker.ServiceOption) error
 	}, opts...)
 }
 
-// methods are the methods of Orders as task handlers of an
-// implementation, with their settings from the spec.
+// methods are the methods of Orders with their settings from the
+// spec, and the method expression that Register's task handler calls.
 var methods = []struct {
 	worker.Method
-	handler func(Orders) worker.HandlerFunc
+	call any // func(Orders, context.Context, *<Op>Input) (*<Op>Output, error)
 }{
 	{
 		Method: worker.Method{Name: "PlaceOrder"},
-		handler: func(impl Orders) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.PlaceOrder)
-		},
+		call:   Orders.PlaceOrder,
 	},
 	{
 		Method: worker.Method{Name: "ListOrders"},
-		handler: func(impl Orders) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.ListOrders)
-		},
+		call:   Orders.ListOrders,
 	},
 	{
 		Method: worker.Method{Name: "GetLine"},
-		handler: func(impl Orders) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.GetLine)
-		},
+		call:   Orders.GetLine,
 	},
 	{
 		Method: worker.Method{Name: "SetState"},
-		handler: func(impl Orders) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.SetState)
-		},
+		call:   Orders.SetState,
 	},
 }

@@ -26,14 +26,16 @@ func NewOrdersStub(opts ...workflow.CallOption) *OrdersStub {
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *OrdersStub) PlaceOrder(ctx workflow.Context, in *PlaceOrderInput, opts ...workflow.CallOption) (*PlaceOrderOutput, error) {
-	return workflow.Execute[*PlaceOrderOutput](ctx, workflow.Call{
+	var out *PlaceOrderOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "PlaceOrder",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // ListOrders runs Orders.ListOrders as a task and waits for its result;
@@ -42,14 +44,16 @@ func (s *OrdersStub) PlaceOrder(ctx workflow.Context, in *PlaceOrderInput, opts 
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *OrdersStub) ListOrders(ctx workflow.Context, in *ListOrdersInput, opts ...workflow.CallOption) (*ListOrdersOutput, error) {
-	return workflow.Execute[*ListOrdersOutput](ctx, workflow.Call{
+	var out *ListOrdersOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "ListOrders",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // GetLine runs Orders.GetLine as a task and waits for its result;
@@ -58,14 +62,16 @@ func (s *OrdersStub) ListOrders(ctx workflow.Context, in *ListOrdersInput, opts 
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *OrdersStub) GetLine(ctx workflow.Context, in *GetLineInput, opts ...workflow.CallOption) (*GetLineOutput, error) {
-	return workflow.Execute[*GetLineOutput](ctx, workflow.Call{
+	var out *GetLineOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetLine",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // SetState runs Orders.SetState as a task and waits for its result;
@@ -74,12 +80,14 @@ func (s *OrdersStub) GetLine(ctx workflow.Context, in *GetLineInput, opts ...wor
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *OrdersStub) SetState(ctx workflow.Context, in *SetStateInput, opts ...workflow.CallOption) (*SetStateOutput, error) {
-	return workflow.Execute[*SetStateOutput](ctx, workflow.Call{
+	var out *SetStateOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "SetState",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }

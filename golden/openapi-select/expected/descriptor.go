@@ -32,7 +32,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "CreateOrder",
 					Outcome:   "completed",
 					Data:      "CreateOrderOutput",
-					Subscribe: "ShopEvents.OnCreateOrderCompleted",
+					Subscribe: "ShopEvents.CreateOrderCompleted",
 				},
 				{
 					Type:    ServiceName + ".CreateOrder.failed",
@@ -44,7 +44,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "GetOrder",
 					Outcome:   "completed",
 					Data:      "GetOrderOutput",
-					Subscribe: "ShopEvents.OnGetOrderCompleted",
+					Subscribe: "ShopEvents.GetOrderCompleted",
 				},
 				{
 					Type:    ServiceName + ".GetOrder.failed",
@@ -56,7 +56,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "DeleteOrder",
 					Outcome:   "completed",
 					Data:      "DeleteOrderOutput",
-					Subscribe: "ShopEvents.OnDeleteOrderCompleted",
+					Subscribe: "ShopEvents.DeleteOrderCompleted",
 				},
 				{
 					Type:    ServiceName + ".DeleteOrder.failed",
@@ -68,7 +68,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "GetCustomer",
 					Outcome:   "completed",
 					Data:      "GetCustomerOutput",
-					Subscribe: "ShopEvents.OnGetCustomerCompleted",
+					Subscribe: "ShopEvents.GetCustomerCompleted",
 				},
 				{
 					Type:    ServiceName + ".GetCustomer.failed",

@@ -2,42 +2,31 @@
 
 package shop
 
-import (
-	"context"
+import "github.com/infgen/infgen/runtime/events"
 
-	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
-)
-
-// ShopEvents subscribes workers to the events that Shop tasks publish
+// ShopEvents are the events that Shop tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type ShopEvents struct{}
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, ShopEvents.CreateOrderCompleted, h).
+var ShopEvents = struct {
+	// CreateOrderCompleted is the event of a completed CreateOrder task
+	// (type ServiceName + ".CreateOrder.completed"), whose data is the task's result.
+	CreateOrderCompleted events.Typed[*CreateOrderOutput]
 
-// OnCreateOrderCompleted subscribes h in w to the event of a completed CreateOrder task
-// (type ServiceName + ".CreateOrder.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (ShopEvents) OnCreateOrderCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *CreateOrderOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".CreateOrder.completed", h, opts...)
-}
+	// GetOrderCompleted is the event of a completed GetOrder task
+	// (type ServiceName + ".GetOrder.completed"), whose data is the task's result.
+	GetOrderCompleted events.Typed[*GetOrderOutput]
 
-// OnGetOrderCompleted subscribes h in w to the event of a completed GetOrder task
-// (type ServiceName + ".GetOrder.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (ShopEvents) OnGetOrderCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *GetOrderOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".GetOrder.completed", h, opts...)
-}
+	// DeleteOrderCompleted is the event of a completed DeleteOrder task
+	// (type ServiceName + ".DeleteOrder.completed"), whose data is the task's result.
+	DeleteOrderCompleted events.Typed[*DeleteOrderOutput]
 
-// OnDeleteOrderCompleted subscribes h in w to the event of a completed DeleteOrder task
-// (type ServiceName + ".DeleteOrder.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (ShopEvents) OnDeleteOrderCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *DeleteOrderOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".DeleteOrder.completed", h, opts...)
-}
-
-// OnGetCustomerCompleted subscribes h in w to the event of a completed GetCustomer task
-// (type ServiceName + ".GetCustomer.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (ShopEvents) OnGetCustomerCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *GetCustomerOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".GetCustomer.completed", h, opts...)
+	// GetCustomerCompleted is the event of a completed GetCustomer task
+	// (type ServiceName + ".GetCustomer.completed"), whose data is the task's result.
+	GetCustomerCompleted events.Typed[*GetCustomerOutput]
+}{
+	CreateOrderCompleted: events.Typed[*CreateOrderOutput]{Type: ServiceName + ".CreateOrder.completed"},
+	GetOrderCompleted:    events.Typed[*GetOrderOutput]{Type: ServiceName + ".GetOrder.completed"},
+	DeleteOrderCompleted: events.Typed[*DeleteOrderOutput]{Type: ServiceName + ".DeleteOrder.completed"},
+	GetCustomerCompleted: events.Typed[*GetCustomerOutput]{Type: ServiceName + ".GetCustomer.completed"},
 }

@@ -53,12 +53,7 @@ func (c *HTTPClient) CreateOrder(ctx context.Context, in *CreateOrderInput) (*Cr
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "CreateOrder",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("CreateOrder", resp, data)
 }
 
 // GetOrder calls GET /orders/{orderId}.
@@ -104,12 +99,7 @@ func (c *HTTPClient) GetOrder(ctx context.Context, in *GetOrderInput) (*GetOrder
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "GetOrder",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("GetOrder", resp, data)
 }
 
 // DeleteOrder calls DELETE /orders/{orderId}.
@@ -136,12 +126,7 @@ func (c *HTTPClient) DeleteOrder(ctx context.Context, in *DeleteOrderInput) (*De
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "DeleteOrder",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("DeleteOrder", resp, data)
 }
 
 // GetCustomer calls GET /customers/{customerId}.
@@ -179,10 +164,5 @@ func (c *HTTPClient) GetCustomer(ctx context.Context, in *GetCustomerInput) (*Ge
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "GetCustomer",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("GetCustomer", resp, data)
 }

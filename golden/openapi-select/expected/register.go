@@ -18,8 +18,12 @@ func Register(w *worker.Worker, impl Shop, opts ...worker.ServiceOption) error {
 	}
 	ms := make([]worker.Method, len(methods))
 	for i, m := range methods {
+		h, err := worker.HandleMethod(codec.JSON{}, impl, m.call)
+		if err != nil {
+			return err
+		}
 		ms[i] = m.Method
-		ms[i].Handler = m.handler(impl)
+		ms[i].Handler = h
 	}
 	return w.RegisterService(worker.Service{
 		Errors:  ErrorTypes(),
@@ -28,34 +32,26 @@ func Register(w *worker.Worker, impl Shop, opts ...worker.ServiceOption) error {
 	}, opts...)
 }
 
-// methods are the methods of Shop as task handlers of an
-// implementation, with their settings from the spec.
+// methods are the methods of Shop with their settings from the
+// spec, and the method expression that Register's task handler calls.
 var methods = []struct {
 	worker.Method
-	handler func(Shop) worker.HandlerFunc
+	call any // func(Shop, context.Context, *<Op>Input) (*<Op>Output, error)
 }{
 	{
 		Method: worker.Method{Name: "CreateOrder"},
-		handler: func(impl Shop) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.CreateOrder)
-		},
+		call:   Shop.CreateOrder,
 	},
 	{
 		Method: worker.Method{Name: "GetOrder"},
-		handler: func(impl Shop) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.GetOrder)
-		},
+		call:   Shop.GetOrder,
 	},
 	{
 		Method: worker.Method{Name: "DeleteOrder"},
-		handler: func(impl Shop) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.DeleteOrder)
-		},
+		call:   Shop.DeleteOrder,
 	},
 	{
 		Method: worker.Method{Name: "GetCustomer"},
-		handler: func(impl Shop) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.GetCustomer)
-		},
+		call:   Shop.GetCustomer,
 	},
 }

@@ -28,14 +28,16 @@ func NewShopStub(opts ...workflow.CallOption) *ShopStub {
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *ShopStub) CreateOrder(ctx workflow.Context, in *CreateOrderInput, opts ...workflow.CallOption) (*CreateOrderOutput, error) {
-	return workflow.Execute[*CreateOrderOutput](ctx, workflow.Call{
+	var out *CreateOrderOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreateOrder",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // CreateOrderCompensated runs CreateOrder and, when it succeeds, adds its
@@ -79,14 +81,16 @@ func (s *ShopStub) CreateOrderCompensation(in *CreateOrderInput, out *CreateOrde
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *ShopStub) GetOrder(ctx workflow.Context, in *GetOrderInput, opts ...workflow.CallOption) (*GetOrderOutput, error) {
-	return workflow.Execute[*GetOrderOutput](ctx, workflow.Call{
+	var out *GetOrderOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetOrder",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // DeleteOrder runs Shop.DeleteOrder as a task and waits for its result;
@@ -95,14 +99,16 @@ func (s *ShopStub) GetOrder(ctx workflow.Context, in *GetOrderInput, opts ...wor
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *ShopStub) DeleteOrder(ctx workflow.Context, in *DeleteOrderInput, opts ...workflow.CallOption) (*DeleteOrderOutput, error) {
-	return workflow.Execute[*DeleteOrderOutput](ctx, workflow.Call{
+	var out *DeleteOrderOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "DeleteOrder",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // GetCustomer runs Shop.GetCustomer as a task and waits for its result;
@@ -111,12 +117,14 @@ func (s *ShopStub) DeleteOrder(ctx workflow.Context, in *DeleteOrderInput, opts 
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *ShopStub) GetCustomer(ctx workflow.Context, in *GetCustomerInput, opts ...workflow.CallOption) (*GetCustomerOutput, error) {
-	return workflow.Execute[*GetCustomerOutput](ctx, workflow.Call{
+	var out *GetCustomerOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetCustomer",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }

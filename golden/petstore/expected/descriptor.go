@@ -32,7 +32,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "ListPets",
 					Outcome:   "completed",
 					Data:      "ListPetsOutput",
-					Subscribe: "SwaggerPetstoreEvents.OnListPetsCompleted",
+					Subscribe: "SwaggerPetstoreEvents.ListPetsCompleted",
 				},
 				{
 					Type:    ServiceName + ".ListPets.failed",
@@ -44,7 +44,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "CreatePets",
 					Outcome:   "completed",
 					Data:      "CreatePetsOutput",
-					Subscribe: "SwaggerPetstoreEvents.OnCreatePetsCompleted",
+					Subscribe: "SwaggerPetstoreEvents.CreatePetsCompleted",
 				},
 				{
 					Type:    ServiceName + ".CreatePets.failed",
@@ -56,7 +56,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "ShowPetByID",
 					Outcome:   "completed",
 					Data:      "ShowPetByIDOutput",
-					Subscribe: "SwaggerPetstoreEvents.OnShowPetByIDCompleted",
+					Subscribe: "SwaggerPetstoreEvents.ShowPetByIDCompleted",
 				},
 				{
 					Type:    ServiceName + ".ShowPetByID.failed",

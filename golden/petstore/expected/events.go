@@ -2,35 +2,26 @@
 
 package petstore
 
-import (
-	"context"
+import "github.com/infgen/infgen/runtime/events"
 
-	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
-)
-
-// SwaggerPetstoreEvents subscribes workers to the events that SwaggerPetstore tasks publish
+// SwaggerPetstoreEvents are the events that SwaggerPetstore tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type SwaggerPetstoreEvents struct{}
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, SwaggerPetstoreEvents.ListPetsCompleted, h).
+var SwaggerPetstoreEvents = struct {
+	// ListPetsCompleted is the event of a completed ListPets task
+	// (type ServiceName + ".ListPets.completed"), whose data is the task's result.
+	ListPetsCompleted events.Typed[*ListPetsOutput]
 
-// OnListPetsCompleted subscribes h in w to the event of a completed ListPets task
-// (type ServiceName + ".ListPets.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (SwaggerPetstoreEvents) OnListPetsCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *ListPetsOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".ListPets.completed", h, opts...)
-}
+	// CreatePetsCompleted is the event of a completed CreatePets task
+	// (type ServiceName + ".CreatePets.completed"), whose data is the task's result.
+	CreatePetsCompleted events.Typed[*CreatePetsOutput]
 
-// OnCreatePetsCompleted subscribes h in w to the event of a completed CreatePets task
-// (type ServiceName + ".CreatePets.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (SwaggerPetstoreEvents) OnCreatePetsCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *CreatePetsOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".CreatePets.completed", h, opts...)
-}
-
-// OnShowPetByIDCompleted subscribes h in w to the event of a completed ShowPetByID task
-// (type ServiceName + ".ShowPetByID.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (SwaggerPetstoreEvents) OnShowPetByIDCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *ShowPetByIDOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".ShowPetByID.completed", h, opts...)
+	// ShowPetByIDCompleted is the event of a completed ShowPetByID task
+	// (type ServiceName + ".ShowPetByID.completed"), whose data is the task's result.
+	ShowPetByIDCompleted events.Typed[*ShowPetByIDOutput]
+}{
+	ListPetsCompleted:    events.Typed[*ListPetsOutput]{Type: ServiceName + ".ListPets.completed"},
+	CreatePetsCompleted:  events.Typed[*CreatePetsOutput]{Type: ServiceName + ".CreatePets.completed"},
+	ShowPetByIDCompleted: events.Typed[*ShowPetByIDOutput]{Type: ServiceName + ".ShowPetByID.completed"},
 }

@@ -18,8 +18,12 @@ func Register(w *worker.Worker, impl SwaggerPetstore, opts ...worker.ServiceOpti
 	}
 	ms := make([]worker.Method, len(methods))
 	for i, m := range methods {
+		h, err := worker.HandleMethod(codec.JSON{}, impl, m.call)
+		if err != nil {
+			return err
+		}
 		ms[i] = m.Method
-		ms[i].Handler = m.handler(impl)
+		ms[i].Handler = h
 	}
 	return w.RegisterService(worker.Service{
 		Errors:  ErrorTypes(),
@@ -28,28 +32,22 @@ func Register(w *worker.Worker, impl SwaggerPetstore, opts ...worker.ServiceOpti
 	}, opts...)
 }
 
-// methods are the methods of SwaggerPetstore as task handlers of an
-// implementation, with their settings from the spec.
+// methods are the methods of SwaggerPetstore with their settings from the
+// spec, and the method expression that Register's task handler calls.
 var methods = []struct {
 	worker.Method
-	handler func(SwaggerPetstore) worker.HandlerFunc
+	call any // func(SwaggerPetstore, context.Context, *<Op>Input) (*<Op>Output, error)
 }{
 	{
 		Method: worker.Method{Name: "ListPets"},
-		handler: func(impl SwaggerPetstore) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.ListPets)
-		},
+		call:   SwaggerPetstore.ListPets,
 	},
 	{
 		Method: worker.Method{Name: "CreatePets"},
-		handler: func(impl SwaggerPetstore) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.CreatePets)
-		},
+		call:   SwaggerPetstore.CreatePets,
 	},
 	{
 		Method: worker.Method{Name: "ShowPetByID"},
-		handler: func(impl SwaggerPetstore) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.ShowPetByID)
-		},
+		call:   SwaggerPetstore.ShowPetByID,
 	},
 }

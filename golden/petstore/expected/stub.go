@@ -26,14 +26,16 @@ func NewSwaggerPetstoreStub(opts ...workflow.CallOption) *SwaggerPetstoreStub {
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *SwaggerPetstoreStub) ListPets(ctx workflow.Context, in *ListPetsInput, opts ...workflow.CallOption) (*ListPetsOutput, error) {
-	return workflow.Execute[*ListPetsOutput](ctx, workflow.Call{
+	var out *ListPetsOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "ListPets",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // CreatePets runs SwaggerPetstore.CreatePets as a task and waits for its result;
@@ -42,14 +44,16 @@ func (s *SwaggerPetstoreStub) ListPets(ctx workflow.Context, in *ListPetsInput, 
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *SwaggerPetstoreStub) CreatePets(ctx workflow.Context, in *CreatePetsInput, opts ...workflow.CallOption) (*CreatePetsOutput, error) {
-	return workflow.Execute[*CreatePetsOutput](ctx, workflow.Call{
+	var out *CreatePetsOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreatePets",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // ShowPetByID runs SwaggerPetstore.ShowPetByID as a task and waits for its result;
@@ -58,12 +62,14 @@ func (s *SwaggerPetstoreStub) CreatePets(ctx workflow.Context, in *CreatePetsInp
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *SwaggerPetstoreStub) ShowPetByID(ctx workflow.Context, in *ShowPetByIDInput, opts ...workflow.CallOption) (*ShowPetByIDOutput, error) {
-	return workflow.Execute[*ShowPetByIDOutput](ctx, workflow.Call{
+	var out *ShowPetByIDOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "ShowPetByID",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }

@@ -31,7 +31,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "Signup",
 					Outcome:   "completed",
 					Data:      "Account",
-					Subscribe: "AccountsEvents.OnSignupCompleted",
+					Subscribe: "AccountsEvents.SignupCompleted",
 				},
 				{
 					Type:    AccountsServiceName + ".Signup.failed",
@@ -43,7 +43,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "Rename",
 					Outcome:   "completed",
 					Data:      "Account",
-					Subscribe: "AccountsEvents.OnRenameCompleted",
+					Subscribe: "AccountsEvents.RenameCompleted",
 				},
 				{
 					Type:    AccountsServiceName + ".Rename.failed",
@@ -55,7 +55,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "Watch",
 					Outcome:   "completed",
 					Data:      "WatchStream",
-					Subscribe: "AccountsEvents.OnWatchCompleted",
+					Subscribe: "AccountsEvents.WatchCompleted",
 				},
 				{
 					Type:    AccountsServiceName + ".Watch.failed",

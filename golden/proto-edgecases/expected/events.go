@@ -3,35 +3,26 @@
 
 package edgev1
 
-import (
-	"context"
+import "github.com/infgen/infgen/runtime/events"
 
-	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
-)
-
-// AccountsEvents subscribes workers to the events that Accounts tasks publish
+// AccountsEvents are the events that Accounts tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type AccountsEvents struct{}
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, AccountsEvents.SignupCompleted, h).
+var AccountsEvents = struct {
+	// SignupCompleted is the event of a completed Signup task
+	// (type AccountsServiceName + ".Signup.completed"), whose data is the task's result.
+	SignupCompleted events.Typed[*Account]
 
-// OnSignupCompleted subscribes h in w to the event of a completed Signup task
-// (type AccountsServiceName + ".Signup.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (AccountsEvents) OnSignupCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *Account) error, opts ...events.Option) error {
-	return events.SubscribeData(w, AccountsServiceName+".Signup.completed", h, opts...)
-}
+	// RenameCompleted is the event of a completed Rename task
+	// (type AccountsServiceName + ".Rename.completed"), whose data is the task's result.
+	RenameCompleted events.Typed[*Account]
 
-// OnRenameCompleted subscribes h in w to the event of a completed Rename task
-// (type AccountsServiceName + ".Rename.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (AccountsEvents) OnRenameCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *Account) error, opts ...events.Option) error {
-	return events.SubscribeData(w, AccountsServiceName+".Rename.completed", h, opts...)
-}
-
-// OnWatchCompleted subscribes h in w to the event of a completed Watch task
-// (type AccountsServiceName + ".Watch.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (AccountsEvents) OnWatchCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *WatchStream) error, opts ...events.Option) error {
-	return events.SubscribeData(w, AccountsServiceName+".Watch.completed", h, opts...)
+	// WatchCompleted is the event of a completed Watch task
+	// (type AccountsServiceName + ".Watch.completed"), whose data is the task's result.
+	WatchCompleted events.Typed[*WatchStream]
+}{
+	SignupCompleted: events.Typed[*Account]{Type: AccountsServiceName + ".Signup.completed"},
+	RenameCompleted: events.Typed[*Account]{Type: AccountsServiceName + ".Rename.completed"},
+	WatchCompleted:  events.Typed[*WatchStream]{Type: AccountsServiceName + ".Watch.completed"},
 }

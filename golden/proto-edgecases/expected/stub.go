@@ -28,14 +28,16 @@ func NewAccountsStub(opts ...workflow.CallOption) *AccountsStub {
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *AccountsStub) Signup(ctx workflow.Context, in *Register, opts ...workflow.CallOption) (*Account, error) {
-	return workflow.Execute[*Account](ctx, workflow.Call{
+	var out *Account
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: AccountsServiceName,
 		Method:  "Signup",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // Rename runs /edge.v1.Accounts/Rename as a task and waits for its result;
@@ -46,14 +48,16 @@ func (s *AccountsStub) Signup(ctx workflow.Context, in *Register, opts ...workfl
 //
 // Deprecated: the proto method is marked deprecated.
 func (s *AccountsStub) Rename(ctx workflow.Context, in *ServiceName, opts ...workflow.CallOption) (*Account, error) {
-	return workflow.Execute[*Account](ctx, workflow.Call{
+	var out *Account
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: AccountsServiceName,
 		Method:  "Rename",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // Watch runs /edge.v1.Accounts/Watch as a task and waits for its result;
@@ -62,12 +66,14 @@ func (s *AccountsStub) Rename(ctx workflow.Context, in *ServiceName, opts ...wor
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *AccountsStub) Watch(ctx workflow.Context, in *Register, opts ...workflow.CallOption) (*WatchStream, error) {
-	return workflow.Execute[*WatchStream](ctx, workflow.Call{
+	var out *WatchStream
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: AccountsServiceName,
 		Method:  "Watch",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }

@@ -31,7 +31,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "GetItem",
 					Outcome:   "completed",
 					Data:      "Item",
-					Subscribe: "Inventory2Events.OnGetItemCompleted",
+					Subscribe: "Inventory2Events.GetItemCompleted",
 				},
 				{
 					Type:    Inventory2ServiceName + ".GetItem.failed",
@@ -43,7 +43,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "PutItem",
 					Outcome:   "completed",
 					Data:      "Ack",
-					Subscribe: "Inventory2Events.OnPutItemCompleted",
+					Subscribe: "Inventory2Events.PutItemCompleted",
 				},
 				{
 					Type:    Inventory2ServiceName + ".PutItem.failed",
@@ -55,7 +55,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "ListItems",
 					Outcome:   "completed",
 					Data:      "ListItemsStream2",
-					Subscribe: "Inventory2Events.OnListItemsCompleted",
+					Subscribe: "Inventory2Events.ListItemsCompleted",
 				},
 				{
 					Type:    Inventory2ServiceName + ".ListItems.failed",
@@ -67,7 +67,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "Reset",
 					Outcome:   "completed",
 					Data:      "google.golang.org/protobuf/types/known/emptypb.Empty",
-					Subscribe: "Inventory2Events.OnResetCompleted",
+					Subscribe: "Inventory2Events.ResetCompleted",
 				},
 				{
 					Type:    Inventory2ServiceName + ".Reset.failed",
@@ -79,7 +79,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "DispatchGetItem",
 					Outcome:   "completed",
 					Data:      "Item",
-					Subscribe: "Inventory2Events.OnDispatchGetItem2Completed",
+					Subscribe: "Inventory2Events.DispatchGetItem2Completed",
 				},
 				{
 					Type:    Inventory2ServiceName + ".DispatchGetItem.failed",
@@ -91,7 +91,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "Legacy",
 					Outcome:   "completed",
 					Data:      "Item",
-					Subscribe: "Inventory2Events.OnLegacyCompleted",
+					Subscribe: "Inventory2Events.LegacyCompleted",
 				},
 				{
 					Type:    Inventory2ServiceName + ".Legacy.failed",
@@ -114,7 +114,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "Record",
 					Outcome:   "completed",
 					Data:      "google.golang.org/protobuf/types/known/emptypb.Empty",
-					Subscribe: "AuditEvents.OnRecordCompleted",
+					Subscribe: "AuditEvents.RecordCompleted",
 				},
 				{
 					Type:    AuditServiceName + ".Record.failed",

@@ -4,68 +4,55 @@
 package v1
 
 import (
-	"context"
-
 	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 
-// Inventory2Events subscribes workers to the events that Inventory2 tasks publish
+// Inventory2Events are the events that Inventory2 tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type Inventory2Events struct{}
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, Inventory2Events.GetItemCompleted, h).
+var Inventory2Events = struct {
+	// GetItemCompleted is the event of a completed GetItem task
+	// (type Inventory2ServiceName + ".GetItem.completed"), whose data is the task's result.
+	GetItemCompleted events.Typed[*Item]
 
-// OnGetItemCompleted subscribes h in w to the event of a completed GetItem task
-// (type Inventory2ServiceName + ".GetItem.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (Inventory2Events) OnGetItemCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *Item) error, opts ...events.Option) error {
-	return events.SubscribeData(w, Inventory2ServiceName+".GetItem.completed", h, opts...)
+	// PutItemCompleted is the event of a completed PutItem task
+	// (type Inventory2ServiceName + ".PutItem.completed"), whose data is the task's result.
+	PutItemCompleted events.Typed[*Ack]
+
+	// ListItemsCompleted is the event of a completed ListItems task
+	// (type Inventory2ServiceName + ".ListItems.completed"), whose data is the task's result.
+	ListItemsCompleted events.Typed[*ListItemsStream2]
+
+	// ResetCompleted is the event of a completed Reset task
+	// (type Inventory2ServiceName + ".Reset.completed"), whose data is the task's result.
+	ResetCompleted events.Typed[*emptypb.Empty]
+
+	// DispatchGetItem2Completed is the event of a completed DispatchGetItem task
+	// (type Inventory2ServiceName + ".DispatchGetItem.completed"), whose data is the task's result.
+	DispatchGetItem2Completed events.Typed[*Item]
+
+	// LegacyCompleted is the event of a completed Legacy task
+	// (type Inventory2ServiceName + ".Legacy.completed"), whose data is the task's result.
+	LegacyCompleted events.Typed[*Item]
+}{
+	GetItemCompleted:          events.Typed[*Item]{Type: Inventory2ServiceName + ".GetItem.completed"},
+	PutItemCompleted:          events.Typed[*Ack]{Type: Inventory2ServiceName + ".PutItem.completed"},
+	ListItemsCompleted:        events.Typed[*ListItemsStream2]{Type: Inventory2ServiceName + ".ListItems.completed"},
+	ResetCompleted:            events.Typed[*emptypb.Empty]{Type: Inventory2ServiceName + ".Reset.completed"},
+	DispatchGetItem2Completed: events.Typed[*Item]{Type: Inventory2ServiceName + ".DispatchGetItem.completed"},
+	LegacyCompleted:           events.Typed[*Item]{Type: Inventory2ServiceName + ".Legacy.completed"},
 }
 
-// OnPutItemCompleted subscribes h in w to the event of a completed PutItem task
-// (type Inventory2ServiceName + ".PutItem.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (Inventory2Events) OnPutItemCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *Ack) error, opts ...events.Option) error {
-	return events.SubscribeData(w, Inventory2ServiceName+".PutItem.completed", h, opts...)
-}
-
-// OnListItemsCompleted subscribes h in w to the event of a completed ListItems task
-// (type Inventory2ServiceName + ".ListItems.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (Inventory2Events) OnListItemsCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *ListItemsStream2) error, opts ...events.Option) error {
-	return events.SubscribeData(w, Inventory2ServiceName+".ListItems.completed", h, opts...)
-}
-
-// OnResetCompleted subscribes h in w to the event of a completed Reset task
-// (type Inventory2ServiceName + ".Reset.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (Inventory2Events) OnResetCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *emptypb.Empty) error, opts ...events.Option) error {
-	return events.SubscribeData(w, Inventory2ServiceName+".Reset.completed", h, opts...)
-}
-
-// OnDispatchGetItem2Completed subscribes h in w to the event of a completed DispatchGetItem task
-// (type Inventory2ServiceName + ".DispatchGetItem.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (Inventory2Events) OnDispatchGetItem2Completed(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *Item) error, opts ...events.Option) error {
-	return events.SubscribeData(w, Inventory2ServiceName+".DispatchGetItem.completed", h, opts...)
-}
-
-// OnLegacyCompleted subscribes h in w to the event of a completed Legacy task
-// (type Inventory2ServiceName + ".Legacy.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (Inventory2Events) OnLegacyCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *Item) error, opts ...events.Option) error {
-	return events.SubscribeData(w, Inventory2ServiceName+".Legacy.completed", h, opts...)
-}
-
-// AuditEvents subscribes workers to the events that Audit tasks publish
+// AuditEvents are the events that Audit tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type AuditEvents struct{}
-
-// OnRecordCompleted subscribes h in w to the event of a completed Record task
-// (type AuditServiceName + ".Record.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (AuditEvents) OnRecordCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *emptypb.Empty) error, opts ...events.Option) error {
-	return events.SubscribeData(w, AuditServiceName+".Record.completed", h, opts...)
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, AuditEvents.RecordCompleted, h).
+var AuditEvents = struct {
+	// RecordCompleted is the event of a completed Record task
+	// (type AuditServiceName + ".Record.completed"), whose data is the task's result.
+	RecordCompleted events.Typed[*emptypb.Empty]
+}{
+	RecordCompleted: events.Typed[*emptypb.Empty]{Type: AuditServiceName + ".Record.completed"},
 }

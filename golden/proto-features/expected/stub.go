@@ -29,14 +29,16 @@ func NewInventory2Stub(opts ...workflow.CallOption) *Inventory2Stub {
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *Inventory2Stub) GetItem(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) (*Item, error) {
-	return workflow.Execute[*Item](ctx, workflow.Call{
+	var out *Item
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "GetItem",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // PutItem runs /infgen.test.inventory.v1.Inventory/PutItem as a task and waits for its result;
@@ -45,14 +47,16 @@ func (s *Inventory2Stub) GetItem(ctx workflow.Context, in *GetItemRequest, opts 
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *Inventory2Stub) PutItem(ctx workflow.Context, in *PutItemRequest, opts ...workflow.CallOption) (*Ack, error) {
-	return workflow.Execute[*Ack](ctx, workflow.Call{
+	var out *Ack
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "PutItem",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // ListItems runs /infgen.test.inventory.v1.Inventory/ListItems as a task and waits for its result;
@@ -61,14 +65,16 @@ func (s *Inventory2Stub) PutItem(ctx workflow.Context, in *PutItemRequest, opts 
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *Inventory2Stub) ListItems(ctx workflow.Context, in *ListItemsRequest, opts ...workflow.CallOption) (*ListItemsStream2, error) {
-	return workflow.Execute[*ListItemsStream2](ctx, workflow.Call{
+	var out *ListItemsStream2
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "ListItems",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // Reset runs /infgen.test.inventory.v1.Inventory/Reset as a task and waits for its result;
@@ -77,14 +83,16 @@ func (s *Inventory2Stub) ListItems(ctx workflow.Context, in *ListItemsRequest, o
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *Inventory2Stub) Reset(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) (*emptypb.Empty, error) {
-	return workflow.Execute[*emptypb.Empty](ctx, workflow.Call{
+	var out *emptypb.Empty
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "Reset",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // DispatchGetItem2 runs /infgen.test.inventory.v1.Inventory/DispatchGetItem as a task and waits for its result;
@@ -93,14 +101,16 @@ func (s *Inventory2Stub) Reset(ctx workflow.Context, in *emptypb.Empty, opts ...
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *Inventory2Stub) DispatchGetItem2(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) (*Item, error) {
-	return workflow.Execute[*Item](ctx, workflow.Call{
+	var out *Item
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "DispatchGetItem",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // Legacy runs /infgen.test.inventory.v1.Inventory/Legacy as a task and waits for its result;
@@ -111,14 +121,16 @@ func (s *Inventory2Stub) DispatchGetItem2(ctx workflow.Context, in *GetItemReque
 //
 // Deprecated: the proto method is marked deprecated.
 func (s *Inventory2Stub) Legacy(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) (*Item, error) {
-	return workflow.Execute[*Item](ctx, workflow.Call{
+	var out *Item
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: Inventory2ServiceName,
 		Method:  "Legacy",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // AuditStub calls Audit from a workflow: each call is a task executed by a worker
@@ -139,12 +151,14 @@ func NewAuditStub(opts ...workflow.CallOption) *AuditStub {
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *AuditStub) Record(ctx workflow.Context, in *Ack, opts ...workflow.CallOption) (*emptypb.Empty, error) {
-	return workflow.Execute[*emptypb.Empty](ctx, workflow.Call{
+	var out *emptypb.Empty
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: AuditServiceName,
 		Method:  "Record",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }

@@ -31,7 +31,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "GetBook",
 					Outcome:   "completed",
 					Data:      "Book",
-					Subscribe: "LibraryEvents.OnGetBookCompleted",
+					Subscribe: "LibraryEvents.GetBookCompleted",
 				},
 				{
 					Type:    ServiceName + ".GetBook.failed",
@@ -43,7 +43,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "UpdateBook",
 					Outcome:   "completed",
 					Data:      "Book",
-					Subscribe: "LibraryEvents.OnUpdateBookCompleted",
+					Subscribe: "LibraryEvents.UpdateBookCompleted",
 				},
 				{
 					Type:    ServiceName + ".UpdateBook.failed",
@@ -55,7 +55,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "DeleteBook",
 					Outcome:   "completed",
 					Data:      "google.golang.org/protobuf/types/known/emptypb.Empty",
-					Subscribe: "LibraryEvents.OnDeleteBookCompleted",
+					Subscribe: "LibraryEvents.DeleteBookCompleted",
 				},
 				{
 					Type:    ServiceName + ".DeleteBook.failed",
@@ -67,7 +67,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "ExportBooks",
 					Outcome:   "completed",
 					Data:      "cloud.google.com/go/longrunning/autogen/longrunningpb.Operation",
-					Subscribe: "LibraryEvents.OnExportBooksCompleted",
+					Subscribe: "LibraryEvents.ExportBooksCompleted",
 				},
 				{
 					Type:    ServiceName + ".ExportBooks.failed",
@@ -79,7 +79,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "WatchOperations",
 					Outcome:   "completed",
 					Data:      "WatchOperationsStream",
-					Subscribe: "LibraryEvents.OnWatchOperationsCompleted",
+					Subscribe: "LibraryEvents.WatchOperationsCompleted",
 				},
 				{
 					Type:    ServiceName + ".WatchOperations.failed",

@@ -4,50 +4,39 @@
 package librarypb
 
 import (
-	"context"
-
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 
-// LibraryEvents subscribes workers to the events that Library tasks publish
+// LibraryEvents are the events that Library tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type LibraryEvents struct{}
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, LibraryEvents.GetBookCompleted, h).
+var LibraryEvents = struct {
+	// GetBookCompleted is the event of a completed GetBook task
+	// (type ServiceName + ".GetBook.completed"), whose data is the task's result.
+	GetBookCompleted events.Typed[*Book]
 
-// OnGetBookCompleted subscribes h in w to the event of a completed GetBook task
-// (type ServiceName + ".GetBook.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (LibraryEvents) OnGetBookCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *Book) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".GetBook.completed", h, opts...)
-}
+	// UpdateBookCompleted is the event of a completed UpdateBook task
+	// (type ServiceName + ".UpdateBook.completed"), whose data is the task's result.
+	UpdateBookCompleted events.Typed[*Book]
 
-// OnUpdateBookCompleted subscribes h in w to the event of a completed UpdateBook task
-// (type ServiceName + ".UpdateBook.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (LibraryEvents) OnUpdateBookCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *Book) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".UpdateBook.completed", h, opts...)
-}
+	// DeleteBookCompleted is the event of a completed DeleteBook task
+	// (type ServiceName + ".DeleteBook.completed"), whose data is the task's result.
+	DeleteBookCompleted events.Typed[*emptypb.Empty]
 
-// OnDeleteBookCompleted subscribes h in w to the event of a completed DeleteBook task
-// (type ServiceName + ".DeleteBook.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (LibraryEvents) OnDeleteBookCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *emptypb.Empty) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".DeleteBook.completed", h, opts...)
-}
+	// ExportBooksCompleted is the event of a completed ExportBooks task
+	// (type ServiceName + ".ExportBooks.completed"), whose data is the task's result.
+	ExportBooksCompleted events.Typed[*longrunningpb.Operation]
 
-// OnExportBooksCompleted subscribes h in w to the event of a completed ExportBooks task
-// (type ServiceName + ".ExportBooks.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (LibraryEvents) OnExportBooksCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *longrunningpb.Operation) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".ExportBooks.completed", h, opts...)
-}
-
-// OnWatchOperationsCompleted subscribes h in w to the event of a completed WatchOperations task
-// (type ServiceName + ".WatchOperations.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (LibraryEvents) OnWatchOperationsCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *WatchOperationsStream) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".WatchOperations.completed", h, opts...)
+	// WatchOperationsCompleted is the event of a completed WatchOperations task
+	// (type ServiceName + ".WatchOperations.completed"), whose data is the task's result.
+	WatchOperationsCompleted events.Typed[*WatchOperationsStream]
+}{
+	GetBookCompleted:         events.Typed[*Book]{Type: ServiceName + ".GetBook.completed"},
+	UpdateBookCompleted:      events.Typed[*Book]{Type: ServiceName + ".UpdateBook.completed"},
+	DeleteBookCompleted:      events.Typed[*emptypb.Empty]{Type: ServiceName + ".DeleteBook.completed"},
+	ExportBooksCompleted:     events.Typed[*longrunningpb.Operation]{Type: ServiceName + ".ExportBooks.completed"},
+	WatchOperationsCompleted: events.Typed[*WatchOperationsStream]{Type: ServiceName + ".WatchOperations.completed"},
 }

@@ -30,14 +30,16 @@ func NewLibraryStub(opts ...workflow.CallOption) *LibraryStub {
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *LibraryStub) GetBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) (*Book, error) {
-	return workflow.Execute[*Book](ctx, workflow.Call{
+	var out *Book
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "GetBook",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // UpdateBook runs /example.library.v1.Library/UpdateBook as a task and waits for its result;
@@ -46,14 +48,16 @@ func (s *LibraryStub) GetBook(ctx workflow.Context, in *GetBookRequest, opts ...
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *LibraryStub) UpdateBook(ctx workflow.Context, in *UpdateBookRequest, opts ...workflow.CallOption) (*Book, error) {
-	return workflow.Execute[*Book](ctx, workflow.Call{
+	var out *Book
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "UpdateBook",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // DeleteBook runs /example.library.v1.Library/DeleteBook as a task and waits for its result;
@@ -62,14 +66,16 @@ func (s *LibraryStub) UpdateBook(ctx workflow.Context, in *UpdateBookRequest, op
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *LibraryStub) DeleteBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) (*emptypb.Empty, error) {
-	return workflow.Execute[*emptypb.Empty](ctx, workflow.Call{
+	var out *emptypb.Empty
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "DeleteBook",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // ExportBooks runs /example.library.v1.Library/ExportBooks as a task and waits for its result;
@@ -78,14 +84,16 @@ func (s *LibraryStub) DeleteBook(ctx workflow.Context, in *GetBookRequest, opts 
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *LibraryStub) ExportBooks(ctx workflow.Context, in *ExportBooksRequest, opts ...workflow.CallOption) (*longrunningpb.Operation, error) {
-	return workflow.Execute[*longrunningpb.Operation](ctx, workflow.Call{
+	var out *longrunningpb.Operation
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "ExportBooks",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // WatchOperations runs /example.library.v1.Library/WatchOperations as a task and waits for its result;
@@ -94,12 +102,14 @@ func (s *LibraryStub) ExportBooks(ctx workflow.Context, in *ExportBooksRequest, 
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *LibraryStub) WatchOperations(ctx workflow.Context, in *WatchRequest, opts ...workflow.CallOption) (*WatchOperationsStream, error) {
-	return workflow.Execute[*WatchOperationsStream](ctx, workflow.Call{
+	var out *WatchOperationsStream
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "WatchOperations",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }

@@ -31,7 +31,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "get_thing",
 					Outcome:   "completed",
 					Data:      "Outer_Inner",
-					Subscribe: "MyServiceEvents.OnGetThingCompleted",
+					Subscribe: "MyServiceEvents.GetThingCompleted",
 				},
 				{
 					Type:    MyServiceServiceName + ".get_thing.failed",
@@ -43,7 +43,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "GetThing",
 					Outcome:   "completed",
 					Data:      "GetThing2Stream",
-					Subscribe: "MyServiceEvents.OnGetThing2Completed",
+					Subscribe: "MyServiceEvents.GetThing2Completed",
 				},
 				{
 					Type:    MyServiceServiceName + ".GetThing.failed",
@@ -55,7 +55,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "Register",
 					Outcome:   "completed",
 					Data:      "google.golang.org/protobuf/types/known/emptypb.Empty",
-					Subscribe: "MyServiceEvents.OnRegisterCompleted",
+					Subscribe: "MyServiceEvents.RegisterCompleted",
 				},
 				{
 					Type:    MyServiceServiceName + ".Register.failed",
@@ -67,7 +67,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "ServiceName",
 					Outcome:   "completed",
 					Data:      "ServiceNameStream",
-					Subscribe: "MyServiceEvents.OnServiceNameCompleted",
+					Subscribe: "MyServiceEvents.ServiceNameCompleted",
 				},
 				{
 					Type:    MyServiceServiceName + ".ServiceName.failed",
@@ -79,7 +79,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "New",
 					Outcome:   "completed",
 					Data:      "Outer",
-					Subscribe: "MyServiceEvents.OnNewCompleted",
+					Subscribe: "MyServiceEvents.NewCompleted",
 				},
 				{
 					Type:    MyServiceServiceName + ".New.failed",
@@ -91,7 +91,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "String",
 					Outcome:   "completed",
 					Data:      "Outer",
-					Subscribe: "MyServiceEvents.OnStringCompleted",
+					Subscribe: "MyServiceEvents.StringCompleted",
 				},
 				{
 					Type:    MyServiceServiceName + ".String.failed",
@@ -114,7 +114,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "x",
 					Outcome:   "completed",
 					Data:      "Outer",
-					Subscribe: "OtherEvents.OnXCompleted",
+					Subscribe: "OtherEvents.XCompleted",
 				},
 				{
 					Type:    OtherServiceName + ".x.failed",

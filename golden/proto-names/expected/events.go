@@ -4,68 +4,55 @@
 package api
 
 import (
-	"context"
-
 	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 
-// MyServiceEvents subscribes workers to the events that MyService tasks publish
+// MyServiceEvents are the events that MyService tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type MyServiceEvents struct{}
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, MyServiceEvents.GetThingCompleted, h).
+var MyServiceEvents = struct {
+	// GetThingCompleted is the event of a completed get_thing task
+	// (type MyServiceServiceName + ".get_thing.completed"), whose data is the task's result.
+	GetThingCompleted events.Typed[*Outer_Inner]
 
-// OnGetThingCompleted subscribes h in w to the event of a completed get_thing task
-// (type MyServiceServiceName + ".get_thing.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (MyServiceEvents) OnGetThingCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *Outer_Inner) error, opts ...events.Option) error {
-	return events.SubscribeData(w, MyServiceServiceName+".get_thing.completed", h, opts...)
+	// GetThing2Completed is the event of a completed GetThing task
+	// (type MyServiceServiceName + ".GetThing.completed"), whose data is the task's result.
+	GetThing2Completed events.Typed[*GetThing2Stream]
+
+	// RegisterCompleted is the event of a completed Register task
+	// (type MyServiceServiceName + ".Register.completed"), whose data is the task's result.
+	RegisterCompleted events.Typed[*emptypb.Empty]
+
+	// ServiceNameCompleted is the event of a completed ServiceName task
+	// (type MyServiceServiceName + ".ServiceName.completed"), whose data is the task's result.
+	ServiceNameCompleted events.Typed[*ServiceNameStream]
+
+	// NewCompleted is the event of a completed New task
+	// (type MyServiceServiceName + ".New.completed"), whose data is the task's result.
+	NewCompleted events.Typed[*Outer]
+
+	// StringCompleted is the event of a completed String task
+	// (type MyServiceServiceName + ".String.completed"), whose data is the task's result.
+	StringCompleted events.Typed[*Outer]
+}{
+	GetThingCompleted:    events.Typed[*Outer_Inner]{Type: MyServiceServiceName + ".get_thing.completed"},
+	GetThing2Completed:   events.Typed[*GetThing2Stream]{Type: MyServiceServiceName + ".GetThing.completed"},
+	RegisterCompleted:    events.Typed[*emptypb.Empty]{Type: MyServiceServiceName + ".Register.completed"},
+	ServiceNameCompleted: events.Typed[*ServiceNameStream]{Type: MyServiceServiceName + ".ServiceName.completed"},
+	NewCompleted:         events.Typed[*Outer]{Type: MyServiceServiceName + ".New.completed"},
+	StringCompleted:      events.Typed[*Outer]{Type: MyServiceServiceName + ".String.completed"},
 }
 
-// OnGetThing2Completed subscribes h in w to the event of a completed GetThing task
-// (type MyServiceServiceName + ".GetThing.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (MyServiceEvents) OnGetThing2Completed(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *GetThing2Stream) error, opts ...events.Option) error {
-	return events.SubscribeData(w, MyServiceServiceName+".GetThing.completed", h, opts...)
-}
-
-// OnRegisterCompleted subscribes h in w to the event of a completed Register task
-// (type MyServiceServiceName + ".Register.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (MyServiceEvents) OnRegisterCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *emptypb.Empty) error, opts ...events.Option) error {
-	return events.SubscribeData(w, MyServiceServiceName+".Register.completed", h, opts...)
-}
-
-// OnServiceNameCompleted subscribes h in w to the event of a completed ServiceName task
-// (type MyServiceServiceName + ".ServiceName.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (MyServiceEvents) OnServiceNameCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *ServiceNameStream) error, opts ...events.Option) error {
-	return events.SubscribeData(w, MyServiceServiceName+".ServiceName.completed", h, opts...)
-}
-
-// OnNewCompleted subscribes h in w to the event of a completed New task
-// (type MyServiceServiceName + ".New.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (MyServiceEvents) OnNewCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *Outer) error, opts ...events.Option) error {
-	return events.SubscribeData(w, MyServiceServiceName+".New.completed", h, opts...)
-}
-
-// OnStringCompleted subscribes h in w to the event of a completed String task
-// (type MyServiceServiceName + ".String.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (MyServiceEvents) OnStringCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *Outer) error, opts ...events.Option) error {
-	return events.SubscribeData(w, MyServiceServiceName+".String.completed", h, opts...)
-}
-
-// OtherEvents subscribes workers to the events that Other tasks publish
+// OtherEvents are the events that Other tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type OtherEvents struct{}
-
-// OnXCompleted subscribes h in w to the event of a completed x task
-// (type OtherServiceName + ".x.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (OtherEvents) OnXCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *Outer) error, opts ...events.Option) error {
-	return events.SubscribeData(w, OtherServiceName+".x.completed", h, opts...)
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, OtherEvents.XCompleted, h).
+var OtherEvents = struct {
+	// XCompleted is the event of a completed x task
+	// (type OtherServiceName + ".x.completed"), whose data is the task's result.
+	XCompleted events.Typed[*Outer]
+}{
+	XCompleted: events.Typed[*Outer]{Type: OtherServiceName + ".x.completed"},
 }

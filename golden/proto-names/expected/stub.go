@@ -29,14 +29,16 @@ func NewMyServiceStub(opts ...workflow.CallOption) *MyServiceStub {
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *MyServiceStub) GetThing(ctx workflow.Context, in *FooBar, opts ...workflow.CallOption) (*Outer_Inner, error) {
-	return workflow.Execute[*Outer_Inner](ctx, workflow.Call{
+	var out *Outer_Inner
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: MyServiceServiceName,
 		Method:  "get_thing",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // GetThing2 runs /my_service/GetThing as a task and waits for its result;
@@ -45,14 +47,16 @@ func (s *MyServiceStub) GetThing(ctx workflow.Context, in *FooBar, opts ...workf
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *MyServiceStub) GetThing2(ctx workflow.Context, in *Outer_Inner, opts ...workflow.CallOption) (*GetThing2Stream, error) {
-	return workflow.Execute[*GetThing2Stream](ctx, workflow.Call{
+	var out *GetThing2Stream
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: MyServiceServiceName,
 		Method:  "GetThing",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // Register runs /my_service/Register as a task and waits for its result;
@@ -61,14 +65,16 @@ func (s *MyServiceStub) GetThing2(ctx workflow.Context, in *Outer_Inner, opts ..
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *MyServiceStub) Register(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) (*emptypb.Empty, error) {
-	return workflow.Execute[*emptypb.Empty](ctx, workflow.Call{
+	var out *emptypb.Empty
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: MyServiceServiceName,
 		Method:  "Register",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // ServiceName runs /my_service/ServiceName as a task and waits for its result;
@@ -77,14 +83,16 @@ func (s *MyServiceStub) Register(ctx workflow.Context, in *emptypb.Empty, opts .
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *MyServiceStub) ServiceName(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) (*ServiceNameStream, error) {
-	return workflow.Execute[*ServiceNameStream](ctx, workflow.Call{
+	var out *ServiceNameStream
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: MyServiceServiceName,
 		Method:  "ServiceName",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // New runs /my_service/New as a task and waits for its result;
@@ -93,14 +101,16 @@ func (s *MyServiceStub) ServiceName(ctx workflow.Context, in *emptypb.Empty, opt
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *MyServiceStub) New(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) (*Outer, error) {
-	return workflow.Execute[*Outer](ctx, workflow.Call{
+	var out *Outer
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: MyServiceServiceName,
 		Method:  "New",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // String runs /my_service/String as a task and waits for its result;
@@ -109,14 +119,16 @@ func (s *MyServiceStub) New(ctx workflow.Context, in *Outer, opts ...workflow.Ca
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *MyServiceStub) String(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) (*Outer, error) {
-	return workflow.Execute[*Outer](ctx, workflow.Call{
+	var out *Outer
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: MyServiceServiceName,
 		Method:  "String",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // OtherStub calls Other from a workflow: each call is a task executed by a worker
@@ -137,12 +149,14 @@ func NewOtherStub(opts ...workflow.CallOption) *OtherStub {
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *OtherStub) X(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) (*Outer, error) {
-	return workflow.Execute[*Outer](ctx, workflow.Call{
+	var out *Outer
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: OtherServiceName,
 		Method:  "x",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }

@@ -31,7 +31,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "GetFeature",
 					Outcome:   "completed",
 					Data:      "Feature",
-					Subscribe: "RouteGuideEvents.OnGetFeatureCompleted",
+					Subscribe: "RouteGuideEvents.GetFeatureCompleted",
 				},
 				{
 					Type:    ServiceName + ".GetFeature.failed",
@@ -43,7 +43,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "ListFeatures",
 					Outcome:   "completed",
 					Data:      "ListFeaturesStream",
-					Subscribe: "RouteGuideEvents.OnListFeaturesCompleted",
+					Subscribe: "RouteGuideEvents.ListFeaturesCompleted",
 				},
 				{
 					Type:    ServiceName + ".ListFeatures.failed",

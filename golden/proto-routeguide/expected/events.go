@@ -3,28 +3,21 @@
 
 package routeguide
 
-import (
-	"context"
+import "github.com/infgen/infgen/runtime/events"
 
-	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
-)
-
-// RouteGuideEvents subscribes workers to the events that RouteGuide tasks publish
+// RouteGuideEvents are the events that RouteGuide tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type RouteGuideEvents struct{}
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, RouteGuideEvents.GetFeatureCompleted, h).
+var RouteGuideEvents = struct {
+	// GetFeatureCompleted is the event of a completed GetFeature task
+	// (type ServiceName + ".GetFeature.completed"), whose data is the task's result.
+	GetFeatureCompleted events.Typed[*Feature]
 
-// OnGetFeatureCompleted subscribes h in w to the event of a completed GetFeature task
-// (type ServiceName + ".GetFeature.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (RouteGuideEvents) OnGetFeatureCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *Feature) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".GetFeature.completed", h, opts...)
-}
-
-// OnListFeaturesCompleted subscribes h in w to the event of a completed ListFeatures task
-// (type ServiceName + ".ListFeatures.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (RouteGuideEvents) OnListFeaturesCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *ListFeaturesStream) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".ListFeatures.completed", h, opts...)
+	// ListFeaturesCompleted is the event of a completed ListFeatures task
+	// (type ServiceName + ".ListFeatures.completed"), whose data is the task's result.
+	ListFeaturesCompleted events.Typed[*ListFeaturesStream]
+}{
+	GetFeatureCompleted:   events.Typed[*Feature]{Type: ServiceName + ".GetFeature.completed"},
+	ListFeaturesCompleted: events.Typed[*ListFeaturesStream]{Type: ServiceName + ".ListFeatures.completed"},
 }

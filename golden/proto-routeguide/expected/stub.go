@@ -28,14 +28,16 @@ func NewRouteGuideStub(opts ...workflow.CallOption) *RouteGuideStub {
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *RouteGuideStub) GetFeature(ctx workflow.Context, in *Point, opts ...workflow.CallOption) (*Feature, error) {
-	return workflow.Execute[*Feature](ctx, workflow.Call{
+	var out *Feature
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "GetFeature",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // ListFeatures runs /routeguide.RouteGuide/ListFeatures as a task and waits for its result;
@@ -44,12 +46,14 @@ func (s *RouteGuideStub) GetFeature(ctx workflow.Context, in *Point, opts ...wor
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *RouteGuideStub) ListFeatures(ctx workflow.Context, in *Rectangle, opts ...workflow.CallOption) (*ListFeaturesStream, error) {
-	return workflow.Execute[*ListFeaturesStream](ctx, workflow.Call{
+	var out *ListFeaturesStream
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "ListFeatures",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }

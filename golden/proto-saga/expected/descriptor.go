@@ -31,7 +31,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "CreateOrder",
 					Outcome:   "completed",
 					Data:      "Order",
-					Subscribe: "OrdersEvents.OnCreateOrderCompleted",
+					Subscribe: "OrdersEvents.CreateOrderCompleted",
 				},
 				{
 					Type:    ServiceName + ".CreateOrder.failed",
@@ -43,7 +43,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "CancelOrder",
 					Outcome:   "completed",
 					Data:      "Order",
-					Subscribe: "OrdersEvents.OnCancelOrderCompleted",
+					Subscribe: "OrdersEvents.CancelOrderCompleted",
 				},
 				{
 					Type:    ServiceName + ".CancelOrder.failed",
@@ -55,7 +55,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "ReserveStock",
 					Outcome:   "completed",
 					Data:      "ReserveStockResponse",
-					Subscribe: "OrdersEvents.OnReserveStockCompleted",
+					Subscribe: "OrdersEvents.ReserveStockCompleted",
 				},
 				{
 					Type:    ServiceName + ".ReserveStock.failed",
@@ -67,7 +67,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "ReleaseStock",
 					Outcome:   "completed",
 					Data:      "ReleaseStockResponse",
-					Subscribe: "OrdersEvents.OnReleaseStockCompleted",
+					Subscribe: "OrdersEvents.ReleaseStockCompleted",
 				},
 				{
 					Type:    ServiceName + ".ReleaseStock.failed",

@@ -3,42 +3,31 @@
 
 package orders
 
-import (
-	"context"
+import "github.com/infgen/infgen/runtime/events"
 
-	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
-)
-
-// OrdersEvents subscribes workers to the events that Orders tasks publish
+// OrdersEvents are the events that Orders tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type OrdersEvents struct{}
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, OrdersEvents.CreateOrderCompleted, h).
+var OrdersEvents = struct {
+	// CreateOrderCompleted is the event of a completed CreateOrder task
+	// (type ServiceName + ".CreateOrder.completed"), whose data is the task's result.
+	CreateOrderCompleted events.Typed[*Order]
 
-// OnCreateOrderCompleted subscribes h in w to the event of a completed CreateOrder task
-// (type ServiceName + ".CreateOrder.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (OrdersEvents) OnCreateOrderCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *Order) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".CreateOrder.completed", h, opts...)
-}
+	// CancelOrderCompleted is the event of a completed CancelOrder task
+	// (type ServiceName + ".CancelOrder.completed"), whose data is the task's result.
+	CancelOrderCompleted events.Typed[*Order]
 
-// OnCancelOrderCompleted subscribes h in w to the event of a completed CancelOrder task
-// (type ServiceName + ".CancelOrder.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (OrdersEvents) OnCancelOrderCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *Order) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".CancelOrder.completed", h, opts...)
-}
+	// ReserveStockCompleted is the event of a completed ReserveStock task
+	// (type ServiceName + ".ReserveStock.completed"), whose data is the task's result.
+	ReserveStockCompleted events.Typed[*ReserveStockResponse]
 
-// OnReserveStockCompleted subscribes h in w to the event of a completed ReserveStock task
-// (type ServiceName + ".ReserveStock.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (OrdersEvents) OnReserveStockCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *ReserveStockResponse) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".ReserveStock.completed", h, opts...)
-}
-
-// OnReleaseStockCompleted subscribes h in w to the event of a completed ReleaseStock task
-// (type ServiceName + ".ReleaseStock.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (OrdersEvents) OnReleaseStockCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *ReleaseStockResponse) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".ReleaseStock.completed", h, opts...)
+	// ReleaseStockCompleted is the event of a completed ReleaseStock task
+	// (type ServiceName + ".ReleaseStock.completed"), whose data is the task's result.
+	ReleaseStockCompleted events.Typed[*ReleaseStockResponse]
+}{
+	CreateOrderCompleted:  events.Typed[*Order]{Type: ServiceName + ".CreateOrder.completed"},
+	CancelOrderCompleted:  events.Typed[*Order]{Type: ServiceName + ".CancelOrder.completed"},
+	ReserveStockCompleted: events.Typed[*ReserveStockResponse]{Type: ServiceName + ".ReserveStock.completed"},
+	ReleaseStockCompleted: events.Typed[*ReleaseStockResponse]{Type: ServiceName + ".ReleaseStock.completed"},
 }

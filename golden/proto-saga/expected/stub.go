@@ -30,14 +30,16 @@ func NewOrdersStub(opts ...workflow.CallOption) *OrdersStub {
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *OrdersStub) CreateOrder(ctx workflow.Context, in *CreateOrderRequest, opts ...workflow.CallOption) (*Order, error) {
-	return workflow.Execute[*Order](ctx, workflow.Call{
+	var out *Order
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "CreateOrder",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // CreateOrderCompensated runs CreateOrder and, when it succeeds, adds its
@@ -84,14 +86,16 @@ func (s *OrdersStub) CreateOrderCompensation(in *CreateOrderRequest, out *Order,
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *OrdersStub) CancelOrder(ctx workflow.Context, in *CancelOrderRequest, opts ...workflow.CallOption) (*Order, error) {
-	return workflow.Execute[*Order](ctx, workflow.Call{
+	var out *Order
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "CancelOrder",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // ReserveStock runs /shop.v1.Orders/ReserveStock as a task and waits for its result;
@@ -100,14 +104,16 @@ func (s *OrdersStub) CancelOrder(ctx workflow.Context, in *CancelOrderRequest, o
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *OrdersStub) ReserveStock(ctx workflow.Context, in *ReserveStockRequest, opts ...workflow.CallOption) (*ReserveStockResponse, error) {
-	return workflow.Execute[*ReserveStockResponse](ctx, workflow.Call{
+	var out *ReserveStockResponse
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "ReserveStock",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // ReserveStockCompensated runs ReserveStock and, when it succeeds, adds its
@@ -157,12 +163,14 @@ func (s *OrdersStub) ReserveStockCompensation(in *ReserveStockRequest, out *Rese
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *OrdersStub) ReleaseStock(ctx workflow.Context, in *ReleaseStockRequest, opts ...workflow.CallOption) (*ReleaseStockResponse, error) {
-	return workflow.Execute[*ReleaseStockResponse](ctx, workflow.Call{
+	var out *ReleaseStockResponse
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "ReleaseStock",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }

@@ -31,7 +31,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "Register",
 					Outcome:   "completed",
 					Data:      "Account",
-					Subscribe: "AccountsEvents.OnRegisterCompleted",
+					Subscribe: "AccountsEvents.RegisterCompleted",
 				},
 				{
 					Type:    AccountsServiceName + ".Register.failed",
@@ -43,7 +43,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "Get",
 					Outcome:   "completed",
 					Data:      "Account",
-					Subscribe: "AccountsEvents.OnGetCompleted",
+					Subscribe: "AccountsEvents.GetCompleted",
 				},
 				{
 					Type:    AccountsServiceName + ".Get.failed",

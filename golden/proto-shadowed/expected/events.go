@@ -3,28 +3,21 @@
 
 package accountsv1
 
-import (
-	"context"
+import "github.com/infgen/infgen/runtime/events"
 
-	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
-)
-
-// AccountsEvents subscribes workers to the events that Accounts tasks publish
+// AccountsEvents are the events that Accounts tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type AccountsEvents struct{}
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, AccountsEvents.RegisterCompleted, h).
+var AccountsEvents = struct {
+	// RegisterCompleted is the event of a completed Register task
+	// (type AccountsServiceName + ".Register.completed"), whose data is the task's result.
+	RegisterCompleted events.Typed[*Account]
 
-// OnRegisterCompleted subscribes h in w to the event of a completed Register task
-// (type AccountsServiceName + ".Register.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (AccountsEvents) OnRegisterCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *Account) error, opts ...events.Option) error {
-	return events.SubscribeData(w, AccountsServiceName+".Register.completed", h, opts...)
-}
-
-// OnGetCompleted subscribes h in w to the event of a completed Get task
-// (type AccountsServiceName + ".Get.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (AccountsEvents) OnGetCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *Account) error, opts ...events.Option) error {
-	return events.SubscribeData(w, AccountsServiceName+".Get.completed", h, opts...)
+	// GetCompleted is the event of a completed Get task
+	// (type AccountsServiceName + ".Get.completed"), whose data is the task's result.
+	GetCompleted events.Typed[*Account]
+}{
+	RegisterCompleted: events.Typed[*Account]{Type: AccountsServiceName + ".Register.completed"},
+	GetCompleted:      events.Typed[*Account]{Type: AccountsServiceName + ".Get.completed"},
 }

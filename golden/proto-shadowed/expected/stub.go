@@ -28,14 +28,16 @@ func NewAccountsStub(opts ...workflow.CallOption) *AccountsStub {
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *AccountsStub) Register(ctx workflow.Context, in *Register, opts ...workflow.CallOption) (*Account, error) {
-	return workflow.Execute[*Account](ctx, workflow.Call{
+	var out *Account
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: AccountsServiceName,
 		Method:  "Register",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // Get runs /accounts.v1.Accounts/Get as a task and waits for its result;
@@ -44,12 +46,14 @@ func (s *AccountsStub) Register(ctx workflow.Context, in *Register, opts ...work
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *AccountsStub) Get(ctx workflow.Context, in *Get, opts ...workflow.CallOption) (*Account, error) {
-	return workflow.Execute[*Account](ctx, workflow.Call{
+	var out *Account
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: AccountsServiceName,
 		Method:  "Get",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }

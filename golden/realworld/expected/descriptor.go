@@ -32,7 +32,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "Logout",
 					Outcome:   "completed",
 					Data:      "LogoutOutput",
-					Subscribe: "RealWorldEvents.OnLogoutCompleted",
+					Subscribe: "RealWorldEvents.LogoutCompleted",
 				},
 				{
 					Type:    ServiceName + ".Logout.failed",
@@ -44,7 +44,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "PutAnything",
 					Outcome:   "completed",
 					Data:      "PutAnythingOutput",
-					Subscribe: "RealWorldEvents.OnPutAnythingCompleted",
+					Subscribe: "RealWorldEvents.PutAnythingCompleted",
 				},
 				{
 					Type:    ServiceName + ".PutAnything.failed",
@@ -56,7 +56,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "GetStatuses",
 					Outcome:   "completed",
 					Data:      "GetStatusesOutput",
-					Subscribe: "RealWorldEvents.OnGetStatusesCompleted",
+					Subscribe: "RealWorldEvents.GetStatusesCompleted",
 				},
 				{
 					Type:    ServiceName + ".GetStatuses.failed",

@@ -2,35 +2,26 @@
 
 package realworld
 
-import (
-	"context"
+import "github.com/infgen/infgen/runtime/events"
 
-	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
-)
-
-// RealWorldEvents subscribes workers to the events that RealWorld tasks publish
+// RealWorldEvents are the events that RealWorld tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type RealWorldEvents struct{}
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, RealWorldEvents.LogoutCompleted, h).
+var RealWorldEvents = struct {
+	// LogoutCompleted is the event of a completed Logout task
+	// (type ServiceName + ".Logout.completed"), whose data is the task's result.
+	LogoutCompleted events.Typed[*LogoutOutput]
 
-// OnLogoutCompleted subscribes h in w to the event of a completed Logout task
-// (type ServiceName + ".Logout.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (RealWorldEvents) OnLogoutCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *LogoutOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".Logout.completed", h, opts...)
-}
+	// PutAnythingCompleted is the event of a completed PutAnything task
+	// (type ServiceName + ".PutAnything.completed"), whose data is the task's result.
+	PutAnythingCompleted events.Typed[*PutAnythingOutput]
 
-// OnPutAnythingCompleted subscribes h in w to the event of a completed PutAnything task
-// (type ServiceName + ".PutAnything.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (RealWorldEvents) OnPutAnythingCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *PutAnythingOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".PutAnything.completed", h, opts...)
-}
-
-// OnGetStatusesCompleted subscribes h in w to the event of a completed GetStatuses task
-// (type ServiceName + ".GetStatuses.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (RealWorldEvents) OnGetStatusesCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *GetStatusesOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".GetStatuses.completed", h, opts...)
+	// GetStatusesCompleted is the event of a completed GetStatuses task
+	// (type ServiceName + ".GetStatuses.completed"), whose data is the task's result.
+	GetStatusesCompleted events.Typed[*GetStatusesOutput]
+}{
+	LogoutCompleted:      events.Typed[*LogoutOutput]{Type: ServiceName + ".Logout.completed"},
+	PutAnythingCompleted: events.Typed[*PutAnythingOutput]{Type: ServiceName + ".PutAnything.completed"},
+	GetStatusesCompleted: events.Typed[*GetStatusesOutput]{Type: ServiceName + ".GetStatuses.completed"},
 }

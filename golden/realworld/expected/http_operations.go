@@ -59,12 +59,7 @@ func (c *HTTPClient) PutAnything(ctx context.Context, in *PutAnythingInput) (*Pu
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "PutAnything",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("PutAnything", resp, data)
 }
 
 // GetStatuses calls GET /statuses.
@@ -121,10 +116,5 @@ func (c *HTTPClient) GetStatuses(ctx context.Context, in *GetStatusesInput) (*Ge
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "GetStatuses",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("GetStatuses", resp, data)
 }

@@ -18,8 +18,12 @@ func Register(w *worker.Worker, impl RealWorld, opts ...worker.ServiceOption) er
 	}
 	ms := make([]worker.Method, len(methods))
 	for i, m := range methods {
+		h, err := worker.HandleMethod(codec.JSON{}, impl, m.call)
+		if err != nil {
+			return err
+		}
 		ms[i] = m.Method
-		ms[i].Handler = m.handler(impl)
+		ms[i].Handler = h
 	}
 	return w.RegisterService(worker.Service{
 		Errors:  ErrorTypes(),
@@ -28,28 +32,22 @@ func Register(w *worker.Worker, impl RealWorld, opts ...worker.ServiceOption) er
 	}, opts...)
 }
 
-// methods are the methods of RealWorld as task handlers of an
-// implementation, with their settings from the spec.
+// methods are the methods of RealWorld with their settings from the
+// spec, and the method expression that Register's task handler calls.
 var methods = []struct {
 	worker.Method
-	handler func(RealWorld) worker.HandlerFunc
+	call any // func(RealWorld, context.Context, *<Op>Input) (*<Op>Output, error)
 }{
 	{
 		Method: worker.Method{Name: "Logout"},
-		handler: func(impl RealWorld) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.Logout)
-		},
+		call:   RealWorld.Logout,
 	},
 	{
 		Method: worker.Method{Name: "PutAnything"},
-		handler: func(impl RealWorld) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.PutAnything)
-		},
+		call:   RealWorld.PutAnything,
 	},
 	{
 		Method: worker.Method{Name: "GetStatuses"},
-		handler: func(impl RealWorld) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.GetStatuses)
-		},
+		call:   RealWorld.GetStatuses,
 	},
 }

@@ -26,14 +26,16 @@ func NewRealWorldStub(opts ...workflow.CallOption) *RealWorldStub {
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *RealWorldStub) Logout(ctx workflow.Context, in *LogoutInput, opts ...workflow.CallOption) (*LogoutOutput, error) {
-	return workflow.Execute[*LogoutOutput](ctx, workflow.Call{
+	var out *LogoutOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "Logout",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // PutAnything runs RealWorld.PutAnything as a task and waits for its result;
@@ -42,14 +44,16 @@ func (s *RealWorldStub) Logout(ctx workflow.Context, in *LogoutInput, opts ...wo
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *RealWorldStub) PutAnything(ctx workflow.Context, in *PutAnythingInput, opts ...workflow.CallOption) (*PutAnythingOutput, error) {
-	return workflow.Execute[*PutAnythingOutput](ctx, workflow.Call{
+	var out *PutAnythingOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "PutAnything",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // GetStatuses runs RealWorld.GetStatuses as a task and waits for its result;
@@ -58,12 +62,14 @@ func (s *RealWorldStub) PutAnything(ctx workflow.Context, in *PutAnythingInput, 
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *RealWorldStub) GetStatuses(ctx workflow.Context, in *GetStatusesInput, opts ...workflow.CallOption) (*GetStatusesOutput, error) {
-	return workflow.Execute[*GetStatusesOutput](ctx, workflow.Call{
+	var out *GetStatusesOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetStatuses",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }

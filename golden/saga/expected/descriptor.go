@@ -32,7 +32,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "CreateCharge",
 					Outcome:   "completed",
 					Data:      "CreateChargeOutput",
-					Subscribe: "PaymentsWithWebhooksAndCallbacksEvents.OnCreateChargeCompleted",
+					Subscribe: "PaymentsWithWebhooksAndCallbacksEvents.CreateChargeCompleted",
 				},
 				{
 					Type:    ServiceName + ".CreateCharge.failed",
@@ -44,7 +44,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "GetCharge",
 					Outcome:   "completed",
 					Data:      "GetChargeOutput",
-					Subscribe: "PaymentsWithWebhooksAndCallbacksEvents.OnGetChargeCompleted",
+					Subscribe: "PaymentsWithWebhooksAndCallbacksEvents.GetChargeCompleted",
 				},
 				{
 					Type:    ServiceName + ".GetCharge.failed",
@@ -56,7 +56,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "RefundCharge",
 					Outcome:   "completed",
 					Data:      "RefundChargeOutput",
-					Subscribe: "PaymentsWithWebhooksAndCallbacksEvents.OnRefundChargeCompleted",
+					Subscribe: "PaymentsWithWebhooksAndCallbacksEvents.RefundChargeCompleted",
 				},
 				{
 					Type:    ServiceName + ".RefundCharge.failed",

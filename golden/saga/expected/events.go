@@ -2,35 +2,26 @@
 
 package paymentswithwebhooksandcallbacks
 
-import (
-	"context"
+import "github.com/infgen/infgen/runtime/events"
 
-	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
-)
-
-// PaymentsWithWebhooksAndCallbacksEvents subscribes workers to the events that PaymentsWithWebhooksAndCallbacks tasks publish
+// PaymentsWithWebhooksAndCallbacksEvents are the events that PaymentsWithWebhooksAndCallbacks tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type PaymentsWithWebhooksAndCallbacksEvents struct{}
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, PaymentsWithWebhooksAndCallbacksEvents.CreateChargeCompleted, h).
+var PaymentsWithWebhooksAndCallbacksEvents = struct {
+	// CreateChargeCompleted is the event of a completed CreateCharge task
+	// (type ServiceName + ".CreateCharge.completed"), whose data is the task's result.
+	CreateChargeCompleted events.Typed[*CreateChargeOutput]
 
-// OnCreateChargeCompleted subscribes h in w to the event of a completed CreateCharge task
-// (type ServiceName + ".CreateCharge.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (PaymentsWithWebhooksAndCallbacksEvents) OnCreateChargeCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *CreateChargeOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".CreateCharge.completed", h, opts...)
-}
+	// GetChargeCompleted is the event of a completed GetCharge task
+	// (type ServiceName + ".GetCharge.completed"), whose data is the task's result.
+	GetChargeCompleted events.Typed[*GetChargeOutput]
 
-// OnGetChargeCompleted subscribes h in w to the event of a completed GetCharge task
-// (type ServiceName + ".GetCharge.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (PaymentsWithWebhooksAndCallbacksEvents) OnGetChargeCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *GetChargeOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".GetCharge.completed", h, opts...)
-}
-
-// OnRefundChargeCompleted subscribes h in w to the event of a completed RefundCharge task
-// (type ServiceName + ".RefundCharge.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (PaymentsWithWebhooksAndCallbacksEvents) OnRefundChargeCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *RefundChargeOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".RefundCharge.completed", h, opts...)
+	// RefundChargeCompleted is the event of a completed RefundCharge task
+	// (type ServiceName + ".RefundCharge.completed"), whose data is the task's result.
+	RefundChargeCompleted events.Typed[*RefundChargeOutput]
+}{
+	CreateChargeCompleted: events.Typed[*CreateChargeOutput]{Type: ServiceName + ".CreateCharge.completed"},
+	GetChargeCompleted:    events.Typed[*GetChargeOutput]{Type: ServiceName + ".GetCharge.completed"},
+	RefundChargeCompleted: events.Typed[*RefundChargeOutput]{Type: ServiceName + ".RefundCharge.completed"},
 }

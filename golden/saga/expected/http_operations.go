@@ -77,12 +77,7 @@ func (c *HTTPClient) CreateCharge(ctx context.Context, in *CreateChargeInput) (*
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "CreateCharge",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("CreateCharge", resp, data)
 }
 
 // GetCharge calls GET /charges/{chargeId}.
@@ -128,12 +123,7 @@ func (c *HTTPClient) GetCharge(ctx context.Context, in *GetChargeInput) (*GetCha
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "GetCharge",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("GetCharge", resp, data)
 }
 
 // RefundCharge calls DELETE /charges/{chargeId}.
@@ -170,10 +160,5 @@ func (c *HTTPClient) RefundCharge(ctx context.Context, in *RefundChargeInput) (*
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "RefundCharge",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("RefundCharge", resp, data)
 }

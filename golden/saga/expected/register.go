@@ -18,8 +18,12 @@ func Register(w *worker.Worker, impl PaymentsWithWebhooksAndCallbacks, opts ...w
 	}
 	ms := make([]worker.Method, len(methods))
 	for i, m := range methods {
+		h, err := worker.HandleMethod(codec.JSON{}, impl, m.call)
+		if err != nil {
+			return err
+		}
 		ms[i] = m.Method
-		ms[i].Handler = m.handler(impl)
+		ms[i].Handler = h
 	}
 	return w.RegisterService(worker.Service{
 		Errors:  ErrorTypes(),
@@ -28,28 +32,22 @@ func Register(w *worker.Worker, impl PaymentsWithWebhooksAndCallbacks, opts ...w
 	}, opts...)
 }
 
-// methods are the methods of PaymentsWithWebhooksAndCallbacks as task handlers of an
-// implementation, with their settings from the spec.
+// methods are the methods of PaymentsWithWebhooksAndCallbacks with their settings from the
+// spec, and the method expression that Register's task handler calls.
 var methods = []struct {
 	worker.Method
-	handler func(PaymentsWithWebhooksAndCallbacks) worker.HandlerFunc
+	call any // func(PaymentsWithWebhooksAndCallbacks, context.Context, *<Op>Input) (*<Op>Output, error)
 }{
 	{
 		Method: worker.Method{Name: "CreateCharge"},
-		handler: func(impl PaymentsWithWebhooksAndCallbacks) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.CreateCharge)
-		},
+		call:   PaymentsWithWebhooksAndCallbacks.CreateCharge,
 	},
 	{
 		Method: worker.Method{Name: "GetCharge"},
-		handler: func(impl PaymentsWithWebhooksAndCallbacks) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.GetCharge)
-		},
+		call:   PaymentsWithWebhooksAndCallbacks.GetCharge,
 	},
 	{
 		Method: worker.Method{Name: "RefundCharge"},
-		handler: func(impl PaymentsWithWebhooksAndCallbacks) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.RefundCharge)
-		},
+		call:   PaymentsWithWebhooksAndCallbacks.RefundCharge,
 	},
 }

@@ -32,7 +32,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "ListItems",
 					Outcome:   "completed",
 					Data:      "ListItemsOutput",
-					Subscribe: "InventoryEvents.OnListItemsCompleted",
+					Subscribe: "InventoryEvents.ListItemsCompleted",
 				},
 				{
 					Type:    ServiceName + ".ListItems.failed",
@@ -44,7 +44,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "CreateItem",
 					Outcome:   "completed",
 					Data:      "CreateItemOutput",
-					Subscribe: "InventoryEvents.OnCreateItemCompleted",
+					Subscribe: "InventoryEvents.CreateItemCompleted",
 				},
 				{
 					Type:    ServiceName + ".CreateItem.failed",
@@ -56,7 +56,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "UploadPhoto",
 					Outcome:   "completed",
 					Data:      "UploadPhotoOutput",
-					Subscribe: "InventoryEvents.OnUploadPhotoCompleted",
+					Subscribe: "InventoryEvents.UploadPhotoCompleted",
 				},
 				{
 					Type:    ServiceName + ".UploadPhoto.failed",

@@ -2,35 +2,26 @@
 
 package swagger2
 
-import (
-	"context"
+import "github.com/infgen/infgen/runtime/events"
 
-	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
-)
-
-// InventoryEvents subscribes workers to the events that Inventory tasks publish
+// InventoryEvents are the events that Inventory tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type InventoryEvents struct{}
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, InventoryEvents.ListItemsCompleted, h).
+var InventoryEvents = struct {
+	// ListItemsCompleted is the event of a completed ListItems task
+	// (type ServiceName + ".ListItems.completed"), whose data is the task's result.
+	ListItemsCompleted events.Typed[*ListItemsOutput]
 
-// OnListItemsCompleted subscribes h in w to the event of a completed ListItems task
-// (type ServiceName + ".ListItems.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (InventoryEvents) OnListItemsCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *ListItemsOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".ListItems.completed", h, opts...)
-}
+	// CreateItemCompleted is the event of a completed CreateItem task
+	// (type ServiceName + ".CreateItem.completed"), whose data is the task's result.
+	CreateItemCompleted events.Typed[*CreateItemOutput]
 
-// OnCreateItemCompleted subscribes h in w to the event of a completed CreateItem task
-// (type ServiceName + ".CreateItem.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (InventoryEvents) OnCreateItemCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *CreateItemOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".CreateItem.completed", h, opts...)
-}
-
-// OnUploadPhotoCompleted subscribes h in w to the event of a completed UploadPhoto task
-// (type ServiceName + ".UploadPhoto.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (InventoryEvents) OnUploadPhotoCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *UploadPhotoOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".UploadPhoto.completed", h, opts...)
+	// UploadPhotoCompleted is the event of a completed UploadPhoto task
+	// (type ServiceName + ".UploadPhoto.completed"), whose data is the task's result.
+	UploadPhotoCompleted events.Typed[*UploadPhotoOutput]
+}{
+	ListItemsCompleted:   events.Typed[*ListItemsOutput]{Type: ServiceName + ".ListItems.completed"},
+	CreateItemCompleted:  events.Typed[*CreateItemOutput]{Type: ServiceName + ".CreateItem.completed"},
+	UploadPhotoCompleted: events.Typed[*UploadPhotoOutput]{Type: ServiceName + ".UploadPhoto.completed"},
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/infgen/infgen/runtime/httpapi"
 	"github.com/infgen/infgen/runtime/service"
 	"golang.org/x/oauth2"
 )
@@ -119,4 +120,15 @@ func (c *HTTPClient) applyScheme(req *http.Request, name string) error {
 		tok.SetAuthHeader(req)
 	}
 	return nil
+}
+
+// undeclaredStatus is the *APIError of a response to operation op with a status
+// the operation does not declare, classified as retryable or not.
+func undeclaredStatus(op string, resp *http.Response, data []byte) error {
+	return httpapi.Classify(resp, &APIError{
+		Header:     resp.Header,
+		Message:    httpapi.BodySnippet(data),
+		Operation:  op,
+		StatusCode: resp.StatusCode,
+	})
 }

@@ -108,12 +108,7 @@ func (c *HTTPClient) CreateItem(ctx context.Context, in *CreateItemInput) (*Crea
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "CreateItem",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("CreateItem", resp, data)
 }
 
 // UploadPhoto calls POST /items/{itemId}/photo.
@@ -152,10 +147,5 @@ func (c *HTTPClient) UploadPhoto(ctx context.Context, in *UploadPhotoInput) (*Up
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "UploadPhoto",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("UploadPhoto", resp, data)
 }

@@ -18,8 +18,12 @@ func Register(w *worker.Worker, impl Inventory, opts ...worker.ServiceOption) er
 	}
 	ms := make([]worker.Method, len(methods))
 	for i, m := range methods {
+		h, err := worker.HandleMethod(codec.JSON{}, impl, m.call)
+		if err != nil {
+			return err
+		}
 		ms[i] = m.Method
-		ms[i].Handler = m.handler(impl)
+		ms[i].Handler = h
 	}
 	return w.RegisterService(worker.Service{
 		Errors:  ErrorTypes(),
@@ -28,28 +32,22 @@ func Register(w *worker.Worker, impl Inventory, opts ...worker.ServiceOption) er
 	}, opts...)
 }
 
-// methods are the methods of Inventory as task handlers of an
-// implementation, with their settings from the spec.
+// methods are the methods of Inventory with their settings from the
+// spec, and the method expression that Register's task handler calls.
 var methods = []struct {
 	worker.Method
-	handler func(Inventory) worker.HandlerFunc
+	call any // func(Inventory, context.Context, *<Op>Input) (*<Op>Output, error)
 }{
 	{
 		Method: worker.Method{Name: "ListItems"},
-		handler: func(impl Inventory) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.ListItems)
-		},
+		call:   Inventory.ListItems,
 	},
 	{
 		Method: worker.Method{Name: "CreateItem"},
-		handler: func(impl Inventory) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.CreateItem)
-		},
+		call:   Inventory.CreateItem,
 	},
 	{
 		Method: worker.Method{Name: "UploadPhoto"},
-		handler: func(impl Inventory) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.UploadPhoto)
-		},
+		call:   Inventory.UploadPhoto,
 	},
 }

@@ -26,14 +26,16 @@ func NewInventoryStub(opts ...workflow.CallOption) *InventoryStub {
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *InventoryStub) ListItems(ctx workflow.Context, in *ListItemsInput, opts ...workflow.CallOption) (*ListItemsOutput, error) {
-	return workflow.Execute[*ListItemsOutput](ctx, workflow.Call{
+	var out *ListItemsOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "ListItems",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // CreateItem runs Inventory.CreateItem as a task and waits for its result;
@@ -42,14 +44,16 @@ func (s *InventoryStub) ListItems(ctx workflow.Context, in *ListItemsInput, opts
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *InventoryStub) CreateItem(ctx workflow.Context, in *CreateItemInput, opts ...workflow.CallOption) (*CreateItemOutput, error) {
-	return workflow.Execute[*CreateItemOutput](ctx, workflow.Call{
+	var out *CreateItemOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreateItem",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // UploadPhoto runs Inventory.UploadPhoto as a task and waits for its result;
@@ -58,12 +62,14 @@ func (s *InventoryStub) CreateItem(ctx workflow.Context, in *CreateItemInput, op
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *InventoryStub) UploadPhoto(ctx workflow.Context, in *UploadPhotoInput, opts ...workflow.CallOption) (*UploadPhotoOutput, error) {
-	return workflow.Execute[*UploadPhotoOutput](ctx, workflow.Call{
+	var out *UploadPhotoOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "UploadPhoto",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }

@@ -32,7 +32,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "PostShapes",
 					Outcome:   "completed",
 					Data:      "PostShapesOutput",
-					Subscribe: "TypeEvents.OnPostShapesCompleted",
+					Subscribe: "TypeEvents.PostShapesCompleted",
 				},
 				{
 					Type:    ServiceName + ".PostShapes.failed",
@@ -44,7 +44,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "GetShape",
 					Outcome:   "completed",
 					Data:      "GetShapeOutput",
-					Subscribe: "TypeEvents.OnGetShapeCompleted",
+					Subscribe: "TypeEvents.GetShapeCompleted",
 				},
 				{
 					Type:    ServiceName + ".GetShape.failed",
@@ -56,7 +56,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "GetShape2",
 					Outcome:   "completed",
 					Data:      "GetShape2Output",
-					Subscribe: "TypeEvents.OnGetShape2Completed",
+					Subscribe: "TypeEvents.GetShape2Completed",
 				},
 				{
 					Type:    ServiceName + ".GetShape2.failed",

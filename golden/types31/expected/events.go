@@ -2,35 +2,26 @@
 
 package types31
 
-import (
-	"context"
+import "github.com/infgen/infgen/runtime/events"
 
-	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
-)
-
-// TypeEvents subscribes workers to the events that Type tasks publish
+// TypeEvents are the events that Type tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type TypeEvents struct{}
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, TypeEvents.PostShapesCompleted, h).
+var TypeEvents = struct {
+	// PostShapesCompleted is the event of a completed PostShapes task
+	// (type ServiceName + ".PostShapes.completed"), whose data is the task's result.
+	PostShapesCompleted events.Typed[*PostShapesOutput]
 
-// OnPostShapesCompleted subscribes h in w to the event of a completed PostShapes task
-// (type ServiceName + ".PostShapes.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (TypeEvents) OnPostShapesCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *PostShapesOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".PostShapes.completed", h, opts...)
-}
+	// GetShapeCompleted is the event of a completed GetShape task
+	// (type ServiceName + ".GetShape.completed"), whose data is the task's result.
+	GetShapeCompleted events.Typed[*GetShapeOutput]
 
-// OnGetShapeCompleted subscribes h in w to the event of a completed GetShape task
-// (type ServiceName + ".GetShape.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (TypeEvents) OnGetShapeCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *GetShapeOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".GetShape.completed", h, opts...)
-}
-
-// OnGetShape2Completed subscribes h in w to the event of a completed GetShape2 task
-// (type ServiceName + ".GetShape2.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (TypeEvents) OnGetShape2Completed(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *GetShape2Output) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".GetShape2.completed", h, opts...)
+	// GetShape2Completed is the event of a completed GetShape2 task
+	// (type ServiceName + ".GetShape2.completed"), whose data is the task's result.
+	GetShape2Completed events.Typed[*GetShape2Output]
+}{
+	PostShapesCompleted: events.Typed[*PostShapesOutput]{Type: ServiceName + ".PostShapes.completed"},
+	GetShapeCompleted:   events.Typed[*GetShapeOutput]{Type: ServiceName + ".GetShape.completed"},
+	GetShape2Completed:  events.Typed[*GetShape2Output]{Type: ServiceName + ".GetShape2.completed"},
 }

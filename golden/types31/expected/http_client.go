@@ -5,6 +5,8 @@ package types31
 import (
 	"net/http"
 	"strings"
+
+	"github.com/infgen/infgen/runtime/httpapi"
 )
 
 // HTTPClient implements Type by calling the API over HTTP. Credentials
@@ -47,4 +49,15 @@ func WithHeader(key, value string) HTTPOption {
 	return func(c *HTTPClient) {
 		c.header.Add(key, value)
 	}
+}
+
+// undeclaredStatus is the *APIError of a response to operation op with a status
+// the operation does not declare, classified as retryable or not.
+func undeclaredStatus(op string, resp *http.Response, data []byte) error {
+	return httpapi.Classify(resp, &APIError{
+		Header:     resp.Header,
+		Message:    httpapi.BodySnippet(data),
+		Operation:  op,
+		StatusCode: resp.StatusCode,
+	})
 }

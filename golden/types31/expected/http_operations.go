@@ -52,12 +52,7 @@ func (c *HTTPClient) PostShapes(ctx context.Context, in *PostShapesInput) (*Post
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "PostShapes",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("PostShapes", resp, data)
 }
 
 // GetShape calls GET /shapes/{id}.
@@ -92,12 +87,7 @@ func (c *HTTPClient) GetShape(ctx context.Context, in *GetShapeInput) (*GetShape
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "GetShape",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("GetShape", resp, data)
 }
 
 // GetShape2 calls POST /shapes/{id}.
@@ -132,10 +122,5 @@ func (c *HTTPClient) GetShape2(ctx context.Context, in *GetShape2Input) (*GetSha
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "GetShape2",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("GetShape2", resp, data)
 }

@@ -18,8 +18,12 @@ func Register(w *worker.Worker, impl Type, opts ...worker.ServiceOption) error {
 	}
 	ms := make([]worker.Method, len(methods))
 	for i, m := range methods {
+		h, err := worker.HandleMethod(codec.JSON{}, impl, m.call)
+		if err != nil {
+			return err
+		}
 		ms[i] = m.Method
-		ms[i].Handler = m.handler(impl)
+		ms[i].Handler = h
 	}
 	return w.RegisterService(worker.Service{
 		Errors:  ErrorTypes(),
@@ -28,28 +32,22 @@ func Register(w *worker.Worker, impl Type, opts ...worker.ServiceOption) error {
 	}, opts...)
 }
 
-// methods are the methods of Type as task handlers of an
-// implementation, with their settings from the spec.
+// methods are the methods of Type with their settings from the
+// spec, and the method expression that Register's task handler calls.
 var methods = []struct {
 	worker.Method
-	handler func(Type) worker.HandlerFunc
+	call any // func(Type, context.Context, *<Op>Input) (*<Op>Output, error)
 }{
 	{
 		Method: worker.Method{Name: "PostShapes"},
-		handler: func(impl Type) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.PostShapes)
-		},
+		call:   Type.PostShapes,
 	},
 	{
 		Method: worker.Method{Name: "GetShape"},
-		handler: func(impl Type) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.GetShape)
-		},
+		call:   Type.GetShape,
 	},
 	{
 		Method: worker.Method{Name: "GetShape2"},
-		handler: func(impl Type) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.GetShape2)
-		},
+		call:   Type.GetShape2,
 	},
 }

@@ -26,14 +26,16 @@ func NewTypeStub(opts ...workflow.CallOption) *TypeStub {
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *TypeStub) PostShapes(ctx workflow.Context, in *PostShapesInput, opts ...workflow.CallOption) (*PostShapesOutput, error) {
-	return workflow.Execute[*PostShapesOutput](ctx, workflow.Call{
+	var out *PostShapesOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "PostShapes",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // GetShape runs Type.GetShape as a task and waits for its result;
@@ -42,14 +44,16 @@ func (s *TypeStub) PostShapes(ctx workflow.Context, in *PostShapesInput, opts ..
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *TypeStub) GetShape(ctx workflow.Context, in *GetShapeInput, opts ...workflow.CallOption) (*GetShapeOutput, error) {
-	return workflow.Execute[*GetShapeOutput](ctx, workflow.Call{
+	var out *GetShapeOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetShape",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // GetShape2 runs Type.GetShape2 as a task and waits for its result;
@@ -58,12 +62,14 @@ func (s *TypeStub) GetShape(ctx workflow.Context, in *GetShapeInput, opts ...wor
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *TypeStub) GetShape2(ctx workflow.Context, in *GetShape2Input, opts ...workflow.CallOption) (*GetShape2Output, error) {
-	return workflow.Execute[*GetShape2Output](ctx, workflow.Call{
+	var out *GetShape2Output
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetShape2",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }

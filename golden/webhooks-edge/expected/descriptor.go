@@ -32,7 +32,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "StartJob",
 					Outcome:   "completed",
 					Data:      "StartJobOutput",
-					Subscribe: "JobsEvents.OnStartJobCompleted",
+					Subscribe: "JobsEvents.StartJobCompleted",
 				},
 				{
 					Type:    ServiceName + ".StartJob.failed",
@@ -44,7 +44,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "AwaitJobDone",
 					Outcome:   "completed",
 					Data:      "AwaitJobDoneOutput",
-					Subscribe: "JobsEvents.OnAwaitJobDoneCompleted",
+					Subscribe: "JobsEvents.AwaitJobDoneCompleted",
 				},
 				{
 					Type:    ServiceName + ".AwaitJobDone.failed",

@@ -2,28 +2,21 @@
 
 package jobs
 
-import (
-	"context"
+import "github.com/infgen/infgen/runtime/events"
 
-	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
-)
-
-// JobsEvents subscribes workers to the events that Jobs tasks publish
+// JobsEvents are the events that Jobs tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type JobsEvents struct{}
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, JobsEvents.StartJobCompleted, h).
+var JobsEvents = struct {
+	// StartJobCompleted is the event of a completed StartJob task
+	// (type ServiceName + ".StartJob.completed"), whose data is the task's result.
+	StartJobCompleted events.Typed[*StartJobOutput]
 
-// OnStartJobCompleted subscribes h in w to the event of a completed StartJob task
-// (type ServiceName + ".StartJob.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (JobsEvents) OnStartJobCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *StartJobOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".StartJob.completed", h, opts...)
-}
-
-// OnAwaitJobDoneCompleted subscribes h in w to the event of a completed AwaitJobDone task
-// (type ServiceName + ".AwaitJobDone.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (JobsEvents) OnAwaitJobDoneCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *AwaitJobDoneOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".AwaitJobDone.completed", h, opts...)
+	// AwaitJobDoneCompleted is the event of a completed AwaitJobDone task
+	// (type ServiceName + ".AwaitJobDone.completed"), whose data is the task's result.
+	AwaitJobDoneCompleted events.Typed[*AwaitJobDoneOutput]
+}{
+	StartJobCompleted:     events.Typed[*StartJobOutput]{Type: ServiceName + ".StartJob.completed"},
+	AwaitJobDoneCompleted: events.Typed[*AwaitJobDoneOutput]{Type: ServiceName + ".AwaitJobDone.completed"},
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/infgen/infgen/runtime/httpapi"
 	"github.com/infgen/infgen/runtime/webhook"
 )
 
@@ -59,4 +60,15 @@ func WithCallbacks(r webhook.URLs) HTTPOption {
 	return func(c *HTTPClient) {
 		c.callbacks = r
 	}
+}
+
+// undeclaredStatus is the *APIError of a response to operation op with a status
+// the operation does not declare, classified as retryable or not.
+func undeclaredStatus(op string, resp *http.Response, data []byte) error {
+	return httpapi.Classify(resp, &APIError{
+		Header:     resp.Header,
+		Message:    httpapi.BodySnippet(data),
+		Operation:  op,
+		StatusCode: resp.StatusCode,
+	})
 }

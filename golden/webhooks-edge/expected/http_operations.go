@@ -61,12 +61,7 @@ func (c *HTTPClient) StartJob(ctx context.Context, in *StartJobInput) (*StartJob
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "StartJob",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("StartJob", resp, data)
 }
 
 // AwaitJobDone calls GET /await.
@@ -87,10 +82,5 @@ func (c *HTTPClient) AwaitJobDone(ctx context.Context, in *AwaitJobDoneInput) (*
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "AwaitJobDone",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("AwaitJobDone", resp, data)
 }

@@ -18,8 +18,12 @@ func Register(w *worker.Worker, impl Jobs, opts ...worker.ServiceOption) error {
 	}
 	ms := make([]worker.Method, len(methods))
 	for i, m := range methods {
+		h, err := worker.HandleMethod(codec.JSON{}, impl, m.call)
+		if err != nil {
+			return err
+		}
 		ms[i] = m.Method
-		ms[i].Handler = m.handler(impl)
+		ms[i].Handler = h
 	}
 	return w.RegisterService(worker.Service{
 		Errors:  ErrorTypes(),
@@ -28,22 +32,18 @@ func Register(w *worker.Worker, impl Jobs, opts ...worker.ServiceOption) error {
 	}, opts...)
 }
 
-// methods are the methods of Jobs as task handlers of an
-// implementation, with their settings from the spec.
+// methods are the methods of Jobs with their settings from the
+// spec, and the method expression that Register's task handler calls.
 var methods = []struct {
 	worker.Method
-	handler func(Jobs) worker.HandlerFunc
+	call any // func(Jobs, context.Context, *<Op>Input) (*<Op>Output, error)
 }{
 	{
 		Method: worker.Method{Name: "StartJob"},
-		handler: func(impl Jobs) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.StartJob)
-		},
+		call:   Jobs.StartJob,
 	},
 	{
 		Method: worker.Method{Name: "AwaitJobDone"},
-		handler: func(impl Jobs) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.AwaitJobDone)
-		},
+		call:   Jobs.AwaitJobDone,
 	},
 }

@@ -31,14 +31,16 @@ func NewJobsStub(opts ...workflow.CallOption) *JobsStub {
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *JobsStub) StartJob(ctx workflow.Context, in *StartJobInput, opts ...workflow.CallOption) (*StartJobOutput, error) {
-	return workflow.Execute[*StartJobOutput](ctx, workflow.Call{
+	var out *StartJobOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "StartJob",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // StartJobCall is a StartJob call whose callbacks the workflow can await
@@ -95,12 +97,14 @@ func (s *JobsStub) AwaitStatus(ctx workflow.Context, call *StartJobCall, timeout
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *JobsStub) AwaitJobDone(ctx workflow.Context, in *AwaitJobDoneInput, opts ...workflow.CallOption) (*AwaitJobDoneOutput, error) {
-	return workflow.Execute[*AwaitJobDoneOutput](ctx, workflow.Call{
+	var out *AwaitJobDoneOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "AwaitJobDone",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }

@@ -31,14 +31,16 @@ func NewPaymentsWithWebhooksAndCallbacksStub(opts ...workflow.CallOption) *Payme
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *PaymentsWithWebhooksAndCallbacksStub) CreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) (*CreateChargeOutput, error) {
-	return workflow.Execute[*CreateChargeOutput](ctx, workflow.Call{
+	var out *CreateChargeOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreateCharge",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // CreateChargeCall is a CreateCharge call whose callbacks the workflow can await
@@ -82,14 +84,16 @@ func (s *PaymentsWithWebhooksAndCallbacksStub) AwaitChargeOutcome(ctx workflow.C
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *PaymentsWithWebhooksAndCallbacksStub) GetCharge(ctx workflow.Context, in *GetChargeInput, opts ...workflow.CallOption) (*GetChargeOutput, error) {
-	return workflow.Execute[*GetChargeOutput](ctx, workflow.Call{
+	var out *GetChargeOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetCharge",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // RefundCharge runs PaymentsWithWebhooksAndCallbacks.RefundCharge as a task and waits for its result;
@@ -98,12 +102,14 @@ func (s *PaymentsWithWebhooksAndCallbacksStub) GetCharge(ctx workflow.Context, i
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *PaymentsWithWebhooksAndCallbacksStub) RefundCharge(ctx workflow.Context, in *RefundChargeInput, opts ...workflow.CallOption) (*RefundChargeOutput, error) {
-	return workflow.Execute[*RefundChargeOutput](ctx, workflow.Call{
+	var out *RefundChargeOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "RefundCharge",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }

@@ -23,7 +23,7 @@ func Subscribe(w *worker.Worker) error {
 	if err := events.Subscribe(w, "payments.charge.settled", func(context.Context, *events.Event) error { return nil }); err != nil {
 		return err
 	}
-	return payment.PaymentServiceEvents{}.OnRequestPaymentCompleted(w, func(context.Context, *events.Event, *payment.RequestPaymentOutput) error {
+	return events.On(w, payment.PaymentServiceEvents.RequestPaymentCompleted, func(context.Context, *events.Event, *payment.RequestPaymentOutput) error {
 		return nil
 	})
 }

@@ -32,7 +32,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "GetConsumption",
 					Outcome:   "completed",
 					Data:      "GetConsumptionOutput",
-					Subscribe: "ConsumptionServiceEvents.OnGetConsumptionCompleted",
+					Subscribe: "ConsumptionServiceEvents.GetConsumptionCompleted",
 				},
 				{
 					Type:    ServiceName + ".GetConsumption.failed",

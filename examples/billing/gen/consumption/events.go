@@ -2,21 +2,16 @@
 
 package consumption
 
-import (
-	"context"
+import "github.com/infgen/infgen/runtime/events"
 
-	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
-)
-
-// ConsumptionServiceEvents subscribes workers to the events that ConsumptionService tasks publish
+// ConsumptionServiceEvents are the events that ConsumptionService tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type ConsumptionServiceEvents struct{}
-
-// OnGetConsumptionCompleted subscribes h in w to the event of a completed GetConsumption task
-// (type ServiceName + ".GetConsumption.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (ConsumptionServiceEvents) OnGetConsumptionCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *GetConsumptionOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".GetConsumption.completed", h, opts...)
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, ConsumptionServiceEvents.GetConsumptionCompleted, h).
+var ConsumptionServiceEvents = struct {
+	// GetConsumptionCompleted is the event of a completed GetConsumption task
+	// (type ServiceName + ".GetConsumption.completed"), whose data is the task's result.
+	GetConsumptionCompleted events.Typed[*GetConsumptionOutput]
+}{
+	GetConsumptionCompleted: events.Typed[*GetConsumptionOutput]{Type: ServiceName + ".GetConsumption.completed"},
 }

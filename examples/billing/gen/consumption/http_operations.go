@@ -47,30 +47,22 @@ func (c *HTTPClient) GetConsumption(ctx context.Context, in *GetConsumptionInput
 			out.Body = v
 		}
 		return out, nil
-	case 404:
+	case 404, 503:
 		e := &GetConsumptionError{
 			Header:     resp.Header,
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		httpapi.DecodeErrorBody("GetConsumption", data, &e.Body)
-		return nil, httpapi.Classify(resp, e)
-	case 503:
-		e := &GetConsumptionError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
+		switch resp.StatusCode {
+		case 404:
+			httpapi.DecodeErrorBody("GetConsumption", data, &e.Body)
+		case 503:
+			httpapi.DecodeErrorBody("GetConsumption", data, &e.Body)
 		}
-		httpapi.DecodeErrorBody("GetConsumption", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "GetConsumption",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("GetConsumption", resp, data)
 }

@@ -18,8 +18,12 @@ func Register(w *worker.Worker, impl ConsumptionService, opts ...worker.ServiceO
 	}
 	ms := make([]worker.Method, len(methods))
 	for i, m := range methods {
+		h, err := worker.HandleMethod(codec.JSON{}, impl, m.call)
+		if err != nil {
+			return err
+		}
 		ms[i] = m.Method
-		ms[i].Handler = m.handler(impl)
+		ms[i].Handler = h
 	}
 	return w.RegisterService(worker.Service{
 		Errors:  ErrorTypes(),
@@ -28,16 +32,14 @@ func Register(w *worker.Worker, impl ConsumptionService, opts ...worker.ServiceO
 	}, opts...)
 }
 
-// methods are the methods of ConsumptionService as task handlers of an
-// implementation, with their settings from the spec.
+// methods are the methods of ConsumptionService with their settings from the
+// spec, and the method expression that Register's task handler calls.
 var methods = []struct {
 	worker.Method
-	handler func(ConsumptionService) worker.HandlerFunc
+	call any // func(ConsumptionService, context.Context, *<Op>Input) (*<Op>Output, error)
 }{
 	{
 		Method: worker.Method{Name: "GetConsumption"},
-		handler: func(impl ConsumptionService) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.GetConsumption)
-		},
+		call:   ConsumptionService.GetConsumption,
 	},
 }

@@ -26,12 +26,14 @@ func NewConsumptionServiceStub(opts ...workflow.CallOption) *ConsumptionServiceS
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *ConsumptionServiceStub) GetConsumption(ctx workflow.Context, in *GetConsumptionInput, opts ...workflow.CallOption) (*GetConsumptionOutput, error) {
-	return workflow.Execute[*GetConsumptionOutput](ctx, workflow.Call{
+	var out *GetConsumptionOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "GetConsumption",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }

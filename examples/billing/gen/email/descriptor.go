@@ -32,7 +32,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "SendEmail",
 					Outcome:   "completed",
 					Data:      "SendEmailOutput",
-					Subscribe: "EmailServiceEvents.OnSendEmailCompleted",
+					Subscribe: "EmailServiceEvents.SendEmailCompleted",
 				},
 				{
 					Type:    ServiceName + ".SendEmail.failed",

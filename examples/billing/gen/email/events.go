@@ -2,21 +2,16 @@
 
 package email
 
-import (
-	"context"
+import "github.com/infgen/infgen/runtime/events"
 
-	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
-)
-
-// EmailServiceEvents subscribes workers to the events that EmailService tasks publish
+// EmailServiceEvents are the events that EmailService tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type EmailServiceEvents struct{}
-
-// OnSendEmailCompleted subscribes h in w to the event of a completed SendEmail task
-// (type ServiceName + ".SendEmail.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (EmailServiceEvents) OnSendEmailCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *SendEmailOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".SendEmail.completed", h, opts...)
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, EmailServiceEvents.SendEmailCompleted, h).
+var EmailServiceEvents = struct {
+	// SendEmailCompleted is the event of a completed SendEmail task
+	// (type ServiceName + ".SendEmail.completed"), whose data is the task's result.
+	SendEmailCompleted events.Typed[*SendEmailOutput]
+}{
+	SendEmailCompleted: events.Typed[*SendEmailOutput]{Type: ServiceName + ".SendEmail.completed"},
 }

@@ -52,30 +52,22 @@ func (c *HTTPClient) SendEmail(ctx context.Context, in *SendEmailInput) (*SendEm
 			out.Body = v
 		}
 		return out, nil
-	case 422:
+	case 422, 503:
 		e := &SendEmailError{
 			Header:     resp.Header,
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		httpapi.DecodeErrorBody("SendEmail", data, &e.Body)
-		return nil, httpapi.Classify(resp, e)
-	case 503:
-		e := &SendEmailError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
+		switch resp.StatusCode {
+		case 422:
+			httpapi.DecodeErrorBody("SendEmail", data, &e.Body)
+		case 503:
+			httpapi.DecodeErrorBody("SendEmail", data, &e.Body)
 		}
-		httpapi.DecodeErrorBody("SendEmail", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "SendEmail",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("SendEmail", resp, data)
 }

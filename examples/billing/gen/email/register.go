@@ -18,8 +18,12 @@ func Register(w *worker.Worker, impl EmailService, opts ...worker.ServiceOption)
 	}
 	ms := make([]worker.Method, len(methods))
 	for i, m := range methods {
+		h, err := worker.HandleMethod(codec.JSON{}, impl, m.call)
+		if err != nil {
+			return err
+		}
 		ms[i] = m.Method
-		ms[i].Handler = m.handler(impl)
+		ms[i].Handler = h
 	}
 	return w.RegisterService(worker.Service{
 		Errors:  ErrorTypes(),
@@ -28,16 +32,14 @@ func Register(w *worker.Worker, impl EmailService, opts ...worker.ServiceOption)
 	}, opts...)
 }
 
-// methods are the methods of EmailService as task handlers of an
-// implementation, with their settings from the spec.
+// methods are the methods of EmailService with their settings from the
+// spec, and the method expression that Register's task handler calls.
 var methods = []struct {
 	worker.Method
-	handler func(EmailService) worker.HandlerFunc
+	call any // func(EmailService, context.Context, *<Op>Input) (*<Op>Output, error)
 }{
 	{
 		Method: worker.Method{Name: "SendEmail"},
-		handler: func(impl EmailService) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.SendEmail)
-		},
+		call:   EmailService.SendEmail,
 	},
 }

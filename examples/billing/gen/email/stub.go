@@ -26,12 +26,14 @@ func NewEmailServiceStub(opts ...workflow.CallOption) *EmailServiceStub {
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *EmailServiceStub) SendEmail(ctx workflow.Context, in *SendEmailInput, opts ...workflow.CallOption) (*SendEmailOutput, error) {
-	return workflow.Execute[*SendEmailOutput](ctx, workflow.Call{
+	var out *SendEmailOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "SendEmail",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }

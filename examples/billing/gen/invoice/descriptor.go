@@ -32,7 +32,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "CreateInvoice",
 					Outcome:   "completed",
 					Data:      "CreateInvoiceOutput",
-					Subscribe: "InvoiceServiceEvents.OnCreateInvoiceCompleted",
+					Subscribe: "InvoiceServiceEvents.CreateInvoiceCompleted",
 				},
 				{
 					Type:    ServiceName + ".CreateInvoice.failed",
@@ -44,7 +44,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "VoidInvoice",
 					Outcome:   "completed",
 					Data:      "VoidInvoiceOutput",
-					Subscribe: "InvoiceServiceEvents.OnVoidInvoiceCompleted",
+					Subscribe: "InvoiceServiceEvents.VoidInvoiceCompleted",
 				},
 				{
 					Type:    ServiceName + ".VoidInvoice.failed",

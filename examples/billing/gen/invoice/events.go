@@ -2,28 +2,21 @@
 
 package invoice
 
-import (
-	"context"
+import "github.com/infgen/infgen/runtime/events"
 
-	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
-)
-
-// InvoiceServiceEvents subscribes workers to the events that InvoiceService tasks publish
+// InvoiceServiceEvents are the events that InvoiceService tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type InvoiceServiceEvents struct{}
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, InvoiceServiceEvents.CreateInvoiceCompleted, h).
+var InvoiceServiceEvents = struct {
+	// CreateInvoiceCompleted is the event of a completed CreateInvoice task
+	// (type ServiceName + ".CreateInvoice.completed"), whose data is the task's result.
+	CreateInvoiceCompleted events.Typed[*CreateInvoiceOutput]
 
-// OnCreateInvoiceCompleted subscribes h in w to the event of a completed CreateInvoice task
-// (type ServiceName + ".CreateInvoice.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (InvoiceServiceEvents) OnCreateInvoiceCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *CreateInvoiceOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".CreateInvoice.completed", h, opts...)
-}
-
-// OnVoidInvoiceCompleted subscribes h in w to the event of a completed VoidInvoice task
-// (type ServiceName + ".VoidInvoice.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (InvoiceServiceEvents) OnVoidInvoiceCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *VoidInvoiceOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".VoidInvoice.completed", h, opts...)
+	// VoidInvoiceCompleted is the event of a completed VoidInvoice task
+	// (type ServiceName + ".VoidInvoice.completed"), whose data is the task's result.
+	VoidInvoiceCompleted events.Typed[*VoidInvoiceOutput]
+}{
+	CreateInvoiceCompleted: events.Typed[*CreateInvoiceOutput]{Type: ServiceName + ".CreateInvoice.completed"},
+	VoidInvoiceCompleted:   events.Typed[*VoidInvoiceOutput]{Type: ServiceName + ".VoidInvoice.completed"},
 }

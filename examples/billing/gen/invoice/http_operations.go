@@ -52,32 +52,24 @@ func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) 
 			out.Body = v
 		}
 		return out, nil
-	case 422:
+	case 422, 503:
 		e := &CreateInvoiceError{
 			Header:     resp.Header,
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		httpapi.DecodeErrorBody("CreateInvoice", data, &e.Body)
-		return nil, httpapi.Classify(resp, e)
-	case 503:
-		e := &CreateInvoiceError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
+		switch resp.StatusCode {
+		case 422:
+			httpapi.DecodeErrorBody("CreateInvoice", data, &e.Body)
+		case 503:
+			httpapi.DecodeErrorBody("CreateInvoice", data, &e.Body)
 		}
-		httpapi.DecodeErrorBody("CreateInvoice", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "CreateInvoice",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("CreateInvoice", resp, data)
 }
 
 // VoidInvoice calls DELETE /invoices/{invoiceId}.
@@ -105,30 +97,22 @@ func (c *HTTPClient) VoidInvoice(ctx context.Context, in *VoidInvoiceInput) (*Vo
 		StatusCode: resp.StatusCode,
 	}
 	switch resp.StatusCode {
-	case 404:
+	case 404, 503:
 		e := &VoidInvoiceError{
 			Header:     resp.Header,
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		httpapi.DecodeErrorBody("VoidInvoice", data, &e.Body)
-		return nil, httpapi.Classify(resp, e)
-	case 503:
-		e := &VoidInvoiceError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
+		switch resp.StatusCode {
+		case 404:
+			httpapi.DecodeErrorBody("VoidInvoice", data, &e.Body)
+		case 503:
+			httpapi.DecodeErrorBody("VoidInvoice", data, &e.Body)
 		}
-		httpapi.DecodeErrorBody("VoidInvoice", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "VoidInvoice",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("VoidInvoice", resp, data)
 }

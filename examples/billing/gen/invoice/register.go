@@ -18,8 +18,12 @@ func Register(w *worker.Worker, impl InvoiceService, opts ...worker.ServiceOptio
 	}
 	ms := make([]worker.Method, len(methods))
 	for i, m := range methods {
+		h, err := worker.HandleMethod(codec.JSON{}, impl, m.call)
+		if err != nil {
+			return err
+		}
 		ms[i] = m.Method
-		ms[i].Handler = m.handler(impl)
+		ms[i].Handler = h
 	}
 	return w.RegisterService(worker.Service{
 		Errors:  ErrorTypes(),
@@ -28,22 +32,18 @@ func Register(w *worker.Worker, impl InvoiceService, opts ...worker.ServiceOptio
 	}, opts...)
 }
 
-// methods are the methods of InvoiceService as task handlers of an
-// implementation, with their settings from the spec.
+// methods are the methods of InvoiceService with their settings from the
+// spec, and the method expression that Register's task handler calls.
 var methods = []struct {
 	worker.Method
-	handler func(InvoiceService) worker.HandlerFunc
+	call any // func(InvoiceService, context.Context, *<Op>Input) (*<Op>Output, error)
 }{
 	{
 		Method: worker.Method{Name: "CreateInvoice"},
-		handler: func(impl InvoiceService) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.CreateInvoice)
-		},
+		call:   InvoiceService.CreateInvoice,
 	},
 	{
 		Method: worker.Method{Name: "VoidInvoice"},
-		handler: func(impl InvoiceService) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.VoidInvoice)
-		},
+		call:   InvoiceService.VoidInvoice,
 	},
 }

@@ -28,14 +28,16 @@ func NewInvoiceServiceStub(opts ...workflow.CallOption) *InvoiceServiceStub {
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *InvoiceServiceStub) CreateInvoice(ctx workflow.Context, in *CreateInvoiceInput, opts ...workflow.CallOption) (*CreateInvoiceOutput, error) {
-	return workflow.Execute[*CreateInvoiceOutput](ctx, workflow.Call{
+	var out *CreateInvoiceOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreateInvoice",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // CreateInvoiceCompensated runs CreateInvoice and, when it succeeds, adds its
@@ -79,12 +81,14 @@ func (s *InvoiceServiceStub) CreateInvoiceCompensation(in *CreateInvoiceInput, o
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *InvoiceServiceStub) VoidInvoice(ctx workflow.Context, in *VoidInvoiceInput, opts ...workflow.CallOption) (*VoidInvoiceOutput, error) {
-	return workflow.Execute[*VoidInvoiceOutput](ctx, workflow.Call{
+	var out *VoidInvoiceOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "VoidInvoice",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }

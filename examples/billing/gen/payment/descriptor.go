@@ -32,7 +32,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "RequestPayment",
 					Outcome:   "completed",
 					Data:      "RequestPaymentOutput",
-					Subscribe: "PaymentServiceEvents.OnRequestPaymentCompleted",
+					Subscribe: "PaymentServiceEvents.RequestPaymentCompleted",
 				},
 				{
 					Type:    ServiceName + ".RequestPayment.failed",
@@ -44,7 +44,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "CreateCharge",
 					Outcome:   "completed",
 					Data:      "CreateChargeOutput",
-					Subscribe: "PaymentServiceEvents.OnCreateChargeCompleted",
+					Subscribe: "PaymentServiceEvents.CreateChargeCompleted",
 				},
 				{
 					Type:    ServiceName + ".CreateCharge.failed",

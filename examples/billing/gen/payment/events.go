@@ -2,28 +2,21 @@
 
 package payment
 
-import (
-	"context"
+import "github.com/infgen/infgen/runtime/events"
 
-	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
-)
-
-// PaymentServiceEvents subscribes workers to the events that PaymentService tasks publish
+// PaymentServiceEvents are the events that PaymentService tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type PaymentServiceEvents struct{}
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, PaymentServiceEvents.RequestPaymentCompleted, h).
+var PaymentServiceEvents = struct {
+	// RequestPaymentCompleted is the event of a completed RequestPayment task
+	// (type ServiceName + ".RequestPayment.completed"), whose data is the task's result.
+	RequestPaymentCompleted events.Typed[*RequestPaymentOutput]
 
-// OnRequestPaymentCompleted subscribes h in w to the event of a completed RequestPayment task
-// (type ServiceName + ".RequestPayment.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (PaymentServiceEvents) OnRequestPaymentCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *RequestPaymentOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".RequestPayment.completed", h, opts...)
-}
-
-// OnCreateChargeCompleted subscribes h in w to the event of a completed CreateCharge task
-// (type ServiceName + ".CreateCharge.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (PaymentServiceEvents) OnCreateChargeCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *CreateChargeOutput) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".CreateCharge.completed", h, opts...)
+	// CreateChargeCompleted is the event of a completed CreateCharge task
+	// (type ServiceName + ".CreateCharge.completed"), whose data is the task's result.
+	CreateChargeCompleted events.Typed[*CreateChargeOutput]
+}{
+	RequestPaymentCompleted: events.Typed[*RequestPaymentOutput]{Type: ServiceName + ".RequestPayment.completed"},
+	CreateChargeCompleted:   events.Typed[*CreateChargeOutput]{Type: ServiceName + ".CreateCharge.completed"},
 }

@@ -53,40 +53,26 @@ func (c *HTTPClient) RequestPayment(ctx context.Context, in *RequestPaymentInput
 			out.Body = v
 		}
 		return out, nil
-	case 402:
+	case 402, 422, 503:
 		e := &RequestPaymentError{
 			Header:     resp.Header,
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		httpapi.DecodeErrorBody("RequestPayment", data, &e.Body)
-		return nil, httpapi.Classify(resp, e)
-	case 422:
-		e := &RequestPaymentError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
+		switch resp.StatusCode {
+		case 402:
+			httpapi.DecodeErrorBody("RequestPayment", data, &e.Body)
+		case 422:
+			httpapi.DecodeErrorBody("RequestPayment", data, &e.Body)
+		case 503:
+			httpapi.DecodeErrorBody("RequestPayment", data, &e.Body)
 		}
-		httpapi.DecodeErrorBody("RequestPayment", data, &e.Body)
-		return nil, httpapi.Classify(resp, e)
-	case 503:
-		e := &RequestPaymentError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		httpapi.DecodeErrorBody("RequestPayment", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "RequestPayment",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("RequestPayment", resp, data)
 }
 
 // CreateCharge calls POST /charges.
@@ -142,30 +128,22 @@ func (c *HTTPClient) CreateCharge(ctx context.Context, in *CreateChargeInput) (*
 			out.Body = v
 		}
 		return out, nil
-	case 422:
+	case 422, 503:
 		e := &CreateChargeError{
 			Header:     resp.Header,
 			Message:    httpapi.BodySnippet(data),
 			StatusCode: resp.StatusCode,
 		}
-		httpapi.DecodeErrorBody("CreateCharge", data, &e.Body)
-		return nil, httpapi.Classify(resp, e)
-	case 503:
-		e := &CreateChargeError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
+		switch resp.StatusCode {
+		case 422:
+			httpapi.DecodeErrorBody("CreateCharge", data, &e.Body)
+		case 503:
+			httpapi.DecodeErrorBody("CreateCharge", data, &e.Body)
 		}
-		httpapi.DecodeErrorBody("CreateCharge", data, &e.Body)
 		return nil, httpapi.Classify(resp, e)
 	}
 	if resp.StatusCode < 300 {
 		return out, nil
 	}
-	return nil, httpapi.Classify(resp, &APIError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		Operation:  "CreateCharge",
-		StatusCode: resp.StatusCode,
-	})
+	return nil, undeclaredStatus("CreateCharge", resp, data)
 }

@@ -18,8 +18,12 @@ func Register(w *worker.Worker, impl PaymentService, opts ...worker.ServiceOptio
 	}
 	ms := make([]worker.Method, len(methods))
 	for i, m := range methods {
+		h, err := worker.HandleMethod(codec.JSON{}, impl, m.call)
+		if err != nil {
+			return err
+		}
 		ms[i] = m.Method
-		ms[i].Handler = m.handler(impl)
+		ms[i].Handler = h
 	}
 	return w.RegisterService(worker.Service{
 		Errors:  ErrorTypes(),
@@ -28,22 +32,18 @@ func Register(w *worker.Worker, impl PaymentService, opts ...worker.ServiceOptio
 	}, opts...)
 }
 
-// methods are the methods of PaymentService as task handlers of an
-// implementation, with their settings from the spec.
+// methods are the methods of PaymentService with their settings from the
+// spec, and the method expression that Register's task handler calls.
 var methods = []struct {
 	worker.Method
-	handler func(PaymentService) worker.HandlerFunc
+	call any // func(PaymentService, context.Context, *<Op>Input) (*<Op>Output, error)
 }{
 	{
 		Method: worker.Method{Name: "RequestPayment"},
-		handler: func(impl PaymentService) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.RequestPayment)
-		},
+		call:   PaymentService.RequestPayment,
 	},
 	{
 		Method: worker.Method{Name: "CreateCharge"},
-		handler: func(impl PaymentService) worker.HandlerFunc {
-			return worker.Handle(codec.JSON{}, impl.CreateCharge)
-		},
+		call:   PaymentService.CreateCharge,
 	},
 }

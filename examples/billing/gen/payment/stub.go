@@ -31,14 +31,16 @@ func NewPaymentServiceStub(opts ...workflow.CallOption) *PaymentServiceStub {
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *PaymentServiceStub) RequestPayment(ctx workflow.Context, in *RequestPaymentInput, opts ...workflow.CallOption) (*RequestPaymentOutput, error) {
-	return workflow.Execute[*RequestPaymentOutput](ctx, workflow.Call{
+	var out *RequestPaymentOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "RequestPayment",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // CreateCharge runs PaymentService.CreateCharge as a task and waits for its result;
@@ -47,14 +49,16 @@ func (s *PaymentServiceStub) RequestPayment(ctx workflow.Context, in *RequestPay
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *PaymentServiceStub) CreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) (*CreateChargeOutput, error) {
-	return workflow.Execute[*CreateChargeOutput](ctx, workflow.Call{
+	var out *CreateChargeOutput
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Codec:   codec.JSON{},
 		Errors:  ErrorTypes(),
 		Input:   in,
 		Method:  "CreateCharge",
 		Options: s.opts,
 		Service: ServiceName,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // CreateChargeCall is a CreateCharge call whose callbacks the workflow can await

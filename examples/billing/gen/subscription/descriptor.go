@@ -31,7 +31,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "Subscribe",
 					Outcome:   "completed",
 					Data:      "Subscription",
-					Subscribe: "SubscriptionServiceEvents.OnSubscribeCompleted",
+					Subscribe: "SubscriptionServiceEvents.SubscribeCompleted",
 				},
 				{
 					Type:    ServiceName + ".Subscribe.failed",
@@ -43,7 +43,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "GetSubscription",
 					Outcome:   "completed",
 					Data:      "Subscription",
-					Subscribe: "SubscriptionServiceEvents.OnGetSubscriptionCompleted",
+					Subscribe: "SubscriptionServiceEvents.GetSubscriptionCompleted",
 				},
 				{
 					Type:    ServiceName + ".GetSubscription.failed",
@@ -55,7 +55,7 @@ var InfgenDescriptor = service.PackageDescriptor{
 					Method:    "CancelSubscription",
 					Outcome:   "completed",
 					Data:      "Subscription",
-					Subscribe: "SubscriptionServiceEvents.OnCancelSubscriptionCompleted",
+					Subscribe: "SubscriptionServiceEvents.CancelSubscriptionCompleted",
 				},
 				{
 					Type:    ServiceName + ".CancelSubscription.failed",

@@ -3,35 +3,26 @@
 
 package subscription
 
-import (
-	"context"
+import "github.com/infgen/infgen/runtime/events"
 
-	"github.com/infgen/infgen/runtime/events"
-	"github.com/infgen/infgen/runtime/worker"
-)
-
-// SubscriptionServiceEvents subscribes workers to the events that SubscriptionService tasks publish
+// SubscriptionServiceEvents are the events that SubscriptionService tasks publish
 // when workflows run them with outcome events on (worker.Options.OutcomeEvents):
-// one method per operation, with the event's data typed as its result.
-type SubscriptionServiceEvents struct{}
+// one per operation, with the event's data typed as its result. Subscribe
+// with events.On(w, SubscriptionServiceEvents.SubscribeCompleted, h).
+var SubscriptionServiceEvents = struct {
+	// SubscribeCompleted is the event of a completed Subscribe task
+	// (type ServiceName + ".Subscribe.completed"), whose data is the task's result.
+	SubscribeCompleted events.Typed[*Subscription]
 
-// OnSubscribeCompleted subscribes h in w to the event of a completed Subscribe task
-// (type ServiceName + ".Subscribe.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (SubscriptionServiceEvents) OnSubscribeCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *Subscription) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".Subscribe.completed", h, opts...)
-}
+	// GetSubscriptionCompleted is the event of a completed GetSubscription task
+	// (type ServiceName + ".GetSubscription.completed"), whose data is the task's result.
+	GetSubscriptionCompleted events.Typed[*Subscription]
 
-// OnGetSubscriptionCompleted subscribes h in w to the event of a completed GetSubscription task
-// (type ServiceName + ".GetSubscription.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (SubscriptionServiceEvents) OnGetSubscriptionCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *Subscription) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".GetSubscription.completed", h, opts...)
-}
-
-// OnCancelSubscriptionCompleted subscribes h in w to the event of a completed CancelSubscription task
-// (type ServiceName + ".CancelSubscription.completed"), whose data is the task's result;
-// see events.Subscribe.
-func (SubscriptionServiceEvents) OnCancelSubscriptionCompleted(w *worker.Worker, h func(ctx context.Context, ev *events.Event, out *Subscription) error, opts ...events.Option) error {
-	return events.SubscribeData(w, ServiceName+".CancelSubscription.completed", h, opts...)
+	// CancelSubscriptionCompleted is the event of a completed CancelSubscription task
+	// (type ServiceName + ".CancelSubscription.completed"), whose data is the task's result.
+	CancelSubscriptionCompleted events.Typed[*Subscription]
+}{
+	SubscribeCompleted:          events.Typed[*Subscription]{Type: ServiceName + ".Subscribe.completed"},
+	GetSubscriptionCompleted:    events.Typed[*Subscription]{Type: ServiceName + ".GetSubscription.completed"},
+	CancelSubscriptionCompleted: events.Typed[*Subscription]{Type: ServiceName + ".CancelSubscription.completed"},
 }

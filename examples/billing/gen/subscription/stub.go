@@ -28,14 +28,16 @@ func NewSubscriptionServiceStub(opts ...workflow.CallOption) *SubscriptionServic
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *SubscriptionServiceStub) Subscribe(ctx workflow.Context, in *SubscribeRequest, opts ...workflow.CallOption) (*Subscription, error) {
-	return workflow.Execute[*Subscription](ctx, workflow.Call{
+	var out *Subscription
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "Subscribe",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // GetSubscription runs /billing.subscription.v1.SubscriptionService/GetSubscription as a task and waits for its result;
@@ -44,14 +46,16 @@ func (s *SubscriptionServiceStub) Subscribe(ctx workflow.Context, in *SubscribeR
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *SubscriptionServiceStub) GetSubscription(ctx workflow.Context, in *GetSubscriptionRequest, opts ...workflow.CallOption) (*Subscription, error) {
-	return workflow.Execute[*Subscription](ctx, workflow.Call{
+	var out *Subscription
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "GetSubscription",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
 
 // CancelSubscription runs /billing.subscription.v1.SubscriptionService/CancelSubscription as a task and waits for its result;
@@ -60,12 +64,14 @@ func (s *SubscriptionServiceStub) GetSubscription(ctx workflow.Context, in *GetS
 // WithTags) apply to this call only, over the worker's and the spec's
 // settings, and are recorded with the task.
 func (s *SubscriptionServiceStub) CancelSubscription(ctx workflow.Context, in *CancelSubscriptionRequest, opts ...workflow.CallOption) (*Subscription, error) {
-	return workflow.Execute[*Subscription](ctx, workflow.Call{
+	var out *Subscription
+	err := workflow.ExecuteTo(ctx, workflow.Call{
 		Service: ServiceName,
 		Method:  "CancelSubscription",
 		Codec:   codec.Proto{},
 		Input:   in,
 		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
 		Options: s.opts,
-	}, opts...)
+	}, &out, opts...)
+	return out, err
 }
