@@ -64,6 +64,9 @@ Use it from go generate:
 				return compensationHint(err)
 			}
 			printWarnings(cmd, spec.Warnings)
+			if len(selectIDs) == 0 && len(selectTags) == 0 {
+				printSizeNote(cmd, args[0], spec)
+			}
 			if suggest {
 				printSuggestions(cmd.OutOrStdout(), spec)
 				return nil
@@ -101,6 +104,28 @@ func packageFromDir(dir string) string {
 		abs = dir
 	}
 	return ir.PackageName(filepath.Base(abs))
+}
+
+// largeAPI is the number of operations above which generate suggests
+// generating only the operations the workflows call: the Go compiler needs
+// about 0.7 MB of memory per operation of one generated package (GitHub's
+// 1,223 operations: 870–890 MB, docs/benchmarks.md).
+const largeAPI = 500
+
+// printSizeNote tells, on stderr, that a spec of more than largeAPI
+// operations makes a package that is heavy to compile, and how to generate
+// part of it.
+func printSizeNote(cmd *cobra.Command, path string, spec *ir.Spec) {
+	n := 0
+	for _, s := range spec.Services {
+		n += len(s.Methods)
+	}
+	if n <= largeAPI {
+		return
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "%s: note: %d operations in one package: compiling it takes about %d MB of memory; "+
+		"--tags or --operations generates only those your workflows call (docs/generate-openapi.md#part-of-a-large-api)\n",
+		path, n, (n*7/10+50)/100*100)
 }
 
 // printWarnings writes warnings to stderr as file:line:col: warning: msg.
