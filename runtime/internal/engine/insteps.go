@@ -95,8 +95,9 @@ func (e *Engine) tasksInStepsOf(ctx context.Context, id, runID string) ([]TaskIn
 	return out, nil
 }
 
-// liveWorkers returns the registry's records of workers that have not
-// stopped, read at most once a second.
+// liveWorkers returns the registry's records of the live workers (see
+// WorkerInfo.Live: a killed worker's last report of its attempts does not
+// count), read at most once a second.
 func (e *Engine) liveWorkers(ctx context.Context) ([]WorkerInfo, error) {
 	e.workersSeen.mu.Lock()
 	defer e.workersSeen.mu.Unlock()
@@ -107,9 +108,10 @@ func (e *Engine) liveWorkers(ctx context.Context) ([]WorkerInfo, error) {
 	if err != nil {
 		return nil, err
 	}
+	now := e.now()
 	live := all[:0]
 	for _, w := range all {
-		if !w.Stopped {
+		if w.Live(now) {
 			live = append(live, w)
 		}
 	}
