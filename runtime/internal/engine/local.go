@@ -22,9 +22,9 @@ const maxInlineRounds = 64
 type localRun struct {
 	results map[string]*message.Envelope
 	// own is how many leading events of the stored inbox came with the
-	// message: those of the record a start's wake-up carries (the Started
-	// event, a signal-with-start's signal), all of them when the step
-	// creates the state; -1 when not known (a leading Started event).
+	// message when it is a start's wake-up: those of the record it carries
+	// (the Started event, a signal-with-start's signal); -1 otherwise, when
+	// only a leading Started event did.
 	own int
 }
 
@@ -39,14 +39,13 @@ func newLocalRun() *localRun { return &localRun{results: map[string]*message.Env
 // tasks that ran, whatever a client stored meanwhile (a signal sent when a
 // charge landed cannot make the workflow take a branch without the charge).
 func (m *localRun) split(inbox []history.Event) (own, later []history.Event) {
-	k := m.own
-	if k < 0 || len(inbox) == 0 || inbox[0].Kind != history.EventStarted {
-		k = 0
-		if len(inbox) > 0 && inbox[0].Kind == history.EventStarted {
-			k = 1
+	k := 0
+	if len(inbox) > 0 && inbox[0].Kind == history.EventStarted {
+		k = 1
+		if m.own >= 0 {
+			k = min(m.own, len(inbox))
 		}
 	}
-	k = min(k, len(inbox))
 	return inbox[:k], inbox[k:]
 }
 

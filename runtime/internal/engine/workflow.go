@@ -82,9 +82,6 @@ func (e *Engine) step(ctx context.Context, env *message.Envelope, traceparent st
 		}
 		st = NewState(env.WorkflowID, env.WorkflowName, env.Payload, env.Tags, traceparent, e.now())
 		st.Parent = env.Parent
-		if memo != nil {
-			memo.own = len(st.Inbox)
-		}
 		version = -1 // created by this step
 	case err != nil:
 		return err
