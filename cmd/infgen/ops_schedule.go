@@ -130,49 +130,23 @@ ids. --cron replaces an interval and --every a cron expression.`,
 				}
 				u.Input = in
 			}
-			f := cmd.Flags()
+			given := cmd.Flags().Changed
 			changes := len(args) == 2
-			set := func(name string) bool {
-				changes = changes || f.Changed(name)
-				return f.Changed(name)
-			}
-			if set("workflow") {
-				u.Workflow = &workflow
-			}
-			if set("cron") {
-				u.Cron = &cron
-			}
-			if set("tz") {
-				u.TimeZone = &tz
-			}
-			if set("every") {
-				u.Every = &every
-			}
-			if set("overlap") {
-				o := client.OverlapPolicy(overlap)
-				u.Overlap = &o
-			}
-			if set("catch-up") {
-				c := client.CatchUpPolicy(catchUp)
-				u.CatchUp = &c
-			}
-			if set("catch-up-window") {
-				u.CatchUpWindow = &catchUpWindow
-			}
-			if set("jitter") {
-				u.Jitter = &jitter
-			}
-			if set("timeout") {
-				u.Timeout = &timeout
-			}
-			if set("tag") {
-				u.Tags = &tags
-			}
-			if set("paused") {
-				u.Paused = &paused
-			}
-			if set("note") {
-				u.Note = &note
+			for _, set := range []bool{
+				optional(given, "workflow", &u.Workflow, workflow),
+				optional(given, "cron", &u.Cron, cron),
+				optional(given, "tz", &u.TimeZone, tz),
+				optional(given, "every", &u.Every, every),
+				optional(given, "overlap", &u.Overlap, client.OverlapPolicy(overlap)),
+				optional(given, "catch-up", &u.CatchUp, client.CatchUpPolicy(catchUp)),
+				optional(given, "catch-up-window", &u.CatchUpWindow, catchUpWindow),
+				optional(given, "jitter", &u.Jitter, jitter),
+				optional(given, "timeout", &u.Timeout, timeout),
+				optional(given, "tag", &u.Tags, tags),
+				optional(given, "paused", &u.Paused, paused),
+				optional(given, "note", &u.Note, note),
+			} {
+				changes = changes || set
 			}
 			u.AllowUnregistered = allowUnregistered
 			if !changes {
@@ -212,6 +186,16 @@ ids. --cron replaces an interval and --every a cron expression.`,
 	f.StringVar(&note, "note", "", "why it is paused")
 	f.BoolVar(&allowUnregistered, "allow-unregistered", false, "accept a --workflow no worker has registered on this store yet")
 	return cmd
+}
+
+// optional sets *dst to v when the flag name was given, and reports
+// whether it was: an update changes only what its flags give.
+func optional[T any](given func(name string) bool, name string, dst **T, v T) bool {
+	if !given(name) {
+		return false
+	}
+	*dst = &v
+	return true
 }
 
 func newScheduleListCmd(flags *opsFlags) *cobra.Command {
