@@ -5,8 +5,12 @@
 // descriptor. Generate is a pure function of the IR: no I/O, no global
 // state, byte-for-byte deterministic output.
 //
-// It owns everything specific to HTTP: parameter serialization, request
-// and response bodies, status classification, security schemes. Files are
+// It owns everything specific to HTTP in the generated package: each
+// operation's httpapi.Operation (where each input field travels, how the
+// body is encoded, which field each declared response fills), the security
+// schemes and credentials. The request and response plumbing those
+// descriptors drive is runtime/httpapi's Call, written once rather than a
+// method body per operation. Files are
 // built with dave/jennifer and rendered through generator/gen, whose
 // toolkit (rendering, literals, descriptor) it uses rather than copies. Go
 // names come from ir.

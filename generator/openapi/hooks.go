@@ -223,6 +223,7 @@ func (g *generator) fillCallbacks(bg *jen.Group, m ir.Method) {
 	if len(fills) == 0 {
 		return
 	}
+	bg.If(jen.Id("in").Op("==").Nil()).Block(jen.Id("in").Op("=").New(jen.Id(m.Input.Name)))
 	bg.If(jen.List(jen.Id("wf"), jen.Id("key"), jen.Id("ok")).Op(":=").Qual(pkgWebhook, "CallbackKey").Call(jen.Id("ctx")), jen.Id("ok").Op("&&").Id("c").Dot("callbacks").Op("!=").Nil()).BlockFunc(func(ig *jen.Group) {
 		ig.Id("cp").Op(":=").Op("*").Id("in")
 		body := false

@@ -8,108 +8,240 @@ import (
 	"github.com/infgen/infgen/ir"
 )
 
-// operationsFile declares HTTPClient's method per operation.
+// operationsFile declares, per operation, its descriptor and HTTPClient's
+// method that calls it.
 func (g *generator) operationsFile(f *jen.File) {
 	for _, m := range g.svc.Methods {
+		g.descriptor(f, m)
 		g.operation(f, m)
 	}
 }
 
-// operation declares one HTTPClient method.
+// opVar is the name of an operation's descriptor variable.
+func opVar(m ir.Method) string { return "op" + m.Name }
+
+// operation declares one HTTPClient method: the request and response
+// plumbing is httpapi.Call's, driven by the operation's descriptor.
 func (g *generator) operation(f *jen.File, m ir.Method) {
 	b := m.HTTP
 	f.Add(comment(m.Name + " calls " + b.Method + " " + sanitize(b.Path) + "."))
 	f.Func().Params(jen.Id("c").Op("*").Id("HTTPClient")).Id(m.Name).Params(
 		jen.Id("ctx").Qual(pkgContext, "Context"), jen.Id("in").Op("*").Id(m.Input.Name),
 	).Params(jen.Op("*").Id(m.Output.Name), jen.Error()).BlockFunc(func(bg *jen.Group) {
-		if len(b.Params) > 0 || b.Body != nil {
-			bg.If(jen.Id("in").Op("==").Nil()).Block(jen.Id("in").Op("=").New(jen.Id(m.Input.Name)))
-		}
 		g.fillCallbacks(bg, m)
-		for _, cr := range b.Credentials {
-			if cr.Required {
-				bg.If(g.credential(cr).Op("==").Lit("")).Block(jen.Return(jen.Nil(), jen.Qual(pkgService, "Permanentf").Call(
-					jen.Lit("%s: credential %s (%s) is not configured: pass %s to NewHTTPClient"),
-					jen.Lit(m.Name), jen.Lit(cr.Name), jen.Lit(string(cr.In)), jen.Lit(ir.OptionName(cr.GoName)))))
-			}
+		bg.Id("out").Op(":=").New(jen.Id(m.Output.Name))
+		bg.If(jen.Err().Op(":=").Id("c").Dot("call").Call(jen.Id("ctx"), jen.Op("&").Id(opVar(m)), jen.Id("in"), jen.Id("out")), errNotNil()).Block(
+			jen.Return(jen.Nil(), jen.Err()))
+		bg.Return(jen.Id("out"), jen.Nil())
+	})
+}
+
+// descriptor declares an operation's httpapi.Operation: constants only,
+// which the compiler emits as data.
+func (g *generator) descriptor(f *jen.File, m ir.Method) {
+	b := m.HTTP
+	f.Add(comment(opVar(m) + " describes " + b.Method + " " + sanitize(b.Path) + " to httpapi.Call."))
+	f.Var().Id(opVar(m)).Op("=").Qual(pkgHTTPAPI, "Operation").Custom(multiline(), fields(
+		"Name", jen.Lit(m.Name),
+		"Method", httpMethod(b.Method),
+		"Path", jen.Lit(b.Path),
+		"Params", g.paramsDescriptor(b),
+		"Credentials", g.credentialsDescriptor(b),
+		"Body", g.bodyDescriptor(b),
+		"Accept", litOrNil(acceptHeader(b)),
+		"IdempotencyHeader", litOrNil(b.IdempotencyHeader),
+		"Security", g.securityDescriptor(b),
+		"Responses", g.responsesDescriptor(m),
+		"Headers", headersDescriptor(b),
+		"Error", errorDescriptor(m),
+	)...)
+}
+
+// multiline renders a composite literal with one element per line.
+func multiline() jen.Options {
+	return jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}
+}
+
+// fields is the key: value elements of a composite literal, in the given
+// order, without those whose value is nil.
+func fields(kv ...any) []jen.Code {
+	var out []jen.Code
+	for i := 0; i < len(kv); i += 2 {
+		if v, ok := kv[i+1].(jen.Code); ok {
+			out = append(out, jen.Id(kv[i].(string)).Op(":").Add(v))
 		}
+	}
+	return out
+}
+
+// litOrNil is the literal of s, or nil for "".
+func litOrNil(s string) jen.Code {
+	if s == "" {
+		return nil
+	}
+	return jen.Lit(s)
+}
+
+// location is httpapi's constant for a parameter location.
+func location(in ir.ParamLocation) jen.Code {
+	return jen.Qual(pkgHTTPAPI, "In"+strings.ToUpper(string(in[:1]))+string(in[1:]))
+}
+
+// paramsDescriptor lists an operation's parameters, or nil for none.
+func (g *generator) paramsDescriptor(b *ir.HTTPBinding) jen.Code {
+	if len(b.Params) == 0 {
+		return nil
+	}
+	return jen.Index().Qual(pkgHTTPAPI, "Param").CustomFunc(multiline(), func(lg *jen.Group) {
 		for _, p := range b.Params {
 			// An empty path segment would address another resource
 			// (DELETE /invoices/ instead of /invoices/{id}): refuse it.
-			if kind := g.underlyingKind(p.Type); p.In == ir.InPath && p.Style == "simple" && (kind == ir.KindString || kind == ir.KindUUID) {
-				field := jen.Id("in").Dot(p.GoName)
-				if g.pointer(p.Type, p.Required) {
-					field = jen.Op("*").Add(field)
-				}
-				bg.If(field.Clone().Op("==").Lit("")).Block(jen.Return(jen.Nil(), jen.Qual(pkgService, "Permanentf").Call(
-					jen.Lit(m.Name+": path parameter "+p.Name+" is empty"))))
-			}
+			kind := g.underlyingKind(p.Type)
+			notEmpty := p.In == ir.InPath && p.Style == "simple" && (kind == ir.KindString || kind == ir.KindUUID)
+			lg.Values(fields(
+				"Name", jen.Lit(p.Name),
+				"Field", jen.Lit(p.GoName),
+				"In", location(p.In),
+				"Style", styleCode(p.Style),
+				"Explode", trueOrNil(p.Explode),
+				"JSON", trueOrNil(p.ContentType != ""),
+				"NotEmpty", trueOrNil(notEmpty),
+			)...)
 		}
-		bg.Id("u").Op(":=").Id("c").Dot("baseURL").Op("+").Add(g.pathExpr(b))
-		if hasLocation(b, ir.InQuery) || hasCredential(b, ir.InQuery) {
-			bg.Id("q").Op(":=").Qual(pkgURL, "Values").Values()
-			for _, p := range b.Params {
-				if p.In == ir.InQuery {
-					g.withParam(bg, p, func(v jen.Code) jen.Code {
-						return jen.Qual(pkgHTTPAPI, "AddQuery").Call(jen.Id("q"), styleCode(p.Style), jen.Lit(p.Explode), jen.Lit(p.Name), v)
-					})
-				}
-			}
-			g.withCredentials(bg, b, ir.InQuery, func(cr ir.Credential) jen.Code {
-				return jen.Id("q").Dot("Set").Call(jen.Lit(cr.Name), jen.Id("v"))
-			})
-			bg.If(jen.Len(jen.Id("q")).Op(">").Lit(0)).Block(jen.Id("u").Op("+=").Lit("?").Op("+").Id("q").Dot("Encode").Call())
-		}
-		body, contentType := jen.Nil(), jen.Lit("")
-		if b.Body != nil && len(b.Body.Contents) > 0 {
-			bg.Var().Id("body").Qual(pkgIO, "Reader")
-			bg.Id("contentType").Op(":=").Lit("")
-			g.requestBody(bg, m)
-			body, contentType = jen.Id("body"), jen.Id("contentType")
-		}
-		bg.List(jen.Id("req"), jen.Err()).Op(":=").Qual(pkgHTTPAPI, "NewRequest").Call(jen.Id("ctx"), jen.Lit(m.Name),
-			httpMethod(b.Method), jen.Id("u"), body, contentType, jen.Lit(acceptHeader(b)))
-		bg.If(errNotNil()).Block(jen.Return(jen.Nil(), jen.Err()))
-		for _, p := range b.Params {
-			switch p.In {
-			case ir.InHeader:
-				g.withParam(bg, p, func(v jen.Code) jen.Code {
-					return jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit(p.Name), jen.Qual(pkgHTTPAPI, "HeaderParam").Call(styleCode(p.Style), jen.Lit(p.Explode), jen.Lit(p.Name), v))
-				})
-			case ir.InCookie:
-				g.withParam(bg, p, func(v jen.Code) jen.Code {
-					return jen.Id("req").Dot("AddCookie").Call(jen.Op("&").Qual(pkgHTTP, "Cookie").Values(jen.Dict{
-						jen.Id("Name"): jen.Lit(p.Name), jen.Id("Value"): jen.Qual(pkgHTTPAPI, "CookieValue").Call(v),
-					}))
-				})
-			}
-		}
-		g.withCredentials(bg, b, ir.InHeader, func(cr ir.Credential) jen.Code {
-			return jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit(cr.Name), jen.Id("v"))
-		})
-		if b.IdempotencyHeader != "" {
-			bg.If(jen.Id("key").Op(":=").Qual(pkgService, "IdempotencyKey").Call(jen.Id("ctx")), jen.Id("key").Op("!=").Lit("")).Block(
-				jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit(b.IdempotencyHeader), jen.Id("key")),
-			)
-		}
-		if alts := securityAlternatives(b); alts != nil && len(g.spec.SecuritySchemes) > 0 {
-			bg.If(jen.Err().Op(":=").Id("c").Dot("authorize").Call(jen.Id("req"), alts), errNotNil()).Block(jen.Return(jen.Nil(), jen.Err()))
-		}
-		// After authorize, which may have sent a scheme's cookie already.
-		g.withCredentials(bg, b, ir.InCookie, func(cr ir.Credential) jen.Code {
-			return jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("req").Dot("Cookie").Call(jen.Lit(cr.Name)), errNotNil()).Block(
-				jen.Id("req").Dot("AddCookie").Call(jen.Op("&").Qual(pkgHTTP, "Cookie").Values(jen.Dict{
-					jen.Id("Name"): jen.Lit(cr.Name), jen.Id("Value"): jen.Id("v"),
-				})))
-		})
-		data := jen.Id("data")
-		if !readsBody(b) {
-			data = jen.Id("_")
-		}
-		bg.List(jen.Id("resp"), data, jen.Err()).Op(":=").Qual(pkgHTTPAPI, "Do").Call(jen.Id("c").Dot("client"), jen.Id("req"), jen.Id("c").Dot("header"))
-		bg.If(errNotNil()).Block(jen.Return(jen.Nil(), jen.Err()))
-		g.responseSwitch(bg, m)
 	})
+}
+
+// trueOrNil is true, or nil for false.
+func trueOrNil(b bool) jen.Code {
+	if !b {
+		return nil
+	}
+	return jen.True()
+}
+
+// credentialsDescriptor lists an operation's credential parameters, or nil
+// for none.
+func (g *generator) credentialsDescriptor(b *ir.HTTPBinding) jen.Code {
+	if len(b.Credentials) == 0 {
+		return nil
+	}
+	return jen.Index().Qual(pkgHTTPAPI, "Credential").CustomFunc(multiline(), func(lg *jen.Group) {
+		for _, cr := range b.Credentials {
+			lg.Values(fields(
+				"Name", jen.Lit(cr.Name),
+				"In", location(cr.In),
+				"Key", jen.Lit(g.credentialKey(cr)),
+				"Required", trueOrNil(cr.Required),
+				"Option", jen.Lit(ir.OptionName(cr.GoName)),
+			)...)
+		}
+	})
+}
+
+// bodyDescriptor is an operation's request body, encoded by its first
+// media type, or nil for none.
+func (g *generator) bodyDescriptor(b *ir.HTTPBinding) jen.Code {
+	if b.Body == nil || len(b.Body.Contents) == 0 {
+		return nil
+	}
+	ct := b.Body.Contents[0]
+	kind := mediaKindOf(ct.MediaType)
+	if kind == mediaRaw && g.underlyingKind(ct.Type) != ir.KindBinary && g.underlyingKind(ct.Type) != ir.KindBytes {
+		kind = mediaJSON
+	}
+	contentType := jen.Code(jen.Lit(sentMediaType(ct.MediaType, kind)))
+	if kind == mediaMultipart {
+		contentType = nil // with the boundary, from the encoder
+	}
+	return jen.Op("&").Qual(pkgHTTPAPI, "Body").Values(fields(
+		"Field", jen.Lit(b.Body.GoName),
+		"ContentType", contentType,
+		"Encoding", encoding(kind),
+	)...)
+}
+
+// encoding is httpapi's constant for a media kind, or nil for JSON (the
+// zero value).
+func encoding(kind mediaKind) jen.Code {
+	name := map[mediaKind]string{mediaForm: "EncodeForm", mediaMultipart: "EncodeMultipart", mediaText: "EncodeText", mediaRaw: "EncodeRaw"}[kind]
+	if name == "" {
+		return nil
+	}
+	return jen.Qual(pkgHTTPAPI, name)
+}
+
+// securityDescriptor is an operation's security alternatives, or nil
+// without security or schemes.
+func (g *generator) securityDescriptor(b *ir.HTTPBinding) jen.Code {
+	if len(g.spec.SecuritySchemes) == 0 {
+		return nil
+	}
+	return securityAlternatives(b)
+}
+
+// responsesDescriptor lists an operation's declared responses with the
+// field each body is decoded into.
+func (g *generator) responsesDescriptor(m ir.Method) jen.Code {
+	rs := m.HTTP.Responses
+	if len(rs) == 0 {
+		return nil
+	}
+	_, okOf := bodyFields(rs, false)
+	_, errOf := bodyFields(rs, true)
+	return jen.Index().Qual(pkgHTTPAPI, "Response").CustomFunc(multiline(), func(lg *jen.Group) {
+		for _, r := range rs {
+			field, ok := okOf[r.Status]
+			if r.Error {
+				field, ok = errOf[r.Status]
+			}
+			var enc jen.Code
+			if ok {
+				enc = g.responseEncoding(r.Contents[0])
+			}
+			lg.Values(fields(
+				"Status", jen.Lit(r.Status),
+				"Error", trueOrNil(r.Error),
+				"Field", litOrNil(field),
+				"Encoding", enc,
+			)...)
+		}
+	})
+}
+
+// responseEncoding is how a response body is decoded: text into a string,
+// bytes as they are, anything else as JSON (nil).
+func (g *generator) responseEncoding(ct ir.Content) jen.Code {
+	kind, under := mediaKindOf(ct.MediaType), g.underlyingKind(ct.Type)
+	switch {
+	case kind == mediaText && under == ir.KindString:
+		return encoding(mediaText)
+	case (under == ir.KindBinary || under == ir.KindBytes) && kind != mediaJSON:
+		return encoding(mediaRaw)
+	}
+	return nil
+}
+
+// headersDescriptor lists the response headers copied into the output, or
+// nil for none.
+func headersDescriptor(b *ir.HTTPBinding) jen.Code {
+	hs := responseHeaders(b)
+	if len(hs) == 0 {
+		return nil
+	}
+	return jen.Index().Qual(pkgHTTPAPI, "Header").CustomFunc(multiline(), func(lg *jen.Group) {
+		for _, h := range hs {
+			lg.Values(fields("Name", jen.Lit(h.Name), "Field", jen.Lit(h.GoName))...)
+		}
+	})
+}
+
+// errorDescriptor is the typed nil pointer of an operation's error type,
+// or nil for an operation that declares no error response.
+func errorDescriptor(m ir.Method) jen.Code {
+	if !hasErrorType(m) {
+		return nil
+	}
+	return jen.Parens(jen.Op("*").Id(ir.ErrorName(m.Name))).Parens(jen.Nil())
 }
 
 // httpMethod is net/http's constant for an HTTP method (http.MethodGet), or
@@ -120,102 +252,6 @@ func httpMethod(method string) jen.Code {
 		return jen.Qual(pkgHTTP, "Method"+method[:1]+strings.ToLower(method[1:]))
 	}
 	return jen.Lit(method)
-}
-
-// pathExpr builds the request path from the template and path parameters.
-func (g *generator) pathExpr(b *ir.HTTPBinding) jen.Code {
-	var parts []jen.Code
-	rest := b.Path
-	for rest != "" {
-		open := strings.IndexByte(rest, '{')
-		end := strings.IndexByte(rest[max(open, 0):], '}')
-		if open < 0 || end < 0 {
-			parts = append(parts, jen.Lit(rest))
-			break
-		}
-		end += open
-		if open > 0 {
-			parts = append(parts, jen.Lit(rest[:open]))
-		}
-		name := rest[open+1 : end]
-		if p, ok := findParam(b, ir.InPath, name); ok {
-			parts = append(parts, jen.Qual(pkgHTTPAPI, "PathParam").Call(styleCode(p.Style), jen.Lit(p.Explode), jen.Lit(p.Name), jen.Id("in").Dot(p.GoName)))
-		} else {
-			parts = append(parts, jen.Lit(rest[open:end+1]))
-		}
-		rest = rest[end+1:]
-	}
-	if len(parts) == 0 {
-		return jen.Lit("")
-	}
-	expr := jen.Add(parts[0])
-	for _, p := range parts[1:] {
-		expr = expr.Op("+").Add(p)
-	}
-	return expr
-}
-
-// hasCredential reports whether any credential travels in location in.
-func hasCredential(b *ir.HTTPBinding, in ir.ParamLocation) bool {
-	for _, c := range b.Credentials {
-		if c.In == in {
-			return true
-		}
-	}
-	return false
-}
-
-// withCredentials emits, for each credential in location in, use(cred)
-// run with v, the configured value, when it is set.
-func (g *generator) withCredentials(bg *jen.Group, b *ir.HTTPBinding, in ir.ParamLocation, use func(ir.Credential) jen.Code) {
-	for _, cr := range b.Credentials {
-		if cr.In == in {
-			bg.If(jen.Id("v").Op(":=").Add(g.credential(cr)), jen.Id("v").Op("!=").Lit("")).Block(use(cr))
-		}
-	}
-}
-
-// hasLocation reports whether any parameter travels in location in.
-func hasLocation(b *ir.HTTPBinding, in ir.ParamLocation) bool {
-	for _, p := range b.Params {
-		if p.In == in {
-			return true
-		}
-	}
-	return false
-}
-
-func findParam(b *ir.HTTPBinding, in ir.ParamLocation, name string) (ir.Param, bool) {
-	for _, p := range b.Params {
-		if p.In == in && p.Name == name {
-			return p, true
-		}
-	}
-	return ir.Param{}, false
-}
-
-// withParam emits use(value) guarded by a nil check for optional values,
-// unless sending a nil value already sends nothing: a query parameter that
-// is a map, or an exploded array (httpapi.AddQuery adds no item for them).
-//
-// Parameters declared with content instead of a schema are sent as their
-// JSON encoding.
-func (g *generator) withParam(bg *jen.Group, p ir.Param, use func(v jen.Code) jen.Code) {
-	field := jen.Id("in").Dot(p.GoName)
-	if p.ContentType != "" {
-		inner := use
-		use = func(v jen.Code) jen.Code { return inner(jen.Qual(pkgHTTPAPI, "JSONParam").Call(v)) }
-	}
-	kind := g.underlyingKind(p.Type)
-	nilSendsNothing := p.In == ir.InQuery && p.ContentType == "" && (kind == ir.KindMap || kind == ir.KindArray && p.Explode)
-	switch {
-	case g.pointer(p.Type, p.Required):
-		bg.If(field.Clone().Op("!=").Nil()).Block(use(jen.Op("*").Add(field.Clone())))
-	case g.nilable(p.Type) && !nilSendsNothing:
-		bg.If(field.Clone().Op("!=").Nil()).Block(use(field.Clone()))
-	default:
-		bg.Add(use(field.Clone()))
-	}
 }
 
 // acceptHeader lists the media types of the declared responses.

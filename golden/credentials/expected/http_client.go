@@ -3,6 +3,7 @@
 package credentials
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -132,6 +133,37 @@ func (c *HTTPClient) applyScheme(req *http.Request, name string) error {
 		req.Header.Set("X-Tenant-Key", c.secTenantKey)
 	}
 	return nil
+}
+
+// call sends the request of operation op built from in, and decodes its
+// response into out.
+//
+//go:noinline
+func (c *HTTPClient) call(ctx context.Context, op *httpapi.Operation, in, out any) error {
+	return httpapi.Call(ctx, httpapi.Client{
+		Authorize:  c.authorize,
+		BaseURL:    c.baseURL,
+		Credential: c.credential,
+		HTTP:       c.client,
+		Header:     c.header,
+		Undeclared: undeclaredStatus,
+	}, op, in, out)
+}
+
+// credential is the configured value of a credential parameter, by the
+// field that holds it.
+func (c *HTTPClient) credential(key string) string {
+	switch key {
+	case "credAccessToken":
+		return c.credAccessToken
+	case "credSession":
+		return c.credSession
+	case "credXAPIKey":
+		return c.credXAPIKey
+	case "secTenantKey":
+		return c.secTenantKey
+	}
+	return ""
 }
 
 // undeclaredStatus is the *APIError of a response to operation op with a status

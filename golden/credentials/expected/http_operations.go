@@ -4,130 +4,67 @@ package credentials
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"net/url"
 
 	"github.com/infgen/infgen/runtime/httpapi"
-	"github.com/infgen/infgen/runtime/service"
 )
+
+// opGetSecret describes GET /secrets/{name} to httpapi.Call.
+var opGetSecret = httpapi.Operation{
+	Name:   "GetSecret",
+	Method: http.MethodGet,
+	Path:   "/secrets/{name}",
+	Params: []httpapi.Param{
+		{Name: "name", Field: "Name", In: httpapi.InPath, Style: httpapi.StyleSimple, NotEmpty: true},
+		{Name: "pageToken", Field: "PageToken", In: httpapi.InQuery, Style: httpapi.StyleForm, Explode: true},
+		{Name: "keyId", Field: "KeyID", In: httpapi.InQuery, Style: httpapi.StyleForm, Explode: true},
+	},
+	Credentials: []httpapi.Credential{
+		{Name: "access_token", In: httpapi.InQuery, Key: "credAccessToken", Option: "WithAccessToken"},
+		{Name: "X-Api-Key", In: httpapi.InHeader, Key: "credXAPIKey", Required: true, Option: "WithXAPIKey"},
+		{Name: "X-Tenant-Key", In: httpapi.InHeader, Key: "secTenantKey", Option: "WithTenantKey"},
+		{Name: "session", In: httpapi.InCookie, Key: "credSession", Option: "WithSession"},
+	},
+	Accept:   "application/json",
+	Security: [][]string{{"tenantKey"}},
+	Responses: []httpapi.Response{
+		{Status: "200", Field: "Body"},
+	},
+}
 
 // GetSecret calls GET /secrets/{name}.
 func (c *HTTPClient) GetSecret(ctx context.Context, in *GetSecretInput) (*GetSecretOutput, error) {
-	if in == nil {
-		in = new(GetSecretInput)
-	}
-	if c.credXAPIKey == "" {
-		return nil, service.Permanentf("%s: credential %s (%s) is not configured: pass %s to NewHTTPClient", "GetSecret", "X-Api-Key", "header", "WithXAPIKey")
-	}
-	if in.Name == "" {
-		return nil, service.Permanentf("GetSecret: path parameter name is empty")
-	}
-	u := c.baseURL + "/secrets/" + httpapi.PathParam(httpapi.StyleSimple, false, "name", in.Name)
-	q := url.Values{}
-	if in.PageToken != nil {
-		httpapi.AddQuery(q, httpapi.StyleForm, true, "pageToken", *in.PageToken)
-	}
-	if in.KeyID != nil {
-		httpapi.AddQuery(q, httpapi.StyleForm, true, "keyId", *in.KeyID)
-	}
-	if v := c.credAccessToken; v != "" {
-		q.Set("access_token", v)
-	}
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	req, err := httpapi.NewRequest(ctx, "GetSecret", http.MethodGet, u, nil, "", "application/json")
-	if err != nil {
+	out := new(GetSecretOutput)
+	if err := c.call(ctx, &opGetSecret, in, out); err != nil {
 		return nil, err
 	}
-	if v := c.credXAPIKey; v != "" {
-		req.Header.Set("X-Api-Key", v)
-	}
-	if v := c.secTenantKey; v != "" {
-		req.Header.Set("X-Tenant-Key", v)
-	}
-	if err := c.authorize(req, [][]string{{"tenantKey"}}); err != nil {
-		return nil, err
-	}
-	if v := c.credSession; v != "" {
-		if _, err := req.Cookie("session"); err != nil {
-			req.AddCookie(&http.Cookie{
-				Name:  "session",
-				Value: v,
-			})
-		}
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &GetSecretOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 200:
-		v := new(Secret)
-		if err := httpapi.DecodeJSON("GetSecret", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("GetSecret", resp, data)
+	return out, nil
+}
+
+// opPutSecret describes PUT /secrets/{name} to httpapi.Call.
+var opPutSecret = httpapi.Operation{
+	Name:   "PutSecret",
+	Method: http.MethodPut,
+	Path:   "/secrets/{name}",
+	Params: []httpapi.Param{
+		{Name: "name", Field: "Name", In: httpapi.InPath, Style: httpapi.StyleSimple, NotEmpty: true},
+		{Name: "X-Rotation-Token", Field: "XRotationToken", In: httpapi.InHeader, Style: httpapi.StyleSimple},
+	},
+	Credentials: []httpapi.Credential{
+		{Name: "X-Api-Key", In: httpapi.InHeader, Key: "credXAPIKey", Required: true, Option: "WithXAPIKey"},
+	},
+	Body:     &httpapi.Body{Field: "Body", ContentType: "application/json"},
+	Security: [][]string{{"tenantKey"}},
+	Responses: []httpapi.Response{
+		{Status: "204"},
+	},
 }
 
 // PutSecret calls PUT /secrets/{name}.
 func (c *HTTPClient) PutSecret(ctx context.Context, in *PutSecretInput) (*PutSecretOutput, error) {
-	if in == nil {
-		in = new(PutSecretInput)
-	}
-	if c.credXAPIKey == "" {
-		return nil, service.Permanentf("%s: credential %s (%s) is not configured: pass %s to NewHTTPClient", "PutSecret", "X-Api-Key", "header", "WithXAPIKey")
-	}
-	if in.Name == "" {
-		return nil, service.Permanentf("PutSecret: path parameter name is empty")
-	}
-	u := c.baseURL + "/secrets/" + httpapi.PathParam(httpapi.StyleSimple, false, "name", in.Name)
-	var body io.Reader
-	contentType := ""
-	if in.Body != nil {
-		var err error
-		body, err = httpapi.JSONBody("PutSecret", in.Body)
-		if err != nil {
-			return nil, err
-		}
-		contentType = "application/json"
-	}
-	req, err := httpapi.NewRequest(ctx, "PutSecret", http.MethodPut, u, body, contentType, "")
-	if err != nil {
+	out := new(PutSecretOutput)
+	if err := c.call(ctx, &opPutSecret, in, out); err != nil {
 		return nil, err
 	}
-	if in.XRotationToken != nil {
-		req.Header.Set("X-Rotation-Token", httpapi.HeaderParam(httpapi.StyleSimple, false, "X-Rotation-Token", *in.XRotationToken))
-	}
-	if v := c.credXAPIKey; v != "" {
-		req.Header.Set("X-Api-Key", v)
-	}
-	if err := c.authorize(req, [][]string{{"tenantKey"}}); err != nil {
-		return nil, err
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &PutSecretOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("PutSecret", resp, data)
+	return out, nil
 }

@@ -20,6 +20,20 @@ func NewVaultAPIStub(opts ...workflow.CallOption) *VaultAPIStub {
 	return &VaultAPIStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *VaultAPIStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  method,
+		Options: s.opts,
+		Service: ServiceName,
+	}, out, opts...)
+}
+
 // GetSecret runs VaultAPI.GetSecret as a task and waits for its result;
 // workflow.Async(ctx, stub.GetSecret, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -27,14 +41,7 @@ func NewVaultAPIStub(opts ...workflow.CallOption) *VaultAPIStub {
 // settings, and are recorded with the task.
 func (s *VaultAPIStub) GetSecret(ctx workflow.Context, in *GetSecretInput, opts ...workflow.CallOption) (*GetSecretOutput, error) {
 	var out *GetSecretOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "GetSecret",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "GetSecret", in, &out, opts)
 	return out, err
 }
 
@@ -45,13 +52,6 @@ func (s *VaultAPIStub) GetSecret(ctx workflow.Context, in *GetSecretInput, opts 
 // settings, and are recorded with the task.
 func (s *VaultAPIStub) PutSecret(ctx workflow.Context, in *PutSecretInput, opts ...workflow.CallOption) (*PutSecretOutput, error) {
 	var out *PutSecretOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "PutSecret",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "PutSecret", in, &out, opts)
 	return out, err
 }

@@ -3,6 +3,7 @@
 package discriminator
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -49,6 +50,19 @@ func WithHeader(key, value string) HTTPOption {
 	return func(c *HTTPClient) {
 		c.header.Add(key, value)
 	}
+}
+
+// call sends the request of operation op built from in, and decodes its
+// response into out.
+//
+//go:noinline
+func (c *HTTPClient) call(ctx context.Context, op *httpapi.Operation, in, out any) error {
+	return httpapi.Call(ctx, httpapi.Client{
+		BaseURL:    c.baseURL,
+		HTTP:       c.client,
+		Header:     c.header,
+		Undeclared: undeclaredStatus,
+	}, op, in, out)
 }
 
 // undeclaredStatus is the *APIError of a response to operation op with a status

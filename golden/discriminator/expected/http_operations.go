@@ -9,34 +9,22 @@ import (
 	"github.com/infgen/infgen/runtime/httpapi"
 )
 
+// opGetFoo describes GET /foo to httpapi.Call.
+var opGetFoo = httpapi.Operation{
+	Name:   "GetFoo",
+	Method: http.MethodGet,
+	Path:   "/foo",
+	Accept: "*/*",
+	Responses: []httpapi.Response{
+		{Status: "200", Field: "Body"},
+	},
+}
+
 // GetFoo calls GET /foo.
 func (c *HTTPClient) GetFoo(ctx context.Context, in *GetFooInput) (*GetFooOutput, error) {
-	u := c.baseURL + "/foo"
-	req, err := httpapi.NewRequest(ctx, "GetFoo", http.MethodGet, u, nil, "", "*/*")
-	if err != nil {
+	out := new(GetFooOutput)
+	if err := c.call(ctx, &opGetFoo, in, out); err != nil {
 		return nil, err
 	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &GetFooOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 200:
-		v := new(FooTopLevel)
-		if err := httpapi.DecodeJSON("GetFoo", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("GetFoo", resp, data)
+	return out, nil
 }

@@ -20,6 +20,20 @@ func NewBrokenRedocDiscriminatorStub(opts ...workflow.CallOption) *BrokenRedocDi
 	return &BrokenRedocDiscriminatorStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *BrokenRedocDiscriminatorStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  method,
+		Options: s.opts,
+		Service: ServiceName,
+	}, out, opts...)
+}
+
 // GetFoo runs BrokenRedocDiscriminator.GetFoo as a task and waits for its result;
 // workflow.Async(ctx, stub.GetFoo, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -27,13 +41,6 @@ func NewBrokenRedocDiscriminatorStub(opts ...workflow.CallOption) *BrokenRedocDi
 // settings, and are recorded with the task.
 func (s *BrokenRedocDiscriminatorStub) GetFoo(ctx workflow.Context, in *GetFooInput, opts ...workflow.CallOption) (*GetFooOutput, error) {
 	var out *GetFooOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "GetFoo",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "GetFoo", in, &out, opts)
 	return out, err
 }

@@ -4,399 +4,205 @@ package features
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"net/http"
-	"net/url"
-	"strings"
 
 	"github.com/infgen/infgen/runtime/httpapi"
-	"github.com/infgen/infgen/runtime/service"
 )
+
+// opCreateInvoice describes POST /invoices to httpapi.Call.
+var opCreateInvoice = httpapi.Operation{
+	Name:   "CreateInvoice",
+	Method: http.MethodPost,
+	Path:   "/invoices",
+	Params: []httpapi.Param{
+		{Name: "X-Request-ID", Field: "XRequestID", In: httpapi.InHeader, Style: httpapi.StyleSimple},
+	},
+	Body:              &httpapi.Body{Field: "Body", ContentType: "application/json"},
+	Accept:            "application/json",
+	IdempotencyHeader: "Idempotency-Key",
+	Security:          [][]string{{"apiKeyHeader"}, {"bearerAuth"}},
+	Responses: []httpapi.Response{
+		{Status: "201", Field: "Body"},
+		{Status: "503", Error: true},
+		{Status: "4XX", Error: true, Field: "Body"},
+	},
+	Headers: []httpapi.Header{
+		{Name: "Location", Field: "Location"},
+		{Name: "X-Rate-Limit-Remaining", Field: "XRateLimitRemaining"},
+		{Name: "X-Warnings", Field: "XWarnings"},
+	},
+	Error: (*CreateInvoiceError)(nil),
+}
 
 // CreateInvoice calls POST /invoices.
 func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) (*CreateInvoiceOutput, error) {
-	if in == nil {
-		in = new(CreateInvoiceInput)
-	}
-	u := c.baseURL + "/invoices"
-	var body io.Reader
-	contentType := ""
-	if in.Body != nil {
-		var err error
-		body, err = httpapi.JSONBody("CreateInvoice", in.Body)
-		if err != nil {
-			return nil, err
-		}
-		contentType = "application/json"
-	}
-	req, err := httpapi.NewRequest(ctx, "CreateInvoice", http.MethodPost, u, body, contentType, "application/json")
-	if err != nil {
+	out := new(CreateInvoiceOutput)
+	if err := c.call(ctx, &opCreateInvoice, in, out); err != nil {
 		return nil, err
 	}
-	if in.XRequestID != nil {
-		req.Header.Set("X-Request-ID", httpapi.HeaderParam(httpapi.StyleSimple, false, "X-Request-ID", *in.XRequestID))
-	}
-	if key := service.IdempotencyKey(ctx); key != "" {
-		req.Header.Set("Idempotency-Key", key)
-	}
-	if err := c.authorize(req, [][]string{{"apiKeyHeader"}, {"bearerAuth"}}); err != nil {
-		return nil, err
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &CreateInvoiceOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	if v := resp.Header.Get("Location"); v != "" {
-		out.Location = &v
-	}
-	if v := resp.Header.Get("X-Rate-Limit-Remaining"); v != "" {
-		var x int64
-		if httpapi.ParseHeader(v, &x) == nil {
-			out.XRateLimitRemaining = &x
-		}
-	}
-	if v := resp.Header.Get("X-Warnings"); v != "" {
-		var x []string
-		if httpapi.ParseHeader(v, &x) == nil {
-			out.XWarnings = x
-		}
-	}
-	switch {
-	case resp.StatusCode == 201:
-		v := new(Invoice)
-		if err := httpapi.DecodeJSON("CreateInvoice", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	case resp.StatusCode == 503:
-		e := &CreateInvoiceError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		return nil, httpapi.Classify(resp, e)
-	case resp.StatusCode/100 == 4:
-		e := &CreateInvoiceError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		httpapi.DecodeErrorBody("CreateInvoice", data, &e.Body)
-		return nil, httpapi.Classify(resp, e)
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("CreateInvoice", resp, data)
+	return out, nil
+}
+
+// opListInvoices describes GET /invoices to httpapi.Call.
+var opListInvoices = httpapi.Operation{
+	Name:   "ListInvoices",
+	Method: http.MethodGet,
+	Path:   "/invoices",
+	Params: []httpapi.Param{
+		{Name: "status", Field: "Status", In: httpapi.InQuery, Style: httpapi.StyleForm, Explode: true},
+		{Name: "ids", Field: "IDs", In: httpapi.InQuery, Style: httpapi.StyleForm},
+		{Name: "tags", Field: "Tags", In: httpapi.InQuery, Style: httpapi.StylePipeDelimited},
+		{Name: "words", Field: "Words", In: httpapi.InQuery, Style: httpapi.StyleSpaceDelimited},
+		{Name: "filter", Field: "Filter", In: httpapi.InQuery, Style: httpapi.StyleDeepObject, Explode: true},
+		{Name: "limit", Field: "Limit", In: httpapi.InQuery, Style: httpapi.StyleForm, Explode: true},
+		{Name: "session", Field: "Session", In: httpapi.InCookie, Style: httpapi.StyleForm, Explode: true},
+		{Name: "since", Field: "Since", In: httpapi.InQuery, Style: httpapi.StyleForm, Explode: true},
+		{Name: "where", Field: "Where", In: httpapi.InQuery, Style: httpapi.StyleForm, Explode: true, JSON: true},
+	},
+	Accept: "application/json",
+	Responses: []httpapi.Response{
+		{Status: "200", Field: "Body"},
+		{Status: "default", Error: true, Field: "Body"},
+	},
+	Error: (*ListInvoicesError)(nil),
 }
 
 // ListInvoices calls GET /invoices.
 func (c *HTTPClient) ListInvoices(ctx context.Context, in *ListInvoicesInput) (*ListInvoicesOutput, error) {
-	if in == nil {
-		in = new(ListInvoicesInput)
-	}
-	u := c.baseURL + "/invoices"
-	q := url.Values{}
-	httpapi.AddQuery(q, httpapi.StyleForm, true, "status", in.Status)
-	if in.IDs != nil {
-		httpapi.AddQuery(q, httpapi.StyleForm, false, "ids", in.IDs)
-	}
-	if in.Tags != nil {
-		httpapi.AddQuery(q, httpapi.StylePipeDelimited, false, "tags", in.Tags)
-	}
-	if in.Words != nil {
-		httpapi.AddQuery(q, httpapi.StyleSpaceDelimited, false, "words", in.Words)
-	}
-	if in.Filter != nil {
-		httpapi.AddQuery(q, httpapi.StyleDeepObject, true, "filter", *in.Filter)
-	}
-	httpapi.AddQuery(q, httpapi.StyleForm, true, "limit", in.Limit)
-	if in.Since != nil {
-		httpapi.AddQuery(q, httpapi.StyleForm, true, "since", *in.Since)
-	}
-	if in.Where != nil {
-		httpapi.AddQuery(q, httpapi.StyleForm, true, "where", httpapi.JSONParam(*in.Where))
-	}
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	req, err := httpapi.NewRequest(ctx, "ListInvoices", http.MethodGet, u, nil, "", "application/json")
-	if err != nil {
+	out := new(ListInvoicesOutput)
+	if err := c.call(ctx, &opListInvoices, in, out); err != nil {
 		return nil, err
 	}
-	if in.Session != nil {
-		req.AddCookie(&http.Cookie{
-			Name:  "session",
-			Value: httpapi.CookieValue(*in.Session),
-		})
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &ListInvoicesOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 200:
-		if err := httpapi.DecodeJSON("ListInvoices", data, &out.Body); err != nil {
-			return nil, err
-		}
-		return out, nil
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	e := &ListInvoicesError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		StatusCode: resp.StatusCode,
-	}
-	httpapi.DecodeErrorBody("ListInvoices", data, &e.Body)
-	return nil, httpapi.Classify(resp, e)
+	return out, nil
+}
+
+// opGetInvoice describes GET /invoices/{id} to httpapi.Call.
+var opGetInvoice = httpapi.Operation{
+	Name:   "GetInvoice",
+	Method: http.MethodGet,
+	Path:   "/invoices/{id}",
+	Params: []httpapi.Param{
+		{Name: "id", Field: "ID", In: httpapi.InPath, Style: httpapi.StyleSimple, NotEmpty: true},
+		{Name: "id", Field: "QueryID", In: httpapi.InQuery, Style: httpapi.StyleForm, Explode: true},
+	},
+	Accept:   "application/json",
+	Security: [][]string{{"basicAuth"}},
+	Responses: []httpapi.Response{
+		{Status: "200", Field: "Body"},
+		{Status: "404", Error: true, Field: "Body"},
+	},
+	Error: (*GetInvoiceError)(nil),
 }
 
 // GetInvoice calls GET /invoices/{id}.
 func (c *HTTPClient) GetInvoice(ctx context.Context, in *GetInvoiceInput) (*GetInvoiceOutput, error) {
-	if in == nil {
-		in = new(GetInvoiceInput)
-	}
-	if in.ID == "" {
-		return nil, service.Permanentf("GetInvoice: path parameter id is empty")
-	}
-	u := c.baseURL + "/invoices/" + httpapi.PathParam(httpapi.StyleSimple, false, "id", in.ID)
-	q := url.Values{}
-	if in.QueryID != nil {
-		httpapi.AddQuery(q, httpapi.StyleForm, true, "id", *in.QueryID)
-	}
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	req, err := httpapi.NewRequest(ctx, "GetInvoice", http.MethodGet, u, nil, "", "application/json")
-	if err != nil {
+	out := new(GetInvoiceOutput)
+	if err := c.call(ctx, &opGetInvoice, in, out); err != nil {
 		return nil, err
 	}
-	if err := c.authorize(req, [][]string{{"basicAuth"}}); err != nil {
-		return nil, err
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &GetInvoiceOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 200:
-		v := new(Invoice)
-		if err := httpapi.DecodeJSON("GetInvoice", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	case 404:
-		e := &GetInvoiceError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		httpapi.DecodeErrorBody("GetInvoice", data, &e.Body)
-		return nil, httpapi.Classify(resp, e)
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("GetInvoice", resp, data)
+	return out, nil
+}
+
+// opDeleteInvoicesID describes DELETE /invoices/{id} to httpapi.Call.
+var opDeleteInvoicesID = httpapi.Operation{
+	Name:   "DeleteInvoicesID",
+	Method: http.MethodDelete,
+	Path:   "/invoices/{id}",
+	Params: []httpapi.Param{
+		{Name: "id", Field: "ID", In: httpapi.InPath, Style: httpapi.StyleSimple, NotEmpty: true},
+	},
+	Security: [][]string{{"oauth"}},
+	Responses: []httpapi.Response{
+		{Status: "204"},
+	},
 }
 
 // DeleteInvoicesID calls DELETE /invoices/{id}.
 func (c *HTTPClient) DeleteInvoicesID(ctx context.Context, in *DeleteInvoicesIDInput) (*DeleteInvoicesIDOutput, error) {
-	if in == nil {
-		in = new(DeleteInvoicesIDInput)
-	}
-	if in.ID == "" {
-		return nil, service.Permanentf("DeleteInvoicesID: path parameter id is empty")
-	}
-	u := c.baseURL + "/invoices/" + httpapi.PathParam(httpapi.StyleSimple, false, "id", in.ID)
-	req, err := httpapi.NewRequest(ctx, "DeleteInvoicesID", http.MethodDelete, u, nil, "", "")
-	if err != nil {
+	out := new(DeleteInvoicesIDOutput)
+	if err := c.call(ctx, &opDeleteInvoicesID, in, out); err != nil {
 		return nil, err
 	}
-	if err := c.authorize(req, [][]string{{"oauth"}}); err != nil {
-		return nil, err
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &DeleteInvoicesIDOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("DeleteInvoicesID", resp, data)
+	return out, nil
+}
+
+// opVoidInvoice describes POST /invoices/{id}/void to httpapi.Call.
+var opVoidInvoice = httpapi.Operation{
+	Name:   "VoidInvoice",
+	Method: http.MethodPost,
+	Path:   "/invoices/{id}/void",
+	Params: []httpapi.Param{
+		{Name: "id", Field: "ID", In: httpapi.InPath, Style: httpapi.StyleSimple, NotEmpty: true},
+	},
+	Accept: "application/json, text/plain",
+	Responses: []httpapi.Response{
+		{Status: "200", Field: "Body"},
+		{Status: "404", Error: true, Field: "Body404"},
+		{Status: "409", Error: true, Field: "Body409", Encoding: httpapi.EncodeText},
+		{Status: "410", Error: true},
+		{Status: "429", Error: true, Field: "Body429"},
+	},
+	Error: (*VoidInvoiceError)(nil),
 }
 
 // VoidInvoice calls POST /invoices/{id}/void.
 func (c *HTTPClient) VoidInvoice(ctx context.Context, in *VoidInvoiceInput) (*VoidInvoiceOutput, error) {
-	if in == nil {
-		in = new(VoidInvoiceInput)
-	}
-	if in.ID == "" {
-		return nil, service.Permanentf("VoidInvoice: path parameter id is empty")
-	}
-	u := c.baseURL + "/invoices/" + httpapi.PathParam(httpapi.StyleSimple, false, "id", in.ID) + "/void"
-	req, err := httpapi.NewRequest(ctx, "VoidInvoice", http.MethodPost, u, nil, "", "application/json, text/plain")
-	if err != nil {
+	out := new(VoidInvoiceOutput)
+	if err := c.call(ctx, &opVoidInvoice, in, out); err != nil {
 		return nil, err
 	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &VoidInvoiceOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 200:
-		v := new(Invoice)
-		if err := httpapi.DecodeJSON("VoidInvoice", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	case 404, 409, 410, 429:
-		e := &VoidInvoiceError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		switch resp.StatusCode {
-		case 404:
-			httpapi.DecodeErrorBody("VoidInvoice", data, &e.Body404)
-		case 409:
-			s := string(data)
-			e.Body409 = &s
-		case 429:
-			httpapi.DecodeErrorBody("VoidInvoice", data, &e.Body429)
-		}
-		return nil, httpapi.Classify(resp, e)
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("VoidInvoice", resp, data)
+	return out, nil
+}
+
+// opPutLines describes PUT /invoices/{id}/lines{coords}{matrix} to httpapi.Call.
+var opPutLines = httpapi.Operation{
+	Name:   "PutLines",
+	Method: http.MethodPut,
+	Path:   "/invoices/{id}/lines{coords}{matrix}",
+	Params: []httpapi.Param{
+		{Name: "id", Field: "ID", In: httpapi.InPath, Style: httpapi.StyleSimple, NotEmpty: true},
+		{Name: "coords", Field: "Coords", In: httpapi.InPath, Style: httpapi.StyleLabel},
+		{Name: "matrix", Field: "Matrix", In: httpapi.InPath, Style: httpapi.StyleMatrix},
+		{Name: "X-Flags", Field: "XFlags", In: httpapi.InHeader, Style: httpapi.StyleSimple},
+	},
+	Body:              &httpapi.Body{Field: "Body", ContentType: "application/x-www-form-urlencoded", Encoding: httpapi.EncodeForm},
+	Accept:            "text/plain",
+	IdempotencyHeader: "X-Dedup",
+	Security:          [][]string{{"apiKeyHeader"}, {"bearerAuth"}},
+	Responses: []httpapi.Response{
+		{Status: "200", Field: "Body", Encoding: httpapi.EncodeText},
+	},
 }
 
 // PutLines calls PUT /invoices/{id}/lines{coords}{matrix}.
 func (c *HTTPClient) PutLines(ctx context.Context, in *PutLinesInput) (*PutLinesOutput, error) {
-	if in == nil {
-		in = new(PutLinesInput)
-	}
-	if in.ID == "" {
-		return nil, service.Permanentf("PutLines: path parameter id is empty")
-	}
-	u := c.baseURL + "/invoices/" + httpapi.PathParam(httpapi.StyleSimple, false, "id", in.ID) + "/lines" + httpapi.PathParam(httpapi.StyleLabel, false, "coords", in.Coords) + httpapi.PathParam(httpapi.StyleMatrix, false, "matrix", in.Matrix)
-	var body io.Reader
-	contentType := ""
-	if in.Body != nil {
-		body = strings.NewReader(httpapi.FormBody(in.Body))
-		contentType = "application/x-www-form-urlencoded"
-	}
-	req, err := httpapi.NewRequest(ctx, "PutLines", http.MethodPut, u, body, contentType, "text/plain")
-	if err != nil {
+	out := new(PutLinesOutput)
+	if err := c.call(ctx, &opPutLines, in, out); err != nil {
 		return nil, err
 	}
-	if in.XFlags != nil {
-		req.Header.Set("X-Flags", httpapi.HeaderParam(httpapi.StyleSimple, false, "X-Flags", in.XFlags))
-	}
-	if key := service.IdempotencyKey(ctx); key != "" {
-		req.Header.Set("X-Dedup", key)
-	}
-	if err := c.authorize(req, [][]string{{"apiKeyHeader"}, {"bearerAuth"}}); err != nil {
-		return nil, err
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &PutLinesOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 200:
-		s := string(data)
-		out.Body = &s
-		return out, nil
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("PutLines", resp, data)
+	return out, nil
+}
+
+// opUpload describes POST /uploads to httpapi.Call.
+var opUpload = httpapi.Operation{
+	Name:     "Upload",
+	Method:   http.MethodPost,
+	Path:     "/uploads",
+	Body:     &httpapi.Body{Field: "Body", Encoding: httpapi.EncodeMultipart},
+	Accept:   "application/octet-stream",
+	Security: [][]string{{"apiKeyCookie", "apiKeyQuery"}},
+	Responses: []httpapi.Response{
+		{Status: "200", Field: "Body", Encoding: httpapi.EncodeRaw},
+		{Status: "429", Error: true},
+	},
+	Error: (*UploadError)(nil),
 }
 
 // Upload calls POST /uploads.
 func (c *HTTPClient) Upload(ctx context.Context, in *UploadInput) (*UploadOutput, error) {
-	if in == nil {
-		in = new(UploadInput)
-	}
-	u := c.baseURL + "/uploads"
-	var body io.Reader
-	contentType := ""
-	if in.Body != nil {
-		var err error
-		body, contentType, err = httpapi.MultipartBody(in.Body)
-		if err != nil {
-			return nil, service.Permanent(fmt.Errorf("Upload: encode multipart body: %w", err))
-		}
-	}
-	req, err := httpapi.NewRequest(ctx, "Upload", http.MethodPost, u, body, contentType, "application/octet-stream")
-	if err != nil {
+	out := new(UploadOutput)
+	if err := c.call(ctx, &opUpload, in, out); err != nil {
 		return nil, err
 	}
-	if err := c.authorize(req, [][]string{{"apiKeyCookie", "apiKeyQuery"}}); err != nil {
-		return nil, err
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &UploadOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 200:
-		out.Body = data
-		return out, nil
-	case 429:
-		e := &UploadError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		return nil, httpapi.Classify(resp, e)
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("Upload", resp, data)
+	return out, nil
 }

@@ -20,6 +20,20 @@ func NewBillingStub(opts ...workflow.CallOption) *BillingStub {
 	return &BillingStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *BillingStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  method,
+		Options: s.opts,
+		Service: ServiceName,
+	}, out, opts...)
+}
+
 // CreateInvoice runs Billing.CreateInvoice as a task and waits for its result;
 // workflow.Async(ctx, stub.CreateInvoice, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -27,14 +41,7 @@ func NewBillingStub(opts ...workflow.CallOption) *BillingStub {
 // settings, and are recorded with the task.
 func (s *BillingStub) CreateInvoice(ctx workflow.Context, in *CreateInvoiceInput, opts ...workflow.CallOption) (*CreateInvoiceOutput, error) {
 	var out *CreateInvoiceOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "CreateInvoice",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "CreateInvoice", in, &out, opts)
 	return out, err
 }
 
@@ -45,14 +52,7 @@ func (s *BillingStub) CreateInvoice(ctx workflow.Context, in *CreateInvoiceInput
 // settings, and are recorded with the task.
 func (s *BillingStub) ListInvoices(ctx workflow.Context, in *ListInvoicesInput, opts ...workflow.CallOption) (*ListInvoicesOutput, error) {
 	var out *ListInvoicesOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "ListInvoices",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "ListInvoices", in, &out, opts)
 	return out, err
 }
 
@@ -63,14 +63,7 @@ func (s *BillingStub) ListInvoices(ctx workflow.Context, in *ListInvoicesInput, 
 // settings, and are recorded with the task.
 func (s *BillingStub) GetInvoice(ctx workflow.Context, in *GetInvoiceInput, opts ...workflow.CallOption) (*GetInvoiceOutput, error) {
 	var out *GetInvoiceOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "GetInvoice",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "GetInvoice", in, &out, opts)
 	return out, err
 }
 
@@ -81,14 +74,7 @@ func (s *BillingStub) GetInvoice(ctx workflow.Context, in *GetInvoiceInput, opts
 // settings, and are recorded with the task.
 func (s *BillingStub) DeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesIDInput, opts ...workflow.CallOption) (*DeleteInvoicesIDOutput, error) {
 	var out *DeleteInvoicesIDOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "DeleteInvoicesID",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "DeleteInvoicesID", in, &out, opts)
 	return out, err
 }
 
@@ -99,14 +85,7 @@ func (s *BillingStub) DeleteInvoicesID(ctx workflow.Context, in *DeleteInvoicesI
 // settings, and are recorded with the task.
 func (s *BillingStub) VoidInvoice(ctx workflow.Context, in *VoidInvoiceInput, opts ...workflow.CallOption) (*VoidInvoiceOutput, error) {
 	var out *VoidInvoiceOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "VoidInvoice",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "VoidInvoice", in, &out, opts)
 	return out, err
 }
 
@@ -117,14 +96,7 @@ func (s *BillingStub) VoidInvoice(ctx workflow.Context, in *VoidInvoiceInput, op
 // settings, and are recorded with the task.
 func (s *BillingStub) PutLines(ctx workflow.Context, in *PutLinesInput, opts ...workflow.CallOption) (*PutLinesOutput, error) {
 	var out *PutLinesOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "PutLines",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "PutLines", in, &out, opts)
 	return out, err
 }
 
@@ -135,13 +107,6 @@ func (s *BillingStub) PutLines(ctx workflow.Context, in *PutLinesInput, opts ...
 // settings, and are recorded with the task.
 func (s *BillingStub) Upload(ctx workflow.Context, in *UploadInput, opts ...workflow.CallOption) (*UploadOutput, error) {
 	var out *UploadOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "Upload",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "Upload", in, &out, opts)
 	return out, err
 }

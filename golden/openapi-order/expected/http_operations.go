@@ -4,172 +4,106 @@ package orders
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"net/url"
 
 	"github.com/infgen/infgen/runtime/httpapi"
 )
 
+// opPlaceOrder describes POST /orders to httpapi.Call.
+var opPlaceOrder = httpapi.Operation{
+	Name:   "PlaceOrder",
+	Method: http.MethodPost,
+	Path:   "/orders",
+	Body:   &httpapi.Body{Field: "Body", ContentType: "application/json"},
+	Accept: "application/json",
+	Responses: []httpapi.Response{
+		{Status: "201", Field: "Body"},
+	},
+}
+
 // PlaceOrder calls POST /orders.
 func (c *HTTPClient) PlaceOrder(ctx context.Context, in *PlaceOrderInput) (*PlaceOrderOutput, error) {
-	if in == nil {
-		in = new(PlaceOrderInput)
-	}
-	u := c.baseURL + "/orders"
-	var body io.Reader
-	contentType := ""
-	if in.Body != nil {
-		var err error
-		body, err = httpapi.JSONBody("PlaceOrder", in.Body)
-		if err != nil {
-			return nil, err
-		}
-		contentType = "application/json"
-	}
-	req, err := httpapi.NewRequest(ctx, "PlaceOrder", http.MethodPost, u, body, contentType, "application/json")
-	if err != nil {
+	out := new(PlaceOrderOutput)
+	if err := c.call(ctx, &opPlaceOrder, in, out); err != nil {
 		return nil, err
 	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &PlaceOrderOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 201:
-		v := new(Order)
-		if err := httpapi.DecodeJSON("PlaceOrder", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("PlaceOrder", resp, data)
+	return out, nil
+}
+
+// opListOrders describes GET /orders to httpapi.Call.
+var opListOrders = httpapi.Operation{
+	Name:   "ListOrders",
+	Method: http.MethodGet,
+	Path:   "/orders",
+	Params: []httpapi.Param{
+		{Name: "status", Field: "Status", In: httpapi.InQuery, Style: httpapi.StyleForm, Explode: true},
+		{Name: "label", Field: "Label", In: httpapi.InQuery, Style: httpapi.StyleDeepObject},
+		{Name: "X-Trace", Field: "XTrace", In: httpapi.InHeader, Style: httpapi.StyleSimple},
+		{Name: "after", Field: "After", In: httpapi.InQuery, Style: httpapi.StyleForm, Explode: true},
+	},
+	Accept: "application/json",
+	Responses: []httpapi.Response{
+		{Status: "200", Field: "Body"},
+	},
+	Headers: []httpapi.Header{
+		{Name: "X-Total-Count", Field: "XTotalCount"},
+		{Name: "Link", Field: "Link"},
+	},
 }
 
 // ListOrders calls GET /orders.
 func (c *HTTPClient) ListOrders(ctx context.Context, in *ListOrdersInput) (*ListOrdersOutput, error) {
-	if in == nil {
-		in = new(ListOrdersInput)
-	}
-	u := c.baseURL + "/orders"
-	q := url.Values{}
-	httpapi.AddQuery(q, httpapi.StyleForm, true, "status", in.Status)
-	httpapi.AddQuery(q, httpapi.StyleDeepObject, false, "label", in.Label)
-	if in.After != nil {
-		httpapi.AddQuery(q, httpapi.StyleForm, true, "after", *in.After)
-	}
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	req, err := httpapi.NewRequest(ctx, "ListOrders", http.MethodGet, u, nil, "", "application/json")
-	if err != nil {
+	out := new(ListOrdersOutput)
+	if err := c.call(ctx, &opListOrders, in, out); err != nil {
 		return nil, err
 	}
-	if in.XTrace != nil {
-		req.Header.Set("X-Trace", httpapi.HeaderParam(httpapi.StyleSimple, false, "X-Trace", *in.XTrace))
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &ListOrdersOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	if v := resp.Header.Get("X-Total-Count"); v != "" {
-		var x int64
-		if httpapi.ParseHeader(v, &x) == nil {
-			out.XTotalCount = &x
-		}
-	}
-	if v := resp.Header.Get("Link"); v != "" {
-		out.Link = &v
-	}
-	switch resp.StatusCode {
-	case 200:
-		if err := httpapi.DecodeJSON("ListOrders", data, &out.Body); err != nil {
-			return nil, err
-		}
-		return out, nil
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("ListOrders", resp, data)
+	return out, nil
+}
+
+// opGetLine describes GET /orders/{orderId}/lines/{line} to httpapi.Call.
+var opGetLine = httpapi.Operation{
+	Name:   "GetLine",
+	Method: http.MethodGet,
+	Path:   "/orders/{orderId}/lines/{line}",
+	Params: []httpapi.Param{
+		{Name: "orderId", Field: "OrderID", In: httpapi.InPath, Style: httpapi.StyleSimple},
+		{Name: "line", Field: "Line", In: httpapi.InPath, Style: httpapi.StyleSimple},
+		{Name: "currency", Field: "Currency", In: httpapi.InQuery, Style: httpapi.StyleForm, Explode: true},
+	},
+	Accept: "application/json",
+	Responses: []httpapi.Response{
+		{Status: "200", Field: "Body"},
+	},
 }
 
 // GetLine calls GET /orders/{orderId}/lines/{line}.
 func (c *HTTPClient) GetLine(ctx context.Context, in *GetLineInput) (*GetLineOutput, error) {
-	if in == nil {
-		in = new(GetLineInput)
-	}
-	u := c.baseURL + "/orders/" + httpapi.PathParam(httpapi.StyleSimple, false, "orderId", in.OrderID) + "/lines/" + httpapi.PathParam(httpapi.StyleSimple, false, "line", in.Line)
-	q := url.Values{}
-	if in.Currency != nil {
-		httpapi.AddQuery(q, httpapi.StyleForm, true, "currency", *in.Currency)
-	}
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	req, err := httpapi.NewRequest(ctx, "GetLine", http.MethodGet, u, nil, "", "application/json")
-	if err != nil {
+	out := new(GetLineOutput)
+	if err := c.call(ctx, &opGetLine, in, out); err != nil {
 		return nil, err
 	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &GetLineOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 200:
-		v := new(Line)
-		if err := httpapi.DecodeJSON("GetLine", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("GetLine", resp, data)
+	return out, nil
+}
+
+// opSetState describes PUT /orders/{orderId}/state/{state} to httpapi.Call.
+var opSetState = httpapi.Operation{
+	Name:   "SetState",
+	Method: http.MethodPut,
+	Path:   "/orders/{orderId}/state/{state}",
+	Params: []httpapi.Param{
+		{Name: "state", Field: "State", In: httpapi.InPath, Style: httpapi.StyleSimple},
+		{Name: "orderId", Field: "OrderID", In: httpapi.InPath, Style: httpapi.StyleSimple},
+	},
+	Responses: []httpapi.Response{
+		{Status: "204"},
+	},
 }
 
 // SetState calls PUT /orders/{orderId}/state/{state}.
 func (c *HTTPClient) SetState(ctx context.Context, in *SetStateInput) (*SetStateOutput, error) {
-	if in == nil {
-		in = new(SetStateInput)
-	}
-	u := c.baseURL + "/orders/" + httpapi.PathParam(httpapi.StyleSimple, false, "orderId", in.OrderID) + "/state/" + httpapi.PathParam(httpapi.StyleSimple, false, "state", in.State)
-	req, err := httpapi.NewRequest(ctx, "SetState", http.MethodPut, u, nil, "", "")
-	if err != nil {
+	out := new(SetStateOutput)
+	if err := c.call(ctx, &opSetState, in, out); err != nil {
 		return nil, err
 	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &SetStateOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("SetState", resp, data)
+	return out, nil
 }

@@ -20,6 +20,20 @@ func NewOrdersStub(opts ...workflow.CallOption) *OrdersStub {
 	return &OrdersStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *OrdersStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  method,
+		Options: s.opts,
+		Service: ServiceName,
+	}, out, opts...)
+}
+
 // PlaceOrder runs Orders.PlaceOrder as a task and waits for its result;
 // workflow.Async(ctx, stub.PlaceOrder, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -27,14 +41,7 @@ func NewOrdersStub(opts ...workflow.CallOption) *OrdersStub {
 // settings, and are recorded with the task.
 func (s *OrdersStub) PlaceOrder(ctx workflow.Context, in *PlaceOrderInput, opts ...workflow.CallOption) (*PlaceOrderOutput, error) {
 	var out *PlaceOrderOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "PlaceOrder",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "PlaceOrder", in, &out, opts)
 	return out, err
 }
 
@@ -45,14 +52,7 @@ func (s *OrdersStub) PlaceOrder(ctx workflow.Context, in *PlaceOrderInput, opts 
 // settings, and are recorded with the task.
 func (s *OrdersStub) ListOrders(ctx workflow.Context, in *ListOrdersInput, opts ...workflow.CallOption) (*ListOrdersOutput, error) {
 	var out *ListOrdersOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "ListOrders",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "ListOrders", in, &out, opts)
 	return out, err
 }
 
@@ -63,14 +63,7 @@ func (s *OrdersStub) ListOrders(ctx workflow.Context, in *ListOrdersInput, opts 
 // settings, and are recorded with the task.
 func (s *OrdersStub) GetLine(ctx workflow.Context, in *GetLineInput, opts ...workflow.CallOption) (*GetLineOutput, error) {
 	var out *GetLineOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "GetLine",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "GetLine", in, &out, opts)
 	return out, err
 }
 
@@ -81,13 +74,6 @@ func (s *OrdersStub) GetLine(ctx workflow.Context, in *GetLineInput, opts ...wor
 // settings, and are recorded with the task.
 func (s *OrdersStub) SetState(ctx workflow.Context, in *SetStateInput, opts ...workflow.CallOption) (*SetStateOutput, error) {
 	var out *SetStateOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "SetState",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "SetState", in, &out, opts)
 	return out, err
 }

@@ -4,165 +4,98 @@ package shop
 
 import (
 	"context"
-	"io"
 	"net/http"
 
 	"github.com/infgen/infgen/runtime/httpapi"
-	"github.com/infgen/infgen/runtime/service"
 )
+
+// opCreateOrder describes POST /orders to httpapi.Call.
+var opCreateOrder = httpapi.Operation{
+	Name:   "CreateOrder",
+	Method: http.MethodPost,
+	Path:   "/orders",
+	Body:   &httpapi.Body{Field: "Body", ContentType: "application/json"},
+	Accept: "application/json",
+	Responses: []httpapi.Response{
+		{Status: "201", Field: "Body"},
+	},
+}
 
 // CreateOrder calls POST /orders.
 func (c *HTTPClient) CreateOrder(ctx context.Context, in *CreateOrderInput) (*CreateOrderOutput, error) {
-	if in == nil {
-		in = new(CreateOrderInput)
-	}
-	u := c.baseURL + "/orders"
-	var body io.Reader
-	contentType := ""
-	if in.Body != nil {
-		var err error
-		body, err = httpapi.JSONBody("CreateOrder", in.Body)
-		if err != nil {
-			return nil, err
-		}
-		contentType = "application/json"
-	}
-	req, err := httpapi.NewRequest(ctx, "CreateOrder", http.MethodPost, u, body, contentType, "application/json")
-	if err != nil {
+	out := new(CreateOrderOutput)
+	if err := c.call(ctx, &opCreateOrder, in, out); err != nil {
 		return nil, err
 	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &CreateOrderOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 201:
-		v := new(Order)
-		if err := httpapi.DecodeJSON("CreateOrder", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("CreateOrder", resp, data)
+	return out, nil
+}
+
+// opGetOrder describes GET /orders/{orderId} to httpapi.Call.
+var opGetOrder = httpapi.Operation{
+	Name:   "GetOrder",
+	Method: http.MethodGet,
+	Path:   "/orders/{orderId}",
+	Params: []httpapi.Param{
+		{Name: "orderId", Field: "OrderID", In: httpapi.InPath, Style: httpapi.StyleSimple, NotEmpty: true},
+	},
+	Accept: "application/json",
+	Responses: []httpapi.Response{
+		{Status: "200", Field: "Body"},
+		{Status: "404", Error: true, Field: "Body"},
+	},
+	Error: (*GetOrderError)(nil),
 }
 
 // GetOrder calls GET /orders/{orderId}.
 func (c *HTTPClient) GetOrder(ctx context.Context, in *GetOrderInput) (*GetOrderOutput, error) {
-	if in == nil {
-		in = new(GetOrderInput)
-	}
-	if in.OrderID == "" {
-		return nil, service.Permanentf("GetOrder: path parameter orderId is empty")
-	}
-	u := c.baseURL + "/orders/" + httpapi.PathParam(httpapi.StyleSimple, false, "orderId", in.OrderID)
-	req, err := httpapi.NewRequest(ctx, "GetOrder", http.MethodGet, u, nil, "", "application/json")
-	if err != nil {
+	out := new(GetOrderOutput)
+	if err := c.call(ctx, &opGetOrder, in, out); err != nil {
 		return nil, err
 	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &GetOrderOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 200:
-		v := new(Order)
-		if err := httpapi.DecodeJSON("GetOrder", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	case 404:
-		e := &GetOrderError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		httpapi.DecodeErrorBody("GetOrder", data, &e.Body)
-		return nil, httpapi.Classify(resp, e)
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("GetOrder", resp, data)
+	return out, nil
+}
+
+// opDeleteOrder describes DELETE /orders/{orderId} to httpapi.Call.
+var opDeleteOrder = httpapi.Operation{
+	Name:   "DeleteOrder",
+	Method: http.MethodDelete,
+	Path:   "/orders/{orderId}",
+	Params: []httpapi.Param{
+		{Name: "orderId", Field: "OrderID", In: httpapi.InPath, Style: httpapi.StyleSimple, NotEmpty: true},
+	},
+	Responses: []httpapi.Response{
+		{Status: "204"},
+	},
 }
 
 // DeleteOrder calls DELETE /orders/{orderId}.
 func (c *HTTPClient) DeleteOrder(ctx context.Context, in *DeleteOrderInput) (*DeleteOrderOutput, error) {
-	if in == nil {
-		in = new(DeleteOrderInput)
-	}
-	if in.OrderID == "" {
-		return nil, service.Permanentf("DeleteOrder: path parameter orderId is empty")
-	}
-	u := c.baseURL + "/orders/" + httpapi.PathParam(httpapi.StyleSimple, false, "orderId", in.OrderID)
-	req, err := httpapi.NewRequest(ctx, "DeleteOrder", http.MethodDelete, u, nil, "", "")
-	if err != nil {
+	out := new(DeleteOrderOutput)
+	if err := c.call(ctx, &opDeleteOrder, in, out); err != nil {
 		return nil, err
 	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &DeleteOrderOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("DeleteOrder", resp, data)
+	return out, nil
+}
+
+// opGetCustomer describes GET /customers/{customerId} to httpapi.Call.
+var opGetCustomer = httpapi.Operation{
+	Name:   "GetCustomer",
+	Method: http.MethodGet,
+	Path:   "/customers/{customerId}",
+	Params: []httpapi.Param{
+		{Name: "customerId", Field: "CustomerID", In: httpapi.InPath, Style: httpapi.StyleSimple, NotEmpty: true},
+	},
+	Accept: "application/json",
+	Responses: []httpapi.Response{
+		{Status: "200", Field: "Body"},
+	},
 }
 
 // GetCustomer calls GET /customers/{customerId}.
 func (c *HTTPClient) GetCustomer(ctx context.Context, in *GetCustomerInput) (*GetCustomerOutput, error) {
-	if in == nil {
-		in = new(GetCustomerInput)
-	}
-	if in.CustomerID == "" {
-		return nil, service.Permanentf("GetCustomer: path parameter customerId is empty")
-	}
-	u := c.baseURL + "/customers/" + httpapi.PathParam(httpapi.StyleSimple, false, "customerId", in.CustomerID)
-	req, err := httpapi.NewRequest(ctx, "GetCustomer", http.MethodGet, u, nil, "", "application/json")
-	if err != nil {
+	out := new(GetCustomerOutput)
+	if err := c.call(ctx, &opGetCustomer, in, out); err != nil {
 		return nil, err
 	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &GetCustomerOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 200:
-		v := new(Customer)
-		if err := httpapi.DecodeJSON("GetCustomer", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("GetCustomer", resp, data)
+	return out, nil
 }

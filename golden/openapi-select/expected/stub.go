@@ -22,6 +22,20 @@ func NewShopStub(opts ...workflow.CallOption) *ShopStub {
 	return &ShopStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *ShopStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  method,
+		Options: s.opts,
+		Service: ServiceName,
+	}, out, opts...)
+}
+
 // CreateOrder runs Shop.CreateOrder as a task and waits for its result;
 // workflow.Async(ctx, stub.CreateOrder, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -29,14 +43,7 @@ func NewShopStub(opts ...workflow.CallOption) *ShopStub {
 // settings, and are recorded with the task.
 func (s *ShopStub) CreateOrder(ctx workflow.Context, in *CreateOrderInput, opts ...workflow.CallOption) (*CreateOrderOutput, error) {
 	var out *CreateOrderOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "CreateOrder",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "CreateOrder", in, &out, opts)
 	return out, err
 }
 
@@ -82,14 +89,7 @@ func (s *ShopStub) CreateOrderCompensation(in *CreateOrderInput, out *CreateOrde
 // settings, and are recorded with the task.
 func (s *ShopStub) GetOrder(ctx workflow.Context, in *GetOrderInput, opts ...workflow.CallOption) (*GetOrderOutput, error) {
 	var out *GetOrderOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "GetOrder",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "GetOrder", in, &out, opts)
 	return out, err
 }
 
@@ -100,14 +100,7 @@ func (s *ShopStub) GetOrder(ctx workflow.Context, in *GetOrderInput, opts ...wor
 // settings, and are recorded with the task.
 func (s *ShopStub) DeleteOrder(ctx workflow.Context, in *DeleteOrderInput, opts ...workflow.CallOption) (*DeleteOrderOutput, error) {
 	var out *DeleteOrderOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "DeleteOrder",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "DeleteOrder", in, &out, opts)
 	return out, err
 }
 
@@ -118,13 +111,6 @@ func (s *ShopStub) DeleteOrder(ctx workflow.Context, in *DeleteOrderInput, opts 
 // settings, and are recorded with the task.
 func (s *ShopStub) GetCustomer(ctx workflow.Context, in *GetCustomerInput, opts ...workflow.CallOption) (*GetCustomerOutput, error) {
 	var out *GetCustomerOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "GetCustomer",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "GetCustomer", in, &out, opts)
 	return out, err
 }

@@ -3,8 +3,11 @@
 package petstore
 
 import (
+	"context"
 	"net/http"
 	"strings"
+
+	"github.com/infgen/infgen/runtime/httpapi"
 )
 
 // HTTPClient implements SwaggerPetstore by calling the API over HTTP. Credentials
@@ -47,4 +50,28 @@ func WithHeader(key, value string) HTTPOption {
 	return func(c *HTTPClient) {
 		c.header.Add(key, value)
 	}
+}
+
+// call sends the request of operation op built from in, and decodes its
+// response into out.
+//
+//go:noinline
+func (c *HTTPClient) call(ctx context.Context, op *httpapi.Operation, in, out any) error {
+	return httpapi.Call(ctx, httpapi.Client{
+		BaseURL:    c.baseURL,
+		HTTP:       c.client,
+		Header:     c.header,
+		Undeclared: undeclaredStatus,
+	}, op, in, out)
+}
+
+// undeclaredStatus is the *APIError of a response to operation op with a status
+// the operation does not declare, classified as retryable or not.
+func undeclaredStatus(op string, resp *http.Response, data []byte) error {
+	return httpapi.Classify(resp, &APIError{
+		Header:     resp.Header,
+		Message:    httpapi.BodySnippet(data),
+		Operation:  op,
+		StatusCode: resp.StatusCode,
+	})
 }

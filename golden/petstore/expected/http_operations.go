@@ -5,126 +5,81 @@ package petstore
 import (
 	"context"
 	"net/http"
-	"net/url"
 
 	"github.com/infgen/infgen/runtime/httpapi"
-	"github.com/infgen/infgen/runtime/service"
 )
+
+// opListPets describes GET /pets to httpapi.Call.
+var opListPets = httpapi.Operation{
+	Name:   "ListPets",
+	Method: http.MethodGet,
+	Path:   "/pets",
+	Params: []httpapi.Param{
+		{Name: "limit", Field: "Limit", In: httpapi.InQuery, Style: httpapi.StyleForm, Explode: true},
+	},
+	Accept: "application/json",
+	Responses: []httpapi.Response{
+		{Status: "200", Field: "Body"},
+		{Status: "default", Error: true, Field: "Body"},
+	},
+	Headers: []httpapi.Header{
+		{Name: "x-next", Field: "XNext"},
+	},
+	Error: (*ListPetsError)(nil),
+}
 
 // ListPets calls GET /pets.
 func (c *HTTPClient) ListPets(ctx context.Context, in *ListPetsInput) (*ListPetsOutput, error) {
-	if in == nil {
-		in = new(ListPetsInput)
-	}
-	u := c.baseURL + "/pets"
-	q := url.Values{}
-	if in.Limit != nil {
-		httpapi.AddQuery(q, httpapi.StyleForm, true, "limit", *in.Limit)
-	}
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	req, err := httpapi.NewRequest(ctx, "ListPets", http.MethodGet, u, nil, "", "application/json")
-	if err != nil {
+	out := new(ListPetsOutput)
+	if err := c.call(ctx, &opListPets, in, out); err != nil {
 		return nil, err
 	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &ListPetsOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	if v := resp.Header.Get("x-next"); v != "" {
-		out.XNext = &v
-	}
-	switch resp.StatusCode {
-	case 200:
-		if err := httpapi.DecodeJSON("ListPets", data, &out.Body); err != nil {
-			return nil, err
-		}
-		return out, nil
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	e := &ListPetsError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		StatusCode: resp.StatusCode,
-	}
-	httpapi.DecodeErrorBody("ListPets", data, &e.Body)
-	return nil, httpapi.Classify(resp, e)
+	return out, nil
+}
+
+// opCreatePets describes POST /pets to httpapi.Call.
+var opCreatePets = httpapi.Operation{
+	Name:   "CreatePets",
+	Method: http.MethodPost,
+	Path:   "/pets",
+	Accept: "application/json",
+	Responses: []httpapi.Response{
+		{Status: "201"},
+		{Status: "default", Error: true, Field: "Body"},
+	},
+	Error: (*CreatePetsError)(nil),
 }
 
 // CreatePets calls POST /pets.
 func (c *HTTPClient) CreatePets(ctx context.Context, in *CreatePetsInput) (*CreatePetsOutput, error) {
-	u := c.baseURL + "/pets"
-	req, err := httpapi.NewRequest(ctx, "CreatePets", http.MethodPost, u, nil, "", "application/json")
-	if err != nil {
+	out := new(CreatePetsOutput)
+	if err := c.call(ctx, &opCreatePets, in, out); err != nil {
 		return nil, err
 	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &CreatePetsOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	e := &CreatePetsError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		StatusCode: resp.StatusCode,
-	}
-	httpapi.DecodeErrorBody("CreatePets", data, &e.Body)
-	return nil, httpapi.Classify(resp, e)
+	return out, nil
+}
+
+// opShowPetByID describes GET /pets/{petId} to httpapi.Call.
+var opShowPetByID = httpapi.Operation{
+	Name:   "ShowPetByID",
+	Method: http.MethodGet,
+	Path:   "/pets/{petId}",
+	Params: []httpapi.Param{
+		{Name: "petId", Field: "PetID", In: httpapi.InPath, Style: httpapi.StyleSimple, NotEmpty: true},
+	},
+	Accept: "application/json",
+	Responses: []httpapi.Response{
+		{Status: "200", Field: "Body"},
+		{Status: "default", Error: true, Field: "Body"},
+	},
+	Error: (*ShowPetByIDError)(nil),
 }
 
 // ShowPetByID calls GET /pets/{petId}.
 func (c *HTTPClient) ShowPetByID(ctx context.Context, in *ShowPetByIDInput) (*ShowPetByIDOutput, error) {
-	if in == nil {
-		in = new(ShowPetByIDInput)
-	}
-	if in.PetID == "" {
-		return nil, service.Permanentf("ShowPetByID: path parameter petId is empty")
-	}
-	u := c.baseURL + "/pets/" + httpapi.PathParam(httpapi.StyleSimple, false, "petId", in.PetID)
-	req, err := httpapi.NewRequest(ctx, "ShowPetByID", http.MethodGet, u, nil, "", "application/json")
-	if err != nil {
+	out := new(ShowPetByIDOutput)
+	if err := c.call(ctx, &opShowPetByID, in, out); err != nil {
 		return nil, err
 	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &ShowPetByIDOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 200:
-		v := new(Pet)
-		if err := httpapi.DecodeJSON("ShowPetByID", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	e := &ShowPetByIDError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		StatusCode: resp.StatusCode,
-	}
-	httpapi.DecodeErrorBody("ShowPetByID", data, &e.Body)
-	return nil, httpapi.Classify(resp, e)
+	return out, nil
 }

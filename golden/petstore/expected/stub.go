@@ -20,6 +20,20 @@ func NewSwaggerPetstoreStub(opts ...workflow.CallOption) *SwaggerPetstoreStub {
 	return &SwaggerPetstoreStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *SwaggerPetstoreStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  method,
+		Options: s.opts,
+		Service: ServiceName,
+	}, out, opts...)
+}
+
 // ListPets runs SwaggerPetstore.ListPets as a task and waits for its result;
 // workflow.Async(ctx, stub.ListPets, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -27,14 +41,7 @@ func NewSwaggerPetstoreStub(opts ...workflow.CallOption) *SwaggerPetstoreStub {
 // settings, and are recorded with the task.
 func (s *SwaggerPetstoreStub) ListPets(ctx workflow.Context, in *ListPetsInput, opts ...workflow.CallOption) (*ListPetsOutput, error) {
 	var out *ListPetsOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "ListPets",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "ListPets", in, &out, opts)
 	return out, err
 }
 
@@ -45,14 +52,7 @@ func (s *SwaggerPetstoreStub) ListPets(ctx workflow.Context, in *ListPetsInput, 
 // settings, and are recorded with the task.
 func (s *SwaggerPetstoreStub) CreatePets(ctx workflow.Context, in *CreatePetsInput, opts ...workflow.CallOption) (*CreatePetsOutput, error) {
 	var out *CreatePetsOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "CreatePets",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "CreatePets", in, &out, opts)
 	return out, err
 }
 
@@ -63,13 +63,6 @@ func (s *SwaggerPetstoreStub) CreatePets(ctx workflow.Context, in *CreatePetsInp
 // settings, and are recorded with the task.
 func (s *SwaggerPetstoreStub) ShowPetByID(ctx workflow.Context, in *ShowPetByIDInput, opts ...workflow.CallOption) (*ShowPetByIDOutput, error) {
 	var out *ShowPetByIDOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "ShowPetByID",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "ShowPetByID", in, &out, opts)
 	return out, err
 }

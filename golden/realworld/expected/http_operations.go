@@ -4,117 +4,70 @@ package realworld
 
 import (
 	"context"
-	"io"
 	"net/http"
 
 	"github.com/infgen/infgen/runtime/httpapi"
 )
 
+// opLogout describes GET /logout to httpapi.Call.
+var opLogout = httpapi.Operation{
+	Name:   "Logout",
+	Method: http.MethodGet,
+	Path:   "/logout",
+	Responses: []httpapi.Response{
+		{Status: "default"},
+	},
+}
+
 // Logout calls GET /logout.
 func (c *HTTPClient) Logout(ctx context.Context, in *LogoutInput) (*LogoutOutput, error) {
-	u := c.baseURL + "/logout"
-	req, err := httpapi.NewRequest(ctx, "Logout", http.MethodGet, u, nil, "", "")
-	if err != nil {
+	out := new(LogoutOutput)
+	if err := c.call(ctx, &opLogout, in, out); err != nil {
 		return nil, err
-	}
-	resp, _, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &LogoutOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
 	}
 	return out, nil
 }
 
+// opPutAnything describes PUT /anything to httpapi.Call.
+var opPutAnything = httpapi.Operation{
+	Name:   "PutAnything",
+	Method: http.MethodPut,
+	Path:   "/anything",
+	Body:   &httpapi.Body{Field: "Body", ContentType: "application/json"},
+	Responses: []httpapi.Response{
+		{Status: "204"},
+	},
+}
+
 // PutAnything calls PUT /anything.
 func (c *HTTPClient) PutAnything(ctx context.Context, in *PutAnythingInput) (*PutAnythingOutput, error) {
-	if in == nil {
-		in = new(PutAnythingInput)
-	}
-	u := c.baseURL + "/anything"
-	var body io.Reader
-	contentType := ""
-	if in.Body != nil {
-		var err error
-		body, err = httpapi.JSONBody("PutAnything", in.Body)
-		if err != nil {
-			return nil, err
-		}
-		contentType = "application/json"
-	}
-	req, err := httpapi.NewRequest(ctx, "PutAnything", http.MethodPut, u, body, contentType, "")
-	if err != nil {
+	out := new(PutAnythingOutput)
+	if err := c.call(ctx, &opPutAnything, in, out); err != nil {
 		return nil, err
 	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &PutAnythingOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("PutAnything", resp, data)
+	return out, nil
+}
+
+// opGetStatuses describes GET /statuses to httpapi.Call.
+var opGetStatuses = httpapi.Operation{
+	Name:   "GetStatuses",
+	Method: http.MethodGet,
+	Path:   "/statuses",
+	Accept: "application/json",
+	Responses: []httpapi.Response{
+		{Status: "200", Field: "Body200"},
+		{Status: "202", Field: "Body202"},
+		{Status: "404", Error: true, Field: "Body404"},
+		{Status: "4XX", Error: true, Field: "Body4XX"},
+	},
+	Error: (*GetStatusesError)(nil),
 }
 
 // GetStatuses calls GET /statuses.
 func (c *HTTPClient) GetStatuses(ctx context.Context, in *GetStatusesInput) (*GetStatusesOutput, error) {
-	u := c.baseURL + "/statuses"
-	req, err := httpapi.NewRequest(ctx, "GetStatuses", http.MethodGet, u, nil, "", "application/json")
-	if err != nil {
+	out := new(GetStatusesOutput)
+	if err := c.call(ctx, &opGetStatuses, in, out); err != nil {
 		return nil, err
 	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &GetStatusesOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch {
-	case resp.StatusCode == 200:
-		v := new(GetStatusesResponse)
-		if err := httpapi.DecodeJSON("GetStatuses", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body200 = v
-		}
-		return out, nil
-	case resp.StatusCode == 202:
-		v := new(GetStatusesResponse202)
-		if err := httpapi.DecodeJSON("GetStatuses", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body202 = v
-		}
-		return out, nil
-	case resp.StatusCode == 404:
-		e := &GetStatusesError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		httpapi.DecodeErrorBody("GetStatuses", data, &e.Body404)
-		return nil, httpapi.Classify(resp, e)
-	case resp.StatusCode/100 == 4:
-		e := &GetStatusesError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		httpapi.DecodeErrorBody("GetStatuses", data, &e.Body4XX)
-		return nil, httpapi.Classify(resp, e)
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("GetStatuses", resp, data)
+	return out, nil
 }

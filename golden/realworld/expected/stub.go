@@ -20,6 +20,20 @@ func NewRealWorldStub(opts ...workflow.CallOption) *RealWorldStub {
 	return &RealWorldStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *RealWorldStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  method,
+		Options: s.opts,
+		Service: ServiceName,
+	}, out, opts...)
+}
+
 // Logout runs RealWorld.Logout as a task and waits for its result;
 // workflow.Async(ctx, stub.Logout, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -27,14 +41,7 @@ func NewRealWorldStub(opts ...workflow.CallOption) *RealWorldStub {
 // settings, and are recorded with the task.
 func (s *RealWorldStub) Logout(ctx workflow.Context, in *LogoutInput, opts ...workflow.CallOption) (*LogoutOutput, error) {
 	var out *LogoutOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "Logout",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "Logout", in, &out, opts)
 	return out, err
 }
 
@@ -45,14 +52,7 @@ func (s *RealWorldStub) Logout(ctx workflow.Context, in *LogoutInput, opts ...wo
 // settings, and are recorded with the task.
 func (s *RealWorldStub) PutAnything(ctx workflow.Context, in *PutAnythingInput, opts ...workflow.CallOption) (*PutAnythingOutput, error) {
 	var out *PutAnythingOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "PutAnything",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "PutAnything", in, &out, opts)
 	return out, err
 }
 
@@ -63,13 +63,6 @@ func (s *RealWorldStub) PutAnything(ctx workflow.Context, in *PutAnythingInput, 
 // settings, and are recorded with the task.
 func (s *RealWorldStub) GetStatuses(ctx workflow.Context, in *GetStatusesInput, opts ...workflow.CallOption) (*GetStatusesOutput, error) {
 	var out *GetStatusesOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "GetStatuses",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "GetStatuses", in, &out, opts)
 	return out, err
 }

@@ -3,6 +3,7 @@
 package paymentswithwebhooksandcallbacks
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -60,6 +61,19 @@ func WithCallbacks(r webhook.URLs) HTTPOption {
 	return func(c *HTTPClient) {
 		c.callbacks = r
 	}
+}
+
+// call sends the request of operation op built from in, and decodes its
+// response into out.
+//
+//go:noinline
+func (c *HTTPClient) call(ctx context.Context, op *httpapi.Operation, in, out any) error {
+	return httpapi.Call(ctx, httpapi.Client{
+		BaseURL:    c.baseURL,
+		HTTP:       c.client,
+		Header:     c.header,
+		Undeclared: undeclaredStatus,
+	}, op, in, out)
 }
 
 // undeclaredStatus is the *APIError of a response to operation op with a status

@@ -26,6 +26,20 @@ func NewPaymentsWithWebhooksAndCallbacksStub(opts ...workflow.CallOption) *Payme
 	return &PaymentsWithWebhooksAndCallbacksStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *PaymentsWithWebhooksAndCallbacksStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  method,
+		Options: s.opts,
+		Service: ServiceName,
+	}, out, opts...)
+}
+
 // CreateCharge runs PaymentsWithWebhooksAndCallbacks.CreateCharge as a task and waits for its result;
 // workflow.Async(ctx, stub.CreateCharge, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -33,14 +47,7 @@ func NewPaymentsWithWebhooksAndCallbacksStub(opts ...workflow.CallOption) *Payme
 // settings, and are recorded with the task.
 func (s *PaymentsWithWebhooksAndCallbacksStub) CreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) (*CreateChargeOutput, error) {
 	var out *CreateChargeOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "CreateCharge",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "CreateCharge", in, &out, opts)
 	return out, err
 }
 
@@ -121,14 +128,7 @@ func (s *PaymentsWithWebhooksAndCallbacksStub) AwaitChargeOutcome(ctx workflow.C
 // settings, and are recorded with the task.
 func (s *PaymentsWithWebhooksAndCallbacksStub) GetCharge(ctx workflow.Context, in *GetChargeInput, opts ...workflow.CallOption) (*GetChargeOutput, error) {
 	var out *GetChargeOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "GetCharge",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "GetCharge", in, &out, opts)
 	return out, err
 }
 
@@ -139,13 +139,6 @@ func (s *PaymentsWithWebhooksAndCallbacksStub) GetCharge(ctx workflow.Context, i
 // settings, and are recorded with the task.
 func (s *PaymentsWithWebhooksAndCallbacksStub) RefundCharge(ctx workflow.Context, in *RefundChargeInput, opts ...workflow.CallOption) (*RefundChargeOutput, error) {
 	var out *RefundChargeOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "RefundCharge",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "RefundCharge", in, &out, opts)
 	return out, err
 }

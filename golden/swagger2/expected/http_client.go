@@ -3,6 +3,7 @@
 package swagger2
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -120,6 +121,20 @@ func (c *HTTPClient) applyScheme(req *http.Request, name string) error {
 		tok.SetAuthHeader(req)
 	}
 	return nil
+}
+
+// call sends the request of operation op built from in, and decodes its
+// response into out.
+//
+//go:noinline
+func (c *HTTPClient) call(ctx context.Context, op *httpapi.Operation, in, out any) error {
+	return httpapi.Call(ctx, httpapi.Client{
+		Authorize:  c.authorize,
+		BaseURL:    c.baseURL,
+		HTTP:       c.client,
+		Header:     c.header,
+		Undeclared: undeclaredStatus,
+	}, op, in, out)
 }
 
 // undeclaredStatus is the *APIError of a response to operation op with a status

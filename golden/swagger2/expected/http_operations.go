@@ -4,148 +4,80 @@ package swagger2
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 
 	"github.com/infgen/infgen/runtime/httpapi"
-	"github.com/infgen/infgen/runtime/service"
 )
+
+// opListItems describes GET /items to httpapi.Call.
+var opListItems = httpapi.Operation{
+	Name:   "ListItems",
+	Method: http.MethodGet,
+	Path:   "/items",
+	Params: []httpapi.Param{
+		{Name: "tags", Field: "Tags", In: httpapi.InQuery, Style: httpapi.StyleForm},
+		{Name: "limit", Field: "Limit", In: httpapi.InQuery, Style: httpapi.StyleForm, Explode: true},
+	},
+	Accept:   "application/json",
+	Security: [][]string{{"apiKey"}},
+	Responses: []httpapi.Response{
+		{Status: "200", Field: "Body"},
+		{Status: "default", Error: true, Field: "Body"},
+	},
+	Error: (*ListItemsError)(nil),
+}
 
 // ListItems calls GET /items.
 func (c *HTTPClient) ListItems(ctx context.Context, in *ListItemsInput) (*ListItemsOutput, error) {
-	if in == nil {
-		in = new(ListItemsInput)
-	}
-	u := c.baseURL + "/items"
-	q := url.Values{}
-	if in.Tags != nil {
-		httpapi.AddQuery(q, httpapi.StyleForm, false, "tags", in.Tags)
-	}
-	if in.Limit != nil {
-		httpapi.AddQuery(q, httpapi.StyleForm, true, "limit", *in.Limit)
-	}
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	req, err := httpapi.NewRequest(ctx, "ListItems", http.MethodGet, u, nil, "", "application/json")
-	if err != nil {
+	out := new(ListItemsOutput)
+	if err := c.call(ctx, &opListItems, in, out); err != nil {
 		return nil, err
 	}
-	if err := c.authorize(req, [][]string{{"apiKey"}}); err != nil {
-		return nil, err
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &ListItemsOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 200:
-		if err := httpapi.DecodeJSON("ListItems", data, &out.Body); err != nil {
-			return nil, err
-		}
-		return out, nil
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	e := &ListItemsError{
-		Header:     resp.Header,
-		Message:    httpapi.BodySnippet(data),
-		StatusCode: resp.StatusCode,
-	}
-	httpapi.DecodeErrorBody("ListItems", data, &e.Body)
-	return nil, httpapi.Classify(resp, e)
+	return out, nil
+}
+
+// opCreateItem describes POST /items to httpapi.Call.
+var opCreateItem = httpapi.Operation{
+	Name:     "CreateItem",
+	Method:   http.MethodPost,
+	Path:     "/items",
+	Body:     &httpapi.Body{Field: "Body", ContentType: "application/json"},
+	Accept:   "application/json",
+	Security: [][]string{{"apiKey"}},
+	Responses: []httpapi.Response{
+		{Status: "201", Field: "Body"},
+	},
 }
 
 // CreateItem calls POST /items.
 func (c *HTTPClient) CreateItem(ctx context.Context, in *CreateItemInput) (*CreateItemOutput, error) {
-	if in == nil {
-		in = new(CreateItemInput)
-	}
-	u := c.baseURL + "/items"
-	var body io.Reader
-	contentType := ""
-	if in.Body != nil {
-		var err error
-		body, err = httpapi.JSONBody("CreateItem", in.Body)
-		if err != nil {
-			return nil, err
-		}
-		contentType = "application/json"
-	}
-	req, err := httpapi.NewRequest(ctx, "CreateItem", http.MethodPost, u, body, contentType, "application/json")
-	if err != nil {
+	out := new(CreateItemOutput)
+	if err := c.call(ctx, &opCreateItem, in, out); err != nil {
 		return nil, err
 	}
-	if err := c.authorize(req, [][]string{{"apiKey"}}); err != nil {
-		return nil, err
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &CreateItemOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 201:
-		v := new(Item)
-		if err := httpapi.DecodeJSON("CreateItem", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("CreateItem", resp, data)
+	return out, nil
+}
+
+// opUploadPhoto describes POST /items/{itemId}/photo to httpapi.Call.
+var opUploadPhoto = httpapi.Operation{
+	Name:   "UploadPhoto",
+	Method: http.MethodPost,
+	Path:   "/items/{itemId}/photo",
+	Params: []httpapi.Param{
+		{Name: "itemId", Field: "ItemID", In: httpapi.InPath, Style: httpapi.StyleSimple, NotEmpty: true},
+	},
+	Body:     &httpapi.Body{Field: "Body", Encoding: httpapi.EncodeMultipart},
+	Security: [][]string{{"oauth"}},
+	Responses: []httpapi.Response{
+		{Status: "204"},
+	},
 }
 
 // UploadPhoto calls POST /items/{itemId}/photo.
 func (c *HTTPClient) UploadPhoto(ctx context.Context, in *UploadPhotoInput) (*UploadPhotoOutput, error) {
-	if in == nil {
-		in = new(UploadPhotoInput)
-	}
-	if in.ItemID == "" {
-		return nil, service.Permanentf("UploadPhoto: path parameter itemId is empty")
-	}
-	u := c.baseURL + "/items/" + httpapi.PathParam(httpapi.StyleSimple, false, "itemId", in.ItemID) + "/photo"
-	var body io.Reader
-	contentType := ""
-	if in.Body != nil {
-		var err error
-		body, contentType, err = httpapi.MultipartBody(in.Body)
-		if err != nil {
-			return nil, service.Permanent(fmt.Errorf("UploadPhoto: encode multipart body: %w", err))
-		}
-	}
-	req, err := httpapi.NewRequest(ctx, "UploadPhoto", http.MethodPost, u, body, contentType, "")
-	if err != nil {
+	out := new(UploadPhotoOutput)
+	if err := c.call(ctx, &opUploadPhoto, in, out); err != nil {
 		return nil, err
 	}
-	if err := c.authorize(req, [][]string{{"oauth"}}); err != nil {
-		return nil, err
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &UploadPhotoOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("UploadPhoto", resp, data)
+	return out, nil
 }

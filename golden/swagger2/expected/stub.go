@@ -20,6 +20,20 @@ func NewInventoryStub(opts ...workflow.CallOption) *InventoryStub {
 	return &InventoryStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *InventoryStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  method,
+		Options: s.opts,
+		Service: ServiceName,
+	}, out, opts...)
+}
+
 // ListItems runs Inventory.ListItems as a task and waits for its result;
 // workflow.Async(ctx, stub.ListItems, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -27,14 +41,7 @@ func NewInventoryStub(opts ...workflow.CallOption) *InventoryStub {
 // settings, and are recorded with the task.
 func (s *InventoryStub) ListItems(ctx workflow.Context, in *ListItemsInput, opts ...workflow.CallOption) (*ListItemsOutput, error) {
 	var out *ListItemsOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "ListItems",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "ListItems", in, &out, opts)
 	return out, err
 }
 
@@ -45,14 +52,7 @@ func (s *InventoryStub) ListItems(ctx workflow.Context, in *ListItemsInput, opts
 // settings, and are recorded with the task.
 func (s *InventoryStub) CreateItem(ctx workflow.Context, in *CreateItemInput, opts ...workflow.CallOption) (*CreateItemOutput, error) {
 	var out *CreateItemOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "CreateItem",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "CreateItem", in, &out, opts)
 	return out, err
 }
 
@@ -63,13 +63,6 @@ func (s *InventoryStub) CreateItem(ctx workflow.Context, in *CreateItemInput, op
 // settings, and are recorded with the task.
 func (s *InventoryStub) UploadPhoto(ctx workflow.Context, in *UploadPhotoInput, opts ...workflow.CallOption) (*UploadPhotoOutput, error) {
 	var out *UploadPhotoOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "UploadPhoto",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "UploadPhoto", in, &out, opts)
 	return out, err
 }

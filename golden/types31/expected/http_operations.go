@@ -4,123 +4,74 @@ package types31
 
 import (
 	"context"
-	"io"
 	"net/http"
 
 	"github.com/infgen/infgen/runtime/httpapi"
 )
 
+// opPostShapes describes POST /shapes to httpapi.Call.
+var opPostShapes = httpapi.Operation{
+	Name:   "PostShapes",
+	Method: http.MethodPost,
+	Path:   "/shapes",
+	Body:   &httpapi.Body{Field: "Body", ContentType: "application/json"},
+	Accept: "application/json",
+	Responses: []httpapi.Response{
+		{Status: "200", Field: "Body"},
+	},
+}
+
 // PostShapes calls POST /shapes.
 func (c *HTTPClient) PostShapes(ctx context.Context, in *PostShapesInput) (*PostShapesOutput, error) {
-	if in == nil {
-		in = new(PostShapesInput)
-	}
-	u := c.baseURL + "/shapes"
-	var body io.Reader
-	contentType := ""
-	if in.Body != nil {
-		var err error
-		body, err = httpapi.JSONBody("PostShapes", in.Body)
-		if err != nil {
-			return nil, err
-		}
-		contentType = "application/json"
-	}
-	req, err := httpapi.NewRequest(ctx, "PostShapes", http.MethodPost, u, body, contentType, "application/json")
-	if err != nil {
+	out := new(PostShapesOutput)
+	if err := c.call(ctx, &opPostShapes, in, out); err != nil {
 		return nil, err
 	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &PostShapesOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 200:
-		v := new(Shape)
-		if err := httpapi.DecodeJSON("PostShapes", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("PostShapes", resp, data)
+	return out, nil
+}
+
+// opGetShape describes GET /shapes/{id} to httpapi.Call.
+var opGetShape = httpapi.Operation{
+	Name:   "GetShape",
+	Method: http.MethodGet,
+	Path:   "/shapes/{id}",
+	Params: []httpapi.Param{
+		{Name: "id", Field: "ID", In: httpapi.InPath, Style: httpapi.StyleSimple},
+	},
+	Accept: "application/json",
+	Responses: []httpapi.Response{
+		{Status: "200", Field: "Body"},
+	},
 }
 
 // GetShape calls GET /shapes/{id}.
 func (c *HTTPClient) GetShape(ctx context.Context, in *GetShapeInput) (*GetShapeOutput, error) {
-	if in == nil {
-		in = new(GetShapeInput)
-	}
-	u := c.baseURL + "/shapes/" + httpapi.PathParam(httpapi.StyleSimple, false, "id", in.ID)
-	req, err := httpapi.NewRequest(ctx, "GetShape", http.MethodGet, u, nil, "", "application/json")
-	if err != nil {
+	out := new(GetShapeOutput)
+	if err := c.call(ctx, &opGetShape, in, out); err != nil {
 		return nil, err
 	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &GetShapeOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 200:
-		v := new(Tree)
-		if err := httpapi.DecodeJSON("GetShape", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("GetShape", resp, data)
+	return out, nil
+}
+
+// opGetShape2 describes POST /shapes/{id} to httpapi.Call.
+var opGetShape2 = httpapi.Operation{
+	Name:   "GetShape2",
+	Method: http.MethodPost,
+	Path:   "/shapes/{id}",
+	Params: []httpapi.Param{
+		{Name: "id", Field: "ID", In: httpapi.InPath, Style: httpapi.StyleSimple},
+	},
+	Accept: "application/json",
+	Responses: []httpapi.Response{
+		{Status: "200", Field: "Body"},
+	},
 }
 
 // GetShape2 calls POST /shapes/{id}.
 func (c *HTTPClient) GetShape2(ctx context.Context, in *GetShape2Input) (*GetShape2Output, error) {
-	if in == nil {
-		in = new(GetShape2Input)
-	}
-	u := c.baseURL + "/shapes/" + httpapi.PathParam(httpapi.StyleSimple, false, "id", in.ID)
-	req, err := httpapi.NewRequest(ctx, "GetShape2", http.MethodPost, u, nil, "", "application/json")
-	if err != nil {
+	out := new(GetShape2Output)
+	if err := c.call(ctx, &opGetShape2, in, out); err != nil {
 		return nil, err
 	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &GetShape2Output{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 200:
-		v := new(Weird)
-		if err := httpapi.DecodeJSON("GetShape2", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("GetShape2", resp, data)
+	return out, nil
 }

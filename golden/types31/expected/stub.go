@@ -20,6 +20,20 @@ func NewTypeStub(opts ...workflow.CallOption) *TypeStub {
 	return &TypeStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *TypeStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  method,
+		Options: s.opts,
+		Service: ServiceName,
+	}, out, opts...)
+}
+
 // PostShapes runs Type.PostShapes as a task and waits for its result;
 // workflow.Async(ctx, stub.PostShapes, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -27,14 +41,7 @@ func NewTypeStub(opts ...workflow.CallOption) *TypeStub {
 // settings, and are recorded with the task.
 func (s *TypeStub) PostShapes(ctx workflow.Context, in *PostShapesInput, opts ...workflow.CallOption) (*PostShapesOutput, error) {
 	var out *PostShapesOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "PostShapes",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "PostShapes", in, &out, opts)
 	return out, err
 }
 
@@ -45,14 +52,7 @@ func (s *TypeStub) PostShapes(ctx workflow.Context, in *PostShapesInput, opts ..
 // settings, and are recorded with the task.
 func (s *TypeStub) GetShape(ctx workflow.Context, in *GetShapeInput, opts ...workflow.CallOption) (*GetShapeOutput, error) {
 	var out *GetShapeOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "GetShape",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "GetShape", in, &out, opts)
 	return out, err
 }
 
@@ -63,13 +63,6 @@ func (s *TypeStub) GetShape(ctx workflow.Context, in *GetShapeInput, opts ...wor
 // settings, and are recorded with the task.
 func (s *TypeStub) GetShape2(ctx workflow.Context, in *GetShape2Input, opts ...workflow.CallOption) (*GetShape2Output, error) {
 	var out *GetShape2Output
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "GetShape2",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "GetShape2", in, &out, opts)
 	return out, err
 }

@@ -4,12 +4,25 @@ package jobs
 
 import (
 	"context"
-	"io"
 	"net/http"
 
 	"github.com/infgen/infgen/runtime/httpapi"
 	"github.com/infgen/infgen/runtime/webhook"
 )
+
+// opStartJob describes POST /jobs to httpapi.Call.
+var opStartJob = httpapi.Operation{
+	Name:   "StartJob",
+	Method: http.MethodPost,
+	Path:   "/jobs",
+	Params: []httpapi.Param{
+		{Name: "X-Notify-Url", Field: "XNotifyURL", In: httpapi.InHeader, Style: httpapi.StyleSimple},
+	},
+	Body: &httpapi.Body{Field: "Body", ContentType: "application/json"},
+	Responses: []httpapi.Response{
+		{Status: "202"},
+	},
+}
 
 // StartJob calls POST /jobs.
 func (c *HTTPClient) StartJob(ctx context.Context, in *StartJobInput) (*StartJobOutput, error) {
@@ -32,55 +45,28 @@ func (c *HTTPClient) StartJob(ctx context.Context, in *StartJobInput) (*StartJob
 		}
 		in = &cp
 	}
-	u := c.baseURL + "/jobs"
-	var body io.Reader
-	contentType := ""
-	if in.Body != nil {
-		var err error
-		body, err = httpapi.JSONBody("StartJob", in.Body)
-		if err != nil {
-			return nil, err
-		}
-		contentType = "application/json"
-	}
-	req, err := httpapi.NewRequest(ctx, "StartJob", http.MethodPost, u, body, contentType, "")
-	if err != nil {
+	out := new(StartJobOutput)
+	if err := c.call(ctx, &opStartJob, in, out); err != nil {
 		return nil, err
 	}
-	if in.XNotifyURL != nil {
-		req.Header.Set("X-Notify-Url", httpapi.HeaderParam(httpapi.StyleSimple, false, "X-Notify-Url", *in.XNotifyURL))
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &StartJobOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("StartJob", resp, data)
+	return out, nil
+}
+
+// opAwaitJobDone describes GET /await to httpapi.Call.
+var opAwaitJobDone = httpapi.Operation{
+	Name:   "AwaitJobDone",
+	Method: http.MethodGet,
+	Path:   "/await",
+	Responses: []httpapi.Response{
+		{Status: "200"},
+	},
 }
 
 // AwaitJobDone calls GET /await.
 func (c *HTTPClient) AwaitJobDone(ctx context.Context, in *AwaitJobDoneInput) (*AwaitJobDoneOutput, error) {
-	u := c.baseURL + "/await"
-	req, err := httpapi.NewRequest(ctx, "AwaitJobDone", http.MethodGet, u, nil, "", "")
-	if err != nil {
+	out := new(AwaitJobDoneOutput)
+	if err := c.call(ctx, &opAwaitJobDone, in, out); err != nil {
 		return nil, err
 	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &AwaitJobDoneOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("AwaitJobDone", resp, data)
+	return out, nil
 }

@@ -25,6 +25,20 @@ func NewJobsStub(opts ...workflow.CallOption) *JobsStub {
 	return &JobsStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *JobsStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  method,
+		Options: s.opts,
+		Service: ServiceName,
+	}, out, opts...)
+}
+
 // StartJob runs Jobs.StartJob as a task and waits for its result;
 // workflow.Async(ctx, stub.StartJob, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -32,14 +46,7 @@ func NewJobsStub(opts ...workflow.CallOption) *JobsStub {
 // settings, and are recorded with the task.
 func (s *JobsStub) StartJob(ctx workflow.Context, in *StartJobInput, opts ...workflow.CallOption) (*StartJobOutput, error) {
 	var out *StartJobOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "StartJob",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "StartJob", in, &out, opts)
 	return out, err
 }
 
@@ -98,13 +105,6 @@ func (s *JobsStub) AwaitStatus(ctx workflow.Context, call *StartJobCall, timeout
 // settings, and are recorded with the task.
 func (s *JobsStub) AwaitJobDone(ctx workflow.Context, in *AwaitJobDoneInput, opts ...workflow.CallOption) (*AwaitJobDoneOutput, error) {
 	var out *AwaitJobDoneOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "AwaitJobDone",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "AwaitJobDone", in, &out, opts)
 	return out, err
 }

@@ -4,13 +4,26 @@ package payments
 
 import (
 	"context"
-	"io"
 	"net/http"
 
 	"github.com/infgen/infgen/runtime/httpapi"
-	"github.com/infgen/infgen/runtime/service"
 	"github.com/infgen/infgen/runtime/webhook"
 )
+
+// opCreateCharge describes POST /charges to httpapi.Call.
+var opCreateCharge = httpapi.Operation{
+	Name:              "CreateCharge",
+	Method:            http.MethodPost,
+	Path:              "/charges",
+	Body:              &httpapi.Body{Field: "Body", ContentType: "application/json"},
+	Accept:            "application/json",
+	IdempotencyHeader: "Idempotency-Key",
+	Responses: []httpapi.Response{
+		{Status: "202", Field: "Body"},
+		{Status: "402", Error: true, Field: "Body"},
+	},
+	Error: (*CreateChargeError)(nil),
+}
 
 // CreateCharge calls POST /charges.
 func (c *HTTPClient) CreateCharge(ctx context.Context, in *CreateChargeInput) (*CreateChargeOutput, error) {
@@ -29,136 +42,59 @@ func (c *HTTPClient) CreateCharge(ctx context.Context, in *CreateChargeInput) (*
 		}
 		in = &cp
 	}
-	u := c.baseURL + "/charges"
-	var body io.Reader
-	contentType := ""
-	if in.Body != nil {
-		var err error
-		body, err = httpapi.JSONBody("CreateCharge", in.Body)
-		if err != nil {
-			return nil, err
-		}
-		contentType = "application/json"
-	}
-	req, err := httpapi.NewRequest(ctx, "CreateCharge", http.MethodPost, u, body, contentType, "application/json")
-	if err != nil {
+	out := new(CreateChargeOutput)
+	if err := c.call(ctx, &opCreateCharge, in, out); err != nil {
 		return nil, err
 	}
-	if key := service.IdempotencyKey(ctx); key != "" {
-		req.Header.Set("Idempotency-Key", key)
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &CreateChargeOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 202:
-		v := new(Charge)
-		if err := httpapi.DecodeJSON("CreateCharge", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	case 402:
-		e := &CreateChargeError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		httpapi.DecodeErrorBody("CreateCharge", data, &e.Body)
-		return nil, httpapi.Classify(resp, e)
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("CreateCharge", resp, data)
+	return out, nil
+}
+
+// opGetCharge describes GET /charges/{chargeId} to httpapi.Call.
+var opGetCharge = httpapi.Operation{
+	Name:   "GetCharge",
+	Method: http.MethodGet,
+	Path:   "/charges/{chargeId}",
+	Params: []httpapi.Param{
+		{Name: "chargeId", Field: "ChargeID", In: httpapi.InPath, Style: httpapi.StyleSimple, NotEmpty: true},
+	},
+	Accept: "application/json",
+	Responses: []httpapi.Response{
+		{Status: "200", Field: "Body"},
+		{Status: "404", Error: true, Field: "Body"},
+	},
+	Error: (*GetChargeError)(nil),
 }
 
 // GetCharge calls GET /charges/{chargeId}.
 func (c *HTTPClient) GetCharge(ctx context.Context, in *GetChargeInput) (*GetChargeOutput, error) {
-	if in == nil {
-		in = new(GetChargeInput)
-	}
-	if in.ChargeID == "" {
-		return nil, service.Permanentf("GetCharge: path parameter chargeId is empty")
-	}
-	u := c.baseURL + "/charges/" + httpapi.PathParam(httpapi.StyleSimple, false, "chargeId", in.ChargeID)
-	req, err := httpapi.NewRequest(ctx, "GetCharge", http.MethodGet, u, nil, "", "application/json")
-	if err != nil {
+	out := new(GetChargeOutput)
+	if err := c.call(ctx, &opGetCharge, in, out); err != nil {
 		return nil, err
 	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &GetChargeOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 200:
-		v := new(Charge)
-		if err := httpapi.DecodeJSON("GetCharge", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	case 404:
-		e := &GetChargeError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		httpapi.DecodeErrorBody("GetCharge", data, &e.Body)
-		return nil, httpapi.Classify(resp, e)
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("GetCharge", resp, data)
+	return out, nil
+}
+
+// opRefundCharge describes DELETE /charges/{chargeId} to httpapi.Call.
+var opRefundCharge = httpapi.Operation{
+	Name:   "RefundCharge",
+	Method: http.MethodDelete,
+	Path:   "/charges/{chargeId}",
+	Params: []httpapi.Param{
+		{Name: "chargeId", Field: "ChargeID", In: httpapi.InPath, Style: httpapi.StyleSimple, NotEmpty: true},
+	},
+	Accept: "application/json",
+	Responses: []httpapi.Response{
+		{Status: "204"},
+		{Status: "404", Error: true, Field: "Body"},
+	},
+	Error: (*RefundChargeError)(nil),
 }
 
 // RefundCharge calls DELETE /charges/{chargeId}.
 func (c *HTTPClient) RefundCharge(ctx context.Context, in *RefundChargeInput) (*RefundChargeOutput, error) {
-	if in == nil {
-		in = new(RefundChargeInput)
-	}
-	if in.ChargeID == "" {
-		return nil, service.Permanentf("RefundCharge: path parameter chargeId is empty")
-	}
-	u := c.baseURL + "/charges/" + httpapi.PathParam(httpapi.StyleSimple, false, "chargeId", in.ChargeID)
-	req, err := httpapi.NewRequest(ctx, "RefundCharge", http.MethodDelete, u, nil, "", "application/json")
-	if err != nil {
+	out := new(RefundChargeOutput)
+	if err := c.call(ctx, &opRefundCharge, in, out); err != nil {
 		return nil, err
 	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &RefundChargeOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 404:
-		e := &RefundChargeError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		httpapi.DecodeErrorBody("RefundCharge", data, &e.Body)
-		return nil, httpapi.Classify(resp, e)
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("RefundCharge", resp, data)
+	return out, nil
 }

@@ -5,64 +5,33 @@ package consumption
 import (
 	"context"
 	"net/http"
-	"net/url"
 
 	"github.com/infgen/infgen/runtime/httpapi"
-	"github.com/infgen/infgen/runtime/service"
 )
+
+// opGetConsumption describes GET /customers/{customerId}/consumption to httpapi.Call.
+var opGetConsumption = httpapi.Operation{
+	Name:   "GetConsumption",
+	Method: http.MethodGet,
+	Path:   "/customers/{customerId}/consumption",
+	Params: []httpapi.Param{
+		{Name: "customerId", Field: "CustomerID", In: httpapi.InPath, Style: httpapi.StyleSimple, NotEmpty: true},
+		{Name: "month", Field: "Month", In: httpapi.InQuery, Style: httpapi.StyleForm, Explode: true},
+	},
+	Accept: "application/json",
+	Responses: []httpapi.Response{
+		{Status: "200", Field: "Body"},
+		{Status: "404", Error: true, Field: "Body"},
+		{Status: "503", Error: true, Field: "Body"},
+	},
+	Error: (*GetConsumptionError)(nil),
+}
 
 // GetConsumption calls GET /customers/{customerId}/consumption.
 func (c *HTTPClient) GetConsumption(ctx context.Context, in *GetConsumptionInput) (*GetConsumptionOutput, error) {
-	if in == nil {
-		in = new(GetConsumptionInput)
-	}
-	if in.CustomerID == "" {
-		return nil, service.Permanentf("GetConsumption: path parameter customerId is empty")
-	}
-	u := c.baseURL + "/customers/" + httpapi.PathParam(httpapi.StyleSimple, false, "customerId", in.CustomerID) + "/consumption"
-	q := url.Values{}
-	httpapi.AddQuery(q, httpapi.StyleForm, true, "month", in.Month)
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	req, err := httpapi.NewRequest(ctx, "GetConsumption", http.MethodGet, u, nil, "", "application/json")
-	if err != nil {
+	out := new(GetConsumptionOutput)
+	if err := c.call(ctx, &opGetConsumption, in, out); err != nil {
 		return nil, err
 	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &GetConsumptionOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 200:
-		v := new(Consumption)
-		if err := httpapi.DecodeJSON("GetConsumption", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	case 404, 503:
-		e := &GetConsumptionError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		switch resp.StatusCode {
-		case 404:
-			httpapi.DecodeErrorBody("GetConsumption", data, &e.Body)
-		case 503:
-			httpapi.DecodeErrorBody("GetConsumption", data, &e.Body)
-		}
-		return nil, httpapi.Classify(resp, e)
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("GetConsumption", resp, data)
+	return out, nil
 }

@@ -20,6 +20,20 @@ func NewConsumptionServiceStub(opts ...workflow.CallOption) *ConsumptionServiceS
 	return &ConsumptionServiceStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *ConsumptionServiceStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  method,
+		Options: s.opts,
+		Service: ServiceName,
+	}, out, opts...)
+}
+
 // GetConsumption runs ConsumptionService.GetConsumption as a task and waits for its result;
 // workflow.Async(ctx, stub.GetConsumption, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -27,13 +41,6 @@ func NewConsumptionServiceStub(opts ...workflow.CallOption) *ConsumptionServiceS
 // settings, and are recorded with the task.
 func (s *ConsumptionServiceStub) GetConsumption(ctx workflow.Context, in *GetConsumptionInput, opts ...workflow.CallOption) (*GetConsumptionOutput, error) {
 	var out *GetConsumptionOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "GetConsumption",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "GetConsumption", in, &out, opts)
 	return out, err
 }

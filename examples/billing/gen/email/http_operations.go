@@ -4,70 +4,32 @@ package email
 
 import (
 	"context"
-	"io"
 	"net/http"
 
 	"github.com/infgen/infgen/runtime/httpapi"
-	"github.com/infgen/infgen/runtime/service"
 )
+
+// opSendEmail describes POST /emails to httpapi.Call.
+var opSendEmail = httpapi.Operation{
+	Name:              "SendEmail",
+	Method:            http.MethodPost,
+	Path:              "/emails",
+	Body:              &httpapi.Body{Field: "Body", ContentType: "application/json"},
+	Accept:            "application/json",
+	IdempotencyHeader: "Idempotency-Key",
+	Responses: []httpapi.Response{
+		{Status: "202", Field: "Body"},
+		{Status: "422", Error: true, Field: "Body"},
+		{Status: "503", Error: true, Field: "Body"},
+	},
+	Error: (*SendEmailError)(nil),
+}
 
 // SendEmail calls POST /emails.
 func (c *HTTPClient) SendEmail(ctx context.Context, in *SendEmailInput) (*SendEmailOutput, error) {
-	if in == nil {
-		in = new(SendEmailInput)
-	}
-	u := c.baseURL + "/emails"
-	var body io.Reader
-	contentType := ""
-	if in.Body != nil {
-		var err error
-		body, err = httpapi.JSONBody("SendEmail", in.Body)
-		if err != nil {
-			return nil, err
-		}
-		contentType = "application/json"
-	}
-	req, err := httpapi.NewRequest(ctx, "SendEmail", http.MethodPost, u, body, contentType, "application/json")
-	if err != nil {
+	out := new(SendEmailOutput)
+	if err := c.call(ctx, &opSendEmail, in, out); err != nil {
 		return nil, err
 	}
-	if key := service.IdempotencyKey(ctx); key != "" {
-		req.Header.Set("Idempotency-Key", key)
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &SendEmailOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 202:
-		v := new(EmailReceipt)
-		if err := httpapi.DecodeJSON("SendEmail", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	case 422, 503:
-		e := &SendEmailError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		switch resp.StatusCode {
-		case 422:
-			httpapi.DecodeErrorBody("SendEmail", data, &e.Body)
-		case 503:
-			httpapi.DecodeErrorBody("SendEmail", data, &e.Body)
-		}
-		return nil, httpapi.Classify(resp, e)
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("SendEmail", resp, data)
+	return out, nil
 }

@@ -20,6 +20,20 @@ func NewEmailServiceStub(opts ...workflow.CallOption) *EmailServiceStub {
 	return &EmailServiceStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *EmailServiceStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  method,
+		Options: s.opts,
+		Service: ServiceName,
+	}, out, opts...)
+}
+
 // SendEmail runs EmailService.SendEmail as a task and waits for its result;
 // workflow.Async(ctx, stub.SendEmail, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -27,13 +41,6 @@ func NewEmailServiceStub(opts ...workflow.CallOption) *EmailServiceStub {
 // settings, and are recorded with the task.
 func (s *EmailServiceStub) SendEmail(ctx workflow.Context, in *SendEmailInput, opts ...workflow.CallOption) (*SendEmailOutput, error) {
 	var out *SendEmailOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "SendEmail",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "SendEmail", in, &out, opts)
 	return out, err
 }

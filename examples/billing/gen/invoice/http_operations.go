@@ -4,115 +4,59 @@ package invoice
 
 import (
 	"context"
-	"io"
 	"net/http"
 
 	"github.com/infgen/infgen/runtime/httpapi"
-	"github.com/infgen/infgen/runtime/service"
 )
+
+// opCreateInvoice describes POST /invoices to httpapi.Call.
+var opCreateInvoice = httpapi.Operation{
+	Name:              "CreateInvoice",
+	Method:            http.MethodPost,
+	Path:              "/invoices",
+	Body:              &httpapi.Body{Field: "Body", ContentType: "application/json"},
+	Accept:            "application/json",
+	IdempotencyHeader: "Idempotency-Key",
+	Responses: []httpapi.Response{
+		{Status: "201", Field: "Body"},
+		{Status: "422", Error: true, Field: "Body"},
+		{Status: "503", Error: true, Field: "Body"},
+	},
+	Error: (*CreateInvoiceError)(nil),
+}
 
 // CreateInvoice calls POST /invoices.
 func (c *HTTPClient) CreateInvoice(ctx context.Context, in *CreateInvoiceInput) (*CreateInvoiceOutput, error) {
-	if in == nil {
-		in = new(CreateInvoiceInput)
-	}
-	u := c.baseURL + "/invoices"
-	var body io.Reader
-	contentType := ""
-	if in.Body != nil {
-		var err error
-		body, err = httpapi.JSONBody("CreateInvoice", in.Body)
-		if err != nil {
-			return nil, err
-		}
-		contentType = "application/json"
-	}
-	req, err := httpapi.NewRequest(ctx, "CreateInvoice", http.MethodPost, u, body, contentType, "application/json")
-	if err != nil {
+	out := new(CreateInvoiceOutput)
+	if err := c.call(ctx, &opCreateInvoice, in, out); err != nil {
 		return nil, err
 	}
-	if key := service.IdempotencyKey(ctx); key != "" {
-		req.Header.Set("Idempotency-Key", key)
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &CreateInvoiceOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 201:
-		v := new(Invoice)
-		if err := httpapi.DecodeJSON("CreateInvoice", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	case 422, 503:
-		e := &CreateInvoiceError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		switch resp.StatusCode {
-		case 422:
-			httpapi.DecodeErrorBody("CreateInvoice", data, &e.Body)
-		case 503:
-			httpapi.DecodeErrorBody("CreateInvoice", data, &e.Body)
-		}
-		return nil, httpapi.Classify(resp, e)
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("CreateInvoice", resp, data)
+	return out, nil
+}
+
+// opVoidInvoice describes DELETE /invoices/{invoiceId} to httpapi.Call.
+var opVoidInvoice = httpapi.Operation{
+	Name:   "VoidInvoice",
+	Method: http.MethodDelete,
+	Path:   "/invoices/{invoiceId}",
+	Params: []httpapi.Param{
+		{Name: "invoiceId", Field: "InvoiceID", In: httpapi.InPath, Style: httpapi.StyleSimple, NotEmpty: true},
+	},
+	Accept:            "application/json",
+	IdempotencyHeader: "Idempotency-Key",
+	Responses: []httpapi.Response{
+		{Status: "204"},
+		{Status: "404", Error: true, Field: "Body"},
+		{Status: "503", Error: true, Field: "Body"},
+	},
+	Error: (*VoidInvoiceError)(nil),
 }
 
 // VoidInvoice calls DELETE /invoices/{invoiceId}.
 func (c *HTTPClient) VoidInvoice(ctx context.Context, in *VoidInvoiceInput) (*VoidInvoiceOutput, error) {
-	if in == nil {
-		in = new(VoidInvoiceInput)
-	}
-	if in.InvoiceID == "" {
-		return nil, service.Permanentf("VoidInvoice: path parameter invoiceId is empty")
-	}
-	u := c.baseURL + "/invoices/" + httpapi.PathParam(httpapi.StyleSimple, false, "invoiceId", in.InvoiceID)
-	req, err := httpapi.NewRequest(ctx, "VoidInvoice", http.MethodDelete, u, nil, "", "application/json")
-	if err != nil {
+	out := new(VoidInvoiceOutput)
+	if err := c.call(ctx, &opVoidInvoice, in, out); err != nil {
 		return nil, err
 	}
-	if key := service.IdempotencyKey(ctx); key != "" {
-		req.Header.Set("Idempotency-Key", key)
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &VoidInvoiceOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 404, 503:
-		e := &VoidInvoiceError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		switch resp.StatusCode {
-		case 404:
-			httpapi.DecodeErrorBody("VoidInvoice", data, &e.Body)
-		case 503:
-			httpapi.DecodeErrorBody("VoidInvoice", data, &e.Body)
-		}
-		return nil, httpapi.Classify(resp, e)
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("VoidInvoice", resp, data)
+	return out, nil
 }

@@ -22,6 +22,20 @@ func NewInvoiceServiceStub(opts ...workflow.CallOption) *InvoiceServiceStub {
 	return &InvoiceServiceStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *InvoiceServiceStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  method,
+		Options: s.opts,
+		Service: ServiceName,
+	}, out, opts...)
+}
+
 // CreateInvoice runs InvoiceService.CreateInvoice as a task and waits for its result;
 // workflow.Async(ctx, stub.CreateInvoice, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -29,14 +43,7 @@ func NewInvoiceServiceStub(opts ...workflow.CallOption) *InvoiceServiceStub {
 // settings, and are recorded with the task.
 func (s *InvoiceServiceStub) CreateInvoice(ctx workflow.Context, in *CreateInvoiceInput, opts ...workflow.CallOption) (*CreateInvoiceOutput, error) {
 	var out *CreateInvoiceOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "CreateInvoice",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "CreateInvoice", in, &out, opts)
 	return out, err
 }
 
@@ -82,13 +89,6 @@ func (s *InvoiceServiceStub) CreateInvoiceCompensation(in *CreateInvoiceInput, o
 // settings, and are recorded with the task.
 func (s *InvoiceServiceStub) VoidInvoice(ctx workflow.Context, in *VoidInvoiceInput, opts ...workflow.CallOption) (*VoidInvoiceOutput, error) {
 	var out *VoidInvoiceOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "VoidInvoice",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "VoidInvoice", in, &out, opts)
 	return out, err
 }

@@ -4,75 +4,52 @@ package payment
 
 import (
 	"context"
-	"io"
 	"net/http"
 
 	"github.com/infgen/infgen/runtime/httpapi"
-	"github.com/infgen/infgen/runtime/service"
 	"github.com/infgen/infgen/runtime/webhook"
 )
 
+// opRequestPayment describes POST /payments to httpapi.Call.
+var opRequestPayment = httpapi.Operation{
+	Name:              "RequestPayment",
+	Method:            http.MethodPost,
+	Path:              "/payments",
+	Body:              &httpapi.Body{Field: "Body", ContentType: "application/json"},
+	Accept:            "application/json",
+	IdempotencyHeader: "Idempotency-Key",
+	Responses: []httpapi.Response{
+		{Status: "201", Field: "Body"},
+		{Status: "402", Error: true, Field: "Body"},
+		{Status: "422", Error: true, Field: "Body"},
+		{Status: "503", Error: true, Field: "Body"},
+	},
+	Error: (*RequestPaymentError)(nil),
+}
+
 // RequestPayment calls POST /payments.
 func (c *HTTPClient) RequestPayment(ctx context.Context, in *RequestPaymentInput) (*RequestPaymentOutput, error) {
-	if in == nil {
-		in = new(RequestPaymentInput)
-	}
-	u := c.baseURL + "/payments"
-	var body io.Reader
-	contentType := ""
-	if in.Body != nil {
-		var err error
-		body, err = httpapi.JSONBody("RequestPayment", in.Body)
-		if err != nil {
-			return nil, err
-		}
-		contentType = "application/json"
-	}
-	req, err := httpapi.NewRequest(ctx, "RequestPayment", http.MethodPost, u, body, contentType, "application/json")
-	if err != nil {
+	out := new(RequestPaymentOutput)
+	if err := c.call(ctx, &opRequestPayment, in, out); err != nil {
 		return nil, err
 	}
-	if key := service.IdempotencyKey(ctx); key != "" {
-		req.Header.Set("Idempotency-Key", key)
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &RequestPaymentOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 201:
-		v := new(Payment)
-		if err := httpapi.DecodeJSON("RequestPayment", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	case 402, 422, 503:
-		e := &RequestPaymentError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		switch resp.StatusCode {
-		case 402:
-			httpapi.DecodeErrorBody("RequestPayment", data, &e.Body)
-		case 422:
-			httpapi.DecodeErrorBody("RequestPayment", data, &e.Body)
-		case 503:
-			httpapi.DecodeErrorBody("RequestPayment", data, &e.Body)
-		}
-		return nil, httpapi.Classify(resp, e)
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("RequestPayment", resp, data)
+	return out, nil
+}
+
+// opCreateCharge describes POST /charges to httpapi.Call.
+var opCreateCharge = httpapi.Operation{
+	Name:              "CreateCharge",
+	Method:            http.MethodPost,
+	Path:              "/charges",
+	Body:              &httpapi.Body{Field: "Body", ContentType: "application/json"},
+	Accept:            "application/json",
+	IdempotencyHeader: "Idempotency-Key",
+	Responses: []httpapi.Response{
+		{Status: "202", Field: "Body"},
+		{Status: "422", Error: true, Field: "Body"},
+		{Status: "503", Error: true, Field: "Body"},
+	},
+	Error: (*CreateChargeError)(nil),
 }
 
 // CreateCharge calls POST /charges.
@@ -92,58 +69,9 @@ func (c *HTTPClient) CreateCharge(ctx context.Context, in *CreateChargeInput) (*
 		}
 		in = &cp
 	}
-	u := c.baseURL + "/charges"
-	var body io.Reader
-	contentType := ""
-	if in.Body != nil {
-		var err error
-		body, err = httpapi.JSONBody("CreateCharge", in.Body)
-		if err != nil {
-			return nil, err
-		}
-		contentType = "application/json"
-	}
-	req, err := httpapi.NewRequest(ctx, "CreateCharge", http.MethodPost, u, body, contentType, "application/json")
-	if err != nil {
+	out := new(CreateChargeOutput)
+	if err := c.call(ctx, &opCreateCharge, in, out); err != nil {
 		return nil, err
 	}
-	if key := service.IdempotencyKey(ctx); key != "" {
-		req.Header.Set("Idempotency-Key", key)
-	}
-	resp, data, err := httpapi.Do(c.client, req, c.header)
-	if err != nil {
-		return nil, err
-	}
-	out := &CreateChargeOutput{
-		Header:     resp.Header,
-		StatusCode: resp.StatusCode,
-	}
-	switch resp.StatusCode {
-	case 202:
-		v := new(Payment)
-		if err := httpapi.DecodeJSON("CreateCharge", data, v); err != nil {
-			return nil, err
-		}
-		if len(data) > 0 {
-			out.Body = v
-		}
-		return out, nil
-	case 422, 503:
-		e := &CreateChargeError{
-			Header:     resp.Header,
-			Message:    httpapi.BodySnippet(data),
-			StatusCode: resp.StatusCode,
-		}
-		switch resp.StatusCode {
-		case 422:
-			httpapi.DecodeErrorBody("CreateCharge", data, &e.Body)
-		case 503:
-			httpapi.DecodeErrorBody("CreateCharge", data, &e.Body)
-		}
-		return nil, httpapi.Classify(resp, e)
-	}
-	if resp.StatusCode < 300 {
-		return out, nil
-	}
-	return nil, undeclaredStatus("CreateCharge", resp, data)
+	return out, nil
 }

@@ -25,6 +25,20 @@ func NewPaymentServiceStub(opts ...workflow.CallOption) *PaymentServiceStub {
 	return &PaymentServiceStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *PaymentServiceStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Codec:   codec.JSON{},
+		Errors:  ErrorTypes(),
+		Input:   in,
+		Method:  method,
+		Options: s.opts,
+		Service: ServiceName,
+	}, out, opts...)
+}
+
 // RequestPayment runs PaymentService.RequestPayment as a task and waits for its result;
 // workflow.Async(ctx, stub.RequestPayment, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -32,14 +46,7 @@ func NewPaymentServiceStub(opts ...workflow.CallOption) *PaymentServiceStub {
 // settings, and are recorded with the task.
 func (s *PaymentServiceStub) RequestPayment(ctx workflow.Context, in *RequestPaymentInput, opts ...workflow.CallOption) (*RequestPaymentOutput, error) {
 	var out *RequestPaymentOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "RequestPayment",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "RequestPayment", in, &out, opts)
 	return out, err
 }
 
@@ -50,14 +57,7 @@ func (s *PaymentServiceStub) RequestPayment(ctx workflow.Context, in *RequestPay
 // settings, and are recorded with the task.
 func (s *PaymentServiceStub) CreateCharge(ctx workflow.Context, in *CreateChargeInput, opts ...workflow.CallOption) (*CreateChargeOutput, error) {
 	var out *CreateChargeOutput
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  "CreateCharge",
-		Options: s.opts,
-		Service: ServiceName,
-	}, &out, opts...)
+	err := s.call(ctx, "CreateCharge", in, &out, opts)
 	return out, err
 }
 
