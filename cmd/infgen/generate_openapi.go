@@ -108,8 +108,9 @@ func packageFromDir(dir string) string {
 
 // largeAPI is the number of operations above which generate suggests
 // generating only the operations the workflows call: the Go compiler needs
-// about 0.7 MB of memory per operation of one generated package (GitHub's
-// 1,223 operations: 870–890 MB, docs/benchmarks.md).
+// about 150 MB and 0.45 MB per operation of one generated package (GitHub's
+// 1,223 operations: 674–715 MB; its 204 of tag repos: 237 MB;
+// docs/benchmarks.md).
 const largeAPI = 500
 
 // printSizeNote tells, on stderr, that a spec of more than largeAPI
@@ -125,7 +126,7 @@ func printSizeNote(cmd *cobra.Command, path string, spec *ir.Spec) {
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "%s: note: %d operations in one package: compiling it takes about %d MB of memory; "+
 		"--tags or --operations generates only those your workflows call (docs/generate-openapi.md#part-of-a-large-api)\n",
-		path, n, (n*7/10+50)/100*100)
+		path, n, (150+n*45/100+25)/50*50)
 }
 
 // printWarnings writes warnings to stderr as file:line:col: warning: msg.
