@@ -94,8 +94,9 @@ func DecodeJSON(op string, data []byte, v any) error {
 // value of the type *field points to, and sets *field (an error's body
 // field, a pointer) to it when data is not empty and decodes. Otherwise
 // *field is left nil: a body that is not the declared one (an HTML page
-// from a proxy, say) is kept only in the error's Message. Generated
-// clients call it once per declared error status, with &e.Body<status>.
+// from a proxy, say) is kept only in the error's Message. [Call] decodes
+// error bodies alike; packages generated before it (one method body per
+// operation) call DecodeErrorBody, and keep compiling against this runtime.
 func DecodeErrorBody(op string, data []byte, field any) {
 	f := reflect.ValueOf(field).Elem()
 	v := reflect.New(f.Type().Elem())

@@ -119,7 +119,7 @@ func (op *Operation) url(base string, p *plan, in reflect.Value, credential func
 		}
 		pr, f := op.Params[i], in.Field(p.params[i])
 		v, ok := paramValue(pr, f)
-		if pr.NotEmpty && (!ok || reflect.ValueOf(v).Kind() == reflect.String && reflect.ValueOf(v).String() == "") {
+		if pr.NotEmpty && (!ok || isEmptyString(v)) {
 			return "", service.Permanentf("%s: path parameter %s is empty", op.Name, pr.Name)
 		}
 		if !ok {
@@ -146,6 +146,12 @@ func (op *Operation) url(base string, p *plan, in reflect.Value, credential func
 		b.WriteString("?" + q.Encode())
 	}
 	return b.String(), nil
+}
+
+// isEmptyString reports a string (of any string type) that is empty.
+func isEmptyString(v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.String && rv.Len() == 0
 }
 
 // param is the index in Params of the parameter named name in location in,
