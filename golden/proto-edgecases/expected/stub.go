@@ -22,6 +22,20 @@ func NewAccountsStub(opts ...workflow.CallOption) *AccountsStub {
 	return &AccountsStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *AccountsStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Service: AccountsServiceName,
+		Method:  method,
+		Codec:   codec.Proto{},
+		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
+		Options: s.opts,
+	}, out, opts...)
+}
+
 // Signup runs /edge.v1.Accounts/Signup as a task and waits for its result;
 // workflow.Async(ctx, stub.Signup, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -29,14 +43,7 @@ func NewAccountsStub(opts ...workflow.CallOption) *AccountsStub {
 // settings, and are recorded with the task.
 func (s *AccountsStub) Signup(ctx workflow.Context, in *Register, opts ...workflow.CallOption) (*Account, error) {
 	var out *Account
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: AccountsServiceName,
-		Method:  "Signup",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "Signup", in, &out, opts)
 	return out, err
 }
 
@@ -49,14 +56,7 @@ func (s *AccountsStub) Signup(ctx workflow.Context, in *Register, opts ...workfl
 // Deprecated: the proto method is marked deprecated.
 func (s *AccountsStub) Rename(ctx workflow.Context, in *ServiceName, opts ...workflow.CallOption) (*Account, error) {
 	var out *Account
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: AccountsServiceName,
-		Method:  "Rename",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "Rename", in, &out, opts)
 	return out, err
 }
 
@@ -67,13 +67,6 @@ func (s *AccountsStub) Rename(ctx workflow.Context, in *ServiceName, opts ...wor
 // settings, and are recorded with the task.
 func (s *AccountsStub) Watch(ctx workflow.Context, in *Register, opts ...workflow.CallOption) (*WatchStream, error) {
 	var out *WatchStream
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: AccountsServiceName,
-		Method:  "Watch",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "Watch", in, &out, opts)
 	return out, err
 }

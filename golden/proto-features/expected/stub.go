@@ -23,6 +23,20 @@ func NewInventory2Stub(opts ...workflow.CallOption) *Inventory2Stub {
 	return &Inventory2Stub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *Inventory2Stub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Service: Inventory2ServiceName,
+		Method:  method,
+		Codec:   codec.Proto{},
+		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
+		Options: s.opts,
+	}, out, opts...)
+}
+
 // GetItem runs /infgen.test.inventory.v1.Inventory/GetItem as a task and waits for its result;
 // workflow.Async(ctx, stub.GetItem, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -30,14 +44,7 @@ func NewInventory2Stub(opts ...workflow.CallOption) *Inventory2Stub {
 // settings, and are recorded with the task.
 func (s *Inventory2Stub) GetItem(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) (*Item, error) {
 	var out *Item
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: Inventory2ServiceName,
-		Method:  "GetItem",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "GetItem", in, &out, opts)
 	return out, err
 }
 
@@ -48,14 +55,7 @@ func (s *Inventory2Stub) GetItem(ctx workflow.Context, in *GetItemRequest, opts 
 // settings, and are recorded with the task.
 func (s *Inventory2Stub) PutItem(ctx workflow.Context, in *PutItemRequest, opts ...workflow.CallOption) (*Ack, error) {
 	var out *Ack
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: Inventory2ServiceName,
-		Method:  "PutItem",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "PutItem", in, &out, opts)
 	return out, err
 }
 
@@ -66,14 +66,7 @@ func (s *Inventory2Stub) PutItem(ctx workflow.Context, in *PutItemRequest, opts 
 // settings, and are recorded with the task.
 func (s *Inventory2Stub) ListItems(ctx workflow.Context, in *ListItemsRequest, opts ...workflow.CallOption) (*ListItemsStream2, error) {
 	var out *ListItemsStream2
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: Inventory2ServiceName,
-		Method:  "ListItems",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "ListItems", in, &out, opts)
 	return out, err
 }
 
@@ -84,14 +77,7 @@ func (s *Inventory2Stub) ListItems(ctx workflow.Context, in *ListItemsRequest, o
 // settings, and are recorded with the task.
 func (s *Inventory2Stub) Reset(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) (*emptypb.Empty, error) {
 	var out *emptypb.Empty
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: Inventory2ServiceName,
-		Method:  "Reset",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "Reset", in, &out, opts)
 	return out, err
 }
 
@@ -102,14 +88,7 @@ func (s *Inventory2Stub) Reset(ctx workflow.Context, in *emptypb.Empty, opts ...
 // settings, and are recorded with the task.
 func (s *Inventory2Stub) DispatchGetItem2(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) (*Item, error) {
 	var out *Item
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: Inventory2ServiceName,
-		Method:  "DispatchGetItem",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "DispatchGetItem", in, &out, opts)
 	return out, err
 }
 
@@ -122,14 +101,7 @@ func (s *Inventory2Stub) DispatchGetItem2(ctx workflow.Context, in *GetItemReque
 // Deprecated: the proto method is marked deprecated.
 func (s *Inventory2Stub) Legacy(ctx workflow.Context, in *GetItemRequest, opts ...workflow.CallOption) (*Item, error) {
 	var out *Item
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: Inventory2ServiceName,
-		Method:  "Legacy",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "Legacy", in, &out, opts)
 	return out, err
 }
 
@@ -145,6 +117,20 @@ func NewAuditStub(opts ...workflow.CallOption) *AuditStub {
 	return &AuditStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *AuditStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Service: AuditServiceName,
+		Method:  method,
+		Codec:   codec.Proto{},
+		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
+		Options: s.opts,
+	}, out, opts...)
+}
+
 // Record runs /infgen.test.inventory.v1.Audit/Record as a task and waits for its result;
 // workflow.Async(ctx, stub.Record, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -152,13 +138,6 @@ func NewAuditStub(opts ...workflow.CallOption) *AuditStub {
 // settings, and are recorded with the task.
 func (s *AuditStub) Record(ctx workflow.Context, in *Ack, opts ...workflow.CallOption) (*emptypb.Empty, error) {
 	var out *emptypb.Empty
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: AuditServiceName,
-		Method:  "Record",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "Record", in, &out, opts)
 	return out, err
 }

@@ -24,6 +24,20 @@ func NewLibraryStub(opts ...workflow.CallOption) *LibraryStub {
 	return &LibraryStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *LibraryStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Service: ServiceName,
+		Method:  method,
+		Codec:   codec.Proto{},
+		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
+		Options: s.opts,
+	}, out, opts...)
+}
+
 // GetBook runs /example.library.v1.Library/GetBook as a task and waits for its result;
 // workflow.Async(ctx, stub.GetBook, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -31,14 +45,7 @@ func NewLibraryStub(opts ...workflow.CallOption) *LibraryStub {
 // settings, and are recorded with the task.
 func (s *LibraryStub) GetBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) (*Book, error) {
 	var out *Book
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: ServiceName,
-		Method:  "GetBook",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "GetBook", in, &out, opts)
 	return out, err
 }
 
@@ -49,14 +56,7 @@ func (s *LibraryStub) GetBook(ctx workflow.Context, in *GetBookRequest, opts ...
 // settings, and are recorded with the task.
 func (s *LibraryStub) UpdateBook(ctx workflow.Context, in *UpdateBookRequest, opts ...workflow.CallOption) (*Book, error) {
 	var out *Book
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: ServiceName,
-		Method:  "UpdateBook",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "UpdateBook", in, &out, opts)
 	return out, err
 }
 
@@ -67,14 +67,7 @@ func (s *LibraryStub) UpdateBook(ctx workflow.Context, in *UpdateBookRequest, op
 // settings, and are recorded with the task.
 func (s *LibraryStub) DeleteBook(ctx workflow.Context, in *GetBookRequest, opts ...workflow.CallOption) (*emptypb.Empty, error) {
 	var out *emptypb.Empty
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: ServiceName,
-		Method:  "DeleteBook",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "DeleteBook", in, &out, opts)
 	return out, err
 }
 
@@ -85,14 +78,7 @@ func (s *LibraryStub) DeleteBook(ctx workflow.Context, in *GetBookRequest, opts 
 // settings, and are recorded with the task.
 func (s *LibraryStub) ExportBooks(ctx workflow.Context, in *ExportBooksRequest, opts ...workflow.CallOption) (*longrunningpb.Operation, error) {
 	var out *longrunningpb.Operation
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: ServiceName,
-		Method:  "ExportBooks",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "ExportBooks", in, &out, opts)
 	return out, err
 }
 
@@ -103,13 +89,6 @@ func (s *LibraryStub) ExportBooks(ctx workflow.Context, in *ExportBooksRequest, 
 // settings, and are recorded with the task.
 func (s *LibraryStub) WatchOperations(ctx workflow.Context, in *WatchRequest, opts ...workflow.CallOption) (*WatchOperationsStream, error) {
 	var out *WatchOperationsStream
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: ServiceName,
-		Method:  "WatchOperations",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "WatchOperations", in, &out, opts)
 	return out, err
 }

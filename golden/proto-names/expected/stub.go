@@ -23,6 +23,20 @@ func NewMyServiceStub(opts ...workflow.CallOption) *MyServiceStub {
 	return &MyServiceStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *MyServiceStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Service: MyServiceServiceName,
+		Method:  method,
+		Codec:   codec.Proto{},
+		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
+		Options: s.opts,
+	}, out, opts...)
+}
+
 // GetThing runs /my_service/get_thing as a task and waits for its result;
 // workflow.Async(ctx, stub.GetThing, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -30,14 +44,7 @@ func NewMyServiceStub(opts ...workflow.CallOption) *MyServiceStub {
 // settings, and are recorded with the task.
 func (s *MyServiceStub) GetThing(ctx workflow.Context, in *FooBar, opts ...workflow.CallOption) (*Outer_Inner, error) {
 	var out *Outer_Inner
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: MyServiceServiceName,
-		Method:  "get_thing",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "get_thing", in, &out, opts)
 	return out, err
 }
 
@@ -48,14 +55,7 @@ func (s *MyServiceStub) GetThing(ctx workflow.Context, in *FooBar, opts ...workf
 // settings, and are recorded with the task.
 func (s *MyServiceStub) GetThing2(ctx workflow.Context, in *Outer_Inner, opts ...workflow.CallOption) (*GetThing2Stream, error) {
 	var out *GetThing2Stream
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: MyServiceServiceName,
-		Method:  "GetThing",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "GetThing", in, &out, opts)
 	return out, err
 }
 
@@ -66,14 +66,7 @@ func (s *MyServiceStub) GetThing2(ctx workflow.Context, in *Outer_Inner, opts ..
 // settings, and are recorded with the task.
 func (s *MyServiceStub) Register(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) (*emptypb.Empty, error) {
 	var out *emptypb.Empty
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: MyServiceServiceName,
-		Method:  "Register",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "Register", in, &out, opts)
 	return out, err
 }
 
@@ -84,14 +77,7 @@ func (s *MyServiceStub) Register(ctx workflow.Context, in *emptypb.Empty, opts .
 // settings, and are recorded with the task.
 func (s *MyServiceStub) ServiceName(ctx workflow.Context, in *emptypb.Empty, opts ...workflow.CallOption) (*ServiceNameStream, error) {
 	var out *ServiceNameStream
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: MyServiceServiceName,
-		Method:  "ServiceName",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "ServiceName", in, &out, opts)
 	return out, err
 }
 
@@ -102,14 +88,7 @@ func (s *MyServiceStub) ServiceName(ctx workflow.Context, in *emptypb.Empty, opt
 // settings, and are recorded with the task.
 func (s *MyServiceStub) New(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) (*Outer, error) {
 	var out *Outer
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: MyServiceServiceName,
-		Method:  "New",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "New", in, &out, opts)
 	return out, err
 }
 
@@ -120,14 +99,7 @@ func (s *MyServiceStub) New(ctx workflow.Context, in *Outer, opts ...workflow.Ca
 // settings, and are recorded with the task.
 func (s *MyServiceStub) String(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) (*Outer, error) {
 	var out *Outer
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: MyServiceServiceName,
-		Method:  "String",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "String", in, &out, opts)
 	return out, err
 }
 
@@ -143,6 +115,20 @@ func NewOtherStub(opts ...workflow.CallOption) *OtherStub {
 	return &OtherStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *OtherStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Service: OtherServiceName,
+		Method:  method,
+		Codec:   codec.Proto{},
+		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
+		Options: s.opts,
+	}, out, opts...)
+}
+
 // X runs /other/x as a task and waits for its result;
 // workflow.Async(ctx, stub.X, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -150,13 +136,6 @@ func NewOtherStub(opts ...workflow.CallOption) *OtherStub {
 // settings, and are recorded with the task.
 func (s *OtherStub) X(ctx workflow.Context, in *Outer, opts ...workflow.CallOption) (*Outer, error) {
 	var out *Outer
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: OtherServiceName,
-		Method:  "x",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "x", in, &out, opts)
 	return out, err
 }

@@ -22,6 +22,20 @@ func NewRouteGuideStub(opts ...workflow.CallOption) *RouteGuideStub {
 	return &RouteGuideStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *RouteGuideStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Service: ServiceName,
+		Method:  method,
+		Codec:   codec.Proto{},
+		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
+		Options: s.opts,
+	}, out, opts...)
+}
+
 // GetFeature runs /routeguide.RouteGuide/GetFeature as a task and waits for its result;
 // workflow.Async(ctx, stub.GetFeature, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -29,14 +43,7 @@ func NewRouteGuideStub(opts ...workflow.CallOption) *RouteGuideStub {
 // settings, and are recorded with the task.
 func (s *RouteGuideStub) GetFeature(ctx workflow.Context, in *Point, opts ...workflow.CallOption) (*Feature, error) {
 	var out *Feature
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: ServiceName,
-		Method:  "GetFeature",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "GetFeature", in, &out, opts)
 	return out, err
 }
 
@@ -47,13 +54,6 @@ func (s *RouteGuideStub) GetFeature(ctx workflow.Context, in *Point, opts ...wor
 // settings, and are recorded with the task.
 func (s *RouteGuideStub) ListFeatures(ctx workflow.Context, in *Rectangle, opts ...workflow.CallOption) (*ListFeaturesStream, error) {
 	var out *ListFeaturesStream
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: ServiceName,
-		Method:  "ListFeatures",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "ListFeatures", in, &out, opts)
 	return out, err
 }

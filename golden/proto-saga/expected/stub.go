@@ -24,6 +24,20 @@ func NewOrdersStub(opts ...workflow.CallOption) *OrdersStub {
 	return &OrdersStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *OrdersStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Service: ServiceName,
+		Method:  method,
+		Codec:   codec.Proto{},
+		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
+		Options: s.opts,
+	}, out, opts...)
+}
+
 // CreateOrder runs /shop.v1.Orders/CreateOrder as a task and waits for its result;
 // workflow.Async(ctx, stub.CreateOrder, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -31,14 +45,7 @@ func NewOrdersStub(opts ...workflow.CallOption) *OrdersStub {
 // settings, and are recorded with the task.
 func (s *OrdersStub) CreateOrder(ctx workflow.Context, in *CreateOrderRequest, opts ...workflow.CallOption) (*Order, error) {
 	var out *Order
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: ServiceName,
-		Method:  "CreateOrder",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "CreateOrder", in, &out, opts)
 	return out, err
 }
 
@@ -87,14 +94,7 @@ func (s *OrdersStub) CreateOrderCompensation(in *CreateOrderRequest, out *Order,
 // settings, and are recorded with the task.
 func (s *OrdersStub) CancelOrder(ctx workflow.Context, in *CancelOrderRequest, opts ...workflow.CallOption) (*Order, error) {
 	var out *Order
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: ServiceName,
-		Method:  "CancelOrder",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "CancelOrder", in, &out, opts)
 	return out, err
 }
 
@@ -105,14 +105,7 @@ func (s *OrdersStub) CancelOrder(ctx workflow.Context, in *CancelOrderRequest, o
 // settings, and are recorded with the task.
 func (s *OrdersStub) ReserveStock(ctx workflow.Context, in *ReserveStockRequest, opts ...workflow.CallOption) (*ReserveStockResponse, error) {
 	var out *ReserveStockResponse
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: ServiceName,
-		Method:  "ReserveStock",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "ReserveStock", in, &out, opts)
 	return out, err
 }
 
@@ -164,13 +157,6 @@ func (s *OrdersStub) ReserveStockCompensation(in *ReserveStockRequest, out *Rese
 // settings, and are recorded with the task.
 func (s *OrdersStub) ReleaseStock(ctx workflow.Context, in *ReleaseStockRequest, opts ...workflow.CallOption) (*ReleaseStockResponse, error) {
 	var out *ReleaseStockResponse
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: ServiceName,
-		Method:  "ReleaseStock",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "ReleaseStock", in, &out, opts)
 	return out, err
 }

@@ -22,6 +22,20 @@ func NewAccountsStub(opts ...workflow.CallOption) *AccountsStub {
 	return &AccountsStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *AccountsStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Service: AccountsServiceName,
+		Method:  method,
+		Codec:   codec.Proto{},
+		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
+		Options: s.opts,
+	}, out, opts...)
+}
+
 // Register runs /accounts.v1.Accounts/Register as a task and waits for its result;
 // workflow.Async(ctx, stub.Register, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -29,14 +43,7 @@ func NewAccountsStub(opts ...workflow.CallOption) *AccountsStub {
 // settings, and are recorded with the task.
 func (s *AccountsStub) Register(ctx workflow.Context, in *Register, opts ...workflow.CallOption) (*Account, error) {
 	var out *Account
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: AccountsServiceName,
-		Method:  "Register",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "Register", in, &out, opts)
 	return out, err
 }
 
@@ -47,13 +54,6 @@ func (s *AccountsStub) Register(ctx workflow.Context, in *Register, opts ...work
 // settings, and are recorded with the task.
 func (s *AccountsStub) Get(ctx workflow.Context, in *Get, opts ...workflow.CallOption) (*Account, error) {
 	var out *Account
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: AccountsServiceName,
-		Method:  "Get",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "Get", in, &out, opts)
 	return out, err
 }

@@ -22,6 +22,20 @@ func NewSubscriptionServiceStub(opts ...workflow.CallOption) *SubscriptionServic
 	return &SubscriptionServiceStub{opts: opts}
 }
 
+// call runs method with input in as a task and decodes its result into out.
+//
+//go:noinline
+func (s *SubscriptionServiceStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
+	return workflow.ExecuteTo(ctx, workflow.Call{
+		Service: ServiceName,
+		Method:  method,
+		Codec:   codec.Proto{},
+		Input:   in,
+		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
+		Options: s.opts,
+	}, out, opts...)
+}
+
 // Subscribe runs /billing.subscription.v1.SubscriptionService/Subscribe as a task and waits for its result;
 // workflow.Async(ctx, stub.Subscribe, in) starts it without waiting.
 // opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,
@@ -29,14 +43,7 @@ func NewSubscriptionServiceStub(opts ...workflow.CallOption) *SubscriptionServic
 // settings, and are recorded with the task.
 func (s *SubscriptionServiceStub) Subscribe(ctx workflow.Context, in *SubscribeRequest, opts ...workflow.CallOption) (*Subscription, error) {
 	var out *Subscription
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: ServiceName,
-		Method:  "Subscribe",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "Subscribe", in, &out, opts)
 	return out, err
 }
 
@@ -47,14 +54,7 @@ func (s *SubscriptionServiceStub) Subscribe(ctx workflow.Context, in *SubscribeR
 // settings, and are recorded with the task.
 func (s *SubscriptionServiceStub) GetSubscription(ctx workflow.Context, in *GetSubscriptionRequest, opts ...workflow.CallOption) (*Subscription, error) {
 	var out *Subscription
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: ServiceName,
-		Method:  "GetSubscription",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "GetSubscription", in, &out, opts)
 	return out, err
 }
 
@@ -65,13 +65,6 @@ func (s *SubscriptionServiceStub) GetSubscription(ctx workflow.Context, in *GetS
 // settings, and are recorded with the task.
 func (s *SubscriptionServiceStub) CancelSubscription(ctx workflow.Context, in *CancelSubscriptionRequest, opts ...workflow.CallOption) (*Subscription, error) {
 	var out *Subscription
-	err := workflow.ExecuteTo(ctx, workflow.Call{
-		Service: ServiceName,
-		Method:  "CancelSubscription",
-		Codec:   codec.Proto{},
-		Input:   in,
-		Errors:  []failure.ErrorType{grpcapi.StatusErrorType()},
-		Options: s.opts,
-	}, &out, opts...)
+	err := s.call(ctx, "CancelSubscription", in, &out, opts)
 	return out, err
 }
