@@ -28,9 +28,10 @@ type ServiceDescriptor struct {
 // Descriptor declares the package's descriptor (ir.DescriptorName) and
 // the runtime version guard; kind is the input ("openapi", "proto").
 func Descriptor(f *jen.File, spec *ir.Spec, kind string, services []ServiceDescriptor) {
-	f.Comment("The runtime this package was generated for: compiling it against a runtime")
-	f.Comment("that can no longer run it fails here; regenerate it with that runtime's infgen.")
-	f.Const().Id("_").Op("=").Qual(PkgService, "SupportPackageIsVersion1")
+	f.Comment("The runtime this package was generated for: compiling it against an older")
+	f.Comment("runtime fails here (upgrade github.com/infgen/infgen), and against one that can")
+	f.Comment("no longer run it too (regenerate it with that runtime's infgen).")
+	f.Const().Id("_").Op("=").Qual(PkgService, "SupportPackageIsVersion2")
 	f.Line()
 	f.Comment(ir.DescriptorName + " describes what this package offers, for tools such as infgen init worker.")
 	strings := func(vs []string) jen.Code {

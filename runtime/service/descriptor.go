@@ -6,12 +6,24 @@ import (
 	"github.com/infgen/infgen/runtime/internal/dataschema"
 )
 
-// SupportPackageIsVersion1 is referenced by every package infgen generates
-// (const _ = service.SupportPackageIsVersion1). A runtime that can no longer
-// run packages generated for it renames the constant, so that such a
-// package fails to compile with a message naming the constant ("undefined:
-// service.SupportPackageIsVersion1": regenerate the package with the infgen
-// of this runtime) instead of misbehaving at run time.
+// SupportPackageIsVersion2 is referenced by every package infgen generates
+// (const _ = service.SupportPackageIsVersion2), naming the version of the
+// contract between generated code and this runtime. A package generated
+// for a newer runtime than the one it is compiled against fails to compile
+// with a message naming the constant ("undefined:
+// service.SupportPackageIsVersion3": upgrade github.com/infgen/infgen to the
+// version of the infgen that generated it); a runtime that can no longer run
+// packages of an older version drops that version's constant, so that such
+// a package fails to compile rather than misbehave at run time (regenerate
+// it with this runtime's infgen).
+//
+// Version 2: HTTP clients are per-operation httpapi.Operation descriptors
+// sent by httpapi.Call.
+const SupportPackageIsVersion2 = true
+
+// SupportPackageIsVersion1 is the contract of packages generated before
+// version 2 (HTTP clients with a method body per operation), which this
+// runtime still runs.
 const SupportPackageIsVersion1 = true
 
 // PackageDescriptor describes what a generated package offers. Each

@@ -5,9 +5,10 @@ package orders
 
 import "github.com/infgen/infgen/runtime/service"
 
-// The runtime this package was generated for: compiling it against a runtime
-// that can no longer run it fails here; regenerate it with that runtime's infgen.
-const _ = service.SupportPackageIsVersion1
+// The runtime this package was generated for: compiling it against an older
+// runtime fails here (upgrade github.com/infgen/infgen), and against one that can
+// no longer run it too (regenerate it with that runtime's infgen).
+const _ = service.SupportPackageIsVersion2
 
 // InfgenDescriptor describes what this package offers, for tools such as infgen init worker.
 var InfgenDescriptor = service.PackageDescriptor{
