@@ -16,14 +16,11 @@ import (
 const (
 	pkgJSON      = "encoding/json"
 	pkgHTTP      = "net/http"
-	pkgURL       = "net/url"
 	pkgTime      = "time"
 	pkgFmt       = "fmt"
-	pkgIO        = "io"
 	pkgStrings   = "strings"
 	pkgContext   = "context"
 	pkgErrors    = "errors"
-	pkgBytes     = "bytes"
 	pkgHTTPAPI   = "github.com/infgen/infgen/runtime/httpapi"
 	pkgService   = gen.PkgService
 	pkgWorker    = gen.PkgWorker
