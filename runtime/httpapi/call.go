@@ -122,7 +122,9 @@ func (op *Operation) url(base string, p *plan, in reflect.Value, credential func
 		if pr.NotEmpty && (!ok || isEmptyString(v)) {
 			return "", service.Permanentf("%s: path parameter %s is empty", op.Name, pr.Name)
 		}
-		if !ok {
+		if !ok || !pr.JSON {
+			// The field as it is, pointer included: PathParam looks
+			// through it, and finds the methods of both.
 			v = f.Interface()
 		}
 		b.WriteString(PathParam(pr.Style, pr.Explode, pr.Name, v))
