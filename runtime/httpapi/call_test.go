@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -240,4 +241,26 @@ func BenchmarkCall(b *testing.B) {
 			out.Body = v
 		}
 	})
+}
+
+// TestCallConcurrently calls one operation from several goroutines at once,
+// its first calls among them (the race detector checks the plan made once).
+func TestCallConcurrently(t *testing.T) {
+	c, calls, _ := server(t, 200, "application/json", `{"Text":"saved"}`)
+	op := putNote()
+	errs := make(chan error, 8)
+	for i := range 8 {
+		go func() {
+			out := new(noteOutput)
+			err := httpapi.Call(context.Background(), c, op, &noteInput{ID: fmt.Sprint("n", i)}, out)
+			if err == nil && out.Body.Text != "saved" {
+				err = fmt.Errorf("body %+v", out.Body)
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		require.NoError(t, <-errs)
+	}
+	require.EqualValues(t, 8, calls.Load())
 }
