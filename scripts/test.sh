@@ -117,5 +117,5 @@ fi
 if [[ $# -eq 0 ]]; then
   # The engine's concurrency, once more under the race detector.
   echo "test.sh: go test -race (runtime core)" >&2
-  go test -race -count=1 -timeout 10m ./runtime/internal/... ./runtime/worker ./runtime/local ./runtime/transport/memory ./runtime/storage/embedded ./runtime/workflowtest
+  go test -race -count=1 -timeout 10m ./runtime/internal/... ./runtime/worker ./runtime/local ./runtime/transport/memory ./runtime/storage/embedded ./runtime/workflowtest ./runtime/httpapi
 fi
