@@ -44,6 +44,8 @@ type GetSecretInput struct {
 	PageToken *string `json:"pageToken,omitempty"`
 	// KeyID is the "keyId" query parameter.
 	KeyID *string `json:"keyId,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // GetSecretOutput is the successful response of GetSecret.
@@ -67,6 +69,8 @@ type PutSecretInput struct {
 	XRotationToken *string `json:"X-Rotation-Token,omitempty"`
 	// Request body (application/json).
 	Body *Secret `json:"body,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // PutSecretOutput is the successful response of PutSecret.

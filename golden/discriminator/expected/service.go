@@ -23,7 +23,9 @@ type BrokenRedocDiscriminator interface {
 }
 
 // GetFooInput holds the parameters and body of GetFoo.
-type GetFooInput struct{}
+type GetFooInput struct {
+	_ [0]func() // not comparable: compare the fields
+}
 
 // GetFooOutput is the successful response of GetFoo.
 type GetFooOutput struct {

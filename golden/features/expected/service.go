@@ -46,6 +46,8 @@ type CreateInvoiceInput struct {
 	XRequestID *string `json:"X-Request-ID,omitempty"`
 	// Request body (application/json).
 	Body *NewInvoice `json:"body,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // CreateInvoiceOutput is the successful response of CreateInvoice.
@@ -104,6 +106,8 @@ type ListInvoicesInput struct {
 	Since *Date `json:"since,omitempty"`
 	// Where is the "where" query parameter.
 	Where *ListInvoicesWhere `json:"where,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // ListInvoicesOutput is the successful response of ListInvoices.
@@ -142,6 +146,8 @@ type GetInvoiceInput struct {
 	//
 	// The "id" query parameter.
 	QueryID *string `json:"QueryID,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // GetInvoiceOutput is the successful response of GetInvoice.
@@ -176,6 +182,8 @@ func (e *GetInvoiceError) Error() string {
 type DeleteInvoicesIDInput struct {
 	// ID is the "id" path parameter.
 	ID string `json:"id"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // DeleteInvoicesIDOutput is the successful response of DeleteInvoicesID.
@@ -190,6 +198,8 @@ type DeleteInvoicesIDOutput struct {
 type VoidInvoiceInput struct {
 	// ID is the "id" path parameter.
 	ID string `json:"id"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // VoidInvoiceOutput is the successful response of VoidInvoice.
@@ -236,6 +246,8 @@ type PutLinesInput struct {
 	XFlags []string `json:"X-Flags,omitempty"`
 	// Request body (application/x-www-form-urlencoded).
 	Body *PutLinesRequest `json:"body,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // PutLinesOutput is the successful response of PutLines.
@@ -252,6 +264,8 @@ type PutLinesOutput struct {
 type UploadInput struct {
 	// Request body (multipart/form-data).
 	Body *UploadRequest `json:"body,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // UploadOutput is the successful response of Upload.

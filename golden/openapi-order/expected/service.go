@@ -37,6 +37,8 @@ type Orders interface {
 type PlaceOrderInput struct {
 	// Request body (application/json).
 	Body *OrderRequest `json:"body,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // PlaceOrderOutput is the successful response of PlaceOrder.
@@ -61,6 +63,8 @@ type ListOrdersInput struct {
 	XTrace *string `json:"X-Trace,omitempty"`
 	// After is the "after" query parameter.
 	After *time.Time `json:"after,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // ListOrdersOutput is the successful response of ListOrders.
@@ -87,6 +91,8 @@ type GetLineInput struct {
 	Line int32 `json:"line"`
 	// Currency is the "currency" query parameter.
 	Currency *Currency `json:"currency,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // GetLineOutput is the successful response of GetLine.
@@ -105,6 +111,8 @@ type SetStateInput struct {
 	State OrderState `json:"state"`
 	// OrderID is the "orderId" path parameter.
 	OrderID int64 `json:"orderId"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // SetStateOutput is the successful response of SetState.

@@ -32,6 +32,8 @@ type Shop interface {
 type CreateOrderInput struct {
 	// Request body (application/json).
 	Body *NewOrder `json:"body,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // CreateOrderOutput is the successful response of CreateOrder.
@@ -48,6 +50,8 @@ type CreateOrderOutput struct {
 type GetOrderInput struct {
 	// OrderID is the "orderId" path parameter.
 	OrderID string `json:"orderId"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // GetOrderOutput is the successful response of GetOrder.
@@ -82,6 +86,8 @@ func (e *GetOrderError) Error() string {
 type DeleteOrderInput struct {
 	// OrderID is the "orderId" path parameter.
 	OrderID string `json:"orderId"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // DeleteOrderOutput is the successful response of DeleteOrder.
@@ -96,6 +102,8 @@ type DeleteOrderOutput struct {
 type GetCustomerInput struct {
 	// CustomerID is the "customerId" path parameter.
 	CustomerID string `json:"customerId"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // GetCustomerOutput is the successful response of GetCustomer.

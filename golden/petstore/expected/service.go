@@ -38,6 +38,8 @@ type ListPetsInput struct {
 	//
 	// The "limit" query parameter.
 	Limit *int32 `json:"limit,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // ListPetsOutput is the successful response of ListPets.
@@ -73,7 +75,9 @@ func (e *ListPetsError) Error() string {
 }
 
 // CreatePetsInput holds the parameters and body of CreatePets.
-type CreatePetsInput struct{}
+type CreatePetsInput struct {
+	_ [0]func() // not comparable: compare the fields
+}
 
 // CreatePetsOutput is the successful response of CreatePets.
 type CreatePetsOutput struct {
@@ -107,6 +111,8 @@ type ShowPetByIDInput struct {
 	//
 	// The "petId" path parameter.
 	PetID string `json:"petId"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // ShowPetByIDOutput is the successful response of ShowPetByID.

@@ -35,7 +35,9 @@ type RealWorld interface {
 }
 
 // LogoutInput holds the parameters and body of Logout.
-type LogoutInput struct{}
+type LogoutInput struct {
+	_ [0]func() // not comparable: compare the fields
+}
 
 // LogoutOutput is the successful response of Logout.
 type LogoutOutput struct {
@@ -49,6 +51,8 @@ type LogoutOutput struct {
 type PutAnythingInput struct {
 	// Request body (*/*).
 	Body *PutAnythingRequest `json:"body,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // PutAnythingOutput is the successful response of PutAnything.
@@ -60,7 +64,9 @@ type PutAnythingOutput struct {
 }
 
 // GetStatusesInput holds the parameters and body of GetStatuses.
-type GetStatusesInput struct{}
+type GetStatusesInput struct {
+	_ [0]func() // not comparable: compare the fields
+}
 
 // GetStatusesOutput is the successful response of GetStatuses.
 type GetStatusesOutput struct {

@@ -36,6 +36,8 @@ type PaymentsWithWebhooksAndCallbacks interface {
 type CreateChargeInput struct {
 	// Request body (application/json).
 	Body *ChargeRequest `json:"body,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // CreateChargeOutput is the successful response of CreateCharge.
@@ -70,6 +72,8 @@ func (e *CreateChargeError) Error() string {
 type GetChargeInput struct {
 	// ChargeID is the "chargeId" path parameter.
 	ChargeID string `json:"chargeId"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // GetChargeOutput is the successful response of GetCharge.
@@ -104,6 +108,8 @@ func (e *GetChargeError) Error() string {
 type RefundChargeInput struct {
 	// ChargeID is the "chargeId" path parameter.
 	ChargeID string `json:"chargeId"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // RefundChargeOutput is the successful response of RefundCharge.

@@ -36,6 +36,8 @@ type ListItemsInput struct {
 	Tags []string `json:"tags,omitempty"`
 	// Limit is the "limit" query parameter.
 	Limit *int32 `json:"limit,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // ListItemsOutput is the successful response of ListItems.
@@ -70,6 +72,8 @@ func (e *ListItemsError) Error() string {
 type CreateItemInput struct {
 	// Request body (application/json).
 	Body *NewItem `json:"body,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // CreateItemOutput is the successful response of CreateItem.
@@ -88,6 +92,8 @@ type UploadPhotoInput struct {
 	ItemID string `json:"itemId"`
 	// Request body (multipart/form-data).
 	Body *UploadPhotoRequest `json:"body,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // UploadPhotoOutput is the successful response of UploadPhoto.

@@ -30,6 +30,8 @@ type Type interface {
 type PostShapesInput struct {
 	// Request body (application/json).
 	Body *Shape `json:"body,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // PostShapesOutput is the successful response of PostShapes.
@@ -46,6 +48,8 @@ type PostShapesOutput struct {
 type GetShapeInput struct {
 	// ID is the "id" path parameter.
 	ID int64 `json:"id"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // GetShapeOutput is the successful response of GetShape.
@@ -62,6 +66,8 @@ type GetShapeOutput struct {
 type GetShape2Input struct {
 	// ID is the "id" path parameter.
 	ID int64 `json:"id"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // GetShape2Output is the successful response of GetShape2.

@@ -30,6 +30,8 @@ type StartJobInput struct {
 	XNotifyURL *string `json:"X-Notify-Url,omitempty"`
 	// Request body (application/json).
 	Body *StartJobRequest `json:"body,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // StartJobOutput is the successful response of StartJob.
@@ -41,7 +43,9 @@ type StartJobOutput struct {
 }
 
 // AwaitJobDoneInput holds the parameters and body of AwaitJobDone.
-type AwaitJobDoneInput struct{}
+type AwaitJobDoneInput struct {
+	_ [0]func() // not comparable: compare the fields
+}
 
 // AwaitJobDoneOutput is the successful response of AwaitJobDone.
 type AwaitJobDoneOutput struct {

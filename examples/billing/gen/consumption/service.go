@@ -35,6 +35,8 @@ type GetConsumptionInput struct {
 	//
 	// The "month" query parameter.
 	Month string `json:"month"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // GetConsumptionOutput is the successful response of GetConsumption.

@@ -31,6 +31,8 @@ type EmailService interface {
 type SendEmailInput struct {
 	// Request body (application/json).
 	Body *Email `json:"body,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // SendEmailOutput is the successful response of SendEmail.

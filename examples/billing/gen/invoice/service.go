@@ -37,6 +37,8 @@ type InvoiceService interface {
 type CreateInvoiceInput struct {
 	// Request body (application/json).
 	Body *InvoiceRequest `json:"body,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // CreateInvoiceOutput is the successful response of CreateInvoice.
@@ -71,6 +73,8 @@ func (e *CreateInvoiceError) Error() string {
 type VoidInvoiceInput struct {
 	// InvoiceID is the "invoiceId" path parameter.
 	InvoiceID string `json:"invoiceId"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // VoidInvoiceOutput is the successful response of VoidInvoice.

@@ -39,6 +39,8 @@ type PaymentService interface {
 type RequestPaymentInput struct {
 	// Request body (application/json).
 	Body *PaymentRequest `json:"body,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // RequestPaymentOutput is the successful response of RequestPayment.
@@ -73,6 +75,8 @@ func (e *RequestPaymentError) Error() string {
 type CreateChargeInput struct {
 	// Request body (application/json).
 	Body *ChargeRequest `json:"body,omitempty"`
+
+	_ [0]func() // not comparable: compare the fields
 }
 
 // CreateChargeOutput is the successful response of CreateCharge.
