@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,7 +20,7 @@ import (
 // decodes a successful response into out (a non-nil pointer to the output
 // struct). A declared error response is a new value of op.Error's type,
 // marked by [Classify]; an undeclared status above 299 is c.Undeclared's
-// error. Every error is marked retryable or permanent for the runtime.
+// error (without it, an error of the status and the body's start). Every error is marked retryable or permanent for the runtime.
 func Call(ctx context.Context, c Client, op *Operation, in, out any) error {
 	inV, outV := reflect.ValueOf(in), reflect.ValueOf(out)
 	if inV.IsNil() {
@@ -225,8 +226,11 @@ func (op *Operation) body(f reflect.Value) (io.Reader, string, error) {
 func (op *Operation) decode(c Client, p *plan, resp *http.Response, data []byte, out reflect.Value) error {
 	i := op.match(resp.StatusCode)
 	if i < 0 {
-		if resp.StatusCode >= 300 {
+		if resp.StatusCode >= 300 && c.Undeclared != nil {
 			return c.Undeclared(op.Name, resp, data)
+		}
+		if resp.StatusCode >= 300 {
+			return Classify(resp, errors.New(ErrorMessage(op.Name, resp.StatusCode, BodySnippet(data))))
 		}
 		i = len(op.Responses) // a success without a declared body
 	}

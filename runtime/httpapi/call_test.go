@@ -123,6 +123,11 @@ func TestCallUndeclaredStatus(t *testing.T) {
 	err := httpapi.Call(context.Background(), c, putNote(), &noteInput{ID: "n1"}, new(noteOutput))
 	require.EqualError(t, err, "PutNote: undeclared 503")
 
+	c.Undeclared = nil
+	err = httpapi.Call(context.Background(), c, putNote(), &noteInput{ID: "n1"}, new(noteOutput))
+	require.EqualError(t, err, "PutNote: HTTP 503 Service Unavailable: down")
+	require.True(t, service.IsRetryable(err))
+
 	c, _, _ = server(t, 204, "text/plain", ``)
 	out := new(noteOutput)
 	require.NoError(t, httpapi.Call(context.Background(), c, putNote(), &noteInput{ID: "n1"}, out), "an undeclared success is a success")

@@ -1,10 +1,13 @@
 package httpapi_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/infgen/infgen/runtime/httpapi"
@@ -52,4 +55,53 @@ func ExampleRetryAfter() {
 	// Output:
 	// 2m0s
 	// 5m0s
+}
+
+// A generated client declares each operation as an Operation and sends it
+// with Call: the descriptor says where each field of the input travels and
+// which field of the output the response fills.
+func ExampleCall() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"id":%q,"status":"open","filter":%q}`, strings.TrimPrefix(r.URL.Path, "/invoices/"), r.URL.Query().Get("expand"))
+	}))
+	defer srv.Close()
+
+	type (
+		Invoice struct {
+			ID     string `json:"id"`
+			Status string `json:"status"`
+			Filter string `json:"filter"`
+		}
+		GetInvoiceInput struct {
+			ID     string
+			Expand *string
+		}
+		GetInvoiceOutput struct {
+			StatusCode int
+			Header     http.Header
+			Body       *Invoice
+		}
+	)
+	op := &httpapi.Operation{
+		Name: "GetInvoice", Method: http.MethodGet, Path: "/invoices/{id}",
+		Params: []httpapi.Param{
+			{Name: "id", Field: "ID", In: httpapi.InPath, Style: httpapi.StyleSimple, NotEmpty: true},
+			{Name: "expand", Field: "Expand", In: httpapi.InQuery, Style: httpapi.StyleForm, Explode: true},
+		},
+		Accept:    "application/json",
+		Responses: []httpapi.Response{{Status: "200", Field: "Body"}},
+	}
+	client := httpapi.Client{BaseURL: srv.URL, HTTP: srv.Client()}
+
+	expand := "lines"
+	out := new(GetInvoiceOutput)
+	err := httpapi.Call(context.Background(), client, op, &GetInvoiceInput{ID: "inv_42", Expand: &expand}, out)
+	fmt.Println(out.StatusCode, *out.Body, err)
+
+	err = httpapi.Call(context.Background(), client, op, &GetInvoiceInput{}, new(GetInvoiceOutput))
+	fmt.Println(err, service.IsRetryable(err))
+	// Output:
+	// 200 {inv_42 open lines} <nil>
+	// GetInvoice: path parameter id is empty false
 }

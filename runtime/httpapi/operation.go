@@ -148,7 +148,8 @@ type Client struct {
 	// keyed key, or ""; nil for an API without credential parameters.
 	Credential func(key string) string
 	// Undeclared is the error of a response of operation op whose status
-	// the operation does not declare.
+	// the operation does not declare (a generated package's *APIError);
+	// nil gives an error with the status and the start of the body.
 	Undeclared func(op string, resp *http.Response, data []byte) error
 }
 
