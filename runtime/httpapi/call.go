@@ -20,7 +20,8 @@ import (
 // decodes a successful response into out (a non-nil pointer to the output
 // struct). A declared error response is a new value of op.Error's type,
 // marked by [Classify]; an undeclared status above 299 is c.Undeclared's
-// error (without it, an error of the status and the body's start). Every error is marked retryable or permanent for the runtime.
+// error (without it, an error of the status and the body's start). Every
+// error is marked retryable or permanent for the runtime.
 func Call(ctx context.Context, c Client, op *Operation, in, out any) error {
 	inV, outV := reflect.ValueOf(in), reflect.ValueOf(out)
 	if inV.IsNil() {
@@ -58,12 +59,15 @@ func Call(ctx context.Context, c Client, op *Operation, in, out any) error {
 		return err
 	}
 	for i, pr := range op.Params {
+		if pr.In != InHeader && pr.In != InCookie {
+			continue
+		}
 		v, ok := paramValue(pr, inV.Field(p.params[i]))
 		switch {
 		case !ok:
 		case pr.In == InHeader:
 			req.Header.Set(pr.Name, HeaderParam(pr.Style, pr.Explode, pr.Name, v))
-		case pr.In == InCookie:
+		default:
 			req.AddCookie(&http.Cookie{Name: pr.Name, Value: CookieValue(v)})
 		}
 	}
@@ -90,7 +94,11 @@ func Call(ctx context.Context, c Client, op *Operation, in, out any) error {
 			}
 		}
 	}
-	resp, data, err := Do(c.HTTP, req, c.Header)
+	hc := c.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, data, err := Do(hc, req, c.Header)
 	if err != nil {
 		return err
 	}

@@ -92,7 +92,7 @@ func ExampleCall() {
 		Accept:    "application/json",
 		Responses: []httpapi.Response{{Status: "200", Field: "Body"}},
 	}
-	client := httpapi.Client{BaseURL: srv.URL, HTTP: srv.Client()}
+	client := httpapi.Client{BaseURL: srv.URL} // through http.DefaultClient
 
 	expand := "lines"
 	out := new(GetInvoiceOutput)

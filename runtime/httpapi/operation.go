@@ -136,8 +136,8 @@ type Header struct {
 
 // Client is what [Call] needs of a generated HTTP client.
 type Client struct {
-	// BaseURL is prefixed to every path; HTTP sends the requests, with
-	// Header added to each.
+	// BaseURL is prefixed to every path; HTTP sends the requests
+	// (http.DefaultClient when nil), with Header added to each.
 	BaseURL string
 	HTTP    *http.Client
 	Header  http.Header
