@@ -34,6 +34,14 @@
 //	go -C bench run . long -k 1000
 //	go -C bench run . park -n 100000
 //
+// The "compile" workload generates the package of an OpenAPI document in a
+// module of its own and compiles it -runs times (after a change to its
+// doc.go, everything else cached), printing the median wall time and peak
+// RSS of go build, as a user who regenerates a large API sees them:
+//
+//	npm pack @octokit/openapi@23.0.2 && tar xzf octokit-openapi-23.0.2.tgz
+//	go -C bench run . compile -spec $PWD/package/generated/api.github.com.json
+//
 // go -C bench test . runs a small chain on the embedded default, and on each
 // server whose variable is set: INFGEN_PULSAR_URL, INFGEN_POSTGRES_DSN,
 // INFGEN_REDIS_ADDR, INFGEN_MYSQL_DSN, INFGEN_TEMPORAL_ADDR.

@@ -26,7 +26,7 @@ func main() {
 	}
 }
 
-const usage = `usage: go -C bench run . chain|long|park [flags]   (go -C bench run . chain -h lists the flags)`
+const usage = `usage: go -C bench run . chain|long|park|compile [flags]   (go -C bench run . chain -h lists the flags)`
 
 // run executes one benchmark command: the RESULT line goes to stdout,
 // progress and logs to stderr.
@@ -90,6 +90,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		progress := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 		res, err := park(ctx, cfg, progress)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(stdout, res.Line())
+		return err
+	case "compile":
+		cfg, err := parseCompileFlags(args[1:], stderr)
+		if err != nil {
+			return err
+		}
+		progress := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		res, err := compile(ctx, cfg, progress)
 		if err != nil {
 			return err
 		}
