@@ -56,12 +56,12 @@ func parseCompileFlags(args []string, usage io.Writer) (compileConfig, error) {
 // compileResult is what the compile workload measured: generating the
 // package once, then compiling it Runs times with everything else cached.
 type compileResult struct {
-	Spec       string
-	Operations int
-	Generate   time.Duration
-	GenerateRS int64 // peak RSS of infgen generate, bytes
-	Walls      []time.Duration
-	RSS        []int64 // peak RSS of each go build (its largest process: the compiler), bytes
+	Spec        string
+	Operations  int
+	Generate    time.Duration
+	GenerateRSS int64 // peak RSS of infgen generate, bytes
+	Walls       []time.Duration
+	RSS         []int64 // peak RSS of each go build (its largest process: the compiler), bytes
 }
 
 // Line formats the RESULT line: medians, with each run's figures.
@@ -75,7 +75,7 @@ func (r compileResult) Line() string {
 		runs = append(runs, fmt.Sprintf("%s/%dMiB", fmtDur(r.Walls[i]), r.RSS[i]>>20))
 	}
 	return fmt.Sprintf("RESULT workload=compile spec=%s operations=%d generate=%s generate_rss=%dMiB runs=%d wall=%s peak_rss=%dMiB max_rss=%dMiB each=%s",
-		r.Spec, r.Operations, fmtDur(r.Generate), r.GenerateRS>>20, len(r.Walls),
+		r.Spec, r.Operations, fmtDur(r.Generate), r.GenerateRSS>>20, len(r.Walls),
 		fmtDur(walls[len(walls)/2]), rss[len(rss)/2]>>20, rss[len(rss)-1]>>20, strings.Join(runs, ","))
 }
 
@@ -123,7 +123,7 @@ func compile(ctx context.Context, cfg compileConfig, log *slog.Logger) (compileR
 		return res, fmt.Errorf("compile: build infgen: %w", err)
 	}
 	log.Info("generating", "spec", spec)
-	if res.Generate, res.GenerateRS, err = runMeasured(ctx, dir, infgen, "generate", "openapi", spec, "--out", "./api"); err != nil {
+	if res.Generate, res.GenerateRSS, err = runMeasured(ctx, dir, infgen, "generate", "openapi", spec, "--out", "./api"); err != nil {
 		return res, fmt.Errorf("compile: generate: %w", err)
 	}
 	ops, err := os.ReadFile(filepath.Join(dir, "api", "http_operations.go"))
