@@ -95,8 +95,8 @@ func DecodeJSON(op string, data []byte, v any) error {
 // field, a pointer) to it when data is not empty and decodes. Otherwise
 // *field is left nil: a body that is not the declared one (an HTML page
 // from a proxy, say) is kept only in the error's Message. [Call] decodes
-// error bodies alike; packages generated before it (one method body per
-// operation) call DecodeErrorBody, and keep compiling against this runtime.
+// the declared body of an error response with it, as did the method bodies
+// of packages generated before Call.
 func DecodeErrorBody(op string, data []byte, field any) {
 	f := reflect.ValueOf(field).Elem()
 	v := reflect.New(f.Type().Elem())

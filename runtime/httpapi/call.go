@@ -232,52 +232,35 @@ func (op *Operation) body(f reflect.Value) (io.Reader, string, error) {
 // decode turns the response into the result of the call: out filled for a
 // success, an error otherwise.
 func (op *Operation) decode(c Client, p *plan, resp *http.Response, data []byte, out reflect.Value) error {
-	i := op.match(resp.StatusCode)
-	if i < 0 {
-		if resp.StatusCode >= 300 && c.Undeclared != nil {
-			return c.Undeclared(op.Name, resp, data)
-		}
-		if resp.StatusCode >= 300 {
-			return Classify(resp, errors.New(ErrorMessage(op.Name, resp.StatusCode, BodySnippet(data))))
-		}
-		i = len(op.Responses) // a success without a declared body
-	}
-	if i < len(op.Responses) && op.Responses[i].Error {
-		e := reflect.New(p.err)
-		e.Elem().Field(p.errFields[0]).SetInt(int64(resp.StatusCode))
-		e.Elem().Field(p.errFields[1]).Set(reflect.ValueOf(resp.Header))
-		e.Elem().Field(p.errFields[2]).SetString(BodySnippet(data))
+	i := op.match(resp.StatusCode) // -1: not declared
+	switch {
+	case i < 0 && resp.StatusCode >= 300 && c.Undeclared != nil:
+		return c.Undeclared(op.Name, resp, data)
+	case i < 0 && resp.StatusCode >= 300:
+		return Classify(resp, errors.New(ErrorMessage(op.Name, resp.StatusCode, BodySnippet(data))))
+	case i >= 0 && op.Responses[i].Error:
+		e := reflect.New(p.err).Elem()
+		e.Field(p.errFields[0]).SetInt(int64(resp.StatusCode))
+		e.Field(p.errFields[1]).Set(reflect.ValueOf(resp.Header))
+		e.Field(p.errFields[2]).SetString(BodySnippet(data))
 		if f := p.responses[i]; f >= 0 {
-			decodeBody(op.Name, op.Responses[i].Encoding, data, e.Elem().Field(f), true)
+			decodeBody(op.Name, op.Responses[i].Encoding, data, e.Field(f), true)
 		}
-		return Classify(resp, e.Interface().(error))
+		return Classify(resp, e.Addr().Interface().(error))
 	}
 	out.Field(p.outFields[0]).SetInt(int64(resp.StatusCode))
 	out.Field(p.outFields[1]).Set(reflect.ValueOf(resp.Header))
 	for j, h := range op.Headers {
-		v := resp.Header.Get(h.Name)
-		if v == "" {
-			continue
-		}
-		f := out.Field(p.headers[j])
-		t := f.Type()
-		if t.Kind() == reflect.Pointer {
-			t = t.Elem()
-		}
-		x := reflect.New(t)
-		if ParseHeader(v, x.Interface()) != nil {
-			continue
-		}
-		if f.Kind() == reflect.Pointer {
-			f.Set(x)
-		} else {
-			f.Set(x.Elem())
+		if v := resp.Header.Get(h.Name); v != "" {
+			f := out.Field(p.headers[j])
+			x := reflect.New(elemType(f))
+			if ParseHeader(v, x.Interface()) == nil {
+				setValue(f, x.Elem())
+			}
 		}
 	}
-	if i < len(op.Responses) {
-		if f := p.responses[i]; f >= 0 {
-			return decodeBody(op.Name, op.Responses[i].Encoding, data, out.Field(f), false)
-		}
+	if i >= 0 && p.responses[i] >= 0 {
+		return decodeBody(op.Name, op.Responses[i].Encoding, data, out.Field(p.responses[i]), false)
 	}
 	return nil
 }
@@ -306,47 +289,56 @@ func (op *Operation) match(code int) int {
 	return deflt
 }
 
+// elemType is the type of the values field f holds: its element type when
+// f is a pointer (an optional field).
+func elemType(f reflect.Value) reflect.Type {
+	if f.Kind() == reflect.Pointer {
+		return f.Type().Elem()
+	}
+	return f.Type()
+}
+
+// setValue sets field f to v, or to a pointer to a copy of v when f is a
+// pointer.
+func setValue(f, v reflect.Value) {
+	if f.Kind() == reflect.Pointer {
+		p := reflect.New(v.Type())
+		p.Elem().Set(v)
+		v = p
+	}
+	f.Set(v)
+}
+
 // decodeBody decodes a response body into field f. A lenient decode (of an
 // error's body) never fails: a body that is not the declared one (an HTML
 // page from a proxy, say) leaves the field unset, and the error's Message
 // keeps its start.
 func decodeBody(op string, enc Encoding, data []byte, f reflect.Value, lenient bool) error {
-	t := f.Type()
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	set := func(v reflect.Value) {
-		if f.Kind() == reflect.Pointer {
-			p := reflect.New(t)
-			p.Elem().Set(v)
-			v = p
-		}
-		f.Set(v)
-	}
+	t := elemType(f)
 	switch {
 	case enc == EncodeText && t.Kind() == reflect.String:
-		set(reflect.ValueOf(string(data)).Convert(t))
+		setValue(f, reflect.ValueOf(string(data)).Convert(t))
 		return nil
 	case enc != EncodeJSON && t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8:
-		set(reflect.ValueOf(data).Convert(t))
+		setValue(f, reflect.ValueOf(data).Convert(t))
+		return nil
+	case f.Kind() == reflect.Pointer && lenient:
+		DecodeErrorBody(op, data, f.Addr().Interface())
+		return nil
+	case f.Kind() == reflect.Pointer:
+		// Set only for a body: an empty one leaves an optional body nil.
+		v := reflect.New(t)
+		if err := DecodeJSON(op, data, v.Interface()); err != nil {
+			return err
+		}
+		if len(data) > 0 {
+			f.Set(v)
+		}
 		return nil
 	}
-	if f.Kind() != reflect.Pointer {
-		err := DecodeJSON(op, data, f.Addr().Interface())
-		if lenient {
-			return nil
-		}
-		return err
+	err := DecodeJSON(op, data, f.Addr().Interface())
+	if lenient {
+		return nil
 	}
-	v := reflect.New(t)
-	if err := DecodeJSON(op, data, v.Interface()); err != nil {
-		if lenient {
-			return nil
-		}
-		return err
-	}
-	if len(data) > 0 {
-		f.Set(v)
-	}
-	return nil
+	return err
 }
