@@ -205,7 +205,7 @@ func (g *generator) credentialFunc(f *jen.File) {
 	var keys []string
 	for _, m := range g.svc.Methods {
 		for _, cr := range m.HTTP.Credentials {
-			if k := g.credentialKey(cr); !contains(keys, k) {
+			if k := g.credentialKey(cr); !slices.Contains(keys, k) {
 				keys = append(keys, k)
 			}
 		}

@@ -1,10 +1,12 @@
 package openapi
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/infgen/infgen/generator/gen"
 	"github.com/infgen/infgen/ir"
 )
 
@@ -41,7 +43,7 @@ func (g *generator) operation(f *jen.File, m ir.Method) {
 func (g *generator) descriptor(f *jen.File, m ir.Method) {
 	b := m.HTTP
 	f.Add(comment(opVar(m) + " describes " + b.Method + " " + sanitize(b.Path) + " to httpapi.Call."))
-	f.Var().Id(opVar(m)).Op("=").Qual(pkgHTTPAPI, "Operation").Custom(multiline(), fields(
+	f.Var().Id(opVar(m)).Op("=").Qual(pkgHTTPAPI, "Operation").Values(gen.Fields(fields(
 		"Name", jen.Lit(m.Name),
 		"Method", httpMethod(b.Method),
 		"Path", jen.Lit(b.Path),
@@ -54,12 +56,12 @@ func (g *generator) descriptor(f *jen.File, m ir.Method) {
 		"Responses", g.responsesDescriptor(m),
 		"Headers", headersDescriptor(b),
 		"Error", errorDescriptor(m),
-	)...)
+	)...)...)
 }
 
-// multiline renders a composite literal with one element per line.
-func multiline() jen.Options {
-	return jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}
+// list is a slice literal of httpapi's type elem, one element per line.
+func list(elem string, entries []jen.Code) jen.Code {
+	return jen.Index().Qual(pkgHTTPAPI, elem).Values(gen.Fields(entries...)...)
 }
 
 // fields is the key: value elements of a composite literal, in the given
@@ -68,7 +70,7 @@ func fields(kv ...any) []jen.Code {
 	var out []jen.Code
 	for i := 0; i < len(kv); i += 2 {
 		if v, ok := kv[i+1].(jen.Code); ok {
-			out = append(out, jen.Id(kv[i].(string)).Op(":").Add(v))
+			out = append(out, gen.Field(kv[i].(string), v))
 		}
 	}
 	return out
@@ -92,23 +94,23 @@ func (g *generator) paramsDescriptor(b *ir.HTTPBinding) jen.Code {
 	if len(b.Params) == 0 {
 		return nil
 	}
-	return jen.Index().Qual(pkgHTTPAPI, "Param").CustomFunc(multiline(), func(lg *jen.Group) {
-		for _, p := range b.Params {
-			// An empty path segment would address another resource
-			// (DELETE /invoices/ instead of /invoices/{id}): refuse it.
-			kind := g.underlyingKind(p.Type)
-			notEmpty := p.In == ir.InPath && p.Style == "simple" && (kind == ir.KindString || kind == ir.KindUUID)
-			lg.Values(fields(
-				"Name", jen.Lit(p.Name),
-				"Field", jen.Lit(p.GoName),
-				"In", location(p.In),
-				"Style", styleCode(p.Style),
-				"Explode", trueOrNil(p.Explode),
-				"JSON", trueOrNil(p.ContentType != ""),
-				"NotEmpty", trueOrNil(notEmpty),
-			)...)
-		}
-	})
+	var entries []jen.Code
+	for _, p := range b.Params {
+		// An empty path segment would address another resource
+		// (DELETE /invoices/ instead of /invoices/{id}): refuse it.
+		kind := g.underlyingKind(p.Type)
+		notEmpty := p.In == ir.InPath && p.Style == "simple" && (kind == ir.KindString || kind == ir.KindUUID)
+		entries = append(entries, jen.Values(fields(
+			"Name", jen.Lit(p.Name),
+			"Field", jen.Lit(p.GoName),
+			"In", location(p.In),
+			"Style", styleCode(p.Style),
+			"Explode", trueOrNil(p.Explode),
+			"JSON", trueOrNil(p.ContentType != ""),
+			"NotEmpty", trueOrNil(notEmpty),
+		)...))
+	}
+	return list("Param", entries)
 }
 
 // trueOrNil is true, or nil for false.
@@ -125,17 +127,17 @@ func (g *generator) credentialsDescriptor(b *ir.HTTPBinding) jen.Code {
 	if len(b.Credentials) == 0 {
 		return nil
 	}
-	return jen.Index().Qual(pkgHTTPAPI, "Credential").CustomFunc(multiline(), func(lg *jen.Group) {
-		for _, cr := range b.Credentials {
-			lg.Values(fields(
-				"Name", jen.Lit(cr.Name),
-				"In", location(cr.In),
-				"Key", jen.Lit(g.credentialKey(cr)),
-				"Required", trueOrNil(cr.Required),
-				"Option", jen.Lit(ir.OptionName(cr.GoName)),
-			)...)
-		}
-	})
+	var entries []jen.Code
+	for _, cr := range b.Credentials {
+		entries = append(entries, jen.Values(fields(
+			"Name", jen.Lit(cr.Name),
+			"In", location(cr.In),
+			"Key", jen.Lit(g.credentialKey(cr)),
+			"Required", trueOrNil(cr.Required),
+			"Option", jen.Lit(ir.OptionName(cr.GoName)),
+		)...))
+	}
+	return list("Credential", entries)
 }
 
 // bodyDescriptor is an operation's request body, encoded by its first
@@ -188,24 +190,24 @@ func (g *generator) responsesDescriptor(m ir.Method) jen.Code {
 	}
 	_, okOf := bodyFields(rs, false)
 	_, errOf := bodyFields(rs, true)
-	return jen.Index().Qual(pkgHTTPAPI, "Response").CustomFunc(multiline(), func(lg *jen.Group) {
-		for _, r := range rs {
-			field, ok := okOf[r.Status]
-			if r.Error {
-				field, ok = errOf[r.Status]
-			}
-			var enc jen.Code
-			if ok {
-				enc = g.responseEncoding(r.Contents[0])
-			}
-			lg.Values(fields(
-				"Status", jen.Lit(r.Status),
-				"Error", trueOrNil(r.Error),
-				"Field", litOrNil(field),
-				"Encoding", enc,
-			)...)
+	var entries []jen.Code
+	for _, r := range rs {
+		field, ok := okOf[r.Status]
+		if r.Error {
+			field, ok = errOf[r.Status]
 		}
-	})
+		var enc jen.Code
+		if ok {
+			enc = g.responseEncoding(r.Contents[0])
+		}
+		entries = append(entries, jen.Values(fields(
+			"Status", jen.Lit(r.Status),
+			"Error", trueOrNil(r.Error),
+			"Field", litOrNil(field),
+			"Encoding", enc,
+		)...))
+	}
+	return list("Response", entries)
 }
 
 // responseEncoding is how a response body is decoded: text into a string,
@@ -228,11 +230,11 @@ func headersDescriptor(b *ir.HTTPBinding) jen.Code {
 	if len(hs) == 0 {
 		return nil
 	}
-	return jen.Index().Qual(pkgHTTPAPI, "Header").CustomFunc(multiline(), func(lg *jen.Group) {
-		for _, h := range hs {
-			lg.Values(fields("Name", jen.Lit(h.Name), "Field", jen.Lit(h.GoName))...)
-		}
-	})
+	var entries []jen.Code
+	for _, h := range hs {
+		entries = append(entries, jen.Values(fields("Name", jen.Lit(h.Name), "Field", jen.Lit(h.GoName))...))
+	}
+	return list("Header", entries)
 }
 
 // errorDescriptor is the typed nil pointer of an operation's error type,
@@ -259,21 +261,12 @@ func acceptHeader(b *ir.HTTPBinding) string {
 	var types []string
 	for _, r := range b.Responses {
 		for _, c := range r.Contents {
-			if !contains(types, c.MediaType) && !strings.ContainsAny(c.MediaType, "\r\n") {
+			if !slices.Contains(types, c.MediaType) && !strings.ContainsAny(c.MediaType, "\r\n") {
 				types = append(types, c.MediaType)
 			}
 		}
 	}
 	return strings.Join(types, ", ")
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // securityAlternatives is the [][]string literal of an operation's
