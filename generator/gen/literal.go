@@ -73,11 +73,45 @@ func RetryPolicyLit(p ir.RetryPolicy) jen.Code {
 // CallOptionsDoc documents the opts of a workflow stub method.
 const CallOptionsDoc = "opts (workflow.WithTimeout, WithRetry, WithIdempotencyKey, WithMeta,\nWithTags) apply to this call only, over the worker's and the spec's\nsettings, and are recorded with the task."
 
-// StubOptions is the options of one stub call: the stub's (s.opts, in the
-// workflow.Call's Options, which the runtime applies first), then the
-// call's (opts). No slice is built in the stub: an inlined slices.Concat in
-// each of a thousand methods was a sixth of the compiler's memory for a
-// large spec.
-func StubOptions() jen.Code {
-	return jen.Id("opts").Op("...")
+// StubCall declares the call method of the workflow stub type stub, which
+// every stub method calls: one workflow.ExecuteTo (not the generic
+// Execute[*Out]: no instantiation per method) with the workflow.Call of
+// the service (service, codec and errors are its ServiceName, Codec and
+// Errors), not inlined into each of a large spec's methods. The options
+// are the stub's (s.opts, in the Call's Options, which the runtime applies
+// first), then the call's: no slice is built per call (an inlined
+// slices.Concat in each of a thousand methods was a sixth of the compiler's
+// memory for a large spec).
+func StubCall(f *jen.File, stub string, service, codec, errors jen.Code) {
+	f.Comment("call runs method with input in as a task and decodes its result into out.").Line().
+		Comment("").Line().
+		Comment("//go:noinline").Line().
+		Func().Params(jen.Id("s").Op("*").Id(stub)).Id("call").Params(
+		jen.Id("ctx").Qual(PkgWorkflow, "Context"), jen.Id("method").String(), jen.Id("in"), jen.Id("out").Any(),
+		jen.Id("opts").Index().Qual(PkgWorkflow, "CallOption"),
+	).Error().Block(
+		jen.Return(jen.Qual(PkgWorkflow, "ExecuteTo").Call(
+			jen.Id("ctx"),
+			jen.Qual(PkgWorkflow, "Call").Values(Fields(
+				Field("Service", service),
+				Field("Method", jen.Id("method")),
+				Field("Codec", codec),
+				Field("Input", jen.Id("in")),
+				Field("Errors", errors),
+				Field("Options", jen.Id("s").Dot("opts")),
+			)...),
+			jen.Id("out"),
+			jen.Id("opts").Op("..."),
+		)),
+	)
+}
+
+// StubCallBody is the body of a stub method returning out (a pointer
+// type): the stub's call of the routed method name method.
+func StubCallBody(out jen.Code, method string) []jen.Code {
+	return []jen.Code{
+		jen.Var().Id("out").Add(out),
+		jen.Err().Op(":=").Id("s").Dot("call").Call(jen.Id("ctx"), jen.Lit(method), jen.Id("in"), jen.Op("&").Id("out"), jen.Id("opts")),
+		jen.Return(jen.Id("out"), jen.Err()),
+	}
 }

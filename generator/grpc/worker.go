@@ -75,38 +75,12 @@ func (g *generator) stubFile(f *jen.File) {
 			Func().Id(ir.NewStubName(s.Name)).Params(jen.Id("opts").Op("...").Qual(gen.PkgWorkflow, "CallOption")).
 			Op("*").Id(stub).Block(jen.Return(jen.Op("&").Id(stub).Values(jen.Id("opts").Op(":").Id("opts")))))
 		f.Line()
-		stubCall(f, stub, n)
+		gen.StubCall(f, stub, jen.Id(n.ServiceName), jen.Qual(gen.PkgCodec, "Proto").Values(), errorTypes())
 		for _, m := range s.Methods {
 			f.Line()
 			g.stubMethods(f, s, n, m)
 		}
 	}
-}
-
-// stubCall declares the stub's call, which every method calls: one
-// workflow.ExecuteTo (not the generic Execute[*Out], no instantiation per
-// method) and one workflow.Call literal, not inlined into each method.
-func stubCall(f *jen.File, stub string, n ir.GRPCNames) {
-	f.Comment("call runs method with input in as a task and decodes its result into out.").Line().
-		Comment("//go:noinline").Line().
-		Func().Params(jen.Id("s").Op("*").Id(stub)).Id("call").Params(
-		jen.Id("ctx").Qual(gen.PkgWorkflow, "Context"), jen.Id("method").String(), jen.Id("in"), jen.Id("out").Any(),
-		jen.Id("opts").Index().Qual(gen.PkgWorkflow, "CallOption"),
-	).Error().Block(
-		jen.Return(jen.Qual(gen.PkgWorkflow, "ExecuteTo").Call(
-			jen.Id("ctx"),
-			jen.Qual(gen.PkgWorkflow, "Call").Values(gen.Fields(
-				gen.Field("Service", jen.Id(n.ServiceName)),
-				gen.Field("Method", jen.Id("method")),
-				gen.Field("Codec", jen.Qual(gen.PkgCodec, "Proto").Values()),
-				gen.Field("Input", jen.Id("in")),
-				gen.Field("Errors", errorTypes()),
-				gen.Field("Options", jen.Id("s").Dot("opts")),
-			)...),
-			jen.Id("out"),
-			gen.StubOptions(),
-		)),
-	)
 }
 
 func (g *generator) stubMethods(f *jen.File, s ir.Service, n ir.GRPCNames, m ir.Method) {
@@ -117,9 +91,7 @@ func (g *generator) stubMethods(f *jen.File, s ir.Service, n ir.GRPCNames, m ir.
 	opts := jen.Id("opts").Op("...").Qual(gen.PkgWorkflow, "CallOption")
 	f.Add(docComment(fmt.Sprintf("%s runs %s as a task and waits for its result;\nworkflow.Async(ctx, stub.%s, in) starts it without waiting.\n%s", m.Name, m.GRPC.FullMethod, m.Name, gen.CallOptionsDoc), "", m.Deprecated).
 		Func().Params(jen.Id("s").Op("*").Id(stub)).Id(m.Name).Params(wctx, in, opts).Params(out.Clone(), jen.Error()).Block(
-		jen.Var().Id("out").Add(out.Clone()),
-		jen.Err().Op(":=").Id("s").Dot("call").Call(jen.Id("ctx"), jen.Lit(rpcName(m)), jen.Id("in"), jen.Op("&").Id("out"), jen.Id("opts")),
-		jen.Return(jen.Id("out"), jen.Err()),
+		gen.StubCallBody(out.Clone(), rpcName(m))...,
 	))
 	if m.Compensate != nil {
 		g.compensationMethods(f, s, n, m)

@@ -72,29 +72,7 @@ func (g *generator) stubFile(f *jen.File) {
 	f.Func().Id(ir.NewStubName(svc.Name)).Params(jen.Id("opts").Op("...").Qual(pkgWorkflow, "CallOption")).Op("*").Id(stub).Block(
 		jen.Return(jen.Op("&").Id(stub).Values(jen.Dict{jen.Id("opts"): jen.Id("opts")})),
 	)
-	// One call for every method, not inlined: workflow.ExecuteTo rather than
-	// the generic Execute[*Out] (no instantiation per method), and no copy
-	// of the workflow.Call literal in each of a large spec's methods.
-	f.Add(comment("call runs method with input in as a task and decodes its result into out."))
-	f.Comment("//go:noinline")
-	f.Func().Params(jen.Id("s").Op("*").Id(stub)).Id("call").Params(
-		jen.Id("ctx").Qual(pkgWorkflow, "Context"), jen.Id("method").String(), jen.Id("in"), jen.Id("out").Any(),
-		jen.Id("opts").Index().Qual(pkgWorkflow, "CallOption"),
-	).Error().Block(
-		jen.Return(jen.Qual(pkgWorkflow, "ExecuteTo").Call(
-			jen.Id("ctx"),
-			jen.Qual(pkgWorkflow, "Call").Values(jen.Dict{
-				jen.Id("Service"): jen.Id("ServiceName"),
-				jen.Id("Method"):  jen.Id("method"),
-				jen.Id("Codec"):   jen.Qual(pkgCodec, "JSON").Values(),
-				jen.Id("Input"):   jen.Id("in"),
-				jen.Id("Errors"):  jen.Id("ErrorTypes").Call(),
-				jen.Id("Options"): jen.Id("s").Dot("opts"),
-			}),
-			jen.Id("out"),
-			gen.StubOptions(),
-		)),
-	)
+	gen.StubCall(f, stub, jen.Id("ServiceName"), jen.Qual(pkgCodec, "JSON").Values(), jen.Id("ErrorTypes").Call())
 	for _, m := range svc.Methods {
 		out := jen.Op("*").Id(m.Output.Name)
 		f.Add(comment(m.Name + " runs " + svc.Name + "." + m.Name + " as a task and waits for its result;\n" +
@@ -103,9 +81,7 @@ func (g *generator) stubFile(f *jen.File) {
 			jen.Id("ctx").Qual(pkgWorkflow, "Context"), jen.Id("in").Op("*").Id(m.Input.Name),
 			jen.Id("opts").Op("...").Qual(pkgWorkflow, "CallOption"),
 		).Params(out.Clone(), jen.Error()).Block(
-			jen.Var().Id("out").Add(out.Clone()),
-			jen.Err().Op(":=").Id("s").Dot("call").Call(jen.Id("ctx"), jen.Lit(m.Name), jen.Id("in"), jen.Op("&").Id("out"), jen.Id("opts")),
-			jen.Return(jen.Id("out"), jen.Err()),
+			gen.StubCallBody(out.Clone(), m.Name)...,
 		)
 		if m.Compensate != nil {
 			g.compensationMethods(f, stub, m)

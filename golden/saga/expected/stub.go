@@ -31,12 +31,12 @@ func NewPaymentsWithWebhooksAndCallbacksStub(opts ...workflow.CallOption) *Payme
 //go:noinline
 func (s *PaymentsWithWebhooksAndCallbacksStub) call(ctx workflow.Context, method string, in, out any, opts []workflow.CallOption) error {
 	return workflow.ExecuteTo(ctx, workflow.Call{
-		Codec:   codec.JSON{},
-		Errors:  ErrorTypes(),
-		Input:   in,
-		Method:  method,
-		Options: s.opts,
 		Service: ServiceName,
+		Method:  method,
+		Codec:   codec.JSON{},
+		Input:   in,
+		Errors:  ErrorTypes(),
+		Options: s.opts,
 	}, out, opts...)
 }
 
